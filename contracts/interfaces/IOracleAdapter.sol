@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+/// @title IOracleAdapter
+/// @notice One guarded USD price per asset, read from Chainlink `AggregatorV3Interface` feeds and scaled to 18 decimals.
+/// @dev Units: every price this adapter returns is `[wad]` = USD per one whole unit of the asset, scaled by 1e18
+///      (a token with 6 decimals priced at $1 returns 1e18). Feed answers are in the feed's own decimals (8 or 18 in
+///      practice; any value up to 36 is accepted).
+///      A price is either valid or an explicit, named failure (`PriceFailure`): the adapter never returns a stale,
+///      zero, negative, clamped, deviating or sequencer-unsafe number. Feed calls are made with try/catch and a gas
+///      guard, so a caller cannot make a healthy feed look failed by starving the call of gas: when a feed call fails
+///      and too little gas is left to tell a real failure from starvation, the whole call reverts with
+///      `OracleCallStarved` instead of reporting a failure.
+interface IOracleAdapter {
+    /// @notice Why a price could not be produced. `None` means the price is valid.
+    enum PriceFailure {
+        None,
+        NoFeed, // no feed configured for the asset
+        FeedReverted, // the feed call reverted or returned malformed data
+        NonPositive, // answer <= 0
+        Stale, // updatedAt older than the feed's maxAge, zero, or in the future
+        AtMinAnswer, // answer <= the feed's configured minimum (the aggregator's lower clamp)
+        AtMaxAnswer, // answer >= the feed's configured maximum (the aggregator's upper clamp)
+        SecondaryFailed, // the optional second feed failed any of the checks above
+        Deviation, // primary and second feed differ by more than maxDeviationBps
+        SequencerDown, // the L2 sequencer-uptime feed reports the sequencer down (or cannot be read)
+        GracePeriod // the sequencer came back up less than `gracePeriod` seconds ago
+    }
+
+    /// @notice One Chainlink feed and the limits its answers must respect.
+    /// @param aggregator The Chainlink aggregator (proxy) address.
+    /// @param maxAge [s] An answer whose `updatedAt` is older than this is stale. Set it above the feed's heartbeat.
+    /// @param minAnswer [feed decimals] Answers at or below this are rejected (set it to the aggregator's minAnswer).
+    /// @param maxAnswer [feed decimals] Answers at or above this are rejected (set it to the aggregator's maxAnswer).
+    struct Feed {
+        AggregatorV3Interface aggregator;
+        uint32 maxAge;
+        int256 minAnswer;
+        int256 maxAnswer;
+    }
+
+    /// @notice The feeds configured for one asset, as stored (decimals cached at configuration time).
+    struct AssetFeeds {
+        Feed primary;
+        uint8 primaryDecimals;
+        Feed secondary; // aggregator == 0: no second feed
+        uint8 secondaryDecimals;
+        uint16 maxDeviationBps; // [bps] max |primary - secondary| / primary, checked only with a second feed
+    }
+
+    /// @notice The price of `asset` could not be produced; `reason` says why.
+    error PriceUnavailable(address asset, PriceFailure reason);
+    /// @notice A feed call failed with less gas left than a real failure needs: the caller starved the call.
+    error OracleCallStarved(uint256 gasLeft);
+    /// @notice A feed configuration is malformed (`field` names what is wrong).
+    error InvalidFeedConfig(address asset, string field);
+
+    /// @notice Emitted when the feeds of `asset` are set or replaced.
+    event FeedsSet(address indexed asset, Feed primary, Feed secondary, uint16 maxDeviationBps);
+    /// @notice Emitted when the feeds of `asset` are removed.
+    event FeedsRemoved(address indexed asset);
+    /// @notice Emitted when the L2 sequencer-uptime feed or its grace period changes (feed 0 disables the check).
+    event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
+
+    /// @notice The guarded price of `asset`.
+    /// @return price [wad] USD per whole unit of `asset`, rounded down when the feed has more than 18 decimals.
+    /// @dev Reverts with `PriceUnavailable(asset, reason)` on any failure, or `OracleCallStarved` (see contract doc).
+    function getPrice(address asset) external view returns (uint256 price);
+
+    /// @notice The guarded price of `asset`, or the reason it is unavailable, without reverting on feed failure.
+    /// @return price [wad] USD per whole unit, 0 when `failure != None`.
+    /// @return failure `None` when the price is valid.
+    /// @dev Still reverts with `OracleCallStarved` when the caller starved a feed call of gas.
+    function tryGetPrice(address asset) external view returns (uint256 price, PriceFailure failure);
+
+    /// @notice The configured feeds of `asset` (aggregator 0 when none).
+    function feedsOf(address asset) external view returns (AssetFeeds memory);
+
+    /// @notice The L2 sequencer-uptime feed (0 when the chain has none) and its grace period [s].
+    function sequencer() external view returns (AggregatorV3Interface feed, uint32 gracePeriod);
+
+    /// @notice Sets the feeds of `asset`. Governance only (AccessManager).
+    /// @param secondary Pass an all-zero Feed for no second feed.
+    /// @param maxDeviationBps [bps] 1..10_000 when a second feed is set, ignored otherwise.
+    /// @dev Reads and caches each aggregator's decimals; reverts `InvalidFeedConfig` on zero aggregator, zero maxAge,
+    ///      minAnswer >= maxAnswer, decimals > 36, or a deviation bound out of range.
+    function setFeeds(address asset, Feed calldata primary, Feed calldata secondary, uint16 maxDeviationBps) external;
+
+    /// @notice Removes every feed of `asset`: its price becomes `NoFeed`. Governance only.
+    function removeFeeds(address asset) external;
+
+    /// @notice Sets the L2 sequencer-uptime feed and grace period [s]; feed 0 disables the check. Governance only.
+    function setSequencerFeed(AggregatorV3Interface feed, uint32 gracePeriod) external;
+}

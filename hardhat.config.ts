@@ -1,0 +1,55 @@
+import { createRequire } from "node:module";
+import "dotenv/config";
+import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
+import { configVariable, defineConfig } from "hardhat/config";
+
+const require = createRequire(import.meta.url);
+
+/** The compiler comes from the npm `solc` package (pinned exactly in package.json): nothing is downloaded. */
+const SOLC_VERSION = "0.8.30";
+const soljson = require.resolve("solc/soljson.js");
+
+export default defineConfig({
+  plugins: [hardhatToolboxMochaEthers],
+  solidity: {
+    profiles: {
+      default: {
+        version: SOLC_VERSION,
+        path: soljson,
+        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+      },
+      production: {
+        version: SOLC_VERSION,
+        path: soljson,
+        settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun" },
+      },
+    },
+  },
+  paths: { ignition: "deploy" },
+  typechain: { outDir: "typechain-types" },
+  test: {
+    solidity: {
+      profiles: {
+        // Sized for CI: the whole Solidity suite runs in a few minutes on two cores.
+        default: {
+          fuzz: { runs: 256, seed: "0xba11a57" },
+          invariant: { runs: 32, depth: 64, failOnRevert: true },
+        },
+        // `npm run test:deep`: long invariant and fuzz campaigns for a person to run.
+        deep: {
+          fuzz: { runs: 20_000 },
+          invariant: { runs: 1_000, depth: 1_000, failOnRevert: true },
+        },
+      },
+    },
+  },
+  networks: {
+    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    sepolia: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("SEPOLIA_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
+  },
+});
