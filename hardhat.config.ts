@@ -12,6 +12,11 @@ const soljson = require.resolve("solc/soljson.js");
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   solidity: {
+    // npm contracts the TypeScript side deploys: artifacts and TypeChain types are generated for them too
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/access/manager/AccessManager.sol",
+      "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol",
+    ],
     profiles: {
       default: {
         version: SOLC_VERSION,

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IOracleAdapter} from "./IOracleAdapter.sol";
+import {IRateModel} from "./IRateModel.sol";
+import {ISyntheticToken} from "./ISyntheticToken.sol";
+
+/// @title IVault
+/// @notice The Ballast ledger. A position holds a basket of approved collateral assets (cross-margin) and debt in the
+///         one synthetic chosen when it opened. Owners may hold many positions, appoint managers and transfer them.
+/// @dev Units (see docs/units.md):
+///      - `[token]` an amount in the collateral token's own decimals;
+///      - `[wad]`   18-decimal fixed point: synthetic amounts, USD values, prices (USD per whole unit), health;
+///      - `[ray]`   27-decimal fixed point: the rate index and per-second rates;
+///      - `[bps]`   basis points (1e4 = 100%): loan-to-value, liquidation threshold, penalty.
+///      Rounding always favours the protocol: collateral value and anything a user receives round down; debt and
+///      anything a user pays round up. Per-synthetic totals round up and per-position figures round down, so the
+///      system's total debt is never less than what its positions can repay.
+///
+///      Oracle use: only `mint`, `withdraw` (with debt outstanding) and the value views read prices. `deposit`,
+///      `repay` and `close` never read the oracle, so they work whatever the oracle does.
+///
+///      Tokens: collateral must be a plain ERC-20 (6, 8, 18 or any decimals up to 36; a missing return value is
+///      fine). Fee-on-transfer behaviour is detected by measuring the balance change and refused
+///      (`TransferAmountMismatch`); rebasing tokens must not be listed. Every token-moving entry point is
+///      `nonReentrant`.
+interface IVault {
+    // ------------------------------------------------------------------------------------------------------------
+    // Types
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Risk configuration of one collateral asset.
+    /// @param maxLtvBps [bps] Minting limit: debt value may reach at most this share of the asset's value.
+    /// @param liqThresholdBps [bps] Liquidation limit: below this share the position can be liquidated. >= maxLtvBps.
+    /// @param liqPenaltyBps [bps] Penalty charged on the debt liquidated against this asset.
+    /// @param supplyCap [token] Most the Vault accepts of this asset across all positions.
+    /// @param frozen A frozen asset takes no new deposits; what is deposited still counts as collateral.
+    struct AssetParams {
+        uint16 maxLtvBps;
+        uint16 liqThresholdBps;
+        uint16 liqPenaltyBps;
+        uint128 supplyCap;
+        bool frozen;
+    }
+
+    /// @notice A listed collateral asset as stored: its id (bit in a position's asset mask), decimals and parameters.
+    struct AssetConfig {
+        bool listed;
+        uint8 id;
+        uint8 decimals;
+        bool frozen;
+        uint16 maxLtvBps;
+        uint16 liqThresholdBps;
+        uint16 liqPenaltyBps;
+        uint128 supplyCap; // [token]
+    }
+
+    /// @notice Parameters of one synthetic.
+    /// @param priceAsset Oracle key of the synthetic's price; address(0) means a USD synthetic priced at exactly 1.
+    /// @param rateModel The model that sets the per-second borrowing rate.
+    /// @param debtCeiling [wad] Most debt (interest included) that may be minted in this synthetic.
+    /// @param minDebt [wad] A position's debt is either zero or at least this, so every position is worth liquidating.
+    struct SyntheticParams {
+        address priceAsset;
+        IRateModel rateModel;
+        uint96 debtCeiling;
+        uint96 minDebt;
+    }
+
+    /// @notice The state of one synthetic.
+    struct SyntheticState {
+        ISyntheticToken token;
+        SyntheticParams params;
+        uint256 rateIndex; // [ray] debt per unit of normalized debt; starts at 1e27 and only grows
+        uint256 ratePerSecond; // [ray] rate applied from lastAccrual on
+        uint256 lastAccrual; // [s] timestamp of the last accrual
+        uint256 totalNormDebt; // [wad] sum of the positions' normalized debt
+        uint256 unmintedFees; // [wad] interest accrued to the treasury, not yet minted
+        uint256 totalDebt; // [wad] totalNormDebt * rateIndex, rounded up, at the current time
+    }
+
+    /// @notice A position's figures at current prices and the current rate index.
+    /// @param collateralValue [wad] USD value of the basket, each asset rounded down.
+    /// @param mintLimit [wad] Sum of value * maxLtv, rounded down: the most debt value minting may reach.
+    /// @param liquidationLimit [wad] Sum of value * liqThreshold, rounded down: below debt value, liquidatable.
+    /// @param debt [wad] Synthetic units owed, rounded up.
+    /// @param debtValue [wad] USD value of the debt, rounded up.
+    /// @param health [wad] liquidationLimit / debtValue rounded down; type(uint256).max without debt. < 1e18 means
+    ///        liquidatable.
+    struct PositionHealth {
+        uint256 collateralValue;
+        uint256 mintLimit;
+        uint256 liquidationLimit;
+        uint256 debt;
+        uint256 debtValue;
+        uint256 health;
+    }
+
+    /// @notice One step of `batch`.
+    enum Op {
+        Open, // open a position in synthetic `id`, owned by the caller; later steps may use id 0 to mean it
+        Deposit, // deposit `amount` [token] of `asset` into position `id`
+        Withdraw, // withdraw `amount` [token] of `asset` from position `id` to `to`
+        Mint, // mint `amount` [wad] against position `id` to `to`
+        Repay, // repay `amount` [wad] of position `id` (type(uint256).max: all of it)
+        Close // repay all of position `id` and send all its collateral to `to`
+    }
+
+    /// @notice One step of `batch`. Unused fields are ignored. For every step but Open, `id` 0 means the position
+    ///         opened by the most recent Open step of the same batch.
+    struct Action {
+        Op op;
+        uint256 id;
+        address asset;
+        uint256 amount;
+        address to;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Errors
+    // ------------------------------------------------------------------------------------------------------------
+
+    error PositionNotFound(uint256 id);
+    error NotOwner(uint256 id, address caller, address owner);
+    error NotAuthorized(uint256 id, address caller);
+    error AssetNotListed(address asset);
+    error AssetAlreadyListed(address asset);
+    error AssetFrozen(address asset);
+    error TooManyAssets(uint256 listed, uint256 max);
+    error BasketFull(uint256 id, uint256 max);
+    error SyntheticNotFound(uint256 synthId);
+    error SyntheticAlreadyAdded(address token);
+    error TooManySynthetics(uint256 count, uint256 max);
+    error ZeroAmount();
+    error ZeroAddress();
+    error InsufficientCollateral(uint256 id, address asset, uint256 requested, uint256 available);
+    error SupplyCapExceeded(address asset, uint256 totalAfter, uint256 cap);
+    error DebtCeilingExceeded(uint256 synthId, uint256 totalDebtAfter, uint256 ceiling);
+    error DebtBelowMinimum(uint256 id, uint256 debtAfter, uint256 minDebt);
+    error AmountTooLarge(uint256 amount, uint256 max);
+    error MintLimitExceeded(uint256 id, uint256 debtValue, uint256 mintLimit);
+    error TransferAmountMismatch(address asset, uint256 expected, uint256 received);
+    error InvalidAssetParams(address asset, string field);
+    error InvalidSyntheticParams(string field);
+    error InvalidTokenDecimals(address token, uint8 decimals);
+    error RateModelStarved(uint256 gasLeft);
+    error EmptyBatch();
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Events
+    // ------------------------------------------------------------------------------------------------------------
+
+    event PositionOpened(uint256 indexed id, address indexed owner, uint256 indexed synthId);
+    event PositionTransferred(uint256 indexed id, address indexed from, address indexed to);
+    event ManagerSet(uint256 indexed id, address indexed owner, address indexed manager, bool allowed);
+    /// @param amount [token]
+    event Deposited(uint256 indexed id, address indexed asset, address indexed from, uint256 amount);
+    /// @param amount [token]
+    event Withdrawn(uint256 indexed id, address indexed asset, address indexed to, uint256 amount);
+    /// @param amount [wad] synthetic sent to `to`; @param normDebt [wad] normalized debt added (rounded up)
+    event Minted(uint256 indexed id, address indexed to, uint256 amount, uint256 normDebt);
+    /// @param amount [wad] synthetic burned from `payer`; @param normDebt [wad] normalized debt removed
+    event Repaid(uint256 indexed id, address indexed payer, uint256 amount, uint256 normDebt);
+    /// @param rateIndex [ray] new index; @param fees [wad] interest added to the treasury's unminted fees
+    event InterestAccrued(uint256 indexed synthId, uint256 rateIndex, uint256 ratePerSecond, uint256 fees);
+    /// @param amount [wad]
+    event FeesMinted(uint256 indexed synthId, address indexed treasury, uint256 amount);
+    event AssetListed(address indexed asset, uint256 id, uint8 decimals, AssetParams params);
+    event AssetParamsSet(address indexed asset, AssetParams params);
+    event SyntheticAdded(uint256 indexed synthId, address indexed token, SyntheticParams params);
+    event SyntheticParamsSet(uint256 indexed synthId, SyntheticParams params);
+    event TreasurySet(address indexed treasury);
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Positions
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Opens an empty position in synthetic `synthId`, owned by the caller.
+    /// @return id The new position's id (ids start at 1 and increase).
+    function open(uint256 synthId) external returns (uint256 id);
+
+    /// @notice Opens a position, deposits `collateral` [token] of `asset` and mints `debt` [wad] to `to`, with one
+    ///         health check at the end. `debt` may be 0.
+    function openAndMint(uint256 synthId, address asset, uint256 collateral, uint256 debt, address to)
+        external
+        returns (uint256 id);
+
+    /// @notice Adds `amount` [token] of `asset` to position `id`, pulled from the caller. Owner or manager only (so
+    ///         nobody can grief a basket with unwanted assets). Never reads the oracle.
+    /// @dev Reverts: AssetNotListed, AssetFrozen, SupplyCapExceeded, BasketFull, TransferAmountMismatch.
+    function deposit(uint256 id, address asset, uint256 amount) external;
+
+    /// @notice Sends `amount` [token] of `asset` from position `id` to `to`. Owner or manager only. With debt
+    ///         outstanding the position must end within its minting limit (reads the oracle).
+    function withdraw(uint256 id, address asset, uint256 amount, address to) external;
+
+    /// @notice Mints `amount` [wad] of the position's synthetic to `to`, adding debt rounded up. Owner or manager
+    ///         only. Reverts unless the position ends within its minting limit, the debt is at least the minimum and
+    ///         the synthetic's debt ceiling holds.
+    function mint(uint256 id, uint256 amount, address to) external;
+
+    /// @notice Burns `amount` [wad] of synthetic from the caller to reduce position `id`'s debt (anyone may repay).
+    ///         `type(uint256).max` repays all. Never reads the oracle. The debt left must be zero or at least the
+    ///         minimum debt.
+    /// @return repaid [wad] Synthetic burned.
+    function repay(uint256 id, uint256 amount) external returns (uint256 repaid);
+
+    /// @notice Repays all debt of position `id` from the caller and sends all its collateral to `to`. Owner or
+    ///         manager only. Never reads the oracle.
+    function close(uint256 id, address to) external;
+
+    /// @notice Runs `actions` in order and checks each touched position's minting limit once, at the end.
+    function batch(Action[] calldata actions) external;
+
+    /// @notice Transfers ownership of position `id` to `to`. Owner only. Managers appointed by the previous owner
+    ///         lose their rights.
+    function transferPosition(uint256 id, address to) external;
+
+    /// @notice Appoints or removes `manager` for position `id`. Owner only. A manager may deposit, withdraw, mint
+    ///         and close; the appointment lapses when the position changes owner.
+    function setManager(uint256 id, address manager, bool allowed) external;
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Interest
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Accrues interest of synthetic `synthId` up to now and refreshes its rate from the rate model.
+    function accrue(uint256 synthId) external;
+
+    /// @notice Mints the synthetic's accrued fees to the treasury. Anyone may call.
+    /// @return amount [wad] Minted.
+    function mintFees(uint256 synthId) external returns (uint256 amount);
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Governance (AccessManager)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Lists `asset` as collateral. Reads and caches its decimals (at most 36).
+    function listAsset(address asset, AssetParams calldata params) external;
+
+    /// @notice Changes the risk parameters of a listed asset (bounded: see `_checkAssetParams`).
+    function setAssetParams(address asset, AssetParams calldata params) external;
+
+    /// @notice Adds a synthetic. `token.vault()` must be this Vault.
+    function addSynthetic(ISyntheticToken token, SyntheticParams calldata params) external returns (uint256 synthId);
+
+    /// @notice Changes a synthetic's parameters; accrues interest first at the old rate.
+    function setSyntheticParams(uint256 synthId, SyntheticParams calldata params) external;
+
+    /// @notice Sets the address `mintFees` pays.
+    function setTreasury(address treasury) external;
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice The oracle adapter (immutable).
+    function oracle() external view returns (IOracleAdapter);
+
+    /// @notice The treasury receiving minted fees.
+    function treasury() external view returns (address);
+
+    /// @notice The id the next position will get.
+    function nextPositionId() external view returns (uint256);
+
+    /// @notice Owner, synthetic and the ids of the assets in position `id`'s basket (bit i = asset id i).
+    function positionOf(uint256 id) external view returns (address owner, uint256 synthId, uint256 assetMask);
+
+    /// @notice Whether `manager` may act for position `id` (true for its owner).
+    function isAuthorized(uint256 id, address manager) external view returns (bool);
+
+    /// @notice [token] Collateral of `asset` in position `id`.
+    function collateralOf(uint256 id, address asset) external view returns (uint256);
+
+    /// @notice The assets in position `id`'s basket and their amounts [token].
+    function basketOf(uint256 id) external view returns (address[] memory assets, uint256[] memory amounts);
+
+    /// @notice [wad] Normalized debt of position `id` (debt / rateIndex).
+    function normDebtOf(uint256 id) external view returns (uint256);
+
+    /// @notice [wad] Debt of position `id` at the current time, rounded up (what closing it costs now).
+    function debtOf(uint256 id) external view returns (uint256);
+
+    /// @notice Collateral value, limits, debt and health of position `id` (reads the oracle; reverts if a price is
+    ///         unavailable, with the oracle's `PriceUnavailable`).
+    function healthOf(uint256 id) external view returns (PositionHealth memory);
+
+    /// @notice [wad] USD value of the basket of position `id`, each asset rounded down.
+    function collateralValue(uint256 id) external view returns (uint256);
+
+    /// @notice [wad] Minting limit of position `id`.
+    function mintLimit(uint256 id) external view returns (uint256);
+
+    /// @notice [wad] Liquidation limit of position `id`.
+    function liquidationLimit(uint256 id) external view returns (uint256);
+
+    /// @notice [wad] USD value of position `id`'s debt, rounded up.
+    function debtValue(uint256 id) external view returns (uint256);
+
+    /// @notice [wad] Health of position `id` (see PositionHealth).
+    function health(uint256 id) external view returns (uint256);
+
+    /// @notice Configuration of `asset` (listed == false when not listed).
+    function assetConfig(address asset) external view returns (AssetConfig memory);
+
+    /// @notice The listed assets, in id order.
+    function assets() external view returns (address[] memory);
+
+    /// @notice [token] Total of `asset` credited to positions.
+    function totalCollateral(address asset) external view returns (uint256);
+
+    /// @notice Number of synthetics.
+    function syntheticCount() external view returns (uint256);
+
+    /// @notice The state of synthetic `synthId`, with the rate index and total debt brought up to now.
+    function synthetic(uint256 synthId) external view returns (SyntheticState memory);
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Test} from "forge-std/Test.sol";
+import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+
+import {Vault} from "../../contracts/Vault.sol";
+import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {OracleAdapter} from "../../contracts/OracleAdapter.sol";
+import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
+import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {ISyntheticToken} from "../../contracts/interfaces/ISyntheticToken.sol";
+import {FixedRateModel} from "../../contracts/FixedRateModel.sol";
+import {IRateModel} from "../../contracts/interfaces/IRateModel.sol";
+import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+/// @notice The whole core wired as a deployer would: an AccessManager whose admin is this test, an oracle with
+///         8-decimal feeds, three collateral assets (WETH 18, WBTC 8, USDC 6 decimals) and two synthetics (bUSD
+///         pegged at 1 USD, bETH tracking the ETH price), both at 5% a year.
+abstract contract Fixture is Test {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant RAY = 1e27;
+    /// [ray] per second: 5% a year, simple
+    uint256 internal constant RATE_5PCT = uint256(5e25) / 365 days;
+
+    AccessManager internal manager;
+    OracleAdapter internal oracle;
+    Vault internal vault;
+    FixedRateModel internal rateModel;
+    SyntheticToken internal busd;
+    SyntheticToken internal beth;
+    MockERC20 internal weth;
+    MockERC20 internal wbtc;
+    MockERC20 internal usdc;
+    MockFeed internal ethFeed;
+    MockFeed internal btcFeed;
+    MockFeed internal usdcFeed;
+    address internal treasury = makeAddr("treasury");
+    address internal alice = makeAddr("alice");
+    address internal bob = makeAddr("bob");
+    uint256 internal constant BUSD = 0;
+    uint256 internal constant BETH = 1;
+
+    function setUp() public virtual {
+        vm.warp(1_700_000_000);
+        manager = new AccessManager(address(this));
+        oracle = new OracleAdapter(address(manager));
+        vault = new Vault(address(manager), oracle, treasury);
+        rateModel = new FixedRateModel(RATE_5PCT);
+
+        weth = new MockERC20("Wrapped Ether", "WETH", 18);
+        wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
+        usdc = new MockERC20("USD Coin", "USDC", 6);
+        ethFeed = _feed(address(weth), 8, 2_000e8);
+        btcFeed = _feed(address(wbtc), 8, 60_000e8);
+        usdcFeed = _feed(address(usdc), 8, 1e8);
+
+        busd = new SyntheticToken("Ballast USD", "bUSD", address(vault), address(manager), 1_000_000e18, 9, treasury);
+        beth = new SyntheticToken("Ballast ETH", "bETH", address(vault), address(manager), 1_000e18, 9, treasury);
+        vault.addSynthetic(busd, IVault.SyntheticParams(address(0), rateModel, 100_000_000e18, 100e18));
+        vault.addSynthetic(beth, IVault.SyntheticParams(address(weth), rateModel, 100_000e18, 0.05e18));
+
+        vault.listAsset(address(weth), IVault.AssetParams(8_000, 8_500, 500, 1_000_000e18, false));
+        vault.listAsset(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, 10_000e8, false));
+        vault.listAsset(address(usdc), IVault.AssetParams(9_000, 9_300, 300, 100_000_000e6, false));
+
+        for (uint256 i; i < 2; ++i) {
+            address u = i == 0 ? alice : bob;
+            weth.mint(u, 1_000e18);
+            wbtc.mint(u, 100e8);
+            usdc.mint(u, 10_000_000e6);
+            vm.startPrank(u);
+            weth.approve(address(vault), type(uint256).max);
+            wbtc.approve(address(vault), type(uint256).max);
+            usdc.approve(address(vault), type(uint256).max);
+            vm.stopPrank();
+        }
+    }
+
+    function _feed(address asset, uint8 decimals, int256 answer) internal returns (MockFeed feed) {
+        feed = new MockFeed(decimals);
+        feed.setAnswer(answer);
+        IOracleAdapter.Feed memory none;
+        oracle.setFeeds(asset, IOracleAdapter.Feed(AggregatorV3Interface(address(feed)), 1 days, 1, 1e30), none, 0);
+    }
+
+    /// @dev Opens a bUSD position for `user` with `eth` WETH and `debt` bUSD minted to the user.
+    function _openEth(address user, uint256 eth, uint256 debt) internal returns (uint256 id) {
+        vm.prank(user);
+        id = vault.openAndMint(BUSD, address(weth), eth, debt, user);
+    }
+}
