@@ -82,10 +82,12 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
     /// @inheritdoc IOracleAdapter
     /// @dev Beyond the interface: maxAnswer must be > 0 and both bounds must fit in int128; a zero second aggregator
     ///      requires the whole second Feed to be zero. Without a second feed the stored `maxDeviationBps` is 0.
-    function setFeeds(address asset, Feed calldata primary, Feed calldata secondary, uint16 maxDeviationBps)
-        external
-        restricted
-    {
+    function setFeeds(
+        address asset,
+        Feed calldata primary,
+        Feed calldata secondary,
+        uint16 maxDeviationBps
+    ) external restricted {
         StoredFeed memory stored = _validated(asset, primary, "primary");
         if (address(secondary.aggregator) == address(0)) {
             if (secondary.maxAge != 0 || secondary.minAnswer != 0 || secondary.maxAnswer != 0) {
@@ -140,7 +142,7 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
 
     /// @dev Reads one asset feed and applies every check. price [wad], rounded down, 0 on failure.
     function _read(StoredFeed memory feed) internal view returns (uint256 price, PriceFailure failure) {
-        (bool ok, int256 answer,, uint256 updatedAt) = _latestRound(feed.aggregator);
+        (bool ok, int256 answer, , uint256 updatedAt) = _latestRound(feed.aggregator);
         if (!ok) return (0, PriceFailure.FeedReverted);
         if (answer <= 0) return (0, PriceFailure.NonPositive);
         if (updatedAt == 0 || updatedAt > block.timestamp || block.timestamp - updatedAt > feed.maxAge) {
@@ -156,7 +158,7 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
     function _sequencerFailure() internal view returns (PriceFailure) {
         AggregatorV3Interface feed = _sequencerFeed;
         if (address(feed) == address(0)) return PriceFailure.None;
-        (bool ok, int256 answer, uint256 startedAt,) = _latestRound(feed);
+        (bool ok, int256 answer, uint256 startedAt, ) = _latestRound(feed);
         if (!ok || answer != 0 || startedAt == 0) return PriceFailure.SequencerDown;
         if (startedAt > block.timestamp || block.timestamp - startedAt < _gracePeriod) return PriceFailure.GracePeriod;
         return PriceFailure.None;
@@ -166,11 +168,9 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
     ///      fewer than 160 bytes; the words are then meaningless. The return words are read raw (never abi-decoded), so
     ///      no return data can make this revert, and nothing beyond 160 bytes is copied. Reverts `OracleCallStarved`
     ///      when a failed call left at most 1/64 of the gas measured before it (see the contract doc).
-    function _latestRound(AggregatorV3Interface feed)
-        internal
-        view
-        returns (bool ok, int256 answer, uint256 startedAt, uint256 updatedAt)
-    {
+    function _latestRound(
+        AggregatorV3Interface feed
+    ) internal view returns (bool ok, int256 answer, uint256 startedAt, uint256 updatedAt) {
         bytes4 selector = AggregatorV3Interface.latestRoundData.selector;
         uint256 gasBefore = gasleft(); // [gas]
         assembly ("memory-safe") {
@@ -188,19 +188,22 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
 
     /// @dev Checks one feed's configuration and reads its decimals. `side` ("primary" or "secondary") prefixes the
     ///      field named in `InvalidFeedConfig`.
-    function _validated(address asset, Feed calldata feed, string memory side)
-        internal
-        view
-        returns (StoredFeed memory stored)
-    {
+    function _validated(
+        address asset,
+        Feed calldata feed,
+        string memory side
+    ) internal view returns (StoredFeed memory stored) {
         if (address(feed.aggregator) == address(0)) revert InvalidFeedConfig(asset, string.concat(side, ".aggregator"));
         if (feed.maxAge == 0) revert InvalidFeedConfig(asset, string.concat(side, ".maxAge"));
         if (
-            feed.minAnswer >= feed.maxAnswer || feed.maxAnswer <= 0 || feed.minAnswer < type(int128).min
-                || feed.maxAnswer > type(int128).max
+            feed.minAnswer >= feed.maxAnswer ||
+            feed.maxAnswer <= 0 ||
+            feed.minAnswer < type(int128).min ||
+            feed.maxAnswer > type(int128).max
         ) revert InvalidFeedConfig(asset, string.concat(side, ".answerRange"));
-        (bool ok, bytes memory data) =
-            address(feed.aggregator).staticcall(abi.encodeCall(AggregatorV3Interface.decimals, ()));
+        (bool ok, bytes memory data) = address(feed.aggregator).staticcall(
+            abi.encodeCall(AggregatorV3Interface.decimals, ())
+        );
         uint256 decimals = ok && data.length >= 32 ? abi.decode(data, (uint256)) : type(uint256).max;
         if (decimals > MAX_DECIMALS) revert InvalidFeedConfig(asset, string.concat(side, ".decimals"));
         stored = StoredFeed({

@@ -122,11 +122,13 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function openAndMint(uint256 synthId, address asset, uint256 collateral, uint256 debt, address to)
-        external
-        nonReentrant
-        returns (uint256 id)
-    {
+    function openAndMint(
+        uint256 synthId,
+        address asset,
+        uint256 collateral,
+        uint256 debt,
+        address to
+    ) external nonReentrant returns (uint256 id) {
         id = _open(synthId);
         if (collateral != 0) _deposit(id, asset, collateral);
         if (debt != 0) {
@@ -289,11 +291,10 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function addSynthetic(ISyntheticToken token, SyntheticParams calldata params)
-        external
-        restricted
-        returns (uint256 synthId)
-    {
+    function addSynthetic(
+        ISyntheticToken token,
+        SyntheticParams calldata params
+    ) external restricted returns (uint256 synthId) {
         if (address(token) == address(0)) revert ZeroAddress();
         if (_isSynthetic[address(token)] || _assets[address(token)].listed) {
             revert SyntheticAlreadyAdded(address(token));
@@ -602,7 +603,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         Position memory p = _positions[id];
         Synth storage s = _synths[p.synthId];
         uint256 dv = _debtValue(s, norm.mulDivUp(_indexNow(s), FixedMath.RAY));
-        (, uint256 ml,) = _limits(id, p.assetMask);
+        (, uint256 ml, ) = _limits(id, p.assetMask);
         if (dv > ml) revert MintLimitExceeded(id, dv, ml);
     }
 

@@ -40,7 +40,9 @@ if (reason !== undefined) {
   }
   const still = installed();
   if (still !== undefined) {
-    console.error(`[setup] install finished but ${still}. Remove node_modules and run \`npx -y -p node@22 -- npm ci\`.`);
+    console.error(
+      `[setup] install finished but ${still}. Remove node_modules and run \`npx -y -p node@22 -- npm ci\`.`,
+    );
     process.exit(1);
   }
 }

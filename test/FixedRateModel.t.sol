@@ -25,7 +25,7 @@ contract FixedRateModelTest is Test {
 
     function testFuzz_constructor_revertsAboveMax(uint256 rate) public {
         uint256 max = RAY / 365 days;
-        rate = bound(rate, max + 1, type(uint256).max);
+        rate = _bound(rate, max + 1, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(FixedRateModel.RateTooHigh.selector, rate, max));
         new FixedRateModel(rate);
     }
@@ -36,7 +36,7 @@ contract FixedRateModelTest is Test {
         uint256 totalDebt,
         uint256 debtCeiling
     ) public {
-        rate = bound(rate, 0, RAY / 365 days);
+        rate = _bound(rate, 0, RAY / 365 days);
         FixedRateModel model = new FixedRateModel(rate);
         assertEq(model.rate(), rate);
         assertEq(model.ratePerSecond(synthetic, totalDebt, debtCeiling), rate);

@@ -431,7 +431,10 @@ contract OracleAdapterTest is Test {
         adapter.setFeeds(asset, IOracleAdapter.Feed(feed8, MAX_AGE, 0, int256(type(int128).max) + 1), _none(), 0);
         _expectConfigError("secondary.answerRange");
         adapter.setFeeds(
-            asset, _feed(feed8), IOracleAdapter.Feed(feed18, MAX_AGE, int256(type(int128).min) - 1, 1), 100
+            asset,
+            _feed(feed8),
+            IOracleAdapter.Feed(feed18, MAX_AGE, int256(type(int128).min) - 1, 1),
+            100
         );
         // the bounds themselves are accepted
         adapter.setFeeds(asset, IOracleAdapter.Feed(feed8, MAX_AGE, type(int128).min, type(int128).max), _none(), 0);
@@ -536,8 +539,8 @@ contract OracleAdapterTest is Test {
 
     /// @dev Scaling matches a naive reference that multiplies or divides by ten one digit at a time.
     function testFuzz_getPrice_normalizesLikeReference(int256 answer, uint8 decimals) public {
-        decimals = uint8(bound(decimals, 0, 36));
-        answer = bound(answer, 1, type(int128).max - 1);
+        decimals = uint8(_bound(decimals, 0, 36));
+        answer = _bound(answer, 1, type(int128).max - 1);
         MockFeed f = new MockFeed(decimals);
         f.setAnswer(answer);
         adapter.setFeeds(asset, _feed(f), _none(), 0);
@@ -552,9 +555,9 @@ contract OracleAdapterTest is Test {
 
     /// @dev The deviation check matches ceil(|p1 - p2| * 10_000 / p1) > bound, computed with OpenZeppelin Math.
     function testFuzz_getPrice_deviationLikeReference(uint256 answer1, uint256 answer2, uint16 maxDeviationBps) public {
-        answer1 = bound(answer1, 1, 1e20); // [8 decimals] up to 1e12 USD
-        answer2 = bound(answer2, 1, 1e34); // [18 decimals] up to 1e16 USD
-        maxDeviationBps = uint16(bound(maxDeviationBps, 1, 10_000));
+        answer1 = _bound(answer1, 1, 1e20); // [8 decimals] up to 1e12 USD
+        answer2 = _bound(answer2, 1, 1e34); // [18 decimals] up to 1e16 USD
+        maxDeviationBps = uint16(_bound(maxDeviationBps, 1, 10_000));
         feed8.setAnswer(int256(answer1));
         feed18.setAnswer(int256(answer2));
         _setSecondary(maxDeviationBps);
@@ -574,13 +577,15 @@ contract OracleAdapterTest is Test {
     }
 
     /// @dev Near the bound: p2 = p1 * (1 ± bps / 10_000) passes, one wei further fails.
-    function testFuzz_getPrice_deviationBoundaryIsInclusive(uint256 answer1, uint16 maxDeviationBps, bool above)
-        public
-    {
-        answer1 = bound(answer1, 1, 1e20);
-        maxDeviationBps = uint16(bound(maxDeviationBps, 1, 9_999));
+    function testFuzz_getPrice_deviationBoundaryIsInclusive(
+        uint256 answer1,
+        uint16 maxDeviationBps,
+        bool above
+    ) public {
+        answer1 = _bound(answer1, 1, 1e20);
+        maxDeviationBps = uint16(_bound(maxDeviationBps, 1, 9_999));
         uint256 p1 = answer1 * 1e10; // [wad], a multiple of 1e10 so p1 * bps / 10_000 is exact
-        uint256 edge = p1 * maxDeviationBps / 10_000; // [wad] exact
+        uint256 edge = (p1 * maxDeviationBps) / 10_000; // [wad] exact
         uint256 p2 = above ? p1 + edge : p1 - edge;
         feed8.setAnswer(int256(answer1));
         feed18.setAnswer(int256(p2));

@@ -372,23 +372,23 @@ contract SyntheticTokenTest is Test {
     }
 
     function testFuzz_flashFee_isCeilOfAmountTimesBps(uint256 amount, uint16 bps) public {
-        bps = uint16(bound(bps, 0, token.MAX_FLASH_FEE_BPS()));
+        bps = uint16(_bound(bps, 0, token.MAX_FLASH_FEE_BPS()));
         token.setFlashParams(CAP, bps, treasury);
         assertEq(token.flashFee(address(token), amount), _naiveFee(amount, bps));
     }
 
     function testFuzz_flashFee_smallAmountsAgainstDirectFormula(uint128 amount, uint16 bps) public {
-        bps = uint16(bound(bps, 0, token.MAX_FLASH_FEE_BPS()));
+        bps = uint16(_bound(bps, 0, token.MAX_FLASH_FEE_BPS()));
         token.setFlashParams(CAP, bps, treasury);
         uint256 expected = (uint256(amount) * bps + 9_999) / 10_000;
         assertEq(token.flashFee(address(token), amount), expected);
     }
 
     function testFuzz_flashLoan_roundTripNeverGains(uint256 amount, uint16 bps, uint256 balance, uint8 mode) public {
-        amount = bound(amount, 0, CAP);
-        bps = uint16(bound(bps, 0, token.MAX_FLASH_FEE_BPS()));
-        balance = bound(balance, 0, 10_000e18);
-        borrower.setBehaviour(MockFlashBorrower.Behaviour(bound(mode, 0, 2)));
+        amount = _bound(amount, 0, CAP);
+        bps = uint16(_bound(bps, 0, token.MAX_FLASH_FEE_BPS()));
+        balance = _bound(balance, 0, 10_000e18);
+        borrower.setBehaviour(MockFlashBorrower.Behaviour(_bound(mode, 0, 2)));
         token.setFlashParams(CAP, bps, treasury);
         token.mint(address(borrower), balance);
 

@@ -80,7 +80,7 @@ contract VaultTest is Fixture {
         vm.stopPrank();
         assertEq(vault.collateralOf(id, address(wbtc)), 1e8);
         assertEq(vault.collateralOf(id, address(usdc)), 500e6);
-        (,, uint256 mask) = vault.positionOf(id);
+        (, , uint256 mask) = vault.positionOf(id);
         assertEq(mask, (1 << 1) | (1 << 2));
         (address[] memory list, uint256[] memory amounts) = vault.basketOf(id);
         assertEq(list.length, 2);
@@ -189,9 +189,7 @@ contract VaultTest is Fixture {
         vm.startPrank(alice);
         fot.approve(address(vault), type(uint256).max);
         uint256 id = vault.open(BUSD);
-        vm.expectRevert(
-            abi.encodeWithSelector(IVault.TransferAmountMismatch.selector, address(fot), 10e18, 9.9e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IVault.TransferAmountMismatch.selector, address(fot), 10e18, 9.9e18));
         vault.deposit(id, address(fot), 10e18);
         vm.stopPrank();
         assertEq(vault.totalCollateral(address(fot)), 0);
@@ -260,7 +258,9 @@ contract VaultTest is Fixture {
         vm.warp(block.timestamp + 2 days); // feed maxAge is 1 day
         vm.expectRevert(
             abi.encodeWithSelector(
-                IOracleAdapter.PriceUnavailable.selector, address(weth), IOracleAdapter.PriceFailure.Stale
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.Stale
             )
         );
         vm.prank(alice);
@@ -269,9 +269,7 @@ contract VaultTest is Fixture {
 
     function test_withdraw_revertsAboveBalance() public {
         uint256 id = _openEth(alice, 1e18, 0);
-        vm.expectRevert(
-            abi.encodeWithSelector(IVault.InsufficientCollateral.selector, id, address(weth), 2e18, 1e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IVault.InsufficientCollateral.selector, id, address(weth), 2e18, 1e18));
         vm.prank(alice);
         vault.withdraw(id, address(weth), 2e18, alice);
     }
@@ -280,7 +278,7 @@ contract VaultTest is Fixture {
         uint256 id = _openEth(alice, 1e18, 0);
         vm.prank(alice);
         vault.withdraw(id, address(weth), 1e18, alice);
-        (,, uint256 mask) = vault.positionOf(id);
+        (, , uint256 mask) = vault.positionOf(id);
         assertEq(mask, 0);
     }
 
@@ -358,7 +356,9 @@ contract VaultTest is Fixture {
         ethFeed.setAnswer(-5);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IOracleAdapter.PriceUnavailable.selector, address(weth), IOracleAdapter.PriceFailure.NonPositive
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.NonPositive
             )
         );
         vm.prank(alice);
@@ -455,7 +455,7 @@ contract VaultTest is Fixture {
         for (uint256 g = 30_000; g <= 200_000; g += 2_500) {
             uint256 snap = vm.snapshot();
             vm.warp(block.timestamp + 1 hours);
-            (bool ok,) = address(vault).call{gas: g}(abi.encodeCall(vault.accrue, (BUSD)));
+            (bool ok, ) = address(vault).call{gas: g}(abi.encodeCall(vault.accrue, (BUSD)));
             if (ok) {
                 assertEq(vault.synthetic(BUSD).ratePerSecond, newRate, "accrued with a stale rate");
                 ++successes;
@@ -517,7 +517,7 @@ contract VaultTest is Fixture {
         assertEq(weth.balanceOf(alice), 1_000e18);
         assertEq(wbtc.balanceOf(alice), 100e8);
         assertEq(usdc.balanceOf(alice), 10_000_000e6);
-        (,, uint256 mask) = vault.positionOf(id);
+        (, , uint256 mask) = vault.positionOf(id);
         assertEq(mask, 0);
         assertEq(vault.totalCollateral(address(weth)), 10e18);
     }
@@ -585,7 +585,7 @@ contract VaultTest is Fixture {
         emit IVault.PositionTransferred(id, alice, bob);
         vm.prank(alice);
         vault.transferPosition(id, bob);
-        (address owner,,) = vault.positionOf(id);
+        (address owner, , ) = vault.positionOf(id);
         assertEq(owner, bob);
         assertFalse(vault.isAuthorized(id, helper));
         assertFalse(vault.isAuthorized(id, alice));
@@ -753,8 +753,7 @@ contract VaultTest is Fixture {
     }
 
     function test_addSynthetic_requiresThisVaultAsMinter() public {
-        SyntheticToken foreign =
-            new SyntheticToken("F", "F", address(0xdead), address(manager), 1e18, 0, treasury);
+        SyntheticToken foreign = new SyntheticToken("F", "F", address(0xdead), address(manager), 1e18, 0, treasury);
         vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, "token.vault"));
         vault.addSynthetic(foreign, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
         vm.expectRevert(abi.encodeWithSelector(IVault.SyntheticAlreadyAdded.selector, address(busd)));
@@ -798,7 +797,8 @@ contract VaultTest is Fixture {
             vault.deposit(id, address(ret), 1e18);
             assertFalse(ret.lastCallOk());
             assertEq(
-                ret.lastRevert(), abi.encodeWithSelector(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector)
+                ret.lastRevert(),
+                abi.encodeWithSelector(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector)
             );
         }
         assertEq(vault.collateralOf(id, address(ret)), 56e18);
@@ -807,7 +807,7 @@ contract VaultTest is Fixture {
     // ---------------------------------------------------------------- fuzz: round trips never gain
 
     function testFuzz_depositWithdrawRoundTripNeverGains(uint256 amount) public {
-        amount = bound(amount, 1, 1_000e18);
+        amount = _bound(amount, 1, 1_000e18);
         uint256 before = weth.balanceOf(alice);
         uint256 id = _openEth(alice, amount, 0);
         vm.prank(alice);
@@ -817,14 +817,14 @@ contract VaultTest is Fixture {
     }
 
     function testFuzz_mintRepayRoundTripNeverGains(uint256 minted, uint256 dt, uint256 part) public {
-        minted = bound(minted, 100e18, 1_000_000e18);
-        dt = bound(dt, 0, 3 * 365 days);
+        minted = _bound(minted, 100e18, 1_000_000e18);
+        dt = _bound(dt, 0, 3 * 365 days);
         _openEth(bob, 1_000e18, 100e18); // keeps the rate index moving
         uint256 id = _openEth(alice, 1_000e18, minted);
         vm.warp(block.timestamp + dt);
         uint256 debt = vault.debtOf(id);
         assertGe(debt, minted, "debt never below what was minted");
-        part = bound(part, 1, debt);
+        part = _bound(part, 1, debt);
         // a partial repay reduces the debt by at most what it burns (rounded against the payer), so paying in two
         // steps may cost a wei or two more than the debt: give alice that margin
         deal(address(busd), alice, debt + 2, true);
@@ -840,11 +840,11 @@ contract VaultTest is Fixture {
     }
 
     function testFuzz_mintLimitHoldsAfterEveryMint(uint256 eth, uint256 price, uint256 amount) public {
-        eth = bound(eth, 0.1e18, 1_000e18);
-        price = bound(price, 1e8, 100_000e8);
+        eth = _bound(eth, 0.1e18, 1_000e18);
+        price = _bound(price, 1e8, 100_000e8);
         ethFeed.setAnswer(int256(price));
-        uint256 limit = (eth * price * 1e10 / 1e18) * 8_000 / 10_000;
-        amount = bound(amount, 1, limit + 1e18);
+        uint256 limit = (((eth * price * 1e10) / 1e18) * 8_000) / 10_000;
+        amount = _bound(amount, 1, limit + 1e18);
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
         vault.deposit(id, address(weth), eth);

@@ -12,8 +12,9 @@ interface IRateModel {
     /// @param totalDebt [wad] The synthetic's total debt (interest included), in synthetic units.
     /// @param debtCeiling [wad] The synthetic's debt ceiling.
     /// @return rate [ray] Per-second rate: debt grows by the factor (1 + rate / 1e27) each second.
-    function ratePerSecond(address synthetic, uint256 totalDebt, uint256 debtCeiling)
-        external
-        view
-        returns (uint256 rate);
+    function ratePerSecond(
+        address synthetic,
+        uint256 totalDebt,
+        uint256 debtCeiling
+    ) external view returns (uint256 rate);
 }

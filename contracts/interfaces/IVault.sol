@@ -181,9 +181,13 @@ interface IVault {
 
     /// @notice Opens a position, deposits `collateral` [token] of `asset` and mints `debt` [wad] to `to`, with one
     ///         health check at the end. `debt` may be 0.
-    function openAndMint(uint256 synthId, address asset, uint256 collateral, uint256 debt, address to)
-        external
-        returns (uint256 id);
+    function openAndMint(
+        uint256 synthId,
+        address asset,
+        uint256 collateral,
+        uint256 debt,
+        address to
+    ) external returns (uint256 id);
 
     /// @notice Adds `amount` [token] of `asset` to position `id`, pulled from the caller. Owner or manager only (so
     ///         nobody can grief a basket with unwanted assets). Never reads the oracle.

@@ -46,7 +46,7 @@ contract VaultHandler is Test {
         actors = actors_;
         treasury = treasury_;
         for (uint256 i; i < 3; ++i) {
-            (, lastAnswer[i],,,) = feeds_[i].latestRoundData();
+            (, lastAnswer[i], , , ) = feeds_[i].latestRoundData();
         }
     }
 
@@ -67,7 +67,7 @@ contract VaultHandler is Test {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         MockERC20 asset = assets[assetSeed % 3];
-        amount = bound(amount, 1, 100 * 10 ** asset.decimals());
+        amount = _bound(amount, 1, 100 * 10 ** asset.decimals());
         address owner = _owner(id);
         asset.mint(owner, amount);
         vm.prank(owner);
@@ -87,7 +87,7 @@ contract VaultHandler is Test {
         address asset = address(assets[assetSeed % 3]);
         uint256 held = vault.collateralOf(id, asset);
         if (held == 0) return;
-        amount = bound(amount, 1, held);
+        amount = _bound(amount, 1, held);
         address owner = _owner(id);
         uint256 witness = _witness(id);
         (bool had, uint256 hBefore) = _health(witness);
@@ -106,8 +106,8 @@ contract VaultHandler is Test {
     function mint(uint256 posSeed, uint256 amount) external {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
-        (, uint256 synthId,) = vault.positionOf(id);
-        amount = bound(amount, 1, synthId == 0 ? 200_000e18 : 100e18);
+        (, uint256 synthId, ) = vault.positionOf(id);
+        amount = _bound(amount, 1, synthId == 0 ? 200_000e18 : 100e18);
         address owner = _owner(id);
         uint256 witness = _witness(id);
         (bool had, uint256 hBefore) = _health(witness);
@@ -134,10 +134,10 @@ contract VaultHandler is Test {
         uint256 id = ids[posSeed % ids.length];
         uint256 debt = vault.debtOf(id);
         if (debt == 0) return;
-        (, uint256 synthId,) = vault.positionOf(id);
+        (, uint256 synthId, ) = vault.positionOf(id);
         SyntheticToken token = synths[synthId];
         uint256 minDebt = vault.synthetic(synthId).params.minDebt;
-        amount = bound(amount, 1, debt);
+        amount = _bound(amount, 1, debt);
         if (debt - amount < minDebt) amount = debt; // a partial repay may not leave dust: repay all instead
         address owner = _owner(id);
         if (!_fund(token, owner, amount)) return;
@@ -154,13 +154,13 @@ contract VaultHandler is Test {
     function close(uint256 posSeed) external {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
-        (, uint256 synthId,) = vault.positionOf(id);
+        (, uint256 synthId, ) = vault.positionOf(id);
         address owner = _owner(id);
         if (!_fund(synths[synthId], owner, vault.debtOf(id))) return;
         vm.prank(owner);
         vault.close(id, owner); // needs no price
         assertEq(vault.normDebtOf(id), 0);
-        (,, uint256 mask) = vault.positionOf(id);
+        (, , uint256 mask) = vault.positionOf(id);
         assertEq(mask, 0);
         roundingOps++;
         calls["close"]++;
@@ -177,7 +177,7 @@ contract VaultHandler is Test {
 
     function movePrice(uint256 assetSeed, uint256 pct) external {
         uint256 k = assetSeed % 3;
-        pct = bound(pct, 70, 130);
+        pct = _bound(pct, 70, 130);
         int256 answer = (lastAnswer[k] * int256(pct)) / 100;
         if (answer < 1) answer = 1;
         lastAnswer[k] = answer;
@@ -200,7 +200,7 @@ contract VaultHandler is Test {
     }
 
     function warp(uint256 dt) external {
-        dt = bound(dt, 1, 30 days);
+        dt = _bound(dt, 1, 30 days);
         vm.warp(block.timestamp + dt);
         for (uint256 k; k < 3; ++k) {
             feeds[k].setAnswer(feedBroken[k] ? int256(0) : lastAnswer[k]); // feeds keep reporting
@@ -216,7 +216,7 @@ contract VaultHandler is Test {
     // ------------------------------------------------------------------------------------------------ helpers
 
     function _owner(uint256 id) internal view returns (address owner) {
-        (owner,,) = vault.positionOf(id);
+        (owner, , ) = vault.positionOf(id);
     }
 
     /// @dev Another position whose health must not move while `id` is acted on (0, i.e. none, when alone).
@@ -252,7 +252,7 @@ contract VaultHandler is Test {
         bytes4 sel = bytes4(err);
         if (sel == IVault.MintLimitExceeded.selector) return;
         if (sel == IOracleAdapter.PriceUnavailable.selector) {
-            (, uint256 synthId,) = vault.positionOf(id);
+            (, uint256 synthId, ) = vault.positionOf(id);
             bool anyBroken = feedBroken[0] || feedBroken[1] || feedBroken[2];
             assertTrue(anyBroken || synthId == 1, "price unavailable while every feed works");
             return;
