@@ -16,7 +16,7 @@ import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 ///      forwards 63/64), so the adapter reverts `OracleCallStarved` instead of reporting a failure. With ample gas, a feed
 ///      that burns its whole `FEED_CALL_GAS` leaves far more than 1/64 behind and is reported `FeedReverted`.
 ///      Storage: one asset's primary feed is two slots (aggregator | maxAge | decimals | maxDeviationBps, then
-///      minAnswer | maxAnswer); the sequencer feed and grace period share one slot. A primary-only price costs three
+///      minAnswer | maxAnswer); the sequencer feed and grace period are immutable. A primary-only price costs two
 ///      storage reads and one external call.
 contract OracleAdapter is IOracleAdapter, AccessManaged {
     /// @notice [gas] The most gas forwarded to one `latestRoundData` call: about ten times what a Chainlink proxy read
@@ -42,10 +42,20 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
 
     mapping(address asset => StoredFeed) internal _primary;
     mapping(address asset => StoredFeed) internal _secondary;
-    AggregatorV3Interface internal _sequencerFeed; // 0 = no sequencer check
-    uint32 internal _gracePeriod; // [s]
+    AggregatorV3Interface internal immutable _sequencerFeed; // 0 = no sequencer check
+    uint32 internal immutable _gracePeriod; // [s]
 
-    constructor(address initialAuthority) AccessManaged(initialAuthority) {}
+    /// @param sequencerFeed_ The chain's L2 sequencer-uptime feed, or 0 on a chain without one (Ethereum).
+    /// @param gracePeriod_ [s] How long after the sequencer comes back up prices stay refused.
+    constructor(
+        address initialAuthority,
+        AggregatorV3Interface sequencerFeed_,
+        uint32 gracePeriod_
+    ) AccessManaged(initialAuthority) {
+        _sequencerFeed = sequencerFeed_;
+        _gracePeriod = gracePeriod_;
+        emit SequencerFeedSet(address(sequencerFeed_), gracePeriod_);
+    }
 
     // ---------------------------------------------------------------- prices
 
@@ -109,13 +119,6 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
         delete _primary[asset];
         delete _secondary[asset];
         emit FeedsRemoved(asset);
-    }
-
-    /// @inheritdoc IOracleAdapter
-    function setSequencerFeed(AggregatorV3Interface feed, uint32 gracePeriod) external restricted {
-        _sequencerFeed = feed;
-        _gracePeriod = gracePeriod;
-        emit SequencerFeedSet(address(feed), gracePeriod);
     }
 
     // ---------------------------------------------------------------- internals

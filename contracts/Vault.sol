@@ -94,14 +94,13 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     address public treasury;
     /// @inheritdoc IVault
     uint256 public nextPositionId = 1;
-    /// @inheritdoc IVault
-    mapping(address asset => uint256) public totalCollateral; // [token]
 
     mapping(uint256 id => Position) internal _positions;
     mapping(uint256 id => mapping(uint256 slot => uint256)) internal _balances;
     mapping(uint256 id => mapping(address manager => address appointedBy)) internal _managers;
     mapping(address asset => AssetConfig) internal _assets;
-    address[] internal _assetList;
+    mapping(uint256 assetId => address) internal _assetById; // a mapping, not an array: no length read per lookup
+    uint256 internal _assetCount;
     Synth[] internal _synths;
     mapping(address token => bool) internal _isSynthetic;
 
@@ -258,7 +257,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     function listAsset(address asset, AssetParams calldata params) external restricted {
         if (asset == address(0)) revert ZeroAddress();
         if (_assets[asset].listed || _isSynthetic[asset]) revert AssetAlreadyListed(asset);
-        uint256 count = _assetList.length;
+        uint256 count = _assetCount;
         if (count >= MAX_ASSETS) revert TooManyAssets(count, MAX_ASSETS);
         uint8 decimals = IERC20Metadata(asset).decimals();
         if (decimals > MAX_DECIMALS) revert InvalidTokenDecimals(asset, decimals);
@@ -271,9 +270,11 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             maxLtvBps: params.maxLtvBps,
             liqThresholdBps: params.liqThresholdBps,
             liqPenaltyBps: params.liqPenaltyBps,
-            supplyCap: params.supplyCap
+            supplyCap: params.supplyCap,
+            total: 0
         });
-        _assetList.push(asset);
+        _assetById[count] = asset;
+        _assetCount = count + 1;
         emit AssetListed(asset, count, decimals, params);
     }
 
@@ -359,7 +360,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 k;
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
-                list[k] = _assetList[i];
+                list[k] = _assetById[i];
                 amounts[k++] = _lane(id, 1 + i);
             }
             mask >>= 1;
@@ -420,8 +421,17 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function assets() external view returns (address[] memory) {
-        return _assetList;
+    function assets() external view returns (address[] memory list) {
+        uint256 n = _assetCount;
+        list = new address[](n);
+        for (uint256 i; i < n; ++i) {
+            list[i] = _assetById[i];
+        }
+    }
+
+    /// @inheritdoc IVault
+    function totalCollateral(address asset) external view returns (uint256) {
+        return _assets[asset].total;
     }
 
     /// @inheritdoc IVault
@@ -464,9 +474,11 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (!c.listed) revert AssetNotListed(asset);
         if (c.frozen) revert AssetFrozen(asset);
 
-        uint256 total = totalCollateral[asset] + amount;
-        if (total > c.supplyCap) revert SupplyCapExceeded(asset, total, c.supplyCap);
-        totalCollateral[asset] = total;
+        uint256 total = c.total + amount;
+        uint256 cap = uint256(c.supplyCap) * 10 ** c.decimals; // [token]
+        if (cap > LANE_MASK) cap = LANE_MASK; // the total is a 128-bit field
+        if (total > cap) revert SupplyCapExceeded(asset, total, cap);
+        _assets[asset].total = uint128(total);
 
         uint64 mask = p.assetMask;
         uint64 bit = uint64(1) << c.id;
@@ -492,7 +504,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (amount > held) revert InsufficientCollateral(id, asset, amount, held);
         unchecked {
             held -= amount;
-            totalCollateral[asset] -= amount; // the total is the sum of every position's lane
+            _assets[asset].total = c.total - uint128(amount); // the total is the sum of every position's lane
         }
         _setLane(id, 1 + c.id, held);
         if (held == 0) p.assetMask &= ~(uint64(1) << c.id);
@@ -555,11 +567,11 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         p.assetMask = 0;
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
-                address asset = _assetList[i];
+                address asset = _assetById[i];
                 uint256 amount = _lane(id, 1 + i);
                 _setLane(id, 1 + i, 0);
                 unchecked {
-                    totalCollateral[asset] -= amount;
+                    _assets[asset].total -= uint128(amount); // the total is the sum of every position's lane
                 }
                 payouts[count++] = Payout(asset, to, amount, false);
                 emit Withdrawn(id, asset, to, amount);
@@ -612,7 +624,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     function _limits(uint256 id, uint256 mask) internal view returns (uint256 value, uint256 ml, uint256 ll) {
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
-                address asset = _assetList[i];
+                address asset = _assetById[i];
                 AssetConfig memory c = _assets[asset];
                 // [token] * [wad] / 10^decimals = [wad]; < 2^128 * 2^128, cannot overflow
                 uint256 v = _lane(id, 1 + i).mulDivDown(oracle.getPrice(asset), 10 ** c.decimals);

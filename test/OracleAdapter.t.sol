@@ -27,7 +27,7 @@ contract OracleAdapterTest is Test {
     function setUp() public {
         vm.warp(START);
         manager = new AccessManager(address(this));
-        adapter = new OracleAdapter(address(manager));
+        adapter = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
         feed8 = new MockFeed(8);
         feed18 = new MockFeed(18);
         seq = new MockFeed(0);
@@ -66,9 +66,12 @@ contract OracleAdapterTest is Test {
         adapter.setFeeds(asset, _feed(feed8), _feed(feed18), maxDeviationBps);
     }
 
+    /// @dev Replaces the adapter with one that checks `seq` (the uptime feed is immutable), with the same feeds.
     function _setSequencer() internal {
         seq.setRound(1, 0, START - GRACE, START - GRACE); // up for exactly the grace period
-        adapter.setSequencerFeed(seq, GRACE);
+        IOracleAdapter.AssetFeeds memory feeds = adapter.feedsOf(asset);
+        adapter = new OracleAdapter(address(manager), seq, GRACE);
+        adapter.setFeeds(asset, feeds.primary, feeds.secondary, feeds.maxDeviationBps);
     }
 
     function _expectConfigError(string memory field) internal {
@@ -374,7 +377,8 @@ contract OracleAdapterTest is Test {
     function test_getPrice_ignoresSequencerWhenDisabled() public {
         _setSequencer();
         seq.setAnswer(1);
-        adapter.setSequencerFeed(AggregatorV3Interface(address(0)), 0);
+        adapter = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
+        adapter.setFeeds(asset, _feed(feed8), _none(), 0);
         _assertPrice(2000e18);
     }
 
@@ -390,12 +394,6 @@ contract OracleAdapterTest is Test {
         vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger));
         vm.prank(stranger);
         adapter.removeFeeds(asset);
-    }
-
-    function test_setSequencerFeed_revertsWhenUnauthorized() public {
-        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger));
-        vm.prank(stranger);
-        adapter.setSequencerFeed(seq, GRACE);
     }
 
     // ------------------------------------------------------------------ governance: validation
@@ -513,13 +511,15 @@ contract OracleAdapterTest is Test {
         assertEq(abi.encode(got), abi.encode(IOracleAdapter.AssetFeeds(_none(), 0, _none(), 0, 0)));
     }
 
-    function test_setSequencerFeed_emitsAndStores() public {
-        vm.expectEmit(address(adapter));
+    function test_constructor_setsImmutableSequencerAndEmits() public {
+        vm.expectEmit();
         emit IOracleAdapter.SequencerFeedSet(address(seq), GRACE);
-        adapter.setSequencerFeed(seq, GRACE);
-        (AggregatorV3Interface f, uint32 grace) = adapter.sequencer();
+        OracleAdapter withSeq = new OracleAdapter(address(manager), seq, GRACE);
+        (AggregatorV3Interface f, uint32 grace) = withSeq.sequencer();
         assertEq(address(f), address(seq));
         assertEq(grace, GRACE);
+        (f, grace) = adapter.sequencer();
+        assertEq(address(f), address(0));
     }
 
     // ------------------------------------------------------------------ gas
@@ -604,10 +604,10 @@ contract OracleAdapterFullPathGasTest is Test {
 
     function setUp() public {
         vm.warp(1_700_000_000);
-        adapter = new OracleAdapter(address(new AccessManager(address(this))));
         MockFeed feed8 = new MockFeed(8);
         MockFeed feed18 = new MockFeed(18);
         MockFeed seq = new MockFeed(0);
+        adapter = new OracleAdapter(address(new AccessManager(address(this))), seq, 1 hours);
         feed8.setAnswer(2000e8);
         feed18.setAnswer(2000e18);
         seq.setRound(1, 0, block.timestamp - 2 hours, block.timestamp - 2 hours);
@@ -617,7 +617,6 @@ contract OracleAdapterFullPathGasTest is Test {
             IOracleAdapter.Feed(feed18, 1 hours, 0, type(int128).max),
             100
         );
-        adapter.setSequencerFeed(seq, 1 hours);
     }
 
     function test_gas_getPrice_withSecondaryAndSequencer() public view {

@@ -106,7 +106,7 @@ contract VaultTest is Fixture {
     }
 
     function test_deposit_revertsWhenFrozen() public {
-        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, 1_000_000e18, true));
+        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, 1_000_000, true));
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
         vm.expectRevert(abi.encodeWithSelector(IVault.AssetFrozen.selector, address(weth)));
@@ -115,7 +115,7 @@ contract VaultTest is Fixture {
     }
 
     function test_deposit_revertsAboveSupplyCap() public {
-        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, 15e18, false));
+        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, 15, false));
         _openEth(bob, 10e18, 0);
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
@@ -146,7 +146,7 @@ contract VaultTest is Fixture {
         for (uint256 i; i < extra.length; ++i) {
             extra[i] = new MockERC20("X", "X", 18);
             _feed(address(extra[i]), 8, 1e8);
-            vault.listAsset(address(extra[i]), IVault.AssetParams(5_000, 6_000, 500, 1e30, false));
+            vault.listAsset(address(extra[i]), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
             extra[i].mint(alice, 10e18);
             vm.prank(alice);
             extra[i].approve(address(vault), type(uint256).max);
@@ -160,7 +160,7 @@ contract VaultTest is Fixture {
         }
         MockERC20 ninth = new MockERC20("N", "N", 18);
         vm.stopPrank();
-        vault.listAsset(address(ninth), IVault.AssetParams(5_000, 6_000, 500, 1e30, false));
+        vault.listAsset(address(ninth), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
         ninth.mint(alice, 1e18);
         vm.startPrank(alice);
         ninth.approve(address(vault), 1e18);
@@ -184,7 +184,7 @@ contract VaultTest is Fixture {
     function test_deposit_refusesFeeOnTransferToken() public {
         FeeOnTransferToken fot = new FeeOnTransferToken(100);
         _feed(address(fot), 8, 1e8);
-        vault.listAsset(address(fot), IVault.AssetParams(5_000, 6_000, 500, 1e30, false));
+        vault.listAsset(address(fot), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
         fot.mint(alice, 100e18);
         vm.startPrank(alice);
         fot.approve(address(vault), type(uint256).max);
@@ -198,7 +198,7 @@ contract VaultTest is Fixture {
     function test_deposit_worksWithTokenWithoutReturnValue() public {
         NoReturnToken nrt = new NoReturnToken(6);
         _feed(address(nrt), 8, 1e8);
-        vault.listAsset(address(nrt), IVault.AssetParams(9_000, 9_300, 300, 1e30, false));
+        vault.listAsset(address(nrt), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
         nrt.mint(alice, 1_000e6);
         vm.startPrank(alice);
         nrt.approve(address(vault), type(uint256).max);
@@ -215,7 +215,7 @@ contract VaultTest is Fixture {
     function test_deposit_revertsWhenTokenReturnsFalse() public {
         FalseReturnToken frt = new FalseReturnToken();
         _feed(address(frt), 8, 1e8);
-        vault.listAsset(address(frt), IVault.AssetParams(5_000, 6_000, 500, 1e30, false));
+        vault.listAsset(address(frt), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(frt)));
@@ -292,7 +292,7 @@ contract VaultTest is Fixture {
     function test_withdraw_toBlockedAddressRevertsAndKeepsFunds() public {
         BlocklistToken blk = new BlocklistToken();
         _feed(address(blk), 8, 1e8);
-        vault.listAsset(address(blk), IVault.AssetParams(9_000, 9_300, 300, 1e30, false));
+        vault.listAsset(address(blk), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
         blk.mint(alice, 100e6);
         vm.startPrank(alice);
         blk.approve(address(vault), type(uint256).max);
@@ -777,7 +777,7 @@ contract VaultTest is Fixture {
     function test_reentrantTokenCannotReenterAnyEntryPoint() public {
         ReentrantToken ret = new ReentrantToken();
         _feed(address(ret), 8, 1e8);
-        vault.listAsset(address(ret), IVault.AssetParams(5_000, 6_000, 500, 1e30, false));
+        vault.listAsset(address(ret), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
         ret.mint(alice, 100e18);
         vm.startPrank(alice);
         ret.approve(address(vault), type(uint256).max);

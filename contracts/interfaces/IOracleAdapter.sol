@@ -61,7 +61,7 @@ interface IOracleAdapter {
     event FeedsSet(address indexed asset, Feed primary, Feed secondary, uint16 maxDeviationBps);
     /// @notice Emitted when the feeds of `asset` are removed.
     event FeedsRemoved(address indexed asset);
-    /// @notice Emitted when the L2 sequencer-uptime feed or its grace period changes (feed 0 disables the check).
+    /// @notice Emitted once, at construction: the L2 sequencer-uptime feed (0: no check) and its grace period [s].
     event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
 
     /// @notice The guarded price of `asset`.
@@ -78,7 +78,8 @@ interface IOracleAdapter {
     /// @notice The configured feeds of `asset` (aggregator 0 when none).
     function feedsOf(address asset) external view returns (AssetFeeds memory);
 
-    /// @notice The L2 sequencer-uptime feed (0 when the chain has none) and its grace period [s].
+    /// @notice The L2 sequencer-uptime feed (0 when the chain has none) and its grace period [s]. Both are immutable:
+    ///         a chain's uptime feed is fixed, and keeping it out of storage saves a cold read on every price.
     function sequencer() external view returns (AggregatorV3Interface feed, uint32 gracePeriod);
 
     /// @notice Sets the feeds of `asset`. Governance only (AccessManager).
@@ -90,7 +91,4 @@ interface IOracleAdapter {
 
     /// @notice Removes every feed of `asset`: its price becomes `NoFeed`. Governance only.
     function removeFeeds(address asset) external;
-
-    /// @notice Sets the L2 sequencer-uptime feed and grace period [s]; feed 0 disables the check. Governance only.
-    function setSequencerFeed(AggregatorV3Interface feed, uint32 gracePeriod) external;
 }

@@ -33,17 +33,19 @@ interface IVault {
     /// @param maxLtvBps [bps] Minting limit: debt value may reach at most this share of the asset's value.
     /// @param liqThresholdBps [bps] Liquidation limit: below this share the position can be liquidated. >= maxLtvBps.
     /// @param liqPenaltyBps [bps] Penalty charged on the debt liquidated against this asset.
-    /// @param supplyCap [token] Most the Vault accepts of this asset across all positions.
+    /// @param supplyCap [whole tokens] Most the Vault accepts of this asset across all positions, in whole units
+    ///        (the cap in [token] is supplyCap * 10^decimals), so that it packs beside the running total.
     /// @param frozen A frozen asset takes no new deposits; what is deposited still counts as collateral.
     struct AssetParams {
         uint16 maxLtvBps;
         uint16 liqThresholdBps;
         uint16 liqPenaltyBps;
-        uint128 supplyCap;
+        uint48 supplyCap;
         bool frozen;
     }
 
-    /// @notice A listed collateral asset as stored: its id (bit in a position's asset mask), decimals and parameters.
+    /// @notice A listed collateral asset as stored, in one slot: its id (bit in a position's asset mask), decimals,
+    ///         parameters and the total credited to positions.
     struct AssetConfig {
         bool listed;
         uint8 id;
@@ -52,7 +54,8 @@ interface IVault {
         uint16 maxLtvBps;
         uint16 liqThresholdBps;
         uint16 liqPenaltyBps;
-        uint128 supplyCap; // [token]
+        uint48 supplyCap; // [whole tokens]
+        uint128 total; // [token] credited to positions
     }
 
     /// @notice Parameters of one synthetic.

@@ -20,9 +20,9 @@ contract VaultInvariantTest is StdInvariant, Fixture {
     function setUp() public override {
         super.setUp();
         // caps out of the way: the handler's deposits are bounded, caps are unit-tested
-        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, type(uint128).max, false));
-        vault.setAssetParams(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, type(uint128).max, false));
-        vault.setAssetParams(address(usdc), IVault.AssetParams(9_000, 9_300, 300, type(uint128).max, false));
+        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, type(uint48).max, false));
+        vault.setAssetParams(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, type(uint48).max, false));
+        vault.setAssetParams(address(usdc), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
         handler = new VaultHandler(
             vault,
             [weth, wbtc, usdc],

@@ -46,7 +46,7 @@ abstract contract Fixture is Test {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         manager = new AccessManager(address(this));
-        oracle = new OracleAdapter(address(manager));
+        oracle = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
         vault = new Vault(address(manager), oracle, treasury);
         rateModel = new FixedRateModel(RATE_5PCT);
 
@@ -62,9 +62,9 @@ abstract contract Fixture is Test {
         vault.addSynthetic(busd, IVault.SyntheticParams(address(0), rateModel, 100_000_000e18, 100e18));
         vault.addSynthetic(beth, IVault.SyntheticParams(address(weth), rateModel, 100_000e18, 0.05e18));
 
-        vault.listAsset(address(weth), IVault.AssetParams(8_000, 8_500, 500, 1_000_000e18, false));
-        vault.listAsset(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, 10_000e8, false));
-        vault.listAsset(address(usdc), IVault.AssetParams(9_000, 9_300, 300, 100_000_000e6, false));
+        vault.listAsset(address(weth), IVault.AssetParams(8_000, 8_500, 500, 1_000_000, false));
+        vault.listAsset(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, 10_000, false));
+        vault.listAsset(address(usdc), IVault.AssetParams(9_000, 9_300, 300, 100_000_000, false));
 
         for (uint256 i; i < 2; ++i) {
             address u = i == 0 ? alice : bob;
