@@ -7,6 +7,8 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 
 import {Fixture} from "./utils/Fixture.sol";
+import {stdStorage, StdStorage} from "forge-std/StdStorage.sol";
+import {Vault} from "../contracts/Vault.sol";
 import {IVault} from "../contracts/interfaces/IVault.sol";
 import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {ISyntheticToken} from "../contracts/interfaces/ISyntheticToken.sol";
@@ -24,6 +26,8 @@ import {
 } from "../contracts/mocks/WeirdTokens.sol";
 
 contract VaultTest is Fixture {
+    using stdStorage for StdStorage;
+
     // ---------------------------------------------------------------- open
 
     function test_open_assignsIncreasingIdsOwnedByCaller() public {
@@ -770,6 +774,130 @@ contract VaultTest is Fixture {
         vault.setTreasury(address(0));
         vault.setTreasury(bob);
         assertEq(vault.treasury(), bob);
+    }
+
+    // ---------------------------------------------------------------- remaining revert paths
+
+    function test_constructor_revertsOnZeroOracleOrTreasury() public {
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        new Vault(address(manager), IOracleAdapter(address(0)), treasury);
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        new Vault(address(manager), oracle, address(0));
+    }
+
+    function test_missingPosition_revertsEverywhere() public {
+        bytes memory notFound = abi.encodeWithSelector(IVault.PositionNotFound.selector, 9);
+        vm.startPrank(alice);
+        vm.expectRevert(notFound);
+        vault.transferPosition(9, bob);
+        vm.expectRevert(notFound);
+        vault.setManager(9, bob, true);
+        vm.expectRevert(notFound);
+        vault.repay(9, 1);
+        vm.expectRevert(notFound);
+        vault.mint(9, 1, alice);
+        vm.expectRevert(notFound);
+        vault.withdraw(9, address(weth), 1, alice);
+        vm.expectRevert(notFound);
+        vault.close(9, alice);
+        vm.stopPrank();
+        assertEq(vault.debtOf(9), 0);
+        assertFalse(vault.isAuthorized(9, alice));
+    }
+
+    function test_setManager_revertsForZeroManager() public {
+        uint256 id = _openEth(alice, 1e18, 0);
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        vm.prank(alice);
+        vault.setManager(id, address(0), true);
+    }
+
+    function test_zeroAmounts_revert() public {
+        uint256 id = _openEth(alice, 10e18, 1_000e18);
+        vm.startPrank(alice);
+        vm.expectRevert(IVault.ZeroAmount.selector);
+        vault.withdraw(id, address(weth), 0, alice);
+        vm.expectRevert(IVault.ZeroAmount.selector);
+        vault.mint(id, 0, alice);
+        vm.expectRevert(IVault.ZeroAmount.selector);
+        vault.repay(id, 0);
+        vm.stopPrank();
+    }
+
+    function test_withdraw_revertsForUnlistedAsset() public {
+        uint256 id = _openEth(alice, 1e18, 0);
+        vm.expectRevert(abi.encodeWithSelector(IVault.AssetNotListed.selector, address(0xbeef)));
+        vm.prank(alice);
+        vault.withdraw(id, address(0xbeef), 1, alice);
+        assertEq(vault.collateralOf(id, address(0xbeef)), 0);
+    }
+
+    function test_unknownSynthetic_revertsEverywhere() public {
+        bytes memory notFound = abi.encodeWithSelector(IVault.SyntheticNotFound.selector, 5);
+        vm.expectRevert(notFound);
+        vault.accrue(5);
+        vm.expectRevert(notFound);
+        vault.mintFees(5);
+        vm.expectRevert(notFound);
+        vault.synthetic(5);
+        vm.expectRevert(notFound);
+        vault.setSyntheticParams(5, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
+    }
+
+    function test_listAsset_revertsOnZeroAddressAndPastMaxAssets() public {
+        IVault.AssetParams memory ap = IVault.AssetParams(5_000, 6_000, 500, 1, false);
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        vault.listAsset(address(0), ap);
+        for (uint256 i = 3; i < 64; ++i) {
+            vault.listAsset(address(new MockERC20("A", "A", 18)), ap);
+        }
+        assertEq(vault.assets().length, 64);
+        address extra = address(new MockERC20("B", "B", 18));
+        vm.expectRevert(abi.encodeWithSelector(IVault.TooManyAssets.selector, 64, 64));
+        vault.listAsset(extra, ap);
+    }
+
+    function test_setAssetParams_revertsForUnlistedAsset() public {
+        vm.expectRevert(abi.encodeWithSelector(IVault.AssetNotListed.selector, address(0xbeef)));
+        vault.setAssetParams(address(0xbeef), IVault.AssetParams(5_000, 6_000, 500, 1, false));
+    }
+
+    function test_addSynthetic_revertsOnZeroTokenAndPastMax() public {
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        vault.addSynthetic(ISyntheticToken(address(0)), IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
+        // the synthetics array length lives in a storage slot; pretend 256 exist
+        stdstore.target(address(vault)).sig("syntheticCount()").checked_write(uint256(256));
+        SyntheticToken fresh = new SyntheticToken("N", "N", address(vault), address(manager), 1e18, 0, treasury);
+        vm.expectRevert(abi.encodeWithSelector(IVault.TooManySynthetics.selector, 256, 256));
+        vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
+    }
+
+    function test_deposit_capsTheTotalAt128Bits() public {
+        MockERC20 wide = new MockERC20("Wide", "WIDE", 36);
+        _feed(address(wide), 8, 1e8);
+        vault.listAsset(address(wide), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
+        uint256 max = type(uint128).max;
+        wide.mint(alice, max + 1);
+        vm.startPrank(alice);
+        wide.approve(address(vault), type(uint256).max);
+        uint256 id = vault.open(BUSD);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SupplyCapExceeded.selector, address(wide), max + 1, max));
+        vault.deposit(id, address(wide), max + 1);
+        vault.deposit(id, address(wide), max);
+        vm.stopPrank();
+        assertEq(vault.totalCollateral(address(wide)), max);
+    }
+
+    function test_batch_repaysAndChecksEachTouchedPositionOnce() public {
+        uint256 id = _openEth(alice, 10e18, 1_000e18);
+        IVault.Action[] memory actions = new IVault.Action[](3);
+        actions[0] = IVault.Action(IVault.Op.Mint, id, address(0), 500e18, alice);
+        actions[1] = IVault.Action(IVault.Op.Mint, id, address(0), 500e18, alice);
+        actions[2] = IVault.Action(IVault.Op.Repay, id, address(0), 300e18, address(0));
+        vm.prank(alice);
+        vault.batch(actions);
+        assertEq(vault.debtOf(id), 1_700e18);
+        assertEq(busd.balanceOf(alice), 1_700e18);
     }
 
     // ---------------------------------------------------------------- reentrancy

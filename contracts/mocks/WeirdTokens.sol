@@ -71,9 +71,9 @@ contract FeeOnTransferToken is MockERC20 {
     }
 }
 
-/// @notice Calls `target` with `data` from inside every transfer (an ERC-777-style hook), once. Test only.
+/// @notice Calls `reentryTarget` with `data` from inside every transfer (an ERC-777-style hook), once. Test only.
 contract ReentrantToken is MockERC20 {
-    address public target;
+    address public reentryTarget;
     bytes public data;
     bool public lastCallOk;
     bytes public lastRevert;
@@ -81,15 +81,15 @@ contract ReentrantToken is MockERC20 {
     constructor() MockERC20("Reentrant", "RET", 18) {}
 
     function arm(address target_, bytes calldata data_) external {
-        target = target_;
+        reentryTarget = target_;
         data = data_;
     }
 
     function _update(address from, address to, uint256 amount) internal override {
         super._update(from, to, amount);
-        address t = target;
+        address t = reentryTarget;
         if (t != address(0) && from != address(0) && to != address(0)) {
-            target = address(0); // one shot
+            reentryTarget = address(0); // one shot
             (lastCallOk, lastRevert) = t.call(data);
         }
     }
