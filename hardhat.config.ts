@@ -25,6 +25,13 @@ export default defineConfig({
         path: soljson,
         settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: "cancun", viaIR: true },
       },
+      // `--build-profile fast`: the legacy code generator, for quick local iterations only (gas figures and CI use
+      // the default profile)
+      fast: {
+        version: SOLC_VERSION,
+        path: soljson,
+        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
+      },
       production: {
         version: SOLC_VERSION,
         path: soljson,

@@ -78,6 +78,9 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint96 debtCeiling; // [wad]
         // slot 4
         address priceAsset; // oracle key; 0 = USD at exactly 1
+        // slot 5
+        uint128 auctionDebt; // [wad] debt moved into auctions, not yet burned or written off
+        uint128 badDebt; // [wad] treasury-held debt: written-off auction debt and unbacked mints, not yet covered
     }
 
     /// @dev A transfer out, queued until every check of the call has passed.
@@ -92,6 +95,8 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     IOracleAdapter public immutable oracle;
     /// @inheritdoc IVault
     address public treasury;
+    /// @inheritdoc IVault
+    address public liquidationEngine;
     /// @inheritdoc IVault
     uint256 public nextPositionId = 1;
 
@@ -250,6 +255,82 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // Liquidation and treasury hooks
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IVault
+    function seize(
+        uint256 id,
+        uint256 debt,
+        uint256 fraction
+    ) external nonReentrant returns (address[] memory list, uint256[] memory amounts) {
+        if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
+        Position storage p = _positions[id];
+        if (p.owner == address(0)) revert PositionNotFound(id);
+        uint256 synthId = p.synthId;
+        Synth storage s = _synths[synthId];
+        uint256 index = _accrue(s, synthId);
+
+        uint256 norm = _lane(id, 0);
+        uint256 whole = norm.mulDivUp(index, FixedMath.RAY); // [wad] the position's debt
+        if (debt == 0 || debt > whole || fraction == 0 || fraction > FixedMath.WAD) {
+            revert InvalidSeize(id, debt, fraction);
+        }
+        uint256 mask = p.assetMask;
+        {
+            uint256 dv = _debtValue(s, whole);
+            (, , uint256 ll) = _limits(id, mask);
+            if (dv <= ll) revert PositionNotLiquidatable(id, dv, ll);
+        }
+
+        // debt: the position keeps the rounding (its normalized debt falls by at most debt / index)
+        uint256 removed = debt == whole ? norm : debt.mulDivDown(FixedMath.RAY, index);
+        uint256 left = (norm - removed).mulDivUp(index, FixedMath.RAY);
+        if (left != 0 && left < s.minDebt) revert DebtBelowMinimum(id, left, s.minDebt);
+        _setLane(id, 0, norm - removed);
+        s.totalNormDebt -= uint128(removed);
+        s.auctionDebt += uint128(debt);
+
+        (list, amounts) = _seizeCollateral(id, p, mask, fraction);
+        emit Seized(id, debt, fraction, list, amounts);
+
+        for (uint256 j; j < list.length; ++j) {
+            if (amounts[j] != 0) IERC20(list[j]).safeTransfer(msg.sender, amounts[j]);
+        }
+    }
+
+    /// @inheritdoc IVault
+    function settleAuctionDebt(uint256 synthId, uint256 burned, uint256 writtenOff) external nonReentrant {
+        if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
+        Synth storage s = _synth(synthId);
+        uint256 settled = burned + writtenOff;
+        if (settled > s.auctionDebt) revert ExceedsAuctionDebt(synthId, settled, s.auctionDebt);
+        s.auctionDebt -= uint128(settled);
+        s.badDebt += uint128(writtenOff);
+        emit AuctionDebtSettled(synthId, burned, writtenOff);
+        if (burned != 0) s.token.burn(msg.sender, burned);
+    }
+
+    /// @inheritdoc IVault
+    function coverBadDebt(uint256 synthId, uint256 amount) external nonReentrant {
+        if (msg.sender != treasury) revert CallerNotTreasury(msg.sender);
+        Synth storage s = _synth(synthId);
+        if (amount > s.badDebt) revert ExceedsBadDebt(synthId, amount, s.badDebt);
+        s.badDebt -= uint128(amount);
+        emit BadDebtCovered(synthId, amount);
+        s.token.burn(msg.sender, amount);
+    }
+
+    /// @inheritdoc IVault
+    function mintUnbacked(uint256 synthId, address to, uint256 amount) external nonReentrant {
+        if (msg.sender != treasury) revert CallerNotTreasury(msg.sender);
+        Synth storage s = _synth(synthId);
+        s.badDebt += uint128(amount);
+        emit UnbackedMinted(synthId, to, amount);
+        s.token.mint(to, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
     // Governance
     // ------------------------------------------------------------------------------------------------------------
 
@@ -320,6 +401,13 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         _accrue(s, synthId);
         _setSyntheticParams(s, params);
         emit SyntheticParamsSet(synthId, params);
+    }
+
+    /// @inheritdoc IVault
+    function setLiquidationEngine(address engine) external restricted {
+        if (engine == address(0)) revert ZeroAddress();
+        liquidationEngine = engine;
+        emit LiquidationEngineSet(engine);
     }
 
     /// @inheritdoc IVault
@@ -453,6 +541,8 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         st.totalDebt = totalNorm.mulDivUp(index, FixedMath.RAY);
         // fees accrued since lastAccrual, computed exactly as `_accrue` will book them
         st.unmintedFees = s.unmintedFees + st.totalDebt - totalNorm.mulDivUp(s.rateIndex, FixedMath.RAY);
+        st.auctionDebt = s.auctionDebt;
+        st.badDebt = s.badDebt;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -579,6 +669,34 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             mask >>= 1;
         }
         return count;
+    }
+
+    /// @dev Takes `fraction` [wad] of every lane of position `id`, rounded up (against the liquidated owner) and
+    ///      capped at what it holds; the caller sends the tokens.
+    function _seizeCollateral(uint256 id, Position storage p, uint256 mask, uint256 fraction)
+        internal
+        returns (address[] memory list, uint256[] memory amounts)
+    {
+        uint256 n = _popcount(mask);
+        list = new address[](n);
+        amounts = new uint256[](n);
+        uint256 k;
+        uint64 newMask = uint64(mask);
+        for (uint256 i; mask != 0; ++i) {
+            if (mask & 1 != 0) {
+                address asset = _assetById[i];
+                uint256 held = _lane(id, 1 + i);
+                uint256 taken = held.mulDivUp(fraction, FixedMath.WAD);
+                if (taken > held) taken = held;
+                _setLane(id, 1 + i, held - taken);
+                if (taken == held) newMask &= ~(uint64(1) << uint8(i));
+                _assets[asset].total -= uint128(taken);
+                (list[k], amounts[k]) = (asset, taken);
+                ++k;
+            }
+            mask >>= 1;
+        }
+        p.assetMask = newMask;
     }
 
     function _pay(Payout[] memory payouts, uint256 count) internal {

@@ -80,6 +80,8 @@ interface IVault {
         uint256 totalNormDebt; // [wad] sum of the positions' normalized debt
         uint256 unmintedFees; // [wad] interest accrued to the treasury, not yet minted
         uint256 totalDebt; // [wad] totalNormDebt * rateIndex, rounded up, at the current time
+        uint256 auctionDebt; // [wad] debt taken from positions into auctions, not yet burned or written off
+        uint256 badDebt; // [wad] treasury-held debt: written-off auction debt and unbacked keeper pay, not yet covered
     }
 
     /// @notice A position's figures at current prices and the current rate index.
@@ -148,6 +150,12 @@ interface IVault {
     error InvalidTokenDecimals(address token, uint8 decimals);
     error RateModelStarved(uint256 gasLeft);
     error EmptyBatch();
+    error CallerNotLiquidationEngine(address caller);
+    error CallerNotTreasury(address caller);
+    error PositionNotLiquidatable(uint256 id, uint256 debtValue, uint256 liquidationLimit);
+    error InvalidSeize(uint256 id, uint256 debt, uint256 fraction);
+    error ExceedsAuctionDebt(uint256 synthId, uint256 amount, uint256 auctionDebt);
+    error ExceedsBadDebt(uint256 synthId, uint256 amount, uint256 badDebt);
 
     // ------------------------------------------------------------------------------------------------------------
     // Events
@@ -173,6 +181,16 @@ interface IVault {
     event SyntheticAdded(uint256 indexed synthId, address indexed token, SyntheticParams params);
     event SyntheticParamsSet(uint256 indexed synthId, SyntheticParams params);
     event TreasurySet(address indexed treasury);
+    event LiquidationEngineSet(address indexed engine);
+    /// @param debt [wad] synthetic debt moved from the position into auction; @param fraction [wad] share of every
+    ///        collateral amount seized; @param amounts [token] seized per asset, in basket order
+    event Seized(uint256 indexed id, uint256 debt, uint256 fraction, address[] assets, uint256[] amounts);
+    /// @param burned [wad] auction proceeds burned; @param writtenOff [wad] auction debt turned into bad debt
+    event AuctionDebtSettled(uint256 indexed synthId, uint256 burned, uint256 writtenOff);
+    /// @param amount [wad] bad debt covered by burning treasury surplus
+    event BadDebtCovered(uint256 indexed synthId, uint256 amount);
+    /// @param amount [wad] synthetic minted without collateral (keeper pay beyond the surplus), booked as bad debt
+    event UnbackedMinted(uint256 indexed synthId, address indexed to, uint256 amount);
 
     // ------------------------------------------------------------------------------------------------------------
     // Positions
@@ -239,6 +257,35 @@ interface IVault {
     function mintFees(uint256 synthId) external returns (uint256 amount);
 
     // ------------------------------------------------------------------------------------------------------------
+    // Liquidation and treasury hooks
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Moves `debt` [wad] of position `id`'s debt into auction and sends `fraction` [wad] of every collateral
+    ///         amount in its basket to the liquidation engine. Liquidation engine only.
+    /// @dev Re-checks on its own that the position is below its liquidation limit (reverts PositionNotLiquidatable,
+    ///      or the oracle's PriceUnavailable: no liquidation at a failed price). The position's normalized debt falls
+    ///      by `debt / rateIndex` rounded down (all of it when `debt` is the whole debt); each seized amount is
+    ///      `amount * fraction / 1e18` rounded up, capped at what the position holds. `debt` is added to the
+    ///      synthetic's auction debt, which only `settleAuctionDebt` reduces.
+    /// @return assets The basket's assets, in id order. @return amounts [token] Seized of each.
+    function seize(
+        uint256 id,
+        uint256 debt,
+        uint256 fraction
+    ) external returns (address[] memory assets, uint256[] memory amounts);
+
+    /// @notice Burns `burned` [wad] of synthetic `synthId` held by the liquidation engine (auction proceeds) and
+    ///         writes `writtenOff` [wad] of auction debt off as bad debt. Liquidation engine only.
+    function settleAuctionDebt(uint256 synthId, uint256 burned, uint256 writtenOff) external;
+
+    /// @notice Burns `amount` [wad] of synthetic `synthId` held by the treasury to cover bad debt. Treasury only.
+    function coverBadDebt(uint256 synthId, uint256 amount) external;
+
+    /// @notice Mints `amount` [wad] of synthetic `synthId` to `to` without collateral, booked as bad debt (keeper pay
+    ///         when the surplus runs short). Treasury only.
+    function mintUnbacked(uint256 synthId, address to, uint256 amount) external;
+
+    // ------------------------------------------------------------------------------------------------------------
     // Governance (AccessManager)
     // ------------------------------------------------------------------------------------------------------------
 
@@ -254,8 +301,11 @@ interface IVault {
     /// @notice Changes a synthetic's parameters; accrues interest first at the old rate.
     function setSyntheticParams(uint256 synthId, SyntheticParams calldata params) external;
 
-    /// @notice Sets the address `mintFees` pays.
+    /// @notice Sets the treasury: `mintFees` pays it, and only it may cover bad debt or mint unbacked keeper pay.
     function setTreasury(address treasury) external;
+
+    /// @notice Sets the liquidation engine, the only caller of `seize` and `settleAuctionDebt`.
+    function setLiquidationEngine(address engine) external;
 
     // ------------------------------------------------------------------------------------------------------------
     // Views
@@ -266,6 +316,9 @@ interface IVault {
 
     /// @notice The treasury receiving minted fees.
     function treasury() external view returns (address);
+
+    /// @notice The liquidation engine (0 until governance sets it).
+    function liquidationEngine() external view returns (address);
 
     /// @notice The id the next position will get.
     function nextPositionId() external view returns (uint256);

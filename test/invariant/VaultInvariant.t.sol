@@ -34,7 +34,8 @@ contract VaultInvariantTest is StdInvariant, Fixture {
         targetContract(address(handler));
     }
 
-    /// @notice (1) Supply + unminted fees <= total debt <= sum of position debts, and the gap is only rounding.
+    /// @notice (1) Supply + unminted fees <= total debt + auction debt + bad debt, total debt <= sum of position debts,
+    ///         and the gap is only rounding.
     function invariant_debtIdentity() public view {
         uint256 n = handler.idCount();
         for (uint256 s; s < 2; ++s) {
@@ -51,12 +52,21 @@ contract VaultInvariantTest is StdInvariant, Fixture {
             }
             uint256 claims = token.totalSupply() + st.unmintedFees;
             assertEq(st.totalNormDebt, sumNorm, "total normalized debt is not the sum of positions");
-            assertLe(claims, st.totalDebt, "more synthetic (incl. unminted fees) than debt");
+            // positions' debt plus debt in auction plus treasury-held (bad) debt backs every unit and unminted fee
+            assertLe(
+                claims,
+                st.totalDebt + st.auctionDebt + st.badDebt,
+                "more synthetic (incl. unminted fees) than debt"
+            );
             assertLe(st.totalDebt, sumDebt, "system total debt above the sum of position debts");
             // each mint or repay may leave at most 1 + index/RAY wei between debt and supply; each position's debt
             // rounds up by at most 1 wei
             uint256 slack = handler.roundingOps() * (2 + st.rateIndex / RAY) + n;
-            assertLe(sumDebt - claims, slack, "debt exceeds supply by more than rounding");
+            assertLe(
+                sumDebt + st.auctionDebt + st.badDebt - claims,
+                slack,
+                "debt exceeds supply by more than rounding"
+            );
         }
     }
 

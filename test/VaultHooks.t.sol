@@ -1,0 +1,274 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+
+import {Fixture} from "./utils/Fixture.sol";
+import {IVault} from "../contracts/interfaces/IVault.sol";
+import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
+import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
+import {Treasury} from "../contracts/Treasury.sol";
+import {FixedMath} from "../contracts/libraries/FixedMath.sol";
+
+/// @notice The Vault's liquidation and treasury hooks, driven by this test as the liquidation engine, and the
+///         Treasury's waterfall on top of them.
+contract VaultHooksTest is Fixture {
+    Treasury internal tre;
+    address internal engine = makeAddr("engine");
+
+    function setUp() public override {
+        super.setUp();
+        tre = new Treasury(vault);
+        vault.setTreasury(address(tre));
+        vault.setLiquidationEngine(engine);
+    }
+
+    /// @dev alice's 10 WETH / 15,000 bUSD position, pushed under water by ETH falling to 1,700 (limit 14,450).
+    function _underwater() internal returns (uint256 id) {
+        id = _openEth(alice, 10e18, 15_000e18);
+        ethFeed.setAnswer(1_700e8);
+    }
+
+    // ---------------------------------------------------------------- seize
+
+    function test_seize_revertsForAnyoneButTheEngine() public {
+        uint256 id = _underwater();
+        vm.expectRevert(abi.encodeWithSelector(IVault.CallerNotLiquidationEngine.selector, bob));
+        vm.prank(bob);
+        vault.seize(id, 1_000e18, 0.1e18);
+    }
+
+    function test_seize_revertsForAHealthyPosition() public {
+        uint256 id = _openEth(alice, 10e18, 15_000e18); // limit 17,000 at 2,000
+        vm.expectRevert(abi.encodeWithSelector(IVault.PositionNotLiquidatable.selector, id, 15_000e18, 17_000e18));
+        vm.prank(engine);
+        vault.seize(id, 1_000e18, 0.1e18);
+    }
+
+    function test_seize_revertsWhenThePriceIsUnavailable() public {
+        uint256 id = _underwater();
+        ethFeed.setAnswer(0);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.NonPositive
+            )
+        );
+        vm.prank(engine);
+        vault.seize(id, 1_000e18, 0.1e18);
+    }
+
+    function test_seize_revertsOnInvalidAmounts() public {
+        uint256 id = _underwater();
+        uint256[4][4] memory bad = [
+            [uint256(0), 0.1e18, 0, 0],
+            [uint256(15_000e18 + 1), 0.1e18, 0, 0],
+            [uint256(1_000e18), 0, 0, 0],
+            [uint256(1_000e18), 1e18 + 1, 0, 0]
+        ];
+        for (uint256 i; i < bad.length; ++i) {
+            vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, bad[i][0], bad[i][1]));
+            vm.prank(engine);
+            vault.seize(id, bad[i][0], bad[i][1]);
+        }
+    }
+
+    function test_seize_revertsWhenLeavingDust() public {
+        uint256 id = _underwater();
+        vm.expectRevert(abi.encodeWithSelector(IVault.DebtBelowMinimum.selector, id, 50e18, 100e18));
+        vm.prank(engine);
+        vault.seize(id, 14_950e18, 0.99e18);
+    }
+
+    function test_seize_movesDebtIntoAuctionAndCollateralToTheEngine() public {
+        uint256 id = _underwater();
+        vm.expectEmit(address(vault));
+        address[] memory assets = new address[](1);
+        assets[0] = address(weth);
+        uint256[] memory amounts = new uint256[](1);
+        amounts[0] = 3e18;
+        emit IVault.Seized(id, 5_000e18, 0.3e18, assets, amounts);
+        vm.prank(engine);
+        (address[] memory got, uint256[] memory seized) = vault.seize(id, 5_000e18, 0.3e18);
+        assertEq(got[0], address(weth));
+        assertEq(seized[0], 3e18);
+        assertEq(weth.balanceOf(engine), 3e18);
+        assertEq(vault.collateralOf(id, address(weth)), 7e18);
+        assertEq(vault.totalCollateral(address(weth)), 7e18);
+        assertEq(vault.debtOf(id), 10_000e18);
+        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        assertEq(st.auctionDebt, 5_000e18);
+        assertEq(st.totalDebt, 10_000e18);
+        // the synthetic in circulation is still fully claimed: position debt + auction debt
+        assertEq(busd.totalSupply(), st.totalDebt + st.auctionDebt);
+    }
+
+    function test_seize_wholePositionEmptiesTheBasket() public {
+        vm.startPrank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(weth), 10e18, 15_000e18, alice);
+        vault.deposit(id, address(usdc), 100e6);
+        vm.stopPrank();
+        ethFeed.setAnswer(1_500e8);
+        vm.warp(block.timestamp + 1 hours);
+        ethFeed.setAnswer(1_500e8);
+        uint256 debt = vault.debtOf(id);
+        vm.prank(engine);
+        (, uint256[] memory seized) = vault.seize(id, debt, 1e18);
+        assertEq(seized[0], 10e18);
+        assertEq(seized[1], 100e6);
+        assertEq(vault.normDebtOf(id), 0);
+        (, , uint256 mask) = vault.positionOf(id);
+        assertEq(mask, 0);
+        assertEq(vault.synthetic(BUSD).auctionDebt, debt);
+    }
+
+    function testFuzz_seize_roundsCollateralUpAndDebtAgainstThePosition(uint256 coll, uint256 debt, uint256 f) public {
+        coll = _bound(coll, 0.1e18, 100e18);
+        uint256 id = _openEth(alice, coll, (coll * 1_600e18) / 1e18); // at the minting limit
+        ethFeed.setAnswer(100e8); // deep under water
+        vm.warp(block.timestamp + 7 days);
+        ethFeed.setAnswer(100e8);
+        uint256 whole = vault.debtOf(id);
+        debt = _bound(debt, 1, whole);
+        if (whole - debt != 0 && whole - debt < 100e18) debt = whole;
+        f = _bound(f, 1, 1e18);
+        vm.prank(engine);
+        (, uint256[] memory seized) = vault.seize(id, debt, f);
+        assertEq(seized[0], FixedMath.mulDivUp(coll, f, 1e18) > coll ? coll : FixedMath.mulDivUp(coll, f, 1e18));
+        assertGe(vault.debtOf(id), whole - debt, "position debt fell by more than what went to auction");
+        assertLe(vault.debtOf(id), whole - debt + 2);
+        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        assertLe(busd.totalSupply() + st.unmintedFees, st.totalDebt + st.auctionDebt + st.badDebt);
+    }
+
+    // ---------------------------------------------------------------- settleAuctionDebt
+
+    function test_settleAuctionDebt_burnsProceedsAndBooksBadDebt() public {
+        uint256 id = _underwater();
+        vm.prank(engine);
+        vault.seize(id, 5_000e18, 0.4e18);
+        vm.prank(alice);
+        busd.transfer(engine, 4_000e18); // proceeds a taker paid
+        vm.expectEmit(address(vault));
+        emit IVault.AuctionDebtSettled(BUSD, 4_000e18, 1_000e18);
+        vm.prank(engine);
+        vault.settleAuctionDebt(BUSD, 4_000e18, 1_000e18);
+        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        assertEq(st.auctionDebt, 0);
+        assertEq(st.badDebt, 1_000e18);
+        assertEq(busd.balanceOf(engine), 0);
+        assertEq(busd.totalSupply(), st.totalDebt + st.badDebt);
+    }
+
+    function test_settleAuctionDebt_revertsBeyondAuctionDebtOrForOthers() public {
+        vm.expectRevert(abi.encodeWithSelector(IVault.ExceedsAuctionDebt.selector, BUSD, 1, 0));
+        vm.prank(engine);
+        vault.settleAuctionDebt(BUSD, 0, 1);
+        vm.expectRevert(abi.encodeWithSelector(IVault.CallerNotLiquidationEngine.selector, bob));
+        vm.prank(bob);
+        vault.settleAuctionDebt(BUSD, 0, 0);
+    }
+
+    // ---------------------------------------------------------------- treasury hooks
+
+    function test_coverBadDebtAndMintUnbacked_areTreasuryOnly() public {
+        vm.expectRevert(abi.encodeWithSelector(IVault.CallerNotTreasury.selector, bob));
+        vm.prank(bob);
+        vault.coverBadDebt(BUSD, 1);
+        vm.expectRevert(abi.encodeWithSelector(IVault.CallerNotTreasury.selector, bob));
+        vm.prank(bob);
+        vault.mintUnbacked(BUSD, bob, 1);
+        vm.expectRevert(abi.encodeWithSelector(IVault.ExceedsBadDebt.selector, BUSD, 1, 0));
+        vm.prank(address(tre));
+        vault.coverBadDebt(BUSD, 1);
+    }
+
+    function test_setLiquidationEngine_isRestrictedAndNonZero() public {
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, bob));
+        vm.prank(bob);
+        vault.setLiquidationEngine(bob);
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        vault.setLiquidationEngine(address(0));
+        vm.expectEmit(address(vault));
+        emit IVault.LiquidationEngineSet(bob);
+        vault.setLiquidationEngine(bob);
+        assertEq(vault.liquidationEngine(), bob);
+    }
+
+    // ---------------------------------------------------------------- Treasury waterfall
+
+    function test_treasury_paysKeepersFromSurplusThenUnbacked() public {
+        _openEth(bob, 10e18, 10_000e18);
+        vm.warp(block.timestamp + 365 days);
+        vault.mintFees(BUSD);
+        uint256 surplus = tre.surplus(BUSD);
+        assertGt(surplus, 400e18); // ~5% of 10,000
+        vm.expectEmit(address(tre));
+        emit ITreasury.KeeperPaid(BUSD, alice, surplus + 100e18, surplus, 100e18);
+        vm.prank(engine);
+        tre.payKeeper(BUSD, alice, surplus + 100e18);
+        assertEq(busd.balanceOf(alice), surplus + 100e18);
+        assertEq(tre.surplus(BUSD), 0);
+        assertEq(tre.deficit(BUSD), 100e18);
+        ITreasury.History memory h = tre.history(BUSD);
+        assertEq(h.keeperPay, surplus + 100e18);
+        assertEq(h.keeperPayUnbacked, 100e18);
+    }
+
+    function test_treasury_absorbsBadDebtFromSurplusThenLeavesADeficit() public {
+        uint256 id = _underwater();
+        vm.prank(alice);
+        busd.transfer(address(tre), 300e18); // surplus of 300
+        vm.prank(engine);
+        vault.seize(id, 15_000e18, 1e18);
+        vm.prank(alice);
+        busd.transfer(engine, 14_000e18);
+        vm.startPrank(engine);
+        vault.settleAuctionDebt(BUSD, 14_000e18, 1_000e18);
+        vm.expectEmit(address(tre));
+        emit ITreasury.BadDebtAbsorbed(BUSD, 300e18, 700e18);
+        tre.recordBadDebt(BUSD, 1_000e18);
+        vm.stopPrank();
+        assertEq(tre.surplus(BUSD), 0);
+        assertEq(tre.deficit(BUSD), 700e18);
+        // later income covers the rest: anyone may trigger the absorption
+        vm.prank(alice);
+        busd.transfer(address(tre), 500e18);
+        assertEq(tre.absorbBadDebt(BUSD), 500e18);
+        assertEq(tre.deficit(BUSD), 200e18);
+        ITreasury.History memory h = tre.history(BUSD);
+        assertEq(h.badDebt, 1_000e18);
+        assertEq(h.absorbed, 800e18);
+        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        assertEq(busd.totalSupply(), st.totalDebt + st.auctionDebt + st.badDebt);
+    }
+
+    function test_treasury_penaltyIsRecordedAndCoversDeficit() public {
+        vm.prank(address(tre));
+        vault.mintUnbacked(BUSD, bob, 50e18); // a deficit of 50
+        _openEth(alice, 10e18, 1_000e18);
+        vm.prank(alice);
+        busd.transfer(address(tre), 80e18);
+        vm.expectEmit(address(tre));
+        emit ITreasury.PenaltyReceived(BUSD, 80e18);
+        vm.prank(engine);
+        tre.recordPenalty(BUSD, 80e18);
+        assertEq(tre.deficit(BUSD), 0);
+        assertEq(tre.surplus(BUSD), 30e18);
+        assertEq(tre.history(BUSD).penalties, 80e18);
+    }
+
+    function test_treasury_engineOnly() public {
+        bytes memory err = abi.encodeWithSelector(ITreasury.CallerNotLiquidationEngine.selector, bob);
+        vm.startPrank(bob);
+        vm.expectRevert(err);
+        tre.payKeeper(BUSD, bob, 1);
+        vm.expectRevert(err);
+        tre.recordPenalty(BUSD, 1);
+        vm.expectRevert(err);
+        tre.recordBadDebt(BUSD, 1);
+        vm.stopPrank();
+        assertEq(tre.absorbBadDebt(BUSD), 0);
+    }
+}
