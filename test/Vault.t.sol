@@ -149,11 +149,7 @@ contract VaultTest is Fixture {
         MockERC20[] memory extra = new MockERC20[](6);
         for (uint256 i; i < extra.length; ++i) {
             extra[i] = new MockERC20("X", "X", 18);
-            _feed(address(extra[i]), 8, 1e8);
-            vault.listAsset(address(extra[i]), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
-            extra[i].mint(alice, 10e18);
-            vm.prank(alice);
-            extra[i].approve(address(vault), type(uint256).max);
+            _listForAlice(address(extra[i]), 5_000, 6_000, 10e18);
         }
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
@@ -162,12 +158,10 @@ contract VaultTest is Fixture {
         for (uint256 i; i < extra.length; ++i) {
             vault.deposit(id, address(extra[i]), 1e18);
         }
-        MockERC20 ninth = new MockERC20("N", "N", 18);
         vm.stopPrank();
-        vault.listAsset(address(ninth), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
-        ninth.mint(alice, 1e18);
+        MockERC20 ninth = new MockERC20("N", "N", 18);
+        _listForAlice(address(ninth), 5_000, 6_000, 1e18);
         vm.startPrank(alice);
-        ninth.approve(address(vault), 1e18);
         vm.expectRevert(abi.encodeWithSelector(IVault.BasketFull.selector, id, 8));
         vault.deposit(id, address(ninth), 1e18);
         // an asset already in the basket can still be topped up
@@ -187,11 +181,8 @@ contract VaultTest is Fixture {
 
     function test_deposit_refusesFeeOnTransferToken() public {
         FeeOnTransferToken fot = new FeeOnTransferToken(100);
-        _feed(address(fot), 8, 1e8);
-        vault.listAsset(address(fot), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
-        fot.mint(alice, 100e18);
+        _listForAlice(address(fot), 5_000, 6_000, 100e18);
         vm.startPrank(alice);
-        fot.approve(address(vault), type(uint256).max);
         uint256 id = vault.open(BUSD);
         vm.expectRevert(abi.encodeWithSelector(IVault.TransferAmountMismatch.selector, address(fot), 10e18, 9.9e18));
         vault.deposit(id, address(fot), 10e18);
@@ -201,11 +192,8 @@ contract VaultTest is Fixture {
 
     function test_deposit_worksWithTokenWithoutReturnValue() public {
         NoReturnToken nrt = new NoReturnToken(6);
-        _feed(address(nrt), 8, 1e8);
-        vault.listAsset(address(nrt), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
-        nrt.mint(alice, 1_000e6);
+        _listForAlice(address(nrt), 9_000, 9_300, 1_000e6);
         vm.startPrank(alice);
-        nrt.approve(address(vault), type(uint256).max);
         uint256 id = vault.open(BUSD);
         vault.deposit(id, address(nrt), 1_000e6);
         vault.mint(id, 800e18, alice);
@@ -218,8 +206,7 @@ contract VaultTest is Fixture {
 
     function test_deposit_revertsWhenTokenReturnsFalse() public {
         FalseReturnToken frt = new FalseReturnToken();
-        _feed(address(frt), 8, 1e8);
-        vault.listAsset(address(frt), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
+        _listForAlice(address(frt), 5_000, 6_000, 0);
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
         vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(frt)));
@@ -295,11 +282,8 @@ contract VaultTest is Fixture {
 
     function test_withdraw_toBlockedAddressRevertsAndKeepsFunds() public {
         BlocklistToken blk = new BlocklistToken();
-        _feed(address(blk), 8, 1e8);
-        vault.listAsset(address(blk), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
-        blk.mint(alice, 100e6);
+        _listForAlice(address(blk), 9_000, 9_300, 100e6);
         vm.startPrank(alice);
-        blk.approve(address(vault), type(uint256).max);
         uint256 id = vault.open(BUSD);
         vault.deposit(id, address(blk), 100e6);
         vm.stopPrank();
@@ -874,12 +858,9 @@ contract VaultTest is Fixture {
 
     function test_deposit_capsTheTotalAt128Bits() public {
         MockERC20 wide = new MockERC20("Wide", "WIDE", 36);
-        _feed(address(wide), 8, 1e8);
-        vault.listAsset(address(wide), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
         uint256 max = type(uint128).max;
-        wide.mint(alice, max + 1);
+        _listForAlice(address(wide), 5_000, 6_000, max + 1);
         vm.startPrank(alice);
-        wide.approve(address(vault), type(uint256).max);
         uint256 id = vault.open(BUSD);
         vm.expectRevert(abi.encodeWithSelector(IVault.SupplyCapExceeded.selector, address(wide), max + 1, max));
         vault.deposit(id, address(wide), max + 1);
@@ -904,11 +885,8 @@ contract VaultTest is Fixture {
 
     function test_reentrantTokenCannotReenterAnyEntryPoint() public {
         ReentrantToken ret = new ReentrantToken();
-        _feed(address(ret), 8, 1e8);
-        vault.listAsset(address(ret), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
-        ret.mint(alice, 100e18);
+        _listForAlice(address(ret), 5_000, 6_000, 100e18);
         vm.startPrank(alice);
-        ret.approve(address(vault), type(uint256).max);
         uint256 id = vault.open(BUSD);
         vault.deposit(id, address(ret), 50e18);
         vm.stopPrank();

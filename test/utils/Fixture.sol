@@ -86,6 +86,20 @@ abstract contract Fixture is Test {
         oracle.setFeeds(asset, IOracleAdapter.Feed(AggregatorV3Interface(address(feed)), 1 days, 1, 1e30), none, 0);
     }
 
+    /// @dev Lists a test token with a $1 8-decimal feed and no supply cap, mints `amount` of it to alice and sets her
+    ///      max approval. Every test token has `mint(address,uint256)`; the approval is a low-level call so that
+    ///      tokens without a return value work too.
+    function _listForAlice(address token, uint16 maxLtvBps, uint16 liqThresholdBps, uint256 amount) internal {
+        _feed(token, 8, 1e8);
+        vault.listAsset(token, IVault.AssetParams(maxLtvBps, liqThresholdBps, 300, type(uint48).max, false));
+        if (amount != 0) MockERC20(token).mint(alice, amount);
+        vm.prank(alice);
+        (bool ok, ) = token.call(
+            abi.encodeWithSignature("approve(address,uint256)", address(vault), type(uint256).max)
+        );
+        require(ok, "approve failed");
+    }
+
     /// @dev Opens a bUSD position for `user` with `eth` WETH and `debt` bUSD minted to the user.
     function _openEth(address user, uint256 eth, uint256 debt) internal returns (uint256 id) {
         vm.prank(user);
