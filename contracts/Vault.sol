@@ -587,6 +587,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     function _withdraw(uint256 id, address asset, uint256 amount, address to) internal {
         if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
         Position storage p = _authorized(id);
         AssetConfig memory c = _assets[asset];
         if (!c.listed) revert AssetNotListed(asset);
@@ -604,6 +605,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @dev Adds debt rounded up and checks the minimum debt and the ceiling; the caller checks the minting limit.
     function _mint(uint256 id, uint256 amount, address to) internal returns (ISyntheticToken token) {
         if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
         Position storage p = _authorized(id);
         uint256 synthId = p.synthId;
         Synth storage s = _synths[synthId];
@@ -651,6 +653,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     /// @dev Repays everything from the caller and queues every collateral lane for payout to `to`.
     function _close(uint256 id, address to, Payout[] memory payouts, uint256 count) internal returns (uint256) {
+        if (to == address(0)) revert ZeroAddress();
         Position storage p = _authorized(id);
         if (_lane(id, 0) != 0) _repay(id, type(uint256).max);
         uint256 mask = p.assetMask;

@@ -808,6 +808,19 @@ contract VaultTest is Fixture {
         vm.stopPrank();
     }
 
+    function test_zeroRecipients_revert() public {
+        uint256 id = _openEth(alice, 10e18, 1_000e18);
+        vm.startPrank(alice);
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        vault.withdraw(id, address(weth), 1, address(0));
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        vault.mint(id, 1e18, address(0));
+        vm.expectRevert(IVault.ZeroAddress.selector);
+        vault.close(id, address(0));
+        vm.stopPrank();
+        assertEq(vault.collateralOf(id, address(weth)), 10e18);
+    }
+
     function test_withdraw_revertsForUnlistedAsset() public {
         uint256 id = _openEth(alice, 1e18, 0);
         vm.expectRevert(abi.encodeWithSelector(IVault.AssetNotListed.selector, address(0xbeef)));
