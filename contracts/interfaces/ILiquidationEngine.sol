@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IVault} from "./IVault.sol";
+import {ITreasury} from "./ITreasury.sol";
+
+/// @title ILiquidationEngine
+/// @notice Starts liquidations of positions below their liquidation limit and sells the seized collateral in Dutch
+///         auctions, one auction per seized asset.
+///
+///         Liquidation (`liquidate`, anyone): the position must be below its liquidation limit at valid oracle prices
+///         (any oracle failure reverts with the oracle's `PriceUnavailable`: that position's liquidation pauses,
+///         repay and deposit keep working because they never touch the engine). The engine takes just enough debt
+///         to bring the position back to `targetHealth`, in closed form, and seizes the same fraction of every
+///         basket asset (pro rata by value, the fair rule: no asset is preferred, the basket's mix is unchanged),
+///         sized so the seized value at oracle prices covers the debt taken plus the penalty (the value-weighted
+///         average of the assets' `liqPenaltyBps`), capped at the whole basket. It liquidates fully instead when the
+///         position's health is below `fullLiquidationHealth`, when no partial amount can reach the target, or when
+///         the debt left would be below the synthetic's `minDebt`. A partial liquidation takes at least `minDebt`, so
+///         the penalty of any liquidation is at least `minDebt * penalty`.
+///
+///         Caps: the USD value (at start) of the debt in auction is capped globally and per collateral asset (a
+///         multi-asset liquidation attributes its debt to each asset pro rata by value). A liquidation that would
+///         exceed a cap is cut down to the room left; it reverts (`AuctionCapReached`) only when the room is below
+///         one `minDebt`. The debt in auction ("dirt") falls as takes burn debt and when auctions end.
+///
+///         Auctions: price [wad] = synthetic per whole collateral token. It starts at the oracle price times
+///         (1 + `startBufferBps`) and decays along the configured curve: `Linear` (to zero at `duration`) or
+///         `StepExponential` (`top * cut^floor(elapsed / step)`). Each auction also stores a floor, `resetBelowBps` of
+///         the oracle price at start: once the price is below the floor or the auction has run longer than
+///         `maxDuration`, `take` refuses and the auction must be `reset` at a fresh oracle price. So no collateral is
+///         ever sold below `resetBelowBps` of the market price at the last (re)start: an auction never settles for
+///         nothing. `reset` is also allowed when the price is below `resetBelowBps` of the current oracle price.
+///
+///         Dust rule (`take`): a take either ends the auction (it covers the whole remaining tab, or it buys the whole
+///         remaining lot) or it leaves both a remaining tab and a remaining lot value (at the current price) of at
+///         least the auction's `dust` (the synthetic's `minDebt` when the auction started). Otherwise it reverts with
+///         `TakeLeavesDust`: take everything or leave more.
+///
+///         Proceeds: the debt part of what a taker pays is burned first (`vault.settleAuctionDebt(synthId, burned,
+///         0)`), then the penalty part goes to the treasury (`recordPenalty`). When the tab is covered, the collateral
+///         left goes to the position's owner (at that time) as a claim, withdrawn with `claim`: never a push transfer.
+///         When the lot runs out first, the debt left is bad debt (`vault.settleAuctionDebt(synthId, 0, shortfall)`,
+///         then `treasury.recordBadDebt`); the penalty left is forgiven.
+///
+///         Keeper pay: on `liquidate` and `reset`, the caller is paid `tip + chipBps * debt`, capped at `maxPay` and at
+///         the penalty of that liquidation (the penalty left, for a reset), in the auction's synthetic, through
+///         `treasury.payKeeper`. Liquidating a healthy position reverts; liquidating one's own position costs the
+///         owner the penalty, which is at least the pay, so it never profits.
+/// @dev Units: `[token]` collateral in its own decimals, `[wad]` 18-decimal fixed point (synthetic amounts, USD values,
+///      prices, health), `[bps]` 1e4 = 100%, `[s]` seconds. Rounding is against the liquidated position and the
+///      taker: the debt taken, the seized fraction, the penalty, the tab, a taker's `owe` and the floor round up; the
+///      collateral a taker receives rounds down.
+///      Tokens: collateral is a plain ERC-20 listed in the Vault; synthetics are Ballast `SyntheticToken`s.
+///      Trust: the Vault, its oracle and the Treasury are trusted; `take` callbacks and takers are not (every
+///      token-moving entry point is `nonReentrant`, state is written before any untrusted call).
+interface ILiquidationEngine {
+    // ------------------------------------------------------------------------------------------------------------
+    // Types
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice How the auction price decays from its start price.
+    enum Curve {
+        Linear, // top * (duration - elapsed) / duration, 0 from `duration` on
+        StepExponential // top * (cutBps / 1e4) ^ floor(elapsed / step)
+    }
+
+    /// @notice Names a governance parameter in `InvalidParam`.
+    enum Param {
+        TargetHealth,
+        FullLiquidationHealth,
+        StartBufferBps,
+        ResetBelowBps,
+        Duration,
+        Step,
+        CutBps,
+        MaxDuration,
+        Tip,
+        ChipBps,
+        MaxPay,
+        SynthId,
+        GlobalCap,
+        AssetCap,
+        Asset
+    }
+
+    /// @notice How much of a position a liquidation takes.
+    /// @param targetHealth [wad] Health a partial liquidation restores, in (1e18, 2e18].
+    /// @param fullLiquidationHealth [wad] Below this health the whole position is liquidated, in [0.5e18, 1e18].
+    struct LiquidationParams {
+        uint64 targetHealth;
+        uint64 fullLiquidationHealth;
+    }
+
+    /// @notice Auction price rules (apply to live auctions too).
+    /// @param startBufferBps [bps] Start price above the oracle price, at most MAX_START_BUFFER_BPS.
+    /// @param resetBelowBps [bps] The floor: share of the oracle price below which an auction must be reset, in
+    ///        [MIN_RESET_BELOW_BPS, MAX_RESET_BELOW_BPS].
+    /// @param curve The decay curve.
+    /// @param duration [s] Linear: time for the price to reach zero (the floor stops it earlier).
+    /// @param step [s] StepExponential: length of one step.
+    /// @param cutBps [bps] StepExponential: price kept per step, in [MIN_CUT_BPS, MAX_CUT_BPS].
+    /// @param maxDuration [s] Age beyond which an auction must be reset.
+    struct AuctionParams {
+        uint16 startBufferBps;
+        uint16 resetBelowBps;
+        Curve curve;
+        uint32 duration;
+        uint32 step;
+        uint16 cutBps;
+        uint32 maxDuration;
+    }
+
+    /// @notice Keeper pay of one synthetic, in its units.
+    /// @param tip [wad] Flat pay per liquidation or reset, at most MAX_TIP and at most `maxPay`.
+    /// @param chipBps [bps] Share of the debt liquidated (or left in auction, for a reset), at most MAX_CHIP_BPS.
+    /// @param maxPay [wad] Most one call pays, at most MAX_KEEPER_PAY.
+    struct KeeperParams {
+        uint96 tip;
+        uint16 chipBps;
+        uint96 maxPay;
+    }
+
+    /// @notice One live auction as stored.
+    /// @param asset Collateral sold. @param synthId Synthetic paid. @param startTime [s] Start or last reset.
+    /// @param decimals The collateral's decimals. @param positionId The liquidated position (its owner gets leftovers).
+    /// @param lot [token] Collateral left. @param tab [wad] Synthetic still owed: debt part + penalty part.
+    /// @param debt [wad] Debt part of `tab` still to burn (paid first). @param dirt [wad] USD value at start of the
+    ///        debt still in auction (counts against the caps). @param activeIndex Position in the live list.
+    /// @param top [wad] Start price, synthetic per whole token. @param floor [wad] Lowest price a take may use.
+    /// @param dust [wad] A partial take must leave at least this much tab and lot value.
+    struct Auction {
+        address asset;
+        uint8 synthId;
+        uint40 startTime;
+        uint8 decimals;
+        uint40 positionId;
+        uint128 lot;
+        uint128 tab;
+        uint96 debt;
+        uint128 dirt;
+        uint32 activeIndex;
+        uint128 top;
+        uint128 floor;
+        uint128 dust;
+    }
+
+    /// @notice A live auction as a keeper sees it.
+    /// @param price [wad] Current price (0 if the auction needs a reset and the curve reached zero).
+    /// @param needsReset `take` refuses until `reset` is called.
+    struct AuctionView {
+        uint256 id;
+        uint256 positionId;
+        address asset;
+        uint256 synthId;
+        uint256 lot; // [token]
+        uint256 tab; // [wad]
+        uint256 debt; // [wad]
+        uint256 price; // [wad]
+        uint256 floor; // [wad]
+        uint256 startTime; // [s]
+        bool needsReset;
+    }
+
+    /// @notice What `liquidate(positionId)` would do now.
+    /// @param debt [wad] Synthetic debt taken into auction. @param penalty [wad] Penalty added to the tab.
+    /// @param fraction [wad] Share of every basket amount seized. @param debtValue [wad] USD value of `debt`.
+    /// @param full Whether the whole debt is taken. @param capped Whether a cap cut the amount down.
+    /// @param keeperPay [wad] What the caller would be paid.
+    struct LiquidationPlan {
+        uint256 debt;
+        uint256 penalty;
+        uint256 fraction;
+        uint256 debtValue;
+        bool full;
+        bool capped;
+        uint256 keeperPay;
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Errors
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice The position is at or above its liquidation limit (`health` [wad] >= 1e18).
+    error PositionHealthy(uint256 positionId, uint256 health);
+    /// @notice No auction room: `room` [wad USD] left under the caps is below `minRoom` [wad USD] (one minDebt).
+    error AuctionCapReached(uint256 positionId, uint256 room, uint256 minRoom);
+    /// @notice The auction does not exist or has ended.
+    error AuctionNotFound(uint256 auctionId);
+    /// @notice The auction must be reset before anyone can take from it.
+    error AuctionNeedsReset(uint256 auctionId, uint256 price, uint256 floor, uint256 elapsed);
+    /// @notice `reset` on an auction that is neither too old nor too cheap.
+    error AuctionNotResettable(uint256 auctionId, uint256 price, uint256 elapsed);
+    /// @notice The current price is above the taker's limit.
+    error PriceAboveMax(uint256 auctionId, uint256 price, uint256 maxPrice);
+    /// @notice A partial take would leave a tab or lot value below the auction's dust.
+    error TakeLeavesDust(uint256 auctionId, uint256 tabLeft, uint256 lotValueLeft, uint256 dust);
+    /// @notice A take of zero collateral that would not end the auction.
+    error ZeroTake(uint256 auctionId);
+    /// @notice Nothing to claim.
+    error NothingToClaim(address owner, address asset);
+    /// @notice The Vault seized other amounts than the engine computed (the Vault's rounding rule changed).
+    error SeizeMismatch(address asset, uint256 expected, uint256 seized);
+    /// @notice A governance parameter outside its hard-coded bounds; `field` names it.
+    error InvalidParam(Param field, uint256 value);
+    /// @notice A zero address where one is required.
+    error ZeroAddress();
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Events
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Position `positionId` was liquidated by `keeper`: `debt` [wad] (plus `penalty` [wad]) moved into
+    ///         auction, `fraction` [wad] of its basket seized, `debtValue` [wad USD] added to the dirt, `keeperPay`
+    ///         [wad] paid to the keeper. `firstAuctionId` is the id of the first of the auctions started.
+    event LiquidationStarted(
+        uint256 indexed positionId,
+        uint256 indexed synthId,
+        address indexed keeper,
+        uint256 debt,
+        uint256 penalty,
+        uint256 fraction,
+        uint256 debtValue,
+        bool full,
+        uint256 keeperPay,
+        uint256 firstAuctionId
+    );
+    /// @notice Auction `auctionId` started: `lot` [token] of `asset` for `tab` [wad] (of which `debt` [wad]), price
+    ///         from `top` [wad] with floor `floor` [wad].
+    event AuctionStarted(
+        uint256 indexed auctionId,
+        uint256 indexed positionId,
+        address indexed asset,
+        uint256 lot,
+        uint256 tab,
+        uint256 debt,
+        uint256 top,
+        uint256 floor
+    );
+    /// @notice `taker` bought `collateral` [token] for `owe` [wad] at `price` [wad], sent to `receiver`; `burned` [wad]
+    ///         of it was burned and `penalty` [wad] went to the treasury. `tabLeft` [wad], `lotLeft` [token] remain.
+    event Take(
+        uint256 indexed auctionId,
+        address indexed taker,
+        address indexed receiver,
+        uint256 collateral,
+        uint256 owe,
+        uint256 price,
+        uint256 burned,
+        uint256 penalty,
+        uint256 tabLeft,
+        uint256 lotLeft
+    );
+    /// @notice Auction `auctionId` was restarted by `keeper` at `top` [wad] with floor `floor` [wad]; `keeperPay` [wad].
+    event AuctionReset(uint256 indexed auctionId, address indexed keeper, uint256 top, uint256 floor, uint256 keeperPay);
+    /// @notice Auction `auctionId` ended: `leftover` [token] credited to `owner`, `badDebt` [wad] written off.
+    event AuctionSettled(uint256 indexed auctionId, address indexed owner, uint256 leftover, uint256 badDebt);
+    /// @notice `amount` [wad] of synthetic `synthId` auction debt was written off as bad debt (auction `auctionId`).
+    event BadDebtWrittenOff(uint256 indexed auctionId, uint256 indexed synthId, uint256 amount);
+    /// @notice `owner` withdrew `amount` [token] of `asset` to `to`.
+    event Claimed(address indexed owner, address indexed asset, address indexed to, uint256 amount);
+
+    event LiquidationParamsSet(LiquidationParams params);
+    event AuctionParamsSet(AuctionParams params);
+    event KeeperParamsSet(uint256 indexed synthId, KeeperParams params);
+    /// @param cap [wad USD]
+    event GlobalCapSet(uint256 cap);
+    /// @param cap [wad USD]
+    event AssetCapSet(address indexed asset, uint256 cap);
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Liquidation
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Liquidates position `positionId` (partially or fully, see the contract doc), starts one auction per
+    ///         basket asset and pays the caller. Anyone may call.
+    /// @dev Reverts: PositionHealthy; the oracle's PriceUnavailable (any basket asset or the synthetic's price);
+    ///      PositionNotFound (Vault); AuctionCapReached. A position with no collateral left has its whole debt
+    ///      written off as bad debt at once.
+    /// @return firstAuctionId Id of the first auction started (ids are consecutive, one per basket asset; 0 when
+    ///         the basket was empty). @return debt [wad] Debt taken into auction.
+    function liquidate(uint256 positionId) external returns (uint256 firstAuctionId, uint256 debt);
+
+    /// @notice Buys up to `maxCollateral` [token] of auction `auctionId`'s lot at the current price if it is at most
+    ///         `maxPrice` [wad]. Sends the collateral to `receiver`; if `data` is non-empty calls
+    ///         `IBallastTakeCallback(receiver).onTake(msg.sender, collateral, owe, data)`; then pulls `owe` [wad] of
+    ///         the synthetic from the caller (approve the engine). A take asking for more than the tab needs buys just
+    ///         what covers the tab (collateral rounded down).
+    /// @dev Reverts: AuctionNotFound, AuctionNeedsReset, PriceAboveMax, TakeLeavesDust, ZeroTake.
+    /// @return collateral [token] Bought. @return owe [wad] Paid.
+    function take(
+        uint256 auctionId,
+        uint256 maxCollateral,
+        uint256 maxPrice,
+        address receiver,
+        bytes calldata data
+    ) external returns (uint256 collateral, uint256 owe);
+
+    /// @notice Restarts auction `auctionId` at a fresh oracle price when it is older than `maxDuration`, below its
+    ///         floor, or below `resetBelowBps` of the current oracle price; pays the caller. Anyone may call.
+    /// @dev Reverts: AuctionNotFound, AuctionNotResettable, the oracle's PriceUnavailable.
+    function reset(uint256 auctionId) external;
+
+    /// @notice Sends the caller's whole claim of `asset` (leftover collateral of their auctions) to the caller.
+    /// @return amount [token]
+    function claim(address asset) external returns (uint256 amount);
+
+    /// @notice Sends the caller's whole claim of `asset` to `to` (for an owner the token blocks).
+    /// @return amount [token]
+    function claim(address asset, address to) external returns (uint256 amount);
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Governance (AccessManager, `restricted`)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice Sets the partial-liquidation rule. Bounds: targetHealth in (1e18, 2e18], fullLiquidationHealth in
+    ///         [0.5e18, 1e18].
+    function setLiquidationParams(LiquidationParams calldata params) external;
+
+    /// @notice Sets the auction rules (they apply to live auctions as well). Bounds: see the constants.
+    function setAuctionParams(AuctionParams calldata params) external;
+
+    /// @notice Sets keeper pay for synthetic `synthId`. Bounds: tip <= maxPay <= MAX_KEEPER_PAY, tip <= MAX_TIP,
+    ///         chipBps <= MAX_CHIP_BPS.
+    function setKeeperParams(uint256 synthId, KeeperParams calldata params) external;
+
+    /// @notice Sets the most debt value [wad USD] in auction at once, all assets together (at most MAX_CAP).
+    function setGlobalCap(uint256 cap) external;
+
+    /// @notice Sets the most debt value [wad USD] in auction at once against `asset` (at most MAX_CAP). An asset
+    ///         without a cap cannot be liquidated: set one when listing it.
+    function setAssetCap(address asset, uint256 cap) external;
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @notice The Vault (immutable).
+    function vault() external view returns (IVault);
+
+    /// @notice The Treasury paid penalties and asked for keeper pay (immutable).
+    function treasury() external view returns (ITreasury);
+
+    function liquidationParams() external view returns (LiquidationParams memory);
+
+    function auctionParams() external view returns (AuctionParams memory);
+
+    function keeperParams(uint256 synthId) external view returns (KeeperParams memory);
+
+    /// @notice [wad USD] Global cap and the debt value now in auction.
+    function globalCap() external view returns (uint256);
+
+    function globalDirt() external view returns (uint256);
+
+    /// @notice [wad USD] Cap and debt value now in auction against `asset`.
+    function assetCap(address asset) external view returns (uint256);
+
+    function assetDirt(address asset) external view returns (uint256);
+
+    /// @notice [token] Collateral of `asset` that `owner` may claim.
+    function claimable(address owner, address asset) external view returns (uint256);
+
+    /// @notice What `liquidate(positionId)` would do now (reverts as `liquidate` would, keeper pay for any caller).
+    function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory);
+
+    /// @notice Auction `auctionId` as stored (all zero once it has ended).
+    function auction(uint256 auctionId) external view returns (Auction memory);
+
+    /// @notice Current price [wad] of auction `auctionId` and whether it needs a reset (reads the oracle with
+    ///         `tryGetPrice`: a failed oracle only drops the oracle-based reset condition).
+    function auctionStatus(uint256 auctionId) external view returns (uint256 price, bool needsReset);
+
+    /// @notice Number of live auctions.
+    function auctionCount() external view returns (uint256);
+
+    /// @notice Live auctions `offset` to `offset + limit` (fewer at the end) of the live list, with their prices.
+    function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory);
+
+    /// @notice Health [wad] of each position in `ids`; `available[i]` is false (and `health[i]` 0) when the Vault
+    ///         could not compute it (a price unavailable, or no such position).
+    function healthOf(uint256[] calldata ids) external view returns (uint256[] memory health, bool[] memory available);
+}

@@ -1,0 +1,1119 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {console2} from "forge-std/console2.sol";
+
+import {LiquidationFixture} from "./utils/LiquidationFixture.sol";
+import {IVault} from "../contracts/interfaces/IVault.sol";
+import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
+import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
+import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
+import {AuctionMath} from "../contracts/libraries/AuctionMath.sol";
+import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {MockTakeCallback, MockVenue} from "../contracts/mocks/MockTakeCallback.sol";
+import {BlocklistToken} from "../contracts/mocks/WeirdTokens.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+contract LiquidationEngineTest is LiquidationFixture {
+    uint256 internal constant MAX = type(uint256).max;
+
+    function setUp() public override {
+        super.setUp();
+        vm.startPrank(taker);
+        busd.approve(address(engine), MAX);
+        beth.approve(address(engine), MAX);
+        vm.stopPrank();
+    }
+
+    // ================================================================ helpers
+
+    function _setEth(uint256 usd) internal {
+        ethFeed.setAnswer(int256(usd * 1e8));
+    }
+
+    function _setBtc(uint256 usd) internal {
+        btcFeed.setAnswer(int256(usd * 1e8));
+    }
+
+    /// @dev Republishes every feed's answer now, so a long warp does not make prices stale.
+    function _refreshFeeds() internal {
+        (, int256 e, , , ) = ethFeed.latestRoundData();
+        (, int256 b, , , ) = btcFeed.latestRoundData();
+        (, int256 u, , , ) = usdcFeed.latestRoundData();
+        ethFeed.setAnswer(e);
+        btcFeed.setAnswer(b);
+        usdcFeed.setAnswer(u);
+    }
+
+    /// @dev Mints `amount` bUSD to `to` out of a USDC-backed position of bob's (at 50% LTV).
+    function _fundBusd(address to, uint256 amount) internal {
+        vm.prank(bob);
+        vault.openAndMint(BUSD, address(usdc), (amount * 2) / 1e12 + 1e6, amount, to);
+    }
+
+    /// @dev Mints `amount` bETH to `to` out of a USDC-backed position of bob's.
+    function _fundBeth(address to, uint256 amount) internal {
+        vm.prank(bob);
+        vault.openAndMint(BETH, address(usdc), (amount * 10_000) / 1e12 + 1e6, amount, to);
+    }
+
+    /// @dev A $20,000 basket: 5 WETH, 0.1 WBTC, 4,000 USDC, with `debt` bUSD.
+    function _open3(address user, uint256 debt) internal returns (uint256 id) {
+        IVault.Action[] memory a = new IVault.Action[](5);
+        a[0] = IVault.Action(IVault.Op.Open, BUSD, address(0), 0, address(0));
+        a[1] = IVault.Action(IVault.Op.Deposit, 0, address(weth), 5e18, address(0));
+        a[2] = IVault.Action(IVault.Op.Deposit, 0, address(wbtc), 0.1e8, address(0));
+        a[3] = IVault.Action(IVault.Op.Deposit, 0, address(usdc), 4_000e6, address(0));
+        a[4] = IVault.Action(IVault.Op.Mint, 0, address(0), debt, user);
+        id = vault.nextPositionId();
+        vm.prank(user);
+        vault.batch(a);
+    }
+
+    /// @dev alice: 10 WETH, 15,000 bUSD; ETH to 1,700: health ~0.963 (partial liquidation).
+    function _underwaterPartial() internal returns (uint256 id) {
+        id = _openEth(alice, 10e18, 15_000e18);
+        _setEth(1_700);
+    }
+
+    function _liquidate(uint256 id) internal returns (uint256 auctionId, uint256 debt) {
+        vm.prank(keeper);
+        (auctionId, debt) = engine.liquidate(id);
+    }
+
+    function _take(uint256 auctionId, uint256 amount) internal returns (uint256 collateral, uint256 owe) {
+        vm.prank(taker);
+        (collateral, owe) = engine.take(auctionId, amount, MAX, taker, "");
+    }
+
+    function _price(uint256 auctionId) internal view returns (uint256 price) {
+        (price, ) = engine.auctionStatus(auctionId);
+    }
+
+    // ================================================================ liquidate
+
+    function test_liquidate_revertsWhenHealthy() public {
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        uint256 h = vault.health(id);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, h));
+        _liquidate(id);
+    }
+
+    function test_liquidate_revertsWithoutDebt() public {
+        vm.prank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(weth), 1e18, 0, alice);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, MAX));
+        _liquidate(id);
+    }
+
+    function test_liquidate_revertsForUnknownPosition() public {
+        vm.expectRevert(abi.encodeWithSelector(IVault.PositionNotFound.selector, 99));
+        _liquidate(99);
+    }
+
+    function test_liquidate_partialRestoresTargetHealth() public {
+        uint256 id = _underwaterPartial();
+        uint256 hBefore = vault.health(id);
+        assertLt(hBefore, 1e18);
+        assertGe(hBefore, 0.95e18);
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertFalse(plan.full);
+        assertFalse(plan.capped);
+        // closed form by hand: D = (1.1*15000 - 14450) / (1.1 - 1.05*14450/17000) = 9879.5...
+        assertApproxEqRel(plan.debt, 9_879.518e18, 1e14);
+        assertApproxEqRel(plan.penalty, (plan.debt * 5) / 100, 1e12);
+
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        assertEq(debt, plan.debt);
+        assertEq(auctionId, 1);
+        assertApproxEqRel(vault.health(id), 1.1e18, 1e12);
+        assertGe(vault.health(id), 1.1e18 - 1e10);
+        assertEq(vault.debtOf(id), 15_000e18 - debt);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        assertEq(a.lot, 10e18 - vault.collateralOf(id, address(weth)));
+        assertEq(a.tab, plan.debt + plan.penalty);
+        assertEq(a.debt, plan.debt);
+        assertEq(a.top, 1_700e18 * 12 / 10);
+        assertEq(a.floor, 1_700e18 * 7 / 10);
+        assertEq(vault.synthetic(BUSD).auctionDebt, debt);
+        assertEq(weth.balanceOf(address(engine)), a.lot);
+        // the seized value covers debt + penalty at the oracle price (rounded against the position)
+        assertGe((uint256(a.lot) * 1_700), a.tab);
+    }
+
+    function test_liquidate_fullBelowFullLiquidationHealth() public {
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        _setEth(1_600); // health 0.906
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertTrue(plan.full);
+        (, uint256 debt) = _liquidate(id);
+        assertEq(debt, 15_000e18);
+        assertEq(vault.debtOf(id), 0);
+        // only debt + 5% penalty worth of collateral is seized: the rest stays in the position
+        assertApproxEqRel(10e18 - vault.collateralOf(id, address(weth)), (15_750e18 * 1e18) / 1_600e18, 1e12);
+        assertEq(vault.synthetic(BUSD).auctionDebt, 15_000e18);
+    }
+
+    function test_liquidate_fullWhenRemainderBelowMinDebt() public {
+        // 150 bUSD of debt: a partial liquidation would leave less than the 100 bUSD minimum
+        uint256 id = _openEth(alice, 0.1e18, 150e18);
+        _setEth(1_700); // 0.1 * 1700 * 0.85 = 144.5 < 150
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertTrue(plan.full);
+        _liquidate(id);
+        assertEq(vault.debtOf(id), 0);
+    }
+
+    function test_liquidate_takesAtLeastMinDebt() public {
+        // health just below 1: the closed form asks for little, the engine takes one minimum debt (100 bUSD)
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        _setEth(1_764); // health 0.9996
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertFalse(plan.full);
+        assertGe(plan.debt, 100e18);
+        _liquidate(id);
+        assertGe(vault.debtOf(id), 100e18);
+    }
+
+    function test_liquidate_seizesSameFractionOfEveryAsset() public {
+        uint256 id = _open3(alice, 15_000e18);
+        _setEth(1_600);
+        _setBtc(48_000);
+        (, uint256[] memory before) = vault.basketOf(id);
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertFalse(plan.full);
+        (uint256 first, uint256 debt) = _liquidate(id);
+        (, uint256[] memory afterAmounts) = vault.basketOf(id);
+        for (uint256 i; i < 3; ++i) {
+            uint256 seized = before[i] - afterAmounts[i];
+            // each seized amount is amount * fraction rounded up
+            assertEq(seized, (before[i] * plan.fraction + 1e18 - 1) / 1e18);
+            assertEq(engine.auction(first + i).lot, seized);
+        }
+        // value-weighted penalty: (8000*5% + 4800*7% + 4000*3%) / 16800
+        uint256 penaltyValue = 400e18 + 336e18 + 120e18;
+        assertApproxEqAbs(plan.penalty, (debt * penaltyValue) / 16_800e18, 1);
+        // tabs and debts split exactly
+        uint256 tabSum;
+        uint256 debtSum;
+        for (uint256 i; i < 3; ++i) {
+            tabSum += engine.auction(first + i).tab;
+            debtSum += engine.auction(first + i).debt;
+        }
+        assertEq(tabSum, plan.debt + plan.penalty);
+        assertEq(debtSum, debt);
+        assertEq(engine.auctionCount(), 3);
+        assertApproxEqRel(vault.health(id), 1.1e18, 1e12);
+    }
+
+    function test_liquidate_paysKeeperTipPlusChip() public {
+        uint256 id = _underwaterPartial();
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        uint256 expected = 2e18 + (plan.debt * 10) / 10_000;
+        assertEq(plan.keeperPay, expected);
+        _liquidate(id);
+        assertEq(busd.balanceOf(keeper), expected);
+        // the treasury had no surplus: the pay was minted unbacked and is visible as deficit
+        assertEq(treasuryC.deficit(BUSD), expected);
+        assertEq(treasuryC.history(BUSD).keeperPay, expected);
+    }
+
+    function test_liquidate_keeperPayIsCappedForLargePositions() public {
+        vm.prank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(weth), 1_000e18, 1_500_000e18, alice);
+        _setEth(1_600); // full: 1.5M of debt, chip alone would be 1,500
+        _liquidate(id);
+        assertEq(busd.balanceOf(keeper), 500e18);
+    }
+
+    function test_liquidate_keeperPayForSmallPositionsIsTipPlusChip() public {
+        uint256 id = _openEth(alice, 0.1e18, 150e18);
+        _setEth(1_700);
+        _liquidate(id);
+        assertEq(busd.balanceOf(keeper), 2e18 + (150e18 * 10) / 10_000); // worth it however small
+    }
+
+    function test_liquidate_revertsWhenOracleFails_repayAndDepositStillWork() public {
+        uint256 id = _underwaterPartial();
+        ethFeed.setMode(MockFeed.Mode.Revert);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.FeedReverted
+            )
+        );
+        _liquidate(id);
+        // the owner can still repay and deposit
+        vm.startPrank(alice);
+        vault.repay(id, 5_000e18);
+        vault.deposit(id, address(weth), 1e18);
+        vm.stopPrank();
+        // the batch view flags it
+        uint256[] memory ids = new uint256[](1);
+        ids[0] = id;
+        (uint256[] memory h, bool[] memory ok) = engine.healthOf(ids);
+        assertFalse(ok[0]);
+        assertEq(h[0], 0);
+        // back up: the position is healthy again after the repay
+        ethFeed.setMode(MockFeed.Mode.Normal);
+        (h, ok) = engine.healthOf(ids);
+        assertTrue(ok[0]);
+        assertGt(h[0], 1e18);
+    }
+
+    function test_liquidate_oracleFailureOnOneAssetDoesNotBlockOthers() public {
+        uint256 ethPos = _underwaterPartial();
+        vm.prank(bob);
+        uint256 btcPos = vault.openAndMint(BUSD, address(wbtc), 1e8, 45_000e18, bob);
+        _setBtc(52_000); // 52000*0.8 = 41600 < 45000
+        btcFeed.setMode(MockFeed.Mode.Revert);
+        vm.expectRevert();
+        _liquidate(btcPos);
+        _liquidate(ethPos); // the ETH position is unaffected
+    }
+
+    function test_liquidate_revertsWhenNoCapRoom() public {
+        engine.setGlobalCap(0);
+        uint256 id = _underwaterPartial();
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionCapReached.selector, id, 0, 100e18));
+        _liquidate(id);
+    }
+
+    function test_liquidate_partialUpToCapRoom() public {
+        engine.setAssetCap(address(weth), 3_000e18);
+        uint256 id = _underwaterPartial();
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertTrue(plan.capped);
+        assertEq(plan.debtValue, 3_000e18);
+        _liquidate(id);
+        assertEq(engine.assetDirt(address(weth)), 3_000e18);
+        assertEq(engine.globalDirt(), 3_000e18);
+        assertLt(vault.health(id), 1e18); // still liquidatable, once room frees
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionCapReached.selector, id, 0, 100e18));
+        _liquidate(id);
+    }
+
+    function test_liquidate_bEthConvertsAtTheSyntheticPrice() public {
+        // bETH debt against WBTC: 1 WBTC (60,000) backing 22 bETH (44,000)
+        vm.prank(alice);
+        uint256 id = vault.openAndMint(BETH, address(wbtc), 1e8, 22e18, alice);
+        _setBtc(54_000); // LL 43,200 < 44,000
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertFalse(plan.full);
+        (uint256 auctionId, ) = _liquidate(id);
+        assertApproxEqRel(vault.health(id), 1.1e18, 1e12);
+        // price in bETH per WBTC: 54,000 / 2,000 = 27, plus 20%
+        assertEq(engine.auction(auctionId).top, 32.4e18);
+        assertEq(busd.balanceOf(keeper), 0);
+        assertEq(beth.balanceOf(keeper), 0.001e18 + (plan.debt * 10) / 10_000);
+    }
+
+    function test_liquidate_emitsLiquidationStarted() public {
+        uint256 id = _underwaterPartial();
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.LiquidationStarted(
+            id,
+            BUSD,
+            keeper,
+            plan.debt,
+            plan.penalty,
+            plan.fraction,
+            plan.debtValue,
+            false,
+            plan.keeperPay,
+            1
+        );
+        _liquidate(id);
+    }
+
+    // ================================================================ take
+
+    function test_take_fullCoversTabAndCreditsLeftover() public {
+        uint256 id = _underwaterPartial();
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        _fundBusd(taker, 20_000e18);
+        uint256 price = _price(auctionId);
+        assertEq(price, a.top);
+        (uint256 got, uint256 owe) = _take(auctionId, MAX);
+        assertEq(owe, a.tab);
+        assertEq(got, (uint256(a.tab) * 1e18) / price); // collateral rounded down
+        assertEq(weth.balanceOf(taker), got);
+        // settled: leftover to alice as a claim, debt burned, penalty at the treasury
+        assertEq(engine.claimable(alice, address(weth)), a.lot - got);
+        assertEq(engine.auctionCount(), 0);
+        assertEq(engine.auction(auctionId).tab, 0);
+        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(engine.globalDirt(), 0);
+        assertEq(engine.assetDirt(address(weth)), 0);
+        assertEq(treasuryC.history(BUSD).penalties, a.tab - debt);
+        assertEq(busd.balanceOf(address(engine)), 0);
+        assertEq(weth.balanceOf(address(engine)), a.lot - got);
+    }
+
+    function test_take_partialBurnsDebtFirstThenPenalty() public {
+        uint256 id = _underwaterPartial();
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        _fundBusd(taker, 20_000e18);
+        uint256 supplyBefore = busd.totalSupply();
+        (, uint256 owe) = _take(auctionId, 2e18); // 2 WETH at 2,040 = 4,080 < debt part
+        assertEq(busd.totalSupply(), supplyBefore - owe);
+        assertEq(vault.synthetic(BUSD).auctionDebt, debt - owe);
+        assertEq(treasuryC.history(BUSD).penalties, 0);
+        ILiquidationEngine.Auction memory b = engine.auction(auctionId);
+        assertEq(b.tab, a.tab - owe);
+        assertEq(b.lot, a.lot - 2e18);
+        // dirt fell pro rata with the debt burned
+        assertApproxEqAbs(engine.globalDirt(), (uint256(a.dirt) * (debt - owe)) / debt, 1);
+        // the rest: pays the remaining debt part and the whole penalty
+        (, uint256 owe2) = _take(auctionId, MAX);
+        assertEq(owe2, b.tab);
+        assertEq(treasuryC.history(BUSD).penalties, a.tab - debt);
+        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(engine.globalDirt(), 0);
+    }
+
+    function test_take_revertsAboveMaxPrice() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        uint256 price = _price(auctionId);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.PriceAboveMax.selector, auctionId, price, price - 1)
+        );
+        vm.prank(taker);
+        engine.take(auctionId, MAX, price - 1, taker, "");
+    }
+
+    function test_take_revertsForUnknownAuction() public {
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionNotFound.selector, 7));
+        _take(7, 1e18);
+    }
+
+    function test_take_revertsWhenNeedsReset() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        skip(2 hours + 1);
+        uint256 price = _price(auctionId);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.AuctionNeedsReset.selector, auctionId, price, a.floor, 2 hours + 1)
+        );
+        _take(auctionId, 1e18);
+    }
+
+    function test_take_revertsWhenLeavingDustTab() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        _fundBusd(taker, 20_000e18);
+        uint256 price = _price(auctionId);
+        // buy all but 50 bUSD of the tab: the tab left would be below the 100 bUSD dust
+        uint256 amount = ((uint256(a.tab) - 50e18) * 1e18) / price;
+        uint256 owe = (amount * price + 1e18 - 1) / 1e18;
+        uint256 lotLeftValue = ((a.lot - amount) * price) / 1e18;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.TakeLeavesDust.selector,
+                auctionId,
+                a.tab - owe,
+                lotLeftValue,
+                100e18
+            )
+        );
+        _take(auctionId, amount);
+        // taking it all works; so does leaving more
+        _take(auctionId, amount / 2);
+        _take(auctionId, MAX);
+        assertEq(engine.auctionCount(), 0);
+    }
+
+    function test_take_revertsWhenLeavingDustLot() public {
+        // underwater lot: the tab is more than the lot is worth, so it is the lot that must not become dust
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        _setEth(1_400); // health 0.79: full liquidation, lot = the whole 10 WETH (needs 11.25)
+        (uint256 auctionId, ) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        assertEq(a.lot, 10e18);
+        _fundBusd(taker, 40_000e18);
+        skip(7 * 90);
+        uint256 price = _price(auctionId);
+        uint256 amount = a.lot - 0.01e18; // leaves 0.01 WETH = ~16.8 bUSD < 100
+        uint256 owe = (amount * price + 1e18 - 1) / 1e18;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.TakeLeavesDust.selector,
+                auctionId,
+                a.tab - owe,
+                (0.01e18 * price) / 1e18,
+                100e18
+            )
+        );
+        _take(auctionId, amount);
+    }
+
+    function test_take_underwaterLotWritesOffBadDebt() public {
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        _setEth(1_400);
+        (uint256 auctionId, ) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        _fundBusd(taker, 40_000e18);
+        uint256 deficitBefore = treasuryC.deficit(BUSD); // keeper pay, unbacked
+        skip(7 * 90); // 1,680 * 0.99^7 = 1,566: the lot no longer covers the tab (15,750)
+        (uint256 got, uint256 owe) = _take(auctionId, MAX); // the whole lot: 15,660 > 15,000 debt
+        assertEq(got, 10e18);
+        assertLt(owe, a.tab);
+        assertGt(owe, a.debt);
+        // the debt was covered, only part of the penalty: no bad debt
+        assertEq(treasuryC.deficit(BUSD), deficitBefore > owe - a.debt ? deficitBefore - (owe - a.debt) : 0);
+        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(engine.claimable(alice, address(weth)), 0);
+    }
+
+    function test_take_throughCallbackSellsBeforePaying() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        MockVenue venue = new MockVenue(busd);
+        _fundBusd(address(venue), 50_000e18);
+        venue.setPrice(address(weth), 1_700e18); // the market buys at the oracle price
+        MockTakeCallback bot = new MockTakeCallback(engine, venue);
+        // wait until the auction price is under the market: 2,040 * 0.99^19 = 1,685
+        skip(19 * 90);
+        uint256 price = _price(auctionId);
+        assertLt(price, 1_700e18);
+        assertEq(busd.balanceOf(address(bot)), 0);
+        bot.run(auctionId, MAX, price, address(weth));
+        assertEq(bot.lastTaker(), address(bot));
+        assertEq(bot.lastCollateral(), a.lot); // below the oracle price the lot no longer covers the tab: all of it
+        assertEq(bot.lastOwe(), (uint256(a.lot) * price + 1e18 - 1) / 1e18);
+        assertGt(busd.balanceOf(address(bot)), 0); // the keeper's profit, with no capital of its own
+        assertEq(engine.auctionCount(), 0);
+        assertEq(weth.balanceOf(address(bot)), 0);
+    }
+
+    function test_take_callbackMustPayOrTheTakeReverts() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        MockVenue venue = new MockVenue(busd);
+        _fundBusd(address(venue), 50_000e18);
+        venue.setPrice(address(weth), 1_000e18); // too cheap: the bot cannot raise what it owes
+        MockTakeCallback bot = new MockTakeCallback(engine, venue);
+        vm.expectRevert();
+        bot.run(auctionId, MAX, MAX, address(weth));
+        assertEq(engine.auction(auctionId).lot, engine.auction(auctionId).lot); // unchanged, still live
+        assertEq(engine.auctionCount(), 1);
+    }
+
+    function test_take_callbackCannotReenter() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        Reenterer r = new Reenterer(engine, auctionId);
+        vm.expectRevert(); // ReentrancyGuardReentrantCall inside the callback
+        vm.prank(taker);
+        engine.take(auctionId, 1e18, MAX, address(r), "x");
+    }
+
+    // ================================================================ reset
+
+    function test_reset_revertsWhenFresh() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.AuctionNotResettable.selector, auctionId, _price(auctionId), 0)
+        );
+        engine.reset(auctionId);
+    }
+
+    function test_reset_revertsForUnknownAuction() public {
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionNotFound.selector, 3));
+        engine.reset(3);
+    }
+
+    function test_reset_afterMaxDurationRestartsAndPaysKeeper() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        skip(2 hours + 1);
+        _setEth(1_650);
+        uint256 before = busd.balanceOf(bob);
+        vm.prank(bob);
+        engine.reset(auctionId);
+        ILiquidationEngine.Auction memory b = engine.auction(auctionId);
+        assertEq(b.startTime, block.timestamp);
+        assertEq(b.top, 1_650e18 * 12 / 10);
+        assertEq(b.floor, 1_650e18 * 7 / 10);
+        assertEq(b.lot, a.lot);
+        assertEq(busd.balanceOf(bob) - before, 2e18 + (uint256(a.debt) * 10) / 10_000);
+        assertEq(_price(auctionId), b.top);
+    }
+
+    function test_reset_whenPriceFellBelowShareOfOracle() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        skip(30 * 90); // price = 2040 * 0.99^30 = 1511
+        vm.expectRevert();
+        engine.reset(auctionId);
+        _setEth(2_200); // 70% of 2,200 = 1,540 > 1,511: too cheap against the market now
+        (, bool needsReset) = engine.auctionStatus(auctionId);
+        assertTrue(needsReset);
+        engine.reset(auctionId);
+        assertEq(engine.auction(auctionId).top, 2_640e18);
+    }
+
+    function test_reset_revertsWhenOracleFails() public {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        skip(2 hours + 1);
+        ethFeed.setMode(MockFeed.Mode.Revert);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.FeedReverted
+            )
+        );
+        engine.reset(auctionId);
+    }
+
+    // ================================================================ claim
+
+    function test_claim_sendsLeftoverToOwner() public {
+        uint256 id = _underwaterPartial();
+        (uint256 auctionId, ) = _liquidate(id);
+        _fundBusd(taker, 20_000e18);
+        _take(auctionId, MAX);
+        uint256 claim = engine.claimable(alice, address(weth));
+        assertGt(claim, 0);
+        uint256 before = weth.balanceOf(alice);
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.Claimed(alice, address(weth), alice, claim);
+        vm.prank(alice);
+        assertEq(engine.claim(address(weth)), claim);
+        assertEq(weth.balanceOf(alice) - before, claim);
+        assertEq(engine.claimable(alice, address(weth)), 0);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NothingToClaim.selector, alice, address(weth)));
+        vm.prank(alice);
+        engine.claim(address(weth));
+    }
+
+    function test_claim_goesToTheOwnerAtSettlement() public {
+        uint256 id = _underwaterPartial();
+        (uint256 auctionId, ) = _liquidate(id);
+        vm.prank(alice);
+        vault.transferPosition(id, bob);
+        _fundBusd(taker, 20_000e18);
+        _take(auctionId, MAX);
+        assertEq(engine.claimable(alice, address(weth)), 0);
+        assertGt(engine.claimable(bob, address(weth)), 0);
+    }
+
+    function test_claim_blocklistedOwnerClaimsToAnotherAddress() public {
+        BlocklistToken blk = new BlocklistToken();
+        _feed(address(blk), 8, 1e8);
+        vault.listAsset(address(blk), IVault.AssetParams(9_000, 9_300, 300, 100_000_000, false));
+        engine.setAssetCap(address(blk), 10_000_000e18);
+        blk.mint(alice, 10_000e6);
+        vm.startPrank(alice);
+        blk.approve(address(vault), MAX);
+        uint256 id = vault.openAndMint(BUSD, address(blk), 10_000e6, 9_000e18, alice);
+        vm.stopPrank();
+        usdcFeed.setAnswer(1e8);
+        MockFeed(address(oracle.feedsOf(address(blk)).primary.aggregator)).setAnswer(0.95e8); // health 0.98
+        (uint256 auctionId, ) = _liquidate(id);
+        blk.setBlocked(alice, true); // alice is blocklisted before her auction settles
+        _fundBusd(taker, 20_000e18);
+        _take(auctionId, MAX); // settlement never pushes to alice: it cannot be blocked
+        uint256 claim = engine.claimable(alice, address(blk));
+        assertGt(claim, 0);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(BlocklistToken.Blocked.selector, alice));
+        engine.claim(address(blk));
+        address other = makeAddr("alice-cold");
+        vm.prank(alice);
+        engine.claim(address(blk), other);
+        assertEq(blk.balanceOf(other), claim);
+    }
+
+    function test_claim_revertsToZeroAddress() public {
+        vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
+        engine.claim(address(weth), address(0));
+    }
+
+    // ================================================================ governance
+
+    function test_setters_areRestricted() public {
+        ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, alice));
+        engine.setGlobalCap(1);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, alice));
+        engine.setAssetCap(address(weth), 1);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, alice));
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(1.1e18, 0.95e18));
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, alice));
+        engine.setAuctionParams(p);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, alice));
+        engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(1, 1, 1));
+        vm.stopPrank();
+    }
+
+    function test_setters_enforceBoundsAndEmit() public {
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.TargetHealth, 1e18));
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(1e18, 0.95e18));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.TargetHealth, 2e18 + 1));
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(2e18 + 1, 0.95e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.FullLiquidationHealth, 0.4e18)
+        );
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(1.2e18, 0.4e18));
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.LiquidationParamsSet(ILiquidationEngine.LiquidationParams(1.2e18, 0.9e18));
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(1.2e18, 0.9e18));
+
+        ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
+        p.startBufferBps = 5_001;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.StartBufferBps, 5_001));
+        engine.setAuctionParams(p);
+        p = engine.auctionParams();
+        p.resetBelowBps = 999;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.ResetBelowBps, 999));
+        engine.setAuctionParams(p);
+        p = engine.auctionParams();
+        p.cutBps = 10_000;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.CutBps, 10_000));
+        engine.setAuctionParams(p);
+        p = engine.auctionParams();
+        p.step = 0;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Step, 0));
+        engine.setAuctionParams(p);
+        p = engine.auctionParams();
+        p.maxDuration = 8 days;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.MaxDuration, 8 days));
+        engine.setAuctionParams(p);
+        p = engine.auctionParams();
+        p.duration = 1;
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Duration, 1));
+        engine.setAuctionParams(p);
+        p = engine.auctionParams();
+        p.curve = ILiquidationEngine.Curve.Linear;
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.AuctionParamsSet(p);
+        engine.setAuctionParams(p);
+
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Tip, 1_001e18));
+        engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(1_001e18, 0, 2_000e18));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.ChipBps, 101));
+        engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(1e18, 101, 2e18));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.MaxPay, 1e18));
+        engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(2e18, 0, 1e18));
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.SynthId, 5));
+        engine.setKeeperParams(5, ILiquidationEngine.KeeperParams(1e18, 0, 1e18));
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.KeeperParamsSet(BUSD, ILiquidationEngine.KeeperParams(1e18, 5, 10e18));
+        engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(1e18, 5, 10e18));
+
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.GlobalCap, 1e30 + 1));
+        engine.setGlobalCap(1e30 + 1);
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.GlobalCapSet(5e18);
+        engine.setGlobalCap(5e18);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Asset, uint256(uint160(alice)))
+        );
+        engine.setAssetCap(alice, 1);
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.AssetCapSet(address(weth), 7e18);
+        engine.setAssetCap(address(weth), 7e18);
+    }
+
+    // ================================================================ views
+
+    function test_getAuctions_listsLiveAuctionsWithPrices() public {
+        uint256 id = _open3(alice, 15_000e18);
+        _setEth(1_600);
+        _setBtc(48_000);
+        _liquidate(id);
+        ILiquidationEngine.AuctionView[] memory list = engine.getAuctions(0, 10);
+        assertEq(list.length, 3);
+        for (uint256 i; i < 3; ++i) {
+            assertEq(list[i].id, i + 1);
+            assertEq(list[i].positionId, id);
+            assertEq(list[i].price, engine.auction(i + 1).top);
+            assertFalse(list[i].needsReset);
+        }
+        assertEq(list[0].asset, address(weth));
+        assertEq(list[1].asset, address(wbtc));
+        assertEq(list[2].asset, address(usdc));
+        list = engine.getAuctions(1, 1);
+        assertEq(list.length, 1);
+        assertEq(list[0].id, 2);
+        assertEq(engine.getAuctions(3, 5).length, 0);
+        skip(2 hours + 1);
+        list = engine.getAuctions(0, 10);
+        assertTrue(list[0].needsReset);
+        assertEq(engine.auctionCount(), 3);
+    }
+
+    function test_healthOf_batch() public {
+        uint256 a = _openEth(alice, 10e18, 15_000e18);
+        uint256[] memory ids = new uint256[](3);
+        ids[0] = a;
+        ids[1] = 42; // no such position
+        ids[2] = a;
+        (uint256[] memory h, bool[] memory ok) = engine.healthOf(ids);
+        assertEq(h[0], vault.health(a));
+        assertTrue(ok[0]);
+        assertFalse(ok[1]);
+        assertEq(h[2], h[0]);
+    }
+
+    // ================================================================ scenarios
+
+    /// @dev ETH crashes 25%: five positions go under at once; a 40,000 USD cap on WETH throttles the auctions, each
+    ///      liquidation partial up to the room, and liquidations resume as takes burn debt.
+    function test_scenario_crashCapsThrottleAuctions() public {
+        engine.setAssetCap(address(weth), 40_000e18);
+        uint256[] memory ids = new uint256[](5);
+        for (uint256 i; i < 5; ++i) ids[i] = _openEth(i % 2 == 0 ? alice : bob, 10e18, 15_000e18);
+        _setEth(1_500); // health 0.85: full liquidations of 15,000 each would need 75,000 of room
+        _liquidate(ids[0]);
+        _liquidate(ids[1]);
+        assertEq(engine.assetDirt(address(weth)), 30_000e18);
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(ids[2]);
+        assertTrue(plan.capped);
+        _liquidate(ids[2]); // partial: only 10,000 of room
+        assertEq(engine.assetDirt(address(weth)), 40_000e18);
+        assertEq(vault.debtOf(ids[2]), 5_000e18);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionCapReached.selector, ids[3], 0, 100e18));
+        _liquidate(ids[3]);
+
+        // takers clear the first auction: the room comes back
+        _fundBusd(taker, 100_000e18);
+        skip(20 * 90);
+        _take(1, MAX);
+        assertEq(engine.assetDirt(address(weth)), 25_000e18);
+        _liquidate(ids[3]); // interest made the debt exceed the room: partial, leaving exactly the minimum debt
+        assertEq(vault.debtOf(ids[3]), 100e18);
+        assertGe(engine.assetDirt(address(weth)), 39_900e18);
+        assertLe(engine.assetDirt(address(weth)), 40_000e18);
+        // a partial take frees room pro rata to the debt it burns
+        _take(2, 3e18);
+        uint256 room = 40_000e18 - engine.assetDirt(address(weth));
+        assertGt(room, 0);
+        plan = engine.previewLiquidation(ids[4]);
+        assertTrue(plan.capped);
+        assertApproxEqAbs(plan.debtValue, room, 1);
+        _liquidate(ids[4]);
+        // the global dirt always equals the sum of the live auctions' dirt
+        uint256 sum;
+        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 100);
+        for (uint256 i; i < live.length; ++i) sum += engine.auction(live[i].id).dirt;
+        assertEq(engine.globalDirt(), sum);
+        assertEq(engine.assetDirt(address(weth)), sum);
+    }
+
+    /// @dev Nobody bids for hours: the price decays to the floor, takes stop, a reset is needed; the price never
+    ///      gets near zero (both curves).
+    function test_scenario_noBidsResetRequiredNeverNearZero() public {
+        _noBids(ILiquidationEngine.Curve.StepExponential);
+    }
+
+    function test_scenario_noBidsResetRequiredNeverNearZero_linear() public {
+        ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
+        p.curve = ILiquidationEngine.Curve.Linear;
+        p.duration = 1 hours;
+        engine.setAuctionParams(p);
+        _noBids(ILiquidationEngine.Curve.Linear);
+    }
+
+    function _noBids(ILiquidationEngine.Curve) internal {
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        _fundBusd(taker, 20_000e18);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        uint256 lowestTakeable = MAX;
+        for (uint256 t; t <= 3 hours; t += 60) {
+            vm.warp(a.startTime + t);
+            (uint256 price, bool needsReset) = engine.auctionStatus(auctionId);
+            if (!needsReset) {
+                assertGe(price, a.floor);
+                if (price < lowestTakeable) lowestTakeable = price;
+            } else {
+                // once a reset is needed, take refuses: the auction cannot be sold at this price
+                uint256 snap = vm.snapshot();
+                vm.expectRevert();
+                _take(auctionId, 1e18);
+                vm.revertTo(snap);
+            }
+        }
+        assertGe(lowestTakeable, 1_700e18 * 7 / 10);
+        // a reset at a fresh price, then it sells
+        _refreshFeeds();
+        engine.reset(auctionId);
+        assertEq(_price(auctionId), 2_040e18);
+        _take(auctionId, MAX);
+        assertEq(engine.auctionCount(), 0);
+    }
+
+    /// @dev Many small partial takes along the whole curve: no dust is ever left, the auction ends exactly.
+    function test_scenario_partialTakesAcrossTheCurveLeaveNoDust() public {
+        uint256 id = _open3(alice, 15_000e18);
+        _setEth(1_600);
+        _setBtc(48_000);
+        (uint256 first, ) = _liquidate(id);
+        _fundBusd(taker, 100_000e18);
+        for (uint256 k; k < 3; ++k) {
+            uint256 auctionId = first + k;
+            uint256 start = engine.auction(auctionId).startTime;
+            for (uint256 step; engine.auction(auctionId).tab != 0; ++step) {
+                vm.warp(start + step * 300);
+                (uint256 price, bool needsReset) = engine.auctionStatus(auctionId);
+                if (needsReset) {
+                    _refreshFeeds();
+                    engine.reset(auctionId);
+                    start = block.timestamp;
+                    step = 0;
+                    continue;
+                }
+                ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+                uint256 unit = 10 ** a.decimals;
+                uint256 slice = a.lot / 5;
+                // keep the take legal: if it would leave dust, take everything instead
+                uint256 owe = (slice * price + unit - 1) / unit;
+                if (owe < a.tab && (a.tab - owe < a.dust || ((a.lot - slice) * price) / unit < a.dust)) slice = MAX;
+                _take(auctionId, slice);
+                ILiquidationEngine.Auction memory b = engine.auction(auctionId);
+                if (b.tab != 0) {
+                    assertGe(b.tab, b.dust);
+                    assertGe((uint256(b.lot) * price) / unit, b.dust);
+                }
+            }
+        }
+        assertEq(engine.auctionCount(), 0);
+        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(engine.globalDirt(), 0);
+        // conservation: the engine holds exactly the owner's claims
+        assertEq(weth.balanceOf(address(engine)), engine.claimable(alice, address(weth)));
+        assertEq(wbtc.balanceOf(address(engine)), engine.claimable(alice, address(wbtc)));
+        assertEq(usdc.balanceOf(address(engine)), engine.claimable(alice, address(usdc)));
+    }
+
+    /// @dev The owner liquidates their own position, earns the keeper pay, buys back their own collateral at the
+    ///      oracle price: they end poorer by the penalty minus the pay, which the pay never exceeds.
+    function test_scenario_selfLiquidationDoesNotPay() public {
+        uint256 id = _openEth(alice, 1e18, 1_500e18);
+        _setEth(1_700); // health 0.963
+        uint256 before = _wealth(alice, id, 1_700e18);
+        vm.prank(alice);
+        (uint256 auctionId, ) = engine.liquidate(id);
+        assertGt(busd.balanceOf(alice), 1_500e18); // she was paid
+        skip(19 * 90); // the price is now just under the oracle price
+        assertLe(_price(auctionId), 1_700e18);
+        vm.startPrank(alice);
+        busd.approve(address(engine), MAX);
+        engine.take(auctionId, MAX, MAX, alice, "");
+        if (engine.claimable(alice, address(weth)) != 0) engine.claim(address(weth));
+        vm.stopPrank();
+        uint256 afterWealth = _wealth(alice, id, 1_700e18);
+        assertLt(afterWealth, before);
+        console2.log("self-liquidation loss [wad USD]", before - afterWealth);
+    }
+
+    /// @dev Same with the smallest possible position: debt = minDebt, health just below 1, full liquidation.
+    function test_scenario_selfLiquidationOfMinimumPositionDoesNotPay() public {
+        uint256 id = _openEth(alice, 0.071875e18, 100e18); // 143.75 USD
+        _setEth(1_600); // 115 USD of collateral, LL 97.75 < 100: covers debt + penalty, health just under 1
+        _fundBusd(alice, 100e18); // to pay for the take
+        uint256 before = _wealth(alice, id, 1_600e18);
+        vm.startPrank(alice);
+        (uint256 auctionId, ) = engine.liquidate(id);
+        skip(19 * 90);
+        busd.approve(address(engine), MAX);
+        engine.take(auctionId, MAX, MAX, alice, "");
+        if (engine.claimable(alice, address(weth)) != 0) engine.claim(address(weth));
+        vm.stopPrank();
+        assertLt(_wealth(alice, id, 1_600e18), before);
+    }
+
+    /// @dev [wad USD] bUSD held + WETH held, claimable and in the position at `ethPrice`, minus the position's debt.
+    function _wealth(address user, uint256 id, uint256 ethPrice) internal view returns (uint256) {
+        uint256 eth = weth.balanceOf(user) + engine.claimable(user, address(weth)) + vault.collateralOf(id, address(weth));
+        return busd.balanceOf(user) + (eth * ethPrice) / 1e18 - vault.debtOf(id);
+    }
+
+    /// @dev An underwater auction ends short: the bad debt is absorbed by the treasury's surplus first, then the rest
+    ///      is booked as a visible deficit.
+    function test_scenario_badDebtAbsorbedBySurplusThenDeficit() public {
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        // surplus: interest fees minted to the treasury after a year
+        skip(365 days);
+        _refreshFeeds();
+        vault.mintFees(BUSD);
+        uint256 surplus = treasuryC.surplus(BUSD);
+        assertGt(surplus, 500e18);
+        _setEth(1_000); // 10,000 of collateral for ~15,800 of debt
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        assertEq(a.lot, 10e18);
+        _fundBusd(taker, 40_000e18);
+        skip(30 * 90); // 1,200 * 0.99^30 = 888 > 700 floor
+        (, uint256 owe) = _take(auctionId, MAX);
+        uint256 shortfall = debt - owe;
+        ITreasury.History memory h = treasuryC.history(BUSD);
+        assertEq(h.badDebt, shortfall);
+        surplus -= h.keeperPay; // the keeper was paid out of the surplus first
+        assertEq(h.absorbed, surplus); // all the surplus burned against the bad debt
+        assertEq(treasuryC.surplus(BUSD), 0);
+        assertEq(treasuryC.deficit(BUSD), shortfall - surplus); // the rest is a visible deficit
+        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(engine.globalDirt(), 0);
+        // later fees cover the deficit
+        skip(365 days);
+        _refreshFeeds();
+        vault.mintFees(BUSD);
+        treasuryC.absorbBadDebt(BUSD);
+    }
+
+    function test_scenario_surplusByTransferAbsorbsBadDebtFully() public {
+        _fundBusd(address(treasuryC), 10_000e18);
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        _setEth(1_000);
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        _fundBusd(taker, 40_000e18);
+        skip(30 * 90);
+        (, uint256 owe) = _take(auctionId, MAX);
+        assertEq(treasuryC.deficit(BUSD), 0);
+        assertEq(treasuryC.history(BUSD).absorbed, debt - owe);
+    }
+
+    // ================================================================ fuzz
+
+    /// @dev Whenever the liquidation is partial (not capped, not raised to the minimum), health ends at the target.
+    function testFuzz_partialLiquidationHitsTargetHealth(uint256 debtSeed, uint256 healthSeed, uint256 targetSeed)
+        public
+    {
+        uint256 debt = _bound(debtSeed, 2_000e18, 16_000e18);
+        uint256 target = _bound(targetSeed, 1.01e18, 1.5e18);
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(uint64(target), 0.95e18));
+        uint256 id = _openEth(alice, 10e18, debt);
+        uint256 h = _bound(healthSeed, 0.951e18, 0.999e18);
+        // price [8 decimals] so that 10 * price * 0.85 = h * debt
+        uint256 price8 = (h * debt) / (8.5e18 * 1e10);
+        ethFeed.setAnswer(int256(price8));
+        if (vault.health(id) >= 1e18 || vault.health(id) < 0.95e18) return;
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        _liquidate(id);
+        if (plan.full || plan.capped || plan.debt == 100e18) return;
+        assertApproxEqRel(vault.health(id), target, 1e12);
+        assertGe(vault.health(id) + 1e9, target); // rounded against the position: at or above the target
+        assertTrue(vault.debtOf(id) >= 100e18);
+    }
+
+    /// @dev A take never gives collateral at a price below the auction's floor.
+    function testFuzz_takeNeverBelowFloor(uint256 elapsedSeed, uint256 amountSeed, bool linear) public {
+        if (linear) {
+            ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
+            p.curve = ILiquidationEngine.Curve.Linear;
+            p.duration = 1 hours;
+            engine.setAuctionParams(p);
+        }
+        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        _fundBusd(taker, 20_000e18);
+        skip(_bound(elapsedSeed, 0, 3 hours));
+        uint256 amount = _bound(amountSeed, 1, a.lot);
+        vm.prank(taker);
+        try engine.take(auctionId, amount, MAX, taker, "") returns (uint256 got, uint256 owe) {
+            if (got != 0) assertGe((owe * 1e18) / got, a.floor);
+            assertGe(AuctionMath.price(a.top, block.timestamp - a.startTime, linear, 1 hours, 90, 9_900), a.floor);
+        } catch (bytes memory err) {
+            bytes4 sel = bytes4(err);
+            assertTrue(
+                sel == ILiquidationEngine.AuctionNeedsReset.selector || sel == ILiquidationEngine.TakeLeavesDust.selector
+            );
+        }
+    }
+
+    /// @dev Conservation: what was seized = collateral in auctions + claims + sent to takers, at every step.
+    function testFuzz_conservationOfSeizedCollateral(uint256[6] memory seeds) public {
+        uint256 id = _open3(alice, 15_000e18);
+        _setEth(1_500);
+        _setBtc(45_000);
+        address[3] memory assets = [address(weth), address(wbtc), address(usdc)];
+        uint256[3] memory seized;
+        for (uint256 i; i < 3; ++i) seized[i] = vault.collateralOf(id, assets[i]);
+        (uint256 first, ) = _liquidate(id);
+        for (uint256 i; i < 3; ++i) seized[i] -= vault.collateralOf(id, assets[i]);
+        _fundBusd(taker, 100_000e18);
+        for (uint256 s; s < 6; ++s) {
+            uint256 auctionId = first + (seeds[s] % 3);
+            skip((seeds[s] >> 8) % 1 hours);
+            _refreshFeeds();
+            if (engine.auction(auctionId).tab == 0) continue;
+            (, bool needsReset) = engine.auctionStatus(auctionId);
+            if (needsReset) engine.reset(auctionId);
+            uint256 lot = engine.auction(auctionId).lot;
+            uint256 amount = _bound(seeds[s] >> 64, 1, lot);
+            vm.prank(taker);
+            try engine.take(auctionId, amount, MAX, taker, "") {} catch {}
+            for (uint256 i; i < 3; ++i) {
+                uint256 inAuction = engine.auction(first + i).lot;
+                uint256 claimed = engine.claimable(alice, assets[i]);
+                uint256 sent = _balance(assets[i], taker);
+                assertEq(inAuction + claimed + sent, seized[i]);
+                assertEq(_balance(assets[i], address(engine)), inAuction + claimed);
+            }
+        }
+    }
+
+    function _balance(address token, address who) internal view returns (uint256) {
+        return MockFeedlessERC20(token).balanceOf(who);
+    }
+
+    // ================================================================ gas (gasleft deltas, legacy or IR per profile)
+
+    function test_gas_report() public {
+        uint256 id1 = _underwaterPartial();
+        _setEth(2_000);
+        uint256 id3 = _open3(bob, 15_000e18);
+        _setEth(1_600);
+        _setBtc(48_000);
+        _fundBusd(taker, 100_000e18);
+
+        vm.prank(keeper);
+        uint256 g = gasleft();
+        (uint256 a1, ) = engine.liquidate(id1);
+        console2.log("gas liquidate (1 asset)", g - gasleft());
+        vm.prank(keeper);
+        g = gasleft();
+        (uint256 a3, ) = engine.liquidate(id3);
+        console2.log("gas liquidate (3 assets)", g - gasleft());
+
+        vm.prank(taker);
+        g = gasleft();
+        engine.take(a1, 1e18, MAX, taker, "");
+        console2.log("gas take (partial)", g - gasleft());
+        vm.prank(taker);
+        g = gasleft();
+        engine.take(a1, MAX, MAX, taker, "");
+        console2.log("gas take (full, settles)", g - gasleft());
+
+        skip(2 hours + 1);
+        _refreshFeeds();
+        g = gasleft();
+        engine.reset(a3);
+        console2.log("gas reset", g - gasleft());
+    }
+}
+
+interface MockFeedlessERC20 {
+    function balanceOf(address) external view returns (uint256);
+}
+
+/// @dev A take receiver whose callback tries to take again.
+contract Reenterer {
+    ILiquidationEngine internal immutable engine;
+    uint256 internal immutable auctionId;
+
+    constructor(ILiquidationEngine engine_, uint256 auctionId_) {
+        engine = engine_;
+        auctionId = auctionId_;
+    }
+
+    function onTake(address, uint256, uint256, bytes calldata) external {
+        engine.take(auctionId, 1, type(uint256).max, address(this), "");
+    }
+}
