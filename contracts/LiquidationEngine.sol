@@ -225,11 +225,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256 elapsed = block.timestamp - a.startTime; // [s]
         uint256 price = _price(a.top, elapsed);
         AuctionParams memory p = _auctionParams;
-        if (
-            elapsed <= p.maxDuration &&
-            price >= a.floor &&
-            price >= market.mulDivUp(p.resetBelowBps, BPS)
-        ) revert AuctionNotResettable(auctionId, price, elapsed);
+        if (elapsed <= p.maxDuration && price >= a.floor && price >= market.mulDivUp(p.resetBelowBps, BPS))
+            revert AuctionNotResettable(auctionId, price, elapsed);
 
         (uint256 top, uint256 floor) = _startPrices(market, p);
         (a.top, a.floor, a.startTime) = (top.toUint128(), floor.toUint128(), uint40(block.timestamp));
@@ -268,7 +265,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     function setKeeperParams(uint256 synthId, KeeperParams calldata params) external restricted {
         if (params.tip > MAX_TIP) revert InvalidParam(Param.Tip, params.tip);
         if (params.chipBps > MAX_CHIP_BPS) revert InvalidParam(Param.ChipBps, params.chipBps);
-        if (params.maxPay > MAX_KEEPER_PAY || params.maxPay < params.tip) revert InvalidParam(Param.MaxPay, params.maxPay);
+        if (params.maxPay > MAX_KEEPER_PAY || params.maxPay < params.tip)
+            revert InvalidParam(Param.MaxPay, params.maxPay);
         if (synthId >= vault.syntheticCount()) revert InvalidParam(Param.SynthId, synthId);
         _keeperParams[synthId] = params;
         emit KeeperParamsSet(synthId, params);
@@ -362,9 +360,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     }
 
     /// @inheritdoc ILiquidationEngine
-    function healthOf(
-        uint256[] calldata ids
-    ) external view returns (uint256[] memory health, bool[] memory available) {
+    function healthOf(uint256[] calldata ids) external view returns (uint256[] memory health, bool[] memory available) {
         uint256 n = ids.length;
         health = new uint256[](n);
         available = new bool[](n);
@@ -486,13 +482,14 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             lots[i] = sh.lot;
             uint256 v = c.values[i];
             if (valueLeft == 0 ? i + 1 < n : v < valueLeft) {
-                (sh.tab, sh.debt, sh.dirt) = valueLeft == 0
-                    ? (0, 0, 0)
-                    : (
-                        left.tab.mulDivDown(v, valueLeft),
-                        left.debt.mulDivDown(v, valueLeft),
-                        left.dirt.mulDivDown(v, valueLeft)
-                    );
+                (sh.tab, sh.debt, sh.dirt) =
+                    valueLeft == 0
+                        ? (0, 0, 0)
+                        : (
+                            left.tab.mulDivDown(v, valueLeft),
+                            left.debt.mulDivDown(v, valueLeft),
+                            left.dirt.mulDivDown(v, valueLeft)
+                        );
             }
             (left.tab, left.debt, left.dirt) = (left.tab - sh.tab, left.debt - sh.debt, left.dirt - sh.dirt);
             valueLeft -= v;

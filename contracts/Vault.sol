@@ -676,10 +676,12 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     /// @dev Takes `fraction` [wad] of every lane of position `id`, rounded up (against the liquidated owner) and
     ///      capped at what it holds; the caller sends the tokens.
-    function _seizeCollateral(uint256 id, Position storage p, uint256 mask, uint256 fraction)
-        internal
-        returns (address[] memory list, uint256[] memory amounts)
-    {
+    function _seizeCollateral(
+        uint256 id,
+        Position storage p,
+        uint256 mask,
+        uint256 fraction
+    ) internal returns (address[] memory list, uint256[] memory amounts) {
         uint256 n = _popcount(mask);
         list = new address[](n);
         amounts = new uint256[](n);

@@ -134,8 +134,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(a.lot, 10e18 - vault.collateralOf(id, address(weth)));
         assertEq(a.tab, plan.debt + plan.penalty);
         assertEq(a.debt, plan.debt);
-        assertEq(a.top, 1_700e18 * 12 / 10);
-        assertEq(a.floor, 1_700e18 * 7 / 10);
+        assertEq(a.top, (1_700e18 * 12) / 10);
+        assertEq(a.floor, (1_700e18 * 7) / 10);
         assertEq(vault.synthetic(BUSD).auctionDebt, debt);
         assertEq(weth.balanceOf(address(engine)), a.lot);
         // the seized value covers debt + penalty at the oracle price (rounded against the position)
@@ -380,9 +380,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     function test_take_revertsAboveMaxPrice() public {
         (uint256 auctionId, ) = _liquidate(_underwaterPartial());
         uint256 price = _price(auctionId);
-        vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.PriceAboveMax.selector, auctionId, price, price - 1)
-        );
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PriceAboveMax.selector, auctionId, price, price - 1));
         vm.prank(taker);
         engine.take(auctionId, MAX, price - 1, taker, "");
     }
@@ -398,7 +396,13 @@ contract LiquidationEngineTest is LiquidationFixture {
         skip(2 hours + 1);
         uint256 price = _price(auctionId);
         vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.AuctionNeedsReset.selector, auctionId, price, a.floor, 2 hours + 1)
+            abi.encodeWithSelector(
+                ILiquidationEngine.AuctionNeedsReset.selector,
+                auctionId,
+                price,
+                a.floor,
+                2 hours + 1
+            )
         );
         _take(auctionId, 1e18);
     }
@@ -536,8 +540,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         engine.reset(auctionId);
         ILiquidationEngine.Auction memory b = engine.auction(auctionId);
         assertEq(b.startTime, block.timestamp);
-        assertEq(b.top, 1_650e18 * 12 / 10);
-        assertEq(b.floor, 1_650e18 * 7 / 10);
+        assertEq(b.top, (1_650e18 * 12) / 10);
+        assertEq(b.floor, (1_650e18 * 7) / 10);
         assertEq(b.lot, a.lot);
         assertEq(busd.balanceOf(bob) - before, 2e18 + (uint256(a.debt) * 10) / 10_000);
         assertEq(_price(auctionId), b.top);
@@ -652,12 +656,28 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_setters_enforceBoundsAndEmit() public {
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.TargetHealth, 1e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.TargetHealth,
+                1e18
+            )
+        );
         engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(1e18, 0.95e18));
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.TargetHealth, 2e18 + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.TargetHealth,
+                2e18 + 1
+            )
+        );
         engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(2e18 + 1, 0.95e18));
         vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.FullLiquidationHealth, 0.4e18)
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.FullLiquidationHealth,
+                0.4e18
+            )
         );
         engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(1.2e18, 0.4e18));
         vm.expectEmit(address(engine));
@@ -666,27 +686,51 @@ contract LiquidationEngineTest is LiquidationFixture {
 
         ILiquidationEngine.AuctionParams memory p = engine.auctionParams();
         p.startBufferBps = 5_001;
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.StartBufferBps, 5_001));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.StartBufferBps,
+                5_001
+            )
+        );
         engine.setAuctionParams(p);
         p = engine.auctionParams();
         p.resetBelowBps = 999;
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.ResetBelowBps, 999));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.ResetBelowBps,
+                999
+            )
+        );
         engine.setAuctionParams(p);
         p = engine.auctionParams();
         p.cutBps = 10_000;
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.CutBps, 10_000));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.CutBps, 10_000)
+        );
         engine.setAuctionParams(p);
         p = engine.auctionParams();
         p.step = 0;
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Step, 0));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Step, 0)
+        );
         engine.setAuctionParams(p);
         p = engine.auctionParams();
         p.maxDuration = 8 days;
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.MaxDuration, 8 days));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.MaxDuration,
+                8 days
+            )
+        );
         engine.setAuctionParams(p);
         p = engine.auctionParams();
         p.duration = 1;
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Duration, 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Duration, 1)
+        );
         engine.setAuctionParams(p);
         p = engine.auctionParams();
         p.curve = ILiquidationEngine.Curve.Linear;
@@ -694,25 +738,43 @@ contract LiquidationEngineTest is LiquidationFixture {
         emit ILiquidationEngine.AuctionParamsSet(p);
         engine.setAuctionParams(p);
 
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Tip, 1_001e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Tip, 1_001e18)
+        );
         engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(1_001e18, 0, 2_000e18));
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.ChipBps, 101));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.ChipBps, 101)
+        );
         engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(1e18, 101, 2e18));
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.MaxPay, 1e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.MaxPay, 1e18)
+        );
         engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(2e18, 0, 1e18));
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.SynthId, 5));
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.SynthId, 5)
+        );
         engine.setKeeperParams(5, ILiquidationEngine.KeeperParams(1e18, 0, 1e18));
         vm.expectEmit(address(engine));
         emit ILiquidationEngine.KeeperParamsSet(BUSD, ILiquidationEngine.KeeperParams(1e18, 5, 10e18));
         engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(1e18, 5, 10e18));
 
-        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.GlobalCap, 1e30 + 1));
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.GlobalCap,
+                1e30 + 1
+            )
+        );
         engine.setGlobalCap(1e30 + 1);
         vm.expectEmit(address(engine));
         emit ILiquidationEngine.GlobalCapSet(5e18);
         engine.setGlobalCap(5e18);
         vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Asset, uint256(uint160(alice)))
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.Asset,
+                uint256(uint160(alice))
+            )
         );
         engine.setAssetCap(alice, 1);
         vm.expectEmit(address(engine));
@@ -839,7 +901,7 @@ contract LiquidationEngineTest is LiquidationFixture {
                 vm.revertTo(snap);
             }
         }
-        assertGe(lowestTakeable, 1_700e18 * 7 / 10);
+        assertGe(lowestTakeable, (1_700e18 * 7) / 10);
         // a reset at a fresh price, then it sells
         _refreshFeeds();
         engine.reset(auctionId);
@@ -930,7 +992,8 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     /// @dev [wad USD] bUSD held + WETH held, claimable and in the position at `ethPrice`, minus the position's debt.
     function _wealth(address user, uint256 id, uint256 ethPrice) internal view returns (uint256) {
-        uint256 eth = weth.balanceOf(user) + engine.claimable(user, address(weth)) + vault.collateralOf(id, address(weth));
+        uint256 eth =
+            weth.balanceOf(user) + engine.claimable(user, address(weth)) + vault.collateralOf(id, address(weth));
         return busd.balanceOf(user) + (eth * ethPrice) / 1e18 - vault.debtOf(id);
     }
 
@@ -982,9 +1045,11 @@ contract LiquidationEngineTest is LiquidationFixture {
     // ================================================================ fuzz
 
     /// @dev Whenever the liquidation is partial (not capped, not raised to the minimum), health ends at the target.
-    function testFuzz_partialLiquidationHitsTargetHealth(uint256 debtSeed, uint256 healthSeed, uint256 targetSeed)
-        public
-    {
+    function testFuzz_partialLiquidationHitsTargetHealth(
+        uint256 debtSeed,
+        uint256 healthSeed,
+        uint256 targetSeed
+    ) public {
         uint256 debt = _bound(debtSeed, 2_000e18, 16_000e18);
         uint256 target = _bound(targetSeed, 1.01e18, 1.5e18);
         engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(uint64(target), 0.95e18));
@@ -1022,7 +1087,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         } catch (bytes memory err) {
             bytes4 sel = bytes4(err);
             assertTrue(
-                sel == ILiquidationEngine.AuctionNeedsReset.selector || sel == ILiquidationEngine.TakeLeavesDust.selector
+                sel == ILiquidationEngine.AuctionNeedsReset.selector ||
+                    sel == ILiquidationEngine.TakeLeavesDust.selector
             );
         }
     }

@@ -252,7 +252,13 @@ interface ILiquidationEngine {
         uint256 lotLeft
     );
     /// @notice Auction `auctionId` was restarted by `keeper` at `top` [wad] with floor `floor` [wad]; `keeperPay` [wad].
-    event AuctionReset(uint256 indexed auctionId, address indexed keeper, uint256 top, uint256 floor, uint256 keeperPay);
+    event AuctionReset(
+        uint256 indexed auctionId,
+        address indexed keeper,
+        uint256 top,
+        uint256 floor,
+        uint256 keeperPay
+    );
     /// @notice Auction `auctionId` ended: `leftover` [token] credited to `owner`, `badDebt` [wad] written off.
     event AuctionSettled(uint256 indexed auctionId, address indexed owner, uint256 leftover, uint256 badDebt);
     /// @notice `amount` [wad] of synthetic `synthId` auction debt was written off as bad debt (auction `auctionId`).
