@@ -1,12 +1,12 @@
 /**
- * `npm run gas`: measures the Vault's gas per operation on the embedded Hardhat network (see scripts/lib/gas-bench.ts
+ * `npm run gas`: measures the gas of the Vault's and the LiquidationEngine's operations on the embedded Hardhat network (see scripts/lib/gas-bench.ts
  * for the exact conditions), prints the table next to the issue's targets and the field's references, and writes
  * gas/snapshot.json (checked by test/gas.test.ts) and gas/README.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
 import { formatGas, renderTable } from "./lib/core.js";
-import { GOALS, type GasRow, measureGas, toSnapshot } from "./lib/gas-bench.js";
+import { GOALS, LIQUIDATION_REFERENCES, type GasRow, measureGas, toSnapshot } from "./lib/gas-bench.js";
 
 const outDir = new URL("../gas/", import.meta.url);
 
@@ -18,9 +18,25 @@ const headers = ["operation", "gas", "target", "vs target", "field ref.", "vs re
 const table = (markdown: boolean): string => renderTable(headers, rows.map(cells), { markdown });
 console.log("\n" + table(false));
 
+// a whole one-asset liquidation (start + the take that ends it) against the field's designs
+const gasOf = (name: string): bigint => rows.find((r) => r.name === name)?.gas ?? 0n;
+const endToEnd = gasOf("liquidate (1 asset)") + gasOf("take (full lot)");
+const e2eHeaders = ["whole liquidation (1 asset)", "gas", "Ballast start + full take", "vs"];
+const e2eRows = LIQUIDATION_REFERENCES.map((r) => {
+  const d = endToEnd - r.gas;
+  return [
+    r.design,
+    formatGas(r.gas),
+    formatGas(endToEnd),
+    (d > 0n ? "+" : d < 0n ? "-" : "±") + formatGas(d < 0n ? -d : d),
+  ];
+});
+const e2eTable = (markdown: boolean): string => renderTable(e2eHeaders, e2eRows, { markdown });
+console.log("\n" + e2eTable(false));
+
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL("snapshot.json", outDir), JSON.stringify(toSnapshot(rows), null, 2) + "\n");
-writeFileSync(new URL("README.md", outDir), readme(table(true)));
+writeFileSync(new URL("README.md", outDir), readme(table(true), e2eTable(true)));
 
 const over = rows.filter((r) => {
   const t = GOALS[r.name]?.target;
@@ -44,7 +60,7 @@ function cells(r: GasRow): string[] {
   return [r.name, formatGas(r.gas), k(goal.target), diff(goal.target), k(goal.reference), diff(goal.reference)];
 }
 
-function readme(markdownTable: string): string {
+function readme(markdownTable: string, endToEndTable: string): string {
   return `# Gas snapshot
 
 Written by \`npm run gas\` (scripts/gas.ts); \`test/gas.test.ts\` re-measures every row and fails when one differs from
@@ -54,6 +70,11 @@ ${markdownTable}
 
 "target" is the issue's goal; "field ref." is what the cheapest comparable protocol spends for the same operation.
 "vs" columns: measured minus goal (negative = cheaper).
+
+A whole one-asset liquidation (\`liquidate (1 asset)\` + \`take (full lot)\`) against the field's designs (the issue's
+reference figures, each for the whole liquidation of one position):
+
+${endToEndTable}
 
 ## Conditions
 
@@ -70,5 +91,37 @@ ${markdownTable}
   is mined one second after that block, so the figures are deterministic. Interest accrues at 5%/yr (FixedRateModel).
 - Gas is \`receipt.gasUsed\` (includes the 21,000 base cost and calldata) on Hardhat's embedded EDR network,
   evm cancun, solc 0.8.30 with the optimizer at 10,000 runs.
+
+### Liquidation rows
+
+Measured after the rows above, on the same deployment (\`deployCore\` wires the Treasury and the LiquidationEngine as
+\`test/utils/LiquidationFixture.sol\` does: keeper pay 2 bUSD + 0.1% of the debt, at most 500 bUSD; auction caps $10M
+globally and per asset; the engine's default auction rules: start 20% above the oracle price, 1% off every 90 s,
+floor 70% of the oracle price, \`maxDuration\` 2 h; target health 1.1, full liquidation below 0.95).
+
+1. The same user opens four more positions with 10,000 bUSD of debt each: W1 and P1 (10 WETH), W3 and P3 (5 WETH +
+   0.1 WBTC + 4,000 USDC), and approves the engine for bUSD (max).
+2. 30 days pass; \`mintFees(bUSD)\` mints the accrued interest to the Treasury, so it holds a surplus (~250 bUSD) and
+   keeper pay comes out of it (\`KeeperPaid\` with nothing unbacked). Then the feeds publish ETH 1,150 and BTC
+   17,000 (USDC re-published at 1): P1's health is ~0.97, P3's ~0.99, so both liquidations are partial (to health
+   1.1).
+3. Warm engine: a keeper (a third account) liquidates W1 and W3 first. Their auctions stay live, so the engine's
+   debt-in-auction totals, next auction id, the synthetic's cached token and the keeper's bUSD balance are non-zero
+   when the measured liquidation runs.
+4. Measured, one hour passing before each (mined 1 s after the hour's block), in this order: \`liquidate (1 asset)\`
+   (the keeper liquidates P1: one auction); \`take (partial lot)\` (the user buys half of P1's lot, 1 h into its
+   auction, at 80.3% of the oracle price: only debt is burned, the auction goes on); \`liquidate (3 assets)\` (P3:
+   three auctions); \`reset\` (the keeper resets W1's auction, over 2 h old, at the current oracle price; keeper pay
+   from the surplus); \`take (full lot)\` (the user buys all of W1's lot 1 h after the reset, at 80.3% of the oracle
+   price: the lot runs out before the tab, so the auction ends, the penalty is forgiven and the debt left, ~962 bUSD,
+   is written off as bad debt and absorbed from the Treasury's surplus, the rest booked as deficit). Takes pass the
+   current auction price as \`maxPrice\`, the taker as receiver and no callback data.
+5. Every setup transaction is mined 1 s after the previous block too, so the liquidation rows are deterministic.
+
+With the engine's default curve, an auction's price is 80.3% of its start oracle price after one hour; a lot is sized
+to cover debt + penalty at the oracle price, so any take of a whole lot below the oracle price ends short. The
+\`take (full lot)\` row therefore measures the full bad-debt path (write-off, Treasury absorption); a take that
+covers the tab (at or above the oracle price, within ~27 min of the start) credits leftover collateral to the owner
+instead.
 `;
 }

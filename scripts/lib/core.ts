@@ -1,6 +1,8 @@
 /**
  * Deploys and wires the whole Ballast core with mock tokens and feeds on any ethers connection — the TypeScript twin of
- * `test/utils/Fixture.sol`, and the one deploy sequence every script and TypeScript test reuses.
+ * `test/utils/LiquidationFixture.sol` (which extends `test/utils/Fixture.sol`): the Vault, oracle, synthetics and
+ * collateral, plus the Treasury and the LiquidationEngine wired into the Vault with the fixture's keeper pay and caps.
+ * It is the one deploy sequence every script and TypeScript test reuses.
  *
  *   const { ethers } = await network.create();
  *   const core = await deployCore(ethers);                       // MockFeed feeds
@@ -12,12 +14,15 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type {
   AccessManager,
   FixedRateModel,
+  ILiquidationEngine,
   IVault,
+  LiquidationEngine,
   MockERC20,
   MockFeed,
   MockV3Aggregator,
   OracleAdapter,
   SyntheticToken,
+  Treasury,
   Vault,
 } from "../../typechain-types/index.js";
 import { RAY, WAD } from "./math.js";
@@ -41,6 +46,26 @@ export const FEED_DECIMALS = 8;
 
 /** [s] The OracleAdapter's staleness limit for every mock feed. */
 export const FEED_MAX_AGE = 86_400;
+
+/** `ILiquidationEngine.KeeperParams` with bigint fields: tip [wad], chipBps [bps], maxPay [wad]. */
+export interface KeeperParams extends ILiquidationEngine.KeeperParamsStruct {
+  tip: bigint;
+  chipBps: bigint;
+  maxPay: bigint;
+}
+
+/**
+ * Keeper pay per synthetic (LiquidationFixture.sol): a flat tip plus `chipBps` of the debt liquidated, capped at
+ * `maxPay` (and, by the engine, at the liquidation's penalty). bUSD: 2 + 0.1% (at most 500); bETH: 0.001 + 0.1% (at
+ * most 0.25).
+ */
+export const KEEPER_PARAMS: Record<"busd" | "beth", KeeperParams> = {
+  busd: { tip: 2n * 10n ** 18n, chipBps: 10n, maxPay: 500n * 10n ** 18n },
+  beth: { tip: 10n ** 15n, chipBps: 10n, maxPay: 25n * 10n ** 16n },
+};
+
+/** [wad USD] The cap on debt value in auction, globally and per collateral asset (LiquidationFixture.sol): $10M. */
+export const AUCTION_CAP = 10_000_000n * 10n ** 18n;
 
 /** The collateral assets `deployCore` creates, in listing order (asset id 0, 1, 2). */
 export const ASSET_KEYS = ["weth", "wbtc", "usdc"] as const;
@@ -148,8 +173,11 @@ export interface CoreOptions<K extends FeedKind = "mock"> {
   feeds?: K;
   /** Deploys and administers everything (AccessManager admin). Default: the connection's first signer. */
   deployer?: HardhatEthersSigner;
-  /** Receives minted fees. Default: `treasuryAddress()`, the address forge's `makeAddr("treasury")` gives. */
-  treasury?: string;
+  /**
+   * The synthetics' flash-mint fee receiver, also the Vault's treasury until the Treasury contract is wired in (as in
+   * the fixture). Default: `treasuryAddress()`, the address forge's `makeAddr("treasury")` gives.
+   */
+  feeReceiver?: string;
   /** [8 decimals] Initial feed answers, overriding `ASSETS[k].price`. */
   prices?: Partial<Record<AssetKey, bigint>>;
   /** The L2 sequencer-uptime feed and grace period [s] the OracleAdapter is built with. Default: none (L1). */
@@ -161,13 +189,18 @@ export interface CoreOptions<K extends FeedKind = "mock"> {
 export interface Core<K extends FeedKind = "mock"> {
   ethers: HardhatEthers;
   deployer: HardhatEthersSigner;
-  treasury: string;
+  /** The synthetics' flash-mint fee receiver (an EOA address; see `CoreOptions.feeReceiver`). */
+  feeReceiver: string;
   manager: AccessManager;
   oracle: OracleAdapter;
   vault: Vault;
   rateModel: FixedRateModel;
   busd: SyntheticToken;
   beth: SyntheticToken;
+  /** The surplus buffer: the Vault mints fees to it, it pays keepers and absorbs bad debt (`vault.treasury()`). */
+  treasury: Treasury;
+  /** Liquidations and auctions (`vault.liquidationEngine()`), with the fixture's keeper pay and caps. */
+  engine: LiquidationEngine;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -199,14 +232,16 @@ export async function deployCore<K extends FeedKind = "mock">(
   const feedKind = (opts.feeds ?? "mock") as K;
   const log = opts.log ?? (() => {});
   const deployer = opts.deployer ?? (await firstSigner(ethers));
-  const treasury = opts.treasury ?? treasuryAddress(ethers);
+  const feeReceiver = opts.feeReceiver ?? treasuryAddress(ethers);
 
   const manager = await deployed((await ethers.getContractFactory("AccessManager", deployer)).deploy(deployer.address));
   const sequencer = opts.sequencer ?? { feed: ethers.ZeroAddress, gracePeriod: 0 };
   const oracle = await deployed(
     (await ethers.getContractFactory("OracleAdapter", deployer)).deploy(manager, sequencer.feed, sequencer.gracePeriod),
   );
-  const vault = await deployed((await ethers.getContractFactory("Vault", deployer)).deploy(manager, oracle, treasury));
+  const vault = await deployed(
+    (await ethers.getContractFactory("Vault", deployer)).deploy(manager, oracle, feeReceiver),
+  );
   const rateModel = await deployed((await ethers.getContractFactory("FixedRateModel", deployer)).deploy(RATE_5PCT));
   log(`core: AccessManager, OracleAdapter, Vault and FixedRateModel (5%/yr) deployed`);
 
@@ -234,7 +269,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   const synthFactory = await ethers.getContractFactory("SyntheticToken", deployer);
   const synth = async (s: SyntheticSpec): Promise<SyntheticToken> => {
     const token = await deployed(
-      synthFactory.deploy(s.name, s.symbol, vault, manager, s.flashCap, s.flashFeeBps, treasury),
+      synthFactory.deploy(s.name, s.symbol, vault, manager, s.flashCap, s.flashFeeBps, feeReceiver),
     );
     const priceAsset = s.priceAsset === "usd" ? ethers.ZeroAddress : await tokens[s.priceAsset].getAddress();
     const params = { priceAsset, rateModel, debtCeiling: s.debtCeiling, minDebt: s.minDebt };
@@ -246,8 +281,22 @@ export async function deployCore<K extends FeedKind = "mock">(
   for (const key of ASSET_KEYS) await (await vault.listAsset(tokens[key], ASSETS[key].params)).wait();
   log(`core: bUSD and bETH added, 3 collateral assets listed`);
 
-  const addresses: Record<string, string> = { treasury };
-  const named = { manager, oracle, vault, rateModel, busd, beth, ...tokens };
+  // Treasury and LiquidationEngine, wired as LiquidationFixture.sol does (deployed last, so the addresses of
+  // everything above do not depend on them)
+  const treasury = await deployed((await ethers.getContractFactory("Treasury", deployer)).deploy(vault));
+  const engine = await deployed(
+    (await ethers.getContractFactory("LiquidationEngine", deployer)).deploy(manager, vault, treasury),
+  );
+  await (await vault.setTreasury(treasury)).wait();
+  await (await vault.setLiquidationEngine(engine)).wait();
+  await (await engine.setKeeperParams(BUSD, KEEPER_PARAMS.busd)).wait();
+  await (await engine.setKeeperParams(BETH, KEEPER_PARAMS.beth)).wait();
+  await (await engine.setGlobalCap(AUCTION_CAP)).wait();
+  for (const key of ASSET_KEYS) await (await engine.setAssetCap(tokens[key], AUCTION_CAP)).wait();
+  log(`core: Treasury and LiquidationEngine deployed and wired (keeper pay set, auction caps $10M)`);
+
+  const addresses: Record<string, string> = { feeReceiver };
+  const named = { manager, oracle, vault, rateModel, busd, beth, ...tokens, treasury, engine };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();
 
@@ -266,13 +315,15 @@ export async function deployCore<K extends FeedKind = "mock">(
   return {
     ethers,
     deployer,
-    treasury,
+    feeReceiver,
     manager,
     oracle,
     vault,
     rateModel,
     busd,
     beth,
+    treasury,
+    engine,
     tokens,
     ...tokens,
     feeds,

@@ -13,12 +13,18 @@
  * - one hour passes before each measured operation (`networkHelpers.time.increase(3600)`); the measured transaction
  *   is then mined one second after that block, so every figure is deterministic;
  * - gas is `receipt.gasUsed` of the measured transaction (EDR, cancun, optimizer 10,000 runs).
+ *
+ * Liquidation rows (after the Vault rows, on the same deployment; see `measureLiquidations` and gas/README.md):
+ * fresh 10 WETH / 10,000 bUSD positions (and $20,000 three-asset ones), 30 days of interest minted to the Treasury as
+ * surplus (so keeper pay comes out of the surplus), then ETH falls to 1,150 and BTC to 17,000 (every position below its
+ * liquidation threshold, partial liquidations); the engine liquidates one position of each basket first (warm engine
+ * storage, those auctions stay live), then each measured operation follows one hour after the previous one.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionResponse } from "ethers";
 import type { IVault } from "../../typechain-types/index.js";
-import { BUSD, Op, type AssetKey, type Core, deployCore, fundAndApprove, units, wad } from "./core.js";
+import { BUSD, Op, type AssetKey, type Core, answer8, deployCore, fundAndApprove, units, wad } from "./core.js";
 
 /** A connection as `network.create()` returns it (only what the benchmark uses). */
 export interface BenchConnection {
@@ -48,6 +54,16 @@ export const OPERATIONS = [
 ] as const;
 
 export const BASKETS = ["1 asset", "3 assets"] as const;
+
+/** The liquidation rows, in table order (the snapshot's keys). */
+export const LIQUIDATION_ROWS = [
+  "liquidate (1 asset)",
+  "liquidate (3 assets)",
+  "take (full lot)",
+  "take (partial lot)",
+  "reset",
+] as const;
+export type LiquidationRow = (typeof LIQUIDATION_ROWS)[number];
 export type Basket = (typeof BASKETS)[number];
 
 /** Row name of an operation on a basket, e.g. "repay part (1 asset)". The snapshot's keys. */
@@ -61,7 +77,24 @@ export const GOALS: Record<string, GasGoal> = {
   [rowName("deposit (existing position)", "1 asset")]: { target: 52_000n, reference: 54_000n },
   [rowName("repay part", "1 asset")]: { target: 56_000n, reference: 78_000n },
   [rowName("close (repay all + withdraw all)", "1 asset")]: { target: 68_000n, reference: 127_000n },
+  "liquidate (1 asset)": { target: 110_000n },
+  "take (full lot)": { target: 90_000n },
 };
+
+/**
+ * The field's references for a whole liquidation (one asset), against which `liquidate (1 asset)` + `take (full lot)`
+ * is compared: the issue's figures for the three designs in use.
+ */
+export const LIQUIDATION_REFERENCES: { design: string; gas: bigint }[] = [
+  { design: "atomic fixed-bonus liquidation (one transaction)", gas: 105_000n },
+  { design: "absorb, then buy the collateral (two transactions)", gas: 250_000n },
+  { design: "Dutch auction start + take (two transactions)", gas: 610_000n },
+];
+
+/** [8 decimals] The crash the liquidation rows start from: every benchmark position falls below its threshold. */
+export const CRASH_PRICES: Partial<Record<AssetKey, bigint>> = { weth: answer8("1150"), wbtc: answer8("17000") };
+/** [s] Interest accrued before the Treasury's fees are minted (its surplus pays the keepers). */
+export const SURPLUS_ACCRUAL = 30 * 86_400;
 
 /** [token] What the measured (and the warm) position holds in each basket: $20,000 of collateral. */
 export const BASKET_AMOUNTS: Record<Basket, Partial<Record<AssetKey, bigint>>> = {
@@ -118,7 +151,102 @@ export async function measureGas(conn: BenchConnection, log: (line: string) => v
     await measure("repay part", () => core.vault.connect(user).repay(id, REPAY_PART));
     await measure("close (repay all + withdraw all)", () => core.vault.connect(user).close(id, user.address));
   }
+  rows.push(...(await measureLiquidations(conn, core, user, log)));
   return rows;
+}
+
+/**
+ * The liquidation rows, on `core` after the Vault rows (same user, approvals set):
+ *
+ * 1. `user` opens four positions with 10,000 bUSD of debt each: W1 and P1 (10 WETH), W3 and P3 (5 WETH + 0.1 WBTC +
+ *    4,000 USDC), and approves the engine for bUSD;
+ * 2. 30 days pass, `mintFees(bUSD)` mints the interest to the Treasury (its surplus, ~250 bUSD: keeper pay comes
+ *    from it), the feeds are refreshed and ETH falls to 1,150, BTC to 17,000 (health ~0.97 and ~0.99: partial);
+ * 3. the keeper liquidates W1 and W3 (warm: the engine's dirt, auction ids, synthetic cache and the keeper's bUSD
+ *    balance are non-zero; both auctions stay live);
+ * 4. one hour before each, measured: liquidate P1; take half of P1's lot (its auction is 1 h old); liquidate P3;
+ *    reset W1's auction (over 2 h old: `maxDuration` passed); take W1's whole lot (1 h after the reset).
+ *
+ * Every transaction, setup included, is mined 1 s after the previous block (or 1 s after an hour's jump), so the
+ * figures are deterministic.
+ */
+export async function measureLiquidations(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const { ethers, networkHelpers } = conn;
+  const { time } = networkHelpers;
+  const keeper = (await ethers.getSigners())[2];
+  if (keeper === undefined) throw new Error("measureLiquidations: the connection needs at least three signers");
+  const engine = core.engine.connect(keeper);
+  const asUser = core.engine.connect(user);
+  const next = async (): Promise<void> => time.setNextBlockTimestamp((await time.latest()) + 1);
+  const send = async (what: string, tx: () => Promise<ContractTransactionResponse>) => {
+    await next();
+    const receipt = await (await tx()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: ${what} failed`);
+    return receipt;
+  };
+
+  // 1. positions
+  const open = async (basket: Basket): Promise<bigint> => {
+    const id = await core.vault.nextPositionId();
+    const amounts = BASKET_AMOUNTS[basket];
+    await send(`open (${basket})`, () =>
+      basket === "1 asset"
+        ? core.vault.connect(user).openAndMint(BUSD, core.weth, amounts.weth ?? 0n, OPEN_DEBT, user.address)
+        : core.vault.connect(user).batch(openBatch(core, user, amounts)),
+    );
+    return id;
+  };
+  const w1 = await open("1 asset");
+  const p1 = await open("1 asset");
+  const w3 = await open("3 assets");
+  const p3 = await open("3 assets");
+  await send("approve", () => core.busd.connect(user).approve(core.engine, ethers.MaxUint256));
+
+  // 2. surplus, then the crash
+  await time.increase(SURPLUS_ACCRUAL);
+  await send("mintFees", () => core.vault.mintFees(BUSD));
+  for (const key of ["weth", "wbtc", "usdc"] as const) {
+    const answer = CRASH_PRICES[key] ?? (await core.priceOf(key));
+    await send(`price ${key}`, () => core.feeds[key].updateAnswer(answer));
+  }
+
+  // 3. warm engine
+  await send("liquidate W1", () => engine.liquidate(w1));
+  const w1Auction = (await core.engine.nextAuctionId()) - 1n;
+  await send("liquidate W3", () => engine.liquidate(w3));
+
+  // 4. measured
+  const measured = new Map<LiquidationRow, bigint>();
+  const measure = async (row: LiquidationRow, tx: () => Promise<ContractTransactionResponse>) => {
+    await oneHourPasses(conn);
+    const receipt = await (await tx()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${row}" failed`);
+    measured.set(row, receipt.gasUsed);
+    log(`  ${row}: ${receipt.gasUsed}`);
+  };
+  const p1Auction = await core.engine.nextAuctionId();
+  await measure("liquidate (1 asset)", () => engine.liquidate(p1));
+  await measure("take (partial lot)", async () => {
+    const [lot, price] = [(await core.engine.auction(p1Auction)).lot, (await core.engine.auctionStatus(p1Auction))[0]];
+    return asUser.take(p1Auction, lot / 2n, price, user.address, "0x");
+  });
+  await measure("liquidate (3 assets)", () => engine.liquidate(p3));
+  await measure("reset", () => engine.reset(w1Auction));
+  await measure("take (full lot)", async () => {
+    const [lot, price] = [(await core.engine.auction(w1Auction)).lot, (await core.engine.auctionStatus(w1Auction))[0]];
+    return asUser.take(w1Auction, lot, price, user.address, "0x");
+  });
+
+  return LIQUIDATION_ROWS.map((name) => {
+    const gas = measured.get(name);
+    if (gas === undefined) throw new Error(`gas benchmark: "${name}" was not measured`);
+    return { name, gas };
+  });
 }
 
 /** Rows as the snapshot stores them: name → gas as a decimal string. */

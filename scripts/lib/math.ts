@@ -94,3 +94,59 @@ export function computeHealth(
   const health = debtValue === 0n ? MAX_UINT256 : mulDivDown(liquidationLimit, WAD, debtValue);
   return { collateralValue, mintLimit, liquidationLimit, debt, debtValue, health };
 }
+
+// ----------------------------------------------------------------------------------------------------------------
+// Auction prices (contracts/libraries/AuctionMath.sol `price`)
+// ----------------------------------------------------------------------------------------------------------------
+
+/** `ILiquidationEngine.Curve`. */
+export const Curve = { Linear: 0n, StepExponential: 1n } as const;
+
+/** The parts of `ILiquidationEngine.AuctionParams` the price curve reads. */
+export interface CurveParams {
+  curve: bigint; // Curve.Linear or Curve.StepExponential
+  duration: bigint; // [s] linear: time to reach zero
+  step: bigint; // [s] step exponential: length of one step
+  cutBps: bigint; // [bps] step exponential: price kept per step
+}
+
+/** [wad] Linear curve: top * (duration - elapsed) / duration rounded up, 0 from `duration` on. */
+export function linearPriceUp(top: bigint, elapsed: bigint, duration: bigint): bigint {
+  if (elapsed >= duration) return 0n;
+  return mulDivUp(top, duration - elapsed, duration);
+}
+
+/**
+ * [wad] Stepped exponential curve: top * (cutBps / 1e4)^floor(elapsed / step), the factor computed in ray with every
+ * product rounded up (`rpowUp`), then applied rounded up. Never below the exact value, never zero.
+ */
+export function stepExponentialPriceUp(top: bigint, elapsed: bigint, step: bigint, cutBps: bigint): bigint {
+  const steps = elapsed / step;
+  if (steps === 0n) return top;
+  const factor = rpowUp(cutBps * (RAY / BPS), steps); // [ray]
+  return mulDivUp(top, factor, RAY);
+}
+
+/** [wad] The price of an auction started at `top` [wad], `elapsed` [s] ago, under `p` (AuctionMath.price). */
+export function auctionPriceUp(top: bigint, elapsed: bigint, p: CurveParams): bigint {
+  return p.curve === Curve.Linear
+    ? linearPriceUp(top, elapsed, p.duration)
+    : stepExponentialPriceUp(top, elapsed, p.step, p.cutBps);
+}
+
+/**
+ * [wad] An auction's start price and floor from the market price [wad synthetic per whole token]
+ * (LiquidationEngine._startPrices): top = market * (1 + startBufferBps) rounded up; floor = market * resetBelowBps
+ * rounded up and at least 1; top at least floor + 1.
+ */
+export function startPricesUp(
+  market: bigint,
+  startBufferBps: bigint,
+  resetBelowBps: bigint,
+): { top: bigint; floor: bigint } {
+  let top = mulDivUp(market, BPS + startBufferBps, BPS);
+  let floor = mulDivUp(market, resetBelowBps, BPS);
+  if (floor === 0n) floor = 1n;
+  if (top <= floor) top = floor + 1n;
+  return { top, floor };
+}

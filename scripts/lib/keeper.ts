@@ -1,0 +1,441 @@
+/**
+ * A simple liquidation keeper for the LiquidationEngine, written against small injectable interfaces so the same code
+ * runs on the embedded network, a local node, a fork or a real chain:
+ *
+ * - a `PositionSource` says which position ids to watch (e.g. `vaultPositionSource(vault)` scans every id);
+ * - a `Venue` buys collateral for synthetic (here `OracleVenue`, a mock that pays the oracle price minus a spread; the
+ *   keeper is pre-funded with synthetic and pays for takes from its own balance);
+ * - `minProfitBps` is the least margin, against what the venue pays, for which the keeper takes.
+ *
+ * One `tick()`: reads the health of every watched position with the engine's batch `healthOf(ids)`, starts the
+ * liquidation of each unhealthy one, resets every auction that needs it, and takes every auction whose price lets it
+ * sell the collateral at `minProfitBps` or more. Every transaction is simulated with `staticCall` first and only sent
+ * when the simulation passes; a failed simulation or transaction is logged and skipped (the next tick retries), so a
+ * revert never stops the loop. `runKeeper` repeats ticks with an injected `wait` between them (a timer on a real chain,
+ * a time jump on a simulated one).
+ *
+ * Units: `[token]` a collateral's own decimals, `[wad]` 1e18 (synthetic amounts, prices in synthetic per whole token),
+ * `[bps]` 1e4.
+ */
+import type { ContractTransactionReceipt, Signer } from "ethers";
+import {
+  type ILiquidationEngine,
+  ISyntheticToken__factory,
+  IVault__factory,
+  type LiquidationEngine,
+  type OracleAdapter,
+} from "../../typechain-types/index.js";
+import { BPS, WAD, mulDivDown } from "./math.js";
+
+// ----------------------------------------------------------------------------------------------------------------
+// Interfaces
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Where the keeper finds the positions to watch. */
+export interface PositionSource {
+  /** Position ids to check. Unknown or closed ids are fine: `healthOf` reports them as unavailable. */
+  positionIds(): Promise<bigint[]>;
+}
+
+/** A market that buys collateral for synthetic. */
+export interface Venue {
+  /** [wad] Synthetic the venue would pay now for `amount` [token] of `asset` (0 when it cannot quote). */
+  quote(asset: string, synthId: bigint, amount: bigint): Promise<bigint>;
+  /** Sells `amount` [token] of `asset` the keeper just bought; returns [wad] synthetic received. */
+  sell(asset: string, synthId: bigint, amount: bigint): Promise<bigint>;
+}
+
+export interface KeeperOptions {
+  engine: LiquidationEngine;
+  /** Sends the keeper's transactions and pays for takes (holds synthetic). */
+  signer: Signer;
+  positions: PositionSource;
+  venue: Venue;
+  /** [bps] Least profit, as a share of what a take costs, against what the venue pays for the collateral. */
+  minProfitBps: bigint;
+  /** Ids per `healthOf` call. Default 200. */
+  batchSize?: number;
+  /** Receives one line per action or skip. */
+  log?: (line: string) => void;
+}
+
+/** A liquidation the keeper started. */
+export interface LiquidationDone {
+  positionId: bigint;
+  firstAuctionId: bigint;
+  auctions: number;
+  debt: bigint; // [wad]
+  penalty: bigint; // [wad]
+  full: boolean;
+  capped: boolean;
+  keeperPay: bigint; // [wad]
+  gas: bigint;
+}
+
+/** A take the keeper made. */
+export interface TakeDone {
+  auctionId: bigint;
+  positionId: bigint;
+  asset: string;
+  synthId: bigint;
+  collateral: bigint; // [token] bought
+  owe: bigint; // [wad] paid
+  price: bigint; // [wad] auction price, synthetic per whole token
+  venuePrice: bigint; // [wad] what the venue paid per whole token when the keeper decided
+  proceeds: bigint; // [wad] synthetic the venue paid for the collateral
+  ended: boolean; // the take ended the auction
+  gas: bigint;
+}
+
+/** A reset the keeper made. */
+export interface ResetDone {
+  auctionId: bigint;
+  keeperPay: bigint; // [wad]
+  top: bigint; // [wad] new start price
+  gas: bigint;
+}
+
+/** Something the keeper looked at and did not do, and why. */
+export interface Skip {
+  kind: "liquidate" | "take" | "reset";
+  id: bigint; // position id (liquidate) or auction id
+  reason: string;
+}
+
+export interface TickReport {
+  checked: number; // positions whose health was read
+  unhealthy: bigint[]; // their ids
+  liquidations: LiquidationDone[];
+  takes: TakeDone[];
+  resets: ResetDone[];
+  skips: Skip[];
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Keeper
+// ----------------------------------------------------------------------------------------------------------------
+
+export class Keeper {
+  private readonly engine: LiquidationEngine;
+  private readonly approved = new Set<bigint>(); // synthIds whose token the engine may pull
+  private readonly decimals = new Map<string, bigint>(); // asset → decimals
+  private readonly log: (line: string) => void;
+
+  constructor(readonly opts: KeeperOptions) {
+    this.engine = opts.engine.connect(opts.signer);
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** One pass: liquidate unhealthy positions, reset stale auctions, take profitable ones. */
+  async tick(): Promise<TickReport> {
+    const report: TickReport = { checked: 0, unhealthy: [], liquidations: [], takes: [], resets: [], skips: [] };
+    await this.liquidateUnhealthy(report);
+    const count = await this.engine.auctionCount();
+    if (count === 0n) return report;
+    for (const a of await this.engine.getAuctions(0n, count)) {
+      if (a.needsReset) await this.reset(a, report);
+      else await this.maybeTake(a, report);
+    }
+    return report;
+  }
+
+  private async liquidateUnhealthy(report: TickReport): Promise<void> {
+    const ids = await this.opts.positions.positionIds();
+    const size = this.opts.batchSize ?? 200;
+    for (let i = 0; i < ids.length; i += size) {
+      const chunk = ids.slice(i, i + size);
+      const [health, available] = await this.engine.healthOf(chunk);
+      for (const [j, id] of chunk.entries()) {
+        if (available[j] !== true) continue;
+        report.checked++;
+        if ((health[j] ?? WAD) >= WAD) continue;
+        report.unhealthy.push(id);
+        await this.liquidate(id, health[j] ?? 0n, report);
+      }
+    }
+  }
+
+  private async liquidate(positionId: bigint, health: bigint, report: TickReport): Promise<void> {
+    let plan: ILiquidationEngine.LiquidationPlanStructOutput;
+    try {
+      plan = await this.engine.previewLiquidation(positionId);
+      await this.engine.liquidate.staticCall(positionId); // simulate as this keeper
+    } catch (e) {
+      this.skip(report, "liquidate", positionId, `simulation failed: ${reason(this.engine, e)}`);
+      return;
+    }
+    const receipt = await this.send("liquidate", positionId, report, () => this.engine.liquidate(positionId));
+    if (receipt === undefined) return;
+    const ev = this.events(receipt, "LiquidationStarted")[0];
+    const started = this.events(receipt, "AuctionStarted").length;
+    const done: LiquidationDone = {
+      positionId,
+      firstAuctionId: ev?.args.firstAuctionId ?? 0n,
+      auctions: started,
+      debt: ev?.args.debt ?? plan.debt,
+      penalty: ev?.args.penalty ?? plan.penalty,
+      full: ev?.args.full ?? plan.full,
+      capped: plan.capped,
+      keeperPay: ev?.args.keeperPay ?? plan.keeperPay,
+      gas: receipt.gasUsed,
+    };
+    report.liquidations.push(done);
+    this.log(
+      `liquidate #${positionId} (health ${fmt(health, 3)}): ${done.full ? "full" : "partial"}` +
+        `${done.capped ? ", cut down by the auction caps" : ""}, debt ${fmt(done.debt)} + penalty ` +
+        `${fmt(done.penalty)} into ${started} auction(s) from #${done.firstAuctionId}, keeper pay ${fmt(done.keeperPay)}`,
+    );
+  }
+
+  private async reset(a: ILiquidationEngine.AuctionViewStructOutput, report: TickReport): Promise<void> {
+    try {
+      await this.engine.reset.staticCall(a.id);
+    } catch (e) {
+      this.skip(report, "reset", a.id, `simulation failed: ${reason(this.engine, e)}`);
+      return;
+    }
+    const receipt = await this.send("reset", a.id, report, () => this.engine.reset(a.id));
+    if (receipt === undefined) return;
+    const ev = this.events(receipt, "AuctionReset")[0];
+    const done: ResetDone = {
+      auctionId: a.id,
+      keeperPay: ev?.args.keeperPay ?? 0n,
+      top: ev?.args.top ?? 0n,
+      gas: receipt.gasUsed,
+    };
+    report.resets.push(done);
+    this.log(
+      `reset auction #${a.id} (price had fallen to ${fmt(a.price)}): restarts at ${fmt(done.top)}, keeper pay ${fmt(done.keeperPay)}`,
+    );
+  }
+
+  private async maybeTake(a: ILiquidationEngine.AuctionViewStructOutput, report: TickReport): Promise<void> {
+    const unit = 10n ** (await this.decimalsOf(a.asset)); // [token] per whole token
+    const venuePrice = await this.opts.venue.quote(a.asset, a.synthId, unit); // [wad] per whole token
+    // profitable when venuePrice >= price * (1 + minProfit)
+    if (venuePrice * BPS < a.price * (BPS + this.opts.minProfitBps)) {
+      this.skip(
+        report,
+        "take",
+        a.id,
+        `price ${fmt(a.price)} is above venue ${fmt(venuePrice)} less ${Number(this.opts.minProfitBps) / 100}%`,
+      );
+      return;
+    }
+    const token = await this.approve(a.synthId);
+    const balance = await token.balanceOf(await this.opts.signer.getAddress()); // [wad]
+    const affordable = a.price === 0n ? a.lot : mulDivDown(balance, unit, a.price); // [token]
+    const maxCollateral = affordable < a.lot ? affordable : a.lot;
+    const receiver = await this.opts.signer.getAddress();
+    let collateral: bigint;
+    let owe: bigint;
+    try {
+      [collateral, owe] = await this.engine.take.staticCall(a.id, maxCollateral, a.price, receiver, "0x");
+    } catch (e) {
+      this.skip(report, "take", a.id, `simulation failed: ${reason(this.engine, e)}`);
+      return;
+    }
+    // check the simulated amounts too (rounding, and what a partial take buys)
+    const value = await this.opts.venue.quote(a.asset, a.synthId, collateral); // [wad]
+    if (value * BPS < owe * (BPS + this.opts.minProfitBps)) {
+      this.skip(report, "take", a.id, `simulated take pays ${fmt(owe)} for collateral the venue buys at ${fmt(value)}`);
+      return;
+    }
+    const receipt = await this.send("take", a.id, report, () =>
+      this.engine.take(a.id, maxCollateral, a.price, receiver, "0x"),
+    );
+    if (receipt === undefined) return;
+    const ev = this.events(receipt, "Take")[0];
+    const bought = ev?.args.collateral ?? collateral;
+    const paid = ev?.args.owe ?? owe;
+    const proceeds = await this.opts.venue.sell(a.asset, a.synthId, bought);
+    const done: TakeDone = {
+      auctionId: a.id,
+      positionId: a.positionId,
+      asset: a.asset,
+      synthId: a.synthId,
+      collateral: bought,
+      owe: paid,
+      price: ev?.args.price ?? a.price,
+      venuePrice,
+      proceeds,
+      ended: this.events(receipt, "AuctionSettled").length !== 0,
+      gas: receipt.gasUsed,
+    };
+    report.takes.push(done);
+    this.log(
+      `take auction #${a.id}: ${fmt(bought, 4, unit)} collateral for ${fmt(paid)} at ${fmt(done.price)} ` +
+        `(venue ${fmt(venuePrice)}), sold for ${fmt(proceeds)}: profit ${fmt(proceeds - paid)}` +
+        `${done.ended ? ", auction ended" : ""}`,
+    );
+  }
+
+  /** Sends a transaction and waits for it; a revert is logged as a skip and returns undefined. */
+  private async send(
+    kind: Skip["kind"],
+    id: bigint,
+    report: TickReport,
+    tx: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>,
+  ): Promise<ContractTransactionReceipt | undefined> {
+    try {
+      const receipt = await (await tx()).wait();
+      if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
+      return receipt;
+    } catch (e) {
+      this.skip(report, kind, id, `transaction failed: ${reason(this.engine, e)}`);
+      return undefined;
+    }
+  }
+
+  private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string): void {
+    report.skips.push({ kind, id, reason: why });
+    this.log(`skip ${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}: ${why}`);
+  }
+
+  private events<N extends "LiquidationStarted" | "AuctionStarted" | "AuctionReset" | "AuctionSettled" | "Take">(
+    receipt: ContractTransactionReceipt,
+    name: N,
+  ) {
+    const address = receipt.to?.toLowerCase();
+    return receipt.logs
+      .filter((l) => l.address.toLowerCase() === address)
+      .map((l) => this.engine.interface.parseLog(l))
+      .filter((e): e is NonNullable<typeof e> => e !== null && e.name === name)
+      .map((e) => e as unknown as { args: EventArgs[N] });
+  }
+
+  private async decimalsOf(asset: string): Promise<bigint> {
+    let d = this.decimals.get(asset);
+    if (d === undefined) {
+      const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
+      d = (await vault.assetConfig(asset)).decimals;
+      this.decimals.set(asset, d);
+    }
+    return d;
+  }
+
+  /** The synthetic's token, with the engine approved to pull it (once). */
+  private async approve(synthId: bigint) {
+    const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
+    const token = ISyntheticToken__factory.connect((await vault.synthetic(synthId)).token, this.opts.signer);
+    if (!this.approved.has(synthId)) {
+      await (await token.approve(this.engine, 2n ** 256n - 1n)).wait();
+      this.approved.add(synthId);
+    }
+    return token;
+  }
+}
+
+/** The event fields the keeper reads. */
+interface EventArgs {
+  LiquidationStarted: { firstAuctionId: bigint; debt: bigint; penalty: bigint; full: boolean; keeperPay: bigint };
+  AuctionStarted: { auctionId: bigint };
+  AuctionReset: { top: bigint; keeperPay: bigint };
+  AuctionSettled: { auctionId: bigint; leftover: bigint; badDebt: bigint };
+  Take: { collateral: bigint; owe: bigint; price: bigint };
+}
+
+/**
+ * Runs `keeper.tick()` `rounds` times (or until `stop` returns true after a tick), calling `wait` between ticks.
+ * Returns every tick's report.
+ */
+export async function runKeeper(
+  keeper: Keeper,
+  opts: { rounds: number; wait: () => Promise<void>; stop?: (r: TickReport, round: number) => boolean },
+): Promise<TickReport[]> {
+  const out: TickReport[] = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    const r = await keeper.tick();
+    out.push(r);
+    if (opts.stop?.(r, round) === true) break;
+    await opts.wait();
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Sources and a mock venue
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Every position id the Vault has issued (1 .. nextPositionId - 1). */
+export function vaultPositionSource(vault: { nextPositionId(): Promise<bigint> }): PositionSource {
+  return {
+    async positionIds() {
+      const next = await vault.nextPositionId();
+      return Array.from({ length: Number(next - 1n) }, (_, i) => BigInt(i + 1));
+    },
+  };
+}
+
+/** A fixed list of position ids. */
+export function staticPositionSource(ids: bigint[]): PositionSource {
+  return { positionIds: async () => ids };
+}
+
+/**
+ * A mock venue that buys any listed collateral at the oracle price less `spreadBps`, in the synthetic's units:
+ * `amount * assetPrice / synthPrice * (1 - spread)`, rounded down. `sell` moves no tokens (the keeper keeps the
+ * collateral; its synthetic was pre-funded): it records the sale and returns what the venue would have paid.
+ */
+export class OracleVenue implements Venue {
+  /** Every sale: asset, synthId, amount [token], proceeds [wad]. */
+  readonly sales: { asset: string; synthId: bigint; amount: bigint; proceeds: bigint }[] = [];
+
+  constructor(
+    private readonly oracle: OracleAdapter,
+    private readonly vault: {
+      assetConfig(asset: string): Promise<{ decimals: bigint }>;
+      synthetic(synthId: bigint): Promise<{ params: { priceAsset: string } }>;
+    },
+    readonly spreadBps: bigint = 0n,
+  ) {}
+
+  /** [wad] The oracle price of one whole `asset` in synthetic `synthId`, rounded down (as the engine computes it). */
+  async marketPrice(asset: string, synthId: bigint): Promise<bigint> {
+    const usd = await this.oracle.getPrice(asset);
+    const priceAsset = (await this.vault.synthetic(synthId)).params.priceAsset;
+    const synthUsd = /^0x0+$/.test(priceAsset) ? WAD : await this.oracle.getPrice(priceAsset);
+    return mulDivDown(usd, WAD, synthUsd);
+  }
+
+  async quote(asset: string, synthId: bigint, amount: bigint): Promise<bigint> {
+    try {
+      const unit = 10n ** (await this.vault.assetConfig(asset)).decimals;
+      const gross = mulDivDown(amount, await this.marketPrice(asset, synthId), unit);
+      return mulDivDown(gross, BPS - this.spreadBps, BPS);
+    } catch {
+      return 0n; // no price: no quote
+    }
+  }
+
+  async sell(asset: string, synthId: bigint, amount: bigint): Promise<bigint> {
+    const proceeds = await this.quote(asset, synthId, amount);
+    this.sales.push({ asset, synthId, amount, proceeds });
+    return proceeds;
+  }
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Helpers
+// ----------------------------------------------------------------------------------------------------------------
+
+/** A revert as a short sentence: the custom error's name and arguments when the engine's ABI knows it. */
+export function reason(engine: LiquidationEngine, e: unknown): string {
+  const err = e as { revert?: { name: string; args: unknown[] }; data?: string; shortMessage?: string };
+  if (err.revert !== undefined) return `${err.revert.name}(${err.revert.args.map(String).join(", ")})`;
+  if (typeof err.data === "string" && err.data.length >= 10) {
+    const parsed = engine.interface.parseError(err.data);
+    if (parsed !== null) return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
+    return `error ${err.data.slice(0, 10)}`;
+  }
+  return err.shortMessage ?? (e instanceof Error ? e.message : String(e));
+}
+
+/** `x` [wad, or `unit`] as a short decimal string (rounded down). */
+function fmt(x: bigint, digits = 2, unit: bigint = WAD): string {
+  const neg = x < 0n;
+  const a = neg ? -x : x;
+  const whole = a / unit;
+  const frac = ((a % unit) * 10n ** BigInt(digits)) / unit;
+  return `${neg ? "-" : ""}${whole}.${frac.toString().padStart(digits, "0")}`;
+}
