@@ -55,6 +55,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @notice [wad USD] Highest cap on debt in auction.
     uint256 public constant MAX_CAP = 1e30;
 
+    /// @notice [bps] Extra collateral seized beyond debt + penalty at oracle prices, so the lot still covers the tab
+    ///         when takers buy at a discount: down to 1/1.05 (95%) of the oracle price, and the debt alone down to
+    ///         about 90% with a 5% penalty. What is left once the tab is covered goes back to the owner as a claim.
+    uint256 public constant SEIZE_MARGIN_BPS = 500;
     uint256 private constant WAD = 1e18;
     uint256 private constant BPS = 1e4;
 
@@ -413,7 +417,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256 debt = c.wholeDebt; // [wad]
         plan.full = health < lp.fullLiquidationHealth;
         if (!plan.full) {
-            uint256 d = AuctionMath.partialDebtValue(c.cv, ll, dv, penaltyValue, lp.targetHealth); // [wad USD]
+            // the collateral leaving per unit of debt value is (1 + penalty) * (1 + margin): pass its excess over 1
+            uint256 d = AuctionMath.partialDebtValue(c.cv, ll, dv, _seizeExtra(c.cv, penaltyValue), lp.targetHealth);
             if (d != type(uint256).max) {
                 d = d.mulDivUp(WAD, c.synthPrice); // [wad] synthetic units, rounded up
                 if (d < c.minDebt) d = c.minDebt; // a liquidation takes at least one minimum debt
@@ -446,12 +451,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         }
         plan.debt = debt;
 
-        // penalty and the share of the basket that covers debt + penalty at oracle prices (rounded up, capped at 1)
+        // penalty, and the share of the basket that covers debt + penalty at oracle prices plus the seize margin
+        // (rounded up, capped at 1)
         if (c.cv == 0) {
             plan.fraction = WAD;
         } else {
             plan.penalty = debt.mulDivUp(penaltyValue, c.cv);
-            uint256 seizeValue = plan.debtValue + plan.debtValue.mulDivUp(penaltyValue, c.cv); // [wad USD]
+            uint256 seizeValue = plan.debtValue + plan.debtValue.mulDivUp(_seizeExtra(c.cv, penaltyValue), c.cv);
             plan.fraction = seizeValue.mulDivUp(WAD, c.cv);
             if (plan.fraction > WAD) plan.fraction = WAD;
         }
@@ -605,6 +611,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         claimable[msg.sender][asset] = 0;
         emit Claimed(msg.sender, asset, to, amount);
         IERC20(asset).safeTransfer(to, amount);
+    }
+
+    /// @return [wad USD] Collateral value seized per `cv` of debt value beyond the debt itself:
+    ///         (cv + penaltyValue) * (1 + SEIZE_MARGIN_BPS / 1e4) - cv, rounded up (against the position).
+    function _seizeExtra(uint256 cv, uint256 penaltyValue) internal pure returns (uint256) {
+        return (cv + penaltyValue).mulDivUp(BPS + SEIZE_MARGIN_BPS, BPS) - cv;
     }
 
     /// @return pay [wad] tip + chipBps * debt (rounded down), capped at maxPay and at `penalty` [wad].

@@ -120,8 +120,9 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         assertFalse(plan.full);
         assertFalse(plan.capped);
-        // closed form by hand: D = (1.1*15000 - 14450) / (1.1 - 1.05*14450/17000) = 9879.5...
-        assertApproxEqRel(plan.debt, 9_879.518e18, 1e14);
+        // closed form by hand, with the 5% penalty and the 5% seize margin:
+        // D = (1.1*15000 - 14450) / (1.1 - 1.05*1.05*14450/17000) = 2050 / 0.162875 = 12586.339...
+        assertApproxEqRel(plan.debt, 12_586.339e18, 1e14);
         assertApproxEqRel(plan.penalty, (plan.debt * 5) / 100, 1e12);
 
         (uint256 auctionId, uint256 debt) = _liquidate(id);
@@ -138,8 +139,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(a.floor, (1_700e18 * 7) / 10);
         assertEq(vault.synthetic(BUSD).auctionDebt, debt);
         assertEq(weth.balanceOf(address(engine)), a.lot);
-        // the seized value covers debt + penalty at the oracle price (rounded against the position)
-        assertGe((uint256(a.lot) * 1_700), a.tab);
+        // the seized value covers debt + penalty plus the 5% margin at the oracle price (rounded against the position)
+        assertGe(uint256(a.lot) * 1_700 * 100, uint256(a.tab) * 105);
     }
 
     function test_liquidate_fullBelowFullLiquidationHealth() public {
@@ -150,8 +151,10 @@ contract LiquidationEngineTest is LiquidationFixture {
         (, uint256 debt) = _liquidate(id);
         assertEq(debt, 15_000e18);
         assertEq(vault.debtOf(id), 0);
-        // only debt + 5% penalty worth of collateral is seized: the rest stays in the position
-        assertApproxEqRel(10e18 - vault.collateralOf(id, address(weth)), (15_750e18 * 1e18) / 1_600e18, 1e12);
+        // debt + 5% penalty + 5% margin (16,537.5 USD) is worth more than the basket (16,000): all of it is seized,
+        // and what the auction does not need comes back to the owner as a claim
+        assertEq(vault.collateralOf(id, address(weth)), 0);
+        assertEq(engine.auction(1).lot, 10e18);
         assertEq(vault.synthetic(BUSD).auctionDebt, 15_000e18);
     }
 
@@ -488,8 +491,11 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(busd.balanceOf(address(bot)), 0);
         bot.run(auctionId, MAX, price, address(weth));
         assertEq(bot.lastTaker(), address(bot));
-        assertEq(bot.lastCollateral(), a.lot); // below the oracle price the lot no longer covers the tab: all of it
-        assertEq(bot.lastOwe(), (uint256(a.lot) * price + 1e18 - 1) / 1e18);
+        // the 5% seize margin keeps the lot worth more than the tab just under the oracle price: the take buys only
+        // what covers the tab and the rest is the owner's claim
+        assertEq(bot.lastOwe(), a.tab);
+        assertLt(bot.lastCollateral(), a.lot);
+        assertEq(engine.claimable(alice, address(weth)), a.lot - bot.lastCollateral());
         assertGt(busd.balanceOf(address(bot)), 0); // the keeper's profit, with no capital of its own
         assertEq(engine.auctionCount(), 0);
         assertEq(weth.balanceOf(address(bot)), 0);

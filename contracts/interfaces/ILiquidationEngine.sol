@@ -14,7 +14,8 @@ import {ITreasury} from "./ITreasury.sol";
 ///         to bring the position back to `targetHealth`, in closed form, and seizes the same fraction of every
 ///         basket asset (pro rata by value, the fair rule: no asset is preferred, the basket's mix is unchanged),
 ///         sized so the seized value at oracle prices covers the debt taken plus the penalty (the value-weighted
-///         average of the assets' `liqPenaltyBps`), capped at the whole basket. It liquidates fully instead when the
+///         average of the assets' `liqPenaltyBps`) plus a `SEIZE_MARGIN_BPS` margin (5%), capped at the whole basket:
+///         the lot still covers the tab when takers buy at a discount, and what is left returns to the owner. It liquidates fully instead when the
 ///         position's health is below `fullLiquidationHealth`, when no partial amount can reach the target, or when
 ///         the debt left would be below the synthetic's `minDebt`. A partial liquidation takes at least `minDebt`, so
 ///         the penalty of any liquidation is at least `minDebt * penalty`.
