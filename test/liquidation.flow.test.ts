@@ -101,6 +101,15 @@ function engineEvents(core: Core, receipt: ContractTransactionReceipt | null, na
 }
 
 describe("liquidation flows (LiquidationEngine through ethers)", function () {
+  it("deployCore(): routes interest fees and flash-mint fees to the Treasury", async function () {
+    const { core } = await setup();
+    const treasury = await core.treasury.getAddress();
+    expect(await core.vault.treasury()).to.equal(treasury);
+    expect(await core.busd.feeReceiver()).to.equal(treasury);
+    expect(await core.beth.feeReceiver()).to.equal(treasury);
+    expect(await core.vault.liquidationEngine()).to.equal(await core.engine.getAddress());
+  });
+
   it("liquidate → take → claim: the position is partly liquidated, the taker covers the tab, alice claims the rest", async function () {
     const { core, alice, keeper, taker } = await setup();
     const id = await openEth(core, alice, wad("15000"));

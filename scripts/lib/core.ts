@@ -289,6 +289,13 @@ export async function deployCore<K extends FeedKind = "mock">(
   );
   await (await vault.setTreasury(treasury)).wait();
   await (await vault.setLiquidationEngine(engine)).wait();
+  // flash-mint fees are protocol income too: route them to the Treasury
+  for (const [token, spec] of [
+    [busd, SYNTHETICS.busd],
+    [beth, SYNTHETICS.beth],
+  ] as const) {
+    await (await token.setFlashParams(spec.flashCap, spec.flashFeeBps, treasury)).wait();
+  }
   await (await engine.setKeeperParams(BUSD, KEEPER_PARAMS.busd)).wait();
   await (await engine.setKeeperParams(BETH, KEEPER_PARAMS.beth)).wait();
   await (await engine.setGlobalCap(AUCTION_CAP)).wait();
