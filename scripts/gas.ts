@@ -90,7 +90,7 @@ ${endToEndTable}
 - One hour passes before each measured operation (\`networkHelpers.time.increase(3600)\`); the measured transaction
   is mined one second after that block, so the figures are deterministic. Interest accrues at 5%/yr (FixedRateModel).
 - Gas is \`receipt.gasUsed\` (includes the 21,000 base cost and calldata) on Hardhat's embedded EDR network,
-  evm cancun, solc 0.8.30 with the optimizer at 10,000 runs.
+  evm cancun, solc 0.8.30 through the IR pipeline with the optimizer at 1,000 runs.
 
 ### Liquidation rows
 

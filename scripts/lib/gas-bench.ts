@@ -12,7 +12,7 @@
  * - approvals set beforehand (max approval);
  * - one hour passes before each measured operation (`networkHelpers.time.increase(3600)`); the measured transaction
  *   is then mined one second after that block, so every figure is deterministic;
- * - gas is `receipt.gasUsed` of the measured transaction (EDR, cancun, optimizer 10,000 runs).
+ * - gas is `receipt.gasUsed` of the measured transaction (EDR, cancun, IR pipeline, optimizer 1,000 runs).
  *
  * Liquidation rows (after the Vault rows, on the same deployment; see `measureLiquidations` and gas/README.md):
  * fresh 10 WETH / 10,000 bUSD positions (and $20,000 three-asset ones), 30 days of interest minted to the Treasury as
