@@ -68,9 +68,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     IVault public immutable vault;
-    /// @inheritdoc ILiquidationEngine
-    ITreasury public immutable treasury;
-    IOracleAdapter internal immutable _oracle;
+    IOracleAdapter internal immutable _oracle; // the Vault's
 
     LiquidationParams internal _liqParams;
     AuctionParams internal _auctionParams;
@@ -130,10 +128,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint8[] decimals;
     }
 
-    constructor(address initialAuthority, IVault vault_, ITreasury treasury_) AccessManaged(initialAuthority) {
-        if (address(vault_) == address(0) || address(treasury_) == address(0)) revert ZeroAddress();
+    constructor(address initialAuthority, IVault vault_) AccessManaged(initialAuthority) {
+        if (address(vault_) == address(0)) revert ZeroAddress();
         vault = vault_;
-        treasury = treasury_;
         _oracle = vault_.oracle();
         _setLiquidationParams(LiquidationParams({targetHealth: 1.1e18, fullLiquidationHealth: 0.95e18}));
         _setAuctionParams(
@@ -185,9 +182,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             // nothing left to sell: the whole debt is bad debt at once
             vault.settleAuctionDebt(c.synthId, 0, plan.debt);
             emit BadDebtWrittenOff(0, c.synthId, plan.debt);
-            treasury.recordBadDebt(c.synthId, plan.debt);
+            treasury().recordBadDebt(c.synthId, plan.debt);
         }
-        if (plan.keeperPay != 0) treasury.payKeeper(c.synthId, msg.sender, plan.keeperPay);
+        if (plan.keeperPay != 0) treasury().payKeeper(c.synthId, msg.sender, plan.keeperPay);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -213,10 +210,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         token.safeTransferFrom(msg.sender, address(this), owe);
         if (r.burned != 0 || r.writtenOff != 0) vault.settleAuctionDebt(a.synthId, r.burned, r.writtenOff);
         if (r.penalty != 0) {
-            token.safeTransfer(address(treasury), r.penalty);
-            treasury.recordPenalty(a.synthId, r.penalty);
+            ITreasury t = treasury();
+            token.safeTransfer(address(t), r.penalty);
+            t.recordPenalty(a.synthId, r.penalty);
         }
-        if (r.writtenOff != 0) treasury.recordBadDebt(a.synthId, r.writtenOff);
+        if (r.writtenOff != 0) treasury().recordBadDebt(a.synthId, r.writtenOff);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -237,7 +235,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256 debt = a.debt;
         uint256 pay = _keeperPay(synthId, debt, tab - debt);
         emit AuctionReset(auctionId, msg.sender, top, floor, pay);
-        if (pay != 0) treasury.payKeeper(synthId, msg.sender, pay);
+        if (pay != 0) treasury().payKeeper(synthId, msg.sender, pay);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -294,6 +292,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     // ------------------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ILiquidationEngine
+    function treasury() public view returns (ITreasury) {
+        return ITreasury(vault.treasury());
+    }
 
     /// @inheritdoc ILiquidationEngine
     function liquidationParams() external view returns (LiquidationParams memory) {

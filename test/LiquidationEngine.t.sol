@@ -8,6 +8,7 @@ import {LiquidationFixture} from "./utils/LiquidationFixture.sol";
 import {IVault} from "../contracts/interfaces/IVault.sol";
 import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
+import {Treasury} from "../contracts/Treasury.sol";
 import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
 import {AuctionMath} from "../contracts/libraries/AuctionMath.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
@@ -17,6 +18,16 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 
 contract LiquidationEngineTest is LiquidationFixture {
     uint256 internal constant MAX = type(uint256).max;
+
+    function test_treasury_followsTheVaultsTreasury() public {
+        Treasury next = new Treasury(vault);
+        vault.setTreasury(address(next));
+        assertEq(address(engine.treasury()), address(next));
+        // keeper pay on the next liquidation comes from (here: is minted unbacked by) the new treasury
+        _liquidate(_underwaterPartial());
+        assertGt(next.history(BUSD).keeperPay, 0);
+        assertEq(treasuryC.history(BUSD).keeperPay, 0);
+    }
 
     function setUp() public override {
         super.setUp();

@@ -345,7 +345,8 @@ interface ILiquidationEngine {
     /// @notice The Vault (immutable).
     function vault() external view returns (IVault);
 
-    /// @notice The Treasury paid penalties and asked for keeper pay (immutable).
+    /// @notice The Treasury paid penalties and asked for keeper pay: always the Vault's current `treasury()`, so the
+    ///         two can never disagree (the Treasury, in turn, trusts only the Vault's `liquidationEngine()`).
     function treasury() external view returns (ITreasury);
 
     function liquidationParams() external view returns (LiquidationParams memory);

@@ -285,7 +285,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   // everything above do not depend on them)
   const treasury = await deployed((await ethers.getContractFactory("Treasury", deployer)).deploy(vault));
   const engine = await deployed(
-    (await ethers.getContractFactory("LiquidationEngine", deployer)).deploy(manager, vault, treasury),
+    (await ethers.getContractFactory("LiquidationEngine", deployer)).deploy(manager, vault),
   );
   await (await vault.setTreasury(treasury)).wait();
   await (await vault.setLiquidationEngine(engine)).wait();

@@ -3,7 +3,6 @@ pragma solidity 0.8.30;
 
 import {Fixture} from "./Fixture.sol";
 import {Treasury} from "../../contracts/Treasury.sol";
-import {ITreasury} from "../../contracts/interfaces/ITreasury.sol";
 import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 
@@ -19,7 +18,7 @@ abstract contract LiquidationFixture is Fixture {
     function setUp() public virtual override {
         super.setUp();
         treasuryC = new Treasury(vault);
-        engine = new LiquidationEngine(address(manager), vault, ITreasury(address(treasuryC)));
+        engine = new LiquidationEngine(address(manager), vault);
         vault.setTreasury(address(treasuryC));
         vault.setLiquidationEngine(address(engine));
         treasury = address(treasuryC);
