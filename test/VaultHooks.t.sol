@@ -10,17 +10,17 @@ import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
 import {Treasury} from "../contracts/Treasury.sol";
 import {FixedMath} from "../contracts/libraries/FixedMath.sol";
 
-/// @notice The Vault's liquidation and treasury hooks, driven by this test as the liquidation engine, and the
+/// @notice The Vault's liquidation and treasury hooks, driven by this test as the liquidation hooksEngine, and the
 ///         Treasury's waterfall on top of them.
 contract VaultHooksTest is Fixture {
     Treasury internal tre;
-    address internal engine = makeAddr("engine");
+    address internal hooksEngine = makeAddr("hooksEngine");
 
     function setUp() public override {
         super.setUp();
         tre = new Treasury(vault);
         vault.setTreasury(address(tre));
-        vault.setLiquidationEngine(engine);
+        vault.setLiquidationEngine(hooksEngine);
     }
 
     /// @dev alice's 10 WETH / 15,000 bUSD position, pushed under water by ETH falling to 1,700 (limit 14,450).
@@ -41,7 +41,7 @@ contract VaultHooksTest is Fixture {
     function test_seize_revertsForAHealthyPosition() public {
         uint256 id = _openEth(alice, 10e18, 15_000e18); // limit 17,000 at 2,000
         vm.expectRevert(abi.encodeWithSelector(IVault.PositionNotLiquidatable.selector, id, 15_000e18, 17_000e18));
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         vault.seize(id, 1_000e18, 0.1e18);
     }
 
@@ -55,7 +55,7 @@ contract VaultHooksTest is Fixture {
                 IOracleAdapter.PriceFailure.NonPositive
             )
         );
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         vault.seize(id, 1_000e18, 0.1e18);
     }
 
@@ -69,7 +69,7 @@ contract VaultHooksTest is Fixture {
         ];
         for (uint256 i; i < bad.length; ++i) {
             vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, bad[i][0], bad[i][1]));
-            vm.prank(engine);
+            vm.prank(hooksEngine);
             vault.seize(id, bad[i][0], bad[i][1]);
         }
     }
@@ -77,7 +77,7 @@ contract VaultHooksTest is Fixture {
     function test_seize_revertsWhenLeavingDust() public {
         uint256 id = _underwater();
         vm.expectRevert(abi.encodeWithSelector(IVault.DebtBelowMinimum.selector, id, 50e18, 100e18));
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         vault.seize(id, 14_950e18, 0.99e18);
     }
 
@@ -89,11 +89,11 @@ contract VaultHooksTest is Fixture {
         uint256[] memory amounts = new uint256[](1);
         amounts[0] = 3e18;
         emit IVault.Seized(id, 5_000e18, 0.3e18, assets, amounts);
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         (address[] memory got, uint256[] memory seized) = vault.seize(id, 5_000e18, 0.3e18);
         assertEq(got[0], address(weth));
         assertEq(seized[0], 3e18);
-        assertEq(weth.balanceOf(engine), 3e18);
+        assertEq(weth.balanceOf(hooksEngine), 3e18);
         assertEq(vault.collateralOf(id, address(weth)), 7e18);
         assertEq(vault.totalCollateral(address(weth)), 7e18);
         assertEq(vault.debtOf(id), 10_000e18);
@@ -113,7 +113,7 @@ contract VaultHooksTest is Fixture {
         vm.warp(block.timestamp + 1 hours);
         ethFeed.setAnswer(1_500e8);
         uint256 debt = vault.debtOf(id);
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         (, uint256[] memory seized) = vault.seize(id, debt, 1e18);
         assertEq(seized[0], 10e18);
         assertEq(seized[1], 100e6);
@@ -133,7 +133,7 @@ contract VaultHooksTest is Fixture {
         debt = _bound(debt, 1, whole);
         if (whole - debt != 0 && whole - debt < 100e18) debt = whole;
         f = _bound(f, 1, 1e18);
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         (, uint256[] memory seized) = vault.seize(id, debt, f);
         assertEq(seized[0], FixedMath.mulDivUp(coll, f, 1e18) > coll ? coll : FixedMath.mulDivUp(coll, f, 1e18));
         assertGe(vault.debtOf(id), whole - debt, "position debt fell by more than what went to auction");
@@ -146,24 +146,24 @@ contract VaultHooksTest is Fixture {
 
     function test_settleAuctionDebt_burnsProceedsAndBooksBadDebt() public {
         uint256 id = _underwater();
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         vault.seize(id, 5_000e18, 0.4e18);
         vm.prank(alice);
-        busd.transfer(engine, 4_000e18); // proceeds a taker paid
+        busd.transfer(hooksEngine, 4_000e18); // proceeds a taker paid
         vm.expectEmit(address(vault));
         emit IVault.AuctionDebtSettled(BUSD, 4_000e18, 1_000e18);
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         vault.settleAuctionDebt(BUSD, 4_000e18, 1_000e18);
         IVault.SyntheticState memory st = vault.synthetic(BUSD);
         assertEq(st.auctionDebt, 0);
         assertEq(st.badDebt, 1_000e18);
-        assertEq(busd.balanceOf(engine), 0);
+        assertEq(busd.balanceOf(hooksEngine), 0);
         assertEq(busd.totalSupply(), st.totalDebt + st.badDebt);
     }
 
     function test_settleAuctionDebt_revertsBeyondAuctionDebtOrForOthers() public {
         vm.expectRevert(abi.encodeWithSelector(IVault.ExceedsAuctionDebt.selector, BUSD, 1, 0));
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         vault.settleAuctionDebt(BUSD, 0, 1);
         vm.expectRevert(abi.encodeWithSelector(IVault.CallerNotLiquidationEngine.selector, bob));
         vm.prank(bob);
@@ -206,7 +206,7 @@ contract VaultHooksTest is Fixture {
         assertGt(surplus, 400e18); // ~5% of 10,000
         vm.expectEmit(address(tre));
         emit ITreasury.KeeperPaid(BUSD, alice, surplus + 100e18, surplus, 100e18);
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         tre.payKeeper(BUSD, alice, surplus + 100e18);
         assertEq(busd.balanceOf(alice), surplus + 100e18);
         assertEq(tre.surplus(BUSD), 0);
@@ -220,11 +220,11 @@ contract VaultHooksTest is Fixture {
         uint256 id = _underwater();
         vm.prank(alice);
         busd.transfer(address(tre), 300e18); // surplus of 300
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         vault.seize(id, 15_000e18, 1e18);
         vm.prank(alice);
-        busd.transfer(engine, 14_000e18);
-        vm.startPrank(engine);
+        busd.transfer(hooksEngine, 14_000e18);
+        vm.startPrank(hooksEngine);
         vault.settleAuctionDebt(BUSD, 14_000e18, 1_000e18);
         vm.expectEmit(address(tre));
         emit ITreasury.BadDebtAbsorbed(BUSD, 300e18, 700e18);
@@ -252,7 +252,7 @@ contract VaultHooksTest is Fixture {
         busd.transfer(address(tre), 80e18);
         vm.expectEmit(address(tre));
         emit ITreasury.PenaltyReceived(BUSD, 80e18);
-        vm.prank(engine);
+        vm.prank(hooksEngine);
         tre.recordPenalty(BUSD, 80e18);
         assertEq(tre.deficit(BUSD), 0);
         assertEq(tre.surplus(BUSD), 30e18);

@@ -1,70 +1,39 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {StdInvariant} from "forge-std/StdInvariant.sol";
 import {console2} from "forge-std/console2.sol";
 
-import {LiquidationFixture} from "../utils/LiquidationFixture.sol";
+import {VaultInvariantTest} from "./VaultInvariant.t.sol";
+import {VaultHandler} from "./VaultHandler.sol";
 import {LiquidationHandler} from "./LiquidationHandler.sol";
-import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
-import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 
-/// @notice The system invariants with liquidations in play: positions, price moves, broken feeds, time, and the
-///         engine's liquidate / take / reset / claim, with three collateral assets and two synthetics.
-contract LiquidationInvariantTest is StdInvariant, LiquidationFixture {
-    LiquidationHandler internal handler;
-    address internal carol = makeAddr("carol");
-
-    function setUp() public override {
-        super.setUp();
-        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, type(uint48).max, false));
-        vault.setAssetParams(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, type(uint48).max, false));
-        vault.setAssetParams(address(usdc), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
-        handler = new LiquidationHandler(
-            vault,
-            [weth, wbtc, usdc],
-            [ethFeed, btcFeed, usdcFeed],
-            [busd, beth],
-            [alice, bob, carol],
-            address(treasuryC),
-            engine
-        );
-        targetContract(address(handler));
-    }
-
-    /// @notice (1) Every synthetic unit and unminted fee is claimed by position debt, auction debt or treasury-held
-    ///         bad debt; the gap is rounding only.
-    function invariant_debtIdentityWithAuctions() public view {
-        uint256 n = handler.idCount();
-        for (uint256 s; s < 2; ++s) {
-            SyntheticToken token = s == 0 ? busd : beth;
-            IVault.SyntheticState memory st = vault.synthetic(s);
-            uint256 sumDebt;
-            for (uint256 i; i < n; ++i) {
-                uint256 id = handler.ids(i);
-                (, uint256 synthId, ) = vault.positionOf(id);
-                if (synthId == s) sumDebt += vault.debtOf(id);
-            }
-            uint256 claims = token.totalSupply() + st.unmintedFees;
-            uint256 backing = st.totalDebt + st.auctionDebt + st.badDebt;
-            assertLe(claims, backing, "synthetic without a debt behind it");
-            uint256 slack =
-                (handler.roundingOps() + handler.calls("liquidate") + handler.calls("take")) *
-                    (3 + st.rateIndex / RAY) +
-                    n;
-            assertLe(
-                sumDebt + st.auctionDebt + st.badDebt - claims,
-                slack,
-                "debt exceeds supply by more than rounding"
+/// @notice The system invariants with liquidations in play: everything `VaultInvariantTest` checks (its debt identity
+///         already counts auction debt and bad debt), over a handler that also liquidates, takes, resets and
+///         claims; plus the engine's own conservation and caps.
+contract LiquidationInvariantTest is VaultInvariantTest {
+    function _deployHandler() internal override returns (VaultHandler) {
+        _wireLiquidation();
+        return
+            new LiquidationHandler(
+                vault,
+                [weth, wbtc, usdc],
+                [ethFeed, btcFeed, usdcFeed],
+                [busd, beth],
+                [alice, bob, carol],
+                address(treasuryC),
+                engine
             );
-        }
     }
 
-    /// @notice (2) Collateral is conserved: the Vault holds at least what it credits to positions, and the engine
-    ///         holds at least what is in live auctions plus what owners can claim.
-    function invariant_collateralConservationWithAuctions() public view {
+    function _liquidations() internal view returns (LiquidationHandler) {
+        return LiquidationHandler(address(handler));
+    }
+
+    /// @notice (2) Collateral is conserved in the engine too: it holds at least what is in live auctions plus what
+    ///         owners can claim (the Vault side is `invariant_collateralConservation`).
+    function invariant_engineHoldsAuctionsAndClaims() public view {
         MockERC20[3] memory list = [weth, wbtc, usdc];
         ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
         address[3] memory owners = [alice, bob, carol];
@@ -97,14 +66,14 @@ contract LiquidationInvariantTest is StdInvariant, LiquidationFixture {
             if (a == 0 || handler.idCount() < 6) handler.open(x, y);
             else if (a <= 2) handler.deposit(x, y, z);
             else if (a == 3) handler.mint(x, z);
-            else if (a == 4) handler.mintToLimit(x);
+            else if (a == 4) _liquidations().mintToLimit(x);
             else if (a == 5)
                 handler.movePrice(x, 70 + (y % 45)); // drifts down on average
-            else if (a == 6) handler.liquidate(x, y);
-            else if (a == 7) handler.take(x, z, y);
+            else if (a == 6) _liquidations().liquidate(x, y);
+            else if (a == 7) _liquidations().take(x, z, y);
             else if (a == 8) handler.warp(y % 3 hours);
-            else if (a == 9) handler.reset(x, y);
-            else if (a == 10) handler.claim(x, y);
+            else if (a == 9) _liquidations().reset(x, y);
+            else if (a == 10) _liquidations().claim(x, y);
             else handler.repay(x, z);
         }
         console2.log("liquidate", handler.calls("liquidate"), handler.calls("liquidate:refused"));
@@ -112,8 +81,9 @@ contract LiquidationInvariantTest is StdInvariant, LiquidationFixture {
         console2.log("take", handler.calls("take"), handler.calls("take:refused"));
         assertGt(handler.calls("liquidate"), 0, "no liquidation");
         assertGt(handler.calls("take"), 0, "no take");
-        invariant_debtIdentityWithAuctions();
-        invariant_collateralConservationWithAuctions();
+        invariant_debtIdentity();
+        invariant_collateralConservation();
+        invariant_engineHoldsAuctionsAndClaims();
         invariant_capsHold();
     }
 }

@@ -15,6 +15,9 @@ import {IRateModel} from "../../contracts/interfaces/IRateModel.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Treasury} from "../../contracts/Treasury.sol";
+import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
+import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 
 /// @notice The whole core wired as a deployer would: an AccessManager whose admin is this test, an oracle with
 ///         8-decimal feeds, three collateral assets (WETH 18, WBTC 8, USDC 6 decimals) and two synthetics (bUSD
@@ -40,6 +43,8 @@ abstract contract Fixture is Test {
     address internal treasury = makeAddr("treasury");
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
+    Treasury internal treasuryC;
+    LiquidationEngine internal engine;
     uint256 internal constant BUSD = 0;
     uint256 internal constant BETH = 1;
 
@@ -77,6 +82,23 @@ abstract contract Fixture is Test {
             usdc.approve(address(vault), type(uint256).max);
             vm.stopPrank();
         }
+    }
+
+    /// @dev Deploys a real Treasury and the LiquidationEngine and wires them into the Vault, with keeper pay set
+    ///      (tip 2 bUSD + 0.1%, at most 500 bUSD; 0.001 bETH + 0.1%, at most 0.25 bETH) and auction caps of 10M USD
+    ///      globally and per asset.
+    function _wireLiquidation() internal {
+        treasuryC = new Treasury(vault);
+        engine = new LiquidationEngine(address(manager), vault);
+        vault.setTreasury(address(treasuryC));
+        vault.setLiquidationEngine(address(engine));
+        treasury = address(treasuryC);
+        engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams({tip: 2e18, chipBps: 10, maxPay: 500e18}));
+        engine.setKeeperParams(BETH, ILiquidationEngine.KeeperParams({tip: 0.001e18, chipBps: 10, maxPay: 0.25e18}));
+        engine.setGlobalCap(10_000_000e18);
+        engine.setAssetCap(address(weth), 10_000_000e18);
+        engine.setAssetCap(address(wbtc), 10_000_000e18);
+        engine.setAssetCap(address(usdc), 10_000_000e18);
     }
 
     function _feed(address asset, uint8 decimals, int256 answer) internal returns (MockFeed feed) {
