@@ -869,9 +869,9 @@ contract VaultTest is Fixture {
         vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
     }
 
-    function test_deposit_capsTheTotalAt128Bits() public {
+    function test_deposit_capsTheTotalAt120Bits() public {
         MockERC20 wide = new MockERC20("Wide", "WIDE", 36);
-        uint256 max = type(uint128).max;
+        uint256 max = type(uint120).max;
         _listForAlice(address(wide), 5_000, 6_000, max + 1);
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
