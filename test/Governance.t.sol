@@ -96,6 +96,32 @@ contract GovernanceTest is Fixture {
         if (valid) assertEq(vault.assetConfig(address(weth)).liqThresholdBps, thr);
     }
 
+    // ------------------------------------------------------------------ ceilings and caps
+
+    function test_loweringCeilingOrCapBelowUse_forcesNobodyOut() public {
+        uint256 id = _openEth(alice, 10e18, 10_000e18);
+        vault.setSyntheticParams(BUSD, IVault.SyntheticParams(address(0), rateModel, 5_000e18, 100e18));
+        vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, 5, false)); // 5 WETH cap < 10 held
+        // new risk is refused with the figures
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IVault.DebtCeilingExceeded.selector, BUSD, 10_001e18, 5_000e18));
+        vault.mint(id, 1e18, alice);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SupplyCapExceeded.selector, address(weth), 11e18, 5e18));
+        vault.deposit(id, address(weth), 1e18);
+        // everything that reduces risk still works, and the position stays as healthy as before
+        uint256 healthBefore = vault.health(id);
+        vm.startPrank(alice);
+        vault.repay(id, 1_000e18);
+        vault.withdraw(id, address(weth), 1e18, alice);
+        vault.deposit(id, address(usdc), 1_000e6);
+        vm.stopPrank();
+        assertGe(vault.health(id), healthBefore - 1e16);
+        vm.prank(alice);
+        vault.close(id, alice);
+        assertEq(vault.debtOf(id), 0);
+    }
+
     // ------------------------------------------------------------------ threshold ramps
 
     function test_loweringThreshold_rampsLinearly_andLiquidatesNobodyAtOnce() public {
