@@ -412,7 +412,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (_isSynthetic[address(token)] || _assets[address(token)].listed) {
             revert SyntheticAlreadyAdded(address(token));
         }
-        if (token.vault() != address(this)) revert InvalidSyntheticParams("token.vault");
+        if (token.vault() != address(this)) revert InvalidSyntheticParams(SyntheticParamError.TokenVault);
         synthId = _synths.length;
         if (synthId >= MAX_SYNTHETICS) revert TooManySynthetics(synthId, MAX_SYNTHETICS);
         _checkSyntheticParams(params);
@@ -921,19 +921,19 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     function _checkAssetParams(address asset, AssetParams calldata p) internal pure {
         if (p.liqThresholdBps == 0 || p.liqThresholdBps > MAX_LIQ_THRESHOLD_BPS) {
-            revert InvalidAssetParams(asset, "liqThresholdBps");
+            revert InvalidAssetParams(asset, AssetParamError.LiqThreshold);
         }
-        if (p.maxLtvBps > p.liqThresholdBps) revert InvalidAssetParams(asset, "maxLtvBps");
-        if (p.liqPenaltyBps > MAX_LIQ_PENALTY_BPS) revert InvalidAssetParams(asset, "liqPenaltyBps");
+        if (p.maxLtvBps > p.liqThresholdBps) revert InvalidAssetParams(asset, AssetParamError.MaxLtv);
+        if (p.liqPenaltyBps > MAX_LIQ_PENALTY_BPS) revert InvalidAssetParams(asset, AssetParamError.LiqPenalty);
         // a liquidation must be able to pay the penalty out of the collateral: threshold * (1 + penalty) <= 100%
         if (uint256(p.liqThresholdBps) * (FixedMath.BPS + p.liqPenaltyBps) > FixedMath.BPS * FixedMath.BPS) {
-            revert InvalidAssetParams(asset, "liqThresholdBps*penalty");
+            revert InvalidAssetParams(asset, AssetParamError.ThresholdTimesPenalty);
         }
     }
 
     function _checkSyntheticParams(SyntheticParams calldata p) internal pure {
-        if (address(p.rateModel) == address(0)) revert InvalidSyntheticParams("rateModel");
-        if (p.minDebt > p.debtCeiling) revert InvalidSyntheticParams("minDebt");
+        if (address(p.rateModel) == address(0)) revert InvalidSyntheticParams(SyntheticParamError.RateModel);
+        if (p.minDebt > p.debtCeiling) revert InvalidSyntheticParams(SyntheticParamError.MinDebt);
     }
 
     function _setSyntheticParams(Synth storage s, SyntheticParams calldata p) internal {

@@ -166,8 +166,21 @@ interface IVault {
     error AmountTooLarge(uint256 amount, uint256 max);
     error MintLimitExceeded(uint256 id, uint256 debtValue, uint256 mintLimit);
     error TransferAmountMismatch(address asset, uint256 expected, uint256 received);
-    error InvalidAssetParams(address asset, string field);
-    error InvalidSyntheticParams(string field);
+    /// @notice Which bound an asset's parameters broke.
+    enum AssetParamError {
+        LiqThreshold, // 0 or above MAX_LIQ_THRESHOLD_BPS
+        MaxLtv, // above the liquidation threshold
+        LiqPenalty, // above MAX_LIQ_PENALTY_BPS
+        ThresholdTimesPenalty // threshold * (1 + penalty) above 100%: a liquidation could not pay the penalty
+    }
+    /// @notice Which rule a synthetic's parameters broke.
+    enum SyntheticParamError {
+        TokenVault, // the token's vault() is not this Vault
+        RateModel, // zero rate model
+        MinDebt // minimum debt above the debt ceiling
+    }
+    error InvalidAssetParams(address asset, AssetParamError field);
+    error InvalidSyntheticParams(SyntheticParamError field);
     error InvalidTokenDecimals(address token, uint8 decimals);
     error RateModelStarved(uint256 gasLeft);
     error EmptyBatch();
