@@ -130,8 +130,9 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc ISettlement
     function settlePosition(uint256 id) external nonReentrant {
         _checkShutdown();
-        (address owner, uint256 synthId, uint256 debt, address[] memory list, uint256[] memory amounts) = vault
-            .releasePosition(id);
+        (address owner, uint256 synthId, uint256 debt) = vault.releasePosition(id);
+        (address[] memory list, uint256[] memory amounts) = vault.basketOf(id);
+        vault.close(id, address(this)); // no debt left: sends the whole basket here
         uint256 n = list.length;
         uint256[] memory toPool = new uint256[](n);
         if (debt != 0) {

@@ -481,12 +481,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     function releasePosition(
         uint256 id
-    )
-        external
-        restricted
-        nonReentrant
-        returns (address owner, uint256 synthId, uint256 debt, address[] memory list, uint256[] memory amounts)
-    {
+    ) external restricted nonReentrant returns (address owner, uint256 synthId, uint256 debt) {
         if (shutdownAt == 0) revert NotShutdown();
         Position storage p = _positions[id];
         owner = p.owner;
@@ -499,11 +494,8 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             _setLane(id, 0, 0);
             s.totalNormDebt -= uint128(norm);
         }
-        (list, amounts) = _seizeCollateral(id, p, p.assetMask, FixedMath.WAD);
-        emit PositionReleased(id, msg.sender, debt, list, amounts);
-        for (uint256 j; j < list.length; ++j) {
-            IERC20(list[j]).safeTransfer(msg.sender, amounts[j]);
-        }
+        p.owner = msg.sender; // managers appointed by the owner lapse with the transfer
+        emit PositionReleased(id, owner, msg.sender, debt);
     }
 
     /// @inheritdoc IVault
@@ -572,26 +564,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         h.debt = _lane(id, 0).mulDivUp(_indexNow(s), FixedMath.RAY);
         h.debtValue = h.debt == 0 ? 0 : _debtValue(s, h.debt);
         h.health = h.debtValue == 0 ? type(uint256).max : h.liquidationLimit.mulDivDown(FixedMath.WAD, h.debtValue);
-    }
-
-    /// @inheritdoc IVault
-    function collateralValue(uint256 id) external view returns (uint256) {
-        return healthOf(id).collateralValue;
-    }
-
-    /// @inheritdoc IVault
-    function mintLimit(uint256 id) external view returns (uint256) {
-        return healthOf(id).mintLimit;
-    }
-
-    /// @inheritdoc IVault
-    function liquidationLimit(uint256 id) external view returns (uint256) {
-        return healthOf(id).liquidationLimit;
-    }
-
-    /// @inheritdoc IVault
-    function debtValue(uint256 id) external view returns (uint256) {
-        return healthOf(id).debtValue;
     }
 
     /// @inheritdoc IVault

@@ -141,7 +141,7 @@ contract GovernanceTest is Fixture {
         vm.warp(block.timestamp + vault.rampDuration() / 2);
         ethFeed.setAnswer(2_000e8); // keep the price fresh
         assertEq(vault.liquidationThreshold(address(weth)), 8_000);
-        assertEq(vault.liquidationLimit(id), 16_000e18);
+        assertEq(vault.healthOf(id).liquidationLimit, 16_000e18);
         // a third of the way more: still rounded towards the old value
         vm.warp(block.timestamp + vault.rampDuration() / 3);
         uint256 mid = vault.liquidationThreshold(address(weth));

@@ -95,6 +95,24 @@ contract SettlementTest is Fixture {
         vault.shutdown();
         vm.expectRevert(ISettlement.NotShutdown.selector);
         settlement.settlePosition(1);
+        // even the settlement cannot take a position while the system runs
+        _book();
+        vm.prank(address(settlement));
+        vm.expectRevert(IVault.NotShutdown.selector);
+        vault.releasePosition(1);
+    }
+
+    function test_settledPosition_belongsToTheSettlement_andIsEmpty() public {
+        (uint256 a, , ) = _book();
+        _shutdownAfterDrop();
+        settlement.settlePosition(a);
+        (address owner, , uint256 mask) = vault.positionOf(a);
+        assertEq(owner, address(settlement));
+        assertEq(mask, 0);
+        assertEq(vault.debtOf(a), 0);
+        vm.expectRevert(); // nothing left to settle twice: an empty basket, no debt, and alice's claim unchanged
+        vm.prank(alice);
+        vault.withdraw(a, address(weth), 1, alice);
     }
 
     // ------------------------------------------------------------------ the whole settlement

@@ -673,10 +673,6 @@ contract VaultTest is Fixture {
         assertEq(h.debtValue, 5_000e18);
         assertEq(h.health, (8_280e18 * WAD) / 5_000e18);
         assertEq(vault.health(id), h.health);
-        assertEq(vault.collateralValue(id), h.collateralValue);
-        assertEq(vault.mintLimit(id), h.mintLimit);
-        assertEq(vault.liquidationLimit(id), h.liquidationLimit);
-        assertEq(vault.debtValue(id), h.debtValue);
     }
 
     function test_healthOf_isMaxWithoutDebt() public {

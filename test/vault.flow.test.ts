@@ -392,10 +392,6 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       const exact = scaled("weth", basket.weth) + scaled("wbtc", basket.wbtc) + scaled("usdc", basket.usdc);
       expect(exact % WAD).to.not.equal(0n);
       expect(h1.collateralValue).to.equal(exact / WAD);
-      expect(await vault.collateralValue(1n)).to.equal(expected1.collateralValue);
-      expect(await vault.mintLimit(1n)).to.equal(expected1.mintLimit);
-      expect(await vault.liquidationLimit(1n)).to.equal(expected1.liquidationLimit);
-      expect(await vault.debtValue(1n)).to.equal(expected1.debtValue);
       expect(await vault.health(1n)).to.equal(expected1.health);
       expect(await vault.debtOf(1n)).to.equal(expected1.debt);
 

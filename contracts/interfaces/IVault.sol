@@ -236,8 +236,8 @@ interface IVault {
     event ThresholdRampStarted(address indexed asset, uint256 fromBps, uint256 toBps, uint256 end);
     /// @param at [s]
     event ShutdownStarted(uint256 at);
-    /// @param debt [wad] the position's debt, cleared; @param amounts [token] its collateral, sent to the settlement
-    event PositionReleased(uint256 indexed id, address indexed to, uint256 debt, address[] assets, uint256[] amounts);
+    /// @param debt [wad] the position's debt, cleared; the position now belongs to `settlement`
+    event PositionReleased(uint256 indexed id, address indexed owner, address indexed settlement, uint256 debt);
     /// @param debt [wad] synthetic debt moved from the position into auction; @param fraction [wad] share of every
     ///        collateral amount seized; @param amounts [token] seized per asset, in basket order
     event Seized(uint256 indexed id, uint256 debt, uint256 fraction, address[] assets, uint256[] amounts);
@@ -386,24 +386,13 @@ interface IVault {
     ///         and debt-free withdrawals keep working. One-way. Settlement contract only (AccessManager).
     function shutdown() external;
 
-    /// @notice After shutdown: clears position `id`'s debt and sends its whole basket to the caller (the settlement,
-    ///         which returns to the owner what exceeds the debt at the frozen prices). Settlement contract only.
-    /// @return owner The position's owner.
+    /// @notice After shutdown: clears position `id`'s debt and makes the caller (the settlement) its owner, which then
+    ///         takes the basket with `close` and returns to the owner what exceeds the debt at the frozen prices.
+    ///         Settlement contract only.
+    /// @return owner The position's owner until now.
     /// @return synthId Its synthetic.
     /// @return debt [wad] The debt cleared, rounded up.
-    /// @return assets The basket, in asset id order.
-    /// @return amounts [token] Sent of each.
-    function releasePosition(
-        uint256 id
-    )
-        external
-        returns (
-            address owner,
-            uint256 synthId,
-            uint256 debt,
-            address[] memory assets,
-            uint256[] memory amounts
-        );
+    function releasePosition(uint256 id) external returns (address owner, uint256 synthId, uint256 debt);
 
     // ------------------------------------------------------------------------------------------------------------
     // Views
@@ -460,18 +449,6 @@ interface IVault {
     /// @notice Collateral value, limits, debt and health of position `id` (reads the oracle; reverts if a price is
     ///         unavailable, with the oracle's `PriceUnavailable`).
     function healthOf(uint256 id) external view returns (PositionHealth memory);
-
-    /// @notice [wad] USD value of the basket of position `id`, each asset rounded down.
-    function collateralValue(uint256 id) external view returns (uint256);
-
-    /// @notice [wad] Minting limit of position `id`.
-    function mintLimit(uint256 id) external view returns (uint256);
-
-    /// @notice [wad] Liquidation limit of position `id`.
-    function liquidationLimit(uint256 id) external view returns (uint256);
-
-    /// @notice [wad] USD value of position `id`'s debt, rounded up.
-    function debtValue(uint256 id) external view returns (uint256);
 
     /// @notice [wad] Health of position `id` (see PositionHealth).
     function health(uint256 id) external view returns (uint256);
