@@ -47,9 +47,16 @@ function loadConfig(): RiskConfig {
     }
     if (typeof extra !== "object" || extra === null) fail(`RISK_CONFIG=${file}: must be a JSON object`);
     const known = new Set(Object.keys(cfg));
-    for (const k of Object.keys(extra)) if (!known.has(k)) fail(`RISK_CONFIG=${file}: unknown setting "${k}" (known: ${[...known].join(", ")})`);
+    for (const k of Object.keys(extra))
+      if (!known.has(k)) fail(`RISK_CONFIG=${file}: unknown setting "${k}" (known: ${[...known].join(", ")})`);
     const e = extra as Partial<RiskConfig>;
-    cfg = { ...cfg, ...e, vol: { ...cfg.vol, ...e.vol }, beta: { ...cfg.beta, ...e.beta }, liquidityPerHour: { ...cfg.liquidityPerHour, ...e.liquidityPerHour } };
+    cfg = {
+      ...cfg,
+      ...e,
+      vol: { ...cfg.vol, ...e.vol },
+      beta: { ...cfg.beta, ...e.beta },
+      liquidityPerHour: { ...cfg.liquidityPerHour, ...e.liquidityPerHour },
+    };
   }
   cfg.paths = intEnv("RISK_PATHS", cfg.paths, 1);
   cfg.seed = intEnv("RISK_SEED", cfg.seed);
@@ -58,7 +65,13 @@ function loadConfig(): RiskConfig {
   cfg.keepers = intEnv("RISK_KEEPERS", cfg.keepers ? 1 : 0) !== 0;
   const scenario = process.env.RISK_SCENARIO;
   if (scenario === "crash60") {
-    cfg = { ...cfg, crashShare: 1, crashes: [CRASH_60], jumps: { ...cfg.jumps, perYear: 0 }, vol: Object.fromEntries(Object.keys(cfg.vol).map((k) => [k, 0])) };
+    cfg = {
+      ...cfg,
+      crashShare: 1,
+      crashes: [CRASH_60],
+      jumps: { ...cfg.jumps, perYear: 0 },
+      vol: Object.fromEntries(Object.keys(cfg.vol).map((k) => [k, 0])),
+    };
   } else if (scenario !== undefined && scenario !== "") {
     fail(`RISK_SCENARIO=${scenario}: unknown (known: crash60)`);
   }
@@ -75,13 +88,18 @@ console.log(`Ballast risk engine — network ${name}\n`);
 let snapshotSource: CoreAddresses;
 const manifest = process.env.BALLAST_MANIFEST;
 if (manifest !== undefined && manifest !== "") {
-  if (!existsSync(manifest)) fail(`BALLAST_MANIFEST=${manifest}: no such file (deploy first, or unset it on the embedded network)`);
+  if (!existsSync(manifest))
+    fail(`BALLAST_MANIFEST=${manifest}: no such file (deploy first, or unset it on the embedded network)`);
   snapshotSource = parseManifest(manifest);
   console.log(`• reading the deployment in ${manifest}`);
 } else if (conn.networkConfig.type === "edr-simulated") {
   console.log("• no BALLAST_MANIFEST: building the demo portfolio on the embedded network");
   const core = await buildPortfolio(ethers, { log: (l) => console.log(`  ${l}`) });
-  snapshotSource = { vault: core.addresses.vault ?? "", oracle: core.addresses.oracle ?? "", engine: core.addresses.engine ?? "" };
+  snapshotSource = {
+    vault: core.addresses.vault ?? "",
+    oracle: core.addresses.oracle ?? "",
+    engine: core.addresses.engine ?? "",
+  };
 } else {
   fail(`network ${name} needs a deployment manifest: set BALLAST_MANIFEST=deployments/${name}.json (see docs/risk.md)`);
 }
@@ -93,7 +111,9 @@ try {
 } catch (e) {
   fail(`could not read the deployment: ${(e as Error).message}`);
 }
-console.log(`• snapshot at block ${snap.block}: ${snap.assets.length} assets, ${snap.synths.length} synthetics, ${snap.positions.length} positions with debt`);
+console.log(
+  `• snapshot at block ${snap.block}: ${snap.assets.length} assets, ${snap.synths.length} synthetics, ${snap.positions.length} positions with debt`,
+);
 if (snap.positions.length === 0) console.log("  (no position has debt: every figure below is zero)");
 
 const out = process.env.RISK_OUT ?? "reports";

@@ -32,11 +32,11 @@ contract RiskLensTest is LiquidationFixture {
         b = vault.openAndMint(BETH, address(usdc), 100_000e6, 30e18, bob); // $60,000 of bETH on $100,000 USDC
     }
 
-    function _shock(uint256 ethBps, uint256 btcBps, uint256 usdcBps)
-        internal
-        view
-        returns (address[] memory assets, uint256[] memory bps)
-    {
+    function _shock(
+        uint256 ethBps,
+        uint256 btcBps,
+        uint256 usdcBps
+    ) internal view returns (address[] memory assets, uint256[] memory bps) {
         assets = new address[](3);
         bps = new uint256[](3);
         (assets[0], assets[1], assets[2]) = (address(weth), address(wbtc), address(usdc));

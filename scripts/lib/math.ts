@@ -232,8 +232,7 @@ export interface LiquidationPlanFigures {
 
 /** Why `planLiquidation` found nothing to do: the position is healthy, or no auction room is left. */
 export type PlanRefusal =
-  | { refused: "PositionHealthy"; health: bigint }
-  | { refused: "AuctionCapReached"; room: bigint; minRoom: bigint };
+  { refused: "PositionHealthy"; health: bigint } | { refused: "AuctionCapReached"; room: bigint; minRoom: bigint };
 
 /**
  * Mirrors `LiquidationEngine._plan` (the figures `previewLiquidation` returns) to the wei: health as the Vault

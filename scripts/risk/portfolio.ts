@@ -81,19 +81,17 @@ export async function buildPortfolio(ethers: HardhatEthers, opts: PortfolioOptio
     const synthId = plan.synth === "bUSD" ? BUSD : BETH;
     const none = ethers.ZeroAddress;
     await (
-      await core.vault
-        .connect(owner)
-        .batch([
-          { op: Op.Open, id: synthId, asset: none, amount: 0n, to: none },
-          ...(Object.entries(amounts) as [AssetKey, bigint][]).map(([k, amount]) => ({
-            op: Op.Deposit,
-            id: 0n,
-            asset: core.tokens[k],
-            amount,
-            to: none,
-          })),
-          { op: Op.Mint, id: 0n, asset: none, amount: debt, to: owner.address },
-        ])
+      await core.vault.connect(owner).batch([
+        { op: Op.Open, id: synthId, asset: none, amount: 0n, to: none },
+        ...(Object.entries(amounts) as [AssetKey, bigint][]).map(([k, amount]) => ({
+          op: Op.Deposit,
+          id: 0n,
+          asset: core.tokens[k],
+          amount,
+          to: none,
+        })),
+        { op: Op.Mint, id: 0n, asset: none, amount: debt, to: owner.address },
+      ])
     ).wait();
   }
   log(`portfolio: ${plans.length} positions opened`);

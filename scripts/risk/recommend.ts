@@ -293,7 +293,9 @@ export function recommend(
 
 const pct = (bps: bigint): string => `${Number(bps) / 100}%`;
 
-const SCHEDULE = new Interface(["function schedule(address target, bytes data, uint48 when) returns (bytes32, uint32)"]);
+const SCHEDULE = new Interface([
+  "function schedule(address target, bytes data, uint48 when) returns (bytes32, uint32)",
+]);
 
 /** The governance calls that apply `recs` (only what changes), with `AccessManager.schedule` wrappers. */
 export function governanceCalls(snap: Snapshot, recs: Recommendation[]): GovernanceCall[] {
@@ -327,10 +329,7 @@ export function governanceCalls(snap: Snapshot, recs: Recommendation[]): Governa
         target: snap.addresses.vault,
         contract: "Vault",
         signature: "setAssetParams(address,(uint16,uint16,uint16,uint48,bool))",
-        args: [
-          a.address,
-          `(${n.maxLtvBps}, ${n.liqThresholdBps}, ${n.liqPenaltyBps}, ${n.supplyCap}, ${a.frozen})`,
-        ],
+        args: [a.address, `(${n.maxLtvBps}, ${n.liqThresholdBps}, ${n.liqPenaltyBps}, ${n.supplyCap}, ${a.frozen})`],
         calldata,
         schedule: wrap(snap.addresses.vault, calldata),
       });

@@ -71,7 +71,8 @@ export function positionsAtRisk(snap: Snapshot, sim?: SimResult): PositionRisk[]
         const li = contrib.get(a) ?? 0;
         const lo = ll - li;
         let m: number | null;
-        if (a === s.priceAsset) m = dv > li ? lo / (dv - li) : null; // liability moves with it too
+        if (a === s.priceAsset)
+          m = dv > li ? lo / (dv - li) : null; // liability moves with it too
         else m = li > 0 ? (dv - lo) / li : null;
         if (m !== null && !(m > 0)) m = null;
         return {
@@ -85,7 +86,9 @@ export function positionsAtRisk(snap: Snapshot, sim?: SimResult): PositionRisk[]
         owner: p.owner,
         synth: s.symbol,
         basket: p.assets
-          .map((a, j) => `${formatAmount(p.amounts[j] ?? 0n, snap.assets[a]?.decimals ?? 18)} ${snap.assets[a]?.symbol}`)
+          .map(
+            (a, j) => `${formatAmount(p.amounts[j] ?? 0n, snap.assets[a]?.decimals ?? 18)} ${snap.assets[a]?.symbol}`,
+          )
           .join(" + "),
         collateralUsd: cents(Number(h.collateralValue) / 1e18),
         debtUsd: cents(dv),
@@ -116,7 +119,9 @@ export function buildReport(
   const n = bd.length;
   const share = (f: (x: number) => boolean): number => r6(bd.filter(f).length / n);
   const mean = (xs: number[]): number => (xs.length === 0 ? 0 : xs.reduce((a, b) => a + b, 0) / xs.length);
-  const thresholds = [0, 100, 1_000, 10_000, 100_000, cfg.badDebtLimit].filter((x, i, a) => a.indexOf(x) === i).sort((a, b) => a - b);
+  const thresholds = [0, 100, 1_000, 10_000, 100_000, cfg.badDebtLimit]
+    .filter((x, i, a) => a.indexOf(x) === i)
+    .sort((a, b) => a - b);
   const crashes = [...new Set(sim.outcomes.map((o) => o.crash ?? "none"))].sort();
   const byCrash = Object.fromEntries(
     crashes.map((c) => {
@@ -139,7 +144,9 @@ export function buildReport(
     liquidatedUsdMax: cents(sim.liqUsdMax[h] ?? 0),
     inAuctionUsdMax: cents(sim.dirtMax[h] ?? 0),
     capBindShare: r6(sim.capBindShare[h] ?? 0),
-    assetInAuctionUsdMax: Object.fromEntries(snap.assets.map((a, i) => [a.symbol, cents(sim.assetDirtMax[h * nA + i] ?? 0)])),
+    assetInAuctionUsdMax: Object.fromEntries(
+      snap.assets.map((a, i) => [a.symbol, cents(sim.assetDirtMax[h * nA + i] ?? 0)]),
+    ),
   }));
   const backingQ = (q: number): number[] =>
     Array.from({ length: H + 1 }, (_, h) => {
@@ -258,11 +265,22 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
       peakInAuctionUsd: number;
       globalCapUsd: number;
       pathsWhereCapsBound: number;
-      hourly: { hour: number; liquidatedUsdMean: number; liquidatedUsdMax: number; inAuctionUsdMax: number; capBindShare: number }[];
+      hourly: {
+        hour: number;
+        liquidatedUsdMean: number;
+        liquidatedUsdMax: number;
+        inAuctionUsdMax: number;
+        capBindShare: number;
+      }[];
     };
     positionsAtRisk: PositionRisk[];
     exposure: Exposure;
-    recommendations: (Omit<Recommendation, "current" | "recommended"> & { current: Record<string, string>; recommended: Record<string, string> })[] | null;
+    recommendations:
+      | (Omit<Recommendation, "current" | "recommended"> & {
+          current: Record<string, string>;
+          recommended: Record<string, string>;
+        })[]
+      | null;
     governanceCalls: GovernanceCall[] | null;
   };
   const out: string[] = [];
@@ -271,7 +289,9 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
       `debt ${usd(r.portfolio.debtUsd)}, backing ${(r.portfolio.backing * 100).toFixed(1)}%`,
   );
   out.push(
-    `Model: ${cfg.paths} paths × ${cfg.hours} h, seed ${cfg.seed}; vol ${Object.entries(cfg.vol).map(([k, v]) => `${k} ${v * 100}%`).join(", ")}; ` +
+    `Model: ${cfg.paths} paths × ${cfg.hours} h, seed ${cfg.seed}; vol ${Object.entries(cfg.vol)
+      .map(([k, v]) => `${k} ${v * 100}%`)
+      .join(", ")}; ` +
       `jumps ${cfg.jumps.perYear}/yr × t(${cfg.jumps.dof})·${cfg.jumps.scale}; crashes on ${cfg.crashShare * 100}% of paths; ` +
       `keepers ${cfg.keepers ? `on, slippage ${cfg.slippageBps / 100}%` : "OFF"}`,
   );
@@ -280,7 +300,19 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
   out.push(
     renderTable(
       ["mean", "p50", "p90", "p95", "p99", "p99.9", "max", `P(> $${cfg.badDebtLimit})`, "target"],
-      [[usd(r.badDebt.meanUsd), usd(p.p50 ?? 0), usd(p.p90 ?? 0), usd(p.p95 ?? 0), usd(p.p99 ?? 0), usd(p.p999 ?? 0), usd(p.max ?? 0), pctS(r.badDebt.probabilityAboveLimit), pctS(cfg.targetProbability)]],
+      [
+        [
+          usd(r.badDebt.meanUsd),
+          usd(p.p50 ?? 0),
+          usd(p.p90 ?? 0),
+          usd(p.p95 ?? 0),
+          usd(p.p99 ?? 0),
+          usd(p.p999 ?? 0),
+          usd(p.max ?? 0),
+          pctS(r.badDebt.probabilityAboveLimit),
+          pctS(cfg.targetProbability),
+        ],
+      ],
     ),
   );
   out.push(
@@ -292,7 +324,12 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
   out.push(
     renderTable(
       ["scenario", "paths", "mean bad debt", "P(any bad debt)"],
-      Object.entries(r.badDebt.byCrash).map(([k, v]) => [k, String(v.paths), usd(v.meanBadDebtUsd), pctS(v.probabilityAnyBadDebt)]),
+      Object.entries(r.badDebt.byCrash).map(([k, v]) => [
+        k,
+        String(v.paths),
+        usd(v.meanBadDebtUsd),
+        pctS(v.probabilityAnyBadDebt),
+      ]),
       { align: { scenario: "left" } },
     ),
   );
@@ -309,32 +346,55 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
   out.push(
     renderTable(
       ["hour", "liquidated mean", "liquidated max", "in auction max", "cap bound"],
-      busiest.map((h) => [String(h.hour), usd(h.liquidatedUsdMean), usd(h.liquidatedUsdMax), usd(h.inAuctionUsdMax), pctS(h.capBindShare)]),
+      busiest.map((h) => [
+        String(h.hour),
+        usd(h.liquidatedUsdMean),
+        usd(h.liquidatedUsdMax),
+        usd(h.inAuctionUsdMax),
+        pctS(h.capBindShare),
+      ]),
     ),
   );
   out.push("\nPositions most at risk (health from the exact mirror; liquidation price: that price alone moving)");
   out.push(
     renderTable(
       ["id", "synth", "basket", "collateral", "debt", "health", "P(liquidated)", "liquidation prices"],
-      r.positionsAtRisk.slice(0, 8).map((x) => [
-        `#${x.id}`,
-        x.synth,
-        x.basket,
-        usd(x.collateralUsd),
-        usd(x.debtUsd),
-        Number.isFinite(x.healthRatio) ? x.healthRatio.toFixed(3) : "∞",
-        pctS(x.liquidatedShare),
-        x.liquidationPrices
-          .map((l) => `${l.asset} ${l.price === null ? "never" : `${priceS(l.price)} (${l.changePct! > 0 ? "+" : ""}${l.changePct}%)`}`)
-          .join(", "),
-      ]),
+      r.positionsAtRisk
+        .slice(0, 8)
+        .map((x) => [
+          `#${x.id}`,
+          x.synth,
+          x.basket,
+          usd(x.collateralUsd),
+          usd(x.debtUsd),
+          Number.isFinite(x.healthRatio) ? x.healthRatio.toFixed(3) : "∞",
+          pctS(x.liquidatedShare),
+          x.liquidationPrices
+            .map(
+              (l) =>
+                `${l.asset} ${l.price === null ? "never" : `${priceS(l.price)} (${l.changePct! > 0 ? "+" : ""}${l.changePct}%)`}`,
+            )
+            .join(", "),
+        ]),
       { align: { basket: "left", "liquidation prices": "left", synth: "left" } },
     ),
   );
-  out.push("\nExposure (finite differences, ±1%): change of net backing (collateral − liabilities) and of the backing ratio");
+  out.push(
+    "\nExposure (finite differences, ±1%): change of net backing (collateral − liabilities) and of the backing ratio",
+  );
   out.push(
     renderTable(
-      ["asset", "price", "collateral", "liabilities", "net per +1%", "ratio per +1%", "net gamma", "ratio gamma", ...snap.synths.map((s) => `${s.symbol} net per +1%`)],
+      [
+        "asset",
+        "price",
+        "collateral",
+        "liabilities",
+        "net per +1%",
+        "ratio per +1%",
+        "net gamma",
+        "ratio gamma",
+        ...snap.synths.map((s) => `${s.symbol} net per +1%`),
+      ],
       r.exposure.assets.map((a) => [
         a.asset,
         usd(a.price),
@@ -351,10 +411,14 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
   const c = r.exposure.correlation;
   out.push(
     `Correlation of hourly collateral and liability changes: overall ${c.overall === null ? "n/a" : c.overall.toFixed(3)}; ` +
-      Object.entries(c.perSynth).map(([k, v]) => `${k} ${v === null ? "n/a (liability does not move)" : v.toFixed(3)}`).join("; "),
+      Object.entries(c.perSynth)
+        .map(([k, v]) => `${k} ${v === null ? "n/a (liability does not move)" : v.toFixed(3)}`)
+        .join("; "),
   );
   if (r.recommendations !== null) {
-    out.push(`\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${pctS(cfg.targetProbability)} (${cfg.recommendPaths} paths per candidate)`);
+    out.push(
+      `\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${pctS(cfg.targetProbability)} (${cfg.recommendPaths} paths per candidate)`,
+    );
     const bp = (x: string | undefined): string => `${Number(x ?? 0) / 100}%`;
     const arrow = (a: string, b: string): string => (a === b ? a : `${a} → ${b}`);
     out.push(
@@ -375,16 +439,27 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
       ),
     );
     if (r.governanceCalls !== null && r.governanceCalls.length > 0) {
-      out.push("\nGovernance calls that apply them (target, function, calldata; schedule them through the AccessManager):");
-      for (const g of r.governanceCalls) out.push(`  ${g.contract} ${g.target} ${g.signature.split("(")[0]}(${g.args.join(", ")})\n    ${g.calldata}`);
+      out.push(
+        "\nGovernance calls that apply them (target, function, calldata; schedule them through the AccessManager):",
+      );
+      for (const g of r.governanceCalls)
+        out.push(`  ${g.contract} ${g.target} ${g.signature.split("(")[0]}(${g.args.join(", ")})\n    ${g.calldata}`);
     }
   }
   return out.join("\n");
 }
 
 /** The pictures: bad-debt histogram, sample price paths, backing ratio percentiles, liquidations per hour vs caps. */
-export function pictures(snap: Snapshot, cfg: RiskConfig, sim: SimResult, report: ReturnType<typeof buildReport>): Record<string, string> {
-  const rep = report as { backing: { p1: number[]; p5: number[]; p50: number[] }; badDebt: { probabilityAboveLimit: number } };
+export function pictures(
+  snap: Snapshot,
+  cfg: RiskConfig,
+  sim: SimResult,
+  report: ReturnType<typeof buildReport>,
+): Record<string, string> {
+  const rep = report as {
+    backing: { p1: number[]; p5: number[]; p50: number[] };
+    badDebt: { probabilityAboveLimit: number };
+  };
   const nA = snap.assets.length;
   const files: Record<string, string> = {};
   files["bad-debt.svg"] = histogram(
@@ -400,10 +475,19 @@ export function pictures(snap: Snapshot, cfg: RiskConfig, sim: SimResult, report
     for (let a = 0; a < nA; a++) {
       const ys: number[] = [];
       for (let h = 0; h <= sim.hours; h++) ys.push((s[h * nA + a] ?? 1) * 100);
-      series.push({ ys, color: ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"][a % 4], opacity: 0.5, name: k === 0 ? snap.assets[a]?.symbol : undefined });
+      series.push({
+        ys,
+        color: ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd"][a % 4],
+        opacity: 0.5,
+        name: k === 0 ? snap.assets[a]?.symbol : undefined,
+      });
     }
   }
-  files["price-paths.svg"] = lineChart(series, { title: `Sample price paths (${sim.samples.length})`, xLabel: "hour", yLabel: "price (% of today)" });
+  files["price-paths.svg"] = lineChart(series, {
+    title: `Sample price paths (${sim.samples.length})`,
+    xLabel: "hour",
+    yLabel: "price (% of today)",
+  });
   files["backing.svg"] = lineChart(
     [
       { name: "median", ys: rep.backing.p50.map((x) => x * 100) },
@@ -418,7 +502,12 @@ export function pictures(snap: Snapshot, cfg: RiskConfig, sim: SimResult, report
       { name: "liquidated per hour, max", ys: sim.liqUsdMax },
       { name: "liquidated per hour, mean", ys: sim.liqUsdMean, color: "#2ca02c" },
       { name: "debt in auction, max", ys: sim.dirtMax, color: "#ff7f0e" },
-      { name: "global cap", ys: Array.from({ length: sim.hours + 1 }, () => Number(snap.globalCap) / 1e18), color: "#d62728", dashed: true },
+      {
+        name: "global cap",
+        ys: Array.from({ length: sim.hours + 1 }, () => Number(snap.globalCap) / 1e18),
+        color: "#d62728",
+        dashed: true,
+      },
     ],
     { title: "Liquidation volume per hour against the caps", xLabel: "hour", yLabel: "USD", yMin: 0 },
   );

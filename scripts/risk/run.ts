@@ -63,5 +63,14 @@ export function runRisk(snap: Snapshot, cfg: RiskConfig, opts: RunOptions = {}):
       files.push(path);
     }
   }
-  return { report, json, text, sim, recommendations: recs, calls, files, timings: { simulateMs: sim.elapsedMs, exposureMs, recommendMs } };
+  return {
+    report,
+    json,
+    text,
+    sim,
+    recommendations: recs,
+    calls,
+    files,
+    timings: { simulateMs: sim.elapsedMs, exposureMs, recommendMs },
+  };
 }

@@ -168,7 +168,8 @@ export function simulate(snap: Snapshot, cfg: RiskConfig, opts: { progress?: (do
     res.liqUsdMean[h] = (res.liqUsdMean[h] ?? 0) / cfg.paths;
     res.capBindShare[h] = (res.capBindShare[h] ?? 0) / cfg.paths;
   }
-  for (let i = 0; i < res.liquidatedShare.length; i++) res.liquidatedShare[i] = (res.liquidatedShare[i] ?? 0) / cfg.paths;
+  for (let i = 0; i < res.liquidatedShare.length; i++)
+    res.liquidatedShare[i] = (res.liquidatedShare[i] ?? 0) / cfg.paths;
   res.elapsedMs = Date.now() - started;
   return res;
 }
@@ -384,7 +385,14 @@ function runPath(
             const canBuy = Math.floor((usdLeft / priceUsd) * unit);
             const maxColl = canBuy >= Number(au.lot) ? au.lot : BigInt(Math.max(0, canBuy));
             const q = quoteTake(
-              { lot: au.lot, tab: au.tab, debt: au.debt, dirt: au.dirt, decimals: snap.assets[a]?.decimals ?? 18, dust: au.dust },
+              {
+                lot: au.lot,
+                tab: au.tab,
+                debt: au.debt,
+                dirt: au.dirt,
+                decimals: snap.assets[a]?.decimals ?? 18,
+                dust: au.dust,
+              },
               maxColl,
               price,
             );
@@ -415,7 +423,11 @@ function runPath(
             end -= resettableAt;
             tau = 0;
             resets++;
-            const pay = keeperPayDown(snap.synths[s]?.keeper ?? { tip: 0n, chipBps: 0n, maxPay: 0n }, au.debt, au.tab - au.debt);
+            const pay = keeperPayDown(
+              snap.synths[s]?.keeper ?? { tip: 0n, chipBps: 0n, maxPay: 0n },
+              au.debt,
+              au.tab - au.debt,
+            );
             if (pay !== 0n) payKeeper(s, pay);
             continue;
           }
@@ -467,7 +479,8 @@ function runPath(
     const surplusUsd = (Number(surplus[s] ?? 0n) / 1e18) * (synthF[s] ?? 1);
     if (lossUsd > surplusUsd) covered = false;
   }
-  for (let i = 0; i < liquidated.length; i++) if (liquidated[i] === 1) res.liquidatedShare[i] = (res.liquidatedShare[i] ?? 0) + 1;
+  for (let i = 0; i < liquidated.length; i++)
+    if (liquidated[i] === 1) res.liquidatedShare[i] = (res.liquidatedShare[i] ?? 0) + 1;
   return {
     crash,
     badDebtUsd: realizedUsd + unrealizedUsd,
@@ -538,4 +551,3 @@ function backingRatio(
   for (let s = 0; s < snap.synths.length; s++) liab += (Number(badDebt[s] ?? 0n) / 1e18) * (synthF[s] ?? 1);
   return liab === 0 ? 0 : coll / liab;
 }
-

@@ -54,7 +54,8 @@ export function parseManifest(path: string): CoreAddresses {
         const v = scope[name];
         const a = typeof v === "string" ? v : (v as { address?: unknown } | undefined)?.address;
         if (typeof a === "string") {
-          if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new Error(`BALLAST_MANIFEST=${path}: ${name} = "${a}" is no address`);
+          if (!/^0x[0-9a-fA-F]{40}$/.test(a))
+            throw new Error(`BALLAST_MANIFEST=${path}: ${name} = "${a}" is no address`);
           return a;
         }
       }
@@ -140,7 +141,10 @@ export async function readSnapshot(
   for (let id = 0; id < count; id++) {
     const s = await vault.synthetic(id);
     const k = await engine.keeperParams(id);
-    const priceAsset = s.params.priceAsset === "0x0000000000000000000000000000000000000000" ? -1 : indexOf.get(s.params.priceAsset.toLowerCase());
+    const priceAsset =
+      s.params.priceAsset === "0x0000000000000000000000000000000000000000"
+        ? -1
+        : indexOf.get(s.params.priceAsset.toLowerCase());
     if (priceAsset === undefined) {
       throw new Error(`synthetic ${id} tracks ${s.params.priceAsset}, which is not a listed collateral asset`);
     }

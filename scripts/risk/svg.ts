@@ -42,11 +42,17 @@ function frame(title: string, xLabel: string, yLabel: string, x: [number, number
     `<text x="16" y="${M.top + ph / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${M.top + ph / 2})">${esc(yLabel)}</text>`,
   ];
   for (const t of ticks(x[0], x[1])) {
-    out.push(`<line x1="${sx(t).toFixed(1)}" y1="${M.top + ph}" x2="${sx(t).toFixed(1)}" y2="${M.top + ph + 5}" stroke="black"/>`);
-    out.push(`<text x="${sx(t).toFixed(1)}" y="${M.top + ph + 18}" text-anchor="middle" font-size="11">${fmt(t)}</text>`);
+    out.push(
+      `<line x1="${sx(t).toFixed(1)}" y1="${M.top + ph}" x2="${sx(t).toFixed(1)}" y2="${M.top + ph + 5}" stroke="black"/>`,
+    );
+    out.push(
+      `<text x="${sx(t).toFixed(1)}" y="${M.top + ph + 18}" text-anchor="middle" font-size="11">${fmt(t)}</text>`,
+    );
   }
   for (const t of ticks(y[0], y[1])) {
-    out.push(`<line x1="${M.left - 5}" y1="${sy(t).toFixed(1)}" x2="${M.left + pw}" y2="${sy(t).toFixed(1)}" stroke="#ddd"/>`);
+    out.push(
+      `<line x1="${M.left - 5}" y1="${sy(t).toFixed(1)}" x2="${M.left + pw}" y2="${sy(t).toFixed(1)}" stroke="#ddd"/>`,
+    );
     out.push(`<text x="${M.left - 8}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${fmt(t)}</text>`);
   }
   return out;
@@ -95,7 +101,10 @@ export interface Series {
 }
 
 /** Line chart of `series` over x = 0, 1, 2, … (hours). */
-export function lineChart(series: Series[], opts: { title: string; xLabel: string; yLabel: string; yMin?: number }): string {
+export function lineChart(
+  series: Series[],
+  opts: { title: string; xLabel: string; yLabel: string; yMin?: number },
+): string {
   let yLo = Infinity;
   let yHi = -Infinity;
   let xHi = 1;
@@ -124,7 +133,9 @@ export function lineChart(series: Series[], opts: { title: string; xLabel: strin
     for (let i = 0; i < s.ys.length; i++) {
       const v = s.ys[i] ?? 0;
       if (!Number.isFinite(v)) continue;
-      pts.push(`${(M.left + (i / xHi) * pw).toFixed(1)},${(M.top + ph - ((v - y[0]) / (y[1] - y[0])) * ph).toFixed(1)}`);
+      pts.push(
+        `${(M.left + (i / xHi) * pw).toFixed(1)},${(M.top + ph - ((v - y[0]) / (y[1] - y[0])) * ph).toFixed(1)}`,
+      );
     }
     body.push(
       `<polyline fill="none" stroke="${color}" stroke-width="1.5" stroke-opacity="${s.opacity ?? 1}"` +
@@ -132,7 +143,9 @@ export function lineChart(series: Series[], opts: { title: string; xLabel: strin
     );
     if (s.name !== undefined) {
       const ly = M.top + 14 + legend * 16;
-      body.push(`<line x1="${W - M.right - 150}" y1="${ly - 4}" x2="${W - M.right - 128}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ""}/>`);
+      body.push(
+        `<line x1="${W - M.right - 150}" y1="${ly - 4}" x2="${W - M.right - 128}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ""}/>`,
+      );
       body.push(`<text x="${W - M.right - 122}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
       legend++;
     }
