@@ -16,7 +16,6 @@ import {
   BUSD,
   type Core,
   KEEPER_PARAMS,
-  Op,
   fundAndApprove,
   units,
   wad,
@@ -34,8 +33,15 @@ import {
   startPricesUp,
 } from "../scripts/lib/math.js";
 import { exposure } from "../scripts/risk/exposure.js";
-import { CRASH_60, type RiskConfig, type Snapshot, defaultConfig } from "../scripts/risk/model.js";
-import { buildPortfolio } from "../scripts/risk/portfolio.js";
+import {
+  CRASH_60,
+  type RiskConfig,
+  type Snapshot,
+  basketOf,
+  defaultConfig,
+  synthPriceOf,
+} from "../scripts/risk/model.js";
+import { buildPortfolio, openBasket } from "../scripts/risk/portfolio.js";
 import { governanceCalls, recommend } from "../scripts/risk/recommend.js";
 import { Rng } from "../scripts/risk/rng.js";
 import { runRisk } from "../scripts/risk/run.js";
@@ -76,7 +82,6 @@ describe("risk engine: the bigint mirror against the contracts", function () {
     const takerPosition = (await core.vault.nextPositionId()) - 1n;
 
     // random baskets (1-3 assets, random amounts) minted at 40-80% of value, in bUSD or bETH
-    const ids: bigint[] = [];
     for (let k = 0; k < 10; k++) {
       const owner = signers[2 + (k % 8)];
       if (owner === undefined) throw new Error("needs signers");
@@ -94,23 +99,7 @@ describe("risk engine: the bigint mirror against the contracts", function () {
       const usd = Math.max(value * (0.5 + 0.45 * rng.uniform()), 300);
       const debt =
         synth === BUSD ? BigInt(Math.floor(usd)) * WAD : (BigInt(Math.floor((usd / 2000) * 1e6)) * WAD) / 10n ** 6n;
-      const none = ethers.ZeroAddress;
-      ids.push(await core.vault.nextPositionId());
-      await (
-        await core.vault
-          .connect(owner)
-          .batch([
-            { op: Op.Open, id: synth, asset: none, amount: 0n, to: none },
-            ...(Object.entries(amounts) as [AssetKey, bigint][]).map(([key, amount]) => ({
-              op: Op.Deposit,
-              id: 0n,
-              asset: core.tokens[key],
-              amount,
-              to: none,
-            })),
-            { op: Op.Mint, id: 0n, asset: none, amount: debt, to: owner.address },
-          ])
-      ).wait();
+      await openBasket(core, owner, synth, amounts, debt);
     }
 
     let compared = 0;
@@ -140,21 +129,8 @@ describe("risk engine: the bigint mirror against the contracts", function () {
         snap.globalDirt = await core.engine.globalDirt();
         const s = snap.synths[p.synth];
         if (s === undefined) throw new Error("synth");
-        const synthPrice = s.priceAsset < 0 ? WAD : (snap.assets[s.priceAsset]?.price ?? 0n);
-        const basket = p.assets.map((a, j) => {
-          const as = snap.assets[a];
-          if (as === undefined) throw new Error("asset");
-          return {
-            amount: p.amounts[j] ?? 0n,
-            decimals: as.decimals,
-            price: as.price,
-            maxLtvBps: as.maxLtvBps,
-            liqThresholdBps: as.liqThresholdBps,
-            liqPenaltyBps: as.liqPenaltyBps,
-            cap: as.cap,
-            dirt: as.dirt,
-          };
-        });
+        const synthPrice = synthPriceOf(snap, p.synth);
+        const basket = basketOf(snap, p);
         const mirror = computeHealth(basket, p.normDebt, s.rateIndex, synthPrice);
         const h = await core.vault.healthOf(p.id);
         expect(mirror.collateralValue, `#${p.id} collateral value`).to.equal(h.collateralValue);
@@ -166,7 +142,7 @@ describe("risk engine: the bigint mirror against the contracts", function () {
         compared++;
 
         const plan = planLiquidation({
-          basket: basket.map((b, j) => ({ ...b, dirt: snap.assets[p.assets[j] ?? 0]?.dirt ?? 0n })),
+          basket,
           debt: mirror.debt,
           synthPrice,
           minDebt: s.minDebt,

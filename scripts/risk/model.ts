@@ -4,7 +4,7 @@
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 fixed point (USD values, synthetic amounts, prices in USD per
  * whole unit), `[ray]` 1e27, `[bps]` 1e4. Everything read from the chain stays bigint; the market model is float.
  */
-import type { KeeperPay } from "../lib/math.js";
+import { type HealthFigures, type KeeperPay, type PlanAsset, WAD, computeHealth } from "../lib/math.js";
 
 /** One listed collateral asset with its Vault and engine parameters. */
 export interface AssetSnap {
@@ -166,3 +166,38 @@ export const CRASHES: CrashShape[] = [
 
 /** A 60% one-hour crash followed by a flat market: the known scenario of the tests and `--scenario crash60`. */
 export const CRASH_60: CrashShape = { name: "crash-60", hourly: [1, 0.4] };
+
+/** Position `p`'s basket as the mirror reads it (`computeHealth`, `planLiquidation`), at the snapshot's prices. */
+export function basketOf(snap: Snapshot, p: PositionSnap): (PlanAsset & { maxLtvBps: bigint })[] {
+  return p.assets.map((a, j) => {
+    const as = snap.assets[a];
+    if (as === undefined) throw new Error(`position ${p.id}: asset ${a} is not in the snapshot`);
+    return {
+      amount: p.amounts[j] ?? 0n,
+      decimals: as.decimals,
+      price: as.price,
+      maxLtvBps: as.maxLtvBps,
+      liqThresholdBps: as.liqThresholdBps,
+      liqPenaltyBps: as.liqPenaltyBps,
+      cap: as.cap,
+      dirt: as.dirt,
+    };
+  });
+}
+
+/** [wad] USD per unit of synthetic `synth` at the snapshot's prices (WAD for a USD synthetic). */
+export function synthPriceOf(snap: Snapshot, synth: number): bigint {
+  const s = snap.synths[synth];
+  if (s === undefined) throw new Error(`synthetic ${synth} is not in the snapshot`);
+  if (s.priceAsset < 0) return WAD;
+  const a = snap.assets[s.priceAsset];
+  if (a === undefined) throw new Error(`synthetic ${synth}: price asset ${s.priceAsset} is not in the snapshot`);
+  return a.price;
+}
+
+/** `IVault.healthOf` of position `p` at the snapshot's prices and rate index, through the exact mirror. */
+export function healthAt(snap: Snapshot, p: PositionSnap): HealthFigures {
+  const s = snap.synths[p.synth];
+  if (s === undefined) throw new Error(`position ${p.id}: synthetic ${p.synth} is not in the snapshot`);
+  return computeHealth(basketOf(snap, p), p.normDebt, s.rateIndex, synthPriceOf(snap, p.synth));
+}

@@ -3,7 +3,7 @@
  * positions like the demo's (`scripts/demo.ts`: nine users, single-asset and basket positions in bUSD and bETH at
  * 50-78% loan-to-value), the demo's auction caps, and 30 days of interest minted to the Treasury as its surplus.
  */
-import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   ASSETS,
   type AssetKey,
@@ -78,21 +78,7 @@ export async function buildPortfolio(ethers: HardhatEthers, opts: PortfolioOptio
     const debtPrice = plan.synth === "bUSD" ? WAD : await oraclePrice(core, "weth");
     const unit = plan.synth === "bUSD" ? WAD : WAD / 100n;
     const debt = (mulDivDown(usd, WAD, debtPrice) / unit) * unit;
-    const synthId = plan.synth === "bUSD" ? BUSD : BETH;
-    const none = ethers.ZeroAddress;
-    await (
-      await core.vault.connect(owner).batch([
-        { op: Op.Open, id: synthId, asset: none, amount: 0n, to: none },
-        ...(Object.entries(amounts) as [AssetKey, bigint][]).map(([k, amount]) => ({
-          op: Op.Deposit,
-          id: 0n,
-          asset: core.tokens[k],
-          amount,
-          to: none,
-        })),
-        { op: Op.Mint, id: 0n, asset: none, amount: debt, to: owner.address },
-      ])
-    ).wait();
+    await openBasket(core, owner, plan.synth === "bUSD" ? BUSD : BETH, amounts, debt);
   }
   log(`portfolio: ${plans.length} positions opened`);
   const days = opts.interestDays ?? 30;
@@ -105,4 +91,30 @@ export async function buildPortfolio(ethers: HardhatEthers, opts: PortfolioOptio
     log(`portfolio: ${days} days of interest minted to the Treasury`);
   }
   return core;
+}
+
+/** Opens a position in `synthId` for `owner` holding `amounts` [token] and mints `debt` [wad], in one batch. */
+export async function openBasket(
+  core: Core,
+  owner: HardhatEthersSigner,
+  synthId: bigint,
+  amounts: Partial<Record<AssetKey, bigint>>,
+  debt: bigint,
+): Promise<bigint> {
+  const id = await core.vault.nextPositionId();
+  const none = core.ethers.ZeroAddress;
+  await (
+    await core.vault.connect(owner).batch([
+      { op: Op.Open, id: synthId, asset: none, amount: 0n, to: none },
+      ...(Object.entries(amounts) as [AssetKey, bigint][]).map(([k, amount]) => ({
+        op: Op.Deposit,
+        id: 0n,
+        asset: core.tokens[k],
+        amount,
+        to: none,
+      })),
+      { op: Op.Mint, id: 0n, asset: none, amount: debt, to: owner.address },
+    ])
+  ).wait();
+  return id;
 }

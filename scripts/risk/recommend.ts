@@ -22,8 +22,8 @@
  */
 import { Interface } from "ethers";
 import { ILiquidationEngine__factory, IVault__factory } from "../../typechain-types/index.js";
-import { MAX_UINT256, WAD, computeHealth } from "../lib/math.js";
-import type { RiskConfig, Snapshot } from "./model.js";
+import { MAX_UINT256, WAD } from "../lib/math.js";
+import { type RiskConfig, type Snapshot, healthAt } from "./model.js";
 import { simulate } from "./simulate.js";
 
 export interface AssetParamsView {
@@ -123,21 +123,7 @@ function view(snap: Snapshot, i: number): AssetParamsView {
 export function newlyLiquidatable(before: Snapshot, after: Snapshot): bigint[] {
   const health = (snap: Snapshot, k: number): bigint => {
     const p = snap.positions[k];
-    if (p === undefined) return MAX_UINT256;
-    const s = snap.synths[p.synth];
-    if (s === undefined) return MAX_UINT256;
-    const basket = p.assets.map((a, j) => {
-      const as = snap.assets[a];
-      return {
-        amount: p.amounts[j] ?? 0n,
-        decimals: as?.decimals ?? 18,
-        price: as?.price ?? 0n,
-        maxLtvBps: as?.maxLtvBps ?? 0n,
-        liqThresholdBps: as?.liqThresholdBps ?? 0n,
-      };
-    });
-    const synthPrice = s.priceAsset < 0 ? WAD : (snap.assets[s.priceAsset]?.price ?? WAD);
-    return computeHealth(basket, p.normDebt, s.rateIndex, synthPrice).health;
+    return p === undefined ? MAX_UINT256 : healthAt(snap, p).health;
   };
   const out: bigint[] = [];
   before.positions.forEach((p, k) => {

@@ -4,9 +4,9 @@
  * configuration and seed give the same JSON byte for byte.
  */
 import { renderTable } from "../lib/core.js";
-import { MAX_UINT256, WAD, computeHealth } from "../lib/math.js";
+import { MAX_UINT256 } from "../lib/math.js";
 import type { Exposure } from "./exposure.js";
-import type { RiskConfig, Snapshot } from "./model.js";
+import { type RiskConfig, type Snapshot, basketOf, healthAt } from "./model.js";
 import type { GovernanceCall, Recommendation } from "./recommend.js";
 import type { SimResult } from "./simulate.js";
 import { histogram, lineChart } from "./svg.js";
@@ -41,19 +41,8 @@ export function positionsAtRisk(snap: Snapshot, sim?: SimResult): PositionRisk[]
     .map((p, k) => {
       const s = snap.synths[p.synth];
       if (s === undefined) throw new Error(`position ${p.id}: synthetic ${p.synth} missing`);
-      const basket = p.assets.map((a, j) => {
-        const as = snap.assets[a];
-        if (as === undefined) throw new Error(`position ${p.id}: asset ${a} missing`);
-        return {
-          amount: p.amounts[j] ?? 0n,
-          decimals: as.decimals,
-          price: as.price,
-          maxLtvBps: as.maxLtvBps,
-          liqThresholdBps: as.liqThresholdBps,
-        };
-      });
-      const synthPrice = s.priceAsset < 0 ? WAD : (snap.assets[s.priceAsset]?.price ?? WAD);
-      const h = computeHealth(basket, p.normDebt, s.rateIndex, synthPrice);
+      const basket = basketOf(snap, p);
+      const h = healthAt(snap, p);
       const dv = Number(h.debtValue) / 1e18;
       const contrib = new Map<number, number>(); // liquidation limit per asset [USD]
       p.assets.forEach((a, j) => {
