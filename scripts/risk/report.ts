@@ -326,7 +326,7 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
     `\nTreasury: P(surplus covers the losses) ${pctS(r.treasury.probabilitySurplusCovers)}; mean penalties ` +
       `${usd(r.treasury.meanPenaltiesUsd)}, mean keeper pay ${usd(r.treasury.meanKeeperPayUsd)}`,
   );
-  const busiest = [...r.liquidations.hourly].sort((a, b) => b.liquidatedUsdMax - a.liquidatedUsdMax).slice(0, 5);
+  const busiest = [...r.liquidations.hourly].sort((a, b) => b.liquidatedUsdMean - a.liquidatedUsdMean).slice(0, 5);
   out.push(
     `\nLiquidations: ${r.liquidations.meanPerPath.toFixed(2)} per path; peak ${usd(r.liquidations.peakHourUsd)} in one hour; ` +
       `peak debt in auction ${usd(r.liquidations.peakInAuctionUsd)} against the global cap ${usd(r.liquidations.globalCapUsd)}; ` +
@@ -451,14 +451,12 @@ export function pictures(
   };
   const nA = snap.assets.length;
   const files: Record<string, string> = {};
-  files["bad-debt.svg"] = histogram(
-    sim.outcomes.map((o) => o.badDebtUsd),
-    {
-      title: `Bad debt at the horizon over ${sim.paths} paths`,
-      xLabel: "bad debt (USD)",
-      note: `P(> $${cfg.badDebtLimit}) = ${(rep.badDebt.probabilityAboveLimit * 100).toFixed(2)}%`,
-    },
-  );
+  const losses = sim.outcomes.map((o) => o.badDebtUsd).filter((x) => x > 0);
+  files["bad-debt.svg"] = histogram(losses, {
+    title: `Bad debt at the horizon: the ${losses.length} of ${sim.paths} paths with any`,
+    xLabel: "bad debt (USD)",
+    note: `P(> $${cfg.badDebtLimit}) = ${(rep.badDebt.probabilityAboveLimit * 100).toFixed(2)}%`,
+  });
   const series = [];
   for (const [k, s] of sim.samples.entries()) {
     for (let a = 0; a < nA; a++) {

@@ -13,7 +13,7 @@ const fmt = (x: number): string => {
   const a = Math.abs(x);
   if (a >= 1e6) return `${(x / 1e6).toFixed(a >= 1e7 ? 0 : 1)}M`;
   if (a >= 1e3) return `${(x / 1e3).toFixed(a >= 1e4 ? 0 : 1)}k`;
-  if (a >= 10 || a === 0) return x.toFixed(0);
+  if (a >= 10 || Number.isInteger(x)) return x.toFixed(0);
   return x.toPrecision(2);
 };
 
@@ -73,7 +73,7 @@ export function histogram(
   const width = (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
-  const top = Math.max(1, ...counts);
+  const top = Math.max(1, ...counts) * 1.15; // room for the note
   const body = frame(opts.title, opts.xLabel, "paths", [lo, hi], [0, top]);
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
@@ -126,6 +126,13 @@ export function lineChart(
   const body = frame(opts.title, opts.xLabel, opts.yLabel, [0, xHi], y);
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
+  const named = series.filter((s) => s.name !== undefined).length;
+  if (named > 0) {
+    body.push(
+      `<rect x="${W - M.right - 196}" y="${M.top}" width="194" height="${named * 16 + 6}" fill="white" ` +
+        `fill-opacity="0.85" stroke="#ccc"/>`,
+    );
+  }
   let legend = 0;
   series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length] ?? "black";
@@ -144,9 +151,9 @@ export function lineChart(
     if (s.name !== undefined) {
       const ly = M.top + 14 + legend * 16;
       body.push(
-        `<line x1="${W - M.right - 150}" y1="${ly - 4}" x2="${W - M.right - 128}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ""}/>`,
+        `<line x1="${W - M.right - 190}" y1="${ly - 4}" x2="${W - M.right - 168}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ""}/>`,
       );
-      body.push(`<text x="${W - M.right - 122}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
+      body.push(`<text x="${W - M.right - 162}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
       legend++;
     }
   });
