@@ -46,7 +46,7 @@ function loadConfig(): RiskConfig {
       fail(`RISK_CONFIG=${file}: not valid JSON (${(e as Error).message})`);
     }
     if (typeof extra !== "object" || extra === null) fail(`RISK_CONFIG=${file}: must be a JSON object`);
-    const known = new Set(Object.keys(cfg));
+    const known = new Set([...Object.keys(cfg), "correlation"]);
     for (const k of Object.keys(extra))
       if (!known.has(k)) fail(`RISK_CONFIG=${file}: unknown setting "${k}" (known: ${[...known].join(", ")})`);
     const e = extra as Partial<RiskConfig>;
@@ -117,11 +117,16 @@ console.log(
 if (snap.positions.length === 0) console.log("  (no position has debt: every figure below is zero)");
 
 const out = process.env.RISK_OUT ?? "reports";
-const result = runRisk(snap, cfg, {
-  recommend: intEnv("RISK_RECOMMEND", 1) !== 0,
-  outDir: out,
-  log: (l) => console.log(`• ${l}`),
-});
+let result: ReturnType<typeof runRisk>;
+try {
+  result = runRisk(snap, cfg, {
+    recommend: intEnv("RISK_RECOMMEND", 1) !== 0,
+    outDir: out,
+    log: (l) => console.log(`• ${l}`),
+  });
+} catch (e) {
+  fail(`${(e as Error).message} (check RISK_CONFIG and the RISK_* settings; see docs/risk.md)`);
+}
 console.log("\n" + result.text);
 console.log(`\nWrote ${result.files.join(", ")}`);
 const t = result.timings;
