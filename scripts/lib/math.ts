@@ -192,12 +192,8 @@ export function keeperPayDown(k: KeeperPay, debt: bigint, penalty: bigint): bigi
   return pay;
 }
 
-/** One basket asset as `LiquidationEngine._plan` reads it. */
-export interface PlanAsset {
-  amount: bigint; // [token]
-  decimals: bigint | number;
-  price: bigint; // [wad] USD per whole unit
-  liqThresholdBps: bigint;
+/** One basket asset as `LiquidationEngine._plan` reads it: the health entry plus penalty and caps. */
+export interface PlanAsset extends Omit<BasketEntry, "maxLtvBps"> {
   liqPenaltyBps: bigint;
   cap: bigint; // [wad USD] the engine's assetCap
   dirt: bigint; // [wad USD] the engine's assetDirt
