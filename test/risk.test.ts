@@ -339,6 +339,25 @@ describe("risk engine: snapshot, simulation and report", function () {
     for (const o of safe.outcomes) expect(o.badDebtUsd).to.equal(0);
   });
 
+  it("simulate: auctions live at the snapshot go on and clear, freeing the caps", async function () {
+    const c5 = await buildPortfolio(ethers, {
+      plans: [{ name: "one", synth: "bUSD", basket: { weth: "10" }, ltvBps: 7_500n }],
+      interestDays: 0,
+    });
+    await c5.setPrice("weth", 1_700n * 10n ** 8n); // health 0.85 × 17,000 / 15,000 < 1
+    await (await c5.engine.liquidate(1n)).wait();
+    const s5 = await snapshotOf(c5);
+    expect(s5.auctions.length).to.equal(1);
+    expect(s5.globalDirt).to.be.greaterThan(0n);
+    expect(s5.auctions[0]?.dirt).to.equal(s5.globalDirt);
+    const calm = { crashShare: 0, vol: { WETH: 0, WBTC: 0, USDC: 0 }, jumps: { perYear: 0, scale: 0, dof: 3 } };
+    const r = simulate(s5, testConfig({ ...calm, paths: 1, hours: 3 }));
+    expect(r.dirtMax[0]).to.equal(Number(s5.globalDirt) / 1e18); // in auction before the first hour's takes
+    expect(r.dirtMax[1]).to.equal(0); // taken in the first hour
+    expect(r.outcomes[0]?.penaltiesUsd).to.be.greaterThan(0);
+    expect(r.outcomes[0]?.badDebtUsd).to.equal(0);
+  });
+
   it("recommend: higher volatility gives a lower recommended WETH threshold; the calldata encodes it", function () {
     const base = { crashShare: 0, badDebtLimit: 100, targetProbability: 0.05, hours: 48, recommendPaths: 100 };
     const calm = recommend(snap, testConfig({ ...base, vol: { WETH: 0.4, WBTC: 0.4, USDC: 0.01 } }), {

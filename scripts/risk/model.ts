@@ -49,6 +49,21 @@ export interface PositionSnap {
   normDebt: bigint; // [wad]
 }
 
+/** A live auction at the snapshot (`ILiquidationEngine.Auction`): the simulation goes on clearing it. */
+export interface AuctionSnap {
+  id: bigint;
+  asset: number; // index into Snapshot.assets
+  synth: number;
+  lot: bigint; // [token]
+  tab: bigint; // [wad]
+  debt: bigint; // [wad]
+  dirt: bigint; // [wad USD]
+  dust: bigint; // [wad]
+  top: bigint; // [wad]
+  floor: bigint; // [wad]
+  age: bigint; // [s] since its start or last reset, at the snapshot
+}
+
 /** `ILiquidationEngine.AuctionParams` with bigint fields. */
 export interface AuctionRules {
   startBufferBps: bigint;
@@ -70,6 +85,7 @@ export interface Snapshot {
   assets: AssetSnap[];
   synths: SynthSnap[];
   positions: PositionSnap[];
+  auctions: AuctionSnap[];
   targetHealth: bigint; // [wad]
   fullLiquidationHealth: bigint; // [wad]
   auction: AuctionRules;

@@ -90,7 +90,7 @@ interface Pos {
 interface Auc {
   asset: number;
   synth: number;
-  pos: number;
+  pos: number; // index of the liquidated position, -1 for an auction live at the snapshot
   lot: bigint;
   tab: bigint;
   debt: bigint;
@@ -202,7 +202,20 @@ function runPath(
     normDebtF: Number(p.normDebt) / 1e18,
   }));
   const liquidated = new Uint8Array(positions.length);
-  const auctions: Auc[] = [];
+  // live auctions at the snapshot go on: started `age` seconds before hour 0
+  const auctions: Auc[] = snap.auctions.map((a) => ({
+    asset: a.asset,
+    synth: a.synth,
+    pos: -1,
+    lot: a.lot,
+    tab: a.tab,
+    debt: a.debt,
+    dirt: a.dirt,
+    dust: a.dust,
+    top: a.top,
+    floor: a.floor,
+    start: -Number(a.age),
+  }));
   const dirt = snap.assets.map((a) => a.dirt);
   let globalDirt = snap.globalDirt;
   const surplus = snap.synths.map((s) => s.surplus);
@@ -248,7 +261,7 @@ function runPath(
     let capBound = false;
     let liqUsd = 0;
 
-    if (cfg.keepers && h > 0) {
+    if (cfg.keepers) {
       // (1) liquidations
       for (let i = 0; i < positions.length; i++) {
         const pos = positions[i] as Pos;

@@ -1,7 +1,7 @@
 /**
  * Reads everything the risk engine needs from a deployed Ballast, once: listed assets and their Vault and engine
  * parameters, synthetics, every position (`nextPositionId`, `positionOf`, `basketOf`, `normDebtOf`), the engine's
- * liquidation, auction and keeper rules and caps, oracle prices and the Treasury's surplus. Then the simulation runs
+ * liquidation, auction and keeper rules and caps, the live auctions, oracle prices and the Treasury's surplus. Then the simulation runs
  * in memory, with no RPC call per step.
  *
  * Deployment manifest (`BALLAST_MANIFEST=path/to.json`): a JSON object with at least the Vault, the OracleAdapter and
@@ -18,7 +18,7 @@ import {
   ITreasury__factory,
   IVault__factory,
 } from "../../typechain-types/index.js";
-import type { AssetSnap, PositionSnap, Snapshot, SynthSnap } from "./model.js";
+import type { AssetSnap, AuctionSnap, PositionSnap, Snapshot, SynthSnap } from "./model.js";
 
 /** Addresses the snapshot starts from. */
 export interface CoreAddresses {
@@ -203,6 +203,30 @@ export async function readSnapshot(
     log(`read positions ${start}…${start + BigInt(ids.length) - 1n} of ${next - 1n}`);
   }
 
+  const auctions: AuctionSnap[] = [];
+  const live = await engine.auctionCount();
+  for (let offset = 0n; offset < live; offset += 50n) {
+    for (const v of await engine.getAuctions(offset, 50n)) {
+      const a = await engine.auction(v.id);
+      const asset = indexOf.get(a.asset.toLowerCase());
+      if (asset === undefined) throw new Error(`auction ${v.id} sells ${a.asset}, which is not a listed asset`);
+      auctions.push({
+        id: v.id,
+        asset,
+        synth: Number(a.synthId),
+        lot: a.lot,
+        tab: a.tab,
+        debt: a.debt,
+        dirt: a.dirt,
+        dust: a.dust,
+        top: a.top,
+        floor: a.floor,
+        age: BigInt(block.timestamp) - a.startTime,
+      });
+    }
+  }
+  if (live > 0n) log(`read ${live} live auctions`);
+
   const lp = await engine.liquidationParams();
   const ap = await engine.auctionParams();
   return {
@@ -214,6 +238,7 @@ export async function readSnapshot(
     assets,
     synths,
     positions,
+    auctions,
     targetHealth: lp.targetHealth,
     fullLiquidationHealth: lp.fullLiquidationHealth,
     auction: {
