@@ -5,7 +5,8 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -402,6 +403,40 @@ describe("risk engine: snapshot, simulation and report", function () {
     expect(weth.backingGamma).to.not.equal(0); // WETH prices both sides of bETH
     expect(e.correlation.perSynth.bUSD).to.equal(null);
     expect(e.correlation.perSynth.bETH).to.be.a("number");
+  });
+});
+
+describe("risk engine: the command", function () {
+  /** Runs `hardhat run scripts/risk.ts` with `env`, on the build profile this test run uses (no rebuild). */
+  async function runCli(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
+    const hre = (await import("hardhat")).default;
+    const r = spawnSync(
+      "npx",
+      ["hardhat", "run", "--build-profile", hre.globalOptions.buildProfile, "scripts/risk.ts"],
+      {
+        env: { ...process.env, ...env },
+        encoding: "utf8",
+      },
+    );
+    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  }
+
+  it("npm run risk: builds the demo portfolio, prints the report and writes the JSON", async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), "risk-cli-"));
+    const r = await runCli({ RISK_PATHS: "60", RISK_HOURS: "24", RISK_RECOMMEND: "0", RISK_OUT: dir });
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.match(/9 positions with debt/);
+    expect(r.out).to.match(/Bad debt at the horizon/);
+    const report = JSON.parse(readFileSync(join(dir, "risk-default.json"), "utf8")) as { badDebt: { paths: number } };
+    expect(report.badDebt.paths).to.equal(60);
+  });
+
+  it("npm run risk: a bad setting stops with a message naming it", async function () {
+    this.timeout(120_000);
+    const r = await runCli({ RISK_PATHS: "many" });
+    expect(r.status).to.equal(1);
+    expect(r.out).to.match(/RISK_PATHS=many must be an integer/);
   });
 });
 
