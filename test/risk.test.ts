@@ -407,17 +407,12 @@ describe("risk engine: snapshot, simulation and report", function () {
 });
 
 describe("risk engine: the command", function () {
-  /** Runs `hardhat run scripts/risk.ts` with `env`, on the build profile this test run uses (no rebuild). */
+  /** Runs `hardhat run scripts/risk.ts` with `env`, on the build profile this test run was given (no rebuild). */
   async function runCli(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
     const hre = (await import("hardhat")).default;
-    const r = spawnSync(
-      "npx",
-      ["hardhat", "run", "--build-profile", hre.globalOptions.buildProfile, "scripts/risk.ts"],
-      {
-        env: { ...process.env, ...env },
-        encoding: "utf8",
-      },
-    );
+    const profile = (hre.globalOptions as { buildProfile?: string }).buildProfile;
+    const args = ["hardhat", "run", ...(profile === undefined ? [] : ["--build-profile", profile]), "scripts/risk.ts"];
+    const r = spawnSync("npx", args, { env: { ...process.env, ...env }, encoding: "utf8" });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   }
 
