@@ -30,7 +30,7 @@ import {
   splitLiquidation,
   startPricesUp,
 } from "../lib/math.js";
-import type { RiskConfig, Snapshot } from "./model.js";
+import type { AuctionSnap, RiskConfig, Snapshot } from "./model.js";
 import { type PathModel, buildPathModel, generatePath } from "./paths.js";
 
 const HOUR = 3_600;
@@ -87,18 +87,10 @@ interface Pos {
   normDebtF: number;
 }
 
-interface Auc {
-  asset: number;
-  synth: number;
+/** A live auction in the simulation: the snapshot's fields, the liquidated position and its start time. */
+interface Auc extends Omit<AuctionSnap, "id" | "age"> {
   pos: number; // index of the liquidated position, -1 for an auction live at the snapshot
-  lot: bigint;
-  tab: bigint;
-  debt: bigint;
-  dirt: bigint;
-  dust: bigint;
-  top: bigint;
-  floor: bigint;
-  start: number; // [s] since the snapshot
+  start: number; // [s] since the snapshot, the start or last reset (negative: before it)
 }
 
 /** Per-simulation constants derived from the snapshot. */
@@ -203,19 +195,7 @@ function runPath(
   }));
   const liquidated = new Uint8Array(positions.length);
   // live auctions at the snapshot go on: started `age` seconds before hour 0
-  const auctions: Auc[] = snap.auctions.map((a) => ({
-    asset: a.asset,
-    synth: a.synth,
-    pos: -1,
-    lot: a.lot,
-    tab: a.tab,
-    debt: a.debt,
-    dirt: a.dirt,
-    dust: a.dust,
-    top: a.top,
-    floor: a.floor,
-    start: -Number(a.age),
-  }));
+  const auctions: Auc[] = snap.auctions.map(({ id: _id, age, ...a }) => ({ ...a, pos: -1, start: -Number(age) }));
   const dirt = snap.assets.map((a) => a.dirt);
   let globalDirt = snap.globalDirt;
   const surplus = snap.synths.map((s) => s.surplus);
