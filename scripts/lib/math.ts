@@ -150,3 +150,245 @@ export function startPricesUp(
   if (top <= floor) top = floor + 1n;
   return { top, floor };
 }
+
+// ----------------------------------------------------------------------------------------------------------------
+// Liquidation plan (LiquidationEngine._plan, AuctionMath.partialDebtValue): used by the risk engine
+// ----------------------------------------------------------------------------------------------------------------
+
+/** `LiquidationEngine.SEIZE_MARGIN_BPS`: the seized lot covers debt + penalty plus this margin at oracle prices. */
+export const SEIZE_MARGIN_BPS = 500n;
+
+/**
+ * [wad] The debt value to liquidate so that the position ends at `target` health, rounded up, or MAX_UINT256 when no
+ * partial liquidation reaches it (AuctionMath.partialDebtValue). `cv`, `ll`, `dv` [wad USD]; `extra` [wad USD] the
+ * collateral leaving per `cv` of debt value beyond the debt itself (`seizeExtraUp`); `target` [wad].
+ */
+export function partialDebtValueUp(cv: bigint, ll: bigint, dv: bigint, extra: bigint, target: bigint): bigint {
+  if (cv === 0n) return MAX_UINT256;
+  const wanted = mulDivUp(target, dv, WAD);
+  if (wanted <= ll) return 0n;
+  const k = mulDivUp(mulDivUp(cv + extra, ll, cv), WAD, cv);
+  if (k >= target) return MAX_UINT256;
+  return mulDivUp(wanted - ll, WAD, target - k);
+}
+
+/** [wad USD] (cv + penaltyValue) × (1 + SEIZE_MARGIN_BPS) − cv, rounded up (LiquidationEngine._seizeExtra). */
+export function seizeExtraUp(cv: bigint, penaltyValue: bigint): bigint {
+  return mulDivUp(cv + penaltyValue, BPS + SEIZE_MARGIN_BPS, BPS) - cv;
+}
+
+/** Keeper pay of one synthetic (`ILiquidationEngine.KeeperParams`): tip [wad], chipBps [bps], maxPay [wad]. */
+export interface KeeperPay {
+  tip: bigint;
+  chipBps: bigint;
+  maxPay: bigint;
+}
+
+/** [wad] tip + chipBps × debt (rounded down), capped at maxPay and at `penalty` (LiquidationEngine._keeperPay). */
+export function keeperPayDown(k: KeeperPay, debt: bigint, penalty: bigint): bigint {
+  let pay = k.tip + mulDivDown(debt, k.chipBps, BPS);
+  if (pay > k.maxPay) pay = k.maxPay;
+  if (pay > penalty) pay = penalty;
+  return pay;
+}
+
+/** One basket asset as `LiquidationEngine._plan` reads it: the health entry plus penalty and caps. */
+export interface PlanAsset extends Omit<BasketEntry, "maxLtvBps"> {
+  liqPenaltyBps: bigint;
+  cap: bigint; // [wad USD] the engine's assetCap
+  dirt: bigint; // [wad USD] the engine's assetDirt
+}
+
+/** Everything `planLiquidation` needs besides the basket. */
+export interface PlanInput {
+  basket: PlanAsset[];
+  debt: bigint; // [wad] the position's whole debt (Vault.debtOf)
+  synthPrice: bigint; // [wad] USD per synthetic unit (WAD for a USD synthetic)
+  minDebt: bigint; // [wad]
+  targetHealth: bigint; // [wad]
+  fullLiquidationHealth: bigint; // [wad]
+  globalCap: bigint; // [wad USD]
+  globalDirt: bigint; // [wad USD]
+  keeper: KeeperPay;
+}
+
+/** `ILiquidationEngine.LiquidationPlan` plus the per-asset values and the position's health before. */
+export interface LiquidationPlanFigures {
+  debt: bigint; // [wad] synthetic debt taken into auction
+  penalty: bigint; // [wad]
+  fraction: bigint; // [wad] share of every basket amount seized
+  debtValue: bigint; // [wad USD]
+  full: boolean;
+  capped: boolean;
+  keeperPay: bigint; // [wad]
+  health: bigint; // [wad] before the liquidation
+  values: bigint[]; // [wad USD] each asset's value, rounded down
+  cv: bigint; // [wad USD]
+}
+
+/** Why `planLiquidation` found nothing to do: the position is healthy, or no auction room is left. */
+export type PlanRefusal =
+  { refused: "PositionHealthy"; health: bigint } | { refused: "AuctionCapReached"; room: bigint; minRoom: bigint };
+
+/**
+ * Mirrors `LiquidationEngine._plan` (the figures `previewLiquidation` returns) to the wei: health as the Vault
+ * computes it, the closed-form partial amount to the target health, the full-liquidation rules, the minimum debt,
+ * the caps (global and per asset, attributed pro rata by value), the penalty, the seized fraction and keeper pay.
+ */
+export function planLiquidation(p: PlanInput): LiquidationPlanFigures | PlanRefusal {
+  let cv = 0n;
+  let ll = 0n;
+  let penaltyValue = 0n;
+  const values: bigint[] = [];
+  for (const a of p.basket) {
+    const v = valueDown(a.amount, a.price, a.decimals);
+    values.push(v);
+    cv += v;
+    ll += mulDivDown(v, a.liqThresholdBps, BPS);
+    penaltyValue += mulDivUp(v, a.liqPenaltyBps, BPS);
+  }
+  const dv = p.debt === 0n ? 0n : mulDivUp(p.debt, p.synthPrice, WAD);
+  const health = dv === 0n ? MAX_UINT256 : mulDivDown(ll, WAD, dv);
+  if (health >= WAD) return { refused: "PositionHealthy", health };
+
+  let debt = p.debt;
+  let full = health < p.fullLiquidationHealth;
+  if (!full) {
+    let d = partialDebtValueUp(cv, ll, dv, seizeExtraUp(cv, penaltyValue), p.targetHealth);
+    if (d !== MAX_UINT256) {
+      d = mulDivUp(d, WAD, p.synthPrice);
+      if (d < p.minDebt) d = p.minDebt;
+      if (d < debt && debt - d >= p.minDebt) debt = d;
+    }
+    full = debt === p.debt;
+  }
+
+  let capped = false;
+  let debtValue = mulDivUp(debt, p.synthPrice, WAD);
+  let room = p.globalCap > p.globalDirt ? p.globalCap - p.globalDirt : 0n;
+  p.basket.forEach((a, i) => {
+    const v = values[i] ?? 0n;
+    if (v === 0n) return;
+    const r = mulDivDown(a.cap > a.dirt ? a.cap - a.dirt : 0n, cv, v);
+    if (r < room) room = r;
+  });
+  if (p.basket.length !== 0 && debtValue > room) {
+    capped = true;
+    full = false;
+    debt = mulDivDown(room, WAD, p.synthPrice);
+    if (p.debt - debt < p.minDebt) debt = p.debt > p.minDebt ? p.debt - p.minDebt : 0n;
+    if (debt === 0n || debt < p.minDebt) {
+      return { refused: "AuctionCapReached", room, minRoom: mulDivUp(p.minDebt, p.synthPrice, WAD) };
+    }
+    debtValue = mulDivUp(debt, p.synthPrice, WAD);
+  }
+
+  let penalty = 0n;
+  let fraction: bigint;
+  if (cv === 0n) {
+    fraction = WAD;
+  } else {
+    penalty = mulDivUp(debt, penaltyValue, cv);
+    const seizeValue = debtValue + mulDivUp(debtValue, seizeExtraUp(cv, penaltyValue), cv);
+    fraction = mulDivUp(seizeValue, WAD, cv);
+    if (fraction > WAD) fraction = WAD;
+  }
+  const keeperPay = keeperPayDown(p.keeper, debt, penalty);
+  return { debt, penalty, fraction, debtValue, full, capped, keeperPay, health, values, cv };
+}
+
+/**
+ * How `planLiquidation`'s debt, tab and dirt are split over the basket's auctions (LiquidationEngine._startAuctions):
+ * pro rata by value, each share rounded down, the last valued asset taking the rest; the lot of each asset is
+ * `amount × fraction` rounded up, capped at the amount. A share with no tab is credited back to the owner.
+ * @return per basket asset: lot [token], tab [wad], debt [wad], dirt [wad USD].
+ */
+export function splitLiquidation(
+  amounts: bigint[],
+  values: bigint[],
+  cv: bigint,
+  plan: { debt: bigint; penalty: bigint; fraction: bigint; debtValue: bigint },
+): { lot: bigint; tab: bigint; debt: bigint; dirt: bigint }[] {
+  const n = amounts.length;
+  const left = { tab: plan.debt + plan.penalty, debt: plan.debt, dirt: plan.debtValue };
+  let valueLeft = cv;
+  const out: { lot: bigint; tab: bigint; debt: bigint; dirt: bigint }[] = [];
+  for (let i = 0; i < n; i++) {
+    const amount = amounts[i] ?? 0n;
+    let lot = mulDivUp(amount, plan.fraction, WAD);
+    if (lot > amount) lot = amount;
+    const sh = { lot, tab: left.tab, debt: left.debt, dirt: left.dirt };
+    const v = values[i] ?? 0n;
+    if (valueLeft === 0n ? i + 1 < n : v < valueLeft) {
+      if (valueLeft === 0n) {
+        sh.tab = 0n;
+        sh.debt = 0n;
+        sh.dirt = 0n;
+      } else {
+        sh.tab = mulDivDown(left.tab, v, valueLeft);
+        sh.debt = mulDivDown(left.debt, v, valueLeft);
+        sh.dirt = mulDivDown(left.dirt, v, valueLeft);
+      }
+    }
+    left.tab -= sh.tab;
+    left.debt -= sh.debt;
+    left.dirt -= sh.dirt;
+    valueLeft -= v;
+    out.push(sh);
+  }
+  return out;
+}
+
+/** A live auction as the risk engine tracks it (the fields of `ILiquidationEngine.Auction` a take reads). */
+export interface AuctionState {
+  lot: bigint; // [token]
+  tab: bigint; // [wad] debt part + penalty part still owed
+  debt: bigint; // [wad] debt part still to burn
+  dirt: bigint; // [wad USD] counts against the caps
+  decimals: bigint | number;
+  dust: bigint; // [wad]
+}
+
+/** What one take does (LiquidationEngine._quote and _applyTake), or why it is refused. */
+export type TakeQuote =
+  | {
+      collateral: bigint; // [token] bought, rounded down
+      owe: bigint; // [wad] paid, rounded up
+      burned: bigint; // [wad] debt part burned
+      penalty: bigint; // [wad] to the treasury
+      dirtCut: bigint; // [wad USD] debt value leaving the caps
+      ended: boolean; // the tab is covered or the lot is gone
+      writtenOff: bigint; // [wad] debt left when the lot ran out first: bad debt
+      leftover: bigint; // [token] collateral back to the owner when the tab is covered
+    }
+  | { refused: "TakeLeavesDust" | "ZeroTake" };
+
+/** Mirrors a `take(auctionId, maxCollateral, price, …)` at the auction's current `price` [wad] (no callback). */
+export function quoteTake(a: AuctionState, maxCollateral: bigint, price: bigint): TakeQuote {
+  const unit = 10n ** BigInt(a.decimals);
+  let collateral = maxCollateral < a.lot ? maxCollateral : a.lot;
+  let owe = mulDivUp(collateral, price, unit);
+  if (owe >= a.tab) {
+    owe = a.tab;
+    collateral = mulDivDown(owe, unit, price);
+  } else if (collateral < a.lot) {
+    const lotValueLeft = mulDivDown(a.lot - collateral, price, unit);
+    if (a.tab - owe < a.dust || lotValueLeft < a.dust) return { refused: "TakeLeavesDust" };
+  }
+  if (collateral === 0n && owe < a.tab) return { refused: "ZeroTake" };
+  const burned = owe < a.debt ? owe : a.debt;
+  const penalty = owe - burned;
+  let dirtCut = burned === a.debt ? a.dirt : mulDivDown(a.dirt, burned, a.debt);
+  const lot = a.lot - collateral;
+  const tab = a.tab - owe;
+  const debt = a.debt - burned;
+  const ended = tab === 0n || lot === 0n;
+  let writtenOff = 0n;
+  let leftover = 0n;
+  if (ended) {
+    writtenOff = tab === 0n ? 0n : debt;
+    leftover = lot;
+    dirtCut = a.dirt; // the rest of the auction's dirt leaves with it
+  }
+  return { collateral, owe, burned, penalty, dirtCut, ended, writtenOff, leftover };
+}

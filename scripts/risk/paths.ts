@@ -1,0 +1,102 @@
+/**
+ * Price paths for the collateral assets, hour by hour, as multipliers of the snapshot price (float: the market model
+ * is statistics; every on-chain figure computed from a path goes through the exact bigint mirror).
+ *
+ *   log m_i(t) = log m_i(t−1) − σ_i²·dt/2 + σ_i·√dt·(L·z)_i + β_i·Σ J_k        (dt = 1 hour = 1/8760 year)
+ *   m_i(t)    ← m_i(t) · crash(t − s)^β_i                                      (on a `crashShare` of the paths)
+ *
+ * z: independent standard normals; L: Cholesky factor of the correlation matrix (correlated random walks); J_k:
+ * market-wide jumps, a compound Poisson process (`perYear` jumps a year) of Student-t sized log-jumps (`scale` × t(dof),
+ * fat tails); crash: a replayed crash shape starting at a random hour s of the first half of the horizon; β_i: the
+ * share of jumps and crashes the asset takes (0 for a stablecoin).
+ */
+import type { RiskConfig, Snapshot } from "./model.js";
+import { Rng, cholesky } from "./rng.js";
+
+const HOURS_PER_YEAR = 8_760;
+
+/** The model in the form `generatePath` runs, built once per simulation. */
+export interface PathModel {
+  n: number;
+  hours: number;
+  seed: number;
+  sigma: Float64Array; // per hour
+  drift: Float64Array; // per hour
+  beta: Float64Array;
+  chol: number[][];
+  jumpRate: number; // per hour
+  jumpScale: number;
+  jumpDof: number;
+  crashShare: number;
+  crashes: RiskConfig["crashes"];
+}
+
+export function buildPathModel(snap: Snapshot, cfg: RiskConfig): PathModel {
+  const n = snap.assets.length;
+  const sigma = new Float64Array(n);
+  const drift = new Float64Array(n);
+  const beta = new Float64Array(n);
+  snap.assets.forEach((a, i) => {
+    const vol = cfg.vol[a.symbol];
+    if (vol === undefined || !(vol >= 0)) {
+      throw new Error(`no volatility for ${a.symbol}: set it with --vol ${a.symbol}=0.8 (annualized)`);
+    }
+    sigma[i] = vol / Math.sqrt(HOURS_PER_YEAR);
+    drift[i] = -0.5 * (sigma[i] ?? 0) ** 2;
+    beta[i] = cfg.beta[a.symbol] ?? 1;
+  });
+  const corr = cfg.correlation ?? snap.assets.map((_, i) => snap.assets.map((__, j) => (i === j ? 1 : 0)));
+  if (corr.length !== n) throw new Error(`correlation matrix has ${corr.length} rows for ${n} assets`);
+  return {
+    n,
+    hours: cfg.hours,
+    seed: cfg.seed,
+    sigma,
+    drift,
+    beta,
+    chol: cholesky(corr),
+    jumpRate: cfg.jumps.perYear / HOURS_PER_YEAR,
+    jumpScale: cfg.jumps.scale,
+    jumpDof: cfg.jumps.dof,
+    crashShare: cfg.crashShare,
+    crashes: cfg.crashes,
+  };
+}
+
+/**
+ * Fills `out` ((hours + 1) × n, row t = hour t) with path `index`'s price multipliers (row 0 is all 1).
+ * @return the name of the crash replayed on this path, if any.
+ */
+export function generatePath(m: PathModel, index: number, out: Float64Array): string | undefined {
+  const rng = new Rng(m.seed, index);
+  const n = m.n;
+  const z = new Float64Array(n);
+  const x = new Float64Array(n); // log multipliers
+  let crash: RiskConfig["crashes"][number] | undefined;
+  let crashStart = 0;
+  if (m.crashes.length > 0 && rng.uniform() < m.crashShare) {
+    crash = m.crashes[rng.int(m.crashes.length)];
+    crashStart = rng.int(Math.max(1, Math.floor(m.hours / 2)));
+  }
+  for (let i = 0; i < n; i++) out[i] = 1;
+  for (let t = 1; t <= m.hours; t++) {
+    for (let i = 0; i < n; i++) z[i] = rng.normal();
+    let jump = 0;
+    const k = m.jumpRate > 0 ? rng.poisson(m.jumpRate) : 0;
+    for (let j = 0; j < k; j++) jump += m.jumpScale * rng.studentT(m.jumpDof);
+    let crashLog = 0;
+    if (crash !== undefined && t > crashStart) {
+      const shape = crash.hourly;
+      crashLog = Math.log(shape[Math.min(t - crashStart, shape.length - 1)] ?? 1);
+    }
+    for (let i = 0; i < n; i++) {
+      const li = m.chol[i] as number[];
+      let e = 0;
+      for (let j = 0; j <= i; j++) e += (li[j] ?? 0) * (z[j] ?? 0);
+      const b = m.beta[i] ?? 0;
+      x[i] = (x[i] ?? 0) + (m.drift[i] ?? 0) + (m.sigma[i] ?? 0) * e + b * jump;
+      out[t * n + i] = Math.exp((x[i] ?? 0) + b * crashLog);
+    }
+  }
+  return crash?.name;
+}

@@ -1,0 +1,161 @@
+/**
+ * A small SVG writer for the risk report's pictures (no dependencies): a histogram and a line chart with axes,
+ * ticks, a title and a legend. Output is plain SVG 1.1 text any browser opens.
+ */
+
+const W = 760;
+const H = 420;
+const M = { left: 70, right: 20, top: 40, bottom: 50 };
+const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
+
+const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const fmt = (x: number): string => {
+  const a = Math.abs(x);
+  if (a >= 1e6) return `${(x / 1e6).toFixed(a >= 1e7 ? 0 : 1)}M`;
+  if (a >= 1e3) return `${(x / 1e3).toFixed(a >= 1e4 ? 0 : 1)}k`;
+  if (a >= 10 || Number.isInteger(x)) return x.toFixed(0);
+  return x.toPrecision(2);
+};
+
+/** Round tick values covering [lo, hi]. */
+export function ticks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+function frame(title: string, xLabel: string, yLabel: string, x: [number, number], y: [number, number]): string[] {
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  const sx = (v: number): number => M.left + ((v - x[0]) / (x[1] - x[0] || 1)) * pw;
+  const sy = (v: number): number => M.top + ph - ((v - y[0]) / (y[1] - y[0] || 1)) * ph;
+  const out = [
+    `<rect x="0" y="0" width="${W}" height="${H}" fill="white"/>`,
+    `<text x="${W / 2}" y="22" text-anchor="middle" font-size="15" font-weight="bold">${esc(title)}</text>`,
+    `<line x1="${M.left}" y1="${M.top + ph}" x2="${M.left + pw}" y2="${M.top + ph}" stroke="black"/>`,
+    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}" stroke="black"/>`,
+    `<text x="${M.left + pw / 2}" y="${H - 10}" text-anchor="middle" font-size="12">${esc(xLabel)}</text>`,
+    `<text x="16" y="${M.top + ph / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${M.top + ph / 2})">${esc(yLabel)}</text>`,
+  ];
+  for (const t of ticks(x[0], x[1])) {
+    out.push(
+      `<line x1="${sx(t).toFixed(1)}" y1="${M.top + ph}" x2="${sx(t).toFixed(1)}" y2="${M.top + ph + 5}" stroke="black"/>`,
+    );
+    out.push(
+      `<text x="${sx(t).toFixed(1)}" y="${M.top + ph + 18}" text-anchor="middle" font-size="11">${fmt(t)}</text>`,
+    );
+  }
+  for (const t of ticks(y[0], y[1])) {
+    out.push(
+      `<line x1="${M.left - 5}" y1="${sy(t).toFixed(1)}" x2="${M.left + pw}" y2="${sy(t).toFixed(1)}" stroke="#ddd"/>`,
+    );
+    out.push(`<text x="${M.left - 8}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${fmt(t)}</text>`);
+  }
+  return out;
+}
+
+const wrap = (body: string[]): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" ` +
+  `viewBox="0 0 ${W} ${H}" font-family="sans-serif">\n${body.join("\n")}\n</svg>\n`;
+
+/** Histogram of `values` in `bins` equal bins; `note` is printed in the top right corner. */
+export function histogram(
+  values: number[],
+  opts: { title: string; xLabel: string; bins?: number; note?: string },
+): string {
+  const bins = opts.bins ?? 30;
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(lo + 1, ...values);
+  const width = (hi - lo) / bins;
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
+  const top = Math.max(1, ...counts) * 1.15; // room for the note
+  const body = frame(opts.title, opts.xLabel, "paths", [lo, hi], [0, top]);
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  counts.forEach((c, i) => {
+    const x = M.left + (i / bins) * pw;
+    const h = (c / top) * ph;
+    body.push(
+      `<rect x="${x.toFixed(1)}" y="${(M.top + ph - h).toFixed(1)}" width="${(pw / bins - 1).toFixed(1)}" ` +
+        `height="${h.toFixed(1)}" fill="${PALETTE[0]}"><title>${fmt(lo + i * width)}–${fmt(lo + (i + 1) * width)}: ${c}</title></rect>`,
+    );
+  });
+  if (opts.note !== undefined) {
+    body.push(`<text x="${W - M.right}" y="${M.top + 14}" text-anchor="end" font-size="12">${esc(opts.note)}</text>`);
+  }
+  return wrap(body);
+}
+
+/** One line of a line chart. */
+export interface Series {
+  name?: string;
+  ys: ArrayLike<number>;
+  color?: string;
+  dashed?: boolean;
+  opacity?: number;
+}
+
+/** Line chart of `series` over x = 0, 1, 2, … (hours). */
+export function lineChart(
+  series: Series[],
+  opts: { title: string; xLabel: string; yLabel: string; yMin?: number },
+): string {
+  let yLo = Infinity;
+  let yHi = -Infinity;
+  let xHi = 1;
+  for (const s of series) {
+    xHi = Math.max(xHi, s.ys.length - 1);
+    for (let i = 0; i < s.ys.length; i++) {
+      const v = s.ys[i] ?? 0;
+      if (Number.isFinite(v)) {
+        yLo = Math.min(yLo, v);
+        yHi = Math.max(yHi, v);
+      }
+    }
+  }
+  if (!Number.isFinite(yLo)) [yLo, yHi] = [0, 1];
+  if (opts.yMin !== undefined) yLo = Math.min(yLo, opts.yMin);
+  if (yHi - yLo < 1e-9) yHi = yLo + 1;
+  const pad = (yHi - yLo) * 0.05;
+  const y: [number, number] = [yLo - pad, yHi + pad];
+  const body = frame(opts.title, opts.xLabel, opts.yLabel, [0, xHi], y);
+  const pw = W - M.left - M.right;
+  const ph = H - M.top - M.bottom;
+  const named = series.filter((s) => s.name !== undefined).length;
+  if (named > 0) {
+    body.push(
+      `<rect x="${W - M.right - 196}" y="${M.top}" width="194" height="${named * 16 + 6}" fill="white" ` +
+        `fill-opacity="0.85" stroke="#ccc"/>`,
+    );
+  }
+  let legend = 0;
+  series.forEach((s, k) => {
+    const color = s.color ?? PALETTE[k % PALETTE.length] ?? "black";
+    const pts: string[] = [];
+    for (let i = 0; i < s.ys.length; i++) {
+      const v = s.ys[i] ?? 0;
+      if (!Number.isFinite(v)) continue;
+      pts.push(
+        `${(M.left + (i / xHi) * pw).toFixed(1)},${(M.top + ph - ((v - y[0]) / (y[1] - y[0])) * ph).toFixed(1)}`,
+      );
+    }
+    body.push(
+      `<polyline fill="none" stroke="${color}" stroke-width="1.5" stroke-opacity="${s.opacity ?? 1}"` +
+        `${s.dashed === true ? ' stroke-dasharray="6 4"' : ""} points="${pts.join(" ")}"/>`,
+    );
+    if (s.name !== undefined) {
+      const ly = M.top + 14 + legend * 16;
+      body.push(
+        `<line x1="${W - M.right - 190}" y1="${ly - 4}" x2="${W - M.right - 168}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ""}/>`,
+      );
+      body.push(`<text x="${W - M.right - 162}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
+      legend++;
+    }
+  });
+  return wrap(body);
+}

@@ -1,0 +1,474 @@
+/**
+ * The risk engine (scripts/risk/**, docs/risk.md): the bigint mirror it simulates with against the contracts' own
+ * views over fuzzed baskets and prices, the snapshot it reads, reproducibility of seeded runs, a known scenario with
+ * a known answer, the direction of its recommendations, its exposure figures and the calldata it emits.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ASSETS,
+  ASSET_KEYS,
+  type AssetKey,
+  BETH,
+  BUSD,
+  type Core,
+  KEEPER_PARAMS,
+  fundAndApprove,
+  units,
+  wad,
+} from "../scripts/lib/core.js";
+import {
+  RAY,
+  WAD,
+  auctionPriceUp,
+  growIndex,
+  mulDivUp,
+  computeHealth,
+  planLiquidation,
+  quoteTake,
+  splitLiquidation,
+  startPricesUp,
+} from "../scripts/lib/math.js";
+import { exposure } from "../scripts/risk/exposure.js";
+import {
+  CRASH_60,
+  type RiskConfig,
+  type Snapshot,
+  basketOf,
+  defaultConfig,
+  synthPriceOf,
+} from "../scripts/risk/model.js";
+import { buildPortfolio, openBasket } from "../scripts/risk/portfolio.js";
+import { governanceCalls, recommend } from "../scripts/risk/recommend.js";
+import { Rng } from "../scripts/risk/rng.js";
+import { runRisk } from "../scripts/risk/run.js";
+import { parseManifest, readSnapshot } from "../scripts/risk/snapshot.js";
+import { simulate } from "../scripts/risk/simulate.js";
+import { IVault__factory } from "../typechain-types/index.js";
+
+const { ethers } = await network.create();
+
+/** A small, fast configuration for tests. */
+function testConfig(over: Partial<RiskConfig> = {}): RiskConfig {
+  return { ...defaultConfig(), paths: 150, hours: 48, recommendPaths: 120, samplePaths: 3, ...over };
+}
+
+async function snapshotOf(core: Core): Promise<Snapshot> {
+  const [signer] = await ethers.getSigners();
+  if (signer === undefined) throw new Error("no signer");
+  const { vault, oracle, engine } = core.addresses;
+  if (vault === undefined || oracle === undefined || engine === undefined) throw new Error("core addresses");
+  return readSnapshot(signer, { vault, oracle, engine }, "test");
+}
+
+describe("risk engine: the bigint mirror against the contracts", function () {
+  it("health, liquidation plans, auction splits and takes match the Vault and engine to the wei over fuzzed baskets and prices", async function () {
+    const rng = new Rng(0xba11a57, 1);
+    const core = await buildPortfolio(ethers, { plans: [], interestDays: 0 });
+    const signers = await ethers.getSigners();
+    const [, taker] = signers;
+    if (taker === undefined) throw new Error("needs signers");
+    // the taker mints bUSD against USDC to pay for takes
+    await fundAndApprove(core, taker, { usdc: units("usdc", "5000000") });
+    await (
+      await core.vault
+        .connect(taker)
+        .openAndMint(BUSD, core.usdc, units("usdc", "5000000"), wad("3000000"), taker.address)
+    ).wait();
+    await (await core.busd.connect(taker).approve(core.engine, ethers.MaxUint256)).wait();
+    const takerPosition = (await core.vault.nextPositionId()) - 1n;
+
+    // random baskets (1-3 assets, random amounts) minted at 40-80% of value, in bUSD or bETH
+    for (let k = 0; k < 10; k++) {
+      const owner = signers[2 + (k % 8)];
+      if (owner === undefined) throw new Error("needs signers");
+      const keys = ASSET_KEYS.filter(() => rng.uniform() < 0.6);
+      if (keys.length === 0) keys.push("weth");
+      const amounts: Partial<Record<AssetKey, bigint>> = {};
+      let value = 0;
+      for (const key of keys) {
+        const whole = key === "wbtc" ? rng.uniform() * 2 : key === "weth" ? rng.uniform() * 40 : rng.uniform() * 50_000;
+        amounts[key] = BigInt(Math.floor(whole * 10 ** ASSETS[key].decimals)) + 1000n;
+        value += whole * (Number(ASSETS[key].price) / 1e8) * (Number(ASSETS[key].params.maxLtvBps) / 1e4);
+      }
+      await fundAndApprove(core, owner, amounts);
+      const synth = rng.uniform() < 0.3 ? BETH : BUSD;
+      const usd = Math.max(value * (0.5 + 0.45 * rng.uniform()), 300);
+      const debt =
+        synth === BUSD ? BigInt(Math.floor(usd)) * WAD : (BigInt(Math.floor((usd / 2000) * 1e6)) * WAD) / 10n ** 6n;
+      await openBasket(core, owner, synth, amounts, debt);
+    }
+
+    let compared = 0;
+    let plans = 0;
+    let takes = 0;
+    for (let round = 0; round < 6; round++) {
+      // time passes (interest), prices move by -45% … +30%, caps are random (some bind)
+      await ethers.provider.send("evm_increaseTime", [Math.floor(rng.uniform() * 30 * 86_400)]);
+      for (const key of ["weth", "wbtc"] as const) {
+        const m = 0.4 + 0.8 * rng.uniform();
+        await core.setPrice(key, BigInt(Math.floor(Number(ASSETS[key].price) * m)));
+      }
+      await core.setPrice("usdc", BigInt(Math.floor(1e8 * (0.97 + 0.06 * rng.uniform()))));
+      const cap = rng.uniform() < 0.5 ? wad("10000000") : BigInt(Math.floor(2_000 + rng.uniform() * 40_000)) * WAD;
+      await (await core.engine.setGlobalCap(cap)).wait();
+      for (const key of ASSET_KEYS) {
+        await (
+          await core.engine.setAssetCap(core.tokens[key], BigInt(Math.floor(1_000 + rng.uniform() * 60_000)) * WAD)
+        ).wait();
+      }
+      const snap = await snapshotOf(core);
+      for (const p of snap.positions) {
+        if (p.id === takerPosition) continue;
+        // earlier liquidations and takes in this round moved time and the debt in auction: read them again
+        for (const s of snap.synths) s.rateIndex = (await core.vault.synthetic(s.id)).rateIndex;
+        for (const a of snap.assets) a.dirt = await core.engine.assetDirt(a.address);
+        snap.globalDirt = await core.engine.globalDirt();
+        const s = snap.synths[p.synth];
+        if (s === undefined) throw new Error("synth");
+        const synthPrice = synthPriceOf(snap, p.synth);
+        const basket = basketOf(snap, p);
+        const mirror = computeHealth(basket, p.normDebt, s.rateIndex, synthPrice);
+        const h = await core.vault.healthOf(p.id);
+        expect(mirror.collateralValue, `#${p.id} collateral value`).to.equal(h.collateralValue);
+        expect(mirror.mintLimit, `#${p.id} mint limit`).to.equal(h.mintLimit);
+        expect(mirror.liquidationLimit, `#${p.id} liquidation limit`).to.equal(h.liquidationLimit);
+        expect(mirror.debt, `#${p.id} debt`).to.equal(h.debt);
+        expect(mirror.debtValue, `#${p.id} debt value`).to.equal(h.debtValue);
+        expect(mirror.health, `#${p.id} health`).to.equal(h.health);
+        compared++;
+
+        const plan = planLiquidation({
+          basket,
+          debt: mirror.debt,
+          synthPrice,
+          minDebt: s.minDebt,
+          targetHealth: snap.targetHealth,
+          fullLiquidationHealth: snap.fullLiquidationHealth,
+          globalCap: snap.globalCap,
+          globalDirt: snap.globalDirt,
+          keeper: s.keeper,
+        });
+        if ("refused" in plan) {
+          await expect(core.engine.previewLiquidation(p.id)).to.be.revertedWithCustomError(core.engine, plan.refused);
+          continue;
+        }
+        const preview = await core.engine.previewLiquidation(p.id);
+        expect([
+          plan.debt,
+          plan.penalty,
+          plan.fraction,
+          plan.debtValue,
+          plan.full,
+          plan.capped,
+          plan.keeperPay,
+        ]).to.deep.equal([
+          preview.debt,
+          preview.penalty,
+          preview.fraction,
+          preview.debtValue,
+          preview.full,
+          preview.capped,
+          preview.keeperPay,
+        ]);
+        plans++;
+
+        // liquidate for real: the auctions are the mirror's split, priced by the mirror's start prices
+        const first = await core.engine.nextAuctionId();
+        const receipt = await (await core.engine.liquidate(p.id)).wait();
+        // the transaction runs a block later than the preview (a second more interest): split what it took
+        const ev = receipt?.logs
+          .map((l) => core.engine.interface.parseLog(l))
+          .find((e) => e?.name === "LiquidationStarted");
+        if (ev === undefined || ev === null) throw new Error("no LiquidationStarted");
+        const took = {
+          debt: ev.args.debt as bigint,
+          penalty: ev.args.penalty as bigint,
+          fraction: ev.args.fraction as bigint,
+          debtValue: ev.args.debtValue as bigint,
+        };
+        const shares = splitLiquidation(p.amounts, plan.values, plan.cv, took);
+        let auctionId = first;
+        for (const [j, sh] of shares.entries()) {
+          if (sh.tab === 0n) continue;
+          const a = await core.engine.auction(auctionId);
+          const as = snap.assets[p.assets[j] ?? 0];
+          if (as === undefined) throw new Error("asset");
+          const { top, floor } = startPricesUp(
+            (as.price * WAD) / synthPrice,
+            snap.auction.startBufferBps,
+            snap.auction.resetBelowBps,
+          );
+          expect([a.lot, a.tab, a.debt, a.dirt, a.top, a.floor]).to.deep.equal([
+            sh.lot,
+            sh.tab,
+            sh.debt,
+            sh.dirt,
+            top,
+            floor,
+          ]);
+          // a take of half the lot one step later, at the curve's price
+          await ethers.provider.send("evm_increaseTime", [Number(snap.auction.step) * 3]);
+          await ethers.provider.send("evm_mine", []);
+          const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+          const price = auctionPriceUp(a.top, now + 1n - a.startTime, snap.auction);
+          const q = quoteTake(
+            { lot: a.lot, tab: a.tab, debt: a.debt, dirt: a.dirt, decimals: as.decimals, dust: a.dust },
+            a.lot / 2n,
+            price,
+          );
+          if ("refused" in q) {
+            await expect(
+              core.engine.connect(taker).take(auctionId, a.lot / 2n, price, taker.address, "0x"),
+            ).to.be.revertedWithCustomError(core.engine, q.refused);
+          } else {
+            const dirtBefore = await core.engine.globalDirt();
+            await (await core.engine.connect(taker).take(auctionId, a.lot / 2n, price, taker.address, "0x")).wait();
+            const after = await core.engine.auction(auctionId);
+            if (q.ended) {
+              expect(after.tab).to.equal(0n);
+            } else {
+              expect([after.lot, after.tab, after.debt, after.dirt]).to.deep.equal([
+                a.lot - q.collateral,
+                a.tab - q.owe,
+                a.debt - q.burned,
+                a.dirt - q.dirtCut,
+              ]);
+            }
+            expect(dirtBefore - (await core.engine.globalDirt())).to.equal(q.dirtCut);
+            takes++;
+          }
+          auctionId++;
+        }
+      }
+    }
+    expect(compared).to.be.greaterThan(40);
+    expect(plans, "some positions were liquidatable").to.be.greaterThan(2);
+    expect(takes, "some takes were checked").to.be.greaterThan(0);
+  });
+});
+
+describe("risk engine: snapshot, simulation and report", function () {
+  let core: Core;
+  let snap: Snapshot;
+
+  before(async function () {
+    core = await buildPortfolio(ethers);
+    snap = await snapshotOf(core);
+  });
+
+  it("readSnapshot: reads every position with debt, the parameters and the Treasury's surplus", async function () {
+    expect(snap.positions.length).to.equal(9);
+    expect(snap.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC"]);
+    expect(snap.synths.map((s) => s.symbol)).to.deep.equal(["bUSD", "bETH"]);
+    expect(snap.synths[1]?.priceAsset).to.equal(0);
+    expect(snap.synths[0]?.keeper).to.deep.equal(KEEPER_PARAMS.busd);
+    expect(snap.synths[0]?.surplus).to.equal(await core.treasury.surplus(BUSD));
+    expect(snap.synths[0]?.surplus).to.be.greaterThan(0n);
+    for (const p of snap.positions) expect(p.normDebt).to.equal(await core.vault.normDebtOf(p.id));
+    expect(snap.globalCap).to.equal(wad("40000"));
+  });
+
+  it("runRisk: the same seed gives the same JSON; another seed gives another", function () {
+    const cfg = testConfig();
+    const a = runRisk(snap, cfg);
+    const b = runRisk(snap, cfg);
+    expect(a.json).to.equal(b.json);
+    const c = runRisk(snap, { ...cfg, seed: cfg.seed + 1 });
+    expect(c.json).to.not.equal(a.json);
+    const report = JSON.parse(a.json) as { badDebt: { paths: number }; positionsAtRisk: { id: string }[] };
+    expect(report.badDebt.paths).to.equal(150);
+    expect(report.positionsAtRisk[0]?.id).to.equal("5"); // erin, 78% LTV on WETH
+  });
+
+  it("runRisk: writes the JSON report and four SVG pictures", function () {
+    const dir = mkdtempSync(join(tmpdir(), "risk-"));
+    const r = runRisk(snap, testConfig({ paths: 40 }), { outDir: dir });
+    expect(r.files.map((f) => f.slice(dir.length + 1))).to.deep.equal([
+      "risk-test.json",
+      "risk-test-bad-debt.svg",
+      "risk-test-price-paths.svg",
+      "risk-test-backing.svg",
+      "risk-test-liquidations.svg",
+    ]);
+    for (const svg of Object.values(r.files.slice(1))) expect(svg).to.match(/\.svg$/);
+  });
+
+  it("known scenario: a 60% one-hour crash with no keepers leaves debt − 40% of the collateral as bad debt", async function () {
+    // one position: 10 WETH at $2,000, 14,000 bUSD (70% LTV)
+    const c2 = await buildPortfolio(ethers, {
+      plans: [{ name: "one", synth: "bUSD", basket: { weth: "10" }, ltvBps: 7_000n }],
+      interestDays: 0,
+    });
+    const s2 = await snapshotOf(c2);
+    const crash = {
+      crashShare: 1,
+      crashes: [CRASH_60],
+      vol: { WETH: 0, WBTC: 0, USDC: 0 },
+      jumps: { perYear: 0, scale: 0, dof: 3 },
+    };
+    const noKeepers = simulate(s2, testConfig({ ...crash, paths: 5, hours: 24, keepers: false }));
+    // the debt at the horizon: a day of interest on top of today's (the mirror's index growth)
+    const s2p = s2.positions[0];
+    const s2s = s2.synths[0];
+    if (s2p === undefined || s2s === undefined) throw new Error("snapshot");
+    const debt = Number(mulDivUp(s2p.normDebt, growIndex(s2s.rateIndex, s2s.ratePerSecond, 24n * 3_600n), RAY)) / 1e18;
+    expect(debt).to.be.greaterThan(14_000);
+    for (const o of noKeepers.outcomes) {
+      expect(o.realizedUsd).to.equal(0);
+      expect(Math.abs(o.badDebtUsd - (debt - 8_000))).to.be.lessThan(1); // interest over a day is below $1
+    }
+    // with keepers and ample liquidity the auction sells the whole basket at ≤ 97% of the crashed price: realized
+    const keepers = simulate(s2, testConfig({ ...crash, paths: 5, hours: 24, keepers: true }));
+    for (const o of keepers.outcomes) {
+      expect(o.liquidations).to.equal(1);
+      expect(o.unrealizedUsd).to.equal(0);
+      expect(o.realizedUsd >= debt - 8_000 * 0.97 && o.realizedUsd <= debt - 8_000 * 0.96, `${o.realizedUsd}`).to.equal(
+        true,
+      );
+    }
+    // the same crash on a 30%-LTV position: no bad debt
+    const c3 = await buildPortfolio(ethers, {
+      plans: [{ name: "safe", synth: "bUSD", basket: { weth: "10" }, ltvBps: 3_000n }],
+      interestDays: 0,
+    });
+    const safe = simulate(await snapshotOf(c3), testConfig({ ...crash, paths: 5, hours: 24, keepers: false }));
+    for (const o of safe.outcomes) expect(o.badDebtUsd).to.equal(0);
+  });
+
+  it("simulate: auctions live at the snapshot go on and clear, freeing the caps", async function () {
+    const c5 = await buildPortfolio(ethers, {
+      plans: [{ name: "one", synth: "bUSD", basket: { weth: "10" }, ltvBps: 7_500n }],
+      interestDays: 0,
+    });
+    await c5.setPrice("weth", 1_700n * 10n ** 8n); // health 0.85 × 17,000 / 15,000 < 1
+    await (await c5.engine.liquidate(1n)).wait();
+    const s5 = await snapshotOf(c5);
+    expect(s5.auctions.length).to.equal(1);
+    expect(s5.globalDirt).to.be.greaterThan(0n);
+    expect(s5.auctions[0]?.dirt).to.equal(s5.globalDirt);
+    const calm = { crashShare: 0, vol: { WETH: 0, WBTC: 0, USDC: 0 }, jumps: { perYear: 0, scale: 0, dof: 3 } };
+    const r = simulate(s5, testConfig({ ...calm, paths: 1, hours: 3 }));
+    expect(r.dirtMax[0]).to.equal(Number(s5.globalDirt) / 1e18); // in auction before the first hour's takes
+    expect(r.dirtMax[1]).to.equal(0); // taken in the first hour
+    expect(r.outcomes[0]?.penaltiesUsd).to.be.greaterThan(0);
+    expect(r.outcomes[0]?.badDebtUsd).to.equal(0);
+  });
+
+  it("recommend: higher volatility gives a lower recommended WETH threshold; the calldata encodes it", function () {
+    const base = { crashShare: 0, badDebtLimit: 100, targetProbability: 0.05, hours: 48, recommendPaths: 100 };
+    const calm = recommend(snap, testConfig({ ...base, vol: { WETH: 0.4, WBTC: 0.4, USDC: 0.01 } }), {
+      only: ["WETH"],
+    });
+    const wild = recommend(snap, testConfig({ ...base, vol: { WETH: 2.5, WBTC: 0.4, USDC: 0.01 } }), {
+      only: ["WETH"],
+    });
+    const lt = (r: typeof calm): bigint => r[0]?.recommended.liqThresholdBps ?? 0n;
+    expect(lt(wild)).to.be.lessThan(lt(calm));
+    expect(wild[0]?.probabilityRecommended).to.be.at.most(0.05);
+
+    const calls = governanceCalls(snap, wild);
+    const set = calls.find((c) => c.contract === "Vault");
+    if (set === undefined) throw new Error("no setAssetParams call");
+    const decoded = IVault__factory.createInterface().decodeFunctionData("setAssetParams", set.calldata);
+    expect(decoded[0]).to.equal(snap.assets[0]?.address);
+    expect(decoded[1][1]).to.equal(lt(wild));
+    expect(set.target).to.equal(snap.addresses.vault);
+    expect(set.schedule?.target).to.equal(snap.addresses.authority);
+  });
+
+  it("exposure: bUSD on WETH carries the WETH delta, bETH on WETH is hedged, bETH on USDC is short WETH", async function () {
+    const c4 = await buildPortfolio(ethers, {
+      plans: [
+        { name: "usd", synth: "bUSD", basket: { weth: "10" }, ltvBps: 5_000n },
+        { name: "hedged", synth: "bETH", basket: { weth: "10" }, ltvBps: 5_000n },
+        { name: "short", synth: "bETH", basket: { usdc: "20000" }, ltvBps: 5_000n },
+      ],
+      interestDays: 0,
+    });
+    const s4 = await snapshotOf(c4);
+    const e = exposure(s4, testConfig({ crashShare: 0 }), 0.01, 20);
+    const weth = e.assets[0];
+    if (weth === undefined) throw new Error("no WETH");
+    const beth = (Number(await c4.vault.debtOf(2n)) + Number(await c4.vault.debtOf(3n))) / 1e18;
+    // d(net)/d(price) in units of WETH: bUSD side +10; bETH side 10 − bETH debt
+    const near = (x: number | undefined, y: number): boolean => x !== undefined && Math.abs(x - y) < 1e-6;
+    expect(near(weth.perSynth[0]?.netDelta, 10), `${weth.perSynth[0]?.netDelta}`).to.equal(true);
+    expect(near(weth.perSynth[1]?.netDelta, 10 - beth), `${weth.perSynth[1]?.netDelta} vs ${10 - beth}`).to.equal(true);
+    expect(near(weth.netGamma, 0), `${weth.netGamma}`).to.equal(true);
+    expect(weth.backingGamma).to.not.equal(0); // WETH prices both sides of bETH
+    expect(e.correlation.perSynth.bUSD).to.equal(null);
+    expect(e.correlation.perSynth.bETH).to.be.a("number");
+  });
+});
+
+describe("risk engine: the command", function () {
+  /** Runs `hardhat run scripts/risk.ts` with `env`, on the build profile this test run was given (no rebuild). */
+  async function runCli(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
+    const hre = (await import("hardhat")).default;
+    const profile = (hre.globalOptions as { buildProfile?: string }).buildProfile;
+    const args = ["hardhat", "run", ...(profile === undefined ? [] : ["--build-profile", profile]), "scripts/risk.ts"];
+    const r = spawnSync("npx", args, { env: { ...process.env, ...env }, encoding: "utf8" });
+    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  }
+
+  it("npm run risk: builds the demo portfolio, prints the report and writes the JSON", async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), "risk-cli-"));
+    const r = await runCli({ RISK_PATHS: "60", RISK_HOURS: "24", RISK_RECOMMEND: "0", RISK_OUT: dir });
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.match(/9 positions with debt/);
+    expect(r.out).to.match(/Bad debt at the horizon/);
+    const report = JSON.parse(readFileSync(join(dir, "risk-default.json"), "utf8")) as { badDebt: { paths: number } };
+    expect(report.badDebt.paths).to.equal(60);
+  });
+
+  it("npm run risk: a bad setting stops with a message naming it", async function () {
+    this.timeout(120_000);
+    const r = await runCli({ RISK_PATHS: "many" });
+    expect(r.status).to.equal(1);
+    expect(r.out).to.match(/RISK_PATHS=many must be an integer/);
+  });
+});
+
+describe("risk engine: manifest and lens size", function () {
+  it("parseManifest: accepts the documented shapes and names what is missing", function () {
+    const dir = mkdtempSync(join(tmpdir(), "manifest-"));
+    const a = "0x" + "11".repeat(20);
+    const b = "0x" + "22".repeat(20);
+    const c = "0x" + "33".repeat(20);
+    const write = (name: string, json: unknown): string => {
+      const p = join(dir, name);
+      writeFileSync(p, JSON.stringify(json));
+      return p;
+    };
+    expect(parseManifest(write("flat.json", { vault: a, oracle: b, engine: c }))).to.deep.equal({
+      vault: a,
+      oracle: b,
+      engine: c,
+    });
+    expect(
+      parseManifest(
+        write("nested.json", {
+          contracts: { Vault: { address: a }, OracleAdapter: b, LiquidationEngine: { address: c }, Treasury: a },
+        }),
+      ),
+    ).to.deep.equal({ vault: a, oracle: b, engine: c, treasury: a });
+    expect(() => parseManifest(write("missing.json", { addresses: { vault: a, oracle: b } }))).to.throw(
+      /no engine address/,
+    );
+    expect(() => parseManifest(write("bad.json", { vault: "0x12", oracle: b, engine: c }))).to.throw(/is no address/);
+    expect(() => parseManifest(join(dir, "none.json"))).to.throw(/cannot read it as JSON/);
+  });
+
+  it("RiskLens: runtime bytecode fits the EIP-170 limit", async function () {
+    const hre = (await import("hardhat")).default;
+    const artifact = await hre.artifacts.readArtifact("RiskLens");
+    const bytes = (artifact.deployedBytecode.length - 2) / 2;
+    expect(bytes).to.be.greaterThan(0).and.at.most(24_576);
+  });
+});
