@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Fixture} from "./utils/Fixture.sol";
+import {IVault} from "../contracts/interfaces/IVault.sol";
+import {IReserveLens} from "../contracts/interfaces/IReserveLens.sol";
+import {ReserveLens} from "../contracts/ReserveLens.sol";
+import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+/// @notice Proof of reserves: the lens's figures against the Vault's own ledger and hand-computed values.
+contract ReserveLensTest is Fixture {
+    ReserveLens internal lens;
+
+    function setUp() public override {
+        super.setUp();
+        _wireLiquidation();
+        lens = new ReserveLens(vault);
+    }
+
+    function _book() internal {
+        vm.startPrank(alice);
+        uint256 a = vault.openAndMint(BUSD, address(weth), 10e18, 8_000e18, alice); // 20,000 of WETH
+        vault.deposit(a, address(wbtc), 0.5e8); // 30,000 of WBTC
+        vm.stopPrank();
+        vm.prank(bob);
+        vault.openAndMint(BETH, address(usdc), 10_000e6, 2e18, bob); // 2 bETH = 4,000
+    }
+
+    function test_assetReserve_matchesTheLedger() public {
+        _book();
+        IReserveLens.AssetReserve memory r = lens.assetReserve(address(weth));
+        assertEq(r.credited, 10e18);
+        assertEq(r.held, 10e18);
+        assertEq(r.inAuctions, 0);
+        assertEq(r.price, 2_000e18);
+        assertTrue(r.priced);
+        assertEq(r.value, 20_000e18);
+        assertFalse(r.hasProof);
+        assertEq(r.tokenSupply, weth.totalSupply());
+        assertEq(uint256(r.kind), uint256(IVault.AssetKind.Plain));
+        vm.expectRevert(abi.encodeWithSelector(IVault.AssetNotListed.selector, address(0xBEEF)));
+        lens.assetReserve(address(0xBEEF));
+    }
+
+    function test_syntheticReserve_andSystemBacking() public {
+        _book();
+        vm.warp(block.timestamp + 30 days);
+        ethFeed.setAnswer(2_000e8);
+        btcFeed.setAnswer(60_000e8);
+        usdcFeed.setAnswer(1e8);
+        IReserveLens.SyntheticReserve memory u = lens.syntheticReserve(BUSD);
+        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        assertEq(u.supply, 8_000e18);
+        assertEq(u.positionDebt, st.totalDebt);
+        assertEq(u.unmintedFees, st.unmintedFees);
+        assertGt(u.unmintedFees, 0, "a month of interest");
+        assertEq(u.liabilityValue, u.supply + u.unmintedFees, "USD synthetic at exactly 1");
+        IReserveLens.SyntheticReserve memory e = lens.syntheticReserve(BETH);
+        assertEq(e.price, 2_000e18);
+        assertEq(e.liabilityValue, ((e.supply + e.unmintedFees) * 2_000e18 + 1e18 - 1) / 1e18, "rounded up");
+
+        (IReserveLens.AssetReserve[] memory assets, , IReserveLens.SystemReserve memory sys) = lens.report();
+        assertEq(assets.length, 3);
+        assertEq(sys.collateralValue, 20_000e18 + 30_000e18 + 10_000e18);
+        assertEq(sys.liabilityValue, u.liabilityValue + e.liabilityValue);
+        assertEq(sys.backingBps, (sys.collateralValue * 10_000) / sys.liabilityValue);
+        assertTrue(sys.complete);
+        assertEq(lens.systemReserve().backingBps, sys.backingBps);
+    }
+
+    function test_failedPrice_marksTheReportIncomplete() public {
+        _book();
+        btcFeed.setAnswer(0);
+        IReserveLens.SystemReserve memory sys = lens.systemReserve();
+        assertFalse(sys.complete);
+        assertEq(sys.collateralValue, 20_000e18 + 10_000e18, "the unpriced asset is left out, never guessed");
+        assertFalse(lens.assetReserve(address(wbtc)).priced);
+    }
+
+    function test_provenReserve_isReportedInTokenUnits() public {
+        MockFeed por = new MockFeed(8);
+        por.setAnswer(123e8);
+        oracle.setReserveFeed(address(wbtc), AggregatorV3Interface(address(por)), 1 days);
+        vault.setAssetKind(address(wbtc), IVault.AssetKind.Wrapped);
+        IReserveLens.AssetReserve memory r = lens.assetReserve(address(wbtc));
+        assertTrue(r.hasProof);
+        assertEq(r.proven, 123e8);
+        assertEq(uint256(r.kind), uint256(IVault.AssetKind.Wrapped));
+    }
+
+    function test_syntheticBacking_pagesThroughPositions() public {
+        _book();
+        (uint256 cv, uint256 dv, uint256 n) = lens.syntheticBacking(BUSD, 0, type(uint256).max);
+        assertEq(n, 1);
+        assertEq(cv, 50_000e18);
+        assertEq(dv, 8_000e18);
+        (, , uint256 none) = lens.syntheticBacking(BUSD, 2, 3);
+        assertEq(none, 0, "position 2 is a bETH position");
+    }
+
+    function test_noLiabilities_isInfiniteBacking() public view {
+        assertEq(lens.systemReserve().backingBps, type(uint256).max);
+    }
+}
