@@ -488,7 +488,7 @@ class Run {
     }
     if (this.dryRun) {
       l(
-        `dry run: ${this.planned} transaction(s) would be sent, ${this.proposals.length} change(s) need governance; nothing sent`,
+        `dry run: up to ${this.planned} transaction(s) would be sent, ${this.proposals.length} change(s) need governance; nothing sent`,
       );
     } else {
       l(
