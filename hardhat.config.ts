@@ -63,7 +63,7 @@ export default defineConfig({
   },
   networks: {
     // a local `npx hardhat node`; LOCALHOST_RPC_URL points it at another port
-    localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_RPC_URL ?? "http://127.0.0.1:8545" },
+    localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545" },
     sepolia: {
       type: "http",
       chainType: "l1",
