@@ -264,7 +264,10 @@ export function revertReason(e: unknown): string {
   if (err.revert !== undefined && err.revert !== null) {
     return `${err.revert.name}(${err.revert.args.map((a) => String(a)).join(", ")})`;
   }
-  return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0] ?? String(e);
+  const text = err.shortMessage ?? err.message ?? String(e);
+  const custom = /custom error '([^']+)'/.exec(text); // the node's own decoding of a custom error
+  if (custom?.[1] !== undefined) return custom[1];
+  return text.split("\n")[0] ?? text;
 }
 
 /** A position's health in one line: "health 1.234 (debt 5,000.00 bUSD, collateral $12,000.00, mint limit $9,600.00)". */
