@@ -247,15 +247,12 @@ class Run {
     // synthetics
     const vaultIface = Vault__factory.createInterface();
     for (const s of c.synthetics) {
-      const token = await this.contract(`synthetic:${s.symbol}`, "SyntheticToken", [
-        s.name,
-        s.symbol,
-        vault,
-        manager,
-        s.flashCap,
-        s.flashFeeBps,
-        treasury,
-      ]);
+      const token = await this.contract(
+        `synthetic:${s.symbol}`,
+        "SyntheticToken",
+        [s.name, s.symbol, vault, manager, s.flashCap, s.flashFeeBps, treasury],
+        4,
+      ); // flash parameters are set below, not immutable
       const model = models[s.rateModel] ?? PENDING;
       if (s.rateParams !== undefined) {
         const rp = s.rateParams;
@@ -511,13 +508,23 @@ class Run {
   // Steps
   // ------------------------------------------------------------------------------------------------------------
 
-  /** Reuses contract `name` from the manifest when its code is on chain, else deploys `artifact` with `args`. */
-  private async contract(name: string, artifact: keyof typeof ARTIFACTS, args: unknown[]): Promise<string> {
+  /**
+   * Reuses contract `name` from the manifest when its code is on chain, else deploys `artifact` with `args`. A reused
+   * contract whose immutable constructor arguments (the first `immutableArgs`, default all) differ from the config's
+   * is reported: it cannot change in place.
+   */
+  private async contract(
+    name: string,
+    artifact: keyof typeof ARTIFACTS,
+    args: unknown[],
+    immutableArgs = args.length,
+  ): Promise<string> {
     const fqn = ARTIFACTS[artifact];
     const recorded = this.manifest.contracts[name];
     const stored = args.map(toJson);
     if (recorded !== undefined && (await hasCode(this.ethers, recorded.address))) {
-      if (recorded.contract !== fqn || JSON.stringify(recorded.args) !== JSON.stringify(stored)) {
+      const fixed = (a: unknown[]): string => JSON.stringify(a.slice(0, immutableArgs));
+      if (recorded.contract !== fqn || fixed(recorded.args) !== fixed(stored)) {
         if (!stored.includes(PENDING)) {
           this.log(
             `  ! ${name} at ${recorded.address} was deployed with other constructor arguments than the config ` +
@@ -610,7 +617,7 @@ class Run {
     f: FeedConfig,
   ): Promise<{ aggregator: string; maxAge: number; minAnswer: bigint; maxAnswer: bigint }> {
     const aggregator = isMock(f.aggregator)
-      ? await this.contract(name, "MockV3Aggregator", [f.aggregator.mock.decimals, f.aggregator.mock.answer])
+      ? await this.contract(name, "MockV3Aggregator", [f.aggregator.mock.decimals, f.aggregator.mock.answer], 1)
       : this.ethers.getAddress(f.aggregator);
     let { minAnswer, maxAnswer } = f;
     if (minAnswer === "aggregator" || maxAnswer === "aggregator") {

@@ -150,6 +150,21 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readFileSync(path, "utf8")).to.equal(before);
     });
 
+    it("deploySystem(): reports a reused contract whose immutable constructor arguments differ from the config", async function () {
+      const config = clone(configFor("default"));
+      config.sequencer = { feed: "0x000000000000000000000000000000000000dEaD", gracePeriod: 3_600 };
+      const lines: string[] = [];
+      const r = await deploySystem(ethers, "default", config, {
+        manifestPath: path,
+        dryRun: true,
+        log: (l) => lines.push(l),
+      });
+      expect(r.planned).to.equal(0);
+      expect(
+        lines.filter((l) => l.includes("other constructor arguments")).map((l) => l.split(" at ")[0]),
+      ).to.deep.equal(["  ! OracleAdapter"]);
+    });
+
     it("deploySystem(): a changed parameter is planned by a dry run, then sent alone", async function () {
       const config = clone(configFor("default"));
       config.globalAuctionCap = 7_000_000n * 10n ** 18n;

@@ -19,7 +19,7 @@ import {
   RATE_5PCT,
   SYNTHETICS,
 } from "../../scripts/lib/core.js";
-import { ConfigError, type AssetConfig, type NetworkConfig, validateConfig } from "./types.js";
+import { ConfigError, type AssetConfig, type NetworkConfig, type SyntheticConfig, validateConfig } from "./types.js";
 
 const WAD = 10n ** 18n;
 const HOUR = 3_600;
@@ -116,6 +116,24 @@ function chainlink(aggregator: string, heartbeat: number, margin: number) {
   } as const;
 }
 
+/** A live network's synthetic on the dynamic model: 1M / 1,000 flash cap, 0.09% flash fee. */
+function liveSynth(
+  kind: "bUSD" | "bETH",
+  limits: { debtCeiling: bigint; minDebt: bigint; keeper: { tip: bigint; chipBps: number; maxPay: bigint } },
+): SyntheticConfig {
+  const usd = kind === "bUSD";
+  return {
+    symbol: kind,
+    name: usd ? "Ballast USD" : "Ballast ETH",
+    priceAsset: usd ? "USD" : "WETH",
+    rateModel: "dynamic",
+    rateParams: CURVE,
+    flashCap: (usd ? 1_000_000n : 1_000n) * WAD,
+    flashFeeBps: 9,
+    ...limits,
+  };
+}
+
 /** An account from the environment, or the deployer when `optional` and unset. */
 function envAccount(variable: string, optional: boolean): string {
   const v = process.env[variable]?.trim();
@@ -170,30 +188,16 @@ function sepolia(): NetworkConfig {
       },
     ],
     synthetics: [
-      {
-        symbol: "bUSD",
-        name: "Ballast USD",
-        priceAsset: "USD",
-        rateModel: "dynamic",
-        rateParams: CURVE,
+      liveSynth("bUSD", {
         debtCeiling: 10_000_000n * WAD,
         minDebt: 100n * WAD,
-        flashCap: 1_000_000n * WAD,
-        flashFeeBps: 9,
         keeper: { tip: 2n * WAD, chipBps: 10, maxPay: 500n * WAD },
-      },
-      {
-        symbol: "bETH",
-        name: "Ballast ETH",
-        priceAsset: "WETH",
-        rateModel: "dynamic",
-        rateParams: CURVE,
+      }),
+      liveSynth("bETH", {
         debtCeiling: 10_000n * WAD,
         minDebt: WAD / 20n,
-        flashCap: 1_000n * WAD,
-        flashFeeBps: 9,
         keeper: { tip: WAD / 1_000n, chipBps: 10, maxPay: WAD / 4n },
-      },
+      }),
     ],
     globalAuctionCap: 2_000_000n * WAD,
     governance: {
@@ -260,30 +264,16 @@ function mainnet(): NetworkConfig {
       },
     ],
     synthetics: [
-      {
-        symbol: "bUSD",
-        name: "Ballast USD",
-        priceAsset: "USD",
-        rateModel: "dynamic",
-        rateParams: CURVE,
+      liveSynth("bUSD", {
         debtCeiling: 10_000_000n * WAD,
         minDebt: 2_000n * WAD,
-        flashCap: 1_000_000n * WAD,
-        flashFeeBps: 9,
         keeper: { tip: 20n * WAD, chipBps: 10, maxPay: 2_000n * WAD },
-      },
-      {
-        symbol: "bETH",
-        name: "Ballast ETH",
-        priceAsset: "WETH",
-        rateModel: "dynamic",
-        rateParams: CURVE,
+      }),
+      liveSynth("bETH", {
         debtCeiling: 3_000n * WAD,
         minDebt: WAD,
-        flashCap: 1_000n * WAD,
-        flashFeeBps: 9,
         keeper: { tip: WAD / 100n, chipBps: 10, maxPay: WAD },
-      },
+      }),
     ],
     globalAuctionCap: 10_000_000n * WAD,
     governance: {

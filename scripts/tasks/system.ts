@@ -156,24 +156,21 @@ async function pickSigner(ethers: HardhatEthers, from: string): Promise<HardhatE
 
 /** The asset with symbol `symbol` (any case); an unknown one lists the valid symbols. */
 export function assetBySymbol(sys: System, symbol: string): AssetHandle {
-  const a = sys.assets.find((x) => x.symbol.toLowerCase() === symbol.toLowerCase());
-  if (a === undefined) {
-    throw new TaskError(
-      `unknown asset "${symbol}"; the assets of this deployment are: ${sys.assets.map((x) => x.symbol).join(", ")}`,
-    );
-  }
-  return a;
+  return bySymbol(sys.assets, "asset", "assets", symbol);
 }
 
 /** The synthetic with symbol `symbol` (any case); an unknown one lists the valid symbols. */
 export function synthBySymbol(sys: System, symbol: string): SynthHandle {
-  const s = sys.synthetics.find((x) => x.symbol.toLowerCase() === symbol.toLowerCase());
-  if (s === undefined) {
-    throw new TaskError(
-      `unknown synthetic "${symbol}"; the synthetics of this deployment are: ${sys.synthetics.map((x) => x.symbol).join(", ")}`,
-    );
+  return bySymbol(sys.synthetics, "synthetic", "synthetics", symbol);
+}
+
+function bySymbol<T extends { symbol: string }>(list: T[], kind: string, plural: string, symbol: string): T {
+  const found = list.find((x) => x.symbol.toLowerCase() === symbol.toLowerCase());
+  if (found === undefined) {
+    const valid = list.map((x) => x.symbol).join(", ");
+    throw new TaskError(`unknown ${kind} "${symbol}"; the ${plural} of this deployment are: ${valid}`);
   }
-  return s;
+  return found;
 }
 
 /** The asset at `address` (the Vault and engine report addresses). */
