@@ -126,7 +126,7 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
     const debt1 = await alice.vault.debtOf(1n);
     expect(debt0 - debt1 >= 2_499n * WAD && debt0 - debt1 <= 2_500n * WAD).to.equal(true);
     expect(await failure(() => ops.repay(bob, { id: 1n, amount: "1" }))).to.match(
-      /holds 0\.00 bUSD but the repayment needs 1\.00/,
+      /holds 0 bUSD but the repayment needs 1: get more bUSD/,
     );
   });
 
@@ -150,6 +150,36 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
     await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p - 10n ** 16n) });
     expect((await alice.vault.health(1n)) < WAD).to.equal(true);
     await ops.setPrice(alice, { asset: "WETH", usd: "2000" });
+  });
+
+  it("health(): for a synthetic that tracks an asset, that asset's liquidation price is the one above which the debt outgrows the collateral", async function () {
+    const carol = await load("3");
+    await ops.faucet(carol, { asset: "WBTC", amount: "1" });
+    await ops.faucet(carol, { asset: "WETH", amount: "1" });
+    const r0 = await ops.openPosition(carol, { synth: "bETH", asset: "WBTC", amount: "1", mint: "10" });
+    // WBTC alone: its liquidation price is the usual "below" one; 1 WBTC × 80% = 10 bETH × $2,000 at $25,000
+    const r = await ops.health(carol, { id: r0.id });
+    const cents = (x: bigint | undefined): bigint | undefined => (x === undefined ? undefined : x / 10n ** 16n);
+    expect(r.basket.map((b) => [b.symbol, cents(b.liquidationPrice), b.rising])).to.deep.equal([
+      ["WBTC", 2_500_000n, false],
+    ]);
+    await ops.deposit(carol, { id: r0.id, asset: "WETH", amount: "1" });
+    const r2 = await ops.health(carol, { id: r0.id });
+    const wethLine = r2.basket.find((b) => b.symbol === "WETH");
+    expect(wethLine?.rising).to.equal(true);
+    const p = wethLine?.liquidationPrice ?? 0n;
+    // 48,000 + 0.85 p = 10 p  =>  p = 48,000 / 9.15 = 5,245.90
+    expect(p / 10n ** 16n).to.equal(524_590n);
+    const usd = (x: bigint): string => `${x / WAD}.${String((x % WAD) / 10n ** 16n).padStart(2, "0")}`;
+    await ops.setPrice(carol, { asset: "WETH", usd: usd(p - 10n ** 16n) });
+    expect((await carol.vault.health(r0.id)) >= WAD).to.equal(true);
+    await ops.setPrice(carol, { asset: "WETH", usd: usd(p + 2n * 10n ** 16n) });
+    expect((await carol.vault.health(r0.id)) < WAD).to.equal(true);
+    await ops.setPrice(carol, { asset: "WETH", usd: "2000" });
+    // minted 10 bETH, owes 10 plus rounding and interest: "max" names the exact shortfall
+    expect(await failure(() => ops.repay(carol, { id: r0.id, amount: "max" }))).to.match(
+      /holds 10 bETH but the repayment needs 10\.0000000\d+: get more bETH/,
+    );
   });
 
   it("liquidate(): refuses a healthy position, then liquidates an unhealthy one into auctions", async function () {
@@ -209,8 +239,7 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
   });
 
   it("close(): repays everything from the owner's balance and returns the collateral", async function () {
-    const id = 3n;
-    await ops.openPosition(alice, { synth: "bUSD", asset: "WETH", amount: "5", mint: "1000" });
+    const { id } = await ops.openPosition(alice, { synth: "bUSD", asset: "WETH", amount: "5", mint: "1000" });
     const wethBefore = (await weth(alice)?.balanceOf(aliceAddr)) ?? 0n;
     await ops.close(alice, { id });
     expect(await alice.vault.debtOf(id)).to.equal(0n);

@@ -143,7 +143,7 @@ export async function repay(sys: System, args: { id: bigint; amount: string }): 
   // a full repayment also pays the interest of the block it lands in: leave a little room
   if (balance < amount) {
     throw new TaskError(
-      `${sys.signer.address} holds ${formatWad(balance)} ${synth.symbol} but the repayment needs ${formatWad(amount)}: ` +
+      `${sys.signer.address} holds ${exactWad(balance)} ${synth.symbol} but the repayment needs ${exactWad(amount)}: ` +
         `get more ${synth.symbol} (mint against another position or buy it) and retry`,
     );
   }
@@ -160,8 +160,8 @@ export async function close(sys: System, args: { id: bigint; to?: string }): Pro
   const balance = await synth.token.balanceOf(sys.signer.address);
   if (balance < debt) {
     throw new TaskError(
-      `closing #${args.id} repays ${formatWad(debt)} ${synth.symbol} but ${sys.signer.address} holds ` +
-        `${formatWad(balance)}: get the difference first`,
+      `closing #${args.id} repays ${exactWad(debt)} ${synth.symbol} but ${sys.signer.address} holds ` +
+        `${exactWad(balance)}: get the difference first (debt rounds up and grows with interest every second)`,
     );
   }
   const to = recipient(sys, args.to);
@@ -611,6 +611,12 @@ async function checkBalance(
   throw new TaskError(
     `${sys.signer.address} holds ${tokenAmount(asset, balance)}, less than ${tokenAmount(asset, amount)}: ${hint}`,
   );
+}
+
+/** A [wad] amount with every significant decimal ("10.000000000000000001"), for shortfalls smaller than a cent. */
+function exactWad(x: bigint): string {
+  const frac = (x % WAD).toString().padStart(18, "0").replace(/0+$/, "");
+  return formatUnitsHuman(x, 18, 0).replace(/\.$/, "") + (frac === "" ? "" : `.${frac}`);
 }
 
 function recipient(sys: System, to: string | undefined): string {
