@@ -42,6 +42,7 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
 
     mapping(address asset => StoredFeed) internal _primary;
     mapping(address asset => StoredFeed) internal _secondary;
+    mapping(address asset => StoredFeed) internal _reserve; // proof-of-reserve feeds; answer bounds (0, int128 max)
     AggregatorV3Interface internal immutable _sequencerFeed; // 0 = no sequencer check
     uint32 internal immutable _gracePeriod; // [s]
 
@@ -87,7 +88,31 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
         return (_sequencerFeed, _gracePeriod);
     }
 
+    /// @inheritdoc IOracleAdapter
+    function getReserve(address asset) external view returns (uint256 reserve) {
+        StoredFeed memory feed = _reserve[asset];
+        PriceFailure failure = PriceFailure.NoFeed;
+        if (address(feed.aggregator) != address(0)) (reserve, failure) = _read(feed);
+        if (failure != PriceFailure.None) revert ReserveUnavailable(asset, failure);
+    }
+
+    /// @inheritdoc IOracleAdapter
+    function reserveFeedOf(address asset) external view returns (AggregatorV3Interface aggregator, uint32 maxAge) {
+        StoredFeed memory feed = _reserve[asset];
+        return (feed.aggregator, feed.maxAge);
+    }
+
     // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IOracleAdapter
+    function setReserveFeed(address asset, AggregatorV3Interface aggregator, uint32 maxAge) external restricted {
+        if (address(aggregator) == address(0)) {
+            delete _reserve[asset];
+        } else {
+            _reserve[asset] = _validated(asset, Feed(aggregator, maxAge, 0, type(int128).max), "reserve");
+        }
+        emit ReserveFeedSet(asset, aggregator, maxAge);
+    }
 
     /// @inheritdoc IOracleAdapter
     /// @dev Beyond the interface: maxAnswer must be > 0 and both bounds must fit in int128; a zero second aggregator
@@ -193,7 +218,7 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
     ///      field named in `InvalidFeedConfig`.
     function _validated(
         address asset,
-        Feed calldata feed,
+        Feed memory feed,
         string memory side
     ) internal view returns (StoredFeed memory stored) {
         if (address(feed.aggregator) == address(0)) revert InvalidFeedConfig(asset, string.concat(side, ".aggregator"));

@@ -45,12 +45,23 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     uint256 public constant MAX_LIQ_PENALTY_BPS = 2_500;
     /// @notice Most decimals a collateral token may have.
     uint8 public constant MAX_DECIMALS = 36;
+    /// @notice [s] Bounds of the time a lowered liquidation threshold takes to ramp in.
+    uint256 public constant MIN_RAMP_DURATION = 1 days;
+    uint256 public constant MAX_RAMP_DURATION = 30 days;
+
+    /// @notice `AssetConfig.flags` bits: guardian pause, threshold ramp running; bits 2-3 hold the AssetKind.
+    uint8 public constant FLAG_PAUSED = 1;
+    uint8 public constant FLAG_RAMP = 2;
+    uint8 internal constant KIND_SHIFT = 2;
+    uint8 internal constant KIND_MASK = 12; // 3 << KIND_SHIFT
 
     /// @notice Gas forwarded to the rate model: ample for any rate formula, bounded so a broken model cannot eat a
     ///         repay's gas.
     uint256 public constant RATE_MODEL_GAS = 100_000;
 
     uint256 private constant LANE_MASK = type(uint128).max;
+    /// @dev [token] Largest total of one asset (the 120-bit field in AssetConfig).
+    uint256 private constant TOTAL_MAX = type(uint120).max;
 
     // ------------------------------------------------------------------------------------------------------------
     // Storage
@@ -98,7 +109,13 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     address public liquidationEngine;
     /// @inheritdoc IVault
+    bool public paused; // packed beside the engine: one read covers the pause and the shutdown checks
+    /// @inheritdoc IVault
+    uint40 public shutdownAt; // [s] 0 while the system runs
+    /// @inheritdoc IVault
     uint256 public nextPositionId = 1;
+    /// @inheritdoc IVault
+    uint256 public rampDuration = 3 days;
 
     mapping(uint256 id => Position) internal _positions;
     mapping(uint256 id => mapping(uint256 slot => uint256)) internal _balances;
@@ -108,6 +125,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     uint256 internal _assetCount;
     Synth[] internal _synths;
     mapping(address token => bool) internal _isSynthetic;
+    mapping(address asset => Ramp) internal _ramps;
 
     constructor(address initialAuthority, IOracleAdapter oracle_, address treasury_) AccessManaged(initialAuthority) {
         if (address(oracle_) == address(0) || treasury_ == address(0)) revert ZeroAddress();
@@ -265,6 +283,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 fraction
     ) external nonReentrant returns (address[] memory list, uint256[] memory amounts) {
         if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
+        if (shutdownAt != 0) revert SystemShutdown(shutdownAt);
         Position storage p = _positions[id];
         if (p.owner == address(0)) revert PositionNotFound(id);
         uint256 synthId = p.synthId;
@@ -279,7 +298,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 mask = p.assetMask;
         {
             uint256 dv = _debtValue(s, whole);
-            (, , uint256 ll) = _limits(id, mask);
+            (, , uint256 ll) = _limits(id, mask, false);
             if (dv <= ll) revert PositionNotLiquidatable(id, dv, ll);
         }
 
@@ -324,6 +343,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     function mintUnbacked(uint256 synthId, address to, uint256 amount) external nonReentrant {
         if (msg.sender != treasury) revert CallerNotTreasury(msg.sender);
+        if (shutdownAt != 0) revert SystemShutdown(shutdownAt); // the supply is final once settlement starts
         Synth storage s = _synth(synthId);
         s.badDebt += uint128(amount);
         emit UnbackedMinted(synthId, to, amount);
@@ -348,6 +368,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             id: uint8(count),
             decimals: decimals,
             frozen: params.frozen,
+            flags: 0,
             maxLtvBps: params.maxLtvBps,
             liqThresholdBps: params.liqThresholdBps,
             liqPenaltyBps: params.liqPenaltyBps,
@@ -364,6 +385,16 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         AssetConfig storage c = _assets[asset];
         if (!c.listed) revert AssetNotListed(asset);
         _checkAssetParams(asset, params);
+        uint256 current = _threshold(asset, c);
+        if (params.liqThresholdBps < current) {
+            // lowering: ramp from the threshold in force now, so no position is liquidated by the change alone
+            uint256 end = block.timestamp + rampDuration;
+            _ramps[asset] = Ramp(uint16(current), uint40(block.timestamp), uint40(end));
+            c.flags |= FLAG_RAMP;
+            emit ThresholdRampStarted(asset, current, params.liqThresholdBps, end);
+        } else {
+            c.flags &= ~FLAG_RAMP; // raising (or keeping) applies at once
+        }
         c.frozen = params.frozen;
         c.maxLtvBps = params.maxLtvBps;
         c.liqThresholdBps = params.liqThresholdBps;
@@ -381,7 +412,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (_isSynthetic[address(token)] || _assets[address(token)].listed) {
             revert SyntheticAlreadyAdded(address(token));
         }
-        if (token.vault() != address(this)) revert InvalidSyntheticParams("token.vault");
+        if (token.vault() != address(this)) revert InvalidSyntheticParams(SyntheticParamError.TokenVault);
         synthId = _synths.length;
         if (synthId >= MAX_SYNTHETICS) revert TooManySynthetics(synthId, MAX_SYNTHETICS);
         _checkSyntheticParams(params);
@@ -408,6 +439,71 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (engine == address(0)) revert ZeroAddress();
         liquidationEngine = engine;
         emit LiquidationEngineSet(engine);
+    }
+
+    /// @inheritdoc IVault
+    function setPaused(bool paused_) external restricted {
+        paused = paused_;
+        emit PausedSet(paused_);
+    }
+
+    /// @inheritdoc IVault
+    function setAssetPaused(address asset, bool paused_) external restricted {
+        AssetConfig storage c = _listed(asset);
+        c.flags = paused_ ? c.flags | FLAG_PAUSED : c.flags & ~FLAG_PAUSED;
+        emit AssetPausedSet(asset, paused_);
+    }
+
+    /// @inheritdoc IVault
+    function setAssetKind(address asset, AssetKind kind) external restricted {
+        AssetConfig storage c = _listed(asset);
+        if (kind != AssetKind.Plain) oracle.getReserve(asset); // reverts ReserveUnavailable without a working feed
+        c.flags = (c.flags & ~KIND_MASK) | (uint8(kind) << KIND_SHIFT);
+        emit AssetKindSet(asset, kind);
+    }
+
+    /// @inheritdoc IVault
+    function setRampDuration(uint256 duration) external restricted {
+        if (duration < MIN_RAMP_DURATION || duration > MAX_RAMP_DURATION) {
+            revert InvalidRampDuration(duration, MIN_RAMP_DURATION, MAX_RAMP_DURATION);
+        }
+        rampDuration = duration;
+        emit RampDurationSet(duration);
+    }
+
+    /// @inheritdoc IVault
+    function shutdown() external restricted {
+        if (shutdownAt != 0) revert SystemShutdown(shutdownAt);
+        shutdownAt = uint40(block.timestamp);
+        emit ShutdownStarted(block.timestamp);
+    }
+
+    /// @inheritdoc IVault
+    function releasePosition(
+        uint256 id
+    )
+        external
+        restricted
+        nonReentrant
+        returns (address owner, uint256 synthId, uint256 debt, address[] memory list, uint256[] memory amounts)
+    {
+        if (shutdownAt == 0) revert NotShutdown();
+        Position storage p = _positions[id];
+        owner = p.owner;
+        if (owner == address(0)) revert PositionNotFound(id);
+        synthId = p.synthId;
+        Synth storage s = _synths[synthId];
+        uint256 norm = _lane(id, 0);
+        if (norm != 0) {
+            debt = norm.mulDivUp(_accrue(s, synthId), FixedMath.RAY);
+            _setLane(id, 0, 0);
+            s.totalNormDebt -= uint128(norm);
+        }
+        (list, amounts) = _seizeCollateral(id, p, p.assetMask, FixedMath.WAD);
+        emit PositionReleased(id, msg.sender, debt, list, amounts);
+        for (uint256 j; j < list.length; ++j) {
+            IERC20(list[j]).safeTransfer(msg.sender, amounts[j]);
+        }
     }
 
     /// @inheritdoc IVault
@@ -472,7 +568,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         Position memory p = _positions[id];
         if (p.owner == address(0)) revert PositionNotFound(id);
         Synth storage s = _synths[p.synthId];
-        (h.collateralValue, h.mintLimit, h.liquidationLimit) = _limits(id, p.assetMask);
+        (h.collateralValue, h.mintLimit, h.liquidationLimit) = _limits(id, p.assetMask, false);
         h.debt = _lane(id, 0).mulDivUp(_indexNow(s), FixedMath.RAY);
         h.debtValue = h.debt == 0 ? 0 : _debtValue(s, h.debt);
         h.health = h.debtValue == 0 ? type(uint256).max : h.liquidationLimit.mulDivDown(FixedMath.WAD, h.debtValue);
@@ -501,6 +597,21 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     function health(uint256 id) external view returns (uint256) {
         return healthOf(id).health;
+    }
+
+    /// @inheritdoc IVault
+    function liquidationThreshold(address asset) external view returns (uint256) {
+        return _threshold(asset, _listed(asset));
+    }
+
+    /// @inheritdoc IVault
+    function rampOf(address asset) external view returns (Ramp memory) {
+        return _ramps[asset];
+    }
+
+    /// @inheritdoc IVault
+    function assetKind(address asset) external view returns (AssetKind) {
+        return AssetKind((_assets[asset].flags & KIND_MASK) >> KIND_SHIFT);
     }
 
     /// @inheritdoc IVault
@@ -550,6 +661,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     // ------------------------------------------------------------------------------------------------------------
 
     function _open(uint256 synthId) internal returns (uint256 id) {
+        _checkRunning();
         if (synthId >= _synths.length) revert SyntheticNotFound(synthId);
         id = nextPositionId++;
         _positions[id] = Position({owner: msg.sender, synthId: uint8(synthId), assetMask: 0});
@@ -566,9 +678,10 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
         uint256 total = c.total + amount;
         uint256 cap = uint256(c.supplyCap) * 10 ** c.decimals; // [token]
-        if (cap > LANE_MASK) cap = LANE_MASK; // the total is a 128-bit field
+        if (cap > TOTAL_MAX) cap = TOTAL_MAX; // the total is a 120-bit field
         if (total > cap) revert SupplyCapExceeded(asset, total, cap);
-        _assets[asset].total = uint128(total);
+        if (c.flags & KIND_MASK != 0) _checkReserve(asset, total, c.decimals);
+        _assets[asset].total = uint120(total);
 
         uint64 mask = p.assetMask;
         uint64 bit = uint64(1) << c.id;
@@ -595,7 +708,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (amount > held) revert InsufficientCollateral(id, asset, amount, held);
         unchecked {
             held -= amount;
-            _assets[asset].total = c.total - uint128(amount); // the total is the sum of every position's lane
+            _assets[asset].total = c.total - uint120(amount); // the total is the sum of every position's lane
         }
         _setLane(id, 1 + c.id, held);
         if (held == 0) p.assetMask &= ~(uint64(1) << c.id);
@@ -664,7 +777,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
                 uint256 amount = _lane(id, 1 + i);
                 _setLane(id, 1 + i, 0);
                 unchecked {
-                    _assets[asset].total -= uint128(amount); // the total is the sum of every position's lane
+                    _assets[asset].total -= uint120(amount); // the total is the sum of every position's lane
                 }
                 payouts[count++] = Payout(asset, to, amount, false);
                 emit Withdrawn(id, asset, to, amount);
@@ -695,7 +808,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
                 if (taken > held) taken = held;
                 _setLane(id, 1 + i, held - taken);
                 if (taken == held) newMask &= ~(uint64(1) << uint8(i));
-                _assets[asset].total -= uint128(taken);
+                _assets[asset].total -= uint120(taken);
                 (list[k], amounts[k]) = (asset, taken);
                 ++k;
             }
@@ -731,29 +844,69 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (msg.sender != owner && _managers[id][msg.sender] != owner) revert NotAuthorized(id, msg.sender);
     }
 
-    /// @dev Reverts unless debt value <= minting limit. Reads no price when the position has no debt.
+    /// @dev Reverts unless debt value <= minting limit, the system runs and no asset of the basket is paused. Reads
+    ///      no price and checks no pause when the position has no debt (a debt-free withdrawal is never paused).
     function _checkMintLimit(uint256 id) internal view {
         uint256 norm = _lane(id, 0);
         if (norm == 0) return;
+        _checkRunning();
         Position memory p = _positions[id];
         Synth storage s = _synths[p.synthId];
         uint256 dv = _debtValue(s, norm.mulDivUp(_indexNow(s), FixedMath.RAY));
-        (, uint256 ml, ) = _limits(id, p.assetMask);
+        (, uint256 ml, ) = _limits(id, p.assetMask, true);
         if (dv > ml) revert MintLimitExceeded(id, dv, ml);
+    }
+
+    /// @dev Reverts while the guardian pauses risk-increasing actions or after shutdown.
+    function _checkRunning() internal view {
+        if (shutdownAt != 0) revert SystemShutdown(shutdownAt);
+        if (paused) revert Paused();
+    }
+
+    /// @dev Refuses a deposit that takes the Vault's total (`total` [token]) or the token's supply past the proven
+    ///      reserve. The reserve [wad] is converted to [token] rounded down (against the depositor).
+    function _checkReserve(address asset, uint256 total, uint256 decimals) internal view {
+        uint256 reserve = oracle.getReserve(asset).mulDivDown(10 ** decimals, FixedMath.WAD);
+        uint256 supply = IERC20(asset).totalSupply();
+        uint256 claimed = supply > total ? supply : total;
+        if (claimed > reserve) revert ReserveExceeded(asset, claimed, reserve);
+    }
+
+    function _listed(address asset) internal view returns (AssetConfig storage c) {
+        c = _assets[asset];
+        if (!c.listed) revert AssetNotListed(asset);
+    }
+
+    /// @return [bps] The liquidation threshold of `asset` in force now: the configured one, or while a lowering ramps
+    ///         in, the linear value between the ramp's start and the target, rounded up (towards the old, safer value
+    ///         for the owner).
+    function _threshold(address asset, AssetConfig memory c) internal view returns (uint256) {
+        uint256 target = c.liqThresholdBps;
+        if (c.flags & FLAG_RAMP == 0) return target;
+        Ramp memory r = _ramps[asset];
+        if (block.timestamp >= r.end) return target;
+        uint256 drop = uint256(r.fromBps - target) * (r.end - block.timestamp); // [bps * s] still to go
+        return target + drop.mulDivUp(1, r.end - r.start);
     }
 
     /// @return value [wad] basket value, @return ml [wad] minting limit, @return ll [wad] liquidation limit; each
     ///         asset's figure rounded down.
-    function _limits(uint256 id, uint256 mask) internal view returns (uint256 value, uint256 ml, uint256 ll) {
+    ///      With `risky` (a mint or withdrawal), a paused asset in the basket reverts AssetPaused.
+    function _limits(
+        uint256 id,
+        uint256 mask,
+        bool risky
+    ) internal view returns (uint256 value, uint256 ml, uint256 ll) {
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
                 address asset = _assetById[i];
                 AssetConfig memory c = _assets[asset];
+                if (risky && c.flags & FLAG_PAUSED != 0) revert AssetPaused(asset);
                 // [token] * [wad] / 10^decimals = [wad]; < 2^128 * 2^128, cannot overflow
                 uint256 v = _lane(id, 1 + i).mulDivDown(oracle.getPrice(asset), 10 ** c.decimals);
                 value += v;
                 ml += v.mulDivDown(c.maxLtvBps, FixedMath.BPS);
-                ll += v.mulDivDown(c.liqThresholdBps, FixedMath.BPS);
+                ll += v.mulDivDown(_threshold(asset, c), FixedMath.BPS);
             }
             mask >>= 1;
         }
@@ -768,19 +921,19 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     function _checkAssetParams(address asset, AssetParams calldata p) internal pure {
         if (p.liqThresholdBps == 0 || p.liqThresholdBps > MAX_LIQ_THRESHOLD_BPS) {
-            revert InvalidAssetParams(asset, "liqThresholdBps");
+            revert InvalidAssetParams(asset, AssetParamError.LiqThreshold);
         }
-        if (p.maxLtvBps > p.liqThresholdBps) revert InvalidAssetParams(asset, "maxLtvBps");
-        if (p.liqPenaltyBps > MAX_LIQ_PENALTY_BPS) revert InvalidAssetParams(asset, "liqPenaltyBps");
+        if (p.maxLtvBps > p.liqThresholdBps) revert InvalidAssetParams(asset, AssetParamError.MaxLtv);
+        if (p.liqPenaltyBps > MAX_LIQ_PENALTY_BPS) revert InvalidAssetParams(asset, AssetParamError.LiqPenalty);
         // a liquidation must be able to pay the penalty out of the collateral: threshold * (1 + penalty) <= 100%
         if (uint256(p.liqThresholdBps) * (FixedMath.BPS + p.liqPenaltyBps) > FixedMath.BPS * FixedMath.BPS) {
-            revert InvalidAssetParams(asset, "liqThresholdBps*penalty");
+            revert InvalidAssetParams(asset, AssetParamError.ThresholdTimesPenalty);
         }
     }
 
     function _checkSyntheticParams(SyntheticParams calldata p) internal pure {
-        if (address(p.rateModel) == address(0)) revert InvalidSyntheticParams("rateModel");
-        if (p.minDebt > p.debtCeiling) revert InvalidSyntheticParams("minDebt");
+        if (address(p.rateModel) == address(0)) revert InvalidSyntheticParams(SyntheticParamError.RateModel);
+        if (p.minDebt > p.debtCeiling) revert InvalidSyntheticParams(SyntheticParamError.MinDebt);
     }
 
     function _setSyntheticParams(Synth storage s, SyntheticParams calldata p) internal {

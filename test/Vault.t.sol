@@ -723,14 +723,14 @@ contract VaultTest is Fixture {
 
     function test_listAsset_enforcesBounds() public {
         MockERC20 t = new MockERC20("T", "T", 18);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), "maxLtvBps"));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.MaxLtv));
         vault.listAsset(address(t), IVault.AssetParams(9_000, 8_000, 500, 1, false));
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), "liqThresholdBps"));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.LiqThreshold));
         vault.listAsset(address(t), IVault.AssetParams(9_000, 9_900, 100, 1, false));
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), "liqPenaltyBps"));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.LiqPenalty));
         vault.listAsset(address(t), IVault.AssetParams(5_000, 6_000, 3_000, 1, false));
         vm.expectRevert(
-            abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), "liqThresholdBps*penalty")
+            abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.ThresholdTimesPenalty)
         );
         vault.listAsset(address(t), IVault.AssetParams(9_000, 9_500, 600, 1, false));
         vm.expectRevert(abi.encodeWithSelector(IVault.AssetAlreadyListed.selector, address(weth)));
@@ -742,14 +742,14 @@ contract VaultTest is Fixture {
 
     function test_addSynthetic_requiresThisVaultAsMinter() public {
         SyntheticToken foreign = new SyntheticToken("F", "F", address(0xdead), address(manager), 1e18, 0, treasury);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, "token.vault"));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.TokenVault));
         vault.addSynthetic(foreign, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
         vm.expectRevert(abi.encodeWithSelector(IVault.SyntheticAlreadyAdded.selector, address(busd)));
         vault.addSynthetic(busd, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
         SyntheticToken fresh = new SyntheticToken("N", "N", address(vault), address(manager), 1e18, 0, treasury);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, "minDebt"));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.MinDebt));
         vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), rateModel, 1e18, 2e18));
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, "rateModel"));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.RateModel));
         vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), IRateModel(address(0)), 1e18, 0));
     }
 
@@ -869,9 +869,9 @@ contract VaultTest is Fixture {
         vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
     }
 
-    function test_deposit_capsTheTotalAt128Bits() public {
+    function test_deposit_capsTheTotalAt120Bits() public {
         MockERC20 wide = new MockERC20("Wide", "WIDE", 36);
-        uint256 max = type(uint128).max;
+        uint256 max = type(uint120).max;
         _listForAlice(address(wide), 5_000, 6_000, max + 1);
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);

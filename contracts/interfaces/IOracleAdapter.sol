@@ -56,11 +56,15 @@ interface IOracleAdapter {
     error OracleCallStarved(uint256 gasLeft);
     /// @notice A feed configuration is malformed (`field` names what is wrong).
     error InvalidFeedConfig(address asset, string field);
+    /// @notice The proof-of-reserve feed of `asset` gave no usable answer (reason as for prices).
+    error ReserveUnavailable(address asset, PriceFailure reason);
 
     /// @notice Emitted when the feeds of `asset` are set or replaced.
     event FeedsSet(address indexed asset, Feed primary, Feed secondary, uint16 maxDeviationBps);
     /// @notice Emitted when the feeds of `asset` are removed.
     event FeedsRemoved(address indexed asset);
+    /// @param maxAge [s] staleness limit of the reserve answer; a zero aggregator removes the feed
+    event ReserveFeedSet(address indexed asset, AggregatorV3Interface aggregator, uint32 maxAge);
     /// @notice Emitted once, at construction: the L2 sequencer-uptime feed (0: no check) and its grace period [s].
     event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
 
@@ -91,4 +95,17 @@ interface IOracleAdapter {
 
     /// @notice Removes every feed of `asset`: its price becomes `NoFeed`. Governance only.
     function removeFeeds(address asset) external;
+
+    /// @notice Sets (or, with a zero aggregator, removes) the Chainlink proof-of-reserve feed of a wrapped or
+    ///         tokenized real-world `asset`: its answer is the reserve backing the token, in whole tokens with the
+    ///         feed's decimals. `maxAge` [s] > 0 unless removing. Governance only.
+    function setReserveFeed(address asset, AggregatorV3Interface aggregator, uint32 maxAge) external;
+
+    /// @notice [wad] The proven reserve of `asset` in whole tokens scaled to 18 decimals (rounded down). Reverts
+    ///         `ReserveUnavailable` when no feed is set (NoFeed), or the answer is stale, non-positive or unreadable.
+    ///         The sequencer check does not apply: a reserve is not a market price.
+    function getReserve(address asset) external view returns (uint256 reserve);
+
+    /// @notice The proof-of-reserve feed of `asset` and its staleness limit [s] (zero when none).
+    function reserveFeedOf(address asset) external view returns (AggregatorV3Interface aggregator, uint32 maxAge);
 }

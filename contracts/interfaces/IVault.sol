@@ -45,17 +45,38 @@ interface IVault {
     }
 
     /// @notice A listed collateral asset as stored, in one slot: its id (bit in a position's asset mask), decimals,
-    ///         parameters and the total credited to positions.
+    ///         parameters, flags and the total credited to positions.
+    /// @param flags Bit 0 `FLAG_PAUSED` (guardian pause), bit 1 `FLAG_RAMP` (a lowered liquidation threshold is
+    ///        ramping in: `liqThresholdBps` is its target, see `rampOf`), bits 2-3 the `AssetKind`.
+    /// @param liqThresholdBps [bps] The configured threshold; while `FLAG_RAMP` is set it is the ramp's target and
+    ///        `liquidationThreshold(asset)` gives the one in force.
     struct AssetConfig {
         bool listed;
         uint8 id;
         uint8 decimals;
         bool frozen;
+        uint8 flags;
         uint16 maxLtvBps;
         uint16 liqThresholdBps;
         uint16 liqPenaltyBps;
         uint48 supplyCap; // [whole tokens]
-        uint128 total; // [token] credited to positions
+        uint120 total; // [token] credited to positions
+    }
+
+    /// @notice What backs a collateral token. Wrapped and real-world assets are checked against the oracle's
+    ///         proof-of-reserve feed on every deposit; plain assets are not.
+    enum AssetKind {
+        Plain,
+        Wrapped,
+        RealWorld
+    }
+
+    /// @notice A liquidation threshold being lowered: it falls linearly from `fromBps` at `start` to the asset's
+    ///         configured `liqThresholdBps` at `end`, so that no position is liquidated by a parameter change alone.
+    struct Ramp {
+        uint16 fromBps; // [bps]
+        uint40 start; // [s]
+        uint40 end; // [s]
     }
 
     /// @notice Parameters of one synthetic.
@@ -145,8 +166,21 @@ interface IVault {
     error AmountTooLarge(uint256 amount, uint256 max);
     error MintLimitExceeded(uint256 id, uint256 debtValue, uint256 mintLimit);
     error TransferAmountMismatch(address asset, uint256 expected, uint256 received);
-    error InvalidAssetParams(address asset, string field);
-    error InvalidSyntheticParams(string field);
+    /// @notice Which bound an asset's parameters broke.
+    enum AssetParamError {
+        LiqThreshold, // 0 or above MAX_LIQ_THRESHOLD_BPS
+        MaxLtv, // above the liquidation threshold
+        LiqPenalty, // above MAX_LIQ_PENALTY_BPS
+        ThresholdTimesPenalty // threshold * (1 + penalty) above 100%: a liquidation could not pay the penalty
+    }
+    /// @notice Which rule a synthetic's parameters broke.
+    enum SyntheticParamError {
+        TokenVault, // the token's vault() is not this Vault
+        RateModel, // zero rate model
+        MinDebt // minimum debt above the debt ceiling
+    }
+    error InvalidAssetParams(address asset, AssetParamError field);
+    error InvalidSyntheticParams(SyntheticParamError field);
     error InvalidTokenDecimals(address token, uint8 decimals);
     error RateModelStarved(uint256 gasLeft);
     error EmptyBatch();
@@ -156,6 +190,17 @@ interface IVault {
     error InvalidSeize(uint256 id, uint256 debt, uint256 fraction);
     error ExceedsAuctionDebt(uint256 synthId, uint256 amount, uint256 auctionDebt);
     error ExceedsBadDebt(uint256 synthId, uint256 amount, uint256 badDebt);
+    /// @notice Risk-increasing actions (open, mint, withdraw with debt) are paused by the guardian.
+    error Paused();
+    /// @notice A position holding `asset` may not mint or withdraw while the guardian pauses the asset.
+    error AssetPaused(address asset);
+    /// @notice The system was shut down at `at` [s]: no new positions, debt or liquidations.
+    error SystemShutdown(uint256 at);
+    error NotShutdown();
+    /// @notice A deposit would take the Vault's total, or the token's supply (`claimed` [token]), past the reserve
+    ///         proven by the asset's proof-of-reserve feed (`reserve` [token]).
+    error ReserveExceeded(address asset, uint256 claimed, uint256 reserve);
+    error InvalidRampDuration(uint256 duration, uint256 min, uint256 max);
 
     // ------------------------------------------------------------------------------------------------------------
     // Events
@@ -182,6 +227,17 @@ interface IVault {
     event SyntheticParamsSet(uint256 indexed synthId, SyntheticParams params);
     event TreasurySet(address indexed treasury);
     event LiquidationEngineSet(address indexed engine);
+    event PausedSet(bool paused);
+    event AssetPausedSet(address indexed asset, bool paused);
+    event AssetKindSet(address indexed asset, AssetKind kind);
+    /// @param duration [s]
+    event RampDurationSet(uint256 duration);
+    /// @param fromBps [bps] threshold in force when the ramp starts; @param toBps [bps] target; @param end [s]
+    event ThresholdRampStarted(address indexed asset, uint256 fromBps, uint256 toBps, uint256 end);
+    /// @param at [s]
+    event ShutdownStarted(uint256 at);
+    /// @param debt [wad] the position's debt, cleared; @param amounts [token] its collateral, sent to the settlement
+    event PositionReleased(uint256 indexed id, address indexed to, uint256 debt, address[] assets, uint256[] amounts);
     /// @param debt [wad] synthetic debt moved from the position into auction; @param fraction [wad] share of every
     ///        collateral amount seized; @param amounts [token] seized per asset, in basket order
     event Seized(uint256 indexed id, uint256 debt, uint256 fraction, address[] assets, uint256[] amounts);
@@ -307,6 +363,48 @@ interface IVault {
     /// @notice Sets the liquidation engine, the only caller of `seize` and `settleAuctionDebt`.
     function setLiquidationEngine(address engine) external;
 
+    /// @notice Pauses or resumes every risk-increasing action: opening positions, minting, and withdrawing from a
+    ///         position with debt. Deposit, repay, close (which repays first), withdrawing from a debt-free position,
+    ///         liquidation and settlement are never paused. Guardian (no delay).
+    function setPaused(bool paused) external;
+
+    /// @notice Pauses or resumes minting and withdrawing (with debt) for every position holding `asset`. Deposits of
+    ///         `asset` stay open. Guardian (no delay).
+    function setAssetPaused(address asset, bool paused) external;
+
+    /// @notice Sets what backs `asset`. A Wrapped or RealWorld asset needs a proof-of-reserve feed in the oracle
+    ///         (checked here by reading it) and every deposit of it is refused when the Vault's total or the token's
+    ///         supply would exceed the proven reserve.
+    function setAssetKind(address asset, AssetKind kind) external;
+
+    /// @notice [s] Sets how long a lowered liquidation threshold takes to ramp in; between MIN_RAMP_DURATION and
+    ///         MAX_RAMP_DURATION. Applies to ramps started afterwards.
+    function setRampDuration(uint256 duration) external;
+
+    /// @notice Starts emergency settlement: from now on nobody opens a position, mints, withdraws with debt or
+    ///         starts a liquidation, and `releasePosition` hands positions to the settlement. Deposit, repay, close
+    ///         and debt-free withdrawals keep working. One-way. Settlement contract only (AccessManager).
+    function shutdown() external;
+
+    /// @notice After shutdown: clears position `id`'s debt and sends its whole basket to the caller (the settlement,
+    ///         which returns to the owner what exceeds the debt at the frozen prices). Settlement contract only.
+    /// @return owner The position's owner.
+    /// @return synthId Its synthetic.
+    /// @return debt [wad] The debt cleared, rounded up.
+    /// @return assets The basket, in asset id order.
+    /// @return amounts [token] Sent of each.
+    function releasePosition(
+        uint256 id
+    )
+        external
+        returns (
+            address owner,
+            uint256 synthId,
+            uint256 debt,
+            address[] memory assets,
+            uint256[] memory amounts
+        );
+
     // ------------------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------------------
@@ -322,6 +420,24 @@ interface IVault {
 
     /// @notice The id the next position will get.
     function nextPositionId() external view returns (uint256);
+
+    /// @notice Whether the guardian has paused risk-increasing actions.
+    function paused() external view returns (bool);
+
+    /// @notice [s] When the system was shut down; 0 while it runs.
+    function shutdownAt() external view returns (uint40);
+
+    /// @notice [s] How long a lowered liquidation threshold takes to ramp in.
+    function rampDuration() external view returns (uint256);
+
+    /// @notice [bps] The liquidation threshold of `asset` in force now (the ramp's value while one runs).
+    function liquidationThreshold(address asset) external view returns (uint256);
+
+    /// @notice The ramp of `asset`'s liquidation threshold (all zero when none was started).
+    function rampOf(address asset) external view returns (Ramp memory);
+
+    /// @notice What backs `asset` (see AssetKind).
+    function assetKind(address asset) external view returns (AssetKind);
 
     /// @notice Owner, synthetic and the ids of the assets in position `id`'s basket (bit i = asset id i).
     function positionOf(uint256 id) external view returns (address owner, uint256 synthId, uint256 assetMask);

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {ISettlement} from "./interfaces/ISettlement.sol";
+import {IReserveLens} from "./interfaces/IReserveLens.sol";
+import {IVault} from "./interfaces/IVault.sol";
+import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
+import {FixedMath} from "./libraries/FixedMath.sol";
+
+/// @title Settlement
+/// @notice Ballast's emergency shutdown and global settlement. See `ISettlement` for the four steps.
+/// @dev Holds, after shutdown, the baskets of settled positions: per synthetic a pool that its holders redeem, and
+///      per owner the collateral beyond their debt. Rights: governance may shut down, tune the trigger and set a
+///      fallback price for an asset the oracle never priced after shutdown; it can move no token. The Vault grants
+///      this contract (and only it) `Vault.shutdown` and `Vault.releasePosition`.
+contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using FixedMath for uint256;
+
+    /// @notice [s] How long after shutdown governance must wait before setting a price nobody could freeze.
+    uint256 public constant PRICE_FALLBACK_DELAY = 3 days;
+    /// @notice [bps] Bounds of the trigger's backing level: it may only fire while the system is under-backed.
+    uint256 public constant MIN_TRIGGER_BACKING_BPS = 5_000;
+    uint256 public constant MAX_TRIGGER_BACKING_BPS = 10_000;
+    /// @notice [s] Bounds of how long the system must stay under-backed before anyone may trigger.
+    uint256 public constant MIN_TRIGGER_DELAY = 1 hours;
+    uint256 public constant MAX_TRIGGER_DELAY = 30 days;
+
+    /// @inheritdoc ISettlement
+    IVault public immutable vault;
+    /// @inheritdoc ISettlement
+    IReserveLens public immutable lens;
+    IOracleAdapter internal immutable _oracle;
+
+    /// @inheritdoc ISettlement
+    uint256 public triggerBackingBps = 10_000;
+    /// @inheritdoc ISettlement
+    uint256 public triggerDelay = 1 days;
+    /// @inheritdoc ISettlement
+    uint256 public underSince;
+
+    mapping(address asset => uint256) internal _frozen; // [wad]
+    mapping(uint256 synthId => mapping(address asset => uint256)) internal _pool; // [token]
+    mapping(address owner => mapping(address asset => uint256)) internal _claims; // [token]
+    mapping(uint256 synthId => bool) internal _finalized;
+    mapping(uint256 synthId => uint256) internal _settledDebt; // [wad]
+    mapping(uint256 synthId => uint256) internal _shortfall; // [wad] value
+
+    constructor(address initialAuthority, IReserveLens lens_) AccessManaged(initialAuthority) {
+        if (address(lens_) == address(0)) revert ZeroAddress();
+        lens = lens_;
+        vault = lens_.vault();
+        _oracle = vault.oracle();
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Shutdown
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISettlement
+    function shutdown() external restricted nonReentrant {
+        _shutdown(false);
+    }
+
+    /// @inheritdoc ISettlement
+    function poke() public returns (uint256 backingBps) {
+        IReserveLens.SystemReserve memory r = lens.systemReserve();
+        if (!r.complete) revert BackingIncomplete(); // never judge the system at a failed price
+        backingBps = r.backingBps;
+        if (backingBps < triggerBackingBps) {
+            if (underSince == 0) underSince = block.timestamp;
+        } else if (underSince != 0) {
+            underSince = 0;
+        }
+        emit Poked(backingBps, underSince);
+    }
+
+    /// @inheritdoc ISettlement
+    function trigger() external nonReentrant {
+        uint256 backingBps = poke();
+        if (backingBps >= triggerBackingBps) revert NotUnderBacked(backingBps, triggerBackingBps);
+        uint256 allowedAt = underSince + triggerDelay;
+        if (block.timestamp < allowedAt) revert TriggerTooEarly(underSince, allowedAt);
+        _shutdown(true);
+    }
+
+    /// @inheritdoc ISettlement
+    function freezePrice(address asset) external {
+        _checkShutdown();
+        uint256 frozen = _frozen[asset];
+        if (frozen != 0) revert PriceAlreadyFrozen(asset, frozen);
+        uint256 price = _oracle.getPrice(asset); // reverts PriceUnavailable: never freeze a failed price
+        _frozen[asset] = price;
+        emit PriceFrozen(asset, price);
+    }
+
+    /// @inheritdoc ISettlement
+    function setFallbackPrice(address asset, uint256 price) external restricted {
+        uint256 at = _checkShutdown();
+        uint256 frozen = _frozen[asset];
+        if (frozen != 0) revert PriceAlreadyFrozen(asset, frozen);
+        if (price == 0) revert ZeroAmount();
+        uint256 allowedAt = at + PRICE_FALLBACK_DELAY;
+        if (block.timestamp < allowedAt) revert FallbackTooEarly(block.timestamp, allowedAt);
+        _frozen[asset] = price;
+        emit PriceFrozen(asset, price);
+    }
+
+    /// @inheritdoc ISettlement
+    function setTriggerParams(uint256 backingBps, uint256 delay) external restricted {
+        if (
+            backingBps < MIN_TRIGGER_BACKING_BPS ||
+            backingBps > MAX_TRIGGER_BACKING_BPS ||
+            delay < MIN_TRIGGER_DELAY ||
+            delay > MAX_TRIGGER_DELAY
+        ) revert InvalidTriggerParams(backingBps, delay);
+        (triggerBackingBps, triggerDelay) = (backingBps, delay);
+        emit TriggerParamsSet(backingBps, delay);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Positions and owners
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISettlement
+    function settlePosition(uint256 id) external nonReentrant {
+        _checkShutdown();
+        (address owner, uint256 synthId, uint256 debt, address[] memory list, uint256[] memory amounts) = vault
+            .releasePosition(id);
+        uint256 n = list.length;
+        uint256[] memory toPool = new uint256[](n);
+        if (debt != 0) {
+            // [wad] the debt's value at the frozen price, rounded up: against the owner
+            uint256 owed = debt.mulDivUp(_syntheticPrice(synthId), FixedMath.WAD);
+            uint256 basket; // [wad] the basket's value, each asset rounded down
+            for (uint256 j; j < n; ++j) {
+                basket += amounts[j].mulDivDown(_price(list[j]), 10 ** vault.assetConfig(list[j]).decimals);
+            }
+            for (uint256 j; j < n; ++j) {
+                // pro rata by value: amount * owed / basket, rounded up, at most the amount
+                toPool[j] = owed >= basket ? amounts[j] : amounts[j].mulDivUp(owed, basket);
+                if (toPool[j] > amounts[j]) toPool[j] = amounts[j];
+            }
+            _settledDebt[synthId] += debt;
+            if (owed > basket) _shortfall[synthId] += owed - basket;
+        }
+        uint256[] memory toOwner = new uint256[](n);
+        for (uint256 j; j < n; ++j) {
+            _pool[synthId][list[j]] += toPool[j];
+            toOwner[j] = amounts[j] - toPool[j];
+            _claims[owner][list[j]] += toOwner[j];
+        }
+        emit PositionSettled(id, synthId, owner, debt, list, toPool, toOwner);
+    }
+
+    /// @inheritdoc ISettlement
+    function claim(address asset, address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        amount = _claims[msg.sender][asset];
+        if (amount == 0) revert ZeroAmount();
+        _claims[msg.sender][asset] = 0;
+        emit Claimed(msg.sender, asset, to, amount);
+        IERC20(asset).safeTransfer(to, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Redemption
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISettlement
+    function finalize(uint256 synthId) external nonReentrant {
+        _checkShutdown();
+        if (_finalized[synthId]) revert AlreadyFinalized(synthId);
+        IVault.SyntheticState memory st = vault.synthetic(synthId);
+        if (st.totalNormDebt != 0 || st.auctionDebt != 0) {
+            revert OutstandingDebt(synthId, st.totalDebt, st.auctionDebt);
+        }
+        _finalized[synthId] = true;
+        emit Finalized(synthId);
+    }
+
+    /// @inheritdoc ISettlement
+    function redeem(
+        uint256 synthId,
+        uint256 amount,
+        address to
+    ) external nonReentrant returns (address[] memory list, uint256[] memory paid) {
+        if (!_finalized[synthId]) revert NotFinalized(synthId);
+        if (amount == 0) revert ZeroAmount();
+        if (to == address(0)) revert ZeroAddress();
+        IERC20 token = IERC20(address(vault.synthetic(synthId).token));
+        uint256 left = _outstanding(token);
+        if (amount > left) revert ExceedsOutstanding(amount, left);
+
+        list = vault.assets();
+        paid = new uint256[](list.length);
+        mapping(address => uint256) storage pool_ = _pool[synthId];
+        for (uint256 j; j < list.length; ++j) {
+            uint256 inPool = pool_[list[j]];
+            if (inPool == 0) continue;
+            // the last outstanding unit takes what is left, so the pool empties exactly; otherwise rounded down
+            paid[j] = amount == left ? inPool : inPool.mulDivDown(amount, left);
+            pool_[list[j]] = inPool - paid[j];
+        }
+        emit Redeemed(synthId, msg.sender, to, amount, left, list, paid);
+        token.safeTransferFrom(msg.sender, address(this), amount); // kept here forever: never redeemed twice
+        for (uint256 j; j < list.length; ++j) {
+            if (paid[j] != 0) IERC20(list[j]).safeTransfer(to, paid[j]);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Views
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc ISettlement
+    function frozenPrice(address asset) external view returns (uint256) {
+        return _frozen[asset];
+    }
+
+    /// @inheritdoc ISettlement
+    function pool(uint256 synthId, address asset) external view returns (uint256) {
+        return _pool[synthId][asset];
+    }
+
+    /// @inheritdoc ISettlement
+    function claimable(address owner, address asset) external view returns (uint256) {
+        return _claims[owner][asset];
+    }
+
+    /// @inheritdoc ISettlement
+    function outstanding(uint256 synthId) external view returns (uint256) {
+        return _outstanding(IERC20(address(vault.synthetic(synthId).token)));
+    }
+
+    /// @inheritdoc ISettlement
+    function finalized(uint256 synthId) external view returns (bool) {
+        return _finalized[synthId];
+    }
+
+    /// @inheritdoc ISettlement
+    function settledDebt(uint256 synthId) external view returns (uint256 debt, uint256 shortfallValue) {
+        return (_settledDebt[synthId], _shortfall[synthId]);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Internal
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev Shuts the Vault down and freezes every price the oracle gives now (collateral assets and the synthetics'
+    ///      price assets); the others wait for `freezePrice`.
+    function _shutdown(bool triggered) internal {
+        vault.shutdown(); // reverts SystemShutdown when already shut down
+        address[] memory list = vault.assets();
+        for (uint256 j; j < list.length; ++j) {
+            _tryFreeze(list[j]);
+        }
+        uint256 n = vault.syntheticCount();
+        for (uint256 i; i < n; ++i) {
+            address priceAsset = vault.synthetic(i).params.priceAsset;
+            if (priceAsset != address(0)) _tryFreeze(priceAsset);
+        }
+        emit Shutdown(msg.sender, block.timestamp, triggered);
+    }
+
+    function _tryFreeze(address asset) internal {
+        if (_frozen[asset] != 0) return;
+        (uint256 price, IOracleAdapter.PriceFailure failure) = _oracle.tryGetPrice(asset);
+        if (failure != IOracleAdapter.PriceFailure.None) return;
+        _frozen[asset] = price;
+        emit PriceFrozen(asset, price);
+    }
+
+    /// @return at [s] the shutdown time; reverts NotShutdown while the system runs.
+    function _checkShutdown() internal view returns (uint256 at) {
+        at = vault.shutdownAt();
+        if (at == 0) revert NotShutdown();
+    }
+
+    /// @return price [wad] the frozen price of `asset`; reverts PriceNotFrozen.
+    function _price(address asset) internal view returns (uint256 price) {
+        price = _frozen[asset];
+        if (price == 0) revert PriceNotFrozen(asset);
+    }
+
+    /// @return [wad] the frozen price of one unit of synthetic `synthId` (exactly 1e18 for a USD synthetic).
+    function _syntheticPrice(uint256 synthId) internal view returns (uint256) {
+        address priceAsset = vault.synthetic(synthId).params.priceAsset;
+        return priceAsset == address(0) ? FixedMath.WAD : _price(priceAsset);
+    }
+
+    /// @return [wad] units of `token` not yet handed in and not held by the treasury.
+    function _outstanding(IERC20 token) internal view returns (uint256) {
+        return token.totalSupply() - token.balanceOf(address(this)) - token.balanceOf(vault.treasury());
+    }
+}

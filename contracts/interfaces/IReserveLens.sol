@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IVault} from "./IVault.sol";
+
+/// @title IReserveLens
+/// @notice Proof of reserves: public, read-only figures for every collateral asset, every synthetic and the whole
+///         system, computed from the Vault, the liquidation engine and the oracle at the current block.
+/// @dev Units: `[token]` the asset's own decimals, `[wad]` 18 decimals (USD values, prices, synthetic amounts),
+///      `[bps]` 1e4 = 100%. Collateral values round down, liability values round up (the backing figure never
+///      flatters the system). A price the oracle cannot give is reported as `priced = false` with value 0, and makes
+///      the system figure `complete = false`.
+interface IReserveLens {
+    /// @notice One collateral asset.
+    /// @param held [token] Balance of the Vault plus the liquidation engine.
+    /// @param credited [token] Credited to positions in the Vault.
+    /// @param inAuctions [token] Held by the liquidation engine (lots in auction and leftovers not yet claimed).
+    /// @param price [wad] USD per whole token, 0 when unavailable.
+    /// @param value [wad] (credited + inAuctions) * price, rounded down.
+    /// @param proven [token] The proof-of-reserve answer (0 without a feed or when it fails).
+    /// @param tokenSupply [token] The token's total supply.
+    struct AssetReserve {
+        address asset;
+        IVault.AssetKind kind;
+        uint256 held;
+        uint256 credited;
+        uint256 inAuctions;
+        uint256 price;
+        bool priced;
+        uint256 value;
+        uint256 proven;
+        bool hasProof;
+        uint256 tokenSupply;
+    }
+
+    /// @notice One synthetic.
+    /// @param supply [wad] Token supply.
+    /// @param unmintedFees [wad] Interest owed to the treasury, not yet minted.
+    /// @param positionDebt [wad] Debt of all positions now.
+    /// @param auctionDebt [wad] Debt in auctions.
+    /// @param badDebt [wad] Treasury-held debt not yet covered.
+    /// @param treasurySurplus [wad] Held by the treasury.
+    /// @param price [wad] USD per unit (1e18 for a USD synthetic), 0 when unavailable.
+    /// @param liabilityValue [wad] (supply + unmintedFees) * price, rounded up.
+    struct SyntheticReserve {
+        uint256 synthId;
+        address token;
+        uint256 supply;
+        uint256 unmintedFees;
+        uint256 positionDebt;
+        uint256 auctionDebt;
+        uint256 badDebt;
+        uint256 treasurySurplus;
+        uint256 price;
+        bool priced;
+        uint256 liabilityValue;
+    }
+
+    /// @notice The whole system.
+    /// @param collateralValue [wad]
+    /// @param liabilityValue [wad]
+    /// @param backingBps [bps] collateralValue / liabilityValue rounded down; type(uint256).max without liabilities.
+    /// @param complete False when a price was unavailable (the figures then leave that asset or synthetic out).
+    struct SystemReserve {
+        uint256 collateralValue;
+        uint256 liabilityValue;
+        uint256 backingBps;
+        bool complete;
+    }
+
+    /// @notice The Vault read (immutable).
+    function vault() external view returns (IVault);
+
+    /// @notice Figures for one listed asset.
+    function assetReserve(address asset) external view returns (AssetReserve memory);
+
+    /// @notice Figures for one synthetic.
+    function syntheticReserve(uint256 synthId) external view returns (SyntheticReserve memory);
+
+    /// @notice Every listed asset, every synthetic and the system figure in one call.
+    function report()
+        external
+        view
+        returns (AssetReserve[] memory assets, SyntheticReserve[] memory synthetics, SystemReserve memory system);
+
+    /// @notice The system figure alone (what the settlement's trigger reads).
+    function systemReserve() external view returns (SystemReserve memory);
+
+    /// @notice Backing of one synthetic over positions `[fromId, toId)`: the collateral value of its positions in the
+    ///         range and their debt value. Page through `1 .. vault.nextPositionId()` off-chain for the whole figure.
+    /// @return collateralValue [wad] rounded down.
+    /// @return debtValue [wad] rounded up.
+    /// @return positions How many positions of `synthId` the range held.
+    function syntheticBacking(
+        uint256 synthId,
+        uint256 fromId,
+        uint256 toId
+    ) external view returns (uint256 collateralValue, uint256 debtValue, uint256 positions);
+}

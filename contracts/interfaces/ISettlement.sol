@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IVault} from "./IVault.sol";
+import {IReserveLens} from "./IReserveLens.sol";
+
+/// @title ISettlement
+/// @notice Emergency shutdown and global settlement: the claim on the reserves that every synthetic unit carries.
+///
+///         1. Shutdown — by governance (`shutdown`), or by anyone (`trigger`) once the system has stayed under-backed
+///            (`IReserveLens.systemReserve().backingBps < triggerBackingBps`) for at least `triggerDelay`, as recorded
+///            by `poke`. The Vault then refuses new positions, new debt, debt-backed withdrawals and new liquidations;
+///            deposit, repay, close and debt-free withdrawals keep working. Prices are frozen at the oracle's guarded
+///            values of the shutdown block; an asset whose price failed then is frozen later by `freezePrice` (its
+///            first good price), or by governance after `PRICE_FALLBACK_DELAY`.
+///         2. Positions — anyone calls `settlePosition(id)`: the Vault clears the debt and hands over the basket; the
+///            part worth the debt at the frozen prices (taken pro rata by value from every asset, rounded up) goes to
+///            the synthetic's pool, the rest becomes the owner's claim (`claim`). An under-water position's whole
+///            basket goes to the pool.
+///         3. Finalize — once a synthetic has no position debt and no debt in auction, `finalize(synthId)` opens
+///            redemption.
+///         4. Redeem — a holder hands in synthetic units and receives, of every asset in the pool, the share
+///            `amount / outstanding`, where outstanding = supply − units already handed in − the treasury's balance
+///            (the treasury's surplus is the protocol's own equity and is given up to holders). Rounded down; the
+///            redemption that hands in the last outstanding unit receives everything left, so no collateral is left
+///            behind. Units handed in stay in this contract forever, so nobody redeems twice.
+/// @dev Units: `[token]` the asset's decimals, `[wad]` 18 decimals, `[bps]` 1e4 = 100%.
+interface ISettlement {
+    error NotShutdown();
+    error AlreadyFinalized(uint256 synthId);
+    error NotFinalized(uint256 synthId);
+    error PriceNotFrozen(address asset);
+    error PriceAlreadyFrozen(address asset, uint256 price);
+    error FallbackTooEarly(uint256 now_, uint256 allowedAt);
+    error OutstandingDebt(uint256 synthId, uint256 positionDebt, uint256 auctionDebt);
+    error NotUnderBacked(uint256 backingBps, uint256 triggerBackingBps);
+    error BackingIncomplete();
+    error TriggerTooEarly(uint256 underSince, uint256 allowedAt);
+    error InvalidTriggerParams(uint256 backingBps, uint256 delay);
+    error ZeroAmount();
+    error ZeroAddress();
+    error ExceedsOutstanding(uint256 amount, uint256 outstanding);
+
+    /// @param by governance or the permissionless trigger (`msg.sender` either way)
+    event Shutdown(address indexed by, uint256 at, bool triggered);
+    /// @param price [wad]
+    event PriceFrozen(address indexed asset, uint256 price);
+    /// @param backingBps [bps] measured; @param underSince [s] start of the under-backed stretch, 0 when healthy
+    event Poked(uint256 backingBps, uint256 underSince);
+    /// @param debt [wad]
+    /// @param toPool [token] per asset
+    /// @param toOwner [token] per asset
+    event PositionSettled(
+        uint256 indexed id,
+        uint256 indexed synthId,
+        address indexed owner,
+        uint256 debt,
+        address[] assets,
+        uint256[] toPool,
+        uint256[] toOwner
+    );
+    event Claimed(address indexed owner, address indexed asset, address to, uint256 amount);
+    event Finalized(uint256 indexed synthId);
+    /// @param amount [wad] units handed in
+    /// @param outstanding [wad] before this redemption
+    /// @param paid [token]
+    event Redeemed(
+        uint256 indexed synthId,
+        address indexed holder,
+        address to,
+        uint256 amount,
+        uint256 outstanding,
+        address[] assets,
+        uint256[] paid
+    );
+    event TriggerParamsSet(uint256 backingBps, uint256 delay);
+
+    /// @notice Governance shutdown (AccessManager; the longest delay).
+    function shutdown() external;
+
+    /// @notice Records whether the system is under-backed now (starting or ending an under-backed stretch). Anyone.
+    /// @return backingBps [bps] the system backing measured.
+    function poke() external returns (uint256 backingBps);
+
+    /// @notice Shuts down when the system is under-backed now and has been since a poke at least `triggerDelay` ago.
+    function trigger() external;
+
+    /// @notice Freezes `asset`'s price at the oracle's current guarded price, if shutdown froze none. Anyone.
+    function freezePrice(address asset) external;
+
+    /// @notice Governance fallback for a price that could not be frozen within PRICE_FALLBACK_DELAY of shutdown.
+    function setFallbackPrice(address asset, uint256 price) external;
+
+    /// @notice Settles position `id` (see the contract doc, step 2). Anyone.
+    function settlePosition(uint256 id) external;
+
+    /// @notice Sends the caller's claim on `asset` to `to`.
+    /// @return amount [token]
+    function claim(address asset, address to) external returns (uint256 amount);
+
+    /// @notice Opens redemption of `synthId` (see step 3). Anyone.
+    function finalize(uint256 synthId) external;
+
+    /// @notice Hands in `amount` [wad] of synthetic `synthId` from the caller and sends its share of the pool to `to`.
+    /// @return assets The pool's assets.
+    /// @return paid [token] Sent of each.
+    function redeem(
+        uint256 synthId,
+        uint256 amount,
+        address to
+    ) external returns (address[] memory assets, uint256[] memory paid);
+
+    /// @notice Sets the permissionless trigger: backing below `backingBps` [bps] for `delay` [s]. Governance.
+    function setTriggerParams(uint256 backingBps, uint256 delay) external;
+
+    function vault() external view returns (IVault);
+
+    function lens() external view returns (IReserveLens);
+
+    /// @notice [wad] Frozen price of `asset` (a collateral asset or a synthetic's price asset); 0 if not frozen.
+    function frozenPrice(address asset) external view returns (uint256);
+
+    /// @notice [token] Of `asset` in synthetic `synthId`'s pool, not yet redeemed.
+    function pool(uint256 synthId, address asset) external view returns (uint256);
+
+    /// @notice [token] Of `asset` that `owner` may claim.
+    function claimable(address owner, address asset) external view returns (uint256);
+
+    /// @notice [wad] Units of `synthId` that may still be redeemed (see step 4).
+    function outstanding(uint256 synthId) external view returns (uint256);
+
+    /// @notice Whether `synthId` is open for redemption.
+    function finalized(uint256 synthId) external view returns (bool);
+
+    /// @notice [wad] Debt cleared by settled positions, per synthetic; [wad] value by which under-water positions fell
+    ///         short of their debt at the frozen prices.
+    function settledDebt(uint256 synthId) external view returns (uint256 debt, uint256 shortfallValue);
+
+    /// @notice [s] Start of the current under-backed stretch (0 when the last poke found the system backed).
+    function underSince() external view returns (uint256);
+
+    function triggerBackingBps() external view returns (uint256);
+
+    function triggerDelay() external view returns (uint256);
+}

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Fixture} from "./utils/Fixture.sol";
+import {IVault} from "../contracts/interfaces/IVault.sol";
+import {ISettlement} from "../contracts/interfaces/ISettlement.sol";
+import {IReserveLens} from "../contracts/interfaces/IReserveLens.sol";
+import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
+import {Settlement} from "../contracts/Settlement.sol";
+import {ReserveLens} from "../contracts/ReserveLens.sol";
+
+/// @notice Emergency shutdown and global settlement, end to end: shutdown by governance and by the under-backing
+///         trigger, frozen prices, positions settled (one under water), owners' claims, finalization, redemption
+///         pro rata, and the conservation of every token across all of it.
+contract SettlementTest is Fixture {
+    uint64 internal constant SETTLEMENT_ROLE = 3;
+    ReserveLens internal lens;
+    Settlement internal settlement;
+    address internal carol = makeAddr("carol");
+    address internal holder = makeAddr("holder");
+
+    function setUp() public override {
+        super.setUp();
+        _wireLiquidation();
+        lens = new ReserveLens(vault);
+        settlement = new Settlement(address(manager), lens);
+        bytes4[] memory hooks = new bytes4[](2);
+        hooks[0] = IVault.shutdown.selector;
+        hooks[1] = IVault.releasePosition.selector;
+        manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
+        manager.grantRole(SETTLEMENT_ROLE, address(settlement), 0);
+        weth.mint(carol, 100e18);
+        vm.prank(carol);
+        weth.approve(address(vault), type(uint256).max);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /// @dev alice: bUSD on WETH + WBTC; bob: bETH on WETH + USDC; carol: bUSD on WETH, under water after the drop.
+    function _book() internal returns (uint256 a, uint256 b, uint256 c) {
+        vm.startPrank(alice);
+        a = vault.openAndMint(BUSD, address(weth), 10e18, 0, alice);
+        vault.deposit(a, address(wbtc), 1e8);
+        vault.mint(a, 30_000e18, alice);
+        vm.stopPrank();
+        vm.startPrank(bob);
+        b = vault.openAndMint(BETH, address(usdc), 10_000e6, 0, bob);
+        vault.deposit(b, address(weth), 5e18);
+        vault.mint(b, 4e18, bob);
+        vm.stopPrank();
+        vm.prank(carol);
+        c = vault.openAndMint(BUSD, address(weth), 10e18, 16_000e18, carol);
+    }
+
+    function _shutdownAfterDrop() internal {
+        ethFeed.setAnswer(1_500e8); // carol: 15,000 of collateral for 16,000 of debt
+        settlement.shutdown();
+    }
+
+    function _settleAll(uint256 n) internal {
+        for (uint256 id = 1; id <= n; ++id) settlement.settlePosition(id);
+    }
+
+    // ------------------------------------------------------------------ shutdown
+
+    function test_shutdown_freezesPrices_andStopsNewRiskButNotRepayOrDeposit() public {
+        (uint256 a, , uint256 c) = _book();
+        _shutdownAfterDrop();
+        assertEq(vault.shutdownAt(), block.timestamp);
+        assertEq(settlement.frozenPrice(address(weth)), 1_500e18);
+        assertEq(settlement.frozenPrice(address(wbtc)), 60_000e18);
+        assertEq(settlement.frozenPrice(address(usdc)), 1e18);
+
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vault.open(BUSD);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vault.mint(a, 1e18, alice);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vault.withdraw(a, address(weth), 1e18, alice);
+        vault.deposit(a, address(weth), 1e18);
+        vault.repay(a, 1_000e18);
+        vm.stopPrank();
+        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        engine.liquidate(c);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        settlement.shutdown();
+    }
+
+    function test_onlyGovernanceShutsDown_andOnlySettlementCallsTheHooks() public {
+        vm.prank(bob);
+        vm.expectRevert();
+        settlement.shutdown();
+        vm.expectRevert(); // the test (AccessManager admin) lacks SETTLEMENT_ROLE for the Vault's hooks
+        vault.shutdown();
+        vm.expectRevert(ISettlement.NotShutdown.selector);
+        settlement.settlePosition(1);
+    }
+
+    // ------------------------------------------------------------------ the whole settlement
+
+    function test_settlement_severalAssetsAndSynthetics_conservesEveryToken() public {
+        (uint256 a, uint256 b, uint256 c) = _book();
+        vm.warp(block.timestamp + 30 days); // interest accrues: fees belong to the treasury, not to holders
+        ethFeed.setAnswer(1_500e8);
+        btcFeed.setAnswer(60_000e8);
+        usdcFeed.setAnswer(1e8);
+        uint256 aliceDebt = vault.debtOf(a);
+        settlement.shutdown();
+
+        uint256 wethIn = vault.totalCollateral(address(weth));
+        uint256 wbtcIn = vault.totalCollateral(address(wbtc));
+        uint256 usdcIn = vault.totalCollateral(address(usdc));
+
+        // finalize needs every debt settled
+        vm.expectRevert();
+        settlement.finalize(BUSD);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.NotFinalized.selector, BUSD));
+        settlement.redeem(BUSD, 1e18, alice);
+
+        _settleAll(3);
+        // alice: 10 WETH (15,000) + 1 WBTC (60,000) = 75,000 for ~30,123 of debt: the pool gets the debt's worth
+        // alice gets back her basket's value less her debt's (USD synthetic: value = amount), taken pro rata
+        uint256 back = settlement.claimable(alice, address(weth)) * 1_500 + settlement.claimable(alice, address(wbtc)) *
+            60_000e10;
+        assertLe(back, 75_000e18 - aliceDebt, "never more than the excess");
+        assertApproxEqAbs(back, 75_000e18 - aliceDebt, 60_000e10 + 1_500, "the excess, within one unit per asset");
+        assertApproxEqRel(
+            (settlement.claimable(alice, address(weth)) * 1e18) / 10e18,
+            (settlement.claimable(alice, address(wbtc)) * 1e18) / 1e8,
+            1e12,
+            "the same share of every asset comes back"
+        );
+        // carol under water: nothing back, her whole basket in the pool
+        assertEq(settlement.claimable(carol, address(weth)), 0);
+        (, uint256 shortfall) = settlement.settledDebt(BUSD);
+        assertGt(shortfall, 0);
+        assertEq(vault.collateralOf(c, address(weth)), 0);
+        // bob (bETH, hedged): gets back what exceeds 4 bETH at 1,500
+        assertGt(settlement.claimable(bob, address(usdc)), 0);
+        assertEq(vault.debtOf(b), 0);
+
+        settlement.finalize(BUSD);
+        settlement.finalize(BETH);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.AlreadyFinalized.selector, BUSD));
+        settlement.finalize(BUSD);
+
+        // holders redeem everything, in pieces; owners claim
+        _redeemAll(alice, BUSD);
+        _redeemAll(carol, BUSD);
+        _redeemAll(bob, BETH);
+        _claimAll(alice);
+        _claimAll(bob);
+
+        assertEq(settlement.outstanding(BUSD), 0);
+        assertEq(settlement.outstanding(BETH), 0);
+        // nothing left anywhere: what the Vault held went to holders and owners, to the wei
+        assertEq(weth.balanceOf(address(settlement)), 0, "no WETH left behind");
+        assertEq(wbtc.balanceOf(address(settlement)), 0, "no WBTC left behind");
+        assertEq(usdc.balanceOf(address(settlement)), 0, "no USDC left behind");
+        assertEq(vault.totalCollateral(address(weth)), 0, "the Vault credits nothing any more");
+        assertEq(vault.totalCollateral(address(wbtc)) + vault.totalCollateral(address(usdc)), 0);
+        assertEq(weth.balanceOf(address(vault)), 0);
+        assertGt(wethIn, 0);
+        assertEq(
+            weth.balanceOf(alice) + weth.balanceOf(bob) + weth.balanceOf(carol),
+            1_000e18 + 1_000e18 + 100e18,
+            "every WETH is back with a user"
+        );
+        assertEq(wbtc.balanceOf(alice) + wbtc.balanceOf(bob) + wbtc.balanceOf(carol), 200e8);
+        assertGt(wbtc.balanceOf(carol), 0, "carol's bUSD redeemed part of alice's WBTC");
+        assertEq(usdc.balanceOf(alice) + usdc.balanceOf(bob) + usdc.balanceOf(carol), 20_000_000e6);
+        assertEq(wbtcIn + usdcIn > 0, true);
+
+        // nobody redeems twice: the units handed in are gone
+        assertEq(busd.balanceOf(alice), 0);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.ExceedsOutstanding.selector, 1, 0));
+        settlement.redeem(BUSD, 1, alice);
+    }
+
+    function test_redeem_paysProRata_andHoldersOfTheSameAmountGetTheSame() public {
+        _book();
+        _shutdownAfterDrop();
+        _settleAll(3);
+        settlement.finalize(BUSD);
+        vm.prank(alice);
+        busd.transfer(holder, 10_000e18);
+        vm.prank(carol);
+        busd.transfer(holder, 6_000e18);
+        // alice has 20,000, carol 10,000, holder 16,000: outstanding 46,000
+        assertEq(settlement.outstanding(BUSD), 46_000e18);
+        uint256 poolWeth = settlement.pool(BUSD, address(weth));
+        _approve(holder);
+        vm.prank(holder);
+        (, uint256[] memory paid) = settlement.redeem(BUSD, 10_000e18, holder);
+        assertEq(paid[0], (poolWeth * 10_000e18) / 46_000e18, "share of the WETH pool, rounded down");
+        _approve(carol);
+        vm.prank(carol);
+        (, uint256[] memory paid2) = settlement.redeem(BUSD, 10_000e18, carol);
+        assertApproxEqAbs(paid2[0], paid[0], 1, "the same units get the same share, within a wei");
+        assertGe(paid2[0], paid[0], "never less for redeeming later");
+    }
+
+    // ------------------------------------------------------------------ prices
+
+    function test_failedPriceAtShutdown_isFrozenLater_orByGovernanceAfterTheDelay() public {
+        _book();
+        btcFeed.setAnswer(0); // WBTC's feed fails at shutdown
+        settlement.shutdown();
+        assertEq(settlement.frozenPrice(address(wbtc)), 0);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.PriceNotFrozen.selector, address(wbtc)));
+        settlement.settlePosition(1);
+        settlement.settlePosition(2); // bob's basket has no WBTC
+
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                address(wbtc),
+                IOracleAdapter.PriceFailure.NonPositive
+            )
+        );
+        settlement.freezePrice(address(wbtc));
+        uint256 allowedAt = block.timestamp + settlement.PRICE_FALLBACK_DELAY();
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.FallbackTooEarly.selector, block.timestamp, allowedAt));
+        settlement.setFallbackPrice(address(wbtc), 50_000e18);
+
+        btcFeed.setAnswer(58_000e8);
+        settlement.freezePrice(address(wbtc));
+        assertEq(settlement.frozenPrice(address(wbtc)), 58_000e18);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.PriceAlreadyFrozen.selector, address(wbtc), 58_000e18));
+        settlement.freezePrice(address(wbtc));
+        settlement.settlePosition(1);
+    }
+
+    function test_fallbackPrice_afterTheDelay() public {
+        _book();
+        btcFeed.setAnswer(0);
+        settlement.shutdown();
+        vm.warp(block.timestamp + settlement.PRICE_FALLBACK_DELAY());
+        vm.prank(bob);
+        vm.expectRevert();
+        settlement.setFallbackPrice(address(wbtc), 50_000e18);
+        settlement.setFallbackPrice(address(wbtc), 50_000e18);
+        assertEq(settlement.frozenPrice(address(wbtc)), 50_000e18);
+    }
+
+    // ------------------------------------------------------------------ the permissionless trigger
+
+    function test_trigger_needsUnderBackingForTheWholeDelay() public {
+        _book();
+        vm.expectRevert(); // backed: nothing to trigger
+        settlement.trigger();
+
+        ethFeed.setAnswer(600e8); // WETH at 600: the system is under-backed
+        btcFeed.setAnswer(20_000e8);
+        IReserveLens.SystemReserve memory r = lens.systemReserve();
+        assertLt(r.backingBps, 10_000);
+        uint256 bps = settlement.poke();
+        assertEq(bps, r.backingBps);
+        assertEq(settlement.underSince(), block.timestamp);
+        uint256 allowedAt = block.timestamp + settlement.triggerDelay();
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.TriggerTooEarly.selector, block.timestamp, allowedAt));
+        settlement.trigger();
+
+        // a recovery seen by a poke restarts the clock
+        vm.warp(block.timestamp + 12 hours);
+        ethFeed.setAnswer(2_000e8);
+        btcFeed.setAnswer(60_000e8);
+        usdcFeed.setAnswer(1e8);
+        settlement.poke();
+        assertEq(settlement.underSince(), 0);
+
+        ethFeed.setAnswer(600e8);
+        btcFeed.setAnswer(20_000e8);
+        settlement.poke();
+        vm.warp(block.timestamp + settlement.triggerDelay());
+        ethFeed.setAnswer(600e8);
+        btcFeed.setAnswer(20_000e8);
+        usdcFeed.setAnswer(1e8);
+        vm.prank(holder); // anyone
+        settlement.trigger();
+        assertEq(vault.shutdownAt(), block.timestamp);
+        assertEq(settlement.frozenPrice(address(weth)), 600e18);
+    }
+
+    function test_trigger_refusesAFailedPrice() public {
+        _book();
+        ethFeed.setAnswer(0);
+        vm.expectRevert(ISettlement.BackingIncomplete.selector);
+        settlement.poke();
+    }
+
+    function test_triggerParams_areBounded() public {
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.InvalidTriggerParams.selector, 10_001, 1 days));
+        settlement.setTriggerParams(10_001, 1 days);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.InvalidTriggerParams.selector, 9_000, 59 minutes));
+        settlement.setTriggerParams(9_000, 59 minutes);
+        settlement.setTriggerParams(9_000, 2 days);
+        assertEq(settlement.triggerBackingBps(), 9_000);
+        assertEq(settlement.triggerDelay(), 2 days);
+    }
+
+    // ------------------------------------------------------------------ conservation, fuzzed
+
+    /// @dev Random books and a random crash: after every position is settled, every owner has claimed and every
+    ///      holder has redeemed (in random pieces), what holders and owners received equals, per asset and to the
+    ///      wei, what the Vault held; nothing stays in the settlement.
+    function testFuzz_redemptionsPlusClaims_equalCollateralHeld(
+        uint256 seed,
+        uint16 ethDropBps,
+        uint8 pieces
+    ) public {
+        ethDropBps = uint16(_bound(ethDropBps, 0, 9_000));
+        pieces = uint8(_bound(pieces, 1, 5));
+        address[3] memory users = [alice, bob, carol];
+        uint256 n;
+        for (uint256 i; i < 3; ++i) {
+            uint256 r = uint256(keccak256(abi.encode(seed, i)));
+            uint256 eth = _bound(r % 1e20, 1e18, 50e18);
+            uint256 debt = _bound((r >> 80) % 1e24, 100e18, (eth * 2_000 * 7) / 10 / 1e18 * 1e18);
+            vm.prank(users[i]);
+            vault.openAndMint(BUSD, address(weth), eth, debt, users[i]);
+            ++n;
+        }
+        vm.warp(block.timestamp + (seed % 365 days));
+        ethFeed.setAnswer(int256(2_000e8 * uint256(10_000 - ethDropBps)) / 10_000);
+        btcFeed.setAnswer(60_000e8);
+        usdcFeed.setAnswer(1e8);
+        uint256 held = weth.balanceOf(address(vault));
+        uint256 before = weth.balanceOf(alice) + weth.balanceOf(bob) + weth.balanceOf(carol);
+        settlement.shutdown();
+        _settleAll(n);
+        settlement.finalize(BUSD);
+        for (uint256 i; i < 3; ++i) {
+            _claimAll(users[i]);
+            _approve(users[i]);
+            uint256 bal = busd.balanceOf(users[i]);
+            for (uint256 k = 1; k <= pieces; ++k) {
+                uint256 part = k == pieces ? busd.balanceOf(users[i]) : bal / pieces;
+                if (part == 0) continue;
+                vm.prank(users[i]);
+                settlement.redeem(BUSD, part, users[i]);
+            }
+        }
+        uint256 afterAll = weth.balanceOf(alice) + weth.balanceOf(bob) + weth.balanceOf(carol);
+        assertEq(afterAll - before, held, "holders and owners received exactly what the Vault held");
+        assertEq(weth.balanceOf(address(settlement)), 0);
+        assertEq(settlement.pool(BUSD, address(weth)), 0);
+    }
+
+    function _redeemAll(address who, uint256 synthId) internal {
+        _approve(who);
+        IVault.SyntheticState memory st = vault.synthetic(synthId);
+        uint256 bal = st.token.balanceOf(who);
+        vm.startPrank(who);
+        settlement.redeem(synthId, bal / 3, who);
+        settlement.redeem(synthId, bal - bal / 3, who);
+        vm.stopPrank();
+    }
+
+    function _claimAll(address who) internal {
+        address[] memory list = vault.assets();
+        for (uint256 j; j < list.length; ++j) {
+            if (settlement.claimable(who, list[j]) == 0) continue;
+            vm.prank(who);
+            settlement.claim(list[j], who);
+        }
+    }
+
+    function _approve(address who) internal {
+        vm.startPrank(who);
+        busd.approve(address(settlement), type(uint256).max);
+        beth.approve(address(settlement), type(uint256).max);
+        vm.stopPrank();
+    }
+}

@@ -1,0 +1,158 @@
+/**
+ * Access control, enumerated from the ABIs: every state-changing function of every Ballast contract is either listed
+ * here as public by design, or reverts with an authorization error for a caller that holds no role. A new function
+ * that is neither fails this test, so no privileged entry point can be forgotten.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { BaseContract, FunctionFragment, ParamType } from "ethers";
+import { ZeroAddress, zeroPadValue } from "ethers";
+
+import { deployCore } from "../scripts/lib/core.js";
+
+/** Functions anyone may call, per contract, each for a stated reason. */
+const PUBLIC: Record<string, Record<string, string>> = {
+  Vault: {
+    open: "anyone may open a position for themselves",
+    openAndMint: "opens the caller's own position",
+    deposit: "owner or manager: checked against the position",
+    withdraw: "owner or manager: checked against the position",
+    mint: "owner or manager: checked against the position",
+    repay: "anyone may repay any position",
+    close: "owner or manager: checked against the position",
+    batch: "each step checks its own position",
+    transferPosition: "owner only: checked against the position",
+    setManager: "owner only: checked against the position",
+    accrue: "bookkeeping: brings the index to now",
+    mintFees: "pays only the treasury",
+  },
+  SyntheticToken: {
+    transfer: "ERC-20",
+    transferFrom: "ERC-20",
+    approve: "ERC-20",
+    permit: "EIP-2612",
+    flashLoan: "ERC-3156: repaid within the call",
+  },
+  LiquidationEngine: {
+    liquidate: "permissionless keepers: only unhealthy positions",
+    take: "permissionless bidders",
+    reset: "permissionless: only stale auctions",
+    "claim(address)": "the caller's own leftovers",
+    "claim(address,address)": "the caller's own leftovers",
+  },
+  Treasury: {
+    absorbBadDebt: "burns surplus against bad debt; moves nothing to the caller",
+  },
+  Settlement: {
+    poke: "records the system's backing",
+    trigger: "permissionless shutdown under the on-chain condition",
+    freezePrice: "freezes the oracle's guarded price once",
+    settlePosition: "after shutdown, for any position",
+    claim: "the caller's own claim",
+    finalize: "after every debt is settled",
+    redeem: "the caller's own units",
+  },
+  DynamicRateModel: {},
+  FixedRateModel: {},
+  OracleAdapter: {},
+  ReserveLens: {},
+};
+
+/** Errors that mean "you may not call this". */
+const AUTH_ERRORS = new Set([
+  "AccessManagedUnauthorized",
+  "CallerNotLiquidationEngine",
+  "CallerNotTreasury",
+  "CallerNotVault",
+]);
+
+function defaultValue(p: ParamType): unknown {
+  if (p.baseType === "array") return [];
+  if (p.baseType === "tuple") return (p.components ?? []).map(defaultValue);
+  if (p.type === "address") return ZeroAddress;
+  if (p.type === "bool") return false;
+  if (p.type === "string") return "";
+  if (p.type === "bytes") return "0x";
+  if (p.type.startsWith("bytes")) return zeroPadValue("0x", Number(p.type.slice(5)));
+  return 0n;
+}
+
+function mutating(contract: BaseContract): FunctionFragment[] {
+  const out: FunctionFragment[] = [];
+  contract.interface.forEachFunction((f) => {
+    if (f.stateMutability !== "view" && f.stateMutability !== "pure") out.push(f);
+  });
+  return out;
+}
+
+describe("access control (every state-changing function, from the ABIs)", function () {
+  it("each function is public by design or refuses a caller without a role", async function () {
+    const { ethers } = await network.create();
+    const core = await deployCore(ethers);
+    const [, , , , , , , , , stranger] = await ethers.getSigners();
+    const lens = await ethers.deployContract("ReserveLens", [await core.vault.getAddress()]);
+    const settlement = await ethers.deployContract("Settlement", [
+      await core.manager.getAddress(),
+      await lens.getAddress(),
+    ]);
+    const dynamic = await ethers.deployContract("DynamicRateModel", [
+      await core.manager.getAddress(),
+      await core.oracle.getAddress(),
+    ]);
+
+    const contracts: Record<string, BaseContract> = {
+      Vault: core.vault,
+      SyntheticToken: core.busd,
+      LiquidationEngine: core.engine,
+      Treasury: core.treasury,
+      Settlement: settlement,
+      DynamicRateModel: dynamic,
+      FixedRateModel: core.rateModel,
+      OracleAdapter: core.oracle,
+      ReserveLens: lens,
+    };
+
+    const checked: string[] = [];
+    for (const [name, contract] of Object.entries(contracts)) {
+      const allow = PUBLIC[name];
+      expect(allow, `${name} has no entry in PUBLIC`).to.not.equal(undefined);
+      const fns = mutating(contract);
+      const signatures = new Set(fns.flatMap((f) => [f.name, f.format("sighash")]));
+      for (const listed of Object.keys(allow)) {
+        expect(signatures.has(listed), `${name}.${listed} is listed as public but does not exist`).to.equal(true);
+      }
+      for (const f of fns) {
+        if (allow[f.name] !== undefined || allow[f.format("sighash")] !== undefined) continue;
+        const args = f.inputs.map(defaultValue);
+        const connected = contract.connect(stranger) as BaseContract;
+        const call = connected.getFunction(f.format("sighash"));
+        let reason = "did not revert";
+        try {
+          await call.staticCall(...args);
+        } catch (e) {
+          const raw = (e as { data?: unknown }).data;
+          const data = typeof raw === "string" ? raw : (raw as { data?: string } | undefined)?.data;
+          const parsed = data === undefined ? null : contract.interface.parseError(data);
+          reason = parsed?.name ?? `reverted without a known error (${String(data)})`;
+        }
+        expect(AUTH_ERRORS.has(reason), `${name}.${f.format("sighash")} from a stranger: ${reason}`).to.equal(true);
+        checked.push(`${name}.${f.name}`);
+      }
+    }
+    // the restricted surface is not empty: a broken enumeration cannot pass silently
+    expect(checked).to.include.members([
+      "Vault.setAssetParams",
+      "Vault.setPaused",
+      "Vault.shutdown",
+      "Vault.releasePosition",
+      "Vault.seize",
+      "Vault.mintUnbacked",
+      "SyntheticToken.mint",
+      "Treasury.payKeeper",
+      "Settlement.shutdown",
+      "OracleAdapter.setFeeds",
+      "LiquidationEngine.setGlobalCap",
+      "DynamicRateModel.setRateParams",
+    ]);
+  });
+});
