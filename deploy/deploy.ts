@@ -4,8 +4,9 @@
  *
  *   AccessManager → OracleAdapter → Vault → Treasury → rate models → mock tokens and feeds (test networks) →
  *   feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral listed →
- *   LiquidationEngine (keeper pay, auction caps, optional liquidation and auction parameters) → function roles →
- *   GOVERNOR and GUARDIAN granted → admin handed to the configured admin (the deployer renounces).
+ *   LiquidationEngine (keeper pay, auction caps, optional liquidation and auction parameters) → ReserveLens and
+ *   Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
+ *   admin handed to the configured admin (the deployer renounces).
  *
  * Idempotent: every contract already in the manifest (`deployments/<network>.json`) with code on chain is reused,
  * and every configuration call first reads the on-chain value and is skipped when it already matches, so a rerun
@@ -46,6 +47,8 @@ export const ARTIFACTS = {
   Vault: "contracts/Vault.sol:Vault",
   Treasury: "contracts/Treasury.sol:Treasury",
   LiquidationEngine: "contracts/LiquidationEngine.sol:LiquidationEngine",
+  ReserveLens: "contracts/ReserveLens.sol:ReserveLens",
+  Settlement: "contracts/Settlement.sol:Settlement",
   FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
   DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
   SyntheticToken: "contracts/SyntheticToken.sol:SyntheticToken",
@@ -173,7 +176,7 @@ class Run {
             contracts: {},
             assets: {},
             synthetics: {},
-            roles: { admin: "", governor: "", guardian: "" },
+            roles: { admin: "", critical: "", governor: "", guardian: "", settlement: "" },
           };
     const mode = opts.dryRun === true ? "dry run (nothing is sent)" : "deploy";
     log(`Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path}`);
@@ -434,8 +437,13 @@ class Run {
       );
     }
 
+    // emergency settlement: the reserve lens it reads, and the contract that holds SETTLEMENT
+    const lens = await this.contract("ReserveLens", "ReserveLens", [vault]);
+    const settlement = await this.contract("Settlement", "Settlement", [manager, lens]);
+
     // governance: function roles, role grants, admin handoff
     const instances: Array<[ManagedContract, string]> = [
+      ["Settlement", settlement],
       ["OracleAdapter", oracle],
       ["Vault", vault],
       ["LiquidationEngine", engine],
@@ -451,12 +459,16 @@ class Run {
 
     const roles = {
       admin: account(c.governance.admin),
+      critical: account(c.governance.critical),
       governor: account(c.governance.governor),
       guardian: account(c.governance.guardian),
+      settlement,
     };
     this.manifest.roles = roles;
+    await this.grant("CRITICAL", roles.critical, c.governance.criticalDelay);
     await this.grant("GOVERNOR", roles.governor, c.governance.governorDelay);
     await this.grant("GUARDIAN", roles.guardian, 0);
+    await this.grant("SETTLEMENT", settlement, 0);
     if (!same(roles.admin, deployer)) {
       await this.grant("ADMIN", roles.admin, c.governance.adminDelay);
       await this.call(

@@ -31,6 +31,7 @@ export interface Manifest {
   /** Block of the first deployment: where event scans (keepers) start. */
   startBlock: number;
   /** Contracts by deploy name: `AccessManager`, `OracleAdapter`, `Vault`, `Treasury`, `LiquidationEngine`,
+   *  `ReserveLens`, `Settlement`,
    *  `rateModel:<key>`, `synthetic:<symbol>`, and on mock networks `token:<symbol>`, `feed:<symbol>`. */
   contracts: Record<string, DeployedContract>;
   /** Collateral assets by symbol. */
@@ -38,7 +39,7 @@ export interface Manifest {
   /** Synthetics by symbol, with the Vault's synthetic id. */
   synthetics: Record<string, { token: string; synthId: number; priceAsset: string }>;
   /** Role holders the deploy granted (addresses). */
-  roles: { admin: string; governor: string; guardian: string };
+  roles: { admin: string; critical: string; governor: string; guardian: string; settlement: string };
 }
 
 /** The repository root (this file is deploy/manifest.ts). */

@@ -1,24 +1,28 @@
 /**
- * Who may call what: the one table of Ballast's restricted functions and the AccessManager role each is assigned to.
- * The deploy (`deploy/deploy.ts`) applies it with `AccessManager.setTargetFunctionRole` to every deployed contract of
- * each kind; `test/deploy.test.ts` checks that every function marked `restricted` in `contracts/` has a row here and
- * that every row names a real function. Adding a restricted function to a contract means adding one row below.
+ * Who may call what: the one table of Ballast's restricted functions and the AccessManager role each is assigned to
+ * (docs/governance.md explains each row's bounds). The deploy (`deploy/deploy.ts`) applies it with
+ * `AccessManager.setTargetFunctionRole` to every deployed contract of each kind; `test/deploy.test.ts` checks that every
+ * function marked `restricted` in `contracts/` has a row here and that every row names a real function. Adding a
+ * restricted function to a deployed contract means adding one row below.
  *
- * Roles (ids are what the AccessManager stores):
+ * Roles (ids are what the AccessManager stores; holders and delays come from each network's config):
  * - ADMIN (0, the AccessManager's own `ADMIN_ROLE`): grants and revokes roles, assigns functions to roles. The
  *   deployer at first; handed to the configured admin (a multisig on mainnet) at the end of the deploy.
- * - GOVERNOR (1): every parameter setter, each call subject to the network's execution delay (0 locally, 1 hour on
- *   Sepolia, 2 days on mainnet): calls are scheduled on the AccessManager, then executed after the delay.
- * - GUARDIAN (2): pause functions only, without delay. It can stop risk-increasing actions, never repay, deposit or
- *   liquidation (the contracts enforce that; this table only routes the calls).
+ * - CRITICAL (1): what can move value without a position's consent (listing, feeds, treasury, engine, shutdown);
+ *   the longest delay (7 days on mainnet).
+ * - GOVERNOR (2): risk and economic parameters, each inside its bounds (2 days on mainnet, 1 hour on Sepolia).
+ * - GUARDIAN (3): pauses of risk-increasing actions, no delay; never repay, deposit, liquidation or settlement.
+ * - SETTLEMENT (4): held by the `Settlement` contract only: the Vault's shutdown hooks.
+ * Locally every delay is 0 and the deployer holds every role but SETTLEMENT.
  */
 
 /** AccessManager role ids. */
-export const ROLE_IDS = { ADMIN: 0n, GOVERNOR: 1n, GUARDIAN: 2n } as const;
+export const ROLE_IDS = { ADMIN: 0n, CRITICAL: 1n, GOVERNOR: 2n, GUARDIAN: 3n, SETTLEMENT: 4n } as const;
 export type RoleName = keyof typeof ROLE_IDS;
 
 /** The contract kinds the table covers: artifact names of contracts the deploy creates with an AccessManager. */
-export type ManagedContract = "OracleAdapter" | "Vault" | "SyntheticToken" | "LiquidationEngine" | "DynamicRateModel";
+export type ManagedContract =
+  "OracleAdapter" | "Vault" | "SyntheticToken" | "LiquidationEngine" | "DynamicRateModel" | "Settlement";
 
 /**
  * Contract kind → function (name, or full signature when overloaded) → role. A kind applies to every deployed
@@ -27,16 +31,23 @@ export type ManagedContract = "OracleAdapter" | "Vault" | "SyntheticToken" | "Li
  */
 export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
   OracleAdapter: {
-    setFeeds: "GOVERNOR",
-    removeFeeds: "GOVERNOR",
+    setFeeds: "CRITICAL",
+    removeFeeds: "CRITICAL",
+    setReserveFeed: "CRITICAL",
   },
   Vault: {
-    listAsset: "GOVERNOR",
+    listAsset: "CRITICAL",
+    addSynthetic: "CRITICAL",
+    setTreasury: "CRITICAL",
+    setLiquidationEngine: "CRITICAL",
     setAssetParams: "GOVERNOR",
-    addSynthetic: "GOVERNOR",
     setSyntheticParams: "GOVERNOR",
-    setLiquidationEngine: "GOVERNOR",
-    setTreasury: "GOVERNOR",
+    setRampDuration: "GOVERNOR",
+    setAssetKind: "GOVERNOR",
+    setPaused: "GUARDIAN",
+    setAssetPaused: "GUARDIAN",
+    shutdown: "SETTLEMENT",
+    releasePosition: "SETTLEMENT",
   },
   SyntheticToken: {
     setFlashParams: "GOVERNOR",
@@ -51,5 +62,10 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
   DynamicRateModel: {
     setRateParams: "GOVERNOR",
     setPegParams: "GOVERNOR",
+  },
+  Settlement: {
+    shutdown: "CRITICAL",
+    setTriggerParams: "GOVERNOR",
+    setFallbackPrice: "GOVERNOR",
   },
 };

@@ -58,6 +58,8 @@ describe("deploy (deploy/deploy.ts)", function () {
           "AccessManager",
           "LiquidationEngine",
           "OracleAdapter",
+          "ReserveLens",
+          "Settlement",
           "Treasury",
           "Vault",
           "feed:USDC",
@@ -76,7 +78,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      expect(sent).to.equal(37);
+      expect(sent).to.equal(46); // 21 deploys (6 of them mocks), 25 configuration calls
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -124,6 +126,7 @@ describe("deploy (deploy/deploy.ts)", function () {
         ["LiquidationEngine", manifest.contracts.LiquidationEngine?.address ?? ""],
         ["SyntheticToken", manifest.synthetics.bUSD?.token ?? ""],
         ["SyntheticToken", manifest.synthetics.bETH?.token ?? ""],
+        ["Settlement", manifest.contracts.Settlement?.address ?? ""],
       ];
       for (const [kind, target] of targets) {
         const iface = (await ethers.getContractFactory(kind)).interface;
@@ -132,7 +135,12 @@ describe("deploy (deploy/deploy.ts)", function () {
           expect(await manager.getTargetFunctionRole(target, selector), `${kind}.${fn}`).to.equal(ROLE_IDS[role]);
         }
       }
+      expect((await manager.hasRole(ROLE_IDS.CRITICAL, deployer.address))[0]).to.equal(true);
       expect((await manager.hasRole(ROLE_IDS.GOVERNOR, deployer.address))[0]).to.equal(true);
+      expect((await manager.hasRole(ROLE_IDS.SETTLEMENT, deployer.address))[0]).to.equal(false);
+      expect((await manager.hasRole(ROLE_IDS.SETTLEMENT, manifest.contracts.Settlement?.address ?? ""))[0]).to.equal(
+        true,
+      );
       expect((await manager.hasRole(ROLE_IDS.GUARDIAN, deployer.address))[0]).to.equal(true);
       expect((await manager.hasRole(ROLE_IDS.ADMIN, deployer.address))[0]).to.equal(true);
       // a stranger cannot call a GOVERNOR setter
@@ -199,7 +207,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       log: quiet,
     });
     expect(r.sent).to.equal(0);
-    expect(r.planned).to.be.greaterThanOrEqual(37);
+    expect(r.planned).to.be.greaterThanOrEqual(46);
     expect(await ethers.provider.getBlockNumber()).to.equal(0);
     expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(0);
     expect(existsSync(path)).to.equal(false);
@@ -212,6 +220,8 @@ describe("deploy (deploy/deploy.ts)", function () {
     config.governance = {
       admin: admin.address,
       adminDelay: 3_600,
+      critical: admin.address,
+      criticalDelay: 7 * 86_400,
       governor: governor.address,
       governorDelay: 2 * 86_400,
       guardian: guardian.address,
@@ -223,11 +233,16 @@ describe("deploy (deploy/deploy.ts)", function () {
     expect(await manager.hasRole(ROLE_IDS.ADMIN, admin.address)).to.deep.equal([true, 3_600n]);
     expect(await manager.hasRole(ROLE_IDS.GOVERNOR, governor.address)).to.deep.equal([true, 172_800n]);
     expect(await manager.hasRole(ROLE_IDS.GUARDIAN, guardian.address)).to.deep.equal([true, 0n]);
+    expect(await manager.hasRole(ROLE_IDS.CRITICAL, admin.address)).to.deep.equal([true, 604_800n]);
+    const settlement = manifest.contracts.Settlement?.address ?? "";
+    expect(await manager.hasRole(ROLE_IDS.SETTLEMENT, settlement)).to.deep.equal([true, 0n]);
     expect(await manager.hasRole(ROLE_IDS.GOVERNOR, deployer.address)).to.deep.equal([false, 0n]);
     expect(manifest.roles).to.deep.equal({
       admin: admin.address,
+      critical: admin.address,
       governor: governor.address,
       guardian: guardian.address,
+      settlement,
     });
 
     // the rerun finds nothing to do; a changed cap cannot be sent by the deployer any more: it becomes a proposal
@@ -315,7 +330,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(37);
+    expect(r.sent).to.equal(46);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 

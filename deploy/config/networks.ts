@@ -88,7 +88,15 @@ export const local: NetworkConfig = {
     },
   ],
   globalAuctionCap: AUCTION_CAP,
-  governance: { admin: "deployer", adminDelay: 0, governor: "deployer", governorDelay: 0, guardian: "deployer" },
+  governance: {
+    admin: "deployer",
+    adminDelay: 0,
+    critical: "deployer",
+    criticalDelay: 0,
+    governor: "deployer",
+    governorDelay: 0,
+    guardian: "deployer",
+  },
 };
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -203,6 +211,8 @@ function sepolia(): NetworkConfig {
     governance: {
       admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
       adminDelay: 0,
+      critical: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
+      criticalDelay: 2 * HOUR,
       governor: envAccount("SEPOLIA_GOVERNOR_ADDRESS", true),
       governorDelay: HOUR,
       guardian: envAccount("SEPOLIA_GUARDIAN_ADDRESS", true),
@@ -279,6 +289,9 @@ function mainnet(): NetworkConfig {
     governance: {
       admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
       adminDelay: 2 * DAY,
+      // the protocol multisig holds CRITICAL too (docs/governance.md), behind the longest delay
+      critical: envAccount("MAINNET_ADMIN_ADDRESS", false),
+      criticalDelay: 7 * DAY,
       governor: envAccount("MAINNET_GOVERNOR_ADDRESS", false),
       governorDelay: 2 * DAY,
       guardian: envAccount("MAINNET_GUARDIAN_ADDRESS", false),

@@ -102,7 +102,11 @@ export interface GovernanceConfig {
   admin: AccountRef;
   /** [s] Execution delay of the admin's own calls (grants, function-role changes). */
   adminDelay: number;
-  /** Holder of GOVERNOR: every parameter setter. */
+  /** Holder of CRITICAL: listing, feeds, treasury, engine, shutdown. */
+  critical: AccountRef;
+  /** [s] Execution delay of every CRITICAL call. */
+  criticalDelay: number;
+  /** Holder of GOVERNOR: risk and economic parameters. */
   governor: AccountRef;
   /** [s] Execution delay of every GOVERNOR call. */
   governorDelay: number;
@@ -299,9 +303,11 @@ export function validateConfig(name: string, config: NetworkConfig): void {
 
   const g = config.governance;
   account("governance.admin", g.admin);
+  account("governance.critical", g.critical);
   account("governance.governor", g.governor);
   account("governance.guardian", g.guardian);
   seconds("governance.adminDelay", g.adminDelay);
+  seconds("governance.criticalDelay", g.criticalDelay);
   seconds("governance.governorDelay", g.governorDelay);
 
   if (p.length > 0) throw new ConfigError(name, p);

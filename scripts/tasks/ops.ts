@@ -231,7 +231,7 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
       amount,
       price,
       value,
-      threshold: config.liqThresholdBps,
+      threshold: await sys.vault.liquidationThreshold(address), // in force (a lowered threshold ramps in)
       decimals,
       liquidationPrice: undefined,
       rising: false,
