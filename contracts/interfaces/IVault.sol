@@ -397,13 +397,7 @@ interface IVault {
         uint256 id
     )
         external
-        returns (
-            address owner,
-            uint256 synthId,
-            uint256 debt,
-            address[] memory assets,
-            uint256[] memory amounts
-        );
+        returns (address owner, uint256 synthId, uint256 debt, address[] memory assets, uint256[] memory amounts);
 
     // ------------------------------------------------------------------------------------------------------------
     // Views
