@@ -2,6 +2,7 @@ import { createRequire } from "node:module";
 import "dotenv/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
+import { ballastTasks } from "./scripts/tasks/index.js";
 
 const require = createRequire(import.meta.url);
 
@@ -30,6 +31,8 @@ const RELEASE_PROFILE = {
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  // `npx hardhat ballast <deploy|verify|open|deposit|...>`: see scripts/tasks/index.ts and the README
+  tasks: ballastTasks,
   solidity: {
     // npm contracts the TypeScript side deploys: artifacts and TypeChain types are generated for them too
     npmFilesToBuild: [
@@ -48,7 +51,6 @@ export default defineConfig({
       production: RELEASE_PROFILE,
     },
   },
-  paths: { ignition: "deploy" },
   typechain: { outDir: "typechain-types" },
   test: {
     solidity: {
@@ -67,12 +69,21 @@ export default defineConfig({
     },
   },
   networks: {
-    localhost: { type: "http", chainType: "l1", url: "http://127.0.0.1:8545" },
+    // a local `npx hardhat node`; LOCALHOST_RPC_URL points it at another port
+    localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545" },
     sepolia: {
       type: "http",
       chainType: "l1",
       url: configVariable("SEPOLIA_RPC_URL"),
       accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
     },
+    mainnet: {
+      type: "http",
+      chainType: "l1",
+      url: configVariable("MAINNET_RPC_URL"),
+      accounts: [configVariable("DEPLOYER_PRIVATE_KEY")],
+    },
   },
+  // `npx hardhat ballast verify --network <sepolia|mainnet>` submits every contract of the manifest
+  verify: { etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") } },
 });

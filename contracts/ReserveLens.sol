@@ -112,9 +112,10 @@ contract ReserveLens is IReserveLens {
             system.liabilityValue += synthetics[i].liabilityValue;
             if (!synthetics[i].priced) system.complete = false;
         }
-        system.backingBps = system.liabilityValue == 0
-            ? type(uint256).max
-            : system.collateralValue.mulDivDown(FixedMath.BPS, system.liabilityValue);
+        system.backingBps =
+            system.liabilityValue == 0
+                ? type(uint256).max
+                : system.collateralValue.mulDivDown(FixedMath.BPS, system.liabilityValue);
     }
 
     /// @return price [wad] of one synthetic unit (exactly 1e18 for a USD synthetic) @return ok whether it was priced

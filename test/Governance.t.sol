@@ -85,11 +85,12 @@ contract GovernanceTest is Fixture {
     }
 
     function testFuzz_assetParams_outOfBoundsAlwaysRevert(uint16 ltv, uint16 thr, uint16 pen) public {
-        bool valid = thr != 0 &&
-            thr <= vault.MAX_LIQ_THRESHOLD_BPS() &&
-            ltv <= thr &&
-            pen <= vault.MAX_LIQ_PENALTY_BPS() &&
-            uint256(thr) * (10_000 + pen) <= 1e8;
+        bool valid =
+            thr != 0 &&
+                thr <= vault.MAX_LIQ_THRESHOLD_BPS() &&
+                ltv <= thr &&
+                pen <= vault.MAX_LIQ_PENALTY_BPS() &&
+                uint256(thr) * (10_000 + pen) <= 1e8;
         IVault.AssetParams memory p = IVault.AssetParams(ltv, thr, pen, 1_000_000, false);
         if (!valid) vm.expectRevert();
         vault.setAssetParams(address(weth), p);

@@ -139,8 +139,8 @@ contract SettlementTest is Fixture {
         _settleAll(3);
         // alice: 10 WETH (15,000) + 1 WBTC (60,000) = 75,000 for ~30,123 of debt: the pool gets the debt's worth
         // alice gets back her basket's value less her debt's (USD synthetic: value = amount), taken pro rata
-        uint256 back = settlement.claimable(alice, address(weth)) * 1_500 + settlement.claimable(alice, address(wbtc)) *
-            60_000e10;
+        uint256 back =
+            settlement.claimable(alice, address(weth)) * 1_500 + settlement.claimable(alice, address(wbtc)) * 60_000e10;
         assertLe(back, 75_000e18 - aliceDebt, "never more than the excess");
         assertApproxEqAbs(back, 75_000e18 - aliceDebt, 60_000e10 + 1_500, "the excess, within one unit per asset");
         assertApproxEqRel(
@@ -324,11 +324,7 @@ contract SettlementTest is Fixture {
     /// @dev Random books and a random crash: after every position is settled, every owner has claimed and every
     ///      holder has redeemed (in random pieces), what holders and owners received equals, per asset and to the
     ///      wei, what the Vault held; nothing stays in the settlement.
-    function testFuzz_redemptionsPlusClaims_equalCollateralHeld(
-        uint256 seed,
-        uint16 ethDropBps,
-        uint8 pieces
-    ) public {
+    function testFuzz_redemptionsPlusClaims_equalCollateralHeld(uint256 seed, uint16 ethDropBps, uint8 pieces) public {
         ethDropBps = uint16(_bound(ethDropBps, 0, 9_000));
         pieces = uint8(_bound(pieces, 1, 5));
         address[3] memory users = [alice, bob, carol];
@@ -336,7 +332,7 @@ contract SettlementTest is Fixture {
         for (uint256 i; i < 3; ++i) {
             uint256 r = uint256(keccak256(abi.encode(seed, i)));
             uint256 eth = _bound(r % 1e20, 1e18, 50e18);
-            uint256 debt = _bound((r >> 80) % 1e24, 100e18, (eth * 2_000 * 7) / 10 / 1e18 * 1e18);
+            uint256 debt = _bound((r >> 80) % 1e24, 100e18, ((eth * 2_000 * 7) / 10 / 1e18) * 1e18);
             vm.prank(users[i]);
             vault.openAndMint(BUSD, address(weth), eth, debt, users[i]);
             ++n;

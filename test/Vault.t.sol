@@ -719,14 +719,24 @@ contract VaultTest is Fixture {
 
     function test_listAsset_enforcesBounds() public {
         MockERC20 t = new MockERC20("T", "T", 18);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.MaxLtv));
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.MaxLtv)
+        );
         vault.listAsset(address(t), IVault.AssetParams(9_000, 8_000, 500, 1, false));
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.LiqThreshold));
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.LiqThreshold)
+        );
         vault.listAsset(address(t), IVault.AssetParams(9_000, 9_900, 100, 1, false));
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.LiqPenalty));
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.LiqPenalty)
+        );
         vault.listAsset(address(t), IVault.AssetParams(5_000, 6_000, 3_000, 1, false));
         vm.expectRevert(
-            abi.encodeWithSelector(IVault.InvalidAssetParams.selector, address(t), IVault.AssetParamError.ThresholdTimesPenalty)
+            abi.encodeWithSelector(
+                IVault.InvalidAssetParams.selector,
+                address(t),
+                IVault.AssetParamError.ThresholdTimesPenalty
+            )
         );
         vault.listAsset(address(t), IVault.AssetParams(9_000, 9_500, 600, 1, false));
         vm.expectRevert(abi.encodeWithSelector(IVault.AssetAlreadyListed.selector, address(weth)));
@@ -738,14 +748,20 @@ contract VaultTest is Fixture {
 
     function test_addSynthetic_requiresThisVaultAsMinter() public {
         SyntheticToken foreign = new SyntheticToken("F", "F", address(0xdead), address(manager), 1e18, 0, treasury);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.TokenVault));
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.TokenVault)
+        );
         vault.addSynthetic(foreign, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
         vm.expectRevert(abi.encodeWithSelector(IVault.SyntheticAlreadyAdded.selector, address(busd)));
         vault.addSynthetic(busd, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
         SyntheticToken fresh = new SyntheticToken("N", "N", address(vault), address(manager), 1e18, 0, treasury);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.MinDebt));
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.MinDebt)
+        );
         vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), rateModel, 1e18, 2e18));
-        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.RateModel));
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.RateModel)
+        );
         vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), IRateModel(address(0)), 1e18, 0));
     }
 

@@ -1,0 +1,324 @@
+/**
+ * Per-network deploy configurations: the embedded Hardhat network and a local `hardhat node` (mocks, the same
+ * parameters as the demo and the TypeScript tests), Sepolia (mock collateral tokens priced by Sepolia's real Chainlink
+ * feeds) and Ethereum mainnet (real tokens and Chainlink feeds).
+ *
+ * Addresses were checked against Chainlink's published feed lists and token contracts (see the README's Deploy
+ * section). Governance accounts of live networks come from the environment (`.env`), so no operator address is
+ * hard-coded: `MAINNET_ADMIN_ADDRESS`, `MAINNET_GOVERNOR_ADDRESS`, `MAINNET_GUARDIAN_ADDRESS` (required on mainnet),
+ * `SEPOLIA_ADMIN_ADDRESS`, ... (optional on Sepolia: the deployer by default).
+ *
+ * Units: `[bps]` 1e4 = 100%, `[wad]` 1e18, `[s]` seconds, feed answers in 8 decimals.
+ */
+import {
+  AUCTION_CAP,
+  ASSETS,
+  FEED_DECIMALS,
+  FEED_MAX_AGE,
+  KEEPER_PARAMS,
+  RATE_5PCT,
+  SYNTHETICS,
+} from "../../scripts/lib/core.js";
+import { ConfigError, type AssetConfig, type NetworkConfig, type SyntheticConfig, validateConfig } from "./types.js";
+
+const WAD = 10n ** 18n;
+const HOUR = 3_600;
+const DAY = 86_400;
+
+// ----------------------------------------------------------------------------------------------------------------
+// Local: the embedded network and `hardhat node` (the parameters of scripts/lib/core.ts: demo and tests)
+// ----------------------------------------------------------------------------------------------------------------
+
+function localAsset(key: "weth" | "wbtc" | "usdc"): AssetConfig {
+  const a = ASSETS[key];
+  return {
+    symbol: a.symbol,
+    token: { mock: { name: a.name, decimals: a.decimals } },
+    decimals: a.decimals,
+    feed: {
+      aggregator: { mock: { decimals: FEED_DECIMALS, answer: a.price } },
+      heartbeat: FEED_MAX_AGE,
+      maxAge: FEED_MAX_AGE,
+      minAnswer: 1n,
+      maxAnswer: 10n ** 30n,
+    },
+    risk: {
+      maxLtvBps: Number(a.params.maxLtvBps),
+      liqThresholdBps: Number(a.params.liqThresholdBps),
+      liqPenaltyBps: Number(a.params.liqPenaltyBps),
+      supplyCap: a.params.supplyCap,
+      frozen: false,
+    },
+    auctionCap: AUCTION_CAP,
+  };
+}
+
+const keeper = (k: (typeof KEEPER_PARAMS)["busd"]) => ({ tip: k.tip, chipBps: Number(k.chipBps), maxPay: k.maxPay });
+
+/** The embedded Hardhat network and a local node: mock tokens (anyone may mint) and `MockV3Aggregator` feeds. */
+export const local: NetworkConfig = {
+  networks: ["default", "hardhat", "localhost"],
+  allowMocks: true,
+  confirmations: 1,
+  verify: false,
+  rateModels: { fixed5: { kind: "fixed", ratePerSecond: RATE_5PCT } },
+  assets: [localAsset("weth"), localAsset("wbtc"), localAsset("usdc")],
+  synthetics: [
+    {
+      symbol: SYNTHETICS.busd.symbol,
+      name: SYNTHETICS.busd.name,
+      priceAsset: "USD",
+      rateModel: "fixed5",
+      debtCeiling: SYNTHETICS.busd.debtCeiling,
+      minDebt: SYNTHETICS.busd.minDebt,
+      flashCap: SYNTHETICS.busd.flashCap,
+      flashFeeBps: Number(SYNTHETICS.busd.flashFeeBps),
+      keeper: keeper(KEEPER_PARAMS.busd),
+    },
+    {
+      symbol: SYNTHETICS.beth.symbol,
+      name: SYNTHETICS.beth.name,
+      priceAsset: "WETH",
+      rateModel: "fixed5",
+      debtCeiling: SYNTHETICS.beth.debtCeiling,
+      minDebt: SYNTHETICS.beth.minDebt,
+      flashCap: SYNTHETICS.beth.flashCap,
+      flashFeeBps: Number(SYNTHETICS.beth.flashFeeBps),
+      keeper: keeper(KEEPER_PARAMS.beth),
+    },
+  ],
+  globalAuctionCap: AUCTION_CAP,
+  governance: {
+    admin: "deployer",
+    adminDelay: 0,
+    critical: "deployer",
+    criticalDelay: 0,
+    governor: "deployer",
+    governorDelay: 0,
+    guardian: "deployer",
+  },
+};
+
+// ----------------------------------------------------------------------------------------------------------------
+// Live networks: shared risk parameters
+// ----------------------------------------------------------------------------------------------------------------
+
+/** A dynamic curve: 2% at zero utilization, +4% to the 80% kink, +75% beyond it, within [1%, 100%] a year. */
+const CURVE = {
+  baseRate: (2n * WAD) / 100n,
+  slopeLow: (4n * WAD) / 100n,
+  slopeHigh: (75n * WAD) / 100n,
+  kink: (80n * WAD) / 100n,
+  minRate: WAD / 100n,
+  maxRate: WAD,
+};
+
+/** A Chainlink feed read through its proxy, with the bounds read from its current aggregator at deploy time. */
+function chainlink(aggregator: string, heartbeat: number, margin: number) {
+  return {
+    aggregator,
+    heartbeat,
+    maxAge: heartbeat + margin,
+    minAnswer: "aggregator",
+    maxAnswer: "aggregator",
+  } as const;
+}
+
+/** A live network's synthetic on the dynamic model: 1M / 1,000 flash cap, 0.09% flash fee. */
+function liveSynth(
+  kind: "bUSD" | "bETH",
+  limits: { debtCeiling: bigint; minDebt: bigint; keeper: { tip: bigint; chipBps: number; maxPay: bigint } },
+): SyntheticConfig {
+  const usd = kind === "bUSD";
+  return {
+    symbol: kind,
+    name: usd ? "Ballast USD" : "Ballast ETH",
+    priceAsset: usd ? "USD" : "WETH",
+    rateModel: "dynamic",
+    rateParams: CURVE,
+    flashCap: (usd ? 1_000_000n : 1_000n) * WAD,
+    flashFeeBps: 9,
+    ...limits,
+  };
+}
+
+/** An account from the environment, or the deployer when `optional` and unset. */
+function envAccount(variable: string, optional: boolean): string {
+  const v = process.env[variable]?.trim();
+  if (v !== undefined && v !== "") return v;
+  if (optional) return "deployer";
+  return `<unset: set ${variable} in .env>`;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Sepolia: mock collateral tokens (there are no canonical WETH/WBTC/USDC with feeds), Sepolia's Chainlink feeds
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Chainlink feeds on Sepolia (8 decimals). */
+const SEPOLIA_FEEDS = {
+  ETH_USD: "0x694AA1769357215DE4FAC081bf1f309aDC325306",
+  BTC_USD: "0x1b44F3514812d835EB1BDB0acB33d3fA3351Ee43",
+  USDC_USD: "0xA2F78ab2355fe2f984D808B5CeE7FD0A93D5270E",
+};
+
+function sepolia(): NetworkConfig {
+  return {
+    networks: ["sepolia"],
+    chainId: 11_155_111,
+    allowMocks: true,
+    confirmations: 2,
+    verify: true,
+    rateModels: { dynamic: { kind: "dynamic" } },
+    assets: [
+      {
+        symbol: "WETH",
+        token: { mock: { name: "Ballast Test WETH", decimals: 18 } },
+        decimals: 18,
+        feed: chainlink(SEPOLIA_FEEDS.ETH_USD, HOUR, HOUR),
+        risk: { maxLtvBps: 8_000, liqThresholdBps: 8_500, liqPenaltyBps: 500, supplyCap: 1_000_000n, frozen: false },
+        auctionCap: 1_000_000n * WAD,
+      },
+      {
+        symbol: "WBTC",
+        token: { mock: { name: "Ballast Test WBTC", decimals: 8 } },
+        decimals: 8,
+        feed: chainlink(SEPOLIA_FEEDS.BTC_USD, HOUR, HOUR),
+        risk: { maxLtvBps: 7_500, liqThresholdBps: 8_000, liqPenaltyBps: 700, supplyCap: 10_000n, frozen: false },
+        auctionCap: 1_000_000n * WAD,
+      },
+      {
+        symbol: "USDC",
+        token: { mock: { name: "Ballast Test USDC", decimals: 6 } },
+        decimals: 6,
+        feed: chainlink(SEPOLIA_FEEDS.USDC_USD, DAY, HOUR),
+        risk: { maxLtvBps: 9_000, liqThresholdBps: 9_300, liqPenaltyBps: 300, supplyCap: 100_000_000n, frozen: false },
+        auctionCap: 1_000_000n * WAD,
+      },
+    ],
+    synthetics: [
+      liveSynth("bUSD", {
+        debtCeiling: 10_000_000n * WAD,
+        minDebt: 100n * WAD,
+        keeper: { tip: 2n * WAD, chipBps: 10, maxPay: 500n * WAD },
+      }),
+      liveSynth("bETH", {
+        debtCeiling: 10_000n * WAD,
+        minDebt: WAD / 20n,
+        keeper: { tip: WAD / 1_000n, chipBps: 10, maxPay: WAD / 4n },
+      }),
+    ],
+    globalAuctionCap: 2_000_000n * WAD,
+    governance: {
+      admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
+      adminDelay: 0,
+      critical: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
+      criticalDelay: 2 * HOUR,
+      governor: envAccount("SEPOLIA_GOVERNOR_ADDRESS", true),
+      governorDelay: HOUR,
+      guardian: envAccount("SEPOLIA_GUARDIAN_ADDRESS", true),
+    },
+  };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Ethereum mainnet: real tokens and Chainlink feeds (8 decimals each)
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Token contracts on Ethereum mainnet. */
+export const MAINNET_TOKENS = {
+  WETH: "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2",
+  WBTC: "0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599",
+  USDC: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+};
+
+/** Chainlink feed proxies on Ethereum mainnet and their published heartbeats [s]. */
+export const MAINNET_FEEDS = {
+  ETH_USD: { address: "0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419", heartbeat: HOUR }, // deviation 0.5%
+  BTC_USD: { address: "0xF4030086522a5bEEa4988F8cA5B36dbC97BeE88c", heartbeat: HOUR }, // deviation 0.5%
+  USDC_USD: { address: "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6", heartbeat: DAY }, // deviation 0.25%
+};
+
+function mainnet(): NetworkConfig {
+  return {
+    networks: ["mainnet"],
+    chainId: 1,
+    allowMocks: false,
+    confirmations: 3,
+    verify: true,
+    rateModels: { dynamic: { kind: "dynamic" } },
+    assets: [
+      {
+        symbol: "WETH",
+        token: MAINNET_TOKENS.WETH,
+        decimals: 18,
+        feed: chainlink(MAINNET_FEEDS.ETH_USD.address, MAINNET_FEEDS.ETH_USD.heartbeat, 15 * 60),
+        risk: { maxLtvBps: 8_000, liqThresholdBps: 8_500, liqPenaltyBps: 500, supplyCap: 50_000n, frozen: false },
+        auctionCap: 5_000_000n * WAD,
+      },
+      {
+        // priced with BTC/USD: WBTC's own peg (WBTC/BTC) is not checked by the OracleAdapter's single USD feed
+        symbol: "WBTC",
+        token: MAINNET_TOKENS.WBTC,
+        decimals: 8,
+        feed: chainlink(MAINNET_FEEDS.BTC_USD.address, MAINNET_FEEDS.BTC_USD.heartbeat, 15 * 60),
+        risk: { maxLtvBps: 7_300, liqThresholdBps: 7_800, liqPenaltyBps: 700, supplyCap: 1_000n, frozen: false },
+        auctionCap: 3_000_000n * WAD,
+      },
+      {
+        symbol: "USDC",
+        token: MAINNET_TOKENS.USDC,
+        decimals: 6,
+        feed: chainlink(MAINNET_FEEDS.USDC_USD.address, MAINNET_FEEDS.USDC_USD.heartbeat, HOUR),
+        risk: { maxLtvBps: 9_000, liqThresholdBps: 9_300, liqPenaltyBps: 300, supplyCap: 50_000_000n, frozen: false },
+        auctionCap: 5_000_000n * WAD,
+      },
+    ],
+    synthetics: [
+      liveSynth("bUSD", {
+        debtCeiling: 10_000_000n * WAD,
+        minDebt: 2_000n * WAD,
+        keeper: { tip: 20n * WAD, chipBps: 10, maxPay: 2_000n * WAD },
+      }),
+      liveSynth("bETH", {
+        debtCeiling: 3_000n * WAD,
+        minDebt: WAD,
+        keeper: { tip: WAD / 100n, chipBps: 10, maxPay: WAD },
+      }),
+    ],
+    globalAuctionCap: 10_000_000n * WAD,
+    governance: {
+      admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
+      adminDelay: 2 * DAY,
+      // the protocol multisig holds CRITICAL too (docs/governance.md), behind the longest delay
+      critical: envAccount("MAINNET_ADMIN_ADDRESS", false),
+      criticalDelay: 7 * DAY,
+      governor: envAccount("MAINNET_GOVERNOR_ADDRESS", false),
+      governorDelay: 2 * DAY,
+      guardian: envAccount("MAINNET_GUARDIAN_ADDRESS", false),
+    },
+  };
+}
+
+/** Every configuration, built on demand (live ones read governance accounts from the environment). */
+const CONFIGS: Array<() => NetworkConfig> = [() => local, sepolia, mainnet];
+
+/** Names of the Hardhat networks that have a deploy configuration. */
+export function configuredNetworks(): string[] {
+  return CONFIGS.flatMap((c) => c().networks);
+}
+
+/**
+ * The validated configuration for Hardhat network `network`. Throws a `ConfigError` when no config names it or the
+ * config is invalid (every problem listed).
+ */
+export function configFor(network: string): NetworkConfig {
+  const config = CONFIGS.map((c) => c()).find((c) => c.networks.includes(network));
+  if (config === undefined) {
+    throw new ConfigError(network, [
+      `no deploy config names the network "${network}"; configured: ${configuredNetworks().join(", ")} ` +
+        `(add one in deploy/config/networks.ts)`,
+    ]);
+  }
+  validateConfig(network, config);
+  return config;
+}

@@ -1,0 +1,314 @@
+/**
+ * The shape of a per-network deploy configuration and its validation. A configuration says which contracts to deploy
+ * and every parameter the deploy sets; `validateConfig` checks it against the contracts' hard-coded bounds before a
+ * single transaction is sent, and reports every problem at once with the path of the offending field.
+ *
+ * Units: `[bps]` 1e4 = 100%, `[wad]` 1e18, `[s]` seconds, `[whole tokens]` a supply cap in whole units, feed answers
+ * in the feed's own decimals.
+ */
+import { isAddress } from "ethers";
+
+/** An account named in the config: the deploying account, or a fixed address. */
+export type AccountRef = "deployer" | string;
+
+/** A mock Chainlink feed (`MockV3Aggregator`) the deploy creates: only where `allowMocks` is set. */
+export interface MockFeedSpec {
+  mock: { decimals: number; answer: bigint };
+}
+
+/** One Chainlink feed and the limits the OracleAdapter applies to it (`IOracleAdapter.Feed`). */
+export interface FeedConfig {
+  /** The feed (aggregator proxy) address, or a mock to deploy. */
+  aggregator: string | MockFeedSpec;
+  /** [s] The feed's heartbeat, as published by Chainlink (documentation only; `maxAge` is what is enforced). */
+  heartbeat: number;
+  /** [s] Answers older than this are stale: the heartbeat plus a margin for late rounds. */
+  maxAge: number;
+  /**
+   * [feed decimals] Answers at or below / at or above these are refused. `"aggregator"` reads the bound from the
+   * feed's current aggregator (`proxy.aggregator().minAnswer()` / `maxAnswer()`) at deploy time, clamped to int128.
+   */
+  minAnswer: bigint | "aggregator";
+  maxAnswer: bigint | "aggregator";
+}
+
+/** A mock ERC-20 (`MockERC20`, anyone may mint) the deploy creates: only where `allowMocks` is set. */
+export interface MockTokenSpec {
+  mock: { name: string; decimals: number };
+}
+
+/** One collateral asset. */
+export interface AssetConfig {
+  /** Unique symbol: the tasks' `--asset` name and the manifest key. */
+  symbol: string;
+  /** The token address, or a mock to deploy. */
+  token: string | MockTokenSpec;
+  /** The token's decimals (checked against the token on chain). */
+  decimals: number;
+  feed: FeedConfig;
+  /** Optional second feed, and the most the two may differ [bps]. */
+  secondary?: { feed: FeedConfig; maxDeviationBps: number };
+  /** `IVault.AssetParams`. */
+  risk: {
+    maxLtvBps: number;
+    liqThresholdBps: number;
+    liqPenaltyBps: number;
+    /** [whole tokens] */
+    supplyCap: bigint;
+    frozen: boolean;
+  };
+  /** [wad USD] The LiquidationEngine's cap on debt in auction against this asset. */
+  auctionCap: bigint;
+}
+
+/** A rate model the synthetics refer to by key. */
+export type RateModelConfig = { kind: "fixed"; /** [ray/s] */ ratePerSecond: bigint } | { kind: "dynamic" };
+
+/** `IDynamicRateModel.RateParams`, [wad/yr] and [wad]. */
+export interface DynamicRateParams {
+  baseRate: bigint;
+  slopeLow: bigint;
+  slopeHigh: bigint;
+  kink: bigint;
+  minRate: bigint;
+  maxRate: bigint;
+}
+
+/** One synthetic token and its Vault, flash-mint and keeper parameters. */
+export interface SyntheticConfig {
+  symbol: string;
+  name: string;
+  /** `"USD"` for a USD synthetic (price exactly 1), or the symbol of the collateral asset whose price it tracks. */
+  priceAsset: string;
+  /** Key in `rateModels`. */
+  rateModel: string;
+  /** Required when the model is `dynamic`: the synthetic's curve. */
+  rateParams?: DynamicRateParams;
+  /** [wad] */
+  debtCeiling: bigint;
+  /** [wad] */
+  minDebt: bigint;
+  /** [wad] Largest flash loan (0 disables flash mint). */
+  flashCap: bigint;
+  /** [bps] */
+  flashFeeBps: number;
+  /** `ILiquidationEngine.KeeperParams`: tip [wad], chipBps [bps], maxPay [wad]. */
+  keeper: { tip: bigint; chipBps: number; maxPay: bigint };
+}
+
+/** Roles and delays (see deploy/roles.ts). */
+export interface GovernanceConfig {
+  /** The AccessManager admin at the end of the deploy (the deployer renounces the role when it is another account). */
+  admin: AccountRef;
+  /** [s] Execution delay of the admin's own calls (grants, function-role changes). */
+  adminDelay: number;
+  /** Holder of CRITICAL: listing, feeds, treasury, engine, shutdown. */
+  critical: AccountRef;
+  /** [s] Execution delay of every CRITICAL call. */
+  criticalDelay: number;
+  /** Holder of GOVERNOR: risk and economic parameters. */
+  governor: AccountRef;
+  /** [s] Execution delay of every GOVERNOR call. */
+  governorDelay: number;
+  /** Holder of GUARDIAN: pause functions, no delay. */
+  guardian: AccountRef;
+}
+
+/** Everything the deploy needs for one network. */
+export interface NetworkConfig {
+  /** The Hardhat network name(s) this config is for (first is the canonical one). */
+  networks: string[];
+  /** Expected chain id: the deploy refuses to run on another chain. Omit for the embedded network and local nodes. */
+  chainId?: number;
+  /** Whether mock tokens and feeds may be deployed (never on mainnet). */
+  allowMocks: boolean;
+  /** Block confirmations to wait for after each transaction (1 locally). */
+  confirmations: number;
+  /** Whether `ballast verify` should submit sources to an explorer for this network. */
+  verify: boolean;
+  /** The L2 sequencer-uptime feed and its grace period [s]; absent on L1. Immutable in the OracleAdapter. */
+  sequencer?: { feed: string; gracePeriod: number };
+  rateModels: Record<string, RateModelConfig>;
+  assets: AssetConfig[];
+  synthetics: SyntheticConfig[];
+  /** `ILiquidationEngine.LiquidationParams` [wad]; absent: the engine's constructor defaults are kept. */
+  liquidation?: { targetHealth: bigint; fullLiquidationHealth: bigint };
+  /** `ILiquidationEngine.AuctionParams`; absent: the constructor defaults are kept. */
+  auction?: {
+    startBufferBps: number;
+    resetBelowBps: number;
+    curve: "Linear" | "StepExponential";
+    duration: number;
+    step: number;
+    cutBps: number;
+    maxDuration: number;
+  };
+  /** [wad USD] Cap on all debt in auction. */
+  globalAuctionCap: bigint;
+  governance: GovernanceConfig;
+}
+
+/** A configuration that fails validation; `problems` lists every field at fault. */
+export class ConfigError extends Error {
+  constructor(
+    public readonly network: string,
+    public readonly problems: string[],
+  ) {
+    super(`the deploy config for "${network}" is invalid:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+// Bounds from the contracts (Vault, LiquidationEngine, SyntheticToken, DynamicRateModel, OracleAdapter).
+const BPS = 10_000;
+const MAX_LIQ_THRESHOLD_BPS = 9_800;
+const MAX_LIQ_PENALTY_BPS = 2_500;
+const MAX_DECIMALS = 36;
+const MAX_FLASH_FEE_BPS = 100;
+const MAX_TIP = 1_000n * 10n ** 18n;
+const MAX_CHIP_BPS = 100;
+const MAX_KEEPER_PAY = 100_000n * 10n ** 18n;
+const MAX_CAP = 10n ** 30n;
+const MAX_UINT96 = 2n ** 96n - 1n;
+const MAX_UINT48 = 2n ** 48n - 1n;
+const MAX_UINT32 = 2 ** 32 - 1;
+const WAD = 10n ** 18n;
+const MAX_ANNUAL_RATE = WAD;
+const MAX_SLOPE = 10n * WAD;
+
+/** True when `x` is a mock spec rather than an address. */
+export function isMock<T extends object>(x: string | T): x is T {
+  return typeof x !== "string";
+}
+
+/**
+ * Checks `config` against the contracts' bounds and itself (unique symbols, references that resolve, mocks only where
+ * allowed, addresses well formed). Throws a `ConfigError` listing every problem; returns nothing when it is valid.
+ */
+export function validateConfig(name: string, config: NetworkConfig): void {
+  const p: string[] = [];
+  const addr = (path: string, a: string): void => {
+    if (!isAddress(a) || /^0x0{40}$/i.test(a)) p.push(`${path}: "${a}" is not a non-zero address`);
+  };
+  const account = (path: string, a: AccountRef): void => {
+    if (a !== "deployer") addr(path, a);
+  };
+  const bps = (path: string, v: number, max = BPS): void => {
+    if (!Number.isInteger(v) || v < 0 || v > max) p.push(`${path}: ${v} is not an integer in [0, ${max}] bps`);
+  };
+  const seconds = (path: string, v: number, min = 0): void => {
+    if (!Number.isInteger(v) || v < min || v > MAX_UINT32)
+      p.push(`${path}: ${v} is not a whole number of seconds ≥ ${min}`);
+  };
+  const feed = (path: string, f: FeedConfig): void => {
+    if (isMock(f.aggregator)) {
+      if (!config.allowMocks) p.push(`${path}.aggregator: a mock feed, but this network does not allow mocks`);
+      const { decimals, answer } = f.aggregator.mock;
+      if (!Number.isInteger(decimals) || decimals < 0 || decimals > MAX_DECIMALS) {
+        p.push(`${path}.aggregator.mock.decimals: ${decimals} is not in [0, ${MAX_DECIMALS}]`);
+      }
+      if (answer <= 0n) p.push(`${path}.aggregator.mock.answer: must be > 0`);
+    } else addr(`${path}.aggregator`, f.aggregator);
+    seconds(`${path}.heartbeat`, f.heartbeat, 1);
+    seconds(`${path}.maxAge`, f.maxAge, 1);
+    if (f.maxAge < f.heartbeat) p.push(`${path}.maxAge: ${f.maxAge} s is below the heartbeat ${f.heartbeat} s`);
+    if (typeof f.minAnswer === "bigint" && typeof f.maxAnswer === "bigint" && f.minAnswer >= f.maxAnswer) {
+      p.push(`${path}: minAnswer ${f.minAnswer} is not below maxAnswer ${f.maxAnswer}`);
+    }
+    if (typeof f.maxAnswer === "bigint" && f.maxAnswer <= 0n) p.push(`${path}.maxAnswer: must be > 0`);
+  };
+
+  if (config.networks.length === 0) p.push("networks: names no Hardhat network");
+  if (!Number.isInteger(config.confirmations) || config.confirmations < 1) p.push("confirmations: must be ≥ 1");
+  if (config.sequencer !== undefined) {
+    addr("sequencer.feed", config.sequencer.feed);
+    seconds("sequencer.gracePeriod", config.sequencer.gracePeriod);
+  }
+
+  for (const [key, m] of Object.entries(config.rateModels)) {
+    if (m.kind === "fixed" && (m.ratePerSecond < 0n || m.ratePerSecond > 31_709_791_983_764_586_504n)) {
+      p.push(`rateModels.${key}.ratePerSecond: ${m.ratePerSecond} is above the Vault's MAX_RATE_PER_SECOND`);
+    }
+  }
+
+  const symbols = new Set<string>();
+  config.assets.forEach((a, i) => {
+    const at = `assets[${i}] (${a.symbol})`;
+    if (!/^[A-Za-z0-9.]{1,16}$/.test(a.symbol)) p.push(`${at}.symbol: use 1-16 letters, digits or dots`);
+    if (symbols.has(a.symbol.toUpperCase())) p.push(`${at}.symbol: duplicate symbol`);
+    symbols.add(a.symbol.toUpperCase());
+    if (isMock(a.token)) {
+      if (!config.allowMocks) p.push(`${at}.token: a mock token, but this network does not allow mocks`);
+      if (a.token.mock.decimals !== a.decimals) p.push(`${at}.token.mock.decimals: differs from decimals`);
+    } else addr(`${at}.token`, a.token);
+    if (!Number.isInteger(a.decimals) || a.decimals < 0 || a.decimals > MAX_DECIMALS) {
+      p.push(`${at}.decimals: ${a.decimals} is not in [0, ${MAX_DECIMALS}]`);
+    }
+    feed(`${at}.feed`, a.feed);
+    if (a.secondary !== undefined) {
+      feed(`${at}.secondary.feed`, a.secondary.feed);
+      if (a.secondary.maxDeviationBps === 0) p.push(`${at}.secondary.maxDeviationBps: must be > 0`);
+      bps(`${at}.secondary.maxDeviationBps`, a.secondary.maxDeviationBps);
+    }
+    const r = a.risk;
+    if (r.liqThresholdBps <= 0 || r.liqThresholdBps > MAX_LIQ_THRESHOLD_BPS || !Number.isInteger(r.liqThresholdBps)) {
+      p.push(`${at}.risk.liqThresholdBps: ${r.liqThresholdBps} is not in (0, ${MAX_LIQ_THRESHOLD_BPS}]`);
+    }
+    bps(`${at}.risk.maxLtvBps`, r.maxLtvBps);
+    if (r.maxLtvBps > r.liqThresholdBps) {
+      p.push(`${at}.risk.maxLtvBps: ${r.maxLtvBps} is above liqThresholdBps ${r.liqThresholdBps}`);
+    }
+    bps(`${at}.risk.liqPenaltyBps`, r.liqPenaltyBps, MAX_LIQ_PENALTY_BPS);
+    if (r.liqThresholdBps * (BPS + r.liqPenaltyBps) > BPS * BPS) {
+      p.push(`${at}.risk: liqThresholdBps × (1 + liqPenaltyBps) is above 100% (the penalty could not be paid)`);
+    }
+    if (r.supplyCap < 0n || r.supplyCap > MAX_UINT48) p.push(`${at}.risk.supplyCap: does not fit in uint48`);
+    if (a.auctionCap < 0n || a.auctionCap > MAX_CAP) p.push(`${at}.auctionCap: above the engine's MAX_CAP (1e30)`);
+  });
+
+  const synthSymbols = new Set<string>();
+  config.synthetics.forEach((s, i) => {
+    const at = `synthetics[${i}] (${s.symbol})`;
+    if (synthSymbols.has(s.symbol.toUpperCase()) || symbols.has(s.symbol.toUpperCase())) {
+      p.push(`${at}.symbol: duplicate symbol (assets and synthetics share one namespace)`);
+    }
+    synthSymbols.add(s.symbol.toUpperCase());
+    if (s.priceAsset !== "USD" && !config.assets.some((a) => a.symbol === s.priceAsset)) {
+      p.push(`${at}.priceAsset: "${s.priceAsset}" is neither "USD" nor a configured asset symbol`);
+    }
+    const model = config.rateModels[s.rateModel];
+    if (model === undefined) p.push(`${at}.rateModel: "${s.rateModel}" is not a key of rateModels`);
+    else if (model.kind === "dynamic") {
+      const r = s.rateParams;
+      if (r === undefined) p.push(`${at}.rateParams: required with the dynamic rate model "${s.rateModel}"`);
+      else {
+        if (r.baseRate > MAX_ANNUAL_RATE || r.maxRate > MAX_ANNUAL_RATE)
+          p.push(`${at}.rateParams: a rate above 100%/yr`);
+        if (r.minRate > r.maxRate) p.push(`${at}.rateParams: minRate above maxRate`);
+        if (r.slopeLow > MAX_SLOPE || r.slopeHigh > MAX_SLOPE) p.push(`${at}.rateParams: a slope above 1000%/yr`);
+        if (r.kink <= 0n || r.kink >= WAD) p.push(`${at}.rateParams.kink: not strictly between 0 and 1e18`);
+      }
+    } else if (s.rateParams !== undefined) p.push(`${at}.rateParams: only for a dynamic rate model`);
+    if (s.debtCeiling > MAX_UINT96) p.push(`${at}.debtCeiling: does not fit in uint96`);
+    if (s.minDebt > s.debtCeiling) p.push(`${at}.minDebt: above debtCeiling`);
+    bps(`${at}.flashFeeBps`, s.flashFeeBps, MAX_FLASH_FEE_BPS);
+    if (s.keeper.tip > MAX_TIP) p.push(`${at}.keeper.tip: above the engine's MAX_TIP (1,000)`);
+    if (s.keeper.tip > s.keeper.maxPay) p.push(`${at}.keeper.tip: above keeper.maxPay`);
+    bps(`${at}.keeper.chipBps`, s.keeper.chipBps, MAX_CHIP_BPS);
+    if (s.keeper.maxPay > MAX_KEEPER_PAY) p.push(`${at}.keeper.maxPay: above the engine's MAX_KEEPER_PAY (100,000)`);
+  });
+  if (config.synthetics.length === 0) p.push("synthetics: at least one synthetic is needed");
+  if (config.globalAuctionCap < 0n || config.globalAuctionCap > MAX_CAP)
+    p.push("globalAuctionCap: above MAX_CAP (1e30)");
+
+  const g = config.governance;
+  account("governance.admin", g.admin);
+  account("governance.critical", g.critical);
+  account("governance.governor", g.governor);
+  account("governance.guardian", g.guardian);
+  seconds("governance.adminDelay", g.adminDelay);
+  seconds("governance.criticalDelay", g.criticalDelay);
+  seconds("governance.governorDelay", g.governorDelay);
+
+  if (p.length > 0) throw new ConfigError(name, p);
+}

@@ -1,0 +1,796 @@
+/**
+ * The one deploy entry of Ballast: `deploySystem` deploys and wires the whole system for one network from its
+ * configuration (deploy/config/networks.ts) and the role table (deploy/roles.ts):
+ *
+ *   AccessManager → OracleAdapter → Vault → Treasury → rate models → mock tokens and feeds (test networks) →
+ *   feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral listed →
+ *   LiquidationEngine (keeper pay, auction caps, optional liquidation and auction parameters) → ReserveLens and
+ *   Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
+ *   admin handed to the configured admin (the deployer renounces).
+ *
+ * Idempotent: every contract already in the manifest (`deployments/<network>.json`) with code on chain is reused,
+ * and every configuration call first reads the on-chain value and is skipped when it already matches, so a rerun
+ * sends nothing and leaves the manifest unchanged. A changed parameter is sent when the deployer may still call the
+ * setter at once; otherwise (after the admin handoff, or behind a governance delay) it is reported as a proposal to
+ * schedule through the AccessManager. A dry run (`dryRun`) reads the chain the same way and prints the plan without
+ * sending anything or writing the manifest.
+ *
+ * Units: as in the config (deploy/config/types.ts).
+ */
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { ContractTransactionResponse, Interface } from "ethers";
+import {
+  AccessManager__factory,
+  type AccessManager,
+  DynamicRateModel__factory,
+  LiquidationEngine__factory,
+  OracleAdapter__factory,
+  SyntheticToken__factory,
+  Vault__factory,
+} from "../typechain-types/index.js";
+import {
+  type DeployedContract,
+  type Manifest,
+  gitCommit,
+  manifestPath,
+  readManifest,
+  sameDeployment,
+  writeManifest,
+} from "./manifest.js";
+import { type FeedConfig, type NetworkConfig, isMock } from "./config/types.js";
+import { type ManagedContract, ROLE_IDS, ROLE_TABLE } from "./roles.js";
+
+/** Fully qualified artifact names of what the deploy creates. */
+export const ARTIFACTS = {
+  AccessManager: "@openzeppelin/contracts/access/manager/AccessManager.sol:AccessManager",
+  OracleAdapter: "contracts/OracleAdapter.sol:OracleAdapter",
+  Vault: "contracts/Vault.sol:Vault",
+  Treasury: "contracts/Treasury.sol:Treasury",
+  LiquidationEngine: "contracts/LiquidationEngine.sol:LiquidationEngine",
+  ReserveLens: "contracts/ReserveLens.sol:ReserveLens",
+  Settlement: "contracts/Settlement.sol:Settlement",
+  FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
+  DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
+  SyntheticToken: "contracts/SyntheticToken.sol:SyntheticToken",
+  MockERC20: "contracts/mocks/MockERC20.sol:MockERC20",
+  MockV3Aggregator: "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol:MockV3Aggregator",
+} as const;
+
+export interface DeployOptions {
+  /** Print the plan, send nothing, write nothing. */
+  dryRun?: boolean;
+  /** Where the manifest lives. Default `deployments/<network>.json`. */
+  manifestPath?: string;
+  /** The deploying account. Default: the connection's first signer. */
+  deployer?: HardhatEthersSigner;
+  /** Receives one line per step. Default: console.log. */
+  log?: (line: string) => void;
+}
+
+/** A configuration change the deployer could not make itself: schedule it through the AccessManager. */
+export interface Proposal {
+  description: string;
+  target: string;
+  data: string;
+}
+
+export interface DeployResult {
+  manifest: Manifest;
+  /** Transactions sent (0 on a dry run and on a rerun with nothing to do). */
+  sent: number;
+  /** Transactions a dry run would send (including calls on contracts it would deploy). */
+  planned: number;
+  /** Total gas of the transactions sent. */
+  gasUsed: bigint;
+  /** Changes the deployer may not make at once. */
+  proposals: Proposal[];
+  /** Whether the manifest file was (or, on a dry run, would be) rewritten. */
+  manifestChanged: boolean;
+  /** Where the manifest is. */
+  manifestPath: string;
+}
+
+/** A value not known until a contract the dry run would deploy exists. */
+const PENDING = "<pending>";
+
+/** A deploy that cannot go on; the message says what to do. */
+export class DeployError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "DeployError";
+  }
+}
+
+/**
+ * Deploys and configures Ballast on the network `ethers` is connected to (named `network`), following `config` (see
+ * the file comment). Returns the manifest and what was sent; throws a `DeployError` when the chain does not match the
+ * config or a reused contract is not what the config says.
+ */
+export async function deploySystem(
+  ethers: HardhatEthers,
+  network: string,
+  config: NetworkConfig,
+  opts: DeployOptions = {},
+): Promise<DeployResult> {
+  const run = await Run.start(ethers, network, config, opts);
+  await run.deployAll();
+  return run.finish();
+}
+
+/** One deploy run: the manifest being built, counters, and the step helpers. */
+class Run {
+  private sent = 0;
+  private planned = 0;
+  private gasUsed = 0n;
+  private readonly proposals: Proposal[] = [];
+  private manager: AccessManager | undefined;
+
+  private constructor(
+    private readonly ethers: HardhatEthers,
+    private readonly network: string,
+    private readonly config: NetworkConfig,
+    private readonly signer: HardhatEthersSigner,
+    private readonly dryRun: boolean,
+    private readonly path: string,
+    private readonly before: Manifest | undefined,
+    private readonly manifest: Manifest,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  static async start(ethers: HardhatEthers, network: string, config: NetworkConfig, opts: DeployOptions): Promise<Run> {
+    const log = opts.log ?? ((line: string) => console.log(line));
+    const signer = opts.deployer ?? (await ethers.getSigners())[0];
+    if (signer === undefined) {
+      throw new DeployError(
+        `network "${network}" has no account to deploy from: set DEPLOYER_PRIVATE_KEY (see .env.example)`,
+      );
+    }
+    const chainId = Number((await ethers.provider.getNetwork()).chainId);
+    if (config.chainId !== undefined && config.chainId !== chainId) {
+      throw new DeployError(
+        `network "${network}" is chain ${chainId}, but its config is for chain ${config.chainId}: check the RPC URL`,
+      );
+    }
+    const path = opts.manifestPath ?? manifestPath(network);
+    let before = readManifest(path);
+    if (before !== undefined && before.chainId !== chainId) {
+      throw new DeployError(
+        `${path} is for chain ${before.chainId}, not ${chainId}: move it away or pass another manifest path`,
+      );
+    }
+    if (before !== undefined && !(await hasCode(ethers, before.contracts.AccessManager?.address))) {
+      log(
+        `manifest ${path} points at contracts that are not on this chain (a restarted local node?): deploying afresh`,
+      );
+      before = undefined;
+    }
+    const manifest: Manifest =
+      before !== undefined
+        ? structuredClone(before)
+        : {
+            network,
+            chainId,
+            deployer: signer.address,
+            commit: gitCommit(),
+            startBlock: 0,
+            contracts: {},
+            assets: {},
+            synthetics: {},
+            roles: { admin: "", critical: "", governor: "", guardian: "", settlement: "" },
+          };
+    const mode = opts.dryRun === true ? "dry run (nothing is sent)" : "deploy";
+    log(`Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path}`);
+    return new Run(ethers, network, config, signer, opts.dryRun === true, path, before, manifest, log);
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // The sequence
+  // ------------------------------------------------------------------------------------------------------------
+
+  async deployAll(): Promise<void> {
+    const c = this.config;
+    const deployer = this.signer.address;
+    const account = (a: string): string => (a === "deployer" ? deployer : this.ethers.getAddress(a));
+
+    const manager = await this.contract("AccessManager", "AccessManager", [deployer]);
+    if (manager !== PENDING) this.manager = AccessManager__factory.connect(manager, this.signer);
+    const seq = c.sequencer ?? { feed: this.ethers.ZeroAddress, gracePeriod: 0 };
+    const oracle = await this.contract("OracleAdapter", "OracleAdapter", [manager, seq.feed, seq.gracePeriod]);
+    // the deployer stands in as the Vault's treasury until the Treasury (which needs the Vault's address) exists
+    const vault = await this.contract("Vault", "Vault", [manager, oracle, deployer]);
+    const treasury = await this.contract("Treasury", "Treasury", [vault]);
+    const V = (addr: string) => Vault__factory.connect(addr, this.signer);
+    await this.call("Vault.setTreasury", vault, Vault__factory.createInterface(), "setTreasury", [treasury], async () =>
+      same(await V(vault).treasury(), treasury),
+    );
+
+    // rate models
+    const models: Record<string, string> = {};
+    for (const [key, m] of Object.entries(c.rateModels)) {
+      models[key] =
+        m.kind === "fixed"
+          ? await this.contract(`rateModel:${key}`, "FixedRateModel", [m.ratePerSecond])
+          : await this.contract(`rateModel:${key}`, "DynamicRateModel", [manager, oracle]);
+    }
+
+    // collateral tokens and feeds
+    const tokens: Record<string, string> = {};
+    for (const a of c.assets) {
+      tokens[a.symbol] = isMock(a.token)
+        ? await this.contract(`token:${a.symbol}`, "MockERC20", [a.token.mock.name, a.symbol, a.token.mock.decimals])
+        : this.ethers.getAddress(a.token);
+      if (!isMock(a.token)) await this.checkDecimals(a.symbol, tokens[a.symbol] ?? "", a.decimals);
+      const primary = await this.feed(`feed:${a.symbol}`, a.feed);
+      const secondary =
+        a.secondary === undefined ? undefined : await this.feed(`feed:${a.symbol}:secondary`, a.secondary.feed);
+      this.manifest.assets[a.symbol] = {
+        token: tokens[a.symbol] ?? "",
+        decimals: a.decimals,
+        feed: primary.aggregator,
+        mock: isMock(a.token),
+      };
+      const none = { aggregator: this.ethers.ZeroAddress, maxAge: 0, minAnswer: 0n, maxAnswer: 0n };
+      const second = secondary ?? none;
+      const dev = a.secondary?.maxDeviationBps ?? 0;
+      const token = tokens[a.symbol] ?? "";
+      await this.call(
+        `OracleAdapter.setFeeds(${a.symbol})`,
+        oracle,
+        OracleAdapter__factory.createInterface(),
+        "setFeeds",
+        [token, primary, second, dev],
+        async () => {
+          if (pending(token, primary.aggregator, second.aggregator)) return false;
+          const f = await OracleAdapter__factory.connect(oracle, this.signer).feedsOf(token);
+          return sameFeed(f.primary, primary) && sameFeed(f.secondary, second) && Number(f.maxDeviationBps) === dev;
+        },
+      );
+    }
+
+    // synthetics
+    const vaultIface = Vault__factory.createInterface();
+    for (const s of c.synthetics) {
+      const token = await this.contract(
+        `synthetic:${s.symbol}`,
+        "SyntheticToken",
+        [s.name, s.symbol, vault, manager, s.flashCap, s.flashFeeBps, treasury],
+        4,
+      ); // flash parameters are set below, not immutable
+      const model = models[s.rateModel] ?? PENDING;
+      if (s.rateParams !== undefined) {
+        const rp = s.rateParams;
+        await this.call(
+          `${s.rateModel}.setRateParams(${s.symbol})`,
+          model,
+          DynamicRateModel__factory.createInterface(),
+          "setRateParams",
+          [token, rp],
+          async () => {
+            if (pending(token)) return false;
+            const got = await DynamicRateModel__factory.connect(model, this.signer).rateParams(token);
+            return (
+              got.baseRate === rp.baseRate &&
+              got.slopeLow === rp.slopeLow &&
+              got.slopeHigh === rp.slopeHigh &&
+              got.kink === rp.kink &&
+              got.minRate === rp.minRate &&
+              got.maxRate === rp.maxRate
+            );
+          },
+        );
+      }
+      const priceAsset = s.priceAsset === "USD" ? this.ethers.ZeroAddress : (tokens[s.priceAsset] ?? PENDING);
+      const params = { priceAsset, rateModel: model, debtCeiling: s.debtCeiling, minDebt: s.minDebt };
+      const existing = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
+      if (existing === undefined) {
+        await this.call(
+          `Vault.addSynthetic(${s.symbol})`,
+          vault,
+          vaultIface,
+          "addSynthetic",
+          [token, params],
+          async () => false,
+        );
+      } else {
+        await this.call(
+          `Vault.setSyntheticParams(${s.symbol})`,
+          vault,
+          vaultIface,
+          "setSyntheticParams",
+          [existing, params],
+          async () => {
+            const got = (await V(vault).synthetic(existing)).params;
+            return (
+              same(got.priceAsset, priceAsset) &&
+              same(got.rateModel, model) &&
+              got.debtCeiling === s.debtCeiling &&
+              got.minDebt === s.minDebt
+            );
+          },
+        );
+      }
+      const synthId = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
+      this.manifest.synthetics[s.symbol] = { token, synthId: synthId ?? -1, priceAsset: s.priceAsset };
+      await this.call(
+        `${s.symbol}.setFlashParams`,
+        token,
+        SyntheticToken__factory.createInterface(),
+        "setFlashParams",
+        [s.flashCap, s.flashFeeBps, treasury],
+        async () => {
+          if (pending(token, treasury)) return false;
+          const t = SyntheticToken__factory.connect(token, this.signer);
+          return (
+            (await t.flashCap()) === s.flashCap &&
+            Number(await t.flashFeeBps()) === s.flashFeeBps &&
+            same(await t.feeReceiver(), treasury)
+          );
+        },
+      );
+    }
+
+    // collateral listing
+    for (const a of c.assets) {
+      const token = tokens[a.symbol] ?? PENDING;
+      const listed = pending(vault, token) ? false : (await V(vault).assetConfig(token)).listed;
+      const r = a.risk;
+      const params = { ...r };
+      if (!listed) {
+        await this.call(
+          `Vault.listAsset(${a.symbol})`,
+          vault,
+          vaultIface,
+          "listAsset",
+          [token, params],
+          async () => false,
+        );
+      } else {
+        await this.call(
+          `Vault.setAssetParams(${a.symbol})`,
+          vault,
+          vaultIface,
+          "setAssetParams",
+          [token, params],
+          async () => {
+            const got = await V(vault).assetConfig(token);
+            return (
+              Number(got.maxLtvBps) === r.maxLtvBps &&
+              Number(got.liqThresholdBps) === r.liqThresholdBps &&
+              Number(got.liqPenaltyBps) === r.liqPenaltyBps &&
+              got.supplyCap === r.supplyCap &&
+              got.frozen === r.frozen
+            );
+          },
+        );
+      }
+    }
+
+    // liquidation engine
+    const engine = await this.contract("LiquidationEngine", "LiquidationEngine", [manager, vault]);
+    await this.call("Vault.setLiquidationEngine", vault, vaultIface, "setLiquidationEngine", [engine], async () =>
+      same(await V(vault).liquidationEngine(), engine),
+    );
+    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
+    const engineIface = LiquidationEngine__factory.createInterface();
+    if (c.liquidation !== undefined) {
+      const lp = c.liquidation;
+      await this.call(
+        "LiquidationEngine.setLiquidationParams",
+        engine,
+        engineIface,
+        "setLiquidationParams",
+        [lp],
+        async () => {
+          const got = await E().liquidationParams();
+          return got.targetHealth === lp.targetHealth && got.fullLiquidationHealth === lp.fullLiquidationHealth;
+        },
+      );
+    }
+    if (c.auction !== undefined) {
+      const ap = { ...c.auction, curve: c.auction.curve === "Linear" ? 0 : 1 };
+      await this.call("LiquidationEngine.setAuctionParams", engine, engineIface, "setAuctionParams", [ap], async () => {
+        const got = await E().auctionParams();
+        return (
+          Number(got.startBufferBps) === ap.startBufferBps &&
+          Number(got.resetBelowBps) === ap.resetBelowBps &&
+          Number(got.curve) === ap.curve &&
+          Number(got.duration) === ap.duration &&
+          Number(got.step) === ap.step &&
+          Number(got.cutBps) === ap.cutBps &&
+          Number(got.maxDuration) === ap.maxDuration
+        );
+      });
+    }
+    for (const s of c.synthetics) {
+      const synthId = this.manifest.synthetics[s.symbol]?.synthId ?? -1;
+      const k = s.keeper;
+      await this.call(
+        `LiquidationEngine.setKeeperParams(${s.symbol})`,
+        engine,
+        engineIface,
+        "setKeeperParams",
+        [synthId < 0 ? PENDING : synthId, k],
+        async () => {
+          if (synthId < 0) return false;
+          const got = await E().keeperParams(synthId);
+          return got.tip === k.tip && Number(got.chipBps) === k.chipBps && got.maxPay === k.maxPay;
+        },
+      );
+    }
+    await this.call(
+      "LiquidationEngine.setGlobalCap",
+      engine,
+      engineIface,
+      "setGlobalCap",
+      [c.globalAuctionCap],
+      async () => (await E().globalCap()) === c.globalAuctionCap,
+    );
+    for (const a of c.assets) {
+      const token = tokens[a.symbol] ?? PENDING;
+      await this.call(
+        `LiquidationEngine.setAssetCap(${a.symbol})`,
+        engine,
+        engineIface,
+        "setAssetCap",
+        [token, a.auctionCap],
+        async () => !pending(token) && (await E().assetCap(token)) === a.auctionCap,
+      );
+    }
+
+    // emergency settlement: the reserve lens it reads, and the contract that holds SETTLEMENT
+    const lens = await this.contract("ReserveLens", "ReserveLens", [vault]);
+    const settlement = await this.contract("Settlement", "Settlement", [manager, lens]);
+
+    // governance: function roles, role grants, admin handoff
+    const instances: Array<[ManagedContract, string]> = [
+      ["Settlement", settlement],
+      ["OracleAdapter", oracle],
+      ["Vault", vault],
+      ["LiquidationEngine", engine],
+      ...c.synthetics.map((s): [ManagedContract, string] => [
+        "SyntheticToken",
+        this.manifest.synthetics[s.symbol]?.token ?? PENDING,
+      ]),
+      ...Object.entries(c.rateModels)
+        .filter(([, m]) => m.kind === "dynamic")
+        .map(([key]): [ManagedContract, string] => ["DynamicRateModel", models[key] ?? PENDING]),
+    ];
+    for (const [kind, target] of instances) await this.applyRoles(kind, target);
+
+    const roles = {
+      admin: account(c.governance.admin),
+      critical: account(c.governance.critical),
+      governor: account(c.governance.governor),
+      guardian: account(c.governance.guardian),
+      settlement,
+    };
+    this.manifest.roles = roles;
+    await this.grant("CRITICAL", roles.critical, c.governance.criticalDelay);
+    await this.grant("GOVERNOR", roles.governor, c.governance.governorDelay);
+    await this.grant("GUARDIAN", roles.guardian, 0);
+    await this.grant("SETTLEMENT", settlement, 0);
+    if (!same(roles.admin, deployer)) {
+      await this.grant("ADMIN", roles.admin, c.governance.adminDelay);
+      await this.call(
+        "AccessManager.renounceRole(ADMIN, deployer)",
+        manager,
+        AccessManager__factory.createInterface(),
+        "renounceRole",
+        [ROLE_IDS.ADMIN, deployer],
+        async () => !(await this.hasRole(ROLE_IDS.ADMIN, deployer)),
+      );
+    } else if (c.governance.adminDelay !== 0) {
+      await this.grant("ADMIN", deployer, c.governance.adminDelay);
+    }
+  }
+
+  /** Ends the run: writes the manifest if it changed, prints the summary. */
+  finish(): DeployResult {
+    const changed = this.before === undefined || !sameDeployment(this.before, this.manifest);
+    if (changed) this.manifest.commit = gitCommit();
+    if (changed && !this.dryRun) writeManifest(this.path, this.manifest);
+    const l = this.log;
+    for (const p of this.proposals) {
+      l(
+        `  proposal: ${p.description}\n    AccessManager.schedule(${p.target}, ${p.data}, 0), then execute after the delay`,
+      );
+    }
+    if (this.dryRun) {
+      l(
+        `dry run: up to ${this.planned} transaction(s) would be sent, ${this.proposals.length} change(s) need governance; nothing sent`,
+      );
+    } else {
+      l(
+        `done: ${this.sent} transaction(s), ${this.gasUsed.toLocaleString("en-US")} gas; ` +
+          `${this.proposals.length} change(s) need governance; manifest ${changed ? "written" : "unchanged"}: ${this.path}`,
+      );
+    }
+    return {
+      manifest: this.manifest,
+      sent: this.sent,
+      planned: this.planned,
+      gasUsed: this.gasUsed,
+      proposals: this.proposals,
+      manifestChanged: changed,
+      manifestPath: this.path,
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------------------------
+  // Steps
+  // ------------------------------------------------------------------------------------------------------------
+
+  /**
+   * Reuses contract `name` from the manifest when its code is on chain, else deploys `artifact` with `args`. A reused
+   * contract whose immutable constructor arguments (the first `immutableArgs`, default all) differ from the config's
+   * is reported: it cannot change in place.
+   */
+  private async contract(
+    name: string,
+    artifact: keyof typeof ARTIFACTS,
+    args: unknown[],
+    immutableArgs = args.length,
+  ): Promise<string> {
+    const fqn = ARTIFACTS[artifact];
+    const recorded = this.manifest.contracts[name];
+    const stored = args.map(toJson);
+    if (recorded !== undefined && (await hasCode(this.ethers, recorded.address))) {
+      const fixed = (a: unknown[]): string => JSON.stringify(a.slice(0, immutableArgs));
+      if (recorded.contract !== fqn || fixed(recorded.args) !== fixed(stored)) {
+        if (!stored.includes(PENDING)) {
+          this.log(
+            `  ! ${name} at ${recorded.address} was deployed with other constructor arguments than the config ` +
+              `gives now (${JSON.stringify(recorded.args)} vs ${JSON.stringify(stored)}); they are immutable: remove it ` +
+              `from the manifest to deploy a new one`,
+          );
+        }
+      }
+      this.log(`  ok    ${name} at ${recorded.address}`);
+      return recorded.address;
+    }
+    if (this.dryRun || args.includes(PENDING)) {
+      this.planned++;
+      this.log(`  plan  deploy ${name} (${artifact})`);
+      return PENDING;
+    }
+    const factory = await this.ethers.getContractFactory(artifact, this.signer);
+    const c = await factory.deploy(...args);
+    const tx = c.deploymentTransaction();
+    if (tx === null) throw new DeployError(`deploying ${name}: no deployment transaction`);
+    const receipt = await tx.wait(this.config.confirmations);
+    if (receipt === null) throw new DeployError(`deploying ${name}: transaction ${tx.hash} was dropped`);
+    const address = await c.getAddress();
+    const entry: DeployedContract = { address, contract: fqn, args: stored, block: receipt.blockNumber, tx: tx.hash };
+    this.manifest.contracts[name] = entry;
+    if (this.manifest.startBlock === 0 || receipt.blockNumber < this.manifest.startBlock)
+      this.manifest.startBlock = receipt.blockNumber;
+    this.sent++;
+    this.gasUsed += receipt.gasUsed;
+    this.log(`  sent  deploy ${name} at ${address} (tx ${tx.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`);
+    this.save();
+    return address;
+  }
+
+  /**
+   * A configuration call `fn(args)` on `target`, skipped when `isDone()` (the on-chain value already matches). Sent
+   * when the deployer may call it at once, else recorded as a proposal. Planned only on a dry run.
+   */
+  private async call(
+    label: string,
+    target: string,
+    iface: Interface,
+    fn: string,
+    args: unknown[],
+    isDone: () => Promise<boolean>,
+  ): Promise<void> {
+    if (
+      pending(target) ||
+      args.some((a) => a === PENDING || (typeof a === "object" && a !== null && Object.values(a).includes(PENDING)))
+    ) {
+      this.planned++;
+      this.log(`  plan  ${label} (after the deploys above)`);
+      return;
+    }
+    if (await isDone()) {
+      this.log(`  ok    ${label}`);
+      return;
+    }
+    const fragment = iface.getFunction(fn);
+    if (fragment === null) throw new DeployError(`${label}: no function ${fn}`);
+    const data = iface.encodeFunctionData(fragment, args);
+    if (!(await this.canCallNow(target, fragment.selector))) {
+      this.proposals.push({ description: label, target, data });
+      this.log(`  gov   ${label}: the deployer may not call it at once; listed as a governance proposal`);
+      return;
+    }
+    if (this.dryRun) {
+      this.planned++;
+      this.log(`  plan  ${label}`);
+      return;
+    }
+    const tx = await this.signer.sendTransaction({ to: target, data });
+    await this.mined(label, tx);
+  }
+
+  private async mined(
+    label: string,
+    tx: ContractTransactionResponse | Awaited<ReturnType<HardhatEthersSigner["sendTransaction"]>>,
+  ): Promise<void> {
+    const receipt = await tx.wait(this.config.confirmations);
+    if (receipt === null) throw new DeployError(`${label}: transaction ${tx.hash} was dropped`);
+    this.sent++;
+    this.gasUsed += receipt.gasUsed;
+    this.log(`  sent  ${label} (tx ${tx.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`);
+  }
+
+  /** A feed: a mock deployed (with its answer) where configured, with bounds resolved. */
+  private async feed(
+    name: string,
+    f: FeedConfig,
+  ): Promise<{ aggregator: string; maxAge: number; minAnswer: bigint; maxAnswer: bigint }> {
+    const aggregator = isMock(f.aggregator)
+      ? await this.contract(name, "MockV3Aggregator", [f.aggregator.mock.decimals, f.aggregator.mock.answer], 1)
+      : this.ethers.getAddress(f.aggregator);
+    let { minAnswer, maxAnswer } = f;
+    if (minAnswer === "aggregator" || maxAnswer === "aggregator") {
+      const bounds = await this.aggregatorBounds(name, aggregator);
+      if (minAnswer === "aggregator") minAnswer = bounds.min;
+      if (maxAnswer === "aggregator") maxAnswer = bounds.max;
+    }
+    return { aggregator, maxAge: f.maxAge, minAnswer, maxAnswer };
+  }
+
+  /**
+   * The min/max answer of the aggregator behind Chainlink proxy `proxy`, clamped to what the OracleAdapter stores
+   * (int128; the aggregator never reports beyond its own bounds, so the clamp refuses nothing it could report).
+   */
+  private async aggregatorBounds(name: string, proxy: string): Promise<{ min: bigint; max: bigint }> {
+    const abi = [
+      "function aggregator() view returns (address)",
+      "function minAnswer() view returns (int192)",
+      "function maxAnswer() view returns (int192)",
+    ];
+    try {
+      const p = new this.ethers.Contract(proxy, abi, this.ethers.provider);
+      const inner = new this.ethers.Contract(
+        (await p.getFunction("aggregator")()) as string,
+        abi,
+        this.ethers.provider,
+      );
+      const min = (await inner.getFunction("minAnswer")()) as bigint;
+      const max = (await inner.getFunction("maxAnswer")()) as bigint;
+      const INT128_MAX = 2n ** 127n - 1n;
+      return { min: min < 0n ? 0n : min, max: max > INT128_MAX ? INT128_MAX : max };
+    } catch (e) {
+      throw new DeployError(
+        `${name}: cannot read minAnswer/maxAnswer from the aggregator behind ${proxy} ` +
+          `(${(e as Error).message.split("\n")[0]}); is it a Chainlink feed proxy on this chain? Or set the bounds in the config`,
+      );
+    }
+  }
+
+  /** Assigns every function of `kind` in the role table to its role on `target`. */
+  private async applyRoles(kind: ManagedContract, target: string): Promise<void> {
+    const iface = await this.interfaceOf(kind);
+    const byRole = new Map<bigint, string[]>();
+    for (const [fn, role] of Object.entries(ROLE_TABLE[kind])) {
+      const f = iface.getFunction(fn);
+      if (f === null) throw new DeployError(`deploy/roles.ts: ${kind} has no function "${fn}"`);
+      const id = ROLE_IDS[role];
+      byRole.set(id, [...(byRole.get(id) ?? []), f.selector]);
+    }
+    const manager = this.manager;
+    for (const [role, selectors] of byRole) {
+      const roleName = Object.entries(ROLE_IDS).find(([, v]) => v === role)?.[0] ?? String(role);
+      let todo = selectors;
+      if (manager !== undefined && !pending(target)) {
+        todo = [];
+        for (const s of selectors) if ((await manager.getTargetFunctionRole(target, s)) !== role) todo.push(s);
+      }
+      if (todo.length === 0) {
+        this.log(`  ok    roles: ${kind} ${target.slice(0, 10)}… ${selectors.length} function(s) → ${roleName}`);
+        continue;
+      }
+      await this.call(
+        `roles: ${kind} ${pending(target) ? "" : target.slice(0, 10) + "… "}${todo.length} function(s) → ${roleName}`,
+        manager === undefined ? PENDING : await manager.getAddress(),
+        AccessManager__factory.createInterface(),
+        "setTargetFunctionRole",
+        [target, todo, role],
+        async () => false,
+      );
+    }
+  }
+
+  /** Grants `role` to `account` with execution delay `delay` [s] unless it holds it with that delay already. */
+  private async grant(role: keyof typeof ROLE_IDS, account: string, delay: number): Promise<void> {
+    const manager = this.manager;
+    const id = ROLE_IDS[role];
+    await this.call(
+      `AccessManager.grantRole(${role}, ${account}, delay ${delay} s)`,
+      manager === undefined ? PENDING : await manager.getAddress(),
+      AccessManager__factory.createInterface(),
+      "grantRole",
+      [id, account, delay],
+      async () => {
+        if (manager === undefined) return false;
+        const [since, current, pendingDelay, effect] = await manager.getAccess(id, account);
+        return since !== 0n && (Number(current) === delay || (effect !== 0n && Number(pendingDelay) === delay));
+      },
+    );
+  }
+
+  private async hasRole(id: bigint, account: string): Promise<boolean> {
+    if (this.manager === undefined) return false;
+    return (await this.manager.hasRole(id, account))[0];
+  }
+
+  /** Whether the deployer may call `selector` on `target` now (its role, no delay). */
+  private async canCallNow(target: string, selector: string): Promise<boolean> {
+    if (this.manager === undefined) return true;
+    const [immediate] = await this.manager.canCall(this.signer.address, target, selector);
+    return immediate;
+  }
+
+  private async interfaceOf(kind: ManagedContract): Promise<Interface> {
+    return (await this.ethers.getContractFactory(kind)).interface;
+  }
+
+  private async synthIdOf(vault: string, token: string): Promise<number | undefined> {
+    const v = Vault__factory.connect(vault, this.signer);
+    const n = Number(await v.syntheticCount());
+    for (let i = 0; i < n; i++) if (same((await v.synthetic(i)).token, token)) return i;
+    return undefined;
+  }
+
+  private async checkDecimals(symbol: string, token: string, expected: number): Promise<void> {
+    let got: number;
+    try {
+      const erc20 = new this.ethers.Contract(token, ["function decimals() view returns (uint8)"], this.ethers.provider);
+      got = Number(await erc20.getFunction("decimals")());
+    } catch {
+      throw new DeployError(`asset ${symbol}: ${token} does not answer decimals(); is it a token on this chain?`);
+    }
+    if (got !== expected)
+      throw new DeployError(`asset ${symbol}: the token has ${got} decimals, the config says ${expected}`);
+  }
+
+  private save(): void {
+    if (!this.dryRun) writeManifest(this.path, this.manifest);
+  }
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Helpers
+// ----------------------------------------------------------------------------------------------------------------
+
+async function hasCode(ethers: HardhatEthers, address: string | undefined): Promise<boolean> {
+  if (address === undefined) return false;
+  return (await ethers.provider.getCode(address)) !== "0x";
+}
+
+function pending(...values: string[]): boolean {
+  return values.includes(PENDING);
+}
+
+function same(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+function sameFeed(
+  got: { aggregator: string; maxAge: bigint; minAnswer: bigint; maxAnswer: bigint },
+  want: { aggregator: string; maxAge: number; minAnswer: bigint; maxAnswer: bigint },
+): boolean {
+  return (
+    same(got.aggregator, want.aggregator) &&
+    Number(got.maxAge) === want.maxAge &&
+    got.minAnswer === want.minAnswer &&
+    got.maxAnswer === want.maxAnswer
+  );
+}
+
+function toJson(x: unknown): string | number | boolean {
+  if (typeof x === "bigint") return x.toString();
+  if (typeof x === "number" || typeof x === "boolean" || typeof x === "string") return x;
+  return String(x);
+}

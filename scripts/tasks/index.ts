@@ -1,0 +1,134 @@
+/**
+ * The `ballast` Hardhat tasks, registered in hardhat.config.ts (`tasks: ballastTasks`):
+ *
+ *   npx hardhat ballast deploy [--dry-run]                      --network <name>
+ *   npx hardhat ballast verify                                  --network <name>
+ *   npx hardhat ballast open <synth> [--asset WETH --amount 10] [--mint 5000]
+ *   npx hardhat ballast deposit|withdraw <id> <asset> <amount>   (withdraw: amount "max" takes all; --to)
+ *   npx hardhat ballast mint <id> <amount> [--to]   |  repay <id> <amount|max>  |  close <id> [--to]
+ *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>  |  take <auction> <amount|max> [--max-price]
+ *   npx hardhat ballast reserves  |  faucet <asset> <amount>  |  set-price <asset> <usd>   (the last two: mocks only)
+ *
+ * Every task takes `--from <index|address>` (the acting account, default 0). The actions live in scripts/tasks/cli.ts
+ * and are imported only when a task runs, so loading the config never needs compiled TypeChain types.
+ */
+import { emptyTask, task } from "hardhat/config";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+/** The task names `runCli` dispatches on. */
+type TaskName =
+  | "deploy"
+  | "verify"
+  | "open"
+  | "deposit"
+  | "withdraw"
+  | "mint"
+  | "repay"
+  | "close"
+  | "health"
+  | "auctions"
+  | "liquidate"
+  | "take"
+  | "reserves"
+  | "faucet"
+  | "setPrice";
+const FROM = { name: "from", description: "Acting account: signer index or address", defaultValue: "0" } as const;
+const TO = { name: "to", description: "Recipient (default: the acting account)", defaultValue: "" } as const;
+
+/** An inline action that imports scripts/tasks/cli.ts and runs task `name` with the parsed arguments. */
+function action<A>(name: TaskName) {
+  return async (args: A, hre: HardhatRuntimeEnvironment): Promise<void> => {
+    const { runCli } = await import("./cli.js");
+    await runCli(hre, name, args as Record<string, unknown>);
+  };
+}
+
+/** Every `ballast` task definition. */
+export const ballastTasks = [
+  emptyTask("ballast", "Deploy and drive Ballast: deploy, verify, positions, liquidations, reserves").build(),
+
+  task(["ballast", "deploy"], "Deploy and wire Ballast from deploy/config/networks.ts (idempotent)")
+    .addFlag({ name: "dryRun", description: "Print the plan without sending anything" })
+    .setInlineAction(action("deploy"))
+    .build(),
+  task(["ballast", "verify"], "Verify every contract of the manifest on the network's explorer")
+    .setInlineAction(action("verify"))
+    .build(),
+
+  task(["ballast", "open"], "Open a position, optionally depositing and minting in the same transaction")
+    .addPositionalArgument({ name: "synth", description: "Synthetic symbol, e.g. bUSD" })
+    .addOption({ name: "asset", description: "Collateral symbol to deposit", defaultValue: "" })
+    .addOption({ name: "amount", description: "Collateral amount, in whole units", defaultValue: "" })
+    .addOption({ name: "mint", description: "Synthetic to mint, in whole units", defaultValue: "" })
+    .addOption(FROM)
+    .setInlineAction(action("open"))
+    .build(),
+  task(["ballast", "deposit"], "Deposit collateral into a position (approves the Vault if needed)")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
+    .addPositionalArgument({ name: "amount", description: "Amount in whole units" })
+    .addOption(FROM)
+    .setInlineAction(action("deposit"))
+    .build(),
+  task(["ballast", "withdraw"], "Withdraw collateral from a position")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
+    .addPositionalArgument({ name: "amount", description: 'Amount in whole units, or "max"' })
+    .addOption(TO)
+    .addOption(FROM)
+    .setInlineAction(action("withdraw"))
+    .build(),
+  task(["ballast", "mint"], "Mint the position's synthetic")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addPositionalArgument({ name: "amount", description: "Amount in whole units" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setInlineAction(action("mint"))
+    .build(),
+  task(["ballast", "repay"], "Repay a position's debt from the acting account")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addPositionalArgument({ name: "amount", description: 'Amount in whole units, or "max"' })
+    .addOption(FROM)
+    .setInlineAction(action("repay"))
+    .build(),
+  task(["ballast", "close"], "Repay everything and take all collateral back")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setInlineAction(action("close"))
+    .build(),
+  task(["ballast", "health"], "Show a position's basket, health and liquidation prices")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(FROM)
+    .setInlineAction(action("health"))
+    .build(),
+  task(["ballast", "auctions"], "List the live auctions").addOption(FROM).setInlineAction(action("auctions")).build(),
+  task(["ballast", "liquidate"], "Start the liquidation of an unhealthy position")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(FROM)
+    .setInlineAction(action("liquidate"))
+    .build(),
+  task(["ballast", "take"], "Buy collateral from an auction at its current price")
+    .addPositionalArgument({ name: "auction", description: "Auction id" })
+    .addPositionalArgument({ name: "amount", description: 'Collateral in whole units, or "max"' })
+    .addOption({ name: "maxPrice", description: "Highest price to pay, synthetic per whole token", defaultValue: "" })
+    .addOption(FROM)
+    .setInlineAction(action("take"))
+    .build(),
+  task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
+    .addOption(FROM)
+    .setInlineAction(action("reserves"))
+    .build(),
+  task(["ballast", "faucet"], "Mint mock collateral to the acting account (test deployments only)")
+    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
+    .addPositionalArgument({ name: "amount", description: "Amount in whole units" })
+    .addOption(FROM)
+    .setInlineAction(action("faucet"))
+    .build(),
+  task(["ballast", "set-price"], "Set a mock feed's USD price (test deployments only)")
+    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
+    .addPositionalArgument({ name: "usd", description: "Price in USD, e.g. 1500" })
+    .addOption(FROM)
+    .setInlineAction(action("setPrice"))
+    .build(),
+];

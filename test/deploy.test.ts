@@ -1,0 +1,466 @@
+/**
+ * The deploy entry (deploy/deploy.ts) on the embedded network: a fresh deploy wires everything the config says and
+ * applies the role table; a rerun sends nothing and leaves the manifest byte for byte; a dry run sends nothing and
+ * writes nothing; a changed parameter is sent alone; after the admin handoff a change becomes a governance proposal;
+ * configuration errors name the field; the role table covers every `restricted` function in contracts/.
+ */
+import { mkdtempSync, readFileSync, readdirSync, existsSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { DeployError, deploySystem } from "../deploy/deploy.js";
+import { configFor, local } from "../deploy/config/networks.js";
+import { ConfigError, type NetworkConfig, validateConfig } from "../deploy/config/types.js";
+import { type Manifest, readManifest } from "../deploy/manifest.js";
+import { ROLE_IDS, ROLE_TABLE, type ManagedContract } from "../deploy/roles.js";
+import {
+  AccessManager__factory,
+  LiquidationEngine__factory,
+  OracleAdapter__factory,
+  SyntheticToken__factory,
+  Vault__factory,
+} from "../typechain-types/index.js";
+
+const quiet = (): void => {};
+const tmp = (): string => join(mkdtempSync(join(tmpdir(), "ballast-deploy-")), "manifest.json");
+const clone = (c: NetworkConfig): NetworkConfig => structuredClone(c);
+
+/** The first four signers of a connection (deployer, then three others), each checked to exist. */
+async function accounts(ethers: {
+  getSigners(): Promise<HardhatEthersSigner[]>;
+}): Promise<[HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner, HardhatEthersSigner]> {
+  const [a, b, c, d] = await ethers.getSigners();
+  if (a === undefined || b === undefined || c === undefined || d === undefined) throw new Error("needs four signers");
+  return [a, b, c, d];
+}
+
+describe("deploy (deploy/deploy.ts)", function () {
+  describe("fresh deploy on the embedded network", function () {
+    let manifest: Manifest;
+    let path: string;
+    let ethers: Awaited<ReturnType<typeof network.create>>["ethers"];
+    let sent: number;
+    let gasUsed: bigint;
+
+    before(async function () {
+      ({ ethers } = await network.create());
+      path = tmp();
+      const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
+      ({ manifest, sent, gasUsed } = r);
+    });
+
+    it("deploySystem(): deploys every contract with code and records it in the manifest", async function () {
+      const names = Object.keys(manifest.contracts).sort();
+      expect(names).to.deep.equal(
+        [
+          "AccessManager",
+          "LiquidationEngine",
+          "OracleAdapter",
+          "ReserveLens",
+          "Settlement",
+          "Treasury",
+          "Vault",
+          "feed:USDC",
+          "feed:WBTC",
+          "feed:WETH",
+          "rateModel:fixed5",
+          "synthetic:bETH",
+          "synthetic:bUSD",
+          "token:USDC",
+          "token:WBTC",
+          "token:WETH",
+        ].sort(),
+      );
+      for (const c of Object.values(manifest.contracts))
+        expect(await ethers.provider.getCode(c.address)).to.not.equal("0x");
+      expect(readManifest(path)).to.deep.equal(manifest);
+      expect(manifest.chainId).to.equal(31337);
+      expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
+      expect(sent).to.equal(46); // 21 deploys (6 of them mocks), 25 configuration calls
+      expect(gasUsed > 0n).to.equal(true);
+    });
+
+    it("deploySystem(): wires the Vault, Treasury, engine, feeds and parameters as the config says", async function () {
+      const [deployer] = await accounts(ethers);
+      const c = (n: string): string => manifest.contracts[n]?.address ?? "";
+      const vault = Vault__factory.connect(c("Vault"), deployer);
+      const engine = LiquidationEngine__factory.connect(c("LiquidationEngine"), deployer);
+      const oracle = OracleAdapter__factory.connect(c("OracleAdapter"), deployer);
+      expect(await vault.treasury()).to.equal(c("Treasury"));
+      expect(await vault.liquidationEngine()).to.equal(c("LiquidationEngine"));
+      expect(await vault.syntheticCount()).to.equal(2n);
+      const config = configFor("default");
+      for (const a of config.assets) {
+        const token = manifest.assets[a.symbol]?.token ?? "";
+        const got = await vault.assetConfig(token);
+        expect([
+          got.listed,
+          Number(got.maxLtvBps),
+          Number(got.liqThresholdBps),
+          Number(got.liqPenaltyBps),
+          got.supplyCap,
+        ]).to.deep.equal([true, a.risk.maxLtvBps, a.risk.liqThresholdBps, a.risk.liqPenaltyBps, a.risk.supplyCap]);
+        expect((await oracle.feedsOf(token)).primary.aggregator).to.equal(manifest.assets[a.symbol]?.feed);
+        expect(await engine.assetCap(token)).to.equal(a.auctionCap);
+      }
+      for (const s of config.synthetics) {
+        const m = manifest.synthetics[s.symbol];
+        const st = await vault.synthetic(m?.synthId ?? 99);
+        expect(st.token).to.equal(m?.token);
+        expect([st.params.debtCeiling, st.params.minDebt]).to.deep.equal([s.debtCeiling, s.minDebt]);
+        const token = SyntheticToken__factory.connect(m?.token ?? "", deployer);
+        expect(await token.feeReceiver()).to.equal(c("Treasury"));
+        expect((await engine.keeperParams(m?.synthId ?? 99)).tip).to.equal(s.keeper.tip);
+      }
+      expect(await engine.globalCap()).to.equal(config.globalAuctionCap);
+    });
+
+    it("deploySystem(): assigns every function of the role table to its role and grants the roles", async function () {
+      const [deployer, stranger] = await accounts(ethers);
+      const manager = AccessManager__factory.connect(manifest.contracts.AccessManager?.address ?? "", deployer);
+      const targets: Array<[ManagedContract, string]> = [
+        ["Vault", manifest.contracts.Vault?.address ?? ""],
+        ["OracleAdapter", manifest.contracts.OracleAdapter?.address ?? ""],
+        ["LiquidationEngine", manifest.contracts.LiquidationEngine?.address ?? ""],
+        ["SyntheticToken", manifest.synthetics.bUSD?.token ?? ""],
+        ["SyntheticToken", manifest.synthetics.bETH?.token ?? ""],
+        ["Settlement", manifest.contracts.Settlement?.address ?? ""],
+      ];
+      for (const [kind, target] of targets) {
+        const iface = (await ethers.getContractFactory(kind)).interface;
+        for (const [fn, role] of Object.entries(ROLE_TABLE[kind])) {
+          const selector = iface.getFunction(fn)?.selector ?? "";
+          expect(await manager.getTargetFunctionRole(target, selector), `${kind}.${fn}`).to.equal(ROLE_IDS[role]);
+        }
+      }
+      expect((await manager.hasRole(ROLE_IDS.CRITICAL, deployer.address))[0]).to.equal(true);
+      expect((await manager.hasRole(ROLE_IDS.GOVERNOR, deployer.address))[0]).to.equal(true);
+      expect((await manager.hasRole(ROLE_IDS.SETTLEMENT, deployer.address))[0]).to.equal(false);
+      expect((await manager.hasRole(ROLE_IDS.SETTLEMENT, manifest.contracts.Settlement?.address ?? ""))[0]).to.equal(
+        true,
+      );
+      expect((await manager.hasRole(ROLE_IDS.GUARDIAN, deployer.address))[0]).to.equal(true);
+      expect((await manager.hasRole(ROLE_IDS.ADMIN, deployer.address))[0]).to.equal(true);
+      // a stranger cannot call a GOVERNOR setter
+      const engine = LiquidationEngine__factory.connect(manifest.contracts.LiquidationEngine?.address ?? "", stranger);
+      await expect(engine.setGlobalCap(1n)).to.be.revertedWithCustomError(engine, "AccessManagedUnauthorized");
+    });
+
+    it("deploySystem(): a rerun sends nothing and leaves the manifest byte for byte", async function () {
+      const before = readFileSync(path, "utf8");
+      const block = await ethers.provider.getBlockNumber();
+      const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
+      expect(r.sent).to.equal(0);
+      expect(r.manifestChanged).to.equal(false);
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+      expect(readFileSync(path, "utf8")).to.equal(before);
+    });
+
+    it("deploySystem(): reports a reused contract whose immutable constructor arguments differ from the config", async function () {
+      const config = clone(configFor("default"));
+      config.sequencer = { feed: "0x000000000000000000000000000000000000dEaD", gracePeriod: 3_600 };
+      const lines: string[] = [];
+      const r = await deploySystem(ethers, "default", config, {
+        manifestPath: path,
+        dryRun: true,
+        log: (l) => lines.push(l),
+      });
+      expect(r.planned).to.equal(0);
+      expect(
+        lines.filter((l) => l.includes("other constructor arguments")).map((l) => l.split(" at ")[0]),
+      ).to.deep.equal(["  ! OracleAdapter"]);
+    });
+
+    it("deploySystem(): a changed parameter is planned by a dry run, then sent alone", async function () {
+      const config = clone(configFor("default"));
+      config.globalAuctionCap = 7_000_000n * 10n ** 18n;
+      const block = await ethers.provider.getBlockNumber();
+      const lines: string[] = [];
+      const dry = await deploySystem(ethers, "default", config, {
+        manifestPath: path,
+        dryRun: true,
+        log: (l) => lines.push(l),
+      });
+      expect([dry.sent, dry.planned]).to.deep.equal([0, 1]);
+      expect(lines.filter((l) => l.includes("plan"))).to.deep.equal(["  plan  LiquidationEngine.setGlobalCap"]);
+      expect(await ethers.provider.getBlockNumber()).to.equal(block);
+
+      const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
+      expect(r.sent).to.equal(1);
+      const engine = LiquidationEngine__factory.connect(
+        manifest.contracts.LiquidationEngine?.address ?? "",
+        ethers.provider,
+      );
+      expect(await engine.globalCap()).to.equal(config.globalAuctionCap);
+    });
+  });
+
+  it("deploySystem(): a dry run on an empty chain sends nothing and writes no manifest", async function () {
+    const { ethers } = await network.create();
+    const [deployer] = await accounts(ethers);
+    const path = tmp();
+    const r = await deploySystem(ethers, "default", configFor("default"), {
+      manifestPath: path,
+      dryRun: true,
+      log: quiet,
+    });
+    expect(r.sent).to.equal(0);
+    expect(r.planned).to.be.greaterThanOrEqual(46);
+    expect(await ethers.provider.getBlockNumber()).to.equal(0);
+    expect(await ethers.provider.getTransactionCount(deployer.address)).to.equal(0);
+    expect(existsSync(path)).to.equal(false);
+  });
+
+  it("deploySystem(): hands the admin role over, and later changes become governance proposals", async function () {
+    const { ethers } = await network.create();
+    const [deployer, admin, governor, guardian] = await accounts(ethers);
+    const config = clone(local);
+    config.governance = {
+      admin: admin.address,
+      adminDelay: 3_600,
+      critical: admin.address,
+      criticalDelay: 7 * 86_400,
+      governor: governor.address,
+      governorDelay: 2 * 86_400,
+      guardian: guardian.address,
+    };
+    const path = tmp();
+    const { manifest } = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
+    const manager = AccessManager__factory.connect(manifest.contracts.AccessManager?.address ?? "", ethers.provider);
+    expect(await manager.hasRole(ROLE_IDS.ADMIN, deployer.address)).to.deep.equal([false, 0n]);
+    expect(await manager.hasRole(ROLE_IDS.ADMIN, admin.address)).to.deep.equal([true, 3_600n]);
+    expect(await manager.hasRole(ROLE_IDS.GOVERNOR, governor.address)).to.deep.equal([true, 172_800n]);
+    expect(await manager.hasRole(ROLE_IDS.GUARDIAN, guardian.address)).to.deep.equal([true, 0n]);
+    expect(await manager.hasRole(ROLE_IDS.CRITICAL, admin.address)).to.deep.equal([true, 604_800n]);
+    const settlement = manifest.contracts.Settlement?.address ?? "";
+    expect(await manager.hasRole(ROLE_IDS.SETTLEMENT, settlement)).to.deep.equal([true, 0n]);
+    expect(await manager.hasRole(ROLE_IDS.GOVERNOR, deployer.address)).to.deep.equal([false, 0n]);
+    expect(manifest.roles).to.deep.equal({
+      admin: admin.address,
+      critical: admin.address,
+      governor: governor.address,
+      guardian: guardian.address,
+      settlement,
+    });
+
+    // the rerun finds nothing to do; a changed cap cannot be sent by the deployer any more: it becomes a proposal
+    expect((await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet })).sent).to.equal(0);
+    config.globalAuctionCap = 1n;
+    const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
+    expect(r.sent).to.equal(0);
+    const engine = LiquidationEngine__factory.createInterface();
+    expect(r.proposals).to.deep.equal([
+      {
+        description: "LiquidationEngine.setGlobalCap",
+        target: manifest.contracts.LiquidationEngine?.address,
+        data: engine.encodeFunctionData("setGlobalCap", [1n]),
+      },
+    ]);
+  });
+
+  it("deploySystem(): deploys a DynamicRateModel, sets each synthetic's curve and routes its setters to GOVERNOR", async function () {
+    const { ethers } = await network.create();
+    const config = clone(local);
+    const WAD = 10n ** 18n;
+    const curve = {
+      baseRate: WAD / 50n,
+      slopeLow: WAD / 25n,
+      slopeHigh: (3n * WAD) / 4n,
+      kink: (4n * WAD) / 5n,
+      minRate: WAD / 100n,
+      maxRate: WAD,
+    };
+    config.rateModels = { dynamic: { kind: "dynamic" } };
+    for (const s of config.synthetics) Object.assign(s, { rateModel: "dynamic", rateParams: curve });
+    const path = tmp();
+    const { manifest } = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
+    const model = await ethers.getContractAt(
+      "DynamicRateModel",
+      manifest.contracts["rateModel:dynamic"]?.address ?? "",
+    );
+    const vault = Vault__factory.connect(manifest.contracts.Vault?.address ?? "", ethers.provider);
+    const manager = AccessManager__factory.connect(manifest.contracts.AccessManager?.address ?? "", ethers.provider);
+    for (const s of Object.values(manifest.synthetics)) {
+      expect((await model.rateParams(s.token)).kink).to.equal(curve.kink);
+      expect((await vault.synthetic(s.synthId)).params.rateModel).to.equal(await model.getAddress());
+    }
+    const selector = model.interface.getFunction("setRateParams").selector;
+    expect(await manager.getTargetFunctionRole(await model.getAddress(), selector)).to.equal(ROLE_IDS.GOVERNOR);
+    expect((await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet })).sent).to.equal(0);
+  });
+
+  it("deploySystem(): a feed whose bounds cannot be read from its aggregator stops the deploy with a hint", async function () {
+    const { ethers } = await network.create();
+    const config = clone(local);
+    const weth = config.assets[0];
+    if (weth === undefined) throw new Error("local config changed");
+    weth.feed.minAnswer = "aggregator"; // a MockV3Aggregator has no aggregator() behind it
+    await deploySystem(ethers, "default", config, { manifestPath: tmp(), log: quiet }).then(
+      () => expect.fail("deployed with unreadable bounds"),
+      (e: unknown) =>
+        expect((e as Error).message).to.match(
+          /feed:WETH: cannot read minAnswer\/maxAnswer .* Or set the bounds in the config/,
+        ),
+    );
+  });
+
+  it("deploySystem(): redeploys when the manifest points at contracts that are not on the chain", async function () {
+    const { ethers } = await network.create();
+    const path = tmp();
+    const stale = {
+      network: "default",
+      chainId: 31337,
+      deployer: "",
+      commit: "",
+      startBlock: 1,
+      assets: {},
+      synthetics: {},
+      roles: { admin: "", governor: "", guardian: "" },
+      contracts: {
+        AccessManager: {
+          address: "0x000000000000000000000000000000000000dEaD",
+          contract: "",
+          args: [],
+          block: 1,
+          tx: "",
+        },
+      },
+    };
+    writeFileSync(path, JSON.stringify(stale));
+    const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
+    expect(r.sent).to.equal(46);
+    expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
+  });
+
+  it("deploySystem(): refuses a chain other than the config's", async function () {
+    const { ethers } = await network.create();
+    const config = { ...clone(local), chainId: 1 };
+    await deploySystem(ethers, "default", config, { manifestPath: tmp(), log: quiet }).then(
+      () => expect.fail("deployed on the wrong chain"),
+      (e: unknown) => {
+        expect(e).to.be.instanceOf(DeployError);
+        expect((e as Error).message).to.match(/chain 31337, but its config is for chain 1: check the RPC URL/);
+      },
+    );
+  });
+
+  describe("configuration", function () {
+    const problems = (config: NetworkConfig): string[] => {
+      try {
+        validateConfig("test", config);
+        return [];
+      } catch (e) {
+        expect(e).to.be.instanceOf(ConfigError);
+        return (e as ConfigError).problems;
+      }
+    };
+
+    it("validateConfig(): accepts the local, Sepolia and (with governance accounts set) mainnet configs", function () {
+      expect(problems(local)).to.deep.equal([]);
+      expect(() => configFor("sepolia")).to.not.throw();
+      const vars = ["MAINNET_ADMIN_ADDRESS", "MAINNET_GOVERNOR_ADDRESS", "MAINNET_GUARDIAN_ADDRESS"];
+      const saved = vars.map((v) => process.env[v]);
+      try {
+        vars.forEach((v, i) => (process.env[v] = `0x${String(i + 1).repeat(40)}`));
+        const mainnet = configFor("mainnet");
+        expect(mainnet.allowMocks).to.equal(false);
+        expect(mainnet.governance.governorDelay).to.equal(2 * 86_400);
+        expect(mainnet.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC"]);
+      } finally {
+        vars.forEach((v, i) => {
+          if (saved[i] === undefined) delete process.env[v];
+          else process.env[v] = saved[i];
+        });
+      }
+    });
+
+    it("configFor(): mainnet without governance accounts names the variables to set", function () {
+      const saved = process.env.MAINNET_ADMIN_ADDRESS;
+      delete process.env.MAINNET_ADMIN_ADDRESS;
+      try {
+        expect(() => configFor("mainnet")).to.throw(
+          ConfigError,
+          /governance\.admin: "<unset: set MAINNET_ADMIN_ADDRESS in \.env>"/,
+        );
+      } finally {
+        if (saved !== undefined) process.env.MAINNET_ADMIN_ADDRESS = saved;
+      }
+    });
+
+    it("configFor(): an unknown network lists the configured ones", function () {
+      expect(() => configFor("goerli")).to.throw(
+        ConfigError,
+        /no deploy config names the network "goerli"; configured: default, hardhat, localhost, sepolia, mainnet/,
+      );
+    });
+
+    it("validateConfig(): reports every bad field at once, with its path", function () {
+      const c = clone(local);
+      const weth = c.assets[0];
+      const busd = c.synthetics[0];
+      if (weth === undefined || busd === undefined) throw new Error("local config changed");
+      weth.risk.maxLtvBps = 9_000; // above the 85% threshold
+      weth.risk.liqPenaltyBps = 3_000; // above the 25% maximum
+      busd.priceAsset = "DOGE";
+      busd.minDebt = busd.debtCeiling + 1n;
+      c.governance.admin = "0x1234";
+      c.allowMocks = false;
+      expect(problems(c)).to.deep.equal([
+        "assets[0] (WETH).token: a mock token, but this network does not allow mocks",
+        "assets[0] (WETH).feed.aggregator: a mock feed, but this network does not allow mocks",
+        "assets[0] (WETH).risk.maxLtvBps: 9000 is above liqThresholdBps 8500",
+        "assets[0] (WETH).risk.liqPenaltyBps: 3000 is not an integer in [0, 2500] bps",
+        "assets[0] (WETH).risk: liqThresholdBps × (1 + liqPenaltyBps) is above 100% (the penalty could not be paid)",
+        "assets[1] (WBTC).token: a mock token, but this network does not allow mocks",
+        "assets[1] (WBTC).feed.aggregator: a mock feed, but this network does not allow mocks",
+        "assets[2] (USDC).token: a mock token, but this network does not allow mocks",
+        "assets[2] (USDC).feed.aggregator: a mock feed, but this network does not allow mocks",
+        'synthetics[0] (bUSD).priceAsset: "DOGE" is neither "USD" nor a configured asset symbol',
+        "synthetics[0] (bUSD).minDebt: above debtCeiling",
+        'governance.admin: "0x1234" is not a non-zero address',
+      ]);
+    });
+
+    it("validateConfig(): a dynamic rate model needs each synthetic's curve", function () {
+      const c = clone(local);
+      c.rateModels = { fixed5: { kind: "dynamic" } };
+      expect(problems(c)).to.deep.equal([
+        'synthetics[0] (bUSD).rateParams: required with the dynamic rate model "fixed5"',
+        'synthetics[1] (bETH).rateParams: required with the dynamic rate model "fixed5"',
+      ]);
+    });
+  });
+
+  describe("role table (deploy/roles.ts)", function () {
+    /** `contract → restricted function names` parsed from contracts/*.sol. */
+    function restrictedFunctions(): Map<string, string[]> {
+      const dir = new URL("../contracts/", import.meta.url);
+      const out = new Map<string, string[]>();
+      for (const file of readdirSync(dir).filter((f) => f.endsWith(".sol"))) {
+        const src = readFileSync(new URL(file, dir), "utf8");
+        const names = [...src.matchAll(/function\s+(\w+)\s*\([^)]*\)[^{;]*\brestricted\b/g)].map((m) => m[1] ?? "");
+        if (names.length > 0) out.set(file.replace(/\.sol$/, ""), names);
+      }
+      return out;
+    }
+
+    it("ROLE_TABLE: has a row for every restricted function in contracts/, and nothing else", function () {
+      const found = restrictedFunctions();
+      expect([...found.keys()].sort()).to.deep.equal(Object.keys(ROLE_TABLE).sort());
+      for (const [contract, names] of found) {
+        const rows = Object.keys(ROLE_TABLE[contract as ManagedContract]).map((r) => r.split("(")[0]);
+        expect(rows.sort(), `${contract}: add the missing rows to deploy/roles.ts`).to.deep.equal([...names].sort());
+      }
+    });
+
+    it("ROLE_TABLE: every row names a function of the compiled contract", async function () {
+      const { ethers } = await network.create();
+      for (const [kind, rows] of Object.entries(ROLE_TABLE)) {
+        const iface = (await ethers.getContractFactory(kind)).interface;
+        for (const fn of Object.keys(rows)) expect(iface.getFunction(fn), `${kind}.${fn}`).to.not.equal(null);
+      }
+    });
+  });
+});

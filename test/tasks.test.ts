@@ -1,0 +1,287 @@
+/**
+ * The ballast tasks (scripts/tasks/ops.ts) against a system deployed by the deploy entry on the embedded network:
+ * each task's effect on chain (balances, collateral, debt, health, auctions) is checked against the contracts' own
+ * views, and each failure path checks that its message says what to do. The last test drives the registered Hardhat
+ * tasks themselves (`hre.tasks`), the way the CLI does.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import hre, { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { deploySystem } from "../deploy/deploy.js";
+import { configFor } from "../deploy/config/networks.js";
+import * as ops from "../scripts/tasks/ops.js";
+import { type System, TaskError, loadSystem } from "../scripts/tasks/system.js";
+
+const WAD = 10n ** 18n;
+const { ethers } = await network.create();
+
+/** Runs `fn` and returns the TaskError message it throws (fails if it does not throw one). */
+async function failure(fn: () => Promise<unknown>): Promise<string> {
+  try {
+    await fn();
+  } catch (e) {
+    expect(e, String(e)).to.be.instanceOf(TaskError);
+    return (e as Error).message;
+  }
+  return expect.fail("expected a TaskError");
+}
+
+describe("ballast tasks (scripts/tasks/ops.ts)", function () {
+  let path: string;
+  let alice: System;
+  let bob: System;
+  const lines: string[] = [];
+  const load = (from: string): Promise<System> =>
+    loadSystem(ethers, "default", { manifestPath: path, from, log: (l) => lines.push(l) });
+  const weth = (s: System) => s.assets.find((a) => a.symbol === "WETH")?.token;
+  const busd = (s: System) => s.synthetics.find((x) => x.symbol === "bUSD")?.token;
+  let aliceAddr: string;
+
+  before(async function () {
+    path = join(mkdtempSync(join(tmpdir(), "ballast-tasks-")), "default.json");
+    await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: () => {} });
+    alice = await load("1");
+    bob = await load("2");
+    aliceAddr = alice.signer.address;
+    await ops.faucet(alice, { asset: "WETH", amount: "20" });
+    await ops.faucet(alice, { asset: "USDC", amount: "5000" });
+    await ops.faucet(bob, { asset: "WETH", amount: "50" });
+  });
+
+  it("loadSystem(): without a manifest, says to deploy first", async function () {
+    const msg = await failure(() => loadSystem(ethers, "default", { manifestPath: join(tmpdir(), "nope", "x.json") }));
+    expect(msg).to.match(/no Ballast deployment on "default" .*: run `npm run deploy -- --network default` first/);
+  });
+
+  it("faucet(): mints mock collateral to the acting account", async function () {
+    expect(await weth(alice)?.balanceOf(aliceAddr)).to.equal(20n * WAD);
+  });
+
+  it("open(): opens, deposits (approving the Vault) and mints in one go", async function () {
+    const r = await ops.openPosition(alice, { synth: "busd", asset: "weth", amount: "10", mint: "12000" });
+    expect(r.id).to.equal(1n);
+    expect(r.txs.length).to.equal(2); // approve + batch
+    const [owner, synthId] = await alice.vault.positionOf(1n);
+    expect([owner, synthId]).to.deep.equal([aliceAddr, 0n]);
+    expect(await alice.vault.collateralOf(1n, alice.assets[0]?.address ?? "")).to.equal(10n * WAD);
+    expect((await alice.vault.debtOf(1n)) - 12_000n * WAD).to.be.oneOf([0n, 1n]); // debt rounds up by at most 1 wei
+    expect(await busd(alice)?.balanceOf(aliceAddr)).to.equal(12_000n * WAD);
+    expect(r.health).to.equal(await alice.vault.health(1n));
+    expect(lines.at(-1)).to.match(/^position #1: health 1\.41\d \(debt 12,000\.00 bUSD, collateral \$20,000\.00/);
+  });
+
+  it("deposit(): approves when the allowance is short, then credits the position", async function () {
+    const usdc = alice.assets.find((a) => a.symbol === "USDC");
+    const r = await ops.deposit(alice, { id: 1n, asset: "USDC", amount: "1,000.5" });
+    expect(r.txs.length).to.equal(2);
+    expect(await alice.vault.collateralOf(1n, usdc?.address ?? "")).to.equal(1_000_500_000n);
+    const again = await ops.deposit(alice, { id: 1n, asset: "usdc", amount: "0.5" }); // allowance already spent: approves again
+    expect(again.txs.length).to.equal(2);
+    expect(await alice.vault.collateralOf(1n, usdc?.address ?? "")).to.equal(1_001_000_000n);
+  });
+
+  it("deposit(): an unknown asset lists the valid ones; a short balance points at the faucet", async function () {
+    expect(await failure(() => ops.deposit(alice, { id: 1n, asset: "DOGE", amount: "1" }))).to.equal(
+      'unknown asset "DOGE"; the assets of this deployment are: WETH, WBTC, USDC',
+    );
+    expect(await failure(() => ops.deposit(alice, { id: 1n, asset: "WBTC", amount: "1" }))).to.match(
+      /holds 0\.000000 WBTC, less than 1\.000000 WBTC: mint test tokens with `npx hardhat ballast faucet WBTC <amount> --network default`/,
+    );
+    expect(await failure(() => ops.deposit(alice, { id: 9n, asset: "WETH", amount: "1" }))).to.match(
+      /position #9 does not exist/,
+    );
+    expect(await failure(() => ops.deposit(alice, { id: 1n, asset: "WETH", amount: "1.2.3" }))).to.match(
+      /is not a positive decimal number/,
+    );
+  });
+
+  it("withdraw(): sends collateral back and lowers health; refuses more than the position holds", async function () {
+    const before = (await weth(alice)?.balanceOf(aliceAddr)) ?? 0n;
+    const h0 = await alice.vault.health(1n);
+    const r = await ops.withdraw(alice, { id: 1n, asset: "WETH", amount: "0.25" });
+    expect(await weth(alice)?.balanceOf(aliceAddr)).to.equal(before + WAD / 4n);
+    expect(await alice.vault.collateralOf(1n, alice.assets[0]?.address ?? "")).to.equal(975n * 10n ** 16n);
+    expect(r.health < h0).to.equal(true);
+    expect(await failure(() => ops.withdraw(alice, { id: 1n, asset: "WETH", amount: "100" }))).to.match(
+      /holds 9\.750000 WETH; cannot withdraw 100/,
+    );
+  });
+
+  it("mint(): adds debt and sends the synthetic; past the minting limit it explains the revert", async function () {
+    const debt0 = await alice.vault.debtOf(1n);
+    await ops.mint(alice, { id: 1n, amount: "500" });
+    expect((await alice.vault.debtOf(1n)) - debt0 >= 500n * WAD).to.equal(true);
+    expect(await busd(alice)?.balanceOf(aliceAddr)).to.equal(12_500n * WAD);
+    const msg = await failure(() => ops.mint(alice, { id: 1n, amount: "100000" }));
+    expect(msg).to.match(/^mint 100,000\.00 bUSD against #1 failed: MintLimitExceeded\(1, /);
+  });
+
+  it("repay(): burns from the payer and lowers the debt", async function () {
+    const debt0 = await alice.vault.debtOf(1n);
+    await ops.repay(alice, { id: 1n, amount: "2500" });
+    expect(await busd(alice)?.balanceOf(aliceAddr)).to.equal(10_000n * WAD);
+    const debt1 = await alice.vault.debtOf(1n);
+    expect(debt0 - debt1 >= 2_499n * WAD && debt0 - debt1 <= 2_500n * WAD).to.equal(true);
+    expect(await failure(() => ops.repay(bob, { id: 1n, amount: "1" }))).to.match(
+      /holds 0 bUSD but the repayment needs 1: get more bUSD/,
+    );
+  });
+
+  it("health(): reports the Vault's figures and liquidation prices that hold", async function () {
+    const r = await ops.health(alice, { id: 1n });
+    const h = await alice.vault.healthOf(1n);
+    expect([r.debt, r.collateralValue, r.liquidationLimit, r.health]).to.deep.equal([
+      h.debt,
+      h.collateralValue,
+      h.liquidationLimit,
+      h.health,
+    ]);
+    const wethLine = r.basket.find((b) => b.symbol === "WETH");
+    const p = wethLine?.liquidationPrice ?? 0n;
+    expect(p > 0n && wethLine?.rising === false).to.equal(true);
+    expect(r.basket.find((b) => b.symbol === "USDC")?.liquidationPrice).to.equal(undefined); // WETH alone covers it
+    // one cent above the liquidation price the position is healthy, one cent below it is not
+    const feedAnswer = (usd: bigint): string => `${usd / WAD}.${String((usd % WAD) / 10n ** 16n).padStart(2, "0")}`;
+    await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p + 10n ** 16n) });
+    expect((await alice.vault.health(1n)) >= WAD).to.equal(true);
+    await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p - 10n ** 16n) });
+    expect((await alice.vault.health(1n)) < WAD).to.equal(true);
+    await ops.setPrice(alice, { asset: "WETH", usd: "2000" });
+  });
+
+  it("health(): for a synthetic that tracks an asset, that asset's liquidation price is the one above which the debt outgrows the collateral", async function () {
+    const carol = await load("3");
+    await ops.faucet(carol, { asset: "WBTC", amount: "1" });
+    await ops.faucet(carol, { asset: "WETH", amount: "1" });
+    const r0 = await ops.openPosition(carol, { synth: "bETH", asset: "WBTC", amount: "1", mint: "10" });
+    // WBTC alone: its liquidation price is the usual "below" one; 1 WBTC × 80% = 10 bETH × $2,000 at $25,000
+    const r = await ops.health(carol, { id: r0.id });
+    const cents = (x: bigint | undefined): bigint | undefined => (x === undefined ? undefined : x / 10n ** 16n);
+    expect(r.basket.map((b) => [b.symbol, cents(b.liquidationPrice), b.rising])).to.deep.equal([
+      ["WBTC", 2_500_000n, false],
+    ]);
+    await ops.deposit(carol, { id: r0.id, asset: "WETH", amount: "1" });
+    const r2 = await ops.health(carol, { id: r0.id });
+    const wethLine = r2.basket.find((b) => b.symbol === "WETH");
+    expect(wethLine?.rising).to.equal(true);
+    const p = wethLine?.liquidationPrice ?? 0n;
+    // 48,000 + 0.85 p = 10 p  =>  p = 48,000 / 9.15 = 5,245.90
+    expect(p / 10n ** 16n).to.equal(524_590n);
+    const usd = (x: bigint): string => `${x / WAD}.${String((x % WAD) / 10n ** 16n).padStart(2, "0")}`;
+    await ops.setPrice(carol, { asset: "WETH", usd: usd(p - 10n ** 16n) });
+    expect((await carol.vault.health(r0.id)) >= WAD).to.equal(true);
+    await ops.setPrice(carol, { asset: "WETH", usd: usd(p + 2n * 10n ** 16n) });
+    expect((await carol.vault.health(r0.id)) < WAD).to.equal(true);
+    await ops.setPrice(carol, { asset: "WETH", usd: "2000" });
+    // minted 10 bETH, owes 10 plus rounding and interest: "max" names the exact shortfall
+    expect(await failure(() => ops.repay(carol, { id: r0.id, amount: "max" }))).to.match(
+      /holds 10 bETH but the repayment needs 10\.0000000\d+: get more bETH/,
+    );
+  });
+
+  it("liquidate(): refuses a healthy position, then liquidates an unhealthy one into auctions", async function () {
+    expect(await failure(() => ops.liquidate(bob, { id: 1n }))).to.match(
+      /^position #1 is healthy \(health 1\.\d+ ≥ 1\.0\): nothing to liquidate$/,
+    );
+    await ops.setPrice(bob, { asset: "WETH", usd: "1050" }); // health about 0.96: a partial liquidation
+    const debt0 = await bob.vault.debtOf(1n);
+    const r = await ops.liquidate(bob, { id: 1n });
+    expect(r.firstAuctionId).to.equal(1n);
+    const left = await bob.vault.debtOf(1n); // debt0 - r.debt, plus the interest of one block
+    expect(left >= debt0 - r.debt && left - (debt0 - r.debt) < 10n ** 15n).to.equal(true);
+    expect(await busd(bob)?.balanceOf(bob.signer.address)).to.equal(r.keeperPay);
+    const list = await ops.auctions(bob);
+    expect(list.map((a) => [a.id, a.positionId, a.asset, a.needsReset])).to.deep.equal([
+      [1n, 1n, "WETH", false],
+      [2n, 1n, "USDC", false],
+    ]);
+    const onChain = await bob.engine.getAuctions(0n, 10n);
+    expect(list.map((a) => [a.lot, a.tab, a.price])).to.deep.equal(onChain.map((a) => [a.lot, a.tab, a.price]));
+  });
+
+  it("take(): approves the engine, buys collateral at the current price and reports the Take", async function () {
+    // bob opens his own position to hold bUSD for the take
+    await ops.openPosition(bob, { synth: "bUSD", asset: "WETH", amount: "50", mint: "20000" });
+    const auction = await bob.engine.auction(1n);
+    const wethBefore = (await weth(bob)?.balanceOf(bob.signer.address)) ?? 0n;
+    const busdBefore = (await busd(bob)?.balanceOf(bob.signer.address)) ?? 0n;
+    const r = await ops.take(bob, { auction: 1n, amount: "1" });
+    expect(r.collateral).to.equal(WAD);
+    expect(await weth(bob)?.balanceOf(bob.signer.address)).to.equal(wethBefore + WAD);
+    expect(await busd(bob)?.balanceOf(bob.signer.address)).to.equal(busdBefore - r.owe);
+    expect((await bob.engine.auction(1n)).lot).to.equal(auction.lot - WAD);
+    expect(await failure(() => ops.take(bob, { auction: 1n, amount: "1", maxPrice: "1" }))).to.match(
+      /above --max-price 1\.00: wait for it to fall/,
+    );
+    expect(await failure(() => ops.take(bob, { auction: 99n, amount: "1" }))).to.match(
+      /auction 99 does not exist or has ended/,
+    );
+  });
+
+  it("reserves(): matches token balances, credited totals, supplies and debts", async function () {
+    const r = await ops.reserves(alice);
+    const vaultAddress = await alice.vault.getAddress();
+    for (const a of alice.assets) {
+      const line = r.assets.find((x) => x.symbol === a.symbol);
+      expect(line?.held).to.equal(await a.token.balanceOf(vaultAddress));
+      expect(line?.credited).to.equal((await alice.vault.assetConfig(a.address)).total);
+    }
+    const b = r.synthetics.find((s) => s.symbol === "bUSD");
+    expect(b?.supply).to.equal(await busd(alice)?.totalSupply());
+    expect(b?.totalDebt).to.equal((await alice.vault.synthetic(0n)).totalDebt);
+    expect((b?.auctionDebt ?? 0n) > 0n).to.equal(true);
+    const value = r.assets.reduce((s, a) => s + (a.value ?? 0n), 0n);
+    const debtValue = r.synthetics.reduce((s, x) => s + (x.debtValue ?? 0n), 0n);
+    expect(r.collateralRatio).to.equal((value * WAD) / debtValue);
+  });
+
+  it("close(): repays everything from the owner's balance and returns the collateral", async function () {
+    const { id } = await ops.openPosition(alice, { synth: "bUSD", asset: "WETH", amount: "5", mint: "1000" });
+    const wethBefore = (await weth(alice)?.balanceOf(aliceAddr)) ?? 0n;
+    await ops.close(alice, { id });
+    expect(await alice.vault.debtOf(id)).to.equal(0n);
+    expect(await alice.vault.collateralOf(id, alice.assets[0]?.address ?? "")).to.equal(0n);
+    expect(await weth(alice)?.balanceOf(aliceAddr)).to.equal(wethBefore + 5n * WAD);
+  });
+
+  it("open(): an unknown synthetic lists the valid ones; half a deposit is refused", async function () {
+    expect(await failure(() => ops.openPosition(alice, { synth: "bXYZ" }))).to.equal(
+      'unknown synthetic "bXYZ"; the synthetics of this deployment are: bUSD, bETH',
+    );
+    expect(await failure(() => ops.openPosition(alice, { synth: "bUSD", asset: "WETH" }))).to.match(
+      /give both --asset and --amount/,
+    );
+  });
+
+  it("the registered `ballast` tasks deploy and drive the system through hre.tasks, as the CLI does", async function () {
+    const dir = mkdtempSync(join(tmpdir(), "ballast-cli-"));
+    const saved = process.env.BALLAST_MANIFEST_DIR;
+    process.env.BALLAST_MANIFEST_DIR = dir;
+    const log = console.log;
+    const out: string[] = [];
+    console.log = (...a: unknown[]) => void out.push(a.join(" "));
+    try {
+      const run = (name: string, args: Record<string, unknown>) => hre.tasks.getTask(["ballast", name]).run(args);
+      await run("deploy", { dryRun: false });
+      await run("faucet", { asset: "WETH", amount: "3", from: "4" });
+      await run("open", { synth: "bUSD", asset: "WETH", amount: "3", mint: "1000", from: "4" });
+      await run("health", { id: "1", from: "0" });
+      const conn = await hre.network.getOrCreate();
+      const user = (await conn.ethers.getSigners())[4] as HardhatEthersSigner;
+      const sys = await loadSystem(conn.ethers, conn.networkName, {
+        manifestPath: join(dir, `${conn.networkName}.json`),
+      });
+      expect(await sys.vault.positionOf(1n)).to.deep.equal([user.address, 0n, 1n]);
+      expect((await sys.vault.debtOf(1n)) - 1_000n * WAD).to.be.oneOf([0n, 1n]);
+      expect(out.some((l) => l.startsWith("open position #1 (bUSD): tx 0x"))).to.equal(true);
+      expect(out.some((l) => /^debt 1,000\.00 bUSD .* health 5\.\d{3}$/.test(l))).to.equal(true);
+    } finally {
+      console.log = log;
+      if (saved === undefined) delete process.env.BALLAST_MANIFEST_DIR;
+      else process.env.BALLAST_MANIFEST_DIR = saved;
+    }
+  });
+});
