@@ -33,8 +33,8 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITreasury
-    function deficit(uint256 synthId) public view returns (uint256) {
-        return vault.synthetic(synthId).badDebt;
+    function deficit(uint256 synthId) public view returns (uint256 owed) {
+        (, , owed) = vault.auctionLedger(synthId);
     }
 
     /// @inheritdoc ITreasury
@@ -86,7 +86,7 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
         emit BadDebtAbsorbed(synthId, covered, owed - covered);
     }
 
-    function _token(uint256 synthId) internal view returns (ISyntheticToken) {
-        return vault.synthetic(synthId).token;
+    function _token(uint256 synthId) internal view returns (ISyntheticToken token) {
+        (token, , ) = vault.auctionLedger(synthId);
     }
 }

@@ -122,14 +122,17 @@ interface ILiquidationEngine {
         uint96 maxPay;
     }
 
-    /// @notice One live auction as stored.
+    /// @notice One live auction (`auction(id)`). Stored in three slots; `top`, `floor`, `dirt` and `dust` are derived.
     /// @param asset Collateral sold. @param synthId Synthetic paid. @param startTime [s] Start or last reset.
     /// @param decimals The collateral's decimals. @param positionId The liquidated position (its owner gets leftovers).
     /// @param lot [token] Collateral left. @param tab [wad] Synthetic still owed: debt part + penalty part.
     /// @param debt [wad] Debt part of `tab` still to burn (paid first). @param dirt [wad] USD value at start of the
-    ///        debt still in auction (counts against the caps). @param activeIndex Position in the live list.
-    /// @param top [wad] Start price, synthetic per whole token. @param floor [wad] Lowest price a take may use.
-    /// @param dust [wad] A partial take must leave at least this much tab and lot value.
+    ///        debt still in auction (counts against the caps; equal to `debt` for a USD synthetic).
+    /// @param market [wad] Oracle price at the (re)start, synthetic per whole token.
+    /// @param top [wad] Start price: `market * (1 + startBufferBps)`, rounded up. @param floor [wad] Lowest price a
+    ///        take may use: `market * resetBelowBps`, rounded up (both under the current auction rules).
+    /// @param dust [wad] A partial take must leave at least this much tab and lot value: the synthetic's `minDebt`
+    ///        as of the latest liquidation in that synthetic.
     struct Auction {
         address asset;
         uint8 synthId;
@@ -140,7 +143,7 @@ interface ILiquidationEngine {
         uint128 tab;
         uint96 debt;
         uint128 dirt;
-        uint32 activeIndex;
+        uint128 market;
         uint128 top;
         uint128 floor;
         uint128 dust;
@@ -186,6 +189,9 @@ interface ILiquidationEngine {
     error PositionHealthy(uint256 positionId, uint256 health);
     /// @notice No auction room: `room` [wad USD] left under the caps is below `minRoom` [wad USD] (one minDebt).
     error AuctionCapReached(uint256 positionId, uint256 room, uint256 minRoom);
+    /// @notice Some of the basket has no price, and the priced part covers (with penalty and margin) only `cover`
+    ///         [wad USD] of debt value, less than `minRoom` [wad USD] (one minDebt): nothing can be liquidated now.
+    error PricedLotTooSmall(uint256 positionId, uint256 cover, uint256 minRoom);
     /// @notice The auction does not exist or has ended.
     error AuctionNotFound(uint256 auctionId);
     /// @notice The auction must be reset before anyone can take from it.
@@ -360,6 +366,9 @@ interface ILiquidationEngine {
 
     function globalDirt() external view returns (uint256);
 
+    /// @notice The id the next auction will get (ids start at 1).
+    function nextAuctionId() external view returns (uint256);
+
     /// @notice [wad USD] Cap and debt value now in auction against `asset`.
     function assetCap(address asset) external view returns (uint256);
 
@@ -381,7 +390,8 @@ interface ILiquidationEngine {
     /// @notice Number of live auctions.
     function auctionCount() external view returns (uint256);
 
-    /// @notice Live auctions `offset` to `offset + limit` (fewer at the end) of the live list, with their prices.
+    /// @notice Live auctions `offset` to `offset + limit` (fewer at the end), in id order, with their prices. Scans
+    ///         the ids from 1 (a view for keepers, not for on-chain callers: its gas grows with every auction ever).
     function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory);
 
     /// @notice Health [wad] of each position in `ids`; `available[i]` is false (and `health[i]` 0) when the Vault
