@@ -76,6 +76,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     uint256 public globalCap; // [wad USD]
     /// @inheritdoc ILiquidationEngine
     mapping(address owner => mapping(address asset => uint256)) public claimable; // [token]
+    /// @inheritdoc ILiquidationEngine
+    mapping(address keeper => mapping(uint256 synthId => uint256)) public keeperPayOwed; // [wad]
 
     /// @dev One slot: the debt value in auction [wad USD], the next auction id, the number of live auctions.
     struct Counters {
@@ -173,6 +175,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256[] memory lots;
         uint256 seizedCount;
         (lots, seizedCount, firstAuctionId) = _startAuctions(plan, st, positionId); // effects
+        if (plan.keeperPay != 0) keeperPayOwed[msg.sender][st.synthId] += plan.keeperPay; // claimed later
         _emitStarted(positionId, st.synthId, plan, firstAuctionId);
 
         // interactions (trusted Vault and Treasury)
@@ -183,7 +186,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             emit BadDebtWrittenOff(0, st.synthId, debt);
             treasury().recordBadDebt(st.synthId, debt);
         }
-        if (plan.keeperPay != 0) treasury().payKeeper(st.synthId, msg.sender, plan.keeperPay);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -238,8 +240,18 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         (a.market, a.startTime) = (market.toUint128(), uint40(block.timestamp));
         uint256 debt = a.debt;
         uint256 pay = _keeperPay(synthId, debt, tab - debt);
+        if (pay != 0) keeperPayOwed[msg.sender][synthId] += pay; // claimed later
         emit AuctionReset(auctionId, msg.sender, top, floor, pay);
-        if (pay != 0) treasury().payKeeper(synthId, msg.sender, pay);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function claimKeeperPay(uint256 synthId, address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        amount = keeperPayOwed[msg.sender][synthId];
+        if (amount == 0) revert NoKeeperPay(msg.sender, synthId);
+        keeperPayOwed[msg.sender][synthId] = 0;
+        emit KeeperPayClaimed(msg.sender, synthId, to, amount);
+        treasury().payKeeper(synthId, to, amount);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -418,8 +430,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         health = new uint256[](n);
         available = new bool[](n);
         for (uint256 i; i < n; ++i) {
-            try vault.healthOf(ids[i]) returns (IVault.PositionHealth memory h) {
-                (health[i], available[i]) = (h.health, true);
+            try vault.liquidationState(ids[i]) returns (IVault.LiquidationState memory st) {
+                health[i] = st.debtValue == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(WAD, st.debtValue);
+                available[i] = true;
             } catch {}
         }
     }

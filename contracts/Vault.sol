@@ -270,6 +270,8 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     function startLiquidation(uint256 id) external nonReentrant returns (LiquidationState memory st) {
         if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
+        uint256 synthId = _positions[id].synthId;
+        if (synthId < _synths.length) _accrue(_synths[synthId], synthId); // once: `seize` then finds it done
         st = _liquidationState(id);
         if (st.debtValue > st.liquidationLimit) {
             uint256 mark = (id << 64) | st.pricedMask;

@@ -142,6 +142,9 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const debtAfter = await core.vault.debtOf(id);
     expect(debtBefore - plan.debt <= debtAfter && debtAfter - (debtBefore - plan.debt) < wad("0.001")).to.equal(true);
     expect((await core.vault.synthetic(BUSD)).auctionDebt).to.equal(plan.debt);
+    // keeper pay is credited, then claimed through the Treasury
+    expect(await core.engine.keeperPayOwed(keeper, BUSD)).to.equal(plan.keeperPay);
+    await (await core.engine.connect(keeper).claimKeeperPay(BUSD, keeper)).wait();
     expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd + plan.keeperPay);
     expect(await core.vault.health(id)).to.be.greaterThanOrEqual(wad("1.1") - 10n ** 10n);
 

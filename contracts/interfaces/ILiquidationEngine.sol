@@ -44,9 +44,11 @@ import {ITreasury} from "./ITreasury.sol";
 ///         When the lot runs out first, the debt left is bad debt (`vault.settleAuctionDebt(synthId, 0, shortfall)`,
 ///         then `treasury.recordBadDebt`); the penalty left is forgiven.
 ///
-///         Keeper pay: on `liquidate` and `reset`, the caller is paid `tip + chipBps * debt`, capped at `maxPay` and at
-///         the penalty of that liquidation (the penalty left, for a reset), in the auction's synthetic, through
-///         `treasury.payKeeper`. Liquidating a healthy position reverts; liquidating one's own position costs the
+///         Keeper pay: on `liquidate` and `reset`, the caller earns `tip + chipBps * debt`, capped at `maxPay` and at
+///         the penalty of that liquidation (the penalty left, for a reset), in the auction's synthetic. It is credited
+///         (`keeperPayOwed`) and withdrawn with `claimKeeperPay`, which has the Treasury pay it (`treasury.payKeeper`:
+///         from the surplus, the rest minted as visible deficit): no token moves when a liquidation starts, so a
+///         keeper may gather many liquidations' pay in one claim. Liquidating a healthy position reverts; liquidating one's own position costs the
 ///         owner the penalty, which is at least the pay, so it never profits.
 /// @dev Units: `[token]` collateral in its own decimals, `[wad]` 18-decimal fixed point (synthetic amounts, USD values,
 ///      prices, health), `[bps]` 1e4 = 100%, `[s]` seconds. Rounding is against the liquidated position and the
@@ -206,6 +208,8 @@ interface ILiquidationEngine {
     error ZeroTake(uint256 auctionId);
     /// @notice Nothing to claim.
     error NothingToClaim(address owner, address asset);
+    /// @notice `keeper` is owed no pay in synthetic `synthId`.
+    error NoKeeperPay(address keeper, uint256 synthId);
     /// @notice The Vault seized other amounts than the engine computed (the Vault's rounding rule changed).
     error SeizeMismatch(address asset, uint256 expected, uint256 seized);
     /// @notice A governance parameter outside its hard-coded bounds; `field` names it.
@@ -219,7 +223,7 @@ interface ILiquidationEngine {
 
     /// @notice Position `positionId` was liquidated by `keeper`: `debt` [wad] (plus `penalty` [wad]) moved into
     ///         auction, `fraction` [wad] of its basket seized, `debtValue` [wad USD] added to the dirt, `keeperPay`
-    ///         [wad] paid to the keeper. `firstAuctionId` is the id of the first of the auctions started.
+    ///         [wad] credited to the keeper. `firstAuctionId` is the id of the first of the auctions started.
     event LiquidationStarted(
         uint256 indexed positionId,
         uint256 indexed synthId,
@@ -270,6 +274,8 @@ interface ILiquidationEngine {
     event AuctionSettled(uint256 indexed auctionId, address indexed owner, uint256 leftover, uint256 badDebt);
     /// @notice `amount` [wad] of synthetic `synthId` auction debt was written off as bad debt (auction `auctionId`).
     event BadDebtWrittenOff(uint256 indexed auctionId, uint256 indexed synthId, uint256 amount);
+    /// @notice `keeper` withdrew `amount` [wad] of keeper pay in synthetic `synthId` to `to`.
+    event KeeperPayClaimed(address indexed keeper, uint256 indexed synthId, address indexed to, uint256 amount);
     /// @notice `owner` withdrew `amount` [token] of `asset` to `to`.
     event Claimed(address indexed owner, address indexed asset, address indexed to, uint256 amount);
 
@@ -313,6 +319,11 @@ interface ILiquidationEngine {
     ///         floor, or below `resetBelowBps` of the current oracle price; pays the caller. Anyone may call.
     /// @dev Reverts: AuctionNotFound, AuctionNotResettable, the oracle's PriceUnavailable.
     function reset(uint256 auctionId) external;
+
+    /// @notice Has the Treasury pay the caller's whole keeper pay in synthetic `synthId` (`keeperPayOwed`) to `to`:
+    ///         from its surplus, the rest minted unbacked and booked as deficit (see `ITreasury.payKeeper`).
+    /// @dev Reverts: ZeroAddress, NoKeeperPay. @return amount [wad] Paid.
+    function claimKeeperPay(uint256 synthId, address to) external returns (uint256 amount);
 
     /// @notice Sends the caller's whole claim of `asset` (leftover collateral of their auctions) to the caller.
     /// @return amount [token]
@@ -374,6 +385,9 @@ interface ILiquidationEngine {
 
     function assetDirt(address asset) external view returns (uint256);
 
+    /// @notice [wad] Keeper pay in synthetic `synthId` that `keeper` has earned and not claimed yet.
+    function keeperPayOwed(address keeper, uint256 synthId) external view returns (uint256);
+
     /// @notice [token] Collateral of `asset` that `owner` may claim.
     function claimable(address owner, address asset) external view returns (uint256);
 
@@ -394,7 +408,8 @@ interface ILiquidationEngine {
     ///         the ids from 1 (a view for keepers, not for on-chain callers: its gas grows with every auction ever).
     function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory);
 
-    /// @notice Health [wad] of each position in `ids`; `available[i]` is false (and `health[i]` 0) when the Vault
-    ///         could not compute it (a price unavailable, or no such position).
+    /// @notice Health [wad] of each position in `ids` as a liquidation values it (`vault.liquidationState`: an asset
+    ///         whose price is unavailable counts at 0, rounded down); `available[i]` is false (and `health[i]` 0) when
+    ///         it cannot be computed (the synthetic's price or every basket price unavailable, or no such position).
     function healthOf(uint256[] calldata ids) external view returns (uint256[] memory health, bool[] memory available);
 }
