@@ -8,17 +8,28 @@ import {ITreasury} from "./ITreasury.sol";
 /// @notice Starts liquidations of positions below their liquidation limit and sells the seized collateral in Dutch
 ///         auctions, one auction per seized asset.
 ///
-///         Liquidation (`liquidate`, anyone): the position must be below its liquidation limit at valid oracle prices
-///         (any oracle failure reverts with the oracle's `PriceUnavailable`: that position's liquidation pauses,
-///         repay and deposit keep working because they never touch the engine). The engine takes just enough debt
-///         to bring the position back to `targetHealth`, in closed form, and seizes the same fraction of every
-///         basket asset (pro rata by value, the fair rule: no asset is preferred, the basket's mix is unchanged),
-///         sized so the seized value at oracle prices covers the debt taken plus the penalty (the value-weighted
-///         average of the assets' `liqPenaltyBps`) plus a `SEIZE_MARGIN_BPS` margin (5%), capped at the whole basket:
-///         the lot still covers the tab when takers buy at a discount, and what is left returns to the owner. It liquidates fully instead when the
-///         position's health is below `fullLiquidationHealth`, when no partial amount can reach the target, or when
-///         the debt left would be below the synthetic's `minDebt`. A partial liquidation takes at least `minDebt`, so
-///         the penalty of any liquidation is at least `minDebt * penalty`.
+///         Liquidation (`liquidate`, anyone): the Vault values the position once (`IVault.startLiquidation`, the
+///         figures of `IVault.liquidationState`): an asset whose price has failed (any oracle failure) counts at 0 and
+///         is never seized, so nothing is sold at a failed price and a broken dust asset does not block the rest. The
+///         position must be below its liquidation limit so valued. It cannot be liquidated at all (the oracle's
+///         `PriceUnavailable`) when the synthetic's own price fails or when no asset of a non-empty basket has a
+///         price; repay and deposit keep working because they never touch the engine. Valuing a failed asset at 0 is
+///         the conservative side for the system; its cost is that an outage on a large share of a basket can make a
+///         position liquidatable that is healthy at its last good prices (the owner can deposit at any time).
+///         The engine takes just enough debt to bring the position back to `targetHealth`, in closed form, and seizes
+///         the same fraction of every priced basket asset (pro rata by value, the fair rule: no asset is preferred,
+///         the basket's mix is unchanged), sized so the seized value at oracle prices covers the debt taken plus the
+///         penalty (the value-weighted average of the assets' `liqPenaltyBps`) plus a `SEIZE_MARGIN_BPS` margin (5%),
+///         capped at the whole priced basket: the lot still covers the tab when takers buy down to 1/1.05 of the oracle
+///         price, and what is left returns to the owner as a claim. The health right after a partial liquidation is
+///         the target, within [target - one smallest unit of each seized asset per unit of debt value, target * (1 +
+///         1e-6)] (seized amounts round up), or higher when the amount was raised to one `minDebt`; the margin never
+///         returns into the position, so it stays there when its auction settles. It liquidates fully instead when
+///         the position's health is below `fullLiquidationHealth`, when no partial amount can reach the target, or
+///         when the debt left would be below the synthetic's `minDebt`. A partial liquidation takes at least
+///         `minDebt`, so the penalty of any liquidation is at least `minDebt * penalty`. When part of the basket has no
+///         price, the debt taken is also capped at what the priced lot covers with penalty and margin (reverting
+///         `PricedLotTooSmall` below one `minDebt`), so no debt is written off while unpriced collateral stays.
 ///
 ///         Caps: the USD value (at start) of the debt in auction is capped globally and per collateral asset (a
 ///         multi-asset liquidation attributes its debt to each asset pro rata by value). A liquidation that would
