@@ -61,7 +61,10 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
         uint256 fromSurplus = amount < available ? amount : available;
         uint256 unbacked = amount - fromSurplus;
         StoredHistory storage h = _history[synthId];
-        (h.keeperPay, h.keeperPayUnbacked) = (h.keeperPay + amount.toUint128(), h.keeperPayUnbacked + unbacked.toUint128());
+        (h.keeperPay, h.keeperPayUnbacked) = (
+            h.keeperPay + amount.toUint128(),
+            h.keeperPayUnbacked + unbacked.toUint128()
+        );
         emit KeeperPaid(synthId, keeper, amount, fromSurplus, unbacked);
         if (fromSurplus != 0) _token(synthId).transfer(keeper, fromSurplus);
         if (unbacked != 0) vault.mintUnbacked(synthId, keeper, unbacked);

@@ -355,11 +355,19 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 id = _underwaterPartial();
         vm.warp(block.timestamp + 1 days + 1); // WETH's feed goes stale
         vm.expectRevert(
-            abi.encodeWithSelector(IOracleAdapter.PriceUnavailable.selector, address(weth), IOracleAdapter.PriceFailure.Stale)
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.Stale
+            )
         );
         _liquidate(id);
         vm.expectRevert(
-            abi.encodeWithSelector(IOracleAdapter.PriceUnavailable.selector, address(weth), IOracleAdapter.PriceFailure.Stale)
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.Stale
+            )
         );
         engine.previewLiquidation(id);
         // the same with two assets, both failed
@@ -367,24 +375,21 @@ contract LiquidationEngineTest is LiquidationFixture {
         vault.deposit(id, address(wbtc), 0.0001e8);
         btcFeed.setMode(MockFeed.Mode.Revert);
         vm.expectRevert(
-            abi.encodeWithSelector(IOracleAdapter.PriceUnavailable.selector, address(weth), IOracleAdapter.PriceFailure.Stale)
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                address(weth),
+                IOracleAdapter.PriceFailure.Stale
+            )
         );
         _liquidate(id);
     }
 
     function test_liquidate_unpricedShareCapsTheDebtAtWhatThePricedLotCovers() public {
         // 1 WETH ($2,000) + 0.5 WBTC ($30,000), 24,000 bUSD (health ~1.07); then BTC's feed fails
-        uint256 id = _openEth(alice, 1e18, 0);
-        vm.startPrank(alice);
-        vault.deposit(id, address(wbtc), 0.5e8);
-        vault.mint(id, 24_000e18, alice);
-        vm.stopPrank();
-        btcFeed.setMode(MockFeed.Mode.Revert);
+        uint256 id = _openEthBtcThenBtcFails(1e18, 0.5e8, 24_000e18);
         // at 0 for BTC the health is 1,700 / 24,000: a full liquidation, but only 1 WETH can be sold
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
-        uint256 cv = 2_000e18;
-        uint256 extra = FixedMath.mulDivUp(cv + 100e18, 10_500, 10_000) - cv; // penalty 5% of WETH, margin 5%
-        uint256 cover = FixedMath.mulDivDown(cv, cv, cv + extra);
+        uint256 cover = _cover(2_000e18, 100e18); // penalty 5% of WETH
         assertTrue(plan.capped, "cut down to the priced lot");
         assertFalse(plan.full);
         assertLe(plan.debtValue, cover);
@@ -400,23 +405,28 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_liquidate_revertsWhenThePricedLotCannotCoverTheMinimumDebt() public {
         // 0.05 WETH ($100) + 0.5 WBTC; BTC's feed fails: the priced part covers less than one minDebt (100 bUSD)
-        uint256 id = _openEth(alice, 0.05e18, 0);
-        vm.startPrank(alice);
-        vault.deposit(id, address(wbtc), 0.5e8);
-        vault.mint(id, 22_000e18, alice);
-        vm.stopPrank();
-        btcFeed.setMode(MockFeed.Mode.Revert);
-        uint256 cv = 100e18;
-        uint256 extra = FixedMath.mulDivUp(cv + 5e18, 10_500, 10_000) - cv;
+        uint256 id = _openEthBtcThenBtcFails(0.05e18, 0.5e8, 22_000e18);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                ILiquidationEngine.PricedLotTooSmall.selector,
-                id,
-                FixedMath.mulDivDown(cv, cv, cv + extra),
-                100e18
-            )
+            abi.encodeWithSelector(ILiquidationEngine.PricedLotTooSmall.selector, id, _cover(100e18, 5e18), 100e18)
         );
         _liquidate(id);
+    }
+
+    /// @dev alice: `eth` WETH + `btc` WBTC with `debt` bUSD; then BTC's feed reverts.
+    function _openEthBtcThenBtcFails(uint256 eth, uint256 btc, uint256 debt) internal returns (uint256 id) {
+        id = _openEth(alice, eth, 0);
+        vm.startPrank(alice);
+        vault.deposit(id, address(wbtc), btc);
+        vault.mint(id, debt, alice);
+        vm.stopPrank();
+        btcFeed.setMode(MockFeed.Mode.Revert);
+    }
+
+    /// @return [wad USD] The debt value a priced lot worth `cv` covers with penalty `penaltyValue` and the 5% margin:
+    ///         cv^2 / (cv + extra), extra = (cv + penaltyValue) * 1.05 - cv (the engine's rule, rounded as it is).
+    function _cover(uint256 cv, uint256 penaltyValue) internal pure returns (uint256) {
+        uint256 extra = FixedMath.mulDivUp(cv + penaltyValue, 10_500, 10_000) - cv;
+        return FixedMath.mulDivDown(cv, cv, cv + extra);
     }
 
     function _one(uint256 id) internal pure returns (uint256[] memory ids) {
@@ -1288,7 +1298,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         IVault.PositionHealth memory ha = vault.healthOf(id);
         // each seized amount rounds up by at most one token unit: the most that rounding takes off the limit, per
         // unit of debt value (large only when the liquidation took nearly all the debt)
-        uint256 unitsLimit = _unitValue(address(weth), 18) + _unitValue(address(wbtc), 8) + _unitValue(address(usdc), 6);
+        uint256 unitsLimit =
+            _unitValue(address(weth), 18) + _unitValue(address(wbtc), 8) + _unitValue(address(usdc), 6);
         uint256 slack = 1e9 + (unitsLimit * 1e18) / ha.debtValue;
         uint256 after_ = ha.health;
         assertGe(after_ + slack, target, "below the target: the position would soon be liquidated again");

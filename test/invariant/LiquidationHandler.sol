@@ -173,8 +173,9 @@ contract LiquidationHandler is VaultHandler {
         if (!pricedAfter) return;
         uint256 out = got + engine.claimable(_owner(a.positionId), a.asset) - claimBefore; // [token]
         (uint256 p, ) = vault.oracle().tryGetPrice(a.asset);
-        int256 expected = int256((owe * _synthPrice(a.synthId)) / 1e18) -
-            int256((out * p) / 10 ** assets[_assetIndex(a.asset)].decimals());
+        int256 expected =
+            int256((owe * _synthPrice(a.synthId)) / 1e18) -
+                int256((out * p) / 10 ** assets[_assetIndex(a.asset)].decimals());
         assertApproxEqAbs(backingAfter - backingBefore, expected, uint256(BACKING_TOLERANCE), "take leak");
     }
 

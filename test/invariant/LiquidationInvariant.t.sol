@@ -126,8 +126,7 @@ contract LiquidationInvariantTest is VaultInvariantTest {
             else if (a == 10) {
                 _liquidations().claim(x, y);
                 _liquidations().claimPay(x, y);
-            }
-            else handler.repay(x, z);
+            } else handler.repay(x, z);
         }
         console2.log("liquidate", handler.calls("liquidate"), handler.calls("liquidate:refused"));
         console2.log("mint", handler.calls("mint"), handler.calls("mint:reverted"));
