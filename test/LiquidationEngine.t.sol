@@ -1319,7 +1319,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         vm.startPrank(alice);
         if (btc != 0) vault.deposit(id, address(wbtc), btc);
         if (usd != 0) vault.deposit(id, address(usdc), usd);
-        vault.mint(id, (vault.mintLimit(id) * 99) / 100, alice);
+        vault.mint(id, (vault.healthOf(id).mintLimit * 99) / 100, alice);
         vm.stopPrank();
     }
 
@@ -1327,7 +1327,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     ///      USDC part alone keeps it above) or the result is outside [0.95, 1).
     function _pushToHealth(uint256 id, uint256 h) internal returns (bool) {
         uint256 stable = (vault.collateralOf(id, address(usdc)) * 1e12 * 9_300) / 10_000; // [wad] USDC's limit
-        uint256 ll = vault.liquidationLimit(id);
+        uint256 ll = vault.healthOf(id).liquidationLimit;
         uint256 wantVolatile = (h * vault.debtOf(id)) / 1e18;
         if (wantVolatile <= stable) return false;
         uint256 scale = ((wantVolatile - stable) * 1e18) / (ll - stable); // [wad] factor on ETH and BTC prices
