@@ -354,33 +354,20 @@ contract LiquidationEngineTest is LiquidationFixture {
     function test_liquidate_positionWhoseOnlyCollateralFailedIsNotLiquidatable() public {
         uint256 id = _underwaterPartial();
         vm.warp(block.timestamp + 1 days + 1); // WETH's feed goes stale
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IOracleAdapter.PriceUnavailable.selector,
-                address(weth),
-                IOracleAdapter.PriceFailure.Stale
-            )
+        bytes memory stale = abi.encodeWithSelector(
+            IOracleAdapter.PriceUnavailable.selector,
+            address(weth),
+            IOracleAdapter.PriceFailure.Stale
         );
+        vm.expectRevert(stale);
         _liquidate(id);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IOracleAdapter.PriceUnavailable.selector,
-                address(weth),
-                IOracleAdapter.PriceFailure.Stale
-            )
-        );
+        vm.expectRevert(stale);
         engine.previewLiquidation(id);
         // the same with two assets, both failed
         vm.prank(alice);
         vault.deposit(id, address(wbtc), 0.0001e8);
         btcFeed.setMode(MockFeed.Mode.Revert);
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                IOracleAdapter.PriceUnavailable.selector,
-                address(weth),
-                IOracleAdapter.PriceFailure.Stale
-            )
-        );
+        vm.expectRevert(stale);
         _liquidate(id);
     }
 
