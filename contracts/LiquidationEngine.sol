@@ -10,8 +10,8 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {IBallastTakeCallback} from "./interfaces/IBallastTakeCallback.sol";
 import {IVault} from "./interfaces/IVault.sol";
-import {ITreasury} from "./interfaces/ITreasury.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
+import {ITreasury} from "./interfaces/ITreasury.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {AuctionMath} from "./libraries/AuctionMath.sol";
 
@@ -68,7 +68,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     IVault public immutable vault;
-    IOracleAdapter internal immutable _oracle; // the Vault's
+    IOracleAdapter internal immutable _oracle; // the Vault's (immutable there too)
 
     LiquidationParams internal _liqParams;
     AuctionParams internal _auctionParams;
@@ -77,19 +77,53 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @inheritdoc ILiquidationEngine
     uint256 public globalCap; // [wad USD]
     /// @inheritdoc ILiquidationEngine
-    uint256 public globalDirt; // [wad USD] debt value in auction, sum of the auctions' dirt
-    /// @inheritdoc ILiquidationEngine
-    mapping(address asset => uint256) public assetCap; // [wad USD]
-    /// @inheritdoc ILiquidationEngine
-    mapping(address asset => uint256) public assetDirt; // [wad USD] sum of the dirt of the asset's auctions
-    /// @inheritdoc ILiquidationEngine
     mapping(address owner => mapping(address asset => uint256)) public claimable; // [token]
+    /// @inheritdoc ILiquidationEngine
+    mapping(address keeper => mapping(uint256 synthId => uint256)) public keeperPayOwed; // [wad]
 
-    mapping(uint256 auctionId => Auction) internal _auctions;
-    uint256[] internal _active; // live auction ids; `Auction.activeIndex` is each one's index
-    /// @notice The id the next auction will get (ids start at 1).
-    uint256 public nextAuctionId = 1;
-    mapping(uint256 synthId => IERC20) internal _synthTokens; // cached: a synthetic's token never changes
+    /// @dev One slot: the debt value in auction [wad USD], the next auction id, the number of live auctions.
+    struct Counters {
+        uint128 globalDirt;
+        uint64 nextAuctionId;
+        uint64 live;
+    }
+
+    /// @dev One slot per asset: its cap and the debt value attributed to its live auctions [wad USD].
+    struct AssetLimit {
+        uint128 cap;
+        uint128 dirt;
+    }
+
+    /// @dev A synthetic's token (never changes) and its minimum debt as of the latest liquidation in it, which is the
+    ///      dust of its auctions. Refreshed by every liquidation.
+    struct SynthCache {
+        IERC20 token;
+        uint96 minDebt; // [wad]
+    }
+
+    /// @dev One auction, three slots. Its start price and floor follow from `market` and the auction rules; its dirt
+    ///      equals its debt for a USD synthetic (debt value = debt) and is kept in `_dirtOf` otherwise.
+    struct StoredAuction {
+        // slot 0
+        address asset;
+        uint8 synthId;
+        uint8 decimals;
+        uint40 startTime; // [s]
+        uint40 positionId; // Vault ids count up from 1: 2^40 is out of reach
+        // slot 1
+        uint128 lot; // [token] <= a Vault lane, a 128-bit field
+        uint128 tab; // [wad]
+        // slot 2
+        uint128 market; // [wad] oracle price at the (re)start, synthetic per whole token
+        uint96 debt; // [wad]
+        bool separateDirt; // the synthetic has a price asset: dirt is in `_dirtOf`
+    }
+
+    Counters internal _counters;
+    mapping(address asset => AssetLimit) internal _assetLimits;
+    mapping(uint256 synthId => SynthCache) internal _synthCache;
+    mapping(uint256 auctionId => StoredAuction) internal _auctions;
+    mapping(uint256 auctionId => uint256) internal _dirtOf; // [wad USD] auctions of priced synthetics only
 
     /// @dev One auction's share of a liquidation: lot [token], tab [wad], debt [wad], dirt [wad USD].
     struct Share {
@@ -112,26 +146,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         address owner;
     }
 
-    /// @dev Everything `liquidate` needs, read once.
-    struct Context {
-        address owner;
-        uint256 synthId;
-        IERC20 token;
-        uint256 minDebt; // [wad]
-        uint256 synthPrice; // [wad] USD per synthetic unit
-        uint256 wholeDebt; // [wad]
-        uint256 cv; // [wad] collateral value
-        address[] assets;
-        uint256[] amounts; // [token]
-        uint256[] values; // [wad] per asset, rounded down
-        uint256[] prices; // [wad] USD per whole token
-        uint8[] decimals;
-    }
-
     constructor(address initialAuthority, IVault vault_) AccessManaged(initialAuthority) {
         if (address(vault_) == address(0)) revert ZeroAddress();
         vault = vault_;
         _oracle = vault_.oracle();
+        _counters.nextAuctionId = 1;
         _setLiquidationParams(LiquidationParams({targetHealth: 1.1e18, fullLiquidationHealth: 0.95e18}));
         _setAuctionParams(
             AuctionParams({
@@ -152,39 +171,24 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function liquidate(uint256 positionId) external nonReentrant returns (uint256 firstAuctionId, uint256 debt) {
-        (LiquidationPlan memory plan, Context memory c) = _plan(positionId);
+        // the Vault values the position once (failed prices at 0) and marks it for `seize` when liquidatable
+        IVault.LiquidationState memory st = vault.startLiquidation(positionId);
+        LiquidationPlan memory plan = _plan(positionId, st);
         debt = plan.debt;
-        uint256 n = c.assets.length;
-        if (n != 0) firstAuctionId = nextAuctionId;
-        uint256[] memory lots = _startAuctions(plan, c, positionId); // effects
-
-        emit LiquidationStarted(
-            positionId,
-            c.synthId,
-            msg.sender,
-            plan.debt,
-            plan.penalty,
-            plan.fraction,
-            plan.debtValue,
-            plan.full,
-            plan.keeperPay,
-            firstAuctionId
-        );
+        uint256[] memory lots;
+        uint256 seizedCount;
+        (lots, seizedCount, firstAuctionId) = _startAuctions(plan, st, positionId); // effects
+        if (plan.keeperPay != 0) keeperPayOwed[msg.sender][st.synthId] += plan.keeperPay; // claimed later
+        _emitStarted(positionId, st.synthId, plan, firstAuctionId);
 
         // interactions (trusted Vault and Treasury)
-        (address[] memory seizedAssets, uint256[] memory seized) = vault.seize(positionId, plan.debt, plan.fraction);
-        for (uint256 i; i < n; ++i) {
-            if (seizedAssets[i] != c.assets[i] || seized[i] != lots[i]) {
-                revert SeizeMismatch(seizedAssets[i], lots[i], seized[i]);
-            }
-        }
-        if (n == 0) {
+        _seize(positionId, plan, st, lots, seizedCount);
+        if (st.assets.length == 0) {
             // nothing left to sell: the whole debt is bad debt at once
-            vault.settleAuctionDebt(c.synthId, 0, plan.debt);
-            emit BadDebtWrittenOff(0, c.synthId, plan.debt);
-            treasury().recordBadDebt(c.synthId, plan.debt);
+            vault.settleAuctionDebt(st.synthId, 0, debt);
+            emit BadDebtWrittenOff(0, st.synthId, debt);
+            treasury().recordBadDebt(st.synthId, debt);
         }
-        if (plan.keeperPay != 0) treasury().payKeeper(c.synthId, msg.sender, plan.keeperPay);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -195,8 +199,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         address receiver,
         bytes calldata data
     ) external nonReentrant returns (uint256 collateral, uint256 owe) {
-        Auction memory a = _auctions[auctionId];
-        TakeResult memory r = _quote(auctionId, a, maxCollateral, maxPrice);
+        StoredAuction memory a = _auctions[auctionId];
+        if (a.tab == 0) revert AuctionNotFound(auctionId);
+        SynthCache memory sc = _synthCache[a.synthId];
+        TakeResult memory r = _quote(auctionId, a, sc.minDebt, maxCollateral, maxPrice);
         _applyTake(auctionId, a, r); // effects
         emit Take(auctionId, msg.sender, receiver, r.collateral, r.owe, r.price, r.burned, r.penalty, a.tab, a.lot);
         if (r.owner != address(0)) emit AuctionSettled(auctionId, r.owner, r.leftover, r.writtenOff);
@@ -204,38 +210,77 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
         // interactions: collateral out, optional callback, payment in, then burn and forward
         (collateral, owe) = (r.collateral, r.owe);
-        IERC20 token = _synthTokens[a.synthId];
+        IERC20 token = sc.token;
         if (collateral != 0) IERC20(a.asset).safeTransfer(receiver, collateral);
         if (data.length != 0) IBallastTakeCallback(receiver).onTake(msg.sender, collateral, owe, data);
         token.safeTransferFrom(msg.sender, address(this), owe);
         if (r.burned != 0 || r.writtenOff != 0) vault.settleAuctionDebt(a.synthId, r.burned, r.writtenOff);
-        if (r.penalty != 0) {
+        if (r.penalty != 0 || r.writtenOff != 0) {
             ITreasury t = treasury();
-            token.safeTransfer(address(t), r.penalty);
-            t.recordPenalty(a.synthId, r.penalty);
+            if (r.penalty != 0) {
+                token.safeTransfer(address(t), r.penalty);
+                t.recordPenalty(a.synthId, r.penalty);
+            }
+            if (r.writtenOff != 0) t.recordBadDebt(a.synthId, r.writtenOff);
         }
-        if (r.writtenOff != 0) treasury().recordBadDebt(a.synthId, r.writtenOff);
     }
 
     /// @inheritdoc ILiquidationEngine
     function reset(uint256 auctionId) external nonReentrant {
-        Auction storage a = _auctions[auctionId];
+        StoredAuction storage a = _auctions[auctionId];
         uint256 tab = a.tab;
         if (tab == 0) revert AuctionNotFound(auctionId);
         uint256 synthId = a.synthId;
         uint256 market = _marketPrice(a.asset, synthId, true); // reverts when a price is unavailable
         uint256 elapsed = block.timestamp - a.startTime; // [s]
-        uint256 price = _price(a.top, elapsed);
         AuctionParams memory p = _auctionParams;
-        if (elapsed <= p.maxDuration && price >= a.floor && price >= market.mulDivUp(p.resetBelowBps, BPS))
+        (uint256 top, uint256 floor) = _startPrices(a.market, p);
+        uint256 price = _price(top, elapsed, p);
+        if (elapsed <= p.maxDuration && price >= floor && price >= market.mulDivUp(p.resetBelowBps, BPS))
             revert AuctionNotResettable(auctionId, price, elapsed);
 
-        (uint256 top, uint256 floor) = _startPrices(market, p);
-        (a.top, a.floor, a.startTime) = (top.toUint128(), floor.toUint128(), uint40(block.timestamp));
+        (top, floor) = _startPrices(market, p);
+        (a.market, a.startTime) = (market.toUint128(), uint40(block.timestamp));
         uint256 debt = a.debt;
         uint256 pay = _keeperPay(synthId, debt, tab - debt);
+        if (pay != 0) keeperPayOwed[msg.sender][synthId] += pay; // claimed later
         emit AuctionReset(auctionId, msg.sender, top, floor, pay);
-        if (pay != 0) treasury().payKeeper(synthId, msg.sender, pay);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function releaseAuction(
+        uint256 auctionId
+    )
+        external
+        restricted
+        nonReentrant
+        returns (uint256 positionId, uint256 synthId, address asset, uint256 lot, uint256 debt)
+    {
+        if (vault.shutdownAt() == 0) revert NotShutdown();
+        StoredAuction memory a = _auctions[auctionId];
+        if (a.tab == 0) revert AuctionNotFound(auctionId);
+        (positionId, synthId, asset, lot, debt) = (a.positionId, a.synthId, a.asset, a.lot, a.debt);
+        uint256 dirt = _dirt(auctionId, a); // [wad USD]
+        Counters memory c = _counters;
+        --c.live;
+        c.globalDirt -= uint128(dirt);
+        _counters = c;
+        _assetLimits[asset].dirt -= uint128(dirt);
+        delete _auctions[auctionId];
+        if (a.separateDirt) delete _dirtOf[auctionId];
+        emit AuctionReleased(auctionId, msg.sender, lot, debt);
+        vault.releaseAuctionDebt(synthId, debt);
+        IERC20(asset).safeTransfer(msg.sender, lot);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function claimKeeperPay(uint256 synthId, address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        amount = keeperPayOwed[msg.sender][synthId];
+        if (amount == 0) revert NoKeeperPay(msg.sender, synthId);
+        keeperPayOwed[msg.sender][synthId] = 0;
+        emit KeeperPayClaimed(msg.sender, synthId, to, amount);
+        treasury().payKeeper(synthId, to, amount);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -285,7 +330,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     function setAssetCap(address asset, uint256 cap) external restricted {
         if (cap > MAX_CAP) revert InvalidParam(Param.AssetCap, cap);
         if (!vault.assetConfig(asset).listed) revert InvalidParam(Param.Asset, uint256(uint160(asset)));
-        assetCap[asset] = cap;
+        _assetLimits[asset].cap = uint128(cap); // <= MAX_CAP < 2^128
         emit AssetCapSet(asset, cap);
     }
 
@@ -315,42 +360,84 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory plan) {
-        (plan, ) = _plan(positionId);
+        return _plan(positionId, vault.liquidationState(positionId));
     }
 
     /// @inheritdoc ILiquidationEngine
-    function auction(uint256 auctionId) external view returns (Auction memory) {
-        return _auctions[auctionId];
+    function globalDirt() external view returns (uint256) {
+        return _counters.globalDirt;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function nextAuctionId() external view returns (uint256) {
+        return _counters.nextAuctionId;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function assetCap(address asset) external view returns (uint256) {
+        return _assetLimits[asset].cap;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function assetDirt(address asset) external view returns (uint256) {
+        return _assetLimits[asset].dirt;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function auction(uint256 auctionId) public view returns (Auction memory v) {
+        StoredAuction memory a = _auctions[auctionId];
+        if (a.tab == 0) return v;
+        (uint256 top, uint256 floor) = _startPrices(a.market, _auctionParams);
+        v = Auction({
+            asset: a.asset,
+            synthId: a.synthId,
+            startTime: a.startTime,
+            decimals: a.decimals,
+            positionId: a.positionId,
+            lot: a.lot,
+            tab: a.tab,
+            debt: a.debt,
+            dirt: uint128(_dirt(auctionId, a)),
+            market: a.market,
+            top: uint128(top),
+            floor: uint128(floor),
+            dust: _synthCache[a.synthId].minDebt
+        });
     }
 
     /// @inheritdoc ILiquidationEngine
     function auctionStatus(uint256 auctionId) public view returns (uint256 price, bool needsReset) {
-        Auction memory a = _auctions[auctionId];
+        StoredAuction memory a = _auctions[auctionId];
         if (a.tab == 0) revert AuctionNotFound(auctionId);
+        AuctionParams memory p = _auctionParams;
         uint256 elapsed = block.timestamp - a.startTime; // [s]
-        price = _price(a.top, elapsed);
-        needsReset = elapsed > _auctionParams.maxDuration || price < a.floor;
+        (uint256 top, uint256 floor) = _startPrices(a.market, p);
+        price = _price(top, elapsed, p);
+        needsReset = elapsed > p.maxDuration || price < floor;
         if (!needsReset) {
             uint256 market = _marketPrice(a.asset, a.synthId, false); // 0 when unavailable
-            needsReset = price < market.mulDivUp(_auctionParams.resetBelowBps, BPS);
+            needsReset = price < market.mulDivUp(p.resetBelowBps, BPS);
         }
     }
 
     /// @inheritdoc ILiquidationEngine
     function auctionCount() external view returns (uint256) {
-        return _active.length;
+        return _counters.live;
     }
 
     /// @inheritdoc ILiquidationEngine
     function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory list) {
-        uint256 total = _active.length;
+        Counters memory c = _counters;
+        uint256 total = c.live;
         uint256 end = offset >= total ? offset : (limit > total - offset ? total : offset + limit);
         list = new AuctionView[](end - offset);
-        for (uint256 i = offset; i < end; ++i) {
-            uint256 id = _active[i];
-            Auction memory a = _auctions[id];
+        uint256 seen; // live auctions passed so far, in id order
+        for (uint256 id = 1; id < c.nextAuctionId && seen < end; ++id) {
+            if (_auctions[id].tab == 0) continue;
+            if (seen++ < offset) continue;
+            Auction memory a = auction(id);
             (uint256 price, bool needsReset) = auctionStatus(id);
-            list[i - offset] = AuctionView({
+            list[seen - 1 - offset] = AuctionView({
                 id: id,
                 positionId: a.positionId,
                 asset: a.asset,
@@ -372,8 +459,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         health = new uint256[](n);
         available = new bool[](n);
         for (uint256 i; i < n; ++i) {
-            try vault.healthOf(ids[i]) returns (IVault.PositionHealth memory h) {
-                (health[i], available[i]) = (h.health, true);
+            try vault.liquidationState(ids[i]) returns (IVault.LiquidationState memory st) {
+                health[i] = st.debtValue == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(WAD, st.debtValue);
+                available[i] = true;
             } catch {}
         }
     }
@@ -382,176 +470,254 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     // Internal
     // ------------------------------------------------------------------------------------------------------------
 
-    /// @dev Reads the position and computes the liquidation (see the interface doc for the rules).
-    function _plan(uint256 positionId) internal view returns (LiquidationPlan memory plan, Context memory c) {
-        uint256 penaltyValue; // [wad USD] sum of value * liqPenaltyBps, each rounded up
-        uint256 ll; // [wad USD] liquidation limit, each asset rounded down (as the Vault)
-        (c.owner, c.synthId, ) = vault.positionOf(positionId);
-        if (c.owner == address(0)) revert IVault.PositionNotFound(positionId);
-        {
-            IVault.SyntheticState memory s = vault.synthetic(c.synthId);
-            c.token = IERC20(address(s.token));
-            c.minDebt = s.params.minDebt;
-            c.synthPrice = s.params.priceAsset == address(0) ? WAD : _oracle.getPrice(s.params.priceAsset);
-        }
-        c.wholeDebt = vault.debtOf(positionId);
-        (c.assets, c.amounts) = vault.basketOf(positionId);
-        uint256 n = c.assets.length;
-        c.values = new uint256[](n);
-        c.prices = new uint256[](n);
-        c.decimals = new uint8[](n);
-        for (uint256 i; i < n; ++i) {
-            IVault.AssetConfig memory cfg = vault.assetConfig(c.assets[i]);
-            uint256 price = _oracle.getPrice(c.assets[i]); // reverts PriceUnavailable: no liquidation then
-            uint256 v = c.amounts[i].mulDivDown(price, 10 ** cfg.decimals); // [wad] as Vault._limits
-            (c.values[i], c.prices[i], c.decimals[i]) = (v, price, cfg.decimals);
-            c.cv += v;
-            ll += v.mulDivDown(cfg.liqThresholdBps, BPS);
-            penaltyValue += v.mulDivUp(cfg.liqPenaltyBps, BPS);
-        }
+    function _emitStarted(uint256 positionId, uint256 synthId, LiquidationPlan memory plan, uint256 first) internal {
+        emit LiquidationStarted(
+            positionId,
+            synthId,
+            msg.sender,
+            plan.debt,
+            plan.penalty,
+            plan.fraction,
+            plan.debtValue,
+            plan.full,
+            plan.keeperPay,
+            first
+        );
+    }
 
-        // health exactly as Vault.healthOf computes it
-        uint256 dv = c.wholeDebt == 0 ? 0 : c.wholeDebt.mulDivUp(c.synthPrice, WAD); // [wad USD], rounded up
-        uint256 health = dv == 0 ? type(uint256).max : ll.mulDivDown(WAD, dv);
+    /// @dev Has the Vault seize the plan and checks it seized exactly the lots the auctions were started with.
+    function _seize(
+        uint256 positionId,
+        LiquidationPlan memory plan,
+        IVault.LiquidationState memory st,
+        uint256[] memory lots,
+        uint256 seizedCount
+    ) internal {
+        (address[] memory seizedAssets, uint256[] memory seized) = vault.seize(positionId, plan.debt, plan.fraction);
+        if (seizedAssets.length != seizedCount) revert SeizeMismatch(address(0), seizedCount, seizedAssets.length);
+        uint256 k;
+        for (uint256 i; i < st.assets.length; ++i) {
+            if (st.prices[i] == 0) continue; // not seized: its price is unavailable
+            if (seizedAssets[k] != st.assets[i] || seized[k] != lots[i]) {
+                revert SeizeMismatch(seizedAssets[k], lots[i], seized[k]);
+            }
+            ++k;
+        }
+    }
+
+    /// @dev Computes the liquidation of position `positionId` valued as `st` (see the interface doc for the rules).
+    function _plan(
+        uint256 positionId,
+        IVault.LiquidationState memory st
+    ) internal view returns (LiquidationPlan memory plan) {
+        uint256 cv = st.collateralValue; // [wad USD] priced assets only
+        uint256 dv = st.debtValue; // [wad USD] rounded up
+        uint256 health = dv == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(WAD, dv);
         if (health >= WAD) revert PositionHealthy(positionId, health);
+        uint256 extra = _seizeExtra(cv, st.penaltyValue); // [wad USD] seized beyond the debt, per cv of debt value
 
         // how much: partial to the target health, or all
         LiquidationParams memory lp = _liqParams;
-        uint256 debt = c.wholeDebt; // [wad]
+        uint256 debt = st.debt; // [wad]
         plan.full = health < lp.fullLiquidationHealth;
         if (!plan.full) {
             // the collateral leaving per unit of debt value is (1 + penalty) * (1 + margin): pass its excess over 1
-            uint256 d = AuctionMath.partialDebtValue(c.cv, ll, dv, _seizeExtra(c.cv, penaltyValue), lp.targetHealth);
+            uint256 d = AuctionMath.partialDebtValue(cv, st.liquidationLimit, dv, extra, lp.targetHealth);
             if (d != type(uint256).max) {
-                d = d.mulDivUp(WAD, c.synthPrice); // [wad] synthetic units, rounded up
-                if (d < c.minDebt) d = c.minDebt; // a liquidation takes at least one minimum debt
-                if (d < debt && debt - d >= c.minDebt) debt = d;
+                d = d.mulDivUp(WAD, st.synthPrice); // [wad] synthetic units, rounded up
+                if (d < st.minDebt) d = st.minDebt; // a liquidation takes at least one minimum debt
+                if (d < debt && debt - d >= st.minDebt) debt = d;
             }
-            plan.full = debt == c.wholeDebt;
+            plan.full = debt == st.debt;
         }
 
-        // caps: the debt value may not exceed the room globally or, attributed pro rata, per asset
-        plan.debtValue = debt.mulDivUp(c.synthPrice, WAD);
-        uint256 room = globalCap > globalDirt ? globalCap - globalDirt : 0; // [wad USD]
+        // room: the caps (globally and, attributed pro rata by value, per asset); and, when an asset could not be
+        // priced, the debt value the priced lot covers with penalty and margin, so that no debt is written off while
+        // unpriced collateral stays in the position
+        plan.debtValue = debt.mulDivUp(st.synthPrice, WAD);
+        uint256 n = st.assets.length;
+        uint256 room; // [wad USD]
+        {
+            uint256 gDirt = _counters.globalDirt;
+            room = globalCap > gDirt ? globalCap - gDirt : 0;
+        }
+        bool unpriced;
         for (uint256 i; i < n; ++i) {
-            if (c.values[i] == 0) continue;
-            uint256 cap = assetCap[c.assets[i]];
-            uint256 dirt = assetDirt[c.assets[i]];
-            uint256 r = cap > dirt ? cap - dirt : 0;
+            if (st.prices[i] == 0) unpriced = true;
+            if (st.values[i] == 0) continue;
+            AssetLimit memory al = _assetLimits[st.assets[i]];
+            uint256 r = al.cap > al.dirt ? al.cap - al.dirt : 0;
             // dirt attributed to asset i is debtValue * value_i / cv <= r  <=>  debtValue <= r * cv / value_i
-            r = r.mulDivDown(c.cv, c.values[i]);
+            r = r.mulDivDown(cv, st.values[i]);
             if (r < room) room = r;
+        }
+        bool byCover;
+        if (unpriced) {
+            // seizeValue(D) = D * (cv + extra) / cv <= cv  <=>  D <= cv^2 / (cv + extra), rounded down
+            uint256 cover = cv == 0 ? 0 : cv.mulDivDown(cv, cv + extra);
+            if (cover < room) (room, byCover) = (cover, true);
         }
         if (n != 0 && plan.debtValue > room) {
             plan.capped = true;
             plan.full = false;
-            debt = room.mulDivDown(WAD, c.synthPrice); // [wad] the most the room allows, rounded down
-            if (c.wholeDebt - debt < c.minDebt) debt = c.wholeDebt > c.minDebt ? c.wholeDebt - c.minDebt : 0;
-            if (debt == 0 || debt < c.minDebt) {
-                revert AuctionCapReached(positionId, room, c.minDebt.mulDivUp(c.synthPrice, WAD));
+            debt = room.mulDivDown(WAD, st.synthPrice); // [wad] the most the room allows, rounded down
+            if (st.debt - debt < st.minDebt) debt = st.debt > st.minDebt ? st.debt - st.minDebt : 0;
+            if (debt == 0 || debt < st.minDebt) {
+                uint256 minRoom = st.minDebt.mulDivUp(st.synthPrice, WAD);
+                if (byCover) revert PricedLotTooSmall(positionId, room, minRoom);
+                revert AuctionCapReached(positionId, room, minRoom);
             }
-            plan.debtValue = debt.mulDivUp(c.synthPrice, WAD);
+            plan.debtValue = debt.mulDivUp(st.synthPrice, WAD);
         }
         plan.debt = debt;
 
-        // penalty, and the share of the basket that covers debt + penalty at oracle prices plus the seize margin
-        // (rounded up, capped at 1)
-        if (c.cv == 0) {
+        // penalty, and the share of the priced basket that covers debt + penalty at oracle prices plus the seize
+        // margin (rounded up, capped at 1)
+        if (cv == 0) {
             plan.fraction = WAD;
         } else {
-            plan.penalty = debt.mulDivUp(penaltyValue, c.cv);
-            uint256 seizeValue = plan.debtValue + plan.debtValue.mulDivUp(_seizeExtra(c.cv, penaltyValue), c.cv);
-            plan.fraction = seizeValue.mulDivUp(WAD, c.cv);
+            plan.penalty = debt.mulDivUp(st.penaltyValue, cv);
+            uint256 seizeValue = plan.debtValue + plan.debtValue.mulDivUp(extra, cv);
+            plan.fraction = seizeValue.mulDivUp(WAD, cv);
             if (plan.fraction > WAD) plan.fraction = WAD;
         }
-        plan.keeperPay = _keeperPay(c.synthId, debt, plan.penalty);
+        plan.keeperPay = _keeperPay(st.synthId, debt, plan.penalty);
     }
 
-    /// @dev Records one auction per basket asset (effects only). The tab, debt and dirt are split pro rata by
-    ///      value, each share rounded down and the last valued asset taking the rest, so the sums are exact.
-    /// @return lots [token] What the Vault will seize of each asset (its rule: amount * fraction rounded up, capped).
+    /// @dev Records one auction per priced basket asset (effects only). The tab, debt and dirt are split pro rata by
+    ///      value, each share rounded down and the last priced asset taking the rest, so the sums are exact.
+    /// @return lots [token] What the Vault will seize of each asset (its rule: amount * fraction rounded up, capped;
+    ///         0 for an asset without a price). @return seizedCount How many assets the Vault seizes.
+    /// @return firstId The first auction started (0 if none).
     function _startAuctions(
         LiquidationPlan memory plan,
-        Context memory c,
+        IVault.LiquidationState memory st,
         uint256 positionId
-    ) internal returns (uint256[] memory lots) {
-        uint256 n = c.assets.length;
-        lots = new uint256[](n);
-        Share memory left = Share({lot: 0, tab: plan.debt + plan.penalty, debt: plan.debt, dirt: plan.debtValue});
-        uint256 valueLeft = c.cv; // [wad USD]
-        uint256 dirtAdded; // [wad USD] dirt given to auctions (a worthless share gets none)
-        for (uint256 i; i < n; ++i) {
-            Share memory sh = Share({
-                lot: c.amounts[i].mulDivUp(plan.fraction, WAD),
-                tab: left.tab,
-                debt: left.debt,
-                dirt: left.dirt
-            });
-            if (sh.lot > c.amounts[i]) sh.lot = c.amounts[i];
+    ) internal returns (uint256[] memory lots, uint256 seizedCount, uint256 firstId) {
+        _cacheSynth(st);
+        lots = new uint256[](st.assets.length);
+        uint256 lastPriced = _lastPriced(st.prices);
+        // `lot` of `left` carries the value not yet shared out [wad USD]
+        Share memory left = Share({
+            lot: st.collateralValue,
+            tab: plan.debt + plan.penalty,
+            debt: plan.debt,
+            dirt: plan.debtValue
+        });
+        Counters memory c = _counters;
+        for (uint256 i; i < lots.length; ++i) {
+            if (st.prices[i] == 0) continue; // no price: not seized, stays in the position
+            ++seizedCount;
+            Share memory sh = Share({lot: st.amounts[i].mulDivUp(plan.fraction, WAD), tab: 0, debt: 0, dirt: 0});
+            if (sh.lot > st.amounts[i]) sh.lot = st.amounts[i];
             lots[i] = sh.lot;
-            uint256 v = c.values[i];
-            if (valueLeft == 0 ? i + 1 < n : v < valueLeft) {
-                (sh.tab, sh.debt, sh.dirt) =
-                    valueLeft == 0
-                        ? (0, 0, 0)
-                        : (
-                            left.tab.mulDivDown(v, valueLeft),
-                            left.debt.mulDivDown(v, valueLeft),
-                            left.dirt.mulDivDown(v, valueLeft)
-                        );
+            uint256 v = st.values[i];
+            if (i != lastPriced && v < left.lot) {
+                (sh.tab, sh.debt, sh.dirt) = (
+                    left.tab.mulDivDown(v, left.lot),
+                    left.debt.mulDivDown(v, left.lot),
+                    left.dirt.mulDivDown(v, left.lot)
+                );
+            } else {
+                (sh.tab, sh.debt, sh.dirt) = (left.tab, left.debt, left.dirt);
             }
             (left.tab, left.debt, left.dirt) = (left.tab - sh.tab, left.debt - sh.debt, left.dirt - sh.dirt);
-            valueLeft -= v;
+            left.lot -= v;
             if (sh.tab == 0) {
-                claimable[c.owner][c.assets[i]] += sh.lot; // a worthless share: nothing to sell it for
+                claimable[st.owner][st.assets[i]] += sh.lot; // a worthless share: nothing to sell it for
                 continue;
             }
-            _startAuction(c, i, positionId, sh);
-            dirtAdded += sh.dirt;
+            uint256 id = c.nextAuctionId++;
+            if (firstId == 0) firstId = id;
+            ++c.live;
+            c.globalDirt += uint128(sh.dirt); // <= the room, <= MAX_CAP
+            _startAuction(id, st, i, positionId, sh);
         }
-        globalDirt += dirtAdded;
+        _counters = c;
     }
 
-    /// @dev Records auction i of a liquidation (effects only).
-    function _startAuction(Context memory c, uint256 i, uint256 positionId, Share memory sh) internal {
-        AuctionParams memory p = _auctionParams;
-        uint256 market = c.prices[i].mulDivDown(WAD, c.synthPrice); // [wad] synthetic per whole token
-        (uint256 top, uint256 floor) = _startPrices(market, p);
-        uint256 id = nextAuctionId++;
-        address asset = c.assets[i];
-        _auctions[id] = Auction({
+    /// @dev Refreshes the synthetic's cached token and minimum debt (written only when they changed).
+    function _cacheSynth(IVault.LiquidationState memory st) internal {
+        SynthCache memory sc = _synthCache[st.synthId];
+        if (address(sc.token) != st.token || sc.minDebt != st.minDebt) {
+            _synthCache[st.synthId] = SynthCache(IERC20(st.token), uint96(st.minDebt)); // minDebt < 2^96 (Vault)
+        }
+    }
+
+    /// @return last Index of the last priced asset (type(uint256).max if none).
+    function _lastPriced(uint256[] memory prices) internal pure returns (uint256 last) {
+        last = type(uint256).max;
+        for (uint256 i; i < prices.length; ++i) {
+            if (prices[i] != 0) last = i;
+        }
+    }
+
+    /// @dev Records auction `id`, of basket asset i of a liquidation (effects only).
+    function _startAuction(
+        uint256 id,
+        IVault.LiquidationState memory st,
+        uint256 i,
+        uint256 positionId,
+        Share memory sh
+    ) internal {
+        uint256 market = st.prices[i].mulDivDown(WAD, st.synthPrice); // [wad] synthetic per whole token
+        address asset = st.assets[i];
+        bool separateDirt = st.synthPrice != WAD || sh.dirt != sh.debt;
+        _auctions[id] = StoredAuction({
             asset: asset,
-            synthId: uint8(c.synthId), // the Vault has at most 256 synthetics
+            synthId: uint8(st.synthId), // the Vault has at most 256 synthetics
+            decimals: st.decimals[i],
             startTime: uint40(block.timestamp),
-            decimals: c.decimals[i],
-            positionId: uint40(positionId), // Vault ids count up from 1: 2^40 is out of reach
+            positionId: uint40(positionId),
             lot: uint128(sh.lot), // <= a Vault lane, a 128-bit field
             tab: sh.tab.toUint128(),
+            market: market.toUint128(),
             debt: sh.debt.toUint96(),
-            dirt: sh.dirt.toUint128(),
-            activeIndex: uint32(_active.length), // 2^32 live auctions would not fit in any block history
-            top: top.toUint128(),
-            floor: floor.toUint128(),
-            dust: c.minDebt.toUint128()
+            separateDirt: separateDirt
         });
-        _active.push(id);
-        assetDirt[asset] += sh.dirt;
-        if (address(_synthTokens[c.synthId]) == address(0)) _synthTokens[c.synthId] = c.token;
+        if (separateDirt) _dirtOf[id] = sh.dirt;
+        _assetLimits[asset].dirt += uint128(sh.dirt);
+        (uint256 top, uint256 floor) = _startPrices(market, _auctionParams);
         emit AuctionStarted(id, positionId, asset, sh.lot, sh.tab, sh.debt, top, floor);
+    }
+
+    /// @return price [wad] Oracle price of `asset` in units of synthetic `synthId` per whole token (its USD price over the
+    ///         synthetic's), rounded down. With `strict` a failed price reverts with the oracle's `PriceUnavailable`;
+    ///         without, it is 0.
+    function _marketPrice(address asset, uint256 synthId, bool strict) internal view returns (uint256 price) {
+        (, , , address priceAsset) = vault.auctionLedger(synthId);
+        (uint256 usd, IOracleAdapter.PriceFailure f) = _oracle.tryGetPrice(asset); // [wad]
+        uint256 synthUsd = FixedMath.WAD; // [wad]
+        if (f == IOracleAdapter.PriceFailure.None && priceAsset != address(0)) {
+            (synthUsd, f) = _oracle.tryGetPrice(priceAsset);
+            asset = priceAsset; // named in the error below
+        }
+        if (f != IOracleAdapter.PriceFailure.None) {
+            if (strict) revert IOracleAdapter.PriceUnavailable(asset, f);
+            return 0;
+        }
+        return usd.mulDivDown(FixedMath.WAD, synthUsd);
+    }
+
+    /// @return [wad USD] The dirt of auction `auctionId` (its debt for a USD synthetic).
+    function _dirt(uint256 auctionId, StoredAuction memory a) internal view returns (uint256) {
+        return a.separateDirt ? _dirtOf[auctionId] : a.debt;
     }
 
     /// @dev Checks a take and sizes it (see `take` and the dust rule in the interface doc).
     function _quote(
         uint256 auctionId,
-        Auction memory a,
+        StoredAuction memory a,
+        uint256 dust,
         uint256 maxCollateral,
         uint256 maxPrice
     ) internal view returns (TakeResult memory r) {
-        if (a.tab == 0) revert AuctionNotFound(auctionId);
+        AuctionParams memory p = _auctionParams;
         uint256 elapsed = block.timestamp - a.startTime; // [s]
-        r.price = _price(a.top, elapsed);
-        if (elapsed > _auctionParams.maxDuration || r.price < a.floor) {
-            revert AuctionNeedsReset(auctionId, r.price, a.floor, elapsed);
+        (uint256 top, uint256 floor) = _startPrices(a.market, p);
+        r.price = _price(top, elapsed, p);
+        if (elapsed > p.maxDuration || r.price < floor) {
+            revert AuctionNeedsReset(auctionId, r.price, floor, elapsed);
         }
         if (r.price > maxPrice) revert PriceAboveMax(auctionId, r.price, maxPrice);
 
@@ -565,8 +731,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         } else if (r.collateral < a.lot) {
             // a partial take must leave a sellable auction
             uint256 lotValueLeft = (a.lot - r.collateral).mulDivDown(r.price, unit); // [wad]
-            if (a.tab - r.owe < a.dust || lotValueLeft < a.dust) {
-                revert TakeLeavesDust(auctionId, a.tab - r.owe, lotValueLeft, a.dust);
+            if (a.tab - r.owe < dust || lotValueLeft < dust) {
+                revert TakeLeavesDust(auctionId, a.tab - r.owe, lotValueLeft, dust);
             }
         }
         if (r.collateral == 0 && r.owe < a.tab) revert ZeroTake(auctionId);
@@ -576,36 +742,33 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @dev Books a take (effects only): the debt in auction falls with the debt burned; an auction whose tab is
     ///      covered or whose lot is gone ends, crediting leftover collateral to the owner or writing off the debt left.
-    function _applyTake(uint256 auctionId, Auction memory a, TakeResult memory r) internal {
-        uint256 dirtCut = r.burned == a.debt ? a.dirt : uint256(a.dirt).mulDivDown(r.burned, a.debt); // [wad USD]
-        a.dirt -= uint128(dirtCut);
+    function _applyTake(uint256 auctionId, StoredAuction memory a, TakeResult memory r) internal {
+        uint256 dirt = _dirt(auctionId, a); // [wad USD]
+        uint256 dirtCut = r.burned == a.debt ? dirt : dirt.mulDivDown(r.burned, a.debt); // [wad USD]
+        uint256 debtBefore = a.debt;
+        dirt -= dirtCut;
         a.lot -= uint128(r.collateral);
         a.tab -= uint128(r.owe);
         a.debt -= uint96(r.burned);
+        Counters memory c = _counters;
         if (a.tab == 0 || a.lot == 0) {
             r.writtenOff = a.tab == 0 ? 0 : a.debt; // the lot ran out: the debt left is bad debt, the penalty forgiven
             r.leftover = a.lot;
             (r.owner, , ) = vault.positionOf(a.positionId);
             if (r.leftover != 0) claimable[r.owner][a.asset] += r.leftover;
-            dirtCut += a.dirt;
-            _remove(auctionId, a.activeIndex);
+            dirtCut += dirt;
+            --c.live;
+            delete _auctions[auctionId];
+            if (a.separateDirt) delete _dirtOf[auctionId];
         } else {
-            Auction storage s = _auctions[auctionId];
-            (s.lot, s.tab, s.debt, s.dirt) = (a.lot, a.tab, a.debt, a.dirt);
+            StoredAuction storage s = _auctions[auctionId];
+            (s.lot, s.tab) = (a.lot, a.tab);
+            if (a.debt != debtBefore) s.debt = a.debt;
+            if (a.separateDirt && dirtCut != 0) _dirtOf[auctionId] = dirt;
         }
-        globalDirt -= dirtCut;
-        assetDirt[a.asset] -= dirtCut;
-    }
-
-    /// @dev Removes a finished auction from storage and from the live list (swap and pop).
-    function _remove(uint256 auctionId, uint256 index) internal {
-        uint256 last = _active[_active.length - 1];
-        if (last != auctionId) {
-            _active[index] = last;
-            _auctions[last].activeIndex = uint32(index);
-        }
-        _active.pop();
-        delete _auctions[auctionId];
+        c.globalDirt -= uint128(dirtCut);
+        _counters = c;
+        _assetLimits[a.asset].dirt -= uint128(dirtCut);
     }
 
     function _claim(address asset, address to) internal returns (uint256 amount) {
@@ -630,9 +793,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (pay > penalty) pay = penalty;
     }
 
-    /// @return [wad] Price at `elapsed` [s] of an auction started at `top` [wad], under the current curve.
-    function _price(uint256 top, uint256 elapsed) internal view returns (uint256) {
-        AuctionParams memory p = _auctionParams;
+    /// @return [wad] Price at `elapsed` [s] of an auction started at `top` [wad], under the rules `p`.
+    function _price(uint256 top, uint256 elapsed, AuctionParams memory p) internal pure returns (uint256) {
         return AuctionMath.price(top, elapsed, p.curve == Curve.Linear, p.duration, p.step, p.cutBps);
     }
 
@@ -642,27 +804,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         floor = market.mulDivUp(p.resetBelowBps, BPS);
         if (floor == 0) floor = 1;
         if (top <= floor) top = floor + 1;
-    }
-
-    /// @return [wad] Oracle price of `asset` in synthetic `synthId` per whole token, rounded down. With `strict` a
-    ///         failed price reverts (PriceUnavailable); without, it returns 0.
-    function _marketPrice(address asset, uint256 synthId, bool strict) internal view returns (uint256) {
-        address priceAsset = vault.synthetic(synthId).params.priceAsset;
-        uint256 usd; // [wad]
-        uint256 synthUsd = WAD; // [wad]
-        if (strict) {
-            usd = _oracle.getPrice(asset);
-            if (priceAsset != address(0)) synthUsd = _oracle.getPrice(priceAsset);
-        } else {
-            IOracleAdapter.PriceFailure f;
-            (usd, f) = _oracle.tryGetPrice(asset);
-            if (f != IOracleAdapter.PriceFailure.None) return 0;
-            if (priceAsset != address(0)) {
-                (synthUsd, f) = _oracle.tryGetPrice(priceAsset);
-                if (f != IOracleAdapter.PriceFailure.None) return 0;
-            }
-        }
-        return usd.mulDivDown(WAD, synthUsd);
     }
 
     function _setLiquidationParams(LiquidationParams memory p) internal {

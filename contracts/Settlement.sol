@@ -10,6 +10,7 @@ import {ISettlement} from "./interfaces/ISettlement.sol";
 import {IReserveLens} from "./interfaces/IReserveLens.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
+import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 
 /// @title Settlement
@@ -133,30 +134,22 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         (address owner, uint256 synthId, uint256 debt) = vault.releasePosition(id);
         (address[] memory list, uint256[] memory amounts) = vault.basketOf(id);
         vault.close(id, address(this)); // no debt left: sends the whole basket here
-        uint256 n = list.length;
-        uint256[] memory toPool = new uint256[](n);
-        if (debt != 0) {
-            // [wad] the debt's value at the frozen price, rounded up: against the owner
-            uint256 owed = debt.mulDivUp(_syntheticPrice(synthId), FixedMath.WAD);
-            uint256 basket; // [wad] the basket's value, each asset rounded down
-            for (uint256 j; j < n; ++j) {
-                basket += amounts[j].mulDivDown(_price(list[j]), 10 ** vault.assetConfig(list[j]).decimals);
-            }
-            for (uint256 j; j < n; ++j) {
-                // pro rata by value: amount * owed / basket, rounded up, at most the amount
-                toPool[j] = owed >= basket ? amounts[j] : amounts[j].mulDivUp(owed, basket);
-                if (toPool[j] > amounts[j]) toPool[j] = amounts[j];
-            }
-            _settledDebt[synthId] += debt;
-            if (owed > basket) _shortfall[synthId] += owed - basket;
-        }
-        uint256[] memory toOwner = new uint256[](n);
-        for (uint256 j; j < n; ++j) {
-            _pool[synthId][list[j]] += toPool[j];
-            toOwner[j] = amounts[j] - toPool[j];
-            _claims[owner][list[j]] += toOwner[j];
-        }
+        (uint256[] memory toPool, uint256[] memory toOwner) = _split(synthId, owner, debt, list, amounts);
         emit PositionSettled(id, synthId, owner, debt, list, toPool, toOwner);
+    }
+
+    /// @inheritdoc ISettlement
+    function settleAuction(uint256 auctionId) external nonReentrant {
+        _checkShutdown();
+        (uint256 positionId, uint256 synthId, address asset, uint256 lot, uint256 debt) = ILiquidationEngine(
+            vault.liquidationEngine()
+        ).releaseAuction(auctionId);
+        (address owner, , ) = vault.positionOf(positionId);
+        address[] memory list = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        (list[0], amounts[0]) = (asset, lot);
+        (uint256[] memory toPool, uint256[] memory toOwner) = _split(synthId, owner, debt, list, amounts);
+        emit AuctionSettled(auctionId, positionId, synthId, owner, debt, asset, toPool[0], toOwner[0]);
     }
 
     /// @inheritdoc ISettlement
@@ -267,6 +260,42 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
             if (priceAsset != address(0)) _tryFreeze(priceAsset);
         }
         emit Shutdown(msg.sender, block.timestamp, triggered);
+    }
+
+    /// @dev Splits a released basket owing `debt` [wad] of synthetic `synthId`: the part worth the debt at the frozen
+    ///      prices, the same share of every asset rounded up (against the owner), joins the pool; the rest becomes
+    ///      `owner`'s claim. Without debt it is all the owner's; a basket worth less than the debt all joins the pool
+    ///      and the shortfall is recorded.
+    function _split(
+        uint256 synthId,
+        address owner,
+        uint256 debt,
+        address[] memory list,
+        uint256[] memory amounts
+    ) internal returns (uint256[] memory toPool, uint256[] memory toOwner) {
+        uint256 n = list.length;
+        toPool = new uint256[](n);
+        toOwner = new uint256[](n);
+        if (debt != 0) {
+            // [wad] the debt's value at the frozen price, rounded up: against the owner
+            uint256 owed = debt.mulDivUp(_syntheticPrice(synthId), FixedMath.WAD);
+            uint256 basket; // [wad] the basket's value, each asset rounded down
+            for (uint256 j; j < n; ++j) {
+                basket += amounts[j].mulDivDown(_price(list[j]), 10 ** vault.assetConfig(list[j]).decimals);
+            }
+            for (uint256 j; j < n; ++j) {
+                // pro rata by value: amount * owed / basket, rounded up, at most the amount
+                toPool[j] = owed >= basket ? amounts[j] : amounts[j].mulDivUp(owed, basket);
+                if (toPool[j] > amounts[j]) toPool[j] = amounts[j];
+            }
+            _settledDebt[synthId] += debt;
+            if (owed > basket) _shortfall[synthId] += owed - basket;
+        }
+        for (uint256 j; j < n; ++j) {
+            _pool[synthId][list[j]] += toPool[j];
+            toOwner[j] = amounts[j] - toPool[j];
+            _claims[owner][list[j]] += toOwner[j];
+        }
     }
 
     function _tryFreeze(address asset) internal {

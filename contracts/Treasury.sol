@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {ITreasury} from "./interfaces/ITreasury.sol";
 import {IVault} from "./interfaces/IVault.sol";
@@ -13,10 +14,21 @@ import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 ///      keepers, record penalties and bad debt) and anyone (absorb bad debt from the surplus). It cannot move any
 ///      token but the synthetics it holds.
 contract Treasury is ITreasury, ReentrancyGuardTransient {
+    using SafeCast for uint256;
+
     /// @inheritdoc ITreasury
     IVault public immutable vault;
 
-    mapping(uint256 synthId => History) internal _history;
+    /// @dev `History` in three slots, each pair written together: [wad] cumulative, < 2^128 (synthetic supply bound).
+    struct StoredHistory {
+        uint128 keeperPay;
+        uint128 keeperPayUnbacked;
+        uint128 badDebt;
+        uint128 absorbed;
+        uint128 penalties;
+    }
+
+    mapping(uint256 synthId => StoredHistory) internal _history;
 
     constructor(IVault vault_) {
         vault = vault_;
@@ -33,13 +45,14 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITreasury
-    function deficit(uint256 synthId) public view returns (uint256) {
-        return vault.synthetic(synthId).badDebt;
+    function deficit(uint256 synthId) public view returns (uint256 owed) {
+        (, , owed, ) = vault.auctionLedger(synthId);
     }
 
     /// @inheritdoc ITreasury
     function history(uint256 synthId) external view returns (History memory) {
-        return _history[synthId];
+        StoredHistory memory h = _history[synthId];
+        return History(h.penalties, h.keeperPay, h.keeperPayUnbacked, h.badDebt, h.absorbed);
     }
 
     /// @inheritdoc ITreasury
@@ -47,9 +60,11 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
         uint256 available = surplus(synthId);
         uint256 fromSurplus = amount < available ? amount : available;
         uint256 unbacked = amount - fromSurplus;
-        History storage h = _history[synthId];
-        h.keeperPay += amount;
-        h.keeperPayUnbacked += unbacked;
+        StoredHistory storage h = _history[synthId];
+        (h.keeperPay, h.keeperPayUnbacked) = (
+            h.keeperPay + amount.toUint128(),
+            h.keeperPayUnbacked + unbacked.toUint128()
+        );
         emit KeeperPaid(synthId, keeper, amount, fromSurplus, unbacked);
         if (fromSurplus != 0) _token(synthId).transfer(keeper, fromSurplus);
         if (unbacked != 0) vault.mintUnbacked(synthId, keeper, unbacked);
@@ -57,14 +72,14 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
 
     /// @inheritdoc ITreasury
     function recordPenalty(uint256 synthId, uint256 amount) external onlyEngine nonReentrant {
-        _history[synthId].penalties += amount;
+        _history[synthId].penalties += amount.toUint128();
         emit PenaltyReceived(synthId, amount);
         _absorb(synthId); // a penalty is surplus: let it cover any deficit first
     }
 
     /// @inheritdoc ITreasury
     function recordBadDebt(uint256 synthId, uint256 amount) external onlyEngine nonReentrant {
-        _history[synthId].badDebt += amount;
+        _history[synthId].badDebt += amount.toUint128();
         emit BadDebtRecorded(synthId, amount);
         _absorb(synthId);
     }
@@ -81,12 +96,12 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
         uint256 available = surplus(synthId);
         covered = owed < available ? owed : available;
         if (covered == 0) return 0;
-        _history[synthId].absorbed += covered;
+        _history[synthId].absorbed += covered.toUint128();
         vault.coverBadDebt(synthId, covered);
         emit BadDebtAbsorbed(synthId, covered, owed - covered);
     }
 
-    function _token(uint256 synthId) internal view returns (ISyntheticToken) {
-        return vault.synthetic(synthId).token;
+    function _token(uint256 synthId) internal view returns (ISyntheticToken token) {
+        (token, , , ) = vault.auctionLedger(synthId);
     }
 }

@@ -276,6 +276,31 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     // Liquidation and treasury hooks
     // ------------------------------------------------------------------------------------------------------------
 
+    /// @dev Transient slot of the mark `startLiquidation` leaves for `seize`: (position id << 64) | priced asset mask.
+    ///      keccak256("ballast.vault.liquidationMark") - 1.
+    bytes32 private constant _LIQUIDATION_MARK = 0x7eab71e43755637684fe81efc5750ddeba40ef6fabbe73a7cd069d2c1e24f899;
+
+    /// @inheritdoc IVault
+    function liquidationState(uint256 id) external view returns (LiquidationState memory st) {
+        return _liquidationState(id);
+    }
+
+    /// @inheritdoc IVault
+    function startLiquidation(uint256 id) external nonReentrant returns (LiquidationState memory st) {
+        if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
+        if (shutdownAt != 0) revert SystemShutdown(shutdownAt);
+        uint256 synthId = _positions[id].synthId;
+        if (synthId < _synths.length) _accrue(_synths[synthId], synthId); // once: `seize` then finds it done
+        st = _liquidationState(id);
+        if (st.debtValue > st.liquidationLimit) {
+            uint256 mark = (id << 64) | st.pricedMask;
+            bytes32 slot = _LIQUIDATION_MARK;
+            assembly ("memory-safe") {
+                tstore(slot, mark)
+            }
+        }
+    }
+
     /// @inheritdoc IVault
     function seize(
         uint256 id,
@@ -288,18 +313,32 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (p.owner == address(0)) revert PositionNotFound(id);
         uint256 synthId = p.synthId;
         Synth storage s = _synths[synthId];
+
+        // the liquidation check: the mark `startLiquidation` left in this transaction, or a valuation of our own
+        uint256 priced;
+        {
+            bytes32 slot = _LIQUIDATION_MARK;
+            uint256 mark;
+            assembly ("memory-safe") {
+                mark := tload(slot)
+                tstore(slot, 0)
+            }
+            if (mark >> 64 == id) {
+                priced = mark & type(uint64).max;
+            } else {
+                LiquidationState memory st = _liquidationState(id);
+                if (st.debtValue <= st.liquidationLimit) {
+                    revert PositionNotLiquidatable(id, st.debtValue, st.liquidationLimit);
+                }
+                priced = st.pricedMask;
+            }
+        }
         uint256 index = _accrue(s, synthId);
 
         uint256 norm = _lane(id, 0);
         uint256 whole = norm.mulDivUp(index, FixedMath.RAY); // [wad] the position's debt
         if (debt == 0 || debt > whole || fraction == 0 || fraction > FixedMath.WAD) {
             revert InvalidSeize(id, debt, fraction);
-        }
-        uint256 mask = p.assetMask;
-        {
-            uint256 dv = _debtValue(s, whole);
-            (, , uint256 ll) = _limits(id, mask, false);
-            if (dv <= ll) revert PositionNotLiquidatable(id, dv, ll);
         }
 
         // debt: the position keeps the rounding (its normalized debt falls by at most debt / index)
@@ -310,12 +349,30 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         s.totalNormDebt -= uint128(removed);
         s.auctionDebt += uint128(debt);
 
-        (list, amounts) = _seizeCollateral(id, p, mask, fraction);
+        (list, amounts) = _seizeCollateral(id, p, priced, fraction);
         emit Seized(id, debt, fraction, list, amounts);
 
         for (uint256 j; j < list.length; ++j) {
             if (amounts[j] != 0) IERC20(list[j]).safeTransfer(msg.sender, amounts[j]);
         }
+    }
+
+    /// @inheritdoc IVault
+    function auctionLedger(
+        uint256 synthId
+    ) external view returns (ISyntheticToken token, uint256 auctionDebt, uint256 badDebt, address priceAsset) {
+        Synth storage s = _synth(synthId);
+        return (s.token, s.auctionDebt, s.badDebt, s.priceAsset);
+    }
+
+    /// @inheritdoc IVault
+    function releaseAuctionDebt(uint256 synthId, uint256 amount) external nonReentrant {
+        if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
+        if (shutdownAt == 0) revert NotShutdown();
+        Synth storage s = _synth(synthId);
+        if (amount > s.auctionDebt) revert ExceedsAuctionDebt(synthId, amount, s.auctionDebt);
+        s.auctionDebt -= uint128(amount);
+        emit AuctionDebtReleased(synthId, amount);
     }
 
     /// @inheritdoc IVault
@@ -494,7 +551,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             _setLane(id, 0, 0);
             s.totalNormDebt -= uint128(norm);
         }
-        p.owner = msg.sender; // managers appointed by the owner lapse with the transfer
+        _managers[id][msg.sender] = owner; // the settlement may now close it; the owner keeps the position
         emit PositionReleased(id, owner, msg.sender, debt);
     }
 
@@ -759,19 +816,20 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         return count;
     }
 
-    /// @dev Takes `fraction` [wad] of every lane of position `id`, rounded up (against the liquidated owner) and
-    ///      capped at what it holds; the caller sends the tokens.
+    /// @dev Takes `fraction` [wad] of every lane of position `id` whose asset bit is set in `priced`, rounded up
+    ///      (against the liquidated owner) and capped at what it holds; the caller sends the tokens.
     function _seizeCollateral(
         uint256 id,
         Position storage p,
-        uint256 mask,
+        uint256 priced,
         uint256 fraction
     ) internal returns (address[] memory list, uint256[] memory amounts) {
+        uint256 mask = priced & p.assetMask;
         uint256 n = _popcount(mask);
         list = new address[](n);
         amounts = new uint256[](n);
         uint256 k;
-        uint64 newMask = uint64(mask);
+        uint64 newMask = p.assetMask;
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
                 address asset = _assetById[i];
@@ -787,6 +845,66 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             mask >>= 1;
         }
         p.assetMask = newMask;
+    }
+
+    /// @dev Fills entry `k` of `st` with asset id `i` of position `id`, valued through `tryGetPrice` (0 on failure).
+    function _valueLane(
+        LiquidationState memory st,
+        uint256 id,
+        uint256 i,
+        uint256 k
+    ) internal view returns (IOracleAdapter.PriceFailure f) {
+        address asset = _assetById[i];
+        AssetConfig memory c = _assets[asset];
+        uint256 amount = _lane(id, 1 + i);
+        uint256 price;
+        (price, f) = oracle.tryGetPrice(asset);
+        (st.assets[k], st.amounts[k], st.decimals[k]) = (asset, amount, c.decimals);
+        if (f != IOracleAdapter.PriceFailure.None) return f;
+        // [token] * [wad] / 10^decimals = [wad], rounded down as in `_limits`
+        uint256 v = amount.mulDivDown(price, 10 ** c.decimals);
+        (st.prices[k], st.values[k]) = (price, v);
+        st.pricedMask |= uint256(1) << i;
+        st.collateralValue += v;
+        st.liquidationLimit += v.mulDivDown(_threshold(asset, c), FixedMath.BPS);
+        st.penaltyValue += v.mulDivUp(c.liqPenaltyBps, FixedMath.BPS);
+    }
+
+    /// @dev Values position `id` for a liquidation (see `IVault.LiquidationState`): each asset through
+    ///      `tryGetPrice`, a failed one at 0 and left out of `pricedMask`; the synthetic's own price must be valid.
+    function _liquidationState(uint256 id) internal view returns (LiquidationState memory st) {
+        Position memory p = _positions[id];
+        if (p.owner == address(0)) revert PositionNotFound(id);
+        Synth storage s = _synths[p.synthId];
+        (st.owner, st.synthId, st.token, st.minDebt) = (p.owner, p.synthId, address(s.token), s.minDebt);
+        address priceAsset = s.priceAsset;
+        st.synthPrice = priceAsset == address(0) ? FixedMath.WAD : oracle.getPrice(priceAsset);
+        st.debt = _lane(id, 0).mulDivUp(_indexNow(s), FixedMath.RAY);
+        st.debtValue = st.debt.mulDivUp(st.synthPrice, FixedMath.WAD);
+
+        uint256 mask = p.assetMask;
+        uint256 n = _popcount(mask);
+        (st.assets, st.amounts, st.prices, st.values) = (
+            new address[](n),
+            new uint256[](n),
+            new uint256[](n),
+            new uint256[](n)
+        );
+        st.decimals = new uint8[](n);
+        address failedAsset;
+        IOracleAdapter.PriceFailure failure;
+        uint256 k;
+        for (uint256 i; mask != 0; ++i) {
+            if (mask & 1 != 0) {
+                IOracleAdapter.PriceFailure f = _valueLane(st, id, i, k++);
+                if (f != IOracleAdapter.PriceFailure.None && failedAsset == address(0)) {
+                    (failedAsset, failure) = (st.assets[k - 1], f);
+                }
+            }
+            mask >>= 1;
+        }
+        // collateral none of which can be priced: nothing could be sold, so no liquidation
+        if (n != 0 && st.pricedMask == 0) revert IOracleAdapter.PriceUnavailable(failedAsset, failure);
     }
 
     function _pay(Payout[] memory payouts, uint256 count) internal {

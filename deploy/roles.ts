@@ -58,6 +58,7 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setKeeperParams: "GOVERNOR",
     setGlobalCap: "GOVERNOR",
     setAssetCap: "GOVERNOR",
+    releaseAuction: "SETTLEMENT",
   },
   DynamicRateModel: {
     setRateParams: "GOVERNOR",

@@ -211,6 +211,16 @@ for (;;) {
 }
 const live = await core.engine.auctionCount();
 console.log(`  ${stamp()} keeper stops: ${live} auction(s) still live`);
+// keeper pay is credited on each liquidation and reset; the keeper withdraws it in one claim per synthetic
+for (const [synthId, symbol] of [
+  [BUSD, "bUSD"],
+  [BETH, "bETH"],
+] as const) {
+  const owed = await core.engine.keeperPayOwed(keeperSigner, synthId);
+  if (owed === 0n) continue;
+  await (await core.engine.connect(keeperSigner).claimKeeperPay(synthId, keeperSigner)).wait();
+  console.log(`  ${stamp()} keeper claims its pay: ${formatWad(owed)} ${symbol}`);
+}
 
 console.log("\n=== After the crash ===");
 const after = await printPositions("Positions after the crash and the liquidations", core, opened);

@@ -11,7 +11,9 @@ import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
 import {Treasury} from "../contracts/Treasury.sol";
 import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
 import {AuctionMath} from "../contracts/libraries/AuctionMath.sol";
+import {FixedMath} from "../contracts/libraries/FixedMath.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {MockFlashBorrower} from "../contracts/mocks/MockFlashBorrower.sol";
 import {MockTakeCallback, MockVenue} from "../contracts/mocks/MockTakeCallback.sol";
 import {BlocklistToken} from "../contracts/mocks/WeirdTokens.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
@@ -25,6 +27,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(address(engine.treasury()), address(next));
         // keeper pay on the next liquidation comes from (here: is minted unbacked by) the new treasury
         _liquidate(_underwaterPartial());
+        _claimPay(keeper, BUSD);
         assertGt(next.history(BUSD).keeperPay, 0);
         assertEq(treasuryC.history(BUSD).keeperPay, 0);
     }
@@ -96,6 +99,11 @@ contract LiquidationEngineTest is LiquidationFixture {
     function _take(uint256 auctionId, uint256 amount) internal returns (uint256 collateral, uint256 owe) {
         vm.prank(taker);
         (collateral, owe) = engine.take(auctionId, amount, MAX, taker, "");
+    }
+
+    function _claimPay(address who, uint256 synthId) internal returns (uint256 amount) {
+        vm.prank(who);
+        amount = engine.claimKeeperPay(synthId, who);
     }
 
     function _price(uint256 auctionId) internal view returns (uint256 price) {
@@ -227,7 +235,15 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 expected = 2e18 + (plan.debt * 10) / 10_000;
         assertEq(plan.keeperPay, expected);
         _liquidate(id);
+        // credited, not paid: no token moved yet
+        assertEq(engine.keeperPayOwed(keeper, BUSD), expected);
+        assertEq(busd.balanceOf(keeper), 0);
+        assertEq(treasuryC.history(BUSD).keeperPay, 0);
+        vm.expectEmit(address(engine));
+        emit ILiquidationEngine.KeeperPayClaimed(keeper, BUSD, keeper, expected);
+        assertEq(_claimPay(keeper, BUSD), expected);
         assertEq(busd.balanceOf(keeper), expected);
+        assertEq(engine.keeperPayOwed(keeper, BUSD), 0);
         // the treasury had no surplus: the pay was minted unbacked and is visible as deficit
         assertEq(treasuryC.deficit(BUSD), expected);
         assertEq(treasuryC.history(BUSD).keeperPay, expected);
@@ -238,14 +254,14 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 id = vault.openAndMint(BUSD, address(weth), 1_000e18, 1_500_000e18, alice);
         _setEth(1_600); // full: 1.5M of debt, chip alone would be 1,500
         _liquidate(id);
-        assertEq(busd.balanceOf(keeper), 500e18);
+        assertEq(engine.keeperPayOwed(keeper, BUSD), 500e18);
     }
 
     function test_liquidate_keeperPayForSmallPositionsIsTipPlusChip() public {
         uint256 id = _openEth(alice, 0.1e18, 150e18);
         _setEth(1_700);
         _liquidate(id);
-        assertEq(busd.balanceOf(keeper), 2e18 + (150e18 * 10) / 10_000); // worth it however small
+        assertEq(engine.keeperPayOwed(keeper, BUSD), 2e18 + (150e18 * 10) / 10_000); // worth it however small
     }
 
     function test_liquidate_revertsWhenOracleFails_repayAndDepositStillWork() public {
@@ -288,6 +304,123 @@ contract LiquidationEngineTest is LiquidationFixture {
         _liquidate(ethPos); // the ETH position is unaffected
     }
 
+    /// @dev alice: 10 WETH + 0.0001 WBTC (about $6 of dust), 15,000 bUSD; ETH to 1,700 (health ~0.963).
+    function _underwaterWithBtcDust() internal returns (uint256 id) {
+        id = _openEth(alice, 10e18, 15_000e18);
+        vm.prank(alice);
+        vault.deposit(id, address(wbtc), 0.0001e8);
+        _setEth(1_700);
+    }
+
+    function test_liquidate_failedDustAssetIsValuedAtZeroAndStaysInThePosition() public {
+        uint256 id = _underwaterWithBtcDust();
+        btcFeed.setMode(MockFeed.Mode.Revert); // the dust asset's feed fails
+        // the Vault's own health check cannot price the basket, the liquidation view can
+        vm.expectRevert();
+        vault.healthOf(id);
+        IVault.LiquidationState memory st = vault.liquidationState(id);
+        assertEq(st.prices[1], 0, "failed asset priced");
+        assertEq(st.values[1], 0, "failed asset valued");
+        assertEq(st.pricedMask, 1, "only WETH (asset id 0) is priced");
+        assertEq(st.liquidationLimit, (17_000e18 * 8_500) / 10_000);
+
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        uint256 first = engine.nextAuctionId();
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        assertEq(auctionId, first);
+        assertEq(debt, plan.debt);
+        assertEq(engine.nextAuctionId(), first + 1, "one auction: WETH only");
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        assertEq(a.asset, address(weth));
+        assertEq(a.market, 1_700e18, "sold at the valid oracle price");
+        assertEq(vault.collateralOf(id, address(wbtc)), 0.0001e8, "the unpriced dust stays in the position");
+        assertEq(wbtc.balanceOf(address(engine)), 0, "nothing of the unpriced asset was seized");
+        assertEq(vault.collateralOf(id, address(weth)), 10e18 - a.lot);
+    }
+
+    function test_liquidate_staleDustAssetDoesNotBlockTheLiquidation() public {
+        uint256 id = _underwaterWithBtcDust();
+        vm.warp(block.timestamp + 1 days + 1); // every feed stale ...
+        _setEth(1_700); // ... but ETH's (and USDC's)
+        usdcFeed.setAnswer(1e8);
+        (uint256[] memory h, bool[] memory ok) = engine.healthOf(_one(id));
+        assertTrue(ok[0], "the keepers' batch view values the stale dust at 0");
+        assertLt(h[0], 1e18);
+        _liquidate(id);
+        assertEq(vault.collateralOf(id, address(wbtc)), 0.0001e8);
+        assertGt(vault.synthetic(BUSD).auctionDebt, 0);
+    }
+
+    function test_liquidate_positionWhoseOnlyCollateralFailedIsNotLiquidatable() public {
+        uint256 id = _underwaterPartial();
+        vm.warp(block.timestamp + 1 days + 1); // WETH's feed goes stale
+        bytes memory stale = abi.encodeWithSelector(
+            IOracleAdapter.PriceUnavailable.selector,
+            address(weth),
+            IOracleAdapter.PriceFailure.Stale
+        );
+        vm.expectRevert(stale);
+        _liquidate(id);
+        vm.expectRevert(stale);
+        engine.previewLiquidation(id);
+        // the same with two assets, both failed
+        vm.prank(alice);
+        vault.deposit(id, address(wbtc), 0.0001e8);
+        btcFeed.setMode(MockFeed.Mode.Revert);
+        vm.expectRevert(stale);
+        _liquidate(id);
+    }
+
+    function test_liquidate_unpricedShareCapsTheDebtAtWhatThePricedLotCovers() public {
+        // 1 WETH ($2,000) + 0.5 WBTC ($30,000), 24,000 bUSD (health ~1.07); then BTC's feed fails
+        uint256 id = _openEthBtcThenBtcFails(1e18, 0.5e8, 24_000e18);
+        // at 0 for BTC the health is 1,700 / 24,000: a full liquidation, but only 1 WETH can be sold
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        uint256 cover = _cover(2_000e18, 100e18); // penalty 5% of WETH
+        assertTrue(plan.capped, "cut down to the priced lot");
+        assertFalse(plan.full);
+        assertLe(plan.debtValue, cover);
+        assertGe(plan.debt, cover - 1e18);
+        (uint256 auctionId, ) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        assertEq(a.lot, 1e18, "the whole priced asset");
+        // the lot covers its tab down to 1/1.05 of the oracle price (the margin): no bad debt while the BTC stays
+        assertLe(uint256(a.tab), uint256(2_000e18 * 10_000) / 10_500 + 1e6);
+        assertEq(vault.collateralOf(id, address(wbtc)), 0.5e8);
+        assertEq(vault.debtOf(id), 24_000e18 - plan.debt);
+    }
+
+    function test_liquidate_revertsWhenThePricedLotCannotCoverTheMinimumDebt() public {
+        // 0.05 WETH ($100) + 0.5 WBTC; BTC's feed fails: the priced part covers less than one minDebt (100 bUSD)
+        uint256 id = _openEthBtcThenBtcFails(0.05e18, 0.5e8, 22_000e18);
+        vm.expectRevert(
+            abi.encodeWithSelector(ILiquidationEngine.PricedLotTooSmall.selector, id, _cover(100e18, 5e18), 100e18)
+        );
+        _liquidate(id);
+    }
+
+    /// @dev alice: `eth` WETH + `btc` WBTC with `debt` bUSD; then BTC's feed reverts.
+    function _openEthBtcThenBtcFails(uint256 eth, uint256 btc, uint256 debt) internal returns (uint256 id) {
+        id = _openEth(alice, eth, 0);
+        vm.startPrank(alice);
+        vault.deposit(id, address(wbtc), btc);
+        vault.mint(id, debt, alice);
+        vm.stopPrank();
+        btcFeed.setMode(MockFeed.Mode.Revert);
+    }
+
+    /// @return [wad USD] The debt value a priced lot worth `cv` covers with penalty `penaltyValue` and the 5% margin:
+    ///         cv^2 / (cv + extra), extra = (cv + penaltyValue) * 1.05 - cv (the engine's rule, rounded as it is).
+    function _cover(uint256 cv, uint256 penaltyValue) internal pure returns (uint256) {
+        uint256 extra = FixedMath.mulDivUp(cv + penaltyValue, 10_500, 10_000) - cv;
+        return FixedMath.mulDivDown(cv, cv, cv + extra);
+    }
+
+    function _one(uint256 id) internal pure returns (uint256[] memory ids) {
+        ids = new uint256[](1);
+        ids[0] = id;
+    }
+
     function test_liquidate_revertsWhenNoCapRoom() public {
         engine.setGlobalCap(0);
         uint256 id = _underwaterPartial();
@@ -320,7 +453,9 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertApproxEqRel(vault.health(id), 1.1e18, 1e12);
         // price in bETH per WBTC: 54,000 / 2,000 = 27, plus 20%
         assertEq(engine.auction(auctionId).top, 32.4e18);
-        assertEq(busd.balanceOf(keeper), 0);
+        assertEq(engine.keeperPayOwed(keeper, BUSD), 0);
+        assertEq(engine.keeperPayOwed(keeper, BETH), 0.001e18 + (plan.debt * 10) / 10_000);
+        _claimPay(keeper, BETH);
         assertEq(beth.balanceOf(keeper), 0.001e18 + (plan.debt * 10) / 10_000);
     }
 
@@ -552,7 +687,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         skip(2 hours + 1);
         _setEth(1_650);
-        uint256 before = busd.balanceOf(bob);
+        uint256 before = engine.keeperPayOwed(bob, BUSD);
         vm.prank(bob);
         engine.reset(auctionId);
         ILiquidationEngine.Auction memory b = engine.auction(auctionId);
@@ -560,7 +695,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(b.top, (1_650e18 * 12) / 10);
         assertEq(b.floor, (1_650e18 * 7) / 10);
         assertEq(b.lot, a.lot);
-        assertEq(busd.balanceOf(bob) - before, 2e18 + (uint256(a.debt) * 10) / 10_000);
+        assertEq(engine.keeperPayOwed(bob, BUSD) - before, 2e18 + (uint256(a.debt) * 10) / 10_000);
         assertEq(_price(auctionId), b.top);
     }
 
@@ -591,6 +726,51 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     // ================================================================ claim
+
+    function test_flashMintFeesGoToTheTreasury() public {
+        assertEq(busd.feeReceiver(), address(treasuryC));
+        assertEq(beth.feeReceiver(), address(treasuryC));
+        MockFlashBorrower borrower = new MockFlashBorrower();
+        uint256 fee = busd.flashFee(address(busd), 100_000e18); // 9 bps, rounded up
+        _fundBusd(address(this), 100e18);
+        busd.transfer(address(borrower), fee);
+        uint256 before = treasuryC.surplus(BUSD);
+        busd.flashLoan(borrower, address(busd), 100_000e18, "");
+        assertEq(treasuryC.surplus(BUSD), before + fee, "the fee is Treasury surplus");
+    }
+
+    function test_claimKeeperPay_revertsWhenNothingIsOwedOrToZero() public {
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NoKeeperPay.selector, keeper, BUSD));
+        _claimPay(keeper, BUSD);
+        _liquidate(_underwaterPartial());
+        vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
+        vm.prank(keeper);
+        engine.claimKeeperPay(BUSD, address(0));
+        _claimPay(keeper, BUSD);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NoKeeperPay.selector, keeper, BUSD));
+        _claimPay(keeper, BUSD); // claimed once only
+    }
+
+    function test_claimKeeperPay_gathersSeveralLiquidationsAndPaysFromSurplusFirst() public {
+        uint256 b = _openEth(bob, 10e18, 15_000e18);
+        uint256 a = _underwaterPartial();
+        address donor = makeAddr("donor");
+        _fundBusd(donor, 100e18);
+        vm.prank(donor);
+        busd.transfer(address(treasuryC), 10e18); // a surplus of 10 bUSD
+        _liquidate(a);
+        _liquidate(b);
+        uint256 owed = engine.keeperPayOwed(keeper, BUSD);
+        assertEq(owed, 2 * (2e18 + (engine.auction(1).debt * 10) / 10_000));
+        address to = makeAddr("payee");
+        vm.prank(keeper);
+        engine.claimKeeperPay(BUSD, to);
+        assertEq(busd.balanceOf(to), owed);
+        ITreasury.History memory h = treasuryC.history(BUSD);
+        assertEq(h.keeperPay, owed);
+        assertEq(h.keeperPayUnbacked, owed - 10e18, "the surplus paid first");
+        assertEq(treasuryC.deficit(BUSD), owed - 10e18);
+    }
 
     function test_claim_sendsLeftoverToOwner() public {
         uint256 id = _underwaterPartial();
@@ -978,6 +1158,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 before = _wealth(alice, id, 1_700e18);
         vm.prank(alice);
         (uint256 auctionId, ) = engine.liquidate(id);
+        _claimPay(alice, BUSD);
         assertGt(busd.balanceOf(alice), 1_500e18); // she was paid
         skip(19 * 90); // the price is now just under the oracle price
         assertLe(_price(auctionId), 1_700e18);
@@ -999,6 +1180,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 before = _wealth(alice, id, 1_600e18);
         vm.startPrank(alice);
         (uint256 auctionId, ) = engine.liquidate(id);
+        engine.claimKeeperPay(BUSD, alice);
         skip(19 * 90);
         busd.approve(address(engine), MAX);
         engine.take(auctionId, MAX, MAX, alice, "");
@@ -1082,6 +1264,88 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertApproxEqRel(vault.health(id), target, 1e12);
         assertGe(vault.health(id) + 1e9, target); // rounded against the position: at or above the target
         assertTrue(vault.debtOf(id) >= 100e18);
+    }
+
+    /// @dev The band a partial liquidation lands in (documented in ILiquidationEngine and the README): the health
+    ///      after is at least the target (less 1e9 wei of rounding) and at most target * (1 + 1e-6), unless the
+    ///      partial amount was raised to one minimum debt, in which case it may only be higher. A three-asset basket
+    ///      with three different penalties (5%, 7%, 3%) and a random mix, at a random health in [0.95, 1).
+    function testFuzz_partialLiquidationLandsInTheTargetBand(
+        uint256 mixSeed,
+        uint256 healthSeed,
+        uint256 targetSeed
+    ) public {
+        uint256 target = _bound(targetSeed, 1.02e18, 1.5e18);
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams(uint64(target), 0.95e18));
+        uint256 id = _openMix(mixSeed);
+        if (!_pushToHealth(id, _bound(healthSeed, 0.951e18, 0.995e18))) return;
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        _liquidate(id);
+        if (plan.full || plan.capped) return;
+        IVault.PositionHealth memory ha = vault.healthOf(id);
+        // each seized amount rounds up by at most one token unit: the most that rounding takes off the limit, per
+        // unit of debt value (large only when the liquidation took nearly all the debt)
+        uint256 unitsLimit =
+            _unitValue(address(weth), 18) + _unitValue(address(wbtc), 8) + _unitValue(address(usdc), 6);
+        uint256 slack = 1e9 + (unitsLimit * 1e18) / ha.debtValue;
+        uint256 after_ = ha.health;
+        assertGe(after_ + slack, target, "below the target: the position would soon be liquidated again");
+        if (plan.debt > 100e18) assertLe(after_, target + target / 1e6, "far beyond the target");
+    }
+
+    /// @return [wad USD] The value of one smallest unit of `asset` (rounded up, + 1).
+    function _unitValue(address asset, uint256 decimals) internal view returns (uint256) {
+        return oracle.getPrice(asset) / 10 ** decimals + 1;
+    }
+
+    /// @dev alice: 1-10 WETH, 0-0.2 WBTC, 0-8,000 USDC, minted to 99% of the minting limit.
+    function _openMix(uint256 mixSeed) internal returns (uint256 id) {
+        id = _openEth(alice, _bound(mixSeed, 1e18, 10e18), 0);
+        uint256 btc = _bound(mixSeed >> 64, 0, 0.2e8);
+        uint256 usd = _bound(mixSeed >> 128, 0, 8_000e6);
+        vm.startPrank(alice);
+        if (btc != 0) vault.deposit(id, address(wbtc), btc);
+        if (usd != 0) vault.deposit(id, address(usdc), usd);
+        vault.mint(id, (vault.healthOf(id).mintLimit * 99) / 100, alice);
+        vm.stopPrank();
+    }
+
+    /// @dev Scales the ETH and BTC prices so that position `id` has health about `h`; false if it cannot (the
+    ///      USDC part alone keeps it above) or the result is outside [0.95, 1).
+    function _pushToHealth(uint256 id, uint256 h) internal returns (bool) {
+        uint256 stable = (vault.collateralOf(id, address(usdc)) * 1e12 * 9_300) / 10_000; // [wad] USDC's limit
+        uint256 ll = vault.healthOf(id).liquidationLimit;
+        uint256 wantVolatile = (h * vault.debtOf(id)) / 1e18;
+        if (wantVolatile <= stable) return false;
+        uint256 scale = ((wantVolatile - stable) * 1e18) / (ll - stable); // [wad] factor on ETH and BTC prices
+        ethFeed.setAnswer(int256((2_000e8 * scale) / 1e18));
+        btcFeed.setAnswer(int256((60_000e8 * scale) / 1e18));
+        uint256 before = vault.health(id);
+        return before < 1e18 && before >= 0.95e18;
+    }
+
+    /// @dev The margin seized beyond debt + penalty comes back to the owner as a claim, never into the position: the
+    ///      position stays at the target once the auction settles, and the owner's loss is the penalty only (at a
+    ///      take at the oracle price).
+    function test_liquidate_marginReturnsAsAClaimAndThePositionStaysAtTheTarget() public {
+        uint256 id = _underwaterPartial();
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        uint256 h = vault.health(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        // the lot is debt + penalty + 5% at the oracle price
+        assertApproxEqRel((uint256(a.lot) * 1_700e18) / 1e18, (uint256(a.tab) * 10_500) / 10_000, 1e12);
+        _fundBusd(taker, 20_000e18);
+        skip(18 * 90); // 1.2 * 0.99^18 = 1.00 of the oracle price
+        assertApproxEqRel(_price(auctionId), 1_700e18, 0.01e18);
+        _take(auctionId, MAX);
+        // (only the interest of the 27 minutes moves it)
+        assertApproxEqRel(vault.health(id), h, 1e13, "the position's health does not move when its auction settles");
+        uint256 claim = engine.claimable(alice, address(weth));
+        assertGt(claim, 0);
+        // the claim is the lot left after the tab: about the margin, worth ~5% of the tab
+        assertApproxEqRel((claim * 1_700e18) / 1e18, (uint256(a.tab) * 500) / 10_000, 0.03e18);
+        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        debt;
     }
 
     /// @dev A take never gives collateral at a price below the auction's floor.

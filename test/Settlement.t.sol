@@ -7,6 +7,7 @@ import {ISettlement} from "../contracts/interfaces/ISettlement.sol";
 import {IReserveLens} from "../contracts/interfaces/IReserveLens.sol";
 import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {Settlement} from "../contracts/Settlement.sol";
+import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
 import {ReserveLens} from "../contracts/ReserveLens.sol";
 
 /// @notice Emergency shutdown and global settlement, end to end: shutdown by governance and by the under-backing
@@ -28,6 +29,9 @@ contract SettlementTest is Fixture {
         hooks[0] = IVault.shutdown.selector;
         hooks[1] = IVault.releasePosition.selector;
         manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
+        bytes4[] memory engineHooks = new bytes4[](1);
+        engineHooks[0] = engine.releaseAuction.selector;
+        manager.setTargetFunctionRole(address(engine), engineHooks, SETTLEMENT_ROLE);
         manager.grantRole(SETTLEMENT_ROLE, address(settlement), 0);
         weth.mint(carol, 100e18);
         vm.prank(carol);
@@ -102,17 +106,22 @@ contract SettlementTest is Fixture {
         vault.releasePosition(1);
     }
 
-    function test_settledPosition_belongsToTheSettlement_andIsEmpty() public {
+    function test_settledPosition_staysTheOwners_emptyAndDebtFree() public {
         (uint256 a, , ) = _book();
         _shutdownAfterDrop();
         settlement.settlePosition(a);
         (address owner, , uint256 mask) = vault.positionOf(a);
-        assertEq(owner, address(settlement));
+        assertEq(owner, alice);
         assertEq(mask, 0);
         assertEq(vault.debtOf(a), 0);
-        vm.expectRevert(); // nothing left to settle twice: an empty basket, no debt, and alice's claim unchanged
-        vm.prank(alice);
-        vault.withdraw(a, address(weth), 1, alice);
+        uint256 claim = settlement.claimable(alice, address(weth));
+        // a deposit made after settling is alice's to withdraw directly; settling again changes nothing
+        vm.startPrank(alice);
+        vault.deposit(a, address(weth), 1e18);
+        vault.withdraw(a, address(weth), 1e18, alice);
+        vm.stopPrank();
+        settlement.settlePosition(a);
+        assertEq(settlement.claimable(alice, address(weth)), claim);
     }
 
     // ------------------------------------------------------------------ the whole settlement
@@ -218,6 +227,40 @@ contract SettlementTest is Fixture {
         (, uint256[] memory paid2) = settlement.redeem(BUSD, 10_000e18, carol);
         assertApproxEqAbs(paid2[0], paid[0], 1, "the same units get the same share, within a wei");
         assertGe(paid2[0], paid[0], "never less for redeeming later");
+    }
+
+    // ------------------------------------------------------------------ live auctions
+
+    function test_liveAuction_isSettledLikeAPosition_thenTheSyntheticFinalizes() public {
+        (, , uint256 c) = _book();
+        ethFeed.setAnswer(1_700e8); // carol: 17,000 of WETH for 16,000 of debt, below her 85% threshold
+        engine.liquidate(c);
+        uint256 auctionId = 1;
+        uint256 lot = engine.auction(auctionId).lot;
+        uint256 tabDebt = engine.auction(auctionId).debt;
+        assertGt(lot, 0);
+        vm.expectRevert(ILiquidationEngine.NotShutdown.selector);
+        vm.prank(address(settlement));
+        engine.releaseAuction(auctionId);
+
+        settlement.shutdown();
+        _settleAll(3);
+        vm.expectRevert(); // debt still in auction
+        settlement.finalize(BUSD);
+        uint256 before = weth.balanceOf(address(settlement));
+        uint256 carolClaim = settlement.claimable(carol, address(weth));
+        settlement.settleAuction(auctionId);
+        assertEq(weth.balanceOf(address(settlement)), before + lot, "the lot moved to the settlement");
+        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        // the pool took the debt's worth at 1,700, carol got the rest of the lot
+        uint256 toPool = (tabDebt * 1e18 + 1_700e18 - 1) / 1_700e18;
+        assertApproxEqAbs(settlement.claimable(carol, address(weth)) - carolClaim, lot - toPool, 1);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionNotFound.selector, auctionId));
+        settlement.settleAuction(auctionId);
+        settlement.finalize(BUSD);
+        _redeemAll(alice, BUSD);
+        _redeemAll(carol, BUSD);
+        assertEq(settlement.pool(BUSD, address(weth)), 0);
     }
 
     // ------------------------------------------------------------------ prices

@@ -142,6 +142,9 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const debtAfter = await core.vault.debtOf(id);
     expect(debtBefore - plan.debt <= debtAfter && debtAfter - (debtBefore - plan.debt) < wad("0.001")).to.equal(true);
     expect((await core.vault.synthetic(BUSD)).auctionDebt).to.equal(plan.debt);
+    // keeper pay is credited, then claimed through the Treasury
+    expect(await core.engine.keeperPayOwed(keeper, BUSD)).to.equal(plan.keeperPay);
+    await (await core.engine.connect(keeper).claimKeeperPay(BUSD, keeper)).wait();
     expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd + plan.keeperPay);
     expect(await core.vault.health(id)).to.be.greaterThanOrEqual(wad("1.1") - 10n ** 10n);
 
@@ -310,6 +313,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     await core.setPrice("weth", answer8("1500"));
     const keeperWeth = await core.weth.balanceOf(keeper);
     const keeperBusd = await core.busd.balanceOf(keeper);
+    const keeperOwed = await core.engine.keeperPayOwed(keeper, BUSD);
     const second = await bot.tick();
     expect(second.liquidations.map((l) => l.positionId)).to.include(b);
     expect(second.takes.map((t) => t.auctionId)).to.deep.equal([auctionA]);
@@ -325,7 +329,9 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     expect(take.ended).to.equal(true);
     expect(await core.weth.balanceOf(keeper)).to.equal(keeperWeth + lotA);
     const pay = second.liquidations.reduce((s, l) => s + l.keeperPay, 0n);
-    expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd + pay - take.owe);
+    // the keeper paid for the take; its pay for the liquidations is credited, to be claimed
+    expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd - take.owe);
+    expect(await core.engine.keeperPayOwed(keeper, BUSD)).to.equal(keeperOwed + pay);
 
     // every auction started in this tick was skipped as unprofitable and is still live with its whole lot
     const started = second.liquidations.flatMap((l) =>

@@ -8,17 +8,28 @@ import {ITreasury} from "./ITreasury.sol";
 /// @notice Starts liquidations of positions below their liquidation limit and sells the seized collateral in Dutch
 ///         auctions, one auction per seized asset.
 ///
-///         Liquidation (`liquidate`, anyone): the position must be below its liquidation limit at valid oracle prices
-///         (any oracle failure reverts with the oracle's `PriceUnavailable`: that position's liquidation pauses,
-///         repay and deposit keep working because they never touch the engine). The engine takes just enough debt
-///         to bring the position back to `targetHealth`, in closed form, and seizes the same fraction of every
-///         basket asset (pro rata by value, the fair rule: no asset is preferred, the basket's mix is unchanged),
-///         sized so the seized value at oracle prices covers the debt taken plus the penalty (the value-weighted
-///         average of the assets' `liqPenaltyBps`) plus a `SEIZE_MARGIN_BPS` margin (5%), capped at the whole basket:
-///         the lot still covers the tab when takers buy at a discount, and what is left returns to the owner. It liquidates fully instead when the
-///         position's health is below `fullLiquidationHealth`, when no partial amount can reach the target, or when
-///         the debt left would be below the synthetic's `minDebt`. A partial liquidation takes at least `minDebt`, so
-///         the penalty of any liquidation is at least `minDebt * penalty`.
+///         Liquidation (`liquidate`, anyone): the Vault values the position once (`IVault.startLiquidation`, the
+///         figures of `IVault.liquidationState`): an asset whose price has failed (any oracle failure) counts at 0 and
+///         is never seized, so nothing is sold at a failed price and a broken dust asset does not block the rest. The
+///         position must be below its liquidation limit so valued. It cannot be liquidated at all (the oracle's
+///         `PriceUnavailable`) when the synthetic's own price fails or when no asset of a non-empty basket has a
+///         price; repay and deposit keep working because they never touch the engine. Valuing a failed asset at 0 is
+///         the conservative side for the system; its cost is that an outage on a large share of a basket can make a
+///         position liquidatable that is healthy at its last good prices (the owner can deposit at any time).
+///         The engine takes just enough debt to bring the position back to `targetHealth`, in closed form, and seizes
+///         the same fraction of every priced basket asset (pro rata by value, the fair rule: no asset is preferred,
+///         the basket's mix is unchanged), sized so the seized value at oracle prices covers the debt taken plus the
+///         penalty (the value-weighted average of the assets' `liqPenaltyBps`) plus a `SEIZE_MARGIN_BPS` margin (5%),
+///         capped at the whole priced basket: the lot still covers the tab when takers buy down to 1/1.05 of the oracle
+///         price, and what is left returns to the owner as a claim. The health right after a partial liquidation is
+///         the target, within [target - one smallest unit of each seized asset per unit of debt value, target * (1 +
+///         1e-6)] (seized amounts round up), or higher when the amount was raised to one `minDebt`; the margin never
+///         returns into the position, so it stays there when its auction settles. It liquidates fully instead when
+///         the position's health is below `fullLiquidationHealth`, when no partial amount can reach the target, or
+///         when the debt left would be below the synthetic's `minDebt`. A partial liquidation takes at least
+///         `minDebt`, so the penalty of any liquidation is at least `minDebt * penalty`. When part of the basket has no
+///         price, the debt taken is also capped at what the priced lot covers with penalty and margin (reverting
+///         `PricedLotTooSmall` below one `minDebt`), so no debt is written off while unpriced collateral stays.
 ///
 ///         Caps: the USD value (at start) of the debt in auction is capped globally and per collateral asset (a
 ///         multi-asset liquidation attributes its debt to each asset pro rata by value). A liquidation that would
@@ -44,9 +55,11 @@ import {ITreasury} from "./ITreasury.sol";
 ///         When the lot runs out first, the debt left is bad debt (`vault.settleAuctionDebt(synthId, 0, shortfall)`,
 ///         then `treasury.recordBadDebt`); the penalty left is forgiven.
 ///
-///         Keeper pay: on `liquidate` and `reset`, the caller is paid `tip + chipBps * debt`, capped at `maxPay` and at
-///         the penalty of that liquidation (the penalty left, for a reset), in the auction's synthetic, through
-///         `treasury.payKeeper`. Liquidating a healthy position reverts; liquidating one's own position costs the
+///         Keeper pay: on `liquidate` and `reset`, the caller earns `tip + chipBps * debt`, capped at `maxPay` and at
+///         the penalty of that liquidation (the penalty left, for a reset), in the auction's synthetic. It is credited
+///         (`keeperPayOwed`) and withdrawn with `claimKeeperPay`, which has the Treasury pay it (`treasury.payKeeper`:
+///         from the surplus, the rest minted as visible deficit): no token moves when a liquidation starts, so a
+///         keeper may gather many liquidations' pay in one claim. Liquidating a healthy position reverts; liquidating one's own position costs the
 ///         owner the penalty, which is at least the pay, so it never profits.
 /// @dev Units: `[token]` collateral in its own decimals, `[wad]` 18-decimal fixed point (synthetic amounts, USD values,
 ///      prices, health), `[bps]` 1e4 = 100%, `[s]` seconds. Rounding is against the liquidated position and the
@@ -122,14 +135,17 @@ interface ILiquidationEngine {
         uint96 maxPay;
     }
 
-    /// @notice One live auction as stored.
+    /// @notice One live auction (`auction(id)`). Stored in three slots; `top`, `floor`, `dirt` and `dust` are derived.
     /// @param asset Collateral sold. @param synthId Synthetic paid. @param startTime [s] Start or last reset.
     /// @param decimals The collateral's decimals. @param positionId The liquidated position (its owner gets leftovers).
     /// @param lot [token] Collateral left. @param tab [wad] Synthetic still owed: debt part + penalty part.
     /// @param debt [wad] Debt part of `tab` still to burn (paid first). @param dirt [wad] USD value at start of the
-    ///        debt still in auction (counts against the caps). @param activeIndex Position in the live list.
-    /// @param top [wad] Start price, synthetic per whole token. @param floor [wad] Lowest price a take may use.
-    /// @param dust [wad] A partial take must leave at least this much tab and lot value.
+    ///        debt still in auction (counts against the caps; equal to `debt` for a USD synthetic).
+    /// @param market [wad] Oracle price at the (re)start, synthetic per whole token.
+    /// @param top [wad] Start price: `market * (1 + startBufferBps)`, rounded up. @param floor [wad] Lowest price a
+    ///        take may use: `market * resetBelowBps`, rounded up (both under the current auction rules).
+    /// @param dust [wad] A partial take must leave at least this much tab and lot value: the synthetic's `minDebt`
+    ///        as of the latest liquidation in that synthetic.
     struct Auction {
         address asset;
         uint8 synthId;
@@ -140,7 +156,7 @@ interface ILiquidationEngine {
         uint128 tab;
         uint96 debt;
         uint128 dirt;
-        uint32 activeIndex;
+        uint128 market;
         uint128 top;
         uint128 floor;
         uint128 dust;
@@ -186,6 +202,9 @@ interface ILiquidationEngine {
     error PositionHealthy(uint256 positionId, uint256 health);
     /// @notice No auction room: `room` [wad USD] left under the caps is below `minRoom` [wad USD] (one minDebt).
     error AuctionCapReached(uint256 positionId, uint256 room, uint256 minRoom);
+    /// @notice Some of the basket has no price, and the priced part covers (with penalty and margin) only `cover`
+    ///         [wad USD] of debt value, less than `minRoom` [wad USD] (one minDebt): nothing can be liquidated now.
+    error PricedLotTooSmall(uint256 positionId, uint256 cover, uint256 minRoom);
     /// @notice The auction does not exist or has ended.
     error AuctionNotFound(uint256 auctionId);
     /// @notice The auction must be reset before anyone can take from it.
@@ -200,12 +219,16 @@ interface ILiquidationEngine {
     error ZeroTake(uint256 auctionId);
     /// @notice Nothing to claim.
     error NothingToClaim(address owner, address asset);
+    /// @notice `keeper` is owed no pay in synthetic `synthId`.
+    error NoKeeperPay(address keeper, uint256 synthId);
     /// @notice The Vault seized other amounts than the engine computed (the Vault's rounding rule changed).
     error SeizeMismatch(address asset, uint256 expected, uint256 seized);
     /// @notice A governance parameter outside its hard-coded bounds; `field` names it.
     error InvalidParam(Param field, uint256 value);
     /// @notice A zero address where one is required.
     error ZeroAddress();
+    /// @notice `releaseAuction` is for the settlement after shutdown only.
+    error NotShutdown();
 
     // ------------------------------------------------------------------------------------------------------------
     // Events
@@ -213,7 +236,7 @@ interface ILiquidationEngine {
 
     /// @notice Position `positionId` was liquidated by `keeper`: `debt` [wad] (plus `penalty` [wad]) moved into
     ///         auction, `fraction` [wad] of its basket seized, `debtValue` [wad USD] added to the dirt, `keeperPay`
-    ///         [wad] paid to the keeper. `firstAuctionId` is the id of the first of the auctions started.
+    ///         [wad] credited to the keeper. `firstAuctionId` is the id of the first of the auctions started.
     event LiquidationStarted(
         uint256 indexed positionId,
         uint256 indexed synthId,
@@ -264,7 +287,11 @@ interface ILiquidationEngine {
     event AuctionSettled(uint256 indexed auctionId, address indexed owner, uint256 leftover, uint256 badDebt);
     /// @notice `amount` [wad] of synthetic `synthId` auction debt was written off as bad debt (auction `auctionId`).
     event BadDebtWrittenOff(uint256 indexed auctionId, uint256 indexed synthId, uint256 amount);
+    /// @notice `keeper` withdrew `amount` [wad] of keeper pay in synthetic `synthId` to `to`.
+    event KeeperPayClaimed(address indexed keeper, uint256 indexed synthId, address indexed to, uint256 amount);
     /// @notice `owner` withdrew `amount` [token] of `asset` to `to`.
+    /// @param lot [token] sent to `settlement`; @param debt [wad] debt part of the tab handed over with it
+    event AuctionReleased(uint256 indexed auctionId, address indexed settlement, uint256 lot, uint256 debt);
     event Claimed(address indexed owner, address indexed asset, address indexed to, uint256 amount);
 
     event LiquidationParamsSet(LiquidationParams params);
@@ -307,6 +334,23 @@ interface ILiquidationEngine {
     ///         floor, or below `resetBelowBps` of the current oracle price; pays the caller. Anyone may call.
     /// @dev Reverts: AuctionNotFound, AuctionNotResettable, the oracle's PriceUnavailable.
     function reset(uint256 auctionId) external;
+
+    /// @notice After the Vault's shutdown: ends live auction `auctionId`, sends its lot to the caller (the
+    ///         settlement) and hands the debt part of its tab over with it (the penalty is waived). Settlement only
+    ///         (AccessManager).
+    /// @return positionId The liquidated position.
+    /// @return synthId Its synthetic.
+    /// @return asset The lot's asset.
+    /// @return lot [token] Sent.
+    /// @return debt [wad] Debt the auction still owed.
+    function releaseAuction(
+        uint256 auctionId
+    ) external returns (uint256 positionId, uint256 synthId, address asset, uint256 lot, uint256 debt);
+
+    /// @notice Has the Treasury pay the caller's whole keeper pay in synthetic `synthId` (`keeperPayOwed`) to `to`:
+    ///         from its surplus, the rest minted unbacked and booked as deficit (see `ITreasury.payKeeper`).
+    /// @dev Reverts: ZeroAddress, NoKeeperPay. @return amount [wad] Paid.
+    function claimKeeperPay(uint256 synthId, address to) external returns (uint256 amount);
 
     /// @notice Sends the caller's whole claim of `asset` (leftover collateral of their auctions) to the caller.
     /// @return amount [token]
@@ -360,10 +404,16 @@ interface ILiquidationEngine {
 
     function globalDirt() external view returns (uint256);
 
+    /// @notice The id the next auction will get (ids start at 1).
+    function nextAuctionId() external view returns (uint256);
+
     /// @notice [wad USD] Cap and debt value now in auction against `asset`.
     function assetCap(address asset) external view returns (uint256);
 
     function assetDirt(address asset) external view returns (uint256);
+
+    /// @notice [wad] Keeper pay in synthetic `synthId` that `keeper` has earned and not claimed yet.
+    function keeperPayOwed(address keeper, uint256 synthId) external view returns (uint256);
 
     /// @notice [token] Collateral of `asset` that `owner` may claim.
     function claimable(address owner, address asset) external view returns (uint256);
@@ -381,10 +431,12 @@ interface ILiquidationEngine {
     /// @notice Number of live auctions.
     function auctionCount() external view returns (uint256);
 
-    /// @notice Live auctions `offset` to `offset + limit` (fewer at the end) of the live list, with their prices.
+    /// @notice Live auctions `offset` to `offset + limit` (fewer at the end), in id order, with their prices. Scans
+    ///         the ids from 1 (a view for keepers, not for on-chain callers: its gas grows with every auction ever).
     function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory);
 
-    /// @notice Health [wad] of each position in `ids`; `available[i]` is false (and `health[i]` 0) when the Vault
-    ///         could not compute it (a price unavailable, or no such position).
+    /// @notice Health [wad] of each position in `ids` as a liquidation values it (`vault.liquidationState`: an asset
+    ///         whose price is unavailable counts at 0, rounded down); `available[i]` is false (and `health[i]` 0) when
+    ///         it cannot be computed (the synthetic's price or every basket price unavailable, or no such position).
     function healthOf(uint256[] calldata ids) external view returns (uint256[] memory health, bool[] memory available);
 }

@@ -17,6 +17,8 @@ import {IReserveLens} from "./IReserveLens.sol";
 ///            part worth the debt at the frozen prices (taken pro rata by value from every asset, rounded up) goes to
 ///            the synthetic's pool, the rest becomes the owner's claim (`claim`). An under-water position's whole
 ///            basket goes to the pool.
+///            Live auctions are ended the same way by `settleAuction`: the lot against the debt still owed, the
+///            penalty waived, the rest back to the liquidated owner.
 ///         3. Finalize — once a synthetic has no position debt and no debt in auction, `finalize(synthId)` opens
 ///            redemption.
 ///         4. Redeem — a holder hands in synthetic units and receives, of every asset in the pool, the share
@@ -59,6 +61,17 @@ interface ISettlement {
         uint256[] toPool,
         uint256[] toOwner
     );
+    /// @param debt [wad] debt part of the auction's tab; @param toPool [token] @param toOwner [token]
+    event AuctionSettled(
+        uint256 indexed auctionId,
+        uint256 indexed positionId,
+        uint256 synthId,
+        address indexed owner,
+        uint256 debt,
+        address asset,
+        uint256 toPool,
+        uint256 toOwner
+    );
     event Claimed(address indexed owner, address indexed asset, address to, uint256 amount);
     event Finalized(uint256 indexed synthId);
     /// @param amount [wad] units handed in
@@ -93,6 +106,11 @@ interface ISettlement {
 
     /// @notice Settles position `id` (see the contract doc, step 2). Anyone.
     function settlePosition(uint256 id) external;
+
+    /// @notice After shutdown, ends live auction `auctionId`: the engine hands over its lot and the debt part of its
+    ///         tab (the penalty is waived), and the lot is split like a position's basket (step 2), the rest going to
+    ///         the liquidated position's owner. Anyone.
+    function settleAuction(uint256 auctionId) external;
 
     /// @notice Sends the caller's claim on `asset` to `to`.
     /// @return amount [token]

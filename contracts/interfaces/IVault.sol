@@ -105,6 +105,35 @@ interface IVault {
         uint256 badDebt; // [wad] treasury-held debt: written-off auction debt and unbacked keeper pay, not yet covered
     }
 
+    /// @notice A position as a liquidation values it (`liquidationState`, `startLiquidation`). An asset whose price is
+    ///         unavailable counts at 0 and cannot be seized (its bit is clear in `pricedMask`).
+    /// @param owner Owner of the position. @param synthId Its synthetic. @param token The synthetic's token.
+    /// @param minDebt [wad] The synthetic's minimum debt. @param synthPrice [wad] USD per synthetic unit (1e18 for a
+    ///        USD synthetic). @param debt [wad] Debt now, rounded up. @param debtValue [wad] `debt * synthPrice`,
+    ///        rounded up. @param collateralValue [wad] Sum of `values`. @param liquidationLimit [wad] Sum of value *
+    ///        liqThreshold, each rounded down. @param penaltyValue [wad] Sum of value * liqPenalty, each rounded up.
+    /// @param pricedMask Asset-id bits of the basket assets with a valid price.
+    /// @param assets The basket in asset-id order; @param amounts [token] held; @param prices [wad] USD per whole token
+    ///        (0: unavailable); @param values [wad] amount * price, rounded down; @param decimals each token's.
+    struct LiquidationState {
+        address owner;
+        uint256 synthId;
+        address token;
+        uint256 minDebt;
+        uint256 synthPrice;
+        uint256 debt;
+        uint256 debtValue;
+        uint256 collateralValue;
+        uint256 liquidationLimit;
+        uint256 penaltyValue;
+        uint256 pricedMask;
+        address[] assets;
+        uint256[] amounts;
+        uint256[] prices;
+        uint256[] values;
+        uint8[] decimals;
+    }
+
     /// @notice A position's figures at current prices and the current rate index.
     /// @param collateralValue [wad] USD value of the basket, each asset rounded down.
     /// @param mintLimit [wad] Sum of value * maxLtv, rounded down: the most debt value minting may reach.
@@ -236,7 +265,9 @@ interface IVault {
     event ThresholdRampStarted(address indexed asset, uint256 fromBps, uint256 toBps, uint256 end);
     /// @param at [s]
     event ShutdownStarted(uint256 at);
-    /// @param debt [wad] the position's debt, cleared; the position now belongs to `settlement`
+    /// @param amount [wad] auction debt handed to the settlement with its lot
+    event AuctionDebtReleased(uint256 indexed synthId, uint256 amount);
+    /// @param debt [wad] the position's debt, cleared; `settlement` now manages the position
     event PositionReleased(uint256 indexed id, address indexed owner, address indexed settlement, uint256 debt);
     /// @param debt [wad] synthetic debt moved from the position into auction; @param fraction [wad] share of every
     ///        collateral amount seized; @param amounts [token] seized per asset, in basket order
@@ -316,19 +347,43 @@ interface IVault {
     // Liquidation and treasury hooks
     // ------------------------------------------------------------------------------------------------------------
 
-    /// @notice Moves `debt` [wad] of position `id`'s debt into auction and sends `fraction` [wad] of every collateral
-    ///         amount in its basket to the liquidation engine. Liquidation engine only.
-    /// @dev Re-checks on its own that the position is below its liquidation limit (reverts PositionNotLiquidatable,
-    ///      or the oracle's PriceUnavailable: no liquidation at a failed price). The position's normalized debt falls
-    ///      by `debt / rateIndex` rounded down (all of it when `debt` is the whole debt); each seized amount is
-    ///      `amount * fraction / 1e18` rounded up, capped at what the position holds. `debt` is added to the
-    ///      synthetic's auction debt, which only `settleAuctionDebt` reduces.
-    /// @return assets The basket's assets, in id order. @return amounts [token] Seized of each.
+    /// @notice Position `id` as a liquidation values it, at current prices and the current rate index: an asset whose
+    ///         price is unavailable (stale, reverting, out of bounds: any oracle failure) counts at 0 and is left out
+    ///         of `pricedMask`, so it is never sold at a failed price. Anyone may call.
+    /// @dev Reverts: PositionNotFound; the oracle's PriceUnavailable when the synthetic's own price fails, or when
+    ///      the basket is not empty and no asset in it has a price (nothing could be sold: no liquidation).
+    function liquidationState(uint256 id) external view returns (LiquidationState memory);
+
+    /// @notice `liquidationState(id)`, for the liquidation engine about to call `seize(id, ...)` in the same
+    ///         transaction: when the position is below its liquidation limit (debt value > liquidation limit, failed
+    ///         assets at 0) the Vault remembers (transient storage) that it checked it, with the priced assets, so
+    ///         `seize` prices nothing again. Liquidation engine only.
+    function startLiquidation(uint256 id) external returns (LiquidationState memory);
+
+    /// @notice Moves `debt` [wad] of position `id`'s debt into auction and sends `fraction` [wad] of every priced
+    ///         collateral amount in its basket to the liquidation engine. Liquidation engine only.
+    /// @dev Checks on its own that the position is below its liquidation limit: through the mark `startLiquidation`
+    ///      left in this transaction, or else by valuing the position itself as `liquidationState` does (reverts
+    ///      PositionNotLiquidatable, or the oracle's PriceUnavailable). Assets without a price are not seized. The
+    ///      position's normalized debt falls by `debt / rateIndex` rounded down (all of it when `debt` is the whole
+    ///      debt); each seized amount is `amount * fraction / 1e18` rounded up, capped at what the position holds.
+    ///      `debt` is added to the synthetic's auction debt, which only `settleAuctionDebt` reduces.
+    /// @return assets The seized assets, in id order. @return amounts [token] Seized of each.
     function seize(
         uint256 id,
         uint256 debt,
         uint256 fraction
     ) external returns (address[] memory assets, uint256[] memory amounts);
+
+    /// @notice Synthetic `synthId`'s token, its auction debt [wad], its bad debt [wad] (the Treasury's deficit) and
+    ///         its price asset (0: USD): the liquidation figures without the cost of `synthetic`.
+    function auctionLedger(
+        uint256 synthId
+    ) external view returns (ISyntheticToken token, uint256 auctionDebt, uint256 badDebt, address priceAsset);
+
+    /// @notice After shutdown: takes `amount` [wad] of synthetic `synthId`'s auction debt out of auction because the
+    ///         settlement took over the auction (its lot now answers for that debt). Liquidation engine only.
+    function releaseAuctionDebt(uint256 synthId, uint256 amount) external;
 
     /// @notice Burns `burned` [wad] of synthetic `synthId` held by the liquidation engine (auction proceeds) and
     ///         writes `writtenOff` [wad] of auction debt off as bad debt. Liquidation engine only.
@@ -386,10 +441,10 @@ interface IVault {
     ///         and debt-free withdrawals keep working. One-way. Settlement contract only (AccessManager).
     function shutdown() external;
 
-    /// @notice After shutdown: clears position `id`'s debt and makes the caller (the settlement) its owner, which then
-    ///         takes the basket with `close` and returns to the owner what exceeds the debt at the frozen prices.
-    ///         Settlement contract only.
-    /// @return owner The position's owner until now.
+    /// @notice After shutdown: clears position `id`'s debt and appoints the caller (the settlement) its manager, which
+    ///         then takes the basket with `close` and returns to the owner what exceeds the debt at the frozen prices.
+    ///         The owner keeps the position (and any leftover of its auctions). Settlement contract only.
+    /// @return owner The position's owner.
     /// @return synthId Its synthetic.
     /// @return debt [wad] The debt cleared, rounded up.
     function releasePosition(uint256 id) external returns (address owner, uint256 synthId, uint256 debt);

@@ -16,7 +16,7 @@
  *
  * Liquidation rows (after the Vault rows, on the same deployment; see `measureLiquidations` and gas/README.md):
  * fresh 10 WETH / 10,000 bUSD positions (and $20,000 three-asset ones), 30 days of interest minted to the Treasury as
- * surplus (so keeper pay comes out of the surplus), then ETH falls to 1,150 and BTC to 17,000 (every position below its
+ * surplus, then ETH falls to 1,150 and BTC to 17,000 (every position below its
  * liquidation threshold, partial liquidations); the engine liquidates one position of each basket first (warm engine
  * storage, those auctions stay live), then each measured operation follows one hour after the previous one.
  */
@@ -62,6 +62,7 @@ export const LIQUIDATION_ROWS = [
   "take (full lot)",
   "take (partial lot)",
   "reset",
+  "claim keeper pay (4 credits)",
 ] as const;
 export type LiquidationRow = (typeof LIQUIDATION_ROWS)[number];
 export type Basket = (typeof BASKETS)[number];
@@ -160,12 +161,12 @@ export async function measureGas(conn: BenchConnection, log: (line: string) => v
  *
  * 1. `user` opens four positions with 10,000 bUSD of debt each: W1 and P1 (10 WETH), W3 and P3 (5 WETH + 0.1 WBTC +
  *    4,000 USDC), and approves the engine for bUSD;
- * 2. 30 days pass, `mintFees(bUSD)` mints the interest to the Treasury (its surplus, ~250 bUSD: keeper pay comes
- *    from it), the feeds are refreshed and ETH falls to 1,150, BTC to 17,000 (health ~0.97 and ~0.99: partial);
- * 3. the keeper liquidates W1 and W3 (warm: the engine's dirt, auction ids, synthetic cache and the keeper's bUSD
- *    balance are non-zero; both auctions stay live);
+ * 2. 30 days pass, `mintFees(bUSD)` mints the interest to the Treasury (its surplus, ~250 bUSD), the feeds are refreshed and ETH falls to 1,150, BTC to 17,000 (health ~0.97 and ~0.99: partial);
+ * 3. the keeper liquidates W1 and W3 (warm: the engine's dirt, auction ids, synthetic cache and the keeper's pay owed
+ *    are non-zero; both auctions stay live);
  * 4. one hour before each, measured: liquidate P1; take half of P1's lot (its auction is 1 h old); liquidate P3;
- *    reset W1's auction (over 2 h old: `maxDuration` passed); take W1's whole lot (1 h after the reset).
+ *    reset W1's auction (over 2 h old: `maxDuration` passed); take W1's whole lot (1 h after the reset); the keeper
+ *    claims the pay credited by its four liquidations and the reset, in one call.
  *
  * Every transaction, setup included, is mined 1 s after the previous block (or 1 s after an hour's jump), so the
  * figures are deterministic.
@@ -241,6 +242,7 @@ export async function measureLiquidations(
     const [lot, price] = [(await core.engine.auction(w1Auction)).lot, (await core.engine.auctionStatus(w1Auction))[0]];
     return asUser.take(w1Auction, lot, price, user.address, "0x");
   });
+  await measure("claim keeper pay (4 credits)", () => engine.claimKeeperPay(BUSD, keeper.address));
 
   return LIQUIDATION_ROWS.map((name) => {
     const gas = measured.get(name);

@@ -30,28 +30,167 @@ contract LiquidationHandler is VaultHandler {
         engine = engine_;
     }
 
+    /// @notice [wad] Keeper pay credited and claimed so far, per synthetic (ghost state).
+    uint256[2] public payCredited;
+    uint256[2] public payClaimed;
+    /// @notice [wad USD] Tolerance of the backing checks: value rounding (each amount * price rounds down, each debt
+    ///         up), a few wei per asset and auction, scaled by the prices (at most 1e6 here).
+    int256 public constant BACKING_TOLERANCE = 1e12;
+
+    /// @notice Starts a liquidation. Checks invariant 5 (only below the threshold, with unpriced assets at 0, and
+    ///         never leaving 0 < debt < minDebt), (b) the keeper's pay never exceeds the penalty (so liquidating
+    ///         one's own position never pays), and (a) the system's backing falls by exactly the keeper pay (nothing
+    ///         else leaves the system when an auction starts) while the liquidated position ends no worse backed.
     function liquidate(uint256 posSeed, uint256 keeperSeed) external {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         address keeper = actors[keeperSeed % 3];
-        (bool priced, uint256 h) = _health(id);
+        Snapshot memory b = _snapshot(id, keeper);
         vm.prank(keeper);
         try engine.liquidate(id) {
-            assertTrue(priced && h < 1e18, "liquidated a position that was not below its threshold");
-            uint256 left = vault.debtOf(id);
-            (, uint256 synthId, ) = vault.positionOf(id);
-            if (left != 0) assertGe(left, vault.synthetic(synthId).params.minDebt, "left dust debt");
+            _checkLiquidation(id, keeper, b);
             calls["liquidate"]++;
         } catch (bytes memory err) {
             bytes4 sel = bytes4(err);
             if (sel == ILiquidationEngine.PositionHealthy.selector) {
-                assertTrue(!priced || h >= 1e18 || vault.debtOf(id) == 0, "refused an unhealthy position");
+                assertFalse(b.below, "refused an unhealthy position");
             } else if (sel == IOracleAdapter.PriceUnavailable.selector) {
-                assertFalse(priced && !_anyBroken(), "price unavailable while every feed works");
-            } else if (sel != ILiquidationEngine.AuctionCapReached.selector) {
+                assertFalse(b.valued, "price unavailable while the position can be valued");
+            } else if (
+                sel == ILiquidationEngine.AuctionCapReached.selector ||
+                sel == ILiquidationEngine.PricedLotTooSmall.selector
+            ) {
+                assertTrue(b.below, "cap or unpriced-lot refusal of a healthy position");
+            } else {
                 revert(string(abi.encodePacked("unexplained liquidate revert: ", err)));
             }
             calls["liquidate:refused"]++;
+        }
+    }
+
+    /// @dev The state a liquidation is checked against.
+    struct Snapshot {
+        bool valued; // the position could be valued (unpriced assets at 0)
+        bool below; // debt value > liquidation limit
+        bool priced; // every price available (the backing is measurable)
+        int256 backing; // [wad USD]
+        uint256 owed; // [wad] the keeper's pay owed before
+        IVault.LiquidationState st;
+        ILiquidationEngine.LiquidationPlan plan;
+    }
+
+    function _snapshot(uint256 id, address keeper) internal view returns (Snapshot memory b) {
+        (b.valued, b.st) = _state(id);
+        b.below = b.valued && b.st.debtValue > b.st.liquidationLimit;
+        (b.priced, b.backing) = _backing();
+        b.owed = engine.keeperPayOwed(keeper, b.st.synthId);
+        if (b.below) {
+            try engine.previewLiquidation(id) returns (ILiquidationEngine.LiquidationPlan memory p) {
+                b.plan = p;
+            } catch {}
+        }
+    }
+
+    function _checkLiquidation(uint256 id, address keeper, Snapshot memory b) internal {
+        assertTrue(b.below, "liquidated a position not below its threshold (unpriced assets at 0)");
+        uint256 left = vault.debtOf(id);
+        if (left != 0) assertGe(left, b.st.minDebt, "left dust debt");
+        // (b) the pay is what the preview said and never more than the penalty
+        uint256 synthId = b.st.synthId;
+        uint256 pay = engine.keeperPayOwed(keeper, synthId) - b.owed;
+        assertEq(pay, b.plan.keeperPay, "keeper pay differs from the preview");
+        assertLe(pay, b.plan.penalty, "keeper pay above the penalty: self-liquidation would pay");
+        payCredited[synthId] += pay;
+        // (a) the system's backing falls by the keeper pay only; the position is no worse backed
+        (bool pricedAfter, int256 backingAfter) = _backing();
+        if (b.priced && pricedAfter) {
+            int256 payUsd = int256((pay * _synthPrice(synthId)) / 1e18);
+            assertApproxEqAbs(backingAfter, b.backing - payUsd, uint256(BACKING_TOLERANCE), "backing leak");
+        }
+        if (left == 0 || b.st.debtValue == 0) return;
+        (bool ok, IVault.LiquidationState memory st2) = _state(id);
+        if (!ok || st2.debtValue == 0) return;
+        // health after >= health before, cross-multiplied (1 wei per asset of rounding slack)
+        assertGe(
+            (st2.liquidationLimit + 3) * b.st.debtValue,
+            b.st.liquidationLimit * st2.debtValue,
+            "a liquidation left the position worse backed"
+        );
+    }
+
+    /// @notice A keeper withdraws its pay: the Treasury pays it from the surplus or mints it as deficit.
+    function claimPay(uint256 keeperSeed, uint256 synthSeed) external {
+        address keeper = actors[keeperSeed % 3];
+        uint256 synthId = synthSeed % 2;
+        uint256 owed = engine.keeperPayOwed(keeper, synthId);
+        if (owed == 0) return;
+        uint256 before = synths[synthId].balanceOf(keeper);
+        vm.prank(keeper);
+        engine.claimKeeperPay(synthId, keeper);
+        assertEq(synths[synthId].balanceOf(keeper), before + owed, "keeper paid a different amount");
+        payClaimed[synthId] += owed;
+        calls["claimPay"]++;
+    }
+
+    /// @return ok Whether every price is available. @return b [wad USD] The system's backing at oracle prices:
+    ///         collateral in positions and in live auctions, minus the synthetic held outside the Treasury and the
+    ///         keeper pay owed (the claims that collateral backs), summed over both synthetics.
+    function _backing() internal view returns (bool ok, int256 b) {
+        if (_anyBroken()) return (false, 0);
+        IOracleAdapter oracle = vault.oracle();
+        for (uint256 k; k < 3; ++k) {
+            address asset = address(assets[k]);
+            uint256 amount = vault.totalCollateral(asset);
+            ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+            for (uint256 i; i < live.length; ++i) {
+                if (live[i].asset == asset) amount += live[i].lot;
+            }
+            (uint256 price, IOracleAdapter.PriceFailure f) = oracle.tryGetPrice(asset);
+            if (f != IOracleAdapter.PriceFailure.None) return (false, 0);
+            b += int256((amount * price) / 10 ** assets[k].decimals());
+        }
+        for (uint256 s; s < 2; ++s) {
+            SyntheticToken token = synths[s];
+            uint256 claims = token.totalSupply() - token.balanceOf(treasury);
+            for (uint256 i; i < 3; ++i) {
+                claims += engine.keeperPayOwed(actors[i], s);
+            }
+            b -= int256((claims * _synthPrice(s)) / 1e18);
+        }
+        ok = true;
+    }
+
+    /// @dev (a) for a take: the backing moved by `owe` at the synthetic's price less the oracle value of the
+    ///      collateral that left the auction (bought, plus any leftover credited to the owner).
+    function _assertTakeBacking(
+        ILiquidationEngine.AuctionView memory a,
+        uint256 got,
+        uint256 owe,
+        uint256 claimBefore,
+        int256 backingBefore
+    ) internal view {
+        (bool pricedAfter, int256 backingAfter) = _backing();
+        if (!pricedAfter) return;
+        uint256 out = got + engine.claimable(_owner(a.positionId), a.asset) - claimBefore; // [token]
+        (uint256 p, ) = vault.oracle().tryGetPrice(a.asset);
+        int256 expected =
+            int256((owe * _synthPrice(a.synthId)) / 1e18) -
+                int256((out * p) / 10 ** assets[_assetIndex(a.asset)].decimals());
+        assertApproxEqAbs(backingAfter - backingBefore, expected, uint256(BACKING_TOLERANCE), "take leak");
+    }
+
+    /// @return [wad] USD per unit of synthetic `s` (bETH tracks WETH).
+    function _synthPrice(uint256 s) internal view returns (uint256) {
+        if (s == 0) return 1e18;
+        (uint256 p, ) = vault.oracle().tryGetPrice(address(assets[0]));
+        return p;
+    }
+
+    function _state(uint256 id) internal view returns (bool ok, IVault.LiquidationState memory st) {
+        try vault.liquidationState(id) returns (IVault.LiquidationState memory got) {
+            return (true, got);
+        } catch {
+            return (false, st);
         }
     }
 
@@ -101,9 +240,16 @@ contract LiquidationHandler is VaultHandler {
         if (!_fund(token, takerAddr, a.tab)) return;
         vm.startPrank(takerAddr);
         token.approve(address(engine), type(uint256).max);
+        vm.stopPrank();
+        (bool priced, int256 backingBefore) = _backing();
+        uint256 claimBefore = engine.claimable(_owner(a.positionId), a.asset);
+        vm.startPrank(takerAddr);
         try engine.take(a.id, amount, a.price, takerAddr, "") returns (uint256 got, uint256 owe) {
             assertLe(got, a.lot, "took more than the lot");
             assertLe(owe, a.tab, "paid more than the tab");
+            // (a) the system's backing moves by exactly what the taker paid less the value of the collateral that
+            // left the auction (bought, or returned to the owner once the tab is covered): nothing leaks
+            if (priced) _assertTakeBacking(a, got, owe, claimBefore, backingBefore);
             // never below the floor: what was paid per whole token is at least the floor, rounded against the taker
             if (got != 0) assertGe((owe * 10 ** assets[_assetIndex(a.asset)].decimals()) / got + 1, a.floor);
             calls["take"]++;
@@ -124,8 +270,13 @@ contract LiquidationHandler is VaultHandler {
         ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
         if (live.length == 0) return;
         ILiquidationEngine.AuctionView memory a = live[auctionSeed % live.length];
-        vm.prank(actors[keeperSeed % 3]);
+        address keeper = actors[keeperSeed % 3];
+        uint256 owedBefore = engine.keeperPayOwed(keeper, a.synthId);
+        vm.prank(keeper);
         try engine.reset(a.id) {
+            uint256 pay = engine.keeperPayOwed(keeper, a.synthId) - owedBefore;
+            assertLe(pay, a.tab - a.debt, "reset pay above the penalty left");
+            payCredited[a.synthId] += pay;
             calls["reset"]++;
         } catch (bytes memory err) {
             bytes4 sel = bytes4(err);

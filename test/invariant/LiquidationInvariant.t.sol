@@ -7,6 +7,7 @@ import {VaultInvariantTest} from "./VaultInvariant.t.sol";
 import {VaultHandler} from "./VaultHandler.sol";
 import {LiquidationHandler} from "./LiquidationHandler.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 
 /// @notice The system invariants with liquidations in play: everything `VaultInvariantTest` checks (its debt identity
@@ -50,9 +51,58 @@ contract LiquidationInvariantTest is VaultInvariantTest {
         }
     }
 
+    /// @notice (1) with the Treasury: every synthetic unit outside the Treasury plus the keeper pay owed is backed by
+    ///         position debt, debt in auction, or a visible deficit covered by the Treasury's surplus; the Treasury's
+    ///         views agree with the Vault; keeper pay owed is what was credited less what was claimed.
+    function invariant_debtIdentityWithAuctionsAndTreasury() public view {
+        LiquidationHandler h = _liquidations();
+        address[3] memory keepers = [alice, bob, carol];
+        for (uint256 s; s < 2; ++s) {
+            IVault.SyntheticState memory st = vault.synthetic(s);
+            uint256 surplus = treasuryC.surplus(s);
+            assertEq(treasuryC.deficit(s), st.badDebt, "treasury deficit is not the Vault's bad debt");
+            assertEq(surplus, (s == 0 ? busd : beth).balanceOf(address(treasuryC)), "surplus is not the balance");
+            uint256 owed;
+            for (uint256 k; k < 3; ++k) {
+                owed += engine.keeperPayOwed(keepers[k], s);
+            }
+            assertEq(owed, h.payCredited(s) - h.payClaimed(s), "keeper pay owed is not credited - claimed");
+            uint256 supply = (s == 0 ? busd : beth).totalSupply();
+            assertLe(
+                supply - surplus + st.unmintedFees + owed,
+                st.totalDebt + st.auctionDebt + st.badDebt + owed,
+                "claims outside the treasury exceed the debt backing them"
+            );
+            // the debt in auction is exactly what live auctions of this synthetic still have to burn
+            ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+            uint256 inAuction;
+            for (uint256 i; i < live.length; ++i) {
+                if (live[i].synthId == s) inAuction += live[i].debt;
+            }
+            assertEq(st.auctionDebt, inAuction, "auction debt is not the sum of the live auctions' debt");
+        }
+    }
+
     /// @notice The debt counted against the caps is never more than the caps allow.
     function invariant_capsHold() public view {
         assertLe(engine.globalDirt(), engine.globalCap(), "global auction cap exceeded");
+    }
+
+    /// @notice The engine's packed totals match its auctions: the live count, the dirt globally and per asset.
+    function invariant_engineDirtIsTheSumOfAuctions() public view {
+        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+        assertEq(live.length, engine.auctionCount(), "live count");
+        uint256 total;
+        MockERC20[3] memory list = [weth, wbtc, usdc];
+        for (uint256 k; k < 3; ++k) {
+            uint256 sum;
+            for (uint256 i; i < live.length; ++i) {
+                if (live[i].asset == address(list[k])) sum += engine.auction(live[i].id).dirt;
+            }
+            assertEq(engine.assetDirt(address(list[k])), sum, "asset dirt is not the sum of its auctions");
+            total += sum;
+        }
+        assertEq(engine.globalDirt(), total, "global dirt is not the sum of the auctions");
     }
 
     /// @notice The handler reaches liquidations, takes and resets: a seeded walk that crashes prices.
@@ -73,8 +123,10 @@ contract LiquidationInvariantTest is VaultInvariantTest {
             else if (a == 7) _liquidations().take(x, z, y);
             else if (a == 8) handler.warp(y % 3 hours);
             else if (a == 9) _liquidations().reset(x, y);
-            else if (a == 10) _liquidations().claim(x, y);
-            else handler.repay(x, z);
+            else if (a == 10) {
+                _liquidations().claim(x, y);
+                _liquidations().claimPay(x, y);
+            } else handler.repay(x, z);
         }
         console2.log("liquidate", handler.calls("liquidate"), handler.calls("liquidate:refused"));
         console2.log("mint", handler.calls("mint"), handler.calls("mint:reverted"));
@@ -85,5 +137,7 @@ contract LiquidationInvariantTest is VaultInvariantTest {
         invariant_collateralConservation();
         invariant_engineHoldsAuctionsAndClaims();
         invariant_capsHold();
+        invariant_debtIdentityWithAuctionsAndTreasury();
+        invariant_engineDirtIsTheSumOfAuctions();
     }
 }

@@ -93,6 +93,9 @@ abstract contract Fixture is Test {
         vault.setTreasury(address(treasuryC));
         vault.setLiquidationEngine(address(engine));
         treasury = address(treasuryC);
+        // flash-mint fees are protocol income too: route them to the Treasury (as scripts/lib/core.ts does)
+        busd.setFlashParams(1_000_000e18, 9, address(treasuryC));
+        beth.setFlashParams(1_000e18, 9, address(treasuryC));
         engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams({tip: 2e18, chipBps: 10, maxPay: 500e18}));
         engine.setKeeperParams(BETH, ILiquidationEngine.KeeperParams({tip: 0.001e18, chipBps: 10, maxPay: 0.25e18}));
         engine.setGlobalCap(10_000_000e18);
