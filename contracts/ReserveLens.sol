@@ -29,7 +29,7 @@ contract ReserveLens is IReserveLens {
         if (!c.listed) revert IVault.AssetNotListed(asset);
         address engine = vault.liquidationEngine();
         r.asset = asset;
-        r.kind = vault.assetKind(asset);
+        r.kind = IVault.AssetKind((c.flags >> 2) & 3); // AssetConfig.flags bits 2-3
         r.credited = c.total;
         r.inAuctions = engine == address(0) ? 0 : IERC20(asset).balanceOf(engine);
         r.held = IERC20(asset).balanceOf(address(vault)) + r.inAuctions;

@@ -639,11 +639,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function assetKind(address asset) external view returns (AssetKind) {
-        return AssetKind((_assets[asset].flags & KIND_MASK) >> KIND_SHIFT);
-    }
-
-    /// @inheritdoc IVault
     function assetConfig(address asset) external view returns (AssetConfig memory) {
         return _assets[asset];
     }

@@ -254,7 +254,7 @@ contract GovernanceTest is Fixture {
         vault.setAssetKind(address(wbx), IVault.AssetKind.Wrapped);
         oracle.setReserveFeed(address(wbx), AggregatorV3Interface(address(por)), 1 days);
         vault.setAssetKind(address(wbx), IVault.AssetKind.Wrapped);
-        assertEq(uint256(vault.assetKind(address(wbx))), uint256(IVault.AssetKind.Wrapped));
+        assertEq((vault.assetConfig(address(wbx)).flags >> 2) & 3, uint256(IVault.AssetKind.Wrapped));
 
         wbx.mint(alice, 900e8);
         vm.startPrank(alice);

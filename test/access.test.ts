@@ -39,6 +39,7 @@ const PUBLIC: Record<string, Record<string, string>> = {
     reset: "permissionless: only stale auctions",
     "claim(address)": "the caller's own leftovers",
     "claim(address,address)": "the caller's own leftovers",
+    claimKeeperPay: "the caller's own credited pay",
   },
   Treasury: {
     absorbBadDebt: "burns surplus against bad debt; moves nothing to the caller",
@@ -51,6 +52,7 @@ const PUBLIC: Record<string, Record<string, string>> = {
     claim: "the caller's own claim",
     finalize: "after every debt is settled",
     redeem: "the caller's own units",
+    settleAuction: "after shutdown, for any live auction",
   },
   DynamicRateModel: {},
   FixedRateModel: {},

@@ -480,9 +480,6 @@ interface IVault {
     /// @notice The ramp of `asset`'s liquidation threshold (all zero when none was started).
     function rampOf(address asset) external view returns (Ramp memory);
 
-    /// @notice What backs `asset` (see AssetKind).
-    function assetKind(address asset) external view returns (AssetKind);
-
     /// @notice Owner, synthetic and the ids of the assets in position `id`'s basket (bit i = asset id i).
     function positionOf(uint256 id) external view returns (address owner, uint256 synthId, uint256 assetMask);
 

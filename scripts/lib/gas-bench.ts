@@ -153,6 +153,46 @@ export async function measureGas(conn: BenchConnection, log: (line: string) => v
     await measure("close (repay all + withdraw all)", () => core.vault.connect(user).close(id, user.address));
   }
   rows.push(...(await measureLiquidations(conn, core, user, log)));
+  rows.push(...(await measureIdle(conn, core, user, log)));
+  return rows;
+}
+
+/** Rows of interest accrual after a long idle period: a year with no action on the synthetic, then one call. */
+export const IDLE_ROWS = ["mint after a year idle", "repay after a year idle"] as const;
+
+/** [s] The idle period of `IDLE_ROWS`. */
+export const IDLE_PERIOD = 365 * 86_400;
+
+/**
+ * The idle rows, last (after the liquidation rows, on the same deployment): a fresh one-asset position with 10 WETH
+ * and 1,000 bUSD of debt; a year passes (the feeds are re-published so prices are fresh, nothing touches the Vault),
+ * then `mint more` is measured; another year, then `repay part`. Each pays the per-second compounding of a whole year
+ * in one `rpowUp` and asks the rate model once.
+ */
+export async function measureIdle(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const { networkHelpers } = conn;
+  const id = await core.vault.nextPositionId();
+  await (
+    await core.vault.connect(user).openAndMint(BUSD, core.weth, units("weth", "10"), MINT_MORE, user.address)
+  ).wait();
+  const rows: GasRow[] = [];
+  const sends: [string, () => Promise<ContractTransactionResponse>][] = [
+    [IDLE_ROWS[0], () => core.vault.connect(user).mint(id, MINT_MORE, user.address)],
+    [IDLE_ROWS[1], () => core.vault.connect(user).repay(id, REPAY_PART)],
+  ];
+  for (const [name, send] of sends) {
+    await networkHelpers.time.increase(IDLE_PERIOD);
+    await core.refreshFeeds();
+    const receipt = await (await send()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${name}" failed`);
+    rows.push({ name, gas: receipt.gasUsed });
+    log(`  ${name}: ${receipt.gasUsed}`);
+  }
   return rows;
 }
 
