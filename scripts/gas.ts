@@ -4,6 +4,8 @@
  * gas/snapshot.json (checked by test/gas.test.ts) and gas/README.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { format, resolveConfig } from "prettier";
 import { network } from "hardhat";
 import { formatGas, renderTable } from "./lib/core.js";
 import { GOALS, LIQUIDATION_REFERENCES, type GasRow, measureGas, toSnapshot } from "./lib/gas-bench.js";
@@ -36,7 +38,13 @@ console.log("\n" + e2eTable(false));
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(new URL("snapshot.json", outDir), JSON.stringify(toSnapshot(rows), null, 2) + "\n");
-writeFileSync(new URL("README.md", outDir), readme(table(true), e2eTable(true)));
+// formatted as `npm run lint` checks it, so a fresh snapshot never fails the prettier check
+const readmeUrl = new URL("README.md", outDir);
+const prettierOptions = (await resolveConfig(fileURLToPath(readmeUrl))) ?? {};
+writeFileSync(
+  readmeUrl,
+  await format(readme(table(true), e2eTable(true)), { ...prettierOptions, filepath: fileURLToPath(readmeUrl) }),
+);
 
 const over = rows.filter((r) => {
   const t = GOALS[r.name]?.target;
