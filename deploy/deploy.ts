@@ -682,21 +682,21 @@ class Run {
     const manager = this.manager;
     for (const [role, selectors] of byRole) {
       const roleName = Object.entries(ROLE_IDS).find(([, v]) => v === role)?.[0] ?? String(role);
-      let todo = selectors;
+      let missing = selectors;
       if (manager !== undefined && !pending(target)) {
-        todo = [];
-        for (const s of selectors) if ((await manager.getTargetFunctionRole(target, s)) !== role) todo.push(s);
+        missing = [];
+        for (const s of selectors) if ((await manager.getTargetFunctionRole(target, s)) !== role) missing.push(s);
       }
-      if (todo.length === 0) {
+      if (missing.length === 0) {
         this.log(`  ok    roles: ${kind} ${target.slice(0, 10)}… ${selectors.length} function(s) → ${roleName}`);
         continue;
       }
       await this.call(
-        `roles: ${kind} ${pending(target) ? "" : target.slice(0, 10) + "… "}${todo.length} function(s) → ${roleName}`,
+        `roles: ${kind} ${pending(target) ? "" : target.slice(0, 10) + "… "}${missing.length} function(s) → ${roleName}`,
         manager === undefined ? PENDING : await manager.getAddress(),
         AccessManager__factory.createInterface(),
         "setTargetFunctionRole",
-        [target, todo, role],
+        [target, missing, role],
         async () => false,
       );
     }

@@ -41,28 +41,10 @@ import {
   vaultPositionSource,
 } from "./lib/keeper.js";
 import { BPS, mulDivDown, mulDivUp, valueDown } from "./lib/math.js";
+import { DEMO_PLANS, type Plan } from "./risk/portfolio.js";
 
-type Synth = "bUSD" | "bETH";
-
-/** One user's position: what they lock and at which loan-to-value [bps] of its value they mint. */
-interface Plan {
-  name: string;
-  synth: Synth;
-  basket: Partial<Record<AssetKey, string>>; // whole units
-  ltvBps: bigint;
-}
-
-const PLANS: Plan[] = [
-  { name: "alice", synth: "bUSD", basket: { weth: "10" }, ltvBps: 7_000n },
-  { name: "bob", synth: "bUSD", basket: { wbtc: "0.5", usdc: "10000" }, ltvBps: 5_000n },
-  { name: "carol", synth: "bUSD", basket: { weth: "5", wbtc: "0.2", usdc: "8000" }, ltvBps: 6_600n },
-  { name: "dave", synth: "bETH", basket: { usdc: "20000" }, ltvBps: 6_000n },
-  { name: "erin", synth: "bUSD", basket: { weth: "4" }, ltvBps: 7_800n },
-  { name: "frank", synth: "bETH", basket: { wbtc: "0.5" }, ltvBps: 6_000n },
-  { name: "grace", synth: "bUSD", basket: { weth: "30" }, ltvBps: 7_400n },
-  { name: "heidi", synth: "bUSD", basket: { wbtc: "1" }, ltvBps: 7_000n },
-  { name: "ivan", synth: "bUSD", basket: { weth: "8", wbtc: "0.3" }, ltvBps: 7_200n },
-];
+/** The demo's users and their positions (shared with the risk engine's demo portfolio). */
+const PLANS: Plan[] = DEMO_PLANS;
 
 const DAY = 86_400;
 const MINUTE = 60;
