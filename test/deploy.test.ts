@@ -219,7 +219,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     const config = clone(local);
     config.governance = {
       admin: admin.address,
-      adminDelay: 3_600,
+      adminDelay: 7 * 86_400,
       critical: admin.address,
       criticalDelay: 7 * 86_400,
       governor: governor.address,
@@ -230,7 +230,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     const { manifest } = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
     const manager = AccessManager__factory.connect(manifest.contracts.AccessManager?.address ?? "", ethers.provider);
     expect(await manager.hasRole(ROLE_IDS.ADMIN, deployer.address)).to.deep.equal([false, 0n]);
-    expect(await manager.hasRole(ROLE_IDS.ADMIN, admin.address)).to.deep.equal([true, 3_600n]);
+    expect(await manager.hasRole(ROLE_IDS.ADMIN, admin.address)).to.deep.equal([true, 604_800n]);
     expect(await manager.hasRole(ROLE_IDS.GOVERNOR, governor.address)).to.deep.equal([true, 172_800n]);
     expect(await manager.hasRole(ROLE_IDS.GUARDIAN, guardian.address)).to.deep.equal([true, 0n]);
     expect(await manager.hasRole(ROLE_IDS.CRITICAL, admin.address)).to.deep.equal([true, 604_800n]);
@@ -367,6 +367,7 @@ describe("deploy (deploy/deploy.ts)", function () {
         const mainnet = configFor("mainnet");
         expect(mainnet.allowMocks).to.equal(false);
         expect(mainnet.governance.governorDelay).to.equal(2 * 86_400);
+        expect(mainnet.governance.adminDelay).to.equal(mainnet.governance.criticalDelay);
         expect(mainnet.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC"]);
       } finally {
         vars.forEach((v, i) => {
@@ -421,6 +422,17 @@ describe("deploy (deploy/deploy.ts)", function () {
         "synthetics[0] (bUSD).minDebt: above debtCeiling",
         'governance.admin: "0x1234" is not a non-zero address',
       ]);
+    });
+
+    it("validateConfig(): refuses an admin delay shorter than the critical delay", function () {
+      const c = clone(local);
+      c.governance.criticalDelay = 7 * 86_400;
+      c.governance.adminDelay = 2 * 86_400;
+      expect(problems(c)).to.deep.equal([
+        "governance.adminDelay: 172800 s is below criticalDelay 604800 s (a role grant would outrun a CRITICAL change)",
+      ]);
+      c.governance.adminDelay = 7 * 86_400;
+      expect(problems(c)).to.deep.equal([]);
     });
 
     it("validateConfig(): a dynamic rate model needs each synthetic's curve", function () {

@@ -210,7 +210,7 @@ function sepolia(): NetworkConfig {
     globalAuctionCap: 2_000_000n * WAD,
     governance: {
       admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
-      adminDelay: 0,
+      adminDelay: 2 * HOUR, // never below criticalDelay: a role grant must not outrun a CRITICAL change
       critical: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
       criticalDelay: 2 * HOUR,
       governor: envAccount("SEPOLIA_GOVERNOR_ADDRESS", true),
@@ -288,7 +288,7 @@ function mainnet(): NetworkConfig {
     globalAuctionCap: 10_000_000n * WAD,
     governance: {
       admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
-      adminDelay: 2 * DAY,
+      adminDelay: 7 * DAY, // never below criticalDelay: a role grant must not outrun a CRITICAL change
       // the protocol multisig holds CRITICAL too (docs/governance.md), behind the longest delay
       critical: envAccount("MAINNET_ADMIN_ADDRESS", false),
       criticalDelay: 7 * DAY,

@@ -100,7 +100,7 @@ export interface SyntheticConfig {
 export interface GovernanceConfig {
   /** The AccessManager admin at the end of the deploy (the deployer renounces the role when it is another account). */
   admin: AccountRef;
-  /** [s] Execution delay of the admin's own calls (grants, function-role changes). */
+  /** [s] Execution delay of the admin's own calls (grants, function-role changes); at least `criticalDelay`. */
   adminDelay: number;
   /** Holder of CRITICAL: listing, feeds, treasury, engine, shutdown. */
   critical: AccountRef;
@@ -309,6 +309,12 @@ export function validateConfig(name: string, config: NetworkConfig): void {
   seconds("governance.adminDelay", g.adminDelay);
   seconds("governance.criticalDelay", g.criticalDelay);
   seconds("governance.governorDelay", g.governorDelay);
+  // The admin grants roles: granting SETTLEMENT (which may release every position) or CRITICAL to a new account must
+  // wait at least as long as a CRITICAL call, or the admin would be the shorter way to the same power.
+  if (g.adminDelay < g.criticalDelay)
+    p.push(
+      `governance.adminDelay: ${g.adminDelay} s is below criticalDelay ${g.criticalDelay} s (a role grant would outrun a CRITICAL change)`,
+    );
 
   if (p.length > 0) throw new ConfigError(name, p);
 }
