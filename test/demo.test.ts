@@ -59,9 +59,9 @@ describe("demo picture (scripts/lib/demo-chart.ts)", function () {
       "BTC: oracle and auction clearing prices (USD)",
       "System backing ratio (collateral value / debt value)",
       "ETH oracle price",
-      "WETH auction clearing price",
+      "WETH clearing price (latest take)",
       "BTC oracle price",
-      "WBTC auction clearing price",
+      "WBTC clearing price (latest take)",
       "system backing ratio",
       "keeper tick (every 5 min from the start of the crash)",
     ]) {

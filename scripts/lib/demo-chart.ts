@@ -65,14 +65,14 @@ export function renderDemoSvg(frames: DemoFrame[], opts: { tickMinutes: number }
     lineChart(
       [
         { name: "ETH oracle price", ys: s.eth, color: "#1f77b4" },
-        { name: "WETH auction clearing price", ys: s.ethClearing, color: "#d62728", dashed: true },
+        { name: "WETH clearing price (latest take)", ys: s.ethClearing, color: "#d62728", dashed: true },
       ],
       { title: "ETH: oracle and auction clearing prices (USD)", xLabel, yLabel: "USD per ETH" },
     ),
     lineChart(
       [
         { name: "BTC oracle price", ys: s.btc, color: "#ff7f0e" },
-        { name: "WBTC auction clearing price", ys: s.btcClearing, color: "#9467bd", dashed: true },
+        { name: "WBTC clearing price (latest take)", ys: s.btcClearing, color: "#9467bd", dashed: true },
       ],
       { title: "BTC: oracle and auction clearing prices (USD)", xLabel, yLabel: "USD per BTC" },
     ),
