@@ -235,6 +235,35 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     );
   });
 
+  it("resets a stale auction (past its maximum duration) instead of taking it, at the new oracle price", async function () {
+    const a = await setup();
+    const p = await openEth(a.core, a.alice, wad("15000"));
+    await a.core.setPrice("weth", answer8("1700"));
+    await (await a.core.engine.connect(a.taker).liquidate(p)).wait();
+    const [{ id } = { id: 0n }] = await a.core.engine.getAuctions(0n, 1n);
+    await time.increase(2 * 3_600 + 1); // past maxDuration (2 h)
+    await a.core.setPrice("weth", answer8("1600"));
+    await a.core.refreshFeeds();
+    expect((await a.core.engine.auctionStatus(id))[1]).to.equal(true);
+    const lines: string[] = [];
+    const owed = await a.core.engine.keeperPayOwed(a.keeper, BUSD);
+    const { report } = await (await service(a, config(), lines)).tick();
+    expect(report.resets.map((r) => r.auctionId)).to.deep.equal([id]);
+    expect(report.takes).to.deep.equal([]);
+    const au = await a.core.engine.auction(id);
+    const params = await a.core.engine.auctionParams();
+    expect(au.market).to.equal(wad("1600"));
+    expect(report.resets[0]?.top).to.equal(startPricesUp(au.market, params.startBufferBps, params.resetBelowBps).top);
+    expect(report.resets[0]?.top).to.equal(au.top);
+    expect((await a.core.engine.auctionStatus(id))[1]).to.equal(false);
+    expect(await a.core.engine.keeperPayOwed(a.keeper, BUSD)).to.equal(owed + (report.resets[0]?.keeperPay ?? 0n));
+    expect(
+      lines.some((l) =>
+        new RegExp(` tick=1 reset auction #${id} \\(price had fallen to [\\d.]+\\): restarts at 1920\\.00`).test(l),
+      ),
+    ).to.equal(true);
+  });
+
   it("a take front-run between simulation and send: the revert is logged and the next auction is still taken", async function () {
     const a = await setup();
     const p1 = await openEth(a.core, a.alice, wad("15000"));
