@@ -2,8 +2,8 @@
  * The long-running keeper, as a Hardhat task:
  *
  *   npx hardhat ballast keeper --network localhost [--poll 12] [--min-profit-bps 100] [--batch-size 200]
- *       [--checkpoint reports/keeper-localhost.json] [--max-fee-gwei 100] [--block-chunk 2000] [--spread-bps 30]
- *       [--once] [--from <index|address>]
+ *       [--checkpoint reports/keeper-localhost.json] [--max-fee-gwei 100] [--block-chunk 2000] [--confirmations 0]
+ *       [--spread-bps 30] [--once] [--from <index|address>]
  *   npm run keeper -- --network localhost
  *
  * Addresses come from the deployment manifest (`deployments/<network>.json`), the signer from the network's config

@@ -73,6 +73,7 @@ function config(over: Partial<KeeperConfig> = {}): KeeperConfig {
     checkpointPath: tmpCheckpoint(),
     maxFeePerGas: 1_000n * GWEI,
     blockChunk: 25,
+    confirmations: 0,
     venueSpreadBps: 0n,
     once: true,
     ...over,
@@ -111,6 +112,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
       checkpointPath: "reports/keeper-localhost.json",
       maxFeePerGas: 100n * GWEI,
       blockChunk: 2_000,
+      confirmations: 0,
       venueSpreadBps: 30n,
       once: false,
     });
@@ -182,6 +184,22 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     expect(
       lines2.some((l) => / scan from=\d+ to=\d+ chunks=\d+ events=\d+ opened=1 dropped=1 known=4$/.test(l)),
     ).to.equal(true);
+  });
+
+  it("confirmations: the scan stays that many blocks behind the head and finds a new position once it is that deep", async function () {
+    const a = await setup();
+    const cfg = config({ confirmations: 3 });
+    const svc = await service(a, cfg, []);
+    const p = await openEth(a.core, a.alice, wad("5000"));
+    const opened = await ethers.provider.getBlockNumber();
+    const t1 = await svc.tick();
+    expect(t1.scan.to).to.equal(opened - 3);
+    expect(await svc.source.positionIds()).to.not.include(p);
+    await networkHelpers.mine(3);
+    const t2 = await svc.tick();
+    expect(t2.scan.from).to.equal(opened - 2);
+    expect(t2.scan.to).to.equal(opened);
+    expect(t2.scan.opened).to.include(p); // with what else setup() opened in the last three blocks
   });
 
   it("checkpoint: a file for another Vault or chain is refused with what to do", async function () {

@@ -100,6 +100,8 @@ export interface ScannerOptions {
   startBlock: number;
   /** Blocks per `getLogs` call. Default 2,000. */
   blockChunk?: number;
+  /** Blocks the scan stays behind the latest one (reorg safety). Default 0. */
+  confirmations?: number;
   /** A checkpoint to resume from (see `readCheckpoint`). */
   checkpoint?: Checkpoint;
   /** One line per chunk with events and per scan. */
@@ -134,11 +136,14 @@ export class EventPositionSource implements PositionSource {
     return [...this.ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
 
-  /** Reads the Vault's events from the block after the last scanned one to `toBlock` (default: the latest). */
+  /**
+   * Reads the Vault's events from the block after the last scanned one to `toBlock` (default: the latest block less
+   * `confirmations`).
+   */
   async scan(toBlock?: number, signal?: AbortSignal): Promise<ScanReport> {
     const provider = this.opts.vault.runner?.provider;
     if (provider == null) throw new Error("EventPositionSource: the Vault has no provider");
-    const to = toBlock ?? (await provider.getBlockNumber());
+    const to = toBlock ?? (await provider.getBlockNumber()) - (this.opts.confirmations ?? 0);
     const from = this.lastBlock + 1;
     const report: ScanReport = { from, to, chunks: 0, logs: 0, opened: [], dropped: [], known: 0 };
     const chunk = this.opts.blockChunk ?? 2_000;

@@ -42,6 +42,8 @@ export interface KeeperConfig {
   maxFeePerGas: bigint;
   /** Blocks per `getLogs` call. */
   blockChunk: number;
+  /** Blocks the event scan stays behind the head, so a short reorg cannot hide an event behind the checkpoint. */
+  confirmations: number;
   /** [bps] The mock venue's spread under the oracle price. */
   venueSpreadBps: bigint;
   /** Run one tick and exit. */
@@ -60,6 +62,11 @@ export const KEEPER_FLAGS = {
   },
   maxFeeGwei: { env: "KEEPER_MAX_FEE_GWEI", default: "100", help: "max fee per gas cap, in gwei (> 0)" },
   blockChunk: { env: "KEEPER_BLOCK_CHUNK", default: "2000", help: "blocks per getLogs call (1 to 100000)" },
+  confirmations: {
+    env: "KEEPER_CONFIRMATIONS",
+    default: "0",
+    help: "blocks the event scan stays behind the head (0 to 1000; 2 or more on live networks)",
+  },
   spreadBps: { env: "KEEPER_VENUE_SPREAD_BPS", default: "30", help: "mock venue spread under the oracle, in bps" },
 } as const;
 
@@ -106,6 +113,7 @@ export function parseKeeperConfig(
   const minProfitBps = BigInt(num("minProfitBps", 0, 5_000, true));
   const batchSize = num("batchSize", 1, 2_000, true);
   const blockChunk = num("blockChunk", 1, 100_000, true);
+  const confirmations = num("confirmations", 0, 1_000, true);
   const venueSpreadBps = BigInt(num("spreadBps", 0, 5_000, true));
   let maxFeePerGas = 0n;
   const fee = raw("maxFeeGwei");
@@ -126,6 +134,7 @@ export function parseKeeperConfig(
     checkpointPath,
     maxFeePerGas,
     blockChunk,
+    confirmations,
     venueSpreadBps,
     once: flags.once === true,
   };
@@ -184,6 +193,7 @@ export class KeeperService {
       scope: opts.scope,
       startBlock: opts.startBlock,
       blockChunk: opts.config.blockChunk,
+      confirmations: opts.config.confirmations,
       checkpoint,
       log: this.log,
     });

@@ -153,6 +153,11 @@ export const ballastTasks = [
       defaultValue: "",
     })
     .addOption({
+      name: "confirmations",
+      description: "Blocks the event scan stays behind the head (KEEPER_CONFIRMATIONS, default 0)",
+      defaultValue: "",
+    })
+    .addOption({
       name: "spreadBps",
       description: "Mock venue spread under the oracle in bps (KEEPER_VENUE_SPREAD_BPS, default 30)",
       defaultValue: "",
