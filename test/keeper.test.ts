@@ -396,13 +396,34 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
         new RegExp(`^nonce-resync tx="approve 4" nonce=${start + 2} pending=${start + 3} retrying$`).test(l),
       ),
     ).to.equal(true);
+    // a transaction not mined in time fails the step instead of hanging the loop, and the nonce is re-read
+    const slow = new ManagedSender(a.keeper, {
+      maxFeePerGas: 1_000n * GWEI,
+      receiptTimeoutMs: 300,
+      log: (l) => lines.push(l),
+    });
+    await ethers.provider.send("evm_setAutomine", [false]);
+    let timeout: unknown;
+    try {
+      await slow.send("approve 5", await approve(5n));
+    } catch (e) {
+      timeout = e;
+    } finally {
+      await ethers.provider.send("evm_setAutomine", [true]);
+    }
+    expect((timeout as { code?: string }).code).to.equal("TIMEOUT");
+    expect(
+      lines.some((l) => /^timeout tx="approve 5" hash=0x[0-9a-f]{64} nonce=\d+: not mined in time/.test(l)),
+    ).to.equal(true);
+    await networkHelpers.mine();
+    expect(await slow.nonce()).to.equal(start + 5); // re-read: the slow transaction was mined after all
     // and a refusal for the fee cap is a FeeCapExceeded with both figures
     const capped = new ManagedSender(a.keeper, { maxFeePerGas: 1n });
     await networkHelpers.setNextBlockBaseFeePerGas(GWEI);
     await networkHelpers.mine();
     let err: unknown;
     try {
-      await capped.send("approve 5", await approve(5n));
+      await capped.send("approve 6", await approve(6n));
     } catch (e) {
       err = e;
     }

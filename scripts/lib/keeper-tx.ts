@@ -5,6 +5,8 @@
  *   without asking the node each time. The nonce is read once (`pending`), advanced after each accepted send, and
  *   re-read when a send fails in a way that may have left it wrong; a "nonce too low / already used" error re-reads
  *   the pending nonce and retries once.
+ * - **Receipts**: each send waits for its receipt at most `receiptTimeoutMs`; a transaction not mined by then fails the
+ *   step (the keeper logs it and goes on) and the nonce is re-read.
  * - **Fees**: EIP-1559 fees from the provider (`getFeeData`), the max fee cut to the configured cap. When the latest
  *   block's base fee is already above the cap it refuses to send (`FeeCapExceeded`): the keeper logs it as a skip and
  *   tries again next tick.
@@ -32,6 +34,11 @@ export interface SenderOptions {
   defaultPriorityFee?: bigint;
   /** One line per send, nonce recovery and refusal. */
   log?: (line: string) => void;
+  /**
+   * [ms] How long to wait for a receipt. A transaction not mined by then (underpriced, or stuck behind a dropped one)
+   * is reported as failed and the nonce is re-read, so the loop never hangs on it. Default 180,000.
+   */
+  receiptTimeoutMs?: number;
 }
 
 /** The fees one send uses. */
@@ -121,7 +128,17 @@ export class ManagedSender implements TxSender {
         `sent tx="${label}" hash=${response.hash} nonce=${nonce} maxFee=${fees.maxFeePerGas} ` +
           `tip=${fees.maxPriorityFeePerGas} baseFee=${fees.baseFee}`,
       );
-      return response.wait();
+      try {
+        return await response.wait(1, this.opts.receiptTimeoutMs ?? 180_000);
+      } catch (e) {
+        if ((e as { code?: string }).code === "TIMEOUT") {
+          this.resync();
+          this.log(
+            `timeout tx="${label}" hash=${response.hash} nonce=${nonce}: not mined in time, nonce re-read next send`,
+          );
+        }
+        throw e;
+      }
     }
   }
 }
@@ -130,7 +147,7 @@ export class ManagedSender implements TxSender {
 export function isNonceError(e: unknown): boolean {
   const err = e as { code?: string; message?: string; shortMessage?: string };
   if (err.code === "NONCE_EXPIRED" || err.code === "REPLACEMENT_UNDERPRICED") return true;
-  return /nonce (too low|has already been used|is too low)|already known|nonce.*lower than/i.test(
+  return /nonce (too low|has already been used|is too low)|nonce.*lower than/i.test(
     `${err.shortMessage ?? ""} ${err.message ?? ""}`,
   );
 }
