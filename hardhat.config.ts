@@ -30,6 +30,9 @@ const RELEASE_PROFILE = {
   },
 };
 
+/** The mainnet block the fork tests pin (12 Jan 2024); MAINNET_FORK_BLOCK overrides it. */
+const MAINNET_FORK_BLOCK = 19_000_000;
+
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
   // `npx hardhat ballast <deploy|verify|open|deposit|...>`: see scripts/tasks/index.ts and the README
@@ -70,6 +73,18 @@ export default defineConfig({
     },
   },
   networks: {
+    // `npm run test:fork`: Ethereum mainnet forked at a pinned block (test/fork/), only when MAINNET_RPC_URL is set
+    // (an archive node); the fork keeps chain id 1 so the mainnet deploy config applies
+    mainnetFork: {
+      type: "edr-simulated",
+      chainType: "l1",
+      chainId: 1,
+      forking: {
+        enabled: (process.env.MAINNET_RPC_URL ?? "") !== "",
+        url: configVariable("MAINNET_RPC_URL"),
+        blockNumber: Number(process.env.MAINNET_FORK_BLOCK || MAINNET_FORK_BLOCK),
+      },
+    },
     // a local `npx hardhat node`; LOCALHOST_RPC_URL points it at another port
     localhost: { type: "http", chainType: "l1", url: process.env.LOCALHOST_RPC_URL || "http://127.0.0.1:8545" },
     sepolia: {

@@ -9,7 +9,12 @@
  * takes auctions once their price is 3% under what a mock venue pays (the oracle price less 0.3%), simulating each
  * transaction first, and resets stale auctions. The report shows every auction's clearing price against the oracle
  * price, keeper pay, penalty income and bad debt from the Treasury's history, and the reserves before and after.
+ *
+ * It also writes a picture, reports/demo.svg (`DEMO_SVG` to write elsewhere): the ETH and BTC oracle prices with the
+ * auctions' clearing prices, and the system backing ratio, tick by tick (scripts/lib/demo-chart.ts).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
@@ -41,6 +46,7 @@ import {
   vaultPositionSource,
 } from "./lib/keeper.js";
 import { BPS, mulDivDown, mulDivUp, valueDown } from "./lib/math.js";
+import { type DemoFrame, renderDemoSvg } from "./lib/demo-chart.js";
 import { DEMO_PLANS, type Plan } from "./risk/portfolio.js";
 
 /** The demo's users and their positions (shared with the risk engine's demo portfolio). */
@@ -152,6 +158,7 @@ const liquidations: (LiquidationDone & { at: number; health: bigint })[] = [];
 const takes: TakeRow[] = [];
 const resets: (ResetDone & { at: number })[] = [];
 let capSkips = 0;
+const frames: DemoFrame[] = []; // one per keeper tick, for the picture
 
 console.log(
   `\n=== The crash: ETH and BTC fall in steps over ${CRASH[CRASH.length - 1]?.minute ?? 0} minutes; the keeper ticks every ${TICK / 60} minutes ===`,
@@ -181,6 +188,7 @@ for (;;) {
   for (const s of r.skips) {
     if (s.kind === "liquidate" && /AuctionCapReached/.test(s.reason)) capSkips++;
   }
+  frames.push(await frameNow(r.takes));
 
   if (stepIndex >= CRASH.length) {
     tail++;
@@ -208,6 +216,12 @@ console.log("\n=== After the crash ===");
 const after = await printPositions("Positions after the crash and the liquidations", core, opened);
 const reservesAfter = await printReserves(core);
 await printReport();
+const svgPath = process.env.DEMO_SVG ?? "reports/demo.svg";
+mkdirSync(dirname(svgPath), { recursive: true });
+writeFileSync(svgPath, renderDemoSvg(frames, { tickMinutes: TICK / 60 }));
+console.log(
+  `\nPicture: ${svgPath} (ETH and BTC prices with auction clearing prices, backing ratio; ${frames.length} ticks)`,
+);
 
 // ------------------------------------------------------------------------------------------------------------------
 
@@ -326,6 +340,17 @@ async function printReport(): Promise<void> {
   console.log(`  (ran in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
+/** The picture's figures after a tick: oracle prices, backing ratio, the tick's clearing prices in USD. */
+async function frameNow(tickTakes: TakeDone[]): Promise<DemoFrame> {
+  const eth = await oraclePrice(core, "weth");
+  const btc = await oraclePrice(core, "wbtc");
+  const { backing } = await printReserves(core, false);
+  const usd = (t: TakeDone): bigint => (t.synthId === BUSD ? t.price : mulDivDown(t.price, eth, WAD));
+  const of = (k: AssetKey): bigint[] =>
+    tickTakes.filter((t) => t.asset.toLowerCase() === core.addresses[k]?.toLowerCase()).map(usd);
+  return { minute: clock / 60, eth, btc, backing, ethClearing: of("weth"), btcClearing: of("wbtc") };
+}
+
 /** Funds `owner`, opens `plan`'s position (openAndMint for one asset, batch for a basket) and mints at its LTV. */
 async function openPosition(core: Core, owner: HardhatEthersSigner, plan: Plan): Promise<Opened> {
   const amounts = Object.fromEntries(
@@ -424,8 +449,11 @@ async function printPositions(title: string, core: Core, list: Opened[]): Promis
   return out;
 }
 
-/** Prints the reserves: collateral held and credited per asset, supply and debt per synthetic, backing ratio. */
-async function printReserves(core: Core) {
+/**
+ * Prints the reserves (unless `print` is false): collateral held and credited per asset, supply and debt per
+ * synthetic, backing ratio; returns the figures.
+ */
+async function printReserves(core: Core, print = true) {
   const vaultAddr = core.addresses.vault ?? "";
   let collateralValue = 0n; // [wad]
   const assetRows: string[][] = [];
@@ -446,11 +474,12 @@ async function printReserves(core: Core) {
       formatWad(value),
     ]);
   }
-  printTable(
-    "Reserves: collateral",
-    ["asset", "Vault holds", "credited to positions", "engine holds", "price $", "value $ (positions + engine)"],
-    assetRows,
-  );
+  if (print)
+    printTable(
+      "Reserves: collateral",
+      ["asset", "Vault holds", "credited to positions", "engine holds", "price $", "value $ (positions + engine)"],
+      assetRows,
+    );
 
   let debtValue = 0n; // [wad]
   const synthRows: string[][] = [];
@@ -478,25 +507,27 @@ async function printReserves(core: Core) {
       formatWad(value),
     ]);
   }
-  printTable(
-    "Reserves: synthetics",
-    [
-      "synthetic",
-      "total supply",
-      "position debt",
-      "in auction",
-      "bad debt",
-      "unminted fees",
-      "Treasury holds",
-      "price $",
-      "debt value $",
-    ],
-    synthRows,
-  );
+  if (print)
+    printTable(
+      "Reserves: synthetics",
+      [
+        "synthetic",
+        "total supply",
+        "position debt",
+        "in auction",
+        "bad debt",
+        "unminted fees",
+        "Treasury holds",
+        "price $",
+        "debt value $",
+      ],
+      synthRows,
+    );
   const backing = debtValue === 0n ? 0n : mulDivDown(collateralValue, WAD, debtValue); // [wad]
-  console.log(
-    `\nSystem backing ratio: $${formatWad(collateralValue)} collateral / $${formatWad(debtValue)} debt = ${formatWad(backing * 100n)}%`,
-  );
+  if (print)
+    console.log(
+      `\nSystem backing ratio: $${formatWad(collateralValue)} collateral / $${formatWad(debtValue)} debt = ${formatWad(backing * 100n)}%`,
+    );
   return { collateralValue, debtValue, backing, treasury };
 }
 

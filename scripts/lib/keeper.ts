@@ -7,6 +7,9 @@
  *   keeper is pre-funded with synthetic and pays for takes from its own balance);
  * - `minProfitBps` is the least margin, against what the venue pays, for which the keeper takes.
  *
+ * - a `TxSender` sends the keeper's transactions (default: the signer as is; the long-running service in
+ *   scripts/lib/keeper-service.ts plugs in one with its own nonces and an EIP-1559 fee cap).
+ *
  * One `tick()`: reads the health of every watched position with the engine's batch `healthOf(ids)`, starts the
  * liquidation of each unhealthy one, resets every auction that needs it, and takes every auction whose price lets it
  * sell the collateral at `minProfitBps` or more. Every transaction is simulated with `staticCall` first and only sent
@@ -17,7 +20,7 @@
  * Units: `[token]` a collateral's own decimals, `[wad]` 1e18 (synthetic amounts, prices in synthetic per whole token),
  * `[bps]` 1e4.
  */
-import type { ContractTransactionReceipt, Signer } from "ethers";
+import type { Signer, TransactionReceipt, TransactionRequest } from "ethers";
 import {
   type ILiquidationEngine,
   ISyntheticToken__factory,
@@ -45,6 +48,20 @@ export interface Venue {
   sell(asset: string, synthId: bigint, amount: bigint): Promise<bigint>;
 }
 
+/** Sends one of the keeper's transactions. */
+export interface TxSender {
+  /**
+   * Sends `tx` (already simulated) from the keeper's account and waits for it; `label` names it in logs (e.g.
+   * "liquidate #12"). Throws when it refuses to send (e.g. the base fee is above the cap) or the transaction fails.
+   */
+  send(label: string, tx: TransactionRequest): Promise<TransactionReceipt | null>;
+}
+
+/** The plain sender: the signer fills in nonce and fees. */
+export function signerSender(signer: Signer): TxSender {
+  return { send: async (_label, tx) => (await signer.sendTransaction(tx)).wait() };
+}
+
 export interface KeeperOptions {
   engine: LiquidationEngine;
   /** Sends the keeper's transactions and pays for takes (holds synthetic). */
@@ -57,6 +74,8 @@ export interface KeeperOptions {
   batchSize?: number;
   /** Receives one line per action or skip. */
   log?: (line: string) => void;
+  /** Sends the transactions. Default `signerSender(signer)`. */
+  sender?: TxSender;
 }
 
 /** A liquidation the keeper started. */
@@ -109,6 +128,8 @@ export interface TickReport {
   takes: TakeDone[];
   resets: ResetDone[];
   skips: Skip[];
+  /** The tick stopped early because its abort signal fired (the rest is left for the next run). */
+  aborted: boolean;
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -120,26 +141,42 @@ export class Keeper {
   private readonly approved = new Set<bigint>(); // synthIds whose token the engine may pull
   private readonly decimals = new Map<string, bigint>(); // asset → decimals
   private readonly log: (line: string) => void;
+  private readonly sender: TxSender;
 
   constructor(readonly opts: KeeperOptions) {
     this.engine = opts.engine.connect(opts.signer);
     this.log = opts.log ?? (() => {});
+    this.sender = opts.sender ?? signerSender(opts.signer);
   }
 
-  /** One pass: liquidate unhealthy positions, reset stale auctions, take profitable ones. */
-  async tick(): Promise<TickReport> {
-    const report: TickReport = { checked: 0, unhealthy: [], liquidations: [], takes: [], resets: [], skips: [] };
-    await this.liquidateUnhealthy(report);
+  /**
+   * One pass: liquidate unhealthy positions, reset stale auctions, take profitable ones. When `signal` fires, the tick
+   * stops before its next transaction (one already sent is waited for) and reports `aborted`.
+   */
+  async tick(signal?: AbortSignal): Promise<TickReport> {
+    const report: TickReport = {
+      checked: 0,
+      unhealthy: [],
+      liquidations: [],
+      takes: [],
+      resets: [],
+      skips: [],
+      aborted: false,
+    };
+    const stopped = (): boolean => (report.aborted ||= signal?.aborted === true);
+    await this.liquidateUnhealthy(report, stopped);
+    if (stopped()) return report;
     const count = await this.engine.auctionCount();
     if (count === 0n) return report;
     for (const a of await this.engine.getAuctions(0n, count)) {
+      if (stopped()) return report;
       if (a.needsReset) await this.reset(a, report);
       else await this.maybeTake(a, report);
     }
     return report;
   }
 
-  private async liquidateUnhealthy(report: TickReport): Promise<void> {
+  private async liquidateUnhealthy(report: TickReport, stopped: () => boolean): Promise<void> {
     const ids = await this.opts.positions.positionIds();
     const size = this.opts.batchSize ?? 200;
     for (let i = 0; i < ids.length; i += size) {
@@ -150,6 +187,7 @@ export class Keeper {
         report.checked++;
         if ((health[j] ?? WAD) >= WAD) continue;
         report.unhealthy.push(id);
+        if (stopped()) return;
         await this.liquidate(id, health[j] ?? 0n, report);
       }
     }
@@ -164,7 +202,9 @@ export class Keeper {
       this.skip(report, "liquidate", positionId, `simulation failed: ${reason(this.engine, e)}`);
       return;
     }
-    const receipt = await this.send("liquidate", positionId, report, () => this.engine.liquidate(positionId));
+    const receipt = await this.send("liquidate", positionId, report, () =>
+      this.engine.liquidate.populateTransaction(positionId),
+    );
     if (receipt === undefined) return;
     const ev = this.events(receipt, "LiquidationStarted")[0];
     const started = this.events(receipt, "AuctionStarted").length;
@@ -194,7 +234,7 @@ export class Keeper {
       this.skip(report, "reset", a.id, `simulation failed: ${reason(this.engine, e)}`);
       return;
     }
-    const receipt = await this.send("reset", a.id, report, () => this.engine.reset(a.id));
+    const receipt = await this.send("reset", a.id, report, () => this.engine.reset.populateTransaction(a.id));
     if (receipt === undefined) return;
     const ev = this.events(receipt, "AuctionReset")[0];
     const done: ResetDone = {
@@ -222,7 +262,13 @@ export class Keeper {
       );
       return;
     }
-    const token = await this.approve(a.synthId);
+    let token: Awaited<ReturnType<Keeper["approve"]>>;
+    try {
+      token = await this.approve(a.synthId);
+    } catch (e) {
+      this.skip(report, "take", a.id, `approval failed: ${reason(this.engine, e)}`);
+      return;
+    }
     const balance = await token.balanceOf(await this.opts.signer.getAddress()); // [wad]
     const affordable = a.price === 0n ? a.lot : mulDivDown(balance, unit, a.price); // [token]
     const maxCollateral = affordable < a.lot ? affordable : a.lot;
@@ -242,7 +288,7 @@ export class Keeper {
       return;
     }
     const receipt = await this.send("take", a.id, report, () =>
-      this.engine.take(a.id, maxCollateral, a.price, receiver, "0x"),
+      this.engine.take.populateTransaction(a.id, maxCollateral, a.price, receiver, "0x"),
     );
     if (receipt === undefined) return;
     const ev = this.events(receipt, "Take")[0];
@@ -270,15 +316,16 @@ export class Keeper {
     );
   }
 
-  /** Sends a transaction and waits for it; a revert is logged as a skip and returns undefined. */
+  /** Sends a transaction through the sender and waits for it; a failure is logged as a skip and returns undefined. */
   private async send(
     kind: Skip["kind"],
     id: bigint,
     report: TickReport,
-    tx: () => Promise<{ wait(): Promise<ContractTransactionReceipt | null> }>,
-  ): Promise<ContractTransactionReceipt | undefined> {
+    tx: () => Promise<TransactionRequest>,
+  ): Promise<TransactionReceipt | undefined> {
     try {
-      const receipt = await (await tx()).wait();
+      const label = `${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}`;
+      const receipt = await this.sender.send(label, await tx());
       if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
       return receipt;
     } catch (e) {
@@ -293,7 +340,7 @@ export class Keeper {
   }
 
   private events<N extends "LiquidationStarted" | "AuctionStarted" | "AuctionReset" | "AuctionSettled" | "Take">(
-    receipt: ContractTransactionReceipt,
+    receipt: TransactionReceipt,
     name: N,
   ) {
     const address = receipt.to?.toLowerCase();
@@ -319,7 +366,11 @@ export class Keeper {
     const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
     const token = ISyntheticToken__factory.connect((await vault.synthetic(synthId)).token, this.opts.signer);
     if (!this.approved.has(synthId)) {
-      await (await token.approve(this.engine, 2n ** 256n - 1n)).wait();
+      const receipt = await this.sender.send(
+        `approve synthetic ${synthId}`,
+        await token.approve.populateTransaction(this.engine, 2n ** 256n - 1n),
+      );
+      if (receipt === null || receipt.status !== 1) throw new Error(`approving synthetic ${synthId} failed`);
       this.approved.add(synthId);
     }
     return token;

@@ -47,6 +47,10 @@ async function dispatch(hre: HardhatRuntimeEnvironment, name: string, args: Args
     return;
   }
   if (name === "verify") return verifyAll(hre, network);
+  if (name === "keeper") {
+    const { runKeeperTask } = await import("../keeper.js");
+    return runKeeperTask(hre, args as Record<string, string>);
+  }
 
   const sys = await loadSystem(conn.ethers, network, { from: str(args, "from") });
   const id = (): bigint => parseId(str(args, "id"));

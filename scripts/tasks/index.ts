@@ -8,6 +8,7 @@
  *   npx hardhat ballast mint <id> <amount> [--to]   |  repay <id> <amount|max>  |  close <id> [--to]
  *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>  |  take <auction> <amount|max> [--max-price]
  *   npx hardhat ballast reserves  |  faucet <asset> <amount>  |  set-price <asset> <usd>   (the last two: mocks only)
+ *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (scripts/keeper.ts; Ctrl-C stops it)
  *
  * Every task takes `--from <index|address>` (the acting account, default 0). The actions live in scripts/tasks/cli.ts
  * and are imported only when a task runs, so loading the config never needs compiled TypeChain types.
@@ -31,7 +32,8 @@ type TaskName =
   | "take"
   | "reserves"
   | "faucet"
-  | "setPrice";
+  | "setPrice"
+  | "keeper";
 const FROM = { name: "from", description: "Acting account: signer index or address", defaultValue: "0" } as const;
 const TO = { name: "to", description: "Recipient (default: the acting account)", defaultValue: "" } as const;
 
@@ -118,6 +120,51 @@ export const ballastTasks = [
   task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
     .addOption(FROM)
     .setInlineAction(action("reserves"))
+    .build(),
+  task(["ballast", "keeper"], "Run the liquidation keeper until Ctrl-C (see scripts/keeper.ts and the README)")
+    .addOption({
+      name: "poll",
+      description: "Seconds between ticks (KEEPER_POLL_SECONDS, default 12)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "minProfitBps",
+      description: "Least profit of a take in bps (KEEPER_MIN_PROFIT_BPS, default 100)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "batchSize",
+      description: "Position ids per healthOf call (KEEPER_BATCH_SIZE, default 200)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "checkpoint",
+      description: "Checkpoint file (KEEPER_CHECKPOINT, default reports/keeper-<network>.json)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "maxFeeGwei",
+      description: "Max fee per gas cap in gwei (KEEPER_MAX_FEE_GWEI, default 100)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "blockChunk",
+      description: "Blocks per getLogs call (KEEPER_BLOCK_CHUNK, default 2000)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "confirmations",
+      description: "Blocks the event scan stays behind the head (KEEPER_CONFIRMATIONS, default 0)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "spreadBps",
+      description: "Mock venue spread under the oracle in bps (KEEPER_VENUE_SPREAD_BPS, default 30)",
+      defaultValue: "",
+    })
+    .addFlag({ name: "once", description: "Run one tick and exit" })
+    .addOption(FROM)
+    .setInlineAction(action("keeper"))
     .build(),
   task(["ballast", "faucet"], "Mint mock collateral to the acting account (test deployments only)")
     .addPositionalArgument({ name: "asset", description: "Collateral symbol" })

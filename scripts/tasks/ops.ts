@@ -7,7 +7,8 @@
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices), `[bps]` 1e4.
  */
-import { MockV3Aggregator__factory } from "../../typechain-types/index.js";
+import { MockV3Aggregator__factory, ReserveLens__factory } from "../../typechain-types/index.js";
+import { type ReserveReport, printReserves, readReserves } from "../lib/reserves.js";
 import { type Align, formatHealth, formatUnitsHuman, formatWad, renderTable } from "../lib/core.js";
 import {
   type System,
@@ -452,12 +453,15 @@ export async function take(
 // ----------------------------------------------------------------------------------------------------------------
 
 export interface ReservesReport {
+  /** The ReserveLens report as scripts/lib/reserves.ts reads it (what `npm run reserves` prints). */
+  lens: ReserveReport;
   assets: Array<{
     symbol: string;
-    held: bigint;
-    credited: bigint;
-    price: bigint | undefined;
-    value: bigint | undefined;
+    held: bigint; // [token] the Vault's balance
+    credited: bigint; // [token] credited to positions
+    inAuctions: bigint; // [token] held by the liquidation engine
+    price: bigint | undefined; // [wad]
+    value: bigint | undefined; // [wad] credited + in auctions, at the price
   }>;
   synthetics: Array<{
     symbol: string;
@@ -467,94 +471,60 @@ export interface ReservesReport {
     badDebt: bigint;
     unmintedFees: bigint;
     surplus: bigint;
-    debtValue: bigint | undefined;
+    debtValue: bigint | undefined; // [wad] the lens's liability value: (supply + unminted fees) at the price
   }>;
-  /** [wad] Value of the credited collateral over the value of all debt (undefined without debt or prices). */
+  /** [wad] Collateral value over liability value (undefined without liabilities or when a price is missing). */
   collateralRatio: bigint | undefined;
 }
 
 /**
- * Prints the reserves from the Vault's views: per asset the Vault's balance, what is credited to positions, the price
- * and value; per synthetic the supply, debt, debt in auction, bad debt, unminted fees and treasury surplus; and the
- * system collateral ratio (credited value / debt value).
+ * Prints the proof-of-reserves report of the deployment's `ReserveLens` (one `report()` call, through `readReserves`
+ * of scripts/lib/reserves.ts, the same report `npm run reserves` prints): per asset what the Vault and the engine hold
+ * and what is credited, per synthetic supply, debts, bad debt and treasury surplus, and the system backing.
  */
 export async function reserves(sys: System): Promise<ReservesReport> {
-  const vaultAddress = await sys.vault.getAddress();
-  const treasuryAddress = await sys.treasury.getAddress();
-  const report: ReservesReport = { assets: [], synthetics: [], collateralRatio: undefined };
-  let totalValue = 0n;
-  let pricesOk = true;
-  for (const a of sys.assets) {
-    const held = await a.token.balanceOf(vaultAddress);
-    const credited = (await sys.vault.assetConfig(a.address)).total;
-    const [price, failure] = await sys.oracle.tryGetPrice(a.address);
-    const ok = failure === 0n;
-    const value = ok ? (credited * price) / 10n ** BigInt(a.decimals) : undefined;
-    if (value === undefined) pricesOk = false;
-    else totalValue += value;
-    report.assets.push({ symbol: a.symbol, held, credited, price: ok ? price : undefined, value });
+  const lensAddress = sys.manifest.contracts.ReserveLens?.address;
+  if (lensAddress === undefined) {
+    throw new TaskError(
+      `the manifest of "${sys.network}" has no ReserveLens: run \`npm run deploy -- --network ${sys.network}\` to add it`,
+    );
   }
-  let totalDebtValue = 0n;
-  for (const s of sys.synthetics) {
-    const st = await sys.vault.synthetic(s.synthId);
-    const supply = await s.token.totalSupply();
-    const surplus = await s.token.balanceOf(treasuryAddress);
-    let debtValue: bigint | undefined = st.totalDebt;
-    if (s.priceAsset !== "USD") {
-      const [p, failure] = await sys.oracle.tryGetPrice(assetBySymbol(sys, s.priceAsset).address);
-      debtValue = failure === 0n ? (st.totalDebt * p + WAD - 1n) / WAD : undefined;
-    }
-    if (debtValue === undefined) pricesOk = false;
-    else totalDebtValue += debtValue;
-    report.synthetics.push({
+  const lens = ReserveLens__factory.connect(lensAddress, sys.signer);
+  const meta = async (address: string): Promise<{ symbol: string; decimals: number }> => {
+    const a = sys.assets.find((x) => x.address.toLowerCase() === address.toLowerCase());
+    if (a !== undefined) return { symbol: a.symbol, decimals: a.decimals };
+    const s = sys.synthetics.find((x) => x.address.toLowerCase() === address.toLowerCase());
+    if (s !== undefined) return { symbol: s.symbol, decimals: 18 };
+    return { symbol: address.slice(0, 10), decimals: 18 };
+  };
+  const lensReport = await readReserves(lens, meta);
+  printReserves(lensReport);
+  const complete = lensReport.system.complete;
+  return {
+    lens: lensReport,
+    assets: lensReport.assets.map((a) => ({
+      symbol: a.symbol,
+      held: a.held - a.inAuctions,
+      credited: a.credited,
+      inAuctions: a.inAuctions,
+      price: a.price ?? undefined,
+      value: a.price === null ? undefined : a.value,
+    })),
+    synthetics: lensReport.synthetics.map((s) => ({
       symbol: s.symbol,
-      supply,
-      totalDebt: st.totalDebt,
-      auctionDebt: st.auctionDebt,
-      badDebt: st.badDebt,
-      unmintedFees: st.unmintedFees,
-      surplus,
-      debtValue,
-    });
-  }
-  if (pricesOk && totalDebtValue > 0n) report.collateralRatio = (totalValue * WAD) / totalDebtValue;
-
-  const dec = (symbol: string): number => assetBySymbol(sys, symbol).decimals;
-  sys.log("collateral");
-  sys.log(
-    renderTable(
-      ["asset", "held by Vault", "credited", "price", "value"],
-      report.assets.map((a) => [
-        a.symbol,
-        formatUnitsHuman(a.held, dec(a.symbol), 4),
-        formatUnitsHuman(a.credited, dec(a.symbol), 4),
-        a.price === undefined ? "unavailable" : `$${formatWad(a.price)}`,
-        a.value === undefined ? "unavailable" : `$${formatWad(a.value)}`,
-      ]),
-      { align: { asset: "left" } },
-    ),
-  );
-  sys.log("synthetics");
-  sys.log(
-    renderTable(
-      ["synthetic", "supply", "debt", "in auction", "bad debt", "unminted fees", "treasury surplus", "debt value"],
-      report.synthetics.map((s) => [
-        s.symbol,
-        formatWad(s.supply),
-        formatWad(s.totalDebt),
-        formatWad(s.auctionDebt),
-        formatWad(s.badDebt),
-        formatWad(s.unmintedFees),
-        formatWad(s.surplus),
-        s.debtValue === undefined ? "unavailable" : `$${formatWad(s.debtValue)}`,
-      ]),
-      { align: { synthetic: "left" } },
-    ),
-  );
-  sys.log(
-    `system collateral ratio: ${report.collateralRatio === undefined ? (pricesOk ? "no debt" : "a price is unavailable") : `${formatWad(report.collateralRatio * 100n)}%`}`,
-  );
-  return report;
+      supply: s.supply,
+      totalDebt: s.positionDebt,
+      auctionDebt: s.auctionDebt,
+      badDebt: s.badDebt,
+      unmintedFees: s.unmintedFees,
+      surplus: s.treasurySurplus,
+      debtValue: s.price === null ? undefined : s.liabilityValue,
+    })),
+    collateralRatio:
+      complete && lensReport.system.liabilityValue > 0n
+        ? (lensReport.system.collateralValue * WAD) / lensReport.system.liabilityValue
+        : undefined,
+  };
 }
 
 // ----------------------------------------------------------------------------------------------------------------

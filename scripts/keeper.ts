@@ -1,0 +1,80 @@
+/**
+ * The long-running keeper, as a Hardhat task:
+ *
+ *   npx hardhat ballast keeper --network localhost [--poll 12] [--min-profit-bps 100] [--batch-size 200]
+ *       [--checkpoint reports/keeper-localhost.json] [--max-fee-gwei 100] [--block-chunk 2000] [--confirmations 0]
+ *       [--spread-bps 30] [--once] [--from <index|address>]
+ *   npm run keeper -- --network localhost
+ *
+ * Addresses come from the deployment manifest (`deployments/<network>.json`), the signer from the network's config
+ * (`--from` picks one; live networks use `DEPLOYER_PRIVATE_KEY` from `.env`), every setting from a flag or its
+ * `KEEPER_*` variable (scripts/lib/keeper-service.ts `KEEPER_FLAGS`). SIGINT (Ctrl-C) or SIGTERM stops it cleanly: the
+ * current tick stops before its next transaction, the checkpoint is written, the process exits 0. The venue is the
+ * mock `OracleVenue` (oracle price less a spread); a real one implements the `Venue` interface.
+ */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { formatWad } from "./lib/core.js";
+import {
+  KeeperConfigError,
+  type KeeperFlag,
+  KeeperService,
+  parseKeeperConfig,
+  stopOnSignals,
+} from "./lib/keeper-service.js";
+import { CheckpointError } from "./lib/keeper-scan.js";
+import { formatGwei } from "./lib/keeper-tx.js";
+import { TaskError, loadSystem } from "./tasks/system.js";
+
+/** The task's options, as Hardhat parses them. */
+export type KeeperArgs = Partial<Record<KeeperFlag | "from", string>> & { once?: boolean };
+
+/** Runs the keeper on the network `hre` was started with until a signal stops it (or once, with `--once`). */
+export async function runKeeperTask(hre: HardhatRuntimeEnvironment, args: KeeperArgs): Promise<void> {
+  const conn = await hre.network.getOrCreate();
+  let config;
+  try {
+    config = parseKeeperConfig(args, process.env, conn.networkName);
+  } catch (e) {
+    if (e instanceof KeeperConfigError) throw new TaskError(e.message);
+    throw e;
+  }
+  const sys = await loadSystem(conn.ethers, conn.networkName, { from: args.from ?? "0" });
+  const chainId = (await conn.ethers.provider.getNetwork()).chainId;
+  const vault = await sys.vault.getAddress();
+  console.log(
+    `keeper on ${conn.networkName} (chain ${chainId}) as ${sys.signer.address}: Vault ${vault}, engine ` +
+      `${await sys.engine.getAddress()}; poll ${config.pollSeconds} s, min profit ${config.minProfitBps} bps, ` +
+      `batch ${config.batchSize}, max fee ${formatGwei(config.maxFeePerGas)} gwei, checkpoint ${config.checkpointPath}`,
+  );
+  for (const s of sys.synthetics) {
+    console.log(`  holds ${formatWad(await s.token.balanceOf(sys.signer.address))} ${s.symbol} to pay for takes`);
+  }
+  let service: KeeperService;
+  try {
+    service = new KeeperService({
+      vault: sys.vault,
+      engine: sys.engine,
+      oracle: sys.oracle,
+      signer: sys.signer,
+      scope: { network: conn.networkName, chainId, vault },
+      startBlock: sys.manifest.startBlock,
+      config,
+    });
+  } catch (e) {
+    if (e instanceof CheckpointError) throw new TaskError(e.message);
+    throw e;
+  }
+  const controller = new AbortController();
+  const removeHandlers = stopOnSignals(controller, (l) => console.log(l));
+  try {
+    const summary = await service.run(controller.signal);
+    console.log(
+      `keeper stopped (${summary.stoppedBy}) after ${summary.ticks} tick(s), ${summary.errors} failed; ` +
+        `checkpoint ${config.checkpointPath} at block ${summary.checkpoint.lastBlock} with ` +
+        `${summary.checkpoint.positions.length} position(s)`,
+    );
+    process.exitCode = 0;
+  } finally {
+    removeHandlers();
+  }
+}
