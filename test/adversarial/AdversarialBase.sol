@@ -8,12 +8,15 @@ import {LiquidationFixture} from "../utils/LiquidationFixture.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {Settlement} from "../../contracts/Settlement.sol";
+import {ReserveLens} from "../../contracts/ReserveLens.sol";
 
 /// @notice The liquidation fixture plus the helpers every adversarial test file shares: price moves, funding a
 ///         taker with bUSD out of a USDC position of bob's, liquidate/take as the keeper and the taker, listing a
 ///         hostile token with its own feed and auction cap.
 abstract contract AdversarialBase is LiquidationFixture {
     uint256 internal constant MAX = type(uint256).max;
+    uint64 internal constant SETTLEMENT_ROLE = 3;
 
     function setUp() public virtual override {
         super.setUp();
@@ -102,5 +105,19 @@ abstract contract AdversarialBase is LiquidationFixture {
     function _boundedFeed(address asset, MockFeed feed, int256 minAnswer, int256 maxAnswer) internal {
         IOracleAdapter.Feed memory none;
         oracle.setFeeds(asset, IOracleAdapter.Feed(AggregatorV3Interface(address(feed)), 1 days, minAnswer, maxAnswer), none, 0);
+    }
+
+    /// @dev Deploys a ReserveLens and the Settlement and grants it the Vault's and the engine's shutdown hooks, as
+    ///      the deploy script does.
+    function _wireSettlement() internal returns (Settlement settlement) {
+        settlement = new Settlement(address(manager), new ReserveLens(vault));
+        bytes4[] memory hooks = new bytes4[](2);
+        hooks[0] = IVault.shutdown.selector;
+        hooks[1] = IVault.releasePosition.selector;
+        manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
+        bytes4[] memory engineHooks = new bytes4[](1);
+        engineHooks[0] = engine.releaseAuction.selector;
+        manager.setTargetFunctionRole(address(engine), engineHooks, SETTLEMENT_ROLE);
+        manager.grantRole(SETTLEMENT_ROLE, address(settlement), 0);
     }
 }

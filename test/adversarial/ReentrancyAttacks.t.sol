@@ -9,7 +9,6 @@ import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IBallastTakeCallback} from "../../contracts/interfaces/IBallastTakeCallback.sol";
 import {Settlement} from "../../contracts/Settlement.sol";
-import {ReserveLens} from "../../contracts/ReserveLens.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {ReentrantToken} from "../../contracts/mocks/WeirdTokens.sol";
@@ -22,7 +21,6 @@ import {HookedSyntheticToken} from "../../contracts/mocks/AdversarialTokens.sol"
 ///         (`ReentrancyGuardReentrantCall`) and that the outer call's effect happened exactly once.
 contract ReentrancyAttacksTest is AdversarialBase {
     uint256 internal constant HKS = 2;
-    uint64 internal constant SETTLEMENT_ROLE = 3;
 
     ReentrantToken internal ret;
     MockFeed internal retFeed;
@@ -70,18 +68,6 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vm.prank(alice);
         id = vault.openAndMint(HKS, address(weth), 10e18, 15_000e18, alice);
         _setEth(1_700);
-    }
-
-    function _wireSettlement() internal returns (Settlement settlement) {
-        settlement = new Settlement(address(manager), new ReserveLens(vault));
-        bytes4[] memory hooks = new bytes4[](2);
-        hooks[0] = IVault.shutdown.selector;
-        hooks[1] = IVault.releasePosition.selector;
-        manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
-        bytes4[] memory engineHooks = new bytes4[](1);
-        engineHooks[0] = engine.releaseAuction.selector;
-        manager.setTargetFunctionRole(address(engine), engineHooks, SETTLEMENT_ROLE);
-        manager.grantRole(SETTLEMENT_ROLE, address(settlement), 0);
     }
 
     // ================================================================ Vault
