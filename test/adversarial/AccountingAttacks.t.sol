@@ -276,7 +276,9 @@ contract AccountingAttacksTest is AdversarialBase {
         assertEq(abi.encode(vault.synthetic(BUSD), vault.totalCollateral(address(weth))), ledger);
         assertEq(vault.collateralOf(other, address(weth)), 1e18);
         assertEq(weth.balanceOf(address(vault)), 61e18);
-        vm.expectRevert(abi.encodeWithSelector(IVault.InsufficientCollateral.selector, other, address(weth), 2e18, 1e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.InsufficientCollateral.selector, other, address(weth), 2e18, 1e18)
+        );
         vm.prank(bob);
         vault.withdraw(other, address(weth), 2e18, bob);
     }

@@ -104,7 +104,12 @@ abstract contract AdversarialBase is LiquidationFixture {
     ///      staleness limit, replacing the fixture's (bounds 1 and 1e30).
     function _boundedFeed(address asset, MockFeed feed, int256 minAnswer, int256 maxAnswer) internal {
         IOracleAdapter.Feed memory none;
-        oracle.setFeeds(asset, IOracleAdapter.Feed(AggregatorV3Interface(address(feed)), 1 days, minAnswer, maxAnswer), none, 0);
+        oracle.setFeeds(
+            asset,
+            IOracleAdapter.Feed(AggregatorV3Interface(address(feed)), 1 days, minAnswer, maxAnswer),
+            none,
+            0
+        );
     }
 
     /// @dev Deploys a ReserveLens and the Settlement and grants it the Vault's and the engine's shutdown hooks, as

@@ -48,12 +48,7 @@ contract FlashAttacksTest is AdversarialBase {
         uint256 supply = busd.totalSupply();
         uint256 fee = busd.flashFee(address(busd), 500_000e18);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IERC20Errors.ERC20InsufficientAllowance.selector,
-                address(busd),
-                0,
-                500_000e18 + fee
-            )
+            abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, address(busd), 0, 500_000e18 + fee)
         );
         busd.flashLoan(borrower, address(busd), 500_000e18, "");
         uint256 cap = busd.flashCap();

@@ -10,9 +10,8 @@ import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.
 contract LiquidationAttacksTest is AdversarialBase {
     /// @dev [wad USD] bUSD held, plus WETH held, claimable and in position `id` at `ethPrice`, minus its debt.
     function _wealth(address user, uint256 id, uint256 ethPrice) internal view returns (uint256) {
-        uint256 eth = weth.balanceOf(user) +
-            engine.claimable(user, address(weth)) +
-            vault.collateralOf(id, address(weth));
+        uint256 eth =
+            weth.balanceOf(user) + engine.claimable(user, address(weth)) + vault.collateralOf(id, address(weth));
         return busd.balanceOf(user) + (eth * ethPrice) / 1e18 - vault.debtOf(id);
     }
 
@@ -198,7 +197,13 @@ contract LiquidationAttacksTest is AdversarialBase {
         uint256 price = _auctionPrice(auctionId);
         if (price < a.floor || elapsed > 2 hours) {
             vm.expectRevert(
-                abi.encodeWithSelector(ILiquidationEngine.AuctionNeedsReset.selector, auctionId, price, a.floor, elapsed)
+                abi.encodeWithSelector(
+                    ILiquidationEngine.AuctionNeedsReset.selector,
+                    auctionId,
+                    price,
+                    a.floor,
+                    elapsed
+                )
             );
             _take(auctionId, 1e18);
         } else {

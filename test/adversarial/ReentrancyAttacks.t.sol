@@ -232,6 +232,24 @@ contract ReentrancyAttacksTest is AdversarialBase {
         }
     }
 
+    /// @dev The taker's payment in the hooked synthetic calls back into `take`: refused, one take, and the debt in
+    ///      auction falls once.
+    function test_attack_reenterTake_fromSyntheticPayment_lockReverts_takenOnce() public {
+        (uint256 auctionId, ) = _liquidate(_hksUnderwater());
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        uint256 auctionDebt = vault.synthetic(HKS).auctionDebt;
+        vm.prank(alice);
+        hks.approve(address(engine), MAX);
+        hks.arm(address(engine), abi.encodeCall(engine.take, (auctionId, 1e18, MAX, alice, bytes(""))));
+        vm.prank(alice);
+        (uint256 got, uint256 owe) = engine.take(auctionId, 1e18, MAX, alice, "");
+        _assertSynthBlocked();
+        assertEq(got, 1e18);
+        assertEq(engine.auction(auctionId).lot, a.lot - 1e18);
+        assertEq(vault.synthetic(HKS).auctionDebt, auctionDebt - owe, "burned once");
+        assertEq(hks.balanceOf(address(engine)), 0);
+    }
+
     /// @dev The take callback calls back into take, liquidate, reset, claim and claimKeeperPay: each reverts with
     ///      the lock's error, and the take itself completes once. Calls into the Vault's engine-only hooks are
     ///      refused by the caller check (the Vault is not locked during a take: the callback may use it as anyone).
@@ -439,7 +457,13 @@ contract FlashRepayer is IERC3156FlashBorrower {
         token.flashLoan(this, address(token), amount, abi.encode(id));
     }
 
-    function onFlashLoan(address, address, uint256 amount, uint256 fee, bytes calldata data) external returns (bytes32) {
+    function onFlashLoan(
+        address,
+        address,
+        uint256 amount,
+        uint256 fee,
+        bytes calldata data
+    ) external returns (bytes32) {
         vault.repay(abi.decode(data, (uint256)), amount);
         IERC20(address(token)).approve(address(token), amount + fee);
         return keccak256("ERC3156FlashBorrower.onFlashLoan");

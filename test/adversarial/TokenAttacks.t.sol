@@ -120,12 +120,7 @@ contract TokenAttacksTest is AdversarialBase {
         vm.startPrank(alice);
         uint256 id = vault.open(BUSD);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                IVault.TransferAmountMismatch.selector,
-                address(rbt),
-                50e18,
-                49_999999999999999999
-            )
+            abi.encodeWithSelector(IVault.TransferAmountMismatch.selector, address(rbt), 50e18, 49_999999999999999999)
         );
         vault.deposit(id, address(rbt), 50e18);
         vm.stopPrank();
