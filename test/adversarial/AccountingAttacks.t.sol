@@ -11,7 +11,7 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 /// @notice The ledger under attack: mixed decimals and dust, accrual order, a full basket, the exact liquidation
 ///         threshold, a debt ceiling reached mid-way, and donations that try to inflate what the ledger credits.
 contract AccountingAttacksTest is AdversarialBase {
-    /// @dev [gas] Upper bound on `liquidate` of a full basket (8 assets, 8 auctions), about 1.3x the figure
+    /// @dev [gas] Upper bound on `liquidate` of a full basket (8 assets, 8 auctions), about 1.45x the figure
     ///      measured with the default build profile (docs/adversarial.md). MAX_BASKET is what bounds it.
     uint256 internal constant FULL_BASKET_LIQUIDATION_GAS = 1_500_000;
 

@@ -83,6 +83,18 @@ contract FlashAttacksTest is AdversarialBase {
         assertEq(vault.shutdownAt(), 0, "still running");
     }
 
+    /// @dev `flashMinted` follows nested loans (the amounts add up inside the inner one) and is 0 again after both,
+    ///      so the lens never counts a loan in flight, however the loans are stacked.
+    function test_attack_nestedFlashMints_flashMintedTracksEveryLoanInFlight() public {
+        NestedBorrower nb = new NestedBorrower(busd);
+        _fundBusd(address(nb), 1_000e18);
+        nb.start(300_000e18, 200_000e18);
+        assertEq(nb.seenOuter(), 300_000e18);
+        assertEq(nb.seenInner(), 500_000e18);
+        assertEq(nb.seenAfterInner(), 300_000e18);
+        assertEq(busd.flashMinted(), 0);
+    }
+
     // ---------------------------------------------------------------- flash take
 
     /// @dev A keeper with no synthetic of its own cannot take: selling the lot below the auction price does not raise
@@ -252,5 +264,37 @@ contract VaultTaker is IBallastTakeCallback {
         IERC20(asset).approve(address(vault), collateral);
         vault.openAndMint(0, asset, collateral, owe, address(this));
         synth.approve(address(engine), owe);
+    }
+}
+
+/// @dev Takes a flash loan and, inside it, a second one; records `flashMinted` at each stage.
+contract NestedBorrower is IERC3156FlashBorrower {
+    SyntheticToken internal immutable token;
+    uint256 internal inner; // [wad] the second loan, 0 once it started
+    uint256 public seenOuter;
+    uint256 public seenInner;
+    uint256 public seenAfterInner;
+
+    constructor(SyntheticToken token_) {
+        token = token_;
+    }
+
+    function start(uint256 outer_, uint256 inner_) external {
+        inner = inner_;
+        token.flashLoan(this, address(token), outer_, "");
+    }
+
+    function onFlashLoan(address, address, uint256 amount, uint256 fee, bytes calldata) external returns (bytes32) {
+        uint256 next = inner;
+        if (next != 0) {
+            seenOuter = token.flashMinted();
+            inner = 0;
+            token.flashLoan(this, address(token), next, "");
+            seenAfterInner = token.flashMinted();
+        } else {
+            seenInner = token.flashMinted();
+        }
+        IERC20(address(token)).approve(address(token), amount + fee);
+        return keccak256("ERC3156FlashBorrower.onFlashLoan");
     }
 }
