@@ -88,20 +88,32 @@ contract HookedSyntheticToken is SyntheticToken {
         address feeReceiver_
     ) SyntheticToken("Hooked Synthetic", "HKS", vault_, initialAuthority, 1_000_000e18, 9, feeReceiver_) {}
 
+    uint256 public skipCount; // balance changes to let pass before the hook fires
+
     /// @notice The next balance change calls `target_` with `data_`.
     function arm(address target_, bytes calldata data_) external {
-        reentryTarget = target_;
-        data = data_;
-        fired = false;
+        _arm(target_, data_, 0);
+    }
+
+    /// @notice The balance change after the next `skip_` ones calls `target_` with `data_`.
+    function armAfter(address target_, bytes calldata data_, uint256 skip_) external {
+        _arm(target_, data_, skip_);
+    }
+
+    function _arm(address target_, bytes calldata data_, uint256 skip_) internal {
+        (reentryTarget, data, skipCount, fired) = (target_, data_, skip_, false);
     }
 
     function _update(address from, address to, uint256 amount) internal override {
         super._update(from, to, amount);
         address t = reentryTarget;
-        if (t != address(0)) {
-            reentryTarget = address(0); // one shot
-            fired = true;
-            (lastCallOk, lastRevert) = t.call(data);
+        if (t == address(0)) return;
+        if (skipCount != 0) {
+            --skipCount;
+            return;
         }
+        reentryTarget = address(0); // one shot
+        fired = true;
+        (lastCallOk, lastRevert) = t.call(data);
     }
 }

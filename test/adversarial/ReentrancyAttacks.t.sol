@@ -366,6 +366,27 @@ contract ReentrancyAttacksTest is AdversarialBase {
         assertEq(treasuryC.surplus(HKS), 1_000e18 - pay);
     }
 
+    /// @dev Treasury.recordPenalty during a take: the penalty covers an open deficit, and the burn of that cover (the
+    ///      fourth balance change of the take, after the payment, the debt burn and the penalty transfer) calls back
+    ///      into the Treasury: refused, the deficit is covered once.
+    function test_attack_reenterTreasuryRecordPenalty_fromCoverBurn_lockReverts_coveredOnce() public {
+        (uint256 auctionId, uint256 debt) = _liquidate(_hksUnderwater());
+        vm.prank(keeper);
+        uint256 pay = engine.claimKeeperPay(HKS, keeper); // unbacked: a deficit of `pay`
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        vm.prank(alice);
+        hks.approve(address(engine), MAX);
+        hks.armAfter(address(treasuryC), abi.encodeCall(treasuryC.absorbBadDebt, (HKS)), 3);
+        vm.prank(alice);
+        (, uint256 owe) = engine.take(auctionId, MAX, MAX, alice, "");
+        _assertSynthBlocked();
+        assertEq(owe, a.tab);
+        assertEq(treasuryC.history(HKS).penalties, a.tab - debt);
+        assertEq(treasuryC.history(HKS).absorbed, pay, "covered once");
+        assertEq(treasuryC.deficit(HKS), 0);
+        assertEq(treasuryC.surplus(HKS), a.tab - debt - pay);
+    }
+
     // ================================================================ Settlement
 
     /// @dev settlePosition: the basket's transfer to the Settlement calls back into settlePosition: refused.
