@@ -50,7 +50,7 @@ contract ReserveLens is IReserveLens {
         IVault.SyntheticState memory st = vault.synthetic(synthId);
         r.synthId = synthId;
         r.token = address(st.token);
-        r.supply = st.token.totalSupply();
+        r.supply = st.token.totalSupply() - st.token.flashMinted(); // a flash loan in progress is no liability
         r.unmintedFees = st.unmintedFees;
         r.positionDebt = st.totalDebt;
         r.auctionDebt = st.auctionDebt;

@@ -9,6 +9,7 @@ import {IERC3156FlashBorrower} from "@openzeppelin/contracts/interfaces/IERC3156
 import {IERC3156FlashLender} from "@openzeppelin/contracts/interfaces/IERC3156FlashLender.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {TransientSlot} from "@openzeppelin/contracts/utils/TransientSlot.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 
 /// @title SyntheticToken
@@ -17,11 +18,15 @@ import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 ///      `setFlashParams` goes through the AccessManager. Flash fees are transferred to `feeReceiver`, never burned,
 ///      so a flash loan leaves `totalSupply` unchanged.
 contract SyntheticToken is ERC20, ERC20Permit, ERC20FlashMint, AccessManaged, ISyntheticToken {
+    using TransientSlot for *;
+
     /// @notice [bps] Hard upper bound on `flashFeeBps` (1%).
     uint16 public constant MAX_FLASH_FEE_BPS = 100;
 
     /// @dev [bps] Denominator of `flashFeeBps`.
     uint256 private constant BPS = 10_000;
+    /// @dev Transient slot of `flashMinted` [wad]: keccak256("ballast.synthetic.flashMinted") - 1.
+    bytes32 private constant _FLASH_MINTED = 0xe387d8ea475ab409b14fd9bfc148227e7622bdb9e8d1d955078b8e247d952d5a;
 
     /// @notice The constructor was given the zero address as the Vault.
     error ZeroVault();
@@ -102,7 +107,18 @@ contract SyntheticToken is ERC20, ERC20Permit, ERC20FlashMint, AccessManaged, IS
     ) public override(ERC20FlashMint, IERC3156FlashLender) returns (bool) {
         uint256 cap = flashCap;
         if (token == address(this) && amount > cap) revert FlashCapExceeded(amount, cap);
-        return super.flashLoan(receiver, token, amount, data);
+        // the loan is part of the supply only for this call: `flashMinted` lets readers of the supply leave it out
+        TransientSlot.Uint256Slot slot = _FLASH_MINTED.asUint256();
+        uint256 outstanding = slot.tload(); // [wad] loans this one is nested in
+        slot.tstore(outstanding + amount);
+        bool ok = super.flashLoan(receiver, token, amount, data);
+        slot.tstore(outstanding);
+        return ok;
+    }
+
+    /// @inheritdoc ISyntheticToken
+    function flashMinted() external view returns (uint256) {
+        return _FLASH_MINTED.asUint256().tload();
     }
 
     /// @dev [wad] `amount * flashFeeBps / 10_000`, rounded up (against the borrower).

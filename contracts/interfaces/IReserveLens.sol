@@ -34,7 +34,8 @@ interface IReserveLens {
     }
 
     /// @notice One synthetic.
-    /// @param supply [wad] Token supply.
+    /// @param supply [wad] Token supply, without flash-minted tokens not yet paid back (`ISyntheticToken.flashMinted`):
+    ///        a flash loan is no claim on the reserves and must not move the settlement trigger.
     /// @param unmintedFees [wad] Interest owed to the treasury, not yet minted.
     /// @param positionDebt [wad] Debt of all positions now.
     /// @param auctionDebt [wad] Debt in auctions.

@@ -38,6 +38,11 @@ interface ISyntheticToken is IERC20, IERC20Permit, IERC3156FlashLender {
     /// @notice [bps] Flash fee as a share of the amount borrowed.
     function flashFeeBps() external view returns (uint16);
 
+    /// @notice [wad] Flash-minted tokens not yet paid back: non-zero only during a flash loan, the part of
+    ///         `totalSupply` that exists for that one call. Whoever judges backing by the supply leaves it out, so a
+    ///         flash loan cannot make the system look under-backed (see `IReserveLens.SyntheticReserve.supply`).
+    function flashMinted() external view returns (uint256);
+
     /// @notice Receiver of flash fees (the treasury).
     function feeReceiver() external view returns (address);
 

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {stdError} from "forge-std/StdError.sol";
+
+import {AdversarialBase} from "./AdversarialBase.sol";
+import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {IReserveLens} from "../../contracts/interfaces/IReserveLens.sol";
+import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {ReserveLens} from "../../contracts/ReserveLens.sol";
+import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {
+    NoReturnToken,
+    FalseReturnToken,
+    FeeOnTransferToken,
+    BlocklistToken
+} from "../../contracts/mocks/WeirdTokens.sol";
+import {RebasingToken} from "../../contracts/mocks/AdversarialTokens.sol";
+
+/// @notice Collateral tokens that misbehave: fee on transfer, rebasing up and down, no return value, false return
+///         value, blocklisting. Each asserts what the Vault and the engine actually do, to the wei.
+contract TokenAttacksTest is AdversarialBase {
+    // ---------------------------------------------------------------- fee on transfer
+
+    /// @dev The Vault measures what arrived: a 1% fee makes 9.9 of 10 arrive, and the deposit is refused whole.
+    function test_attack_feeOnTransferDeposit_refusedWithExactFigures() public {
+        FeeOnTransferToken fot = new FeeOnTransferToken(100);
+        _listToken(address(fot), 1e8, 5_000, 6_000, 300, 100e18);
+        vm.startPrank(alice);
+        uint256 id = vault.open(BUSD);
+        vm.expectRevert(abi.encodeWithSelector(IVault.TransferAmountMismatch.selector, address(fot), 10e18, 9.9e18));
+        vault.deposit(id, address(fot), 10e18);
+        vm.stopPrank();
+        assertEq(fot.balanceOf(alice), 100e18, "nothing left alice");
+        assertEq(fot.balanceOf(address(vault)), 0);
+        assertEq(vault.totalCollateral(address(fot)), 0);
+        assertEq(vault.collateralOf(id, address(fot)), 0);
+        (, , uint256 mask) = vault.positionOf(id);
+        assertEq(mask, 0, "not in the basket");
+    }
+
+    /// @dev A token that starts charging a fee after it was deposited: the withdrawer bears the fee, and the Vault
+    ///      still holds exactly what it credits to the other depositor.
+    function test_attack_feeSwitchedOnAfterDeposit_withdrawerBearsIt_otherCreditIntact() public {
+        FeeOnTransferToken fot = new FeeOnTransferToken(0);
+        _listToken(address(fot), 1e8, 5_000, 6_000, 300, 10e18);
+        fot.mint(bob, 10e18);
+        vm.prank(bob);
+        fot.approve(address(vault), MAX);
+        vm.prank(alice);
+        uint256 a = vault.openAndMint(BUSD, address(fot), 10e18, 0, alice);
+        vm.prank(bob);
+        uint256 b = vault.openAndMint(BUSD, address(fot), 10e18, 0, bob);
+
+        fot.setFee(100);
+        vm.prank(alice);
+        vault.withdraw(a, address(fot), 10e18, alice);
+        assertEq(fot.balanceOf(alice), 9.9e18, "the fee is the withdrawer's");
+        assertEq(fot.balanceOf(address(vault)), 10e18);
+        assertEq(vault.totalCollateral(address(fot)), 10e18);
+        assertEq(vault.collateralOf(b, address(fot)), 10e18, "bob's credit is whole and held");
+    }
+
+    // ---------------------------------------------------------------- rebasing
+
+    /// @dev A positive rebase grows the Vault's balance, never a credit: alice gets back what she deposited (less
+    ///      the token's own share rounding), the extra stays in the Vault outside every position.
+    function test_attack_positiveRebase_neverCredited() public {
+        RebasingToken rbt = new RebasingToken();
+        _listToken(address(rbt), 1e8, 5_000, 6_000, 300, 100e18);
+        vm.prank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(rbt), 100e18, 0, alice);
+
+        rbt.rebase(1.1e18);
+        assertEq(rbt.balanceOf(address(vault)), 110e18);
+        assertEq(vault.collateralOf(id, address(rbt)), 100e18, "the rebase is not credited");
+        assertEq(vault.totalCollateral(address(rbt)), 100e18);
+        assertEq(vault.healthOf(id).collateralValue, 100e18, "valued at the credit, 100 USD");
+
+        vm.prank(alice);
+        vault.withdraw(id, address(rbt), 100e18, alice);
+        // 100e18 / 1.1 = 90,909,090,909,090,909,090 shares move, worth 99.999999999999999999 tokens
+        assertEq(rbt.balanceOf(alice), 99_999999999999999999);
+        assertEq(rbt.balanceOf(address(vault)), 10_000000000000000001, "stranded, credited to nobody");
+        assertEq(vault.totalCollateral(address(rbt)), 0);
+    }
+
+    /// @dev A negative rebase shrinks what the Vault holds below what it credits: no contract check can see it
+    ///      (no transfer happens), which is why rebasing tokens must not be listed (IVault). The shortfall is
+    ///      exactly the rebase and is visible in the proof-of-reserve lens; withdrawals beyond the balance revert
+    ///      and leave the credit in place.
+    function test_attack_negativeRebase_shortfallVisibleInReserveLens_withdrawBeyondHeldReverts() public {
+        RebasingToken rbt = new RebasingToken();
+        _listToken(address(rbt), 1e8, 5_000, 6_000, 300, 100e18);
+        vm.prank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(rbt), 100e18, 0, alice);
+        ReserveLens lens = new ReserveLens(vault);
+
+        rbt.rebase(0.9e18);
+        IReserveLens.AssetReserve memory r = lens.assetReserve(address(rbt));
+        assertEq(r.credited, 100e18);
+        assertEq(r.held, 90e18);
+        assertEq(r.credited - r.held, 10e18, "the shortfall is the rebase, in the open");
+
+        vm.expectRevert(
+            abi.encodeWithSelector(RebasingToken.InsufficientBalance.selector, address(vault), 90e18, 100e18)
+        );
+        vm.prank(alice);
+        vault.withdraw(id, address(rbt), 100e18, alice);
+        assertEq(vault.collateralOf(id, address(rbt)), 100e18, "credit unchanged by the failed withdrawal");
+    }
+
+    /// @dev Once the index is not 1, a share token's transfer rounds down and a wei goes missing: the Vault's
+    ///      balance check refuses the deposit.
+    function test_attack_rebasingTransferRounding_depositRefused() public {
+        RebasingToken rbt = new RebasingToken();
+        _listToken(address(rbt), 1e8, 5_000, 6_000, 300, 100e18);
+        rbt.rebase(1.1e18);
+        vm.startPrank(alice);
+        uint256 id = vault.open(BUSD);
+        vm.expectRevert(
+            abi.encodeWithSelector(IVault.TransferAmountMismatch.selector, address(rbt), 50e18, 49_999999999999999999)
+        );
+        vault.deposit(id, address(rbt), 50e18);
+        vm.stopPrank();
+        assertEq(vault.totalCollateral(address(rbt)), 0);
+        assertEq(rbt.balanceOf(address(vault)), 0);
+    }
+
+    // ---------------------------------------------------------------- return values
+
+    /// @dev A token without a return value (USDT-style) works in full: deposit, mint, repay, withdraw, to the wei.
+    function test_attack_noReturnToken_fullRoundTripExact() public {
+        NoReturnToken nrt = new NoReturnToken(6);
+        _listToken(address(nrt), 1e8, 9_000, 9_300, 300, 1_000e6);
+        vm.startPrank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(nrt), 1_000e6, 900e18, alice);
+        vm.expectRevert(abi.encodeWithSelector(IVault.MintLimitExceeded.selector, id, 900e18 + 1, 900e18));
+        vault.mint(id, 1, alice);
+        vault.close(id, alice);
+        vm.stopPrank();
+        assertEq(nrt.balanceOf(alice), 1_000e6);
+        assertEq(nrt.balanceOf(address(vault)), 0);
+        assertEq(busd.balanceOf(alice), 0);
+    }
+
+    /// @dev A no-return token whose transfer fails reverts (here: an underflow), and nothing is credited.
+    function test_attack_noReturnTokenFailedTransfer_nothingCredited() public {
+        NoReturnToken nrt = new NoReturnToken(6);
+        _listToken(address(nrt), 1e8, 9_000, 9_300, 300, 1_000e6);
+        vm.startPrank(alice);
+        uint256 id = vault.open(BUSD);
+        vm.expectRevert(stdError.arithmeticError);
+        vault.deposit(id, address(nrt), 1_000e6 + 1);
+        vm.stopPrank();
+        assertEq(vault.totalCollateral(address(nrt)), 0);
+        assertEq(nrt.balanceOf(alice), 1_000e6);
+    }
+
+    /// @dev A token that answers `false` instead of reverting: SafeERC20 turns it into a revert naming the token.
+    function test_attack_falseReturnToken_depositRefused_nothingCredited() public {
+        FalseReturnToken frt = new FalseReturnToken();
+        _listToken(address(frt), 1e8, 5_000, 6_000, 300, 1e18);
+        vm.startPrank(alice);
+        uint256 id = vault.open(BUSD);
+        vm.expectRevert(abi.encodeWithSelector(SafeERC20.SafeERC20FailedOperation.selector, address(frt)));
+        vault.deposit(id, address(frt), 2e18); // alice holds 1: the token answers false
+        vm.stopPrank();
+        assertEq(vault.totalCollateral(address(frt)), 0);
+        assertEq(vault.collateralOf(id, address(frt)), 0);
+        assertEq(frt.balanceOf(alice), 1e18);
+    }
+
+    // ---------------------------------------------------------------- blocklist
+
+    /// @dev alice is blocklisted by her collateral token mid-liquidation. The take still settles (nothing is pushed
+    ///      to her), her leftover is a claim she sends to another address, and her position's rest leaves the same
+    ///      way: never stuck.
+    function test_attack_blocklistedOwner_leftoverIsAClaim_nothingPushed_neverStuck() public {
+        BlocklistToken blk = new BlocklistToken();
+        MockFeed feed = _listToken(address(blk), 1e8, 8_000, 8_500, 500, 20_000e6);
+        vm.prank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(blk), 20_000e6, 15_000e18, alice);
+        feed.setAnswer(0.85e8); // 17,000 of collateral, limit 14,450 < 15,000
+
+        (uint256 auctionId, ) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        blk.setBlocked(alice, true);
+        _fundBusd(taker, 20_000e18);
+        (uint256 got, uint256 owe) = _take(auctionId, MAX);
+        assertEq(owe, a.tab);
+        uint256 leftover = a.lot - got;
+        assertGt(leftover, 0);
+        assertEq(engine.claimable(alice, address(blk)), leftover, "credited, not pushed");
+        assertEq(blk.balanceOf(alice), 0);
+
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(BlocklistToken.Blocked.selector, alice));
+        engine.claim(address(blk));
+        address rescue = makeAddr("rescue");
+        assertEq(engine.claim(address(blk), rescue), leftover);
+        assertEq(blk.balanceOf(rescue), leftover);
+        assertEq(engine.claimable(alice, address(blk)), 0);
+        assertEq(blk.balanceOf(address(engine)), 0);
+
+        // the rest of the position: close to alice is refused by the token, close to another address works
+        uint256 rest = vault.collateralOf(id, address(blk));
+        vm.expectRevert(abi.encodeWithSelector(BlocklistToken.Blocked.selector, alice));
+        vault.close(id, alice);
+        vault.close(id, rescue);
+        vm.stopPrank();
+        assertEq(blk.balanceOf(rescue), leftover + rest);
+        assertEq(blk.balanceOf(address(vault)), 0);
+        assertEq(vault.debtOf(id), 0);
+    }
+}
