@@ -369,6 +369,18 @@ describe("deploy (deploy/deploy.ts)", function () {
         expect(mainnet.governance.governorDelay).to.equal(2 * 86_400);
         expect(mainnet.governance.adminDelay).to.equal(mainnet.governance.criticalDelay);
         expect(mainnet.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC"]);
+        // every mainnet feed has a sanity band: a one-round 1000x spike of a typical price is refused; typical prices
+        // [feed decimals, 8] ETH $2,500, BTC $50,000, USDC $1
+        const typical = [2_500n * 10n ** 8n, 50_000n * 10n ** 8n, 10n ** 8n];
+        mainnet.assets.forEach((a, i) => {
+          const { minAnswer, maxAnswer } = a.feed;
+          const p = typical[i] ?? 0n;
+          if (typeof minAnswer !== "bigint" || typeof maxAnswer !== "bigint") throw new Error(`${a.symbol}: no band`);
+          expect(p * 1_000n, `${a.symbol}: a 1000x spike is refused`).to.be.greaterThanOrEqual(maxAnswer);
+          // and the band leaves room for any real move: at least 5x either way
+          expect(maxAnswer, `${a.symbol}: room above`).to.be.greaterThanOrEqual(p * 5n);
+          expect(minAnswer, `${a.symbol}: room below`).to.be.lessThanOrEqual(p / 5n);
+        });
       } finally {
         vars.forEach((v, i) => {
           if (saved[i] === undefined) delete process.env[v];

@@ -19,7 +19,14 @@ import {
   RATE_5PCT,
   SYNTHETICS,
 } from "../../scripts/lib/core.js";
-import { ConfigError, type AssetConfig, type NetworkConfig, type SyntheticConfig, validateConfig } from "./types.js";
+import {
+  ConfigError,
+  type AssetConfig,
+  type FeedConfig,
+  type NetworkConfig,
+  type SyntheticConfig,
+  validateConfig,
+} from "./types.js";
 
 const WAD = 10n ** 18n;
 const HOUR = 3_600;
@@ -114,15 +121,33 @@ const CURVE = {
 };
 
 /** A Chainlink feed read through its proxy, with the bounds read from its current aggregator at deploy time. */
-function chainlink(aggregator: string, heartbeat: number, margin: number) {
+function chainlink(
+  aggregator: string,
+  heartbeat: number,
+  margin: number,
+  band?: { min: bigint; max: bigint },
+): FeedConfig {
   return {
     aggregator,
     heartbeat,
     maxAge: heartbeat + margin,
-    minAnswer: "aggregator",
-    maxAnswer: "aggregator",
-  } as const;
+    minAnswer: band?.min ?? "aggregator",
+    maxAnswer: band?.max ?? "aggregator",
+  };
 }
+
+/**
+ * [feed decimals] Sanity bands for the mainnet feeds, whose own aggregators no longer clamp in practice (their
+ * min/max answers are 1 and near int192's maximum). An answer outside the band is refused by the OracleAdapter: a
+ * 1000x spike for one round, or a feed stuck at a floor, stops minting and liquidation of that asset instead of being
+ * used. Each band is wide enough (about 1000x on either side of today's market) never to refuse a real price; governance
+ * (CRITICAL, `OracleAdapter.setFeeds`) moves a band with the market long before it could bind.
+ */
+const MAINNET_BANDS = {
+  ETH_USD: { min: 1n * 10n ** 8n, max: 1_000_000n * 10n ** 8n }, // $1 to $1,000,000
+  BTC_USD: { min: 100n * 10n ** 8n, max: 10_000_000n * 10n ** 8n }, // $100 to $10,000,000
+  USDC_USD: { min: 10n ** 6n, max: 10n * 10n ** 8n }, // $0.01 to $10
+};
 
 /** A live network's synthetic on the dynamic model: 1M / 1,000 flash cap, 0.09% flash fee. */
 function liveSynth(
@@ -251,7 +276,7 @@ function mainnet(): NetworkConfig {
         symbol: "WETH",
         token: MAINNET_TOKENS.WETH,
         decimals: 18,
-        feed: chainlink(MAINNET_FEEDS.ETH_USD.address, MAINNET_FEEDS.ETH_USD.heartbeat, 15 * 60),
+        feed: chainlink(MAINNET_FEEDS.ETH_USD.address, MAINNET_FEEDS.ETH_USD.heartbeat, 15 * 60, MAINNET_BANDS.ETH_USD),
         risk: { maxLtvBps: 8_000, liqThresholdBps: 8_500, liqPenaltyBps: 500, supplyCap: 50_000n, frozen: false },
         auctionCap: 5_000_000n * WAD,
       },
@@ -260,7 +285,7 @@ function mainnet(): NetworkConfig {
         symbol: "WBTC",
         token: MAINNET_TOKENS.WBTC,
         decimals: 8,
-        feed: chainlink(MAINNET_FEEDS.BTC_USD.address, MAINNET_FEEDS.BTC_USD.heartbeat, 15 * 60),
+        feed: chainlink(MAINNET_FEEDS.BTC_USD.address, MAINNET_FEEDS.BTC_USD.heartbeat, 15 * 60, MAINNET_BANDS.BTC_USD),
         risk: { maxLtvBps: 7_300, liqThresholdBps: 7_800, liqPenaltyBps: 700, supplyCap: 1_000n, frozen: false },
         auctionCap: 3_000_000n * WAD,
       },
@@ -268,7 +293,7 @@ function mainnet(): NetworkConfig {
         symbol: "USDC",
         token: MAINNET_TOKENS.USDC,
         decimals: 6,
-        feed: chainlink(MAINNET_FEEDS.USDC_USD.address, MAINNET_FEEDS.USDC_USD.heartbeat, HOUR),
+        feed: chainlink(MAINNET_FEEDS.USDC_USD.address, MAINNET_FEEDS.USDC_USD.heartbeat, HOUR, MAINNET_BANDS.USDC_USD),
         risk: { maxLtvBps: 9_000, liqThresholdBps: 9_300, liqPenaltyBps: 300, supplyCap: 50_000_000n, frozen: false },
         auctionCap: 5_000_000n * WAD,
       },
