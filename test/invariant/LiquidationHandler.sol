@@ -41,7 +41,7 @@ contract LiquidationHandler is VaultHandler {
     ///         never leaving 0 < debt < minDebt), (b) the keeper's pay never exceeds the penalty (so liquidating
     ///         one's own position never pays), and (a) the system's backing falls by exactly the keeper pay (nothing
     ///         else leaves the system when an auction starts) while the liquidated position ends no worse backed.
-    function liquidate(uint256 posSeed, uint256 keeperSeed) external {
+    function liquidate(uint256 posSeed, uint256 keeperSeed) public virtual {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         address keeper = actors[keeperSeed % 3];
@@ -119,7 +119,7 @@ contract LiquidationHandler is VaultHandler {
     }
 
     /// @notice A keeper withdraws its pay: the Treasury pays it from the surplus or mints it as deficit.
-    function claimPay(uint256 keeperSeed, uint256 synthSeed) external {
+    function claimPay(uint256 keeperSeed, uint256 synthSeed) public virtual {
         address keeper = actors[keeperSeed % 3];
         uint256 synthId = synthSeed % 2;
         uint256 owed = engine.keeperPayOwed(keeper, synthId);
@@ -195,7 +195,7 @@ contract LiquidationHandler is VaultHandler {
     }
 
     /// @notice Mints 99% of the room left under the minting limit, so that price moves make positions liquidatable.
-    function mintToLimit(uint256 posSeed) external {
+    function mintToLimit(uint256 posSeed) public virtual {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         IVault.PositionHealth memory h;
@@ -228,7 +228,7 @@ contract LiquidationHandler is VaultHandler {
         }
     }
 
-    function take(uint256 auctionSeed, uint256 amount, uint256 takerSeed) external {
+    function take(uint256 auctionSeed, uint256 amount, uint256 takerSeed) public virtual {
         ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
         if (live.length == 0) return;
         ILiquidationEngine.AuctionView memory a = live[auctionSeed % live.length];

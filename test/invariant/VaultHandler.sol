@@ -56,14 +56,14 @@ contract VaultHandler is Test {
 
     // ------------------------------------------------------------------------------------------------ actions
 
-    function open(uint256 actorSeed, uint256 synthSeed) external {
+    function open(uint256 actorSeed, uint256 synthSeed) public virtual {
         address actor = actors[actorSeed % 3];
         vm.prank(actor);
         ids.push(vault.open(synthSeed % 2));
         calls["open"]++;
     }
 
-    function deposit(uint256 posSeed, uint256 assetSeed, uint256 amount) external {
+    function deposit(uint256 posSeed, uint256 assetSeed, uint256 amount) public virtual {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         MockERC20 asset = assets[assetSeed % 3];
@@ -81,7 +81,7 @@ contract VaultHandler is Test {
         calls["deposit"]++;
     }
 
-    function withdraw(uint256 posSeed, uint256 assetSeed, uint256 amount) external {
+    function withdraw(uint256 posSeed, uint256 assetSeed, uint256 amount) public virtual {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         address asset = address(assets[assetSeed % 3]);
@@ -103,7 +103,7 @@ contract VaultHandler is Test {
         }
     }
 
-    function mint(uint256 posSeed, uint256 amount) external {
+    function mint(uint256 posSeed, uint256 amount) public virtual {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         (, uint256 synthId, ) = vault.positionOf(id);
@@ -151,7 +151,7 @@ contract VaultHandler is Test {
         calls["repay"]++;
     }
 
-    function close(uint256 posSeed) external {
+    function close(uint256 posSeed) public virtual {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         (, uint256 synthId, ) = vault.positionOf(id);
@@ -166,7 +166,7 @@ contract VaultHandler is Test {
         calls["close"]++;
     }
 
-    function transferPosition(uint256 posSeed, uint256 actorSeed) external {
+    function transferPosition(uint256 posSeed, uint256 actorSeed) public virtual {
         if (ids.length == 0) return;
         uint256 id = ids[posSeed % ids.length];
         address owner = _owner(id);
@@ -248,7 +248,7 @@ contract VaultHandler is Test {
 
     /// @dev A mint or withdraw may fail only because the position would end beyond its minting limit, or because a
     ///      price it needs is unavailable. Anything else is a bug.
-    function _explainRiskRevert(uint256 id, bytes memory err) internal view {
+    function _explainRiskRevert(uint256 id, bytes memory err) internal view virtual {
         bytes4 sel = bytes4(err);
         if (sel == IVault.MintLimitExceeded.selector) return;
         if (sel == IOracleAdapter.PriceUnavailable.selector) {
