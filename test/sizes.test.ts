@@ -44,7 +44,9 @@ describe("contract sizes", function () {
     const names = await hre.artifacts.getAllFullyQualifiedNames();
     const deployable: string[] = [];
     for (const fqn of names) {
-      const [source, name] = fqn.split(":");
+      const colon = fqn.lastIndexOf(":");
+      const source = fqn.slice(0, colon);
+      const name = fqn.slice(colon + 1);
       if (!source.startsWith("contracts/") || source.startsWith("contracts/mocks/")) continue;
       const artifact = await hre.artifacts.readArtifact(fqn);
       if (byteLength(artifact.deployedBytecode) === 0) continue; // interfaces and abstract contracts
