@@ -401,6 +401,66 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         _windDown(); // and the rest of the wind-down completes, as after every campaign run
     }
 
+    /// @notice Replay of a sequence the deep profile found (LiquidationInvariant, 250 x 400): alice's bETH position on
+    ///         about 200 WBTC is minted to 99% of its limit, ETH rises 27%, and a keeper liquidates her. The debt in
+    ///         auction is limited by the 10M USD cap, and at a health of about 0.85 (below (1 + penalty) x threshold
+    ///         = 1.07 x 0.8) seizing collateral with its 7% penalty removes more liquidation limit than the debt it
+    ///         repays: the capped, partial liquidation leaves her health lower than before, which
+    ///         `LiquidationHandler._checkLiquidation` rejects. This test pins down that behaviour (reported to the
+    ///         lead as a finding: the engine's partial liquidation is not health-improving when the cap binds in this
+    ///         regime); it is not a handler check, so the replay stops before the handler's liquidate.
+    function test_replay_deepFinding_cappedLiquidationCanLowerHealth() public {
+        uint256 max = type(uint256).max;
+        bytes[] memory s = new bytes[](12);
+        s[0] = abi.encodeCall(SystemHandler.open, (7357, 5523));
+        s[1] = abi.encodeCall(SystemHandler.open, (21588, 1225913652731960594458533379986837769914251017215));
+        s[2] = abi.encodeCall(
+            SystemHandler.open,
+            (
+                1619751304900484427381073117682303000509481,
+                3362065697474331716813383877101251845069026514206321764734192425807986813
+            )
+        );
+        s[3] = abi.encodeCall(SystemHandler.open, (2857, 18362));
+        s[4] = abi.encodeCall(
+            SystemHandler.open,
+            (3231812397761036859381228604210028687515730, 16266464481452406001321505705957903973165039821519599106)
+        );
+        s[5] = abi.encodeCall(SystemHandler.open, (6912, 1788277378));
+        s[6] = abi.encodeCall(SystemHandler.open, (max, 77626179009072455863489194840842539227818));
+        s[7] = abi.encodeCall(VaultHandler.deposit, (1193222839984285310027690865136, 5316451603793062, max - 1));
+        s[8] = abi.encodeCall(
+            VaultHandler.deposit,
+            (
+                791093502185207590424314881128949587692320375571243008997591868398000,
+                1007958563854473520739618105422,
+                max - 3
+            )
+        );
+        s[9] = abi.encodeCall(SystemHandler.mintToLimit, (9315472357229948683197300654));
+        s[10] = abi.encodeCall(VaultHandler.movePrice, (4752, 4092)); // ETH +27%
+        s[11] = abi.encodeCall(
+            SystemHandler.open,
+            (
+                16871009361907513615738429918349498089562397553490414058092,
+                38391893898603165246896066531958397197888641938087738394424127651
+            )
+        );
+        _replay(s);
+
+        uint256 id = handler.ids(1); // alice's bETH position, 199.99999996 WBTC
+        (address owner, uint256 synthId, ) = vault.positionOf(id);
+        assertEq(owner, alice);
+        assertEq(synthId, BETH);
+        IVault.PositionHealth memory before = vault.healthOf(id);
+        assertLt(before.health, 1e18, "liquidatable");
+        vm.prank(bob);
+        engine.liquidate(id);
+        IVault.PositionHealth memory afterwards = vault.healthOf(id);
+        assertGt(afterwards.debt, 0, "partial: the cap left debt behind");
+        assertLt(afterwards.health, before.health, "the capped liquidation lowered the health");
+    }
+
     /// @notice The handler reaches every part of the system on a seeded walk (the campaign's coverage, in small).
     function test_systemHandlerReachesEveryPhase() public {
         bytes4[] memory acts = _actions();
