@@ -41,8 +41,8 @@ contract LiquidationHandler is VaultHandler {
     ///         never leaving 0 < debt < minDebt), (b) the keeper's pay never exceeds the penalty (so liquidating
     ///         one's own position never pays), and (a) the system's backing falls by exactly the keeper pay (nothing
     ///         else leaves the system when an auction starts) while the liquidated position ends no worse backed.
-    function liquidate(uint256 posSeed, uint256 keeperSeed) external {
-        if (ids.length == 0) return;
+    function liquidate(uint256 posSeed, uint256 keeperSeed) public virtual {
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         address keeper = actors[keeperSeed % 3];
         Snapshot memory b = _snapshot(id, keeper);
@@ -87,7 +87,9 @@ contract LiquidationHandler is VaultHandler {
         if (b.below) {
             try engine.previewLiquidation(id) returns (ILiquidationEngine.LiquidationPlan memory p) {
                 b.plan = p;
-            } catch {}
+            } catch {
+                // a failed price: the liquidation itself is then refused, and `liquidate` explains that refusal
+            }
         }
     }
 
@@ -107,9 +109,9 @@ contract LiquidationHandler is VaultHandler {
             int256 payUsd = int256((pay * _synthPrice(synthId)) / 1e18);
             assertApproxEqAbs(backingAfter, b.backing - payUsd, uint256(BACKING_TOLERANCE), "backing leak");
         }
-        if (left == 0 || b.st.debtValue == 0) return;
+        if (left == 0 || b.st.debtValue == 0) return; // fully liquidated or debt-free: no health to compare
         (bool ok, IVault.LiquidationState memory st2) = _state(id);
-        if (!ok || st2.debtValue == 0) return;
+        if (!ok || st2.debtValue == 0) return; // unpriced after (a failed price) or no debt left: no health to compare
         // health after >= health before, cross-multiplied (1 wei per asset of rounding slack)
         assertGe(
             (st2.liquidationLimit + 3) * b.st.debtValue,
@@ -119,11 +121,11 @@ contract LiquidationHandler is VaultHandler {
     }
 
     /// @notice A keeper withdraws its pay: the Treasury pays it from the surplus or mints it as deficit.
-    function claimPay(uint256 keeperSeed, uint256 synthSeed) external {
+    function claimPay(uint256 keeperSeed, uint256 synthSeed) public virtual {
         address keeper = actors[keeperSeed % 3];
         uint256 synthId = synthSeed % 2;
         uint256 owed = engine.keeperPayOwed(keeper, synthId);
-        if (owed == 0) return;
+        if (owed == 0) return; // nothing owed to this keeper
         uint256 before = synths[synthId].balanceOf(keeper);
         vm.prank(keeper);
         engine.claimKeeperPay(synthId, keeper);
@@ -170,7 +172,7 @@ contract LiquidationHandler is VaultHandler {
         int256 backingBefore
     ) internal view {
         (bool pricedAfter, int256 backingAfter) = _backing();
-        if (!pricedAfter) return;
+        if (!pricedAfter) return; // a price failed after the take: the backing cannot be measured
         uint256 out = got + engine.claimable(_owner(a.positionId), a.asset) - claimBefore; // [token]
         (uint256 p, ) = vault.oracle().tryGetPrice(a.asset);
         int256 expected =
@@ -190,13 +192,13 @@ contract LiquidationHandler is VaultHandler {
         try vault.liquidationState(id) returns (IVault.LiquidationState memory got) {
             return (true, got);
         } catch {
-            return (false, st);
+            return (false, st); // a failed price: the position cannot be valued now
         }
     }
 
     /// @notice Mints 99% of the room left under the minting limit, so that price moves make positions liquidatable.
-    function mintToLimit(uint256 posSeed) external {
-        if (ids.length == 0) return;
+    function mintToLimit(uint256 posSeed) public virtual {
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         IVault.PositionHealth memory h;
         try vault.healthOf(id) returns (IVault.PositionHealth memory got) {
@@ -204,16 +206,16 @@ contract LiquidationHandler is VaultHandler {
         } catch {
             return; // a price is unavailable: minting would be refused anyway
         }
-        if (h.mintLimit <= h.debtValue) return;
+        if (h.mintLimit <= h.debtValue) return; // already at or over the minting limit: no room
         (, uint256 synthId, ) = vault.positionOf(id);
         uint256 room = ((h.mintLimit - h.debtValue) * 99) / 100; // [wad] USD
         if (synthId == 1) {
             // bETH tracks WETH (its price may be unavailable when the position has no debt yet)
             (uint256 ethPrice, IOracleAdapter.PriceFailure failure) = vault.oracle().tryGetPrice(address(assets[0]));
-            if (failure != IOracleAdapter.PriceFailure.None) return;
+            if (failure != IOracleAdapter.PriceFailure.None) return; // the ETH price failed: the room cannot be converted to bETH
             room = (room * 1e18) / ethPrice;
         }
-        if (room == 0) return;
+        if (room == 0) return; // room rounds to 0
         address owner = _owner(id);
         vm.prank(owner);
         try vault.mint(id, room, owner) {
@@ -228,16 +230,16 @@ contract LiquidationHandler is VaultHandler {
         }
     }
 
-    function take(uint256 auctionSeed, uint256 amount, uint256 takerSeed) external {
+    function take(uint256 auctionSeed, uint256 amount, uint256 takerSeed) public virtual {
         ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
-        if (live.length == 0) return;
+        if (live.length == 0) return; // no auction to take
         ILiquidationEngine.AuctionView memory a = live[auctionSeed % live.length];
-        if (a.needsReset || a.price == 0) return;
+        if (a.needsReset || a.price == 0) return; // a stale auction must be reset first (`reset` covers it), an unpriced one cannot be taken
         amount = _bound(amount, 1, a.lot);
         address takerAddr = actors[takerSeed % 3];
         SyntheticToken token = synths[a.synthId];
         // enough synthetic for the whole tab, gathered from other holders (never minted from nothing)
-        if (!_fund(token, takerAddr, a.tab)) return;
+        if (!_fund(token, takerAddr, a.tab)) return; // the holders together lack the tab: nobody could pay it
         vm.startPrank(takerAddr);
         token.approve(address(engine), type(uint256).max);
         vm.stopPrank();
@@ -268,7 +270,7 @@ contract LiquidationHandler is VaultHandler {
 
     function reset(uint256 auctionSeed, uint256 keeperSeed) external {
         ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
-        if (live.length == 0) return;
+        if (live.length == 0) return; // no auction to reset
         ILiquidationEngine.AuctionView memory a = live[auctionSeed % live.length];
         address keeper = actors[keeperSeed % 3];
         uint256 owedBefore = engine.keeperPayOwed(keeper, a.synthId);
@@ -294,7 +296,7 @@ contract LiquidationHandler is VaultHandler {
         address owner = actors[actorSeed % 3];
         address asset = address(assets[assetSeed % 3]);
         uint256 due = engine.claimable(owner, asset);
-        if (due == 0) return;
+        if (due == 0) return; // nothing kept for this owner in this asset
         uint256 before = MockERC20(asset).balanceOf(owner);
         vm.prank(owner);
         engine.claim(asset);

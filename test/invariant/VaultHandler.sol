@@ -56,15 +56,15 @@ contract VaultHandler is Test {
 
     // ------------------------------------------------------------------------------------------------ actions
 
-    function open(uint256 actorSeed, uint256 synthSeed) external {
+    function open(uint256 actorSeed, uint256 synthSeed) public virtual {
         address actor = actors[actorSeed % 3];
         vm.prank(actor);
         ids.push(vault.open(synthSeed % 2));
         calls["open"]++;
     }
 
-    function deposit(uint256 posSeed, uint256 assetSeed, uint256 amount) external {
-        if (ids.length == 0) return;
+    function deposit(uint256 posSeed, uint256 assetSeed, uint256 amount) public virtual {
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         MockERC20 asset = assets[assetSeed % 3];
         amount = _bound(amount, 1, 100 * 10 ** asset.decimals());
@@ -81,12 +81,12 @@ contract VaultHandler is Test {
         calls["deposit"]++;
     }
 
-    function withdraw(uint256 posSeed, uint256 assetSeed, uint256 amount) external {
-        if (ids.length == 0) return;
+    function withdraw(uint256 posSeed, uint256 assetSeed, uint256 amount) public virtual {
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         address asset = address(assets[assetSeed % 3]);
         uint256 held = vault.collateralOf(id, asset);
-        if (held == 0) return;
+        if (held == 0) return; // nothing of this asset to withdraw
         amount = _bound(amount, 1, held);
         address owner = _owner(id);
         uint256 witness = _witness(id);
@@ -103,8 +103,8 @@ contract VaultHandler is Test {
         }
     }
 
-    function mint(uint256 posSeed, uint256 amount) external {
-        if (ids.length == 0) return;
+    function mint(uint256 posSeed, uint256 amount) public virtual {
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         (, uint256 synthId, ) = vault.positionOf(id);
         amount = _bound(amount, 1, synthId == 0 ? 200_000e18 : 100e18);
@@ -130,17 +130,17 @@ contract VaultHandler is Test {
     }
 
     function repay(uint256 posSeed, uint256 amount) external {
-        if (ids.length == 0) return;
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         uint256 debt = vault.debtOf(id);
-        if (debt == 0) return;
+        if (debt == 0) return; // nothing to repay
         (, uint256 synthId, ) = vault.positionOf(id);
         SyntheticToken token = synths[synthId];
         uint256 minDebt = vault.synthetic(synthId).params.minDebt;
         amount = _bound(amount, 1, debt);
         if (debt - amount < minDebt) amount = debt; // a partial repay may not leave dust: repay all instead
         address owner = _owner(id);
-        if (!_fund(token, owner, amount)) return;
+        if (!_fund(token, owner, amount)) return; // the holders together lack the amount: nobody can repay it (never minted from nothing)
         uint256 witness = _witness(id);
         (bool had, uint256 hBefore) = _health(witness);
 
@@ -151,12 +151,12 @@ contract VaultHandler is Test {
         calls["repay"]++;
     }
 
-    function close(uint256 posSeed) external {
-        if (ids.length == 0) return;
+    function close(uint256 posSeed) public virtual {
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         (, uint256 synthId, ) = vault.positionOf(id);
         address owner = _owner(id);
-        if (!_fund(synths[synthId], owner, vault.debtOf(id))) return;
+        if (!_fund(synths[synthId], owner, vault.debtOf(id))) return; // the holders together lack the debt: the owner cannot close
         vm.prank(owner);
         vault.close(id, owner); // needs no price
         assertEq(vault.normDebtOf(id), 0);
@@ -166,8 +166,8 @@ contract VaultHandler is Test {
         calls["close"]++;
     }
 
-    function transferPosition(uint256 posSeed, uint256 actorSeed) external {
-        if (ids.length == 0) return;
+    function transferPosition(uint256 posSeed, uint256 actorSeed) public virtual {
+        if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         address owner = _owner(id);
         vm.prank(owner);
@@ -229,12 +229,12 @@ contract VaultHandler is Test {
         try vault.health(id) returns (uint256 v) {
             return (true, v);
         } catch {
-            return (false, 0);
+            return (false, 0); // a failed price: the health cannot be read now
         }
     }
 
     function _assertUntouched(uint256 witness, bool had, uint256 before) internal view {
-        if (!had) return;
+        if (!had) return; // the witness could not be valued before (a failed price): nothing to compare
         (bool ok, uint256 h) = _health(witness);
         if (ok) assertEq(h, before, "another position's health moved");
     }
@@ -248,7 +248,7 @@ contract VaultHandler is Test {
 
     /// @dev A mint or withdraw may fail only because the position would end beyond its minting limit, or because a
     ///      price it needs is unavailable. Anything else is a bug.
-    function _explainRiskRevert(uint256 id, bytes memory err) internal view {
+    function _explainRiskRevert(uint256 id, bytes memory err) internal view virtual {
         bytes4 sel = bytes4(err);
         if (sel == IVault.MintLimitExceeded.selector) return;
         if (sel == IOracleAdapter.PriceUnavailable.selector) {

@@ -1,0 +1,740 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+
+import {LiquidationHandler} from "./LiquidationHandler.sol";
+import {Vault} from "../../contracts/Vault.sol";
+import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
+import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {ITreasury} from "../../contracts/interfaces/ITreasury.sol";
+import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
+import {IReserveLens} from "../../contracts/interfaces/IReserveLens.sol";
+import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
+import {Settlement} from "../../contracts/Settlement.sol";
+import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
+import {FixedRateModel} from "../../contracts/FixedRateModel.sol";
+import {IRateModel} from "../../contracts/interfaces/IRateModel.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+
+/// @notice The whole system for the invariant suite: everything `LiquidationHandler` drives (positions over three
+///         assets of 18, 8 and 6 decimals and two synthetics, prices that move and fail, time, liquidations, takes,
+///         resets, claims), plus governance through the real AccessManager path (asset parameters within their
+///         bounds with threshold ramps, rate model changes, the ramp duration: scheduled, then executed after a
+///         time warp past the delay; guardian pauses), and emergency settlement (shutdown by governance or by the
+///         under-backing trigger, frozen and fallback prices, settlement of positions and auctions, owners' claims,
+///         finalization and redemption).
+/// @dev Every call succeeds or fails for a reason predicted from the state; each `try`/`catch` and early return says
+///      why in a comment, and `failOnRevert` stays on. Per-action checks (the invariant ids are design.md's):
+///      (3) and (4) in the inherited position actions, also under pauses and after shutdown; (5) in `liquidate`;
+///      (7) in `take`; the settlement's split, claims and pro-rata redemption in the settlement actions. Ghost state
+///      records what went into and out of the settlement pools for `SystemInvariantTest`.
+contract SystemHandler is LiquidationHandler {
+    AccessManager public immutable manager;
+    Settlement public immutable settlement;
+    IReserveLens public immutable lens;
+    ITreasury public immutable treasuryC;
+    /// @notice Rate models a governor may switch a synthetic to: 0%, 5% and 40% a year.
+    FixedRateModel[3] public rateModels;
+
+    /// @notice A call is shut down by governance only when its seed is a multiple of this, so that most runs first
+    ///         explore the live system (the fuzzer picks each action about equally often).
+    uint256 public constant SHUTDOWN_ODDS = 4;
+
+    // ------------------------------------------------------------------------------------------------ ghost state
+
+    /// @dev One governance proposal at a time, as a multisig's queue would hold it.
+    enum Proposal {
+        None,
+        AssetParams,
+        Rate,
+        RampDuration
+    }
+    Proposal public pending;
+    bytes public pendingData;
+    /// @notice Proposals executed, and ones that expired before execution.
+    uint256 public executed;
+    uint256 public expired;
+
+    /// @notice [token] Collateral each synthetic's pool received from settled positions and auctions, per asset.
+    uint256[3][2] public pooledIn;
+    /// @notice [token] Collateral paid out of each pool to redeeming holders, per asset.
+    uint256[3][2] public redeemedOut;
+    /// @notice [wad] Synthetic units handed in for redemption.
+    uint256[2] public redeemedUnits;
+    /// @notice [wad USD] Value at frozen prices of the debt settled per synthetic, each settlement rounded up.
+    uint256[2] public owedValue;
+    /// @notice [wad USD] Allowed excess of a pool's value over the settled debt's: each settlement's split rounds
+    ///         every asset up by at most one token unit (its price / 10^decimals), plus 1 wei per asset.
+    uint256[2] public poolSlack;
+    /// @notice [token] Collateral handed to owners' claims by the settlement, per asset, and claimed so far.
+    uint256[3] public claimsIn;
+    uint256[3] public claimsOut;
+    /// @notice [wad] Frozen prices as first seen (they must never change).
+    uint256[3] public frozenSeen;
+    /// @notice Settlement steps taken (each can round a debt up by one wei).
+    uint256 public settlements;
+
+    constructor(
+        Vault vault_,
+        MockERC20[3] memory assets_,
+        MockFeed[3] memory feeds_,
+        SyntheticToken[2] memory synths_,
+        address[3] memory actors_,
+        LiquidationEngine engine_,
+        AccessManager manager_,
+        Settlement settlement_,
+        FixedRateModel[3] memory rateModels_
+    ) LiquidationHandler(vault_, assets_, feeds_, synths_, actors_, address(engine_.treasury()), engine_) {
+        manager = manager_;
+        settlement = settlement_;
+        lens = settlement_.lens();
+        treasuryC = engine_.treasury();
+        rateModels = rateModels_;
+    }
+
+    function isShut() public view returns (bool) {
+        return vault.shutdownAt() != 0;
+    }
+
+    // ------------------------------------------------------------------------ position actions, shutdown-aware
+
+    /// @notice Opens a position; while paused or after shutdown the Vault must refuse, with that reason.
+    function open(uint256 actorSeed, uint256 synthSeed) public override {
+        if (!isShut() && !vault.paused()) return super.open(actorSeed, synthSeed);
+        vm.prank(actors[actorSeed % 3]);
+        try vault.open(synthSeed % 2) {
+            revert("opened a position while paused or shut down");
+        } catch (bytes memory err) {
+            // the only explained refusals: settlement has started, or the guardian paused new risk
+            bytes4 sel = bytes4(err);
+            if (isShut()) assertEq(sel, IVault.SystemShutdown.selector, "open after shutdown: wrong reason");
+            else assertEq(sel, IVault.Paused.selector, "open while paused: wrong reason");
+        }
+        calls["open:refused"]++;
+    }
+
+    /// @notice Mints near the limit (see `LiquidationHandler.mintToLimit`).
+    function mintToLimit(uint256 posSeed) public override {
+        // while paused or shut down every mint is refused; `mint` exercises and explains those refusals, this
+        // action only exists to bring positions close to their limit
+        if (isShut() || vault.paused() || _anyAssetPaused()) return;
+        super.mintToLimit(posSeed);
+    }
+
+    /// @notice Starts a liquidation; after shutdown the Vault must refuse (settlement takes positions over).
+    function liquidate(uint256 posSeed, uint256 keeperSeed) public override {
+        if (!isShut()) return super.liquidate(posSeed, keeperSeed);
+        if (ids.length == 0) return; // nothing to liquidate yet
+        uint256 id = ids[posSeed % ids.length];
+        vm.prank(actors[keeperSeed % 3]);
+        try engine.liquidate(id) {
+            revert("a liquidation started after shutdown");
+        } catch (bytes memory err) {
+            // explained: the Vault refuses new liquidations once settlement started; a healthy position or one that
+            // cannot be valued is refused before the Vault is asked
+            bytes4 sel = bytes4(err);
+            assertTrue(
+                sel == IVault.SystemShutdown.selector ||
+                    sel == ILiquidationEngine.PositionHealthy.selector ||
+                    sel == IOracleAdapter.PriceUnavailable.selector,
+                "liquidate after shutdown: unexplained revert"
+            );
+        }
+        calls["liquidate:shut"]++;
+    }
+
+    /// @notice A keeper claims its pay. After shutdown the Treasury can no longer mint the part its surplus lacks.
+    function claimPay(uint256 keeperSeed, uint256 synthSeed) public override {
+        address keeper = actors[keeperSeed % 3];
+        uint256 synthId = synthSeed % 2;
+        uint256 owed = engine.keeperPayOwed(keeper, synthId);
+        if (!isShut() || owed <= treasuryC.surplus(synthId)) return super.claimPay(keeperSeed, synthSeed);
+        vm.prank(keeper);
+        try engine.claimKeeperPay(synthId, keeper) {
+            revert("unbacked keeper pay minted after shutdown");
+        } catch (bytes memory err) {
+            // explained: the supply is final once settlement starts, so unbacked pay cannot be minted
+            assertEq(bytes4(err), IVault.SystemShutdown.selector, "claimPay after shutdown: wrong reason");
+        }
+        calls["claimPay:shut"]++;
+    }
+
+    /// @notice A take (see `LiquidationHandler.take`), plus (7): bad debt is recorded only when the auction's lot is
+    ///         exhausted, and it shows in the Treasury's books at once.
+    function take(uint256 auctionSeed, uint256 amount, uint256 takerSeed) public override {
+        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
+        if (live.length == 0) return; // no auction to take
+        ILiquidationEngine.AuctionView memory a = live[auctionSeed % live.length];
+        uint256 recorded = treasuryC.history(a.synthId).badDebt;
+        super.take(auctionSeed, amount, takerSeed);
+        uint256 recordedAfter = treasuryC.history(a.synthId).badDebt;
+        if (recordedAfter != recorded) {
+            assertEq(engine.auction(a.id).tab, 0, "bad debt recorded while the auction still has collateral");
+            calls["take:badDebt"]++;
+        }
+    }
+
+    /// @dev Also explains the refusals of a risk-increasing action by the guardian's pauses and by shutdown.
+    function _explainRiskRevert(uint256 id, bytes memory err) internal view override {
+        bytes4 sel = bytes4(err);
+        if (sel == IVault.SystemShutdown.selector) {
+            assertTrue(isShut(), "SystemShutdown while running");
+            return;
+        }
+        if (sel == IVault.Paused.selector) {
+            assertTrue(vault.paused(), "Paused while not paused");
+            return;
+        }
+        if (sel == IVault.AssetPaused.selector) {
+            assertTrue(_basketHoldsPausedAsset(id), "AssetPaused without a paused asset in the basket");
+            return;
+        }
+        super._explainRiskRevert(id, err);
+    }
+
+    /// @notice (6) Round trips never gain: a deposit then a withdrawal of the same amount leaves the owner with
+    ///         exactly what it had; a mint then a repay costs the owner at least what it received and leaves the
+    ///         debt no lower than before.
+    function roundTrip(uint256 posSeed, uint256 assetSeed, uint256 amount) external {
+        if (ids.length == 0) return; // no position yet
+        uint256 id = ids[posSeed % ids.length];
+        address owner = _owner(id);
+        MockERC20 asset = assets[assetSeed % 3];
+        uint256 units = _bound(amount, 1, 10 * 10 ** asset.decimals());
+        asset.mint(owner, units);
+        uint256 bal = asset.balanceOf(owner);
+        uint256 held = vault.collateralOf(id, address(asset));
+        vm.prank(owner);
+        asset.approve(address(vault), units);
+        vm.prank(owner);
+        vault.deposit(id, address(asset), units); // deposits always work (4)
+        vm.prank(owner);
+        try vault.withdraw(id, address(asset), units, owner) {
+            assertEq(asset.balanceOf(owner), bal, "(6) deposit -> withdraw changed the owner's balance");
+            assertEq(vault.collateralOf(id, address(asset)), held, "(6) deposit -> withdraw changed the position");
+        } catch (bytes memory err) {
+            // explained like any withdrawal: beyond the limit, a failed price, a pause or shutdown
+            _explainRiskRevert(id, err);
+        }
+        (, uint256 synthId, ) = vault.positionOf(id);
+        uint256 debt = vault.debtOf(id);
+        uint256 m = _bound(amount, 1, synthId == 0 ? 1_000e18 : 1e18);
+        vm.prank(owner);
+        try vault.mint(id, m, owner) {
+            _repayRoundTrip(id, synthId, owner, debt, m);
+        } catch (bytes memory err) {
+            // explained like any mint: the minimum debt, the ceiling, the limit, a price, a pause or shutdown
+            bytes4 sel = bytes4(err);
+            if (sel != IVault.DebtBelowMinimum.selector && sel != IVault.DebtCeilingExceeded.selector) {
+                _explainRiskRevert(id, err);
+            }
+            calls["roundTrip:refused"]++;
+        }
+    }
+
+    /// @dev The repay half of a round trip after minting `m` on a position that owed `debt`: repays `m`, or all of
+    ///      it when the position had no debt (a partial repay would leave rounding dust below the minimum debt).
+    function _repayRoundTrip(uint256 id, uint256 synthId, address owner, uint256 debt, uint256 m) internal {
+        SyntheticToken token = synths[synthId];
+        uint256 added = vault.debtOf(id) - debt;
+        assertGe(added, m, "(6) a mint added less debt than it minted");
+        roundingOps += 2;
+        if (debt == 0 && !_fund(token, owner, added)) return; // nobody holds the rounding wei: the debt stays
+        uint256 before = token.balanceOf(owner);
+        vm.prank(owner);
+        vault.repay(id, debt == 0 ? type(uint256).max : m); // repay always works (4)
+        assertGe(before - token.balanceOf(owner), m, "(6) mint -> repay cost less than was minted");
+        assertGe(vault.debtOf(id), debt, "(6) mint -> repay lowered the debt");
+        calls["roundTrip"]++;
+    }
+
+    // ------------------------------------------------------------------------------------------------ governance
+
+    /// @notice A governor proposes new risk parameters for one asset, inside the bounds (threshold in [50%, 90%],
+    ///         max LTV 5-20 points below it, penalty 1-10%, never frozen, no supply cap so deposits stay unbounded).
+    function proposeAssetParams(uint256 assetSeed, uint256 thrSeed, uint256 ltvSeed, uint256 penSeed) external {
+        if (pending != Proposal.None) return; // one proposal at a time: `executeProposal` clears it
+        uint16 thr = uint16(_bound(thrSeed, 5_000, 9_000));
+        uint16 ltv = uint16(thr - _bound(ltvSeed, 500, 2_000));
+        uint16 pen = uint16(_bound(penSeed, 100, 1_000));
+        IVault.AssetParams memory p = IVault.AssetParams(ltv, thr, pen, type(uint48).max, false);
+        _propose(Proposal.AssetParams, abi.encodeCall(IVault.setAssetParams, (address(assets[assetSeed % 3]), p)));
+    }
+
+    /// @notice A governor proposes another rate model for one synthetic (price source, ceiling, minimum kept).
+    function proposeRate(uint256 synthSeed, uint256 modelSeed) external {
+        if (pending != Proposal.None) return; // one proposal at a time
+        uint256 s = synthSeed % 2;
+        IVault.SyntheticParams memory p = vault.synthetic(s).params;
+        p.rateModel = rateModels[modelSeed % 3];
+        _propose(Proposal.Rate, abi.encodeCall(IVault.setSyntheticParams, (s, p)));
+    }
+
+    /// @notice A governor proposes a new ramp duration for lowered thresholds, in [1 day, 30 days].
+    function proposeRampDuration(uint256 seed) external {
+        if (pending != Proposal.None) return; // one proposal at a time
+        _propose(Proposal.RampDuration, abi.encodeCall(IVault.setRampDuration, (_bound(seed, 1 days, 30 days))));
+    }
+
+    /// @notice Executes the pending proposal, first letting time pass to the end of its delay if needed. Checks that
+    ///         it applied: a lowered liquidation threshold ramps in from the value in force (no jump), a raised one
+    ///         applies at once; the rate model and ramp duration are the proposed ones.
+    function executeProposal() external {
+        if (pending == Proposal.None) return; // nothing proposed
+        bytes memory data = pendingData;
+        bytes32 opId = manager.hashOperation(address(this), address(vault), data);
+        uint48 readyAt = manager.getSchedule(opId);
+        if (readyAt == 0) {
+            // explained: the AccessManager forgets an operation once it expired (a long warp passed its window)
+            _clearProposal();
+            expired++;
+            return;
+        }
+        if (block.timestamp < readyAt) _warpTo(readyAt);
+        address asset;
+        uint256 inForce;
+        if (pending == Proposal.AssetParams) {
+            (asset, ) = abi.decode(_args(data), (address, IVault.AssetParams));
+            inForce = vault.liquidationThreshold(asset);
+        }
+        manager.execute(address(vault), data); // scheduled, ready, unexpired and inside the bounds: must succeed
+        if (pending == Proposal.AssetParams) {
+            (, IVault.AssetParams memory p) = abi.decode(_args(data), (address, IVault.AssetParams));
+            IVault.AssetConfig memory c = vault.assetConfig(asset);
+            assertEq(c.maxLtvBps, p.maxLtvBps, "max LTV not applied");
+            assertEq(c.liqThresholdBps, p.liqThresholdBps, "threshold target not applied");
+            uint256 now_ = vault.liquidationThreshold(asset);
+            if (p.liqThresholdBps < inForce) {
+                assertEq(now_, inForce, "a lowered threshold jumped instead of ramping");
+                assertEq(vault.rampOf(asset).end, block.timestamp + vault.rampDuration(), "ramp end");
+                calls["gov:ramp"]++;
+            } else {
+                assertEq(now_, p.liqThresholdBps, "a raised threshold did not apply at once");
+            }
+        } else if (pending == Proposal.Rate) {
+            (uint256 s, IVault.SyntheticParams memory p) = abi.decode(_args(data), (uint256, IVault.SyntheticParams));
+            assertEq(address(vault.synthetic(s).params.rateModel), address(p.rateModel), "rate model not applied");
+            calls["gov:rate"]++;
+        } else {
+            assertEq(vault.rampDuration(), abi.decode(_args(data), (uint256)), "ramp duration not applied");
+        }
+        executed++;
+        _clearProposal();
+        calls["gov:executed"]++;
+    }
+
+    /// @notice The guardian lifts a pause, or (one call in two) pauses everything or one asset. Repay, deposit and
+    ///         liquidation must keep working meanwhile (the inherited actions do not tolerate their revert).
+    function guardian(uint256 seed) external {
+        if (vault.paused()) {
+            vault.setPaused(false); // the guardian's role has no delay
+            calls["guardian:unpause"]++;
+            return;
+        }
+        for (uint256 k; k < 3; ++k) {
+            if (vault.assetConfig(address(assets[k])).flags & 1 != 0) {
+                vault.setAssetPaused(address(assets[k]), false);
+                calls["guardian:unpause"]++;
+                return;
+            }
+        }
+        if (seed % 2 != 0) return; // half the time the guardian only watches
+        if ((seed >> 8) % 2 == 0) vault.setPaused(true);
+        else vault.setAssetPaused(address(assets[(seed >> 16) % 3]), true);
+        calls["guardian:pause"]++;
+    }
+
+    // ------------------------------------------------------------------------------------------------ settlement
+
+    /// @notice Governance shuts the system down: `Settlement.shutdown` is scheduled under the CRITICAL role, its
+    ///         delay passes, it executes. Every price the oracle gives is frozen then; failed ones stay unfrozen.
+    function shutdown(uint256 seed) external {
+        if (isShut()) return; // once only: the Vault refuses a second shutdown (unit-tested)
+        if (seed % SHUTDOWN_ODDS != 0) return; // rare, see SHUTDOWN_ODDS
+        bytes memory data = abi.encodeCall(ISettlement.shutdown, ());
+        manager.schedule(address(settlement), data, 0);
+        _warpTo(manager.getSchedule(manager.hashOperation(address(this), address(settlement), data)));
+        manager.execute(address(settlement), data);
+        assertEq(vault.shutdownAt(), block.timestamp, "shutdown time");
+        _checkFrozenAtShutdown();
+        calls["shutdown"]++;
+    }
+
+    /// @notice Anyone records whether the system is under-backed; at a failed price it must refuse.
+    function poke() external {
+        IReserveLens.SystemReserve memory r = lens.systemReserve();
+        try settlement.poke() returns (uint256 bps) {
+            assertTrue(r.complete, "poked at a failed price");
+            assertEq(bps, r.backingBps, "poke disagrees with the lens");
+            if (bps < settlement.triggerBackingBps()) assertGt(settlement.underSince(), 0, "under-backing not marked");
+            else assertEq(settlement.underSince(), 0, "backed system still marked under-backed");
+            calls["poke"]++;
+        } catch (bytes memory err) {
+            // explained: the system is never judged at a failed price
+            assertFalse(r.complete, "poke refused with every price available");
+            assertEq(bytes4(err), ISettlement.BackingIncomplete.selector, "poke: wrong reason");
+            calls["poke:refused"]++;
+        }
+    }
+
+    /// @notice Anyone triggers shutdown once the system has stayed under-backed for the trigger delay.
+    function trigger() external {
+        IReserveLens.SystemReserve memory r = lens.systemReserve();
+        uint256 since = settlement.underSince();
+        bool wasShut = isShut();
+        try settlement.trigger() {
+            assertFalse(wasShut, "triggered twice");
+            assertTrue(r.complete && r.backingBps < settlement.triggerBackingBps(), "triggered while backed");
+            assertTrue(since != 0 && block.timestamp >= since + settlement.triggerDelay(), "triggered too early");
+            _checkFrozenAtShutdown();
+            calls["trigger"]++;
+        } catch (bytes memory err) {
+            // explained refusals, in the order the contract checks them
+            bytes4 sel = bytes4(err);
+            if (!r.complete) assertEq(sel, ISettlement.BackingIncomplete.selector, "trigger at a failed price");
+            else if (r.backingBps >= settlement.triggerBackingBps())
+                assertEq(sel, ISettlement.NotUnderBacked.selector, "trigger while backed");
+            else if (since == 0 || block.timestamp < since + settlement.triggerDelay())
+                assertEq(sel, ISettlement.TriggerTooEarly.selector, "trigger before the delay");
+            else assertEq(sel, IVault.SystemShutdown.selector, "trigger: unexplained revert");
+            calls["trigger:refused"]++;
+        }
+    }
+
+    /// @notice Anyone freezes an asset's price after shutdown once its feed answers.
+    function freezePrice(uint256 assetSeed) external {
+        uint256 k = assetSeed % 3;
+        address asset = address(assets[k]);
+        uint256 frozen = settlement.frozenPrice(asset);
+        (uint256 price, IOracleAdapter.PriceFailure f) = vault.oracle().tryGetPrice(asset);
+        try settlement.freezePrice(asset) {
+            assertTrue(isShut() && frozen == 0 && f == IOracleAdapter.PriceFailure.None, "froze when it should not");
+            assertEq(settlement.frozenPrice(asset), price, "frozen price is not the oracle's");
+            frozenSeen[k] = price;
+            calls["freeze"]++;
+        } catch (bytes memory err) {
+            // explained: before shutdown, twice, or at a failed price (never freeze a wrong price)
+            bytes4 sel = bytes4(err);
+            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "freeze before shutdown");
+            else if (frozen != 0) assertEq(sel, ISettlement.PriceAlreadyFrozen.selector, "freeze twice");
+            else assertEq(sel, IOracleAdapter.PriceUnavailable.selector, "freeze: unexplained revert");
+            calls["freeze:refused"]++;
+        }
+    }
+
+    /// @notice Governance prices an asset nobody could freeze: at least 3 days after shutdown, through the
+    ///         GOVERNOR delay, at the last price the feed gave.
+    function fallbackPrice(uint256 assetSeed) external {
+        uint256 k = assetSeed % 3;
+        address asset = address(assets[k]);
+        // only for an unfrozen asset after shutdown; otherwise `freezePrice` is the way (its refusals are tested)
+        if (!isShut() || settlement.frozenPrice(asset) != 0) return;
+        uint256 price = uint256(lastAnswer[k]) * 1e10; // [wad] the 8-decimal feed's last answer
+        bytes memory data = abi.encodeCall(ISettlement.setFallbackPrice, (asset, price));
+        manager.schedule(address(settlement), data, 0);
+        uint256 ready = manager.getSchedule(manager.hashOperation(address(this), address(settlement), data));
+        uint256 allowed = vault.shutdownAt() + settlement.PRICE_FALLBACK_DELAY();
+        _warpTo(ready > allowed ? ready : allowed);
+        manager.execute(address(settlement), data);
+        assertEq(settlement.frozenPrice(asset), price, "fallback price not set");
+        frozenSeen[k] = price;
+        calls["fallback"]++;
+    }
+
+    /// @notice Anyone settles a position after shutdown.
+    function settlePosition(uint256 posSeed) external {
+        if (ids.length == 0) return; // no position yet
+        _settlePosition(ids[posSeed % ids.length]);
+    }
+
+    /// @notice Anyone settles a live auction after shutdown.
+    function settleAuction(uint256 auctionSeed) external {
+        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
+        if (live.length == 0) return; // no auction to settle
+        _settleAuction(live[auctionSeed % live.length]);
+    }
+
+    /// @notice Settles everything that can be settled (freezing what prices it can first), then finalizes what it
+    ///         can: so that short runs reach redemption.
+    function settleAll() external {
+        if (!isShut()) return; // nothing to wind down before shutdown: `settlePosition` checks that refusal
+        for (uint256 k; k < 3; ++k) {
+            address asset = address(assets[k]);
+            (uint256 price, IOracleAdapter.PriceFailure f) = vault.oracle().tryGetPrice(asset);
+            if (settlement.frozenPrice(asset) == 0 && f == IOracleAdapter.PriceFailure.None) {
+                settlement.freezePrice(asset); // shut down, unfrozen, priced: must succeed
+                frozenSeen[k] = price;
+            }
+        }
+        for (uint256 i; i < ids.length; ++i) {
+            if (vault.normDebtOf(ids[i]) != 0) _settlePosition(ids[i]);
+        }
+        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+        for (uint256 i; i < live.length; ++i) {
+            _settleAuction(live[i]);
+        }
+        finalize(0);
+        finalize(1);
+        calls["settleAll"]++;
+    }
+
+    /// @notice Anyone finalizes a synthetic once no debt is left in positions or auctions.
+    function finalize(uint256 synthSeed) public {
+        uint256 s = synthSeed % 2;
+        IVault.SyntheticState memory st = vault.synthetic(s);
+        bool was = settlement.finalized(s);
+        try settlement.finalize(s) {
+            assertTrue(isShut() && !was && st.totalNormDebt == 0 && st.auctionDebt == 0, "finalized too early");
+            calls["finalize"]++;
+        } catch (bytes memory err) {
+            // explained: before shutdown, twice, or while debt remains to settle
+            bytes4 sel = bytes4(err);
+            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "finalize before shutdown");
+            else if (was) assertEq(sel, ISettlement.AlreadyFinalized.selector, "finalize twice");
+            else assertEq(sel, ISettlement.OutstandingDebt.selector, "finalize: unexplained revert");
+            calls["finalize:refused"]++;
+        }
+    }
+
+    /// @notice A holder redeems synthetic units for a pro-rata share of the pool. Checks that it gets exactly its
+    ///         share of every asset rounded down (the last unit takes what is left), that the units stay in the
+    ///         settlement, and that the holders still waiting are never worse off per unit.
+    function redeem(uint256 actorSeed, uint256 synthSeed, uint256 amount) external {
+        uint256 s = synthSeed % 2;
+        address holder = actors[actorSeed % 3];
+        SyntheticToken token = synths[s];
+        uint256 bal = token.balanceOf(holder);
+        if (bal == 0) return; // nothing to redeem: this holder never minted or bought this synthetic
+        amount = _bound(amount, 1, bal);
+        vm.startPrank(holder);
+        token.approve(address(settlement), amount);
+        if (!settlement.finalized(s)) {
+            // explained: redemption waits for finalization
+            vm.expectRevert(abi.encodeWithSelector(ISettlement.NotFinalized.selector, s));
+            settlement.redeem(s, amount, holder);
+            vm.stopPrank();
+            calls["redeem:refused"]++;
+            return;
+        }
+        uint256 left = settlement.outstanding(s);
+        uint256[3] memory poolBefore;
+        uint256[3] memory balBefore;
+        for (uint256 k; k < 3; ++k) {
+            poolBefore[k] = settlement.pool(s, address(assets[k]));
+            balBefore[k] = assets[k].balanceOf(holder);
+        }
+        settlement.redeem(s, amount, holder); // finalized, 0 < amount <= balance <= outstanding: must succeed
+        vm.stopPrank();
+        for (uint256 k; k < 3; ++k) {
+            uint256 paid = assets[k].balanceOf(holder) - balBefore[k];
+            uint256 share = amount == left ? poolBefore[k] : (poolBefore[k] * amount) / left;
+            assertEq(paid, share, "redeemed more or less than the pro-rata share");
+            uint256 poolAfter = settlement.pool(s, address(assets[k]));
+            assertEq(poolAfter, poolBefore[k] - paid, "pool did not pay what left it");
+            // per unit, those still waiting keep at least what they had: poolAfter/leftAfter >= poolBefore/left
+            assertGe(poolAfter * left, poolBefore[k] * (left - amount), "a redemption diluted the others");
+            redeemedOut[s][k] += paid;
+        }
+        redeemedUnits[s] += amount;
+        calls["redeem"]++;
+    }
+
+    /// @notice An owner claims what the settlement kept for it beyond its debt.
+    function claimSettled(uint256 actorSeed, uint256 assetSeed) external {
+        address owner = actors[actorSeed % 3];
+        uint256 k = assetSeed % 3;
+        uint256 due = settlement.claimable(owner, address(assets[k]));
+        if (due == 0) return; // nothing kept for this owner in this asset
+        uint256 before = assets[k].balanceOf(owner);
+        vm.prank(owner);
+        settlement.claim(address(assets[k]), owner);
+        assertEq(assets[k].balanceOf(owner), before + due, "settlement claim paid a different amount");
+        assertEq(settlement.claimable(owner, address(assets[k])), 0, "claim not cleared");
+        claimsOut[k] += due;
+        calls["claimSettled"]++;
+    }
+
+    // ------------------------------------------------------------------------------------------------ internals
+
+    function _settlePosition(uint256 id) internal {
+        (address owner, uint256 s, ) = vault.positionOf(id);
+        uint256 debt = vault.debtOf(id);
+        (address[] memory list, uint256[] memory amounts) = vault.basketOf(id);
+        bool priced = debt == 0 || _pricesFrozen(s, list);
+        Split memory before = _splitState(s, owner);
+        try settlement.settlePosition(id) {
+            assertTrue(isShut() && priced, "settled before shutdown or at an unfrozen price");
+            assertEq(vault.normDebtOf(id), 0, "settled position keeps debt");
+            (, , uint256 mask) = vault.positionOf(id);
+            assertEq(mask, 0, "settled position keeps collateral");
+            _checkSplit(s, owner, debt, list, amounts, before);
+            calls["settlePosition"]++;
+        } catch (bytes memory err) {
+            // explained: before shutdown, or a price the split needs is not frozen yet
+            bytes4 sel = bytes4(err);
+            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "settle before shutdown");
+            else assertEq(sel, ISettlement.PriceNotFrozen.selector, "settlePosition: unexplained revert");
+            calls["settlePosition:refused"]++;
+        }
+    }
+
+    function _settleAuction(ILiquidationEngine.AuctionView memory a) internal {
+        (address owner, , ) = vault.positionOf(a.positionId);
+        address[] memory list = new address[](1);
+        uint256[] memory amounts = new uint256[](1);
+        (list[0], amounts[0]) = (a.asset, a.lot);
+        bool priced = a.debt == 0 || _pricesFrozen(a.synthId, list);
+        Split memory before = _splitState(a.synthId, owner);
+        uint256 engineBal = MockERC20(a.asset).balanceOf(address(engine));
+        uint256 auctionDebt = vault.synthetic(a.synthId).auctionDebt;
+        try settlement.settleAuction(a.id) {
+            assertTrue(isShut() && priced, "settled an auction before shutdown or at an unfrozen price");
+            assertEq(engine.auction(a.id).tab, 0, "settled auction still live");
+            assertEq(MockERC20(a.asset).balanceOf(address(engine)), engineBal - a.lot, "engine kept the lot");
+            assertEq(vault.synthetic(a.synthId).auctionDebt, auctionDebt - a.debt, "auction debt not released");
+            _checkSplit(a.synthId, owner, a.debt, list, amounts, before);
+            calls["settleAuction"]++;
+        } catch (bytes memory err) {
+            // explained: before shutdown, or a price the split needs is not frozen yet
+            bytes4 sel = bytes4(err);
+            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "settle auction before shutdown");
+            else assertEq(sel, ISettlement.PriceNotFrozen.selector, "settleAuction: unexplained revert");
+            calls["settleAuction:refused"]++;
+        }
+    }
+
+    /// @dev Pools of synthetic `s` and claims of `owner`, per asset, and the settled debt of `s`.
+    struct Split {
+        uint256[3] pool;
+        uint256[3] claim;
+        uint256 settledDebt;
+    }
+
+    function _splitState(uint256 s, address owner) internal view returns (Split memory b) {
+        for (uint256 k; k < 3; ++k) {
+            b.pool[k] = settlement.pool(s, address(assets[k]));
+            b.claim[k] = settlement.claimable(owner, address(assets[k]));
+        }
+        (b.settledDebt, ) = settlement.settledDebt(s);
+    }
+
+    /// @dev A settled basket owing `debt` split exactly into pool and owner's claim, the pool's part worth the
+    ///      debt at the frozen prices (rounded up by at most a unit per asset), or the whole basket when it is worth
+    ///      less: the owner keeps exactly what is beyond its debt.
+    function _checkSplit(
+        uint256 s,
+        address owner,
+        uint256 debt,
+        address[] memory list,
+        uint256[] memory amounts,
+        Split memory b
+    ) internal {
+        Split memory a = _splitState(s, owner);
+        assertEq(a.settledDebt, b.settledDebt + debt, "settled debt not recorded");
+        uint256 poolValue; // [wad USD]
+        uint256 basketValue; // [wad USD]
+        uint256 slack; // [wad USD]
+        for (uint256 j; j < list.length; ++j) {
+            uint256 k = _assetIndex(list[j]);
+            uint256 toPool = a.pool[k] - b.pool[k];
+            uint256 toOwner = a.claim[k] - b.claim[k];
+            assertEq(toPool + toOwner, amounts[j], "settlement split created or lost collateral");
+            if (debt == 0) assertEq(toPool, 0, "a debt-free basket paid into the pool");
+            pooledIn[s][k] += toPool;
+            claimsIn[k] += toOwner;
+            if (debt == 0) continue;
+            uint256 unit = 10 ** assets[k].decimals();
+            uint256 price = settlement.frozenPrice(list[j]);
+            poolValue += (toPool * price) / unit;
+            basketValue += (amounts[j] * price) / unit;
+            slack += price / unit + 2;
+        }
+        settlements++;
+        roundingOps++;
+        if (debt == 0) return;
+        uint256 owed = _divUp(debt * _frozenSynthPrice(s), 1e18); // [wad USD]
+        owedValue[s] += owed;
+        poolSlack[s] += slack;
+        assertLe(poolValue, owed + slack, "the pool took more than the debt's worth");
+        if (basketValue >= owed + slack) assertGe(poolValue + slack, owed, "the pool took less than the debt");
+    }
+
+    /// @return Whether every price a settlement of synthetic `s` with assets `list` needs is frozen.
+    function _pricesFrozen(uint256 s, address[] memory list) internal view returns (bool) {
+        address priceAsset = vault.synthetic(s).params.priceAsset;
+        if (priceAsset != address(0) && settlement.frozenPrice(priceAsset) == 0) return false;
+        for (uint256 j; j < list.length; ++j) {
+            if (settlement.frozenPrice(list[j]) == 0) return false;
+        }
+        return true;
+    }
+
+    function _frozenSynthPrice(uint256 s) internal view returns (uint256) {
+        address priceAsset = vault.synthetic(s).params.priceAsset;
+        return priceAsset == address(0) ? 1e18 : settlement.frozenPrice(priceAsset);
+    }
+
+    /// @dev At shutdown every asset whose oracle price is available is frozen at it; the others stay at 0.
+    function _checkFrozenAtShutdown() internal {
+        for (uint256 k; k < 3; ++k) {
+            (uint256 price, IOracleAdapter.PriceFailure f) = vault.oracle().tryGetPrice(address(assets[k]));
+            uint256 frozen = settlement.frozenPrice(address(assets[k]));
+            assertEq(frozen, f == IOracleAdapter.PriceFailure.None ? price : 0, "shutdown froze a wrong price");
+            frozenSeen[k] = frozen;
+        }
+    }
+
+    function _propose(Proposal kind, bytes memory data) internal {
+        // a direct call is refused: the GOVERNOR role is delayed (AccessManager's scheduling check)
+        (bool direct, ) = address(vault).call(data);
+        assertFalse(direct, "a delayed role called without scheduling");
+        manager.schedule(address(vault), data, 0);
+        (pending, pendingData) = (kind, data);
+        calls["gov:proposed"]++;
+    }
+
+    function _clearProposal() internal {
+        pending = Proposal.None;
+        delete pendingData;
+    }
+
+    /// @dev The arguments of an encoded call (its selector stripped).
+    function _args(bytes memory data) internal pure returns (bytes memory out) {
+        out = new bytes(data.length - 4);
+        for (uint256 i; i < out.length; ++i) {
+            out[i] = data[i + 4];
+        }
+    }
+
+    /// @dev Time passes to `t`; the feeds keep reporting (as `warp` does).
+    function _warpTo(uint256 t) internal {
+        if (t <= block.timestamp) return;
+        vm.warp(t);
+        for (uint256 k; k < 3; ++k) {
+            feeds[k].setAnswer(feedBroken[k] ? int256(0) : lastAnswer[k]);
+        }
+    }
+
+    function _anyAssetPaused() internal view returns (bool) {
+        for (uint256 k; k < 3; ++k) {
+            if (vault.assetConfig(address(assets[k])).flags & 1 != 0) return true;
+        }
+        return false;
+    }
+
+    function _basketHoldsPausedAsset(uint256 id) internal view returns (bool) {
+        for (uint256 k; k < 3; ++k) {
+            address asset = address(assets[k]);
+            if (vault.collateralOf(id, asset) != 0 && vault.assetConfig(asset).flags & 1 != 0) return true;
+        }
+        return false;
+    }
+
+    function _divUp(uint256 a, uint256 b) internal pure returns (uint256) {
+        return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+}
