@@ -112,6 +112,17 @@ contract LiquidationHandler is VaultHandler {
         if (left == 0 || b.st.debtValue == 0) return; // fully liquidated or debt-free: no health to compare
         (bool ok, IVault.LiquidationState memory st2) = _state(id);
         if (!ok || st2.debtValue == 0) return; // unpriced after (a failed price) or no debt left: no health to compare
+        // The same fraction of every asset leaves, so the health can only fall when the plan seizes a larger share of
+        // the basket than of the debt: below a collateral ratio of (1 + penalty) x (1 + seize margin). An uncapped
+        // partial liquidation never does that there (it goes full); only a liquidation the caps (or the priced-lot
+        // cover) cut short can. Its lots still cover their tabs, so no debt is written off while the position holds
+        // collateral (invariant 7), and the system's backing is unchanged (checked above); the position is left for
+        // the next liquidation, which takes the rest when room frees (docs/risks.md).
+        if (b.plan.fraction * b.st.debtValue > b.plan.debtValue * 1e18) {
+            assertTrue(b.plan.capped, "an uncapped partial liquidation seized more than the debt's share");
+            calls["liquidate:cappedBelowPenaltyCover"]++;
+            return;
+        }
         // health after >= health before, cross-multiplied (1 wei per asset of rounding slack)
         assertGe(
             (st2.liquidationLimit + 3) * b.st.debtValue,

@@ -403,12 +403,13 @@ contract SystemInvariantTest is StdInvariant, Fixture {
 
     /// @notice Replay of a sequence the deep profile found (LiquidationInvariant, 250 x 400): alice's bETH position on
     ///         about 200 WBTC is minted to 99% of its limit, ETH rises 27%, and a keeper liquidates her. The debt in
-    ///         auction is limited by the 10M USD cap, and at a health of about 0.85 (below (1 + penalty) x threshold
-    ///         = 1.07 x 0.8) seizing collateral with its 7% penalty removes more liquidation limit than the debt it
-    ///         repays: the capped, partial liquidation leaves her health lower than before, which
-    ///         `LiquidationHandler._checkLiquidation` rejects. This test pins down that behaviour (reported to the
-    ///         lead as a finding: the engine's partial liquidation is not health-improving when the cap binds in this
-    ///         regime); it is not a handler check, so the replay stops before the handler's liquidate.
+    ///         auction is limited by the 10M USD cap, and at a health of about 0.85 (a collateral ratio below
+    ///         (1 + penalty) x (1 + seize margin)) the lot that covers the auction's tab is a larger share of the
+    ///         basket than the debt moved is of the debt: the capped, partial liquidation leaves her health lower. This
+    ///         is the engine's rule, not a leak: the lot covers its tab at the oracle price (so no debt is written off
+    ///         while she still holds collateral, invariant 7), the system's backing moves only by the keeper pay, and
+    ///         once the cap has room again the next liquidation takes the rest in full. The handler's check allows it
+    ///         for capped liquidations only (`LiquidationHandler._checkLiquidation`).
     function test_replay_deepFinding_cappedLiquidationCanLowerHealth() public {
         uint256 max = type(uint256).max;
         bytes[] memory s = new bytes[](12);
@@ -454,11 +455,33 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         assertEq(synthId, BETH);
         IVault.PositionHealth memory before = vault.healthOf(id);
         assertLt(before.health, 1e18, "liquidatable");
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
+        assertTrue(plan.capped, "the cap limits the liquidation");
+        IVault.LiquidationState memory st = vault.liquidationState(id);
+        assertGt(
+            plan.fraction * st.debtValue,
+            plan.debtValue * 1e18,
+            "seizes a larger share of the basket than of the debt"
+        );
+        uint256 first = engine.nextAuctionId();
         vm.prank(bob);
         engine.liquidate(id);
         IVault.PositionHealth memory afterwards = vault.healthOf(id);
         assertGt(afterwards.debt, 0, "partial: the cap left debt behind");
         assertLt(afterwards.health, before.health, "the capped liquidation lowered the health");
+        // every lot covers its tab at the oracle price: no write-off while the position still holds collateral
+        for (uint256 a = first; a < engine.nextAuctionId(); ++a) {
+            ILiquidationEngine.Auction memory au = engine.auction(a);
+            uint256 lotValue = (au.lot * au.market) / 10 ** au.decimals; // [wad] synthetic at the start oracle price
+            assertGe(lotValue, au.tab, "the lot covers its tab at the oracle price");
+        }
+        // when the cap has room again, the rest goes in one full liquidation
+        engine.setGlobalCap(engine.MAX_CAP());
+        engine.setAssetCap(address(wbtc), engine.MAX_CAP());
+        vm.prank(bob);
+        (, uint256 rest) = engine.liquidate(id);
+        assertEq(rest, afterwards.debt, "the next liquidation takes the rest");
+        assertEq(vault.debtOf(id), 0, "nothing left in the position");
     }
 
     /// @notice The handler reaches every part of the system on a seeded walk (the campaign's coverage, in small).
