@@ -19,14 +19,12 @@ import {BlocklistToken} from "../contracts/mocks/WeirdTokens.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 
 contract LiquidationEngineTest is LiquidationFixture {
-    uint256 internal constant MAX = type(uint256).max;
-
     function test_treasury_followsTheVaultsTreasury() public {
         Treasury next = new Treasury(vault);
         vault.setTreasury(address(next));
         assertEq(address(engine.treasury()), address(next));
         // keeper pay on the next liquidation comes from (here: is minted unbacked by) the new treasury
-        _liquidate(_underwaterPartial());
+        _liquidate(_underwater());
         _claimPay(keeper, BUSD);
         assertGt(next.history(BUSD).keeperPay, 0);
         assertEq(treasuryC.history(BUSD).keeperPay, 0);
@@ -42,28 +40,8 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     // ================================================================ helpers
 
-    function _setEth(uint256 usd) internal {
-        ethFeed.setAnswer(int256(usd * 1e8));
-    }
-
     function _setBtc(uint256 usd) internal {
         btcFeed.setAnswer(int256(usd * 1e8));
-    }
-
-    /// @dev Republishes every feed's answer now, so a long warp does not make prices stale.
-    function _refreshFeeds() internal {
-        (, int256 e, , , ) = ethFeed.latestRoundData();
-        (, int256 b, , , ) = btcFeed.latestRoundData();
-        (, int256 u, , , ) = usdcFeed.latestRoundData();
-        ethFeed.setAnswer(e);
-        btcFeed.setAnswer(b);
-        usdcFeed.setAnswer(u);
-    }
-
-    /// @dev Mints `amount` bUSD to `to` out of a USDC-backed position of bob's (at 50% LTV).
-    function _fundBusd(address to, uint256 amount) internal {
-        vm.prank(bob);
-        vault.openAndMint(BUSD, address(usdc), (amount * 2) / 1e12 + 1e6, amount, to);
     }
 
     /// @dev Mints `amount` bETH to `to` out of a USDC-backed position of bob's.
@@ -83,22 +61,6 @@ contract LiquidationEngineTest is LiquidationFixture {
         id = vault.nextPositionId();
         vm.prank(user);
         vault.batch(a);
-    }
-
-    /// @dev alice: 10 WETH, 15,000 bUSD; ETH to 1,700: health ~0.963 (partial liquidation).
-    function _underwaterPartial() internal returns (uint256 id) {
-        id = _openEth(alice, 10e18, 15_000e18);
-        _setEth(1_700);
-    }
-
-    function _liquidate(uint256 id) internal returns (uint256 auctionId, uint256 debt) {
-        vm.prank(keeper);
-        (auctionId, debt) = engine.liquidate(id);
-    }
-
-    function _take(uint256 auctionId, uint256 amount) internal returns (uint256 collateral, uint256 owe) {
-        vm.prank(taker);
-        (collateral, owe) = engine.take(auctionId, amount, MAX, taker, "");
     }
 
     function _claimPay(address who, uint256 synthId) internal returns (uint256 amount) {
@@ -132,7 +94,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_liquidate_partialRestoresTargetHealth() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         uint256 hBefore = vault.health(id);
         assertLt(hBefore, 1e18);
         assertGe(hBefore, 0.95e18);
@@ -230,7 +192,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_liquidate_paysKeeperTipPlusChip() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         uint256 expected = 2e18 + (plan.debt * 10) / 10_000;
         assertEq(plan.keeperPay, expected);
@@ -265,7 +227,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_liquidate_revertsWhenOracleFails_repayAndDepositStillWork() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         ethFeed.setMode(MockFeed.Mode.Revert);
         vm.expectRevert(
             abi.encodeWithSelector(
@@ -294,7 +256,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_liquidate_oracleFailureOnOneAssetDoesNotBlockOthers() public {
-        uint256 ethPos = _underwaterPartial();
+        uint256 ethPos = _underwater();
         vm.prank(bob);
         uint256 btcPos = vault.openAndMint(BUSD, address(wbtc), 1e8, 45_000e18, bob);
         _setBtc(52_000); // 52000*0.8 = 41600 < 45000
@@ -352,7 +314,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_liquidate_positionWhoseOnlyCollateralFailedIsNotLiquidatable() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         vm.warp(block.timestamp + 1 days + 1); // WETH's feed goes stale
         bytes memory stale = abi.encodeWithSelector(
             IOracleAdapter.PriceUnavailable.selector,
@@ -423,14 +385,14 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_liquidate_revertsWhenNoCapRoom() public {
         engine.setGlobalCap(0);
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionCapReached.selector, id, 0, 100e18));
         _liquidate(id);
     }
 
     function test_liquidate_partialUpToCapRoom() public {
         engine.setAssetCap(address(weth), 3_000e18);
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         assertTrue(plan.capped);
         assertEq(plan.debtValue, 3_000e18);
@@ -460,7 +422,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_liquidate_emitsLiquidationStarted() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         vm.expectEmit(address(engine));
         emit ILiquidationEngine.LiquidationStarted(
@@ -481,7 +443,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     // ================================================================ take
 
     function test_take_fullCoversTabAndCreditsLeftover() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         (uint256 auctionId, uint256 debt) = _liquidate(id);
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         _fundBusd(taker, 20_000e18);
@@ -504,7 +466,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_take_partialBurnsDebtFirstThenPenalty() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         (uint256 auctionId, uint256 debt) = _liquidate(id);
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         _fundBusd(taker, 20_000e18);
@@ -527,7 +489,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_take_revertsAboveMaxPrice() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         uint256 price = _price(auctionId);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PriceAboveMax.selector, auctionId, price, price - 1));
         vm.prank(taker);
@@ -540,7 +502,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_take_revertsWhenNeedsReset() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         skip(2 hours + 1);
         uint256 price = _price(auctionId);
@@ -557,7 +519,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_take_revertsWhenLeavingDustTab() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         _fundBusd(taker, 20_000e18);
         uint256 price = _price(auctionId);
@@ -624,7 +586,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_take_throughCallbackSellsBeforePaying() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         MockVenue venue = new MockVenue(busd);
         _fundBusd(address(venue), 50_000e18);
@@ -648,7 +610,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_take_callbackMustPayOrTheTakeReverts() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         MockVenue venue = new MockVenue(busd);
         _fundBusd(address(venue), 50_000e18);
         venue.setPrice(address(weth), 1_000e18); // too cheap: the bot cannot raise what it owes
@@ -660,7 +622,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_take_callbackCannotReenter() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         Reenterer r = new Reenterer(engine, auctionId);
         vm.expectRevert(); // ReentrancyGuardReentrantCall inside the callback
         vm.prank(taker);
@@ -670,7 +632,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     // ================================================================ reset
 
     function test_reset_revertsWhenFresh() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         vm.expectRevert(
             abi.encodeWithSelector(ILiquidationEngine.AuctionNotResettable.selector, auctionId, _price(auctionId), 0)
         );
@@ -683,7 +645,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_reset_afterMaxDurationRestartsAndPaysKeeper() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         skip(2 hours + 1);
         _setEth(1_650);
@@ -700,7 +662,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_reset_whenPriceFellBelowShareOfOracle() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         skip(30 * 90); // price = 2040 * 0.99^30 = 1511
         vm.expectRevert();
         engine.reset(auctionId);
@@ -712,7 +674,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_reset_revertsWhenOracleFails() public {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         skip(2 hours + 1);
         ethFeed.setMode(MockFeed.Mode.Revert);
         vm.expectRevert(
@@ -742,7 +704,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     function test_claimKeeperPay_revertsWhenNothingIsOwedOrToZero() public {
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NoKeeperPay.selector, keeper, BUSD));
         _claimPay(keeper, BUSD);
-        _liquidate(_underwaterPartial());
+        _liquidate(_underwater());
         vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
         vm.prank(keeper);
         engine.claimKeeperPay(BUSD, address(0));
@@ -753,7 +715,7 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_claimKeeperPay_gathersSeveralLiquidationsAndPaysFromSurplusFirst() public {
         uint256 b = _openEth(bob, 10e18, 15_000e18);
-        uint256 a = _underwaterPartial();
+        uint256 a = _underwater();
         address donor = makeAddr("donor");
         _fundBusd(donor, 100e18);
         vm.prank(donor);
@@ -773,7 +735,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_claim_sendsLeftoverToOwner() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         (uint256 auctionId, ) = _liquidate(id);
         _fundBusd(taker, 20_000e18);
         _take(auctionId, MAX);
@@ -792,7 +754,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_claim_goesToTheOwnerAtSettlement() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         (uint256 auctionId, ) = _liquidate(id);
         vm.prank(alice);
         vault.transferPosition(id, bob);
@@ -1080,7 +1042,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function _noBids(ILiquidationEngine.Curve) internal {
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         _fundBusd(taker, 20_000e18);
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         uint256 lowestTakeable = MAX;
@@ -1187,13 +1149,6 @@ contract LiquidationEngineTest is LiquidationFixture {
         if (engine.claimable(alice, address(weth)) != 0) engine.claim(address(weth));
         vm.stopPrank();
         assertLt(_wealth(alice, id, 1_600e18), before);
-    }
-
-    /// @dev [wad USD] bUSD held + WETH held, claimable and in the position at `ethPrice`, minus the position's debt.
-    function _wealth(address user, uint256 id, uint256 ethPrice) internal view returns (uint256) {
-        uint256 eth =
-            weth.balanceOf(user) + engine.claimable(user, address(weth)) + vault.collateralOf(id, address(weth));
-        return busd.balanceOf(user) + (eth * ethPrice) / 1e18 - vault.debtOf(id);
     }
 
     /// @dev An underwater auction ends short: the bad debt is absorbed by the treasury's surplus first, then the rest
@@ -1328,7 +1283,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     ///      position stays at the target once the auction settles, and the owner's loss is the penalty only (at a
     ///      take at the oracle price).
     function test_liquidate_marginReturnsAsAClaimAndThePositionStaysAtTheTarget() public {
-        uint256 id = _underwaterPartial();
+        uint256 id = _underwater();
         (uint256 auctionId, uint256 debt) = _liquidate(id);
         uint256 h = vault.health(id);
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
@@ -1356,7 +1311,7 @@ contract LiquidationEngineTest is LiquidationFixture {
             p.duration = 1 hours;
             engine.setAuctionParams(p);
         }
-        (uint256 auctionId, ) = _liquidate(_underwaterPartial());
+        (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         _fundBusd(taker, 20_000e18);
         skip(_bound(elapsedSeed, 0, 3 hours));
@@ -1413,7 +1368,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     // ================================================================ gas (gasleft deltas, legacy or IR per profile)
 
     function test_gas_report() public {
-        uint256 id1 = _underwaterPartial();
+        uint256 id1 = _underwater();
         _setEth(2_000);
         uint256 id3 = _open3(bob, 15_000e18);
         _setEth(1_600);

@@ -14,7 +14,6 @@ import {ReserveLens} from "../contracts/ReserveLens.sol";
 ///         trigger, frozen prices, positions settled (one under water), owners' claims, finalization, redemption
 ///         pro rata, and the conservation of every token across all of it.
 contract SettlementTest is Fixture {
-    uint64 internal constant SETTLEMENT_ROLE = 3;
     ReserveLens internal lens;
     Settlement internal settlement;
     address internal carol = makeAddr("carol");
@@ -23,16 +22,8 @@ contract SettlementTest is Fixture {
     function setUp() public override {
         super.setUp();
         _wireLiquidation();
-        lens = new ReserveLens(vault);
-        settlement = new Settlement(address(manager), lens);
-        bytes4[] memory hooks = new bytes4[](2);
-        hooks[0] = IVault.shutdown.selector;
-        hooks[1] = IVault.releasePosition.selector;
-        manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
-        bytes4[] memory engineHooks = new bytes4[](1);
-        engineHooks[0] = engine.releaseAuction.selector;
-        manager.setTargetFunctionRole(address(engine), engineHooks, SETTLEMENT_ROLE);
-        manager.grantRole(SETTLEMENT_ROLE, address(settlement), 0);
+        settlement = _wireSettlement();
+        lens = ReserveLens(address(settlement.lens()));
         weth.mint(carol, 100e18);
         vm.prank(carol);
         weth.approve(address(vault), type(uint256).max);

@@ -8,13 +8,6 @@ import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.
 /// @notice A keeper's and an owner's attacks on liquidation: liquidating oneself or a healthy position for the pay,
 ///         front-running a take, griefing with dust positions and dust auctions, and waiting for a near-zero price.
 contract LiquidationAttacksTest is AdversarialBase {
-    /// @dev [wad USD] bUSD held, plus WETH held, claimable and in position `id` at `ethPrice`, minus its debt.
-    function _wealth(address user, uint256 id, uint256 ethPrice) internal view returns (uint256) {
-        uint256 eth =
-            weth.balanceOf(user) + engine.claimable(user, address(weth)) + vault.collateralOf(id, address(weth));
-        return busd.balanceOf(user) + (eth * ethPrice) / 1e18 - vault.debtOf(id);
-    }
-
     // ---------------------------------------------------------------- pay for nothing
 
     /// @dev The owner liquidates her own slightly unhealthy position, collects the keeper pay and buys her

@@ -12,22 +12,14 @@ import {ReserveLens} from "../../contracts/ReserveLens.sol";
 ///         lens, a fallback price for an asset already frozen or at 0, claims and redemptions to the zero address
 ///         or of nothing, and the `finalized` view.
 contract SettlementEdgesTest is Fixture {
-    uint64 internal constant SETTLEMENT_ROLE = 4;
     ReserveLens internal lens;
     Settlement internal settlement;
 
     function setUp() public override {
         super.setUp();
         _wireLiquidation();
-        lens = new ReserveLens(vault);
-        settlement = new Settlement(address(manager), lens);
-        bytes4[] memory hooks = new bytes4[](2);
-        (hooks[0], hooks[1]) = (IVault.shutdown.selector, IVault.releasePosition.selector);
-        manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
-        bytes4[] memory engineHooks = new bytes4[](1);
-        engineHooks[0] = engine.releaseAuction.selector;
-        manager.setTargetFunctionRole(address(engine), engineHooks, SETTLEMENT_ROLE);
-        manager.grantRole(SETTLEMENT_ROLE, address(settlement), 0);
+        settlement = _wireSettlement();
+        lens = ReserveLens(address(settlement.lens()));
     }
 
     /// @dev alice owes 10,000 bUSD on 10 WETH; USDC's feed is down at shutdown, so its price stays unfrozen.

@@ -18,6 +18,8 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {Treasury} from "../../contracts/Treasury.sol";
 import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {ReserveLens} from "../../contracts/ReserveLens.sol";
+import {Settlement} from "../../contracts/Settlement.sol";
 
 /// @notice The whole core wired as a deployer would: an AccessManager whose admin is this test, an oracle with
 ///         8-decimal feeds, three collateral assets (WETH 18, WBTC 8, USDC 6 decimals) and two synthetics (bUSD
@@ -47,6 +49,8 @@ abstract contract Fixture is Test {
     LiquidationEngine internal engine;
     uint256 internal constant BUSD = 0;
     uint256 internal constant BETH = 1;
+    /// @dev The role the Settlement contract holds (deploy/roles.ts: SETTLEMENT).
+    uint64 internal constant SETTLEMENT_ROLE = 4;
 
     function setUp() public virtual {
         vm.warp(1_700_000_000);
@@ -129,5 +133,34 @@ abstract contract Fixture is Test {
     function _openEth(address user, uint256 eth, uint256 debt) internal returns (uint256 id) {
         vm.prank(user);
         id = vault.openAndMint(BUSD, address(weth), eth, debt, user);
+    }
+
+    /// @dev Republishes every feed's answer now, so that a long warp does not leave prices stale.
+    function _refreshFeeds() internal {
+        (, int256 e, , , ) = ethFeed.latestRoundData();
+        (, int256 b, , , ) = btcFeed.latestRoundData();
+        (, int256 u, , , ) = usdcFeed.latestRoundData();
+        ethFeed.setAnswer(e);
+        btcFeed.setAnswer(b);
+        usdcFeed.setAnswer(u);
+    }
+
+    /// @dev Mints `amount` bUSD to `to` out of a fresh USDC-backed position of bob's (at about 50% loan-to-value).
+    function _fundBusd(address to, uint256 amount) internal {
+        vm.prank(bob);
+        vault.openAndMint(BUSD, address(usdc), (amount * 2) / 1e12 + 1e6, amount, to);
+    }
+
+    /// @dev Deploys a ReserveLens and the Settlement and grants it the Vault's and the engine's shutdown hooks, as
+    ///      the deploy script does. Needs `_wireLiquidation` first.
+    function _wireSettlement() internal returns (Settlement settlement_) {
+        settlement_ = new Settlement(address(manager), new ReserveLens(vault));
+        bytes4[] memory hooks = new bytes4[](2);
+        (hooks[0], hooks[1]) = (IVault.shutdown.selector, IVault.releasePosition.selector);
+        manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
+        bytes4[] memory engineHooks = new bytes4[](1);
+        engineHooks[0] = engine.releaseAuction.selector;
+        manager.setTargetFunctionRole(address(engine), engineHooks, SETTLEMENT_ROLE);
+        manager.grantRole(SETTLEMENT_ROLE, address(settlement_), 0);
     }
 }
