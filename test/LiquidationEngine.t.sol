@@ -68,10 +68,6 @@ contract LiquidationEngineTest is LiquidationFixture {
         amount = engine.claimKeeperPay(synthId, who);
     }
 
-    function _price(uint256 auctionId) internal view returns (uint256 price) {
-        (price, ) = engine.auctionStatus(auctionId);
-    }
-
     // ================================================================ liquidate
 
     function test_liquidate_revertsWhenHealthy() public {
@@ -447,7 +443,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         (uint256 auctionId, uint256 debt) = _liquidate(id);
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         _fundBusd(taker, 20_000e18);
-        uint256 price = _price(auctionId);
+        uint256 price = _auctionPrice(auctionId);
         assertEq(price, a.top);
         (uint256 got, uint256 owe) = _take(auctionId, MAX);
         assertEq(owe, a.tab);
@@ -490,7 +486,7 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_take_revertsAboveMaxPrice() public {
         (uint256 auctionId, ) = _liquidate(_underwater());
-        uint256 price = _price(auctionId);
+        uint256 price = _auctionPrice(auctionId);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PriceAboveMax.selector, auctionId, price, price - 1));
         vm.prank(taker);
         engine.take(auctionId, MAX, price - 1, taker, "");
@@ -505,7 +501,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         skip(2 hours + 1);
-        uint256 price = _price(auctionId);
+        uint256 price = _auctionPrice(auctionId);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ILiquidationEngine.AuctionNeedsReset.selector,
@@ -522,7 +518,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         _fundBusd(taker, 20_000e18);
-        uint256 price = _price(auctionId);
+        uint256 price = _auctionPrice(auctionId);
         // buy all but 50 bUSD of the tab: the tab left would be below the 100 bUSD dust
         uint256 amount = ((uint256(a.tab) - 50e18) * 1e18) / price;
         uint256 owe = (amount * price + 1e18 - 1) / 1e18;
@@ -537,6 +533,7 @@ contract LiquidationEngineTest is LiquidationFixture {
             )
         );
         _take(auctionId, amount);
+        assertEq(engine.auction(auctionId).tab, a.tab, "the refused take changed nothing");
         // taking it all works; so does leaving more
         _take(auctionId, amount / 2);
         _take(auctionId, MAX);
@@ -552,7 +549,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(a.lot, 10e18);
         _fundBusd(taker, 40_000e18);
         skip(7 * 90);
-        uint256 price = _price(auctionId);
+        uint256 price = _auctionPrice(auctionId);
         uint256 amount = a.lot - 0.01e18; // leaves 0.01 WETH = ~16.8 bUSD < 100
         uint256 owe = (amount * price + 1e18 - 1) / 1e18;
         vm.expectRevert(
@@ -594,7 +591,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         MockTakeCallback bot = new MockTakeCallback(engine, venue);
         // wait until the auction price is under the market: 2,040 * 0.99^19 = 1,685
         skip(19 * 90);
-        uint256 price = _price(auctionId);
+        uint256 price = _auctionPrice(auctionId);
         assertLt(price, 1_700e18);
         assertEq(busd.balanceOf(address(bot)), 0);
         bot.run(auctionId, MAX, price, address(weth));
@@ -634,7 +631,12 @@ contract LiquidationEngineTest is LiquidationFixture {
     function test_reset_revertsWhenFresh() public {
         (uint256 auctionId, ) = _liquidate(_underwater());
         vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.AuctionNotResettable.selector, auctionId, _price(auctionId), 0)
+            abi.encodeWithSelector(
+                ILiquidationEngine.AuctionNotResettable.selector,
+                auctionId,
+                _auctionPrice(auctionId),
+                0
+            )
         );
         engine.reset(auctionId);
     }
@@ -658,7 +660,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(b.floor, (1_650e18 * 7) / 10);
         assertEq(b.lot, a.lot);
         assertEq(engine.keeperPayOwed(bob, BUSD) - before, 2e18 + (uint256(a.debt) * 10) / 10_000);
-        assertEq(_price(auctionId), b.top);
+        assertEq(_auctionPrice(auctionId), b.top);
     }
 
     function test_reset_whenPriceFellBelowShareOfOracle() public {
@@ -1064,7 +1066,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         // a reset at a fresh price, then it sells
         _refreshFeeds();
         engine.reset(auctionId);
-        assertEq(_price(auctionId), 2_040e18);
+        assertEq(_auctionPrice(auctionId), 2_040e18);
         _take(auctionId, MAX);
         assertEq(engine.auctionCount(), 0);
     }
@@ -1123,7 +1125,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         _claimPay(alice, BUSD);
         assertGt(busd.balanceOf(alice), 1_500e18); // she was paid
         skip(19 * 90); // the price is now just under the oracle price
-        assertLe(_price(auctionId), 1_700e18);
+        assertLe(_auctionPrice(auctionId), 1_700e18);
         vm.startPrank(alice);
         busd.approve(address(engine), MAX);
         engine.take(auctionId, MAX, MAX, alice, "");
@@ -1291,7 +1293,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertApproxEqRel((uint256(a.lot) * 1_700e18) / 1e18, (uint256(a.tab) * 10_500) / 10_000, 1e12);
         _fundBusd(taker, 20_000e18);
         skip(18 * 90); // 1.2 * 0.99^18 = 1.00 of the oracle price
-        assertApproxEqRel(_price(auctionId), 1_700e18, 0.01e18);
+        assertApproxEqRel(_auctionPrice(auctionId), 1_700e18, 0.01e18);
         _take(auctionId, MAX);
         // (only the interest of the 27 minutes moves it)
         assertApproxEqRel(vault.health(id), h, 1e13, "the position's health does not move when its auction settles");

@@ -31,10 +31,6 @@ abstract contract AdversarialBase is LiquidationFixture {
         return abi.encodeWithSelector(IOracleAdapter.PriceUnavailable.selector, asset, reason);
     }
 
-    function _auctionPrice(uint256 auctionId) internal view returns (uint256 price) {
-        (price, ) = engine.auctionStatus(auctionId);
-    }
-
     /// @dev Lists `token` with an 8-decimal feed answering `answer`, the given risk parameters, no supply cap and a
     ///      10M USD auction cap; mints `amount` to alice and approves the Vault for her (low-level, so tokens without
     ///      a return value work too).

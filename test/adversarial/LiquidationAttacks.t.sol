@@ -130,31 +130,6 @@ contract LiquidationAttacksTest is AdversarialBase {
         assertEq(vault.debtOf(minimal), 0);
     }
 
-    /// @dev A partial take that would leave a tab below the dust is refused with the figures; it can take all or
-    ///      leave more.
-    function test_attack_dustAuctions_partialTakeLeavingDustRefused() public {
-        (uint256 auctionId, ) = _liquidate(_underwater());
-        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
-        _fundBusd(taker, 20_000e18);
-        uint256 price = _auctionPrice(auctionId);
-        uint256 amount = ((uint256(a.tab) - 50e18) * 1e18) / price; // would leave ~50 bUSD of tab
-        uint256 owe = (amount * price + 1e18 - 1) / 1e18;
-        uint256 lotLeftValue = ((a.lot - amount) * price) / 1e18;
-        vm.expectRevert(
-            abi.encodeWithSelector(
-                ILiquidationEngine.TakeLeavesDust.selector,
-                auctionId,
-                a.tab - owe,
-                lotLeftValue,
-                100e18
-            )
-        );
-        _take(auctionId, amount);
-        assertEq(engine.auction(auctionId).tab, a.tab);
-        _take(auctionId, MAX);
-        assertEq(engine.auctionCount(), 0);
-    }
-
     // ---------------------------------------------------------------- near-zero prices
 
     /// @dev Waiting for the Dutch auction to decay towards zero does not work: the first step below the floor (70%

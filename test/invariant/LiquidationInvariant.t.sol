@@ -90,19 +90,7 @@ contract LiquidationInvariantTest is VaultInvariantTest {
 
     /// @notice The engine's packed totals match its auctions: the live count, the dirt globally and per asset.
     function invariant_engineDirtIsTheSumOfAuctions() public view {
-        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
-        assertEq(live.length, engine.auctionCount(), "live count");
-        uint256 total;
-        MockERC20[3] memory list = [weth, wbtc, usdc];
-        for (uint256 k; k < 3; ++k) {
-            uint256 sum;
-            for (uint256 i; i < live.length; ++i) {
-                if (live[i].asset == address(list[k])) sum += engine.auction(live[i].id).dirt;
-            }
-            assertEq(engine.assetDirt(address(list[k])), sum, "asset dirt is not the sum of its auctions");
-            total += sum;
-        }
-        assertEq(engine.globalDirt(), total, "global dirt is not the sum of the auctions");
+        _assertDirtIsTheSumOfAuctions();
     }
 
     /// @notice The handler reaches liquidations, takes and resets: a seeded walk that crashes prices.

@@ -299,19 +299,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
     /// @dev The liquidation engine's caps and its packed totals: dirt per asset and globally is the sum of the live
     ///      auctions' and never above the caps; the live count matches.
     function _checkEngine() internal view {
-        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
-        assertEq(live.length, engine.auctionCount(), "live auction count");
-        MockERC20[3] memory list = _assets();
-        uint256 total;
-        for (uint256 k; k < 3; ++k) {
-            uint256 sum;
-            for (uint256 i; i < live.length; ++i) {
-                if (live[i].asset == address(list[k])) sum += engine.auction(live[i].id).dirt;
-            }
-            assertEq(engine.assetDirt(address(list[k])), sum, "asset dirt is not the sum of its auctions");
-            total += sum;
-        }
-        assertEq(engine.globalDirt(), total, "global dirt is not the sum of the auctions");
+        uint256 total = _assertDirtIsTheSumOfAuctions();
         assertLe(total, engine.globalCap(), "global auction cap exceeded");
     }
 

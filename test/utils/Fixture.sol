@@ -163,4 +163,21 @@ abstract contract Fixture is Test {
         manager.setTargetFunctionRole(address(engine), engineHooks, SETTLEMENT_ROLE);
         manager.grantRole(SETTLEMENT_ROLE, address(settlement_), 0);
     }
+
+    /// @dev The engine's packed totals match its live auctions: the live count, and the dirt per asset and globally.
+    /// @return total [wad USD] The dirt of all live auctions.
+    function _assertDirtIsTheSumOfAuctions() internal view returns (uint256 total) {
+        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+        assertEq(live.length, engine.auctionCount(), "live auction count");
+        MockERC20[3] memory list = [weth, wbtc, usdc];
+        for (uint256 k; k < 3; ++k) {
+            uint256 sum;
+            for (uint256 i; i < live.length; ++i) {
+                if (live[i].asset == address(list[k])) sum += engine.auction(live[i].id).dirt;
+            }
+            assertEq(engine.assetDirt(address(list[k])), sum, "asset dirt is not the sum of its auctions");
+            total += sum;
+        }
+        assertEq(engine.globalDirt(), total, "global dirt is not the sum of the auctions");
+    }
 }

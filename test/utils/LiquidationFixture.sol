@@ -27,6 +27,11 @@ abstract contract LiquidationFixture is Fixture {
         _setEth(1_700);
     }
 
+    /// @return price [wad] Auction `auctionId`'s price now.
+    function _auctionPrice(uint256 auctionId) internal view returns (uint256 price) {
+        (price, ) = engine.auctionStatus(auctionId);
+    }
+
     /// @dev The keeper liquidates position `id`.
     function _liquidate(uint256 id) internal returns (uint256 auctionId, uint256 debt) {
         vm.prank(keeper);
