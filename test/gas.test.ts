@@ -32,4 +32,14 @@ describe("gas snapshot (gas/snapshot.json)", function () {
       });
     expect(changed, `gas changed:\n${changed.join("\n")}\n${update}`).to.deep.equal([]);
   });
+
+  it("gas/trace.md traces the snapshot's figures (re-run `npm run gas:trace` after `npm run gas`)", function () {
+    const trace = readFileSync(new URL("../gas/trace.md", import.meta.url), "utf8");
+    const traced = [...trace.matchAll(/^## (.+): ([0-9,]+) gas$/gm)].map((m) => [m[1], (m[2] ?? "").replace(/,/g, "")]);
+    expect(traced.length).to.be.greaterThan(0);
+    const stale = traced
+      .filter(([name, gas]) => snapshot[name ?? ""] !== gas)
+      .map(([name, gas]) => `  ${name}: trace ${gas}, snapshot ${snapshot[name ?? ""] ?? "none"}`);
+    expect(stale, `gas/trace.md is stale:\n${stale.join("\n")}\nRun \`npm run gas:trace\`.`).to.deep.equal([]);
+  });
 });

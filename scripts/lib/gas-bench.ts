@@ -36,6 +36,7 @@ export interface BenchConnection {
 export interface GasRow {
   name: string;
   gas: bigint; // [gas] receipt.gasUsed
+  hash: string; // the measured transaction (for `npm run gas:trace`)
 }
 
 /** What the issue asks for and what the field's cheapest protocol spends, per 1-asset operation. */
@@ -111,11 +112,17 @@ export const REPAY_PART = wad("1000");
 
 /**
  * Deploys a fresh core with `MockV3Aggregator` feeds on `conn` and measures every row: first the five operations on a
- * one-asset position, then on a three-asset one. `log` receives a progress line per row.
+ * one-asset position, then on a three-asset one. `log` receives a progress line per row; `onCore` the deployment, before
+ * anything is measured (the trace names contracts after `core.addresses`).
  */
-export async function measureGas(conn: BenchConnection, log: (line: string) => void = () => {}): Promise<GasRow[]> {
+export async function measureGas(
+  conn: BenchConnection,
+  log: (line: string) => void = () => {},
+  onCore: (core: Core<"chainlink">) => void = () => {},
+): Promise<GasRow[]> {
   const { ethers } = conn;
   const core = await deployCore(ethers, { feeds: "chainlink" });
+  onCore(core);
   const [, user] = await ethers.getSigners();
   if (user === undefined) throw new Error("measureGas: the connection needs at least two signers");
   // enough of every token for the warm and the measured positions and the extra deposit
@@ -140,7 +147,7 @@ export async function measureGas(conn: BenchConnection, log: (line: string) => v
       await oneHourPasses(conn);
       const receipt = await (await send()).wait();
       if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${op}" (${basket}) failed`);
-      const row = { name: rowName(op, basket), gas: receipt.gasUsed };
+      const row = { name: rowName(op, basket), gas: receipt.gasUsed, hash: receipt.hash };
       rows.push(row);
       log(`  ${row.name}: ${row.gas}`);
     };
@@ -190,7 +197,7 @@ export async function measureIdle(
     await core.refreshFeeds();
     const receipt = await (await send()).wait();
     if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${name}" failed`);
-    rows.push({ name, gas: receipt.gasUsed });
+    rows.push({ name, gas: receipt.gasUsed, hash: receipt.hash });
     log(`  ${name}: ${receipt.gasUsed}`);
   }
   return rows;
@@ -262,12 +269,12 @@ export async function measureLiquidations(
   await send("liquidate W3", () => engine.liquidate(w3));
 
   // 4. measured
-  const measured = new Map<LiquidationRow, bigint>();
+  const measured = new Map<LiquidationRow, GasRow>();
   const measure = async (row: LiquidationRow, tx: () => Promise<ContractTransactionResponse>) => {
     await oneHourPasses(conn);
     const receipt = await (await tx()).wait();
     if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${row}" failed`);
-    measured.set(row, receipt.gasUsed);
+    measured.set(row, { name: row, gas: receipt.gasUsed, hash: receipt.hash });
     log(`  ${row}: ${receipt.gasUsed}`);
   };
   const p1Auction = await core.engine.nextAuctionId();
@@ -285,9 +292,9 @@ export async function measureLiquidations(
   await measure("claim keeper pay (4 credits)", () => engine.claimKeeperPay(BUSD, keeper.address));
 
   return LIQUIDATION_ROWS.map((name) => {
-    const gas = measured.get(name);
-    if (gas === undefined) throw new Error(`gas benchmark: "${name}" was not measured`);
-    return { name, gas };
+    const row = measured.get(name);
+    if (row === undefined) throw new Error(`gas benchmark: "${name}" was not measured`);
+    return row;
   });
 }
 
