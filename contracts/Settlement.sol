@@ -204,7 +204,10 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         emit Redeemed(synthId, msg.sender, to, amount, left, list, paid);
         token.safeTransferFrom(msg.sender, address(this), amount); // kept here forever: never redeemed twice
         for (uint256 j; j < list.length; ++j) {
-            if (paid[j] != 0) IERC20(list[j]).safeTransfer(to, paid[j]);
+            if (paid[j] == 0 || IERC20(list[j]).trySafeTransfer(to, paid[j])) continue;
+            // refused (paused, blocklisted): the holder's claim, withdrawable with `claim` once the token allows it
+            _claims[msg.sender][list[j]] += paid[j];
+            emit RedemptionCredited(synthId, msg.sender, list[j], paid[j]);
         }
     }
 

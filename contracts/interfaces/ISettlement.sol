@@ -86,6 +86,9 @@ interface ISettlement {
         address[] assets,
         uint256[] paid
     );
+    /// @notice A redemption's share of `asset` that could not be sent to `to` (the token refused the transfer) and was
+    ///         credited to the holder's claim instead. @param amount [token]
+    event RedemptionCredited(uint256 indexed synthId, address indexed holder, address indexed asset, uint256 amount);
     event TriggerParamsSet(uint256 backingBps, uint256 delay);
 
     /// @notice Governance shutdown (AccessManager; the longest delay).
@@ -120,8 +123,11 @@ interface ISettlement {
     function finalize(uint256 synthId) external;
 
     /// @notice Hands in `amount` [wad] of synthetic `synthId` from the caller and sends its share of the pool to `to`.
+    ///         A share the asset's token refuses to send (paused, or `to` or the Settlement blocklisted) is credited to
+    ///         the caller's claim instead (`RedemptionCredited`, then `claim`), so one refusing token never holds back
+    ///         the others.
     /// @return assets The pool's assets.
-    /// @return paid [token] Sent of each.
+    /// @return paid [token] Due of each: sent to `to`, or credited to the caller's claim.
     function redeem(
         uint256 synthId,
         uint256 amount,

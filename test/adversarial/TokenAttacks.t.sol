@@ -9,6 +9,8 @@ import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {IReserveLens} from "../../contracts/interfaces/IReserveLens.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {ReserveLens} from "../../contracts/ReserveLens.sol";
+import {Settlement} from "../../contracts/Settlement.sol";
+import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {
     NoReturnToken,
@@ -213,5 +215,87 @@ contract TokenAttacksTest is AdversarialBase {
         assertEq(blk.balanceOf(rescue), leftover + rest);
         assertEq(blk.balanceOf(address(vault)), 0);
         assertEq(vault.debtOf(id), 0);
+    }
+
+    // ---------------------------------------------------------------- a token that refuses the Settlement
+
+    /// @dev After shutdown, a collateral token blocklists the Settlement. The position holding it cannot be settled,
+    ///      so its synthetic (bUSD) waits to finalize, while bETH settles and redeems in full. Once the block lifts,
+    ///      bUSD finalizes; the token then blocks the Settlement again mid-redemption: the holder is still paid the
+    ///      WETH at once, the refused share is credited to her claim, and she withdraws it when the token allows.
+    function test_attack_tokenRefusesSettlement_onlyItsSyntheticWaits_redemptionCreditsTheRefusedShare() public {
+        Settlement settlement = _wireSettlement();
+        BlocklistToken blk = new BlocklistToken();
+        _listToken(address(blk), 1e8, 8_000, 8_500, 500, 20_000e6);
+        vm.startPrank(alice);
+        uint256 a = vault.openAndMint(BUSD, address(blk), 20_000e6, 0, alice);
+        vault.deposit(a, address(weth), 2e18);
+        vault.mint(a, 10_000e18, alice);
+        busd.approve(address(settlement), MAX);
+        vm.stopPrank();
+        vm.startPrank(bob);
+        uint256 b = vault.openAndMint(BETH, address(weth), 5e18, 1e18, bob);
+        beth.approve(address(settlement), MAX);
+        vm.stopPrank();
+
+        settlement.shutdown();
+        blk.setBlocked(address(settlement), true);
+        vm.expectRevert(abi.encodeWithSelector(BlocklistToken.Blocked.selector, address(settlement)));
+        settlement.settlePosition(a);
+        IVault.SyntheticState memory busdState = vault.synthetic(BUSD);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.OutstandingDebt.selector, BUSD, busdState.totalDebt, 0));
+        settlement.finalize(BUSD);
+
+        // another synthetic is not held back
+        settlement.settlePosition(b);
+        settlement.finalize(BETH);
+        uint256 bethPool = settlement.pool(BETH, address(weth));
+        assertGt(bethPool, 0);
+        uint256 bobWeth = weth.balanceOf(bob);
+        vm.prank(bob);
+        settlement.redeem(BETH, 1e18, bob);
+        assertEq(weth.balanceOf(bob) - bobWeth, bethPool, "bob, the only holder, redeemed the whole pool");
+
+        // the block lifts: bUSD settles and finalizes
+        blk.setBlocked(address(settlement), false);
+        settlement.settlePosition(a);
+        settlement.finalize(BUSD);
+        uint256 blkPool = settlement.pool(BUSD, address(blk));
+        uint256 wethPool = settlement.pool(BUSD, address(weth));
+        assertGt(blkPool, 0);
+        assertGt(wethPool, 0);
+        assertEq(settlement.outstanding(BUSD), 10_000e18, "alice holds every bUSD unit");
+
+        // blocked again while the token sits in the pool: the WETH is paid, the refused share becomes her claim
+        blk.setBlocked(address(settlement), true);
+        uint256 claimBefore = settlement.claimable(alice, address(blk));
+        uint256 aliceWeth = weth.balanceOf(alice);
+        vm.expectEmit(address(settlement));
+        emit ISettlement.RedemptionCredited(BUSD, alice, address(blk), blkPool);
+        vm.prank(alice);
+        (, uint256[] memory paid) = settlement.redeem(BUSD, 10_000e18, alice);
+        assertEq(weth.balanceOf(alice) - aliceWeth, wethPool, "the WETH share arrived");
+        assertEq(paid[_indexOf(address(blk))], blkPool, "the refused share is reported as due");
+        assertEq(settlement.claimable(alice, address(blk)), claimBefore + blkPool, "and credited to her claim");
+        assertEq(settlement.pool(BUSD, address(blk)), 0);
+        assertEq(blk.balanceOf(address(settlement)), claimBefore + blkPool, "still held: nothing lost");
+
+        vm.startPrank(alice);
+        vm.expectRevert(abi.encodeWithSelector(BlocklistToken.Blocked.selector, address(settlement)));
+        settlement.claim(address(blk), alice);
+        vm.stopPrank();
+        blk.setBlocked(address(settlement), false);
+        uint256 aliceBlk = blk.balanceOf(alice);
+        vm.prank(alice);
+        assertEq(settlement.claim(address(blk), alice), claimBefore + blkPool);
+        assertEq(blk.balanceOf(alice) - aliceBlk, claimBefore + blkPool);
+        assertEq(blk.balanceOf(address(settlement)), 0, "every unit of the token left the Settlement");
+    }
+
+    /// @return i The index of `asset` in the Vault's asset list (which orders `redeem`'s arrays).
+    function _indexOf(address asset) internal view returns (uint256 i) {
+        address[] memory list = vault.assets();
+        for (; i < list.length; ++i) if (list[i] == asset) return i;
+        revert("not listed");
     }
 }
