@@ -79,6 +79,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @inheritdoc ILiquidationEngine
     mapping(address owner => mapping(address asset => uint256)) public claimable; // [token]
     /// @inheritdoc ILiquidationEngine
+    mapping(address asset => uint256) public totalClaimable; // [token] sum of `claimable` over owners
+    /// @inheritdoc ILiquidationEngine
     mapping(address keeper => mapping(uint256 synthId => uint256)) public keeperPayOwed; // [wad]
 
     /// @dev One slot: the debt value in auction [wad USD], the next auction id, the number of live auctions.
@@ -624,7 +626,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             (left.tab, left.debt, left.dirt) = (left.tab - sh.tab, left.debt - sh.debt, left.dirt - sh.dirt);
             left.lot -= v;
             if (sh.tab == 0) {
-                claimable[st.owner][st.assets[i]] += sh.lot; // a worthless share: nothing to sell it for
+                _credit(st.owner, st.assets[i], sh.lot); // a worthless share: nothing to sell it for
                 continue;
             }
             uint256 id = c.nextAuctionId++;
@@ -755,7 +757,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             r.writtenOff = a.tab == 0 ? 0 : a.debt; // the lot ran out: the debt left is bad debt, the penalty forgiven
             r.leftover = a.lot;
             (r.owner, , ) = vault.positionOf(a.positionId);
-            if (r.leftover != 0) claimable[r.owner][a.asset] += r.leftover;
+            if (r.leftover != 0) _credit(r.owner, a.asset, r.leftover);
             dirtCut += dirt;
             --c.live;
             delete _auctions[auctionId];
@@ -771,10 +773,17 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         _assetLimits[a.asset].dirt -= uint128(dirtCut);
     }
 
+    /// @dev Credits `amount` [token] of `asset` to `owner`'s claim (effects only).
+    function _credit(address owner, address asset, uint256 amount) internal {
+        claimable[owner][asset] += amount;
+        totalClaimable[asset] += amount;
+    }
+
     function _claim(address asset, address to) internal returns (uint256 amount) {
         amount = claimable[msg.sender][asset];
         if (amount == 0) revert NothingToClaim(msg.sender, asset);
         claimable[msg.sender][asset] = 0;
+        totalClaimable[asset] -= amount;
         emit Claimed(msg.sender, asset, to, amount);
         IERC20(asset).safeTransfer(to, amount);
     }

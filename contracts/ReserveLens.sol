@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {IReserveLens} from "./interfaces/IReserveLens.sol";
 import {IVault} from "./interfaces/IVault.sol";
+import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 
@@ -31,14 +32,19 @@ contract ReserveLens is IReserveLens {
         r.asset = asset;
         r.kind = IVault.AssetKind((c.flags >> 2) & 3); // AssetConfig.flags bits 2-3
         r.credited = c.total;
-        r.inAuctions = engine == address(0) ? 0 : IERC20(asset).balanceOf(engine);
+        uint256 owed; // [token] leftovers the engine owes owners: theirs, not backing
+        if (engine != address(0)) {
+            r.inAuctions = IERC20(asset).balanceOf(engine);
+            owed = ILiquidationEngine(engine).totalClaimable(asset);
+            if (owed > r.inAuctions) owed = r.inAuctions;
+        }
         r.held = IERC20(asset).balanceOf(address(vault)) + r.inAuctions;
         r.tokenSupply = IERC20(asset).totalSupply();
         (uint256 price, IOracleAdapter.PriceFailure failure) = _oracle.tryGetPrice(asset);
         r.priced = failure == IOracleAdapter.PriceFailure.None;
         if (r.priced) {
             r.price = price;
-            r.value = (r.credited + r.inAuctions).mulDivDown(price, 10 ** c.decimals);
+            r.value = (r.credited + r.inAuctions - owed).mulDivDown(price, 10 ** c.decimals);
         }
         try _oracle.getReserve(asset) returns (uint256 reserve) {
             (r.proven, r.hasProof) = (reserve.mulDivDown(10 ** c.decimals, FixedMath.WAD), true);

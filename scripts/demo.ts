@@ -461,9 +461,10 @@ async function printReserves(core: Core, print = true) {
     const spec = ASSETS[k];
     const held = await core.tokens[k].balanceOf(vaultAddr);
     const inAuctions = await core.tokens[k].balanceOf(core.engine);
+    const owed = await core.engine.totalClaimable(core.tokens[k]); // leftovers owed back to owners: no backing
     const credited = await core.vault.totalCollateral(core.tokens[k]);
     const price = await oraclePrice(core, k);
-    const value = valueDown(credited + inAuctions, price, spec.decimals); // engine-held includes unclaimed leftovers
+    const value = valueDown(credited + inAuctions - owed, price, spec.decimals);
     collateralValue += value;
     assetRows.push([
       spec.symbol,
@@ -477,7 +478,7 @@ async function printReserves(core: Core, print = true) {
   if (print)
     printTable(
       "Reserves: collateral",
-      ["asset", "Vault holds", "credited to positions", "engine holds", "price $", "value $ (positions + engine)"],
+      ["asset", "Vault holds", "credited to positions", "engine holds", "price $", "value $ (positions + lots)"],
       assetRows,
     );
 

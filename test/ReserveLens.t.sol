@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Fixture} from "./utils/Fixture.sol";
+import {LiquidationFixture} from "./utils/LiquidationFixture.sol";
+import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
 import {IVault} from "../contracts/interfaces/IVault.sol";
 import {IReserveLens} from "../contracts/interfaces/IReserveLens.sol";
 import {ReserveLens} from "../contracts/ReserveLens.sol";
@@ -9,12 +10,11 @@ import {MockFeed} from "../contracts/mocks/MockFeed.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 
 /// @notice Proof of reserves: the lens's figures against the Vault's own ledger and hand-computed values.
-contract ReserveLensTest is Fixture {
+contract ReserveLensTest is LiquidationFixture {
     ReserveLens internal lens;
 
     function setUp() public override {
         super.setUp();
-        _wireLiquidation();
         lens = new ReserveLens(vault);
     }
 
@@ -41,6 +41,35 @@ contract ReserveLensTest is Fixture {
         assertEq(uint256(r.kind), uint256(IVault.AssetKind.Plain));
         vm.expectRevert(abi.encodeWithSelector(IVault.AssetNotListed.selector, address(0xBEEF)));
         lens.assetReserve(address(0xBEEF));
+    }
+
+    /// @dev A take that covers its tab leaves collateral owed to the liquidated owner. The engine still holds it
+    ///      (`inAuctions`, `held`), but it backs no synthetic, so `value` leaves it out, before and after the claim.
+    function test_assetReserve_leftoverOwedToTheOwnerIsHeldButBacksNothing() public {
+        uint256 id = _underwater(); // alice: 10 WETH, 15,000 bUSD, ETH at 1,700
+        (uint256 auctionId, ) = _liquidate(id);
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        _fundBusd(taker, 20_000e18);
+        vm.prank(taker);
+        busd.approve(address(engine), MAX);
+        (uint256 got, uint256 owe) = _take(auctionId, MAX);
+        assertEq(owe, a.tab, "the take covered the tab");
+        uint256 leftover = a.lot - got;
+        assertGt(leftover, 0);
+        assertEq(engine.totalClaimable(address(weth)), leftover);
+
+        IReserveLens.AssetReserve memory r = lens.assetReserve(address(weth));
+        assertEq(r.inAuctions, leftover, "the engine holds only alice's leftover");
+        assertEq(r.held, weth.balanceOf(address(vault)) + leftover);
+        assertEq(r.credited, vault.collateralOf(id, address(weth)));
+        assertEq(r.value, (r.credited * 1_700e18) / 1e18, "only the collateral of positions backs synthetics");
+
+        vm.prank(alice);
+        engine.claim(address(weth));
+        assertEq(engine.totalClaimable(address(weth)), 0);
+        IReserveLens.AssetReserve memory claimed = lens.assetReserve(address(weth));
+        assertEq(claimed.inAuctions, 0);
+        assertEq(claimed.value, r.value, "the claim moved nothing that backed a synthetic");
     }
 
     function test_syntheticReserve_andSystemBacking() public {

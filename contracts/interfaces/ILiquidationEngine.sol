@@ -418,6 +418,10 @@ interface ILiquidationEngine {
     /// @notice [token] Collateral of `asset` that `owner` may claim.
     function claimable(address owner, address asset) external view returns (uint256);
 
+    /// @notice [token] Collateral of `asset` that all owners together may claim: the engine's balance of `asset` is at
+    ///         least this plus the lots of its live auctions. Proof of reserves leaves it out of the backing.
+    function totalClaimable(address asset) external view returns (uint256);
+
     /// @notice What `liquidate(positionId)` would do now (reverts as `liquidate` would, keeper pay for any caller).
     function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory);
 

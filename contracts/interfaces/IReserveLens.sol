@@ -16,7 +16,8 @@ interface IReserveLens {
     /// @param credited [token] Credited to positions in the Vault.
     /// @param inAuctions [token] Held by the liquidation engine (lots in auction and leftovers not yet claimed).
     /// @param price [wad] USD per whole token, 0 when unavailable.
-    /// @param value [wad] (credited + inAuctions) * price, rounded down.
+    /// @param value [wad] (credited + inAuctions - the leftovers owners may claim from the engine) * price, rounded
+    ///        down: the collateral that backs synthetics.
     /// @param proven [token] The proof-of-reserve answer (0 without a feed or when it fails).
     /// @param tokenSupply [token] The token's total supply.
     struct AssetReserve {

@@ -44,9 +44,12 @@ contract LiquidationInvariantTest is VaultInvariantTest {
             for (uint256 i; i < live.length; ++i) {
                 if (live[i].asset == address(list[k])) owed += live[i].lot;
             }
+            uint256 claims;
             for (uint256 o; o < 3; ++o) {
-                owed += engine.claimable(owners[o], address(list[k]));
+                claims += engine.claimable(owners[o], address(list[k]));
             }
+            assertEq(engine.totalClaimable(address(list[k])), claims, "totalClaimable is not the sum of the claims");
+            owed += claims;
             assertGe(list[k].balanceOf(address(engine)), owed, "engine holds less than auctions and claims");
         }
     }

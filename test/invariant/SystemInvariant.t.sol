@@ -276,10 +276,13 @@ contract SystemInvariantTest is StdInvariant, Fixture {
                 if (live[i].asset == asset) inEngine += live[i].lot;
             }
             uint256 settled;
+            uint256 engineClaims;
             for (uint256 o; o < 3; ++o) {
-                inEngine += engine.claimable(_actor(o), asset);
+                engineClaims += engine.claimable(_actor(o), asset);
                 settled += settlement.claimable(_actor(o), asset);
             }
+            assertEq(engine.totalClaimable(asset), engineClaims, "(2) totalClaimable is not the sum of the claims");
+            inEngine += engineClaims;
             assertEq(settled, handler.claimsIn(k) - handler.claimsOut(k), "settlement claims != kept - claimed");
             settled += settlement.pool(0, asset) + settlement.pool(1, asset);
             assertGe(list[k].balanceOf(address(engine)), inEngine, "(2) engine holds less than auctions + claims");
