@@ -121,7 +121,8 @@ export function formatBacking(bps: bigint | null): string {
 export function printReserves(report: ReserveReport): void {
   printTable(
     `Collateral (block ${report.block})`,
-    ["asset", "kind", "held", "credited", "in auctions", "price $", "value $", "proven reserve", "token supply"],
+    // "engine holds": lots in auction and leftovers owed to owners; "backing $" leaves the leftovers out
+    ["asset", "kind", "held", "credited", "engine holds", "price $", "backing $", "proven reserve", "token supply"],
     report.assets.map((a) => [
       a.symbol,
       a.kind,
