@@ -727,9 +727,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         r.collateral = maxCollateral < a.lot ? maxCollateral : a.lot;
         r.owe = r.collateral.mulDivUp(r.price, unit); // [wad] the taker pays, rounded up
         if (r.owe >= a.tab) {
-            // covers the tab: pay exactly the tab, get the collateral it buys, rounded down
+            // covers the tab: pay exactly the tab, get the collateral it buys, rounded down, but never more than was
+            // asked for: when one wei of collateral is worth less than one wei of synthetic, `owe` rounded up can
+            // reach the tab while the tab buys up to unit / price wei more than the lot
             r.owe = a.tab;
-            r.collateral = r.owe.mulDivDown(unit, r.price);
+            uint256 bought = r.owe.mulDivDown(unit, r.price);
+            if (bought < r.collateral) r.collateral = bought;
         } else if (r.collateral < a.lot) {
             // a partial take must leave a sellable auction
             uint256 lotValueLeft = (a.lot - r.collateral).mulDivDown(r.price, unit); // [wad]

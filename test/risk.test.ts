@@ -252,6 +252,17 @@ describe("risk engine: the bigint mirror against the contracts", function () {
   });
 });
 
+describe("risk engine: the take mirror's edges", function () {
+  it("quoteTake: a take covering the tab never buys more than the lot when a wei of collateral is worth under a wei of synthetic", function () {
+    // the case of LiquidationEngineEdges.t.sol: at 0.84 per whole token the whole lot rounds up to the tab, and the
+    // tab would buy one wei more than the lot
+    const a = { lot: 17_500n * WAD + 24n, tab: 14_700n * WAD + 21n, debt: 14_000n * WAD + 19n, decimals: 18 };
+    const q = quoteTake({ ...a, dirt: a.debt, dust: 100n * WAD }, a.lot, 84n * 10n ** 16n);
+    if ("refused" in q) throw new Error(`refused: ${q.refused}`);
+    expect([q.collateral, q.owe, q.ended, q.leftover, q.writtenOff]).to.deep.equal([a.lot, a.tab, true, 0n, 0n]);
+  });
+});
+
 describe("risk engine: snapshot, simulation and report", function () {
   let core: Core;
   let snap: Snapshot;

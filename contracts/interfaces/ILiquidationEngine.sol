@@ -319,7 +319,8 @@ interface ILiquidationEngine {
     ///         `maxPrice` [wad]. Sends the collateral to `receiver`; if `data` is non-empty calls
     ///         `IBallastTakeCallback(receiver).onTake(msg.sender, collateral, owe, data)`; then pulls `owe` [wad] of
     ///         the synthetic from the caller (approve the engine). A take asking for more than the tab needs buys just
-    ///         what covers the tab (collateral rounded down).
+    ///         what covers the tab (collateral rounded down); a take never receives more than `maxCollateral` or the
+    ///         lot, and one whose `owe` rounds up to the tab pays the tab.
     /// @dev Reverts: AuctionNotFound, AuctionNeedsReset, PriceAboveMax, TakeLeavesDust, ZeroTake.
     /// @return collateral [token] Bought. @return owe [wad] Paid.
     function take(

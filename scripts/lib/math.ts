@@ -370,7 +370,8 @@ export function quoteTake(a: AuctionState, maxCollateral: bigint, price: bigint)
   let owe = mulDivUp(collateral, price, unit);
   if (owe >= a.tab) {
     owe = a.tab;
-    collateral = mulDivDown(owe, unit, price);
+    const bought = mulDivDown(owe, unit, price); // never more than asked: it can exceed the lot by < unit / price
+    if (bought < collateral) collateral = bought;
   } else if (collateral < a.lot) {
     const lotValueLeft = mulDivDown(a.lot - collateral, price, unit);
     if (a.tab - owe < a.dust || lotValueLeft < a.dust) return { refused: "TakeLeavesDust" };

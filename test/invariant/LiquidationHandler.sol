@@ -259,6 +259,7 @@ contract LiquidationHandler is VaultHandler {
         vm.startPrank(takerAddr);
         try engine.take(a.id, amount, a.price, takerAddr, "") returns (uint256 got, uint256 owe) {
             assertLe(got, a.lot, "took more than the lot");
+            assertLe(got, amount, "took more than asked");
             assertLe(owe, a.tab, "paid more than the tab");
             // (a) the system's backing moves by exactly what the taker paid less the value of the collateral that
             // left the auction (bought, or returned to the owner once the tab is covered): nothing leaks
