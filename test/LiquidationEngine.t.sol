@@ -663,6 +663,36 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(_auctionPrice(auctionId), b.top);
     }
 
+    /// @dev An auction nobody takes (its lot is worth less than the oracle says) can be reset once per time to its
+    ///      floor, and each reset pays again: with the default rules and a steady price, min(tip + chip * debt,
+    ///      maxPay, penalty left) every 81 minutes (docs/risks.md).
+    function test_reset_unsoldLotPaysTheKeeperOncePerTimeToTheFloor() public {
+        (uint256 auctionId, ) = _liquidate(_underwater());
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        uint256 pay = 2e18 + (uint256(a.debt) * 10) / 10_000;
+        assertLt(pay, a.tab - a.debt, "the pay is under the penalty left");
+        uint256 t = block.timestamp; // [s] kept here: the IR pipeline may reuse one read of block.timestamp
+        for (uint256 i; i < 3; ++i) {
+            vm.warp(t += 54 * 90 - 1); // step 53: 2,040 * 0.99^53 = 1,200.6, above the floor 1,190
+            _refreshFeeds();
+            vm.expectRevert(
+                abi.encodeWithSelector(
+                    ILiquidationEngine.AuctionNotResettable.selector,
+                    auctionId,
+                    _auctionPrice(auctionId),
+                    54 * 90 - 1
+                )
+            );
+            engine.reset(auctionId);
+            vm.warp(t += 1); // step 54: 1,188.6, under the floor
+            vm.prank(bob);
+            engine.reset(auctionId);
+            assertEq(engine.auction(auctionId).startTime, t);
+            assertEq(engine.keeperPayOwed(bob, BUSD), (i + 1) * pay, "one pay per reset");
+        }
+        assertEq(engine.auction(auctionId).tab, a.tab, "the tab is unchanged: the Treasury bears the pay");
+    }
+
     function test_reset_whenPriceFellBelowShareOfOracle() public {
         (uint256 auctionId, ) = _liquidate(_underwater());
         skip(30 * 90); // price = 2040 * 0.99^30 = 1511
