@@ -44,6 +44,8 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     uint256 public triggerDelay = 1 days;
     /// @inheritdoc ISettlement
     uint256 public underSince;
+    /// @inheritdoc ISettlement
+    uint256 public backedSince;
 
     mapping(address asset => uint256) internal _frozen; // [wad]
     mapping(uint256 synthId => mapping(address asset => uint256)) internal _pool; // [token]
@@ -75,8 +77,12 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         backingBps = r.backingBps;
         if (backingBps < triggerBackingBps) {
             if (underSince == 0) underSince = block.timestamp;
+            if (backedSince != 0) backedSince = 0; // a dip cancels a recovery in progress
         } else if (underSince != 0) {
-            underSince = 0;
+            // a recovery ends the stretch only once pokes have seen it hold for `triggerDelay`: one reading inflated
+            // inside a transaction (flash-lent collateral, a debt repaid with flash-minted units) cannot restart it
+            if (backedSince == 0) backedSince = block.timestamp;
+            else if (block.timestamp >= backedSince + triggerDelay) (underSince, backedSince) = (0, 0);
         }
         emit Poked(backingBps, underSince);
     }

@@ -57,6 +57,8 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
 
     /// @inheritdoc ITreasury
     function payKeeper(uint256 synthId, address keeper, uint256 amount) external onlyEngine nonReentrant {
+        uint256 at = vault.shutdownAt();
+        if (at != 0) revert SystemShutdown(at);
         uint256 available = surplus(synthId);
         uint256 fromSurplus = amount < available ? amount : available;
         uint256 unbacked = amount - fromSurplus;

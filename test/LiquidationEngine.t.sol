@@ -671,7 +671,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         uint256 pay = 2e18 + (uint256(a.debt) * 10) / 10_000;
         assertLt(pay, a.tab - a.debt, "the pay is under the penalty left");
-        uint256 t = block.timestamp; // [s] kept here: the IR pipeline may reuse one read of block.timestamp
+        uint256 t = vm.getBlockTimestamp(); // [s] not block.timestamp: the IR pipeline may re-read it after a warp
         for (uint256 i; i < 3; ++i) {
             vm.warp(t += 54 * 90 - 1); // step 53: 2,040 * 0.99^53 = 1,200.6, above the floor 1,190
             _refreshFeeds();

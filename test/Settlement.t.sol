@@ -9,6 +9,7 @@ import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {Settlement} from "../contracts/Settlement.sol";
 import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
 import {ReserveLens} from "../contracts/ReserveLens.sol";
+import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
 
 /// @notice Emergency shutdown and global settlement, end to end: shutdown by governance and by the under-backing
 ///         trigger, frozen prices, positions settled (one under water), owners' claims, finalization, redemption
@@ -254,6 +255,99 @@ contract SettlementTest is Fixture {
         assertEq(settlement.pool(BUSD, address(weth)), 0);
     }
 
+    /// @dev The settlement leaves the Treasury's balance out of the units that share the collateral. Keeper pay
+    ///      earned before shutdown and claimed after finalize would move surplus into circulation between two
+    ///      redemptions, so the later holder would get less for the same units: the Treasury refuses to pay after
+    ///      shutdown, and both holders get the same share.
+    function test_keeperPayAfterShutdown_isRefused_soRedemptionDoesNotDependOnOrder() public {
+        (, , uint256 c) = _book();
+        _fundBusd(address(treasuryC), 1_000e18); // surplus that could pay the keeper
+        ethFeed.setAnswer(1_700e8);
+        address keeper = makeAddr("keeper");
+        vm.prank(keeper);
+        engine.liquidate(c);
+        uint256 owed = engine.keeperPayOwed(keeper, BUSD);
+        assertGt(owed, 0, "the keeper is owed pay");
+
+        settlement.shutdown();
+        uint256 at = vm.getBlockTimestamp();
+        _settleAll(4); // the three of the book and bob's that funded the Treasury
+        settlement.settleAuction(1);
+        settlement.finalize(BUSD);
+        uint256 surplus = treasuryC.surplus(BUSD);
+        vm.prank(alice);
+        busd.transfer(holder, 10_000e18);
+        _approve(holder);
+        _approve(alice);
+
+        vm.prank(holder);
+        (, uint256[] memory first) = settlement.redeem(BUSD, 10_000e18, holder);
+        vm.expectRevert(abi.encodeWithSelector(ITreasury.SystemShutdown.selector, at));
+        vm.prank(keeper);
+        engine.claimKeeperPay(BUSD, keeper);
+        assertEq(engine.keeperPayOwed(keeper, BUSD), owed, "the credit is left as it was");
+        assertEq(treasuryC.surplus(BUSD), surplus, "nothing left the Treasury");
+        vm.prank(alice);
+        (, uint256[] memory second) = settlement.redeem(BUSD, 10_000e18, alice);
+        assertApproxEqAbs(second[0], first[0], 1, "the same units get the same share, within a wei");
+        assertGe(second[0], first[0], "never less for redeeming later");
+    }
+
+    /// @dev A reset after shutdown still restarts the auction (the settlement ends it anyway), but the pay it credits
+    ///      can never be drawn from the surplus the settlement gives up to holders.
+    function test_resetAfterShutdown_creditsPayTheTreasuryWillNotPay() public {
+        (, , uint256 c) = _book();
+        _fundBusd(address(treasuryC), 1_000e18);
+        ethFeed.setAnswer(1_700e8);
+        address keeper = makeAddr("keeper");
+        vm.prank(keeper);
+        engine.liquidate(c);
+        vm.prank(keeper);
+        engine.claimKeeperPay(BUSD, keeper); // the pay earned before shutdown, drawn before shutdown
+        settlement.shutdown();
+        uint256 at = vm.getBlockTimestamp();
+        uint256 surplus = treasuryC.surplus(BUSD);
+
+        vm.warp(at + 3 hours); // past maxDuration: resettable
+        _refreshFeeds();
+        vm.prank(keeper);
+        engine.reset(1);
+        assertGt(engine.keeperPayOwed(keeper, BUSD), 0);
+        vm.expectRevert(abi.encodeWithSelector(ITreasury.SystemShutdown.selector, at));
+        vm.prank(keeper);
+        engine.claimKeeperPay(BUSD, keeper);
+        assertEq(treasuryC.surplus(BUSD), surplus, "the surplus is the holders'");
+    }
+
+    /// @dev A recovery that does not last the trigger delay leaves the stretch's start where it was: the trigger
+    ///      fires one delay after the first under-backed poke.
+    function test_trigger_aBriefRecoveryDoesNotRestartTheClock() public {
+        _book();
+        ethFeed.setAnswer(600e8);
+        btcFeed.setAnswer(20_000e8);
+        settlement.poke();
+        uint256 t0 = vm.getBlockTimestamp(); // not block.timestamp: the IR pipeline may re-read it after a warp
+        vm.warp(t0 + 6 hours);
+        ethFeed.setAnswer(2_000e8);
+        btcFeed.setAnswer(60_000e8);
+        usdcFeed.setAnswer(1e8);
+        settlement.poke();
+        assertEq(settlement.backedSince(), t0 + 6 hours);
+        vm.warp(t0 + 12 hours);
+        ethFeed.setAnswer(600e8);
+        btcFeed.setAnswer(20_000e8);
+        usdcFeed.setAnswer(1e8);
+        settlement.poke();
+        assertEq(settlement.underSince(), t0, "the stretch began at the first poke");
+        assertEq(settlement.backedSince(), 0, "the dip cancelled the recovery");
+        vm.warp(t0 + settlement.triggerDelay());
+        ethFeed.setAnswer(600e8);
+        btcFeed.setAnswer(20_000e8);
+        usdcFeed.setAnswer(1e8);
+        settlement.trigger();
+        assertEq(vault.shutdownAt(), t0 + settlement.triggerDelay());
+    }
+
     // ------------------------------------------------------------------ prices
 
     function test_failedPriceAtShutdown_isFrozenLater_orByGovernanceAfterTheDelay() public {
@@ -315,13 +409,29 @@ contract SettlementTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(ISettlement.TriggerTooEarly.selector, block.timestamp, allowedAt));
         settlement.trigger();
 
-        // a recovery seen by a poke restarts the clock
-        vm.warp(block.timestamp + 12 hours);
+        // a recovery restarts the clock once pokes have seen it hold for the trigger delay
+        uint256 t0 = vm.getBlockTimestamp(); // not block.timestamp: the IR pipeline may re-read it after a warp
+        uint256 t1 = t0 + 12 hours;
+        vm.warp(t1);
         ethFeed.setAnswer(2_000e8);
         btcFeed.setAnswer(60_000e8);
         usdcFeed.setAnswer(1e8);
         settlement.poke();
-        assertEq(settlement.underSince(), 0);
+        assertEq(settlement.underSince(), t0, "one backed poke does not end the stretch");
+        assertEq(settlement.backedSince(), t1);
+        vm.warp(t1 + settlement.triggerDelay() - 1);
+        ethFeed.setAnswer(2_000e8);
+        btcFeed.setAnswer(60_000e8);
+        usdcFeed.setAnswer(1e8);
+        settlement.poke();
+        assertEq(settlement.underSince(), t0, "not yet held for the delay");
+        vm.warp(t1 + settlement.triggerDelay());
+        ethFeed.setAnswer(2_000e8);
+        btcFeed.setAnswer(60_000e8);
+        usdcFeed.setAnswer(1e8);
+        settlement.poke();
+        assertEq(settlement.underSince(), 0, "a recovery held for the delay ends the stretch");
+        assertEq(settlement.backedSince(), 0);
 
         ethFeed.setAnswer(600e8);
         btcFeed.setAnswer(20_000e8);

@@ -9,7 +9,10 @@ import {IReserveLens} from "./IReserveLens.sol";
 ///
 ///         1. Shutdown — by governance (`shutdown`), or by anyone (`trigger`) once the system has stayed under-backed
 ///            (`IReserveLens.systemReserve().backingBps < triggerBackingBps`) for at least `triggerDelay`, as recorded
-///            by `poke`. The Vault then refuses new positions, new debt, debt-backed withdrawals and new liquidations;
+///            by `poke`. A stretch ends only when pokes have found the system backed for `triggerDelay` with no
+///            under-backed poke in between, so a reading inflated for one transaction (flash-lent collateral parked
+///            in a debt-free position, a debt repaid with flash-minted units) cannot restart the clock; a recovery that
+///            does not last that long leaves the stretch's start where it was. The Vault then refuses new positions, new debt, debt-backed withdrawals and new liquidations;
 ///            deposit, repay, close and debt-free withdrawals keep working. Prices are frozen at the oracle's guarded
 ///            values of the shutdown block; an asset whose price failed then is frozen later by `freezePrice` (its
 ///            first good price), or by governance after `PRICE_FALLBACK_DELAY`.
@@ -94,7 +97,8 @@ interface ISettlement {
     /// @notice Governance shutdown (AccessManager; the longest delay).
     function shutdown() external;
 
-    /// @notice Records whether the system is under-backed now (starting or ending an under-backed stretch). Anyone.
+    /// @notice Records whether the system is under-backed now: starts an under-backed stretch, or starts, cancels or
+    ///         completes a recovery (see step 1 above). Anyone.
     /// @return backingBps [bps] the system backing measured.
     function poke() external returns (uint256 backingBps);
 
@@ -160,8 +164,13 @@ interface ISettlement {
     ///         short of their debt at the frozen prices.
     function settledDebt(uint256 synthId) external view returns (uint256 debt, uint256 shortfallValue);
 
-    /// @notice [s] Start of the current under-backed stretch (0 when the last poke found the system backed).
+    /// @notice [s] Start of the current under-backed stretch (0 when there is none: never under-backed, or a
+    ///         recovery held for `triggerDelay`).
     function underSince() external view returns (uint256);
+
+    /// @notice [s] First poke of the recovery in progress that found the system backed during an under-backed
+    ///         stretch (0 when none is in progress). An under-backed poke clears it.
+    function backedSince() external view returns (uint256);
 
     function triggerBackingBps() external view returns (uint256);
 

@@ -21,6 +21,8 @@ interface ITreasury {
     }
 
     error CallerNotLiquidationEngine(address caller);
+    /// @notice The Vault shut down at `at` [s]: the surplus now belongs to the synthetic's redeemers.
+    error SystemShutdown(uint256 at);
 
     /// @notice A liquidation penalty of `amount` arrived.
     event PenaltyReceived(uint256 indexed synthId, uint256 amount);
@@ -50,7 +52,9 @@ interface ITreasury {
     function history(uint256 synthId) external view returns (History memory);
 
     /// @notice Pays `amount` to `keeper` from the surplus; what the surplus cannot cover is minted unbacked and
-    ///         becomes deficit. Liquidation engine only.
+    ///         becomes deficit. Liquidation engine only. Refused (`SystemShutdown`) once the Vault has shut down: the
+    ///         settlement leaves the treasury's balance out of the units that share the collateral, so a payment out
+    ///         of it after shutdown would dilute holders who redeem later against those who redeemed before.
     function payKeeper(uint256 synthId, address keeper, uint256 amount) external;
 
     /// @notice Records a penalty of `amount` the engine has transferred here. Liquidation engine only.

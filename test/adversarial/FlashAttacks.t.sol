@@ -83,6 +83,67 @@ contract FlashAttacksTest is AdversarialBase {
         assertEq(vault.shutdownAt(), 0, "still running");
     }
 
+    /// @dev alice: 10 WETH / 15,000 bUSD at ETH 1,400, so the system is under-backed (14,000 against 15,000); a
+    ///      poke starts the stretch at `t0`, returned.
+    function _underBackedStretch(Settlement settlement) internal returns (uint256 t0) {
+        _openEth(alice, 10e18, 15_000e18);
+        ethFeed.setAnswer(1_400e8);
+        assertLt(settlement.poke(), 10_000);
+        t0 = vm.getBlockTimestamp();
+        assertEq(settlement.underSince(), t0);
+    }
+
+    /// @dev Flash-lent collateral parked in a debt-free position for one call makes the system look backed to a poke
+    ///      inside that call. The poke only starts a recovery, so the trigger still fires one `triggerDelay` after
+    ///      the stretch began.
+    function test_attack_flashLentCollateralPoke_cannotRestartTheTriggerClock() public {
+        Settlement settlement = _wireSettlement();
+        uint256 t0 = _underBackedStretch(settlement);
+        PokeShield shield = new PokeShield();
+        weth.mint(address(shield), 100e18); // stands in for a zero-fee flash loan of WETH
+
+        vm.warp(t0 + 23 hours);
+        _refreshFeeds();
+        uint256 seen = shield.shield(vault, IERC20(address(weth)), settlement, 100e18);
+        assertGt(seen, 10_000, "backed inside the call");
+        assertLt(settlement.lens().systemReserve().backingBps, 10_000, "under-backed right after");
+        assertEq(settlement.underSince(), t0, "the stretch goes on");
+        assertEq(settlement.backedSince(), t0 + 23 hours, "a recovery only started");
+
+        vm.warp(t0 + 1 days);
+        _refreshFeeds();
+        vm.prank(bob);
+        settlement.trigger();
+        assertEq(vault.shutdownAt(), t0 + 1 days, "shut down one delay after the stretch began");
+    }
+
+    /// @dev The same with no capital: a flash mint repays the attacker's own debt, a poke sees the smaller supply
+    ///      (the flash-minted units were burned, yet the lens still subtracts them), the debt is minted back and the
+    ///      loan returned. Two such pokes a delay apart would need no honest poke in between, and the trigger is
+    ///      open to anyone from `t0 + triggerDelay` on.
+    function test_attack_flashMintRepayPoke_cannotRestartTheTriggerClock() public {
+        Settlement settlement = _wireSettlement();
+        FlashPokeShield shield = new FlashPokeShield(vault, busd, settlement);
+        weth.mint(address(shield), 20e18);
+        shield.openPosition(IERC20(address(weth)), 20e18, 9_000e18);
+        _fundBusd(address(shield), 100e18); // the flash fee
+        _openEth(alice, 10e18, 16_000e18);
+        ethFeed.setAnswer(600e8); // 18,000 of collateral against 25,000 of supply
+        assertLt(settlement.poke(), 10_000);
+        uint256 t0 = vm.getBlockTimestamp(); // not block.timestamp: the IR pipeline may re-read it after a warp
+
+        vm.warp(t0 + 23 hours);
+        _refreshFeeds();
+        shield.attack(9_000e18);
+        assertGt(shield.seenBps(), 10_000, "backed inside the loan");
+        assertEq(settlement.underSince(), t0, "the stretch goes on");
+
+        vm.warp(t0 + 1 days);
+        _refreshFeeds();
+        settlement.trigger();
+        assertEq(vault.shutdownAt(), t0 + 1 days);
+    }
+
     /// @dev `flashMinted` follows nested loans (the amounts add up inside the inner one) and is 0 again after both,
     ///      so the lens never counts a loan in flight, however the loans are stacked.
     function test_attack_nestedFlashMints_flashMintedTracksEveryLoanInFlight() public {
@@ -295,6 +356,48 @@ contract NestedBorrower is IERC3156FlashBorrower {
             seenInner = token.flashMinted();
         }
         IERC20(address(token)).approve(address(token), amount + fee);
+        return keccak256("ERC3156FlashBorrower.onFlashLoan");
+    }
+}
+
+/// @dev Holds flash-lent WETH for one call: parks it in a fresh debt-free position, pokes the settlement, closes the
+///      position and hands the WETH back.
+contract PokeShield {
+    function shield(IVault vault, IERC20 weth, Settlement settlement, uint256 amount) external returns (uint256 bps) {
+        weth.approve(address(vault), amount);
+        uint256 id = vault.openAndMint(0, address(weth), amount, 0, address(this));
+        bps = settlement.poke();
+        vault.close(id, address(this));
+        weth.transfer(msg.sender, amount);
+    }
+}
+
+/// @dev Flash-mints bUSD, repays its own position's debt with it, pokes, mints the debt back and repays the loan.
+contract FlashPokeShield is IERC3156FlashBorrower {
+    IVault public immutable vault;
+    SyntheticToken public immutable busd;
+    Settlement public immutable settlement;
+    uint256 public id;
+    uint256 public seenBps;
+
+    constructor(IVault vault_, SyntheticToken busd_, Settlement settlement_) {
+        (vault, busd, settlement) = (vault_, busd_, settlement_);
+    }
+
+    function openPosition(IERC20 weth, uint256 eth, uint256 debt) external {
+        weth.approve(address(vault), eth);
+        id = vault.openAndMint(0, address(weth), eth, debt, address(this));
+    }
+
+    function attack(uint256 amount) external {
+        busd.flashLoan(this, address(busd), amount, "");
+    }
+
+    function onFlashLoan(address, address, uint256 amount, uint256 fee, bytes calldata) external returns (bytes32) {
+        vault.repay(id, type(uint256).max);
+        seenBps = settlement.poke();
+        vault.mint(id, amount, address(this));
+        busd.approve(address(busd), amount + fee);
         return keccak256("ERC3156FlashBorrower.onFlashLoan");
     }
 }

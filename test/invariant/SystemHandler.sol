@@ -152,14 +152,17 @@ contract SystemHandler is LiquidationHandler {
         address keeper = actors[keeperSeed % 3];
         uint256 synthId = synthSeed % 2;
         uint256 owed = engine.keeperPayOwed(keeper, synthId);
-        if (!isShut() || owed <= treasuryC.surplus(synthId)) return super.claimPay(keeperSeed, synthSeed);
+        if (!isShut() || owed == 0) return super.claimPay(keeperSeed, synthSeed);
+        uint256 surplus = treasuryC.surplus(synthId);
         vm.prank(keeper);
         try engine.claimKeeperPay(synthId, keeper) {
-            revert("unbacked keeper pay minted after shutdown");
+            revert("keeper pay paid after shutdown");
         } catch (bytes memory err) {
-            // explained: the supply is final once settlement starts, so unbacked pay cannot be minted
-            assertEq(bytes4(err), IVault.SystemShutdown.selector, "claimPay after shutdown: wrong reason");
+            // explained: the supply is final once settlement starts and the surplus belongs to the redeemers, so
+            // the Treasury neither mints nor pays (ITreasury.SystemShutdown, the Vault's selector too)
+            assertEq(bytes4(err), ITreasury.SystemShutdown.selector, "claimPay after shutdown: wrong reason");
         }
+        assertEq(treasuryC.surplus(synthId), surplus, "surplus moved after shutdown");
         calls["claimPay:shut"]++;
     }
 
@@ -371,7 +374,17 @@ contract SystemHandler is LiquidationHandler {
             assertTrue(r.complete, "poked at a failed price");
             assertEq(bps, r.backingBps, "poke disagrees with the lens");
             if (bps < settlement.triggerBackingBps()) assertGt(settlement.underSince(), 0, "under-backing not marked");
-            else assertEq(settlement.underSince(), 0, "backed system still marked under-backed");
+            else {
+                // backed: no stretch, or a recovery in progress that has not yet held for the delay
+                uint256 since = settlement.underSince();
+                uint256 backed = settlement.backedSince();
+                if (since != 0) {
+                    assertGt(backed, 0, "backed system marked under-backed with no recovery in progress");
+                    assertLt(block.timestamp, backed + settlement.triggerDelay(), "a recovery held for the delay");
+                } else {
+                    assertEq(backed, 0, "a recovery in progress without a stretch");
+                }
+            }
             calls["poke"]++;
         } catch (bytes memory err) {
             // explained: the system is never judged at a failed price
