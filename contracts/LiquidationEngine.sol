@@ -117,7 +117,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint128 tab; // [wad]
         // slot 2
         uint128 market; // [wad] oracle price at the (re)start, synthetic per whole token
-        uint96 debt; // [wad]
+        uint120 debt; // [wad] a position's debt may outgrow the ceiling (< 2^96) through interest
         bool separateDirt; // the synthetic has a price asset: dirt is in `_dirtOf`
     }
 
@@ -135,11 +135,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256 dirt;
     }
 
-    /// @dev A take: collateral [token], owe [wad], price [wad], burned [wad], penalty [wad], writtenOff [wad],
-    ///      leftover [token] and the owner credited (0 while the auction goes on).
+    /// @dev A take: collateral [token], owe [wad] (all the taker pays), price [wad], burned [wad], penalty [wad],
+    ///      writtenOff [wad], leftover [token], the owner credited (0 while the auction goes on) and toOwner [wad],
+    ///      the synthetic credited to the owner when one smallest unit of collateral sold for more than the tab.
     struct TakeResult {
         uint256 collateral;
         uint256 owe;
+        uint256 toOwner;
         uint256 price;
         uint256 burned;
         uint256 penalty;
@@ -205,7 +207,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (a.tab == 0) revert AuctionNotFound(auctionId);
         SynthCache memory sc = _synthCache[a.synthId];
         TakeResult memory r = _quote(auctionId, a, sc.minDebt, maxCollateral, maxPrice);
-        _applyTake(auctionId, a, r); // effects
+        _applyTake(auctionId, a, r, sc.token); // effects
         emit Take(auctionId, msg.sender, receiver, r.collateral, r.owe, r.price, r.burned, r.penalty, a.tab, a.lot);
         if (r.owner != address(0)) emit AuctionSettled(auctionId, r.owner, r.leftover, r.writtenOff);
         if (r.writtenOff != 0) emit BadDebtWrittenOff(auctionId, a.synthId, r.writtenOff);
@@ -674,7 +676,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             lot: uint128(sh.lot), // <= a Vault lane, a 128-bit field
             tab: sh.tab.toUint128(),
             market: market.toUint128(),
-            debt: sh.debt.toUint96(),
+            debt: sh.debt.toUint120(),
             separateDirt: separateDirt
         });
         if (separateDirt) _dirtOf[id] = sh.dirt;
@@ -732,6 +734,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             // reach the tab while the tab buys up to unit / price wei more than the lot
             r.owe = a.tab;
             uint256 bought = r.owe.mulDivDown(unit, r.price);
+            if (bought == 0) {
+                // one smallest unit is worth more than the tab (a coarse token): it sells at the price, and what it
+                // fetches beyond the tab is the owner's, in the synthetic, so a third party can still buy the lot
+                bought = 1; // <= r.collateral, which is not 0 since its price reached the tab
+                r.owe = r.price.mulDivUp(1, unit);
+                r.toOwner = r.owe - a.tab;
+            }
             if (bought < r.collateral) r.collateral = bought;
         } else if (r.collateral < a.lot) {
             // a partial take must leave a sellable auction
@@ -741,26 +750,28 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             }
         }
         if (r.collateral == 0 && r.owe < a.tab) revert ZeroTake(auctionId);
-        r.burned = r.owe < a.debt ? r.owe : a.debt; // the debt part is paid first
-        r.penalty = r.owe - r.burned;
+        uint256 toTab = r.owe - r.toOwner; // [wad]
+        r.burned = toTab < a.debt ? toTab : a.debt; // the debt part is paid first
+        r.penalty = toTab - r.burned;
     }
 
     /// @dev Books a take (effects only): the debt in auction falls with the debt burned; an auction whose tab is
     ///      covered or whose lot is gone ends, crediting leftover collateral to the owner or writing off the debt left.
-    function _applyTake(uint256 auctionId, StoredAuction memory a, TakeResult memory r) internal {
+    function _applyTake(uint256 auctionId, StoredAuction memory a, TakeResult memory r, IERC20 token) internal {
         uint256 dirt = _dirt(auctionId, a); // [wad USD]
         uint256 dirtCut = r.burned == a.debt ? dirt : dirt.mulDivDown(r.burned, a.debt); // [wad USD]
         uint256 debtBefore = a.debt;
         dirt -= dirtCut;
         a.lot -= uint128(r.collateral);
-        a.tab -= uint128(r.owe);
-        a.debt -= uint96(r.burned);
+        a.tab -= uint128(r.owe - r.toOwner);
+        a.debt -= uint120(r.burned);
         Counters memory c = _counters;
         if (a.tab == 0 || a.lot == 0) {
             r.writtenOff = a.tab == 0 ? 0 : a.debt; // the lot ran out: the debt left is bad debt, the penalty forgiven
             r.leftover = a.lot;
             (r.owner, , ) = vault.positionOf(a.positionId);
             if (r.leftover != 0) _credit(r.owner, a.asset, r.leftover);
+            if (r.toOwner != 0) _credit(r.owner, address(token), r.toOwner); // held here, claimed with `claim`
             dirtCut += dirt;
             --c.live;
             delete _auctions[auctionId];
@@ -840,6 +851,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (p.maxDuration < MIN_DURATION || p.maxDuration > MAX_DURATION) {
             revert InvalidParam(Param.MaxDuration, p.maxDuration);
         }
+        // the curve must reach the oracle price before an auction expires
+        (uint256 top, ) = _startPrices(WAD, p);
+        if (_price(top, p.maxDuration, p) > WAD) revert InvalidParam(Param.MaxDuration, p.maxDuration);
         _auctionParams = p;
         emit AuctionParamsSet(p);
     }

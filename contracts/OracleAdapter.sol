@@ -178,7 +178,9 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
         }
         if (answer <= feed.minAnswer) return (0, PriceFailure.AtMinAnswer);
         if (answer >= feed.maxAnswer) return (0, PriceFailure.AtMaxAnswer);
-        return (_toWadDown(uint256(answer), feed.decimals), PriceFailure.None);
+        price = _toWadDown(uint256(answer), feed.decimals);
+        // a feed with more than 18 decimals can answer less than one wad unit: no usable price, never a price of 0
+        if (price == 0) return (0, PriceFailure.NonPositive);
     }
 
     /// @dev `None`, `SequencerDown` (down, never set, or unreadable) or `GracePeriod` (back up for less than the grace

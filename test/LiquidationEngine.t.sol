@@ -918,6 +918,17 @@ contract LiquidationEngineTest is LiquidationFixture {
         );
         engine.setAuctionParams(p);
         p = engine.auctionParams();
+        p.step = 1 hours; // one step of an hour and a 10-minute life: never offered below 120% of the market
+        p.maxDuration = 10 minutes;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ILiquidationEngine.InvalidParam.selector,
+                ILiquidationEngine.Param.MaxDuration,
+                10 minutes
+            )
+        );
+        engine.setAuctionParams(p);
+        p = engine.auctionParams();
         p.duration = 1;
         vm.expectRevert(
             abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.Duration, 1)

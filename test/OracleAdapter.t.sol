@@ -102,8 +102,15 @@ contract OracleAdapterTest is Test {
         feed24.setAnswer(1.5e24 + 999_999); // 1.5 + 0.999999e-18: the last 6 digits are cut
         adapter.setFeeds(asset, _feed(feed24), _none(), 0);
         _assertPrice(1.5e18);
-        feed24.setAnswer(999_999); // below one wei of a wad
-        assertEq(adapter.getPrice(asset), 0);
+        feed24.setAnswer(999_999); // below one wei of a wad: no usable price, never a price of 0
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IOracleAdapter.PriceUnavailable.selector,
+                asset,
+                IOracleAdapter.PriceFailure.NonPositive
+            )
+        );
+        adapter.getPrice(asset);
     }
 
     function test_getPrice_scales36DecimalFeed() public {
@@ -549,7 +556,10 @@ contract OracleAdapterTest is Test {
         for (uint256 d = decimals; d < 18; d++) expected *= 10;
         for (uint256 d = 18; d < decimals; d++) expected /= 10;
         (uint256 price, IOracleAdapter.PriceFailure failure) = adapter.tryGetPrice(asset);
-        assertEq(uint8(failure), uint8(IOracleAdapter.PriceFailure.None));
+        // an answer under one wad unit is no usable price: a failure, never a price of 0
+        IOracleAdapter.PriceFailure want =
+            expected == 0 ? IOracleAdapter.PriceFailure.NonPositive : IOracleAdapter.PriceFailure.None;
+        assertEq(uint8(failure), uint8(want));
         assertEq(price, expected);
     }
 

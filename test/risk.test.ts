@@ -261,6 +261,21 @@ describe("risk engine: the take mirror's edges", function () {
     if ("refused" in q) throw new Error(`refused: ${q.refused}`);
     expect([q.collateral, q.owe, q.ended, q.leftover, q.writtenOff]).to.deep.equal([a.lot, a.tab, true, 0n, 0n]);
   });
+
+  it("quoteTake: one unit of a coarse token worth more than the tab sells at the price, the excess to the owner", function () {
+    // the case of LiquidationEngineEdges.t.sol: a 0-decimal bar at 2,400 per unit against a tab of ~1,156
+    const a = { lot: 1n, tab: 1_156n * WAD, debt: 1_100n * WAD, decimals: 0 };
+    const q = quoteTake({ ...a, dirt: a.debt, dust: 100n * WAD }, 1n, 2_400n * WAD);
+    if ("refused" in q) throw new Error(`refused: ${q.refused}`);
+    expect([q.collateral, q.owe, q.toOwner, q.burned, q.penalty, q.ended]).to.deep.equal([
+      1n,
+      2_400n * WAD,
+      1_244n * WAD,
+      1_100n * WAD,
+      56n * WAD,
+      true,
+    ]);
+  });
 });
 
 describe("risk engine: snapshot, simulation and report", function () {

@@ -33,8 +33,9 @@ import {ITreasury} from "./ITreasury.sol";
 ///
 ///         Caps: the USD value (at start) of the debt in auction is capped globally and per collateral asset (a
 ///         multi-asset liquidation attributes its debt to each asset pro rata by value). A liquidation that would
-///         exceed a cap is cut down to the room left; it reverts (`AuctionCapReached`) only when the room is below
-///         one `minDebt`. The debt in auction ("dirt") falls as takes burn debt and when auctions end.
+///         exceed a cap is cut down to the room left; it reverts (`AuctionCapReached`) only when no amount fits:
+///         the room is below one `minDebt`, or what it allows would leave the position less than one `minDebt`
+///         (the debt the room allows is then cut to `debt - minDebt`, which may itself be below one `minDebt`). The debt in auction ("dirt") falls as takes burn debt and when auctions end.
 ///
 ///         Auctions: price [wad] = synthetic per whole collateral token. It starts at the oracle price times
 ///         (1 + `startBufferBps`) and decays along the configured curve: `Linear` (to zero at `duration`) or
@@ -52,6 +53,8 @@ import {ITreasury} from "./ITreasury.sol";
 ///         Proceeds: the debt part of what a taker pays is burned first (`vault.settleAuctionDebt(synthId, burned,
 ///         0)`), then the penalty part goes to the treasury (`recordPenalty`). When the tab is covered, the collateral
 ///         left goes to the position's owner (at that time) as a claim, withdrawn with `claim`: never a push transfer.
+///         A one-unit sale of a coarse token that fetches more than the tab credits the excess to the owner in the
+///         synthetic, held by the engine and withdrawn with `claim(synthetic)`.
 ///         When the lot runs out first, the debt left is bad debt (`vault.settleAuctionDebt(synthId, 0, shortfall)`,
 ///         then `treasury.recordBadDebt`); the penalty left is forgiven.
 ///
@@ -114,7 +117,9 @@ interface ILiquidationEngine {
     /// @param duration [s] Linear: time for the price to reach zero (the floor stops it earlier).
     /// @param step [s] StepExponential: length of one step.
     /// @param cutBps [bps] StepExponential: price kept per step, in [MIN_CUT_BPS, MAX_CUT_BPS].
-    /// @param maxDuration [s] Age beyond which an auction must be reset.
+    /// @param maxDuration [s] Age beyond which an auction must be reset. The curve must reach the oracle price
+    ///        within it (price(maxDuration) <= the oracle price), or an auction could expire without ever being
+    ///        offered at the market.
     struct AuctionParams {
         uint16 startBufferBps;
         uint16 resetBelowBps;
@@ -154,7 +159,7 @@ interface ILiquidationEngine {
         uint40 positionId;
         uint128 lot;
         uint128 tab;
-        uint96 debt;
+        uint120 debt;
         uint128 dirt;
         uint128 market;
         uint128 top;
@@ -320,7 +325,10 @@ interface ILiquidationEngine {
     ///         `IBallastTakeCallback(receiver).onTake(msg.sender, collateral, owe, data)`; then pulls `owe` [wad] of
     ///         the synthetic from the caller (approve the engine). A take asking for more than the tab needs buys just
     ///         what covers the tab (collateral rounded down); a take never receives more than `maxCollateral` or the
-    ///         lot, and one whose `owe` rounds up to the tab pays the tab.
+    ///         lot, and one whose `owe` rounds up to the tab pays the tab. When one smallest unit of the collateral is
+    ///         worth more than the whole tab (a coarse token, e.g. 0 decimals), the take buys one unit at the price
+    ///         (`owe` = price per unit, rounded up, above the tab): the tab is covered and the rest of `owe` is
+    ///         credited to the owner in the synthetic (`claimable(owner, synthetic)`), so such a lot still sells.
     /// @dev Reverts: AuctionNotFound, AuctionNeedsReset, PriceAboveMax, TakeLeavesDust, ZeroTake.
     /// @return collateral [token] Bought. @return owe [wad] Paid.
     function take(

@@ -19,7 +19,7 @@ interface IOracleAdapter {
         None,
         NoFeed, // no feed configured for the asset
         FeedReverted, // the feed call reverted or returned malformed data
-        NonPositive, // answer <= 0
+        NonPositive, // answer <= 0, or under one wad unit once scaled (a feed with more than 18 decimals)
         Stale, // updatedAt older than the feed's maxAge, zero, or in the future
         AtMinAnswer, // answer <= the feed's configured minimum (the aggregator's lower clamp)
         AtMaxAnswer, // answer >= the feed's configured maximum (the aggregator's upper clamp)

@@ -360,6 +360,7 @@ export type TakeQuote =
       ended: boolean; // the tab is covered or the lot is gone
       writtenOff: bigint; // [wad] debt left when the lot ran out first: bad debt
       leftover: bigint; // [token] collateral back to the owner when the tab is covered
+      toOwner: bigint; // [wad] synthetic credited to the owner when one unit of a coarse token sold above the tab
     }
   | { refused: "TakeLeavesDust" | "ZeroTake" };
 
@@ -368,20 +369,28 @@ export function quoteTake(a: AuctionState, maxCollateral: bigint, price: bigint)
   const unit = 10n ** BigInt(a.decimals);
   let collateral = maxCollateral < a.lot ? maxCollateral : a.lot;
   let owe = mulDivUp(collateral, price, unit);
+  let toOwner = 0n; // [wad] synthetic credited to the owner: a one-unit sale above the tab
   if (owe >= a.tab) {
     owe = a.tab;
-    const bought = mulDivDown(owe, unit, price); // never more than asked: it can exceed the lot by < unit / price
+    let bought = mulDivDown(owe, unit, price); // never more than asked: it can exceed the lot by < unit / price
+    if (bought === 0n) {
+      // one smallest unit is worth more than the tab: it sells at the price, the excess is the owner's
+      bought = 1n;
+      owe = mulDivUp(price, 1n, unit);
+      toOwner = owe - a.tab;
+    }
     if (bought < collateral) collateral = bought;
   } else if (collateral < a.lot) {
     const lotValueLeft = mulDivDown(a.lot - collateral, price, unit);
     if (a.tab - owe < a.dust || lotValueLeft < a.dust) return { refused: "TakeLeavesDust" };
   }
   if (collateral === 0n && owe < a.tab) return { refused: "ZeroTake" };
-  const burned = owe < a.debt ? owe : a.debt;
-  const penalty = owe - burned;
+  const toTab = owe - toOwner;
+  const burned = toTab < a.debt ? toTab : a.debt;
+  const penalty = toTab - burned;
   let dirtCut = burned === a.debt ? a.dirt : mulDivDown(a.dirt, burned, a.debt);
   const lot = a.lot - collateral;
-  const tab = a.tab - owe;
+  const tab = a.tab - toTab;
   const debt = a.debt - burned;
   const ended = tab === 0n || lot === 0n;
   let writtenOff = 0n;
@@ -391,5 +400,5 @@ export function quoteTake(a: AuctionState, maxCollateral: bigint, price: bigint)
     leftover = lot;
     dirtCut = a.dirt; // the rest of the auction's dirt leaves with it
   }
-  return { collateral, owe, burned, penalty, dirtCut, ended, writtenOff, leftover };
+  return { collateral, owe, burned, penalty, dirtCut, ended, writtenOff, leftover, toOwner };
 }

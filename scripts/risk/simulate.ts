@@ -392,7 +392,7 @@ function runPath(
             if ("refused" in q) break; // too little liquidity left for a take that respects the dust rule
             liqLeft[a] = usdLeft - (Number(q.owe) / 1e18) * (synthF[s] ?? 1);
             au.lot -= q.collateral;
-            au.tab -= q.owe;
+            au.tab -= q.owe - q.toOwner; // the excess of a one-unit sale goes to the owner
             au.debt -= q.burned;
             au.dirt -= q.dirtCut;
             dirt[a] = (dirt[a] ?? 0n) - q.dirtCut;

@@ -7,6 +7,7 @@ import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.
 import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 
 /// @notice Liquidation engine paths the flow tests do not reach: construction and cap bounds, the parameter views,
 ///         unknown auctions, an auction of a synthetic that tracks a price (bETH) priced in that synthetic,
@@ -115,5 +116,171 @@ contract LiquidationEngineEdgesTest is LiquidationFixture {
         assertEq(engine.claimable(alice, address(cheap)), 0, "no leftover");
         assertEq(vault.synthetic(BUSD).auctionDebt, 0);
         assertEq(engine.globalDirt(), 0);
+    }
+
+    // ------------------------------------------------------------------ coarse tokens, tiny prices, big debts
+
+    /// @dev alice: 10 WETH + one bar of a 0-decimal token worth 2,000 (GLD), 17,000 bUSD; ETH to 1,790: health
+    ///      0.995, a partial liquidation whose GLD lot rounds up to the whole bar while its share of the tab is
+    ///      ~1,156 bUSD, less than one bar is worth even at the floor (1,400).
+    function _goldAuction() internal returns (MockERC20 gold, uint256 id, uint256 goldAuction) {
+        gold = new MockERC20("Gold bar", "GLD", 0);
+        _feed(address(gold), 8, 2_000e8);
+        vault.listAsset(address(gold), IVault.AssetParams(8_000, 8_500, 500, 1_000_000, false));
+        engine.setAssetCap(address(gold), 10_000_000e18);
+        gold.mint(alice, 1);
+        vm.startPrank(alice);
+        gold.approve(address(vault), 1);
+        id = vault.open(BUSD);
+        vault.deposit(id, address(weth), 10e18);
+        vault.deposit(id, address(gold), 1);
+        vault.mint(id, 17_000e18, alice);
+        vm.stopPrank();
+        _setEth(1_790);
+        (uint256 first, ) = _liquidate(id);
+        goldAuction = first + 1;
+        assertEq(engine.auction(goldAuction).asset, address(gold));
+    }
+
+    /// @dev The tab would buy 0 bars at any price the auction allows, so a take paying the tab for nothing would never
+    ///      be made and the auction would only be reset (paying keepers) until the owner bought her bar back. The bar
+    ///      sells at the auction price instead: the tab is covered and what the bar fetched beyond it is alice's, in
+    ///      bUSD, as a claim.
+    function test_take_coarseTokenSellsOneUnitAtThePrice_theExcessIsTheOwners() public {
+        (MockERC20 gold, , uint256 auctionId) = _goldAuction();
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        assertEq(a.lot, 1, "the whole bar is the lot");
+        assertLt(a.tab, a.floor, "the tab is worth less than the bar even at the floor");
+        uint256 price = _auctionPrice(auctionId);
+        assertEq(price, 2_400e18, "20% above 2,000");
+        uint256 penaltiesBefore = treasuryC.history(BUSD).penalties;
+
+        _fundBusd(taker, 5_000e18);
+        vm.startPrank(taker);
+        busd.approve(address(engine), MAX);
+        (uint256 got, uint256 owe) = engine.take(auctionId, 1, price, taker, "");
+        vm.stopPrank();
+        assertEq(got, 1, "the bar");
+        assertEq(owe, price, "at the auction price");
+        assertEq(gold.balanceOf(taker), 1);
+        assertEq(engine.auction(auctionId).tab, 0, "the tab is covered: the auction ended");
+        assertEq(treasuryC.history(BUSD).penalties - penaltiesBefore, a.tab - a.debt, "the penalty, no more");
+        uint256 excess = price - a.tab;
+        assertEq(engine.claimable(alice, address(busd)), excess, "the rest of the sale is alice's");
+        assertEq(engine.totalClaimable(address(busd)), excess);
+        assertEq(busd.balanceOf(address(engine)), excess, "held for her");
+        assertEq(engine.claimable(alice, address(gold)), 0, "no bar left to return");
+        vm.prank(alice);
+        assertEq(engine.claim(address(busd)), excess);
+        assertEq(busd.balanceOf(address(engine)), 0);
+    }
+
+    /// @dev Without the one-unit sale, the owner could liquidate herself and farm the reset pay of an auction nobody
+    ///      else would take. Now a third party buys the bar at the first price below what it is worth to them, and
+    ///      a reset is never needed.
+    function test_take_coarseToken_aThirdPartyBuysBeforeAnyReset() public {
+        (, , uint256 auctionId) = _goldAuction();
+        ILiquidationEngine.Auction memory a = engine.auction(auctionId);
+        _fundBusd(taker, 5_000e18);
+        vm.prank(taker);
+        busd.approve(address(engine), MAX);
+        uint256 t = vm.getBlockTimestamp();
+        // the taker waits until the bar is offered at the market (2,000): 19 steps, 2,400 * 0.99^19 = 1,985
+        vm.warp(t + 19 * 90);
+        _refreshFeeds();
+        (uint256 price, bool needsReset) = engine.auctionStatus(auctionId);
+        assertFalse(needsReset);
+        assertLt(price, 2_000e18);
+        vm.prank(taker);
+        (uint256 got, uint256 owe) = engine.take(auctionId, 1, price, taker, "");
+        assertEq(got, 1);
+        assertEq(owe, price);
+        assertEq(engine.claimable(alice, address(busd)), price - a.tab);
+    }
+
+    /// @dev A feed with more than 18 decimals answering under one wad unit gave a price of 0 with no failure: the
+    ///      Vault counted the asset as priced and seized it while the engine skipped it, so one wei of such a token
+    ///      made a position unliquidatable (`SeizeMismatch`). The oracle now reports it as a failure: the wei stays in
+    ///      the position and the rest is liquidated.
+    function test_liquidate_dustOfAnAssetPricedUnderOneWadUnitIsUnpricedAndStays() public {
+        MockERC20 meme = new MockERC20("Meme", "MEME", 18);
+        _feed(address(meme), 24, 500_000); // 5e-19 USD per token
+        vault.listAsset(address(meme), IVault.AssetParams(5_000, 6_000, 500, type(uint48).max, false));
+        engine.setAssetCap(address(meme), 10_000_000e18);
+        (uint256 p, IOracleAdapter.PriceFailure f) = oracle.tryGetPrice(address(meme));
+        assertEq(p, 0);
+        assertEq(uint8(f), uint8(IOracleAdapter.PriceFailure.NonPositive), "no usable price");
+
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        meme.mint(alice, 1);
+        vm.startPrank(alice);
+        meme.approve(address(vault), 1);
+        vault.deposit(id, address(meme), 1);
+        vm.stopPrank();
+        _setEth(1_700);
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        assertGt(debt, 0);
+        assertEq(engine.auction(auctionId).asset, address(weth));
+        assertEq(engine.auction(auctionId + 1).tab, 0, "no auction of the unpriced wei");
+        assertEq(vault.collateralOf(id, address(meme)), 1, "it stays in the position");
+    }
+
+    /// @dev The ceiling (< 2^96) is checked at mint only; interest grows a debt past it. A full liquidation of such a
+    ///      position must still start: an auction's debt is 120 bits wide.
+    function test_liquidate_positionDebtGrownPast2pow96() public {
+        MockERC20 big = new MockERC20("Big dollar", "BIG", 18);
+        _listForAlice(address(big), 9_000, 9_300, 1e29);
+        vault.setSyntheticParams(BUSD, IVault.SyntheticParams(address(0), rateModel, type(uint96).max, 100e18));
+        engine.setGlobalCap(1e30);
+        engine.setAssetCap(address(big), 1e30);
+        vm.startPrank(alice);
+        uint256 id = vault.open(BUSD);
+        vault.deposit(id, address(big), 1e29);
+        vault.mint(id, 7.9e28, alice);
+        vm.stopPrank();
+        vm.warp(vm.getBlockTimestamp() + 365 days);
+        _refreshFeeds();
+        MockFeed(address(oracle.feedsOf(address(big)).primary.aggregator)).setAnswer(0.8e8); // health ~0.90: full
+        uint256 owed = vault.debtOf(id);
+        assertGt(owed, type(uint96).max, "the debt grew past 2^96");
+        (uint256 auctionId, uint256 debt) = _liquidate(id);
+        assertEq(debt, owed, "all of it");
+        assertEq(engine.auction(auctionId).debt, owed);
+        assertEq(vault.debtOf(id), 0);
+    }
+
+    /// @dev 180 bUSD of debt (minimum 100) with 150 of global room: all 180 does not fit and any amount the room
+    ///      allows would leave under one minimum debt, so no amount fits and the liquidation waits.
+    function test_liquidate_roomAboveMinDebtThatFitsNoAmount_revertsAuctionCapReached() public {
+        engine.setGlobalCap(150e18);
+        uint256 id = _openEth(alice, 0.15e18, 180e18);
+        _setEth(1_400); // liquidation limit 178.5 < 180
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionCapReached.selector, id, 150e18, 100e18));
+        engine.liquidate(id);
+    }
+
+    /// @dev Residual (docs/risks.md): while an asset's cap is full, any position holding some of it waits for room,
+    ///      even when it holds only a wei's worth next to assets with room, since every priced asset of a basket is
+    ///      seized pro rata. The wait ends when that asset's auctions clear or its cap is raised.
+    function test_liquidate_positionHoldingAnAssetWithAFullCapWaitsForItsRoom() public {
+        engine.setAssetCap(address(wbtc), 5_000e18);
+        vm.prank(bob);
+        uint256 bobs = vault.openAndMint(BUSD, address(wbtc), 1e8, 40_000e18, bob);
+        btcFeed.setAnswer(49_000e8);
+        _liquidate(bobs);
+        assertEq(engine.assetDirt(address(wbtc)), engine.assetCap(address(wbtc)), "the WBTC cap is full");
+
+        uint256 id = _openEth(alice, 10e18, 15_000e18);
+        _setEth(1_700);
+        vm.prank(alice);
+        vault.deposit(id, address(wbtc), 1); // one satoshi
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.AuctionCapReached.selector, id, 0, 100e18));
+        engine.liquidate(id);
+
+        engine.setAssetCap(address(wbtc), 6_000e18); // room again
+        (, uint256 debt) = _liquidate(id);
+        assertGt(debt, 0);
     }
 }
