@@ -37,7 +37,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @notice Most synthetics (ids fit in 8 bits).
     uint256 public constant MAX_SYNTHETICS = 256;
     /// @notice [ray] Highest per-second rate the Vault applies, whatever the model says: 100% a year simple
-    ///         (about 172% compounded). The rate index stays below 2^128 for over 25 years at this rate.
+    ///         (about 172% compounded). The rate index reaches 2^128 - 1 after 26.5 years at this rate and stays there.
     uint256 public constant MAX_RATE_PER_SECOND = 31_709_791_983_764_586_504;
     /// @notice [bps] Highest liquidation threshold an asset may have.
     uint256 public constant MAX_LIQ_THRESHOLD_BPS = 9_800;
@@ -71,6 +71,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         address owner;
         uint8 synthId;
         uint64 assetMask; // bit i set: asset id i is in the basket (its lane is non-zero)
+        uint24 owners; // changes of owner so far (wrapping): an appointment holds only for the owner who made it
     }
 
     struct Synth {
@@ -119,7 +120,10 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     mapping(uint256 id => Position) internal _positions;
     mapping(uint256 id => mapping(uint256 slot => uint256)) internal _balances;
-    mapping(uint256 id => mapping(address manager => address appointedBy)) internal _managers;
+    /// @dev The position's `_appointment` key when the manager was appointed (its owner and change count); 0 for none.
+    ///      A transfer bumps `owners`, so an appointment lapses with it and stays lapsed if the position comes back
+    ///      to the owner who made it.
+    mapping(uint256 id => mapping(address manager => uint256 appointment)) internal _managers;
     mapping(address asset => AssetConfig) internal _assets;
     mapping(uint256 assetId => address) internal _assetById; // a mapping, not an array: no length read per lookup
     uint256 internal _assetCount;
@@ -237,17 +241,23 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         address owner = p.owner;
         if (owner == address(0)) revert PositionNotFound(id);
         if (msg.sender != owner) revert NotOwner(id, msg.sender, owner);
-        p.owner = to;
+        // owner = to and ++owners (wrapping at 2^24: the add carries out of the word) in one write: every
+        // appointment made so far lapses (see `_appointment`)
+        assembly ("memory-safe") {
+            let w := sload(p.slot)
+            sstore(p.slot, add(or(and(w, not(0xffffffffffffffffffffffffffffffffffffffff)), to), shl(232, 1)))
+        }
         emit PositionTransferred(id, owner, to);
     }
 
     /// @inheritdoc IVault
     function setManager(uint256 id, address manager, bool allowed) external nonReentrant {
-        address owner = _positions[id].owner;
+        Position storage p = _positions[id];
+        address owner = p.owner;
         if (owner == address(0)) revert PositionNotFound(id);
         if (msg.sender != owner) revert NotOwner(id, msg.sender, owner);
         if (manager == address(0)) revert ZeroAddress();
-        _managers[id][manager] = allowed ? owner : address(0);
+        _managers[id][manager] = allowed ? _appointment(p) : 0;
         emit ManagerSet(id, owner, manager, allowed);
     }
 
@@ -551,7 +561,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             _setLane(id, 0, 0);
             s.totalNormDebt -= uint128(norm);
         }
-        _managers[id][msg.sender] = owner; // the settlement may now close it; the owner keeps the position
+        _managers[id][msg.sender] = _appointment(p); // the settlement may now close it; the owner keeps the position
         emit PositionReleased(id, owner, msg.sender, debt);
     }
 
@@ -574,8 +584,9 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     /// @inheritdoc IVault
     function isAuthorized(uint256 id, address manager) public view returns (bool) {
-        address owner = _positions[id].owner;
-        return owner != address(0) && (manager == owner || _managers[id][manager] == owner);
+        Position storage p = _positions[id];
+        address owner = p.owner;
+        return owner != address(0) && (manager == owner || _managers[id][manager] == _appointment(p));
     }
 
     /// @inheritdoc IVault
@@ -688,7 +699,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         _checkRunning();
         if (synthId >= _synths.length) revert SyntheticNotFound(synthId);
         id = nextPositionId++;
-        _positions[id] = Position({owner: msg.sender, synthId: uint8(synthId), assetMask: 0});
+        _positions[id] = Position({owner: msg.sender, synthId: uint8(synthId), assetMask: 0, owners: 0});
         emit PositionOpened(id, msg.sender, synthId);
     }
 
@@ -922,11 +933,24 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     // Internal: checks and valuation
     // ------------------------------------------------------------------------------------------------------------
 
+    /// @dev Mask of a position's first word that keeps `owner` (bits 0-159) and `owners` (bits 232-255) and drops
+    ///      `synthId` and `assetMask` (bits 160-231), which change while appointments hold.
+    uint256 private constant _APPOINTMENT_MASK = type(uint160).max | (uint256(type(uint24).max) << 232);
+
+    /// @return key The owner and its change count, as one word: what an appointment is made for. Non-zero for a
+    ///         position that exists (its owner is non-zero).
+    function _appointment(Position storage p) private view returns (uint256 key) {
+        assembly ("memory-safe") {
+            key := sload(p.slot)
+        }
+        key &= _APPOINTMENT_MASK;
+    }
+
     function _authorized(uint256 id) internal view returns (Position storage p) {
         p = _positions[id];
         address owner = p.owner;
         if (owner == address(0)) revert PositionNotFound(id);
-        if (msg.sender != owner && _managers[id][msg.sender] != owner) revert NotAuthorized(id, msg.sender);
+        if (msg.sender != owner && _managers[id][msg.sender] != _appointment(p)) revert NotAuthorized(id, msg.sender);
     }
 
     /// @dev Reverts unless debt value <= minting limit, the system runs and no asset of the basket is paused. Reads
@@ -1053,7 +1077,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 newTotal = totalNorm.mulDivUp(index, FixedMath.RAY);
         uint256 fees = newTotal - oldTotal;
         uint256 newRate = _queryRate(s, newTotal);
-        s.rateIndex = uint128(index); // < 2^128 for 25+ years at MAX_RATE_PER_SECOND (see constant)
+        s.rateIndex = uint128(index); // < 2^128: `_grow` saturates
         s.ratePerSecond = uint88(newRate);
         s.lastAccrual = uint40(block.timestamp);
         if (fees != 0) s.unmintedFees += uint128(fees);
@@ -1068,9 +1092,11 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         return rate == 0 || last == block.timestamp ? index : _grow(index, rate, block.timestamp - last);
     }
 
-    /// @return [ray] index * (1 + rate)^dt, rounded up.
-    function _grow(uint256 index, uint256 rate, uint256 dt) internal pure returns (uint256) {
-        return index.mulDivUp(FixedMath.rpowUp(FixedMath.RAY + rate, dt), FixedMath.RAY);
+    /// @return grown [ray] index * (1 + rate)^dt, rounded up, saturating at 2^128 - 1 (the stored width): past it,
+    ///         after 26 years at MAX_RATE_PER_SECOND, debts stop growing instead of wrapping, and repay keeps working.
+    function _grow(uint256 index, uint256 rate, uint256 dt) internal pure returns (uint256 grown) {
+        grown = index.mulDivUp(FixedMath.rpowUp(FixedMath.RAY + rate, dt), FixedMath.RAY);
+        if (grown > type(uint128).max) grown = type(uint128).max;
     }
 
     /// @dev Asks the rate model with a low-level call of at most RATE_MODEL_GAS that copies at most one word back. A

@@ -473,6 +473,37 @@ contract VaultTest is Fixture {
         assertEq(vault.synthetic(BUSD).ratePerSecond, vault.MAX_RATE_PER_SECOND());
     }
 
+    /// @dev At MAX_RATE_PER_SECOND the index passes 2^128 (its stored width) after about 26.5 years. It saturates there:
+    ///      a debt stops growing rather than wrapping to a small figure, the view and the stored index agree, and the
+    ///      owner can still repay and close.
+    function test_accrue_rateIndexSaturatesInsteadOfWrapping() public {
+        MockRateModel maxed = new MockRateModel();
+        maxed.set(vault.MAX_RATE_PER_SECOND(), MockRateModel.Mode.Normal);
+        vault.setSyntheticParams(BUSD, IVault.SyntheticParams(address(0), maxed, 100_000_000e18, 100e18));
+        uint256 id = _openEth(alice, 10e18, 1_000e18);
+        uint256 before = vault.debtOf(id);
+
+        vm.warp(vm.getBlockTimestamp() + 26 * 365 days);
+        uint256 at26 = vault.debtOf(id); // e^26 times the debt, still under the width
+        assertGt(at26, before * 1e11);
+        assertLt(vault.synthetic(BUSD).rateIndex, type(uint128).max);
+
+        vm.warp(vm.getBlockTimestamp() + 365 days);
+        uint256 viewed = vault.debtOf(id);
+        vault.accrue(BUSD);
+        assertEq(vault.synthetic(BUSD).rateIndex, type(uint128).max, "saturated");
+        assertEq(vault.debtOf(id), viewed, "the view matches the stored index");
+        assertGt(viewed, at26, "debt did not wrap");
+
+        vm.warp(vm.getBlockTimestamp() + 365 days);
+        assertEq(vault.debtOf(id), viewed, "no growth past saturation");
+        deal(address(busd), alice, viewed, true);
+        vm.prank(alice);
+        vault.repay(id, type(uint256).max);
+        assertEq(vault.debtOf(id), 0);
+        assertEq(busd.balanceOf(alice), 0);
+    }
+
     function test_repay_revertsWithoutBalance() public {
         uint256 id = _openEth(alice, 10e18, 1_000e18);
         vm.expectRevert(abi.encodeWithSelector(IERC20Errors.ERC20InsufficientBalance.selector, bob, 0, 500e18));
@@ -580,6 +611,33 @@ contract VaultTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper));
         vm.prank(helper);
         vault.withdraw(id, address(weth), 1, helper);
+    }
+
+    /// @dev An appointment lapses with the owner who made it and stays lapsed when the position comes back to that
+    ///      owner (an escrow or a marketplace handing it back): only a new appointment restores the manager.
+    function test_transferPosition_appointmentStaysLapsedWhenThePositionReturns() public {
+        uint256 id = _openEth(alice, 10e18, 1_000e18);
+        address helper = makeAddr("helper");
+        vm.prank(alice);
+        vault.setManager(id, helper, true);
+        vm.prank(alice);
+        vault.transferPosition(id, bob);
+        vm.prank(bob);
+        vault.setManager(id, helper, true); // bob appoints the same helper
+        assertTrue(vault.isAuthorized(id, helper));
+        vm.prank(bob);
+        vault.transferPosition(id, alice); // and hands it back
+        assertFalse(vault.isAuthorized(id, helper), "neither alice's nor bob's appointment holds");
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper));
+        vm.prank(helper);
+        vault.withdraw(id, address(weth), 1, helper);
+        assertEq(vault.collateralOf(id, address(weth)), 10e18);
+
+        vm.prank(alice);
+        vault.setManager(id, helper, true); // appointed again
+        vm.prank(helper);
+        vault.withdraw(id, address(weth), 1, helper);
+        assertEq(weth.balanceOf(helper), 1);
     }
 
     function test_transferPosition_revertsForNonOwnerAndZero() public {

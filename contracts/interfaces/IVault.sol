@@ -14,8 +14,9 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      - `[ray]`   27-decimal fixed point: the rate index and per-second rates;
 ///      - `[bps]`   basis points (1e4 = 100%): loan-to-value, liquidation threshold, penalty.
 ///      Rounding always favours the protocol: collateral value and anything a user receives round down; debt and
-///      anything a user pays round up. Per-synthetic totals round up and per-position figures round down, so the
-///      system's total debt is never less than what its positions can repay.
+///      anything a user pays round up. A position's debt (`debtOf`) rounds up, and so does a synthetic's total
+///      (`ceil(totalNormDebt * rateIndex)`), so the total is never less than the synthetic in circulation plus unminted
+///      fees and never more than the sum of the positions' debts (which may exceed it by under one wei each).
 ///
 ///      Oracle use: only `mint`, `withdraw` (with debt outstanding) and the value views read prices. `deposit`,
 ///      `repay` and `close` never read the oracle, so they work whatever the oracle does.
@@ -324,12 +325,12 @@ interface IVault {
     /// @notice Runs `actions` in order and checks each touched position's minting limit once, at the end.
     function batch(Action[] calldata actions) external;
 
-    /// @notice Transfers ownership of position `id` to `to`. Owner only. Managers appointed by the previous owner
-    ///         lose their rights.
+    /// @notice Transfers ownership of position `id` to `to`. Owner only. Every manager appointed so far loses its
+    ///         rights, and does not regain them if the position later returns to the owner who appointed it.
     function transferPosition(uint256 id, address to) external;
 
     /// @notice Appoints or removes `manager` for position `id`. Owner only. A manager may deposit, withdraw, mint
-    ///         and close; the appointment lapses when the position changes owner.
+    ///         and close; the appointment lapses for good at the position's next change of owner.
     function setManager(uint256 id, address manager, bool allowed) external;
 
     // ------------------------------------------------------------------------------------------------------------
