@@ -509,6 +509,36 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         }
     }
 
+    /// @dev The most debt value [wad USD] a liquidation of a position valued as `st` may move into auction: the room
+    ///      under the global cap and under each asset's cap (the debt attributed to an asset pro rata by value); and,
+    ///      when an asset could not be priced, the debt value the priced lot covers with penalty and margin (`extra`),
+    ///      so that no debt is written off while unpriced collateral stays in the position (`byCover`: that bound is
+    ///      the binding one). Every bound rounds down.
+    function _room(
+        IVault.LiquidationState memory st,
+        uint256 extra
+    ) internal view returns (uint256 room, bool byCover) {
+        uint256 cv = st.collateralValue; // [wad USD]
+        uint256 gDirt = _counters.globalDirt;
+        room = globalCap > gDirt ? globalCap - gDirt : 0;
+        bool unpriced;
+        uint256 n = st.assets.length;
+        for (uint256 i; i < n; ++i) {
+            if (st.prices[i] == 0) unpriced = true;
+            if (st.values[i] == 0) continue;
+            AssetLimit memory al = _assetLimits[st.assets[i]];
+            uint256 r = al.cap > al.dirt ? al.cap - al.dirt : 0;
+            // dirt attributed to asset i is debtValue * value_i / cv <= r  <=>  debtValue <= r * cv / value_i
+            r = r.mulDivDown(cv, st.values[i]);
+            if (r < room) room = r;
+        }
+        if (unpriced) {
+            // seizeValue(D) = D * (cv + extra) / cv <= cv  <=>  D <= cv^2 / (cv + extra), rounded down
+            uint256 cover = cv == 0 ? 0 : cv.mulDivDown(cv, cv + extra);
+            if (cover < room) (room, byCover) = (cover, true);
+        }
+    }
+
     /// @dev Computes the liquidation of position `positionId` valued as `st` (see the interface doc for the rules).
     function _plan(
         uint256 positionId,
@@ -534,34 +564,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             }
             plan.full = debt == st.debt;
         }
-
-        // room: the caps (globally and, attributed pro rata by value, per asset); and, when an asset could not be
-        // priced, the debt value the priced lot covers with penalty and margin, so that no debt is written off while
-        // unpriced collateral stays in the position
+        // room: under the caps and, with an unpriced asset, what the priced lot covers
         plan.debtValue = debt.mulDivUp(st.synthPrice, WAD);
-        uint256 n = st.assets.length;
-        uint256 room; // [wad USD]
-        {
-            uint256 gDirt = _counters.globalDirt;
-            room = globalCap > gDirt ? globalCap - gDirt : 0;
-        }
-        bool unpriced;
-        for (uint256 i; i < n; ++i) {
-            if (st.prices[i] == 0) unpriced = true;
-            if (st.values[i] == 0) continue;
-            AssetLimit memory al = _assetLimits[st.assets[i]];
-            uint256 r = al.cap > al.dirt ? al.cap - al.dirt : 0;
-            // dirt attributed to asset i is debtValue * value_i / cv <= r  <=>  debtValue <= r * cv / value_i
-            r = r.mulDivDown(cv, st.values[i]);
-            if (r < room) room = r;
-        }
-        bool byCover;
-        if (unpriced) {
-            // seizeValue(D) = D * (cv + extra) / cv <= cv  <=>  D <= cv^2 / (cv + extra), rounded down
-            uint256 cover = cv == 0 ? 0 : cv.mulDivDown(cv, cv + extra);
-            if (cover < room) (room, byCover) = (cover, true);
-        }
-        if (n != 0 && plan.debtValue > room) {
+        (uint256 room, bool byCover) = _room(st, extra); // [wad USD]
+        if (st.assets.length != 0 && plan.debtValue > room) {
             plan.capped = true;
             plan.full = false;
             debt = room.mulDivDown(WAD, st.synthPrice); // [wad] the most the room allows, rounded down
@@ -577,13 +583,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
         // penalty, and the share of the priced basket that covers debt + penalty at oracle prices plus the seize
         // margin (rounded up, capped at 1)
-        if (cv == 0) {
-            plan.fraction = WAD;
-        } else {
+        plan.fraction = WAD;
+        if (cv != 0) {
             plan.penalty = debt.mulDivUp(st.penaltyValue, cv);
             uint256 seizeValue = plan.debtValue + plan.debtValue.mulDivUp(extra, cv);
-            plan.fraction = seizeValue.mulDivUp(WAD, cv);
-            if (plan.fraction > WAD) plan.fraction = WAD;
+            uint256 fraction = seizeValue.mulDivUp(WAD, cv);
+            if (fraction < WAD) plan.fraction = fraction;
         }
         plan.keeperPay = _keeperPay(st.synthId, debt, plan.penalty);
     }
