@@ -1093,7 +1093,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @return grown [ray] index * (1 + rate)^dt, rounded up, saturating at 2^128 - 1 (the stored width): past it,
-    ///         after 26 years at MAX_RATE_PER_SECOND, debts stop growing instead of wrapping, and repay keeps working.
+    ///         after 26.5 years at MAX_RATE_PER_SECOND, debts stop growing instead of wrapping; repay keeps working.
     function _grow(uint256 index, uint256 rate, uint256 dt) internal pure returns (uint256 grown) {
         grown = index.mulDivUp(FixedMath.rpowUp(FixedMath.RAY + rate, dt), FixedMath.RAY);
         if (grown > type(uint128).max) grown = type(uint128).max;
