@@ -14,6 +14,7 @@ import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ITreasury} from "./interfaces/ITreasury.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {AuctionMath} from "./libraries/AuctionMath.sol";
+import {LiquidationMath} from "./libraries/LiquidationMath.sol";
 
 /// @title LiquidationEngine
 /// @notice Liquidations and Dutch auctions of seized collateral. See `ILiquidationEngine`.
@@ -55,10 +56,13 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @notice [wad USD] Highest cap on debt in auction.
     uint256 public constant MAX_CAP = 1e30;
 
-    /// @notice [bps] Extra collateral seized beyond debt + penalty at oracle prices, so the lot still covers the tab
-    ///         when takers buy at a discount: down to 1/1.05 (95%) of the oracle price, and the debt alone down to
-    ///         about 90% with a 5% penalty. What is left once the tab is covered goes back to the owner as a claim.
-    uint256 public constant SEIZE_MARGIN_BPS = 500;
+    /// @notice [bps] Extra collateral seized beyond debt + penalty at oracle prices (`LiquidationMath`), so the lot
+    ///         still covers the tab when takers buy at a discount: down to 1/1.05 (95%) of the oracle price. What is
+    ///         left once the tab is covered goes back to the owner as a claim.
+    uint256 public constant SEIZE_MARGIN_BPS = LiquidationMath.SEIZE_MARGIN_BPS;
+    /// @notice What a covering take fetches beyond the tab goes to the owner when it is at least the auction's dust
+    ///         divided by this (a millionth of the minimum debt), and otherwise with the penalty to the Treasury.
+    uint256 public constant OWNER_EXCESS_DIVISOR = 1_000_000;
     uint256 private constant WAD = 1e18;
     uint256 private constant BPS = 1e4;
 
@@ -179,14 +183,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         IVault.LiquidationState memory st = vault.startLiquidation(positionId);
         LiquidationPlan memory plan = _plan(positionId, st);
         debt = plan.debt;
-        uint256[] memory lots;
-        uint256 seizedCount;
-        (lots, seizedCount, firstAuctionId) = _startAuctions(plan, st, positionId); // effects
+        firstAuctionId = _startAuctions(plan, st, positionId); // effects
         if (plan.keeperPay != 0) keeperPayOwed[msg.sender][st.synthId] += plan.keeperPay; // claimed later
         _emitStarted(positionId, st.synthId, plan, firstAuctionId);
 
-        // interactions (trusted Vault and Treasury)
-        _seize(positionId, plan, st, lots, seizedCount);
+        // interactions (trusted Vault and Treasury): the Vault checks the lots and sends them here
+        vault.seize(positionId, debt, plan.lots);
         if (st.assets.length == 0) {
             // nothing left to sell: the whole debt is bad debt at once
             vault.settleAuctionDebt(st.synthId, 0, debt);
@@ -209,7 +211,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         TakeResult memory r = _quote(auctionId, a, sc.minDebt, maxCollateral, maxPrice);
         _applyTake(auctionId, a, r, sc.token); // effects
         emit Take(auctionId, msg.sender, receiver, r.collateral, r.owe, r.price, r.burned, r.penalty, a.tab, a.lot);
-        if (r.owner != address(0)) emit AuctionSettled(auctionId, r.owner, r.leftover, r.writtenOff);
+        if (r.owner != address(0)) emit AuctionEnded(auctionId, r.owner, r.leftover, r.writtenOff);
         if (r.writtenOff != 0) emit BadDebtWrittenOff(auctionId, a.synthId, r.writtenOff);
 
         // interactions: collateral out, optional callback, payment in, then burn and forward
@@ -238,16 +240,26 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256 market = _marketPrice(a.asset, synthId, true); // reverts when a price is unavailable
         uint256 elapsed = block.timestamp - a.startTime; // [s]
         AuctionParams memory p = _auctionParams;
-        (uint256 top, uint256 floor) = _startPrices(a.market, p);
+        StoredAuction memory m = a;
+        (uint256 top, uint256 floor) = _startPrices(m, p);
         uint256 price = _price(top, elapsed, p);
-        if (elapsed <= p.maxDuration && price >= floor && price >= market.mulDivUp(p.resetBelowBps, BPS))
+        if (elapsed <= p.maxDuration && price >= floor && price >= market.mulDivUp(p.resetBelowBps, BPS)) {
             revert AuctionNotResettable(auctionId, price, elapsed);
+        }
 
-        (top, floor) = _startPrices(market, p);
+        // a reset pays only when it re-prices the lot lower: restarting at an unchanged or higher oracle price is
+        // for whoever wants to buy, and paying for it would let an owner who liquidated herself collect pay on an
+        // auction nobody else takes
+        uint256 before = m.market;
+        m.market = uint128(market); // toUint128 below
+        (top, floor) = _startPrices(m, p);
         (a.market, a.startTime) = (market.toUint128(), uint40(block.timestamp));
-        uint256 debt = a.debt;
-        uint256 pay = _keeperPay(synthId, debt, tab - debt);
-        if (pay != 0) keeperPayOwed[msg.sender][synthId] += pay; // claimed later
+        uint256 pay;
+        if (market < before) {
+            uint256 debt = a.debt;
+            pay = _keeperPay(synthId, debt, tab - debt);
+            if (pay != 0) keeperPayOwed[msg.sender][synthId] += pay; // claimed later
+        }
         emit AuctionReset(auctionId, msg.sender, top, floor, pay);
     }
 
@@ -343,6 +355,11 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     // ------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc ILiquidationEngine
+    function reentrancyGuardEntered() external view returns (bool) {
+        return _reentrancyGuardEntered();
+    }
+
+    /// @inheritdoc ILiquidationEngine
     function treasury() public view returns (ITreasury) {
         return ITreasury(vault.treasury());
     }
@@ -391,7 +408,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     function auction(uint256 auctionId) public view returns (Auction memory v) {
         StoredAuction memory a = _auctions[auctionId];
         if (a.tab == 0) return v;
-        (uint256 top, uint256 floor) = _startPrices(a.market, _auctionParams);
+        (uint256 top, uint256 floor) = _startPrices(a, _auctionParams);
         v = Auction({
             asset: a.asset,
             synthId: a.synthId,
@@ -415,7 +432,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (a.tab == 0) revert AuctionNotFound(auctionId);
         AuctionParams memory p = _auctionParams;
         uint256 elapsed = block.timestamp - a.startTime; // [s]
-        (uint256 top, uint256 floor) = _startPrices(a.market, p);
+        (uint256 top, uint256 floor) = _startPrices(a, p);
         price = _price(top, elapsed, p);
         needsReset = elapsed > p.maxDuration || price < floor;
         if (!needsReset) {
@@ -429,46 +446,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         return _counters.live;
     }
 
-    /// @inheritdoc ILiquidationEngine
-    function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory list) {
-        Counters memory c = _counters;
-        uint256 total = c.live;
-        uint256 end = offset >= total ? offset : (limit > total - offset ? total : offset + limit);
-        list = new AuctionView[](end - offset);
-        uint256 seen; // live auctions passed so far, in id order
-        for (uint256 id = 1; id < c.nextAuctionId && seen < end; ++id) {
-            if (_auctions[id].tab == 0) continue;
-            if (seen++ < offset) continue;
-            Auction memory a = auction(id);
-            (uint256 price, bool needsReset) = auctionStatus(id);
-            list[seen - 1 - offset] = AuctionView({
-                id: id,
-                positionId: a.positionId,
-                asset: a.asset,
-                synthId: a.synthId,
-                lot: a.lot,
-                tab: a.tab,
-                debt: a.debt,
-                price: price,
-                floor: a.floor,
-                startTime: a.startTime,
-                needsReset: needsReset
-            });
-        }
-    }
 
-    /// @inheritdoc ILiquidationEngine
-    function healthOf(uint256[] calldata ids) external view returns (uint256[] memory health, bool[] memory available) {
-        uint256 n = ids.length;
-        health = new uint256[](n);
-        available = new bool[](n);
-        for (uint256 i; i < n; ++i) {
-            try vault.liquidationState(ids[i]) returns (IVault.LiquidationState memory st) {
-                health[i] = st.debtValue == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(WAD, st.debtValue);
-                available[i] = true;
-            } catch {}
-        }
-    }
 
     // ------------------------------------------------------------------------------------------------------------
     // Internal
@@ -481,7 +459,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             msg.sender,
             plan.debt,
             plan.penalty,
-            plan.fraction,
             plan.debtValue,
             plan.full,
             plan.keeperPay,
@@ -489,151 +466,66 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         );
     }
 
-    /// @dev Has the Vault seize the plan and checks it seized exactly the lots the auctions were started with.
-    function _seize(
-        uint256 positionId,
-        LiquidationPlan memory plan,
-        IVault.LiquidationState memory st,
-        uint256[] memory lots,
-        uint256 seizedCount
-    ) internal {
-        (address[] memory seizedAssets, uint256[] memory seized) = vault.seize(positionId, plan.debt, plan.fraction);
-        if (seizedAssets.length != seizedCount) revert SeizeMismatch(address(0), seizedCount, seizedAssets.length);
-        uint256 k;
-        for (uint256 i; i < st.assets.length; ++i) {
-            if (st.prices[i] == 0) continue; // not seized: its price is unavailable
-            if (seizedAssets[k] != st.assets[i] || seized[k] != lots[i]) {
-                revert SeizeMismatch(seizedAssets[k], lots[i], seized[k]);
-            }
-            ++k;
-        }
-    }
-
-    /// @dev The most debt value [wad USD] a liquidation of a position valued as `st` may move into auction: the room
-    ///      under the global cap and under each asset's cap (the debt attributed to an asset pro rata by value); and,
-    ///      when an asset could not be priced, the debt value the priced lot covers with penalty and margin (`extra`),
-    ///      so that no debt is written off while unpriced collateral stays in the position (`byCover`: that bound is
-    ///      the binding one). Every bound rounds down.
-    function _room(
-        IVault.LiquidationState memory st,
-        uint256 extra
-    ) internal view returns (uint256 room, bool byCover) {
-        uint256 cv = st.collateralValue; // [wad USD]
-        uint256 gDirt = _counters.globalDirt;
-        room = globalCap > gDirt ? globalCap - gDirt : 0;
-        bool unpriced;
-        uint256 n = st.assets.length;
-        for (uint256 i; i < n; ++i) {
-            if (st.prices[i] == 0) unpriced = true;
-            if (st.values[i] == 0) continue;
-            AssetLimit memory al = _assetLimits[st.assets[i]];
-            uint256 r = al.cap > al.dirt ? al.cap - al.dirt : 0;
-            // dirt attributed to asset i is debtValue * value_i / cv <= r  <=>  debtValue <= r * cv / value_i
-            r = r.mulDivDown(cv, st.values[i]);
-            if (r < room) room = r;
-        }
-        if (unpriced) {
-            // seizeValue(D) = D * (cv + extra) / cv <= cv  <=>  D <= cv^2 / (cv + extra), rounded down
-            uint256 cover = cv == 0 ? 0 : cv.mulDivDown(cv, cv + extra);
-            if (cover < room) (room, byCover) = (cover, true);
-        }
-    }
-
-    /// @dev Computes the liquidation of position `positionId` valued as `st` (see the interface doc for the rules).
+    /// @dev Plans the liquidation of position `positionId` valued as `st` (`LiquidationMath.plan`, with the room left
+    ///      under every cap) and adds keeper pay.
     function _plan(
         uint256 positionId,
         IVault.LiquidationState memory st
     ) internal view returns (LiquidationPlan memory plan) {
-        uint256 cv = st.collateralValue; // [wad USD] priced assets only
-        uint256 dv = st.debtValue; // [wad USD] rounded up
-        uint256 health = dv == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(WAD, dv);
-        if (health >= WAD) revert PositionHealthy(positionId, health);
-        uint256 extra = _seizeExtra(cv, st.penaltyValue); // [wad USD] seized beyond the debt, per cv of debt value
-
-        // how much: partial to the target health, or all
-        LiquidationParams memory lp = _liqParams;
-        uint256 debt = st.debt; // [wad]
-        plan.full = health < lp.fullLiquidationHealth;
-        if (!plan.full) {
-            // the collateral leaving per unit of debt value is (1 + penalty) * (1 + margin): pass its excess over 1
-            uint256 d = AuctionMath.partialDebtValue(cv, st.liquidationLimit, dv, extra, lp.targetHealth);
-            if (d != type(uint256).max) {
-                d = d.mulDivUp(WAD, st.synthPrice); // [wad] synthetic units, rounded up
-                if (d < st.minDebt) d = st.minDebt; // a liquidation takes at least one minimum debt
-                if (d < debt && debt - d >= st.minDebt) debt = d;
-            }
-            plan.full = debt == st.debt;
+        uint256 n = st.assets.length;
+        uint256[] memory rooms = new uint256[](n); // [wad USD]
+        for (uint256 i; i < n; ++i) {
+            AssetLimit memory al = _assetLimits[st.assets[i]];
+            rooms[i] = al.cap > al.dirt ? al.cap - al.dirt : 0;
         }
-        // room: under the caps and, with an unpriced asset, what the priced lot covers
-        plan.debtValue = debt.mulDivUp(st.synthPrice, WAD);
-        (uint256 room, bool byCover) = _room(st, extra); // [wad USD]
-        if (st.assets.length != 0 && plan.debtValue > room) {
-            plan.capped = true;
-            plan.full = false;
-            debt = room.mulDivDown(WAD, st.synthPrice); // [wad] the most the room allows, rounded down
-            if (st.debt - debt < st.minDebt) debt = st.debt > st.minDebt ? st.debt - st.minDebt : 0;
-            if (debt == 0 || debt < st.minDebt) {
-                uint256 minRoom = st.minDebt.mulDivUp(st.synthPrice, WAD);
-                if (byCover) revert PricedLotTooSmall(positionId, room, minRoom);
-                revert AuctionCapReached(positionId, room, minRoom);
-            }
-            plan.debtValue = debt.mulDivUp(st.synthPrice, WAD);
-        }
-        plan.debt = debt;
-
-        // penalty, and the share of the priced basket that covers debt + penalty at oracle prices plus the seize
-        // margin (rounded up, capped at 1)
-        plan.fraction = WAD;
-        if (cv != 0) {
-            plan.penalty = debt.mulDivUp(st.penaltyValue, cv);
-            uint256 seizeValue = plan.debtValue + plan.debtValue.mulDivUp(extra, cv);
-            uint256 fraction = seizeValue.mulDivUp(WAD, cv);
-            if (fraction < WAD) plan.fraction = fraction;
-        }
-        plan.keeperPay = _keeperPay(st.synthId, debt, plan.penalty);
+        uint256 gDirt = _counters.globalDirt;
+        uint256 globalRoom = globalCap > gDirt ? globalCap - gDirt : 0; // [wad USD]
+        plan = LiquidationMath.plan(st, rooms, globalRoom, _liqParams, positionId);
+        plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
     }
 
-    /// @dev Records one auction per priced basket asset (effects only). The tab, debt and dirt are split pro rata by
-    ///      value, each share rounded down and the last priced asset taking the rest, so the sums are exact.
-    /// @return lots [token] What the Vault will seize of each asset (its rule: amount * fraction rounded up, capped;
-    ///         0 for an asset without a price). @return seizedCount How many assets the Vault seizes.
+    /// @dev Records one auction per seized lot (effects only). The tab, debt and dirt are split in proportion to the
+    ///      debt value each lot carries (`plan.covers`), each share rounded down and the last lot taking the rest, so
+    ///      the sums are exact. A lot that carries nothing (worth 0 at its price) goes back to the owner as a claim.
     /// @return firstId The first auction started (0 if none).
     function _startAuctions(
         LiquidationPlan memory plan,
         IVault.LiquidationState memory st,
         uint256 positionId
-    ) internal returns (uint256[] memory lots, uint256 seizedCount, uint256 firstId) {
+    ) internal returns (uint256 firstId) {
         _cacheSynth(st);
-        lots = new uint256[](st.assets.length);
-        uint256 lastPriced = _lastPriced(st.prices);
-        // `lot` of `left` carries the value not yet shared out [wad USD]
+        uint256 n = st.assets.length;
+        uint256 last = type(uint256).max; // the last lot, which takes the rest
+        uint256 total; // [wad USD] sum of the covers
+        for (uint256 i; i < n; ++i) {
+            if (plan.lots[i] == 0) continue;
+            last = i;
+            total += plan.covers[i];
+        }
+        // `lot` of `left` carries the cover not yet shared out [wad USD]
         Share memory left = Share({
-            lot: st.collateralValue,
+            lot: total,
             tab: plan.debt + plan.penalty,
             debt: plan.debt,
             dirt: plan.debtValue
         });
         Counters memory c = _counters;
-        for (uint256 i; i < lots.length; ++i) {
-            if (st.prices[i] == 0) continue; // no price: not seized, stays in the position
-            ++seizedCount;
-            Share memory sh = Share({lot: st.amounts[i].mulDivUp(plan.fraction, WAD), tab: 0, debt: 0, dirt: 0});
-            if (sh.lot > st.amounts[i]) sh.lot = st.amounts[i];
-            lots[i] = sh.lot;
-            uint256 v = st.values[i];
-            if (i != lastPriced && v < left.lot) {
+        for (uint256 i; i < n; ++i) {
+            uint256 lot = plan.lots[i];
+            if (lot == 0) continue;
+            Share memory sh = Share({lot: lot, tab: left.tab, debt: left.debt, dirt: left.dirt});
+            uint256 cover = plan.covers[i];
+            if (i != last && cover < left.lot) {
                 (sh.tab, sh.debt, sh.dirt) = (
-                    left.tab.mulDivDown(v, left.lot),
-                    left.debt.mulDivDown(v, left.lot),
-                    left.dirt.mulDivDown(v, left.lot)
+                    left.tab.mulDivDown(cover, left.lot),
+                    left.debt.mulDivDown(cover, left.lot),
+                    left.dirt.mulDivDown(cover, left.lot)
                 );
-            } else {
-                (sh.tab, sh.debt, sh.dirt) = (left.tab, left.debt, left.dirt);
             }
             (left.tab, left.debt, left.dirt) = (left.tab - sh.tab, left.debt - sh.debt, left.dirt - sh.dirt);
-            left.lot -= v;
+            left.lot -= cover;
             if (sh.tab == 0) {
-                _credit(st.owner, st.assets[i], sh.lot); // a worthless share: nothing to sell it for
+                _credit(st.owner, st.assets[i], lot); // a worthless share: nothing to sell it for
                 continue;
             }
             uint256 id = c.nextAuctionId++;
@@ -653,14 +545,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         }
     }
 
-    /// @return last Index of the last priced asset (type(uint256).max if none).
-    function _lastPriced(uint256[] memory prices) internal pure returns (uint256 last) {
-        last = type(uint256).max;
-        for (uint256 i; i < prices.length; ++i) {
-            if (prices[i] != 0) last = i;
-        }
-    }
-
     /// @dev Records auction `id`, of basket asset i of a liquidation (effects only).
     function _startAuction(
         uint256 id,
@@ -672,7 +556,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256 market = st.prices[i].mulDivDown(WAD, st.synthPrice); // [wad] synthetic per whole token
         address asset = st.assets[i];
         bool separateDirt = st.synthPrice != WAD || sh.dirt != sh.debt;
-        _auctions[id] = StoredAuction({
+        StoredAuction memory a = StoredAuction({
             asset: asset,
             synthId: uint8(st.synthId), // the Vault has at most 256 synthetics
             decimals: st.decimals[i],
@@ -684,9 +568,10 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             debt: sh.debt.toUint120(),
             separateDirt: separateDirt
         });
+        _auctions[id] = a;
         if (separateDirt) _dirtOf[id] = sh.dirt;
         _assetLimits[asset].dirt += uint128(sh.dirt);
-        (uint256 top, uint256 floor) = _startPrices(market, _auctionParams);
+        (uint256 top, uint256 floor) = _startPrices(a, _auctionParams);
         emit AuctionStarted(id, positionId, asset, sh.lot, sh.tab, sh.debt, top, floor);
     }
 
@@ -723,7 +608,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     ) internal view returns (TakeResult memory r) {
         AuctionParams memory p = _auctionParams;
         uint256 elapsed = block.timestamp - a.startTime; // [s]
-        (uint256 top, uint256 floor) = _startPrices(a.market, p);
+        (uint256 top, uint256 floor) = _startPrices(a, p);
         r.price = _price(top, elapsed, p);
         if (elapsed > p.maxDuration || r.price < floor) {
             revert AuctionNeedsReset(auctionId, r.price, floor, elapsed);
@@ -734,19 +619,18 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         r.collateral = maxCollateral < a.lot ? maxCollateral : a.lot;
         r.owe = r.collateral.mulDivUp(r.price, unit); // [wad] the taker pays, rounded up
         if (r.owe >= a.tab) {
-            // covers the tab: pay exactly the tab, get the collateral it buys, rounded down, but never more than was
-            // asked for: when one wei of collateral is worth less than one wei of synthetic, `owe` rounded up can
-            // reach the tab while the tab buys up to unit / price wei more than the lot
-            r.owe = a.tab;
-            uint256 bought = r.owe.mulDivDown(unit, r.price);
-            if (bought == 0) {
-                // one smallest unit is worth more than the tab (a coarse token): it sells at the price, and what it
-                // fetches beyond the tab is the owner's, in the synthetic, so a third party can still buy the lot
-                bought = 1; // <= r.collateral, which is not 0 since its price reached the tab
-                r.owe = r.price.mulDivUp(1, unit);
-                r.toOwner = r.owe - a.tab;
+            // covers the tab: buy the smallest units that cover it (rounded up, never more than asked for or the
+            // lot), each at the price, so no take pays more per whole token than `price`. What they fetch beyond the
+            // tab (less than one smallest unit's price) is the owner's, credited in the synthetic, when it is at
+            // least a millionth of the auction's dust (a coarse unit: a bar, a tokenized asset of few decimals); a
+            // smaller excess (the wei of a fine token) goes with the penalty to the Treasury rather than cost a claim
+            uint256 needed = uint256(a.tab).mulDivUp(unit, r.price);
+            if (needed < r.collateral) {
+                r.collateral = needed;
+                r.owe = needed.mulDivUp(r.price, unit);
             }
-            if (bought < r.collateral) r.collateral = bought;
+            uint256 excess = r.owe - a.tab; // [wad]
+            if (excess * OWNER_EXCESS_DIVISOR >= dust) r.toOwner = excess;
         } else if (r.collateral < a.lot) {
             // a partial take must leave a sellable auction
             uint256 lotValueLeft = (a.lot - r.collateral).mulDivDown(r.price, unit); // [wad]
@@ -755,7 +639,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             }
         }
         if (r.collateral == 0 && r.owe < a.tab) revert ZeroTake(auctionId);
-        uint256 toTab = r.owe - r.toOwner; // [wad]
+        uint256 toTab = r.owe - r.toOwner; // [wad] to the tab, and any excess under the dust with the penalty
         r.burned = toTab < a.debt ? toTab : a.debt; // the debt part is paid first
         r.penalty = toTab - r.burned;
     }
@@ -768,7 +652,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         uint256 debtBefore = a.debt;
         dirt -= dirtCut;
         a.lot -= uint128(r.collateral);
-        a.tab -= uint128(r.owe - r.toOwner);
+        uint256 paid = r.owe - r.toOwner; // [wad] at least the tab when it covers it
+        a.tab = paid >= a.tab ? 0 : a.tab - uint128(paid);
         a.debt -= uint120(r.burned);
         Counters memory c = _counters;
         if (a.tab == 0 || a.lot == 0) {
@@ -803,14 +688,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (amount == 0) revert NothingToClaim(msg.sender, asset);
         claimable[msg.sender][asset] = 0;
         totalClaimable[asset] -= amount;
-        emit Claimed(msg.sender, asset, to, amount);
+        emit LeftoverClaimed(msg.sender, asset, to, amount);
         IERC20(asset).safeTransfer(to, amount);
-    }
-
-    /// @return [wad USD] Collateral value seized per `cv` of debt value beyond the debt itself:
-    ///         (cv + penaltyValue) * (1 + SEIZE_MARGIN_BPS / 1e4) - cv, rounded up (against the position).
-    function _seizeExtra(uint256 cv, uint256 penaltyValue) internal pure returns (uint256) {
-        return (cv + penaltyValue).mulDivUp(BPS + SEIZE_MARGIN_BPS, BPS) - cv;
     }
 
     /// @return pay [wad] tip + chipBps * debt (rounded down), capped at maxPay and at `penalty` [wad].
@@ -826,10 +705,24 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         return AuctionMath.price(top, elapsed, p.curve == Curve.Linear, p.duration, p.step, p.cutBps);
     }
 
-    /// @return top [wad] market * (1 + buffer), rounded up. @return floor [wad] market * resetBelow, rounded up, >= 1.
-    function _startPrices(uint256 market, AuctionParams memory p) internal pure returns (uint256 top, uint256 floor) {
+    /// @return top [wad] market * (1 + buffer), rounded up. @return floor [wad] The lowest price a take may use:
+    ///         market * resetBelow, rounded up, at least 1; and, while the lot is worth at least its debt at the
+    ///         market price, at least the price at which the lot still covers its whole tab (rounded up, at most the
+    ///         market price): at an unchanged oracle price, no lot that can pay its debt sells for less than its tab,
+    ///         so a liquidation never pays the owner who starts it and buys the lot back. top > floor.
+    function _startPrices(
+        StoredAuction memory a,
+        AuctionParams memory p
+    ) internal pure returns (uint256 top, uint256 floor) {
+        uint256 market = a.market;
         top = market.mulDivUp(BPS + p.startBufferBps, BPS);
         floor = market.mulDivUp(p.resetBelowBps, BPS);
+        uint256 unit = 10 ** a.decimals;
+        if (uint256(a.lot).mulDivDown(market, unit) >= a.debt) {
+            uint256 cover = uint256(a.tab).mulDivUp(unit, a.lot);
+            if (cover > market) cover = market;
+            if (cover > floor) floor = cover;
+        }
         if (floor == 0) floor = 1;
         if (top <= floor) top = floor + 1;
     }
@@ -857,7 +750,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             revert InvalidParam(Param.MaxDuration, p.maxDuration);
         }
         // the curve must reach the oracle price before an auction expires
-        (uint256 top, ) = _startPrices(WAD, p);
+        uint256 top = WAD.mulDivUp(BPS + p.startBufferBps, BPS);
         if (_price(top, p.maxDuration, p) > WAD) revert InvalidParam(Param.MaxDuration, p.maxDuration);
         _auctionParams = p;
         emit AuctionParamsSet(p);

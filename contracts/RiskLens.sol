@@ -5,13 +5,8 @@ import {IRiskLens} from "./interfaces/IRiskLens.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
-import {AuctionMath} from "./libraries/AuctionMath.sol";
+import {LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
-
-/// @dev The one engine constant the lens needs that `ILiquidationEngine` does not declare.
-interface ISeizeMargin {
-    function SEIZE_MARGIN_BPS() external view returns (uint256);
-}
 
 /// @title RiskLens
 /// @notice Stateless stress view over any Ballast Vault (see `IRiskLens`).
@@ -30,19 +25,11 @@ contract RiskLens is IRiskLens {
         IVault vault;
         IOracleAdapter oracle;
         ILiquidationEngine.LiquidationParams lp;
-        uint256 seizeMarginBps;
         address[] assets;
         uint256[] multipliersBps;
         uint256[] price; // [wad] current oracle price by asset id, 0 until read
     }
 
-    /// @dev [wad USD] Basket sums (see `_basket`).
-    struct Sums {
-        uint256 llNow;
-        uint256 cv;
-        uint256 ll;
-        uint256 penaltyValue;
-    }
 
     /// @inheritdoc IRiskLens
     function stress(
@@ -93,10 +80,9 @@ contract RiskLens is IRiskLens {
         c.oracle = vault.oracle();
         ILiquidationEngine engine = ILiquidationEngine(vault.liquidationEngine());
         c.lp = engine.liquidationParams();
-        c.seizeMarginBps = ISeizeMargin(address(engine)).SEIZE_MARGIN_BPS();
         c.assets = assets;
         c.multipliersBps = multipliersBps;
-        c.price = new uint256[](64); // the Vault lists at most 64 assets
+        c.price = new uint256[](64); // the Vault lists at most MAX_ASSETS (64) assets
     }
 
     /// @dev Figures of one position, added to `s`.
@@ -109,60 +95,69 @@ contract RiskLens is IRiskLens {
         ++s.positions;
 
         IVault.SyntheticParams memory sp = c.vault.synthetic(r.synthId).params;
-        uint256 debt = c.vault.debtOf(id); // [wad] rounded up, at the current index
         uint256 synthNow = WAD;
         uint256 synthShocked = WAD;
         if (sp.priceAsset != address(0)) (synthNow, synthShocked) = _prices(c, sp.priceAsset);
 
-        Sums memory b = _basket(c, id);
-        r.collateralValue = b.cv;
-        uint256 dvNow = debt == 0 ? 0 : debt.mulDivUp(synthNow, WAD);
-        r.debtValue = debt == 0 ? 0 : debt.mulDivUp(synthShocked, WAD);
-        r.healthNow = dvNow == 0 ? type(uint256).max : b.llNow.mulDivDown(WAD, dvNow);
-        r.healthShocked = r.debtValue == 0 ? type(uint256).max : b.ll.mulDivDown(WAD, r.debtValue);
+        (IVault.LiquidationState memory st, uint256 llNow) = _state(c, id, synthShocked, sp.minDebt);
+        r.collateralValue = st.collateralValue;
+        r.debtValue = st.debtValue;
+        uint256 dvNow = st.debt == 0 ? 0 : st.debt.mulDivUp(synthNow, WAD);
+        r.healthNow = dvNow == 0 ? type(uint256).max : llNow.mulDivDown(WAD, dvNow);
+        r.healthShocked = st.debtValue == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(WAD, st.debtValue);
         if (r.healthShocked >= WAD) return r;
 
         r.liquidatable = true;
         ++s.liquidatable;
         if (r.healthNow >= WAD) ++s.newlyLiquidatable;
         s.debtValue += r.debtValue;
-        r.auctionDebt = _auctionDebt(c, r, debt, b, synthShocked, sp.minDebt);
+        // the engine's own rule (`LiquidationMath.plan`) on the shocked valuation, with no cap in the way
+        uint256 n = st.assets.length;
+        uint256[] memory rooms = new uint256[](n);
+        for (uint256 i; i < n; ++i) rooms[i] = type(uint256).max;
+        r.auctionDebt = LiquidationMath.plan(st, rooms, type(uint256).max, c.lp, id).debt;
         r.auctionDebtValue = r.auctionDebt.mulDivUp(synthShocked, WAD);
         s.auctionDebtValue += r.auctionDebtValue;
     }
 
-    /// @dev [wad] The debt `liquidate` would take at shocked prices, before caps (LiquidationEngine._plan).
-    function _auctionDebt(
+    /// @dev Values position `id` as `IVault.liquidationState` does, at shocked prices and with each asset's liquidation
+    ///      threshold in force now (a ramp's current value, `IVault.liquidationThreshold`); each figure rounds as the
+    ///      Vault's. @return st The shocked valuation. @return llNow [wad USD] The liquidation limit at current prices.
+    function _state(
         Ctx memory c,
-        PositionStress memory r,
-        uint256 debt,
-        Sums memory b,
+        uint256 id,
         uint256 synthPrice,
         uint256 minDebt
-    ) internal pure returns (uint256) {
-        if (r.healthShocked < c.lp.fullLiquidationHealth) return debt;
-        uint256 cv = r.collateralValue;
-        uint256 extra = cv == 0 ? 0 : (cv + b.penaltyValue).mulDivUp(BPS + c.seizeMarginBps, BPS) - cv;
-        uint256 d = AuctionMath.partialDebtValue(cv, b.ll, r.debtValue, extra, c.lp.targetHealth);
-        if (d == type(uint256).max) return debt;
-        d = d.mulDivUp(WAD, synthPrice);
-        if (d < minDebt) d = minDebt;
-        return d < debt && debt - d >= minDebt ? d : debt;
-    }
-
-    /// @dev [wad USD] Sums over a basket: liquidation limit now; value, liquidation limit and penalty value (each
-    ///      asset's penalty rounded up, as the engine) at shocked prices.
-    function _basket(Ctx memory c, uint256 id) internal view returns (Sums memory b) {
+    ) internal view returns (IVault.LiquidationState memory st, uint256 llNow) {
         (address[] memory assets, uint256[] memory amounts) = c.vault.basketOf(id);
-        for (uint256 i; i < assets.length; ++i) {
+        uint256 n = assets.length;
+        (st.assets, st.amounts, st.prices, st.values, st.limits) = (
+            assets,
+            amounts,
+            new uint256[](n),
+            new uint256[](n),
+            new uint256[](n)
+        );
+        st.decimals = new uint8[](n);
+        (st.synthPrice, st.minDebt) = (synthPrice, minDebt);
+        st.debt = c.vault.debtOf(id); // [wad] rounded up, at the current index
+        st.debtValue = st.debt == 0 ? 0 : st.debt.mulDivUp(synthPrice, WAD);
+        for (uint256 i; i < n; ++i) {
             IVault.AssetConfig memory cfg = c.vault.assetConfig(assets[i]);
+            uint256 threshold = c.vault.liquidationThreshold(assets[i]); // [bps] in force now
             (uint256 pNow, uint256 pShock) = _prices(c, assets[i]);
             uint256 unit = 10 ** cfg.decimals;
-            b.llNow += amounts[i].mulDivDown(pNow, unit).mulDivDown(cfg.liqThresholdBps, BPS);
+            llNow += amounts[i].mulDivDown(pNow, unit).mulDivDown(threshold, BPS);
             uint256 v = amounts[i].mulDivDown(pShock, unit);
-            b.cv += v;
-            b.ll += v.mulDivDown(cfg.liqThresholdBps, BPS);
-            b.penaltyValue += v.mulDivUp(cfg.liqPenaltyBps, BPS);
+            (st.prices[i], st.values[i], st.limits[i], st.decimals[i]) = (
+                pShock,
+                v,
+                v.mulDivDown(threshold, BPS),
+                cfg.decimals
+            );
+            st.collateralValue += v;
+            st.liquidationLimit += st.limits[i];
+            st.penaltyValue += v.mulDivUp(cfg.liqPenaltyBps, BPS);
         }
     }
 

@@ -7,11 +7,12 @@ import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManage
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ISettlement} from "./interfaces/ISettlement.sol";
-import {IReserveLens} from "./interfaces/IReserveLens.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
+import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
+import {Backing} from "./libraries/Backing.sol";
 
 /// @title Settlement
 /// @notice Ballast's emergency shutdown and global settlement. See `ISettlement` for the four steps.
@@ -34,8 +35,6 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
 
     /// @inheritdoc ISettlement
     IVault public immutable vault;
-    /// @inheritdoc ISettlement
-    IReserveLens public immutable lens;
     IOracleAdapter internal immutable _oracle;
 
     /// @inheritdoc ISettlement
@@ -53,12 +52,13 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     mapping(uint256 synthId => bool) internal _finalized;
     mapping(uint256 synthId => uint256) internal _settledDebt; // [wad]
     mapping(uint256 synthId => uint256) internal _shortfall; // [wad] value
+    /// @inheritdoc ISettlement
+    mapping(address asset => bool) public retired;
 
-    constructor(address initialAuthority, IReserveLens lens_) AccessManaged(initialAuthority) {
-        if (address(lens_) == address(0)) revert ZeroAddress();
-        lens = lens_;
-        vault = lens_.vault();
-        _oracle = vault.oracle();
+    constructor(address initialAuthority, IVault vault_) AccessManaged(initialAuthority) {
+        if (address(vault_) == address(0)) revert ZeroAddress();
+        vault = vault_;
+        _oracle = vault_.oracle();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -71,29 +71,29 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ISettlement
-    function poke() public returns (uint256 backingBps) {
-        IReserveLens.SystemReserve memory r = lens.systemReserve();
-        if (!r.complete) revert BackingIncomplete(); // never judge the system at a failed price
-        backingBps = r.backingBps;
-        if (backingBps < triggerBackingBps) {
-            if (underSince == 0) underSince = block.timestamp;
-            if (backedSince != 0) backedSince = 0; // a dip cancels a recovery in progress
-        } else if (underSince != 0) {
-            // a recovery ends the stretch only once pokes have seen it hold for `triggerDelay`: one reading inflated
-            // inside a transaction (flash-lent collateral, a debt repaid with flash-minted units) cannot restart it
-            if (backedSince == 0) backedSince = block.timestamp;
-            else if (block.timestamp >= backedSince + triggerDelay) (underSince, backedSince) = (0, 0);
-        }
-        emit Poked(backingBps, underSince);
+    function poke() external nonReentrant returns (uint256 backingBps) {
+        backingBps = _poke();
     }
 
     /// @inheritdoc ISettlement
     function trigger() external nonReentrant {
-        uint256 backingBps = poke();
+        uint256 backingBps = _poke();
         if (backingBps >= triggerBackingBps) revert NotUnderBacked(backingBps, triggerBackingBps);
         uint256 allowedAt = underSince + triggerDelay;
         if (block.timestamp < allowedAt) revert TriggerTooEarly(underSince, allowedAt);
         _shutdown(true);
+    }
+
+    /// @inheritdoc ISettlement
+    function retireAsset(address asset) external restricted {
+        IVault.AssetConfig memory c = vault.assetConfig(asset);
+        if (!c.listed) revert IVault.AssetNotListed(asset);
+        if (!c.frozen) revert AssetNotFrozen(asset); // deposits closed first: what is held can only shrink
+        Backing.AssetFigures memory f = Backing.asset(_oracle, vault.liquidationEngine(), asset, c);
+        uint256 held = Backing.exposure(f);
+        if (held != 0 && f.priced) revert AssetStillHeld(asset, held);
+        retired[asset] = true;
+        emit AssetRetired(asset, held);
     }
 
     /// @inheritdoc ISettlement
@@ -254,6 +254,51 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     // ------------------------------------------------------------------------------------------------------------
     // Internal
     // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev Measures the backing (`_backing`) and records an under-backed stretch or a recovery (see `poke`).
+    function _poke() internal returns (uint256 backingBps) {
+        backingBps = _backing();
+        if (backingBps < triggerBackingBps) {
+            if (underSince == 0) underSince = block.timestamp;
+            if (backedSince != 0) backedSince = 0; // a dip cancels a recovery in progress
+        } else if (underSince != 0) {
+            // a recovery ends the stretch only once pokes have seen it hold for `triggerDelay`: one reading inflated
+            // inside a transaction (flash-lent collateral, a debt repaid with flash-minted units) cannot restart it
+            if (backedSince == 0) backedSince = block.timestamp;
+            else if (block.timestamp >= backedSince + triggerDelay) (underSince, backedSince) = (0, 0);
+        }
+        emit Poked(backingBps, underSince);
+    }
+
+    /// @return backingBps [bps] The system's backing (`Backing`): collateral value credited to positions and in
+    ///         auctions, less leftovers owed to owners, over the synthetics' supply and unminted fees. Reverts
+    ///         `Backing.SystemBusy` mid-operation; `BackingIncomplete` when a synthetic's price, or the price of an
+    ///         asset somebody holds that is not retired, is unavailable (the system is never judged at a failed
+    ///         price). An asset nobody holds counts at 0 whatever its oracle does, and so does a retired one without
+    ///         a price.
+    function _backing() internal view returns (uint256 backingBps) {
+        if (vault.shutdownAt() != 0) revert IVault.SystemShutdown(vault.shutdownAt());
+        uint256 n = vault.syntheticCount();
+        ISyntheticToken[] memory tokens = new ISyntheticToken[](n);
+        uint256 liability; // [wad USD]
+        for (uint256 i; i < n; ++i) {
+            IVault.SyntheticState memory st = vault.synthetic(i);
+            tokens[i] = st.token;
+            Backing.SyntheticFigures memory f = Backing.synthetic(_oracle, st);
+            if (!f.priced) revert BackingIncomplete(st.params.priceAsset);
+            liability += f.liabilityValue;
+        }
+        address engine = vault.liquidationEngine();
+        Backing.checkIdle(vault, engine, tokens);
+        address[] memory list = vault.assets();
+        uint256 collateral; // [wad USD]
+        for (uint256 j; j < list.length; ++j) {
+            Backing.AssetFigures memory f = Backing.asset(_oracle, engine, list[j], vault.assetConfig(list[j]));
+            if (!f.priced && !retired[list[j]] && Backing.exposure(f) != 0) revert BackingIncomplete(list[j]);
+            collateral += f.value;
+        }
+        backingBps = Backing.ratioBps(collateral, liability);
+    }
 
     /// @dev Shuts the Vault down and freezes every price the oracle gives now (collateral assets and the synthetics'
     ///      price assets); the others wait for `freezePrice`.

@@ -312,11 +312,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function seize(
-        uint256 id,
-        uint256 debt,
-        uint256 fraction
-    ) external nonReentrant returns (address[] memory list, uint256[] memory amounts) {
+    function seize(uint256 id, uint256 debt, uint256[] calldata lots) external nonReentrant {
         if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
         if (shutdownAt != 0) revert SystemShutdown(shutdownAt);
         Position storage p = _positions[id];
@@ -347,9 +343,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
         uint256 norm = _lane(id, 0);
         uint256 whole = norm.mulDivUp(index, FixedMath.RAY); // [wad] the position's debt
-        if (debt == 0 || debt > whole || fraction == 0 || fraction > FixedMath.WAD) {
-            revert InvalidSeize(id, debt, fraction);
-        }
+        if (debt == 0 || debt > whole) revert InvalidSeize(id, address(0), debt);
 
         // debt: the position keeps the rounding (its normalized debt falls by at most debt / index)
         uint256 removed = debt == whole ? norm : debt.mulDivDown(FixedMath.RAY, index);
@@ -359,11 +353,13 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         s.totalNormDebt -= uint128(removed);
         s.auctionDebt += uint128(debt);
 
-        (list, amounts) = _seizeCollateral(id, p, priced, fraction);
-        emit Seized(id, debt, fraction, list, amounts);
+        address[] memory list = _seizeCollateral(id, p, priced, lots);
+        // no debt stays behind in a position whose collateral is gone
+        if (left != 0 && p.assetMask == 0) revert InvalidSeize(id, address(0), debt);
+        emit Seized(id, debt, list, lots);
 
         for (uint256 j; j < list.length; ++j) {
-            if (amounts[j] != 0) IERC20(list[j]).safeTransfer(msg.sender, amounts[j]);
+            if (lots[j] != 0) IERC20(list[j]).safeTransfer(msg.sender, lots[j]);
         }
     }
 
@@ -582,12 +578,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         return (p.owner, p.synthId, p.assetMask);
     }
 
-    /// @inheritdoc IVault
-    function isAuthorized(uint256 id, address manager) public view returns (bool) {
-        Position storage p = _positions[id];
-        address owner = p.owner;
-        return owner != address(0) && (manager == owner || _managers[id][manager] == _appointment(p));
-    }
 
     /// @inheritdoc IVault
     function collateralOf(uint256 id, address asset) external view returns (uint256) {
@@ -611,10 +601,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         }
     }
 
-    /// @inheritdoc IVault
-    function normDebtOf(uint256 id) external view returns (uint256) {
-        return _lane(id, 0);
-    }
 
     /// @inheritdoc IVault
     function debtOf(uint256 id) public view returns (uint256) {
@@ -624,7 +610,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function healthOf(uint256 id) public view returns (PositionHealth memory h) {
+    function healthOf(uint256 id) external view returns (PositionHealth memory h) {
         Position memory p = _positions[id];
         if (p.owner == address(0)) revert PositionNotFound(id);
         Synth storage s = _synths[p.synthId];
@@ -635,8 +621,15 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function health(uint256 id) external view returns (uint256) {
-        return healthOf(id).health;
+    function extSload(bytes32 slot) external view returns (bytes32 value) {
+        assembly ("memory-safe") {
+            value := sload(slot)
+        }
+    }
+
+    /// @inheritdoc IVault
+    function reentrancyGuardEntered() external view returns (bool) {
+        return _reentrancyGuardEntered();
     }
 
     /// @inheritdoc IVault
@@ -644,10 +637,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         return _threshold(asset, _listed(asset));
     }
 
-    /// @inheritdoc IVault
-    function rampOf(address asset) external view returns (Ramp memory) {
-        return _ramps[asset];
-    }
 
     /// @inheritdoc IVault
     function assetConfig(address asset) external view returns (AssetConfig memory) {
@@ -822,34 +811,33 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         return count;
     }
 
-    /// @dev Takes `fraction` [wad] of every lane of position `id` whose asset bit is set in `priced`, rounded up
-    ///      (against the liquidated owner) and capped at what it holds; the caller sends the tokens.
+    /// @dev Takes `lots[k]` [token] of the k-th asset of position `id`'s basket (asset-id order); an asset whose bit
+    ///      is clear in `priced` may not be taken. The caller sends the tokens. @return list The basket's assets.
     function _seizeCollateral(
         uint256 id,
         Position storage p,
         uint256 priced,
-        uint256 fraction
-    ) internal returns (address[] memory list, uint256[] memory amounts) {
-        uint256 mask = priced & p.assetMask;
-        uint256 n = _popcount(mask);
-        list = new address[](n);
-        amounts = new uint256[](n);
-        uint256 k;
+        uint256[] calldata lots
+    ) internal returns (address[] memory list) {
+        uint256 mask = p.assetMask;
+        list = new address[](lots.length);
         uint64 newMask = p.assetMask;
+        uint256 k;
         for (uint256 i; mask != 0; ++i) {
             if (mask & 1 != 0) {
                 address asset = _assetById[i];
+                if (k == lots.length) revert InvalidSeize(id, asset, 0); // one entry per basket asset
+                uint256 taken = lots[k];
                 uint256 held = _lane(id, 1 + i);
-                uint256 taken = held.mulDivUp(fraction, FixedMath.WAD);
-                if (taken > held) taken = held;
+                if (taken > held || (taken != 0 && (priced >> i) & 1 == 0)) revert InvalidSeize(id, asset, taken);
                 _setLane(id, 1 + i, held - taken);
                 if (taken == held) newMask &= ~(uint64(1) << uint8(i));
                 _assets[asset].total -= uint120(taken);
-                (list[k], amounts[k]) = (asset, taken);
-                ++k;
+                list[k++] = asset;
             }
             mask >>= 1;
         }
+        if (k != lots.length) revert InvalidSeize(id, address(0), lots.length);
         p.assetMask = newMask;
     }
 
@@ -869,10 +857,11 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (f != IOracleAdapter.PriceFailure.None) return f;
         // [token] * [wad] / 10^decimals = [wad], rounded down as in `_limits`
         uint256 v = amount.mulDivDown(price, 10 ** c.decimals);
-        (st.prices[k], st.values[k]) = (price, v);
+        uint256 limit = v.mulDivDown(_threshold(asset, c), FixedMath.BPS);
+        (st.prices[k], st.values[k], st.limits[k]) = (price, v, limit);
         st.pricedMask |= uint256(1) << i;
         st.collateralValue += v;
-        st.liquidationLimit += v.mulDivDown(_threshold(asset, c), FixedMath.BPS);
+        st.liquidationLimit += limit;
         st.penaltyValue += v.mulDivUp(c.liqPenaltyBps, FixedMath.BPS);
     }
 
@@ -890,8 +879,9 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
         uint256 mask = p.assetMask;
         uint256 n = _popcount(mask);
-        (st.assets, st.amounts, st.prices, st.values) = (
+        (st.assets, st.amounts, st.prices, st.values, st.limits) = (
             new address[](n),
+            new uint256[](n),
             new uint256[](n),
             new uint256[](n),
             new uint256[](n)
@@ -1069,17 +1059,18 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     function _accrue(Synth storage s, uint256 synthId) internal returns (uint256 index) {
         index = s.rateIndex;
         uint256 last = s.lastAccrual;
-        if (last == block.timestamp) return index;
+        uint256 until = _accrualEnd();
+        if (last >= until) return index;
         uint256 rate = s.ratePerSecond;
         uint256 totalNorm = s.totalNormDebt;
         uint256 oldTotal = totalNorm.mulDivUp(index, FixedMath.RAY);
-        if (rate != 0) index = _grow(index, rate, block.timestamp - last);
+        if (rate != 0) index = _grow(index, rate, until - last);
         uint256 newTotal = totalNorm.mulDivUp(index, FixedMath.RAY);
         uint256 fees = newTotal - oldTotal;
         uint256 newRate = _queryRate(s, newTotal);
         s.rateIndex = uint128(index); // < 2^128: `_grow` saturates
         s.ratePerSecond = uint88(newRate);
-        s.lastAccrual = uint40(block.timestamp);
+        s.lastAccrual = uint40(until);
         if (fees != 0) s.unmintedFees += uint128(fees);
         emit InterestAccrued(synthId, index, newRate, fees);
     }
@@ -1089,7 +1080,15 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 index = s.rateIndex;
         uint256 rate = s.ratePerSecond;
         uint256 last = s.lastAccrual;
-        return rate == 0 || last == block.timestamp ? index : _grow(index, rate, block.timestamp - last);
+        uint256 until = _accrualEnd();
+        return rate == 0 || last >= until ? index : _grow(index, rate, until - last);
+    }
+
+    /// @return [s] The time interest runs to: now, or the shutdown, after which no debt grows (the debt settlement
+    ///         clears, and so the collateral it moves at frozen prices, does not depend on when a position is settled).
+    function _accrualEnd() internal view returns (uint256) {
+        uint256 at = shutdownAt;
+        return at == 0 ? block.timestamp : at;
     }
 
     /// @return grown [ray] index * (1 + rate)^dt, rounded up, saturating at 2^128 - 1 (the stored width): past it,

@@ -5,7 +5,7 @@
  *   AccessManager → OracleAdapter → Vault → Treasury → rate models → mock tokens and feeds (test networks) →
  *   feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral listed →
  *   LiquidationEngine (keeper pay, auction caps, optional liquidation and auction parameters) → ReserveLens and
- *   Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
+ *   PositionLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
  *   admin handed to the configured admin (the deployer renounces).
  *
  * Idempotent: every contract already in the manifest (`deployments/<network>.json`) with code on chain is reused,
@@ -48,6 +48,7 @@ export const ARTIFACTS = {
   Treasury: "contracts/Treasury.sol:Treasury",
   LiquidationEngine: "contracts/LiquidationEngine.sol:LiquidationEngine",
   ReserveLens: "contracts/ReserveLens.sol:ReserveLens",
+  PositionLens: "contracts/PositionLens.sol:PositionLens",
   Settlement: "contracts/Settlement.sol:Settlement",
   FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
   DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
@@ -437,9 +438,11 @@ class Run {
       );
     }
 
-    // emergency settlement: the reserve lens it reads, and the contract that holds SETTLEMENT
-    const lens = await this.contract("ReserveLens", "ReserveLens", [vault]);
-    const settlement = await this.contract("Settlement", "Settlement", [manager, lens]);
+    // the lenses (proof of reserves; keeper and integrator views), and the emergency settlement, which holds
+    // SETTLEMENT and measures the backing itself
+    await this.contract("ReserveLens", "ReserveLens", [vault]);
+    await this.contract("PositionLens", "PositionLens", [vault]);
+    const settlement = await this.contract("Settlement", "Settlement", [manager, vault]);
 
     // governance: function roles, role grants, admin handoff
     const instances: Array<[ManagedContract, string]> = [

@@ -31,7 +31,7 @@ export interface Manifest {
   /** Block of the first deployment: where event scans (keepers) start. */
   startBlock: number;
   /** Contracts by deploy name: `AccessManager`, `OracleAdapter`, `Vault`, `Treasury`, `LiquidationEngine`,
-   *  `ReserveLens`, `Settlement`,
+   *  `ReserveLens`, `PositionLens`, `Settlement`,
    *  `rateModel:<key>`, `synthetic:<symbol>`, and on mock networks `token:<symbol>`, `feed:<symbol>`. */
   contracts: Record<string, DeployedContract>;
   /** Collateral assets by symbol. */

@@ -68,5 +68,6 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     shutdown: "CRITICAL",
     setTriggerParams: "GOVERNOR",
     setFallbackPrice: "GOVERNOR",
+    retireAsset: "GOVERNOR",
   },
 };

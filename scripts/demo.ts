@@ -141,6 +141,7 @@ let clock = 0; // [s] since the crash started
 const stamp = (): string => `[t+${String(Math.floor(clock / 60)).padStart(3, " ")}m]`;
 const keeper = new Keeper({
   engine: core.engine,
+  lens: core.lens,
   signer: keeperSigner,
   positions: vaultPositionSource(core.vault),
   venue,
@@ -176,7 +177,7 @@ for (;;) {
   }
   const healthBefore = new Map<bigint, bigint>();
   const ids = (await vaultPositionSource(core.vault).positionIds()).filter((id) => !keeperPositions.has(id));
-  const [hs, ok] = await core.engine.healthOf(ids);
+  const [hs, ok] = await core.lens.liquidationHealthOf(ids);
   ids.forEach((id, i) => {
     if (ok[i] === true) healthBefore.set(id, hs[i] ?? 0n);
   });

@@ -86,6 +86,7 @@ for (const n of sizes) {
     });
     const keeper = new Keeper({
       engine: core.engine,
+      lens: core.lens,
       signer: keeperSigner,
       positions: source,
       venue: new OracleVenue(core.oracle, core.vault),

@@ -54,6 +54,7 @@ export async function runKeeperTask(hre: HardhatRuntimeEnvironment, args: Keeper
     service = new KeeperService({
       vault: sys.vault,
       engine: sys.engine,
+      lens: sys.lens,
       oracle: sys.oracle,
       signer: sys.signer,
       scope: { network: conn.networkName, chainId, vault },

@@ -99,6 +99,7 @@ if (manifest !== undefined && manifest !== "") {
     vault: core.addresses.vault ?? "",
     oracle: core.addresses.oracle ?? "",
     engine: core.addresses.engine ?? "",
+    lens: core.addresses.lens ?? "",
   };
 } else {
   fail(`network ${name} needs a deployment manifest: set BALLAST_MANIFEST=deployments/${name}.json (see docs/risk.md)`);

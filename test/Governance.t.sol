@@ -111,13 +111,13 @@ contract GovernanceTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IVault.SupplyCapExceeded.selector, address(weth), 11e18, 5e18));
         vault.deposit(id, address(weth), 1e18);
         // everything that reduces risk still works, and the position stays as healthy as before
-        uint256 healthBefore = vault.health(id);
+        uint256 healthBefore = vault.healthOf(id).health;
         vm.startPrank(alice);
         vault.repay(id, 1_000e18);
         vault.withdraw(id, address(weth), 1e18, alice);
         vault.deposit(id, address(usdc), 1_000e6);
         vm.stopPrank();
-        assertGe(vault.health(id), healthBefore - 1e16);
+        assertGe(vault.healthOf(id).health, healthBefore - 1e16);
         vm.prank(alice);
         vault.close(id, alice);
         assertEq(vault.debtOf(id), 0);
@@ -128,13 +128,13 @@ contract GovernanceTest is Fixture {
     function test_loweringThreshold_rampsLinearly_andLiquidatesNobodyAtOnce() public {
         // alice at health just above 1 under the 85% threshold: 10 ETH at 2000 = 20,000; limit 17,000
         uint256 id = _openEth(alice, 10e18, 16_000e18);
-        assertGt(vault.health(id), 1e18);
+        assertGt(vault.healthOf(id).health, 1e18);
         vault.setAssetParams(address(weth), IVault.AssetParams(7_000, 7_500, 500, 1_000_000, false));
 
         // the change alone moves nothing
         assertEq(vault.liquidationThreshold(address(weth)), 8_500);
-        assertGt(vault.health(id), 1e18, "not liquidatable the moment the threshold is lowered");
-        IVault.Ramp memory r = vault.rampOf(address(weth));
+        assertGt(vault.healthOf(id).health, 1e18, "not liquidatable the moment the threshold is lowered");
+        IVault.Ramp memory r = positionLens.rampOf(address(weth));
         assertEq(r.fromBps, 8_500);
         assertEq(r.end - r.start, vault.rampDuration());
 
@@ -151,7 +151,7 @@ contract GovernanceTest is Fixture {
         vm.warp(r.end);
         ethFeed.setAnswer(2_000e8);
         assertEq(vault.liquidationThreshold(address(weth)), 7_500);
-        assertLt(vault.health(id), 1e18, "liquidatable only once the ramp has run");
+        assertLt(vault.healthOf(id).health, 1e18, "liquidatable only once the ramp has run");
     }
 
     function test_raisingThreshold_appliesAtOnce_andEndsARamp() public {
@@ -167,7 +167,7 @@ contract GovernanceTest is Fixture {
         vault.setAssetParams(address(weth), IVault.AssetParams(7_000, 7_500, 500, 1_000_000, false));
         vm.warp(block.timestamp + vault.rampDuration() / 2); // 8,000 in force
         vault.setAssetParams(address(weth), IVault.AssetParams(6_500, 7_000, 500, 1_000_000, false));
-        assertEq(vault.rampOf(address(weth)).fromBps, 8_000);
+        assertEq(positionLens.rampOf(address(weth)).fromBps, 8_000);
         assertEq(vault.liquidationThreshold(address(weth)), 8_000);
     }
 

@@ -53,7 +53,7 @@ contract ReserveLensTest is LiquidationFixture {
         vm.prank(taker);
         busd.approve(address(engine), MAX);
         (uint256 got, uint256 owe) = _take(auctionId, MAX);
-        assertEq(owe, a.tab, "the take covered the tab");
+        assertGe(owe, a.tab, "the take covered the tab");
         uint256 leftover = a.lot - got;
         assertGt(leftover, 0);
         assertEq(engine.totalClaimable(address(weth)), leftover);

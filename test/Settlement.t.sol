@@ -24,7 +24,7 @@ contract SettlementTest is Fixture {
         super.setUp();
         _wireLiquidation();
         settlement = _wireSettlement();
-        lens = ReserveLens(address(settlement.lens()));
+        lens = new ReserveLens(vault);
         weth.mint(carol, 100e18);
         vm.prank(carol);
         weth.approve(address(vault), type(uint256).max);
@@ -310,6 +310,7 @@ contract SettlementTest is Fixture {
 
         vm.warp(at + 3 hours); // past maxDuration: resettable
         _refreshFeeds();
+        ethFeed.setAnswer(1_650e8); // lower than the auction ran at: the reset re-prices it and is paid
         vm.prank(keeper);
         engine.reset(1);
         assertGt(engine.keeperPayOwed(keeper, BUSD), 0);
@@ -449,7 +450,7 @@ contract SettlementTest is Fixture {
     function test_trigger_refusesAFailedPrice() public {
         _book();
         ethFeed.setAnswer(0);
-        vm.expectRevert(ISettlement.BackingIncomplete.selector);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.BackingIncomplete.selector, address(weth)));
         settlement.poke();
     }
 

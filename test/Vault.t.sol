@@ -308,7 +308,7 @@ contract VaultTest is Fixture {
         assertGt(s.rateIndex, RAY);
         // debt now covers what was minted plus one hour of interest on the first 1,000
         assertGe(vault.debtOf(id), 2_000e18);
-        assertEq(vault.normDebtOf(id), 1_000e18 + FixedMath.mulDivUp(1_000e18, RAY, s.rateIndex));
+        assertEq(positionLens.normDebtOf(id), 1_000e18 + FixedMath.mulDivUp(1_000e18, RAY, s.rateIndex));
     }
 
     function test_mint_revertsBelowMinimumDebt() public {
@@ -385,7 +385,7 @@ contract VaultTest is Fixture {
         uint256 repaid = vault.repay(id, type(uint256).max);
         assertEq(repaid, debt);
         assertEq(vault.debtOf(id), 0);
-        assertEq(vault.normDebtOf(id), 0);
+        assertEq(positionLens.normDebtOf(id), 0);
         assertEq(busd.balanceOf(alice), 2_000e18 - debt);
     }
 
@@ -599,15 +599,15 @@ contract VaultTest is Fixture {
         address helper = makeAddr("helper");
         vm.prank(alice);
         vault.setManager(id, helper, true);
-        assertTrue(vault.isAuthorized(id, helper));
+        assertTrue(positionLens.isAuthorized(id, helper));
         vm.expectEmit(address(vault));
         emit IVault.PositionTransferred(id, alice, bob);
         vm.prank(alice);
         vault.transferPosition(id, bob);
         (address owner, , ) = vault.positionOf(id);
         assertEq(owner, bob);
-        assertFalse(vault.isAuthorized(id, helper));
-        assertFalse(vault.isAuthorized(id, alice));
+        assertFalse(positionLens.isAuthorized(id, helper));
+        assertFalse(positionLens.isAuthorized(id, alice));
         vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper));
         vm.prank(helper);
         vault.withdraw(id, address(weth), 1, helper);
@@ -624,10 +624,10 @@ contract VaultTest is Fixture {
         vault.transferPosition(id, bob);
         vm.prank(bob);
         vault.setManager(id, helper, true); // bob appoints the same helper
-        assertTrue(vault.isAuthorized(id, helper));
+        assertTrue(positionLens.isAuthorized(id, helper));
         vm.prank(bob);
         vault.transferPosition(id, alice); // and hands it back
-        assertFalse(vault.isAuthorized(id, helper), "neither alice's nor bob's appointment holds");
+        assertFalse(positionLens.isAuthorized(id, helper), "neither alice's nor bob's appointment holds");
         vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper));
         vm.prank(helper);
         vault.withdraw(id, address(weth), 1, helper);
@@ -730,12 +730,12 @@ contract VaultTest is Fixture {
         assertEq(h.debt, 5_000e18);
         assertEq(h.debtValue, 5_000e18);
         assertEq(h.health, (8_280e18 * WAD) / 5_000e18);
-        assertEq(vault.health(id), h.health);
+        assertEq(vault.healthOf(id).health, h.health);
     }
 
     function test_healthOf_isMaxWithoutDebt() public {
         uint256 id = _openEth(alice, 1e18, 0);
-        assertEq(vault.health(id), type(uint256).max);
+        assertEq(vault.healthOf(id).health, type(uint256).max);
     }
 
     function test_healthOf_revertsForMissingPosition() public {
@@ -856,7 +856,7 @@ contract VaultTest is Fixture {
         vault.close(9, alice);
         vm.stopPrank();
         assertEq(vault.debtOf(9), 0);
-        assertFalse(vault.isAuthorized(9, alice));
+        assertFalse(positionLens.isAuthorized(9, alice));
     }
 
     function test_setManager_revertsForZeroManager() public {
@@ -1025,7 +1025,7 @@ contract VaultTest is Fixture {
         uint256 paid = debt + 2 - busd.balanceOf(alice);
         assertGe(paid, debt, "paid at least the debt");
         assertLe(paid, debt + 2, "rounding costs at most two wei");
-        assertEq(vault.normDebtOf(id), 0);
+        assertEq(positionLens.normDebtOf(id), 0);
     }
 
     function testFuzz_mintLimitHoldsAfterEveryMint(uint256 eth, uint256 price, uint256 amount) public {

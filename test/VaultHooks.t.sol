@@ -8,7 +8,6 @@ import {IVault} from "../contracts/interfaces/IVault.sol";
 import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
 import {Treasury} from "../contracts/Treasury.sol";
-import {FixedMath} from "../contracts/libraries/FixedMath.sol";
 
 /// @notice The Vault's liquidation and treasury hooks, driven by this test as the liquidation hooksEngine, and the
 ///         Treasury's waterfall on top of them.
@@ -31,18 +30,24 @@ contract VaultHooksTest is Fixture {
 
     // ---------------------------------------------------------------- seize
 
+    /// @return lots One lot per basket asset: `a` [token].
+    function _one(uint256 a) internal pure returns (uint256[] memory lots) {
+        lots = new uint256[](1);
+        lots[0] = a;
+    }
+
     function test_seize_revertsForAnyoneButTheEngine() public {
         uint256 id = _underwater();
         vm.expectRevert(abi.encodeWithSelector(IVault.CallerNotLiquidationEngine.selector, bob));
         vm.prank(bob);
-        vault.seize(id, 1_000e18, 0.1e18);
+        vault.seize(id, 1_000e18, _one(1e18));
     }
 
     function test_seize_revertsForAHealthyPosition() public {
         uint256 id = _openEth(alice, 10e18, 15_000e18); // limit 17,000 at 2,000
         vm.expectRevert(abi.encodeWithSelector(IVault.PositionNotLiquidatable.selector, id, 15_000e18, 17_000e18));
         vm.prank(hooksEngine);
-        vault.seize(id, 1_000e18, 0.1e18);
+        vault.seize(id, 1_000e18, _one(1e18));
     }
 
     function test_seize_revertsWhenThePriceIsUnavailable() public {
@@ -56,29 +61,56 @@ contract VaultHooksTest is Fixture {
             )
         );
         vm.prank(hooksEngine);
-        vault.seize(id, 1_000e18, 0.1e18);
+        vault.seize(id, 1_000e18, _one(1e18));
     }
 
+    /// @dev The engine decides the lots; the Vault refuses any it could not honour, naming the asset and amount.
     function test_seize_revertsOnInvalidAmounts() public {
         uint256 id = _underwater();
-        uint256[4][4] memory bad = [
-            [uint256(0), 0.1e18, 0, 0],
-            [uint256(15_000e18 + 1), 0.1e18, 0, 0],
-            [uint256(1_000e18), 0, 0, 0],
-            [uint256(1_000e18), 1e18 + 1, 0, 0]
-        ];
-        for (uint256 i; i < bad.length; ++i) {
-            vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, bad[i][0], bad[i][1]));
-            vm.prank(hooksEngine);
-            vault.seize(id, bad[i][0], bad[i][1]);
-        }
+        vm.startPrank(hooksEngine);
+        // no debt, or more than the position owes
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(0), 0));
+        vault.seize(id, 0, _one(1e18));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(0), 15_000e18 + 1));
+        vault.seize(id, 15_000e18 + 1, _one(1e18));
+        // more than the position holds
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(weth), 10e18 + 1));
+        vault.seize(id, 1_000e18, _one(10e18 + 1));
+        // not one lot per basket asset
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(weth), 0));
+        vault.seize(id, 1_000e18, new uint256[](0));
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(0), 2));
+        vault.seize(id, 1_000e18, new uint256[](2));
+        // the whole basket while debt stays behind
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(0), 5_000e18));
+        vault.seize(id, 5_000e18, _one(10e18));
+        vm.stopPrank();
+    }
+
+    /// @dev An asset whose price failed is never seized, even when the engine asks for it.
+    function test_seize_refusesAnUnpricedAsset() public {
+        vm.startPrank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(weth), 10e18, 15_000e18, alice);
+        vault.deposit(id, address(usdc), 100e6);
+        vm.stopPrank();
+        ethFeed.setAnswer(1_500e8);
+        usdcFeed.setAnswer(0); // USDC unpriced: counted at 0, never seized
+        uint256[] memory lots = new uint256[](2);
+        (lots[0], lots[1]) = (5e18, 1e6);
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(usdc), 1e6));
+        vm.prank(hooksEngine);
+        vault.seize(id, 5_000e18, lots);
+        lots[1] = 0;
+        vm.prank(hooksEngine);
+        vault.seize(id, 5_000e18, lots);
+        assertEq(vault.collateralOf(id, address(usdc)), 100e6, "the unpriced asset stays");
     }
 
     function test_seize_revertsWhenLeavingDust() public {
         uint256 id = _underwater();
         vm.expectRevert(abi.encodeWithSelector(IVault.DebtBelowMinimum.selector, id, 50e18, 100e18));
         vm.prank(hooksEngine);
-        vault.seize(id, 14_950e18, 0.99e18);
+        vault.seize(id, 14_950e18, _one(9.9e18));
     }
 
     function test_seize_movesDebtIntoAuctionAndCollateralToTheEngine() public {
@@ -86,13 +118,9 @@ contract VaultHooksTest is Fixture {
         vm.expectEmit(address(vault));
         address[] memory assets = new address[](1);
         assets[0] = address(weth);
-        uint256[] memory amounts = new uint256[](1);
-        amounts[0] = 3e18;
-        emit IVault.Seized(id, 5_000e18, 0.3e18, assets, amounts);
+        emit IVault.Seized(id, 5_000e18, assets, _one(3e18));
         vm.prank(hooksEngine);
-        (address[] memory got, uint256[] memory seized) = vault.seize(id, 5_000e18, 0.3e18);
-        assertEq(got[0], address(weth));
-        assertEq(seized[0], 3e18);
+        vault.seize(id, 5_000e18, _one(3e18));
         assertEq(weth.balanceOf(hooksEngine), 3e18);
         assertEq(vault.collateralOf(id, address(weth)), 7e18);
         assertEq(vault.totalCollateral(address(weth)), 7e18);
@@ -113,17 +141,21 @@ contract VaultHooksTest is Fixture {
         vm.warp(block.timestamp + 1 hours);
         ethFeed.setAnswer(1_500e8);
         uint256 debt = vault.debtOf(id);
+        uint256[] memory lots = new uint256[](2);
+        (lots[0], lots[1]) = (10e18, 100e6);
         vm.prank(hooksEngine);
-        (, uint256[] memory seized) = vault.seize(id, debt, 1e18);
-        assertEq(seized[0], 10e18);
-        assertEq(seized[1], 100e6);
-        assertEq(vault.normDebtOf(id), 0);
+        vault.seize(id, debt, lots);
+        assertEq(weth.balanceOf(hooksEngine), 10e18);
+        assertEq(usdc.balanceOf(hooksEngine), 100e6);
+        assertEq(positionLens.normDebtOf(id), 0);
         (, , uint256 mask) = vault.positionOf(id);
         assertEq(mask, 0);
         assertEq(vault.synthetic(BUSD).auctionDebt, debt);
     }
 
-    function testFuzz_seize_roundsCollateralUpAndDebtAgainstThePosition(uint256 coll, uint256 debt, uint256 f) public {
+    /// @dev Any debt and lot the Vault accepts moves exactly: the lot leaves, the position keeps the debt's rounding,
+    ///      and a position is never left with debt and no collateral.
+    function testFuzz_seize_movesTheLotAndRoundsDebtAgainstThePosition(uint256 coll, uint256 debt, uint256 lot) public {
         coll = _bound(coll, 0.1e18, 100e18);
         uint256 id = _openEth(alice, coll, (coll * 1_600e18) / 1e18); // at the minting limit
         ethFeed.setAnswer(100e8); // deep under water
@@ -132,10 +164,17 @@ contract VaultHooksTest is Fixture {
         uint256 whole = vault.debtOf(id);
         debt = _bound(debt, 1, whole);
         if (whole - debt != 0 && whole - debt < 100e18) debt = whole;
-        f = _bound(f, 1, 1e18);
+        lot = _bound(lot, 0, coll);
+        if (lot == coll && debt != whole) {
+            vm.expectRevert(abi.encodeWithSelector(IVault.InvalidSeize.selector, id, address(0), debt));
+            vm.prank(hooksEngine);
+            vault.seize(id, debt, _one(lot));
+            return;
+        }
         vm.prank(hooksEngine);
-        (, uint256[] memory seized) = vault.seize(id, debt, f);
-        assertEq(seized[0], FixedMath.mulDivUp(coll, f, 1e18) > coll ? coll : FixedMath.mulDivUp(coll, f, 1e18));
+        vault.seize(id, debt, _one(lot));
+        assertEq(weth.balanceOf(hooksEngine), lot);
+        assertEq(vault.collateralOf(id, address(weth)), coll - lot);
         assertGe(vault.debtOf(id), whole - debt, "position debt fell by more than what went to auction");
         assertLe(vault.debtOf(id), whole - debt + 2);
         IVault.SyntheticState memory st = vault.synthetic(BUSD);
@@ -147,7 +186,7 @@ contract VaultHooksTest is Fixture {
     function test_settleAuctionDebt_burnsProceedsAndBooksBadDebt() public {
         uint256 id = _underwater();
         vm.prank(hooksEngine);
-        vault.seize(id, 5_000e18, 0.4e18);
+        vault.seize(id, 5_000e18, _one(4e18));
         vm.prank(alice);
         busd.transfer(hooksEngine, 4_000e18); // proceeds a taker paid
         vm.expectEmit(address(vault));
@@ -221,7 +260,7 @@ contract VaultHooksTest is Fixture {
         vm.prank(alice);
         busd.transfer(address(tre), 300e18); // surplus of 300
         vm.prank(hooksEngine);
-        vault.seize(id, 15_000e18, 1e18);
+        vault.seize(id, 15_000e18, _one(10e18));
         vm.prank(alice);
         busd.transfer(hooksEngine, 14_000e18);
         vm.startPrank(hooksEngine);

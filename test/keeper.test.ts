@@ -90,6 +90,7 @@ async function service(
   return new KeeperService({
     vault: a.core.vault,
     engine: a.core.engine,
+    lens: a.core.lens,
     oracle: a.core.oracle,
     signer: a.keeper,
     scope: { network: "default", chainId: (await ethers.provider.getNetwork()).chainId, vault },
@@ -258,7 +259,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     const p = await openEth(a.core, a.alice, wad("15000"));
     await a.core.setPrice("weth", answer8("1700"));
     await (await a.core.engine.connect(a.taker).liquidate(p)).wait();
-    const [{ id } = { id: 0n }] = await a.core.engine.getAuctions(0n, 1n);
+    const [{ id } = { id: 0n }] = await a.core.lens.getAuctions(0n, 1n);
     await time.increase(2 * 3_600 + 1); // past maxDuration (2 h)
     await a.core.setPrice("weth", answer8("1600"));
     await a.core.refreshFeeds();
@@ -271,7 +272,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     const au = await a.core.engine.auction(id);
     const params = await a.core.engine.auctionParams();
     expect(au.market).to.equal(wad("1600"));
-    expect(report.resets[0]?.top).to.equal(startPricesUp(au.market, params.startBufferBps, params.resetBelowBps).top);
+    expect(report.resets[0]?.top).to.equal(startPricesUp(au, params.startBufferBps, params.resetBelowBps).top);
     expect(report.resets[0]?.top).to.equal(au.top);
     expect((await a.core.engine.auctionStatus(id))[1]).to.equal(false);
     expect(await a.core.engine.keeperPayOwed(a.keeper, BUSD)).to.equal(owed + (report.resets[0]?.keeperPay ?? 0n));
@@ -289,7 +290,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     await a.core.setPrice("weth", answer8("1700"));
     await (await a.core.engine.connect(a.taker).liquidate(p1)).wait();
     await (await a.core.engine.connect(a.taker).liquidate(p2)).wait();
-    const [first, second] = (await a.core.engine.getAuctions(0n, 10n)).map((x) => x.id);
+    const [first, second] = (await a.core.lens.getAuctions(0n, 10n)).map((x) => x.id);
     await time.increase(3_600);
     await a.core.setPrice("weth", answer8("1700"));
 
@@ -342,7 +343,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     expect(report.unhealthy).to.deep.equal([p1, p2]);
     expect(report.skips.find((s) => s.id === p1)?.reason).to.match(/^transaction failed: .*PositionHealthy/);
     expect(report.liquidations.map((l) => l.positionId)).to.deep.equal([p2]);
-    expect((await a.core.vault.health(p1)) >= WAD).to.equal(true);
+    expect(((await a.core.vault.healthOf(p1)).health) >= WAD).to.equal(true);
     // the failed send used no nonce: the next one went out with the next nonce in order
     expect(inner.stats.sent).to.equal(1);
   });
@@ -453,7 +454,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     expect(summary.ticks).to.equal(1);
     expect(summary.reports[0]?.aborted).to.equal(true);
     expect(summary.reports[0]?.liquidations.map((l) => l.positionId)).to.deep.equal([p1]); // the one in flight ends
-    const [[h2]] = await a.core.engine.healthOf([p2]);
+    const [[h2]] = await a.core.lens.liquidationHealthOf([p2]);
     expect((h2 ?? WAD) < WAD).to.equal(true); // p2 is left for the next run
     const cp = JSON.parse(readFileSync(cfg.checkpointPath, "utf8")) as Checkpoint;
     expect(cp.lastBlock).to.be.greaterThanOrEqual(summary.scans[0]?.to ?? Infinity);
@@ -532,23 +533,23 @@ describe("keeper math mirror (scripts/lib/math.ts) against the contracts along a
       await a.core.setPrice("weth", answer8(eth));
       const mirror = await healthMirror();
       expect(mirror, `ETH ${eth}`).to.equal((await a.core.vault.healthOf(p)).health);
-      expect(mirror, `ETH ${eth}`).to.equal((await a.core.engine.healthOf([p]))[0][0]);
+      expect(mirror, `ETH ${eth}`).to.equal((await a.core.lens.liquidationHealthOf([p]))[0][0]);
     }
     await (await a.core.engine.connect(a.taker).liquidate(p)).wait();
-    const [view] = await a.core.engine.getAuctions(0n, 1n);
+    const [view] = await a.core.lens.getAuctions(0n, 1n);
     const id = view!.id;
     const au = await a.core.engine.auction(id);
     const params = await a.core.engine.auctionParams();
     const venue = new OracleVenue(a.core.oracle, a.core.vault, 0n);
     expect(await venue.marketPrice(wethAddr, BUSD)).to.equal(au.market);
-    const sp = startPricesUp(au.market, params.startBufferBps, params.resetBelowBps);
+    const sp = startPricesUp(au, params.startBufferBps, params.resetBelowBps);
     expect([sp.top, sp.floor]).to.deep.equal([au.top, au.floor]);
     const curve = { curve: params.curve, duration: params.duration, step: params.step, cutBps: params.cutBps };
     for (const dt of [0, 89, 90, 450, 1_800, 3_601]) {
       const now = Number(au.startTime) + dt;
       if (now > (await time.latest())) await time.increaseTo(now);
       const mirror = auctionPriceUp(au.top, BigInt(dt), curve);
-      const [live] = await a.core.engine.getAuctions(0n, 1n); // what the keeper reads
+      const [live] = await a.core.lens.getAuctions(0n, 1n); // what the keeper reads
       expect(mirror, `${dt} s`).to.equal(live?.price);
       expect(mirror, `${dt} s`).to.equal((await a.core.engine.auctionStatus(id))[0]);
     }

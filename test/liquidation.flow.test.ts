@@ -131,13 +131,14 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const a = await core.engine.auction(auctionId);
     const seized = wethBefore - (await core.vault.collateralOf(id, core.weth));
     expect(a.lot).to.equal(seized);
-    expect(seized).to.equal(mulDivUp(wethBefore, plan.fraction, WAD));
+    expect(seized).to.equal(plan.lots[0]);
     expect(a.tab).to.equal(plan.debt + plan.penalty);
     expect(a.debt).to.equal(plan.debt);
-    const { top, floor } = startPricesUp(wad("1700"), 2_000n, 7_000n);
+    const { top, floor } = startPricesUp(a, 2_000n, 7_000n);
     expect(a.top).to.equal(top); // 2,040
-    expect(a.floor).to.equal(floor); // 1,190
+    expect(a.floor).to.equal(floor); // where the lot still covers its tab: 1,700 / 1.05
     expect(top).to.equal(wad("2040"));
+    expect(floor).to.equal(mulDivUp(a.tab, WAD, a.lot));
     // debt before was read a block earlier: one second of interest (5%/yr) lies between
     const debtAfter = await core.vault.debtOf(id);
     expect(debtBefore - plan.debt <= debtAfter && debtAfter - (debtBefore - plan.debt) < wad("0.001")).to.equal(true);
@@ -146,7 +147,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     expect(await core.engine.keeperPayOwed(keeper, BUSD)).to.equal(plan.keeperPay);
     await (await core.engine.connect(keeper).claimKeeperPay(BUSD, keeper)).wait();
     expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd + plan.keeperPay);
-    expect(await core.vault.health(id)).to.be.greaterThanOrEqual(wad("1.1") - 10n ** 10n);
+    expect((await core.vault.healthOf(id)).health).to.be.greaterThanOrEqual(wad("1.1") - 10n ** 10n);
 
     // take right away, at the start price (above the oracle price): the lot covers the tab
     const [price] = await core.engine.auctionStatus(auctionId);
@@ -155,13 +156,16 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const receipt = await (await core.engine.connect(taker).take(auctionId, MAX, price, taker, "0x")).wait();
     const paidPrice = (engineEvents(core, receipt, "Take")[0]?.args.price as bigint | undefined) ?? 0n;
     expect(paidPrice).to.equal(price); // the take is mined 1 s later, within the same 90 s step
-    const bought = mulDivDown(a.tab, WAD, price); // pays exactly the tab, collateral rounded down
+    // the smallest amount that covers the tab, each unit at the price: never more per whole token than the price
+    const bought = mulDivUp(a.tab, WAD, price);
+    const owe = mulDivUp(bought, price, WAD);
     expect(await core.weth.balanceOf(taker)).to.equal(takerWeth + bought);
-    expect(await core.busd.balanceOf(taker)).to.equal(takerBusd - a.tab);
+    expect(await core.busd.balanceOf(taker)).to.equal(takerBusd - owe);
     expect(await core.engine.auctionCount()).to.equal(0n);
     expect((await core.vault.synthetic(BUSD)).auctionDebt).to.equal(0n);
-    expect((await core.treasury.history(BUSD)).penalties).to.equal(plan.penalty);
-    const settled = engineEvents(core, receipt, "AuctionSettled")[0];
+    // what the rounding fetched beyond the tab (under one wei of WETH's price) goes with the penalty
+    expect((await core.treasury.history(BUSD)).penalties).to.equal(plan.penalty + owe - a.tab);
+    const settled = engineEvents(core, receipt, "AuctionEnded")[0];
     expect(settled?.args.leftover).to.equal(a.lot - bought);
     expect(settled?.args.badDebt).to.equal(0n);
 
@@ -197,21 +201,20 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const ev = engineEvents(core, receipt, "LiquidationStarted")[0];
     expect(ev?.args.debt).to.equal(plan.debt);
     expect(ev?.args.penalty).to.equal(plan.penalty);
-    expect(ev?.args.fraction).to.equal(plan.fraction);
     expect(ev?.args.debtValue).to.equal(plan.debtValue);
     expect(ev?.args.full).to.equal(plan.full);
     expect(ev?.args.keeperPay).to.equal(plan.keeperPay);
     expect(ev?.args.firstAuctionId).to.equal(first);
     expect(plan.full).to.equal(false);
 
-    // three auctions, each lot = amount * fraction rounded up, tabs and debts summing exactly
+    // three auctions, each the plan's lot (the same share of every asset), tabs and debts summing exactly
     const [, amountsAfter] = await core.vault.basketOf(id);
     let tabs = 0n;
     let debts = 0n;
     for (let i = 0; i < 3; i++) {
       const a = await core.engine.auction(first + BigInt(i));
       const before = amountsBefore[i] ?? 0n;
-      expect(a.lot).to.equal(mulDivUp(before, plan.fraction, WAD));
+      expect(a.lot).to.equal(plan.lots[i]);
       expect(a.lot).to.equal(before - (amountsAfter[i] ?? 0n));
       tabs += a.tab;
       debts += a.debt;
@@ -290,6 +293,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const lines: string[] = [];
     const bot = new Keeper({
       engine: core.engine,
+      lens: core.lens,
       signer: keeper,
       positions: vaultPositionSource(core.vault),
       venue,

@@ -60,9 +60,11 @@ function testConfig(over: Partial<RiskConfig> = {}): RiskConfig {
 async function snapshotOf(core: Core): Promise<Snapshot> {
   const [signer] = await ethers.getSigners();
   if (signer === undefined) throw new Error("no signer");
-  const { vault, oracle, engine } = core.addresses;
-  if (vault === undefined || oracle === undefined || engine === undefined) throw new Error("core addresses");
-  return readSnapshot(signer, { vault, oracle, engine }, "test");
+  const { vault, oracle, engine, lens } = core.addresses;
+  if (vault === undefined || oracle === undefined || engine === undefined || lens === undefined) {
+    throw new Error("core addresses");
+  }
+  return readSnapshot(signer, { vault, oracle, engine, lens }, "test");
 }
 
 describe("risk engine: the bigint mirror against the contracts", function () {
@@ -142,7 +144,7 @@ describe("risk engine: the bigint mirror against the contracts", function () {
         expect(mirror.health, `#${p.id} health`).to.equal(h.health);
         compared++;
 
-        const plan = planLiquidation({
+        const input = {
           basket,
           debt: mirror.debt,
           synthPrice,
@@ -152,7 +154,8 @@ describe("risk engine: the bigint mirror against the contracts", function () {
           globalCap: snap.globalCap,
           globalDirt: snap.globalDirt,
           keeper: s.keeper,
-        });
+        };
+        const plan = planLiquidation(input);
         if ("refused" in plan) {
           await expect(core.engine.previewLiquidation(p.id)).to.be.revertedWithCustomError(core.engine, plan.refused);
           continue;
@@ -161,37 +164,44 @@ describe("risk engine: the bigint mirror against the contracts", function () {
         expect([
           plan.debt,
           plan.penalty,
-          plan.fraction,
           plan.debtValue,
           plan.full,
           plan.capped,
           plan.keeperPay,
+          plan.lots,
+          plan.covers,
         ]).to.deep.equal([
           preview.debt,
           preview.penalty,
-          preview.fraction,
           preview.debtValue,
           preview.full,
           preview.capped,
           preview.keeperPay,
+          [...preview.lots],
+          [...preview.covers],
         ]);
         plans++;
 
         // liquidate for real: the auctions are the mirror's split, priced by the mirror's start prices
         const first = await core.engine.nextAuctionId();
         const receipt = await (await core.engine.liquidate(p.id)).wait();
-        // the transaction runs a block later than the preview (a second more interest): split what it took
-        const ev = receipt?.logs
+        if (receipt === null) throw new Error("no receipt");
+        // the transaction runs a block later than the preview (a second more interest): the mirror's plan at the
+        // index the Vault used then
+        const indexAtTx = (await core.vault.synthetic(p.synth, { blockTag: receipt.blockNumber })).rateIndex;
+        const atTx = planLiquidation({ ...input, debt: mulDivUp(p.normDebt, indexAtTx, RAY) });
+        if ("refused" in atTx) throw new Error(`the mirror refused #${p.id} one block later: ${atTx.refused}`);
+        const ev = receipt.logs
           .map((l) => core.engine.interface.parseLog(l))
           .find((e) => e?.name === "LiquidationStarted");
         if (ev === undefined || ev === null) throw new Error("no LiquidationStarted");
-        const took = {
-          debt: ev.args.debt as bigint,
-          penalty: ev.args.penalty as bigint,
-          fraction: ev.args.fraction as bigint,
-          debtValue: ev.args.debtValue as bigint,
-        };
-        const shares = splitLiquidation(p.amounts, plan.values, plan.cv, took);
+        expect([ev.args.debt, ev.args.penalty, ev.args.debtValue, ev.args.keeperPay]).to.deep.equal([
+          atTx.debt,
+          atTx.penalty,
+          atTx.debtValue,
+          atTx.keeperPay,
+        ]);
+        const shares = splitLiquidation(atTx);
         let auctionId = first;
         for (const [j, sh] of shares.entries()) {
           if (sh.tab === 0n) continue;
@@ -199,7 +209,7 @@ describe("risk engine: the bigint mirror against the contracts", function () {
           const as = snap.assets[p.assets[j] ?? 0];
           if (as === undefined) throw new Error("asset");
           const { top, floor } = startPricesUp(
-            (as.price * WAD) / synthPrice,
+            { market: (as.price * WAD) / synthPrice, lot: sh.lot, tab: sh.tab, debt: sh.debt, decimals: as.decimals },
             snap.auction.startBufferBps,
             snap.auction.resetBelowBps,
           );
@@ -295,7 +305,7 @@ describe("risk engine: snapshot, simulation and report", function () {
     expect(snap.synths[0]?.keeper).to.deep.equal(KEEPER_PARAMS.busd);
     expect(snap.synths[0]?.surplus).to.equal(await core.treasury.surplus(BUSD));
     expect(snap.synths[0]?.surplus).to.be.greaterThan(0n);
-    for (const p of snap.positions) expect(p.normDebt).to.equal(await core.vault.normDebtOf(p.id));
+    for (const p of snap.positions) expect(p.normDebt).to.equal(await core.lens.normDebtOf(p.id));
     expect(snap.globalCap).to.equal(wad("40000"));
   });
 
@@ -472,22 +482,33 @@ describe("risk engine: manifest and lens size", function () {
       writeFileSync(p, JSON.stringify(json));
       return p;
     };
-    expect(parseManifest(write("flat.json", { vault: a, oracle: b, engine: c }))).to.deep.equal({
+    const d = "0x" + "44".repeat(20);
+    expect(parseManifest(write("flat.json", { vault: a, oracle: b, engine: c, lens: d }))).to.deep.equal({
       vault: a,
       oracle: b,
       engine: c,
+      lens: d,
     });
     expect(
       parseManifest(
         write("nested.json", {
-          contracts: { Vault: { address: a }, OracleAdapter: b, LiquidationEngine: { address: c }, Treasury: a },
+          contracts: {
+            Vault: { address: a },
+            OracleAdapter: b,
+            LiquidationEngine: { address: c },
+            PositionLens: { address: d },
+            Treasury: a,
+          },
         }),
       ),
-    ).to.deep.equal({ vault: a, oracle: b, engine: c, treasury: a });
+    ).to.deep.equal({ vault: a, oracle: b, engine: c, lens: d, treasury: a });
     expect(() => parseManifest(write("missing.json", { addresses: { vault: a, oracle: b } }))).to.throw(
       /no engine address/,
     );
-    expect(() => parseManifest(write("bad.json", { vault: "0x12", oracle: b, engine: c }))).to.throw(/is no address/);
+    expect(() => parseManifest(write("nolens.json", { vault: a, oracle: b, engine: c }))).to.throw(/no lens address/);
+    expect(() => parseManifest(write("bad.json", { vault: "0x12", oracle: b, engine: c, lens: d }))).to.throw(
+      /is no address/,
+    );
     expect(() => parseManifest(join(dir, "none.json"))).to.throw(/cannot read it as JSON/);
   });
 

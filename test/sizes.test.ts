@@ -1,23 +1,11 @@
 import { expect } from "chai";
 import hre from "hardhat";
+import { DEPLOYED } from "./lib/deployed.js";
 
 /** EIP-170: the most runtime bytecode a contract may deploy. */
 const MAX_RUNTIME_BYTES = 24_576;
 /** EIP-3860: the most initcode a creation transaction may carry (twice the runtime limit). */
 const MAX_INITCODE_BYTES = 49_152;
-/** Every contract that goes on chain (mocks are test-only): the core, the lenses and the rate models. */
-const DEPLOYED = [
-  "Vault",
-  "LiquidationEngine",
-  "OracleAdapter",
-  "SyntheticToken",
-  "Treasury",
-  "Settlement",
-  "ReserveLens",
-  "RiskLens",
-  "FixedRateModel",
-  "DynamicRateModel",
-];
 
 /** @returns the number of bytes of a 0x-prefixed hex string. */
 function byteLength(hex: string): number {

@@ -69,7 +69,7 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
     expect(await alice.vault.collateralOf(1n, alice.assets[0]?.address ?? "")).to.equal(10n * WAD);
     expect((await alice.vault.debtOf(1n)) - 12_000n * WAD).to.be.oneOf([0n, 1n]); // debt rounds up by at most 1 wei
     expect(await busd(alice)?.balanceOf(aliceAddr)).to.equal(12_000n * WAD);
-    expect(r.health).to.equal(await alice.vault.health(1n));
+    expect(r.health).to.equal((await alice.vault.healthOf(1n)).health);
     expect(lines.at(-1)).to.match(/^position #1: health 1\.41\d \(debt 12,000\.00 bUSD, collateral \$20,000\.00/);
   });
 
@@ -100,7 +100,7 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
 
   it("withdraw(): sends collateral back and lowers health; refuses more than the position holds", async function () {
     const before = (await weth(alice)?.balanceOf(aliceAddr)) ?? 0n;
-    const h0 = await alice.vault.health(1n);
+    const h0 = (await alice.vault.healthOf(1n)).health;
     const r = await ops.withdraw(alice, { id: 1n, asset: "WETH", amount: "0.25" });
     expect(await weth(alice)?.balanceOf(aliceAddr)).to.equal(before + WAD / 4n);
     expect(await alice.vault.collateralOf(1n, alice.assets[0]?.address ?? "")).to.equal(975n * 10n ** 16n);
@@ -146,9 +146,9 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
     // one cent above the liquidation price the position is healthy, one cent below it is not
     const feedAnswer = (usd: bigint): string => `${usd / WAD}.${String((usd % WAD) / 10n ** 16n).padStart(2, "0")}`;
     await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p + 10n ** 16n) });
-    expect((await alice.vault.health(1n)) >= WAD).to.equal(true);
+    expect(((await alice.vault.healthOf(1n)).health) >= WAD).to.equal(true);
     await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p - 10n ** 16n) });
-    expect((await alice.vault.health(1n)) < WAD).to.equal(true);
+    expect(((await alice.vault.healthOf(1n)).health) < WAD).to.equal(true);
     await ops.setPrice(alice, { asset: "WETH", usd: "2000" });
   });
 
@@ -172,9 +172,9 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
     expect(p / 10n ** 16n).to.equal(524_590n);
     const usd = (x: bigint): string => `${x / WAD}.${String((x % WAD) / 10n ** 16n).padStart(2, "0")}`;
     await ops.setPrice(carol, { asset: "WETH", usd: usd(p - 10n ** 16n) });
-    expect((await carol.vault.health(r0.id)) >= WAD).to.equal(true);
+    expect(((await carol.vault.healthOf(r0.id)).health) >= WAD).to.equal(true);
     await ops.setPrice(carol, { asset: "WETH", usd: usd(p + 2n * 10n ** 16n) });
-    expect((await carol.vault.health(r0.id)) < WAD).to.equal(true);
+    expect(((await carol.vault.healthOf(r0.id)).health) < WAD).to.equal(true);
     await ops.setPrice(carol, { asset: "WETH", usd: "2000" });
     // minted 10 bETH, owes 10 plus rounding and interest: "max" names the exact shortfall
     expect(await failure(() => ops.repay(carol, { id: r0.id, amount: "max" }))).to.match(
@@ -199,7 +199,7 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
       [1n, 1n, "WETH", false],
       [2n, 1n, "USDC", false],
     ]);
-    const onChain = await bob.engine.getAuctions(0n, 10n);
+    const onChain = await bob.lens.getAuctions(0n, 10n);
     expect(list.map((a) => [a.lot, a.tab, a.price])).to.deep.equal(onChain.map((a) => [a.lot, a.tab, a.price]));
   });
 

@@ -137,7 +137,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       expect(await busd.balanceOf(alice.address)).to.equal(wad("8500"));
       expect(await weth.balanceOf(alice.address)).to.equal(START.weth - wad("10"));
       expect(await weth.balanceOf(vault)).to.equal(wad("15"));
-      expect(await vault.normDebtOf(id)).to.equal(norm1);
+      expect(await core.lens.normDebtOf(id)).to.equal(norm1);
 
       // 2. deposit 5,000 USDC: a second asset in the basket (WETH is asset 0, USDC asset 2)
       await after(600);
@@ -149,7 +149,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       expect(basketAmounts).to.deep.equal([wad("10"), units("usdc", "5000")]);
       expect((await vault.positionOf(id)).assetMask).to.equal(0b101n);
       expect(await usdc.balanceOf(alice.address)).to.equal(START.usdc - units("usdc", "5000"));
-      expect(await vault.normDebtOf(id)).to.equal(norm1); // a deposit leaves the debt alone
+      expect(await core.lens.normDebtOf(id)).to.equal(norm1); // a deposit leaves the debt alone
 
       // 3. a week later, mint 2,000 more
       t = await afterWithFreshFeeds(7 * DAY);
@@ -160,7 +160,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
         .withArgs(id, alice.address, wad("2000"), added);
       expect(await busd.balanceOf(alice.address)).to.equal(wad("10500"));
       const norm2 = norm1 + added;
-      expect(await vault.normDebtOf(id)).to.equal(norm2);
+      expect(await core.lens.normDebtOf(id)).to.equal(norm2);
 
       // 4. thirty days later, repay 3,000
       t = await after(30 * DAY);
@@ -171,7 +171,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
         .withArgs(id, alice.address, wad("3000"), removed);
       expect(await busd.balanceOf(alice.address)).to.equal(wad("7500"));
       const norm3 = norm2 - removed;
-      expect(await vault.normDebtOf(id)).to.equal(norm3);
+      expect(await core.lens.normDebtOf(id)).to.equal(norm3);
       expect(await vault.debtOf(id)).to.equal(mulDivUp(norm3, idx, RAY));
 
       // 5. thirty days later, close: pays the debt with interest, returns every collateral unit
@@ -187,7 +187,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       expect(await busd.balanceOf(alice.address)).to.equal(wad("7500") - owed);
       expect(await weth.balanceOf(alice.address)).to.equal(START.weth);
       expect(await usdc.balanceOf(alice.address)).to.equal(START.usdc);
-      expect(await vault.normDebtOf(id)).to.equal(0n);
+      expect(await core.lens.normDebtOf(id)).to.equal(0n);
       expect((await vault.positionOf(id)).assetMask).to.equal(0n);
       // what is left in the Vault is exactly bob's
       expect(await weth.balanceOf(vault)).to.equal(wad("5"));
@@ -243,7 +243,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
 
       // 1 WETH at $2,000 and 80% LTV: 1,600 limit; withdrawing half leaves 800, below the 1,000 + interest owed
       const t = await after(60);
-      const debtValue = mulDivUp(await vault.normDebtOf(id), busdIdx.at(t), RAY);
+      const debtValue = mulDivUp(await core.lens.normDebtOf(id), busdIdx.at(t), RAY);
       await expect(
         vault.connect(alice).batch([
           { op: Op.Withdraw, id, asset: weth, amount: wad("0.5"), to: alice.address },
@@ -264,8 +264,8 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       await expect(vault.connect(alice).setManager(id, bob.address, true))
         .to.emit(vault, "ManagerSet")
         .withArgs(id, alice.address, bob.address, true);
-      expect(await vault.isAuthorized(id, bob.address)).to.equal(true);
-      expect(await vault.isAuthorized(id, carol.address)).to.equal(false);
+      expect(await core.lens.isAuthorized(id, bob.address)).to.equal(true);
+      expect(await core.lens.isAuthorized(id, carol.address)).to.equal(false);
 
       await vault.connect(bob).deposit(id, weth, wad("1")); // pulled from bob
       await vault.connect(bob).mint(id, wad("1000"), bob.address);
@@ -294,7 +294,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       await expect(vault.connect(alice).transferPosition(1n, carol.address))
         .to.emit(vault, "PositionTransferred")
         .withArgs(1n, alice.address, carol.address);
-      expect(await vault.isAuthorized(1n, bob.address)).to.equal(false);
+      expect(await core.lens.isAuthorized(1n, bob.address)).to.equal(false);
       await expect(vault.connect(bob).withdraw(1n, weth, wad("1"), bob.address))
         .to.be.revertedWithCustomError(vault, "NotAuthorized")
         .withArgs(1n, bob.address);
@@ -392,7 +392,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       const exact = scaled("weth", basket.weth) + scaled("wbtc", basket.wbtc) + scaled("usdc", basket.usdc);
       expect(exact % WAD).to.not.equal(0n);
       expect(h1.collateralValue).to.equal(exact / WAD);
-      expect(await vault.health(1n)).to.equal(expected1.health);
+      expect((await vault.healthOf(1n)).health).to.equal(expected1.health);
       expect(await vault.debtOf(1n)).to.equal(expected1.debt);
 
       const expected2 = computeHealth([entry("wbtc", units("wbtc", "0.2"))], normBeth, bethIdx.at(ts), price("weth"));
@@ -431,7 +431,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
         .to.emit(core.vault, "Repaid")
         .withArgs(1n, alice.address, wad("1000"), removed);
       expect(await core.busd.balanceOf(alice.address)).to.equal(wad("4000"));
-      expect(await core.vault.normDebtOf(1n)).to.equal(norm - removed);
+      expect(await core.lens.normDebtOf(1n)).to.equal(norm - removed);
     });
 
     it("deposit(): works while a feed reports zero", async function () {

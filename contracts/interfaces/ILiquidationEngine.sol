@@ -167,36 +167,23 @@ interface ILiquidationEngine {
         uint128 dust;
     }
 
-    /// @notice A live auction as a keeper sees it.
-    /// @param price [wad] Current price (0 if the auction needs a reset and the curve reached zero).
-    /// @param needsReset `take` refuses until `reset` is called.
-    struct AuctionView {
-        uint256 id;
-        uint256 positionId;
-        address asset;
-        uint256 synthId;
-        uint256 lot; // [token]
-        uint256 tab; // [wad]
-        uint256 debt; // [wad]
-        uint256 price; // [wad]
-        uint256 floor; // [wad]
-        uint256 startTime; // [s]
-        bool needsReset;
-    }
-
     /// @notice What `liquidate(positionId)` would do now.
     /// @param debt [wad] Synthetic debt taken into auction. @param penalty [wad] Penalty added to the tab.
-    /// @param fraction [wad] Share of every basket amount seized. @param debtValue [wad] USD value of `debt`.
-    /// @param full Whether the whole debt is taken. @param capped Whether a cap cut the amount down.
+    /// @param debtValue [wad] USD value of `debt`. @param full Whether the whole debt is taken.
+    /// @param capped Whether a cap, or collateral that cannot be seized now, cut the amount down.
     /// @param keeperPay [wad] What the caller would be paid.
+    /// @param lots [token] Seized of each basket asset (in `IVault.liquidationState` order; 0: not seized).
+    /// @param covers [wad USD] Debt value each lot carries: the debt, tab and dirt are split over the auctions in
+    ///        these proportions.
     struct LiquidationPlan {
         uint256 debt;
         uint256 penalty;
-        uint256 fraction;
         uint256 debtValue;
         bool full;
         bool capped;
         uint256 keeperPay;
+        uint256[] lots;
+        uint256[] covers;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -226,8 +213,6 @@ interface ILiquidationEngine {
     error NothingToClaim(address owner, address asset);
     /// @notice `keeper` is owed no pay in synthetic `synthId`.
     error NoKeeperPay(address keeper, uint256 synthId);
-    /// @notice The Vault seized other amounts than the engine computed (the Vault's rounding rule changed).
-    error SeizeMismatch(address asset, uint256 expected, uint256 seized);
     /// @notice A governance parameter outside its hard-coded bounds; `field` names it.
     error InvalidParam(Param field, uint256 value);
     /// @notice A zero address where one is required.
@@ -240,15 +225,14 @@ interface ILiquidationEngine {
     // ------------------------------------------------------------------------------------------------------------
 
     /// @notice Position `positionId` was liquidated by `keeper`: `debt` [wad] (plus `penalty` [wad]) moved into
-    ///         auction, `fraction` [wad] of its basket seized, `debtValue` [wad USD] added to the dirt, `keeperPay`
-    ///         [wad] credited to the keeper. `firstAuctionId` is the id of the first of the auctions started.
+    ///         auction, `debtValue` [wad USD] added to the dirt, `keeperPay` [wad] credited to the keeper. The lots are
+    ///         in the `AuctionStarted` events (and the Vault's `Seized`); `firstAuctionId` is the first of them.
     event LiquidationStarted(
         uint256 indexed positionId,
         uint256 indexed synthId,
         address indexed keeper,
         uint256 debt,
         uint256 penalty,
-        uint256 fraction,
         uint256 debtValue,
         bool full,
         uint256 keeperPay,
@@ -289,15 +273,17 @@ interface ILiquidationEngine {
         uint256 keeperPay
     );
     /// @notice Auction `auctionId` ended: `leftover` [token] credited to `owner`, `badDebt` [wad] written off.
-    event AuctionSettled(uint256 indexed auctionId, address indexed owner, uint256 leftover, uint256 badDebt);
+    event AuctionEnded(uint256 indexed auctionId, address indexed owner, uint256 leftover, uint256 badDebt);
     /// @notice `amount` [wad] of synthetic `synthId` auction debt was written off as bad debt (auction `auctionId`).
     event BadDebtWrittenOff(uint256 indexed auctionId, uint256 indexed synthId, uint256 amount);
     /// @notice `keeper` withdrew `amount` [wad] of keeper pay in synthetic `synthId` to `to`.
     event KeeperPayClaimed(address indexed keeper, uint256 indexed synthId, address indexed to, uint256 amount);
-    /// @notice `owner` withdrew `amount` [token] of `asset` to `to`.
+    /// @notice After shutdown, auction `auctionId` was handed to `settlement`.
     /// @param lot [token] sent to `settlement`; @param debt [wad] debt part of the tab handed over with it
     event AuctionReleased(uint256 indexed auctionId, address indexed settlement, uint256 lot, uint256 debt);
-    event Claimed(address indexed owner, address indexed asset, address indexed to, uint256 amount);
+    /// @notice `owner` withdrew `amount` [token] of `asset` (leftover collateral, or synthetic a coarse sale fetched
+    ///         beyond the tab) to `to`.
+    event LeftoverClaimed(address indexed owner, address indexed asset, address indexed to, uint256 amount);
 
     event LiquidationParamsSet(LiquidationParams params);
     event AuctionParamsSet(AuctionParams params);
@@ -398,6 +384,11 @@ interface ILiquidationEngine {
     /// @notice The Vault (immutable).
     function vault() external view returns (IVault);
 
+    /// @notice Whether a call into the engine is in progress (its reentrancy lock is held): a reader of the system's
+    ///         totals called back from inside a take (its callback, a token hook) sees a lot gone and its payment not
+    ///         yet made.
+    function reentrancyGuardEntered() external view returns (bool);
+
     /// @notice The Treasury paid penalties and asked for keeper pay: always the Vault's current `treasury()`, so the
     ///         two can never disagree (the Treasury, in turn, trusts only the Vault's `liquidationEngine()`).
     function treasury() external view returns (ITreasury);
@@ -444,12 +435,5 @@ interface ILiquidationEngine {
     /// @notice Number of live auctions.
     function auctionCount() external view returns (uint256);
 
-    /// @notice Live auctions `offset` to `offset + limit` (fewer at the end), in id order, with their prices. Scans
-    ///         the ids from 1 (a view for keepers, not for on-chain callers: its gas grows with every auction ever).
-    function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory);
 
-    /// @notice Health [wad] of each position in `ids` as a liquidation values it (`vault.liquidationState`: an asset
-    ///         whose price is unavailable counts at 0, rounded down); `available[i]` is false (and `health[i]` 0) when
-    ///         it cannot be computed (the synthetic's price or every basket price unavailable, or no such position).
-    function healthOf(uint256[] calldata ids) external view returns (uint256[] memory health, bool[] memory available);
 }

@@ -8,16 +8,20 @@ import {IVault} from "./IVault.sol";
 ///         system, computed from the Vault, the liquidation engine and the oracle at the current block.
 /// @dev Units: `[token]` the asset's own decimals, `[wad]` 18 decimals (USD values, prices, synthetic amounts),
 ///      `[bps]` 1e4 = 100%. Collateral values round down, liability values round up (the backing figure never
-///      flatters the system). A price the oracle cannot give is reported as `priced = false` with value 0, and makes
-///      the system figure `complete = false`.
+///      flatters the system); the figures are computed by the `Backing` library, the same code the settlement's
+///      trigger uses. A price the oracle cannot give is reported as `priced = false` with value 0, and makes the
+///      system figure `complete = false` unless nothing of that asset is held (its exposure is 0). `report` and
+///      `systemReserve` revert with `Backing.SystemBusy` when called from inside a Ballast operation (a take's
+///      callback, a token hook during a Vault or engine call, a flash loan of a synthetic), whose half-moved state
+///      would give a wrong figure.
 interface IReserveLens {
     /// @notice One collateral asset.
     /// @param held [token] Balance of the Vault plus the liquidation engine.
     /// @param credited [token] Credited to positions in the Vault.
     /// @param inAuctions [token] Held by the liquidation engine (lots in auction and leftovers not yet claimed).
+    /// @param exposure [token] credited + inAuctions - the leftovers owners may claim from the engine: what backs.
     /// @param price [wad] USD per whole token, 0 when unavailable.
-    /// @param value [wad] (credited + inAuctions - the leftovers owners may claim from the engine) * price, rounded
-    ///        down: the collateral that backs synthetics.
+    /// @param value [wad] exposure * price, rounded down: the collateral that backs synthetics.
     /// @param proven [token] The proof-of-reserve answer (0 without a feed or when it fails).
     /// @param tokenSupply [token] The token's total supply.
     struct AssetReserve {
@@ -26,6 +30,7 @@ interface IReserveLens {
         uint256 held;
         uint256 credited;
         uint256 inAuctions;
+        uint256 exposure;
         uint256 price;
         bool priced;
         uint256 value;
@@ -62,7 +67,8 @@ interface IReserveLens {
     /// @param collateralValue [wad]
     /// @param liabilityValue [wad]
     /// @param backingBps [bps] collateralValue / liabilityValue rounded down; type(uint256).max without liabilities.
-    /// @param complete False when a price was unavailable (the figures then leave that asset or synthetic out).
+    /// @param complete False when a price was unavailable for a synthetic or for an asset somebody holds (the figures
+    ///        then leave it out).
     struct SystemReserve {
         uint256 collateralValue;
         uint256 liabilityValue;
@@ -85,7 +91,8 @@ interface IReserveLens {
         view
         returns (AssetReserve[] memory assets, SyntheticReserve[] memory synthetics, SystemReserve memory system);
 
-    /// @notice The system figure alone (what the settlement's trigger reads).
+    /// @notice The system figure alone (the settlement's trigger computes the same through `Backing`, and counts a
+    ///         retired asset without a price at 0).
     function systemReserve() external view returns (SystemReserve memory);
 
     /// @notice Backing of one synthetic over positions `[fromId, toId)`: the collateral value of its positions in the

@@ -2,17 +2,23 @@
 pragma solidity ^0.8.24;
 
 import {IVault} from "./IVault.sol";
-import {IReserveLens} from "./IReserveLens.sol";
 
 /// @title ISettlement
 /// @notice Emergency shutdown and global settlement: the claim on the reserves that every synthetic unit carries.
 ///
 ///         1. Shutdown — by governance (`shutdown`), or by anyone (`trigger`) once the system has stayed under-backed
-///            (`IReserveLens.systemReserve().backingBps < triggerBackingBps`) for at least `triggerDelay`, as recorded
-///            by `poke`. A stretch ends only when pokes have found the system backed for `triggerDelay` with no
-///            under-backed poke in between, so a reading inflated for one transaction (flash-lent collateral parked
-///            in a debt-free position, a debt repaid with flash-minted units) cannot restart the clock; a recovery that
-///            does not last that long leaves the stretch's start where it was. The Vault then refuses new positions, new debt, debt-backed withdrawals and new liquidations;
+///            (backing below `triggerBackingBps`, measured through the `Backing` library as `IReserveLens` reports it)
+///            for at least `triggerDelay`, as recorded by `poke`. A stretch ends only when pokes have found the system
+///            backed for `triggerDelay` with no under-backed poke in between, so a reading inflated for one
+///            transaction (flash-lent collateral parked in a debt-free position, a debt repaid with flash-minted
+///            units) cannot restart the clock; a recovery that does not last that long leaves the stretch's start
+///            where it was. No reading is taken in the middle of an operation (a take's callback, a token hook inside
+///            a Vault or engine call, a synthetic's flash loan): `poke` and `trigger` revert `Backing.SystemBusy`
+///            there, so half-moved state can neither start, prolong nor end a stretch, nor fire the trigger. An asset
+///            nobody holds never blocks a reading, whatever its oracle does; governance may retire a frozen asset
+///            whose feed died (`retireAsset`) so that it counts at 0 instead of blocking.
+///            The Vault then refuses new positions, new debt, debt-backed withdrawals and new liquidations, and stops
+///            interest at the shutdown time;
 ///            deposit, repay, close and debt-free withdrawals keep working. Prices are frozen at the oracle's guarded
 ///            values of the shutdown block; an asset whose price failed then is frozen later by `freezePrice` (its
 ///            first good price), or by governance after `PRICE_FALLBACK_DELAY`.
@@ -39,7 +45,13 @@ interface ISettlement {
     error FallbackTooEarly(uint256 now_, uint256 allowedAt);
     error OutstandingDebt(uint256 synthId, uint256 positionDebt, uint256 auctionDebt);
     error NotUnderBacked(uint256 backingBps, uint256 triggerBackingBps);
-    error BackingIncomplete();
+    /// @notice The price of `asset` (a synthetic's price asset, or a collateral asset somebody holds that is not
+    ///         retired) is unavailable: the system is never judged at a failed price.
+    error BackingIncomplete(address asset);
+    /// @notice `retireAsset` needs the asset frozen in the Vault first (no new deposits).
+    error AssetNotFrozen(address asset);
+    /// @notice `retireAsset` on an asset still held (`exposure` [token]) whose price works: it counts as it is.
+    error AssetStillHeld(address asset, uint256 exposure);
     error TriggerTooEarly(uint256 underSince, uint256 allowedAt);
     error InvalidTriggerParams(uint256 backingBps, uint256 delay);
     error ZeroAmount();
@@ -93,6 +105,8 @@ interface ISettlement {
     ///         credited to the holder's claim instead. @param amount [token]
     event RedemptionCredited(uint256 indexed synthId, address indexed holder, address indexed asset, uint256 amount);
     event TriggerParamsSet(uint256 backingBps, uint256 delay);
+    /// @param exposure [token] of `asset` held when it was retired
+    event AssetRetired(address indexed asset, uint256 exposure);
 
     /// @notice Governance shutdown (AccessManager; the longest delay).
     function shutdown() external;
@@ -138,12 +152,21 @@ interface ISettlement {
         address to
     ) external returns (address[] memory assets, uint256[] memory paid);
 
+    /// @notice Retires `asset` from the trigger's backing measure: from now on, while its price is unavailable, it
+    ///         counts at 0 instead of stopping every `poke` with `BackingIncomplete` (an asset without exposure never
+    ///         stops it anyway). Governance (AccessManager, the risk-parameter delay); one-way. Bounded: the asset
+    ///         must be frozen in the Vault (no new deposits, so what is held only shrinks) and either held by nobody or
+    ///         without a price now; a priced asset keeps counting at its price, so retiring it never understates
+    ///         a working asset. It moves no token and changes no position.
+    function retireAsset(address asset) external;
+
     /// @notice Sets the permissionless trigger: backing below `backingBps` [bps] for `delay` [s]. Governance.
     function setTriggerParams(uint256 backingBps, uint256 delay) external;
 
     function vault() external view returns (IVault);
 
-    function lens() external view returns (IReserveLens);
+    /// @notice Whether `asset` was retired from the backing measure (see `retireAsset`).
+    function retired(address asset) external view returns (bool);
 
     /// @notice [wad] Frozen price of `asset` (a collateral asset or a synthetic's price asset); 0 if not frozen.
     function frozenPrice(address asset) external view returns (uint256);

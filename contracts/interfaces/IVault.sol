@@ -115,7 +115,9 @@ interface IVault {
     ///        liqThreshold, each rounded down. @param penaltyValue [wad] Sum of value * liqPenalty, each rounded up.
     /// @param pricedMask Asset-id bits of the basket assets with a valid price.
     /// @param assets The basket in asset-id order; @param amounts [token] held; @param prices [wad] USD per whole token
-    ///        (0: unavailable); @param values [wad] amount * price, rounded down; @param decimals each token's.
+    ///        (0: unavailable); @param values [wad] amount * price, rounded down; @param limits [wad] value * the
+    ///        liquidation threshold in force (a ramp's current value), rounded down: each asset's share of
+    ///        `liquidationLimit`; @param decimals each token's.
     struct LiquidationState {
         address owner;
         uint256 synthId;
@@ -132,6 +134,7 @@ interface IVault {
         uint256[] amounts;
         uint256[] prices;
         uint256[] values;
+        uint256[] limits;
         uint8[] decimals;
     }
 
@@ -217,7 +220,10 @@ interface IVault {
     error CallerNotLiquidationEngine(address caller);
     error CallerNotTreasury(address caller);
     error PositionNotLiquidatable(uint256 id, uint256 debtValue, uint256 liquidationLimit);
-    error InvalidSeize(uint256 id, uint256 debt, uint256 fraction);
+    /// @notice `seize` was asked for an impossible amount: `amount` [wad] of debt (`asset` 0) beyond the position's
+    ///         debt, or `amount` [token] of `asset` beyond what the position holds or without a price; or it would
+    ///         leave debt in a position it empties (`asset` 0, `amount` the debt asked for).
+    error InvalidSeize(uint256 id, address asset, uint256 amount);
     error ExceedsAuctionDebt(uint256 synthId, uint256 amount, uint256 auctionDebt);
     error ExceedsBadDebt(uint256 synthId, uint256 amount, uint256 badDebt);
     /// @notice Risk-increasing actions (open, mint, withdraw with debt) are paused by the guardian.
@@ -270,9 +276,9 @@ interface IVault {
     event AuctionDebtReleased(uint256 indexed synthId, uint256 amount);
     /// @param debt [wad] the position's debt, cleared; `settlement` now manages the position
     event PositionReleased(uint256 indexed id, address indexed owner, address indexed settlement, uint256 debt);
-    /// @param debt [wad] synthetic debt moved from the position into auction; @param fraction [wad] share of every
-    ///        collateral amount seized; @param amounts [token] seized per asset, in basket order
-    event Seized(uint256 indexed id, uint256 debt, uint256 fraction, address[] assets, uint256[] amounts);
+    /// @param debt [wad] synthetic debt moved from the position into auction; @param amounts [token] seized per
+    ///        asset, in basket order (0 for an asset not seized)
+    event Seized(uint256 indexed id, uint256 debt, address[] assets, uint256[] amounts);
     /// @param burned [wad] auction proceeds burned; @param writtenOff [wad] auction debt turned into bad debt
     event AuctionDebtSettled(uint256 indexed synthId, uint256 burned, uint256 writtenOff);
     /// @param amount [wad] bad debt covered by burning treasury surplus
@@ -361,20 +367,19 @@ interface IVault {
     ///         `seize` prices nothing again. Liquidation engine only.
     function startLiquidation(uint256 id) external returns (LiquidationState memory);
 
-    /// @notice Moves `debt` [wad] of position `id`'s debt into auction and sends `fraction` [wad] of every priced
-    ///         collateral amount in its basket to the liquidation engine. Liquidation engine only.
+    /// @notice Moves `debt` [wad] of position `id`'s debt into auction and sends `lots[k]` [token] of the k-th asset
+    ///         of its basket (asset-id order, as in `liquidationState`) to the liquidation engine. Liquidation engine
+    ///         only: the engine decides the amounts (see `ILiquidationEngine`), the Vault checks that they are
+    ///         possible.
     /// @dev Checks on its own that the position is below its liquidation limit: through the mark `startLiquidation`
     ///      left in this transaction, or else by valuing the position itself as `liquidationState` does (reverts
-    ///      PositionNotLiquidatable, or the oracle's PriceUnavailable). Assets without a price are not seized. The
+    ///      PositionNotLiquidatable, or the oracle's PriceUnavailable). Reverts InvalidSeize when `lots` does not
+    ///      have one entry per basket asset, asks for more than the position holds or for an asset without a price,
+    ///      when `debt` is 0 or above the debt, or when the position would be left with debt and no collateral. The
     ///      position's normalized debt falls by `debt / rateIndex` rounded down (all of it when `debt` is the whole
-    ///      debt); each seized amount is `amount * fraction / 1e18` rounded up, capped at what the position holds.
-    ///      `debt` is added to the synthetic's auction debt, which only `settleAuctionDebt` reduces.
-    /// @return assets The seized assets, in id order. @return amounts [token] Seized of each.
-    function seize(
-        uint256 id,
-        uint256 debt,
-        uint256 fraction
-    ) external returns (address[] memory assets, uint256[] memory amounts);
+    ///      debt); the debt left must be 0 or at least the minimum debt. `debt` is added to the synthetic's auction
+    ///      debt, which only `settleAuctionDebt` reduces.
+    function seize(uint256 id, uint256 debt, uint256[] calldata lots) external;
 
     /// @notice Synthetic `synthId`'s token, its auction debt [wad], its bad debt [wad] (the Treasury's deficit) and
     ///         its price asset (0: USD): the liquidation figures without the cost of `synthetic`.
@@ -469,8 +474,16 @@ interface IVault {
     /// @notice Whether the guardian has paused risk-increasing actions.
     function paused() external view returns (bool);
 
-    /// @notice [s] When the system was shut down; 0 while it runs.
+    /// @notice [s] When the system was shut down; 0 while it runs. Interest stops at that time.
     function shutdownAt() external view returns (uint40);
+
+    /// @notice The raw word in storage slot `slot`: lenses (`PositionLens`) read the ledger through it instead of the
+    ///         Vault carrying one view per figure. The slot layout is documented in `PositionLens`.
+    function extSload(bytes32 slot) external view returns (bytes32 value);
+
+    /// @notice Whether a call into the Vault is in progress (its reentrancy lock is held): a reader of the system's
+    ///         totals called back from inside an operation (a token hook, a flash loan) sees half-updated state.
+    function reentrancyGuardEntered() external view returns (bool);
 
     /// @notice [s] How long a lowered liquidation threshold takes to ramp in.
     function rampDuration() external view returns (uint256);
@@ -478,14 +491,10 @@ interface IVault {
     /// @notice [bps] The liquidation threshold of `asset` in force now (the ramp's value while one runs).
     function liquidationThreshold(address asset) external view returns (uint256);
 
-    /// @notice The ramp of `asset`'s liquidation threshold (all zero when none was started).
-    function rampOf(address asset) external view returns (Ramp memory);
 
     /// @notice Owner, synthetic and the ids of the assets in position `id`'s basket (bit i = asset id i).
     function positionOf(uint256 id) external view returns (address owner, uint256 synthId, uint256 assetMask);
 
-    /// @notice Whether `manager` may act for position `id` (true for its owner).
-    function isAuthorized(uint256 id, address manager) external view returns (bool);
 
     /// @notice [token] Collateral of `asset` in position `id`.
     function collateralOf(uint256 id, address asset) external view returns (uint256);
@@ -493,8 +502,6 @@ interface IVault {
     /// @notice The assets in position `id`'s basket and their amounts [token].
     function basketOf(uint256 id) external view returns (address[] memory assets, uint256[] memory amounts);
 
-    /// @notice [wad] Normalized debt of position `id` (debt / rateIndex).
-    function normDebtOf(uint256 id) external view returns (uint256);
 
     /// @notice [wad] Debt of position `id` at the current time, rounded up (what closing it costs now).
     function debtOf(uint256 id) external view returns (uint256);
@@ -502,9 +509,6 @@ interface IVault {
     /// @notice Collateral value, limits, debt and health of position `id` (reads the oracle; reverts if a price is
     ///         unavailable, with the oracle's `PriceUnavailable`).
     function healthOf(uint256 id) external view returns (PositionHealth memory);
-
-    /// @notice [wad] Health of position `id` (see PositionHealth).
-    function health(uint256 id) external view returns (uint256);
 
     /// @notice Configuration of `asset` (listed == false when not listed).
     function assetConfig(address asset) external view returns (AssetConfig memory);

@@ -21,6 +21,7 @@ import type {
   MockFeed,
   MockV3Aggregator,
   OracleAdapter,
+  PositionLens,
   SyntheticToken,
   Treasury,
   Vault,
@@ -201,6 +202,8 @@ export interface Core<K extends FeedKind = "mock"> {
   treasury: Treasury;
   /** Liquidations and auctions (`vault.liquidationEngine()`), with the fixture's keeper pay and caps. */
   engine: LiquidationEngine;
+  /** Views over the Vault and the engine for keepers and tools (auctions, health in batches, raw fields). */
+  lens: PositionLens;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -301,9 +304,10 @@ export async function deployCore<K extends FeedKind = "mock">(
   await (await engine.setGlobalCap(AUCTION_CAP)).wait();
   for (const key of ASSET_KEYS) await (await engine.setAssetCap(tokens[key], AUCTION_CAP)).wait();
   log(`core: Treasury and LiquidationEngine deployed and wired (keeper pay set, auction caps $10M)`);
+  const lens = await deployed((await ethers.getContractFactory("PositionLens", deployer)).deploy(vault));
 
   const addresses: Record<string, string> = { feeReceiver };
-  const named = { manager, oracle, vault, rateModel, busd, beth, ...tokens, treasury, engine };
+  const named = { manager, oracle, vault, rateModel, busd, beth, ...tokens, treasury, engine, lens };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();
 
@@ -331,6 +335,7 @@ export async function deployCore<K extends FeedKind = "mock">(
     beth,
     treasury,
     engine,
+    lens,
     tokens,
     ...tokens,
     feeds,

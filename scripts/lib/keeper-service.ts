@@ -13,7 +13,7 @@
  * Units: `[bps]` 1e4, `[wei/gas]` fees.
  */
 import type { Signer } from "ethers";
-import type { LiquidationEngine, OracleAdapter, Vault } from "../../typechain-types/index.js";
+import type { LiquidationEngine, OracleAdapter, PositionLens, Vault } from "../../typechain-types/index.js";
 import { Keeper, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
 import {
   type Checkpoint,
@@ -149,6 +149,7 @@ const kebab = (s: string): string => s.replace(/[A-Z]/g, (c) => `-${c.toLowerCas
 export interface ServiceOptions {
   vault: Vault;
   engine: LiquidationEngine;
+  lens: PositionLens;
   oracle: OracleAdapter;
   signer: Signer;
   /** Network name, chain id and Vault the checkpoint belongs to. */
@@ -201,6 +202,7 @@ export class KeeperService {
       opts.sender ?? new ManagedSender(opts.signer, { maxFeePerGas: opts.config.maxFeePerGas, log: this.log });
     this.keeper = new Keeper({
       engine: opts.engine,
+      lens: opts.lens,
       signer: opts.signer,
       positions: this.source,
       venue: opts.venue ?? new OracleVenue(opts.oracle, opts.vault, opts.config.venueSpreadBps),

@@ -10,7 +10,7 @@
  * - a `TxSender` sends the keeper's transactions (default: the signer as is; the long-running service in
  *   scripts/lib/keeper-service.ts plugs in one with its own nonces and an EIP-1559 fee cap).
  *
- * One `tick()`: reads the health of every watched position with the engine's batch `healthOf(ids)`, starts the
+ * One `tick()`: reads the health of every watched position with the lens's batch `liquidationHealthOf(ids)`, starts the
  * liquidation of each unhealthy one, resets every auction that needs it, and takes every auction whose price lets it
  * sell the collateral at `minProfitBps` or more. Every transaction is simulated with `staticCall` first and only sent
  * when the simulation passes; a failed simulation or transaction is logged and skipped (the next tick retries), so a
@@ -23,10 +23,12 @@
 import type { Signer, TransactionReceipt, TransactionRequest } from "ethers";
 import {
   type ILiquidationEngine,
+  type IPositionLens,
   ISyntheticToken__factory,
   IVault__factory,
   type LiquidationEngine,
   type OracleAdapter,
+  type PositionLens,
 } from "../../typechain-types/index.js";
 import { BPS, WAD, mulDivDown } from "./math.js";
 
@@ -64,6 +66,8 @@ export function signerSender(signer: Signer): TxSender {
 
 export interface KeeperOptions {
   engine: LiquidationEngine;
+  /** The deployment's `PositionLens`: live auctions and health in batches. */
+  lens: PositionLens;
   /** Sends the keeper's transactions and pays for takes (holds synthetic). */
   signer: Signer;
   positions: PositionSource;
@@ -168,7 +172,7 @@ export class Keeper {
     if (stopped()) return report;
     const count = await this.engine.auctionCount();
     if (count === 0n) return report;
-    for (const a of await this.engine.getAuctions(0n, count)) {
+    for (const a of await this.opts.lens.getAuctions(0n, count)) {
       if (stopped()) return report;
       if (a.needsReset) await this.reset(a, report);
       else await this.maybeTake(a, report);
@@ -181,7 +185,7 @@ export class Keeper {
     const size = this.opts.batchSize ?? 200;
     for (let i = 0; i < ids.length; i += size) {
       const chunk = ids.slice(i, i + size);
-      const [health, available] = await this.engine.healthOf(chunk);
+      const [health, available] = await this.opts.lens.liquidationHealthOf(chunk);
       for (const [j, id] of chunk.entries()) {
         if (available[j] !== true) continue;
         report.checked++;
@@ -227,7 +231,7 @@ export class Keeper {
     );
   }
 
-  private async reset(a: ILiquidationEngine.AuctionViewStructOutput, report: TickReport): Promise<void> {
+  private async reset(a: IPositionLens.AuctionViewStructOutput, report: TickReport): Promise<void> {
     try {
       await this.engine.reset.staticCall(a.id);
     } catch (e) {
@@ -249,7 +253,7 @@ export class Keeper {
     );
   }
 
-  private async maybeTake(a: ILiquidationEngine.AuctionViewStructOutput, report: TickReport): Promise<void> {
+  private async maybeTake(a: IPositionLens.AuctionViewStructOutput, report: TickReport): Promise<void> {
     const unit = 10n ** (await this.decimalsOf(a.asset)); // [token] per whole token
     const venuePrice = await this.opts.venue.quote(a.asset, a.synthId, unit); // [wad] per whole token
     // profitable when venuePrice >= price * (1 + minProfit)
@@ -305,7 +309,7 @@ export class Keeper {
       price: ev?.args.price ?? a.price,
       venuePrice,
       proceeds,
-      ended: this.events(receipt, "AuctionSettled").length !== 0,
+      ended: this.events(receipt, "AuctionEnded").length !== 0,
       gas: receipt.gasUsed,
     };
     report.takes.push(done);
@@ -339,7 +343,7 @@ export class Keeper {
     this.log(`skip ${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}: ${why}`);
   }
 
-  private events<N extends "LiquidationStarted" | "AuctionStarted" | "AuctionReset" | "AuctionSettled" | "Take">(
+  private events<N extends "LiquidationStarted" | "AuctionStarted" | "AuctionReset" | "AuctionEnded" | "Take">(
     receipt: TransactionReceipt,
     name: N,
   ) {
@@ -382,7 +386,7 @@ interface EventArgs {
   LiquidationStarted: { firstAuctionId: bigint; debt: bigint; penalty: bigint; full: boolean; keeperPay: bigint };
   AuctionStarted: { auctionId: bigint };
   AuctionReset: { top: bigint; keeperPay: bigint };
-  AuctionSettled: { auctionId: bigint; leftover: bigint; badDebt: bigint };
+  AuctionEnded: { auctionId: bigint; leftover: bigint; badDebt: bigint };
   Take: { collateral: bigint; owe: bigint; price: bigint };
 }
 

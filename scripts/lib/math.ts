@@ -134,45 +134,73 @@ export function auctionPriceUp(top: bigint, elapsed: bigint, p: CurveParams): bi
     : stepExponentialPriceUp(top, elapsed, p.step, p.cutBps);
 }
 
+/** The fields of a live auction its start price and floor depend on (`ILiquidationEngine.Auction`). */
+export interface AuctionPricing {
+  market: bigint; // [wad] oracle price at the (re)start, synthetic per whole token
+  lot: bigint; // [token]
+  tab: bigint; // [wad]
+  debt: bigint; // [wad]
+  decimals: bigint | number;
+}
+
 /**
- * [wad] An auction's start price and floor from the market price [wad synthetic per whole token]
- * (LiquidationEngine._startPrices): top = market * (1 + startBufferBps) rounded up; floor = market * resetBelowBps
- * rounded up and at least 1; top at least floor + 1.
+ * [wad] An auction's start price and floor (LiquidationEngine._startPrices): top = market × (1 + startBufferBps)
+ * rounded up; floor = market × resetBelowBps rounded up and, while the lot is worth at least its debt at the market
+ * price, at least the price at which the lot covers its whole tab (tab / lot rounded up, at most the market price);
+ * floor at least 1, top at least floor + 1.
  */
 export function startPricesUp(
-  market: bigint,
+  a: AuctionPricing,
   startBufferBps: bigint,
   resetBelowBps: bigint,
 ): { top: bigint; floor: bigint } {
-  let top = mulDivUp(market, BPS + startBufferBps, BPS);
-  let floor = mulDivUp(market, resetBelowBps, BPS);
+  const unit = 10n ** BigInt(a.decimals);
+  let top = mulDivUp(a.market, BPS + startBufferBps, BPS);
+  let floor = mulDivUp(a.market, resetBelowBps, BPS);
+  if (a.lot !== 0n && mulDivDown(a.lot, a.market, unit) >= a.debt) {
+    let cover = mulDivUp(a.tab, unit, a.lot);
+    if (cover > a.market) cover = a.market;
+    if (cover > floor) floor = cover;
+  }
   if (floor === 0n) floor = 1n;
   if (top <= floor) top = floor + 1n;
   return { top, floor };
 }
 
 // ----------------------------------------------------------------------------------------------------------------
-// Liquidation plan (LiquidationEngine._plan, AuctionMath.partialDebtValue): used by the risk engine
+// Liquidation plan (contracts/libraries/LiquidationMath.sol, LiquidationEngine._plan): used by the risk engine
 // ----------------------------------------------------------------------------------------------------------------
 
-/** `LiquidationEngine.SEIZE_MARGIN_BPS`: the seized lot covers debt + penalty plus this margin at oracle prices. */
+/** `LiquidationMath.SEIZE_MARGIN_BPS`: the seized lot covers debt + penalty plus this margin at oracle prices. */
 export const SEIZE_MARGIN_BPS = 500n;
 
+/** `LiquidationEngine.OWNER_EXCESS_DIVISOR`: a covering take's excess over the tab is the owner's from dust / this. */
+export const OWNER_EXCESS_DIVISOR = 1_000_000n;
+
 /**
- * [wad] The debt value to liquidate so that the position ends at `target` health, rounded up, or MAX_UINT256 when no
- * partial liquidation reaches it (AuctionMath.partialDebtValue). `cv`, `ll`, `dv` [wad USD]; `extra` [wad USD] the
- * collateral leaving per `cv` of debt value beyond the debt itself (`seizeExtraUp`); `target` [wad].
+ * [wad USD] The debt value to liquidate so that the position ends at `target` health when the seizable part of its
+ * basket (value `seizable`, liquidation limit `seizableLimit`) gives up the same fraction of every asset, rounded
+ * up, or MAX_UINT256 when no partial liquidation reaches it (LiquidationMath.partialDebtValueUp). `ll`, `dv`, `cv`
+ * [wad USD]; `extra` [wad USD] the collateral leaving per `cv` of debt value beyond the debt (`seizeExtraUp`).
  */
-export function partialDebtValueUp(cv: bigint, ll: bigint, dv: bigint, extra: bigint, target: bigint): bigint {
-  if (cv === 0n) return MAX_UINT256;
+export function partialDebtValueUp(
+  ll: bigint,
+  dv: bigint,
+  cv: bigint,
+  extra: bigint,
+  seizable: bigint,
+  seizableLimit: bigint,
+  target: bigint,
+): bigint {
+  if (seizable === 0n) return MAX_UINT256;
   const wanted = mulDivUp(target, dv, WAD);
   if (wanted <= ll) return 0n;
-  const k = mulDivUp(mulDivUp(cv + extra, ll, cv), WAD, cv);
+  const k = mulDivUp(mulDivUp(cv + extra, seizableLimit, cv), WAD, seizable);
   if (k >= target) return MAX_UINT256;
   return mulDivUp(wanted - ll, WAD, target - k);
 }
 
-/** [wad USD] (cv + penaltyValue) × (1 + SEIZE_MARGIN_BPS) − cv, rounded up (LiquidationEngine._seizeExtra). */
+/** [wad USD] (cv + penaltyValue) × (1 + SEIZE_MARGIN_BPS) − cv, rounded up (LiquidationMath.seizeExtraUp). */
 export function seizeExtraUp(cv: bigint, penaltyValue: bigint): bigint {
   return mulDivUp(cv + penaltyValue, BPS + SEIZE_MARGIN_BPS, BPS) - cv;
 }
@@ -192,7 +220,10 @@ export function keeperPayDown(k: KeeperPay, debt: bigint, penalty: bigint): bigi
   return pay;
 }
 
-/** One basket asset as `LiquidationEngine._plan` reads it: the health entry plus penalty and caps. */
+/**
+ * One basket asset as `LiquidationEngine._plan` reads it: the health entry (`liqThresholdBps` the threshold in
+ * force, a ramp's current value; `price` 0 when the oracle fails) plus penalty and caps.
+ */
 export interface PlanAsset extends Omit<BasketEntry, "maxLtvBps"> {
   liqPenaltyBps: bigint;
   cap: bigint; // [wad USD] the engine's assetCap
@@ -216,124 +247,240 @@ export interface PlanInput {
 export interface LiquidationPlanFigures {
   debt: bigint; // [wad] synthetic debt taken into auction
   penalty: bigint; // [wad]
-  fraction: bigint; // [wad] share of every basket amount seized
   debtValue: bigint; // [wad USD]
   full: boolean;
   capped: boolean;
   keeperPay: bigint; // [wad]
+  lots: bigint[]; // [token] seized of each basket asset
+  covers: bigint[]; // [wad USD] debt value each lot carries
   health: bigint; // [wad] before the liquidation
   values: bigint[]; // [wad USD] each asset's value, rounded down
   cv: bigint; // [wad USD]
 }
 
-/** Why `planLiquidation` found nothing to do: the position is healthy, or no auction room is left. */
+/** Why `planLiquidation` found nothing to do: the position is healthy, or no amount fits the caps or the priced lot. */
 export type PlanRefusal =
-  { refused: "PositionHealthy"; health: bigint } | { refused: "AuctionCapReached"; room: bigint; minRoom: bigint };
+  | { refused: "PositionHealthy"; health: bigint }
+  | { refused: "AuctionCapReached" | "PricedLotTooSmall"; room: bigint; minRoom: bigint };
+
+/** @internal Working figures of one plan (LiquidationMath.Work). */
+interface PlanWork {
+  cv: bigint;
+  extra: bigint;
+  seizableValue: bigint;
+  seizableLimit: bigint;
+  heldBack: boolean;
+  roomLimited: boolean;
+  minValue: bigint;
+  fraction: bigint;
+  carry: bigint;
+  seizedValue: bigint;
+  covered: bigint;
+}
 
 /**
- * Mirrors `LiquidationEngine._plan` (the figures `previewLiquidation` returns) to the wei: health as the Vault
- * computes it, the closed-form partial amount to the target health, the full-liquidation rules, the minimum debt,
- * the caps (global and per asset, attributed pro rata by value), the penalty, the seized fraction and keeper pay.
+ * Mirrors `LiquidationEngine._plan` (`LiquidationMath.plan` with the caps' room, plus keeper pay), the figures
+ * `previewLiquidation` returns, to the wei: the closed-form partial amount over the seizable assets, the full rules,
+ * the per-asset and global caps, the lots (rounded up unless that lowers the health or breaks a cap), the debt each
+ * lot carries, the minimum debt, the penalty (capped at what the lot is worth beyond its debt) and keeper pay.
  */
 export function planLiquidation(p: PlanInput): LiquidationPlanFigures | PlanRefusal {
+  const n = p.basket.length;
+  const values: bigint[] = [];
+  const limits: bigint[] = [];
   let cv = 0n;
   let ll = 0n;
   let penaltyValue = 0n;
-  const values: bigint[] = [];
   for (const a of p.basket) {
-    const v = valueDown(a.amount, a.price, a.decimals);
+    const v = a.price === 0n ? 0n : valueDown(a.amount, a.price, a.decimals);
+    const l = mulDivDown(v, a.liqThresholdBps, BPS);
     values.push(v);
+    limits.push(l);
     cv += v;
-    ll += mulDivDown(v, a.liqThresholdBps, BPS);
+    ll += l;
     penaltyValue += mulDivUp(v, a.liqPenaltyBps, BPS);
   }
   const dv = p.debt === 0n ? 0n : mulDivUp(p.debt, p.synthPrice, WAD);
   const health = dv === 0n ? MAX_UINT256 : mulDivDown(ll, WAD, dv);
   if (health >= WAD) return { refused: "PositionHealthy", health };
+  const lots: bigint[] = new Array<bigint>(n).fill(0n);
+  const covers: bigint[] = new Array<bigint>(n).fill(0n);
+  const out = { debt: 0n, debtValue: 0n, full: false, capped: false };
+  if (n === 0) {
+    return { debt: p.debt, penalty: 0n, debtValue: dv, full: true, capped: false, keeperPay: 0n, lots, covers, health, values, cv };
+  }
+  const globalRoom = p.globalCap > p.globalDirt ? p.globalCap - p.globalDirt : 0n;
+  const rooms = p.basket.map((a) => (a.cap > a.dirt ? a.cap - a.dirt : 0n));
+  const w: PlanWork = {
+    cv,
+    extra: seizeExtraUp(cv, penaltyValue),
+    seizableValue: 0n,
+    seizableLimit: 0n,
+    heldBack: false,
+    roomLimited: false,
+    minValue: mulDivUp(p.minDebt, p.synthPrice, WAD),
+    fraction: 0n,
+    carry: 0n,
+    seizedValue: 0n,
+    covered: 0n,
+  };
+  for (let i = 0; i < n; i++) {
+    const a = p.basket[i] as PlanAsset;
+    if (a.price !== 0n && (rooms[i] ?? 0n) !== 0n && globalRoom !== 0n) {
+      w.seizableValue += values[i] ?? 0n;
+      w.seizableLimit += limits[i] ?? 0n;
+    } else {
+      w.heldBack = true;
+      if (a.price !== 0n) w.roomLimited = true;
+    }
+  }
 
-  let debt = p.debt;
+  const emptied = (): boolean => !w.heldBack && p.basket.every((a, i) => lots[i] === a.amount);
+  const fillLots = (fractions: bigint[], up: boolean): void => {
+    w.seizedValue = 0n;
+    w.covered = 0n;
+    for (let i = 0; i < n; i++) {
+      const a = p.basket[i] as PlanAsset;
+      const f = fractions[i] ?? 0n;
+      let lot = 0n;
+      let value = 0n;
+      let cover = 0n;
+      if (f !== 0n) {
+        const ceil =
+          up &&
+          (w.fraction === WAD ||
+            w.cv === 0n ||
+            mulDivUp(limits[i] ?? 0n, w.cv + w.extra, w.cv) <= mulDivDown(p.targetHealth, values[i] ?? 0n, WAD));
+        const make = (roundUp: boolean): [bigint, bigint, bigint] => {
+          let l = roundUp ? mulDivUp(a.amount, f, WAD) : mulDivDown(a.amount, f, WAD);
+          if (l > a.amount) l = a.amount;
+          const v = valueDown(l, a.price, a.decimals);
+          return [l, v, mulDivDown(v, w.carry, WAD)];
+        };
+        [lot, value, cover] = make(ceil);
+        if (ceil && cover > (rooms[i] ?? 0n)) [lot, value, cover] = make(false);
+      }
+      lots[i] = lot;
+      covers[i] = cover;
+      w.seizedValue += value;
+      w.covered += cover;
+    }
+  };
+  const size = (full: boolean): boolean | PlanRefusal => {
+    let want = dv;
+    if (!full) {
+      want = partialDebtValueUp(ll, dv, w.cv, w.extra, w.seizableValue, w.seizableLimit, p.targetHealth);
+      if (want === MAX_UINT256) return false;
+      if (want < w.minValue) want = w.minValue;
+      if (want >= dv) return false;
+    }
+    w.carry = w.cv === 0n ? 0n : mulDivDown(w.cv, WAD, w.cv + w.extra);
+    w.fraction = WAD;
+    if (w.seizableValue !== 0n) {
+      const fraction = mulDivUp(want + (w.cv === 0n ? 0n : mulDivUp(want, w.extra, w.cv)), WAD, w.seizableValue);
+      if (fraction < WAD) w.fraction = fraction;
+      else if (!w.heldBack) {
+        const spread = mulDivUp(want, WAD, w.seizableValue);
+        if (spread > w.carry) w.carry = spread;
+      }
+    }
+    // per-asset fractions under the caps (LiquidationMath._capFractions)
+    const fractions: bigint[] = new Array<bigint>(n).fill(0n);
+    let total = 0n;
+    for (let i = 0; i < n; i++) {
+      const a = p.basket[i] as PlanAsset;
+      const room = rooms[i] ?? 0n;
+      if (a.price === 0n || room === 0n || globalRoom === 0n) continue;
+      const v = values[i] ?? 0n;
+      let f = w.fraction;
+      let carried = mulDivUp(mulDivUp(v, f, WAD), w.carry, WAD);
+      if (carried > room) {
+        f = mulDivDown(mulDivDown(room, WAD, w.carry), WAD, v);
+        carried = room;
+        w.roomLimited = true;
+      }
+      fractions[i] = f;
+      total += carried;
+    }
+    if (total > globalRoom) {
+      for (let i = 0; i < n; i++) fractions[i] = mulDivDown(fractions[i] ?? 0n, globalRoom, total);
+      w.roomLimited = true;
+    }
+    fillLots(fractions, true);
+    if (w.covered > globalRoom || (w.fraction < WAD && w.covered < dv && emptied())) fillLots(fractions, false);
+
+    const limited = w.roomLimited || (w.heldBack && w.fraction === WAD);
+    if ((full && !limited) || w.covered >= dv || emptied()) {
+      Object.assign(out, { debt: p.debt, debtValue: dv, full: true, capped: false });
+      return true;
+    }
+    let debt = mulDivDown(w.covered, WAD, p.synthPrice);
+    if (p.debt - debt < p.minDebt) {
+      if (!limited && !full) return false;
+      debt = p.debt > p.minDebt ? p.debt - p.minDebt : 0n;
+    }
+    if (debt < p.minDebt) {
+      if (!limited && !full) return false;
+      return { refused: w.roomLimited ? "AuctionCapReached" : "PricedLotTooSmall", room: w.covered, minRoom: w.minValue };
+    }
+    Object.assign(out, { debt, debtValue: mulDivUp(debt, p.synthPrice, WAD), full: false, capped: limited });
+    return true;
+  };
+
   let full = health < p.fullLiquidationHealth;
-  if (!full) {
-    let d = partialDebtValueUp(cv, ll, dv, seizeExtraUp(cv, penaltyValue), p.targetHealth);
-    if (d !== MAX_UINT256) {
-      d = mulDivUp(d, WAD, p.synthPrice);
-      if (d < p.minDebt) d = p.minDebt;
-      if (d < debt && debt - d >= p.minDebt) debt = d;
-    }
-    full = debt === p.debt;
+  for (;;) {
+    const done = size(full);
+    if (typeof done === "object") return done;
+    if (done) break;
+    full = true;
   }
-
-  let capped = false;
-  let debtValue = mulDivUp(debt, p.synthPrice, WAD);
-  let room = p.globalCap > p.globalDirt ? p.globalCap - p.globalDirt : 0n;
-  p.basket.forEach((a, i) => {
-    const v = values[i] ?? 0n;
-    if (v === 0n) return;
-    const r = mulDivDown(a.cap > a.dirt ? a.cap - a.dirt : 0n, cv, v);
-    if (r < room) room = r;
-  });
-  if (p.basket.length !== 0 && debtValue > room) {
-    capped = true;
-    full = false;
-    debt = mulDivDown(room, WAD, p.synthPrice);
-    if (p.debt - debt < p.minDebt) debt = p.debt > p.minDebt ? p.debt - p.minDebt : 0n;
-    if (debt === 0n || debt < p.minDebt) {
-      return { refused: "AuctionCapReached", room, minRoom: mulDivUp(p.minDebt, p.synthPrice, WAD) };
-    }
-    debtValue = mulDivUp(debt, p.synthPrice, WAD);
-  }
-
-  let penalty = 0n;
-  let fraction: bigint;
-  if (cv === 0n) {
-    fraction = WAD;
-  } else {
-    penalty = mulDivUp(debt, penaltyValue, cv);
-    const seizeValue = debtValue + mulDivUp(debtValue, seizeExtraUp(cv, penaltyValue), cv);
-    fraction = mulDivUp(seizeValue, WAD, cv);
-    if (fraction > WAD) fraction = WAD;
-  }
-  const keeperPay = keeperPayDown(p.keeper, debt, penalty);
-  return { debt, penalty, fraction, debtValue, full, capped, keeperPay, health, values, cv };
+  let penalty = w.cv === 0n ? 0n : mulDivUp(out.debt, penaltyValue, w.cv);
+  const lotValue = mulDivDown(w.seizedValue, WAD, p.synthPrice);
+  if (lotValue >= out.debt && penalty > lotValue - out.debt) penalty = lotValue - out.debt;
+  const keeperPay = keeperPayDown(p.keeper, out.debt, penalty);
+  return { ...out, penalty, keeperPay, lots, covers, health, values, cv };
 }
 
 /**
- * How `planLiquidation`'s debt, tab and dirt are split over the basket's auctions (LiquidationEngine._startAuctions):
- * pro rata by value, each share rounded down, the last valued asset taking the rest; the lot of each asset is
- * `amount × fraction` rounded up, capped at the amount. A share with no tab is credited back to the owner.
- * @return per basket asset: lot [token], tab [wad], debt [wad], dirt [wad USD].
+ * How a plan's debt, tab and dirt are split over the basket's auctions (LiquidationEngine._startAuctions): in
+ * proportion to the debt value each lot carries (`covers`), each share rounded down, the last lot taking the rest.
+ * A lot with no tab is credited back to the owner.
+ * @return per basket asset: lot [token], tab [wad], debt [wad], dirt [wad USD] (all 0 for an asset not seized).
  */
-export function splitLiquidation(
-  amounts: bigint[],
-  values: bigint[],
-  cv: bigint,
-  plan: { debt: bigint; penalty: bigint; fraction: bigint; debtValue: bigint },
-): { lot: bigint; tab: bigint; debt: bigint; dirt: bigint }[] {
-  const n = amounts.length;
-  const left = { tab: plan.debt + plan.penalty, debt: plan.debt, dirt: plan.debtValue };
-  let valueLeft = cv;
+export function splitLiquidation(plan: {
+  debt: bigint;
+  penalty: bigint;
+  debtValue: bigint;
+  lots: bigint[];
+  covers: bigint[];
+}): { lot: bigint; tab: bigint; debt: bigint; dirt: bigint }[] {
+  const n = plan.lots.length;
+  let last = -1;
+  let total = 0n;
+  for (let i = 0; i < n; i++) {
+    if ((plan.lots[i] ?? 0n) === 0n) continue;
+    last = i;
+    total += plan.covers[i] ?? 0n;
+  }
+  const left = { lot: total, tab: plan.debt + plan.penalty, debt: plan.debt, dirt: plan.debtValue };
   const out: { lot: bigint; tab: bigint; debt: bigint; dirt: bigint }[] = [];
   for (let i = 0; i < n; i++) {
-    const amount = amounts[i] ?? 0n;
-    let lot = mulDivUp(amount, plan.fraction, WAD);
-    if (lot > amount) lot = amount;
+    const lot = plan.lots[i] ?? 0n;
+    if (lot === 0n) {
+      out.push({ lot: 0n, tab: 0n, debt: 0n, dirt: 0n });
+      continue;
+    }
     const sh = { lot, tab: left.tab, debt: left.debt, dirt: left.dirt };
-    const v = values[i] ?? 0n;
-    if (valueLeft === 0n ? i + 1 < n : v < valueLeft) {
-      if (valueLeft === 0n) {
-        sh.tab = 0n;
-        sh.debt = 0n;
-        sh.dirt = 0n;
-      } else {
-        sh.tab = mulDivDown(left.tab, v, valueLeft);
-        sh.debt = mulDivDown(left.debt, v, valueLeft);
-        sh.dirt = mulDivDown(left.dirt, v, valueLeft);
-      }
+    const cover = plan.covers[i] ?? 0n;
+    if (i !== last && cover < left.lot) {
+      sh.tab = mulDivDown(left.tab, cover, left.lot);
+      sh.debt = mulDivDown(left.debt, cover, left.lot);
+      sh.dirt = mulDivDown(left.dirt, cover, left.lot);
     }
     left.tab -= sh.tab;
     left.debt -= sh.debt;
     left.dirt -= sh.dirt;
-    valueLeft -= v;
+    left.lot -= cover;
     out.push(sh);
   }
   return out;
@@ -355,12 +502,12 @@ export type TakeQuote =
       collateral: bigint; // [token] bought, rounded down
       owe: bigint; // [wad] paid, rounded up
       burned: bigint; // [wad] debt part burned
-      penalty: bigint; // [wad] to the treasury
+      penalty: bigint; // [wad] to the treasury (with an excess over the tab below the dust)
       dirtCut: bigint; // [wad USD] debt value leaving the caps
       ended: boolean; // the tab is covered or the lot is gone
       writtenOff: bigint; // [wad] debt left when the lot ran out first: bad debt
       leftover: bigint; // [token] collateral back to the owner when the tab is covered
-      toOwner: bigint; // [wad] synthetic credited to the owner when one unit of a coarse token sold above the tab
+      toOwner: bigint; // [wad] synthetic credited to the owner: a covering take's excess over the tab, if >= dust / 1e6
     }
   | { refused: "TakeLeavesDust" | "ZeroTake" };
 
@@ -371,15 +518,15 @@ export function quoteTake(a: AuctionState, maxCollateral: bigint, price: bigint)
   let owe = mulDivUp(collateral, price, unit);
   let toOwner = 0n; // [wad] synthetic credited to the owner: a one-unit sale above the tab
   if (owe >= a.tab) {
-    owe = a.tab;
-    let bought = mulDivDown(owe, unit, price); // never more than asked: it can exceed the lot by < unit / price
-    if (bought === 0n) {
-      // one smallest unit is worth more than the tab: it sells at the price, the excess is the owner's
-      bought = 1n;
-      owe = mulDivUp(price, 1n, unit);
-      toOwner = owe - a.tab;
+    // covers the tab: the smallest units that cover it, each at the price; an excess of at least a millionth of the
+    // dust is the owner's, a smaller one goes with the penalty to the Treasury
+    const needed = mulDivUp(a.tab, unit, price);
+    if (needed < collateral) {
+      collateral = needed;
+      owe = mulDivUp(needed, price, unit);
     }
-    if (bought < collateral) collateral = bought;
+    const excess = owe - a.tab;
+    if (excess * OWNER_EXCESS_DIVISOR >= a.dust) toOwner = excess;
   } else if (collateral < a.lot) {
     const lotValueLeft = mulDivDown(a.lot - collateral, price, unit);
     if (a.tab - owe < a.dust || lotValueLeft < a.dust) return { refused: "TakeLeavesDust" };
@@ -390,7 +537,7 @@ export function quoteTake(a: AuctionState, maxCollateral: bigint, price: bigint)
   const penalty = toTab - burned;
   let dirtCut = burned === a.debt ? a.dirt : mulDivDown(a.dirt, burned, a.debt);
   const lot = a.lot - collateral;
-  const tab = a.tab - toTab;
+  const tab = toTab >= a.tab ? 0n : a.tab - toTab;
   const debt = a.debt - burned;
   const ended = tab === 0n || lot === 0n;
   let writtenOff = 0n;

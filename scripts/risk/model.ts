@@ -59,8 +59,9 @@ export interface AuctionSnap {
   debt: bigint; // [wad]
   dirt: bigint; // [wad USD]
   dust: bigint; // [wad]
+  market: bigint; // [wad] oracle price at its start or last reset, synthetic per whole token
   top: bigint; // [wad]
-  floor: bigint; // [wad]
+  floor: bigint; // [wad] lowest price a take may use (moves down as partial takes shrink lot and tab)
   age: bigint; // [s] since its start or last reset, at the snapshot
 }
 

@@ -303,7 +303,7 @@ function runPath(
         if (pos.assets.length === 0) {
           badDebt[s] = (badDebt[s] ?? 0n) + plan.debt; // nothing to sell
         } else {
-          const shares = splitLiquidation(pos.amounts, plan.values, plan.cv, plan);
+          const shares = splitLiquidation(plan);
           for (let j = 0; j < shares.length; j++) {
             const sh = shares[j];
             const a = pos.assets[j] ?? 0;
@@ -312,7 +312,12 @@ function runPath(
             pos.amountsF[j] = Number(pos.amounts[j]) / (prep.unitF[a] ?? 1);
             if (sh.tab === 0n) continue; // a worthless share goes back to the owner
             const market = mulDivDown(priceWad(a), WAD, synthPrice);
-            const { top, floor } = startPricesUp(market, rules.startBufferBps, rules.resetBelowBps);
+            const decimals = snap.assets[a]?.decimals ?? 18;
+            const { top, floor } = startPricesUp(
+              { market, lot: sh.lot, tab: sh.tab, debt: sh.debt, decimals },
+              rules.startBufferBps,
+              rules.resetBelowBps,
+            );
             auctions.push({
               asset: a,
               synth: s,
@@ -322,6 +327,7 @@ function runPath(
               debt: sh.debt,
               dirt: sh.dirt,
               dust: synth.minDebt,
+              market,
               top,
               floor,
               start: t0,
@@ -392,7 +398,8 @@ function runPath(
             if ("refused" in q) break; // too little liquidity left for a take that respects the dust rule
             liqLeft[a] = usdLeft - (Number(q.owe) / 1e18) * (synthF[s] ?? 1);
             au.lot -= q.collateral;
-            au.tab -= q.owe - q.toOwner; // the excess of a one-unit sale goes to the owner
+            const paid = q.owe - q.toOwner; // an excess over the tab of at least the dust goes to the owner
+            au.tab = paid >= au.tab ? 0n : au.tab - paid;
             au.debt -= q.burned;
             au.dirt -= q.dirtCut;
             dirt[a] = (dirt[a] ?? 0n) - q.dirtCut;
@@ -404,24 +411,40 @@ function runPath(
               byAsset[a] = (byAsset[a] ?? 0) + (Number(q.writtenOff) / 1e18) * (synthF[s] ?? 1);
               if (q.leftover !== 0n) au.lot = 0n; // back to the owner as a claim
               au.tab = 0n;
+            } else {
+              // a partial take lowers the floor that keeps the lot covering its tab
+              au.floor = startPricesUp(
+                { market: au.market, lot: au.lot, tab: au.tab, debt: au.debt, decimals: snap.assets[a]?.decimals ?? 18 },
+                rules.startBufferBps,
+                rules.resetBelowBps,
+              ).floor;
             }
             break;
           }
           if (resettableAt < end) {
-            // a keeper resets it at the first moment it may, at this hour's oracle price, and is paid
-            const { top, floor } = startPricesUp(marketW, rules.startBufferBps, rules.resetBelowBps);
+            // a keeper resets it at the first moment it may, at this hour's oracle price; it is paid only when the
+            // reset re-prices the lot lower
+            const { top, floor } = startPricesUp(
+              { market: marketW, lot: au.lot, tab: au.tab, debt: au.debt, decimals: snap.assets[a]?.decimals ?? 18 },
+              rules.startBufferBps,
+              rules.resetBelowBps,
+            );
+            const before = au.market;
             au.start += resettableAt;
+            au.market = marketW;
             au.top = top;
             au.floor = floor;
             end -= resettableAt;
             tau = 0;
             resets++;
-            const pay = keeperPayDown(
-              snap.synths[s]?.keeper ?? { tip: 0n, chipBps: 0n, maxPay: 0n },
-              au.debt,
-              au.tab - au.debt,
-            );
-            if (pay !== 0n) payKeeper(s, pay);
+            if (marketW < before) {
+              const pay = keeperPayDown(
+                snap.synths[s]?.keeper ?? { tip: 0n, chipBps: 0n, maxPay: 0n },
+                au.debt,
+                au.tab - au.debt,
+              );
+              if (pay !== 0n) payKeeper(s, pay);
+            }
             continue;
           }
           break;

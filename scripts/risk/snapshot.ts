@@ -1,19 +1,22 @@
 /**
  * Reads everything the risk engine needs from a deployed Ballast, once: listed assets and their Vault and engine
- * parameters, synthetics, every position (`nextPositionId`, `positionOf`, `basketOf`, `normDebtOf`), the engine's
+ * parameters, synthetics, every position (`nextPositionId`, `positionOf`, `basketOf`, the lens's `normDebtOf`), the engine's
  * liquidation, auction and keeper rules and caps, the live auctions, oracle prices and the Treasury's surplus. Then the simulation runs
  * in memory, with no RPC call per step.
  *
- * Deployment manifest (`BALLAST_MANIFEST=path/to.json`): a JSON object with at least the Vault, the OracleAdapter and
- * the LiquidationEngine addresses, either at the top level or under `contracts` or `addresses`, each as a string or as
- * `{ "address": "0x…" }`, under any of these names: vault | Vault; oracle | OracleAdapter | oracleAdapter;
- * engine | LiquidationEngine | liquidationEngine. The Treasury is read from the Vault when absent. Example:
- *   { "network": "localhost", "chainId": 31337, "contracts": { "vault": "0x…", "oracle": "0x…", "engine": "0x…" } }
+ * Deployment manifest (`BALLAST_MANIFEST=path/to.json`): a JSON object with at least the Vault, the OracleAdapter,
+ * the LiquidationEngine and the PositionLens addresses, either at the top level or under `contracts` or `addresses`,
+ * each as a string or as `{ "address": "0x…" }`, under any of these names: vault | Vault; oracle | OracleAdapter |
+ * oracleAdapter; engine | LiquidationEngine | liquidationEngine; lens | PositionLens | positionLens. The Treasury is
+ * read from the Vault when absent. Example:
+ *   { "network": "localhost", "chainId": 31337, "contracts": { "vault": "0x…", "oracle": "0x…", "engine": "0x…",
+ *     "lens": "0x…" } }
  */
 import { readFileSync } from "node:fs";
 import { Contract, type ContractRunner, type Provider } from "ethers";
 import {
   ILiquidationEngine__factory,
+  IPositionLens__factory,
   IOracleAdapter__factory,
   ITreasury__factory,
   IVault__factory,
@@ -25,6 +28,8 @@ export interface CoreAddresses {
   vault: string;
   oracle: string;
   engine: string;
+  /** The deployment's PositionLens (normalized debts). */
+  lens: string;
   treasury?: string;
 }
 
@@ -32,6 +37,7 @@ const NAMES: Record<keyof CoreAddresses, string[]> = {
   vault: ["vault", "Vault"],
   oracle: ["oracle", "OracleAdapter", "oracleAdapter"],
   engine: ["engine", "LiquidationEngine", "liquidationEngine"],
+  lens: ["lens", "PositionLens", "positionLens"],
   treasury: ["treasury", "Treasury"],
 };
 
@@ -63,7 +69,7 @@ export function parseManifest(path: string): CoreAddresses {
     return undefined;
   };
   const out: Partial<CoreAddresses> = {};
-  for (const key of ["vault", "oracle", "engine"] as const) {
+  for (const key of ["vault", "oracle", "engine", "lens"] as const) {
     const a = find(key);
     if (a === undefined) {
       throw new Error(
@@ -97,6 +103,7 @@ export async function readSnapshot(
   const vault = IVault__factory.connect(addrs.vault, runner);
   const oracle = IOracleAdapter__factory.connect(addrs.oracle, runner);
   const engine = ILiquidationEngine__factory.connect(addrs.engine, runner);
+  const lens = IPositionLens__factory.connect(addrs.lens, runner);
   const treasuryAddr = addrs.treasury ?? (await vault.treasury());
   const treasury = ITreasury__factory.connect(treasuryAddr, runner);
   const block = await provider.getBlock("latest");
@@ -125,7 +132,7 @@ export async function readSnapshot(
       decimals: Number(cfg.decimals),
       price: await oracle.getPrice(address),
       maxLtvBps: cfg.maxLtvBps,
-      liqThresholdBps: cfg.liqThresholdBps,
+      liqThresholdBps: await vault.liquidationThreshold(address), // in force now: a ramp's current value
       liqPenaltyBps: cfg.liqPenaltyBps,
       supplyCap: cfg.supplyCap,
       frozen: cfg.frozen,
@@ -180,7 +187,7 @@ export async function readSnapshot(
       ids.map(async (id) => {
         const [owner, synthId] = await vault.positionOf(id);
         const [basket, amounts] = await vault.basketOf(id);
-        const normDebt = await vault.normDebtOf(id);
+        const normDebt = await lens.normDebtOf(id);
         return { id, owner, synthId, basket, amounts, normDebt };
       }),
     );
@@ -205,25 +212,26 @@ export async function readSnapshot(
 
   const auctions: AuctionSnap[] = [];
   const live = await engine.auctionCount();
-  for (let offset = 0n; offset < live; offset += 50n) {
-    for (const v of await engine.getAuctions(offset, 50n)) {
-      const a = await engine.auction(v.id);
-      const asset = indexOf.get(a.asset.toLowerCase());
-      if (asset === undefined) throw new Error(`auction ${v.id} sells ${a.asset}, which is not a listed asset`);
-      auctions.push({
-        id: v.id,
-        asset,
-        synth: Number(a.synthId),
-        lot: a.lot,
-        tab: a.tab,
-        debt: a.debt,
-        dirt: a.dirt,
-        dust: a.dust,
-        top: a.top,
-        floor: a.floor,
-        age: BigInt(block.timestamp) - a.startTime,
-      });
-    }
+  const nextAuction = live === 0n ? 1n : await engine.nextAuctionId();
+  for (let id = 1n; id < nextAuction; id++) {
+    const a = await engine.auction(id); // all zero once it has ended
+    if (a.tab === 0n) continue;
+    const asset = indexOf.get(a.asset.toLowerCase());
+    if (asset === undefined) throw new Error(`auction ${id} sells ${a.asset}, which is not a listed asset`);
+    auctions.push({
+      id,
+      asset,
+      synth: Number(a.synthId),
+      lot: a.lot,
+      tab: a.tab,
+      debt: a.debt,
+      dirt: a.dirt,
+      dust: a.dust,
+      market: a.market,
+      top: a.top,
+      floor: a.floor,
+      age: BigInt(block.timestamp) - a.startTime,
+    });
   }
   if (live > 0n) log(`read ${live} live auctions`);
 

@@ -315,7 +315,7 @@ export interface AuctionLine {
 export async function auctions(sys: System): Promise<AuctionLine[]> {
   const lines: AuctionLine[] = [];
   for (let offset = 0n; ; offset += 100n) {
-    const page = await sys.engine.getAuctions(offset, 100n);
+    const page = await sys.lens.getAuctions(offset, 100n);
     for (const a of page) {
       const asset = assetByAddress(sys, a.asset);
       lines.push({
@@ -363,7 +363,10 @@ export async function liquidate(
   args: { id: bigint },
 ): Promise<{ tx: TxReport; firstAuctionId: bigint; debt: bigint; keeperPay: bigint }> {
   const { synth } = await positionOf(sys, args.id);
-  const h = await sys.vault.health(args.id).catch((e: unknown) => {
+  const h = await sys.vault
+    .healthOf(args.id)
+    .then((x) => x.health)
+    .catch((e: unknown) => {
     throw new TaskError(
       `position #${args.id}: health unavailable (${revertReason(e)}); liquidation waits for the price`,
     );
@@ -564,7 +567,10 @@ export async function setPrice(sys: System, args: { asset: string; usd: string }
 
 async function finish(sys: System, id: bigint, txs: TxReport[]): Promise<PositionResult> {
   sys.log(await healthLine(sys, id));
-  const h = await sys.vault.health(id).catch(() => 0n);
+  const h = await sys.vault
+    .healthOf(id)
+    .then((x) => x.health)
+    .catch(() => 0n);
   return { id, txs, health: h };
 }
 

@@ -16,6 +16,8 @@ import {
   MockERC20__factory,
   type OracleAdapter,
   OracleAdapter__factory,
+  type PositionLens,
+  PositionLens__factory,
   type SyntheticToken,
   SyntheticToken__factory,
   type Treasury,
@@ -62,6 +64,8 @@ export interface System {
   signer: HardhatEthersSigner;
   vault: Vault;
   engine: LiquidationEngine;
+  /** Views over the Vault and the engine (auctions, health in batches, raw fields). */
+  lens: PositionLens;
   oracle: OracleAdapter;
   treasury: Treasury;
   assets: AssetHandle[];
@@ -128,6 +132,7 @@ export async function loadSystem(ethers: HardhatEthers, network: string, opts: L
     signer,
     vault: Vault__factory.connect(vaultAddress, signer),
     engine: LiquidationEngine__factory.connect(address("LiquidationEngine"), signer),
+    lens: PositionLens__factory.connect(address("PositionLens"), signer),
     oracle: OracleAdapter__factory.connect(address("OracleAdapter"), signer),
     treasury: Treasury__factory.connect(address("Treasury"), signer),
     assets,

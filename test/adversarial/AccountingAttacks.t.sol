@@ -110,7 +110,7 @@ contract AccountingAttacksTest is AdversarialBase {
         IVault.SyntheticState memory s = vault.synthetic(BUSD);
         return
             abi.encode(
-                vault.normDebtOf(id),
+                positionLens.normDebtOf(id),
                 vault.debtOf(id),
                 vault.collateralOf(id, address(weth)),
                 s.rateIndex,

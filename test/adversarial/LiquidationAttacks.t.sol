@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {AdversarialBase} from "./AdversarialBase.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {AuctionMath} from "../../contracts/libraries/AuctionMath.sol";
 
 /// @notice A keeper's and an owner's attacks on liquidation: liquidating oneself or a healthy position for the pay,
 ///         front-running a take, griefing with dust positions and dust auctions, and waiting for a near-zero price.
@@ -33,7 +34,7 @@ contract LiquidationAttacksTest is AdversarialBase {
     function test_attack_liquidateHealthyPosition_refusedWithHealth_noPay() public {
         uint256 id = _openEth(alice, 10e18, 16_000e18); // at the minting limit: 80% of 20,000
         uint256 health = (uint256(17_000e18) * 1e18) / 16_000e18; // liquidation limit / debt = 1.0625
-        assertEq(vault.health(id), health);
+        assertEq(vault.healthOf(id).health, health);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, health));
         _liquidate(id);
         assertEq(engine.keeperPayOwed(keeper, BUSD), 0);
@@ -138,16 +139,21 @@ contract LiquidationAttacksTest is AdversarialBase {
     function test_attack_nearZeroTakePrice_refusedBelowFloor_resetRestartsAtOracle() public {
         (uint256 auctionId, ) = _liquidate(_underwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
-        assertEq(a.floor, 1_190e18); // 70% of 1,700
+        // the floor: where the lot still covers its tab (about 1,700 / 1.05), above 70% of 1,700
+        assertEq(a.floor, (uint256(a.tab) * 1e18 + a.lot - 1) / a.lot);
+        assertGt(a.floor, 1_190e18);
         _fundBusd(taker, 20_000e18);
 
-        skip(53 * 90); // 2,040 * 0.99^53 = 1,199: the last step above the floor
+        uint256 k; // the first step under the floor
+        while (AuctionMath.price(a.top, k * 90, false, 2 hours, 90, 9_900) >= a.floor) ++k;
+        uint256 t = vm.getBlockTimestamp();
+        vm.warp(t + (k - 1) * 90); // the last step at or above the floor
         assertGe(_auctionPrice(auctionId), a.floor);
-        skip(90);
+        vm.warp(t + k * 90);
         uint256 price = _auctionPrice(auctionId);
         assertLt(price, a.floor);
         vm.expectRevert(
-            abi.encodeWithSelector(ILiquidationEngine.AuctionNeedsReset.selector, auctionId, price, a.floor, 54 * 90)
+            abi.encodeWithSelector(ILiquidationEngine.AuctionNeedsReset.selector, auctionId, price, a.floor, k * 90)
         );
         _take(auctionId, 1e18);
 

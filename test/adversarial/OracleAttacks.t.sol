@@ -169,7 +169,7 @@ contract OracleAttacksTest is AdversarialBase {
 
         // grace over: prices are back, and alice's deposits during the outage made her healthy again
         skip(1);
-        uint256 h = vault.health(id);
+        uint256 h = vault.healthOf(id).health;
         assertGe(h, 1e18);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, h));
         vm.prank(keeper);

@@ -279,7 +279,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         }
         // the Vault's engine-only hooks from the callback: refused by the caller check
         vm.revertTo(snap);
-        cb.set(address(vault), abi.encodeCall(vault.seize, (other, 1e18, 1e17)));
+        cb.set(address(vault), abi.encodeCall(vault.seize, (other, 1e18, new uint256[](1))));
         cb.run(auctionId, 1e18);
         assertEq(cb.ret(), abi.encodeWithSelector(IVault.CallerNotLiquidationEngine.selector, address(cb)));
         cb.set(address(vault), abi.encodeCall(vault.startLiquidation, (other)));
@@ -380,11 +380,12 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vm.prank(alice);
         (, uint256 owe) = engine.take(auctionId, MAX, MAX, alice, "");
         _assertSynthBlocked();
-        assertEq(owe, a.tab);
-        assertEq(treasuryC.history(HKS).penalties, a.tab - debt);
+        // the tab, and what the unit rounding fetched beyond it (under the dust: it goes with the penalty)
+        assertGe(owe, a.tab);
+        assertEq(treasuryC.history(HKS).penalties, owe - debt);
         assertEq(treasuryC.history(HKS).absorbed, pay, "covered once");
         assertEq(treasuryC.deficit(HKS), 0);
-        assertEq(treasuryC.surplus(HKS), a.tab - debt - pay);
+        assertEq(treasuryC.surplus(HKS), owe - debt - pay);
     }
 
     // ================================================================ Settlement

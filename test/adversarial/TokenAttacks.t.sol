@@ -191,7 +191,8 @@ contract TokenAttacksTest is AdversarialBase {
         blk.setBlocked(alice, true);
         _fundBusd(taker, 20_000e18);
         (uint256 got, uint256 owe) = _take(auctionId, MAX);
-        assertEq(owe, a.tab);
+        assertGe(owe, a.tab);
+        assertLt(owe - a.tab, 1e12, "within one unit's price of the tab");
         uint256 leftover = a.lot - got;
         assertGt(leftover, 0);
         assertEq(engine.claimable(alice, address(blk)), leftover, "credited, not pushed");

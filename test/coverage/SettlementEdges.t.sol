@@ -19,7 +19,7 @@ contract SettlementEdgesTest is Fixture {
         super.setUp();
         _wireLiquidation();
         settlement = _wireSettlement();
-        lens = ReserveLens(address(settlement.lens()));
+        lens = new ReserveLens(vault);
     }
 
     /// @dev alice owes 10,000 bUSD on 10 WETH; USDC's feed is down at shutdown, so its price stays unfrozen.
@@ -29,9 +29,9 @@ contract SettlementEdgesTest is Fixture {
         settlement.shutdown();
     }
 
-    function test_constructor_revertsWithoutALens() public {
+    function test_constructor_revertsWithoutAVault() public {
         vm.expectRevert(ISettlement.ZeroAddress.selector);
-        new Settlement(address(manager), IReserveLens(address(0)));
+        new Settlement(address(manager), IVault(address(0)));
     }
 
     function test_setFallbackPrice_refusesAFrozenAsset_andAZeroPrice() public {

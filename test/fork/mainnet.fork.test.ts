@@ -25,6 +25,7 @@ import {
   MockERC20__factory,
   OracleAdapter__factory,
   LiquidationEngine__factory,
+  PositionLens__factory,
   type MockV3Aggregator,
   MockV3Aggregator__factory,
   ReserveLens__factory,
@@ -119,6 +120,7 @@ describe("mainnet fork: deploy, open, crash, liquidate, take, reserves", functio
   it("opens positions on real tokens at the real feed prices, liquidates after an ETH crash, takes, reports reserves", async function () {
     const vault = Vault__factory.connect(manifest.contracts.Vault!.address, alice);
     const engine = LiquidationEngine__factory.connect(manifest.contracts.LiquidationEngine!.address, keeperSigner);
+    const positionLens = PositionLens__factory.connect(manifest.contracts.PositionLens!.address, keeperSigner);
     const busdId = BigInt(manifest.synthetics.bUSD!.synthId);
     const busd = SyntheticToken__factory.connect(manifest.synthetics.bUSD!.token, keeperSigner);
 
@@ -166,13 +168,14 @@ describe("mainnet fork: deploy, open, crash, liquidate, take, reserves", functio
       await setFeed(feed, answer);
     }
     expect(await oracle.getPrice(MAINNET_TOKENS.WETH)).to.equal(crashed * 10n ** 10n);
-    const [[health]] = await engine.healthOf([id]);
+    const [[health]] = await positionLens.liquidationHealthOf([id]);
     expect((health ?? WAD) < WAD).to.equal(true);
 
     // the keeper liquidates, then takes once the auction's price is 2% under the (mock) venue
     const venue = new OracleVenue(oracle, vault, 0n);
     const bot = new Keeper({
       engine,
+      lens: positionLens,
       signer: keeperSigner,
       positions: staticPositionSource([id]),
       venue,

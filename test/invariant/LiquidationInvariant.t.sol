@@ -7,6 +7,7 @@ import {VaultInvariantTest} from "./VaultInvariant.t.sol";
 import {VaultHandler} from "./VaultHandler.sol";
 import {LiquidationHandler} from "./LiquidationHandler.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {IPositionLens} from "../../contracts/interfaces/IPositionLens.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 
@@ -36,7 +37,7 @@ contract LiquidationInvariantTest is VaultInvariantTest {
     ///         owners can claim (the Vault side is `invariant_collateralConservation`).
     function invariant_engineHoldsAuctionsAndClaims() public view {
         MockERC20[3] memory list = [weth, wbtc, usdc];
-        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+        IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 1_000);
         address[3] memory owners = [alice, bob, carol];
         for (uint256 k; k < 3; ++k) {
             assertGe(list[k].balanceOf(address(vault)), vault.totalCollateral(address(list[k])), "vault short");
@@ -77,7 +78,7 @@ contract LiquidationInvariantTest is VaultInvariantTest {
                 "claims outside the treasury exceed the debt backing them"
             );
             // the debt in auction is exactly what live auctions of this synthetic still have to burn
-            ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+            IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 1_000);
             uint256 inAuction;
             for (uint256 i; i < live.length; ++i) {
                 if (live[i].synthId == s) inAuction += live[i].debt;

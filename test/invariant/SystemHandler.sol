@@ -9,9 +9,11 @@ import {Vault} from "../../contracts/Vault.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
+import {IPositionLens} from "../../contracts/interfaces/IPositionLens.sol";
 import {ITreasury} from "../../contracts/interfaces/ITreasury.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {IReserveLens} from "../../contracts/interfaces/IReserveLens.sol";
+import {ReserveLens} from "../../contracts/ReserveLens.sol";
 import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {Settlement} from "../../contracts/Settlement.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
@@ -91,7 +93,7 @@ contract SystemHandler is LiquidationHandler {
     ) LiquidationHandler(vault_, assets_, feeds_, synths_, actors_, address(engine_.treasury()), engine_) {
         manager = manager_;
         settlement = settlement_;
-        lens = settlement_.lens();
+        lens = new ReserveLens(vault_);
         treasuryC = engine_.treasury();
         rateModels = rateModels_;
     }
@@ -169,9 +171,9 @@ contract SystemHandler is LiquidationHandler {
     /// @notice A take (see `LiquidationHandler.take`), plus (7): bad debt is recorded only when the auction's lot is
     ///         exhausted, and it shows in the Treasury's books at once.
     function take(uint256 auctionSeed, uint256 amount, uint256 takerSeed) public override {
-        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
+        IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 50);
         if (live.length == 0) return; // no auction to take
-        ILiquidationEngine.AuctionView memory a = live[auctionSeed % live.length];
+        IPositionLens.AuctionView memory a = live[auctionSeed % live.length];
         uint256 recorded = treasuryC.history(a.synthId).badDebt;
         super.take(auctionSeed, amount, takerSeed);
         uint256 recordedAfter = treasuryC.history(a.synthId).badDebt;
@@ -313,7 +315,7 @@ contract SystemHandler is LiquidationHandler {
             uint256 now_ = vault.liquidationThreshold(asset);
             if (p.liqThresholdBps < inForce) {
                 assertEq(now_, inForce, "a lowered threshold jumped instead of ramping");
-                assertEq(vault.rampOf(asset).end, block.timestamp + vault.rampDuration(), "ramp end");
+                assertEq(positionLens.rampOf(asset).end, block.timestamp + vault.rampDuration(), "ramp end");
                 calls["gov:ramp"]++;
             } else {
                 assertEq(now_, p.liqThresholdBps, "a raised threshold did not apply at once");
@@ -367,8 +369,15 @@ contract SystemHandler is LiquidationHandler {
         calls["shutdown"]++;
     }
 
-    /// @notice Anyone records whether the system is under-backed; at a failed price it must refuse.
+    /// @notice Anyone records whether the system is under-backed; at a failed price it must refuse, and after
+    ///         shutdown there is nothing left to judge.
     function poke() external {
+        if (isShut()) {
+            vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, vault.shutdownAt()));
+            settlement.poke();
+            calls["poke:shut"]++;
+            return;
+        }
         IReserveLens.SystemReserve memory r = lens.systemReserve();
         try settlement.poke() returns (uint256 bps) {
             assertTrue(r.complete, "poked at a failed price");
@@ -408,12 +417,13 @@ contract SystemHandler is LiquidationHandler {
         } catch (bytes memory err) {
             // explained refusals, in the order the contract checks them
             bytes4 sel = bytes4(err);
-            if (!r.complete) assertEq(sel, ISettlement.BackingIncomplete.selector, "trigger at a failed price");
+            if (wasShut) assertEq(sel, IVault.SystemShutdown.selector, "trigger after shutdown");
+            else if (!r.complete) assertEq(sel, ISettlement.BackingIncomplete.selector, "trigger at a failed price");
             else if (r.backingBps >= settlement.triggerBackingBps())
                 assertEq(sel, ISettlement.NotUnderBacked.selector, "trigger while backed");
             else if (since == 0 || block.timestamp < since + settlement.triggerDelay())
                 assertEq(sel, ISettlement.TriggerTooEarly.selector, "trigger before the delay");
-            else assertEq(sel, IVault.SystemShutdown.selector, "trigger: unexplained revert");
+            else revert(string(abi.encodePacked("trigger: unexplained revert ", err)));
             calls["trigger:refused"]++;
         }
     }
@@ -466,7 +476,7 @@ contract SystemHandler is LiquidationHandler {
 
     /// @notice Anyone settles a live auction after shutdown.
     function settleAuction(uint256 auctionSeed) external {
-        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 50);
+        IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 50);
         if (live.length == 0) return; // no auction to settle
         _settleAuction(live[auctionSeed % live.length]);
     }
@@ -484,9 +494,9 @@ contract SystemHandler is LiquidationHandler {
             }
         }
         for (uint256 i; i < ids.length; ++i) {
-            if (vault.normDebtOf(ids[i]) != 0) _settlePosition(ids[i]);
+            if (positionLens.normDebtOf(ids[i]) != 0) _settlePosition(ids[i]);
         }
-        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+        IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 1_000);
         for (uint256 i; i < live.length; ++i) {
             _settleAuction(live[i]);
         }
@@ -581,7 +591,7 @@ contract SystemHandler is LiquidationHandler {
         Split memory before = _splitState(s, owner);
         try settlement.settlePosition(id) {
             assertTrue(isShut() && priced, "settled before shutdown or at an unfrozen price");
-            assertEq(vault.normDebtOf(id), 0, "settled position keeps debt");
+            assertEq(positionLens.normDebtOf(id), 0, "settled position keeps debt");
             (, , uint256 mask) = vault.positionOf(id);
             assertEq(mask, 0, "settled position keeps collateral");
             _checkSplit(s, owner, debt, list, amounts, before);
@@ -595,7 +605,7 @@ contract SystemHandler is LiquidationHandler {
         }
     }
 
-    function _settleAuction(ILiquidationEngine.AuctionView memory a) internal {
+    function _settleAuction(IPositionLens.AuctionView memory a) internal {
         (address owner, , ) = vault.positionOf(a.positionId);
         address[] memory list = new address[](1);
         uint256[] memory amounts = new uint256[](1);

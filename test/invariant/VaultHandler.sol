@@ -9,6 +9,7 @@ import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {PositionLens} from "../../contracts/PositionLens.sol";
 
 /// @notice Drives the Vault with bounded random actions for the invariant suite. Every call either succeeds or
 ///         fails for a reason the handler predicted from the state (an "explained" revert); anything else fails the
@@ -18,6 +19,7 @@ import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 ///             limit, and deposit and repay succeed whatever the oracle says.
 contract VaultHandler is Test {
     Vault public immutable vault;
+    PositionLens public immutable positionLens;
     MockERC20[3] public assets;
     MockFeed[3] public feeds;
     SyntheticToken[2] public synths;
@@ -40,6 +42,7 @@ contract VaultHandler is Test {
         address treasury_
     ) {
         vault = vault_;
+        positionLens = new PositionLens(vault_);
         assets = assets_;
         feeds = feeds_;
         synths = synths_;
@@ -159,7 +162,7 @@ contract VaultHandler is Test {
         if (!_fund(synths[synthId], owner, vault.debtOf(id))) return; // the holders together lack the debt: the owner cannot close
         vm.prank(owner);
         vault.close(id, owner); // needs no price
-        assertEq(vault.normDebtOf(id), 0);
+        assertEq(positionLens.normDebtOf(id), 0);
         (, , uint256 mask) = vault.positionOf(id);
         assertEq(mask, 0);
         roundingOps++;
@@ -226,8 +229,8 @@ contract VaultHandler is Test {
     }
 
     function _health(uint256 id) internal view returns (bool ok, uint256 h) {
-        try vault.health(id) returns (uint256 v) {
-            return (true, v);
+        try vault.healthOf(id) returns (IVault.PositionHealth memory v) {
+            return (true, v.health);
         } catch {
             return (false, 0); // a failed price: the health cannot be read now
         }
@@ -240,7 +243,7 @@ contract VaultHandler is Test {
     }
 
     function _assertWithinMintLimit(uint256 id) internal view {
-        if (vault.normDebtOf(id) == 0) return; // without debt no price is read, and the limit holds trivially
+        if (positionLens.normDebtOf(id) == 0) return; // without debt no price is read, and the limit holds trivially
         IVault.PositionHealth memory h = vault.healthOf(id);
         assertLe(h.debtValue, h.mintLimit, "risk-increasing action left the position beyond its minting limit");
         if (h.debtValue != 0) assertGe(h.health, 1e18, "a successful mint or withdraw left the position unhealthy");

@@ -54,7 +54,7 @@ contract VaultInvariantTest is StdInvariant, Fixture {
                 uint256 id = handler.ids(i);
                 (, uint256 synthId, ) = vault.positionOf(id);
                 if (synthId != s) continue;
-                sumNorm += vault.normDebtOf(id);
+                sumNorm += positionLens.normDebtOf(id);
                 sumDebt += vault.debtOf(id);
             }
             uint256 claims = token.totalSupply() + st.unmintedFees;

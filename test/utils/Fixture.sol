@@ -18,8 +18,9 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {Treasury} from "../../contracts/Treasury.sol";
 import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
-import {ReserveLens} from "../../contracts/ReserveLens.sol";
+import {IPositionLens} from "../../contracts/interfaces/IPositionLens.sol";
 import {Settlement} from "../../contracts/Settlement.sol";
+import {PositionLens} from "../../contracts/PositionLens.sol";
 
 /// @notice The whole core wired as a deployer would: an AccessManager whose admin is this test, an oracle with
 ///         8-decimal feeds, three collateral assets (WETH 18, WBTC 8, USDC 6 decimals) and two synthetics (bUSD
@@ -47,6 +48,8 @@ abstract contract Fixture is Test {
     address internal bob = makeAddr("bob");
     Treasury internal treasuryC;
     LiquidationEngine internal engine;
+    /// @dev Views over the Vault and its engine that the core does not carry (auctions, health in batches, raw fields).
+    PositionLens internal positionLens;
     uint256 internal constant BUSD = 0;
     uint256 internal constant BETH = 1;
     /// @dev The role the Settlement contract holds (deploy/roles.ts: SETTLEMENT).
@@ -57,6 +60,7 @@ abstract contract Fixture is Test {
         manager = new AccessManager(address(this));
         oracle = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
         vault = new Vault(address(manager), oracle, treasury);
+        positionLens = new PositionLens(vault);
         rateModel = new FixedRateModel(RATE_5PCT);
 
         weth = new MockERC20("Wrapped Ether", "WETH", 18);
@@ -151,10 +155,10 @@ abstract contract Fixture is Test {
         vault.openAndMint(BUSD, address(usdc), (amount * 2) / 1e12 + 1e6, amount, to);
     }
 
-    /// @dev Deploys a ReserveLens and the Settlement and grants it the Vault's and the engine's shutdown hooks, as
+    /// @dev Deploys the Settlement and grants it the Vault's and the engine's shutdown hooks, as
     ///      the deploy script does. Needs `_wireLiquidation` first.
     function _wireSettlement() internal returns (Settlement settlement_) {
-        settlement_ = new Settlement(address(manager), new ReserveLens(vault));
+        settlement_ = new Settlement(address(manager), vault);
         bytes4[] memory hooks = new bytes4[](2);
         (hooks[0], hooks[1]) = (IVault.shutdown.selector, IVault.releasePosition.selector);
         manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
@@ -167,7 +171,7 @@ abstract contract Fixture is Test {
     /// @dev The engine's packed totals match its live auctions: the live count, and the dirt per asset and globally.
     /// @return total [wad USD] The dirt of all live auctions.
     function _assertDirtIsTheSumOfAuctions() internal view returns (uint256 total) {
-        ILiquidationEngine.AuctionView[] memory live = engine.getAuctions(0, 1_000);
+        IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 1_000);
         assertEq(live.length, engine.auctionCount(), "live auction count");
         MockERC20[3] memory list = [weth, wbtc, usdc];
         for (uint256 k; k < 3; ++k) {

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IVault} from "./IVault.sol";
+import {ILiquidationEngine} from "./ILiquidationEngine.sol";
+
+/// @title IPositionLens
+/// @notice Read-only views over one Ballast Vault and its liquidation engine for keepers, front ends and
+///         integrators: the figures the core contracts do not carry a view for (they would take room the core needs),
+///         read from the Vault's storage (`IVault.extSload`) and the engine's own views. It writes nothing and holds
+///         nothing; no Ballast contract reads it.
+/// @dev Units: `[wad]` 18-decimal fixed point, `[token]` a collateral token's own decimals, `[bps]` 1e4 = 100%, `[s]`
+///      seconds. Views called back from inside a Ballast operation (a token hook, a take callback) may see
+///      half-updated state; `IVault.reentrancyGuardEntered` and `ILiquidationEngine.reentrancyGuardEntered` tell.
+interface IPositionLens {
+    /// @notice A live auction as a keeper sees it.
+    /// @param price [wad] Current price (0 if the auction needs a reset and the curve reached zero).
+    /// @param floor [wad] Lowest price a take may use now (`ILiquidationEngine.Auction.floor`).
+    /// @param needsReset `take` refuses until `reset` is called.
+    struct AuctionView {
+        uint256 id;
+        uint256 positionId;
+        address asset;
+        uint256 synthId;
+        uint256 lot; // [token]
+        uint256 tab; // [wad]
+        uint256 debt; // [wad]
+        uint256 price; // [wad]
+        uint256 floor; // [wad]
+        uint256 startTime; // [s]
+        bool needsReset;
+    }
+
+    /// @notice The Vault read (immutable).
+    function vault() external view returns (IVault);
+
+    /// @notice Live auctions `offset` to `offset + limit` (fewer at the end), in id order, with their prices. Scans
+    ///         the ids from 1 (a view for keepers, not for on-chain callers: its gas grows with every auction ever).
+    function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory);
+
+    /// @notice Health [wad] of each position in `ids` as a liquidation values it (`IVault.liquidationState`: an asset
+    ///         whose price is unavailable counts at 0, rounded down); `available[i]` is false (and `health[i]` 0) when
+    ///         it cannot be computed (the synthetic's price or every basket price unavailable, or no such position).
+    function liquidationHealthOf(
+        uint256[] calldata ids
+    ) external view returns (uint256[] memory health, bool[] memory available);
+
+    /// @notice Whether `manager` may act for position `id` (true for its owner; false for an unknown position).
+    function isAuthorized(uint256 id, address manager) external view returns (bool);
+
+    /// @notice The ramp of `asset`'s liquidation threshold (all zero when none was started).
+    function rampOf(address asset) external view returns (IVault.Ramp memory);
+
+    /// @notice [wad] Normalized debt of position `id` (debt / rateIndex, as stored).
+    function normDebtOf(uint256 id) external view returns (uint256);
+}
