@@ -14,6 +14,7 @@
  */
 import type { Signer } from "ethers";
 import type { LiquidationEngine, OracleAdapter, Vault } from "../../typechain-types/index.js";
+import { type ErrorContext, explainFailure } from "./errors.js";
 import { Keeper, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
 import {
   type Checkpoint,
@@ -158,8 +159,12 @@ export interface ServiceOptions {
   config: KeeperConfig;
   /** Default: an `OracleVenue` with `config.venueSpreadBps`. */
   venue?: Venue;
-  /** Default: a `ManagedSender` with `config.maxFeePerGas`. */
+  /** Default: a `ManagedSender` with `config.maxFeePerGas` and `gasMarginBps`. */
   sender?: TxSender;
+  /** [bps] Gas limit over each estimate (the network's, deploy/config/networks.ts). Default 2,500. */
+  gasMarginBps?: number;
+  /** What failures are explained with (assets, synthetics, network). Default: the Vault alone. */
+  errors?: ErrorContext;
   /** Receives every log line. Default console.log. */
   log?: (line: string) => void;
   /** Sleeps between ticks; must return early when `signal` fires. Default: a timer of `pollSeconds`. */
@@ -182,6 +187,7 @@ export class KeeperService {
   readonly keeper: Keeper;
   readonly sender: TxSender;
   private readonly log: (line: string) => void;
+  private readonly errors: ErrorContext;
   private tickNo = 0;
 
   constructor(private readonly opts: ServiceOptions) {
@@ -198,7 +204,13 @@ export class KeeperService {
       log: this.log,
     });
     this.sender =
-      opts.sender ?? new ManagedSender(opts.signer, { maxFeePerGas: opts.config.maxFeePerGas, log: this.log });
+      opts.sender ??
+      new ManagedSender(opts.signer, {
+        maxFeePerGas: opts.config.maxFeePerGas,
+        gasMarginBps: opts.gasMarginBps,
+        log: this.log,
+      });
+    this.errors = opts.errors ?? { vault: opts.vault };
     this.keeper = new Keeper({
       engine: opts.engine,
       signer: opts.signer,
@@ -208,6 +220,7 @@ export class KeeperService {
       batchSize: opts.config.batchSize,
       sender: this.sender,
       log: this.log,
+      errors: this.errors,
     });
     this.log(
       checkpoint === undefined
@@ -252,7 +265,7 @@ export class KeeperService {
         reports.push(report);
       } catch (e) {
         errors++;
-        this.log(`tick-error error="${oneLine(e)}"`);
+        this.log(`tick-error error="${(await explainFailure(e, this.errors)).replace(/"/g, "'")}"`);
       }
       if (this.opts.config.once || signal.aborted) break;
       await sleep(this.opts.config.pollSeconds * 1_000, signal);
@@ -302,9 +315,4 @@ export function stopOnSignals(controller: AbortController, log: (line: string) =
     process.off("SIGINT", handler);
     process.off("SIGTERM", handler);
   };
-}
-
-function oneLine(e: unknown): string {
-  const err = e as { shortMessage?: string; message?: string };
-  return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0]?.replace(/"/g, "'") ?? "";
 }

@@ -103,6 +103,8 @@ export interface WaitOptions {
 export interface SendOptions extends WaitOptions {
   /** [bps] Gas limit over the estimate. */
   gasMarginBps: number | bigint;
+  /** Called once the node has accepted it, before the wait. */
+  onSent?: (sent: { hash: string; nonce: number; gasLimit: bigint }) => void;
 }
 
 /**
@@ -113,6 +115,7 @@ export interface SendOptions extends WaitOptions {
 export async function sendTx(signer: Signer, tx: TransactionRequest, opts: SendOptions): Promise<TransactionReceipt> {
   const request = tx.gasLimit != null ? tx : await withGasLimit(signer, tx, opts.gasMarginBps);
   const response = await signer.sendTransaction(request);
+  opts.onSent?.({ hash: response.hash, nonce: response.nonce, gasLimit: response.gasLimit });
   const provider = signer.provider;
   if (provider === null) throw new Error("sendTx: the signer has no provider");
   return waitMined(provider, response, request, opts);
