@@ -52,13 +52,17 @@ export async function rpc<T = unknown>(url: string, method: string, params: unkn
 
 /**
  * Starts anvil on a free port. `blockTime` [s]: a block every that many seconds (interval mining); undefined: a
- * block per transaction. Resolves once the node answers.
+ * block per transaction. `genesisTimestamp` [s]: block 0's timestamp (default: now). Resolves once the node answers.
  */
-export async function startAnvil(opts: { blockTime?: number; port?: number } = {}): Promise<LocalNode> {
+export async function startAnvil(
+  opts: { blockTime?: number; port?: number; genesisTimestamp?: number } = {},
+): Promise<LocalNode> {
   if (!existsSync(ANVIL)) throw new Error(`${ANVIL} is missing: run npm ci (the devDependency @foundry-rs/anvil)`);
   const port = opts.port ?? (await freePort());
   const args = ["--port", String(port), "--accounts", "20", "--chain-id", "31337", "--silent"];
   if (opts.blockTime !== undefined) args.push("--block-time", String(opts.blockTime));
+  // the genesis block's timestamp (and so its hash): two nodes started in the same second would otherwise share it
+  if (opts.genesisTimestamp !== undefined) args.push("--timestamp", String(opts.genesisTimestamp));
   const child: ChildProcess = spawn(ANVIL, args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
