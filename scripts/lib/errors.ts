@@ -523,6 +523,14 @@ export function decodeRevert(data: string): ErrorDescription | undefined {
   }
 }
 
+/** The name of the custom error inside `e` (e.g. "AuctionCapReached"), or undefined: for code that branches on it. */
+export function errorName(e: unknown): string | undefined {
+  const data = revertData(e);
+  if (data !== undefined) return decodeRevert(data)?.name;
+  const text = `${(e as { message?: string } | null)?.message ?? ""}`;
+  return /custom error '([A-Za-z0-9_]+)\(/.exec(text)?.[1];
+}
+
 /** The sentence for revert `data` (a custom error, `Error(string)`, `Panic(uint256)` or unknown). */
 export async function explainRevertData(data: string, ctx: ErrorContext = {}): Promise<string> {
   if (data.startsWith("0x08c379a0")) {

@@ -32,7 +32,7 @@ import {
   type OracleAdapter,
 } from "../../typechain-types/index.js";
 import { formatUnitsHuman } from "./core.js";
-import { type ErrorContext, explainFailure } from "./errors.js";
+import { type ErrorContext, errorName, explainFailure } from "./errors.js";
 import { BPS, WAD, mulDivDown } from "./math.js";
 import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "./tx.js";
 
@@ -127,6 +127,8 @@ export interface Skip {
   kind: "liquidate" | "take" | "reset";
   id: bigint; // position id (liquidate) or auction id
   reason: string;
+  /** The contract's custom error, when a revert was the reason (e.g. "AuctionCapReached"). */
+  error?: string;
 }
 
 export interface TickReport {
@@ -221,7 +223,7 @@ export class Keeper {
       plan = await this.engine.previewLiquidation(positionId);
       await this.engine.liquidate.staticCall(positionId); // simulate as this keeper
     } catch (e) {
-      this.skip(report, "liquidate", positionId, `simulation failed: ${await this.reason(e)}`);
+      this.skip(report, "liquidate", positionId, `simulation failed: ${await this.reason(e)}`, e);
       return;
     }
     const receipt = await this.send("liquidate", positionId, report, () =>
@@ -253,7 +255,7 @@ export class Keeper {
     try {
       await this.engine.reset.staticCall(a.id);
     } catch (e) {
-      this.skip(report, "reset", a.id, `simulation failed: ${await this.reason(e)}`);
+      this.skip(report, "reset", a.id, `simulation failed: ${await this.reason(e)}`, e);
       return;
     }
     const receipt = await this.send("reset", a.id, report, () => this.engine.reset.populateTransaction(a.id));
@@ -288,7 +290,7 @@ export class Keeper {
     try {
       token = await this.approve(a.synthId);
     } catch (e) {
-      this.skip(report, "take", a.id, `approval failed: ${await this.reason(e)}`);
+      this.skip(report, "take", a.id, `approval failed: ${await this.reason(e)}`, e);
       return;
     }
     const balance = await token.balanceOf(await this.opts.signer.getAddress()); // [wad]
@@ -300,7 +302,7 @@ export class Keeper {
     try {
       [collateral, owe] = await this.engine.take.staticCall(a.id, maxCollateral, a.price, receiver, "0x");
     } catch (e) {
-      this.skip(report, "take", a.id, `simulation failed: ${await this.reason(e)}`);
+      this.skip(report, "take", a.id, `simulation failed: ${await this.reason(e)}`, e);
       return;
     }
     // check the simulated amounts too (rounding, and what a partial take buys)
@@ -351,13 +353,14 @@ export class Keeper {
       if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
       return receipt;
     } catch (e) {
-      this.skip(report, kind, id, `transaction failed: ${await this.reason(e)}`);
+      this.skip(report, kind, id, `transaction failed: ${await this.reason(e)}`, e);
       return undefined;
     }
   }
 
-  private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string): void {
-    report.skips.push({ kind, id, reason: why });
+  private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string, e?: unknown): void {
+    const error = e === undefined ? undefined : errorName(e);
+    report.skips.push(error === undefined ? { kind, id, reason: why } : { kind, id, reason: why, error });
     this.log(`skip ${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}: ${why}`);
   }
 

@@ -8,7 +8,7 @@
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices), `[bps]` 1e4.
  */
-import { MockV3Aggregator__factory, ReserveLens__factory } from "../../typechain-types/index.js";
+import { MockFeed__factory, MockV3Aggregator__factory, ReserveLens__factory } from "../../typechain-types/index.js";
 import { type ReserveReport, printReserves, readReserves } from "../lib/reserves.js";
 import { type Align, formatAmount, formatHealth, formatWad, renderTable } from "../lib/core.js";
 import { quoteTake } from "../lib/math.js";
@@ -739,21 +739,31 @@ export async function faucet(sys: System, args: { asset: string; amount: string 
   return tx;
 }
 
-/** Publishes `usd` [human USD] as the new answer of mock feed of `asset` (test deployments only). */
+/**
+ * Publishes `usd` [human USD] as the new answer of the mock feed of `asset` (test deployments only: a Chainlink
+ * `MockV3Aggregator` from the deploy, or the project's `MockFeed` from scripts/risk/deploy-demo.ts).
+ */
 export async function setPrice(sys: System, args: { asset: string; usd: string }): Promise<TxReport> {
   const asset = assetBySymbol(sys, args.asset);
   const feedEntry = sys.manifest.contracts[`feed:${asset.symbol}`];
-  if (feedEntry === undefined || !feedEntry.contract.endsWith(":MockV3Aggregator")) {
+  const kind = feedEntry?.contract.split(":").at(-1);
+  if (feedEntry === undefined || (kind !== "MockV3Aggregator" && kind !== "MockFeed")) {
     throw new TaskError(
       `${asset.symbol} is priced by a real Chainlink feed on this network: only mock feeds can be set`,
     );
   }
+  const what = (answer: bigint, decimals: number): string =>
+    `set ${asset.symbol} price to $${formatAmount(answer, decimals)}`;
+  if (kind === "MockFeed") {
+    const feed = MockFeed__factory.connect(feedEntry.address, sys.signer);
+    const decimals = Number(await feed.decimals());
+    const answer = amountArg(args.usd, decimals, "price");
+    return transact(sys, what(answer, decimals), () => feed.setAnswer.populateTransaction(answer));
+  }
   const feed = MockV3Aggregator__factory.connect(feedEntry.address, sys.signer);
   const decimals = Number(await feed.decimals());
   const answer = amountArg(args.usd, decimals, "price");
-  return transact(sys, `set ${asset.symbol} price to $${formatAmount(answer, decimals)}`, () =>
-    feed.updateAnswer.populateTransaction(answer),
-  );
+  return transact(sys, what(answer, decimals), () => feed.updateAnswer.populateTransaction(answer));
 }
 
 // ----------------------------------------------------------------------------------------------------------------
