@@ -20,6 +20,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { network } from "hardhat";
 import { locateManifest, otherChain, readManifest } from "../deploy/manifest.js";
+import { explainFailure } from "./lib/errors.js";
 import { CRASH_60, type RiskConfig, defaultConfig } from "./risk/model.js";
 import { buildPortfolio } from "./risk/portfolio.js";
 import { runRisk } from "./risk/run.js";
@@ -128,7 +129,7 @@ try {
   const [signer] = await ethers.getSigners();
   snap = await readSnapshot(signer ?? ethers.provider, snapshotSource, name, (l) => console.log(`  ${l}`));
 } catch (e) {
-  fail(`could not read the deployment: ${(e as Error).message}`);
+  fail(`could not read the deployment: ${await explainFailure(e)}`);
 }
 console.log(
   `• snapshot at block ${snap.block}: ${snap.assets.length} assets, ${snap.synths.length} synthetics, ${snap.positions.length} positions with debt`,

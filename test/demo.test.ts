@@ -3,6 +3,10 @@
  * ratio, clearing prices only at ticks with a take, liquidations, cap waits, bad debt) and the SVG's panels, titles,
  * legends and polylines; legends never over the data.
  */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
 import { type DemoFrame, demoSeries, renderDemoSvg } from "../scripts/lib/demo-chart.js";
 import { PLOT } from "../scripts/risk/svg.js";
@@ -121,5 +125,30 @@ describe("demo picture (scripts/lib/demo-chart.ts)", function () {
       expect(ys.length).to.be.greaterThan(0);
       for (const ly of ys) expect(ly).to.be.greaterThan(PLOT.y + PLOT.height);
     }
+  });
+});
+
+describe("npm run demo (scripts/demo.ts)", function () {
+  it("prints small amounts as they are (0.3453 WETH, not 0 WETH) and draws the five panels", function () {
+    this.timeout(180_000);
+    const dir = mkdtempSync(join(tmpdir(), "ballast-demo-"));
+    const svgPath = join(dir, "demo.svg");
+    const hre = spawnSync("npx", ["hardhat", "run", "scripts/demo.ts"], {
+      encoding: "utf8",
+      env: { ...process.env, DEMO_SVG: svgPath },
+    });
+    expect(hre.status, hre.stderr).to.equal(0);
+    const out = hre.stdout;
+    const after = out.split("Positions after the crash and the liquidations")[1]?.split("\n\n")[0] ?? "";
+    const rows = after.split("\n").filter((l) => /^#\d+ /.test(l));
+    expect(rows).to.have.length(9);
+    const baskets = rows.map((r) => r.slice(r.indexOf(" ", 4)).trim());
+    // a liquidated basket keeps a fraction of a token: it is printed with its decimals, never as "0 WETH"
+    for (const b of baskets) expect(b, b).to.not.match(/(^|\s)0 (WETH|WBTC|USDC)\b/);
+    expect(baskets.some((b) => /(^|\s)0\.\d+ (WETH|WBTC)\b/.test(b))).to.equal(true);
+    expect(out).to.match(/liquidations: +\d+ \(\d+ partial, \d+ cut down by a cap; \d+ waited for cap room\)/);
+    const svg = readFileSync(svgPath, "utf8");
+    expect(svg).to.contain(">Liquidations and cap waits per keeper tick</text>");
+    expect(svg).to.contain(">Bad debt (USD)</text>");
   });
 });

@@ -51,6 +51,8 @@ import * as ops from "../scripts/tasks/ops.js";
 import { loadSystem } from "../scripts/tasks/system.js";
 import { Rng } from "../scripts/risk/rng.js";
 import { runRisk } from "../scripts/risk/run.js";
+import { pictures } from "../scripts/risk/report.js";
+import { PLOT } from "../scripts/risk/svg.js";
 import { parseManifest, readSnapshot } from "../scripts/risk/snapshot.js";
 import { simulate } from "../scripts/risk/simulate.js";
 import { IVault__factory } from "../typechain-types/index.js";
@@ -327,6 +329,27 @@ describe("risk engine: snapshot, simulation and report", function () {
       "risk-test-liquidations.svg",
     ]);
     for (const svg of Object.values(r.files.slice(1))) expect(svg).to.match(/\.svg$/);
+  });
+
+  it("pictures: legends sit under the plots and the histogram's note above it, never over the data", function () {
+    const r = runRisk(snap, testConfig({ paths: 40 }));
+    const svgs = Object.entries(pictures(snap, testConfig({ paths: 40 }), r.sim, r.report));
+    expect(svgs.map(([f]) => f)).to.deep.equal(["bad-debt.svg", "price-paths.svg", "backing.svg", "liquidations.svg"]);
+    const bottom = PLOT.y + PLOT.height;
+    for (const [file, svg] of svgs) {
+      const legend = /<g class="legend">([\s\S]*?)<\/g>/.exec(svg)?.[1];
+      if (file === "bad-debt.svg") {
+        expect(legend).to.equal(undefined);
+        const noteY = Number(/<text x="\d+" y="([\d.]+)" text-anchor="end" font-size="12">P\(&gt; \$/.exec(svg)?.[1]);
+        expect(noteY, file).to.be.lessThan(PLOT.y);
+        continue;
+      }
+      const ys = [...(legend ?? "").matchAll(/ y1?="([\d.]+)"/g)].map((m) => Number(m[1]));
+      expect(ys.length, file).to.be.greaterThan(0);
+      for (const y of ys) expect(y, file).to.be.greaterThan(bottom);
+      const height = Number(/<svg [^>]*height="(\d+)"/.exec(svg)?.[1]);
+      expect(Math.max(...ys), file).to.be.lessThan(height);
+    }
   });
 
   it("known scenario: a 60% one-hour crash with no keepers leaves debt − 40% of the collateral as bad debt", async function () {

@@ -14,6 +14,7 @@
  */
 import type { Signer } from "ethers";
 import type { LiquidationEngine, OracleAdapter, Vault } from "../../typechain-types/index.js";
+import { parseAmount } from "./core.js";
 import { type ErrorContext, explainFailure } from "./errors.js";
 import { Keeper, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
 import {
@@ -118,8 +119,9 @@ export function parseKeeperConfig(
   const venueSpreadBps = BigInt(num("spreadBps", 0, 5_000, true));
   let maxFeePerGas = 0n;
   const fee = raw("maxFeeGwei");
-  const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(fee.value);
-  if (m === null || (maxFeePerGas = BigInt(m[1] ?? "0") * 10n ** 9n + BigInt((m[2] ?? "").padEnd(9, "0"))) === 0n) {
+  try {
+    maxFeePerGas = parseAmount(fee.value, 9); // [wei/gas] from gwei, the one amount parser (scripts/lib/core.ts)
+  } catch {
     problems.push(
       `${fee.from} = "${fee.value}": ${KEEPER_FLAGS.maxFeeGwei.help}, at most 9 decimals ` +
         `(flag --max-fee-gwei, variable ${KEEPER_FLAGS.maxFeeGwei.env})`,
