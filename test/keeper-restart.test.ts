@@ -5,6 +5,7 @@
  * hash is not in the new chain), says so, rescans from the deployment block and liquidates a position opened below
  * the old checkpoint's block.
  */
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -143,5 +144,47 @@ describe("keeper and manifests on a restarted node (anvil)", function () {
     expect((await k2.vault.health(opened.id)) >= 10n ** 18n).to.equal(true);
     const cp = JSON.parse(readFileSync(checkpointPath, "utf8")) as Checkpoint;
     expect(cp.lastBlockHash).to.equal((await e2.provider.getBlock(cp.lastBlock))?.hash);
+  });
+
+  it("npm run risk and npm run reserves find the same chain's manifest from --network alone (no BALLAST_MANIFEST)", async function () {
+    const node = nodes.at(-1);
+    if (node === undefined) throw new Error("the previous test's node is gone");
+    const out = mkdtempSync(join(tmpdir(), "ballast-reports-"));
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      LOCALHOST_RPC_URL: node.url,
+      BALLAST_MANIFEST_DIR: dir,
+      RISK_PATHS: "20",
+      RISK_HOURS: "6",
+      RISK_RECOMMEND: "0",
+      RISK_OUT: out,
+      RESERVES_OUT: out,
+    };
+    delete env.BALLAST_MANIFEST;
+    const genesis = (await rpc<{ hash: string }>(node.url, "eth_getBlockByNumber", ["0x0", false])).hash;
+    const expected = join(dir, `localhost-31337-${genesis.slice(2, 10)}.json`);
+    const risk = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "scripts/risk.ts"], {
+      env,
+      encoding: "utf8",
+    });
+    expect(risk.status, `${risk.stdout}${risk.stderr}`).to.equal(0);
+    expect(risk.stdout).to.contain(`• reading the deployment in ${expected}`);
+    expect(risk.stdout).to.match(/collateralization \d+\.\d%/);
+    const reserves = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "scripts/reserves.ts"], {
+      env,
+      encoding: "utf8",
+    });
+    expect(reserves.status, `${reserves.stdout}${reserves.stderr}`).to.equal(0);
+    expect(reserves.stdout).to.match(/System: backing = all collateral held/);
+    // on a chain with no manifest they say which file they looked for and how to make one
+    const empty = mkdtempSync(join(tmpdir(), "ballast-none-"));
+    const missing = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "scripts/risk.ts"], {
+      env: { ...env, BALLAST_MANIFEST_DIR: empty },
+      encoding: "utf8",
+    });
+    expect(missing.status).to.equal(1);
+    expect(missing.stderr).to.contain(
+      `risk: no deployment manifest for "localhost" on this chain (${join(empty, `localhost-31337-${genesis.slice(2, 10)}.json`)}): deploy first`,
+    );
   });
 });
