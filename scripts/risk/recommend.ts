@@ -143,11 +143,6 @@ export function measure(snap: Snapshot, cfg: RiskConfig, paths = cfg.recommendPa
   return estimate(r.outcomes.filter((o) => o.badDebtUsd > cfg.badDebtLimit).length, r.outcomes.length);
 }
 
-/** P(bad debt > cfg.badDebtLimit) over `cfg.recommendPaths` paths. */
-export function exceedance(snap: Snapshot, cfg: RiskConfig): number {
-  return measure(snap, cfg).p;
-}
-
 function view(snap: Snapshot, i: number): AssetParamsView {
   const a = snap.assets[i];
   if (a === undefined) throw new Error(`no asset ${i}`);
