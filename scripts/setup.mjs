@@ -14,8 +14,8 @@
 // that says so; a code-size warning about a contract whose deployed artifact is over the limit is printed as is.
 // `BALLAST_BUILD_COMMAND` replaces the build command (default `hardhat build`).
 import { execSync, spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const modules = join(root, "node_modules");
@@ -80,7 +80,11 @@ function buildDue() {
   if (!existsSync(info) || readdirSync(info).length === 0 || !existsSync(join(root, "typechain-types"))) {
     return "first build";
   }
-  const built = newest(info, () => true);
+  // the last build's output, or the stamp of the last build setup ran (a touched file that compiled to nothing new)
+  const built = Math.max(
+    newest(info, () => true),
+    newest(STAMP, () => true),
+  );
   const sources = Math.max(
     newest(join(root, "contracts"), (f) => f.endsWith(".sol")),
     newest(join(root, "test"), (f) => f.endsWith(".sol")),
@@ -106,6 +110,8 @@ function deployedSize(source) {
 }
 
 const EIP170 = 24_576;
+/** Written after each build setup runs (cache/ is not committed). */
+const STAMP = join(root, "cache", "ballast-setup-build.stamp");
 
 /** Runs the build, printing what it does, progress, and its output without warnings about builds not deployed. */
 function build(why) {
@@ -129,6 +135,9 @@ function build(why) {
     console.log(`[setup] still compiling: ${Math.floor(s / 60)} min ${s % 60} s so far`);
   }, every);
   let pending = "";
+  let printed = 0;
+  // the compiler's blocks as it wrote them, one blank line between two
+  const print = (block) => process.stdout.write(`${printed++ === 0 ? "" : "\n"}${block.trimEnd()}\n`);
   const held = []; // code-size warnings, decided once the artifacts exist
   const flush = (final) => {
     const blocks = pending.split(/\n\s*\n/);
@@ -136,7 +145,7 @@ function build(why) {
     for (const block of blocks) {
       if (block.trim() === "") continue;
       if (/Contract code size is \d+ bytes and exceeds 24576 bytes/.test(block)) held.push(block);
-      else process.stdout.write(`${block}\n\n`);
+      else print(block);
     }
   };
   const take = (d) => {
@@ -159,11 +168,16 @@ function build(why) {
               `deployed build (1 run) is ${size.toLocaleString("en-US")} bytes, under EIP-170's 24,576 ` +
               "(test/sizes.test.ts keeps it there): nothing to do",
           );
-        } else process.stdout.write(`${block}\n\n`);
+        } else print(block);
       }
       const s = Math.round((Date.now() - started) / 1000);
-      if (code === 0) console.log(`[setup] build done in ${Math.floor(s / 60)} min ${s % 60} s`);
-      else console.error(`[setup] the build failed (exit ${code}): see the compiler's messages above`);
+      if (code === 0) {
+        if (process.env.BALLAST_BUILD_COMMAND === undefined || process.env.BALLAST_BUILD_COMMAND === "") {
+          mkdirSync(dirname(STAMP), { recursive: true });
+          writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+        }
+        console.log(`[setup] build done in ${Math.floor(s / 60)} min ${s % 60} s`);
+      } else console.error(`[setup] the build failed (exit ${code}): see the compiler's messages above`);
       resolve(code ?? 1);
     });
   });
