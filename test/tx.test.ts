@@ -113,8 +113,11 @@ describe("sending on a node with interval mining (scripts/lib/tx.ts, anvil)", fu
     const [, , , k1, k2] = await ethers.getSigners();
     const t1 = await withGasLimit(k1!, await core.engine.liquidate.populateTransaction(1n), DEFAULT_GAS_MARGIN_BPS);
     const t2 = await withGasLimit(k2!, await core.engine.liquidate.populateTransaction(1n), DEFAULT_GAS_MARGIN_BPS);
-    // both estimates passed against the same state; both are sent before the next block
+    // both estimates passed against the same state; both go into the same block (mining held while they are sent)
+    await rpc(node.url, "evm_setIntervalMining", [0]);
     const [r1, r2] = await Promise.all([k1!.sendTransaction(t1), k2!.sendTransaction(t2)]);
+    await rpc(node.url, "evm_mine");
+    await rpc(node.url, "evm_setIntervalMining", [1]);
     const results = await Promise.allSettled([
       waitMined(ethers.provider, r1, t1, { pollMs: 100 }),
       waitMined(ethers.provider, r2, t2, { pollMs: 100 }),
@@ -130,6 +133,8 @@ describe("sending on a node with interval mining (scripts/lib/tx.ts, anvil)", fu
   });
 
   it("replaced: a transaction whose nonce another one used is reported as replaced, naming the replacement", async function () {
+    // mining held while both are sent, so the second one replaces the first in the pool
+    await rpc(node.url, "evm_setIntervalMining", [0]);
     const nonce = await ethers.provider.getTransactionCount(bob.address, "pending");
     const approve = await core.busd.connect(bob).approve.populateTransaction(core.engine, 1n);
     const first = await bob.sendTransaction({
@@ -147,6 +152,7 @@ describe("sending on a node with interval mining (scripts/lib/tx.ts, anvil)", fu
       maxFeePerGas: 50n * GWEI,
       maxPriorityFeePerGas: 20n * GWEI,
     });
+    await rpc(node.url, "evm_setIntervalMining", [1]);
     const e = await failure(waitMined(ethers.provider, first, approve, { pollMs: 100 }));
     expect((e as TxFailure).kind).to.equal("replaced");
     expect((e as TxFailure).replacement).to.equal(second.hash);
