@@ -18,7 +18,7 @@
  * Units: as in the config (deploy/config/types.ts).
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { ContractTransactionResponse, Interface } from "ethers";
+import type { Interface, TransactionReceipt, TransactionRequest } from "ethers";
 import {
   AccessManager__factory,
   type AccessManager,
@@ -28,11 +28,14 @@ import {
   SyntheticToken__factory,
   Vault__factory,
 } from "../typechain-types/index.js";
+import { explainFailure } from "../scripts/lib/errors.js";
+import { gasMarginFor, sendTx } from "../scripts/lib/tx.js";
 import {
   type DeployedContract,
   type Manifest,
   gitCommit,
-  manifestPath,
+  locateManifest,
+  otherChain,
   readManifest,
   sameDeployment,
   writeManifest,
@@ -60,8 +63,10 @@ export const ARTIFACTS = {
 export interface DeployOptions {
   /** Print the plan, send nothing, write nothing. */
   dryRun?: boolean;
-  /** Where the manifest lives. Default `deployments/<network>.json`. */
+  /** Where the manifest lives. Default: `locateManifest` (deployments/<network>-<chain id>-<genesis>.json). */
   manifestPath?: string;
+  /** [bps] Gas limit over each estimate. Default: the config's `gasMarginBps` (BALLAST_GAS_MARGIN_BPS overrides). */
+  gasMarginBps?: number;
   /** The deploying account. Default: the connection's first signer. */
   deployer?: HardhatEthersSigner;
   /** Receives one line per step. Default: console.log. */
@@ -136,6 +141,7 @@ class Run {
     private readonly before: Manifest | undefined,
     private readonly manifest: Manifest,
     private readonly log: (line: string) => void,
+    private readonly gasMarginBps: number,
   ) {}
 
   static async start(ethers: HardhatEthers, network: string, config: NetworkConfig, opts: DeployOptions): Promise<Run> {
@@ -146,20 +152,26 @@ class Run {
         `network "${network}" has no account to deploy from: set DEPLOYER_PRIVATE_KEY (see .env.example)`,
       );
     }
-    const chainId = Number((await ethers.provider.getNetwork()).chainId);
+    const location = await locateManifest(ethers.provider, network);
+    const key = location.key;
+    const chainId = Number(key.chainId);
     if (config.chainId !== undefined && config.chainId !== chainId) {
       throw new DeployError(
         `network "${network}" is chain ${chainId}, but its config is for chain ${config.chainId}: check the RPC URL`,
       );
     }
-    const path = opts.manifestPath ?? manifestPath(network);
+    const path = opts.manifestPath ?? location.path;
     let before = readManifest(path);
-    if (before !== undefined && before.chainId !== chainId) {
+    if (before !== undefined && BigInt(before.chainId) !== key.chainId) {
       throw new DeployError(
         `${path} is for chain ${before.chainId}, not ${chainId}: move it away or pass another manifest path`,
       );
     }
-    if (before !== undefined && !(await hasCode(ethers, before.contracts.AccessManager?.address))) {
+    const elsewhere = before === undefined ? undefined : otherChain(before, key, path);
+    if (before !== undefined && elsewhere !== undefined) {
+      log(`${elsewhere}: deploying afresh`);
+      before = undefined;
+    } else if (before !== undefined && !(await hasCode(ethers, before.contracts.AccessManager?.address))) {
       log(
         `manifest ${path} points at contracts that are not on this chain (a restarted local node?): deploying afresh`,
       );
@@ -171,6 +183,7 @@ class Run {
         : {
             network,
             chainId,
+            genesisHash: key.genesisHash,
             deployer: signer.address,
             commit: gitCommit(),
             startBlock: 0,
@@ -179,9 +192,14 @@ class Run {
             synthetics: {},
             roles: { admin: "", critical: "", governor: "", guardian: "", settlement: "" },
           };
+    if (manifest.genesisHash === undefined) manifest.genesisHash = key.genesisHash;
+    const gasMarginBps = opts.gasMarginBps ?? gasMarginFor(config.gasMarginBps, process.env);
     const mode = opts.dryRun === true ? "dry run (nothing is sent)" : "deploy";
-    log(`Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path}`);
-    return new Run(ethers, network, config, signer, opts.dryRun === true, path, before, manifest, log);
+    log(
+      `Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path}; gas limit = ` +
+        `estimate + ${gasMarginBps / 100}%`,
+    );
+    return new Run(ethers, network, config, signer, opts.dryRun === true, path, before, manifest, log, gasMarginBps);
   }
 
   // ------------------------------------------------------------------------------------------------------------
@@ -557,19 +575,24 @@ class Run {
       return PENDING;
     }
     const factory = await this.ethers.getContractFactory(artifact, this.signer);
-    const c = await factory.deploy(...args);
-    const tx = c.deploymentTransaction();
-    if (tx === null) throw new DeployError(`deploying ${name}: no deployment transaction`);
-    const receipt = await tx.wait(this.config.confirmations);
-    if (receipt === null) throw new DeployError(`deploying ${name}: transaction ${tx.hash} was dropped`);
-    const address = await c.getAddress();
-    const entry: DeployedContract = { address, contract: fqn, args: stored, block: receipt.blockNumber, tx: tx.hash };
+    const receipt = await this.send(`deploy ${name}`, await factory.getDeployTransaction(...args));
+    const address = receipt.contractAddress;
+    if (address === null) throw new DeployError(`deploying ${name}: the receipt of ${receipt.hash} has no contract`);
+    const entry: DeployedContract = {
+      address,
+      contract: fqn,
+      args: stored,
+      block: receipt.blockNumber,
+      tx: receipt.hash,
+    };
     this.manifest.contracts[name] = entry;
     if (this.manifest.startBlock === 0 || receipt.blockNumber < this.manifest.startBlock)
       this.manifest.startBlock = receipt.blockNumber;
     this.sent++;
     this.gasUsed += receipt.gasUsed;
-    this.log(`  sent  deploy ${name} at ${address} (tx ${tx.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`);
+    this.log(
+      `  sent  deploy ${name} at ${address} (tx ${receipt.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`,
+    );
     this.save();
     return address;
   }
@@ -611,19 +634,26 @@ class Run {
       this.log(`  plan  ${label}`);
       return;
     }
-    const tx = await this.signer.sendTransaction({ to: target, data });
-    await this.mined(label, tx);
-  }
-
-  private async mined(
-    label: string,
-    tx: ContractTransactionResponse | Awaited<ReturnType<HardhatEthersSigner["sendTransaction"]>>,
-  ): Promise<void> {
-    const receipt = await tx.wait(this.config.confirmations);
-    if (receipt === null) throw new DeployError(`${label}: transaction ${tx.hash} was dropped`);
+    const receipt = await this.send(label, { to: target, data });
     this.sent++;
     this.gasUsed += receipt.gasUsed;
-    this.log(`  sent  ${label} (tx ${tx.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`);
+    this.log(`  sent  ${label} (tx ${receipt.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`);
+  }
+
+  /**
+   * Sends `tx` with the gas margin and waits for the config's confirmations; a failure stops the deploy with one
+   * line saying what happened and what to do (what was sent before stays in the manifest: a rerun resumes).
+   */
+  private async send(label: string, tx: TransactionRequest): Promise<TransactionReceipt> {
+    try {
+      return await sendTx(this.signer, tx, {
+        gasMarginBps: this.gasMarginBps,
+        confirmations: this.config.confirmations,
+      });
+    } catch (e) {
+      const why = await explainFailure(e, { network: this.network, account: this.signer.address });
+      throw new DeployError(`${label} failed: ${why}; rerun the deploy to resume from the manifest`);
+    }
   }
 
   /** A feed: a mock deployed (with its answer) where configured, with bounds resolved. */

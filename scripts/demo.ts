@@ -28,6 +28,7 @@ import {
   WAD,
   answer8,
   deployCore,
+  formatAmount,
   formatHealth,
   formatUnitsHuman,
   formatWad,
@@ -43,6 +44,7 @@ import {
   OracleVenue,
   type TakeDone,
   type ResetDone,
+  type TickReport,
   vaultPositionSource,
 } from "./lib/keeper.js";
 import { BPS, mulDivDown, mulDivUp, valueDown } from "./lib/math.js";
@@ -187,9 +189,9 @@ for (;;) {
   for (const t of r.takes) takes.push({ ...t, at: clock, oracle: await venue.marketPrice(t.asset, t.synthId) });
   for (const x of r.resets) resets.push({ ...x, at: clock });
   for (const s of r.skips) {
-    if (s.kind === "liquidate" && /AuctionCapReached/.test(s.reason)) capSkips++;
+    if (s.kind === "liquidate" && s.error === "AuctionCapReached") capSkips++;
   }
-  frames.push(await frameNow(r.takes));
+  frames.push(await frameNow(r));
 
   if (stepIndex >= CRASH.length) {
     tail++;
@@ -221,7 +223,8 @@ const svgPath = process.env.DEMO_SVG ?? "reports/demo.svg";
 mkdirSync(dirname(svgPath), { recursive: true });
 writeFileSync(svgPath, renderDemoSvg(frames, { tickMinutes: TICK / 60 }));
 console.log(
-  `\nPicture: ${svgPath} (ETH and BTC prices with auction clearing prices, backing ratio; ${frames.length} ticks)`,
+  `\nPicture: ${svgPath} (ETH and BTC prices with auction clearing prices, backing ratio, liquidations and cap ` +
+    `waits, bad debt; ${frames.length} ticks)`,
 );
 
 // ------------------------------------------------------------------------------------------------------------------
@@ -333,7 +336,8 @@ async function printReport(): Promise<void> {
     `  debt value:                  $${formatWad(before.debtValue)} before → $${formatWad(reservesAfter.debtValue)} after`,
   );
   console.log(
-    `  system backing ratio:        ${formatWad(before.backing * 100n)}% before → ${formatWad(reservesAfter.backing * 100n)}% after`,
+    `  system backing ratio:        ${formatWad(before.backing * 100n)}% before → ${formatWad(reservesAfter.backing * 100n)}% after ` +
+      "(all collateral held in positions and auctions, at oracle prices, over all debt: positions, auctions, bad debt)",
   );
   console.log(
     `  below liquidation threshold: ${unhealthy.length === 0 ? "none" : unhealthy.map((p) => `#${p.id} ${p.owner} (${formatHealth(p.health)})`).join(", ")}`,
@@ -341,15 +345,30 @@ async function printReport(): Promise<void> {
   console.log(`  (ran in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
-/** The picture's figures after a tick: oracle prices, backing ratio, the tick's clearing prices in USD. */
-async function frameNow(tickTakes: TakeDone[]): Promise<DemoFrame> {
+/**
+ * The picture's figures after a tick: oracle prices, backing ratio, the tick's clearing prices in USD, the
+ * liquidations started and the positions that waited for cap room, and the bad debt written off so far.
+ */
+async function frameNow(r: TickReport): Promise<DemoFrame> {
   const eth = await oraclePrice(core, "weth");
   const btc = await oraclePrice(core, "wbtc");
   const { backing } = await printReserves(core, false);
   const usd = (t: TakeDone): bigint => (t.synthId === BUSD ? t.price : mulDivDown(t.price, eth, WAD));
   const of = (k: AssetKey): bigint[] =>
-    tickTakes.filter((t) => t.asset.toLowerCase() === core.addresses[k]?.toLowerCase()).map(usd);
-  return { minute: clock / 60, eth, btc, backing, ethClearing: of("weth"), btcClearing: of("wbtc") };
+    r.takes.filter((t) => t.asset.toLowerCase() === core.addresses[k]?.toLowerCase()).map(usd);
+  const badDebt =
+    (await core.treasury.history(BUSD)).badDebt + mulDivDown((await core.treasury.history(BETH)).badDebt, eth, WAD);
+  return {
+    minute: clock / 60,
+    eth,
+    btc,
+    backing,
+    ethClearing: of("weth"),
+    btcClearing: of("wbtc"),
+    liquidations: r.liquidations.length,
+    capWaits: r.skips.filter((s) => s.kind === "liquidate" && s.error === "AuctionCapReached").length,
+    badDebt,
+  };
 }
 
 /** Funds `owner`, opens `plan`'s position (openAndMint for one asset, batch for a basket) and mints at its LTV. */
@@ -528,17 +547,17 @@ async function printReserves(core: Core, print = true) {
   const backing = debtValue === 0n ? 0n : mulDivDown(collateralValue, WAD, debtValue); // [wad]
   if (print)
     console.log(
-      `\nSystem backing ratio: $${formatWad(collateralValue)} collateral / $${formatWad(debtValue)} debt = ${formatWad(backing * 100n)}%`,
+      `\nSystem backing ratio: $${formatWad(collateralValue)} collateral / $${formatWad(debtValue)} debt = ` +
+        `${formatWad(backing * 100n)}% (collateral held in positions and auctions, less leftovers owed to owners, at ` +
+        "oracle prices; debt of positions, auctions and bad debt)",
     );
   return { collateralValue, debtValue, backing, treasury };
 }
 
+/** "10 WETH + 0.345 WBTC": every decimal an amount has, up to 4 (a small amount never reads as 0). */
 function basketText(amounts: Partial<Record<AssetKey, bigint>>): string {
   return (Object.entries(amounts) as [AssetKey, bigint][])
-    .map(
-      ([k, a]) =>
-        `${formatUnitsHuman(a, ASSETS[k].decimals, k === "wbtc" ? 2 : 0).replace(/\.00$/, "")} ${ASSETS[k].symbol}`,
-    )
+    .map(([k, a]) => `${formatAmount(a, ASSETS[k].decimals, 4)} ${ASSETS[k].symbol}`)
     .join(" + ");
 }
 

@@ -6,7 +6,8 @@
  *       [--spread-bps 30] [--once] [--from <index|address>]
  *   npm run keeper -- --network localhost
  *
- * Addresses come from the deployment manifest (`deployments/<network>.json`), the signer from the network's config
+ * Addresses come from the deployment manifest of the chain it is connected to (deploy/manifest.ts `locateManifest`:
+ * `deployments/<network>-<chain id>-<genesis>.json`, or `BALLAST_MANIFEST`), the signer from the network's config
  * (`--from` picks one; live networks use `DEPLOYER_PRIVATE_KEY` from `.env`), every setting from a flag or its
  * `KEEPER_*` variable (scripts/lib/keeper-service.ts `KEEPER_FLAGS`). SIGINT (Ctrl-C) or SIGTERM stops it cleanly: the
  * current tick stops before its next transaction, the checkpoint is written, the process exits 0. The venue is the
@@ -44,7 +45,8 @@ export async function runKeeperTask(hre: HardhatRuntimeEnvironment, args: Keeper
   console.log(
     `keeper on ${conn.networkName} (chain ${chainId}) as ${sys.signer.address}: Vault ${vault}, engine ` +
       `${await sys.engine.getAddress()}; poll ${config.pollSeconds} s, min profit ${config.minProfitBps} bps, ` +
-      `batch ${config.batchSize}, max fee ${formatGwei(config.maxFeePerGas)} gwei, checkpoint ${config.checkpointPath}`,
+      `batch ${config.batchSize}, max fee ${formatGwei(config.maxFeePerGas)} gwei, gas limit estimate + ` +
+      `${sys.gasMarginBps / 100}%, checkpoint ${config.checkpointPath}`,
   );
   for (const s of sys.synthetics) {
     console.log(`  holds ${formatWad(await s.token.balanceOf(sys.signer.address))} ${s.symbol} to pay for takes`);
@@ -60,6 +62,8 @@ export async function runKeeperTask(hre: HardhatRuntimeEnvironment, args: Keeper
       scope: { network: conn.networkName, chainId, vault },
       startBlock: sys.manifest.startBlock,
       config,
+      gasMarginBps: sys.gasMarginBps,
+      errors: sys.errors,
     });
   } catch (e) {
     if (e instanceof CheckpointError) throw new TaskError(e.message);

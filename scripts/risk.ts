@@ -5,17 +5,22 @@
  * with the governance calls that apply them.
  *
  *   npm run risk                                        # embedded network: builds the demo portfolio, then runs
- *   BALLAST_MANIFEST=deployments/localhost.json npm run risk -- --network localhost
+ *   npm run risk -- --network localhost                 # the deployment on that node (its manifest, found by chain)
+ *
+ * The manifest is found as every command finds it (deploy/manifest.ts `locateManifest`): `BALLAST_MANIFEST` when set,
+ * else `deployments/<network>-<chain id>-<genesis>.json` for the chain the network points at.
  *
  * Settings through the environment (hardhat run takes no script arguments):
  *   RISK_PATHS (2000), RISK_SEED (7), RISK_HOURS (168), RISK_RECOMMEND (1; 0 skips the search),
- *   RISK_RECOMMEND_PATHS (400), RISK_SCENARIO (crash60: a 60% one-hour crash on every path, no diffusion),
+ *   RISK_RECOMMEND_PATHS (400), RISK_EVIDENCE_PATHS (2000; a looser parameter needs at least 2,000), RISK_SCENARIO (crash60: a 60% one-hour crash on every path, no diffusion),
  *   RISK_KEEPERS (1; 0 = a keeper outage), RISK_CONFIG (a JSON file merged over the defaults: vol, beta,
  *   correlation, jumps, crashShare, slippageBps, liquidityPerHour, badDebtLimit, targetProbability, …),
  *   RISK_OUT (reports).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { network } from "hardhat";
+import { locateManifest, otherChain, readManifest } from "../deploy/manifest.js";
+import { explainFailure } from "./lib/errors.js";
 import { CRASH_60, type RiskConfig, defaultConfig } from "./risk/model.js";
 import { buildPortfolio } from "./risk/portfolio.js";
 import { runRisk } from "./risk/run.js";
@@ -62,6 +67,7 @@ function loadConfig(): RiskConfig {
   cfg.seed = intEnv("RISK_SEED", cfg.seed);
   cfg.hours = intEnv("RISK_HOURS", cfg.hours, 1);
   cfg.recommendPaths = intEnv("RISK_RECOMMEND_PATHS", cfg.recommendPaths, 1);
+  cfg.evidencePaths = intEnv("RISK_EVIDENCE_PATHS", cfg.evidencePaths, 1);
   cfg.keepers = intEnv("RISK_KEEPERS", cfg.keepers ? 1 : 0) !== 0;
   const scenario = process.env.RISK_SCENARIO;
   if (scenario === "crash60") {
@@ -86,14 +92,10 @@ const name = conn.networkName;
 console.log(`Ballast risk engine — network ${name}\n`);
 
 let snapshotSource: CoreAddresses;
-const manifest = process.env.BALLAST_MANIFEST;
-if (manifest !== undefined && manifest !== "") {
-  if (!existsSync(manifest))
-    fail(`BALLAST_MANIFEST=${manifest}: no such file (deploy first, or unset it on the embedded network)`);
-  snapshotSource = parseManifest(manifest);
-  console.log(`• reading the deployment in ${manifest}`);
-} else if (conn.networkConfig.type === "edr-simulated") {
-  console.log("• no BALLAST_MANIFEST: building the demo portfolio on the embedded network");
+const override = process.env.BALLAST_MANIFEST;
+if (conn.networkConfig.type === "edr-simulated" && (override === undefined || override === "")) {
+  // the embedded chain starts empty in every process: there is no deployment to read
+  console.log("• embedded network: building the demo portfolio");
   const core = await buildPortfolio(ethers, { log: (l) => console.log(`  ${l}`) });
   snapshotSource = {
     vault: core.addresses.vault ?? "",
@@ -102,7 +104,25 @@ if (manifest !== undefined && manifest !== "") {
     lens: core.addresses.lens ?? "",
   };
 } else {
-  fail(`network ${name} needs a deployment manifest: set BALLAST_MANIFEST=deployments/${name}.json (see docs/risk.md)`);
+  const location = await locateManifest(ethers.provider, name);
+  const via = location.source === "BALLAST_MANIFEST" ? "BALLAST_MANIFEST=" : "";
+  if (!existsSync(location.path)) {
+    fail(
+      `no deployment manifest for "${name}" on this chain (${via}${location.path}): deploy first ` +
+        `(npm run deploy -- --network ${name}, or scripts/risk/deploy-demo.ts for the demo portfolio), or set ` +
+        "BALLAST_MANIFEST to the file (see docs/risk.md)",
+    );
+  }
+  try {
+    const m = readManifest(location.path);
+    const elsewhere =
+      m === undefined || m.chainId === undefined ? undefined : otherChain(m, location.key, location.path);
+    if (elsewhere !== undefined) fail(`${elsewhere}: deploy again, or point BALLAST_MANIFEST at this chain's manifest`);
+    snapshotSource = parseManifest(location.path);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  console.log(`• reading the deployment in ${via}${location.path}`);
 }
 
 let snap;
@@ -110,7 +130,7 @@ try {
   const [signer] = await ethers.getSigners();
   snap = await readSnapshot(signer ?? ethers.provider, snapshotSource, name, (l) => console.log(`  ${l}`));
 } catch (e) {
-  fail(`could not read the deployment: ${(e as Error).message}`);
+  fail(`could not read the deployment: ${await explainFailure(e)}`);
 }
 console.log(
   `• snapshot at block ${snap.block}: ${snap.assets.length} assets, ${snap.synths.length} synthetics, ${snap.positions.length} positions with debt`,

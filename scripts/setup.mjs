@@ -1,11 +1,21 @@
-// Makes sure the project's dependencies are installed, then exits. Runs on the machine's own Node (20 or newer).
+// Makes sure the project's dependencies are installed and its contracts built, then exits. Runs on the machine's own
+// Node (20 or newer) before every npm script.
 //
 // Hardhat 3 needs Node >= 22. The `node` devDependency puts a Node 22 binary in node_modules/.bin, which npm scripts
 // put first on PATH. But the install itself must run under Node 22 too, or npm silently skips EDR's native binding
 // (it declares `node >= 22`). So on an older Node this installs with `npx -y -p node@22 -- npm ci`.
-import { execSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+//
+// The build: when the contracts (or the Solidity tests, the config, the lockfile) are newer than the last build, or
+// nothing is built yet, it runs `hardhat build` itself and says what it is doing, with a line of progress every 30 s
+// (`BALLAST_PROGRESS_SECONDS`): through solc-js and the IR pipeline the first build takes about 11 minutes on two
+// cores, and Hardhat prints nothing until the end. The Solidity tests compile the Vault at 1,000 optimizer runs, over
+// EIP-170's 24,576 bytes, and solc warns about it; the Vault that is deployed is built at 1 run (hardhat.config.ts),
+// under the limit (test/sizes.test.ts). Such a warning about a build that is not deployed is replaced by one line
+// that says so; a code-size warning about a contract whose deployed artifact is over the limit is printed as is.
+// `BALLAST_BUILD_COMMAND` replaces the build command (default `hardhat build`).
+import { execSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const modules = join(root, "node_modules");
@@ -45,4 +55,136 @@ if (reason !== undefined) {
     );
     process.exit(1);
   }
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// The build, with progress
+// ----------------------------------------------------------------------------------------------------------------
+
+/** The newest modification time [ms] of the files under `path` whose name passes `keep` (0 when there is none). */
+function newest(path, keep) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return keep(path) ? st.mtimeMs : 0;
+  let m = 0;
+  for (const entry of readdirSync(path)) {
+    if (entry === "node_modules") continue;
+    m = Math.max(m, newest(join(path, entry), keep));
+  }
+  return m;
+}
+
+/** Why a build is due ("first build", "contracts changed"), or undefined when the last build is newer than its inputs. */
+function buildDue() {
+  const info = join(root, "artifacts", "build-info");
+  if (!existsSync(info) || readdirSync(info).length === 0 || !existsSync(join(root, "typechain-types"))) {
+    return "first build";
+  }
+  // the last build's output, or the stamp of the last build setup ran (a touched file that compiled to nothing new)
+  const built = Math.max(
+    newest(info, () => true),
+    newest(STAMP, () => true),
+  );
+  const sources = Math.max(
+    newest(join(root, "contracts"), (f) => f.endsWith(".sol")),
+    newest(join(root, "test"), (f) => f.endsWith(".sol")),
+    newest(join(root, "hardhat.config.ts"), () => true),
+    newest(join(root, "remappings.txt"), () => true),
+  );
+  return sources > built ? "sources changed since the last build" : undefined;
+}
+
+/** [bytes] Runtime code size of the deployed artifact of `source` (e.g. contracts/Vault.sol), or undefined. */
+function deployedSize(source) {
+  const name = source
+    .split("/")
+    .pop()
+    ?.replace(/\.sol$/, "");
+  const file = join(root, "artifacts", source, `${name}.json`);
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, "utf8")).deployedBytecode.length - 2) / 2;
+  } catch {
+    return undefined;
+  }
+}
+
+const EIP170 = 24_576;
+/** Written after each build setup runs (cache/ is not committed). */
+const STAMP = join(root, "cache", "ballast-setup-build.stamp");
+
+/** Runs the build, printing what it does, progress, and its output without warnings about builds not deployed. */
+function build(why) {
+  const command = process.env.BALLAST_BUILD_COMMAND || "hardhat build";
+  const every = Number(process.env.BALLAST_PROGRESS_SECONDS || 30) * 1000;
+  console.log(
+    `[setup] ${why}: compiling the contracts and the Solidity tests (\`${command}\`): solc-js 0.8.30 through ` +
+      "the IR pipeline, no compiler download; the first build takes about 11 minutes on two cores, later ones " +
+      "only recompile what changed",
+  );
+  const started = Date.now();
+  const bin = join(modules, ".bin");
+  const child = spawn(command, {
+    cwd: root,
+    shell: true,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH ?? ""}` },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const timer = setInterval(() => {
+    const s = Math.round((Date.now() - started) / 1000);
+    console.log(`[setup] still compiling: ${Math.floor(s / 60)} min ${s % 60} s so far`);
+  }, every);
+  let pending = "";
+  let printed = 0;
+  // the compiler's blocks as it wrote them, one blank line between two
+  const print = (block) => process.stdout.write(`${printed++ === 0 ? "" : "\n"}${block.trimEnd()}\n`);
+  const held = []; // code-size warnings, decided once the artifacts exist
+  const flush = (final) => {
+    const blocks = pending.split(/\n\s*\n/);
+    pending = final ? "" : (blocks.pop() ?? "");
+    for (const block of blocks) {
+      if (block.trim() === "") continue;
+      if (/Contract code size is \d+ bytes and exceeds 24576 bytes/.test(block)) held.push(block);
+      else print(block);
+    }
+  };
+  const take = (d) => {
+    pending += d.toString();
+    flush(false);
+  };
+  child.stdout.on("data", take);
+  child.stderr.on("data", take);
+  return new Promise((resolve) => {
+    child.on("close", (code) => {
+      clearInterval(timer);
+      flush(true);
+      for (const block of held) {
+        const source = /-->\s*\.?\/?(contracts\/[^:]+\.sol)/.exec(block)?.[1];
+        const bytes = /code size is (\d+) bytes/.exec(block)?.[1];
+        const size = source === undefined ? undefined : deployedSize(source);
+        if (size !== undefined && size <= EIP170) {
+          console.log(
+            `[setup] note: ${source} compiled for the Solidity tests (1,000 optimizer runs) is ${bytes} bytes; the ` +
+              `deployed build (1 run) is ${size.toLocaleString("en-US")} bytes, under EIP-170's 24,576 ` +
+              "(test/sizes.test.ts keeps it there): nothing to do",
+          );
+        } else print(block);
+      }
+      const s = Math.round((Date.now() - started) / 1000);
+      if (code === 0) {
+        if (process.env.BALLAST_BUILD_COMMAND === undefined || process.env.BALLAST_BUILD_COMMAND === "") {
+          mkdirSync(dirname(STAMP), { recursive: true });
+          writeFileSync(STAMP, `${new Date().toISOString()}\n`);
+        }
+        console.log(`[setup] build done in ${Math.floor(s / 60)} min ${s % 60} s`);
+      } else console.error(`[setup] the build failed (exit ${code}): see the compiler's messages above`);
+      resolve(code ?? 1);
+    });
+  });
+}
+
+const due = buildDue();
+if (due !== undefined || process.env.BALLAST_SETUP_FORCE_BUILD === "1") {
+  const code = await build(due ?? "build requested");
+  if (code !== 0) process.exit(code);
 }

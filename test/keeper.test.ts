@@ -22,6 +22,7 @@ import {
   stopOnSignals,
 } from "../scripts/lib/keeper-service.js";
 import { FeeCapExceeded, ManagedSender } from "../scripts/lib/keeper-tx.js";
+import { TxFailure } from "../scripts/lib/tx.js";
 import { BPS, RAY, WAD, auctionPriceUp, computeHealth, startPricesUp } from "../scripts/lib/math.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -341,7 +342,12 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     const svc = await service(a, cfg, lines, { sender: racing });
     const { report } = await svc.tick();
     expect(report.unhealthy).to.deep.equal([p1, p2]);
-    expect(report.skips.find((s) => s.id === p1)?.reason).to.match(/^transaction failed: .*PositionHealthy/);
+    // decoded into a sentence (PositionHealthy), not the raw error
+    expect(report.skips.find((s) => s.id === p1)?.reason).to.match(
+      new RegExp(
+        `^transaction failed: position #${p1} is healthy \\(health 1\\.\\d{3} ≥ 1\\.0\\): nothing to liquidate$`,
+      ),
+    );
     expect(report.liquidations.map((l) => l.positionId)).to.deep.equal([p2]);
     expect(((await a.core.vault.healthOf(p1)).health) >= WAD).to.equal(true);
     // the failed send used no nonce: the next one went out with the next nonce in order
@@ -412,7 +418,9 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     } finally {
       await ethers.provider.send("evm_setAutomine", [true]);
     }
-    expect((timeout as { code?: string }).code).to.equal("TIMEOUT");
+    // scripts/lib/tx.ts classifies it (the sender no longer surfaces ethers' TIMEOUT code)
+    expect(timeout).to.be.instanceOf(TxFailure);
+    expect((timeout as TxFailure).kind).to.equal("not-mined");
     expect(
       lines.some((l) => /^timeout tx="approve 5" hash=0x[0-9a-f]{64} nonce=\d+: not mined in time/.test(l)),
     ).to.equal(true);

@@ -43,9 +43,16 @@ import {
   synthPriceOf,
 } from "../scripts/risk/model.js";
 import { buildPortfolio, openBasket } from "../scripts/risk/portfolio.js";
-import { governanceCalls, recommend } from "../scripts/risk/recommend.js";
+import { MIN_EVIDENCE_PATHS, governanceCalls, recommend } from "../scripts/risk/recommend.js";
+import { binomialCdf, estimate, lowerBound, upperBound } from "../scripts/risk/stats.js";
+import { deploySystem } from "../deploy/deploy.js";
+import { configFor } from "../deploy/config/networks.js";
+import * as ops from "../scripts/tasks/ops.js";
+import { loadSystem } from "../scripts/tasks/system.js";
 import { Rng } from "../scripts/risk/rng.js";
 import { runRisk } from "../scripts/risk/run.js";
+import { pictures } from "../scripts/risk/report.js";
+import { PLOT } from "../scripts/risk/svg.js";
 import { parseManifest, readSnapshot } from "../scripts/risk/snapshot.js";
 import { simulate } from "../scripts/risk/simulate.js";
 import { IVault__factory } from "../typechain-types/index.js";
@@ -334,6 +341,27 @@ describe("risk engine: snapshot, simulation and report", function () {
     for (const svg of Object.values(r.files.slice(1))) expect(svg).to.match(/\.svg$/);
   });
 
+  it("pictures: legends sit under the plots and the histogram's note above it, never over the data", function () {
+    const r = runRisk(snap, testConfig({ paths: 40 }));
+    const svgs = Object.entries(pictures(snap, testConfig({ paths: 40 }), r.sim, r.report));
+    expect(svgs.map(([f]) => f)).to.deep.equal(["bad-debt.svg", "price-paths.svg", "backing.svg", "liquidations.svg"]);
+    const bottom = PLOT.y + PLOT.height;
+    for (const [file, svg] of svgs) {
+      const legend = /<g class="legend">([\s\S]*?)<\/g>/.exec(svg)?.[1];
+      if (file === "bad-debt.svg") {
+        expect(legend).to.equal(undefined);
+        const noteY = Number(/<text x="\d+" y="([\d.]+)" text-anchor="end" font-size="12">P\(&gt; \$/.exec(svg)?.[1]);
+        expect(noteY, file).to.be.lessThan(PLOT.y);
+        continue;
+      }
+      const ys = [...(legend ?? "").matchAll(/ y1?="([\d.]+)"/g)].map((m) => Number(m[1]));
+      expect(ys.length, file).to.be.greaterThan(0);
+      for (const y of ys) expect(y, file).to.be.greaterThan(bottom);
+      const height = Number(/<svg [^>]*height="(\d+)"/.exec(svg)?.[1]);
+      expect(Math.max(...ys), file).to.be.lessThan(height);
+    }
+  });
+
   it("known scenario: a 60% one-hour crash with no keepers leaves debt − 40% of the collateral as bad debt", async function () {
     // one position: 10 WETH at $2,000, 14,000 bUSD (70% LTV)
     const c2 = await buildPortfolio(ethers, {
@@ -517,5 +545,140 @@ describe("risk engine: manifest and lens size", function () {
     const artifact = await hre.artifacts.readArtifact("RiskLens");
     const bytes = (artifact.deployedBytecode.length - 2) / 2;
     expect(bytes).to.be.greaterThan(0).and.at.most(24_576);
+  });
+});
+
+describe("risk engine: recommendations rest on evidence (scripts/risk/recommend.ts, stats.ts)", function () {
+  it("stats: exact 95% bounds (Clopper–Pearson) — 0 of 400 is at most 0.75%, 0 of 2,000 at most 0.15%", function () {
+    // chai's closeTo is taken over for bigints by the ethers matchers: compare floats by hand
+    const near = (a: number, b: number, eps: number): boolean => Math.abs(a - b) <= eps;
+    expect(near(upperBound(0, 400), 1 - 0.05 ** (1 / 400), 1e-9)).to.equal(true);
+    expect(near(upperBound(0, 2_000), 1 - 0.05 ** (1 / 2_000), 1e-9)).to.equal(true);
+    expect(upperBound(0, 400) > 0.0074 && upperBound(0, 400) < 0.0075).to.equal(true);
+    for (const [k, n] of [
+      [1, 100],
+      [5, 400],
+      [20, 2_000],
+      [150, 2_000],
+    ] as const) {
+      const up = upperBound(k, n);
+      const lo = lowerBound(k, n);
+      expect(near(binomialCdf(k, n, up), 0.05, 1e-6), `P(X ≤ ${k} | upper) for n ${n}`).to.equal(true);
+      expect(near(1 - binomialCdf(k - 1, n, lo), 0.05, 1e-6), `P(X ≥ ${k} | lower) for n ${n}`).to.equal(true);
+      expect(lo < k / n && k / n < up).to.equal(true);
+    }
+    const e = estimate(3, 2_000);
+    expect(e.p).to.equal(0.0015);
+    expect(e.ci95[0] < e.p && e.p < e.upper95 && e.upper95 < e.ci95[1]).to.equal(true);
+    expect(estimate(0, 2_000).ci95[0]).to.equal(0);
+  });
+
+  it("the local case: a README-built deployment gets no recommendation for assets no position holds, no loosening without 95% evidence over 2,000 paths, and supply caps of at least twice today's use", async function () {
+    this.timeout(300_000);
+    // the README's local-node steps on the embedded network
+    const dir = mkdtempSync(join(tmpdir(), "risk-local-"));
+    const manifestPath = join(dir, "localhost.json");
+    await deploySystem(ethers, "default", configFor("default"), { manifestPath, log: () => {} });
+    const as = (from: string) => loadSystem(ethers, "default", { manifestPath, from, log: () => {} });
+    const alice = await as("1");
+    await ops.faucet(alice, { asset: "WETH", amount: "10" });
+    await ops.openPosition(alice, { synth: "bUSD", asset: "WETH", amount: "10", mint: "12000" });
+    const admin = await as("0");
+    await ops.setPrice(admin, { asset: "WETH", usd: "1350" });
+    await ops.liquidate(admin, { id: 1n });
+    const bob = await as("2");
+    await ops.faucet(bob, { asset: "WETH", amount: "20" });
+    await ops.openPosition(bob, { synth: "bUSD", asset: "WETH", amount: "20", mint: "15000" });
+    await ops.take(bob, { auction: 1n, amount: "0.5", maxPremium: "25" });
+    const c = admin.manifest.contracts;
+    const snap = await readSnapshot(
+      admin.signer,
+      {
+        vault: c.Vault?.address ?? "",
+        oracle: c.OracleAdapter?.address ?? "",
+        engine: c.LiquidationEngine?.address ?? "",
+        lens: c.PositionLens?.address ?? "",
+      },
+      "localhost",
+    );
+    const cfg = testConfig({ hours: 48, recommendPaths: 200, evidencePaths: 2_000 });
+    const recs = recommend(snap, cfg);
+    if (process.env.RISK_DEBUG === "1")
+      console.log(JSON.stringify(recs, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 1));
+    expect(recs.map((r) => [r.asset, r.measured])).to.have.deep.members([
+      ["WETH", true],
+      ["WBTC", false],
+      ["USDC", false],
+    ]);
+    for (const r of recs.filter((x) => !x.measured)) {
+      expect(r.reason).to.match(
+        new RegExp(`^no position with debt holds ${r.asset}: the simulation has nothing to measure`),
+      );
+      expect(r.recommended).to.deep.equal(r.current);
+      expect(r.changes).to.deep.equal([]);
+    }
+    const weth = recs.find((r) => r.asset === "WETH");
+    if (weth === undefined || weth.evidence === undefined) throw new Error("no WETH recommendation");
+    // the evidence: 2,000 paths, risk before and after with bounds
+    expect(weth.evidence.paths).to.equal(2_000);
+    for (const e of [weth.evidence.before, weth.evidence.after]) {
+      expect(e.paths).to.equal(2_000);
+      expect(e.ci95[0] <= e.p && e.p <= e.ci95[1] && e.p <= e.upper95).to.equal(true);
+    }
+    // a looser value only with its 95% upper bound at or under the target over at least 2,000 paths
+    for (const ch of weth.changes.filter((x) => x.direction === "looser")) {
+      expect(ch.evidence.paths, ch.param).to.be.at.least(MIN_EVIDENCE_PATHS);
+      expect(ch.evidence.upper95, ch.param).to.be.at.most(cfg.targetProbability);
+    }
+    if (weth.changes.some((x) => x.direction === "looser")) {
+      expect(weth.evidence.after.upper95).to.be.at.most(cfg.targetProbability);
+    }
+    // supply caps keep room for growth: at least twice what is deposited (not 1,000,000 → 10)
+    const wethSnap = snap.assets.find((a) => a.symbol === "WETH");
+    const use = ((wethSnap?.total ?? 0n) + WAD - 1n) / WAD;
+    expect(use).to.be.greaterThan(20n);
+    expect(weth.recommended.supplyCap).to.be.at.least(2n * use);
+    // calldata only for what changes, never for an asset not measured
+    const calls = governanceCalls(snap, recs);
+    const touched = calls.map((x) => x.args[0]?.toLowerCase());
+    for (const r of recs.filter((x) => !x.measured)) expect(touched).to.not.include(r.address.toLowerCase());
+    const text = runRisk(snap, { ...cfg, paths: 40 }, { recommend: false }).text;
+    expect(text).to.match(/collateralization \d+\.\d% \(\$[\d,]+ \/ \$[\d,]+\)/);
+    // with fewer than 2,000 paths of evidence nothing is loosened, and a note says why
+    const thin = recommend(snap, { ...cfg, evidencePaths: 1_000 }, { only: ["WETH"] });
+    expect(thin[0]?.changes.filter((x) => x.direction === "looser")).to.deep.equal([]);
+  });
+
+  it("loosening with evidence: a calm market and a safe position loosen the threshold with a 95% bound under the target; the report shows the bounds and marks unmeasured assets", async function () {
+    this.timeout(120_000);
+    const c6 = await buildPortfolio(ethers, {
+      plans: [{ name: "safe", synth: "bUSD", basket: { weth: "10" }, ltvBps: 2_000n }],
+      interestDays: 0,
+    });
+    const s6 = await snapshotOf(c6);
+    const calm = {
+      crashShare: 0,
+      vol: { WETH: 0.2, WBTC: 0.2, USDC: 0.01 },
+      jumps: { perYear: 0, scale: 0, dof: 3 },
+      hours: 24,
+      recommendPaths: 100,
+      evidencePaths: 2_000,
+    };
+    const recs = recommend(s6, testConfig(calm), { only: ["WETH", "WBTC"] });
+    const weth = recs.find((r) => r.asset === "WETH");
+    const lt = weth?.changes.find((x) => x.param === "liqThresholdBps");
+    expect(lt?.direction).to.equal("looser");
+    expect(BigInt(lt?.to ?? "0")).to.be.greaterThan(8_500n);
+    expect(lt?.evidence.paths).to.equal(2_000);
+    expect(lt?.evidence.upper95).to.be.at.most(0.01);
+    const report = runRisk(s6, testConfig({ ...calm, paths: 20 }), {
+      recommend: true,
+      recommendOnly: ["WETH", "WBTC"],
+    });
+    expect(report.text).to.match(
+      /WBTC +kept +kept +kept +kept +kept +not measured +not measured +no position with debt holds WBTC/,
+    );
+    expect(report.text).to.match(/WETH .* 0\.00% \(≤ 0\.15%\) +0\.00% \(≤ 0\.15%\)/);
+    expect(report.text).to.match(/needs the one-sided 95% upper bound at or under it over at least 2,000 paths/);
   });
 });

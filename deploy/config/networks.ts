@@ -19,6 +19,7 @@ import {
   RATE_5PCT,
   SYNTHETICS,
 } from "../../scripts/lib/core.js";
+import { gasMarginFor } from "../../scripts/lib/tx.js";
 import {
   ConfigError,
   type AssetConfig,
@@ -67,6 +68,14 @@ export const local: NetworkConfig = {
   networks: ["default", "hardhat", "localhost"],
   allowMocks: true,
   confirmations: 1,
+  gasMarginBps: 2_500,
+  // keeper pay here is the Solidity fixture's (test/utils/LiquidationFixture.sol, KEEPER_PARAMS in
+  // scripts/lib/core.ts), which the gas snapshot, the demo and the tests share: a 100 bUSD minimum debt and a 2 bUSD
+  // tip. It does not cover a liquidation's gas at mainnet prices, and need not: gas on the embedded network and a
+  // local node costs nothing real. Sepolia and mainnet below are held to the rule.
+  keeperGas: {
+    exempt: "local chains: gas costs nothing real; the parameters are the Solidity fixture's, shared with the tests",
+  },
   verify: false,
   rateModels: { fixed5: { kind: "fixed", ratePerSecond: RATE_5PCT } },
   assets: [localAsset("weth"), localAsset("wbtc"), localAsset("usdc")],
@@ -175,6 +184,16 @@ function envAccount(variable: string, optional: boolean): string {
   return `<unset: set ${variable} in .env>`;
 }
 
+/**
+ * Minimum debt and keeper pay of the live networks (see `LIVE_KEEPER_GAS`): bUSD 2,000 minimum, tip 50 + 0.1%
+ * (52 bUSD on the minimum, under the smallest penalty on it, 3% = 60); bETH 1 minimum, tip 0.02 + 0.1% (0.021 bETH,
+ * under 3% = 0.03). Both pay for 522k gas at 30 gwei (0.0157 ETH, $47 at $3,000).
+ */
+const LIVE_PAY = {
+  bUSD: { minDebt: 2_000n * WAD, keeper: { tip: 50n * WAD, chipBps: 10, maxPay: 2_000n * WAD } },
+  bETH: { minDebt: WAD, keeper: { tip: WAD / 50n, chipBps: 10, maxPay: WAD } },
+};
+
 // ----------------------------------------------------------------------------------------------------------------
 // Sepolia: mock collateral tokens (there are no canonical WETH/WBTC/USDC with feeds), Sepolia's Chainlink feeds
 // ----------------------------------------------------------------------------------------------------------------
@@ -186,12 +205,23 @@ const SEPOLIA_FEEDS = {
   USDC_USD: "0xA2F78ab2355fe2f984D808B5CeE7FD0A93D5270E",
 };
 
+/**
+ * What a liquidation's gas must be paid at on the live networks: 30 gwei and ETH at $3,000. A liquidation of a
+ * three-asset basket costs about 522k gas (gas/snapshot.json), 0.0157 ETH or $47 at those prices: the tip plus the
+ * chip on the minimum debt must reach that (and the penalty on the minimum debt, which caps keeper pay, too), or no
+ * keeper liquidates the smallest positions when gas is dear. Sepolia keeps mainnet's keeper pay and minimum debts,
+ * so a keeper tried there behaves as it will on mainnet.
+ */
+const LIVE_KEEPER_GAS = { gasPriceGwei: 30, ethUsd: 3_000 };
+
 function sepolia(): NetworkConfig {
   return {
     networks: ["sepolia"],
     chainId: 11_155_111,
     allowMocks: true,
     confirmations: 2,
+    gasMarginBps: 3_000,
+    keeperGas: LIVE_KEEPER_GAS,
     verify: true,
     rateModels: { dynamic: { kind: "dynamic" } },
     assets: [
@@ -221,16 +251,8 @@ function sepolia(): NetworkConfig {
       },
     ],
     synthetics: [
-      liveSynth("bUSD", {
-        debtCeiling: 10_000_000n * WAD,
-        minDebt: 100n * WAD,
-        keeper: { tip: 2n * WAD, chipBps: 10, maxPay: 500n * WAD },
-      }),
-      liveSynth("bETH", {
-        debtCeiling: 10_000n * WAD,
-        minDebt: WAD / 20n,
-        keeper: { tip: WAD / 1_000n, chipBps: 10, maxPay: WAD / 4n },
-      }),
+      liveSynth("bUSD", { debtCeiling: 10_000_000n * WAD, ...LIVE_PAY.bUSD }),
+      liveSynth("bETH", { debtCeiling: 10_000n * WAD, ...LIVE_PAY.bETH }),
     ],
     globalAuctionCap: 2_000_000n * WAD,
     governance: {
@@ -269,6 +291,8 @@ function mainnet(): NetworkConfig {
     chainId: 1,
     allowMocks: false,
     confirmations: 3,
+    gasMarginBps: 3_000,
+    keeperGas: LIVE_KEEPER_GAS,
     verify: true,
     rateModels: { dynamic: { kind: "dynamic" } },
     assets: [
@@ -299,16 +323,8 @@ function mainnet(): NetworkConfig {
       },
     ],
     synthetics: [
-      liveSynth("bUSD", {
-        debtCeiling: 10_000_000n * WAD,
-        minDebt: 2_000n * WAD,
-        keeper: { tip: 20n * WAD, chipBps: 10, maxPay: 2_000n * WAD },
-      }),
-      liveSynth("bETH", {
-        debtCeiling: 3_000n * WAD,
-        minDebt: WAD,
-        keeper: { tip: WAD / 100n, chipBps: 10, maxPay: WAD },
-      }),
+      liveSynth("bUSD", { debtCeiling: 10_000_000n * WAD, ...LIVE_PAY.bUSD }),
+      liveSynth("bETH", { debtCeiling: 3_000n * WAD, ...LIVE_PAY.bETH }),
     ],
     globalAuctionCap: 10_000_000n * WAD,
     governance: {
@@ -326,6 +342,20 @@ function mainnet(): NetworkConfig {
 
 /** Every configuration, built on demand (live ones read governance accounts from the environment). */
 const CONFIGS: Array<() => NetworkConfig> = [() => local, sepolia, mainnet];
+
+/** Every configuration, unvalidated (for checks across networks, e.g. keeper pay against gas). */
+export function allConfigs(): NetworkConfig[] {
+  return CONFIGS.map((c) => c());
+}
+
+/**
+ * [bps] The gas margin of `network`'s transactions: `BALLAST_GAS_MARGIN_BPS`, else its config's `gasMarginBps`
+ * (read without validating the rest, so a task on mainnet does not need the governance accounts), else the default.
+ */
+export function gasMarginOf(network: string, env: Record<string, string | undefined> = process.env): number {
+  const config = CONFIGS.map((c) => c()).find((c) => c.networks.includes(network));
+  return gasMarginFor(config?.gasMarginBps, env);
+}
 
 /** Names of the Hardhat networks that have a deploy configuration. */
 export function configuredNetworks(): string[] {

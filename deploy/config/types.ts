@@ -7,6 +7,7 @@
  * in the feed's own decimals.
  */
 import { isAddress } from "ethers";
+import { MIN_GAS_MARGIN_BPS } from "../../scripts/lib/tx.js";
 
 /** An account named in the config: the deploying account, or a fixed address. */
 export type AccountRef = "deployer" | string;
@@ -124,6 +125,20 @@ export interface NetworkConfig {
   allowMocks: boolean;
   /** Block confirmations to wait for after each transaction (1 locally). */
   confirmations: number;
+  /**
+   * [bps] Gas limit over the node's estimate for every transaction the deploy, the tasks and the keeper send on
+   * this network (at least 2,000: +20%). An estimate is exact only for the block it ran against; interest accrued
+   * for a few more seconds, or another transaction first, can make the mined one need more. `BALLAST_GAS_MARGIN_BPS`
+   * overrides it for one run.
+   */
+  gasMarginBps: number;
+  /**
+   * Whether keeper pay covers a liquidation's gas, and at what prices: the flat tip plus the chip on the minimum
+   * debt (capped by maxPay and by the smallest penalty on it) must pay for the gas of a liquidation of a basket with
+   * every listed asset (gas/snapshot.json) at `gasPriceGwei` and, for USD synthetics, `ethUsd`. Or `exempt`, with why.
+   * test/deploy.test.ts checks it for every config.
+   */
+  keeperGas: { gasPriceGwei: number; ethUsd: number } | { exempt: string };
   /** Whether `ballast verify` should submit sources to an explorer for this network. */
   verify: boolean;
   /** The L2 sequencer-uptime feed and its grace period [s]; absent on L1. Immutable in the OracleAdapter. */
@@ -220,6 +235,13 @@ export function validateConfig(name: string, config: NetworkConfig): void {
 
   if (config.networks.length === 0) p.push("networks: names no Hardhat network");
   if (!Number.isInteger(config.confirmations) || config.confirmations < 1) p.push("confirmations: must be ≥ 1");
+  if (
+    !Number.isInteger(config.gasMarginBps) ||
+    config.gasMarginBps < MIN_GAS_MARGIN_BPS ||
+    config.gasMarginBps > 100_000
+  ) {
+    p.push(`gasMarginBps: ${config.gasMarginBps} is not an integer in [${MIN_GAS_MARGIN_BPS}, 100000] bps`);
+  }
   if (config.sequencer !== undefined) {
     addr("sequencer.feed", config.sequencer.feed);
     seconds("sequencer.gracePeriod", config.sequencer.gracePeriod);

@@ -369,17 +369,52 @@ export async function oraclePrice(core: Core<FeedKind>, asset: AssetKey): Promis
 
 /** Converts a number of whole units to `[token]` of `asset`, e.g. `units("wbtc", "0.5")` = 50_000_000n. */
 export function units(asset: AssetKey, amount: string): bigint {
-  return parseDecimal(amount, ASSETS[asset].decimals);
+  return parseAmount(amount, ASSETS[asset].decimals, { allowZero: true });
 }
 
 /** [wad] `wad("1.5")` = 1.5e18. */
 export function wad(amount: string): bigint {
-  return parseDecimal(amount, 18);
+  return parseAmount(amount, 18, { allowZero: true });
 }
 
 /** [8 decimals] A feed answer: `answer8("1300")` = 1300e8. */
 export function answer8(amount: string): bigint {
-  return parseDecimal(amount, FEED_DECIMALS);
+  return parseAmount(amount, FEED_DECIMALS, { allowZero: true });
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// The amount parser (every amount a person types goes through it: tasks, keeper settings, scripts)
+// ----------------------------------------------------------------------------------------------------------------
+
+/** An amount that cannot be read; the message says what was wrong (the caller adds which field). */
+export class AmountError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AmountError";
+  }
+}
+
+/**
+ * Parses a human amount ("2.5", "1,000", "1_000.25") into `decimals` units, exactly (no float). A negative amount,
+ * more decimals than the unit has, or anything that is not a decimal number is refused with an `AmountError` saying
+ * which; zero is refused unless `allowZero`.
+ */
+export function parseAmount(text: string, decimals: number, opts: { allowZero?: boolean } = {}): bigint {
+  const clean = text.trim().replace(/[_,]/g, "");
+  if (/^-\s*\d/.test(clean)) throw new AmountError(`"${text}" is negative: amounts are positive numbers`);
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(clean);
+  if (m === null) throw new AmountError(`"${text}" is not a positive decimal number (e.g. 2.5 or 1,000)`);
+  const frac = m[2] ?? "";
+  if (frac.length > decimals) {
+    throw new AmountError(
+      decimals === 0
+        ? `"${text}" has decimals, but this unit has none`
+        : `"${text}" has more than ${decimals} decimals (the token's smallest unit)`,
+    );
+  }
+  const v = BigInt(m[1] ?? "0") * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, "0") || "0");
+  if (v === 0n && opts.allowZero !== true) throw new AmountError(`"${text}" is zero: give an amount above zero`);
+  return v;
 }
 
 export { RAY, WAD };
@@ -388,8 +423,11 @@ export { RAY, WAD };
 // Formatting (used by the scripts)
 // ----------------------------------------------------------------------------------------------------------------
 
-/** `x` [decimals] as a human number with thousands separators and at most `digits` decimals, rounded down. */
-export function formatUnitsHuman(x: bigint, decimals: number, digits = 2): string {
+/**
+ * `x` [decimals] as a human number with thousands separators (unless `grouping` is false) and exactly `digits`
+ * decimals, rounded toward zero.
+ */
+export function formatUnitsHuman(x: bigint, decimals: number, digits = 2, grouping = true): string {
   const negative = x < 0n;
   const abs = negative ? -x : x;
   const scale = 10n ** BigInt(decimals);
@@ -399,7 +437,25 @@ export function formatUnitsHuman(x: bigint, decimals: number, digits = 2): strin
     const f = ((abs % scale) * 10n ** BigInt(digits)) / scale;
     frac = "." + f.toString().padStart(digits, "0");
   }
-  return (negative ? "-" : "") + whole.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",") + frac;
+  const w = whole.toString();
+  return (negative ? "-" : "") + (grouping ? w.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : w) + frac;
+}
+
+/**
+ * `x` [decimals] with as many decimals as it has, up to `maxDigits` (rounded toward zero), trailing zeros trimmed and
+ * thousands separated: 0.345 WETH is "0.345", 10 WETH is "10", 12,000.5 bUSD is "12,000.5". A non-zero amount below
+ * the last digit shown is "<0.000001" rather than a misleading "0".
+ */
+export function formatAmount(x: bigint, decimals: number, maxDigits = 6): string {
+  const digits = Math.min(decimals, maxDigits);
+  const negative = x < 0n;
+  const abs = negative ? -x : x;
+  const scale = 10n ** BigInt(decimals);
+  const step = 10n ** BigInt(decimals - digits); // [decimals] the smallest amount shown
+  if (abs !== 0n && abs < step) return `${negative ? ">-" : "<"}0.${"0".repeat(digits - 1)}1`;
+  const whole = (abs / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  const frac = digits === 0 ? "" : ((abs % scale) / step).toString().padStart(digits, "0").replace(/0+$/, "");
+  return (negative ? "-" : "") + whole + (frac === "" ? "" : `.${frac}`);
 }
 
 /** A `[wad]` as a human number: `formatWad(1234567n * 10n ** 15n)` = "1,234.56". */
@@ -484,12 +540,4 @@ async function deployFeed<K extends FeedKind>(
   const feed = await deployed(f.deploy(FEED_DECIMALS));
   await (await feed.setAnswer(answer)).wait();
   return feed as FeedOf<K>;
-}
-
-function parseDecimal(amount: string, decimals: number): bigint {
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(amount.replace(/_/g, "").replace(/,/g, ""));
-  if (m === null) throw new Error(`not a non-negative decimal number: "${amount}"`);
-  const frac = m[2] ?? "";
-  if (frac.length > decimals) throw new Error(`"${amount}" has more than ${decimals} decimals`);
-  return BigInt(m[1] ?? "0") * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, "0") || "0");
 }

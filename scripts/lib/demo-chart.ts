@@ -1,14 +1,17 @@
 /**
- * The demo's picture (`npm run demo` writes it to reports/demo.svg): three stacked line charts over the keeper's ticks,
+ * The demo's picture (`npm run demo` writes it to reports/demo.svg): five stacked charts over the keeper's ticks,
  * drawn with the risk report's SVG helpers (scripts/risk/svg.ts `lineChart`):
  *
  * 1. ETH: the oracle price and the clearing prices of the WETH auctions (USD per ETH);
  * 2. BTC: the same for WBTC;
- * 3. the system backing ratio (collateral value over debt value, %).
+ * 3. the system backing ratio (all collateral held at oracle prices over all debt: positions, auctions, bad debt);
+ * 4. the liquidations the keeper started in each tick, and the unhealthy positions that waited for room under the
+ *    auction caps (their liquidation refused with `AuctionCapReached`);
+ * 5. the bad debt written off so far (USD).
  *
- * A clearing price is set by a take, so its series holds the lowest price of the latest tick with a take (a step
- * line) and NaN before the first take (`lineChart` skips non-finite values). Prices arrive in `[wad]` and become
- * numbers only here, for drawing.
+ * A clearing price exists only at a tick with a take: the series holds the lowest price of that tick's takes and
+ * nothing (NaN) elsewhere, so the chart shows a dot or a segment where something was bought and no line where
+ * nothing was. Prices arrive in `[wad]` and become numbers only here, for drawing.
  */
 import { lineChart } from "../risk/svg.js";
 
@@ -20,6 +23,9 @@ export interface DemoFrame {
   backing: bigint; // [wad] collateral value / debt value (1e18 = 100%)
   ethClearing: bigint[]; // [wad] USD per ETH, every WETH take of the tick
   btcClearing: bigint[]; // [wad] USD per BTC, every WBTC take of the tick
+  liquidations: number; // liquidations the keeper started in the tick
+  capWaits: number; // unhealthy positions whose liquidation waited for room under the auction caps
+  badDebt: bigint; // [wad USD] bad debt written off since the start
 }
 
 /** The series the picture draws, as numbers (NaN where a tick has no take). */
@@ -28,36 +34,38 @@ export interface DemoSeries {
   eth: number[];
   btc: number[];
   backingPct: number[];
-  ethClearing: number[]; // the lowest WETH clearing price of the latest tick with a take
+  ethClearing: number[]; // the lowest WETH clearing price of the tick, NaN when nothing was bought
   btcClearing: number[];
+  liquidations: number[];
+  capWaits: number[];
+  badDebt: number[]; // [USD] cumulative
 }
 
 const toNumber = (wad: bigint): number => Number(wad / 10n ** 12n) / 1e6; // 6 decimals kept
 
 /** The numbers behind the picture. */
 export function demoSeries(frames: DemoFrame[]): DemoSeries {
-  const stepLine = (pick: (f: DemoFrame) => bigint[]): number[] => {
-    let last = NaN;
-    return frames.map((f) => {
+  const clearing = (pick: (f: DemoFrame) => bigint[]): number[] =>
+    frames.map((f) => {
       const xs = pick(f);
-      if (xs.length > 0) last = toNumber(xs.reduce((m, x) => (x < m ? x : m)));
-      return last;
+      return xs.length === 0 ? NaN : toNumber(xs.reduce((m, x) => (x < m ? x : m)));
     });
-  };
   return {
     minutes: frames.map((f) => f.minute),
     eth: frames.map((f) => toNumber(f.eth)),
     btc: frames.map((f) => toNumber(f.btc)),
     backingPct: frames.map((f) => toNumber(f.backing * 100n)),
-    ethClearing: stepLine((f) => f.ethClearing),
-    btcClearing: stepLine((f) => f.btcClearing),
+    ethClearing: clearing((f) => f.ethClearing),
+    btcClearing: clearing((f) => f.btcClearing),
+    liquidations: frames.map((f) => f.liquidations),
+    capWaits: frames.map((f) => f.capWaits),
+    badDebt: frames.map((f) => toNumber(f.badDebt)),
   };
 }
 
-const PANEL_H = 420;
 const PANEL_W = 760;
 
-/** The three charts stacked in one SVG document. */
+/** The charts stacked in one SVG document. */
 export function renderDemoSvg(frames: DemoFrame[], opts: { tickMinutes: number }): string {
   const s = demoSeries(frames);
   const xLabel = `keeper tick (every ${opts.tickMinutes} min from the start of the crash)`;
@@ -65,31 +73,46 @@ export function renderDemoSvg(frames: DemoFrame[], opts: { tickMinutes: number }
     lineChart(
       [
         { name: "ETH oracle price", ys: s.eth, color: "#1f77b4" },
-        { name: "WETH clearing price (latest take)", ys: s.ethClearing, color: "#d62728", dashed: true },
+        { name: "WETH clearing price (ticks with a take)", ys: s.ethClearing, color: "#d62728", dashed: true },
       ],
       { title: "ETH: oracle and auction clearing prices (USD)", xLabel, yLabel: "USD per ETH" },
     ),
     lineChart(
       [
         { name: "BTC oracle price", ys: s.btc, color: "#ff7f0e" },
-        { name: "WBTC clearing price (latest take)", ys: s.btcClearing, color: "#9467bd", dashed: true },
+        { name: "WBTC clearing price (ticks with a take)", ys: s.btcClearing, color: "#9467bd", dashed: true },
       ],
       { title: "BTC: oracle and auction clearing prices (USD)", xLabel, yLabel: "USD per BTC" },
     ),
     lineChart([{ name: "system backing ratio", ys: s.backingPct, color: "#2ca02c" }], {
-      title: "System backing ratio (collateral value / debt value)",
+      title: "System backing ratio (collateral held / debt, at oracle prices)",
       xLabel,
       yLabel: "%",
       yMin: 100,
     }),
+    lineChart(
+      [
+        { name: "liquidations started", ys: s.liquidations, color: "#d62728" },
+        { name: "positions waiting for auction-cap room", ys: s.capWaits, color: "#ff7f0e", dashed: true },
+      ],
+      { title: "Liquidations and cap waits per keeper tick", xLabel, yLabel: "positions", yMin: 0 },
+    ),
+    lineChart([{ name: "bad debt written off (cumulative)", ys: s.badDebt, color: "#7f7f7f" }], {
+      title: "Bad debt (USD)",
+      xLabel,
+      yLabel: "USD",
+      yMin: 0,
+    }),
   ];
-  const body = panels.map((svg, i) => {
-    const inner = svg.replace(/^<\?xml[^>]*>\n/, "").replace(/^<svg /, `<svg x="0" y="${i * PANEL_H}" `);
+  let y = 0;
+  const body = panels.map((svg) => {
+    const height = Number(/height="(\d+)"/.exec(svg)?.[1] ?? "0");
+    const inner = svg.replace(/^<\?xml[^>]*>\n/, "").replace(/^<svg /, `<svg x="0" y="${y}" `);
+    y += height;
     return inner.trimEnd();
   });
-  const h = PANEL_H * panels.length;
   return (
     `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${PANEL_W}" ` +
-    `height="${h}" viewBox="0 0 ${PANEL_W} ${h}" font-family="sans-serif">\n${body.join("\n")}\n</svg>\n`
+    `height="${y}" viewBox="0 0 ${PANEL_W} ${y}" font-family="sans-serif">\n${body.join("\n")}\n</svg>\n`
   );
 }

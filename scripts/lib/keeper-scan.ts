@@ -7,8 +7,13 @@
  * - After `Withdrawn` or `Seized` the position is read (`positionOf` and `debtOf`): one with no collateral and no
  *   debt (closed, or wholly liquidated) is dropped.
  *
- * The checkpoint (JSON) records the network, chain id and Vault address it belongs to, the last block scanned and
- * the known position ids; a file for another network, chain or Vault is refused with a message that says so.
+ * The checkpoint (JSON) records the network, chain id and Vault address it belongs to, the last block scanned with
+ * its hash, and the known position ids. A file for another network, chain or Vault is refused with a message that
+ * says so. A file for the same network, chain id and Vault but from another chain's history — a restarted local node
+ * (same chain id, and the same deployer nonce gives the same Vault address), or a reorg deeper than the scan's
+ * confirmations — is caught by the block hash: the node's block at `lastBlock` is not the one recorded (or does not
+ * exist yet). Then the checkpoint is set aside (`onRescan` says why) and the scan starts again from the deployment
+ * block, so positions opened below the old `lastBlock` are found. The hash is checked again before every scan.
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
@@ -16,7 +21,7 @@ import type { Log } from "ethers";
 import type { Vault } from "../../typechain-types/index.js";
 import type { PositionSource } from "./keeper.js";
 
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 
 /** What the keeper keeps between runs. */
 export interface Checkpoint {
@@ -26,6 +31,8 @@ export interface Checkpoint {
   vault: string;
   /** The last block whose events were read (the next scan starts one after it). */
   lastBlock: number;
+  /** The hash of `lastBlock` when it was read: tells this chain's history from another's. */
+  lastBlockHash: string;
   /** Known open position ids, ascending, as decimal strings. */
   positions: string[];
   /** ISO time of the write. */
@@ -57,7 +64,9 @@ export function readCheckpoint(path: string, scope: CheckpointScope): Checkpoint
     throw new CheckpointError(`checkpoint ${path} is not valid JSON (${(e as Error).message}): fix or delete it`);
   }
   const problems: string[] = [];
-  if (cp.version !== CHECKPOINT_VERSION) problems.push(`version ${cp.version}, expected ${CHECKPOINT_VERSION}`);
+  if (cp.version !== CHECKPOINT_VERSION && cp.version !== 1) {
+    problems.push(`version ${cp.version}, expected ${CHECKPOINT_VERSION}`);
+  }
   if (cp.network !== scope.network) problems.push(`network "${cp.network}", not "${scope.network}"`);
   if (cp.chainId !== scope.chainId.toString()) problems.push(`chain ${cp.chainId}, not ${scope.chainId}`);
   if (typeof cp.vault !== "string" || cp.vault.toLowerCase() !== scope.vault.toLowerCase())
@@ -108,10 +117,24 @@ export interface ScannerOptions {
   log?: (line: string) => void;
 }
 
+/** Why a scan set its checkpoint aside and started again from the deployment block. */
+export interface Rescan {
+  /** The block the checkpoint (or the last scan) ended at, and the hash recorded for it. */
+  lastBlock: number;
+  recorded: string | undefined;
+  /** The node's hash of that block, or undefined when the node has no such block. */
+  found: string | undefined;
+  /** The block the scan starts again from. */
+  from: number;
+}
+
 /** Discovers positions from the Vault's events; `positionIds()` returns the ids known after the last `scan()`. */
 export class EventPositionSource implements PositionSource {
   private readonly ids = new Set<bigint>();
   private lastBlock: number; // last block scanned
+  private lastBlockHash: string | undefined; // its hash when scanned (undefined: nothing scanned, or unknown)
+  /** Every time a scan found its history gone and started again (see the file comment). */
+  readonly rescans: Rescan[] = [];
   private readonly log: (line: string) => void;
   private readonly topics: string[];
   private readonly names = ["PositionOpened", "Deposited", "Withdrawn", "Seized"] as const;
@@ -121,6 +144,7 @@ export class EventPositionSource implements PositionSource {
     this.lastBlock = opts.startBlock - 1;
     if (opts.checkpoint !== undefined) {
       this.lastBlock = opts.checkpoint.lastBlock;
+      this.lastBlockHash = opts.checkpoint.lastBlockHash ?? "";
       for (const p of opts.checkpoint.positions) this.ids.add(BigInt(p));
     }
     const iface = opts.vault.interface;
@@ -143,6 +167,7 @@ export class EventPositionSource implements PositionSource {
   async scan(toBlock?: number, signal?: AbortSignal): Promise<ScanReport> {
     const provider = this.opts.vault.runner?.provider;
     if (provider == null) throw new Error("EventPositionSource: the Vault has no provider");
+    await this.checkHistory(provider);
     const to = toBlock ?? (await provider.getBlockNumber()) - (this.opts.confirmations ?? 0);
     const from = this.lastBlock + 1;
     const report: ScanReport = { from, to, chunks: 0, logs: 0, opened: [], dropped: [], known: 0 };
@@ -160,7 +185,34 @@ export class EventPositionSource implements PositionSource {
     }
     report.to = this.lastBlock;
     report.known = this.ids.size;
+    if (report.chunks > 0) this.lastBlockHash = (await provider.getBlock(this.lastBlock))?.hash ?? undefined;
     return report;
+  }
+
+  /**
+   * Sets the scanned state aside when the block it ends at is not in the node's history any more (another chain
+   * with the same id, or a reorg): the hash recorded for `lastBlock` differs from the node's, or the node has no
+   * such block. The next scan then reads from the deployment block again.
+   */
+  private async checkHistory(provider: { getBlock(n: number): Promise<{ hash: string | null } | null> }) {
+    if (this.lastBlockHash === undefined || this.lastBlock < this.opts.startBlock) return;
+    const found = (await provider.getBlock(this.lastBlock))?.hash ?? undefined;
+    if (found !== undefined && found.toLowerCase() === this.lastBlockHash.toLowerCase()) return;
+    const rescan: Rescan = {
+      lastBlock: this.lastBlock,
+      recorded: this.lastBlockHash === "" ? undefined : this.lastBlockHash,
+      found,
+      from: this.opts.startBlock,
+    };
+    this.rescans.push(rescan);
+    this.log(
+      `checkpoint-refused lastBlock=${rescan.lastBlock} recorded=${rescan.recorded ?? "none"} ` +
+        `node=${rescan.found ?? "no-such-block"}: not this chain's history (a restarted node or a reorg); ` +
+        `rescanning from block ${rescan.from}`,
+    );
+    this.ids.clear();
+    this.lastBlock = this.opts.startBlock - 1;
+    this.lastBlockHash = undefined;
   }
 
   /** The checkpoint of the current state. */
@@ -171,6 +223,7 @@ export class EventPositionSource implements PositionSource {
       chainId: this.opts.scope.chainId.toString(),
       vault: this.opts.scope.vault,
       lastBlock: this.lastBlock,
+      lastBlockHash: this.lastBlockHash ?? "",
       positions: [...this.ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String),
       updatedAt: new Date().toISOString(),
     };

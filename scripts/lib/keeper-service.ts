@@ -14,6 +14,8 @@
  */
 import type { Signer } from "ethers";
 import type { LiquidationEngine, OracleAdapter, PositionLens, Vault } from "../../typechain-types/index.js";
+import { parseAmount } from "./core.js";
+import { type ErrorContext, explainFailure } from "./errors.js";
 import { Keeper, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
 import {
   type Checkpoint,
@@ -117,8 +119,9 @@ export function parseKeeperConfig(
   const venueSpreadBps = BigInt(num("spreadBps", 0, 5_000, true));
   let maxFeePerGas = 0n;
   const fee = raw("maxFeeGwei");
-  const m = /^(\d+)(?:\.(\d{1,9}))?$/.exec(fee.value);
-  if (m === null || (maxFeePerGas = BigInt(m[1] ?? "0") * 10n ** 9n + BigInt((m[2] ?? "").padEnd(9, "0"))) === 0n) {
+  try {
+    maxFeePerGas = parseAmount(fee.value, 9); // [wei/gas] from gwei, the one amount parser (scripts/lib/core.ts)
+  } catch {
     problems.push(
       `${fee.from} = "${fee.value}": ${KEEPER_FLAGS.maxFeeGwei.help}, at most 9 decimals ` +
         `(flag --max-fee-gwei, variable ${KEEPER_FLAGS.maxFeeGwei.env})`,
@@ -159,8 +162,12 @@ export interface ServiceOptions {
   config: KeeperConfig;
   /** Default: an `OracleVenue` with `config.venueSpreadBps`. */
   venue?: Venue;
-  /** Default: a `ManagedSender` with `config.maxFeePerGas`. */
+  /** Default: a `ManagedSender` with `config.maxFeePerGas` and `gasMarginBps`. */
   sender?: TxSender;
+  /** [bps] Gas limit over each estimate (the network's, deploy/config/networks.ts). Default 2,500. */
+  gasMarginBps?: number;
+  /** What failures are explained with (assets, synthetics, network). Default: the Vault alone. */
+  errors?: ErrorContext;
   /** Receives every log line. Default console.log. */
   log?: (line: string) => void;
   /** Sleeps between ticks; must return early when `signal` fires. Default: a timer of `pollSeconds`. */
@@ -183,6 +190,7 @@ export class KeeperService {
   readonly keeper: Keeper;
   readonly sender: TxSender;
   private readonly log: (line: string) => void;
+  private readonly errors: ErrorContext;
   private tickNo = 0;
 
   constructor(private readonly opts: ServiceOptions) {
@@ -199,7 +207,13 @@ export class KeeperService {
       log: this.log,
     });
     this.sender =
-      opts.sender ?? new ManagedSender(opts.signer, { maxFeePerGas: opts.config.maxFeePerGas, log: this.log });
+      opts.sender ??
+      new ManagedSender(opts.signer, {
+        maxFeePerGas: opts.config.maxFeePerGas,
+        gasMarginBps: opts.gasMarginBps,
+        log: this.log,
+      });
+    this.errors = opts.errors ?? { vault: opts.vault };
     this.keeper = new Keeper({
       engine: opts.engine,
       lens: opts.lens,
@@ -210,6 +224,7 @@ export class KeeperService {
       batchSize: opts.config.batchSize,
       sender: this.sender,
       log: this.log,
+      errors: this.errors,
     });
     this.log(
       checkpoint === undefined
@@ -254,7 +269,7 @@ export class KeeperService {
         reports.push(report);
       } catch (e) {
         errors++;
-        this.log(`tick-error error="${oneLine(e)}"`);
+        this.log(`tick-error error="${(await explainFailure(e, this.errors)).replace(/"/g, "'")}"`);
       }
       if (this.opts.config.once || signal.aborted) break;
       await sleep(this.opts.config.pollSeconds * 1_000, signal);
@@ -304,9 +319,4 @@ export function stopOnSignals(controller: AbortController, log: (line: string) =
     process.off("SIGINT", handler);
     process.off("SIGTERM", handler);
   };
-}
-
-function oneLine(e: unknown): string {
-  const err = e as { shortMessage?: string; message?: string };
-  return (err.shortMessage ?? err.message ?? String(e)).split("\n")[0]?.replace(/"/g, "'") ?? "";
 }

@@ -5,8 +5,11 @@
  *   without asking the node each time. The nonce is read once (`pending`), advanced after each accepted send, and
  *   re-read when a send fails in a way that may have left it wrong; a "nonce too low / already used" error re-reads
  *   the pending nonce and retries once.
- * - **Receipts**: each send waits for its receipt at most `receiptTimeoutMs`; a transaction not mined by then fails the
- *   step (the keeper logs it and goes on) and the nonce is re-read.
+ * - **Gas**: the limit is the node's estimate plus `gasMarginBps` (scripts/lib/tx.ts): an estimate is exact only for
+ *   the block it ran against, and a liquidation mined a block later accrues a few more seconds of interest.
+ * - **Receipts**: each send waits for its receipt at most `receiptTimeoutMs` (scripts/lib/tx.ts `waitMined`); a
+ *   transaction not mined by then, replaced or dropped fails the step (the keeper logs it in one line and goes on)
+ *   and the nonce is re-read; one that ran out of gas or reverted is reported as such.
  * - **Fees**: EIP-1559 fees from the provider (`getFeeData`), the max fee cut to the configured cap. When the latest
  *   block's base fee is already above the cap it refuses to send (`FeeCapExceeded`): the keeper logs it as a skip and
  *   tries again next tick.
@@ -15,6 +18,7 @@
  */
 import type { Provider, Signer, TransactionReceipt, TransactionRequest } from "ethers";
 import type { TxSender } from "./keeper.js";
+import { DEFAULT_GAS_MARGIN_BPS, TxFailure, waitMined, withGasMargin } from "./tx.js";
 
 /** The base fee is above the keeper's max fee: nothing was sent. */
 export class FeeCapExceeded extends Error {
@@ -39,6 +43,10 @@ export interface SenderOptions {
    * is reported as failed and the nonce is re-read, so the loop never hangs on it. Default 180,000.
    */
   receiptTimeoutMs?: number;
+  /** [ms] Between receipt polls. Default 500. */
+  pollMs?: number;
+  /** [bps] Gas limit over the estimate. Default 2,500 (+25%). */
+  gasMarginBps?: number;
 }
 
 /** The fees one send uses. */
@@ -100,17 +108,29 @@ export class ManagedSender implements TxSender {
       }
       throw e;
     }
+    const from = await this.signer.getAddress();
+    // the estimate runs before a nonce is taken: a revert here sends nothing
+    const gasLimit =
+      tx.gasLimit != null
+        ? BigInt(tx.gasLimit)
+        : withGasMargin(
+            await this.provider.estimateGas({ ...tx, from }),
+            this.opts.gasMarginBps ?? DEFAULT_GAS_MARGIN_BPS,
+            (await this.provider.getBlock("latest"))?.gasLimit ?? undefined,
+          );
     for (let attempt = 0; ; attempt++) {
       const nonce = await this.nonce();
       let response;
+      const request: TransactionRequest = {
+        ...tx,
+        gasLimit,
+        nonce,
+        type: 2,
+        maxFeePerGas: fees.maxFeePerGas,
+        maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
+      };
       try {
-        response = await this.signer.sendTransaction({
-          ...tx,
-          nonce,
-          type: 2,
-          maxFeePerGas: fees.maxFeePerGas,
-          maxPriorityFeePerGas: fees.maxPriorityFeePerGas,
-        });
+        response = await this.signer.sendTransaction(request);
       } catch (e) {
         if (isNonceError(e) && attempt === 0) {
           this.stats.nonceResyncs++;
@@ -125,16 +145,20 @@ export class ManagedSender implements TxSender {
       this.next = nonce + 1;
       this.stats.sent++;
       this.log(
-        `sent tx="${label}" hash=${response.hash} nonce=${nonce} maxFee=${fees.maxFeePerGas} ` +
+        `sent tx="${label}" hash=${response.hash} nonce=${nonce} gasLimit=${gasLimit} maxFee=${fees.maxFeePerGas} ` +
           `tip=${fees.maxPriorityFeePerGas} baseFee=${fees.baseFee}`,
       );
       try {
-        return await response.wait(1, this.opts.receiptTimeoutMs ?? 180_000);
+        return await waitMined(this.provider, response, request, {
+          timeoutMs: this.opts.receiptTimeoutMs ?? 180_000,
+          pollMs: this.opts.pollMs ?? 500,
+        });
       } catch (e) {
-        if ((e as { code?: string }).code === "TIMEOUT") {
+        if (e instanceof TxFailure && e.kind !== "out-of-gas" && e.kind !== "reverted") {
           this.resync();
           this.log(
-            `timeout tx="${label}" hash=${response.hash} nonce=${nonce}: not mined in time, nonce re-read next send`,
+            `${e.kind === "not-mined" ? "timeout" : e.kind} tx="${label}" hash=${response.hash} nonce=${nonce}: ` +
+              `${e.kind === "not-mined" ? "not mined in time" : `${e.kind}`}, nonce re-read next send`,
           );
         }
         throw e;

@@ -7,8 +7,11 @@
  *   keeper is pre-funded with synthetic and pays for takes from its own balance);
  * - `minProfitBps` is the least margin, against what the venue pays, for which the keeper takes.
  *
- * - a `TxSender` sends the keeper's transactions (default: the signer as is; the long-running service in
- *   scripts/lib/keeper-service.ts plugs in one with its own nonces and an EIP-1559 fee cap).
+ * - a `TxSender` sends the keeper's transactions (default: the signer with a gas limit over the estimate; the
+ *   long-running service in scripts/lib/keeper-service.ts plugs in one with its own nonces and an EIP-1559 fee cap).
+ *
+ * Every failure it logs (a simulation, an estimate or a transaction that reverted, ran out of gas, was replaced or
+ * not mined) is one line from scripts/lib/errors.ts, decoded in human units.
  *
  * One `tick()`: reads the health of every watched position with the lens's batch `liquidationHealthOf(ids)`, starts the
  * liquidation of each unhealthy one, resets every auction that needs it, and takes every auction whose price lets it
@@ -30,7 +33,10 @@ import {
   type OracleAdapter,
   type PositionLens,
 } from "../../typechain-types/index.js";
+import { formatUnitsHuman } from "./core.js";
+import { type ErrorContext, errorName, explainFailure } from "./errors.js";
 import { BPS, WAD, mulDivDown } from "./math.js";
+import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "./tx.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // Interfaces
@@ -59,9 +65,9 @@ export interface TxSender {
   send(label: string, tx: TransactionRequest): Promise<TransactionReceipt | null>;
 }
 
-/** The plain sender: the signer fills in nonce and fees. */
-export function signerSender(signer: Signer): TxSender {
-  return { send: async (_label, tx) => (await signer.sendTransaction(tx)).wait() };
+/** The plain sender: the signer fills in nonce and fees; the gas limit is the estimate plus `gasMarginBps`. */
+export function signerSender(signer: Signer, gasMarginBps: number = DEFAULT_GAS_MARGIN_BPS): TxSender {
+  return { send: async (_label, tx) => sendTx(signer, tx, { gasMarginBps, pollMs: 200 }) };
 }
 
 export interface KeeperOptions {
@@ -80,6 +86,8 @@ export interface KeeperOptions {
   log?: (line: string) => void;
   /** Sends the transactions. Default `signerSender(signer)`. */
   sender?: TxSender;
+  /** What failures are explained with (units, the Vault for lookups). Default: the engine's Vault. */
+  errors?: ErrorContext;
 }
 
 /** A liquidation the keeper started. */
@@ -123,6 +131,8 @@ export interface Skip {
   kind: "liquidate" | "take" | "reset";
   id: bigint; // position id (liquidate) or auction id
   reason: string;
+  /** The contract's custom error, when a revert was the reason (e.g. "AuctionCapReached"). */
+  error?: string;
 }
 
 export interface TickReport {
@@ -146,11 +156,25 @@ export class Keeper {
   private readonly decimals = new Map<string, bigint>(); // asset → decimals
   private readonly log: (line: string) => void;
   private readonly sender: TxSender;
+  private errorContext: ErrorContext | undefined;
 
   constructor(readonly opts: KeeperOptions) {
     this.engine = opts.engine.connect(opts.signer);
     this.log = opts.log ?? (() => {});
     this.sender = opts.sender ?? signerSender(opts.signer);
+    this.errorContext = opts.errors;
+  }
+
+  /** One line for failure `e` (scripts/lib/errors.ts), with the Vault at hand for human units. */
+  private async reason(e: unknown): Promise<string> {
+    if (this.errorContext === undefined) {
+      try {
+        this.errorContext = { vault: IVault__factory.connect(await this.engine.vault(), this.opts.signer) };
+      } catch {
+        this.errorContext = {};
+      }
+    }
+    return explainFailure(e, this.errorContext);
   }
 
   /**
@@ -203,7 +227,7 @@ export class Keeper {
       plan = await this.engine.previewLiquidation(positionId);
       await this.engine.liquidate.staticCall(positionId); // simulate as this keeper
     } catch (e) {
-      this.skip(report, "liquidate", positionId, `simulation failed: ${reason(this.engine, e)}`);
+      this.skip(report, "liquidate", positionId, `simulation failed: ${await this.reason(e)}`, e);
       return;
     }
     const receipt = await this.send("liquidate", positionId, report, () =>
@@ -235,7 +259,7 @@ export class Keeper {
     try {
       await this.engine.reset.staticCall(a.id);
     } catch (e) {
-      this.skip(report, "reset", a.id, `simulation failed: ${reason(this.engine, e)}`);
+      this.skip(report, "reset", a.id, `simulation failed: ${await this.reason(e)}`, e);
       return;
     }
     const receipt = await this.send("reset", a.id, report, () => this.engine.reset.populateTransaction(a.id));
@@ -270,7 +294,7 @@ export class Keeper {
     try {
       token = await this.approve(a.synthId);
     } catch (e) {
-      this.skip(report, "take", a.id, `approval failed: ${reason(this.engine, e)}`);
+      this.skip(report, "take", a.id, `approval failed: ${await this.reason(e)}`, e);
       return;
     }
     const balance = await token.balanceOf(await this.opts.signer.getAddress()); // [wad]
@@ -282,7 +306,7 @@ export class Keeper {
     try {
       [collateral, owe] = await this.engine.take.staticCall(a.id, maxCollateral, a.price, receiver, "0x");
     } catch (e) {
-      this.skip(report, "take", a.id, `simulation failed: ${reason(this.engine, e)}`);
+      this.skip(report, "take", a.id, `simulation failed: ${await this.reason(e)}`, e);
       return;
     }
     // check the simulated amounts too (rounding, and what a partial take buys)
@@ -333,13 +357,14 @@ export class Keeper {
       if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
       return receipt;
     } catch (e) {
-      this.skip(report, kind, id, `transaction failed: ${reason(this.engine, e)}`);
+      this.skip(report, kind, id, `transaction failed: ${await this.reason(e)}`, e);
       return undefined;
     }
   }
 
-  private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string): void {
-    report.skips.push({ kind, id, reason: why });
+  private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string, e?: unknown): void {
+    const error = e === undefined ? undefined : errorName(e);
+    report.skips.push(error === undefined ? { kind, id, reason: why } : { kind, id, reason: why, error });
     this.log(`skip ${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}: ${why}`);
   }
 
@@ -474,23 +499,7 @@ export class OracleVenue implements Venue {
 // Helpers
 // ----------------------------------------------------------------------------------------------------------------
 
-/** A revert as a short sentence: the custom error's name and arguments when the engine's ABI knows it. */
-export function reason(engine: LiquidationEngine, e: unknown): string {
-  const err = e as { revert?: { name: string; args: unknown[] }; data?: string; shortMessage?: string };
-  if (err.revert !== undefined) return `${err.revert.name}(${err.revert.args.map(String).join(", ")})`;
-  if (typeof err.data === "string" && err.data.length >= 10) {
-    const parsed = engine.interface.parseError(err.data);
-    if (parsed !== null) return `${parsed.name}(${parsed.args.map(String).join(", ")})`;
-    return `error ${err.data.slice(0, 10)}`;
-  }
-  return err.shortMessage ?? (e instanceof Error ? e.message : String(e));
-}
-
-/** `x` [wad, or `unit`] as a short decimal string (rounded down). */
+/** `x` [wad, or `unit`] as a short decimal string without separators, rounded toward zero (log lines). */
 function fmt(x: bigint, digits = 2, unit: bigint = WAD): string {
-  const neg = x < 0n;
-  const a = neg ? -x : x;
-  const whole = a / unit;
-  const frac = ((a % unit) * 10n ** BigInt(digits)) / unit;
-  return `${neg ? "-" : ""}${whole}.${frac.toString().padStart(digits, "0")}`;
+  return formatUnitsHuman(x, unit.toString().length - 1, digits, false);
 }

@@ -112,6 +112,14 @@ export function reserveJson(report: ReserveReport): string {
   return JSON.stringify(report, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
 }
 
+/**
+ * What the system backing measures (printed with it): not the risk engine's collateralization, which counts only the
+ * positions with debt and the auctions against their debt.
+ */
+export const BACKING_MEASURES =
+  "backing = all collateral held (positions with or without debt, auction lots; leftovers owed to owners excluded) " +
+  "at oracle prices / all synthetic issued (supply + unminted fees) at its price";
+
 /** `backingBps` as "153.21%" ("∞" without liabilities). */
 export function formatBacking(bps: bigint | null): string {
   return bps === null ? "∞" : `${formatUnitsHuman(bps, 2, 2)}%`;
@@ -151,7 +159,7 @@ export function printReserves(report: ReserveReport): void {
     ]),
   );
   printTable(
-    "System",
+    `System: ${BACKING_MEASURES}`,
     ["collateral value $", "liability value $", "backing", "complete"],
     [
       [

@@ -127,8 +127,14 @@ export interface RiskConfig {
   /** [USD] The bad-debt amount the target is about, and the target probability of exceeding it. */
   badDebtLimit: number;
   targetProbability: number;
-  /** Paths per candidate when searching recommendations. */
+  /** Paths per candidate when searching recommendations (the screening). */
   recommendPaths: number;
+  /**
+   * Paths of the evidence each recommendation carries (the risk before and after, with 95% bounds) and of the check a
+   * looser parameter must pass: its one-sided 95% upper bound on P(bad debt > limit) at or under the target. A looser
+   * parameter is never recommended with fewer than `MIN_EVIDENCE_PATHS` (2,000).
+   */
+  evidencePaths: number;
   /** Sample paths kept for the pictures. */
   samplePaths: number;
 }
@@ -151,6 +157,7 @@ export function defaultConfig(): RiskConfig {
     badDebtLimit: 1_000,
     targetProbability: 0.01,
     recommendPaths: 400,
+    evidencePaths: 2_000,
     samplePaths: 20,
   };
 }

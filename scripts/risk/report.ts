@@ -7,7 +7,8 @@ import { renderTable } from "../lib/core.js";
 import { MAX_UINT256 } from "../lib/math.js";
 import type { Exposure } from "./exposure.js";
 import { type RiskConfig, type Snapshot, basketOf, healthAt } from "./model.js";
-import type { GovernanceCall, Recommendation } from "./recommend.js";
+import { type GovernanceCall, MIN_EVIDENCE_PATHS, type Recommendation } from "./recommend.js";
+import type { Estimate } from "./stats.js";
 import type { SimResult } from "./simulate.js";
 import { histogram, lineChart } from "./svg.js";
 
@@ -95,6 +96,41 @@ function formatAmount(x: bigint, decimals: number): string {
   return v >= 100 ? v.toFixed(0) : v.toPrecision(4).replace(/\.?0+$/, "");
 }
 
+/**
+ * What risk calls collateralization, measured on the snapshot: the collateral of the positions with debt and of the
+ * live auction lots, at oracle prices, over what they owe (position debt, auction debt, and bad debt not yet
+ * covered) — the simulation's backing line at hour 0. It is not ReserveLens's system backing (`npm run reserves`):
+ * that one counts every collateral the Vault and the engine hold, positions without debt included (leftovers owed
+ * back to owners excluded), against every synthetic unit issued (supply plus unminted fees).
+ */
+export function collateralization(snap: Snapshot): { collateralUsd: number; debtUsd: number; ratio: number } {
+  let c = 0;
+  let d = 0;
+  const price = (a: number): number => Number(snap.assets[a]?.price ?? 0n) / 1e18;
+  const synthUsd = (k: number): number => {
+    const pa = snap.synths[k]?.priceAsset ?? -1;
+    return pa < 0 ? 1 : price(pa);
+  };
+  for (const p of snap.positions) {
+    if (p.normDebt === 0n) continue;
+    p.assets.forEach((a, j) => (c += (Number(p.amounts[j] ?? 0n) / 10 ** (snap.assets[a]?.decimals ?? 18)) * price(a)));
+    const s = snap.synths[p.synth];
+    d += (Number(p.normDebt) / 1e18) * (Number(s?.rateIndex ?? 0n) / 1e27) * synthUsd(p.synth);
+  }
+  for (const au of snap.auctions) {
+    c += (Number(au.lot) / 10 ** (snap.assets[au.asset]?.decimals ?? 18)) * price(au.asset);
+    d += (Number(au.debt) / 1e18) * synthUsd(au.synth);
+  }
+  snap.synths.forEach((s, k) => (d += (Number(s.badDebt) / 1e18) * synthUsd(k)));
+  return { collateralUsd: c, debtUsd: d, ratio: d === 0 ? 0 : c / d };
+}
+
+/** The sentence the report prints under its collateralization figure. */
+export const COLLATERALIZATION_MEASURES =
+  "collateral of the positions with debt and of the auction lots, at oracle prices, over their debt (positions, " +
+  "auctions, uncovered bad debt); ReserveLens's system backing (npm run reserves) differs: it counts all collateral " +
+  "held, positions without debt too, over all synthetic supply and unminted fees";
+
 /** Builds the JSON report. */
 export function buildReport(
   snap: Snapshot,
@@ -147,6 +183,7 @@ export function buildReport(
   const positions = positionsAtRisk(snap, sim);
   const totalDebt = positions.reduce((x, p) => x + p.debtUsd, 0);
   const totalColl = positions.reduce((x, p) => x + p.collateralUsd, 0);
+  const coll = collateralization(snap);
   return {
     network: snap.network,
     chainId: snap.chainId.toString(),
@@ -158,7 +195,12 @@ export function buildReport(
       positions: snap.positions.length,
       collateralUsd: cents(totalColl),
       debtUsd: cents(totalDebt),
-      backing: r6(exp.backing),
+      collateralization: {
+        ratio: r6(coll.ratio),
+        collateralUsd: cents(coll.collateralUsd),
+        debtUsd: cents(coll.debtUsd),
+        measures: COLLATERALIZATION_MEASURES,
+      },
       treasurySurplus: Object.fromEntries(snap.synths.map((s) => [s.symbol, s.surplus.toString()])),
       parameters: {
         targetHealth: snap.targetHealth.toString(),
@@ -239,7 +281,12 @@ const pctS = (x: number): string => `${(x * 100).toFixed(2)}%`;
 /** The terminal summary of `report` (as built by `buildReport`). */
 export function renderText(report: ReturnType<typeof buildReport>, snap: Snapshot, cfg: RiskConfig): string {
   const r = report as {
-    portfolio: { positions: number; collateralUsd: number; debtUsd: number; backing: number };
+    portfolio: {
+      positions: number;
+      collateralUsd: number;
+      debtUsd: number;
+      collateralization: { ratio: number; collateralUsd: number; debtUsd: number };
+    };
     badDebt: {
       meanUsd: number;
       percentilesUsd: Record<string, number>;
@@ -273,10 +320,13 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
     governanceCalls: GovernanceCall[] | null;
   };
   const out: string[] = [];
+  const cz = r.portfolio.collateralization;
   out.push(
     `Portfolio: ${r.portfolio.positions} positions with debt, collateral ${usd(r.portfolio.collateralUsd)}, ` +
-      `debt ${usd(r.portfolio.debtUsd)}, backing ${(r.portfolio.backing * 100).toFixed(1)}%`,
+      `debt ${usd(r.portfolio.debtUsd)}; collateralization ${(cz.ratio * 100).toFixed(1)}% ` +
+      `(${usd(cz.collateralUsd)} / ${usd(cz.debtUsd)})`,
   );
+  out.push(`  collateralization = ${COLLATERALIZATION_MEASURES}`);
   out.push(
     `Model: ${cfg.paths} paths × ${cfg.hours} h, seed ${cfg.seed}; vol ${Object.entries(cfg.vol)
       .map(([k, v]) => `${k} ${v * 100}%`)
@@ -369,7 +419,8 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
     ),
   );
   out.push(
-    "\nExposure (finite differences, ±1%): change of net backing (collateral − liabilities) and of the backing ratio",
+    "\nExposure (finite differences, ±1%) of the positions with debt: change of their net value (collateral − debt) " +
+      "and of their collateralization ratio (collateral / debt)",
   );
   out.push(
     renderTable(
@@ -406,24 +457,32 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
   );
   if (r.recommendations !== null) {
     out.push(
-      `\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${pctS(cfg.targetProbability)} (${cfg.recommendPaths} paths per candidate)`,
+      `\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${pctS(cfg.targetProbability)}. A looser value ` +
+        `needs the one-sided 95% upper bound at or under it over at least ${MIN_EVIDENCE_PATHS.toLocaleString("en-US")} ` +
+        `paths (evidence: ${cfg.evidencePaths.toLocaleString("en-US")} paths; screening: ${cfg.recommendPaths} ` +
+        "per candidate); risk is shown as estimate (95% upper bound)",
     );
     const bp = (x: string | undefined): string => `${Number(x ?? 0) / 100}%`;
     const arrow = (a: string, b: string): string => (a === b ? a : `${a} → ${b}`);
+    const risk = (e: Estimate | undefined): string => (e === undefined ? "-" : `${pctS(e.p)} (≤ ${pctS(e.upper95)})`);
     out.push(
       renderTable(
-        ["asset", "max LTV", "threshold", "penalty", "supply cap", "auction cap", "P now", "P after", "notes"],
-        r.recommendations.map((x) => [
-          x.asset,
-          arrow(bp(x.current.maxLtvBps), bp(x.recommended.maxLtvBps)),
-          arrow(bp(x.current.liqThresholdBps), bp(x.recommended.liqThresholdBps)),
-          arrow(bp(x.current.liqPenaltyBps), bp(x.recommended.liqPenaltyBps)),
-          arrow(x.current.supplyCap ?? "", x.recommended.supplyCap ?? ""),
-          arrow(usd(Number(x.current.auctionCap ?? 0) / 1e18), usd(Number(x.recommended.auctionCap ?? 0) / 1e18)),
-          pctS(x.probabilityCurrent),
-          pctS(x.probabilityRecommended),
-          x.notes.join("; "),
-        ]),
+        ["asset", "max LTV", "threshold", "penalty", "supply cap", "auction cap", "risk now", "risk after", "notes"],
+        r.recommendations.map((x) =>
+          x.measured
+            ? [
+                x.asset,
+                arrow(bp(x.current.maxLtvBps), bp(x.recommended.maxLtvBps)),
+                arrow(bp(x.current.liqThresholdBps), bp(x.recommended.liqThresholdBps)),
+                arrow(bp(x.current.liqPenaltyBps), bp(x.recommended.liqPenaltyBps)),
+                arrow(x.current.supplyCap ?? "", x.recommended.supplyCap ?? ""),
+                arrow(usd(Number(x.current.auctionCap ?? 0) / 1e18), usd(Number(x.recommended.auctionCap ?? 0) / 1e18)),
+                risk(x.evidence?.before),
+                risk(x.evidence?.after),
+                x.notes.join("; "),
+              ]
+            : [x.asset, "kept", "kept", "kept", "kept", "kept", "not measured", "not measured", x.reason ?? ""],
+        ),
         { align: { notes: "left" } },
       ),
     );
@@ -482,7 +541,11 @@ export function pictures(
       { name: "1st percentile", ys: rep.backing.p1.map((x) => x * 100), color: "#d62728" },
       { name: "100%", ys: rep.backing.p50.map(() => 100), color: "#7f7f7f", dashed: true },
     ],
-    { title: "Backing ratio (collateral / synthetic liabilities)", xLabel: "hour", yLabel: "%" },
+    {
+      title: "Collateralization: positions with debt and auctions (collateral / their debt)",
+      xLabel: "hour",
+      yLabel: "%",
+    },
   );
   files["liquidations.svg"] = lineChart(
     [

@@ -42,7 +42,10 @@ export function runRisk(snap: Snapshot, cfg: RiskConfig, opts: RunOptions = {}):
   let calls: GovernanceCall[] | undefined;
   t = Date.now();
   if (opts.recommend === true) {
-    log(`searching recommendations (${cfg.recommendPaths} paths per candidate)`);
+    log(
+      `searching recommendations (${cfg.recommendPaths} screening paths per candidate, ${cfg.evidencePaths} paths of ` +
+        "evidence for each recommendation)",
+    );
     recs = recommend(snap, cfg, { only: opts.recommendOnly, log: (l) => log(`  ${l}`) });
     calls = governanceCalls(snap, recs);
   }

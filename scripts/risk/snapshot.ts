@@ -4,11 +4,12 @@
  * liquidation, auction and keeper rules and caps, the live auctions, oracle prices and the Treasury's surplus. Then the simulation runs
  * in memory, with no RPC call per step.
  *
- * Deployment manifest (`BALLAST_MANIFEST=path/to.json`): a JSON object with at least the Vault, the OracleAdapter,
- * the LiquidationEngine and the PositionLens addresses, either at the top level or under `contracts` or `addresses`,
- * each as a string or as `{ "address": "0x…" }`, under any of these names: vault | Vault; oracle | OracleAdapter |
- * oracleAdapter; engine | LiquidationEngine | liquidationEngine; lens | PositionLens | positionLens. The Treasury is
- * read from the Vault when absent. Example:
+ * Deployment manifest (found as every command finds it, deploy/manifest.ts `locateManifest`, or
+ * `BALLAST_MANIFEST=path/to.json`): a JSON object with at least the Vault, the OracleAdapter, the LiquidationEngine and
+ * the PositionLens addresses, either at the top level or under `contracts` or `addresses`, each as a string or as
+ * `{ "address": "0x…" }`, under any of these names: vault | Vault; oracle | OracleAdapter | oracleAdapter;
+ * engine | LiquidationEngine | liquidationEngine; lens | PositionLens | positionLens. The Treasury is read from the
+ * Vault when absent. Example:
  *   { "network": "localhost", "chainId": 31337, "contracts": { "vault": "0x…", "oracle": "0x…", "engine": "0x…",
  *     "lens": "0x…" } }
  */
@@ -47,9 +48,9 @@ export function parseManifest(path: string): CoreAddresses {
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new Error(`BALLAST_MANIFEST=${path}: cannot read it as JSON (${(e as Error).message})`);
+    throw new Error(`manifest ${path}: cannot read it as JSON (${(e as Error).message})`);
   }
-  if (typeof json !== "object" || json === null) throw new Error(`BALLAST_MANIFEST=${path}: not a JSON object`);
+  if (typeof json !== "object" || json === null) throw new Error(`manifest ${path}: not a JSON object`);
   const root = json as Record<string, unknown>;
   const scopes = [root, root.contracts, root.addresses].filter(
     (s): s is Record<string, unknown> => typeof s === "object" && s !== null,
@@ -60,8 +61,7 @@ export function parseManifest(path: string): CoreAddresses {
         const v = scope[name];
         const a = typeof v === "string" ? v : (v as { address?: unknown } | undefined)?.address;
         if (typeof a === "string") {
-          if (!/^0x[0-9a-fA-F]{40}$/.test(a))
-            throw new Error(`BALLAST_MANIFEST=${path}: ${name} = "${a}" is no address`);
+          if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new Error(`manifest ${path}: ${name} = "${a}" is no address`);
           return a;
         }
       }
@@ -73,7 +73,7 @@ export function parseManifest(path: string): CoreAddresses {
     const a = find(key);
     if (a === undefined) {
       throw new Error(
-        `BALLAST_MANIFEST=${path}: no ${key} address (expected one of ${NAMES[key].join(", ")} at the top level or ` +
+        `manifest ${path}: no ${key} address (expected one of ${NAMES[key].join(", ")} at the top level or ` +
           `under "contracts" or "addresses"; see docs/risk.md)`,
       );
     }
@@ -97,7 +97,7 @@ export async function readSnapshot(
   if (provider === null) throw new Error("readSnapshot: the runner has no provider");
   for (const [name, a] of Object.entries(addrs)) {
     if ((await provider.getCode(a)) === "0x") {
-      throw new Error(`${name} ${a} has no code on ${network}: is BALLAST_MANIFEST for this network?`);
+      throw new Error(`${name} ${a} has no code on ${network}: is the manifest for this network?`);
     }
   }
   const vault = IVault__factory.connect(addrs.vault, runner);

@@ -1,6 +1,10 @@
 /**
  * A small SVG writer for the risk report's pictures (no dependencies): a histogram and a line chart with axes,
  * ticks, a title and a legend. Output is plain SVG 1.1 text any browser opens.
+ *
+ * Nothing is drawn over the data: a line chart's legend sits under the plot (`<g class="legend">`, the picture grows
+ * to make room), a histogram's note between the title and the plot. A series breaks where it has no value (NaN): the
+ * line is not carried across a gap, and a lone value is drawn as a dot.
  */
 
 const W = 760;
@@ -58,9 +62,12 @@ function frame(title: string, xLabel: string, yLabel: string, x: [number, number
   return out;
 }
 
-const wrap = (body: string[]): string =>
-  `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" ` +
-  `viewBox="0 0 ${W} ${H}" font-family="sans-serif">\n${body.join("\n")}\n</svg>\n`;
+const wrap = (body: string[], height = H): string =>
+  `<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" ` +
+  `viewBox="0 0 ${W} ${height}" font-family="sans-serif">\n${body.join("\n")}\n</svg>\n`;
+
+/** The plot area of every chart, in SVG units: data is drawn only inside it. */
+export const PLOT = { x: M.left, y: M.top, width: W - M.left - M.right, height: H - M.top - M.bottom };
 
 /** Histogram of `values` in `bins` equal bins; `note` is printed in the top right corner. */
 export function histogram(
@@ -73,7 +80,7 @@ export function histogram(
   const width = (hi - lo) / bins;
   const counts = new Array<number>(bins).fill(0);
   for (const v of values) counts[Math.min(bins - 1, Math.floor((v - lo) / width))]! += 1;
-  const top = Math.max(1, ...counts) * 1.15; // room for the note
+  const top = Math.max(1, ...counts) * 1.05;
   const body = frame(opts.title, opts.xLabel, "paths", [lo, hi], [0, top]);
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
@@ -86,7 +93,8 @@ export function histogram(
     );
   });
   if (opts.note !== undefined) {
-    body.push(`<text x="${W - M.right}" y="${M.top + 14}" text-anchor="end" font-size="12">${esc(opts.note)}</text>`);
+    // between the title and the plot: never over a bar
+    body.push(`<text x="${W - M.right}" y="${M.top - 6}" text-anchor="end" font-size="12">${esc(opts.note)}</text>`);
   }
   return wrap(body);
 }
@@ -126,36 +134,54 @@ export function lineChart(
   const body = frame(opts.title, opts.xLabel, opts.yLabel, [0, xHi], y);
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
-  const named = series.filter((s) => s.name !== undefined).length;
-  if (named > 0) {
-    body.push(
-      `<rect x="${W - M.right - 196}" y="${M.top}" width="194" height="${named * 16 + 6}" fill="white" ` +
-        `fill-opacity="0.85" stroke="#ccc"/>`,
-    );
-  }
-  let legend = 0;
+  const named = series.filter((s) => s.name !== undefined);
+  // the legend: two columns under the x-axis label, outside the plot
+  const columns = 2;
+  const rows = Math.ceil(named.length / columns);
+  const legendTop = H + 2;
+  const height = named.length === 0 ? H : legendTop + rows * 16 + 8;
+  const legend: string[] = [];
+  const sx = (i: number): number => M.left + (i / xHi) * pw;
+  const sy = (v: number): number => M.top + ph - ((v - y[0]) / (y[1] - y[0])) * ph;
+  let entry = 0;
   series.forEach((s, k) => {
     const color = s.color ?? PALETTE[k % PALETTE.length] ?? "black";
-    const pts: string[] = [];
+    const dash = s.dashed === true ? ' stroke-dasharray="6 4"' : "";
+    // one polyline per run of finite values; a run of one value is a dot
+    let run: string[] = [];
+    const flush = (): void => {
+      if (run.length === 1) {
+        const [cx, cy] = (run[0] ?? "0,0").split(",");
+        body.push(`<circle cx="${cx}" cy="${cy}" r="2.5" fill="${color}" fill-opacity="${s.opacity ?? 1}"/>`);
+      } else if (run.length > 1) {
+        body.push(
+          `<polyline fill="none" stroke="${color}" stroke-width="1.5" stroke-opacity="${s.opacity ?? 1}"${dash} ` +
+            `points="${run.join(" ")}"/>`,
+        );
+      }
+      run = [];
+    };
     for (let i = 0; i < s.ys.length; i++) {
-      const v = s.ys[i] ?? 0;
-      if (!Number.isFinite(v)) continue;
-      pts.push(
-        `${(M.left + (i / xHi) * pw).toFixed(1)},${(M.top + ph - ((v - y[0]) / (y[1] - y[0])) * ph).toFixed(1)}`,
-      );
+      const v = s.ys[i] ?? NaN;
+      if (!Number.isFinite(v)) {
+        flush();
+        continue;
+      }
+      run.push(`${sx(i).toFixed(1)},${sy(v).toFixed(1)}`);
     }
-    body.push(
-      `<polyline fill="none" stroke="${color}" stroke-width="1.5" stroke-opacity="${s.opacity ?? 1}"` +
-        `${s.dashed === true ? ' stroke-dasharray="6 4"' : ""} points="${pts.join(" ")}"/>`,
-    );
+    flush();
     if (s.name !== undefined) {
-      const ly = M.top + 14 + legend * 16;
-      body.push(
-        `<line x1="${W - M.right - 190}" y1="${ly - 4}" x2="${W - M.right - 168}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${s.dashed === true ? ' stroke-dasharray="6 4"' : ""}/>`,
+      const col = entry % columns;
+      const row = Math.floor(entry / columns);
+      const lx = M.left + col * (pw / columns);
+      const ly = legendTop + 12 + row * 16;
+      legend.push(
+        `<line x1="${lx}" y1="${ly - 4}" x2="${lx + 22}" y2="${ly - 4}" stroke="${color}" stroke-width="2"${dash}/>`,
       );
-      body.push(`<text x="${W - M.right - 162}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
-      legend++;
+      legend.push(`<text x="${lx + 28}" y="${ly}" font-size="11">${esc(s.name)}</text>`);
+      entry++;
     }
   });
-  return wrap(body);
+  if (legend.length > 0) body.push(`<g class="legend">`, ...legend, `</g>`);
+  return wrap(body, height);
 }

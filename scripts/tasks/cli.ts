@@ -1,17 +1,19 @@
 /**
  * The actions behind the `ballast` tasks (scripts/tasks/index.ts): connect to the network the task runs on, load the
- * system from the manifest, run the operation from scripts/tasks/ops.ts. A known failure (`TaskError`, `ConfigError`,
- * `DeployError`) prints its message — which says what to do — and sets exit code 1, without a stack trace.
+ * system from the manifest, run the operation from scripts/tasks/ops.ts. Every failure prints ONE line and sets exit
+ * code 1, without a stack trace: a known one (`TaskError`, `ConfigError`, `DeployError`) its message, which says what
+ * to do; anything else what scripts/lib/errors.ts makes of it. `BALLAST_DEBUG=1` adds the stack.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { verifyContract } from "@nomicfoundation/hardhat-verify/verify";
 import { DeployError, deploySystem } from "../../deploy/deploy.js";
 import { ConfigError } from "../../deploy/config/types.js";
 import { configFor } from "../../deploy/config/networks.js";
-import { readManifest } from "../../deploy/manifest.js";
+import { locateManifest, readManifest } from "../../deploy/manifest.js";
 import { formatGas } from "../lib/core.js";
+import { explainFailure } from "../lib/errors.js";
 import * as ops from "./ops.js";
-import { TaskError, loadSystem, parseId, taskManifestPath } from "./system.js";
+import { TaskError, loadSystem, parseId } from "./system.js";
 
 type Args = Record<string, unknown>;
 const str = (args: Args, key: string): string => String(args[key] ?? "");
@@ -21,12 +23,10 @@ export async function runCli(hre: HardhatRuntimeEnvironment, name: string, args:
   try {
     await dispatch(hre, name, args);
   } catch (e) {
-    if (e instanceof TaskError || e instanceof ConfigError || e instanceof DeployError) {
-      console.error(`error: ${e.message}`);
-      process.exitCode = 1;
-      return;
-    }
-    throw e;
+    const known = e instanceof TaskError || e instanceof ConfigError || e instanceof DeployError;
+    console.error(`error: ${known ? e.message : await explainFailure(e)}`);
+    if (process.env.BALLAST_DEBUG === "1" && e instanceof Error) console.error(e.stack);
+    process.exitCode = 1;
   }
 }
 
@@ -35,10 +35,7 @@ async function dispatch(hre: HardhatRuntimeEnvironment, name: string, args: Args
   const network = conn.networkName;
   if (name === "deploy") {
     const started = Date.now();
-    const result = await deploySystem(conn.ethers, network, configFor(network), {
-      dryRun: args.dryRun === true,
-      manifestPath: taskManifestPath(network),
-    });
+    const result = await deploySystem(conn.ethers, network, configFor(network), { dryRun: args.dryRun === true });
     if (result.sent > 0) {
       console.log(
         `${result.sent} transactions, ${formatGas(result.gasUsed)} gas, ${((Date.now() - started) / 1000).toFixed(1)} s`,
@@ -46,7 +43,7 @@ async function dispatch(hre: HardhatRuntimeEnvironment, name: string, args: Args
     }
     return;
   }
-  if (name === "verify") return verifyAll(hre, network);
+  if (name === "verify") return verifyAll(hre, network, (await locateManifest(conn.ethers.provider, network)).path);
   if (name === "keeper") {
     const { runKeeperTask } = await import("../keeper.js");
     return runKeeperTask(hre, args as Record<string, string>);
@@ -64,21 +61,21 @@ async function dispatch(hre: HardhatRuntimeEnvironment, name: string, args: Args
       });
       return;
     case "deposit":
-      await ops.deposit(sys, { id: id(), asset: str(args, "asset"), amount: str(args, "amount") });
+      await ops.deposit(sys, { id: id(), asset: str(args, "token"), amount: str(args, "units") });
       return;
     case "withdraw":
       await ops.withdraw(sys, {
         id: id(),
-        asset: str(args, "asset"),
-        amount: str(args, "amount"),
+        asset: str(args, "token"),
+        amount: str(args, "units"),
         to: str(args, "to"),
       });
       return;
     case "mint":
-      await ops.mint(sys, { id: id(), amount: str(args, "amount"), to: str(args, "to") });
+      await ops.mint(sys, { id: id(), amount: str(args, "units"), to: str(args, "to") });
       return;
     case "repay":
-      await ops.repay(sys, { id: id(), amount: str(args, "amount") });
+      await ops.repay(sys, { id: id(), amount: str(args, "units") });
       return;
     case "close":
       await ops.close(sys, { id: id(), to: str(args, "to") });
@@ -95,18 +92,19 @@ async function dispatch(hre: HardhatRuntimeEnvironment, name: string, args: Args
     case "take":
       await ops.take(sys, {
         auction: parseId(str(args, "auction"), "auction id"),
-        amount: str(args, "amount"),
+        amount: str(args, "units"),
         maxPrice: str(args, "maxPrice"),
+        maxPremium: str(args, "maxPremium"),
       });
       return;
     case "reserves":
       await ops.reserves(sys);
       return;
     case "faucet":
-      await ops.faucet(sys, { asset: str(args, "asset"), amount: str(args, "amount") });
+      await ops.faucet(sys, { asset: str(args, "token"), amount: str(args, "units") });
       return;
     case "setPrice":
-      await ops.setPrice(sys, { asset: str(args, "asset"), usd: str(args, "usd") });
+      await ops.setPrice(sys, { asset: str(args, "token"), usd: str(args, "usd") });
       return;
     default:
       throw new TaskError(`unknown ballast task "${name}"`);
@@ -114,11 +112,10 @@ async function dispatch(hre: HardhatRuntimeEnvironment, name: string, args: Args
 }
 
 /** Submits every contract of the manifest to the explorer (hardhat-verify), skipping networks that do not verify. */
-async function verifyAll(hre: HardhatRuntimeEnvironment, network: string): Promise<void> {
+async function verifyAll(hre: HardhatRuntimeEnvironment, network: string, path: string): Promise<void> {
   const config = configFor(network);
   if (!config.verify)
     throw new TaskError(`"${network}" has no public explorer to verify on (verify: false in its config)`);
-  const path = taskManifestPath(network);
   const manifest = readManifest(path);
   if (manifest === undefined) throw new TaskError(`no ${path}: run \`npm run deploy -- --network ${network}\` first`);
   let failed = 0;

@@ -4,17 +4,50 @@
  *   npx hardhat ballast deploy [--dry-run]                      --network <name>
  *   npx hardhat ballast verify                                  --network <name>
  *   npx hardhat ballast open <synth> [--asset WETH --amount 10] [--mint 5000]
- *   npx hardhat ballast deposit|withdraw <id> <asset> <amount>   (withdraw: amount "max" takes all; --to)
- *   npx hardhat ballast mint <id> <amount> [--to]   |  repay <id> <amount|max>  |  close <id> [--to]
- *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>  |  take <auction> <amount|max> [--max-price]
- *   npx hardhat ballast reserves  |  faucet <asset> <amount>  |  set-price <asset> <usd>   (the last two: mocks only)
+ *   npx hardhat ballast deposit|withdraw <id> <token> <units>   (withdraw: units "max" takes all; --to)
+ *   npx hardhat ballast mint <id> <units> [--to]   |  repay <id> <units|max>  |  close <id> [--to]
+ *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>
+ *   npx hardhat ballast take <auction> <units|max> [--max-premium <%> | --max-price <price>]
+ *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
  *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (scripts/keeper.ts; Ctrl-C stops it)
  *
  * Every task takes `--from <index|address>` (the acting account, default 0). The actions live in scripts/tasks/cli.ts
  * and are imported only when a task runs, so loading the config never needs compiled TypeChain types.
+ *
+ * Positional arguments are named so that their alphabetical order is their order on the command line (id < token <
+ * units, auction < units, token < usd): Hardhat's help lists them sorted by name, and then lists them in the order
+ * they are typed. test/tasks.test.ts checks it for every task.
+ *
+ * A negative amount ("repay 1 -5") would reach Hardhat's parser as an unknown option and fail with "Invalid option
+ * -5"; `negativeAmount` catches it first, when the config loads, and says what is wrong.
  */
 import { emptyTask, task } from "hardhat/config";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
+/**
+ * The problem with a negative number among the arguments of a `ballast` task in `argv` (Hardhat would read "-5" as
+ * an option), or undefined.
+ */
+export function negativeAmount(argv: readonly string[]): string | undefined {
+  const start = argv.indexOf("ballast");
+  if (start < 0) return undefined;
+  for (const a of argv.slice(start + 1)) {
+    if (a === "--") return undefined;
+    if (/^-\.?\d/.test(a)) {
+      return (
+        `"${a}" is a negative amount: amounts are positive (to lower a debt use \`ballast repay\`, to take ` +
+        `collateral out \`ballast withdraw\`)`
+      );
+    }
+  }
+  return undefined;
+}
+
+const negative = negativeAmount(process.argv);
+if (negative !== undefined) {
+  console.error(`error: ${negative}`);
+  process.exit(1);
+}
 
 /** The task names `runCli` dispatches on. */
 type TaskName =
@@ -66,30 +99,30 @@ export const ballastTasks = [
     .setInlineAction(action("open"))
     .build(),
   task(["ballast", "deposit"], "Deposit collateral into a position (approves the Vault if needed)")
-    .addPositionalArgument({ name: "id", description: "Position id" })
-    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
-    .addPositionalArgument({ name: "amount", description: "Amount in whole units" })
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "token", description: "2nd: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "units", description: "3rd: amount in whole units, e.g. 2.5" })
     .addOption(FROM)
     .setInlineAction(action("deposit"))
     .build(),
   task(["ballast", "withdraw"], "Withdraw collateral from a position")
-    .addPositionalArgument({ name: "id", description: "Position id" })
-    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
-    .addPositionalArgument({ name: "amount", description: 'Amount in whole units, or "max"' })
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "token", description: "2nd: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "units", description: '3rd: amount in whole units, or "max"' })
     .addOption(TO)
     .addOption(FROM)
     .setInlineAction(action("withdraw"))
     .build(),
   task(["ballast", "mint"], "Mint the position's synthetic")
-    .addPositionalArgument({ name: "id", description: "Position id" })
-    .addPositionalArgument({ name: "amount", description: "Amount in whole units" })
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "units", description: "2nd: amount in whole units of the synthetic" })
     .addOption(TO)
     .addOption(FROM)
     .setInlineAction(action("mint"))
     .build(),
   task(["ballast", "repay"], "Repay a position's debt from the acting account")
-    .addPositionalArgument({ name: "id", description: "Position id" })
-    .addPositionalArgument({ name: "amount", description: 'Amount in whole units, or "max"' })
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "units", description: '2nd: amount in whole units, or "max" for all the debt' })
     .addOption(FROM)
     .setInlineAction(action("repay"))
     .build(),
@@ -110,10 +143,19 @@ export const ballastTasks = [
     .addOption(FROM)
     .setInlineAction(action("liquidate"))
     .build(),
-  task(["ballast", "take"], "Buy collateral from an auction at its current price")
-    .addPositionalArgument({ name: "auction", description: "Auction id" })
-    .addPositionalArgument({ name: "amount", description: 'Collateral in whole units, or "max"' })
-    .addOption({ name: "maxPrice", description: "Highest price to pay, synthetic per whole token", defaultValue: "" })
+  task(["ballast", "take"], "Buy collateral from an auction, by default at no more than the oracle price")
+    .addPositionalArgument({ name: "auction", description: "1st: auction id" })
+    .addPositionalArgument({ name: "units", description: '2nd: collateral in whole units, or "max" for the whole lot' })
+    .addOption({
+      name: "maxPremium",
+      description: "Most to pay over the oracle price, in percent (default 0: at most the oracle price)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "maxPrice",
+      description: "Highest price to pay, synthetic per whole token (instead of --max-premium)",
+      defaultValue: "",
+    })
     .addOption(FROM)
     .setInlineAction(action("take"))
     .build(),
@@ -167,14 +209,14 @@ export const ballastTasks = [
     .setInlineAction(action("keeper"))
     .build(),
   task(["ballast", "faucet"], "Mint mock collateral to the acting account (test deployments only)")
-    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
-    .addPositionalArgument({ name: "amount", description: "Amount in whole units" })
+    .addPositionalArgument({ name: "token", description: "1st: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "units", description: "2nd: amount in whole units" })
     .addOption(FROM)
     .setInlineAction(action("faucet"))
     .build(),
   task(["ballast", "set-price"], "Set a mock feed's USD price (test deployments only)")
-    .addPositionalArgument({ name: "asset", description: "Collateral symbol" })
-    .addPositionalArgument({ name: "usd", description: "Price in USD, e.g. 1500" })
+    .addPositionalArgument({ name: "token", description: "1st: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "usd", description: "2nd: price in USD, e.g. 1500" })
     .addOption(FROM)
     .setInlineAction(action("setPrice"))
     .build(),

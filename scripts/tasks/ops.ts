@@ -1,26 +1,35 @@
 /**
- * The Ballast tasks as functions over a loaded `System` (scripts/tasks/system.ts): each one checks its inputs, sends
- * what it must (approving first when an allowance is short), prints what it did (transaction hash, gas, the
- * position's new health) and returns the figures, so tests assert on them and the CLI (scripts/tasks/index.ts) only
- * parses arguments. Amounts arrive in human units ("2.5" WETH, "1000" bUSD) and are converted with each token's
- * decimals.
+ * The Ballast tasks as functions over a loaded `System` (scripts/tasks/system.ts): each one checks its inputs and
+ * every rule it can read before sending anything (ownership, balances, supply caps, minting limit, minimum debt, the
+ * auction's price against the oracle), approves only once those checks pass, sends with the network's gas margin,
+ * prints what it did with the amounts the transactions actually moved (read from their events) and returns the
+ * figures, so tests assert on them and the CLI (scripts/tasks/index.ts) only parses arguments. Amounts arrive in
+ * human units ("2.5" WETH, "1000" bUSD) and are converted with each token's decimals.
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices), `[bps]` 1e4.
  */
-import { MockV3Aggregator__factory, ReserveLens__factory } from "../../typechain-types/index.js";
+import { MockFeed__factory, MockV3Aggregator__factory, ReserveLens__factory } from "../../typechain-types/index.js";
 import { type ReserveReport, printReserves, readReserves } from "../lib/reserves.js";
-import { type Align, formatHealth, formatUnitsHuman, formatWad, renderTable } from "../lib/core.js";
+import { type Align, formatAmount, formatHealth, formatWad, renderTable } from "../lib/core.js";
+import { quoteTake } from "../lib/math.js";
 import {
+  type AssetHandle,
+  type SynthHandle,
   type System,
   type TxReport,
   TaskError,
+  amountArg,
+  amountsApart,
   assetByAddress,
   assetBySymbol,
+  cmd,
   ensureAllowance,
+  eventsOf,
+  explain,
   healthLine,
-  parseAmount,
   positionOf,
-  revertReason,
+  requireAuthorized,
+  synthAmount,
   synthById,
   synthBySymbol,
   tokenAmount,
@@ -45,12 +54,13 @@ export interface PositionResult {
 
 /**
  * Opens a position in synthetic `synth`, optionally depositing `amount` of `asset` and minting `mint` [human units of
- * the synthetic] in the same transaction (`Vault.batch`).
+ * the synthetic] in the same transaction (`Vault.batch`). Balance, supply cap, pause, minimum debt, debt ceiling and
+ * the minting limit are checked before the approval.
  */
 export async function openPosition(
   sys: System,
   args: { synth: string; asset?: string; amount?: string; mint?: string },
-): Promise<PositionResult> {
+): Promise<PositionResult & { deposited: bigint; minted: bigint }> {
   const synth = synthBySymbol(sys, args.synth);
   const hasDeposit = args.asset !== undefined && args.asset !== "";
   if (hasDeposit !== (args.amount !== undefined && args.amount !== "")) {
@@ -60,118 +70,213 @@ export async function openPosition(
   const actions: Array<{ op: bigint; id: bigint; asset: string; amount: bigint; to: string }> = [
     { op: 0n, id: synth.synthId, asset: sys.ethers.ZeroAddress, amount: 0n, to: me },
   ];
-  const txs: TxReport[] = [];
+  const mintAmount = args.mint !== undefined && args.mint !== "" ? amountArg(args.mint, 18, "--mint") : 0n;
+  if (mintAmount > 0n || hasDeposit) await checkRunning(sys, mintAmount > 0n);
+  let asset: AssetHandle | undefined;
+  let amount = 0n;
   if (hasDeposit) {
-    const asset = assetBySymbol(sys, args.asset ?? "");
-    const amount = parseAmount(args.amount ?? "", asset.decimals, "--amount");
+    asset = assetBySymbol(sys, args.asset ?? "");
+    amount = amountArg(args.amount ?? "", asset.decimals, "--amount");
     await checkBalance(sys, asset, amount);
-    const approval = await ensureAllowance(sys, asset.token, asset.symbol, await sys.vault.getAddress(), amount);
-    if (approval !== undefined) txs.push(approval);
+    await checkDepositable(sys, asset, amount);
     actions.push({ op: 1n, id: 0n, asset: asset.address, amount, to: me });
   }
-  if (args.mint !== undefined && args.mint !== "") {
-    actions.push({
-      op: 3n,
-      id: 0n,
-      asset: sys.ethers.ZeroAddress,
-      amount: parseAmount(args.mint, 18, "--mint"),
-      to: me,
-    });
+  if (mintAmount > 0n) {
+    await checkMint(sys, synth, undefined, mintAmount, asset === undefined ? [] : [{ asset, amount }]);
+    actions.push({ op: 3n, id: 0n, asset: sys.ethers.ZeroAddress, amount: mintAmount, to: me });
   }
-  const id = await sys.vault.nextPositionId();
-  txs.push(await transact(sys, `open position #${id} (${synth.symbol})`, () => sys.vault.batch(actions)));
-  return finish(sys, id, txs);
+  const txs: TxReport[] = [];
+  if (asset !== undefined) {
+    const approval = await ensureAllowance(sys, asset.token, asset.symbol, await sys.vault.getAddress(), amount);
+    if (approval !== undefined) txs.push(approval);
+  }
+  const tx = await transact(sys, `open a ${synth.symbol} position`, () => sys.vault.batch.populateTransaction(actions));
+  txs.push(tx);
+  const opened = eventsOf(tx.receipt, sys.vault, await sys.vault.getAddress(), "PositionOpened")[0];
+  if (opened === undefined) throw new TaskError(`open: tx ${tx.hash} opened no position (no PositionOpened event)`);
+  const id = opened.args[0] as bigint;
+  const deposited = sumEvents(tx, sys, "Deposited", 3);
+  const minted = sumEvents(tx, sys, "Minted", 2);
+  sys.log(
+    `opened position #${id} (${synth.symbol})` +
+      (asset === undefined ? "" : `, deposited ${tokenAmount(asset, deposited)}`) +
+      (minted === 0n ? "" : `, minted ${synthAmount(synth.symbol, minted)} to ${me}`),
+  );
+  return { ...(await finish(sys, id, txs)), deposited, minted };
 }
 
-/** Deposits `amount` [human] of `asset` into position `id` (approving the Vault first if needed). */
+/** Deposits `amount` [human] of `asset` into position `id` (approving the Vault first, once the checks pass). */
 export async function deposit(
   sys: System,
   args: { id: bigint; asset: string; amount: string },
-): Promise<PositionResult> {
-  await positionOf(sys, args.id);
+): Promise<PositionResult & { deposited: bigint }> {
+  await requireAuthorized(sys, args.id, "deposit into");
   const asset = assetBySymbol(sys, args.asset);
-  const amount = parseAmount(args.amount, asset.decimals, "amount");
+  const amount = amountArg(args.amount, asset.decimals, "amount");
   await checkBalance(sys, asset, amount);
+  await checkDepositable(sys, asset, amount);
   const txs: TxReport[] = [];
   const approval = await ensureAllowance(sys, asset.token, asset.symbol, await sys.vault.getAddress(), amount);
   if (approval !== undefined) txs.push(approval);
-  txs.push(
-    await transact(sys, `deposit ${tokenAmount(asset, amount)} into #${args.id}`, () =>
-      sys.vault.deposit(args.id, asset.address, amount),
-    ),
+  const tx = await transact(sys, `deposit ${tokenAmount(asset, amount)} into #${args.id}`, () =>
+    sys.vault.deposit.populateTransaction(args.id, asset.address, amount),
   );
-  return finish(sys, args.id, txs);
+  txs.push(tx);
+  const deposited = sumEvents(tx, sys, "Deposited", 3);
+  sys.log(`deposited ${tokenAmount(asset, deposited)} into #${args.id}`);
+  return { ...(await finish(sys, args.id, txs)), deposited };
 }
 
 /** Withdraws `amount` [human] of `asset` from position `id` ("max": all of it) to `to` (default: the signer). */
 export async function withdraw(
   sys: System,
   args: { id: bigint; asset: string; amount: string; to?: string },
-): Promise<PositionResult> {
-  await positionOf(sys, args.id);
+): Promise<PositionResult & { withdrawn: bigint }> {
+  await requireAuthorized(sys, args.id, "withdraw from");
   const asset = assetBySymbol(sys, args.asset);
   const held = await sys.vault.collateralOf(args.id, asset.address);
-  const amount = args.amount === "max" ? held : parseAmount(args.amount, asset.decimals, "amount");
-  if (amount === 0n || amount > held) {
-    throw new TaskError(`position #${args.id} holds ${tokenAmount(asset, held)}; cannot withdraw ${args.amount}`);
+  if (held === 0n) throw new TaskError(`position #${args.id} holds no ${asset.symbol}: nothing to withdraw`);
+  const amount = args.amount === "max" ? held : amountArg(args.amount, asset.decimals, "amount");
+  if (amount > held) {
+    throw new TaskError(
+      `position #${args.id} holds ${tokenAmount(asset, held)}, less than the ${tokenAmount(asset, amount)} asked: ` +
+        `withdraw at most that, or all of it with ${cmd(sys, `withdraw ${args.id} ${asset.symbol} max`)}`,
+    );
+  }
+  const debt = await sys.vault.debtOf(args.id);
+  if (debt > 0n) {
+    await checkRunning(sys, true);
+    const { synth } = await positionOf(sys, args.id);
+    const after = await limitsAfter(sys, args.id, synth, [{ asset, amount: -amount }], 0n);
+    if (after.debtValue > after.mintLimit) {
+      const now = await limitsAfter(sys, args.id, synth, [], 0n);
+      const room = now.mintLimit > now.debtValue ? now.mintLimit - now.debtValue : 0n; // [wad USD]
+      const perToken = (await sys.oracle.getPrice(asset.address)) * (await assetConfig(sys, asset)).maxLtvBps; // [wad·bps]
+      const most = (room * BPS * 10n ** BigInt(asset.decimals)) / perToken; // [token]
+      throw new TaskError(
+        `withdrawing ${tokenAmount(asset, amount)} would lower #${args.id}'s minting limit to ` +
+          `$${formatWad(after.mintLimit)}, under its debt of $${formatWad(after.debtValue)}: withdraw at most ` +
+          `${tokenAmount(asset, most < held ? most : held)}, or repay first (${cmd(sys, `repay ${args.id} <units>`)})`,
+      );
+    }
   }
   const to = recipient(sys, args.to);
   const tx = await transact(sys, `withdraw ${tokenAmount(asset, amount)} from #${args.id} to ${to}`, () =>
-    sys.vault.withdraw(args.id, asset.address, amount, to),
+    sys.vault.withdraw.populateTransaction(args.id, asset.address, amount, to),
   );
-  return finish(sys, args.id, [tx]);
+  const withdrawn = sumEvents(tx, sys, "Withdrawn", 3);
+  sys.log(`withdrew ${tokenAmount(asset, withdrawn)} from #${args.id} to ${to}`);
+  return { ...(await finish(sys, args.id, [tx])), withdrawn };
 }
 
-/** Mints `amount` [human] of the position's synthetic to `to` (default: the signer). */
-export async function mint(sys: System, args: { id: bigint; amount: string; to?: string }): Promise<PositionResult> {
+/** Mints `amount` [human] of the position's synthetic to `to` (default: the signer), once the limits allow it. */
+export async function mint(
+  sys: System,
+  args: { id: bigint; amount: string; to?: string },
+): Promise<PositionResult & { minted: bigint }> {
+  await requireAuthorized(sys, args.id, "mint against");
   const { synth } = await positionOf(sys, args.id);
-  const amount = parseAmount(args.amount, 18, "amount");
+  const amount = amountArg(args.amount, 18, "amount");
+  await checkRunning(sys, true);
+  await checkMint(sys, synth, args.id, amount, []);
   const to = recipient(sys, args.to);
-  const tx = await transact(sys, `mint ${formatWad(amount)} ${synth.symbol} against #${args.id}`, () =>
-    sys.vault.mint(args.id, amount, to),
+  const tx = await transact(sys, `mint ${synthAmount(synth.symbol, amount)} against #${args.id}`, () =>
+    sys.vault.mint.populateTransaction(args.id, amount, to),
   );
-  return finish(sys, args.id, [tx]);
+  const minted = sumEvents(tx, sys, "Minted", 2);
+  sys.log(`minted ${synthAmount(synth.symbol, minted)} to ${to}`);
+  return { ...(await finish(sys, args.id, [tx])), minted };
 }
 
-/** Repays `amount` [human] of position `id`'s debt from the signer's balance ("max": all of it). */
-export async function repay(sys: System, args: { id: bigint; amount: string }): Promise<PositionResult> {
+/**
+ * Repays `amount` [human] of position `id`'s debt from the signer's balance ("max": all of it, as it stands when the
+ * transaction is mined). An amount above the debt, or one that would leave less than the minimum debt, is refused
+ * with the command that repays everything. Prints what was burned (the `Repaid` event).
+ */
+export async function repay(
+  sys: System,
+  args: { id: bigint; amount: string },
+): Promise<PositionResult & { repaid: bigint }> {
   const { synth } = await positionOf(sys, args.id);
   const debt = await sys.vault.debtOf(args.id);
   if (debt === 0n) throw new TaskError(`position #${args.id} has no debt to repay`);
   const all = args.amount === "max";
-  const amount = all ? debt : parseAmount(args.amount, 18, "amount");
-  const balance = await synth.token.balanceOf(sys.signer.address);
-  // a full repayment also pays the interest of the block it lands in: leave a little room
-  if (balance < amount) {
+  const amount = all ? debt : amountArg(args.amount, 18, "amount");
+  const repayAll = cmd(sys, `repay ${args.id} max`);
+  if (!all && amount > debt) {
     throw new TaskError(
-      `${sys.signer.address} holds ${exactWad(balance)} ${synth.symbol} but the repayment needs ${exactWad(amount)}: ` +
-        `get more ${synth.symbol} (mint against another position or buy it) and retry`,
+      `position #${args.id} owes ${synthAmount(synth.symbol, debt)}, less than the ${synthAmount(synth.symbol, amount)} ` +
+        `asked: to repay all of it use ${repayAll} (it repays the debt as it stands when mined)`,
     );
   }
-  const tx = await transact(sys, `repay ${all ? "all" : formatWad(amount)} ${synth.symbol} of #${args.id}`, () =>
-    sys.vault.repay(args.id, all ? MAX_UINT256 : amount),
+  const minDebt = (await sys.vault.synthetic(synth.synthId)).params.minDebt;
+  if (!all && debt - amount > 0n && debt - amount < minDebt) {
+    throw new TaskError(
+      `repaying ${synthAmount(synth.symbol, amount)} would leave #${args.id} owing ${synthAmount(synth.symbol, debt - amount)}, ` +
+        `below the minimum debt of ${synthAmount(synth.symbol, minDebt)}: repay at most ` +
+        `${synthAmount(synth.symbol, debt - minDebt)}, or all of it with ${repayAll}`,
+    );
+  }
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < amount) {
+    const [have, need] = amountsApart(balance, amount, 18);
+    throw new TaskError(
+      `${sys.signer.address} holds ${have} ${synth.symbol} but the repayment needs ${need} ${synth.symbol}` +
+        `${all ? " (the whole debt, which grows with interest every second)" : ""}: get the difference first (mint ` +
+        `against another position or buy it), or repay less`,
+    );
+  }
+  const tx = await transact(
+    sys,
+    `repay ${all ? "all the debt" : synthAmount(synth.symbol, amount)} of #${args.id}`,
+    () => sys.vault.repay.populateTransaction(args.id, all ? MAX_UINT256 : amount),
   );
-  return finish(sys, args.id, [tx]);
+  const repaid = sumEvents(tx, sys, "Repaid", 2);
+  sys.log(`repaid ${synthAmount(synth.symbol, repaid)} of #${args.id} (burned from ${sys.signer.address})`);
+  return { ...(await finish(sys, args.id, [tx])), repaid };
 }
 
-/** Closes position `id`: repays all its debt from the signer and sends every asset to `to` (default: the signer). */
-export async function close(sys: System, args: { id: bigint; to?: string }): Promise<PositionResult> {
+/**
+ * Closes position `id`: repays all its debt from the signer and sends every asset to `to` (default: the signer).
+ * Only the owner or a manager may; that is checked first.
+ */
+export async function close(
+  sys: System,
+  args: { id: bigint; to?: string },
+): Promise<PositionResult & { repaid: bigint; returned: Array<{ symbol: string; amount: bigint }> }> {
+  await requireAuthorized(sys, args.id, "close");
   const { synth } = await positionOf(sys, args.id);
   const debt = await sys.vault.debtOf(args.id);
   const balance = await synth.token.balanceOf(sys.signer.address);
   if (balance < debt) {
+    const [need, have] = amountsApart(debt, balance, 18);
     throw new TaskError(
-      `closing #${args.id} repays ${exactWad(debt)} ${synth.symbol} but ${sys.signer.address} holds ` +
-        `${exactWad(balance)}: get the difference first (debt rounds up and grows with interest every second)`,
+      `closing #${args.id} repays ${need} ${synth.symbol} but ${sys.signer.address} holds ${have} ${synth.symbol}: ` +
+        `get the difference first (debt rounds up and grows with interest every second), or repay part with ` +
+        cmd(sys, `repay ${args.id} <units>`),
     );
   }
   const to = recipient(sys, args.to);
-  const tx = await transact(
-    sys,
-    `close #${args.id} (repay ${formatWad(debt)} ${synth.symbol}, collateral to ${to})`,
-    () => sys.vault.close(args.id, to),
+  const tx = await transact(sys, `close #${args.id} (collateral to ${to})`, () =>
+    sys.vault.close.populateTransaction(args.id, to),
   );
-  return finish(sys, args.id, [tx]);
+  const repaid = sumEvents(tx, sys, "Repaid", 2);
+  const returned = eventsOf(tx.receipt, sys.vault, await sys.vault.getAddress(), "Withdrawn").map((e) => {
+    const a = assetByAddress(sys, String(e.args[1]));
+    return { symbol: a?.symbol ?? String(e.args[1]), amount: e.args[3] as bigint, decimals: a?.decimals ?? 18 };
+  });
+  sys.log(
+    `closed #${args.id}: repaid ${synthAmount(synth.symbol, repaid)}; returned ` +
+      (returned.length === 0
+        ? "nothing"
+        : returned.map((r) => `${formatAmount(r.amount, r.decimals)} ${r.symbol}`).join(", ")) +
+      ` to ${to}`,
+  );
+  return {
+    ...(await finish(sys, args.id, [tx])),
+    repaid,
+    returned: returned.map(({ symbol, amount }) => ({ symbol, amount })),
+  };
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -214,7 +319,7 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
     h = await sys.vault.healthOf(args.id);
   } catch (e) {
     throw new TaskError(
-      `position #${args.id}: a price is unavailable, so health cannot be computed (${revertReason(e)})`,
+      `position #${args.id}: a price is unavailable, so health cannot be computed (${await explain(sys, e)})`,
     );
   }
   const [assets, amounts] = await sys.vault.basketOf(args.id);
@@ -260,7 +365,7 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
   const align: Record<string, Align> = { asset: "left" };
   const rows = lines.map((l) => [
     l.symbol,
-    formatUnitsHuman(l.amount, l.decimals, Math.min(l.decimals, 6)),
+    formatAmount(l.amount, l.decimals),
     `$${formatWad(l.price)}`,
     `$${formatWad(l.value)}`,
     l.liquidationPrice === undefined ? "none" : `${l.rising ? "above" : "below"} $${formatWad(l.liquidationPrice)}`,
@@ -342,7 +447,7 @@ export async function auctions(sys: System): Promise<AuctionLine[]> {
       String(l.id),
       `#${l.positionId}`,
       l.asset,
-      formatUnitsHuman(l.lot, decimals, Math.min(decimals, 6)),
+      formatAmount(l.lot, decimals),
       `${formatWad(l.tab)} ${l.synth}`,
       formatWad(l.price),
       formatWad(l.floor),
@@ -363,92 +468,179 @@ export async function liquidate(
   args: { id: bigint },
 ): Promise<{ tx: TxReport; firstAuctionId: bigint; debt: bigint; keeperPay: bigint }> {
   const { synth } = await positionOf(sys, args.id);
-  const h = await sys.vault
-    .healthOf(args.id)
-    .then((x) => x.health)
-    .catch((e: unknown) => {
-    throw new TaskError(
-      `position #${args.id}: health unavailable (${revertReason(e)}); liquidation waits for the price`,
-    );
-  });
+  let h: bigint;
+  try {
+    h = (await sys.vault.healthOf(args.id)).health;
+  } catch (e) {
+    throw new TaskError(`position #${args.id}: health unavailable (${await explain(sys, e)})`);
+  }
   if (h >= WAD) {
     throw new TaskError(`position #${args.id} is healthy (health ${formatHealth(h)} ≥ 1.0): nothing to liquidate`);
   }
-  const plan = await sys.engine.previewLiquidation(args.id);
+  let plan;
+  try {
+    plan = await sys.engine.previewLiquidation(args.id);
+  } catch (e) {
+    throw new TaskError(`position #${args.id} cannot be liquidated now: ${await explain(sys, e)}`);
+  }
   sys.log(
-    `liquidating #${args.id}: ${plan.full ? "all" : "part"} of the debt, ${formatWad(plan.debt)} ${synth.symbol} ` +
-      `+ penalty ${formatWad(plan.penalty)}${plan.capped ? " (cut down by an auction cap)" : ""}; keeper pay ` +
-      `${formatWad(plan.keeperPay)} ${synth.symbol}`,
+    `liquidating #${args.id} (health ${formatHealth(h)}): ${plan.full ? "all" : "part"} of the debt, ` +
+      `${synthAmount(synth.symbol, plan.debt)} + penalty ${synthAmount(synth.symbol, plan.penalty)}` +
+      `${plan.capped ? " (cut down by an auction cap)" : ""}; keeper pay ${synthAmount(synth.symbol, plan.keeperPay)}`,
   );
-  const firstAuctionId = await sys.engine.auctionCount().then((n) => n + 1n);
-  const tx = await transact(sys, `liquidate #${args.id}`, () => sys.engine.liquidate(args.id));
-  const events = await sys.engine.queryFilter(
-    sys.engine.filters.LiquidationStarted(args.id),
-    tx.blockNumber,
-    tx.blockNumber,
+  const tx = await transact(sys, `liquidate #${args.id}`, () => sys.engine.liquidate.populateTransaction(args.id));
+  const started = eventsOf(tx.receipt, sys.engine, await sys.engine.getAddress(), "LiquidationStarted").at(-1);
+  if (started === undefined) throw new TaskError(`liquidate: tx ${tx.hash} started no liquidation`);
+  const ev = started.args as unknown as { firstAuctionId: bigint; debt: bigint; keeperPay: bigint };
+  sys.log(
+    `liquidated #${args.id}: ${synthAmount(synth.symbol, ev.debt)} of debt into auctions from #${ev.firstAuctionId}; ` +
+      `keeper pay ${synthAmount(synth.symbol, ev.keeperPay)} credited to ${sys.signer.address} (claimKeeperPay)`,
   );
-  const started = events.at(-1)?.args;
   sys.log(await healthLine(sys, args.id));
-  return {
-    tx,
-    firstAuctionId: started?.firstAuctionId ?? firstAuctionId,
-    debt: started?.debt ?? plan.debt,
-    keeperPay: started?.keeperPay ?? plan.keeperPay,
-  };
+  return { tx, firstAuctionId: ev.firstAuctionId, debt: ev.debt, keeperPay: ev.keeperPay };
+}
+
+/** What a take did, with the premium (> 0) or discount (< 0) of its price against the oracle [bps]. */
+export interface TakeResult {
+  tx: TxReport;
+  collateral: bigint; // [token] bought
+  owe: bigint; // [wad] paid
+  price: bigint; // [wad] synthetic per whole token
+  oracle: bigint; // [wad] the oracle's price, synthetic per whole token, when the take was checked
+  premiumBps: bigint;
 }
 
 /**
- * Buys `amount` [human, of the auction's collateral] ("max": the whole lot) from auction `auction` at the current
- * price, or at most `maxPrice` [human synthetic per whole token]. Approves the engine for the synthetic it pays.
+ * Buys `amount` [human, of the auction's collateral] ("max": the whole lot) from auction `auction` at its current
+ * price. Price protection by default: it pays no more than the oracle price per whole token, or than `maxPremium` [%]
+ * over it, or than `maxPrice` [human synthetic per whole token] when given. Before anything is sent it prints the
+ * price's premium or discount against the oracle, and refuses a price above the limit, an amount above the lot
+ * (unless "max"), a take that would leave dust, and a balance that cannot pay; only then it approves the engine.
  */
 export async function take(
   sys: System,
-  args: { auction: bigint; amount: string; maxPrice?: string },
-): Promise<{ tx: TxReport; collateral: bigint; owe: bigint; price: bigint }> {
+  args: { auction: bigint; amount: string; maxPrice?: string; maxPremium?: string },
+): Promise<TakeResult> {
   const a = await sys.engine.auction(args.auction);
-  if (a.lot === 0n)
-    throw new TaskError(`auction ${args.auction} does not exist or has ended; list them with \`ballast auctions\``);
+  if (a.lot === 0n || a.tab === 0n) {
+    throw new TaskError(
+      `auction ${args.auction} does not exist or has ended; list the live ones with ${cmd(sys, "auctions")}`,
+    );
+  }
   const asset = assetByAddress(sys, a.asset);
   if (asset === undefined)
     throw new TaskError(`auction ${args.auction} sells ${a.asset}, which is not in the manifest`);
   const synth = synthById(sys, a.synthId);
   const [price, needsReset] = await sys.engine.auctionStatus(args.auction);
-  if (needsReset)
-    throw new TaskError(`auction ${args.auction} must be reset before anyone can take (engine.reset(${args.auction}))`);
-  const maxPrice =
-    args.maxPrice === undefined || args.maxPrice === "" ? price : parseAmount(args.maxPrice, 18, "--max-price");
+  if (needsReset) {
+    throw new TaskError(
+      `auction ${args.auction} must be reset before anyone can take (LiquidationEngine.reset(${args.auction}), which ` +
+        "the keeper does): retry after the reset",
+    );
+  }
+  const per = `${synth.symbol} per ${asset.symbol}`;
+  let oracle: bigint;
+  try {
+    oracle = await oraclePriceIn(sys, asset, synth);
+  } catch (e) {
+    throw new TaskError(`no oracle price to compare the auction with: ${await explain(sys, e)}`);
+  }
+  const premiumBps = ((price - oracle) * BPS) / oracle;
+  sys.log(
+    `auction ${args.auction} (position #${a.positionId}): ${tokenAmount(asset, a.lot)} left, price ` +
+      `${formatWad(price)} ${per}, oracle ${formatWad(oracle)}: ${premiumText(premiumBps)}`,
+  );
+  // the limit: --max-price, else the oracle price plus --max-premium (default 0%)
+  let maxPrice: bigint;
+  let limitText: string;
+  if (args.maxPrice !== undefined && args.maxPrice !== "") {
+    if (args.maxPremium !== undefined && args.maxPremium !== "")
+      throw new TaskError("take: give --max-price or --max-premium, not both");
+    maxPrice = amountArg(args.maxPrice, 18, "--max-price");
+    limitText = `--max-price ${formatWad(maxPrice)}`;
+  } else {
+    const premium =
+      args.maxPremium === undefined || args.maxPremium === "" ? 0n : amountArg(args.maxPremium, 2, "--max-premium");
+    maxPrice = (oracle * (BPS + premium)) / BPS;
+    limitText =
+      premium === 0n
+        ? `the oracle price ${formatWad(oracle)} (the default limit)`
+        : `the oracle price + ${formatAmount(premium, 2)}% = ${formatWad(maxPrice)}`;
+  }
   if (price > maxPrice) {
     throw new TaskError(
-      `auction ${args.auction} is at ${formatWad(price)} ${synth.symbol}, above --max-price ${formatWad(maxPrice)}: wait for it to fall`,
+      `auction ${args.auction} asks ${formatWad(price)} ${per}, ${premiumText(premiumBps)}, above your limit of ` +
+        `${limitText}: wait for the price to fall (it decays every step; ${cmd(sys, "auctions")} shows it), or ` +
+        `accept more with --max-premium <percent> or --max-price <${synth.symbol} per ${asset.symbol}>`,
     );
   }
-  const amount = args.amount === "max" ? a.lot : parseAmount(args.amount, asset.decimals, "amount");
-  const want = amount > a.lot ? a.lot : amount;
-  const scale = 10n ** BigInt(asset.decimals);
-  let owe = (want * price + scale - 1n) / scale; // rounded up, as the engine charges
-  if (owe > a.tab) owe = a.tab;
-  const balance = await synth.token.balanceOf(sys.signer.address);
-  if (balance < owe) {
+  let want: bigint;
+  if (args.amount === "max") want = a.lot;
+  else {
+    want = amountArg(args.amount, asset.decimals, "amount");
+    if (want > a.lot) {
+      throw new TaskError(
+        `auction ${args.auction} has ${tokenAmount(asset, a.lot)} left, less than the ${tokenAmount(asset, want)} ` +
+          `asked: ask for at most that, or "max" to buy the whole lot (${cmd(sys, `take ${args.auction} max`)})`,
+      );
+    }
+  }
+  const q = quoteTake(
+    { lot: a.lot, tab: a.tab, debt: a.debt, dirt: a.dirt, decimals: a.decimals, dust: a.dust },
+    want,
+    price,
+  );
+  if ("refused" in q) {
     throw new TaskError(
-      `taking ${tokenAmount(asset, want)} costs about ${formatWad(owe)} ${synth.symbol}, but ${sys.signer.address} ` +
-        `holds ${formatWad(balance)}: take less or get more ${synth.symbol}`,
+      q.refused === "TakeLeavesDust"
+        ? `taking ${tokenAmount(asset, want)} would leave auction ${args.auction} with a tab or lot worth less than ` +
+            `its dust (${synthAmount(synth.symbol, a.dust)}): take less, or the whole lot with ` +
+            cmd(sys, `take ${args.auction} max`)
+        : `taking ${tokenAmount(asset, want)} buys nothing at this price: take more`,
     );
   }
-  await ensureAllowance(sys, synth.token, synth.symbol, await sys.engine.getAddress(), owe);
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < q.owe) {
+    throw new TaskError(
+      `taking ${tokenAmount(asset, q.collateral)} costs ${synthAmount(synth.symbol, q.owe)}, but ${sys.signer.address} ` +
+        `holds ${synthAmount(synth.symbol, balance)}: take less, or get more ${synth.symbol} (mint it against a position)`,
+    );
+  }
+  const txs: TxReport[] = [];
+  // the price only falls until the take is mined (a reset would exceed maxPrice and revert): q.owe is the most it costs
+  const approval = await ensureAllowance(sys, synth.token, synth.symbol, await sys.engine.getAddress(), q.owe);
+  if (approval !== undefined) txs.push(approval);
   const me = sys.signer.address;
   const tx = await transact(
     sys,
-    `take ${tokenAmount(asset, want)} from auction ${args.auction} at ≤ ${formatWad(maxPrice)} ${synth.symbol}`,
-    () => sys.engine.take(args.auction, want, maxPrice, me, "0x"),
+    `take ${tokenAmount(asset, want)} from auction ${args.auction} at ≤ ${formatWad(maxPrice)} ${per}`,
+    () => sys.engine.take.populateTransaction(args.auction, want, maxPrice, me, "0x"),
   );
-  const events = await sys.engine.queryFilter(sys.engine.filters.Take(args.auction), tx.blockNumber, tx.blockNumber);
-  const e = events.at(-1)?.args;
-  if (e === undefined) throw new TaskError(`take in tx ${tx.hash}: no Take event found`);
+  const ev = eventsOf(tx.receipt, sys.engine, await sys.engine.getAddress(), "Take").at(-1);
+  if (ev === undefined) throw new TaskError(`take in tx ${tx.hash}: no Take event found`);
+  const e = ev.args as unknown as { collateral: bigint; owe: bigint; price: bigint; tabLeft: bigint; lotLeft: bigint };
+  const paidBps = ((e.price - oracle) * BPS) / oracle;
   sys.log(
-    `bought ${tokenAmount(asset, e.collateral)} for ${formatWad(e.owe)} ${synth.symbol} at ${formatWad(e.price)}; ` +
-      `auction ${args.auction}: tab left ${formatWad(e.tabLeft)}, lot left ${tokenAmount(asset, e.lotLeft)}`,
+    `bought ${tokenAmount(asset, e.collateral)} for ${synthAmount(synth.symbol, e.owe)} at ${formatWad(e.price)} ${per} ` +
+      `(${premiumText(paidBps)}); auction ${args.auction}: tab left ${synthAmount(synth.symbol, e.tabLeft)}, lot left ` +
+      `${tokenAmount(asset, e.lotLeft)}`,
   );
-  return { tx, collateral: e.collateral, owe: e.owe, price: e.price };
+  return { tx, collateral: e.collateral, owe: e.owe, price: e.price, oracle, premiumBps: paidBps };
+}
+
+/** "a premium of 20.00% over the oracle" / "a discount of 3.10% under the oracle" / "at the oracle price". */
+function premiumText(bps: bigint): string {
+  if (bps === 0n) return "at the oracle price";
+  const abs = bps < 0n ? -bps : bps;
+  return `a ${bps > 0n ? "premium" : "discount"} of ${formatAmount(abs, 2, 2)}% ${bps > 0n ? "over" : "under"} the oracle`;
+}
+
+/** [wad] The oracle price of one whole `asset` in units of `synth` (USD for a USD synthetic), as the engine values it. */
+async function oraclePriceIn(sys: System, asset: AssetHandle, synth: SynthHandle): Promise<bigint> {
+  const usd = await sys.oracle.getPrice(asset.address);
+  if (synth.priceAsset === "USD") return usd;
+  const unit = await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
+  return (usd * WAD) / unit;
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -531,6 +723,7 @@ export async function reserves(sys: System): Promise<ReservesReport> {
 }
 
 // ----------------------------------------------------------------------------------------------------------------
+// ----------------------------------------------------------------------------------------------------------------
 // Test networks only: mock tokens and feeds
 // ----------------------------------------------------------------------------------------------------------------
 
@@ -538,31 +731,43 @@ export async function reserves(sys: System): Promise<ReservesReport> {
 export async function faucet(sys: System, args: { asset: string; amount: string }): Promise<TxReport> {
   const asset = assetBySymbol(sys, args.asset);
   if (!asset.mock) throw new TaskError(`${asset.symbol} is a real token on this network: the faucet only mints mocks`);
-  const amount = parseAmount(args.amount, asset.decimals, "amount");
+  const amount = amountArg(args.amount, asset.decimals, "amount");
   const tx = await transact(sys, `faucet: mint ${tokenAmount(asset, amount)} to ${sys.signer.address}`, () =>
-    asset.token.mint(sys.signer.address, amount),
+    asset.token.mint.populateTransaction(sys.signer.address, amount),
   );
   sys.log(`balance: ${tokenAmount(asset, await asset.token.balanceOf(sys.signer.address))}`);
   return tx;
 }
 
-/** Publishes `usd` [human USD] as the new answer of mock feed of `asset` (test deployments only). */
+/**
+ * Publishes `usd` [human USD] as the new answer of the mock feed of `asset` (test deployments only: a Chainlink
+ * `MockV3Aggregator` from the deploy, or the project's `MockFeed` from scripts/risk/deploy-demo.ts).
+ */
 export async function setPrice(sys: System, args: { asset: string; usd: string }): Promise<TxReport> {
   const asset = assetBySymbol(sys, args.asset);
   const feedEntry = sys.manifest.contracts[`feed:${asset.symbol}`];
-  if (feedEntry === undefined || !feedEntry.contract.endsWith(":MockV3Aggregator")) {
+  const kind = feedEntry?.contract.split(":").at(-1);
+  if (feedEntry === undefined || (kind !== "MockV3Aggregator" && kind !== "MockFeed")) {
     throw new TaskError(
       `${asset.symbol} is priced by a real Chainlink feed on this network: only mock feeds can be set`,
     );
   }
+  const what = (answer: bigint, decimals: number): string =>
+    `set ${asset.symbol} price to $${formatAmount(answer, decimals)}`;
+  if (kind === "MockFeed") {
+    const feed = MockFeed__factory.connect(feedEntry.address, sys.signer);
+    const decimals = Number(await feed.decimals());
+    const answer = amountArg(args.usd, decimals, "price");
+    return transact(sys, what(answer, decimals), () => feed.setAnswer.populateTransaction(answer));
+  }
   const feed = MockV3Aggregator__factory.connect(feedEntry.address, sys.signer);
   const decimals = Number(await feed.decimals());
-  const answer = parseAmount(args.usd, decimals, "price");
-  return transact(sys, `set ${asset.symbol} price to $${args.usd}`, () => feed.updateAnswer(answer));
+  const answer = amountArg(args.usd, decimals, "price");
+  return transact(sys, what(answer, decimals), () => feed.updateAnswer.populateTransaction(answer));
 }
 
 // ----------------------------------------------------------------------------------------------------------------
-// Internals
+// Internals: the checks made before anything is sent
 // ----------------------------------------------------------------------------------------------------------------
 
 async function finish(sys: System, id: bigint, txs: TxReport[]): Promise<PositionResult> {
@@ -574,25 +779,141 @@ async function finish(sys: System, id: bigint, txs: TxReport[]): Promise<Positio
   return { id, txs, health: h };
 }
 
-async function checkBalance(
-  sys: System,
-  asset: { symbol: string; decimals: number; mock: boolean; token: { balanceOf(a: string): Promise<bigint> } },
-  amount: bigint,
-): Promise<void> {
+/** The sum of field `index` of every Vault event `name` in the task's transaction (what was actually moved). */
+function sumEvents(tx: TxReport, sys: System, name: string, index: number): bigint {
+  const address = sys.manifest.contracts.Vault?.address ?? "";
+  return eventsOf(tx.receipt, sys.vault, address, name).reduce((s, e) => s + (e.args[index] as bigint), 0n);
+}
+
+/** Refuses when the signer holds less than `amount` of `asset`, with the faucet command (keeping `--from`) on mocks. */
+async function checkBalance(sys: System, asset: AssetHandle, amount: bigint): Promise<void> {
   const balance = await asset.token.balanceOf(sys.signer.address);
   if (balance >= amount) return;
   const hint = asset.mock
-    ? `mint test tokens with \`npx hardhat ballast faucet ${asset.symbol} <amount> --network ${sys.network}\``
+    ? `mint test tokens with ${cmd(sys, `faucet ${asset.symbol} ${formatAmount(amount - balance, asset.decimals)}`)}`
     : `fund the account with ${asset.symbol}`;
+  const [have, need] = amountsApart(balance, amount, asset.decimals);
   throw new TaskError(
-    `${sys.signer.address} holds ${tokenAmount(asset, balance)}, less than ${tokenAmount(asset, amount)}: ${hint}`,
+    `${sys.signer.address} holds ${have} ${asset.symbol}, less than ${need} ${asset.symbol}: ${hint}`,
   );
 }
 
-/** A [wad] amount with every significant decimal ("10.000000000000000001"), for shortfalls smaller than a cent. */
-function exactWad(x: bigint): string {
-  const frac = (x % WAD).toString().padStart(18, "0").replace(/0+$/, "");
-  return formatUnitsHuman(x, 18, 0).replace(/\.$/, "") + (frac === "" ? "" : `.${frac}`);
+async function assetConfig(sys: System, asset: AssetHandle) {
+  return sys.vault.assetConfig(asset.address);
+}
+
+/** Refuses a deposit the Vault would refuse: a frozen asset, or one past the asset's supply cap. */
+async function checkDepositable(sys: System, asset: AssetHandle, amount: bigint): Promise<void> {
+  const c = await assetConfig(sys, asset);
+  if (c.frozen) throw new TaskError(`${asset.symbol} is frozen by governance: no new deposits; use another asset`);
+  const cap = c.supplyCap * 10n ** BigInt(asset.decimals);
+  if (c.total + amount > cap) {
+    const room = cap > c.total ? cap - c.total : 0n;
+    throw new TaskError(
+      `the Vault holds ${tokenAmount(asset, c.total)} of its ${tokenAmount(asset, cap)} supply cap: ` +
+        `deposit at most ${tokenAmount(asset, room)}, or another asset`,
+    );
+  }
+}
+
+/** Refuses risk-increasing actions while the guardian pauses them (`risky`: minting or withdrawing with debt). */
+async function checkRunning(sys: System, risky: boolean): Promise<void> {
+  const shutdown = await sys.vault.shutdownAt();
+  if (shutdown !== 0n && risky) {
+    throw new TaskError(
+      `the system was shut down at ${new Date(Number(shutdown) * 1000).toISOString()}: no new debt; repay and ` +
+        "close still work, holders redeem through the Settlement",
+    );
+  }
+  if (risky && (await sys.vault.paused())) {
+    throw new TaskError(
+      "the guardian has paused opening, minting and withdrawing with debt: deposit and repay still work; wait for the pause to end",
+    );
+  }
+}
+
+/** [wad] Minting limit and debt value of position `id` (undefined: a new one) after `changes` and `mint` more debt. */
+async function limitsAfter(
+  sys: System,
+  id: bigint | undefined,
+  synth: SynthHandle,
+  changes: Array<{ asset: AssetHandle; amount: bigint }>,
+  mint: bigint,
+): Promise<{ mintLimit: bigint; debtValue: bigint; debt: bigint; synthPrice: bigint }> {
+  const basket = new Map<string, bigint>();
+  if (id !== undefined) {
+    const [assets, amounts] = await sys.vault.basketOf(id);
+    assets.forEach((a, i) => basket.set(a.toLowerCase(), amounts[i] ?? 0n));
+  }
+  for (const c of changes) {
+    const k = c.asset.address.toLowerCase();
+    basket.set(k, (basket.get(k) ?? 0n) + c.amount);
+  }
+  let mintLimit = 0n;
+  try {
+    for (const [address, amount] of basket) {
+      if (amount <= 0n) continue;
+      const c = await sys.vault.assetConfig(address);
+      const value = (amount * (await sys.oracle.getPrice(address))) / 10n ** c.decimals; // [wad] rounded down
+      mintLimit += (value * c.maxLtvBps) / BPS;
+    }
+  } catch (e) {
+    throw new TaskError(`a price is unavailable, so the minting limit cannot be checked: ${await explain(sys, e)}`);
+  }
+  const debt = (id === undefined ? 0n : await sys.vault.debtOf(id)) + mint;
+  const synthPrice =
+    synth.priceAsset === "USD" ? WAD : await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
+  const debtValue = (debt * synthPrice + WAD - 1n) / WAD; // rounded up, as the Vault
+  return { mintLimit, debtValue, debt, synthPrice };
+}
+
+/**
+ * Refuses a mint of `amount` [wad] against position `id` (undefined: the one being opened, with `deposits`) that the
+ * Vault would refuse: past the minting limit (saying how much can be minted, or to deposit first), below the minimum
+ * debt, or past the debt ceiling.
+ */
+async function checkMint(
+  sys: System,
+  synth: SynthHandle,
+  id: bigint | undefined,
+  amount: bigint,
+  deposits: Array<{ asset: AssetHandle; amount: bigint }>,
+): Promise<void> {
+  const state = await sys.vault.synthetic(synth.synthId);
+  const after = await limitsAfter(sys, id, synth, deposits, amount);
+  const target = id === undefined ? "the new position" : `#${id}`;
+  if (after.debtValue > after.mintLimit) {
+    const before = after.debtValue - (amount * after.synthPrice) / WAD; // [wad USD] without this mint
+    const room = after.mintLimit > before ? ((after.mintLimit - before) * WAD) / after.synthPrice : 0n; // [wad]
+    const what =
+      id === undefined
+        ? deposits.length === 0
+          ? "a position with no collateral"
+          : `${deposits.map((d) => tokenAmount(d.asset, d.amount)).join(" + ")} (minting limit $${formatWad(after.mintLimit)})`
+        : `#${id} (minting limit $${formatWad(after.mintLimit)}, debt $${formatWad(before)})`;
+    throw new TaskError(
+      room === 0n
+        ? `${what} cannot back ${synthAmount(synth.symbol, amount)}: deposit collateral first` +
+            (id === undefined ? " (--asset and --amount)" : ` (${cmd(sys, `deposit ${id} <token> <units>`)})`)
+        : `with ${what} you can mint at most ${synthAmount(synth.symbol, room)}, not ` +
+            `${synthAmount(synth.symbol, amount)}: mint less, or deposit collateral first` +
+            (id === undefined ? "" : ` (${cmd(sys, `deposit ${id} <token> <units>`)})`),
+    );
+  }
+  const minDebt = state.params.minDebt;
+  if (after.debt < minDebt) {
+    throw new TaskError(
+      `${target} would owe ${synthAmount(synth.symbol, after.debt)}, below the minimum debt of ` +
+        `${synthAmount(synth.symbol, minDebt)}: mint at least ${synthAmount(synth.symbol, minDebt - after.debt + amount)}`,
+    );
+  }
+  if (state.totalDebt + amount > state.params.debtCeiling) {
+    const room = state.params.debtCeiling > state.totalDebt ? state.params.debtCeiling - state.totalDebt : 0n;
+    throw new TaskError(
+      `${synth.symbol}'s debt ceiling of ${synthAmount(synth.symbol, state.params.debtCeiling)} leaves room for ` +
+        `${synthAmount(synth.symbol, room)}: mint at most that`,
+    );
+  }
 }
 
 function recipient(sys: System, to: string | undefined): string {

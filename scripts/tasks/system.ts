@@ -1,14 +1,16 @@
 /**
- * What every Ballast task starts from: the deployed system of one network, read from its manifest
- * (`deployments/<network>.json`, written by the deploy), with TypeChain-typed contracts, the acting account, asset and
- * synthetic lookups by symbol, and amount parsing in human units. Failures are `TaskError`s whose message says what
- * to do.
+ * What every Ballast task starts from: the deployed system of the chain the task is connected to, read from its
+ * manifest (deploy/manifest.ts `locateManifest`: `deployments/<network>-<chain id>-<genesis>.json`, or
+ * `BALLAST_MANIFEST`), with TypeChain-typed contracts, the acting account, asset and synthetic lookups by symbol,
+ * amounts in human units, and `transact`, which sends with the network's gas margin and turns any failure into one
+ * line (scripts/lib/errors.ts). Failures are `TaskError`s whose message says what to do.
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { type ContractTransactionResponse, isAddress, parseUnits } from "ethers";
-import { type Manifest, manifestPath, readManifest } from "../../deploy/manifest.js";
+import { type ContractTransaction, type TransactionReceipt, isAddress } from "ethers";
+import { type Manifest, locateManifest, otherChain, readManifest } from "../../deploy/manifest.js";
+import { gasMarginOf } from "../../deploy/config/networks.js";
 import {
   type LiquidationEngine,
   LiquidationEngine__factory,
@@ -25,7 +27,9 @@ import {
   type Vault,
   Vault__factory,
 } from "../../typechain-types/index.js";
-import { formatGas, formatHealth, formatUnitsHuman, formatWad } from "../lib/core.js";
+import { AmountError, formatAmount, formatGas, formatHealth, formatWad, parseAmount } from "../lib/core.js";
+import { type ErrorContext, explainFailure } from "../lib/errors.js";
+import { sendTx } from "../lib/tx.js";
 
 /** A failure a person can act on: the message says what was wrong and what to do. */
 export class TaskError extends Error {
@@ -59,9 +63,13 @@ export interface SynthHandle {
 export interface System {
   network: string;
   manifest: Manifest;
+  /** Where the manifest was read from. */
+  manifestPath: string;
   ethers: HardhatEthers;
   /** The account the task acts as. */
   signer: HardhatEthersSigner;
+  /** `--from` as the user gave it ("0" by default), kept in the commands messages suggest. */
+  from: string;
   vault: Vault;
   engine: LiquidationEngine;
   /** Views over the Vault and the engine (auctions, health in batches, raw fields). */
@@ -70,36 +78,35 @@ export interface System {
   treasury: Treasury;
   assets: AssetHandle[];
   synthetics: SynthHandle[];
+  /** [bps] Gas limit over each estimate (deploy/config/networks.ts `gasMarginOf`). */
+  gasMarginBps: number;
+  /** What the failure decoder needs to speak in this deployment's units and commands. */
+  errors: ErrorContext;
   /** Where the task prints. */
   log: (line: string) => void;
 }
 
 export interface LoadOptions {
-  /** The manifest file. Default: `$BALLAST_MANIFEST_DIR/<network>.json`, else `deployments/<network>.json`. */
+  /** The manifest file. Default: `locateManifest` (BALLAST_MANIFEST, else the connected chain's keyed file). */
   manifestPath?: string;
   /** The acting account: a signer index ("0", "1", ...) or an address among the connection's signers. Default 0. */
   from?: string;
+  /** [bps] Default: the network's (`gasMarginOf`). */
+  gasMarginBps?: number;
   log?: (line: string) => void;
 }
 
-/** The manifest path of `network` for the tasks (honours `BALLAST_MANIFEST_DIR`). */
-export function taskManifestPath(network: string): string {
-  const dir = process.env.BALLAST_MANIFEST_DIR;
-  return dir !== undefined && dir !== "" ? manifestPath(network, dir) : manifestPath(network);
-}
-
-/** Loads the deployment of `network` from its manifest and checks that it is on the connected chain. */
+/** Loads the deployment on the chain `ethers` is connected to (`network` names it) and checks that it is there. */
 export async function loadSystem(ethers: HardhatEthers, network: string, opts: LoadOptions = {}): Promise<System> {
-  const path = opts.manifestPath ?? taskManifestPath(network);
+  const location = await locateManifest(ethers.provider, network);
+  const path = opts.manifestPath ?? location.path;
   const manifest = readManifest(path);
   const deployHint = `run \`npm run deploy -- --network ${network}\` first`;
-  if (manifest === undefined) throw new TaskError(`no Ballast deployment on "${network}" (no ${path}): ${deployHint}`);
-  const chainId = Number((await ethers.provider.getNetwork()).chainId);
-  if (manifest.chainId !== chainId) {
-    throw new TaskError(
-      `${path} is for chain ${manifest.chainId}, but "${network}" is chain ${chainId}: ${deployHint}`,
-    );
+  if (manifest === undefined) {
+    throw new TaskError(`no Ballast deployment on "${network}" for this chain (no ${path}): ${deployHint}`);
   }
+  const elsewhere = otherChain(manifest, location.key, path);
+  if (elsewhere !== undefined) throw new TaskError(`${elsewhere}: ${deployHint}`);
   const address = (name: string): string => {
     const c = manifest.contracts[name];
     if (c === undefined) throw new TaskError(`${path} has no ${name}: the deploy did not finish; ${deployHint}`);
@@ -109,7 +116,8 @@ export async function loadSystem(ethers: HardhatEthers, network: string, opts: L
   if ((await ethers.provider.getCode(vaultAddress)) === "0x") {
     throw new TaskError(`the Vault in ${path} is not on this chain (a restarted local node?): ${deployHint}`);
   }
-  const signer = await pickSigner(ethers, opts.from ?? "0");
+  const from = opts.from === undefined || opts.from === "" ? "0" : opts.from;
+  const signer = await pickSigner(ethers, from);
   const assets = Object.entries(manifest.assets).map(([symbol, a]) => ({
     symbol,
     address: a.token,
@@ -125,18 +133,36 @@ export async function loadSystem(ethers: HardhatEthers, network: string, opts: L
     token: SyntheticToken__factory.connect(s.token, signer),
     priceAsset: s.priceAsset,
   }));
+  const vault = Vault__factory.connect(vaultAddress, signer);
+  let gasMarginBps: number;
+  try {
+    gasMarginBps = opts.gasMarginBps ?? gasMarginOf(network);
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
   return {
     network,
     manifest,
+    manifestPath: path,
     ethers,
     signer,
-    vault: Vault__factory.connect(vaultAddress, signer),
+    from,
+    vault,
     engine: LiquidationEngine__factory.connect(address("LiquidationEngine"), signer),
     lens: PositionLens__factory.connect(address("PositionLens"), signer),
     oracle: OracleAdapter__factory.connect(address("OracleAdapter"), signer),
     treasury: Treasury__factory.connect(address("Treasury"), signer),
     assets,
     synthetics,
+    gasMarginBps,
+    errors: {
+      assets: assets.map(({ address: a, symbol, decimals }) => ({ address: a, symbol, decimals })),
+      synthetics: synthetics.map(({ synthId, symbol }) => ({ synthId, symbol })),
+      vault,
+      network,
+      from,
+      account: signer.address,
+    },
     log: opts.log ?? ((line: string) => console.log(line)),
   };
 }
@@ -191,15 +217,14 @@ export function synthById(sys: System, synthId: bigint): SynthHandle {
   return s;
 }
 
-/** Parses a human amount ("1.5", "1,000") into `decimals` units; `what` names it in the error. */
-export function parseAmount(text: string, decimals: number, what: string): bigint {
-  const clean = text.replace(/[_,]/g, "");
-  if (!/^\d+(\.\d+)?$/.test(clean)) throw new TaskError(`${what}: "${text}" is not a positive decimal number`);
-  const frac = clean.split(".")[1] ?? "";
-  if (frac.length > decimals) throw new TaskError(`${what}: "${text}" has more than ${decimals} decimals`);
-  const v = parseUnits(clean, decimals);
-  if (v === 0n) throw new TaskError(`${what}: must be more than zero`);
-  return v;
+/** Parses a human amount ("1.5", "1,000") into `decimals` units (scripts/lib/core.ts `parseAmount`); `what` names it. */
+export function amountArg(text: string, decimals: number, what: string): bigint {
+  try {
+    return parseAmount(text, decimals);
+  } catch (e) {
+    if (e instanceof AmountError) throw new TaskError(`${what}: ${e.message}`);
+    throw e;
+  }
 }
 
 /** Parses a position id ("7", "#7"). */
@@ -209,45 +234,82 @@ export function parseId(text: string, what = "position id"): bigint {
   return BigInt(m[1]);
 }
 
+/** A command the user can run next, with this task's `--from` and `--network`: "`npx hardhat ballast … `". */
+export function cmd(sys: System, task: string): string {
+  const from = sys.from !== "0" ? ` --from ${sys.from}` : "";
+  const net = sys.network !== "default" ? ` --network ${sys.network}` : "";
+  return `\`npx hardhat ballast ${task}${from}${net}\``;
+}
+
 /** Checks that position `id` exists and returns its owner and synthetic. */
 export async function positionOf(sys: System, id: bigint): Promise<{ owner: string; synth: SynthHandle }> {
   const [owner, synthId] = await sys.vault.positionOf(id);
   if (owner === sys.ethers.ZeroAddress) {
     const next = await sys.vault.nextPositionId();
     throw new TaskError(
-      `position #${id} does not exist (ids run from 1 to ${next - 1n}); open one with \`ballast open\``,
+      `position #${id} does not exist (${next > 1n ? `ids run from 1 to ${next - 1n}` : "no position is open yet"}); ` +
+        `open one with ${cmd(sys, "open <synth>")}`,
     );
   }
   return { owner, synth: synthById(sys, synthId) };
+}
+
+/**
+ * Refuses, before anything is sent, an action on position `id` by an account that is neither its owner nor one of
+ * its managers; `what` names the action ("close", "withdraw from", ...).
+ */
+export async function requireAuthorized(sys: System, id: bigint, what: string): Promise<{ owner: string }> {
+  const { owner } = await positionOf(sys, id);
+  if (!(await sys.lens.isAuthorized(id, sys.signer.address))) {
+    throw new TaskError(
+      `${sys.signer.address} may not ${what} position #${id}: it belongs to ${owner}, and only the owner or a ` +
+        `manager it appointed may; act as the owner (--from <owner's index or address>)`,
+    );
+  }
+  return { owner };
 }
 
 /** The outcome of one transaction, as the tasks report it. */
 export interface TxReport {
   hash: string;
   gasUsed: bigint;
+  gasLimit: bigint;
   blockNumber: number;
+  receipt: TransactionReceipt;
 }
 
-/** Sends `send()`, waits for it, prints "what: tx …, gas …" and returns the receipt figures. Reverts are decoded. */
+/**
+ * Sends the transaction `populate()` builds with the network's gas margin, waits for it, prints "what: tx …, gas
+ * used of limit" and returns the receipt figures. Any failure (the estimate reverts, out of gas, reverted, replaced,
+ * not mined) becomes a `TaskError` of one line: "what failed: what happened: what to do".
+ */
 export async function transact(
   sys: System,
   what: string,
-  send: () => Promise<ContractTransactionResponse>,
+  populate: () => Promise<ContractTransaction>,
 ): Promise<TxReport> {
-  let tx: ContractTransactionResponse;
+  let receipt: TransactionReceipt;
+  let gasLimit = 0n;
   try {
-    tx = await send();
+    const tx = await populate();
+    receipt = await sendTx(sys.signer, tx, {
+      gasMarginBps: sys.gasMarginBps,
+      onSent: (sent) => (gasLimit = sent.gasLimit),
+    });
   } catch (e) {
-    throw new TaskError(`${what} failed: ${revertReason(e)}`);
+    throw new TaskError(`${what} failed: ${await explainFailure(e, sys.errors)}`);
   }
-  const receipt = await tx.wait();
-  if (receipt === null)
-    throw new TaskError(`${what}: transaction ${tx.hash} was dropped; check the account's nonce and retry`);
-  sys.log(`${what}: tx ${tx.hash}, gas ${formatGas(receipt.gasUsed)}`);
-  return { hash: tx.hash, gasUsed: receipt.gasUsed, blockNumber: receipt.blockNumber };
+  sys.log(
+    `${what}: tx ${receipt.hash}, gas ${formatGas(receipt.gasUsed)}` +
+      (gasLimit > 0n ? ` of limit ${formatGas(gasLimit)}` : ""),
+  );
+  return { hash: receipt.hash, gasUsed: receipt.gasUsed, gasLimit, blockNumber: receipt.blockNumber, receipt };
 }
 
-/** Approves `spender` for `amount` of `token` when the signer's allowance is short (printed as its own step). */
+/**
+ * Approves `spender` for `amount` of `token` when the signer's allowance is short (printed as its own step). Call
+ * it only once every check that can be made before the approval has passed.
+ */
 export async function ensureAllowance(
   sys: System,
   token: MockERC20 | SyntheticToken,
@@ -257,19 +319,35 @@ export async function ensureAllowance(
 ): Promise<TxReport | undefined> {
   const allowance = await token.allowance(sys.signer.address, spender);
   if (allowance >= amount) return undefined;
-  return transact(sys, `approve ${symbol} for ${spender}`, () => token.approve(spender, amount));
+  return transact(sys, `approve ${symbol} for ${spender}`, () => token.approve.populateTransaction(spender, amount));
 }
 
-/** A short explanation of a failed call: the custom error name and arguments when the ABI knows it. */
-export function revertReason(e: unknown): string {
-  const err = e as { revert?: { name: string; args: unknown[] }; shortMessage?: string; message?: string };
-  if (err.revert !== undefined && err.revert !== null) {
-    return `${err.revert.name}(${err.revert.args.map((a) => String(a)).join(", ")})`;
+/** The events of `contract` in `receipt` named `name`, decoded. */
+export function eventsOf(
+  receipt: TransactionReceipt,
+  contract: { interface: { parseLog(l: { topics: readonly string[]; data: string }): unknown } },
+  address: string,
+  name: string,
+): Array<{ args: Record<string, unknown> & unknown[] }> {
+  const out: Array<{ args: Record<string, unknown> & unknown[] }> = [];
+  for (const l of receipt.logs) {
+    if (l.address.toLowerCase() !== address.toLowerCase()) continue;
+    try {
+      const ev = contract.interface.parseLog({ topics: [...l.topics], data: l.data }) as {
+        name: string;
+        args: Record<string, unknown> & unknown[];
+      } | null;
+      if (ev !== null && ev.name === name) out.push(ev);
+    } catch {
+      // another contract's event at the same address cannot happen; skip unknown logs
+    }
   }
-  const text = err.shortMessage ?? err.message ?? String(e);
-  const custom = /custom error '([^']+)'/.exec(text); // the node's own decoding of a custom error
-  if (custom?.[1] !== undefined) return custom[1];
-  return text.split("\n")[0] ?? text;
+  return out;
+}
+
+/** One line of a failure for messages that go on (health unavailable, ...). */
+export async function explain(sys: System, e: unknown): Promise<string> {
+  return explainFailure(e, sys.errors);
 }
 
 /** A position's health in one line: "health 1.234 (debt 5,000.00 bUSD, collateral $12,000.00, mint limit $9,600.00)". */
@@ -283,11 +361,28 @@ export async function healthLine(sys: System, id: bigint): Promise<string> {
     );
   } catch (e) {
     const debt = await sys.vault.debtOf(id);
-    return `position #${id}: debt ${formatWad(debt)} ${synth.symbol}; health unavailable (${revertReason(e)})`;
+    return `position #${id}: debt ${formatWad(debt)} ${synth.symbol}; health unavailable (${await explain(sys, e)})`;
   }
 }
 
-/** `amount` [token] of `asset` as "1,234.5678 WETH". */
+/** `amount` [token] of `asset` as "1,234.5678 WETH" (every decimal it has, up to 6). */
 export function tokenAmount(asset: { decimals: number; symbol: string }, amount: bigint): string {
-  return `${formatUnitsHuman(amount, asset.decimals, Math.min(asset.decimals, 6))} ${asset.symbol}`;
+  return `${formatAmount(amount, asset.decimals)} ${asset.symbol}`;
+}
+
+/**
+ * Two amounts [decimals] with as many decimals as it takes to tell them apart (at least 6 when they have them): a
+ * balance of 10 against a need of 10.000000031709791984 must not read "10 against 10".
+ */
+export function amountsApart(a: bigint, b: bigint, decimals: number): [string, string] {
+  for (let d = Math.min(6, decimals); ; d++) {
+    const x = formatAmount(a, decimals, d);
+    const y = formatAmount(b, decimals, d);
+    if (x !== y || d >= decimals) return [x, y];
+  }
+}
+
+/** `amount` [wad] of synthetic `symbol` with every decimal it has, up to 6: "14,990.0024 bUSD". */
+export function synthAmount(symbol: string, amount: bigint): string {
+  return `${formatAmount(amount, 18)} ${symbol}`;
 }
