@@ -116,23 +116,26 @@ floor 70% of the oracle price, \`maxDuration\` 2 h; target health 1.1, full liqu
 3. Warm engine: a keeper (a third account) liquidates W1 and W3 first. Their auctions stay live, so the engine's
    debt-in-auction totals, next auction id, the synthetic's cached token and the keeper's pay owed are non-zero
    when the measured liquidation runs.
-4. Measured, one hour passing before each (mined 1 s after the hour's block), in this order: \`liquidate (1 asset)\`
-   (the keeper liquidates P1: one auction); \`take (partial lot)\` (the user buys half of P1's lot, 1 h into its
-   auction, at 80.3% of the oracle price: only debt is burned, the auction goes on); \`liquidate (3 assets)\` (P3:
-   three auctions); \`reset\` (the keeper resets W1's auction, over 2 h old, at the current oracle price; keeper pay
-   credited); \`take (full lot)\` (the user buys all of W1's lot 1 h after the reset, at 80.3% of the oracle
-   price: the lot runs out before the tab, so the auction ends, the penalty is forgiven and the debt left, ~962 bUSD,
-   is written off as bad debt and absorbed from the Treasury's surplus, the rest booked as deficit). Takes pass the
-   current auction price as \`maxPrice\`, the taker as receiver and no callback data. Last, \`claim keeper pay (4
-   credits)\`: the keeper withdraws the pay credited by its four liquidations and the reset in one call (the surplus
-   was spent on the bad debt, so the Treasury mints it unbacked, booked as deficit).
+4. Measured, one hour passing before each (mined 1 s after the hour's block) unless said otherwise, in this order:
+   \`liquidate (1 asset)\` (the keeper liquidates P1: one auction); \`take (partial lot)\` (the user buys half of
+   P1's lot 30 min into its auction, at 98.2% of the oracle price, above the floor where the lot still covers its
+   tab: only debt is burned, the auction goes on); \`liquidate (3 assets)\` (P3: three auctions); then ETH falls to
+   1,000 and \`reset\` (the keeper resets W1's auction, over 2 h old, at the lower oracle price: keeper pay
+   credited); \`take (full lot)\` (the user buys all of W1's lot 1 h after the reset, at 80.3% of the new oracle
+   price: at 1,000 the lot no longer covers its debt, so its floor is 70% of the price, the lot runs out before the
+   tab, the auction ends, the penalty is forgiven and the debt left is written off as bad debt and absorbed from the
+   Treasury's surplus, the rest booked as deficit). Takes pass the current auction price as \`maxPrice\`, the taker
+   as receiver and no callback data. Last, \`claim keeper pay (4 credits)\`: the keeper withdraws the pay credited
+   by its four liquidations and the reset in one call (the surplus was spent on the bad debt, so the Treasury mints
+   it unbacked, booked as deficit).
 5. Every setup transaction is mined 1 s after the previous block too, so the liquidation rows are deterministic.
 
 With the engine's default curve, an auction's price is 80.3% of its start oracle price after one hour; a lot is sized
-to cover debt + penalty + a 5% margin at the oracle price, so a take of a whole lot below 1/1.05 (95.2%) of the oracle
-price ends short. The \`take (full lot)\` row therefore measures the full bad-debt path (write-off, Treasury
-absorption); a take that covers the tab (at or above 95.2% of the oracle price, within ~35 min of the start) credits
-leftover collateral to the owner instead.
+to cover debt + penalty + a 5% margin at the oracle price, so while the oracle price stands, the auction's floor is
+where the lot still covers its tab (1/1.05, 95.2% of the oracle price, reached ~35 min after the start) and a take
+below it waits for a reset. The \`take (full lot)\` row measures the full bad-debt path (write-off, Treasury
+absorption) after a price fall re-priced the auction; a take that covers the tab credits leftover collateral to the
+owner instead.
 
 Keeper pay is credited on \`liquidate\` and \`reset\` and paid out by \`claimKeeperPay\` (one claim for any number of
 credits): the \`liquidate\` and \`reset\` rows move no token, and the claim row is what a keeper pays to withdraw.

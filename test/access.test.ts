@@ -58,6 +58,7 @@ const PUBLIC: Record<string, Record<string, string>> = {
   FixedRateModel: {},
   OracleAdapter: {},
   ReserveLens: {},
+  PositionLens: {},
 };
 
 /** Errors that mean "you may not call this". */
@@ -96,7 +97,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
     const lens = await ethers.deployContract("ReserveLens", [await core.vault.getAddress()]);
     const settlement = await ethers.deployContract("Settlement", [
       await core.manager.getAddress(),
-      await lens.getAddress(),
+      await core.vault.getAddress(),
     ]);
     const dynamic = await ethers.deployContract("DynamicRateModel", [
       await core.manager.getAddress(),
@@ -113,6 +114,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
       FixedRateModel: core.rateModel,
       OracleAdapter: core.oracle,
       ReserveLens: lens,
+      PositionLens: core.lens,
     };
 
     const checked: string[] = [];
@@ -153,6 +155,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
       "SyntheticToken.mint",
       "Treasury.payKeeper",
       "Settlement.shutdown",
+      "Settlement.retireAsset",
       "OracleAdapter.setFeeds",
       "LiquidationEngine.setGlobalCap",
       "DynamicRateModel.setRateParams",

@@ -58,6 +58,7 @@ describe("deploy (deploy/deploy.ts)", function () {
           "AccessManager",
           "LiquidationEngine",
           "OracleAdapter",
+          "PositionLens",
           "ReserveLens",
           "Settlement",
           "Treasury",
@@ -78,7 +79,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      expect(sent).to.equal(47); // 21 deploys (6 of them mocks), 26 configuration calls
+      expect(sent).to.equal(48); // 22 deploys (6 of them mocks), 26 configuration calls
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -330,7 +331,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(47);
+    expect(r.sent).to.equal(48);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 

@@ -229,7 +229,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
   it("takes a profitable auction and leaves an unprofitable one alone", async function () {
     const a = await setup();
     const old = await openEth(a.core, a.alice, wad("15000")); // unhealthy below 1,764.7
-    const fresh = await openEth(a.core, a.bob, wad("13000")); // unhealthy below 1,529.4
+    const fresh = await openEth(a.core, a.bob, wad("12700")); // unhealthy below 1,494.1
     const cfg = config();
     const lines: string[] = [];
     const svc = await service(a, cfg, lines);
@@ -237,20 +237,29 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     const t1 = await svc.tick();
     expect(t1.report.liquidations.map((l) => l.positionId)).to.deep.equal([old]);
     const oldAuction = t1.report.liquidations[0]?.firstAuctionId ?? 0n;
-    await time.increase(3_600); // the old auction decays ~33%
+    // an hour later ETH is at 1,500: the old auction (2,040 * 0.99^40 = 1,365) is under its floor, where its lot
+    // covered its tab at 1,700: the keeper resets it at 1,500 (paid, a lower price) and takes nothing
+    await time.increase(3_600);
     await a.core.setPrice("weth", answer8("1500"));
     const t2 = await svc.tick();
-    expect(t2.report.liquidations.map((l) => l.positionId)).to.include(fresh);
-    expect(t2.report.takes.map((t) => t.auctionId)).to.deep.equal([oldAuction]);
-    const freshAuctions = t2.report.liquidations.map((l) => l.firstAuctionId);
+    expect(t2.report.resets.map((r) => r.auctionId)).to.deep.equal([oldAuction]);
+    expect(t2.report.takes).to.deep.equal([]);
+    // 21 steps later, ETH at 1,490: the old auction is at 1,800 * 0.99^21 = 1,455, 2% under the venue: taken; the
+    // fresh position is now unhealthy, and its new auction (from 1,788) is above the venue: left alone
+    await time.increase(21 * 90);
+    await a.core.setPrice("weth", answer8("1490"));
+    const t3 = await svc.tick();
+    expect(t3.report.liquidations.map((l) => l.positionId)).to.include(fresh);
+    expect(t3.report.takes.map((t) => t.auctionId)).to.deep.equal([oldAuction]);
+    const freshAuctions = t3.report.liquidations.map((l) => l.firstAuctionId);
     for (const id of freshAuctions) {
-      expect(t2.report.skips.find((s) => s.kind === "take" && s.id === id)?.reason).to.match(/above venue 1500\.00/);
+      expect(t3.report.skips.find((s) => s.kind === "take" && s.id === id)?.reason).to.match(/above venue 1490\.00/);
       expect((await a.core.engine.auction(id)).tab > 0n).to.equal(true); // still live, untouched
     }
-    const take = t2.report.takes[0];
+    const take = t3.report.takes[0];
     expect(take !== undefined && take.proceeds * BPS >= take.owe * (BPS + 200n)).to.equal(true);
-    expect(lines.some((l) => new RegExp(` tick=2 take auction #${oldAuction}: `).test(l))).to.equal(true);
-    expect(lines.some((l) => / tick=2 sent tx="take auction #\d+" hash=0x[0-9a-f]{64} nonce=\d+ /.test(l))).to.equal(
+    expect(lines.some((l) => new RegExp(` tick=3 take auction #${oldAuction}: `).test(l))).to.equal(true);
+    expect(lines.some((l) => / tick=3 sent tx="take auction #\d+" hash=0x[0-9a-f]{64} nonce=\d+ /.test(l))).to.equal(
       true,
     );
   });
@@ -292,7 +301,8 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     await (await a.core.engine.connect(a.taker).liquidate(p1)).wait();
     await (await a.core.engine.connect(a.taker).liquidate(p2)).wait();
     const [first, second] = (await a.core.lens.getAuctions(0n, 10n)).map((x) => x.id);
-    await time.increase(3_600);
+    // 22 steps: 2,040 * 0.99^22 = 1,635, just above the floor where each lot covers its tab (1,619), 2% under 1,700
+    await time.increase(22 * 90);
     await a.core.setPrice("weth", answer8("1700"));
 
     // the venue's second quote (of the simulated amount) comes after the simulation and before the send: the taker

@@ -275,14 +275,14 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
       const [price] = await core.engine.auctionStatus(auctionId);
       expect(price, `linear at ${t}s after the reset`).to.equal(linearPriceUp(r.top, t, 3_600n));
     }
-    // and a take pays the mirrored price
-    await time.setNextBlockTimestamp(r.startTime + 1_200n);
+    // and a take pays the mirrored price (above the floor, where the lot still covers its tab)
+    await time.setNextBlockTimestamp(r.startTime + 300n);
     const receipt = await (
       await core.engine.connect(taker).take(auctionId, units("weth", "1"), MAX, taker, "0x")
     ).wait();
     const paid = engineEvents(core, receipt, "Take")[0];
-    expect(paid?.args.price).to.equal(linearPriceUp(r.top, 1_200n, 3_600n));
-    expect(paid?.args.owe).to.equal(mulDivUp(units("weth", "1"), linearPriceUp(r.top, 1_200n, 3_600n), WAD));
+    expect(paid?.args.price).to.equal(linearPriceUp(r.top, 300n, 3_600n));
+    expect(paid?.args.owe).to.equal(mulDivUp(units("weth", "1"), linearPriceUp(r.top, 300n, 3_600n), WAD));
   });
 
   it("keeper: liquidates, skips an auction priced above its minimum profit and takes one priced below", async function () {
@@ -311,8 +311,9 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     expect(first.skips.map((s) => [s.kind, s.id])).to.deep.equal([["take", auctionA]]);
     const lotA = (await core.engine.auction(auctionA)).lot;
 
-    // one hour later ETH is at 1,500: A's auction is at 2,040 * 0.99^40 = 1,365 < 1,500 * (1 - 2%): profitable;
-    // B (and A again) are now unhealthy: their fresh auctions start at 1,800, above the venue: skipped
+    // one hour later ETH is at 1,500: A's auction (2,040 * 0.99^40 = 1,365) is below its floor (where its lot
+    // covered its tab at 1,700), so the keeper resets it at 1,500 (paid: it re-prices the lot lower) to restart at
+    // 1,800; B (and A again) are now unhealthy: their fresh auctions start at 1,800, above the venue: skipped
     await time.increase(3_600);
     await core.setPrice("weth", answer8("1500"));
     const keeperWeth = await core.weth.balanceOf(keeper);
@@ -320,23 +321,9 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const keeperOwed = await core.engine.keeperPayOwed(keeper, BUSD);
     const second = await bot.tick();
     expect(second.liquidations.map((l) => l.positionId)).to.include(b);
-    expect(second.takes.map((t) => t.auctionId)).to.deep.equal([auctionA]);
-    const take = second.takes[0];
-    if (take === undefined) throw new Error("no take");
-    expect(take.collateral).to.equal(lotA); // below the start oracle price the lot no longer covers the tab: all of it
-    expect(take.price * (BPS + 200n) <= wad("1500") * BPS).to.equal(true);
-    expect(take.price >= stepExponentialPriceUp(wad("2040"), 3_700n, 90n, 9_900n)).to.equal(true); // ~41 steps at most
-    expect(take.owe).to.equal(mulDivUp(lotA, take.price, WAD));
-    expect(take.venuePrice).to.equal(wad("1500"));
-    expect(take.proceeds).to.equal(mulDivDown(lotA, wad("1500"), WAD));
-    expect(take.proceeds * BPS >= take.owe * (BPS + 200n)).to.equal(true);
-    expect(take.ended).to.equal(true);
-    expect(await core.weth.balanceOf(keeper)).to.equal(keeperWeth + lotA);
-    const pay = second.liquidations.reduce((s, l) => s + l.keeperPay, 0n);
-    // the keeper paid for the take; its pay for the liquidations is credited, to be claimed
-    expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd - take.owe);
-    expect(await core.engine.keeperPayOwed(keeper, BUSD)).to.equal(keeperOwed + pay);
-
+    expect(second.resets.map((r) => r.auctionId)).to.deep.equal([auctionA]);
+    expect(second.resets[0]?.keeperPay).to.be.greaterThan(0n);
+    expect(second.takes).to.deep.equal([]);
     // every auction started in this tick was skipped as unprofitable and is still live with its whole lot
     const started = second.liquidations.flatMap((l) =>
       Array.from({ length: l.auctions }, (_, i) => l.firstAuctionId + BigInt(i)),
@@ -348,9 +335,36 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
       const live = await core.engine.auction(id);
       expect(live.tab).to.be.greaterThan(0n);
     }
-    expect(venue.sales).to.deep.equal([
-      { asset: await core.weth.getAddress(), synthId: BUSD, amount: lotA, proceeds: take.proceeds },
-    ]);
+
+    // 21 steps later A's auction is at 1,800 * 0.99^21 = 1,455 < 1,500 * (1 - 2%): profitable; at 1,500 the lot no
+    // longer covers its debt, so its floor is 70% of the price and the whole lot sells
+    await time.increase(21 * 90);
+    await core.setPrice("weth", answer8("1500"));
+    const third = await bot.tick();
+    expect(third.takes.map((t) => t.auctionId)).to.include(auctionA); // (B's fresh auctions may sell too)
+    const take = third.takes.find((t) => t.auctionId === auctionA);
+    if (take === undefined) throw new Error("no take");
+    expect(take.collateral).to.equal(lotA); // below the start oracle price the lot no longer covers the tab: all of it
+    expect(take.price * (BPS + 200n) <= wad("1500") * BPS).to.equal(true);
+    expect(take.price >= stepExponentialPriceUp(wad("1800"), 22n * 90n, 90n, 9_900n)).to.equal(true);
+    expect(take.owe).to.equal(mulDivUp(lotA, take.price, WAD));
+    expect(take.venuePrice).to.equal(wad("1500"));
+    expect(take.proceeds).to.equal(mulDivDown(lotA, wad("1500"), WAD));
+    expect(take.proceeds * BPS >= take.owe * (BPS + 200n)).to.equal(true);
+    expect(take.ended).to.equal(true);
+    const bought = third.takes.reduce((s, t) => s + t.collateral, 0n);
+    expect(await core.weth.balanceOf(keeper)).to.equal(keeperWeth + bought); // A's whole lot among them
+    const pay = second.liquidations.reduce((s, l) => s + l.keeperPay, 0n) + (second.resets[0]?.keeperPay ?? 0n);
+    // the keeper paid for its takes; its pay for the liquidations and the reset is credited, to be claimed
+    const paid = third.takes.reduce((s, t) => s + t.owe, 0n);
+    expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd - paid);
+    expect(await core.engine.keeperPayOwed(keeper, BUSD)).to.equal(keeperOwed + pay);
+    expect(venue.sales).to.deep.include({
+      asset: await core.weth.getAddress(),
+      synthId: BUSD,
+      amount: lotA,
+      proceeds: take.proceeds,
+    });
     expect(lines.some((l) => l.startsWith(`take auction #${auctionA}`))).to.equal(true);
   });
 });

@@ -19,6 +19,7 @@ import {
   MockERC20__factory,
   MockV3Aggregator__factory,
   OracleAdapter__factory,
+  PositionLens__factory,
   ReserveLens__factory,
   RiskLens__factory,
   Settlement__factory,
@@ -41,6 +42,7 @@ export const DEPLOYABLE_ABIS: Record<string, InterfaceAbi> = {
   Treasury: Treasury__factory.abi,
   LiquidationEngine: LiquidationEngine__factory.abi,
   ReserveLens: ReserveLens__factory.abi,
+  PositionLens: PositionLens__factory.abi,
   Settlement: Settlement__factory.abi,
   RiskLens: RiskLens__factory.abi,
   FixedRateModel: FixedRateModel__factory.abi,
@@ -308,8 +310,11 @@ export const ERRORS: Record<string, Entry> = {
   PositionNotLiquidatable: (a) =>
     `position #${n(a, "id")} is not liquidatable (debt worth ${usd(n(a, "debtValue"))}, liquidation limit ` +
     `${usd(n(a, "liquidationLimit"))}): nothing to do; check again after the next price move`,
-  InvalidSeize: (a) =>
-    `the engine asked to seize an invalid share of position #${n(a, "id")} (debt ${formatWad(n(a, "debt"))}): ${BUG}`,
+  InvalidSeize: async (a, h) =>
+    (s(a, "asset") === "0x0000000000000000000000000000000000000000"
+      ? `the engine asked to move an impossible debt (${formatWad(n(a, "amount"))}) out of position #${n(a, "id")}`
+      : `the engine asked to seize ${await h.tokens(s(a, "asset"), n(a, "amount"))} from position #${n(a, "id")}, ` +
+        `more than it holds or without a price`) + `: ${BUG}`,
   ExceedsAuctionDebt: async (a, h) =>
     `${formatWad(n(a, "amount"))} ${await h.synth(n(a, "synthId"))} is more than the debt in auction ` +
     `(${formatWad(n(a, "auctionDebt"))}): ${BUG}`,
@@ -398,7 +403,18 @@ export const ERRORS: Record<string, Entry> = {
   NotUnderBacked: (a) =>
     `the system is backed at ${pct(n(a, "backingBps"))}, not under the trigger of ${pct(n(a, "triggerBackingBps"))}: ` +
     `no shutdown`,
-  BackingIncomplete: () => "the backing cannot be measured (a price is unavailable): retry once every price is back",
+  BackingIncomplete: async (a, h) =>
+    `the backing cannot be measured: the price of ${await h.symbol(s(a, "asset"))} is unavailable and somebody holds ` +
+    `it; retry once its price is back (governance may retire a frozen asset whose feed died: Settlement.retireAsset)`,
+  AssetNotFrozen: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} still takes deposits: freeze it in the Vault (setAssetParams with frozen) ` +
+    `before retiring it`,
+  AssetStillHeld: async (a, h) =>
+    `${await h.tokens(s(a, "asset"), n(a, "exposure"))} is still held and its price works, so it counts as it is: ` +
+    `retire it only once nobody holds it or its price is gone`,
+  SystemBusy: () =>
+    "a Ballast operation is in progress in this transaction (a take's callback, a token hook, a flash loan): the " +
+    "backing is not measured mid-operation; call it on its own, outside the operation",
   TriggerTooEarly: (a) =>
     `the system has been under-backed since ${date(n(a, "underSince"))}; a shutdown is allowed from ` +
     `${date(n(a, "allowedAt"))}: retry then (and poke() meanwhile)`,

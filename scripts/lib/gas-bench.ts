@@ -97,6 +97,10 @@ export const LIQUIDATION_REFERENCES: { design: string; gas: bigint }[] = [
 export const CRASH_PRICES: Partial<Record<AssetKey, bigint>> = { weth: answer8("1150"), wbtc: answer8("17000") };
 /** [s] Interest accrued before the Treasury's fees are minted (its surplus pays the keepers). */
 export const SURPLUS_ACCRUAL = 30 * 86_400;
+/** [s] How long after its auction started the partial take is measured: above the floor where the lot covers its tab. */
+export const TAKE_AFTER = 30 * 60;
+/** [8 decimals] ETH before W1's reset: lower than its auction's price, so the reset re-prices it and is paid. */
+export const RESET_ETH_PRICE = answer8("1000");
 
 /** [token] What the measured (and the warm) position holds in each basket: $20,000 of collateral. */
 export const BASKET_AMOUNTS: Record<Basket, Partial<Record<AssetKey, bigint>>> = {
@@ -144,7 +148,7 @@ export async function measureGas(
     await (await open()).wait();
 
     const measure = async (op: (typeof OPERATIONS)[number], send: () => Promise<ContractTransactionResponse>) => {
-      await oneHourPasses(conn);
+      await timePasses(conn, 3600);
       const receipt = await (await send()).wait();
       if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${op}" (${basket}) failed`);
       const row = { name: rowName(op, basket), gas: receipt.gasUsed, hash: receipt.hash };
@@ -211,9 +215,11 @@ export async function measureIdle(
  * 2. 30 days pass, `mintFees(bUSD)` mints the interest to the Treasury (its surplus, ~250 bUSD), the feeds are refreshed and ETH falls to 1,150, BTC to 17,000 (health ~0.97 and ~0.99: partial);
  * 3. the keeper liquidates W1 and W3 (warm: the engine's dirt, auction ids, synthetic cache and the keeper's pay owed
  *    are non-zero; both auctions stay live);
- * 4. one hour before each, measured: liquidate P1; take half of P1's lot (its auction is 1 h old); liquidate P3;
- *    reset W1's auction (over 2 h old: `maxDuration` passed); take W1's whole lot (1 h after the reset); the keeper
- *    claims the pay credited by its four liquidations and the reset, in one call.
+ * 4. one hour before each unless said, measured: liquidate P1; take half of P1's lot (its auction 30 min old, above
+ *    the floor where the lot covers its tab); liquidate P3; ETH falls to 1,000, then reset W1's auction (over 2 h
+ *    old: `maxDuration` passed; re-priced lower, so paid); take W1's whole lot (1 h after the reset: the lot no
+ *    longer covers its debt at 1,000, so the floor is 70% and the lot runs out: bad debt); the keeper claims the pay
+ *    credited by its four liquidations and the reset, in one call.
  *
  * Every transaction, setup included, is mined 1 s after the previous block (or 1 s after an hour's jump), so the
  * figures are deterministic.
@@ -270,8 +276,8 @@ export async function measureLiquidations(
 
   // 4. measured
   const measured = new Map<LiquidationRow, GasRow>();
-  const measure = async (row: LiquidationRow, tx: () => Promise<ContractTransactionResponse>) => {
-    await oneHourPasses(conn);
+  const measure = async (row: LiquidationRow, tx: () => Promise<ContractTransactionResponse>, wait = 3600) => {
+    await timePasses(conn, wait);
     const receipt = await (await tx()).wait();
     if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${row}" failed`);
     measured.set(row, { name: row, gas: receipt.gasUsed, hash: receipt.hash });
@@ -279,11 +285,17 @@ export async function measureLiquidations(
   };
   const p1Auction = await core.engine.nextAuctionId();
   await measure("liquidate (1 asset)", () => engine.liquidate(p1));
-  await measure("take (partial lot)", async () => {
-    const [lot, price] = [(await core.engine.auction(p1Auction)).lot, (await core.engine.auctionStatus(p1Auction))[0]];
-    return asUser.take(p1Auction, lot / 2n, price, user.address, "0x");
-  });
+  await measure(
+    "take (partial lot)",
+    async () => {
+      const au = await core.engine.auction(p1Auction);
+      const price = (await core.engine.auctionStatus(p1Auction))[0];
+      return asUser.take(p1Auction, au.lot / 2n, price, user.address, "0x");
+    },
+    TAKE_AFTER,
+  );
   await measure("liquidate (3 assets)", () => engine.liquidate(p3));
+  await send("price weth (falls)", () => core.feeds.weth.updateAnswer(RESET_ETH_PRICE));
   await measure("reset", () => engine.reset(w1Auction));
   await measure("take (full lot)", async () => {
     const [lot, price] = [(await core.engine.auction(w1Auction)).lot, (await core.engine.auctionStatus(w1Auction))[0]];
@@ -318,8 +330,8 @@ function openBatch(
   return actions;
 }
 
-/** One hour passes (`time.increase(3600)` mines a block an hour later); the next transaction lands 1 s after it. */
-async function oneHourPasses({ networkHelpers }: BenchConnection): Promise<void> {
-  const t = await networkHelpers.time.increase(3600);
+/** `seconds` pass (`time.increase` mines a block that much later); the next transaction lands 1 s after it. */
+async function timePasses({ networkHelpers }: BenchConnection, seconds: number): Promise<void> {
+  const t = await networkHelpers.time.increase(seconds);
   await networkHelpers.time.setNextBlockTimestamp(t + 1);
 }
