@@ -538,6 +538,15 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     function shutdown() external restricted {
         if (shutdownAt != 0) revert SystemShutdown(shutdownAt);
         shutdownAt = uint40(block.timestamp);
+        // interest stops here: each synthetic accrues to now, then its last accrual is set past any time, so no debt
+        // grows (the debt settlement clears, and the collateral it moves at frozen prices, do not depend on when a
+        // position is settled) and no rate is asked for again
+        uint256 n = _synths.length;
+        for (uint256 i; i < n; ++i) {
+            Synth storage s = _synths[i];
+            _accrue(s, i);
+            s.lastAccrual = type(uint40).max;
+        }
         emit ShutdownStarted(block.timestamp);
     }
 
@@ -578,7 +587,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         return (p.owner, p.synthId, p.assetMask);
     }
 
-
     /// @inheritdoc IVault
     function collateralOf(uint256 id, address asset) external view returns (uint256) {
         AssetConfig memory c = _assets[asset];
@@ -600,7 +608,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
             mask >>= 1;
         }
     }
-
 
     /// @inheritdoc IVault
     function debtOf(uint256 id) public view returns (uint256) {
@@ -636,7 +643,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     function liquidationThreshold(address asset) external view returns (uint256) {
         return _threshold(asset, _listed(asset));
     }
-
 
     /// @inheritdoc IVault
     function assetConfig(address asset) external view returns (AssetConfig memory) {
@@ -1059,18 +1065,17 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     function _accrue(Synth storage s, uint256 synthId) internal returns (uint256 index) {
         index = s.rateIndex;
         uint256 last = s.lastAccrual;
-        uint256 until = _accrualEnd();
-        if (last >= until) return index;
+        if (last >= block.timestamp) return index; // accrued this second, or stopped at shutdown (see `shutdown`)
         uint256 rate = s.ratePerSecond;
         uint256 totalNorm = s.totalNormDebt;
         uint256 oldTotal = totalNorm.mulDivUp(index, FixedMath.RAY);
-        if (rate != 0) index = _grow(index, rate, until - last);
+        if (rate != 0) index = _grow(index, rate, block.timestamp - last);
         uint256 newTotal = totalNorm.mulDivUp(index, FixedMath.RAY);
         uint256 fees = newTotal - oldTotal;
         uint256 newRate = _queryRate(s, newTotal);
         s.rateIndex = uint128(index); // < 2^128: `_grow` saturates
         s.ratePerSecond = uint88(newRate);
-        s.lastAccrual = uint40(until);
+        s.lastAccrual = uint40(block.timestamp);
         if (fees != 0) s.unmintedFees += uint128(fees);
         emit InterestAccrued(synthId, index, newRate, fees);
     }
@@ -1080,15 +1085,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 index = s.rateIndex;
         uint256 rate = s.ratePerSecond;
         uint256 last = s.lastAccrual;
-        uint256 until = _accrualEnd();
-        return rate == 0 || last >= until ? index : _grow(index, rate, until - last);
-    }
-
-    /// @return [s] The time interest runs to: now, or the shutdown, after which no debt grows (the debt settlement
-    ///         clears, and so the collateral it moves at frozen prices, does not depend on when a position is settled).
-    function _accrualEnd() internal view returns (uint256) {
-        uint256 at = shutdownAt;
-        return at == 0 ? block.timestamp : at;
+        return rate == 0 || last >= block.timestamp ? index : _grow(index, rate, block.timestamp - last);
     }
 
     /// @return grown [ray] index * (1 + rate)^dt, rounded up, saturating at 2^128 - 1 (the stored width): past it,

@@ -270,7 +270,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     // a fresh auction on the linear curve, inside its duration
     await (await core.engine.connect(keeper).reset(auctionId)).wait();
     const r = await core.engine.auction(auctionId);
-    for (const t of [0n, 1n, 77n, 900n, 1_199n]) {
+    for (const t of [0n, 1n, 77n, 250n, 299n]) {
       await at(r.startTime + t);
       const [price] = await core.engine.auctionStatus(auctionId);
       expect(price, `linear at ${t}s after the reset`).to.equal(linearPriceUp(r.top, t, 3_600n));

@@ -625,6 +625,11 @@ describe("risk engine: recommendations rest on evidence (scripts/risk/recommend.
       expect(e.paths).to.equal(2_000);
       expect(e.ci95[0] <= e.p && e.p <= e.ci95[1] && e.p <= e.upper95).to.equal(true);
     }
+    // a looser threshold or penalty moves one step of the grid at most (2.5 points; 5% → 3%), never 85% → 95%
+    for (const ch of weth.changes.filter((x) => x.direction === "looser")) {
+      if (ch.param === "liqThresholdBps") expect(BigInt(ch.to) - BigInt(ch.from)).to.be.at.most(250n);
+      if (ch.param === "liqPenaltyBps") expect(BigInt(ch.from) - BigInt(ch.to)).to.be.at.most(200n);
+    }
     // a looser value only with its 95% upper bound at or under the target over at least 2,000 paths
     for (const ch of weth.changes.filter((x) => x.direction === "looser")) {
       expect(ch.evidence.paths, ch.param).to.be.at.least(MIN_EVIDENCE_PATHS);

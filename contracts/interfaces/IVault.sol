@@ -98,7 +98,7 @@ interface IVault {
         SyntheticParams params;
         uint256 rateIndex; // [ray] debt per unit of normalized debt; starts at 1e27 and only grows
         uint256 ratePerSecond; // [ray] rate applied from lastAccrual on
-        uint256 lastAccrual; // [s] timestamp of the last accrual
+        uint256 lastAccrual; // [s] timestamp of the last accrual; type(uint40).max once interest stopped at shutdown
         uint256 totalNormDebt; // [wad] sum of the positions' normalized debt
         uint256 unmintedFees; // [wad] interest accrued to the treasury, not yet minted
         uint256 totalDebt; // [wad] totalNormDebt * rateIndex, rounded up, at the current time
@@ -444,7 +444,8 @@ interface IVault {
 
     /// @notice Starts emergency settlement: from now on nobody opens a position, mints, withdraws with debt or
     ///         starts a liquidation, and `releasePosition` hands positions to the settlement. Deposit, repay, close
-    ///         and debt-free withdrawals keep working. One-way. Settlement contract only (AccessManager).
+    ///         and debt-free withdrawals keep working. Interest stops: every synthetic accrues to now and then no
+    ///         more (its `lastAccrual` reads type(uint40).max). One-way. Settlement contract only (AccessManager).
     function shutdown() external;
 
     /// @notice After shutdown: clears position `id`'s debt and appoints the caller (the settlement) its manager, which
@@ -491,17 +492,14 @@ interface IVault {
     /// @notice [bps] The liquidation threshold of `asset` in force now (the ramp's value while one runs).
     function liquidationThreshold(address asset) external view returns (uint256);
 
-
     /// @notice Owner, synthetic and the ids of the assets in position `id`'s basket (bit i = asset id i).
     function positionOf(uint256 id) external view returns (address owner, uint256 synthId, uint256 assetMask);
-
 
     /// @notice [token] Collateral of `asset` in position `id`.
     function collateralOf(uint256 id, address asset) external view returns (uint256);
 
     /// @notice The assets in position `id`'s basket and their amounts [token].
     function basketOf(uint256 id) external view returns (address[] memory assets, uint256[] memory amounts);
-
 
     /// @notice [wad] Debt of position `id` at the current time, rounded up (what closing it costs now).
     function debtOf(uint256 id) external view returns (uint256);

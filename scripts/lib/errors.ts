@@ -367,9 +367,6 @@ export const ERRORS: Record<string, Entry> = {
     `${s(a, "owner")} has no ${await h.symbol(s(a, "asset"))} to claim from liquidations: nothing to do`,
   NoKeeperPay: async (a, h) =>
     `${s(a, "keeper")} is owed no keeper pay in ${await h.synth(n(a, "synthId"))}: nothing to claim`,
-  SeizeMismatch: async (a, h) =>
-    `the Vault seized ${await h.tokens(s(a, "asset"), n(a, "seized"))} where the engine expected ` +
-    `${await h.tokens(s(a, "asset"), n(a, "expected"))}: ${BUG}`,
   InvalidParam: (a) =>
     `${ENGINE_PARAMS[Number(n(a, "field"))] ?? "a parameter"} = ${n(a, "value")} is outside its bounds ` +
     `(ILiquidationEngine's NatSpec lists them): fix the config and retry`,

@@ -13,6 +13,9 @@
  *   leaves room for, so a looser value is not safe only for today's few positions). A screening run
  *   (`recommendPaths`) picks the candidate; the evidence run decides, stepping back toward today's value until a
  *   candidate passes, or keeping today's value.
+ * - **One step at a time.** A looser threshold or penalty moves one step of the grid from today's value per run
+ *   (2.5 points of threshold, the next lower penalty of the grid): a bounded change, like one a risk steward may
+ *   apply, whose effect the next run measures before the next step. A tighter value needs no such limit.
  * - **Tightening needs the target missed.** A tighter value is recommended only when today's value misses the target
  *   (the estimate over `evidencePaths` is above it), and it is the least tightening that meets the target on the
  *   screening run.
@@ -290,9 +293,10 @@ export function recommend(
       else
         notes.push("no lower threshold on the grid meets the target through this asset alone: the threshold is kept");
     } else {
+      // one step: the nearest higher threshold of the grid
       const looser = [...THRESHOLDS]
-        .reverse()
-        .filter((c) => c > current.liqThresholdBps && fitsBounds(c, current.liqPenaltyBps));
+        .filter((c) => c > current.liqThresholdBps && fitsBounds(c, current.liqPenaltyBps))
+        .slice(0, 1);
       const r = loosen(
         "liqThresholdBps",
         looser,
@@ -336,7 +340,8 @@ export function recommend(
       const found = higher.find((c) => screen(withPen(c), "liqPenaltyBps", c.toString()) <= target);
       if (found !== undefined) pen = found;
     } else if (!misses) {
-      const lower = PENALTIES.filter((c) => c < current.liqPenaltyBps && penaltyOk(c));
+      // one step: the nearest lower penalty of the grid
+      const lower = PENALTIES.filter((c) => c < current.liqPenaltyBps && penaltyOk(c)).slice(-1);
       const r = loosen(
         "liqPenaltyBps",
         lower,
