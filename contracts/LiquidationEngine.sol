@@ -446,8 +446,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         return _counters.live;
     }
 
-
-
     // ------------------------------------------------------------------------------------------------------------
     // Internal
     // ------------------------------------------------------------------------------------------------------------
@@ -503,12 +501,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             total += plan.covers[i];
         }
         // `lot` of `left` carries the cover not yet shared out [wad USD]
-        Share memory left = Share({
-            lot: total,
-            tab: plan.debt + plan.penalty,
-            debt: plan.debt,
-            dirt: plan.debtValue
-        });
+        Share memory left = Share({lot: total, tab: plan.debt + plan.penalty, debt: plan.debt, dirt: plan.debtValue});
         Counters memory c = _counters;
         for (uint256 i; i < n; ++i) {
             uint256 lot = plan.lots[i];

@@ -69,9 +69,8 @@ contract PositionLens is IPositionLens {
         available = new bool[](n);
         for (uint256 i; i < n; ++i) {
             try vault.liquidationState(ids[i]) returns (IVault.LiquidationState memory st) {
-                health[i] = st.debtValue == 0
-                    ? type(uint256).max
-                    : st.liquidationLimit.mulDivDown(FixedMath.WAD, st.debtValue);
+                health[i] =
+                    st.debtValue == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(FixedMath.WAD, st.debtValue);
                 available[i] = true;
             } catch {}
         }

@@ -114,5 +114,4 @@ contract ReserveLens is IReserveLens {
         }
         system.backingBps = Backing.ratioBps(system.collateralValue, system.liabilityValue);
     }
-
 }

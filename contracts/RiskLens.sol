@@ -30,7 +30,6 @@ contract RiskLens is IRiskLens {
         uint256[] price; // [wad] current oracle price by asset id, 0 until read
     }
 
-
     /// @inheritdoc IRiskLens
     function stress(
         IVault vault,

@@ -1377,7 +1377,12 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertApproxEqRel(_auctionPrice(auctionId), 1_700e18, 0.01e18);
         _take(auctionId, MAX);
         // (only the interest of the 27 minutes moves it)
-        assertApproxEqRel(vault.healthOf(id).health, h, 1e13, "the position's health does not move when its auction settles");
+        assertApproxEqRel(
+            vault.healthOf(id).health,
+            h,
+            1e13,
+            "the position's health does not move when its auction settles"
+        );
         uint256 claim = engine.claimable(alice, address(weth));
         assertGt(claim, 0);
         // the claim is the lot left after the tab: about the margin, worth ~5% of the tab

@@ -180,9 +180,9 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
     // one cent above the liquidation price the position is healthy, one cent below it is not
     const feedAnswer = (usd: bigint): string => `${usd / WAD}.${String((usd % WAD) / 10n ** 16n).padStart(2, "0")}`;
     await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p + 10n ** 16n) });
-    expect(((await alice.vault.healthOf(1n)).health) >= WAD).to.equal(true);
+    expect((await alice.vault.healthOf(1n)).health >= WAD).to.equal(true);
     await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p - 10n ** 16n) });
-    expect(((await alice.vault.healthOf(1n)).health) < WAD).to.equal(true);
+    expect((await alice.vault.healthOf(1n)).health < WAD).to.equal(true);
     await ops.setPrice(alice, { asset: "WETH", usd: "2000" });
   });
 
@@ -206,9 +206,9 @@ describe("ballast tasks (scripts/tasks/ops.ts)", function () {
     expect(p / 10n ** 16n).to.equal(524_590n);
     const usd = (x: bigint): string => `${x / WAD}.${String((x % WAD) / 10n ** 16n).padStart(2, "0")}`;
     await ops.setPrice(carol, { asset: "WETH", usd: usd(p - 10n ** 16n) });
-    expect(((await carol.vault.healthOf(r0.id)).health) >= WAD).to.equal(true);
+    expect((await carol.vault.healthOf(r0.id)).health >= WAD).to.equal(true);
     await ops.setPrice(carol, { asset: "WETH", usd: usd(p + 2n * 10n ** 16n) });
-    expect(((await carol.vault.healthOf(r0.id)).health) < WAD).to.equal(true);
+    expect((await carol.vault.healthOf(r0.id)).health < WAD).to.equal(true);
     await ops.setPrice(carol, { asset: "WETH", usd: "2000" });
     // minted 10 bETH, owes 10 plus rounding and interest: "max" names the exact shortfall
     expect(await failure(() => ops.repay(carol, { id: r0.id, amount: "max" }))).to.match(

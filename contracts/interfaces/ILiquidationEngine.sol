@@ -434,6 +434,4 @@ interface ILiquidationEngine {
 
     /// @notice Number of live auctions.
     function auctionCount() external view returns (uint256);
-
-
 }

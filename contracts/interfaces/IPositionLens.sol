@@ -2,7 +2,6 @@
 pragma solidity ^0.8.24;
 
 import {IVault} from "./IVault.sol";
-import {ILiquidationEngine} from "./ILiquidationEngine.sol";
 
 /// @title IPositionLens
 /// @notice Read-only views over one Ballast Vault and its liquidation engine for keepers, front ends and

@@ -169,8 +169,19 @@ library LiquidationMath {
             _lots(st, rooms, target, w, p, fractions, false);
         }
 
-        // all of the debt: when the lots take the whole basket or carry the whole debt, or when a full liquidation
-        // was neither cut by a cap nor held back by collateral it cannot seize
+        return _debt(st, w, p, full);
+    }
+
+    /// @dev The debt the lots of `p` move: all of it when the lots take the whole basket or carry the whole debt, or
+    ///      when a full liquidation was neither cut by a cap nor held back by collateral it cannot seize; else what
+    ///      they carry, rounded down, never leaving less than one minimum debt. @return done as `_size`.
+    function _debt(
+        IVault.LiquidationState memory st,
+        Work memory w,
+        ILiquidationEngine.LiquidationPlan memory p,
+        bool full
+    ) private pure returns (bool done) {
+        uint256 dv = st.debtValue;
         bool limited = w.roomLimited || (w.heldBack && w.fraction == WAD);
         if ((full && !limited) || w.covered >= dv || _emptied(st, p, w)) {
             (p.debt, p.debtValue, p.full, p.capped) = (st.debt, dv, true, false);
@@ -241,10 +252,11 @@ library LiquidationMath {
             (uint256 lot, uint256 value, uint256 cover) = (0, 0, 0);
             if (f != 0) {
                 uint256 amount = st.amounts[i];
-                bool ceil = up &&
-                    (w.fraction == WAD ||
-                        w.cv == 0 ||
-                        st.limits[i].mulDivUp(w.cv + w.extra, w.cv) <= target.mulDivDown(st.values[i], WAD));
+                bool ceil =
+                    up &&
+                        (w.fraction == WAD ||
+                            w.cv == 0 ||
+                            st.limits[i].mulDivUp(w.cv + w.extra, w.cv) <= target.mulDivDown(st.values[i], WAD));
                 (lot, value, cover) = _lot(st, i, amount, f, ceil, w.carry);
                 if (ceil && cover > rooms[i]) (lot, value, cover) = _lot(st, i, amount, f, false, w.carry);
             }

@@ -307,7 +307,19 @@ export function planLiquidation(p: PlanInput): LiquidationPlanFigures | PlanRefu
   const covers: bigint[] = new Array<bigint>(n).fill(0n);
   const out = { debt: 0n, debtValue: 0n, full: false, capped: false };
   if (n === 0) {
-    return { debt: p.debt, penalty: 0n, debtValue: dv, full: true, capped: false, keeperPay: 0n, lots, covers, health, values, cv };
+    return {
+      debt: p.debt,
+      penalty: 0n,
+      debtValue: dv,
+      full: true,
+      capped: false,
+      keeperPay: 0n,
+      lots,
+      covers,
+      health,
+      values,
+      cv,
+    };
   }
   const globalRoom = p.globalCap > p.globalDirt ? p.globalCap - p.globalDirt : 0n;
   const rooms = p.basket.map((a) => (a.cap > a.dirt ? a.cap - a.dirt : 0n));
@@ -421,7 +433,11 @@ export function planLiquidation(p: PlanInput): LiquidationPlanFigures | PlanRefu
     }
     if (debt < p.minDebt) {
       if (!limited && !full) return false;
-      return { refused: w.roomLimited ? "AuctionCapReached" : "PricedLotTooSmall", room: w.covered, minRoom: w.minValue };
+      return {
+        refused: w.roomLimited ? "AuctionCapReached" : "PricedLotTooSmall",
+        room: w.covered,
+        minRoom: w.minValue,
+      };
     }
     Object.assign(out, { debt, debtValue: mulDivUp(debt, p.synthPrice, WAD), full: false, capped: limited });
     return true;

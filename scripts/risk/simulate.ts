@@ -414,7 +414,13 @@ function runPath(
             } else {
               // a partial take lowers the floor that keeps the lot covering its tab
               au.floor = startPricesUp(
-                { market: au.market, lot: au.lot, tab: au.tab, debt: au.debt, decimals: snap.assets[a]?.decimals ?? 18 },
+                {
+                  market: au.market,
+                  lot: au.lot,
+                  tab: au.tab,
+                  debt: au.debt,
+                  decimals: snap.assets[a]?.decimals ?? 18,
+                },
                 rules.startBufferBps,
                 rules.resetBelowBps,
               ).floor;

@@ -237,13 +237,7 @@ contract ReviewFindingsTest is AdversarialBase {
 
     /// @dev A collateral token's transfer hook fires inside a Vault call (a withdrawal): a poke from it is refused.
     function test_finding2_tokenHookInsideAVaultCallCannotPoke() public {
-        Settlement settlement = _wireSettlement();
-        ReentrantToken ret = new ReentrantToken();
-        _listToken(address(ret), 1e8, 8_000, 8_500, 500, 1_000e18);
-        vm.startPrank(alice);
-        uint256 id = vault.open(BUSD);
-        vault.deposit(id, address(ret), 1_000e18);
-        vm.stopPrank();
+        (Settlement settlement, ReentrantToken ret, uint256 id) = _hookedPosition(1_000e18, 0);
         ret.arm(address(settlement), abi.encodeCall(ISettlement.poke, ()));
         vm.prank(alice);
         vault.withdraw(id, address(ret), 500e18, alice);
@@ -254,14 +248,7 @@ contract ReviewFindingsTest is AdversarialBase {
 
     /// @dev The same hook inside an engine call (an owner's claim of leftover collateral).
     function test_finding2_tokenHookInsideAnEngineCallCannotPoke() public {
-        Settlement settlement = _wireSettlement();
-        ReentrantToken ret = new ReentrantToken();
-        _listToken(address(ret), 1e8, 8_000, 8_500, 500, 10_000e18);
-        vm.startPrank(alice);
-        uint256 id = vault.open(BUSD);
-        vault.deposit(id, address(ret), 10_000e18);
-        vault.mint(id, 8_000e18, alice);
-        vm.stopPrank();
+        (Settlement settlement, ReentrantToken ret, uint256 id) = _hookedPosition(10_000e18, 8_000e18);
         MockFeed(address(oracle.feedsOf(address(ret)).primary.aggregator)).setAnswer(0.93e8);
         (uint256 auctionId, ) = _liquidate(id);
         _fundBusd(taker, 20_000e18);
@@ -273,13 +260,34 @@ contract ReviewFindingsTest is AdversarialBase {
         assertEq(ret.lastRevert(), abi.encodeWithSelector(Backing.SystemBusy.selector));
     }
 
+    /// @dev A settlement wired to the system and alice's position holding `amount` of a listed token whose transfer
+    ///      hook calls out (armed later), with `debt` bUSD minted against it.
+    function _hookedPosition(
+        uint256 amount,
+        uint256 debt
+    ) private returns (Settlement settlement, ReentrantToken ret, uint256 id) {
+        settlement = _wireSettlement();
+        ret = new ReentrantToken();
+        _listToken(address(ret), 1e8, 8_000, 8_500, 500, amount);
+        vm.startPrank(alice);
+        id = vault.open(BUSD);
+        vault.deposit(id, address(ret), amount);
+        if (debt != 0) vault.mint(id, debt, alice);
+        vm.stopPrank();
+    }
+
     /// @dev The rate model and the price feeds are called with STATICCALL: a model or a feed that pokes cannot
     ///      write, so the poke fails and the Vault keeps its rate and its prices work as before.
     function test_finding2_rateModelAndFeedCannotPoke() public {
         Settlement settlement = _wireSettlement();
         PokingFeed feed = new PokingFeed(settlement);
         IOracleAdapter.Feed memory none;
-        oracle.setFeeds(address(weth), IOracleAdapter.Feed(AggregatorV3Interface(address(feed)), 1 days, 1, 1e30), none, 0);
+        oracle.setFeeds(
+            address(weth),
+            IOracleAdapter.Feed(AggregatorV3Interface(address(feed)), 1 days, 1, 1e30),
+            none,
+            0
+        );
         assertEq(oracle.getPrice(address(weth)), 2_000e18, "the feed's answer, from a call that could not poke");
         PokingModel model = new PokingModel(settlement);
         vault.setSyntheticParams(
@@ -291,7 +299,11 @@ contract ReviewFindingsTest is AdversarialBase {
         _refreshFeeds();
         vault.accrue(BUSD);
         assertEq(settlement.underSince(), 0);
-        assertEq(vault.synthetic(BUSD).ratePerSecond, model.RATE(), "the model's answer, from a call that could not poke");
+        assertEq(
+            vault.synthetic(BUSD).ratePerSecond,
+            model.RATE(),
+            "the model's answer, from a call that could not poke"
+        );
     }
 
     /// @dev The guard is on the readers, not on the Vault: ordinary Vault operations inside a flash-mint callback
@@ -374,7 +386,10 @@ contract ReviewFindingsTest is AdversarialBase {
         try engine.setAuctionParams(p) {} catch {
             return; // a curve that cannot reach the oracle price within maxDuration is refused
         }
-        engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams(uint96(_bound(tip, 0, 1_000e18)), 100, 100_000e18));
+        engine.setKeeperParams(
+            BUSD,
+            ILiquidationEngine.KeeperParams(uint96(_bound(tip, 0, 1_000e18)), 100, 100_000e18)
+        );
 
         uint256 id = _openEth(alice, 10e18, (20_000e18 * thresholdBps) / 10_000);
         uint256 ethUsd = (2_000 * _bound(dropBps, 5_000, 9_990)) / 10_000;

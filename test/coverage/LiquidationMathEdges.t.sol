@@ -28,29 +28,27 @@ contract LiquidationMathEdgesTest is Test {
     }
 
     function test_partialDebtValueUp_ordinaryCase_restoresTheTarget() public pure {
-        uint256 cv = 100e18;
-        uint256 ll = 85e18;
-        uint256 dv = 80e18;
-        uint256 extra = 5e18;
-        uint256 target = 1.1e18;
-        uint256 d = LiquidationMath.partialDebtValueUp(ll, dv, cv, extra, cv, ll, target);
-        assertGt(d, 0);
-        assertLt(d, dv);
-        // after moving d and selling d * (1 + extra / CV) of collateral: health (LL') / (DV - d) >= target
-        uint256 sold = (d * (cv + extra)) / cv;
-        uint256 llAfter = ll - (sold * ll) / cv;
-        assertGe(llAfter * WAD, target * (dv - d) - WAD * 1e3, "a partial liquidation falls short of the target");
+        // the whole basket can be seized: its value and limit are the position's
+        _assertRestoresTheTarget({ll: 85e18, dv: 80e18, cv: 100e18, extra: 5e18, cvS: 100e18, llS: 85e18});
     }
 
     /// @dev Only half the basket can be seized (the rest has no price or no cap room, and counts in the liquidation
     ///      limit at 0): the debt that restores the target is what the seizable half's limit allows.
     function test_partialDebtValueUp_onlyPartSeizable_restoresTheTargetFromThatPart() public pure {
-        uint256 cvS = 60e18; // seizable value
-        uint256 llS = 48e18; // its limit (80%)
-        uint256 ll = 48e18; // the held-back part counts 0
-        uint256 dv = 50e18;
-        uint256 cv = 60e18;
-        uint256 extra = 6e18;
+        // a seizable part worth 60 with a limit of 48 (80%); the held-back part counts 0 in the limit
+        _assertRestoresTheTarget({ll: 48e18, dv: 50e18, cv: 60e18, extra: 6e18, cvS: 60e18, llS: 48e18});
+    }
+
+    /// @dev After moving the planned debt value d and selling d * (1 + extra / cv) of the seizable collateral, the
+    ///      health LL' / (DV - d) is at the target 1.1 (within rounding), neither short of it nor far beyond it.
+    function _assertRestoresTheTarget(
+        uint256 ll,
+        uint256 dv,
+        uint256 cv,
+        uint256 extra,
+        uint256 cvS,
+        uint256 llS
+    ) private pure {
         uint256 target = 1.1e18;
         uint256 d = LiquidationMath.partialDebtValueUp(ll, dv, cv, extra, cvS, llS, target);
         assertGt(d, 0);
