@@ -36,16 +36,21 @@ contract ReviewFindingsTest is AdversarialBase {
         feed = _listToken(address(bar), 2_000e8, 8_000, 8_500, 500, units);
     }
 
-    /// @dev One bar at 2,000 backing 1,600 bUSD; the bar falls to 1,880 (health 0.99875). The bar is the whole lot,
-    ///      so the liquidation moves the whole debt with it: nothing is left owing in an empty position.
-    function test_finding1_coarseBar_liquidationMovesTheDebtTheBarCarries() public {
-        (MockERC20 bar, MockFeed feed) = _bar(1);
+    /// @dev Alice's position of one bar backing 1,600 bUSD, after the bar falls to 1,880 (health 0.99875).
+    function _barPositionAfterTheFall() internal returns (uint256 id, MockERC20 bar, MockFeed feed) {
+        (bar, feed) = _bar(1);
         vm.startPrank(alice);
-        uint256 id = vault.open(BUSD);
+        id = vault.open(BUSD);
         vault.deposit(id, address(bar), 1);
         vault.mint(id, 1_600e18, alice);
         vm.stopPrank();
         feed.setAnswer(1_880e8);
+    }
+
+    /// @dev One bar at 2,000 backing 1,600 bUSD; the bar falls to 1,880 (health 0.99875). The bar is the whole lot,
+    ///      so the liquidation moves the whole debt with it: nothing is left owing in an empty position.
+    function test_finding1_coarseBar_liquidationMovesTheDebtTheBarCarries() public {
+        (uint256 id, MockERC20 bar, ) = _barPositionAfterTheFall();
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         assertEq(plan.lots[0], 1, "the bar");
         assertEq(plan.debt, 1_600e18, "and all the debt it carries");
@@ -68,13 +73,7 @@ contract ReviewFindingsTest is AdversarialBase {
     /// @dev The owner of that bar liquidates herself and buys it back at the lowest price the auction allows: she
     ///      ends no richer at the oracle price (on d24699e she gained 542 bUSD and left 605 of bad debt).
     function test_finding1_coarseBar_selfLiquidationGainsNothing() public {
-        (MockERC20 bar, MockFeed feed) = _bar(1);
-        vm.startPrank(alice);
-        uint256 id = vault.open(BUSD);
-        vault.deposit(id, address(bar), 1);
-        vault.mint(id, 1_600e18, alice);
-        vm.stopPrank();
-        feed.setAnswer(1_880e8);
+        (uint256 id, MockERC20 bar, MockFeed feed) = _barPositionAfterTheFall();
         uint256 before = busd.balanceOf(alice) + 1_880e18 - vault.debtOf(id); // [wad USD] bUSD + bar - debt
         _fundBusd(alice, 2_000e18);
         before += 2_000e18;
