@@ -281,7 +281,9 @@ contract LiquidationHandler is VaultHandler {
         token.approve(address(engine), type(uint256).max);
         vm.stopPrank();
         (bool priced, int256 backingBefore) = _backing();
-        uint256 claimBefore = engine.claimable(_owner(a.positionId), a.asset);
+        address owner = _owner(a.positionId);
+        uint256 claimBefore = engine.claimable(owner, a.asset);
+        uint256 excessBefore = engine.claimable(owner, address(token)); // [wad] synthetic credited to the owner
         vm.startPrank(takerAddr);
         try engine.take(a.id, amount, a.price, takerAddr, "") returns (uint256 got, uint256 owe) {
             assertLe(got, a.lot, "took more than the lot");
@@ -290,10 +292,14 @@ contract LiquidationHandler is VaultHandler {
             assertLe(owe, (got * a.price + unit - 1) / unit, "paid more than the price per unit");
             // beyond the tab only by less than one unit's price: the smallest number of units that covers it
             if (owe > a.tab) assertLt(owe - a.tab, a.price / unit + 2, "paid beyond the tab by more than a unit");
-            // (a) the system's backing moves by exactly what the taker paid toward the tab less the value of the
-            // collateral that left the auction (bought, or returned to the owner once the tab is covered): nothing
-            // leaks
-            if (priced) _assertTakeBacking(a, got, owe > a.tab ? a.tab : owe, claimBefore, backingBefore);
+            // what a covering take paid beyond the tab is the owner's, credited in the synthetic, unless it is
+            // dust (under a millionth of the minimum debt), which goes to the Treasury with the penalty
+            uint256 excess = engine.claimable(owner, address(token)) - excessBefore; // [wad]
+            assertLe(excess, owe > a.tab ? owe - a.tab : 0, "credited the owner more than was paid beyond the tab");
+            // (a) the system's backing moves by exactly what the taker paid, less the excess credited to the owner
+            // (a claim like any synthetic held outside the Treasury), less the value of the collateral that left the
+            // auction (bought, or returned to the owner once the tab is covered): nothing leaks
+            if (priced) _assertTakeBacking(a, got, owe - excess, claimBefore, backingBefore);
             // never below the floor: what was paid per whole token is at least the floor, rounded against the taker
             if (got != 0) assertGe((owe * 10 ** assets[_assetIndex(a.asset)].decimals()) / got + 1, a.floor);
             calls["take"]++;

@@ -97,6 +97,38 @@ contract LiquidationInvariantTest is VaultInvariantTest {
         _assertDirtIsTheSumOfAuctions();
     }
 
+    /// @notice Replay of the deep profile's failure on d24699e (`invariant_capsHold`, "unexplained take revert" carrying
+    ///         `ERC20InsufficientBalance`). A basket of 10 WETH and one satoshi of WBTC is liquidated whole; the
+    ///         satoshi's auction carries its share of the tab, less than what one satoshi costs at the auction's price,
+    ///         so a take of it pays that one unit's price, more than the tab. The handler funded its taker with the
+    ///         tab alone: the taker's balance fell short, not the engine's collateral (the engine holds every lot,
+    ///         `invariant_engineHoldsAuctionsAndClaims`). The handler now funds what the take can cost, and its backing
+    ///         check counts the excess as the owner's only when the engine credits it to her.
+    function test_replay_deepFinding_aSatoshiLotCostsMoreThanItsTab() public {
+        LiquidationHandler h = _liquidations();
+        h.open(0, 0); // alice, bUSD
+        h.deposit(0, 0, 10e18); // 10 WETH
+        h.deposit(0, 1, 1); // one satoshi of WBTC
+        h.mintToLimit(0);
+        h.movePrice(0, 70); // ETH -30%: far below the threshold, liquidated whole
+        h.liquidate(0, 2); // carol
+        IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 10);
+        assertEq(live.length, 2, "one auction per asset");
+        IPositionLens.AuctionView memory sat = live[1];
+        assertEq(sat.asset, address(wbtc));
+        assertEq(sat.lot, 1, "the satoshi");
+        assertGt((sat.price + 1e8 - 1) / 1e8, sat.tab, "one satoshi costs more than its tab");
+        assertEq(busd.balanceOf(bob), 0, "the taker starts with no bUSD");
+        uint256 satsBefore = wbtc.balanceOf(bob);
+        h.take(1, 1, 1); // bob takes the satoshi
+        assertEq(h.calls("take"), 1, "the take went through");
+        assertEq(wbtc.balanceOf(bob), satsBefore + 1, "bob bought the satoshi");
+        assertEq(positionLens.getAuctions(0, 10).length, 1, "its auction ended");
+        // what bob paid beyond the tab is dust (under a millionth of the minimum debt): it went to the Treasury
+        // with the penalty, not to alice (the handler's backing check counted it as hers until the replay)
+        assertEq(engine.claimable(alice, address(busd)), 0, "no synthetic credited to the owner");
+    }
+
     /// @notice The handler reaches liquidations, takes and resets: a seeded walk that crashes prices.
     function test_liquidationHandlerReachesEveryAction() public {
         for (uint256 i; i < 400; ++i) {
