@@ -28,8 +28,8 @@ import {
   SyntheticToken__factory,
   Vault__factory,
 } from "../typechain-types/index.js";
-import { explainFailure } from "../scripts/lib/errors.js";
-import { gasMarginFor, sendTx } from "../scripts/lib/tx.js";
+import { explainFailure } from "../sdk/errors.js";
+import { gasMarginFor, sendTx } from "../sdk/tx.js";
 import {
   type DeployedContract,
   type Manifest,
@@ -39,7 +39,7 @@ import {
   readManifest,
   sameDeployment,
   writeManifest,
-} from "./manifest.js";
+} from "../sdk/manifest.js";
 import { type FeedConfig, type NetworkConfig, isMock } from "./config/types.js";
 import { type ManagedContract, ROLE_IDS, ROLE_TABLE } from "./roles.js";
 

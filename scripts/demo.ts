@@ -17,27 +17,11 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import {
-  ASSETS,
-  ASSET_KEYS,
-  type AssetKey,
-  BETH,
-  BUSD,
-  type Core,
-  Op,
-  WAD,
-  answer8,
-  deployCore,
-  formatAmount,
-  formatHealth,
-  formatUnitsHuman,
-  formatWad,
-  fundAndApprove,
-  oraclePrice,
-  printTable,
-  units,
-  wad,
-} from "./lib/core.js";
+import { ASSETS, ASSET_KEYS, type AssetKey, BETH, BUSD, Op } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove, oraclePrice } from "../deploy/local/core.js";
+import { WAD } from "../sdk/math.js";
+import { answer8, units, wad } from "../sdk/units.js";
+import { formatAmount, formatHealth, formatUnitsHuman, formatWad, printTable } from "../sdk/format.js";
 import {
   Keeper,
   type LiquidationDone,
@@ -47,9 +31,9 @@ import {
   type TickReport,
   vaultPositionSource,
 } from "./lib/keeper.js";
-import { BPS, mulDivDown, mulDivUp, valueDown } from "./lib/math.js";
+import { BPS, mulDivDown, mulDivUp, valueDown } from "../sdk/math.js";
 import { type DemoFrame, renderDemoSvg } from "./lib/demo-chart.js";
-import { DEMO_PLANS, type Plan } from "./risk/portfolio.js";
+import { DEMO_PLANS, type Plan } from "../deploy/local/portfolio.js";
 
 /** The demo's users and their positions (shared with the risk engine's demo portfolio). */
 const PLANS: Plan[] = DEMO_PLANS;

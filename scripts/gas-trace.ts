@@ -7,7 +7,7 @@
 import { writeFileSync } from "node:fs";
 import { format, resolveConfig } from "prettier";
 import { network } from "hardhat";
-import { renderTable } from "./lib/core.js";
+import { renderTable } from "../sdk/format.js";
 import { type GasRow, measureGas } from "./lib/gas-bench.js";
 import { KINDS, type TraceStep, breakdown, intrinsicGas, total } from "./lib/gas-trace.js";
 

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
 import { network } from "hardhat";
-import { formatGas, renderTable } from "./lib/core.js";
+import { formatGas, renderTable } from "../sdk/format.js";
 import { GOALS, LIQUIDATION_REFERENCES, type GasRow, measureGas, toSnapshot } from "./lib/gas-bench.js";
 
 const outDir = new URL("../gas/", import.meta.url);

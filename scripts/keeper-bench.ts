@@ -10,7 +10,10 @@
  * table prints medians. The figures are a report, not a test.
  */
 import { network } from "hardhat";
-import { BUSD, deployCore, fundAndApprove, printTable, units, wad } from "./lib/core.js";
+import { BUSD } from "../sdk/params.js";
+import { deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { printTable } from "../sdk/format.js";
+import { units, wad } from "../sdk/units.js";
 import { Keeper, OracleVenue } from "./lib/keeper.js";
 import { EventPositionSource } from "./lib/keeper-scan.js";
 

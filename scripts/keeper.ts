@@ -14,7 +14,7 @@
  * mock `OracleVenue` (oracle price less a spread); a real one implements the `Venue` interface.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { formatWad } from "./lib/core.js";
+import { formatGwei, formatWad } from "../sdk/format.js";
 import {
   KeeperConfigError,
   type KeeperFlag,
@@ -23,8 +23,8 @@ import {
   stopOnSignals,
 } from "./lib/keeper-service.js";
 import { CheckpointError } from "./lib/keeper-scan.js";
-import { formatGwei } from "./lib/keeper-tx.js";
-import { TaskError, loadSystem } from "./tasks/system.js";
+import { TaskError, loadSystem } from "../sdk/system.js";
+import { gasMargin } from "./tasks/cli.js";
 
 /** The task's options, as Hardhat parses them. */
 export type KeeperArgs = Partial<Record<KeeperFlag | "from", string>> & { once?: boolean };
@@ -39,7 +39,10 @@ export async function runKeeperTask(hre: HardhatRuntimeEnvironment, args: Keeper
     if (e instanceof KeeperConfigError) throw new TaskError(e.message);
     throw e;
   }
-  const sys = await loadSystem(conn.ethers, conn.networkName, { from: args.from ?? "0" });
+  const sys = await loadSystem(conn.ethers, conn.networkName, {
+    from: args.from ?? "0",
+    gasMarginBps: gasMargin(conn.networkName),
+  });
   const chainId = (await conn.ethers.provider.getNetwork()).chainId;
   const vault = await sys.vault.getAddress();
   console.log(

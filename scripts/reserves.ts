@@ -16,9 +16,9 @@ import { join } from "node:path";
 import { network } from "hardhat";
 import { Contract } from "ethers";
 import { ReserveLens__factory } from "../typechain-types/index.js";
-import { locateManifest } from "../deploy/manifest.js";
-import { buildPortfolio } from "./risk/portfolio.js";
-import { printReserves, readReserves, reserveJson } from "./lib/reserves.js";
+import { locateManifest } from "../sdk/manifest.js";
+import { buildPortfolio } from "../deploy/local/portfolio.js";
+import { printReserves, readReserves, reserveJson } from "../sdk/reserves.js";
 
 function fail(message: string): never {
   console.error(`\nreserves: ${message}`);

@@ -19,10 +19,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { network } from "hardhat";
-import { locateManifest, otherChain, readManifest } from "../deploy/manifest.js";
-import { explainFailure } from "./lib/errors.js";
+import { locateManifest, otherChain, readManifest } from "../sdk/manifest.js";
+import { explainFailure } from "../sdk/errors.js";
 import { CRASH_60, type RiskConfig, defaultConfig } from "./risk/model.js";
-import { buildPortfolio } from "./risk/portfolio.js";
+import { buildPortfolio } from "../deploy/local/portfolio.js";
 import { runRisk } from "./risk/run.js";
 import { type CoreAddresses, parseManifest, readSnapshot } from "./risk/snapshot.js";
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { type DemoFrame, demoSeries, renderDemoSvg } from "../scripts/lib/demo-chart.js";
-import { PLOT } from "../scripts/risk/svg.js";
+import { PLOT } from "../sdk/svg.js";
 
 const WAD = 10n ** 18n;
 const usd = (x: number): bigint => BigInt(Math.round(x * 100)) * 10n ** 16n;

@@ -5,9 +5,11 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import { Interface } from "ethers";
-import { DEPLOYABLE_ABIS, ERRORS, ERRORS_INTERFACE, explainFailure, explainRevertData } from "../scripts/lib/errors.js";
-import { TxFailure } from "../scripts/lib/tx.js";
-import { BUSD, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
+import { DEPLOYABLE_ABIS, ERRORS, ERRORS_INTERFACE, explainFailure, explainRevertData } from "../sdk/errors.js";
+import { TxFailure } from "../sdk/tx.js";
+import { BUSD } from "../sdk/params.js";
+import { deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
 
 const { ethers } = await network.create();
 

@@ -1,6 +1,8 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { BUSD, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
+import { BUSD } from "../sdk/params.js";
+import { deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
 import { KINDS, type TraceStep, breakdown, intrinsicGas, total } from "../scripts/lib/gas-trace.js";
 
 /** The breakdown behind `npm run gas:trace` (scripts/lib/gas-trace.ts). */

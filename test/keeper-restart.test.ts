@@ -17,7 +17,7 @@ import { deploySystem } from "../deploy/deploy.js";
 import { type Checkpoint } from "../scripts/lib/keeper-scan.js";
 import { type KeeperConfig, KeeperService } from "../scripts/lib/keeper-service.js";
 import * as ops from "../scripts/tasks/ops.js";
-import { type System, loadSystem } from "../scripts/tasks/system.js";
+import { type System, loadSystem } from "../sdk/system.js";
 import { type LocalNode, rpc, startAnvil } from "./helpers/anvil.js";
 
 const GWEI = 10n ** 9n;

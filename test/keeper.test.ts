@@ -11,7 +11,9 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { TransactionRequest } from "ethers";
-import { ASSETS, BUSD, type Core, answer8, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
+import { ASSETS, BUSD } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
 import { OracleVenue, type TxSender } from "../scripts/lib/keeper.js";
 import { CheckpointError, type Checkpoint, readCheckpoint } from "../scripts/lib/keeper-scan.js";
 import {
@@ -22,8 +24,8 @@ import {
   stopOnSignals,
 } from "../scripts/lib/keeper-service.js";
 import { FeeCapExceeded, ManagedSender } from "../scripts/lib/keeper-tx.js";
-import { TxFailure } from "../scripts/lib/tx.js";
-import { BPS, RAY, WAD, auctionPriceUp, computeHealth, startPricesUp } from "../scripts/lib/math.js";
+import { TxFailure } from "../sdk/tx.js";
+import { BPS, RAY, WAD, auctionPriceUp, computeHealth, startPricesUp } from "../sdk/math.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;

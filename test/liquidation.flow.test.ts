@@ -8,17 +8,9 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionReceipt } from "ethers";
-import {
-  BUSD,
-  type Core,
-  KEEPER_PARAMS,
-  Op,
-  answer8,
-  deployCore,
-  fundAndApprove,
-  units,
-  wad,
-} from "../scripts/lib/core.js";
+import { BUSD, KEEPER_PARAMS, Op } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
 import { Keeper, OracleVenue, vaultPositionSource } from "../scripts/lib/keeper.js";
 import {
   BPS,
@@ -30,7 +22,7 @@ import {
   mulDivUp,
   startPricesUp,
   stepExponentialPriceUp,
-} from "../scripts/lib/math.js";
+} from "../sdk/math.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;

@@ -6,8 +6,11 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { Contract } from "ethers";
 
-import { BUSD, WAD, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
-import { BACKING_MEASURES, printReserves, readReserves, reserveJson } from "../scripts/lib/reserves.js";
+import { BUSD } from "../sdk/params.js";
+import { WAD } from "../sdk/math.js";
+import { deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
+import { BACKING_MEASURES, printReserves, readReserves, reserveJson } from "../sdk/reserves.js";
 import { defaultConfig } from "../scripts/risk/model.js";
 import { COLLATERALIZATION_MEASURES, collateralization } from "../scripts/risk/report.js";
 import { runRisk } from "../scripts/risk/run.js";

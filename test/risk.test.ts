@@ -9,18 +9,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ASSETS,
-  ASSET_KEYS,
-  type AssetKey,
-  BETH,
-  BUSD,
-  type Core,
-  KEEPER_PARAMS,
-  fundAndApprove,
-  units,
-  wad,
-} from "../scripts/lib/core.js";
+import { ASSETS, ASSET_KEYS, type AssetKey, BETH, BUSD, KEEPER_PARAMS } from "../sdk/params.js";
+import { type Core, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
 import {
   RAY,
   WAD,
@@ -32,7 +23,7 @@ import {
   quoteTake,
   splitLiquidation,
   startPricesUp,
-} from "../scripts/lib/math.js";
+} from "../sdk/math.js";
 import { exposure } from "../scripts/risk/exposure.js";
 import {
   CRASH_60,
@@ -42,17 +33,17 @@ import {
   defaultConfig,
   synthPriceOf,
 } from "../scripts/risk/model.js";
-import { buildPortfolio, openBasket } from "../scripts/risk/portfolio.js";
+import { buildPortfolio, openBasket } from "../deploy/local/portfolio.js";
 import { MIN_EVIDENCE_PATHS, governanceCalls, recommend } from "../scripts/risk/recommend.js";
 import { binomialCdf, estimate, lowerBound, upperBound } from "../scripts/risk/stats.js";
 import { deploySystem } from "../deploy/deploy.js";
 import { configFor } from "../deploy/config/networks.js";
 import * as ops from "../scripts/tasks/ops.js";
-import { loadSystem } from "../scripts/tasks/system.js";
+import { loadSystem } from "../sdk/system.js";
 import { Rng } from "../scripts/risk/rng.js";
 import { runRisk } from "../scripts/risk/run.js";
 import { pictures } from "../scripts/risk/report.js";
-import { PLOT } from "../scripts/risk/svg.js";
+import { PLOT } from "../sdk/svg.js";
 import { parseManifest, readSnapshot } from "../scripts/risk/snapshot.js";
 import { simulate } from "../scripts/risk/simulate.js";
 import { IVault__factory } from "../typechain-types/index.js";

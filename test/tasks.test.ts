@@ -15,8 +15,8 @@ import { deploySystem } from "../deploy/deploy.js";
 import { configFor } from "../deploy/config/networks.js";
 import * as ops from "../scripts/tasks/ops.js";
 import { ballastTasks, negativeAmount } from "../scripts/tasks/index.js";
-import { type System, TaskError, loadSystem } from "../scripts/tasks/system.js";
-import { formatAmount } from "../scripts/lib/core.js";
+import { type System, TaskError, loadSystem } from "../sdk/system.js";
+import { formatAmount } from "../sdk/format.js";
 
 const WAD = 10n ** 18n;
 const { ethers } = await network.create();

@@ -6,8 +6,10 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { BUSD, type Core, answer8, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
-import { explainFailure } from "../scripts/lib/errors.js";
+import { BUSD } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
+import { explainFailure } from "../sdk/errors.js";
 import {
   DEFAULT_GAS_MARGIN_BPS,
   TxFailure,
@@ -16,7 +18,7 @@ import {
   waitMined,
   withGasLimit,
   withGasMargin,
-} from "../scripts/lib/tx.js";
+} from "../sdk/tx.js";
 import { type LocalNode, rpc, startAnvil } from "./helpers/anvil.js";
 
 const GWEI = 10n ** 9n;

@@ -6,20 +6,9 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import {
-  ASSETS,
-  type AssetKey,
-  BETH,
-  BUSD,
-  type Core,
-  Op,
-  RATE_5PCT,
-  answer8,
-  deployCore,
-  fundAndApprove,
-  units,
-  wad,
-} from "../scripts/lib/core.js";
+import { ASSETS, type AssetKey, BETH, BUSD, Op, RATE_5PCT } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
 import type { IVault } from "../typechain-types/index.js";
 import {
   type HealthFigures,
@@ -31,7 +20,7 @@ import {
   growIndex,
   mulDivDown,
   mulDivUp,
-} from "../scripts/lib/math.js";
+} from "../sdk/math.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;

@@ -18,8 +18,8 @@ import {
   KEEPER_PARAMS,
   RATE_5PCT,
   SYNTHETICS,
-} from "../../scripts/lib/core.js";
-import { gasMarginFor } from "../../scripts/lib/tx.js";
+} from "../../sdk/params.js";
+import { gasMarginFor } from "../../sdk/tx.js";
 import {
   ConfigError,
   type AssetConfig,

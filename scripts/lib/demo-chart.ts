@@ -13,7 +13,7 @@
  * nothing (NaN) elsewhere, so the chart shows a dot or a segment where something was bought and no line where
  * nothing was. Prices arrive in `[wad]` and become numbers only here, for drawing.
  */
-import { lineChart } from "../risk/svg.js";
+import { lineChart } from "../../sdk/svg.js";
 
 /** One keeper tick of the demo. */
 export interface DemoFrame {

@@ -24,7 +24,9 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionResponse } from "ethers";
 import type { IVault } from "../../typechain-types/index.js";
-import { BUSD, Op, type AssetKey, type Core, answer8, deployCore, fundAndApprove, units, wad } from "./core.js";
+import { BUSD, Op, type AssetKey } from "../../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../../deploy/local/core.js";
+import { answer8, units, wad } from "../../sdk/units.js";
 
 /** A connection as `network.create()` returns it (only what the benchmark uses). */
 export interface BenchConnection {

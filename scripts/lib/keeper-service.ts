@@ -14,8 +14,8 @@
  */
 import type { Signer } from "ethers";
 import type { LiquidationEngine, OracleAdapter, PositionLens, Vault } from "../../typechain-types/index.js";
-import { parseAmount } from "./core.js";
-import { type ErrorContext, explainFailure } from "./errors.js";
+import { parseAmount } from "../../sdk/units.js";
+import { type ErrorContext, explainFailure } from "../../sdk/errors.js";
 import { Keeper, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
 import {
   type Checkpoint,

@@ -17,8 +17,9 @@
  * Units: fees in wei per gas.
  */
 import type { Provider, Signer, TransactionReceipt, TransactionRequest } from "ethers";
+import { formatGwei } from "../../sdk/format.js";
 import type { TxSender } from "./keeper.js";
-import { DEFAULT_GAS_MARGIN_BPS, TxFailure, waitMined, withGasMargin } from "./tx.js";
+import { DEFAULT_GAS_MARGIN_BPS, TxFailure, waitMined, withGasMargin } from "../../sdk/tx.js";
 
 /** The base fee is above the keeper's max fee: nothing was sent. */
 export class FeeCapExceeded extends Error {
@@ -179,11 +180,4 @@ export function isNonceError(e: unknown): boolean {
 function isRevert(e: unknown): boolean {
   const err = e as { code?: string; data?: unknown; revert?: unknown };
   return err.code === "CALL_EXCEPTION" || err.revert !== undefined || typeof err.data === "string";
-}
-
-/** [wei] as gwei with up to 3 decimals. */
-export function formatGwei(wei: bigint): string {
-  const whole = wei / 10n ** 9n;
-  const frac = ((wei % 10n ** 9n) / 10n ** 6n).toString().padStart(3, "0").replace(/0+$/, "");
-  return frac === "" ? `${whole}` : `${whole}.${frac}`;
 }

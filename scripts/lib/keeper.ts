@@ -33,10 +33,10 @@ import {
   type OracleAdapter,
   type PositionLens,
 } from "../../typechain-types/index.js";
-import { formatUnitsHuman } from "./core.js";
-import { type ErrorContext, errorName, explainFailure } from "./errors.js";
-import { BPS, WAD, mulDivDown } from "./math.js";
-import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "./tx.js";
+import { formatPlain } from "../../sdk/format.js";
+import { type ErrorContext, errorName, explainFailure } from "../../sdk/errors.js";
+import { BPS, WAD, mulDivDown } from "../../sdk/math.js";
+import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "../../sdk/tx.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // Interfaces
@@ -249,9 +249,9 @@ export class Keeper {
     };
     report.liquidations.push(done);
     this.log(
-      `liquidate #${positionId} (health ${fmt(health, 3)}): ${done.full ? "full" : "partial"}` +
-        `${done.capped ? ", cut down by the auction caps" : ""}, debt ${fmt(done.debt)} + penalty ` +
-        `${fmt(done.penalty)} into ${started} auction(s) from #${done.firstAuctionId}, keeper pay ${fmt(done.keeperPay)}`,
+      `liquidate #${positionId} (health ${formatPlain(health, 3)}): ${done.full ? "full" : "partial"}` +
+        `${done.capped ? ", cut down by the auction caps" : ""}, debt ${formatPlain(done.debt)} + penalty ` +
+        `${formatPlain(done.penalty)} into ${started} auction(s) from #${done.firstAuctionId}, keeper pay ${formatPlain(done.keeperPay)}`,
     );
   }
 
@@ -273,7 +273,7 @@ export class Keeper {
     };
     report.resets.push(done);
     this.log(
-      `reset auction #${a.id} (price had fallen to ${fmt(a.price)}): restarts at ${fmt(done.top)}, keeper pay ${fmt(done.keeperPay)}`,
+      `reset auction #${a.id} (price had fallen to ${formatPlain(a.price)}): restarts at ${formatPlain(done.top)}, keeper pay ${formatPlain(done.keeperPay)}`,
     );
   }
 
@@ -286,7 +286,7 @@ export class Keeper {
         report,
         "take",
         a.id,
-        `price ${fmt(a.price)} is above venue ${fmt(venuePrice)} less ${Number(this.opts.minProfitBps) / 100}%`,
+        `price ${formatPlain(a.price)} is above venue ${formatPlain(venuePrice)} less ${Number(this.opts.minProfitBps) / 100}%`,
       );
       return;
     }
@@ -312,7 +312,12 @@ export class Keeper {
     // check the simulated amounts too (rounding, and what a partial take buys)
     const value = await this.opts.venue.quote(a.asset, a.synthId, collateral); // [wad]
     if (value * BPS < owe * (BPS + this.opts.minProfitBps)) {
-      this.skip(report, "take", a.id, `simulated take pays ${fmt(owe)} for collateral the venue buys at ${fmt(value)}`);
+      this.skip(
+        report,
+        "take",
+        a.id,
+        `simulated take pays ${formatPlain(owe)} for collateral the venue buys at ${formatPlain(value)}`,
+      );
       return;
     }
     const receipt = await this.send("take", a.id, report, () =>
@@ -338,8 +343,8 @@ export class Keeper {
     };
     report.takes.push(done);
     this.log(
-      `take auction #${a.id}: ${fmt(bought, 4, unit)} collateral for ${fmt(paid)} at ${fmt(done.price)} ` +
-        `(venue ${fmt(venuePrice)}), sold for ${fmt(proceeds)}: profit ${fmt(proceeds - paid)}` +
+      `take auction #${a.id}: ${formatPlain(bought, 4, unit)} collateral for ${formatPlain(paid)} at ${formatPlain(done.price)} ` +
+        `(venue ${formatPlain(venuePrice)}), sold for ${formatPlain(proceeds)}: profit ${formatPlain(proceeds - paid)}` +
         `${done.ended ? ", auction ended" : ""}`,
     );
   }
@@ -493,13 +498,4 @@ export class OracleVenue implements Venue {
     this.sales.push({ asset, synthId, amount, proceeds });
     return proceeds;
   }
-}
-
-// ----------------------------------------------------------------------------------------------------------------
-// Helpers
-// ----------------------------------------------------------------------------------------------------------------
-
-/** `x` [wad, or `unit`] as a short decimal string without separators, rounded toward zero (log lines). */
-function fmt(x: bigint, digits = 2, unit: bigint = WAD): string {
-  return formatUnitsHuman(x, unit.toString().length - 1, digits, false);
 }

@@ -4,7 +4,7 @@
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 fixed point (USD values, synthetic amounts, prices in USD per
  * whole unit), `[ray]` 1e27, `[bps]` 1e4. Everything read from the chain stays bigint; the market model is float.
  */
-import { type HealthFigures, type KeeperPay, type PlanAsset, WAD, computeHealth } from "../lib/math.js";
+import { type HealthFigures, type KeeperPay, type PlanAsset, WAD, computeHealth } from "../../sdk/math.js";
 
 /** One listed collateral asset with its Vault and engine parameters. */
 export interface AssetSnap {

@@ -32,7 +32,7 @@
  */
 import { Interface } from "ethers";
 import { ILiquidationEngine__factory, IVault__factory } from "../../typechain-types/index.js";
-import { MAX_UINT256, WAD } from "../lib/math.js";
+import { MAX_UINT256, WAD } from "../../sdk/math.js";
 import { type RiskConfig, type Snapshot, healthAt } from "./model.js";
 import { simulate } from "./simulate.js";
 import { type Estimate, estimate } from "./stats.js";

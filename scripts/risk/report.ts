@@ -3,14 +3,14 @@
  * the terminal tables rendered from it, and the pictures. Nothing here depends on the clock, so the same snapshot,
  * configuration and seed give the same JSON byte for byte.
  */
-import { renderTable } from "../lib/core.js";
-import { MAX_UINT256 } from "../lib/math.js";
+import { formatShort, renderTable } from "../../sdk/format.js";
+import { MAX_UINT256 } from "../../sdk/math.js";
 import type { Exposure } from "./exposure.js";
 import { type RiskConfig, type Snapshot, basketOf, healthAt } from "./model.js";
 import { type GovernanceCall, MIN_EVIDENCE_PATHS, type Recommendation } from "./recommend.js";
 import type { Estimate } from "./stats.js";
 import type { SimResult } from "./simulate.js";
-import { histogram, lineChart } from "./svg.js";
+import { histogram, lineChart } from "../../sdk/svg.js";
 
 const cents = (x: number): number => Math.round(x * 100) / 100;
 const r6 = (x: number): number => Math.round(x * 1e6) / 1e6;
@@ -76,9 +76,7 @@ export function positionsAtRisk(snap: Snapshot, sim?: SimResult): PositionRisk[]
         owner: p.owner,
         synth: s.symbol,
         basket: p.assets
-          .map(
-            (a, j) => `${formatAmount(p.amounts[j] ?? 0n, snap.assets[a]?.decimals ?? 18)} ${snap.assets[a]?.symbol}`,
-          )
+          .map((a, j) => `${formatShort(p.amounts[j] ?? 0n, snap.assets[a]?.decimals ?? 18)} ${snap.assets[a]?.symbol}`)
           .join(" + "),
         collateralUsd: cents(Number(h.collateralValue) / 1e18),
         debtUsd: cents(dv),
@@ -89,11 +87,6 @@ export function positionsAtRisk(snap: Snapshot, sim?: SimResult): PositionRisk[]
       };
     })
     .sort((a, b) => a.healthRatio - b.healthRatio);
-}
-
-function formatAmount(x: bigint, decimals: number): string {
-  const v = Number(x) / 10 ** decimals;
-  return v >= 100 ? v.toFixed(0) : v.toPrecision(4).replace(/\.?0+$/, "");
 }
 
 /**

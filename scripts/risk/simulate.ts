@@ -29,7 +29,7 @@ import {
   quoteTake,
   splitLiquidation,
   startPricesUp,
-} from "../lib/math.js";
+} from "../../sdk/math.js";
 import type { AuctionSnap, RiskConfig, Snapshot } from "./model.js";
 import { type PathModel, buildPathModel, generatePath } from "./paths.js";
 

@@ -8,12 +8,12 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { verifyContract } from "@nomicfoundation/hardhat-verify/verify";
 import { DeployError, deploySystem } from "../../deploy/deploy.js";
 import { ConfigError } from "../../deploy/config/types.js";
-import { configFor } from "../../deploy/config/networks.js";
-import { locateManifest, readManifest } from "../../deploy/manifest.js";
-import { formatGas } from "../lib/core.js";
-import { explainFailure } from "../lib/errors.js";
+import { configFor, gasMarginOf } from "../../deploy/config/networks.js";
+import { locateManifest, readManifest } from "../../sdk/manifest.js";
+import { formatGas } from "../../sdk/format.js";
+import { explainFailure } from "../../sdk/errors.js";
 import * as ops from "./ops.js";
-import { TaskError, loadSystem, parseId } from "./system.js";
+import { TaskError, loadSystem, parseId } from "../../sdk/system.js";
 
 type Args = Record<string, unknown>;
 const str = (args: Args, key: string): string => String(args[key] ?? "");
@@ -49,7 +49,7 @@ async function dispatch(hre: HardhatRuntimeEnvironment, name: string, args: Args
     return runKeeperTask(hre, args as Record<string, string>);
   }
 
-  const sys = await loadSystem(conn.ethers, network, { from: str(args, "from") });
+  const sys = await loadSystem(conn.ethers, network, { from: str(args, "from"), gasMarginBps: gasMargin(network) });
   const id = (): bigint => parseId(str(args, "id"));
   switch (name) {
     case "open":
@@ -131,4 +131,13 @@ async function verifyAll(hre: HardhatRuntimeEnvironment, network: string, path: 
   if (failed > 0)
     throw new TaskError(`${failed} contract(s) failed to verify (see above); check ETHERSCAN_API_KEY and retry`);
   console.log(`verified ${Object.keys(manifest.contracts).length} contract(s)`);
+}
+
+/** [bps] The gas margin of `network`'s transactions (deploy/config/networks.ts `gasMarginOf`), as a `TaskError`. */
+export function gasMargin(network: string): number {
+  try {
+    return gasMarginOf(network);
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
 }

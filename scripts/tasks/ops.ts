@@ -9,9 +9,9 @@
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices), `[bps]` 1e4.
  */
 import { MockFeed__factory, MockV3Aggregator__factory, ReserveLens__factory } from "../../typechain-types/index.js";
-import { type ReserveReport, printReserves, readReserves } from "../lib/reserves.js";
-import { type Align, formatAmount, formatHealth, formatWad, renderTable } from "../lib/core.js";
-import { quoteTake } from "../lib/math.js";
+import { type ReserveReport, printReserves, readReserves } from "../../sdk/reserves.js";
+import { type Align, formatAmount, formatHealth, formatWad, renderTable } from "../../sdk/format.js";
+import { quoteTake } from "../../sdk/math.js";
 import {
   type AssetHandle,
   type SynthHandle,
@@ -34,7 +34,7 @@ import {
   synthBySymbol,
   tokenAmount,
   transact,
-} from "./system.js";
+} from "../../sdk/system.js";
 
 const WAD = 10n ** 18n;
 const BPS = 10_000n;

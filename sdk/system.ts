@@ -7,10 +7,16 @@
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18.
  */
-import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { type ContractTransaction, type TransactionReceipt, isAddress } from "ethers";
-import { type Manifest, locateManifest, otherChain, readManifest } from "../../deploy/manifest.js";
-import { gasMarginOf } from "../../deploy/config/networks.js";
+import {
+  type ContractTransaction,
+  type Provider,
+  type Signer,
+  type TransactionReceipt,
+  ZeroAddress,
+  getAddress,
+  isAddress,
+} from "ethers";
+import { type Manifest, locateManifest, otherChain, readManifest } from "./manifest.js";
 import {
   type LiquidationEngine,
   LiquidationEngine__factory,
@@ -26,10 +32,26 @@ import {
   Treasury__factory,
   type Vault,
   Vault__factory,
-} from "../../typechain-types/index.js";
-import { AmountError, formatAmount, formatGas, formatHealth, formatWad, parseAmount } from "../lib/core.js";
-import { type ErrorContext, explainFailure } from "../lib/errors.js";
-import { sendTx } from "../lib/tx.js";
+} from "../typechain-types/index.js";
+import { AmountError, parseAmount } from "./units.js";
+import { formatAmount, formatGas, formatHealth, formatWad } from "./format.js";
+import { type ErrorContext, explainFailure } from "./errors.js";
+import { gasMarginFor, sendTx } from "./tx.js";
+
+/** An account that signs: an ethers `Signer` that knows its address (a Hardhat signer, a `Wallet`). */
+export type Account = Signer & { readonly address: string };
+
+/**
+ * What the system needs of a connection: its provider, its accounts and the ethers helpers the tasks use. A Hardhat
+ * connection's `ethers` is one; so is `{ ...ethers, provider, getSigners: async () => [wallet] }` outside Hardhat.
+ */
+export interface Connection {
+  provider: Provider;
+  getSigners(): Promise<Account[]>;
+  ZeroAddress: typeof ZeroAddress;
+  getAddress: typeof getAddress;
+  isAddress: typeof isAddress;
+}
 
 /** A failure a person can act on: the message says what was wrong and what to do. */
 export class TaskError extends Error {
@@ -65,9 +87,9 @@ export interface System {
   manifest: Manifest;
   /** Where the manifest was read from. */
   manifestPath: string;
-  ethers: HardhatEthers;
+  ethers: Connection;
   /** The account the task acts as. */
-  signer: HardhatEthersSigner;
+  signer: Account;
   /** `--from` as the user gave it ("0" by default), kept in the commands messages suggest. */
   from: string;
   vault: Vault;
@@ -78,7 +100,7 @@ export interface System {
   treasury: Treasury;
   assets: AssetHandle[];
   synthetics: SynthHandle[];
-  /** [bps] Gas limit over each estimate (deploy/config/networks.ts `gasMarginOf`). */
+  /** [bps] Gas limit over each estimate (the tasks pass deploy/config/networks.ts `gasMarginOf`). */
   gasMarginBps: number;
   /** What the failure decoder needs to speak in this deployment's units and commands. */
   errors: ErrorContext;
@@ -91,13 +113,16 @@ export interface LoadOptions {
   manifestPath?: string;
   /** The acting account: a signer index ("0", "1", ...) or an address among the connection's signers. Default 0. */
   from?: string;
-  /** [bps] Default: the network's (`gasMarginOf`). */
+  /**
+   * [bps] The gas margin. The tasks and the keeper pass the network's (deploy/config/networks.ts `gasMarginOf`).
+   * Default: `BALLAST_GAS_MARGIN_BPS`, else `DEFAULT_GAS_MARGIN_BPS` (the local networks' margin).
+   */
   gasMarginBps?: number;
   log?: (line: string) => void;
 }
 
 /** Loads the deployment on the chain `ethers` is connected to (`network` names it) and checks that it is there. */
-export async function loadSystem(ethers: HardhatEthers, network: string, opts: LoadOptions = {}): Promise<System> {
+export async function loadSystem(ethers: Connection, network: string, opts: LoadOptions = {}): Promise<System> {
   const location = await locateManifest(ethers.provider, network);
   const path = opts.manifestPath ?? location.path;
   const manifest = readManifest(path);
@@ -136,7 +161,7 @@ export async function loadSystem(ethers: HardhatEthers, network: string, opts: L
   const vault = Vault__factory.connect(vaultAddress, signer);
   let gasMarginBps: number;
   try {
-    gasMarginBps = opts.gasMarginBps ?? gasMarginOf(network);
+    gasMarginBps = opts.gasMarginBps ?? gasMarginFor(undefined, process.env);
   } catch (e) {
     throw new TaskError((e as Error).message);
   }
@@ -167,7 +192,7 @@ export async function loadSystem(ethers: HardhatEthers, network: string, opts: L
   };
 }
 
-async function pickSigner(ethers: HardhatEthers, from: string): Promise<HardhatEthersSigner> {
+async function pickSigner(ethers: Connection, from: string): Promise<Account> {
   const signers = await ethers.getSigners();
   if (signers.length === 0)
     throw new TaskError("this network has no account: set DEPLOYER_PRIVATE_KEY (see .env.example)");
@@ -217,7 +242,7 @@ export function synthById(sys: System, synthId: bigint): SynthHandle {
   return s;
 }
 
-/** Parses a human amount ("1.5", "1,000") into `decimals` units (scripts/lib/core.ts `parseAmount`); `what` names it. */
+/** Parses a human amount ("1.5", "1,000") into `decimals` units (sdk/units.ts `parseAmount`); `what` names it. */
 export function amountArg(text: string, decimals: number, what: string): bigint {
   try {
     return parseAmount(text, decimals);

@@ -2,7 +2,7 @@
  * Deploys and wires the whole Ballast core with mock tokens and feeds on any ethers connection — the TypeScript twin of
  * `test/utils/LiquidationFixture.sol` (which extends `test/utils/Fixture.sol`): the Vault, oracle, synthetics and
  * collateral, plus the Treasury and the LiquidationEngine wired into the Vault with the fixture's keeper pay and caps.
- * It is the one deploy sequence every script and TypeScript test reuses.
+ * It is the mock deploy the demo, the gas benchmark and the flow tests reuse; its parameters are sdk/params.ts.
  *
  *   const { ethers } = await network.create();
  *   const core = await deployCore(ethers);                       // MockFeed feeds
@@ -14,8 +14,6 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type {
   AccessManager,
   FixedRateModel,
-  ILiquidationEngine,
-  IVault,
   LiquidationEngine,
   MockERC20,
   MockFeed,
@@ -26,140 +24,20 @@ import type {
   Treasury,
   Vault,
 } from "../../typechain-types/index.js";
-import { RAY, WAD } from "./math.js";
-
-// ----------------------------------------------------------------------------------------------------------------
-// Parameters (the same as test/utils/Fixture.sol)
-// ----------------------------------------------------------------------------------------------------------------
-
-/** Synthetic ids, in the order `deployCore` adds them. */
-export const BUSD = 0n;
-export const BETH = 1n;
-
-/** `IVault.Op`: the step kinds of `Vault.batch`. */
-export const Op = { Open: 0n, Deposit: 1n, Withdraw: 2n, Mint: 3n, Repay: 4n, Close: 5n } as const;
-
-/** [ray/s] 5% a year, simple: `0.05e27 / 365 days`, rounded down. */
-export const RATE_5PCT = (5n * 10n ** 25n) / (365n * 86_400n);
-
-/** Decimals of every mock feed. */
-export const FEED_DECIMALS = 8;
-
-/** [s] The OracleAdapter's staleness limit for every mock feed. */
-export const FEED_MAX_AGE = 86_400;
-
-/** `ILiquidationEngine.KeeperParams` with bigint fields: tip [wad], chipBps [bps], maxPay [wad]. */
-export interface KeeperParams extends ILiquidationEngine.KeeperParamsStruct {
-  tip: bigint;
-  chipBps: bigint;
-  maxPay: bigint;
-}
-
-/**
- * Keeper pay per synthetic (LiquidationFixture.sol): a flat tip plus `chipBps` of the debt liquidated, capped at
- * `maxPay` (and, by the engine, at the liquidation's penalty). bUSD: 2 + 0.1% (at most 500); bETH: 0.001 + 0.1% (at
- * most 0.25).
- */
-export const KEEPER_PARAMS: Record<"busd" | "beth", KeeperParams> = {
-  busd: { tip: 2n * 10n ** 18n, chipBps: 10n, maxPay: 500n * 10n ** 18n },
-  beth: { tip: 10n ** 15n, chipBps: 10n, maxPay: 25n * 10n ** 16n },
-};
-
-/** [wad USD] The cap on debt value in auction, globally and per collateral asset (LiquidationFixture.sol): $10M. */
-export const AUCTION_CAP = 10_000_000n * 10n ** 18n;
-
-/** The collateral assets `deployCore` creates, in listing order (asset id 0, 1, 2). */
-export const ASSET_KEYS = ["weth", "wbtc", "usdc"] as const;
-export type AssetKey = (typeof ASSET_KEYS)[number];
-
-/** One collateral asset's token and risk parameters. */
-export interface AssetSpec {
-  name: string;
-  symbol: string;
-  decimals: number;
-  /** [8 decimals] Initial feed answer (USD per whole unit). */
-  price: bigint;
-  params: IVault.AssetParamsStruct & {
-    maxLtvBps: bigint;
-    liqThresholdBps: bigint;
-    liqPenaltyBps: bigint;
-    supplyCap: bigint; // [whole tokens]
-  };
-}
-
-export const ASSETS: Record<AssetKey, AssetSpec> = {
-  weth: {
-    name: "Wrapped Ether",
-    symbol: "WETH",
-    decimals: 18,
-    price: 2_000n * 10n ** 8n,
-    params: {
-      maxLtvBps: 8_000n,
-      liqThresholdBps: 8_500n,
-      liqPenaltyBps: 500n,
-      supplyCap: 1_000_000n,
-      frozen: false,
-    },
-  },
-  wbtc: {
-    name: "Wrapped Bitcoin",
-    symbol: "WBTC",
-    decimals: 8,
-    price: 60_000n * 10n ** 8n,
-    params: {
-      maxLtvBps: 7_500n,
-      liqThresholdBps: 8_000n,
-      liqPenaltyBps: 700n,
-      supplyCap: 10_000n,
-      frozen: false,
-    },
-  },
-  usdc: {
-    name: "USD Coin",
-    symbol: "USDC",
-    decimals: 6,
-    price: 1n * 10n ** 8n,
-    params: {
-      maxLtvBps: 9_000n,
-      liqThresholdBps: 9_300n,
-      liqPenaltyBps: 300n,
-      supplyCap: 100_000_000n,
-      frozen: false,
-    },
-  },
-};
-
-/** One synthetic's token and Vault parameters. `priceAsset` names the collateral whose price it tracks (or USD). */
-export interface SyntheticSpec {
-  name: string;
-  symbol: string;
-  priceAsset: AssetKey | "usd";
-  flashCap: bigint; // [wad]
-  flashFeeBps: bigint; // [bps]
-  debtCeiling: bigint; // [wad]
-  minDebt: bigint; // [wad]
-}
-
-export const SYNTHETICS: { busd: SyntheticSpec; beth: SyntheticSpec } = {
-  busd: {
-    name: "Ballast USD",
-    symbol: "bUSD",
-    priceAsset: "usd",
-    flashCap: 1_000_000n * WAD,
-    flashFeeBps: 9n,
-    debtCeiling: 100_000_000n * WAD,
-    minDebt: 100n * WAD,
-  },
-  beth: {
-    name: "Ballast ETH",
-    symbol: "bETH",
-    priceAsset: "weth",
-    flashCap: 1_000n * WAD,
-    flashFeeBps: 9n,
-    debtCeiling: 100_000n * WAD,
-    minDebt: WAD / 20n, // 0.05
-  },
-};
+import {
+  ASSETS,
+  ASSET_KEYS,
+  AUCTION_CAP,
+  type AssetKey,
+  BETH,
+  BUSD,
+  FEED_DECIMALS,
+  FEED_MAX_AGE,
+  KEEPER_PARAMS,
+  RATE_5PCT,
+  SYNTHETICS,
+  type SyntheticSpec,
+} from "../../sdk/params.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // deployCore
@@ -365,148 +243,6 @@ export async function fundAndApprove(
 /** [wad] The oracle price of one whole unit of `asset` (18 decimals), as the Vault sees it. */
 export async function oraclePrice(core: Core<FeedKind>, asset: AssetKey): Promise<bigint> {
   return core.oracle.getPrice(core.tokens[asset]);
-}
-
-/** Converts a number of whole units to `[token]` of `asset`, e.g. `units("wbtc", "0.5")` = 50_000_000n. */
-export function units(asset: AssetKey, amount: string): bigint {
-  return parseAmount(amount, ASSETS[asset].decimals, { allowZero: true });
-}
-
-/** [wad] `wad("1.5")` = 1.5e18. */
-export function wad(amount: string): bigint {
-  return parseAmount(amount, 18, { allowZero: true });
-}
-
-/** [8 decimals] A feed answer: `answer8("1300")` = 1300e8. */
-export function answer8(amount: string): bigint {
-  return parseAmount(amount, FEED_DECIMALS, { allowZero: true });
-}
-
-// ----------------------------------------------------------------------------------------------------------------
-// The amount parser (every amount a person types goes through it: tasks, keeper settings, scripts)
-// ----------------------------------------------------------------------------------------------------------------
-
-/** An amount that cannot be read; the message says what was wrong (the caller adds which field). */
-export class AmountError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "AmountError";
-  }
-}
-
-/**
- * Parses a human amount ("2.5", "1,000", "1_000.25") into `decimals` units, exactly (no float). A negative amount,
- * more decimals than the unit has, or anything that is not a decimal number is refused with an `AmountError` saying
- * which; zero is refused unless `allowZero`.
- */
-export function parseAmount(text: string, decimals: number, opts: { allowZero?: boolean } = {}): bigint {
-  const clean = text.trim().replace(/[_,]/g, "");
-  if (/^-\s*\d/.test(clean)) throw new AmountError(`"${text}" is negative: amounts are positive numbers`);
-  const m = /^(\d+)(?:\.(\d+))?$/.exec(clean);
-  if (m === null) throw new AmountError(`"${text}" is not a positive decimal number (e.g. 2.5 or 1,000)`);
-  const frac = m[2] ?? "";
-  if (frac.length > decimals) {
-    throw new AmountError(
-      decimals === 0
-        ? `"${text}" has decimals, but this unit has none`
-        : `"${text}" has more than ${decimals} decimals (the token's smallest unit)`,
-    );
-  }
-  const v = BigInt(m[1] ?? "0") * 10n ** BigInt(decimals) + BigInt(frac.padEnd(decimals, "0") || "0");
-  if (v === 0n && opts.allowZero !== true) throw new AmountError(`"${text}" is zero: give an amount above zero`);
-  return v;
-}
-
-export { RAY, WAD };
-
-// ----------------------------------------------------------------------------------------------------------------
-// Formatting (used by the scripts)
-// ----------------------------------------------------------------------------------------------------------------
-
-/**
- * `x` [decimals] as a human number with thousands separators (unless `grouping` is false) and exactly `digits`
- * decimals, rounded toward zero.
- */
-export function formatUnitsHuman(x: bigint, decimals: number, digits = 2, grouping = true): string {
-  const negative = x < 0n;
-  const abs = negative ? -x : x;
-  const scale = 10n ** BigInt(decimals);
-  const whole = abs / scale;
-  let frac = "";
-  if (digits > 0) {
-    const f = ((abs % scale) * 10n ** BigInt(digits)) / scale;
-    frac = "." + f.toString().padStart(digits, "0");
-  }
-  const w = whole.toString();
-  return (negative ? "-" : "") + (grouping ? w.replace(/\B(?=(\d{3})+(?!\d))/g, ",") : w) + frac;
-}
-
-/**
- * `x` [decimals] with as many decimals as it has, up to `maxDigits` (rounded toward zero), trailing zeros trimmed and
- * thousands separated: 0.345 WETH is "0.345", 10 WETH is "10", 12,000.5 bUSD is "12,000.5". A non-zero amount below
- * the last digit shown is "<0.000001" rather than a misleading "0".
- */
-export function formatAmount(x: bigint, decimals: number, maxDigits = 6): string {
-  const digits = Math.min(decimals, maxDigits);
-  const negative = x < 0n;
-  const abs = negative ? -x : x;
-  const scale = 10n ** BigInt(decimals);
-  const step = 10n ** BigInt(decimals - digits); // [decimals] the smallest amount shown
-  if (abs !== 0n && abs < step) return `${negative ? ">-" : "<"}0.${"0".repeat(digits - 1)}1`;
-  const whole = (abs / scale).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const frac = digits === 0 ? "" : ((abs % scale) / step).toString().padStart(digits, "0").replace(/0+$/, "");
-  return (negative ? "-" : "") + whole + (frac === "" ? "" : `.${frac}`);
-}
-
-/** A `[wad]` as a human number: `formatWad(1234567n * 10n ** 15n)` = "1,234.56". */
-export function formatWad(x: bigint, digits = 2): string {
-  return formatUnitsHuman(x, 18, digits);
-}
-
-/** A health `[wad]`: "1.234", or "∞" without debt. */
-export function formatHealth(h: bigint): string {
-  return h >= 2n ** 255n ? "∞" : formatWad(h, 3);
-}
-
-/** Gas as "123,456". */
-export function formatGas(gas: bigint): string {
-  return formatUnitsHuman(gas, 0, 0);
-}
-
-export type Align = "left" | "right";
-
-/**
- * Renders `rows` under `headers` as an aligned text table (`markdown: false`, for the terminal) or a Markdown table.
- * Columns whose header is listed in `align` with "left" are left-aligned; all others right-aligned (numbers).
- */
-export function renderTable(
-  headers: string[],
-  rows: string[][],
-  opts: { markdown?: boolean; align?: Record<string, Align> } = {},
-): string {
-  const alignOf = (i: number): Align => opts.align?.[headers[i] ?? ""] ?? (i === 0 ? "left" : "right");
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const cell = (s: string, i: number): string =>
-    alignOf(i) === "left" ? s.padEnd(widths[i] ?? 0) : s.padStart(widths[i] ?? 0);
-  const line = (r: string[]): string =>
-    opts.markdown
-      ? "| " + headers.map((_, i) => cell(r[i] ?? "", i)).join(" | ") + " |"
-      : headers.map((_, i) => cell(r[i] ?? "", i)).join("  ");
-  const rule = opts.markdown
-    ? "| " + widths.map((w, i) => (alignOf(i) === "left" ? "-".repeat(w) : "-".repeat(w - 1) + ":")).join(" | ") + " |"
-    : widths.map((w) => "-".repeat(w)).join("  ");
-  return [line(headers), rule, ...rows.map(line)].join("\n");
-}
-
-/** Prints `renderTable(headers, rows)` to the console, with an optional title line. */
-export function printTable(
-  title: string | undefined,
-  headers: string[],
-  rows: string[][],
-  align?: Record<string, Align>,
-): void {
-  if (title !== undefined) console.log(`\n${title}`);
-  console.log(renderTable(headers, rows, { align }));
 }
 
 // ----------------------------------------------------------------------------------------------------------------

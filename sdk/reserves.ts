@@ -4,8 +4,8 @@
  *
  * Units: `[token]` the asset's own decimals, `[wad]` 1e18 (USD values, prices, synthetic amounts), `[bps]` 1e4.
  */
-import type { IReserveLens, ReserveLens } from "../../typechain-types/index.js";
-import { formatUnitsHuman, formatWad, printTable } from "./core.js";
+import type { IReserveLens, ReserveLens } from "../typechain-types/index.js";
+import { formatUnitsHuman, formatWad, printTable } from "./format.js";
 
 export const KIND_NAMES = ["plain", "wrapped", "real-world"] as const;
 

@@ -26,8 +26,8 @@ import {
   SyntheticToken__factory,
   Treasury__factory,
   Vault__factory,
-} from "../../typechain-types/index.js";
-import { formatAmount, formatHealth, formatWad } from "./core.js";
+} from "../typechain-types/index.js";
+import { formatAmount, formatHealth, formatWad } from "./format.js";
 import { TxFailure, revertData } from "./tx.js";
 
 // ----------------------------------------------------------------------------------------------------------------

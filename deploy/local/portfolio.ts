@@ -4,21 +4,11 @@
  * 50-78% loan-to-value), the demo's auction caps, and 30 days of interest minted to the Treasury as its surplus.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import {
-  ASSETS,
-  type AssetKey,
-  BETH,
-  BUSD,
-  type Core,
-  Op,
-  WAD,
-  deployCore,
-  fundAndApprove,
-  oraclePrice,
-  units,
-  wad,
-} from "../lib/core.js";
-import { BPS, mulDivDown, valueDown } from "../lib/math.js";
+import { ASSETS, type AssetKey, BETH, BUSD, Op } from "../../sdk/params.js";
+import { type Core, deployCore, fundAndApprove, oraclePrice } from "./core.js";
+import { WAD } from "../../sdk/math.js";
+import { units, wad } from "../../sdk/units.js";
+import { BPS, mulDivDown, valueDown } from "../../sdk/math.js";
 
 /** One position to open: basket in whole units, minted at `ltvBps` of the basket's value. */
 export interface Plan {

@@ -13,9 +13,9 @@
  */
 import { existsSync } from "node:fs";
 import { network } from "hardhat";
-import { type Manifest, gitCommit, locateManifest, writeManifest } from "../../deploy/manifest.js";
-import { ARTIFACTS } from "../../deploy/deploy.js";
-import { ASSETS, ASSET_KEYS, SYNTHETICS } from "../lib/core.js";
+import { type Manifest, gitCommit, locateManifest, writeManifest } from "../../sdk/manifest.js";
+import { ARTIFACTS } from "../deploy.js";
+import { ASSETS, ASSET_KEYS, SYNTHETICS } from "../../sdk/params.js";
 import { buildPortfolio } from "./portfolio.js";
 
 const conn = await network.create();
