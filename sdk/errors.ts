@@ -578,7 +578,7 @@ export async function explainCustomError(d: ErrorDescription, ctx: ErrorContext 
 
 /**
  * Any failure of a Ballast command as ONE line that says what happened and what to do: a reverted estimate or
- * simulation (decoded), a `TxFailure` from scripts/lib/tx.ts (out of gas, reverted, replaced, not mined), the node's
+ * simulation (decoded), a `TxFailure` from sdk/tx.ts (out of gas, reverted, replaced, not mined), the node's
  * own errors (no funds for gas, nonce, connection).
  */
 export async function explainFailure(e: unknown, ctx: ErrorContext = {}): Promise<string> {

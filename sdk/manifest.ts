@@ -51,7 +51,7 @@ export interface Manifest {
   roles: { admin: string; critical: string; governor: string; guardian: string; settlement: string };
 }
 
-/** The repository root (this file is deploy/manifest.ts). */
+/** The repository root (this file is sdk/manifest.ts). */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Default folder of the manifests. */

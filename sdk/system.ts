@@ -1,9 +1,9 @@
 /**
  * What every Ballast task starts from: the deployed system of the chain the task is connected to, read from its
- * manifest (deploy/manifest.ts `locateManifest`: `deployments/<network>-<chain id>-<genesis>.json`, or
+ * manifest (sdk/manifest.ts `locateManifest`: `deployments/<network>-<chain id>-<genesis>.json`, or
  * `BALLAST_MANIFEST`), with TypeChain-typed contracts, the acting account, asset and synthetic lookups by symbol,
  * amounts in human units, and `transact`, which sends with the network's gas margin and turns any failure into one
- * line (scripts/lib/errors.ts). Failures are `TaskError`s whose message says what to do.
+ * line (sdk/errors.ts). Failures are `TaskError`s whose message says what to do.
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18.
  */

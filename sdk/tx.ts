@@ -10,7 +10,7 @@
  * - **Waiting.** `waitMined` polls for the receipt and classifies a failure as a `TxFailure`: `out-of-gas` (the
  *   transaction used all but 1/64 of its limit), `reverted` (with the revert data, found by replaying the call against
  *   the state before its block), `replaced` (another transaction of the account used the nonce), `not-mined` (still
- *   pending after the timeout) or `dropped` (the node no longer knows it). scripts/lib/errors.ts turns each into one
+ *   pending after the timeout) or `dropped` (the node no longer knows it). sdk/errors.ts turns each into one
  *   line with what to do.
  *
  * Units: gas in gas units, `[bps]` 1e4.
@@ -24,7 +24,7 @@ export const MIN_GAS_MARGIN_BPS = 2_000;
 
 export type FailureKind = "out-of-gas" | "reverted" | "replaced" | "not-mined" | "dropped";
 
-/** A sent transaction that did not succeed; scripts/lib/errors.ts `explainFailure` says what to do. */
+/** A sent transaction that did not succeed; sdk/errors.ts `explainFailure` says what to do. */
 export class TxFailure extends Error {
   readonly hash?: string;
   readonly nonce?: number;

@@ -1,5 +1,5 @@
 /**
- * The one failure decoder (scripts/lib/errors.ts): complete over the deployable contracts' ABIs, one line per
+ * The one failure decoder (sdk/errors.ts): complete over the deployable contracts' ABIs, one line per
  * failure, figures in human units, and real reverts from the embedded network decoded with their remedy.
  */
 import { expect } from "chai";
@@ -32,13 +32,11 @@ function sample(type: string, i: number): unknown {
   throw new Error(`no sample for ${type}`);
 }
 
-describe("failure decoder (scripts/lib/errors.ts)", function () {
+describe("failure decoder (sdk/errors.ts)", function () {
   it("has a sentence for every custom error of the deployable contracts, and none for an error no contract has", function () {
     const declared = declaredErrors();
     const missing = [...declared.keys()].filter((name) => ERRORS[name] === undefined).sort();
-    expect(missing, `errors without a sentence in scripts/lib/errors.ts ERRORS: ${missing.join(", ")}`).to.deep.equal(
-      [],
-    );
+    expect(missing, `errors without a sentence in sdk/errors.ts ERRORS: ${missing.join(", ")}`).to.deep.equal([]);
     const stale = Object.keys(ERRORS).filter((name) => !declared.has(name));
     expect(stale, `ERRORS entries no deployable contract declares: ${stale.join(", ")}`).to.deep.equal([]);
     expect(declared.size).to.be.greaterThan(100);

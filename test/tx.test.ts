@@ -1,7 +1,7 @@
 /**
- * Sending on a node that does not mine instantly (scripts/lib/tx.ts): anvil with a block every second. The gas
+ * Sending on a node that does not mine instantly (sdk/tx.ts): anvil with a block every second. The gas
  * margin, and every way a sent transaction can fail (out of gas, reverted after its estimate passed, replaced, not
- * mined), each reported by scripts/lib/errors.ts as one line with what to do.
+ * mined), each reported by sdk/errors.ts as one line with what to do.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -30,7 +30,7 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe("sending on a node with interval mining (scripts/lib/tx.ts, anvil)", function () {
+describe("sending on a node with interval mining (sdk/tx.ts, anvil)", function () {
   this.timeout(120_000);
   let node: LocalNode;
   let ethers: HardhatEthers;

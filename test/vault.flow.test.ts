@@ -1,7 +1,7 @@
 /**
  * Vault flows through ethers, on the core `deployCore` wires (the same as test/utils/Fixture.sol). Every expected
  * figure is computed here in bigint from amounts, prices and parameters with the TypeScript mirror of the Vault's math
- * (scripts/lib/math.ts), and every transaction is mined at a pinned timestamp so interest is exact.
+ * (sdk/math.ts), and every transaction is mined at a pinned timestamp so interest is exact.
  */
 import { expect } from "chai";
 import { network } from "hardhat";

@@ -1,11 +1,11 @@
 /**
  * Deploys the core with mocks and the demo portfolio to the network it runs against (e.g. a local `hardhat node`),
- * with a ReserveLens, and writes its manifest where every command looks for it (deploy/manifest.ts
+ * with a ReserveLens, and writes its manifest where every command looks for it (sdk/manifest.ts
  * `locateManifest`: `deployments/<network>-<chain id>-<genesis>.json`), so the risk engine, the reserves report, the
  * tasks and the keeper find it with `--network` alone:
  *
  *   npx hardhat node &                                                     # a local node on :8545
- *   npx hardhat run --network localhost scripts/risk/deploy-demo.ts        # writes the chain's manifest
+ *   npx hardhat run --network localhost deploy/local/deploy-demo.ts        # writes the chain's manifest
  *   npm run risk -- --network localhost
  *
  * It refuses to overwrite a manifest this chain already has (from `npm run deploy`, say): `BALLAST_MANIFEST_OUT`

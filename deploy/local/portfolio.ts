@@ -1,6 +1,6 @@
 /**
  * Builds a portfolio on the embedded network when there is no deployment to read: the core from `deployCore` and
- * positions like the demo's (`scripts/demo.ts`: nine users, single-asset and basket positions in bUSD and bETH at
+ * positions like the demo's (`tools/demo/demo.ts`: nine users, single-asset and basket positions in bUSD and bETH at
  * 50-78% loan-to-value), the demo's auction caps, and 30 days of interest minted to the Treasury as its surplus.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -18,7 +18,7 @@ export interface Plan {
   ltvBps: bigint;
 }
 
-/** The demo's positions (scripts/demo.ts). */
+/** The demo's positions (tools/demo/demo.ts). */
 export const DEMO_PLANS: Plan[] = [
   { name: "alice", synth: "bUSD", basket: { weth: "10" }, ltvBps: 7_000n },
   { name: "bob", synth: "bUSD", basket: { wbtc: "0.5", usdc: "10000" }, ltvBps: 5_000n },

@@ -33,7 +33,7 @@ import {
   Vault__factory,
 } from "../../typechain-types/index.js";
 import { readReserves } from "../../sdk/reserves.js";
-import { Keeper, OracleVenue, staticPositionSource } from "../../scripts/lib/keeper.js";
+import { Keeper, OracleVenue, staticPositionSource } from "../../keeper/keeper.js";
 import { BPS, WAD, mulDivDown, valueDown } from "../../sdk/math.js";
 
 /** Holders of the collateral tokens at the pinned block: Aave v3 Ethereum's aToken contracts hold the underlying. */
