@@ -271,47 +271,65 @@ const usd = (x: number): string => `$${x.toLocaleString("en-US", { maximumFracti
 const priceS = (x: number): string => (x >= 100 ? usd(x) : `$${x.toFixed(3)}`);
 const pctS = (x: number): string => `${(x * 100).toFixed(2)}%`;
 
-/** The terminal summary of `report` (as built by `buildReport`). */
-export function renderText(report: ReturnType<typeof buildReport>, snap: Snapshot, cfg: RiskConfig): string {
-  const r = report as {
-    portfolio: {
-      positions: number;
-      collateralUsd: number;
-      debtUsd: number;
-      collateralization: { ratio: number; collateralUsd: number; debtUsd: number };
-    };
-    badDebt: {
-      meanUsd: number;
-      percentilesUsd: Record<string, number>;
-      probabilityAbove: Record<string, number>;
-      probabilityAboveLimit: number;
-      byCrash: Record<string, { paths: number; meanBadDebtUsd: number; probabilityAnyBadDebt: number }>;
-    };
-    treasury: { probabilitySurplusCovers: number; meanPenaltiesUsd: number; meanKeeperPayUsd: number };
-    liquidations: {
-      meanPerPath: number;
-      peakHourUsd: number;
-      peakInAuctionUsd: number;
-      globalCapUsd: number;
-      pathsWhereCapsBound: number;
-      hourly: {
-        hour: number;
-        liquidatedUsdMean: number;
-        liquidatedUsdMax: number;
-        inAuctionUsdMax: number;
-        capBindShare: number;
-      }[];
-    };
-    positionsAtRisk: PositionRisk[];
-    exposure: Exposure;
-    recommendations:
-      | (Omit<Recommendation, "current" | "recommended"> & {
-          current: Record<string, string>;
-          recommended: Record<string, string>;
-        })[]
-      | null;
-    governanceCalls: GovernanceCall[] | null;
+/** The figures of `buildReport` that the text report prints. */
+type TextReport = {
+  portfolio: {
+    positions: number;
+    collateralUsd: number;
+    debtUsd: number;
+    collateralization: { ratio: number; collateralUsd: number; debtUsd: number };
   };
+  badDebt: {
+    meanUsd: number;
+    percentilesUsd: Record<string, number>;
+    probabilityAbove: Record<string, number>;
+    probabilityAboveLimit: number;
+    byCrash: Record<string, { paths: number; meanBadDebtUsd: number; probabilityAnyBadDebt: number }>;
+  };
+  treasury: { probabilitySurplusCovers: number; meanPenaltiesUsd: number; meanKeeperPayUsd: number };
+  liquidations: {
+    meanPerPath: number;
+    peakHourUsd: number;
+    peakInAuctionUsd: number;
+    globalCapUsd: number;
+    pathsWhereCapsBound: number;
+    hourly: {
+      hour: number;
+      liquidatedUsdMean: number;
+      liquidatedUsdMax: number;
+      inAuctionUsdMax: number;
+      capBindShare: number;
+    }[];
+  };
+  positionsAtRisk: PositionRisk[];
+  exposure: Exposure;
+  recommendations:
+    | (Omit<Recommendation, "current" | "recommended"> & {
+        current: Record<string, string>;
+        recommended: Record<string, string>;
+      })[]
+    | null;
+  governanceCalls: GovernanceCall[] | null;
+};
+
+/**
+ * The terminal summary of `report` (as built by `buildReport`): portfolio, bad debt, treasury and liquidations,
+ * positions at risk, exposure, recommendations.
+ */
+export function renderText(report: ReturnType<typeof buildReport>, snap: Snapshot, cfg: RiskConfig): string {
+  const r = report as TextReport;
+  return [
+    ...portfolioText(r, cfg),
+    ...badDebtText(r, cfg),
+    ...liquidationsText(r),
+    ...positionsAtRiskText(r),
+    ...exposureText(r, snap),
+    ...recommendationsText(r, cfg),
+  ].join("\n");
+}
+
+/** The portfolio, its collateralization and the model. */
+function portfolioText(r: TextReport, cfg: RiskConfig): string[] {
   const out: string[] = [];
   const cz = r.portfolio.collateralization;
   out.push(
@@ -327,6 +345,12 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
       `jumps ${cfg.jumps.perYear}/yr × t(${cfg.jumps.dof})·${cfg.jumps.scale}; crashes on ${cfg.crashShare * 100}% of paths; ` +
       `keepers ${cfg.keepers ? `on, slippage ${cfg.slippageBps / 100}%` : "OFF"}`,
   );
+  return out;
+}
+
+/** Bad debt at the horizon: percentiles, exceedance probabilities, per crash scenario. */
+function badDebtText(r: TextReport, cfg: RiskConfig): string[] {
+  const out: string[] = [];
   out.push("\nBad debt at the horizon (realized + open shortfall), USD");
   const p = r.badDebt.percentilesUsd;
   out.push(
@@ -365,6 +389,12 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
       { align: { scenario: "left" } },
     ),
   );
+  return out;
+}
+
+/** The Treasury, and liquidations: per path, peak hour, caps, the busiest hours. */
+function liquidationsText(r: TextReport): string[] {
+  const out: string[] = [];
   out.push(
     `\nTreasury: P(surplus covers the losses) ${pctS(r.treasury.probabilitySurplusCovers)}; mean penalties ` +
       `${usd(r.treasury.meanPenaltiesUsd)}, mean keeper pay ${usd(r.treasury.meanKeeperPayUsd)}`,
@@ -387,6 +417,12 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
       ]),
     ),
   );
+  return out;
+}
+
+/** The positions most at risk, with their liquidation prices. */
+function positionsAtRiskText(r: TextReport): string[] {
+  const out: string[] = [];
   out.push("\nPositions most at risk (health from the exact mirror; liquidation price: that price alone moving)");
   out.push(
     renderTable(
@@ -411,6 +447,12 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
       { align: { basket: "left", "liquidation prices": "left", synth: "left" } },
     ),
   );
+  return out;
+}
+
+/** Exposure of the positions with debt to each asset, and the correlation of collateral and liabilities. */
+function exposureText(r: TextReport, snap: Snapshot): string[] {
+  const out: string[] = [];
   out.push(
     "\nExposure (finite differences, ±1%) of the positions with debt: change of their net value (collateral − debt) " +
       "and of their collateralization ratio (collateral / debt)",
@@ -448,46 +490,51 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
         .map(([k, v]) => `${k} ${v === null ? "n/a (liability does not move)" : v.toFixed(3)}`)
         .join("; "),
   );
-  if (r.recommendations !== null) {
-    out.push(
-      `\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${pctS(cfg.targetProbability)}. A looser value ` +
-        `needs the one-sided 95% upper bound at or under it over at least ${MIN_EVIDENCE_PATHS.toLocaleString("en-US")} ` +
-        `paths (evidence: ${cfg.evidencePaths.toLocaleString("en-US")} paths; screening: ${cfg.recommendPaths} ` +
-        "per candidate); risk is shown as estimate (95% upper bound)",
-    );
-    const bp = (x: string | undefined): string => `${Number(x ?? 0) / 100}%`;
-    const arrow = (a: string, b: string): string => (a === b ? a : `${a} → ${b}`);
-    const risk = (e: Estimate | undefined): string => (e === undefined ? "-" : `${pctS(e.p)} (≤ ${pctS(e.upper95)})`);
-    out.push(
-      renderTable(
-        ["asset", "max LTV", "threshold", "penalty", "supply cap", "auction cap", "risk now", "risk after", "notes"],
-        r.recommendations.map((x) =>
-          x.measured
-            ? [
-                x.asset,
-                arrow(bp(x.current.maxLtvBps), bp(x.recommended.maxLtvBps)),
-                arrow(bp(x.current.liqThresholdBps), bp(x.recommended.liqThresholdBps)),
-                arrow(bp(x.current.liqPenaltyBps), bp(x.recommended.liqPenaltyBps)),
-                arrow(x.current.supplyCap ?? "", x.recommended.supplyCap ?? ""),
-                arrow(usd(Number(x.current.auctionCap ?? 0) / 1e18), usd(Number(x.recommended.auctionCap ?? 0) / 1e18)),
-                risk(x.evidence?.before),
-                risk(x.evidence?.after),
-                x.notes.join("; "),
-              ]
-            : [x.asset, "kept", "kept", "kept", "kept", "kept", "not measured", "not measured", x.reason ?? ""],
-        ),
-        { align: { notes: "left" } },
+  return out;
+}
+
+/** The recommended parameters with their risk before and after, and the governance calls that apply them. */
+function recommendationsText(r: TextReport, cfg: RiskConfig): string[] {
+  if (r.recommendations === null) return [];
+  const out: string[] = [];
+  out.push(
+    `\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${pctS(cfg.targetProbability)}. A looser value ` +
+      `needs the one-sided 95% upper bound at or under it over at least ${MIN_EVIDENCE_PATHS.toLocaleString("en-US")} ` +
+      `paths (evidence: ${cfg.evidencePaths.toLocaleString("en-US")} paths; screening: ${cfg.recommendPaths} ` +
+      "per candidate); risk is shown as estimate (95% upper bound)",
+  );
+  const bp = (x: string | undefined): string => `${Number(x ?? 0) / 100}%`;
+  const arrow = (a: string, b: string): string => (a === b ? a : `${a} → ${b}`);
+  const risk = (e: Estimate | undefined): string => (e === undefined ? "-" : `${pctS(e.p)} (≤ ${pctS(e.upper95)})`);
+  out.push(
+    renderTable(
+      ["asset", "max LTV", "threshold", "penalty", "supply cap", "auction cap", "risk now", "risk after", "notes"],
+      r.recommendations.map((x) =>
+        x.measured
+          ? [
+              x.asset,
+              arrow(bp(x.current.maxLtvBps), bp(x.recommended.maxLtvBps)),
+              arrow(bp(x.current.liqThresholdBps), bp(x.recommended.liqThresholdBps)),
+              arrow(bp(x.current.liqPenaltyBps), bp(x.recommended.liqPenaltyBps)),
+              arrow(x.current.supplyCap ?? "", x.recommended.supplyCap ?? ""),
+              arrow(usd(Number(x.current.auctionCap ?? 0) / 1e18), usd(Number(x.recommended.auctionCap ?? 0) / 1e18)),
+              risk(x.evidence?.before),
+              risk(x.evidence?.after),
+              x.notes.join("; "),
+            ]
+          : [x.asset, "kept", "kept", "kept", "kept", "kept", "not measured", "not measured", x.reason ?? ""],
       ),
+      { align: { notes: "left" } },
+    ),
+  );
+  if (r.governanceCalls !== null && r.governanceCalls.length > 0) {
+    out.push(
+      "\nGovernance calls that apply them (target, function, calldata; schedule them through the AccessManager):",
     );
-    if (r.governanceCalls !== null && r.governanceCalls.length > 0) {
-      out.push(
-        "\nGovernance calls that apply them (target, function, calldata; schedule them through the AccessManager):",
-      );
-      for (const g of r.governanceCalls)
-        out.push(`  ${g.contract} ${g.target} ${g.signature.split("(")[0]}(${g.args.join(", ")})\n    ${g.calldata}`);
-    }
+    for (const g of r.governanceCalls)
+      out.push(`  ${g.contract} ${g.target} ${g.signature.split("(")[0]}(${g.args.join(", ")})\n    ${g.calldata}`);
   }
-  return out.join("\n");
+  return out;
 }
 
 /** The pictures: bad-debt histogram, sample price paths, backing ratio percentiles, liquidations per hour vs caps. */
