@@ -30,6 +30,7 @@ import {
   Vault__factory,
 } from "../typechain-types/index.js";
 import { explainFailure } from "../sdk/errors.js";
+import { formatGas } from "../sdk/format.js";
 import { gasMarginFor, sendTx } from "../sdk/tx.js";
 import {
   type DeployedContract,
@@ -640,7 +641,7 @@ class Run {
       );
     } else {
       l(
-        `done: ${this.sent} transaction(s), ${this.gasUsed.toLocaleString("en-US")} gas; ` +
+        `done: ${this.sent} transaction(s), ${formatGas(this.gasUsed)} gas; ` +
           `${this.proposals.length} change(s) need governance; manifest ${changed ? "written" : "unchanged"}: ${this.path}`,
       );
     }
@@ -708,9 +709,7 @@ class Run {
       this.manifest.startBlock = receipt.blockNumber;
     this.sent++;
     this.gasUsed += receipt.gasUsed;
-    this.log(
-      `  sent  deploy ${name} at ${address} (tx ${receipt.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`,
-    );
+    this.log(`  sent  deploy ${name} at ${address} (tx ${receipt.hash}, ${formatGas(receipt.gasUsed)} gas)`);
     this.save();
     return address;
   }
@@ -755,7 +754,7 @@ class Run {
     const receipt = await this.send(label, { to: target, data });
     this.sent++;
     this.gasUsed += receipt.gasUsed;
-    this.log(`  sent  ${label} (tx ${receipt.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`);
+    this.log(`  sent  ${label} (tx ${receipt.hash}, ${formatGas(receipt.gasUsed)} gas)`);
   }
 
   /**

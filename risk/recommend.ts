@@ -32,6 +32,7 @@
  */
 import { Interface } from "ethers";
 import { ILiquidationEngine__factory, IVault__factory } from "../typechain-types/index.js";
+import { formatBps, formatShare } from "../sdk/format.js";
 import { MAX_UINT256, WAD } from "../sdk/math.js";
 import { type RiskConfig, type Snapshot, healthAt } from "./model.js";
 import { simulate } from "./simulate.js";
@@ -301,7 +302,7 @@ export function recommend(
         "liqThresholdBps",
         looser,
         (c) => grown(withLt(c)),
-        (c) => `${pct(c)} at ${GROWTH_ROOM}x`,
+        (c) => `${formatBps(c)} at ${GROWTH_ROOM}x`,
       );
       if (r !== undefined) {
         lt = r.value;
@@ -346,7 +347,7 @@ export function recommend(
         "liqPenaltyBps",
         lower,
         (c) => grown(withPen(c)),
-        (c) => `${pct(c)} at ${GROWTH_ROOM}x`,
+        (c) => `${formatBps(c)} at ${GROWTH_ROOM}x`,
       );
       if (r !== undefined) {
         pen = r.value;
@@ -410,7 +411,7 @@ export function recommend(
       if (next < current.supplyCap) supplyCap = next;
       if (capEvidence !== undefined && capEvidence.p > target) {
         notes.push(
-          `even ${GROWTH_ROOM}× today's exposure misses the target (${pctF(capEvidence.p)}); the supply cap keeps room ` +
+          `even ${GROWTH_ROOM}× today's exposure misses the target (${formatShare(capEvidence.p)}); the supply cap keeps room ` +
             `for twice today's use (${floor}): tighten the threshold or freeze the asset to stop its growth`,
         );
       }
@@ -475,7 +476,7 @@ export function recommend(
     // the looser changes together must still meet the target with confidence; else they all go
     if (changes.some((c) => c.direction === "looser") && after.upper95 > target) {
       notes.push(
-        `together the looser values miss the target at 95% confidence (upper bound ${pctF(after.upper95)}): only the ` +
+        `together the looser values miss the target at 95% confidence (upper bound ${formatShare(after.upper95)}): only the ` +
           "tighter ones are kept",
       );
       const keep = (param: keyof AssetParamsView): boolean =>
@@ -492,9 +493,9 @@ export function recommend(
       after = measure(final, cfg, evidencePaths);
     }
     log(
-      `${asset.symbol}: threshold ${pct(current.liqThresholdBps)} → ${pct(recommended.liqThresholdBps)}, penalty ` +
-        `${pct(current.liqPenaltyBps)} → ${pct(recommended.liqPenaltyBps)}, P(bad debt > $${cfg.badDebtLimit}) ` +
-        `${pctF(before.p)} (≤ ${pctF(before.upper95)}) → ${pctF(after.p)} (≤ ${pctF(after.upper95)}) over ` +
+      `${asset.symbol}: threshold ${formatBps(current.liqThresholdBps)} → ${formatBps(recommended.liqThresholdBps)}, penalty ` +
+        `${formatBps(current.liqPenaltyBps)} → ${formatBps(recommended.liqPenaltyBps)}, P(bad debt > $${cfg.badDebtLimit}) ` +
+        `${formatShare(before.p)} (≤ ${formatShare(before.upper95)}) → ${formatShare(after.p)} (≤ ${formatShare(after.upper95)}) over ` +
         `${evidencePaths} paths`,
     );
     const newly = newlyLiquidatable(snap0, final);
@@ -525,9 +526,6 @@ export function recommend(
 
 const paramName = (p: Candidate["param"]): string =>
   ({ liqThresholdBps: "threshold", liqPenaltyBps: "penalty", supplyCap: "supply cap", auctionCap: "auction cap" })[p];
-const pctF = (x: number): string => `${(x * 100).toFixed(2)}%`;
-
-const pct = (bps: bigint): string => `${Number(bps) / 100}%`;
 
 const SCHEDULE = new Interface([
   "function schedule(address target, bytes data, uint48 when) returns (bytes32, uint32)",

@@ -3,7 +3,7 @@
  * the terminal tables rendered from it, and the pictures. Nothing here depends on the clock, so the same snapshot,
  * configuration and seed give the same JSON byte for byte.
  */
-import { formatShort, renderTable } from "../sdk/format.js";
+import { formatDollars, formatShare, formatShort, renderTable } from "../sdk/format.js";
 import { MAX_UINT256 } from "../sdk/math.js";
 import type { Exposure } from "./exposure.js";
 import { type RiskConfig, type Snapshot, basketOf, healthAt } from "./model.js";
@@ -267,9 +267,7 @@ export function toJson(report: unknown): string {
   return JSON.stringify(report, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
 }
 
-const usd = (x: number): string => `$${x.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
-const priceS = (x: number): string => (x >= 100 ? usd(x) : `$${x.toFixed(3)}`);
-const pctS = (x: number): string => `${(x * 100).toFixed(2)}%`;
+const priceS = (x: number): string => (x >= 100 ? formatDollars(x) : `$${x.toFixed(3)}`);
 
 /** The figures of `buildReport` that the text report prints. */
 type TextReport = {
@@ -333,9 +331,9 @@ function portfolioText(r: TextReport, cfg: RiskConfig): string[] {
   const out: string[] = [];
   const cz = r.portfolio.collateralization;
   out.push(
-    `Portfolio: ${r.portfolio.positions} positions with debt, collateral ${usd(r.portfolio.collateralUsd)}, ` +
-      `debt ${usd(r.portfolio.debtUsd)}; collateralization ${(cz.ratio * 100).toFixed(1)}% ` +
-      `(${usd(cz.collateralUsd)} / ${usd(cz.debtUsd)})`,
+    `Portfolio: ${r.portfolio.positions} positions with debt, collateral ${formatDollars(r.portfolio.collateralUsd)}, ` +
+      `debt ${formatDollars(r.portfolio.debtUsd)}; collateralization ${(cz.ratio * 100).toFixed(1)}% ` +
+      `(${formatDollars(cz.collateralUsd)} / ${formatDollars(cz.debtUsd)})`,
   );
   out.push(`  collateralization = ${COLLATERALIZATION_MEASURES}`);
   out.push(
@@ -358,23 +356,23 @@ function badDebtText(r: TextReport, cfg: RiskConfig): string[] {
       ["mean", "p50", "p90", "p95", "p99", "p99.9", "max", `P(> $${cfg.badDebtLimit})`, "target"],
       [
         [
-          usd(r.badDebt.meanUsd),
-          usd(p.p50 ?? 0),
-          usd(p.p90 ?? 0),
-          usd(p.p95 ?? 0),
-          usd(p.p99 ?? 0),
-          usd(p.p999 ?? 0),
-          usd(p.max ?? 0),
-          pctS(r.badDebt.probabilityAboveLimit),
-          pctS(cfg.targetProbability),
+          formatDollars(r.badDebt.meanUsd),
+          formatDollars(p.p50 ?? 0),
+          formatDollars(p.p90 ?? 0),
+          formatDollars(p.p95 ?? 0),
+          formatDollars(p.p99 ?? 0),
+          formatDollars(p.p999 ?? 0),
+          formatDollars(p.max ?? 0),
+          formatShare(r.badDebt.probabilityAboveLimit),
+          formatShare(cfg.targetProbability),
         ],
       ],
     ),
   );
   out.push(
     renderTable(
-      ["P(bad debt > X)", ...Object.keys(r.badDebt.probabilityAbove).map((k) => usd(Number(k)))],
-      [["", ...Object.values(r.badDebt.probabilityAbove).map(pctS)]],
+      ["P(bad debt > X)", ...Object.keys(r.badDebt.probabilityAbove).map((k) => formatDollars(Number(k)))],
+      [["", ...Object.values(r.badDebt.probabilityAbove).map(formatShare)]],
     ),
   );
   out.push(
@@ -383,8 +381,8 @@ function badDebtText(r: TextReport, cfg: RiskConfig): string[] {
       Object.entries(r.badDebt.byCrash).map(([k, v]) => [
         k,
         String(v.paths),
-        usd(v.meanBadDebtUsd),
-        pctS(v.probabilityAnyBadDebt),
+        formatDollars(v.meanBadDebtUsd),
+        formatShare(v.probabilityAnyBadDebt),
       ]),
       { align: { scenario: "left" } },
     ),
@@ -396,24 +394,24 @@ function badDebtText(r: TextReport, cfg: RiskConfig): string[] {
 function liquidationsText(r: TextReport): string[] {
   const out: string[] = [];
   out.push(
-    `\nTreasury: P(surplus covers the losses) ${pctS(r.treasury.probabilitySurplusCovers)}; mean penalties ` +
-      `${usd(r.treasury.meanPenaltiesUsd)}, mean keeper pay ${usd(r.treasury.meanKeeperPayUsd)}`,
+    `\nTreasury: P(surplus covers the losses) ${formatShare(r.treasury.probabilitySurplusCovers)}; mean penalties ` +
+      `${formatDollars(r.treasury.meanPenaltiesUsd)}, mean keeper pay ${formatDollars(r.treasury.meanKeeperPayUsd)}`,
   );
   const busiest = [...r.liquidations.hourly].sort((a, b) => b.liquidatedUsdMean - a.liquidatedUsdMean).slice(0, 5);
   out.push(
-    `\nLiquidations: ${r.liquidations.meanPerPath.toFixed(2)} per path; peak ${usd(r.liquidations.peakHourUsd)} in one hour; ` +
-      `peak debt in auction ${usd(r.liquidations.peakInAuctionUsd)} against the global cap ${usd(r.liquidations.globalCapUsd)}; ` +
-      `caps bound on ${pctS(r.liquidations.pathsWhereCapsBound)} of paths`,
+    `\nLiquidations: ${r.liquidations.meanPerPath.toFixed(2)} per path; peak ${formatDollars(r.liquidations.peakHourUsd)} in one hour; ` +
+      `peak debt in auction ${formatDollars(r.liquidations.peakInAuctionUsd)} against the global cap ${formatDollars(r.liquidations.globalCapUsd)}; ` +
+      `caps bound on ${formatShare(r.liquidations.pathsWhereCapsBound)} of paths`,
   );
   out.push(
     renderTable(
       ["hour", "liquidated mean", "liquidated max", "in auction max", "cap bound"],
       busiest.map((h) => [
         String(h.hour),
-        usd(h.liquidatedUsdMean),
-        usd(h.liquidatedUsdMax),
-        usd(h.inAuctionUsdMax),
-        pctS(h.capBindShare),
+        formatDollars(h.liquidatedUsdMean),
+        formatDollars(h.liquidatedUsdMax),
+        formatDollars(h.inAuctionUsdMax),
+        formatShare(h.capBindShare),
       ]),
     ),
   );
@@ -433,10 +431,10 @@ function positionsAtRiskText(r: TextReport): string[] {
           `#${x.id}`,
           x.synth,
           x.basket,
-          usd(x.collateralUsd),
-          usd(x.debtUsd),
+          formatDollars(x.collateralUsd),
+          formatDollars(x.debtUsd),
           Number.isFinite(x.healthRatio) ? x.healthRatio.toFixed(3) : "∞",
-          pctS(x.liquidatedShare),
+          formatShare(x.liquidatedShare),
           x.liquidationPrices
             .map(
               (l) =>
@@ -472,14 +470,14 @@ function exposureText(r: TextReport, snap: Snapshot): string[] {
       ],
       r.exposure.assets.map((a) => [
         a.asset,
-        usd(a.price),
-        usd(a.collateralUsd),
-        usd(a.liabilityUsd),
-        usd(a.netMove1pct),
+        formatDollars(a.price),
+        formatDollars(a.collateralUsd),
+        formatDollars(a.liabilityUsd),
+        formatDollars(a.netMove1pct),
         `${(a.backingMove1pct * 100).toFixed(3)} pp`,
         a.netGamma.toExponential(2),
         a.backingGamma.toExponential(2),
-        ...a.perSynth.map((x) => usd(x.netMove1pct)),
+        ...a.perSynth.map((x) => formatDollars(x.netMove1pct)),
       ]),
     ),
   );
@@ -498,14 +496,15 @@ function recommendationsText(r: TextReport, cfg: RiskConfig): string[] {
   if (r.recommendations === null) return [];
   const out: string[] = [];
   out.push(
-    `\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${pctS(cfg.targetProbability)}. A looser value ` +
+    `\nRecommendations: keep P(bad debt > $${cfg.badDebtLimit}) ≤ ${formatShare(cfg.targetProbability)}. A looser value ` +
       `needs the one-sided 95% upper bound at or under it over at least ${MIN_EVIDENCE_PATHS.toLocaleString("en-US")} ` +
       `paths (evidence: ${cfg.evidencePaths.toLocaleString("en-US")} paths; screening: ${cfg.recommendPaths} ` +
       "per candidate); risk is shown as estimate (95% upper bound)",
   );
   const bp = (x: string | undefined): string => `${Number(x ?? 0) / 100}%`;
   const arrow = (a: string, b: string): string => (a === b ? a : `${a} → ${b}`);
-  const risk = (e: Estimate | undefined): string => (e === undefined ? "-" : `${pctS(e.p)} (≤ ${pctS(e.upper95)})`);
+  const risk = (e: Estimate | undefined): string =>
+    e === undefined ? "-" : `${formatShare(e.p)} (≤ ${formatShare(e.upper95)})`;
   out.push(
     renderTable(
       ["asset", "max LTV", "threshold", "penalty", "supply cap", "auction cap", "risk now", "risk after", "notes"],
@@ -517,7 +516,10 @@ function recommendationsText(r: TextReport, cfg: RiskConfig): string[] {
               arrow(bp(x.current.liqThresholdBps), bp(x.recommended.liqThresholdBps)),
               arrow(bp(x.current.liqPenaltyBps), bp(x.recommended.liqPenaltyBps)),
               arrow(x.current.supplyCap ?? "", x.recommended.supplyCap ?? ""),
-              arrow(usd(Number(x.current.auctionCap ?? 0) / 1e18), usd(Number(x.recommended.auctionCap ?? 0) / 1e18)),
+              arrow(
+                formatDollars(Number(x.current.auctionCap ?? 0) / 1e18),
+                formatDollars(Number(x.recommended.auctionCap ?? 0) / 1e18),
+              ),
               risk(x.evidence?.before),
               risk(x.evidence?.after),
               x.notes.join("; "),

@@ -27,7 +27,7 @@ import {
   Treasury__factory,
   Vault__factory,
 } from "../typechain-types/index.js";
-import { formatAmount, formatHealth, formatWad } from "./format.js";
+import { formatAmount, formatBps, formatGas, formatHealth, formatUsd, formatWad } from "./format.js";
 import { TxFailure, revertData } from "./tx.js";
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -121,9 +121,6 @@ export interface Helpers {
   read<T>(f: (vault: VaultReader) => Promise<T>): Promise<T | undefined>;
 }
 
-/** `x` [wad USD] as "$1,234.56". */
-export const usd = (x: bigint): string => `$${formatWad(x)}`;
-const pct = (bps: bigint): string => `${formatAmount(bps, 2, 2)}%`;
 const seconds = (s: bigint): string =>
   s >= 7_200n ? `${formatAmount((s * 10n) / 3_600n, 1, 1)} h` : s >= 120n ? `${s / 60n} min` : `${s} s`;
 const date = (s: bigint): string => new Date(Number(s) * 1000).toISOString().replace(".000Z", "Z");
@@ -275,7 +272,7 @@ export const ERRORS: Record<string, Entry> = {
     const id = n(a, "id");
     const sym = await h.synthOfPosition(id);
     const limit = n(a, "mintLimit");
-    const head = `position #${id}'s debt would be worth ${usd(n(a, "debtValue"))}, over its minting limit of ${usd(limit)}`;
+    const head = `position #${id}'s debt would be worth ${formatUsd(n(a, "debtValue"))}, over its minting limit of ${formatUsd(limit)}`;
     if (limit === 0n) return `${head}: deposit collateral first (${h.cmd(`deposit ${id} <token> <units>`)})`;
     const room = await h.read(async (v) => {
       const now = await v.healthOf(id);
@@ -286,7 +283,7 @@ export const ERRORS: Record<string, Entry> = {
     });
     if (room === 0n) return `${head}: you can mint nothing more against it; deposit collateral first`;
     return (
-      `${head}: you can mint at most ${room === undefined ? `${usd(limit)} worth of ${sym}` : `${formatWad(room)} ${sym}`}` +
+      `${head}: you can mint at most ${room === undefined ? `${formatUsd(limit)} worth of ${sym}` : `${formatWad(room)} ${sym}`}` +
       ` against it, or deposit collateral first (${h.cmd(`deposit ${id} <token> <units>`)})`
     );
   },
@@ -308,8 +305,8 @@ export const ERRORS: Record<string, Entry> = {
     `${s(a, "caller")} is not the liquidation engine: only the engine may call this; ${BUG}`,
   CallerNotTreasury: (a) => `${s(a, "caller")} is not the Treasury: only the Treasury may call this; ${BUG}`,
   PositionNotLiquidatable: (a) =>
-    `position #${n(a, "id")} is not liquidatable (debt worth ${usd(n(a, "debtValue"))}, liquidation limit ` +
-    `${usd(n(a, "liquidationLimit"))}): nothing to do; check again after the next price move`,
+    `position #${n(a, "id")} is not liquidatable (debt worth ${formatUsd(n(a, "debtValue"))}, liquidation limit ` +
+    `${formatUsd(n(a, "liquidationLimit"))}): nothing to do; check again after the next price move`,
   InvalidSeize: async (a, h) =>
     (s(a, "asset") === "0x0000000000000000000000000000000000000000"
       ? `the engine asked to move an impossible debt (${formatWad(n(a, "amount"))}) out of position #${n(a, "id")}`
@@ -342,11 +339,11 @@ export const ERRORS: Record<string, Entry> = {
   PositionHealthy: (a) =>
     `position #${n(a, "positionId")} is healthy (health ${formatHealth(n(a, "health"))} ≥ 1.0): nothing to liquidate`,
   AuctionCapReached: (a) =>
-    `the auction caps have ${usd(n(a, "room"))} of room left, less than one minimum debt (${usd(n(a, "minRoom"))}): ` +
+    `the auction caps have ${formatUsd(n(a, "room"))} of room left, less than one minimum debt (${formatUsd(n(a, "minRoom"))}): ` +
     `position #${n(a, "positionId")} waits until takes clear auctions; retry later`,
   PricedLotTooSmall: (a) =>
     `part of position #${n(a, "positionId")}'s basket has no price and the priced part covers only ` +
-    `${usd(n(a, "cover"))} of debt, less than one minimum debt (${usd(n(a, "minRoom"))}): retry once the price is back`,
+    `${formatUsd(n(a, "cover"))} of debt, less than one minimum debt (${formatUsd(n(a, "minRoom"))}): retry once the price is back`,
   AuctionNotFound: (a, h) =>
     `auction ${n(a, "auctionId")} does not exist or has ended: list the live ones with ${h.cmd("auctions")}`,
   AuctionNeedsReset: (a) =>
@@ -391,14 +388,14 @@ export const ERRORS: Record<string, Entry> = {
   PriceNotFrozen: async (a, h) =>
     `the settlement price of ${await h.symbol(s(a, "asset"))} is not frozen yet: freeze it first (Settlement.freezePrice)`,
   PriceAlreadyFrozen: async (a, h) =>
-    `the settlement price of ${await h.symbol(s(a, "asset"))} is already frozen at ${usd(n(a, "price"))}: nothing to do`,
+    `the settlement price of ${await h.symbol(s(a, "asset"))} is already frozen at ${formatUsd(n(a, "price"))}: nothing to do`,
   FallbackTooEarly: (a) =>
     `the fallback price may be set from ${date(n(a, "allowedAt"))}, not yet (${date(n(a, "now_"))}): retry then`,
   OutstandingDebt: async (a, h) =>
     `${await h.synth(n(a, "synthId"))} still has ${formatWad(n(a, "positionDebt"))} of debt in positions and ` +
     `${formatWad(n(a, "auctionDebt"))} in auctions: settle them first`,
   NotUnderBacked: (a) =>
-    `the system is backed at ${pct(n(a, "backingBps"))}, not under the trigger of ${pct(n(a, "triggerBackingBps"))}: ` +
+    `the system is backed at ${formatBps(n(a, "backingBps"))}, not under the trigger of ${formatBps(n(a, "triggerBackingBps"))}: ` +
     `no shutdown`,
   BackingIncomplete: async (a, h) =>
     `the backing cannot be measured: the price of ${await h.symbol(s(a, "asset"))} is unavailable and somebody holds ` +
@@ -416,7 +413,7 @@ export const ERRORS: Record<string, Entry> = {
     `the system has been under-backed since ${date(n(a, "underSince"))}; a shutdown is allowed from ` +
     `${date(n(a, "allowedAt"))}: retry then (and poke() meanwhile)`,
   InvalidTriggerParams: (a) =>
-    `trigger backing ${pct(n(a, "backingBps"))} with delay ${seconds(n(a, "delay"))} is outside the bounds: fix and retry`,
+    `trigger backing ${formatBps(n(a, "backingBps"))} with delay ${seconds(n(a, "delay"))} is outside the bounds: fix and retry`,
   ExceedsOutstanding: (a) =>
     `${formatWad(n(a, "amount"))} is more than the ${formatWad(n(a, "outstanding"))} outstanding: give at most that`,
 
@@ -426,7 +423,7 @@ export const ERRORS: Record<string, Entry> = {
   FlashCapExceeded: (a) =>
     `a flash loan of ${formatWad(n(a, "amount"))} is above the cap of ${formatWad(n(a, "cap"))}: borrow less`,
   InvalidFlashParams: (a) =>
-    `flash parameters (cap ${formatWad(n(a, "cap"))}, fee ${pct(n(a, "feeBps"))}) are outside the bounds: fix and retry`,
+    `flash parameters (cap ${formatWad(n(a, "cap"))}, fee ${formatBps(n(a, "feeBps"))}) are outside the bounds: fix and retry`,
   ERC20InsufficientBalance: (a) =>
     `${s(a, "sender")} holds ${formatWad(n(a, "balance"))} but ${formatWad(n(a, "needed"))} is needed ` +
     `(18-decimal units): get the difference first`,
@@ -482,7 +479,7 @@ export const ERRORS: Record<string, Entry> = {
   ShockLengthMismatch: (a) =>
     `${n(a, "assets")} assets but ${n(a, "multipliers")} multipliers: give one multiplier per asset`,
   ShockTooLarge: async (a, h) =>
-    `a shock of ${pct(n(a, "multiplierBps"))} on ${await h.symbol(s(a, "asset"))} is above ${pct(n(a, "max"))}: ` +
+    `a shock of ${formatBps(n(a, "multiplierBps"))} on ${await h.symbol(s(a, "asset"))} is above ${formatBps(n(a, "max"))}: ` +
     `give a smaller multiplier`,
   ShockedAssetNotListed: async (a, h) => `${await h.symbol(s(a, "asset"))} is not listed: shock only listed assets`,
 
@@ -591,7 +588,7 @@ async function explain(e: unknown, ctx: ErrorContext): Promise<string> {
     switch (e.kind) {
       case "out-of-gas":
         return (
-          `ran out of gas${tx}: it used all of its ${e.gasLimit?.toLocaleString("en-US") ?? "?"} gas limit; ` +
+          `ran out of gas${tx}: it used all of its ${e.gasLimit === undefined ? "?" : formatGas(e.gasLimit)} gas limit; ` +
           `retry with a higher gas margin (BALLAST_GAS_MARGIN_BPS, or gasMarginBps in deploy/config/networks.ts)`
         );
       case "reverted": {

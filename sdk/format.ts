@@ -45,6 +45,11 @@ export function formatWad(x: bigint, digits = 2): string {
   return formatUnitsHuman(x, 18, digits);
 }
 
+/** A `[wad]` USD value as "$1,234.56". */
+export function formatUsd(x: bigint, digits = 2): string {
+  return `$${formatWad(x, digits)}`;
+}
+
 /** A health `[wad]`: "1.234", or "∞" without debt. */
 export function formatHealth(h: bigint): string {
   return h >= 2n ** 255n ? "∞" : formatWad(h, 3);
@@ -74,6 +79,30 @@ export function formatGwei(wei: bigint): string {
 export function formatShort(x: bigint, decimals: number): string {
   const v = Number(x) / 10 ** decimals;
   return v >= 100 ? v.toFixed(0) : v.toPrecision(4).replace(/\.?0+$/, "");
+}
+
+/** `bps` [bps] as a percentage with up to 2 decimals: 8_250n is "82.5%". */
+export function formatBps(bps: bigint): string {
+  return `${formatAmount(bps, 2, 2)}%`;
+}
+
+/** A share (0.0123) as a percentage with 2 decimals: "1.23%". Floats: for reports of simulated frequencies. */
+export function formatShare(x: number): string {
+  return `${(x * 100).toFixed(2)}%`;
+}
+
+/** [USD] A float dollar figure rounded to the dollar, thousands separated: "$1,234". For simulated figures. */
+export function formatDollars(x: number): string {
+  return `$${x.toLocaleString("en-US", { maximumFractionDigits: 0 })}`;
+}
+
+/** A chart label: 1.2M, 45k, 12, 0.35 (2 significant digits under 10). */
+export function formatCompact(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1e6) return `${(x / 1e6).toFixed(a >= 1e7 ? 0 : 1)}M`;
+  if (a >= 1e3) return `${(x / 1e3).toFixed(a >= 1e4 ? 0 : 1)}k`;
+  if (a >= 10 || Number.isInteger(x)) return x.toFixed(0);
+  return x.toPrecision(2);
 }
 
 export type Align = "left" | "right";

@@ -6,6 +6,7 @@
  * to make room), a histogram's note between the title and the plot. A series breaks where it has no value (NaN): the
  * line is not carried across a gap, and a lone value is drawn as a dot.
  */
+import { formatCompact } from "./format.js";
 
 const W = 760;
 const H = 420;
@@ -13,13 +14,6 @@ const M = { left: 70, right: 20, top: 40, bottom: 50 };
 const PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
 
 const esc = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-const fmt = (x: number): string => {
-  const a = Math.abs(x);
-  if (a >= 1e6) return `${(x / 1e6).toFixed(a >= 1e7 ? 0 : 1)}M`;
-  if (a >= 1e3) return `${(x / 1e3).toFixed(a >= 1e4 ? 0 : 1)}k`;
-  if (a >= 10 || Number.isInteger(x)) return x.toFixed(0);
-  return x.toPrecision(2);
-};
 
 /** Round tick values covering [lo, hi]. */
 export function ticks(lo: number, hi: number, count = 5): number[] {
@@ -50,14 +44,16 @@ function frame(title: string, xLabel: string, yLabel: string, x: [number, number
       `<line x1="${sx(t).toFixed(1)}" y1="${M.top + ph}" x2="${sx(t).toFixed(1)}" y2="${M.top + ph + 5}" stroke="black"/>`,
     );
     out.push(
-      `<text x="${sx(t).toFixed(1)}" y="${M.top + ph + 18}" text-anchor="middle" font-size="11">${fmt(t)}</text>`,
+      `<text x="${sx(t).toFixed(1)}" y="${M.top + ph + 18}" text-anchor="middle" font-size="11">${formatCompact(t)}</text>`,
     );
   }
   for (const t of ticks(y[0], y[1])) {
     out.push(
       `<line x1="${M.left - 5}" y1="${sy(t).toFixed(1)}" x2="${M.left + pw}" y2="${sy(t).toFixed(1)}" stroke="#ddd"/>`,
     );
-    out.push(`<text x="${M.left - 8}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${fmt(t)}</text>`);
+    out.push(
+      `<text x="${M.left - 8}" y="${(sy(t) + 4).toFixed(1)}" text-anchor="end" font-size="11">${formatCompact(t)}</text>`,
+    );
   }
   return out;
 }
@@ -89,7 +85,7 @@ export function histogram(
     const h = (c / top) * ph;
     body.push(
       `<rect x="${x.toFixed(1)}" y="${(M.top + ph - h).toFixed(1)}" width="${(pw / bins - 1).toFixed(1)}" ` +
-        `height="${h.toFixed(1)}" fill="${PALETTE[0]}"><title>${fmt(lo + i * width)}–${fmt(lo + (i + 1) * width)}: ${c}</title></rect>`,
+        `height="${h.toFixed(1)}" fill="${PALETTE[0]}"><title>${formatCompact(lo + i * width)}–${formatCompact(lo + (i + 1) * width)}: ${c}</title></rect>`,
     );
   });
   if (opts.note !== undefined) {

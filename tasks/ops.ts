@@ -10,7 +10,7 @@
  */
 import { MockFeed__factory, MockV3Aggregator__factory, ReserveLens__factory } from "../typechain-types/index.js";
 import { type ReserveReport, printReserves, readReserves } from "../sdk/reserves.js";
-import { type Align, formatAmount, formatHealth, formatWad, renderTable } from "../sdk/format.js";
+import { type Align, formatAmount, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
 import { quoteTake } from "../sdk/math.js";
 import {
   type AssetHandle,
@@ -155,7 +155,7 @@ export async function withdraw(
       const most = (room * BPS * 10n ** BigInt(asset.decimals)) / perToken; // [token]
       throw new TaskError(
         `withdrawing ${tokenAmount(asset, amount)} would lower #${args.id}'s minting limit to ` +
-          `$${formatWad(after.mintLimit)}, under its debt of $${formatWad(after.debtValue)}: withdraw at most ` +
+          `${formatUsd(after.mintLimit)}, under its debt of ${formatUsd(after.debtValue)}: withdraw at most ` +
           `${tokenAmount(asset, most < held ? most : held)}, or repay first (${cmd(sys, `repay ${args.id} <units>`)})`,
       );
     }
@@ -366,8 +366,8 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
   const rows = lines.map((l) => [
     l.symbol,
     formatAmount(l.amount, l.decimals),
-    `$${formatWad(l.price)}`,
-    `$${formatWad(l.value)}`,
+    formatUsd(l.price),
+    formatUsd(l.value),
     l.liquidationPrice === undefined ? "none" : `${l.rising ? "above" : "below"} $${formatWad(l.liquidationPrice)}`,
   ]);
   sys.log(`position #${args.id} (${synth.symbol}), owner ${owner}`);
