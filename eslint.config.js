@@ -1,6 +1,47 @@
-// ESLint flat config for the TypeScript side (scripts, deploy, tests, config).
+// ESLint flat config for the TypeScript side (sdk, deploy, keeper, risk, tasks, tools, tests, config).
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+
+// ------------------------------------------------------------------------------------------------------------------
+// Layers: imports point one way, tasks and tools → keeper, risk, deploy → sdk → typechain-types.
+//
+//   sdk/      no Hardhat at all (only ethers, typechain-types and node builtins); imports no other folder
+//   deploy/   keeper/   risk/   import sdk/ and typechain-types/, never each other, tasks/ or tools/
+//   tasks/    tools/    import anything below them, never each other
+//
+// Each rule lists the folders a layer may not reach (an import that climbs out of its folder into one of them, at any
+// depth), in static imports (`no-restricted-imports`) and in `import()` (`no-restricted-syntax`).
+// ------------------------------------------------------------------------------------------------------------------
+
+/** A relative import that climbs into one of `folders` (e.g. "../deploy/deploy.js", "../../tasks/ops.js"). */
+const into = (folders) => `^(\\.\\./)+(${folders.join("|")})/`;
+
+/** The rules for a layer that may not import from `folders` (nor, with `hardhat: false`, from Hardhat). */
+function layer(name, folders, { hardhat = true } = {}) {
+  const patterns = [
+    { regex: into(folders), message: `${name} may not import from ${folders.map((f) => `${f}/`).join(", ")}` },
+  ];
+  if (!hardhat) {
+    patterns.push({
+      regex: "^(hardhat|@nomicfoundation/)",
+      message: `${name} has no Hardhat runtime: use ethers and typechain-types only.`,
+    });
+  }
+  const forbidden = hardhat ? into(folders) : `${into(folders)}|^(hardhat|@nomicfoundation/)`;
+  return {
+    "no-restricted-imports": ["error", { patterns }],
+    "no-restricted-syntax": [
+      "error",
+      {
+        // esquery ends a regex at the first "/", so the slashes are written as \x2F
+        selector: `ImportExpression[source.value=/${forbidden.replaceAll("/", "\\x2F")}/]`,
+        message: `${name}: this dynamic import goes against the layer order (see eslint.config.js).`,
+      },
+    ],
+  };
+}
+
+const ABOVE_SDK = ["deploy", "keeper", "risk", "tasks", "tools", "test", "scripts"];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "typechain-types/", "types/", "dist/"] },
@@ -13,8 +54,14 @@ export default tseslint.config(
       "@typescript-eslint/no-explicit-any": "error",
     },
   },
+  { files: ["sdk/**/*.ts"], rules: layer("sdk/", ABOVE_SDK, { hardhat: false }) },
+  { files: ["deploy/**/*.ts"], rules: layer("deploy/", ["keeper", "risk", "tasks", "tools", "test", "scripts"]) },
+  { files: ["keeper/**/*.ts"], rules: layer("keeper/", ["deploy", "risk", "tasks", "tools", "test", "scripts"]) },
+  { files: ["risk/**/*.ts"], rules: layer("risk/", ["deploy", "keeper", "tasks", "tools", "test", "scripts"]) },
+  { files: ["tasks/**/*.ts"], rules: layer("tasks/", ["tools", "test", "scripts"]) },
+  { files: ["tools/**/*.ts"], rules: layer("tools/", ["tasks", "test", "scripts"]) },
   {
-    files: ["scripts/**/*.mjs", "*.js"],
+    files: ["tools/**/*.mjs", "*.js"],
     languageOptions: {
       globals: {
         console: "readonly",

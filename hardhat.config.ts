@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import "dotenv/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
-import { ballastTasks } from "./scripts/tasks/index.js";
+import { ballastTasks } from "./tasks/index.js";
 
 const require = createRequire(import.meta.url);
 
@@ -35,7 +35,7 @@ const MAINNET_FORK_BLOCK = 19_000_000;
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
-  // `npx hardhat ballast <deploy|verify|open|deposit|...>`: see scripts/tasks/index.ts and the README
+  // `npx hardhat ballast <deploy|verify|open|deposit|...>`: see tasks/index.ts and the README
   tasks: ballastTasks,
   solidity: {
     // npm contracts the TypeScript side deploys: artifacts and TypeChain types are generated for them too

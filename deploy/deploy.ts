@@ -26,10 +26,12 @@ import {
   LiquidationEngine__factory,
   OracleAdapter__factory,
   SyntheticToken__factory,
+  type Vault,
   Vault__factory,
 } from "../typechain-types/index.js";
-import { explainFailure } from "../scripts/lib/errors.js";
-import { gasMarginFor, sendTx } from "../scripts/lib/tx.js";
+import { explainFailure } from "../sdk/errors.js";
+import { formatGas } from "../sdk/format.js";
+import { gasMarginFor, sendTx } from "../sdk/tx.js";
 import {
   type DeployedContract,
   type Manifest,
@@ -39,8 +41,8 @@ import {
   readManifest,
   sameDeployment,
   writeManifest,
-} from "./manifest.js";
-import { type FeedConfig, type NetworkConfig, isMock } from "./config/types.js";
+} from "../sdk/manifest.js";
+import { type FeedConfig, type NetworkConfig, type SyntheticConfig, isMock } from "./config/types.js";
 import { type ManagedContract, ROLE_IDS, ROLE_TABLE } from "./roles.js";
 
 /** Fully qualified artifact names of what the deploy creates. */
@@ -98,6 +100,14 @@ export interface DeployResult {
 
 /** A value not known until a contract the dry run would deploy exists. */
 const PENDING = "<pending>";
+
+/** The addresses the first phase deploys, which every later phase wires to (`PENDING` in a dry run). */
+interface CoreAddresses {
+  manager: string;
+  oracle: string;
+  vault: string;
+  treasury: string;
+}
 
 /** A deploy that cannot go on; the message says what to do. */
 export class DeployError extends Error {
@@ -206,11 +216,25 @@ class Run {
   // The sequence
   // ------------------------------------------------------------------------------------------------------------
 
+  /**
+   * Every phase in order. Each one deploys what is missing, checks what is there and sends only the calls whose
+   * on-chain value differs from the config (`contract` and `call`), so a rerun sends nothing.
+   */
   async deployAll(): Promise<void> {
+    const core = await this.deployCore();
+    const models = await this.deployRateModels(core);
+    const tokens = await this.deployCollateral(core);
+    await this.deploySynthetics(core, models, tokens);
+    await this.listCollateral(core, tokens);
+    const engine = await this.deployEngine(core, tokens);
+    const settlement = await this.deployLensesAndSettlement(core);
+    await this.applyGovernance({ ...core, engine, settlement }, models);
+  }
+
+  /** AccessManager, OracleAdapter, Vault and Treasury, with the Treasury set as the Vault's. */
+  private async deployCore(): Promise<CoreAddresses> {
     const c = this.config;
     const deployer = this.signer.address;
-    const account = (a: string): string => (a === "deployer" ? deployer : this.ethers.getAddress(a));
-
     const manager = await this.contract("AccessManager", "AccessManager", [deployer]);
     if (manager !== PENDING) this.manager = AccessManager__factory.connect(manager, this.signer);
     const seq = c.sequencer ?? { feed: this.ethers.ZeroAddress, gracePeriod: 0 };
@@ -218,12 +242,15 @@ class Run {
     // the deployer stands in as the Vault's treasury until the Treasury (which needs the Vault's address) exists
     const vault = await this.contract("Vault", "Vault", [manager, oracle, deployer]);
     const treasury = await this.contract("Treasury", "Treasury", [vault]);
-    const V = (addr: string) => Vault__factory.connect(addr, this.signer);
     await this.call("Vault.setTreasury", vault, Vault__factory.createInterface(), "setTreasury", [treasury], async () =>
-      same(await V(vault).treasury(), treasury),
+      same(await this.vaultAt(vault).treasury(), treasury),
     );
+    return { manager, oracle, vault, treasury };
+  }
 
-    // rate models
+  /** The rate models of the config, by key. */
+  private async deployRateModels({ manager, oracle }: CoreAddresses): Promise<Record<string, string>> {
+    const c = this.config;
     const models: Record<string, string> = {};
     for (const [key, m] of Object.entries(c.rateModels)) {
       models[key] =
@@ -231,8 +258,12 @@ class Run {
           ? await this.contract(`rateModel:${key}`, "FixedRateModel", [m.ratePerSecond])
           : await this.contract(`rateModel:${key}`, "DynamicRateModel", [manager, oracle]);
     }
+    return models;
+  }
 
-    // collateral tokens and feeds
+  /** Each collateral token (a mock, or the config's address, whose decimals are checked) and its feeds. */
+  private async deployCollateral({ oracle }: CoreAddresses): Promise<Record<string, string>> {
+    const c = this.config;
     const tokens: Record<string, string> = {};
     for (const a of c.assets) {
       tokens[a.symbol] = isMock(a.token)
@@ -265,93 +296,132 @@ class Run {
         },
       );
     }
+    return tokens;
+  }
 
-    // synthetics
+  /** Each synthetic: its token, its rate curve, its Vault parameters and its flash-mint parameters. */
+  private async deploySynthetics(
+    core: CoreAddresses,
+    models: Record<string, string>,
+    tokens: Record<string, string>,
+  ): Promise<void> {
+    for (const s of this.config.synthetics) await this.deploySynthetic(core, s, models, tokens);
+  }
+
+  /** One synthetic (see `deploySynthetics`). */
+  private async deploySynthetic(
+    { manager, vault, treasury }: CoreAddresses,
+    s: SyntheticConfig,
+    models: Record<string, string>,
+    tokens: Record<string, string>,
+  ): Promise<void> {
+    const token = await this.contract(
+      `synthetic:${s.symbol}`,
+      "SyntheticToken",
+      [s.name, s.symbol, vault, manager, s.flashCap, s.flashFeeBps, treasury],
+      4,
+    ); // flash parameters are set below, not immutable
+    const model = models[s.rateModel] ?? PENDING;
+    await this.setRateCurve(s, model, token);
+    await this.setSyntheticParams(vault, s, token, model, tokens);
+    await this.setFlashParams(s, token, treasury);
+  }
+
+  /** A dynamic rate model's curve for synthetic `token` (`s.rateParams`; nothing for a fixed model). */
+  private async setRateCurve(s: SyntheticConfig, model: string, token: string): Promise<void> {
+    if (s.rateParams === undefined) return;
+    const rp = s.rateParams;
+    await this.call(
+      `${s.rateModel}.setRateParams(${s.symbol})`,
+      model,
+      DynamicRateModel__factory.createInterface(),
+      "setRateParams",
+      [token, rp],
+      async () => {
+        if (pending(token)) return false;
+        const got = await DynamicRateModel__factory.connect(model, this.signer).rateParams(token);
+        return (
+          got.baseRate === rp.baseRate &&
+          got.slopeLow === rp.slopeLow &&
+          got.slopeHigh === rp.slopeHigh &&
+          got.kink === rp.kink &&
+          got.minRate === rp.minRate &&
+          got.maxRate === rp.maxRate
+        );
+      },
+    );
+  }
+
+  /** Adds synthetic `token` to the Vault, or brings its Vault parameters to the config's; records it in the manifest. */
+  private async setSyntheticParams(
+    vault: string,
+    s: SyntheticConfig,
+    token: string,
+    model: string,
+    tokens: Record<string, string>,
+  ): Promise<void> {
     const vaultIface = Vault__factory.createInterface();
-    for (const s of c.synthetics) {
-      const token = await this.contract(
-        `synthetic:${s.symbol}`,
-        "SyntheticToken",
-        [s.name, s.symbol, vault, manager, s.flashCap, s.flashFeeBps, treasury],
-        4,
-      ); // flash parameters are set below, not immutable
-      const model = models[s.rateModel] ?? PENDING;
-      if (s.rateParams !== undefined) {
-        const rp = s.rateParams;
-        await this.call(
-          `${s.rateModel}.setRateParams(${s.symbol})`,
-          model,
-          DynamicRateModel__factory.createInterface(),
-          "setRateParams",
-          [token, rp],
-          async () => {
-            if (pending(token)) return false;
-            const got = await DynamicRateModel__factory.connect(model, this.signer).rateParams(token);
-            return (
-              got.baseRate === rp.baseRate &&
-              got.slopeLow === rp.slopeLow &&
-              got.slopeHigh === rp.slopeHigh &&
-              got.kink === rp.kink &&
-              got.minRate === rp.minRate &&
-              got.maxRate === rp.maxRate
-            );
-          },
-        );
-      }
-      const priceAsset = s.priceAsset === "USD" ? this.ethers.ZeroAddress : (tokens[s.priceAsset] ?? PENDING);
-      const params = { priceAsset, rateModel: model, debtCeiling: s.debtCeiling, minDebt: s.minDebt };
-      const existing = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
-      if (existing === undefined) {
-        await this.call(
-          `Vault.addSynthetic(${s.symbol})`,
-          vault,
-          vaultIface,
-          "addSynthetic",
-          [token, params],
-          async () => false,
-        );
-      } else {
-        await this.call(
-          `Vault.setSyntheticParams(${s.symbol})`,
-          vault,
-          vaultIface,
-          "setSyntheticParams",
-          [existing, params],
-          async () => {
-            const got = (await V(vault).synthetic(existing)).params;
-            return (
-              same(got.priceAsset, priceAsset) &&
-              same(got.rateModel, model) &&
-              got.debtCeiling === s.debtCeiling &&
-              got.minDebt === s.minDebt
-            );
-          },
-        );
-      }
-      const synthId = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
-      this.manifest.synthetics[s.symbol] = { token, synthId: synthId ?? -1, priceAsset: s.priceAsset };
+    const priceAsset = s.priceAsset === "USD" ? this.ethers.ZeroAddress : (tokens[s.priceAsset] ?? PENDING);
+    const params = { priceAsset, rateModel: model, debtCeiling: s.debtCeiling, minDebt: s.minDebt };
+    const existing = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
+    if (existing === undefined) {
       await this.call(
-        `${s.symbol}.setFlashParams`,
-        token,
-        SyntheticToken__factory.createInterface(),
-        "setFlashParams",
-        [s.flashCap, s.flashFeeBps, treasury],
+        `Vault.addSynthetic(${s.symbol})`,
+        vault,
+        vaultIface,
+        "addSynthetic",
+        [token, params],
+        async () => false,
+      );
+    } else {
+      await this.call(
+        `Vault.setSyntheticParams(${s.symbol})`,
+        vault,
+        vaultIface,
+        "setSyntheticParams",
+        [existing, params],
         async () => {
-          if (pending(token, treasury)) return false;
-          const t = SyntheticToken__factory.connect(token, this.signer);
+          const got = (await this.vaultAt(vault).synthetic(existing)).params;
           return (
-            (await t.flashCap()) === s.flashCap &&
-            Number(await t.flashFeeBps()) === s.flashFeeBps &&
-            same(await t.feeReceiver(), treasury)
+            same(got.priceAsset, priceAsset) &&
+            same(got.rateModel, model) &&
+            got.debtCeiling === s.debtCeiling &&
+            got.minDebt === s.minDebt
           );
         },
       );
     }
+    const synthId = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
+    this.manifest.synthetics[s.symbol] = { token, synthId: synthId ?? -1, priceAsset: s.priceAsset };
+  }
 
-    // collateral listing
+  /** The flash-mint cap and fee of synthetic `token`, paid to the Treasury. */
+  private async setFlashParams(s: SyntheticConfig, token: string, treasury: string): Promise<void> {
+    await this.call(
+      `${s.symbol}.setFlashParams`,
+      token,
+      SyntheticToken__factory.createInterface(),
+      "setFlashParams",
+      [s.flashCap, s.flashFeeBps, treasury],
+      async () => {
+        if (pending(token, treasury)) return false;
+        const t = SyntheticToken__factory.connect(token, this.signer);
+        return (
+          (await t.flashCap()) === s.flashCap &&
+          Number(await t.flashFeeBps()) === s.flashFeeBps &&
+          same(await t.feeReceiver(), treasury)
+        );
+      },
+    );
+  }
+
+  /** Lists each collateral asset on the Vault, or brings its risk parameters to the config's. */
+  private async listCollateral({ vault }: CoreAddresses, tokens: Record<string, string>): Promise<void> {
+    const c = this.config;
+    const vaultIface = Vault__factory.createInterface();
     for (const a of c.assets) {
       const token = tokens[a.symbol] ?? PENDING;
-      const listed = pending(vault, token) ? false : (await V(vault).assetConfig(token)).listed;
+      const listed = pending(vault, token) ? false : (await this.vaultAt(vault).assetConfig(token)).listed;
       const r = a.risk;
       const params = { ...r };
       if (!listed) {
@@ -371,7 +441,7 @@ class Run {
           "setAssetParams",
           [token, params],
           async () => {
-            const got = await V(vault).assetConfig(token);
+            const got = await this.vaultAt(vault).assetConfig(token);
             return (
               Number(got.maxLtvBps) === r.maxLtvBps &&
               Number(got.liqThresholdBps) === r.liqThresholdBps &&
@@ -383,12 +453,24 @@ class Run {
         );
       }
     }
+  }
 
-    // liquidation engine
+  /** The LiquidationEngine, wired into the Vault, then its parameters, keeper pay and auction caps. */
+  private async deployEngine({ manager, vault }: CoreAddresses, tokens: Record<string, string>): Promise<string> {
+    const vaultIface = Vault__factory.createInterface();
     const engine = await this.contract("LiquidationEngine", "LiquidationEngine", [manager, vault]);
     await this.call("Vault.setLiquidationEngine", vault, vaultIface, "setLiquidationEngine", [engine], async () =>
-      same(await V(vault).liquidationEngine(), engine),
+      same(await this.vaultAt(vault).liquidationEngine(), engine),
     );
+    await this.setEngineParams(engine);
+    await this.setKeeperPay(engine);
+    await this.setAuctionCaps(engine, tokens);
+    return engine;
+  }
+
+  /** The engine's liquidation and auction parameters, when the config sets them (else the contract's defaults). */
+  private async setEngineParams(engine: string): Promise<void> {
+    const c = this.config;
     const E = () => LiquidationEngine__factory.connect(engine, this.signer);
     const engineIface = LiquidationEngine__factory.createInterface();
     if (c.liquidation !== undefined) {
@@ -420,7 +502,13 @@ class Run {
         );
       });
     }
-    for (const s of c.synthetics) {
+  }
+
+  /** Each synthetic's keeper pay (tip, chip, cap). */
+  private async setKeeperPay(engine: string): Promise<void> {
+    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
+    const engineIface = LiquidationEngine__factory.createInterface();
+    for (const s of this.config.synthetics) {
       const synthId = this.manifest.synthetics[s.symbol]?.synthId ?? -1;
       const k = s.keeper;
       await this.call(
@@ -436,6 +524,13 @@ class Run {
         },
       );
     }
+  }
+
+  /** The caps on debt value in auction: global, and per collateral asset. */
+  private async setAuctionCaps(engine: string, tokens: Record<string, string>): Promise<void> {
+    const c = this.config;
+    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
+    const engineIface = LiquidationEngine__factory.createInterface();
     await this.call(
       "LiquidationEngine.setGlobalCap",
       engine,
@@ -455,14 +550,25 @@ class Run {
         async () => !pending(token) && (await E().assetCap(token)) === a.auctionCap,
       );
     }
+  }
 
-    // the lenses (proof of reserves; keeper and integrator views), and the emergency settlement, which holds
-    // SETTLEMENT and measures the backing itself
+  /**
+   * The lenses (proof of reserves; keeper and integrator views), and the emergency settlement, which holds SETTLEMENT
+   * and measures the backing itself.
+   */
+  private async deployLensesAndSettlement({ manager, vault }: CoreAddresses): Promise<string> {
     await this.contract("ReserveLens", "ReserveLens", [vault]);
     await this.contract("PositionLens", "PositionLens", [vault]);
     const settlement = await this.contract("Settlement", "Settlement", [manager, vault]);
+    return settlement;
+  }
 
-    // governance: function roles, role grants, admin handoff
+  /** Governance: each managed contract's function roles, the role grants, and the admin handoff. */
+  private async applyGovernance(
+    { manager, oracle, vault, engine, settlement }: CoreAddresses & { engine: string; settlement: string },
+    models: Record<string, string>,
+  ): Promise<void> {
+    const c = this.config;
     const instances: Array<[ManagedContract, string]> = [
       ["Settlement", settlement],
       ["OracleAdapter", oracle],
@@ -477,6 +583,14 @@ class Run {
         .map(([key]): [ManagedContract, string] => ["DynamicRateModel", models[key] ?? PENDING]),
     ];
     for (const [kind, target] of instances) await this.applyRoles(kind, target);
+    await this.grantRoles(manager, settlement);
+  }
+
+  /** The role grants with their delays, then the admin handoff; records the role holders in the manifest. */
+  private async grantRoles(manager: string, settlement: string): Promise<void> {
+    const c = this.config;
+    const deployer = this.signer.address;
+    const account = (a: string): string => (a === "deployer" ? deployer : this.ethers.getAddress(a));
 
     const roles = {
       admin: account(c.governance.admin),
@@ -505,6 +619,11 @@ class Run {
     }
   }
 
+  /** The Vault at `addr`, connected to the deployer. */
+  private vaultAt(addr: string): Vault {
+    return Vault__factory.connect(addr, this.signer);
+  }
+
   /** Ends the run: writes the manifest if it changed, prints the summary. */
   finish(): DeployResult {
     const changed = this.before === undefined || !sameDeployment(this.before, this.manifest);
@@ -522,7 +641,7 @@ class Run {
       );
     } else {
       l(
-        `done: ${this.sent} transaction(s), ${this.gasUsed.toLocaleString("en-US")} gas; ` +
+        `done: ${this.sent} transaction(s), ${formatGas(this.gasUsed)} gas; ` +
           `${this.proposals.length} change(s) need governance; manifest ${changed ? "written" : "unchanged"}: ${this.path}`,
       );
     }
@@ -590,9 +709,7 @@ class Run {
       this.manifest.startBlock = receipt.blockNumber;
     this.sent++;
     this.gasUsed += receipt.gasUsed;
-    this.log(
-      `  sent  deploy ${name} at ${address} (tx ${receipt.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`,
-    );
+    this.log(`  sent  deploy ${name} at ${address} (tx ${receipt.hash}, ${formatGas(receipt.gasUsed)} gas)`);
     this.save();
     return address;
   }
@@ -637,7 +754,7 @@ class Run {
     const receipt = await this.send(label, { to: target, data });
     this.sent++;
     this.gasUsed += receipt.gasUsed;
-    this.log(`  sent  ${label} (tx ${receipt.hash}, ${receipt.gasUsed.toLocaleString("en-US")} gas)`);
+    this.log(`  sent  ${label} (tx ${receipt.hash}, ${formatGas(receipt.gasUsed)} gas)`);
   }
 
   /**

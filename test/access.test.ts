@@ -8,7 +8,7 @@ import { network } from "hardhat";
 import type { BaseContract, FunctionFragment, ParamType } from "ethers";
 import { ZeroAddress, zeroPadValue } from "ethers";
 
-import { deployCore } from "../scripts/lib/core.js";
+import { deployCore } from "../deploy/local/core.js";
 
 /** Functions anyone may call, per contract, each for a stated reason. */
 const PUBLIC: Record<string, Record<string, string>> = {

@@ -1,5 +1,5 @@
 /**
- * The demo's picture (scripts/lib/demo-chart.ts), rendered from known frames: the series behind it (prices, backing
+ * The demo's picture (tools/demo/chart.ts), rendered from known frames: the series behind it (prices, backing
  * ratio, clearing prices only at ticks with a take, liquidations, cap waits, bad debt) and the SVG's panels, titles,
  * legends and polylines; legends never over the data.
  */
@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { type DemoFrame, demoSeries, renderDemoSvg } from "../scripts/lib/demo-chart.js";
-import { PLOT } from "../scripts/risk/svg.js";
+import { type DemoFrame, demoSeries, renderDemoSvg } from "../tools/demo/chart.js";
+import { PLOT } from "../sdk/svg.js";
 
 const WAD = 10n ** 18n;
 const usd = (x: number): bigint => BigInt(Math.round(x * 100)) * 10n ** 16n;
@@ -62,7 +62,7 @@ function polylines(svg: string): [number, number][][] {
   );
 }
 
-describe("demo picture (scripts/lib/demo-chart.ts)", function () {
+describe("demo picture (tools/demo/chart.ts)", function () {
   it("demoSeries(): prices and backing as numbers; a clearing price only at a tick with a take (the lowest), nothing held over", function () {
     const s = demoSeries(FRAMES);
     expect(s.minutes).to.deep.equal([0, 5, 10, 15]);
@@ -128,12 +128,12 @@ describe("demo picture (scripts/lib/demo-chart.ts)", function () {
   });
 });
 
-describe("npm run demo (scripts/demo.ts)", function () {
+describe("npm run demo (tools/demo/demo.ts)", function () {
   it("prints small amounts as they are (0.3453 WETH, not 0 WETH) and draws the five panels", function () {
     this.timeout(180_000);
     const dir = mkdtempSync(join(tmpdir(), "ballast-demo-"));
     const svgPath = join(dir, "demo.svg");
-    const hre = spawnSync("npx", ["hardhat", "run", "scripts/demo.ts"], {
+    const hre = spawnSync("npx", ["hardhat", "run", "tools/demo/demo.ts"], {
       encoding: "utf8",
       env: { ...process.env, DEMO_SVG: svgPath },
     });

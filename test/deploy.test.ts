@@ -13,7 +13,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { DeployError, deploySystem } from "../deploy/deploy.js";
 import { allConfigs, configFor, gasMarginOf, local } from "../deploy/config/networks.js";
 import { ConfigError, type NetworkConfig, validateConfig } from "../deploy/config/types.js";
-import { type Manifest, readManifest } from "../deploy/manifest.js";
+import { type Manifest, readManifest } from "../sdk/manifest.js";
 import { ROLE_IDS, ROLE_TABLE, type ManagedContract } from "../deploy/roles.js";
 import {
   AccessManager__factory,

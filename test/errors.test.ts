@@ -1,13 +1,15 @@
 /**
- * The one failure decoder (scripts/lib/errors.ts): complete over the deployable contracts' ABIs, one line per
+ * The one failure decoder (sdk/errors.ts): complete over the deployable contracts' ABIs, one line per
  * failure, figures in human units, and real reverts from the embedded network decoded with their remedy.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
 import { Interface } from "ethers";
-import { DEPLOYABLE_ABIS, ERRORS, ERRORS_INTERFACE, explainFailure, explainRevertData } from "../scripts/lib/errors.js";
-import { TxFailure } from "../scripts/lib/tx.js";
-import { BUSD, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
+import { DEPLOYABLE_ABIS, ERRORS, ERRORS_INTERFACE, explainFailure, explainRevertData } from "../sdk/errors.js";
+import { TxFailure } from "../sdk/tx.js";
+import { BUSD } from "../sdk/params.js";
+import { deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
 
 const { ethers } = await network.create();
 
@@ -30,13 +32,11 @@ function sample(type: string, i: number): unknown {
   throw new Error(`no sample for ${type}`);
 }
 
-describe("failure decoder (scripts/lib/errors.ts)", function () {
+describe("failure decoder (sdk/errors.ts)", function () {
   it("has a sentence for every custom error of the deployable contracts, and none for an error no contract has", function () {
     const declared = declaredErrors();
     const missing = [...declared.keys()].filter((name) => ERRORS[name] === undefined).sort();
-    expect(missing, `errors without a sentence in scripts/lib/errors.ts ERRORS: ${missing.join(", ")}`).to.deep.equal(
-      [],
-    );
+    expect(missing, `errors without a sentence in sdk/errors.ts ERRORS: ${missing.join(", ")}`).to.deep.equal([]);
     const stale = Object.keys(ERRORS).filter((name) => !declared.has(name));
     expect(stale, `ERRORS entries no deployable contract declares: ${stale.join(", ")}`).to.deep.equal([]);
     expect(declared.size).to.be.greaterThan(100);

@@ -1,10 +1,12 @@
 import { expect } from "chai";
 import { network } from "hardhat";
-import { BUSD, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
-import { KINDS, type TraceStep, breakdown, intrinsicGas, total } from "../scripts/lib/gas-trace.js";
+import { BUSD } from "../sdk/params.js";
+import { deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
+import { KINDS, type TraceStep, breakdown, intrinsicGas, total } from "../tools/gas/trace.js";
 
-/** The breakdown behind `npm run gas:trace` (scripts/lib/gas-trace.ts). */
-describe("gas trace (scripts/lib/gas-trace.ts)", function () {
+/** The breakdown behind `npm run gas:trace` (tools/gas/trace.ts). */
+describe("gas trace (tools/gas/trace.ts)", function () {
   const A = "0x" + "a".repeat(40);
   const B = "0x" + "b".repeat(40);
   const C = "0x" + "c".repeat(40);

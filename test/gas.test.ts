@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { network } from "hardhat";
-import { type GasRow, measureGas } from "../scripts/lib/gas-bench.js";
+import { type GasRow, measureGas } from "../tools/gas/bench.js";
 
-/** Re-measures the gas benchmark (scripts/lib/gas-bench.ts) and checks it against the committed gas/snapshot.json. */
+/** Re-measures the gas benchmark (tools/gas/bench.ts) and checks it against the committed gas/snapshot.json. */
 describe("gas snapshot (gas/snapshot.json)", function () {
   const snapshotUrl = new URL("../gas/snapshot.json", import.meta.url);
   const update = "If the change is intended, run `npm run gas` to update gas/snapshot.json and gas/README.md.";

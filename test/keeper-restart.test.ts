@@ -14,10 +14,10 @@ import { network } from "hardhat";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { configFor } from "../deploy/config/networks.js";
 import { deploySystem } from "../deploy/deploy.js";
-import { type Checkpoint } from "../scripts/lib/keeper-scan.js";
-import { type KeeperConfig, KeeperService } from "../scripts/lib/keeper-service.js";
-import * as ops from "../scripts/tasks/ops.js";
-import { type System, loadSystem } from "../scripts/tasks/system.js";
+import { type Checkpoint } from "../keeper/scan.js";
+import { type KeeperConfig, KeeperService } from "../keeper/service.js";
+import * as ops from "../tasks/ops.js";
+import { type System, loadSystem } from "../sdk/system.js";
 import { type LocalNode, rpc, startAnvil } from "./helpers/anvil.js";
 
 const GWEI = 10n ** 9n;
@@ -164,14 +164,14 @@ describe("keeper and manifests on a restarted node (anvil)", function () {
     delete env.BALLAST_MANIFEST;
     const genesis = (await rpc<{ hash: string }>(node.url, "eth_getBlockByNumber", ["0x0", false])).hash;
     const expected = join(dir, `localhost-31337-${genesis.slice(2, 10)}.json`);
-    const risk = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "scripts/risk.ts"], {
+    const risk = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "tools/risk.ts"], {
       env,
       encoding: "utf8",
     });
     expect(risk.status, `${risk.stdout}${risk.stderr}`).to.equal(0);
     expect(risk.stdout).to.contain(`• reading the deployment in ${expected}`);
     expect(risk.stdout).to.match(/collateralization \d+\.\d%/);
-    const reserves = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "scripts/reserves.ts"], {
+    const reserves = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "tools/reserves.ts"], {
       env,
       encoding: "utf8",
     });
@@ -179,7 +179,7 @@ describe("keeper and manifests on a restarted node (anvil)", function () {
     expect(reserves.stdout).to.match(/System: backing = all collateral held/);
     // on a chain with no manifest they say which file they looked for and how to make one
     const empty = mkdtempSync(join(tmpdir(), "ballast-none-"));
-    const missing = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "scripts/risk.ts"], {
+    const missing = spawnSync("npx", ["hardhat", "run", "--network", "localhost", "tools/risk.ts"], {
       env: { ...env, BALLAST_MANIFEST_DIR: empty },
       encoding: "utf8",
     });

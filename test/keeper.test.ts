@@ -1,8 +1,8 @@
 /**
- * The long-running keeper (scripts/lib/keeper-service.ts, keeper-scan.ts, keeper-tx.ts) on the embedded network:
+ * The long-running keeper (keeper/service.ts, scan.ts, tx.ts) on the embedded network:
  * configuration, event discovery with a checkpoint across restarts, reverts between simulation and send, profitable
  * and unprofitable auctions, the fee cap, nonce recovery, the stop path, and the bigint mirror of the contract math
- * (scripts/lib/math.ts) against the contracts' own views along an auction.
+ * (sdk/math.ts) against the contracts' own views along an auction.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,19 +11,21 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { TransactionRequest } from "ethers";
-import { ASSETS, BUSD, type Core, answer8, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
-import { OracleVenue, type TxSender } from "../scripts/lib/keeper.js";
-import { CheckpointError, type Checkpoint, readCheckpoint } from "../scripts/lib/keeper-scan.js";
+import { ASSETS, BUSD } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
+import { OracleVenue, type TxSender } from "../keeper/keeper.js";
+import { CheckpointError, type Checkpoint, readCheckpoint } from "../keeper/scan.js";
 import {
   KeeperConfigError,
   type KeeperConfig,
   KeeperService,
   parseKeeperConfig,
   stopOnSignals,
-} from "../scripts/lib/keeper-service.js";
-import { FeeCapExceeded, ManagedSender } from "../scripts/lib/keeper-tx.js";
-import { TxFailure } from "../scripts/lib/tx.js";
-import { BPS, RAY, WAD, auctionPriceUp, computeHealth, startPricesUp } from "../scripts/lib/math.js";
+} from "../keeper/service.js";
+import { FeeCapExceeded, ManagedSender } from "../keeper/tx.js";
+import { TxFailure } from "../sdk/tx.js";
+import { BPS, RAY, WAD, auctionPriceUp, computeHealth, startPricesUp } from "../sdk/math.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;
@@ -104,7 +106,7 @@ async function service(
 
 const once = (): AbortSignal => new AbortController().signal;
 
-describe("keeper service (scripts/lib/keeper-service.ts)", function () {
+describe("keeper service (keeper/service.ts)", function () {
   it("parseKeeperConfig(): defaults, flags over environment, every invalid value named with its flag and variable", function () {
     const d = parseKeeperConfig({}, {}, "localhost");
     expect(d).to.deep.equal({
@@ -430,7 +432,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
     } finally {
       await ethers.provider.send("evm_setAutomine", [true]);
     }
-    // scripts/lib/tx.ts classifies it (the sender no longer surfaces ethers' TIMEOUT code)
+    // sdk/tx.ts classifies it (the sender no longer surfaces ethers' TIMEOUT code)
     expect(timeout).to.be.instanceOf(TxFailure);
     expect((timeout as TxFailure).kind).to.equal("not-mined");
     expect(
@@ -525,7 +527,7 @@ describe("keeper service (scripts/lib/keeper-service.ts)", function () {
   });
 });
 
-describe("keeper math mirror (scripts/lib/math.ts) against the contracts along an auction", function () {
+describe("keeper math mirror (sdk/math.ts) against the contracts along an auction", function () {
   it("health, start prices and the auction price agree with healthOf, auction() and getAuctions at every point", async function () {
     const a = await setup();
     const p = await openEth(a.core, a.alice, wad("15000"));

@@ -1,25 +1,17 @@
 /**
  * Liquidation flows through ethers, on the core `deployCore` wires (the same as test/utils/LiquidationFixture.sol):
  * liquidate → take → claim, `previewLiquidation` against what `liquidate` did, the TypeScript mirror of the auction
- * price curves (scripts/lib/math.ts) against `engine.auctionStatus`, and the keeper (scripts/lib/keeper.ts) taking a
+ * price curves (sdk/math.ts) against `engine.auctionStatus`, and the keeper (keeper/keeper.ts) taking a
  * profitable auction while skipping an unprofitable one. Every expected figure is computed here in bigint.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { ContractTransactionReceipt } from "ethers";
-import {
-  BUSD,
-  type Core,
-  KEEPER_PARAMS,
-  Op,
-  answer8,
-  deployCore,
-  fundAndApprove,
-  units,
-  wad,
-} from "../scripts/lib/core.js";
-import { Keeper, OracleVenue, vaultPositionSource } from "../scripts/lib/keeper.js";
+import { BUSD, KEEPER_PARAMS, Op } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
+import { Keeper, OracleVenue, vaultPositionSource } from "../keeper/keeper.js";
 import {
   BPS,
   Curve,
@@ -30,7 +22,7 @@ import {
   mulDivUp,
   startPricesUp,
   stepExponentialPriceUp,
-} from "../scripts/lib/math.js";
+} from "../sdk/math.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;

@@ -6,15 +6,18 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { Contract } from "ethers";
 
-import { BUSD, WAD, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
-import { BACKING_MEASURES, printReserves, readReserves, reserveJson } from "../scripts/lib/reserves.js";
-import { defaultConfig } from "../scripts/risk/model.js";
-import { COLLATERALIZATION_MEASURES, collateralization } from "../scripts/risk/report.js";
-import { runRisk } from "../scripts/risk/run.js";
-import { readSnapshot } from "../scripts/risk/snapshot.js";
+import { BUSD } from "../sdk/params.js";
+import { WAD } from "../sdk/math.js";
+import { deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
+import { BACKING_MEASURES, printReserves, readReserves, reserveJson } from "../sdk/reserves.js";
+import { defaultConfig } from "../risk/model.js";
+import { COLLATERALIZATION_MEASURES, collateralization } from "../risk/report.js";
+import { runRisk } from "../risk/run.js";
+import { readSnapshot } from "../risk/snapshot.js";
 import { ReserveLens__factory } from "../typechain-types/index.js";
 
-describe("reserves report (scripts/lib/reserves.ts over ReserveLens)", function () {
+describe("reserves report (sdk/reserves.ts over ReserveLens)", function () {
   it("matches the ledger, balances and supplies, and writes exact JSON", async function () {
     const { ethers } = await network.create();
     const core = await deployCore(ethers);

@@ -1,5 +1,5 @@
 /**
- * The risk engine (scripts/risk/**, docs/risk.md): the bigint mirror it simulates with against the contracts' own
+ * The risk engine (risk/**, docs/risk.md): the bigint mirror it simulates with against the contracts' own
  * views over fuzzed baskets and prices, the snapshot it reads, reproducibility of seeded runs, a known scenario with
  * a known answer, the direction of its recommendations, its exposure figures and the calldata it emits.
  */
@@ -9,18 +9,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  ASSETS,
-  ASSET_KEYS,
-  type AssetKey,
-  BETH,
-  BUSD,
-  type Core,
-  KEEPER_PARAMS,
-  fundAndApprove,
-  units,
-  wad,
-} from "../scripts/lib/core.js";
+import { ASSETS, ASSET_KEYS, type AssetKey, BETH, BUSD, KEEPER_PARAMS } from "../sdk/params.js";
+import { type Core, fundAndApprove } from "../deploy/local/core.js";
+import { units, wad } from "../sdk/units.js";
 import {
   RAY,
   WAD,
@@ -32,29 +23,22 @@ import {
   quoteTake,
   splitLiquidation,
   startPricesUp,
-} from "../scripts/lib/math.js";
-import { exposure } from "../scripts/risk/exposure.js";
-import {
-  CRASH_60,
-  type RiskConfig,
-  type Snapshot,
-  basketOf,
-  defaultConfig,
-  synthPriceOf,
-} from "../scripts/risk/model.js";
-import { buildPortfolio, openBasket } from "../scripts/risk/portfolio.js";
-import { MIN_EVIDENCE_PATHS, governanceCalls, recommend } from "../scripts/risk/recommend.js";
-import { binomialCdf, estimate, lowerBound, upperBound } from "../scripts/risk/stats.js";
+} from "../sdk/math.js";
+import { exposure } from "../risk/exposure.js";
+import { CRASH_60, type RiskConfig, type Snapshot, basketOf, defaultConfig, synthPriceOf } from "../risk/model.js";
+import { buildPortfolio, openBasket } from "../deploy/local/portfolio.js";
+import { MIN_EVIDENCE_PATHS, governanceCalls, recommend } from "../risk/recommend.js";
+import { binomialCdf, estimate, lowerBound, upperBound } from "../risk/stats.js";
 import { deploySystem } from "../deploy/deploy.js";
 import { configFor } from "../deploy/config/networks.js";
-import * as ops from "../scripts/tasks/ops.js";
-import { loadSystem } from "../scripts/tasks/system.js";
-import { Rng } from "../scripts/risk/rng.js";
-import { runRisk } from "../scripts/risk/run.js";
-import { pictures } from "../scripts/risk/report.js";
-import { PLOT } from "../scripts/risk/svg.js";
-import { parseManifest, readSnapshot } from "../scripts/risk/snapshot.js";
-import { simulate } from "../scripts/risk/simulate.js";
+import * as ops from "../tasks/ops.js";
+import { loadSystem } from "../sdk/system.js";
+import { Rng } from "../risk/rng.js";
+import { runRisk } from "../risk/run.js";
+import { pictures } from "../risk/report.js";
+import { PLOT } from "../sdk/svg.js";
+import { parseManifest, readSnapshot } from "../risk/snapshot.js";
+import { simulate } from "../risk/simulate.js";
 import { IVault__factory } from "../typechain-types/index.js";
 
 const { ethers } = await network.create();
@@ -471,11 +455,11 @@ describe("risk engine: snapshot, simulation and report", function () {
 });
 
 describe("risk engine: the command", function () {
-  /** Runs `hardhat run scripts/risk.ts` with `env`, on the build profile this test run was given (no rebuild). */
+  /** Runs `hardhat run tools/risk.ts` with `env`, on the build profile this test run was given (no rebuild). */
   async function runCli(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
     const hre = (await import("hardhat")).default;
     const profile = (hre.globalOptions as { buildProfile?: string }).buildProfile;
-    const args = ["hardhat", "run", ...(profile === undefined ? [] : ["--build-profile", profile]), "scripts/risk.ts"];
+    const args = ["hardhat", "run", ...(profile === undefined ? [] : ["--build-profile", profile]), "tools/risk.ts"];
     const r = spawnSync("npx", args, { env: { ...process.env, ...env }, encoding: "utf8" });
     return { status: r.status, out: `${r.stdout}${r.stderr}` };
   }
@@ -548,7 +532,7 @@ describe("risk engine: manifest and lens size", function () {
   });
 });
 
-describe("risk engine: recommendations rest on evidence (scripts/risk/recommend.ts, stats.ts)", function () {
+describe("risk engine: recommendations rest on evidence (risk/recommend.ts, stats.ts)", function () {
   it("stats: exact 95% bounds (Clopper–Pearson) — 0 of 400 is at most 0.75%, 0 of 2,000 at most 0.15%", function () {
     // chai's closeTo is taken over for bigints by the ethers matchers: compare floats by hand
     const near = (a: number, b: number, eps: number): boolean => Math.abs(a - b) <= eps;

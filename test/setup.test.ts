@@ -1,5 +1,5 @@
 /**
- * `scripts/setup.mjs`, which runs before every npm script: when a build is due it says what it is doing, prints a
+ * `tools/setup.mjs`, which runs before every npm script: when a build is due it says what it is doing, prints a
  * line of progress while the compiler runs, and replaces solc's code-size warning about the Vault compiled for the
  * Solidity tests (not the one deployed) by one line saying so. Run with a stand-in build command (the real first
  * build takes about 11 minutes): `BALLAST_BUILD_COMMAND`.
@@ -20,7 +20,7 @@ function runSetup(script: string): { status: number | null; out: string } {
   const dir = mkdtempSync(join(tmpdir(), "ballast-setup-"));
   const fake = join(dir, "fake-build.mjs");
   writeFileSync(fake, script);
-  const r = spawnSync("node", ["scripts/setup.mjs"], {
+  const r = spawnSync("node", ["tools/setup.mjs"], {
     encoding: "utf8",
     env: {
       ...process.env,
@@ -32,7 +32,7 @@ function runSetup(script: string): { status: number | null; out: string } {
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
-describe("setup and the first build (scripts/setup.mjs)", function () {
+describe("setup and the first build (tools/setup.mjs)", function () {
   this.timeout(60_000);
 
   it("says what it builds, prints progress while the compiler runs, and drops the code-size warning of a build that is not deployed", function () {

@@ -1,5 +1,5 @@
 /**
- * The ballast tasks (scripts/tasks/ops.ts) against a system deployed by the deploy entry on the embedded network:
+ * The ballast tasks (tasks/ops.ts) against a system deployed by the deploy entry on the embedded network:
  * each task's effect on chain (balances, collateral, debt, health, auctions) is checked against the contracts' own
  * views, and each failure path checks that its message says what to do. The last test drives the registered Hardhat
  * tasks themselves (`hre.tasks`), the way the CLI does.
@@ -13,10 +13,10 @@ import hre, { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { deploySystem } from "../deploy/deploy.js";
 import { configFor } from "../deploy/config/networks.js";
-import * as ops from "../scripts/tasks/ops.js";
-import { ballastTasks, negativeAmount } from "../scripts/tasks/index.js";
-import { type System, TaskError, loadSystem } from "../scripts/tasks/system.js";
-import { formatAmount } from "../scripts/lib/core.js";
+import * as ops from "../tasks/ops.js";
+import { ballastTasks, negativeAmount } from "../tasks/index.js";
+import { type System, TaskError, loadSystem } from "../sdk/system.js";
+import { formatAmount } from "../sdk/format.js";
 
 const WAD = 10n ** 18n;
 const { ethers } = await network.create();
@@ -32,7 +32,7 @@ async function failure(fn: () => Promise<unknown>): Promise<string> {
   return expect.fail("expected a TaskError");
 }
 
-describe("ballast tasks (scripts/tasks/ops.ts)", function () {
+describe("ballast tasks (tasks/ops.ts)", function () {
   let path: string;
   let alice: System;
   let bob: System;

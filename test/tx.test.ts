@@ -1,13 +1,15 @@
 /**
- * Sending on a node that does not mine instantly (scripts/lib/tx.ts): anvil with a block every second. The gas
+ * Sending on a node that does not mine instantly (sdk/tx.ts): anvil with a block every second. The gas
  * margin, and every way a sent transaction can fail (out of gas, reverted after its estimate passed, replaced, not
- * mined), each reported by scripts/lib/errors.ts as one line with what to do.
+ * mined), each reported by sdk/errors.ts as one line with what to do.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { BUSD, type Core, answer8, deployCore, fundAndApprove, units, wad } from "../scripts/lib/core.js";
-import { explainFailure } from "../scripts/lib/errors.js";
+import { BUSD } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
+import { explainFailure } from "../sdk/errors.js";
 import {
   DEFAULT_GAS_MARGIN_BPS,
   TxFailure,
@@ -16,7 +18,7 @@ import {
   waitMined,
   withGasLimit,
   withGasMargin,
-} from "../scripts/lib/tx.js";
+} from "../sdk/tx.js";
 import { type LocalNode, rpc, startAnvil } from "./helpers/anvil.js";
 
 const GWEI = 10n ** 9n;
@@ -28,7 +30,7 @@ async function failure(p: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe("sending on a node with interval mining (scripts/lib/tx.ts, anvil)", function () {
+describe("sending on a node with interval mining (sdk/tx.ts, anvil)", function () {
   this.timeout(120_000);
   let node: LocalNode;
   let ethers: HardhatEthers;

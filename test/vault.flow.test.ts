@@ -1,25 +1,14 @@
 /**
  * Vault flows through ethers, on the core `deployCore` wires (the same as test/utils/Fixture.sol). Every expected
  * figure is computed here in bigint from amounts, prices and parameters with the TypeScript mirror of the Vault's math
- * (scripts/lib/math.ts), and every transaction is mined at a pinned timestamp so interest is exact.
+ * (sdk/math.ts), and every transaction is mined at a pinned timestamp so interest is exact.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import {
-  ASSETS,
-  type AssetKey,
-  BETH,
-  BUSD,
-  type Core,
-  Op,
-  RATE_5PCT,
-  answer8,
-  deployCore,
-  fundAndApprove,
-  units,
-  wad,
-} from "../scripts/lib/core.js";
+import { ASSETS, type AssetKey, BETH, BUSD, Op, RATE_5PCT } from "../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
+import { answer8, units, wad } from "../sdk/units.js";
 import type { IVault } from "../typechain-types/index.js";
 import {
   type HealthFigures,
@@ -31,7 +20,7 @@ import {
   growIndex,
   mulDivDown,
   mulDivUp,
-} from "../scripts/lib/math.js";
+} from "../sdk/math.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;

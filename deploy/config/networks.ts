@@ -18,8 +18,8 @@ import {
   KEEPER_PARAMS,
   RATE_5PCT,
   SYNTHETICS,
-} from "../../scripts/lib/core.js";
-import { gasMarginFor } from "../../scripts/lib/tx.js";
+} from "../../sdk/params.js";
+import { gasMarginFor } from "../../sdk/tx.js";
 import {
   ConfigError,
   type AssetConfig,
@@ -34,7 +34,7 @@ const HOUR = 3_600;
 const DAY = 86_400;
 
 // ----------------------------------------------------------------------------------------------------------------
-// Local: the embedded network and `hardhat node` (the parameters of scripts/lib/core.ts: demo and tests)
+// Local: the embedded network and `hardhat node` (the parameters of sdk/params.ts: demo and tests)
 // ----------------------------------------------------------------------------------------------------------------
 
 function localAsset(key: "weth" | "wbtc" | "usdc"): AssetConfig {
@@ -70,7 +70,7 @@ export const local: NetworkConfig = {
   confirmations: 1,
   gasMarginBps: 2_500,
   // keeper pay here is the Solidity fixture's (test/utils/LiquidationFixture.sol, KEEPER_PARAMS in
-  // scripts/lib/core.ts), which the gas snapshot, the demo and the tests share: a 100 bUSD minimum debt and a 2 bUSD
+  // sdk/params.ts), which the gas snapshot, the demo and the tests share: a 100 bUSD minimum debt and a 2 bUSD
   // tip. It does not cover a liquidation's gas at mainnet prices, and need not: gas on the embedded network and a
   // local node costs nothing real. Sepolia and mainnet below are held to the rule.
   keeperGas: {

@@ -7,7 +7,7 @@
  * in the feed's own decimals.
  */
 import { isAddress } from "ethers";
-import { MIN_GAS_MARGIN_BPS } from "../../scripts/lib/tx.js";
+import { MIN_GAS_MARGIN_BPS } from "../../sdk/tx.js";
 
 /** An account named in the config: the deploying account, or a fixed address. */
 export type AccountRef = "deployer" | string;

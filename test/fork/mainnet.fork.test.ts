@@ -19,7 +19,7 @@ import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardha
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import { deploySystem } from "../../deploy/deploy.js";
 import { MAINNET_FEEDS, MAINNET_TOKENS, configFor } from "../../deploy/config/networks.js";
-import type { Manifest } from "../../deploy/manifest.js";
+import type { Manifest } from "../../sdk/manifest.js";
 import {
   type MockERC20,
   MockERC20__factory,
@@ -32,9 +32,9 @@ import {
   SyntheticToken__factory,
   Vault__factory,
 } from "../../typechain-types/index.js";
-import { readReserves } from "../../scripts/lib/reserves.js";
-import { Keeper, OracleVenue, staticPositionSource } from "../../scripts/lib/keeper.js";
-import { BPS, WAD, mulDivDown, valueDown } from "../../scripts/lib/math.js";
+import { readReserves } from "../../sdk/reserves.js";
+import { Keeper, OracleVenue, staticPositionSource } from "../../keeper/keeper.js";
+import { BPS, WAD, mulDivDown, valueDown } from "../../sdk/math.js";
 
 /** Holders of the collateral tokens at the pinned block: Aave v3 Ethereum's aToken contracts hold the underlying. */
 const HOLDERS = {

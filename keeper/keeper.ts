@@ -1,0 +1,501 @@
+/**
+ * A simple liquidation keeper for the LiquidationEngine, written against small injectable interfaces so the same code
+ * runs on the embedded network, a local node, a fork or a real chain:
+ *
+ * - a `PositionSource` says which position ids to watch (e.g. `vaultPositionSource(vault)` scans every id);
+ * - a `Venue` buys collateral for synthetic (here `OracleVenue`, a mock that pays the oracle price minus a spread; the
+ *   keeper is pre-funded with synthetic and pays for takes from its own balance);
+ * - `minProfitBps` is the least margin, against what the venue pays, for which the keeper takes.
+ *
+ * - a `TxSender` sends the keeper's transactions (default: the signer with a gas limit over the estimate; the
+ *   long-running service in keeper/service.ts plugs in one with its own nonces and an EIP-1559 fee cap).
+ *
+ * Every failure it logs (a simulation, an estimate or a transaction that reverted, ran out of gas, was replaced or
+ * not mined) is one line from sdk/errors.ts, decoded in human units.
+ *
+ * One `tick()`: reads the health of every watched position with the lens's batch `liquidationHealthOf(ids)`, starts the
+ * liquidation of each unhealthy one, resets every auction that needs it, and takes every auction whose price lets it
+ * sell the collateral at `minProfitBps` or more. Every transaction is simulated with `staticCall` first and only sent
+ * when the simulation passes; a failed simulation or transaction is logged and skipped (the next tick retries), so a
+ * revert never stops the loop. `runKeeper` repeats ticks with an injected `wait` between them (a timer on a real chain,
+ * a time jump on a simulated one).
+ *
+ * Units: `[token]` a collateral's own decimals, `[wad]` 1e18 (synthetic amounts, prices in synthetic per whole token),
+ * `[bps]` 1e4.
+ */
+import type { Signer, TransactionReceipt, TransactionRequest } from "ethers";
+import {
+  type ILiquidationEngine,
+  type IPositionLens,
+  ISyntheticToken__factory,
+  IVault__factory,
+  type LiquidationEngine,
+  type OracleAdapter,
+  type PositionLens,
+} from "../typechain-types/index.js";
+import { formatPlain } from "../sdk/format.js";
+import { type ErrorContext, errorName, explainFailure } from "../sdk/errors.js";
+import { BPS, WAD, mulDivDown } from "../sdk/math.js";
+import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "../sdk/tx.js";
+
+// ----------------------------------------------------------------------------------------------------------------
+// Interfaces
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Where the keeper finds the positions to watch. */
+export interface PositionSource {
+  /** Position ids to check. Unknown or closed ids are fine: `healthOf` reports them as unavailable. */
+  positionIds(): Promise<bigint[]>;
+}
+
+/** A market that buys collateral for synthetic. */
+export interface Venue {
+  /** [wad] Synthetic the venue would pay now for `amount` [token] of `asset` (0 when it cannot quote). */
+  quote(asset: string, synthId: bigint, amount: bigint): Promise<bigint>;
+  /** Sells `amount` [token] of `asset` the keeper just bought; returns [wad] synthetic received. */
+  sell(asset: string, synthId: bigint, amount: bigint): Promise<bigint>;
+}
+
+/** Sends one of the keeper's transactions. */
+export interface TxSender {
+  /**
+   * Sends `tx` (already simulated) from the keeper's account and waits for it; `label` names it in logs (e.g.
+   * "liquidate #12"). Throws when it refuses to send (e.g. the base fee is above the cap) or the transaction fails.
+   */
+  send(label: string, tx: TransactionRequest): Promise<TransactionReceipt | null>;
+}
+
+/** The plain sender: the signer fills in nonce and fees; the gas limit is the estimate plus `gasMarginBps`. */
+export function signerSender(signer: Signer, gasMarginBps: number = DEFAULT_GAS_MARGIN_BPS): TxSender {
+  return { send: async (_label, tx) => sendTx(signer, tx, { gasMarginBps, pollMs: 200 }) };
+}
+
+export interface KeeperOptions {
+  engine: LiquidationEngine;
+  /** The deployment's `PositionLens`: live auctions and health in batches. */
+  lens: PositionLens;
+  /** Sends the keeper's transactions and pays for takes (holds synthetic). */
+  signer: Signer;
+  positions: PositionSource;
+  venue: Venue;
+  /** [bps] Least profit, as a share of what a take costs, against what the venue pays for the collateral. */
+  minProfitBps: bigint;
+  /** Ids per `healthOf` call. Default 200. */
+  batchSize?: number;
+  /** Receives one line per action or skip. */
+  log?: (line: string) => void;
+  /** Sends the transactions. Default `signerSender(signer)`. */
+  sender?: TxSender;
+  /** What failures are explained with (units, the Vault for lookups). Default: the engine's Vault. */
+  errors?: ErrorContext;
+}
+
+/** A liquidation the keeper started. */
+export interface LiquidationDone {
+  positionId: bigint;
+  firstAuctionId: bigint;
+  auctions: number;
+  debt: bigint; // [wad]
+  penalty: bigint; // [wad]
+  full: boolean;
+  capped: boolean;
+  keeperPay: bigint; // [wad]
+  gas: bigint;
+}
+
+/** A take the keeper made. */
+export interface TakeDone {
+  auctionId: bigint;
+  positionId: bigint;
+  asset: string;
+  synthId: bigint;
+  collateral: bigint; // [token] bought
+  owe: bigint; // [wad] paid
+  price: bigint; // [wad] auction price, synthetic per whole token
+  venuePrice: bigint; // [wad] what the venue paid per whole token when the keeper decided
+  proceeds: bigint; // [wad] synthetic the venue paid for the collateral
+  ended: boolean; // the take ended the auction
+  gas: bigint;
+}
+
+/** A reset the keeper made. */
+export interface ResetDone {
+  auctionId: bigint;
+  keeperPay: bigint; // [wad]
+  top: bigint; // [wad] new start price
+  gas: bigint;
+}
+
+/** Something the keeper looked at and did not do, and why. */
+export interface Skip {
+  kind: "liquidate" | "take" | "reset";
+  id: bigint; // position id (liquidate) or auction id
+  reason: string;
+  /** The contract's custom error, when a revert was the reason (e.g. "AuctionCapReached"). */
+  error?: string;
+}
+
+export interface TickReport {
+  checked: number; // positions whose health was read
+  unhealthy: bigint[]; // their ids
+  liquidations: LiquidationDone[];
+  takes: TakeDone[];
+  resets: ResetDone[];
+  skips: Skip[];
+  /** The tick stopped early because its abort signal fired (the rest is left for the next run). */
+  aborted: boolean;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Keeper
+// ----------------------------------------------------------------------------------------------------------------
+
+export class Keeper {
+  private readonly engine: LiquidationEngine;
+  private readonly approved = new Set<bigint>(); // synthIds whose token the engine may pull
+  private readonly decimals = new Map<string, bigint>(); // asset → decimals
+  private readonly log: (line: string) => void;
+  private readonly sender: TxSender;
+  private errorContext: ErrorContext | undefined;
+
+  constructor(readonly opts: KeeperOptions) {
+    this.engine = opts.engine.connect(opts.signer);
+    this.log = opts.log ?? (() => {});
+    this.sender = opts.sender ?? signerSender(opts.signer);
+    this.errorContext = opts.errors;
+  }
+
+  /** One line for failure `e` (sdk/errors.ts), with the Vault at hand for human units. */
+  private async reason(e: unknown): Promise<string> {
+    if (this.errorContext === undefined) {
+      try {
+        this.errorContext = { vault: IVault__factory.connect(await this.engine.vault(), this.opts.signer) };
+      } catch {
+        this.errorContext = {};
+      }
+    }
+    return explainFailure(e, this.errorContext);
+  }
+
+  /**
+   * One pass: liquidate unhealthy positions, reset stale auctions, take profitable ones. When `signal` fires, the tick
+   * stops before its next transaction (one already sent is waited for) and reports `aborted`.
+   */
+  async tick(signal?: AbortSignal): Promise<TickReport> {
+    const report: TickReport = {
+      checked: 0,
+      unhealthy: [],
+      liquidations: [],
+      takes: [],
+      resets: [],
+      skips: [],
+      aborted: false,
+    };
+    const stopped = (): boolean => (report.aborted ||= signal?.aborted === true);
+    await this.liquidateUnhealthy(report, stopped);
+    if (stopped()) return report;
+    const count = await this.engine.auctionCount();
+    if (count === 0n) return report;
+    for (const a of await this.opts.lens.getAuctions(0n, count)) {
+      if (stopped()) return report;
+      if (a.needsReset) await this.reset(a, report);
+      else await this.maybeTake(a, report);
+    }
+    return report;
+  }
+
+  private async liquidateUnhealthy(report: TickReport, stopped: () => boolean): Promise<void> {
+    const ids = await this.opts.positions.positionIds();
+    const size = this.opts.batchSize ?? 200;
+    for (let i = 0; i < ids.length; i += size) {
+      const chunk = ids.slice(i, i + size);
+      const [health, available] = await this.opts.lens.liquidationHealthOf(chunk);
+      for (const [j, id] of chunk.entries()) {
+        if (available[j] !== true) continue;
+        report.checked++;
+        if ((health[j] ?? WAD) >= WAD) continue;
+        report.unhealthy.push(id);
+        if (stopped()) return;
+        await this.liquidate(id, health[j] ?? 0n, report);
+      }
+    }
+  }
+
+  private async liquidate(positionId: bigint, health: bigint, report: TickReport): Promise<void> {
+    let plan: ILiquidationEngine.LiquidationPlanStructOutput;
+    try {
+      plan = await this.engine.previewLiquidation(positionId);
+      await this.engine.liquidate.staticCall(positionId); // simulate as this keeper
+    } catch (e) {
+      this.skip(report, "liquidate", positionId, `simulation failed: ${await this.reason(e)}`, e);
+      return;
+    }
+    const receipt = await this.send("liquidate", positionId, report, () =>
+      this.engine.liquidate.populateTransaction(positionId),
+    );
+    if (receipt === undefined) return;
+    const ev = this.events(receipt, "LiquidationStarted")[0];
+    const started = this.events(receipt, "AuctionStarted").length;
+    const done: LiquidationDone = {
+      positionId,
+      firstAuctionId: ev?.args.firstAuctionId ?? 0n,
+      auctions: started,
+      debt: ev?.args.debt ?? plan.debt,
+      penalty: ev?.args.penalty ?? plan.penalty,
+      full: ev?.args.full ?? plan.full,
+      capped: plan.capped,
+      keeperPay: ev?.args.keeperPay ?? plan.keeperPay,
+      gas: receipt.gasUsed,
+    };
+    report.liquidations.push(done);
+    this.log(
+      `liquidate #${positionId} (health ${formatPlain(health, 3)}): ${done.full ? "full" : "partial"}` +
+        `${done.capped ? ", cut down by the auction caps" : ""}, debt ${formatPlain(done.debt)} + penalty ` +
+        `${formatPlain(done.penalty)} into ${started} auction(s) from #${done.firstAuctionId}, keeper pay ${formatPlain(done.keeperPay)}`,
+    );
+  }
+
+  private async reset(a: IPositionLens.AuctionViewStructOutput, report: TickReport): Promise<void> {
+    try {
+      await this.engine.reset.staticCall(a.id);
+    } catch (e) {
+      this.skip(report, "reset", a.id, `simulation failed: ${await this.reason(e)}`, e);
+      return;
+    }
+    const receipt = await this.send("reset", a.id, report, () => this.engine.reset.populateTransaction(a.id));
+    if (receipt === undefined) return;
+    const ev = this.events(receipt, "AuctionReset")[0];
+    const done: ResetDone = {
+      auctionId: a.id,
+      keeperPay: ev?.args.keeperPay ?? 0n,
+      top: ev?.args.top ?? 0n,
+      gas: receipt.gasUsed,
+    };
+    report.resets.push(done);
+    this.log(
+      `reset auction #${a.id} (price had fallen to ${formatPlain(a.price)}): restarts at ${formatPlain(done.top)}, keeper pay ${formatPlain(done.keeperPay)}`,
+    );
+  }
+
+  private async maybeTake(a: IPositionLens.AuctionViewStructOutput, report: TickReport): Promise<void> {
+    const unit = 10n ** (await this.decimalsOf(a.asset)); // [token] per whole token
+    const venuePrice = await this.opts.venue.quote(a.asset, a.synthId, unit); // [wad] per whole token
+    // profitable when venuePrice >= price * (1 + minProfit)
+    if (venuePrice * BPS < a.price * (BPS + this.opts.minProfitBps)) {
+      this.skip(
+        report,
+        "take",
+        a.id,
+        `price ${formatPlain(a.price)} is above venue ${formatPlain(venuePrice)} less ${Number(this.opts.minProfitBps) / 100}%`,
+      );
+      return;
+    }
+    let token: Awaited<ReturnType<Keeper["approve"]>>;
+    try {
+      token = await this.approve(a.synthId);
+    } catch (e) {
+      this.skip(report, "take", a.id, `approval failed: ${await this.reason(e)}`, e);
+      return;
+    }
+    const balance = await token.balanceOf(await this.opts.signer.getAddress()); // [wad]
+    const affordable = a.price === 0n ? a.lot : mulDivDown(balance, unit, a.price); // [token]
+    const maxCollateral = affordable < a.lot ? affordable : a.lot;
+    const receiver = await this.opts.signer.getAddress();
+    let collateral: bigint;
+    let owe: bigint;
+    try {
+      [collateral, owe] = await this.engine.take.staticCall(a.id, maxCollateral, a.price, receiver, "0x");
+    } catch (e) {
+      this.skip(report, "take", a.id, `simulation failed: ${await this.reason(e)}`, e);
+      return;
+    }
+    // check the simulated amounts too (rounding, and what a partial take buys)
+    const value = await this.opts.venue.quote(a.asset, a.synthId, collateral); // [wad]
+    if (value * BPS < owe * (BPS + this.opts.minProfitBps)) {
+      this.skip(
+        report,
+        "take",
+        a.id,
+        `simulated take pays ${formatPlain(owe)} for collateral the venue buys at ${formatPlain(value)}`,
+      );
+      return;
+    }
+    const receipt = await this.send("take", a.id, report, () =>
+      this.engine.take.populateTransaction(a.id, maxCollateral, a.price, receiver, "0x"),
+    );
+    if (receipt === undefined) return;
+    const ev = this.events(receipt, "Take")[0];
+    const bought = ev?.args.collateral ?? collateral;
+    const paid = ev?.args.owe ?? owe;
+    const proceeds = await this.opts.venue.sell(a.asset, a.synthId, bought);
+    const done: TakeDone = {
+      auctionId: a.id,
+      positionId: a.positionId,
+      asset: a.asset,
+      synthId: a.synthId,
+      collateral: bought,
+      owe: paid,
+      price: ev?.args.price ?? a.price,
+      venuePrice,
+      proceeds,
+      ended: this.events(receipt, "AuctionEnded").length !== 0,
+      gas: receipt.gasUsed,
+    };
+    report.takes.push(done);
+    this.log(
+      `take auction #${a.id}: ${formatPlain(bought, 4, unit)} collateral for ${formatPlain(paid)} at ${formatPlain(done.price)} ` +
+        `(venue ${formatPlain(venuePrice)}), sold for ${formatPlain(proceeds)}: profit ${formatPlain(proceeds - paid)}` +
+        `${done.ended ? ", auction ended" : ""}`,
+    );
+  }
+
+  /** Sends a transaction through the sender and waits for it; a failure is logged as a skip and returns undefined. */
+  private async send(
+    kind: Skip["kind"],
+    id: bigint,
+    report: TickReport,
+    tx: () => Promise<TransactionRequest>,
+  ): Promise<TransactionReceipt | undefined> {
+    try {
+      const label = `${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}`;
+      const receipt = await this.sender.send(label, await tx());
+      if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
+      return receipt;
+    } catch (e) {
+      this.skip(report, kind, id, `transaction failed: ${await this.reason(e)}`, e);
+      return undefined;
+    }
+  }
+
+  private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string, e?: unknown): void {
+    const error = e === undefined ? undefined : errorName(e);
+    report.skips.push(error === undefined ? { kind, id, reason: why } : { kind, id, reason: why, error });
+    this.log(`skip ${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}: ${why}`);
+  }
+
+  private events<N extends "LiquidationStarted" | "AuctionStarted" | "AuctionReset" | "AuctionEnded" | "Take">(
+    receipt: TransactionReceipt,
+    name: N,
+  ) {
+    const address = receipt.to?.toLowerCase();
+    return receipt.logs
+      .filter((l) => l.address.toLowerCase() === address)
+      .map((l) => this.engine.interface.parseLog(l))
+      .filter((e): e is NonNullable<typeof e> => e !== null && e.name === name)
+      .map((e) => e as unknown as { args: EventArgs[N] });
+  }
+
+  private async decimalsOf(asset: string): Promise<bigint> {
+    let d = this.decimals.get(asset);
+    if (d === undefined) {
+      const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
+      d = (await vault.assetConfig(asset)).decimals;
+      this.decimals.set(asset, d);
+    }
+    return d;
+  }
+
+  /** The synthetic's token, with the engine approved to pull it (once). */
+  private async approve(synthId: bigint) {
+    const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
+    const token = ISyntheticToken__factory.connect((await vault.synthetic(synthId)).token, this.opts.signer);
+    if (!this.approved.has(synthId)) {
+      const receipt = await this.sender.send(
+        `approve synthetic ${synthId}`,
+        await token.approve.populateTransaction(this.engine, 2n ** 256n - 1n),
+      );
+      if (receipt === null || receipt.status !== 1) throw new Error(`approving synthetic ${synthId} failed`);
+      this.approved.add(synthId);
+    }
+    return token;
+  }
+}
+
+/** The event fields the keeper reads. */
+interface EventArgs {
+  LiquidationStarted: { firstAuctionId: bigint; debt: bigint; penalty: bigint; full: boolean; keeperPay: bigint };
+  AuctionStarted: { auctionId: bigint };
+  AuctionReset: { top: bigint; keeperPay: bigint };
+  AuctionEnded: { auctionId: bigint; leftover: bigint; badDebt: bigint };
+  Take: { collateral: bigint; owe: bigint; price: bigint };
+}
+
+/**
+ * Runs `keeper.tick()` `rounds` times (or until `stop` returns true after a tick), calling `wait` between ticks.
+ * Returns every tick's report.
+ */
+export async function runKeeper(
+  keeper: Keeper,
+  opts: { rounds: number; wait: () => Promise<void>; stop?: (r: TickReport, round: number) => boolean },
+): Promise<TickReport[]> {
+  const out: TickReport[] = [];
+  for (let round = 0; round < opts.rounds; round++) {
+    const r = await keeper.tick();
+    out.push(r);
+    if (opts.stop?.(r, round) === true) break;
+    await opts.wait();
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Sources and a mock venue
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Every position id the Vault has issued (1 .. nextPositionId - 1). */
+export function vaultPositionSource(vault: { nextPositionId(): Promise<bigint> }): PositionSource {
+  return {
+    async positionIds() {
+      const next = await vault.nextPositionId();
+      return Array.from({ length: Number(next - 1n) }, (_, i) => BigInt(i + 1));
+    },
+  };
+}
+
+/** A fixed list of position ids. */
+export function staticPositionSource(ids: bigint[]): PositionSource {
+  return { positionIds: async () => ids };
+}
+
+/**
+ * A mock venue that buys any listed collateral at the oracle price less `spreadBps`, in the synthetic's units:
+ * `amount * assetPrice / synthPrice * (1 - spread)`, rounded down. `sell` moves no tokens (the keeper keeps the
+ * collateral; its synthetic was pre-funded): it records the sale and returns what the venue would have paid.
+ */
+export class OracleVenue implements Venue {
+  /** Every sale: asset, synthId, amount [token], proceeds [wad]. */
+  readonly sales: { asset: string; synthId: bigint; amount: bigint; proceeds: bigint }[] = [];
+
+  constructor(
+    private readonly oracle: OracleAdapter,
+    private readonly vault: {
+      assetConfig(asset: string): Promise<{ decimals: bigint }>;
+      synthetic(synthId: bigint): Promise<{ params: { priceAsset: string } }>;
+    },
+    readonly spreadBps: bigint = 0n,
+  ) {}
+
+  /** [wad] The oracle price of one whole `asset` in synthetic `synthId`, rounded down (as the engine computes it). */
+  async marketPrice(asset: string, synthId: bigint): Promise<bigint> {
+    const usd = await this.oracle.getPrice(asset);
+    const priceAsset = (await this.vault.synthetic(synthId)).params.priceAsset;
+    const synthUsd = /^0x0+$/.test(priceAsset) ? WAD : await this.oracle.getPrice(priceAsset);
+    return mulDivDown(usd, WAD, synthUsd);
+  }
+
+  async quote(asset: string, synthId: bigint, amount: bigint): Promise<bigint> {
+    try {
+      const unit = 10n ** (await this.vault.assetConfig(asset)).decimals;
+      const gross = mulDivDown(amount, await this.marketPrice(asset, synthId), unit);
+      return mulDivDown(gross, BPS - this.spreadBps, BPS);
+    } catch {
+      return 0n; // no price: no quote
+    }
+  }
+
+  async sell(asset: string, synthId: bigint, amount: bigint): Promise<bigint> {
+    const proceeds = await this.quote(asset, synthId, amount);
+    this.sales.push({ asset, synthId, amount, proceeds });
+    return proceeds;
+  }
+}

@@ -1,0 +1,264 @@
+/**
+ * Reads everything the risk engine needs from a deployed Ballast, once: listed assets and their Vault and engine
+ * parameters, synthetics, every position (`nextPositionId`, `positionOf`, `basketOf`, the lens's `normDebtOf`), the engine's
+ * liquidation, auction and keeper rules and caps, the live auctions, oracle prices and the Treasury's surplus. Then the simulation runs
+ * in memory, with no RPC call per step.
+ *
+ * Deployment manifest (found as every command finds it, sdk/manifest.ts `locateManifest`, or
+ * `BALLAST_MANIFEST=path/to.json`): a JSON object with at least the Vault, the OracleAdapter, the LiquidationEngine and
+ * the PositionLens addresses, either at the top level or under `contracts` or `addresses`, each as a string or as
+ * `{ "address": "0x…" }`, under any of these names: vault | Vault; oracle | OracleAdapter | oracleAdapter;
+ * engine | LiquidationEngine | liquidationEngine; lens | PositionLens | positionLens. The Treasury is read from the
+ * Vault when absent. Example:
+ *   { "network": "localhost", "chainId": 31337, "contracts": { "vault": "0x…", "oracle": "0x…", "engine": "0x…",
+ *     "lens": "0x…" } }
+ */
+import { readFileSync } from "node:fs";
+import { Contract, type ContractRunner, type Provider } from "ethers";
+import {
+  ILiquidationEngine__factory,
+  IPositionLens__factory,
+  IOracleAdapter__factory,
+  ITreasury__factory,
+  IVault__factory,
+} from "../typechain-types/index.js";
+import type { AssetSnap, AuctionSnap, PositionSnap, Snapshot, SynthSnap } from "./model.js";
+
+/** Addresses the snapshot starts from. */
+export interface CoreAddresses {
+  vault: string;
+  oracle: string;
+  engine: string;
+  /** The deployment's PositionLens (normalized debts). */
+  lens: string;
+  treasury?: string;
+}
+
+const NAMES: Record<keyof CoreAddresses, string[]> = {
+  vault: ["vault", "Vault"],
+  oracle: ["oracle", "OracleAdapter", "oracleAdapter"],
+  engine: ["engine", "LiquidationEngine", "liquidationEngine"],
+  lens: ["lens", "PositionLens", "positionLens"],
+  treasury: ["treasury", "Treasury"],
+};
+
+/** Parses a deployment manifest (see the file comment). Throws a message naming the file and the missing key. */
+export function parseManifest(path: string): CoreAddresses {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new Error(`manifest ${path}: cannot read it as JSON (${(e as Error).message})`);
+  }
+  if (typeof json !== "object" || json === null) throw new Error(`manifest ${path}: not a JSON object`);
+  const root = json as Record<string, unknown>;
+  const scopes = [root, root.contracts, root.addresses].filter(
+    (s): s is Record<string, unknown> => typeof s === "object" && s !== null,
+  );
+  const find = (key: keyof CoreAddresses): string | undefined => {
+    for (const scope of scopes) {
+      for (const name of NAMES[key]) {
+        const v = scope[name];
+        const a = typeof v === "string" ? v : (v as { address?: unknown } | undefined)?.address;
+        if (typeof a === "string") {
+          if (!/^0x[0-9a-fA-F]{40}$/.test(a)) throw new Error(`manifest ${path}: ${name} = "${a}" is no address`);
+          return a;
+        }
+      }
+    }
+    return undefined;
+  };
+  const out: Partial<CoreAddresses> = {};
+  for (const key of ["vault", "oracle", "engine", "lens"] as const) {
+    const a = find(key);
+    if (a === undefined) {
+      throw new Error(
+        `manifest ${path}: no ${key} address (expected one of ${NAMES[key].join(", ")} at the top level or ` +
+          `under "contracts" or "addresses"; see docs/risk.md)`,
+      );
+    }
+    out[key] = a;
+  }
+  const treasury = find("treasury");
+  return treasury === undefined ? (out as CoreAddresses) : { ...(out as CoreAddresses), treasury };
+}
+
+const ERC20_ABI = ["function symbol() view returns (string)"];
+const MANAGED_ABI = ["function authority() view returns (address)"];
+
+/** Reads the snapshot (see the file comment). `network` names the network in reports. */
+export async function readSnapshot(
+  runner: ContractRunner & { provider: Provider | null },
+  addrs: CoreAddresses,
+  network: string,
+  log: (line: string) => void = () => {},
+): Promise<Snapshot> {
+  const provider = runner.provider;
+  if (provider === null) throw new Error("readSnapshot: the runner has no provider");
+  for (const [name, a] of Object.entries(addrs)) {
+    if ((await provider.getCode(a)) === "0x") {
+      throw new Error(`${name} ${a} has no code on ${network}: is the manifest for this network?`);
+    }
+  }
+  const vault = IVault__factory.connect(addrs.vault, runner);
+  const oracle = IOracleAdapter__factory.connect(addrs.oracle, runner);
+  const engine = ILiquidationEngine__factory.connect(addrs.engine, runner);
+  const lens = IPositionLens__factory.connect(addrs.lens, runner);
+  const treasuryAddr = addrs.treasury ?? (await vault.treasury());
+  const treasury = ITreasury__factory.connect(treasuryAddr, runner);
+  const block = await provider.getBlock("latest");
+  if (block === null) throw new Error("readSnapshot: no latest block");
+  const chainId = (await provider.getNetwork()).chainId;
+  let authority: string | undefined;
+  try {
+    authority = (await new Contract(addrs.vault, MANAGED_ABI, runner).getFunction("authority")()) as string;
+  } catch {
+    authority = undefined;
+  }
+
+  const assetAddrs = await vault.assets();
+  const assets: AssetSnap[] = [];
+  for (const address of assetAddrs) {
+    const cfg = await vault.assetConfig(address);
+    let symbol: string;
+    try {
+      symbol = (await new Contract(address, ERC20_ABI, runner).getFunction("symbol")()) as string;
+    } catch {
+      symbol = address.slice(0, 8);
+    }
+    assets.push({
+      address,
+      symbol,
+      decimals: Number(cfg.decimals),
+      price: await oracle.getPrice(address),
+      maxLtvBps: cfg.maxLtvBps,
+      liqThresholdBps: await vault.liquidationThreshold(address), // in force now: a ramp's current value
+      liqPenaltyBps: cfg.liqPenaltyBps,
+      supplyCap: cfg.supplyCap,
+      frozen: cfg.frozen,
+      total: cfg.total,
+      cap: await engine.assetCap(address),
+      dirt: await engine.assetDirt(address),
+    });
+  }
+  const indexOf = new Map(assets.map((a, i) => [a.address.toLowerCase(), i]));
+
+  const synths: SynthSnap[] = [];
+  const count = Number(await vault.syntheticCount());
+  for (let id = 0; id < count; id++) {
+    const s = await vault.synthetic(id);
+    const k = await engine.keeperParams(id);
+    const priceAsset =
+      s.params.priceAsset === "0x0000000000000000000000000000000000000000"
+        ? -1
+        : indexOf.get(s.params.priceAsset.toLowerCase());
+    if (priceAsset === undefined) {
+      throw new Error(`synthetic ${id} tracks ${s.params.priceAsset}, which is not a listed collateral asset`);
+    }
+    let symbol: string;
+    try {
+      symbol = (await new Contract(s.token, ERC20_ABI, runner).getFunction("symbol")()) as string;
+    } catch {
+      symbol = `synth${id}`;
+    }
+    synths.push({
+      id,
+      address: s.token,
+      symbol,
+      priceAsset,
+      minDebt: s.params.minDebt,
+      rateIndex: s.rateIndex,
+      ratePerSecond: s.ratePerSecond,
+      totalDebt: s.totalDebt,
+      auctionDebt: s.auctionDebt,
+      badDebt: s.badDebt,
+      surplus: await treasury.surplus(id),
+      keeper: { tip: k.tip, chipBps: k.chipBps, maxPay: k.maxPay },
+    });
+  }
+
+  const next = await vault.nextPositionId();
+  const positions: PositionSnap[] = [];
+  const BATCH = 25n;
+  for (let start = 1n; start < next; start += BATCH) {
+    const ids: bigint[] = [];
+    for (let id = start; id < next && id < start + BATCH; id++) ids.push(id);
+    const rows = await Promise.all(
+      ids.map(async (id) => {
+        const [owner, synthId] = await vault.positionOf(id);
+        const [basket, amounts] = await vault.basketOf(id);
+        const normDebt = await lens.normDebtOf(id);
+        return { id, owner, synthId, basket, amounts, normDebt };
+      }),
+    );
+    for (const r of rows) {
+      if (r.normDebt === 0n) continue; // no debt: nothing at risk
+      const idx = r.basket.map((a) => {
+        const i = indexOf.get(a.toLowerCase());
+        if (i === undefined) throw new Error(`position ${r.id} holds ${a}, which is not a listed asset`);
+        return i;
+      });
+      positions.push({
+        id: r.id,
+        owner: r.owner,
+        synth: Number(r.synthId),
+        assets: idx,
+        amounts: [...r.amounts],
+        normDebt: r.normDebt,
+      });
+    }
+    log(`read positions ${start}…${start + BigInt(ids.length) - 1n} of ${next - 1n}`);
+  }
+
+  const auctions: AuctionSnap[] = [];
+  const live = await engine.auctionCount();
+  const nextAuction = live === 0n ? 1n : await engine.nextAuctionId();
+  for (let id = 1n; id < nextAuction; id++) {
+    const a = await engine.auction(id); // all zero once it has ended
+    if (a.tab === 0n) continue;
+    const asset = indexOf.get(a.asset.toLowerCase());
+    if (asset === undefined) throw new Error(`auction ${id} sells ${a.asset}, which is not a listed asset`);
+    auctions.push({
+      id,
+      asset,
+      synth: Number(a.synthId),
+      lot: a.lot,
+      tab: a.tab,
+      debt: a.debt,
+      dirt: a.dirt,
+      dust: a.dust,
+      market: a.market,
+      top: a.top,
+      floor: a.floor,
+      age: BigInt(block.timestamp) - a.startTime,
+    });
+  }
+  if (live > 0n) log(`read ${live} live auctions`);
+
+  const lp = await engine.liquidationParams();
+  const ap = await engine.auctionParams();
+  return {
+    network,
+    chainId,
+    block: BigInt(block.number),
+    timestamp: BigInt(block.timestamp),
+    addresses: { vault: addrs.vault, oracle: addrs.oracle, engine: addrs.engine, treasury: treasuryAddr, authority },
+    assets,
+    synths,
+    positions,
+    auctions,
+    targetHealth: lp.targetHealth,
+    fullLiquidationHealth: lp.fullLiquidationHealth,
+    auction: {
+      startBufferBps: ap.startBufferBps,
+      resetBelowBps: ap.resetBelowBps,
+      curve: ap.curve,
+      duration: ap.duration,
+      step: ap.step,
+      cutBps: ap.cutBps,
+      maxDuration: ap.maxDuration,
+    },
+    globalCap: await engine.globalCap(),
+    globalDirt: await engine.globalDirt(),
+  };
+}

@@ -1,0 +1,744 @@
+/**
+ * The one decoder of failures for every Ballast command (tasks, deploy, keeper, scripts): a failed estimate, a
+ * reverted or out-of-gas transaction, a replaced or unmined one, a node that cannot be reached, each becomes ONE line
+ * that says what happened, in human units, and what to do.
+ *
+ * Custom errors are decoded with the ABIs of every deployable contract (`DEPLOYABLE_ABIS`, from the TypeChain
+ * factories), then turned into a sentence by `ERRORS`, a table with one entry per error name. `test/errors.test.ts`
+ * fails when a deployable contract declares an error the table has no entry for (or the table keeps one no contract
+ * declares), so a new or renamed error needs only its sentence added here.
+ *
+ * Units: `[token]` a token's own decimals, `[wad]` 1e18 (USD values, synthetic amounts, prices), `[bps]` 1e4.
+ */
+import { type ContractRunner, type ErrorDescription, Interface, type InterfaceAbi } from "ethers";
+import {
+  AccessManager__factory,
+  DynamicRateModel__factory,
+  FixedRateModel__factory,
+  LiquidationEngine__factory,
+  MockERC20__factory,
+  MockV3Aggregator__factory,
+  OracleAdapter__factory,
+  PositionLens__factory,
+  ReserveLens__factory,
+  RiskLens__factory,
+  Settlement__factory,
+  SyntheticToken__factory,
+  Treasury__factory,
+  Vault__factory,
+} from "../typechain-types/index.js";
+import { formatAmount, formatBps, formatGas, formatHealth, formatUsd, formatWad } from "./format.js";
+import { TxFailure, revertData } from "./tx.js";
+
+// ----------------------------------------------------------------------------------------------------------------
+// The ABIs
+// ----------------------------------------------------------------------------------------------------------------
+
+/** The ABIs of every contract the deploy (or a user) can deploy, by contract name: the errors a user can hit. */
+export const DEPLOYABLE_ABIS: Record<string, InterfaceAbi> = {
+  AccessManager: AccessManager__factory.abi,
+  OracleAdapter: OracleAdapter__factory.abi,
+  Vault: Vault__factory.abi,
+  Treasury: Treasury__factory.abi,
+  LiquidationEngine: LiquidationEngine__factory.abi,
+  ReserveLens: ReserveLens__factory.abi,
+  PositionLens: PositionLens__factory.abi,
+  Settlement: Settlement__factory.abi,
+  RiskLens: RiskLens__factory.abi,
+  FixedRateModel: FixedRateModel__factory.abi,
+  DynamicRateModel: DynamicRateModel__factory.abi,
+  SyntheticToken: SyntheticToken__factory.abi,
+  MockERC20: MockERC20__factory.abi,
+  MockV3Aggregator: MockV3Aggregator__factory.abi,
+};
+
+/** Every custom error of the deployable contracts in one interface (the same selector is kept once). */
+export const ERRORS_INTERFACE: Interface = (() => {
+  const seen = new Set<string>();
+  const fragments: string[] = [];
+  for (const abi of Object.values(DEPLOYABLE_ABIS)) {
+    new Interface(abi).forEachError((f) => {
+      if (seen.has(f.selector)) return;
+      seen.add(f.selector);
+      fragments.push(f.format("full"));
+    });
+  }
+  return new Interface(fragments);
+})();
+
+// ----------------------------------------------------------------------------------------------------------------
+// Context
+// ----------------------------------------------------------------------------------------------------------------
+
+export interface AssetInfo {
+  address: string;
+  symbol: string;
+  decimals: number;
+}
+
+/** The Vault views the sentences read (any TypeChain Vault or IVault). */
+export interface VaultReader {
+  readonly runner: ContractRunner | null;
+  nextPositionId(): Promise<bigint>;
+  positionOf(id: bigint): Promise<{ owner: string; synthId: bigint }>;
+  healthOf(id: bigint): Promise<{ debt: bigint; debtValue: bigint; mintLimit: bigint }>;
+  assetConfig(asset: string): Promise<{ decimals: bigint; total: bigint }>;
+  synthetic(synthId: bigint): Promise<{ token: string; totalDebt: bigint }>;
+}
+
+/** What the sentences may use to put figures in human units and to name the command that fixes the problem. */
+export interface ErrorContext {
+  /** Known collateral assets (address, symbol, decimals); others are read from the Vault and the token. */
+  assets?: readonly AssetInfo[];
+  /** Known synthetics; others are read from the Vault. */
+  synthetics?: readonly { synthId: bigint; symbol: string }[];
+  /** The Vault, for facts an error does not carry (the owner of a position, its debt and limits now). */
+  vault?: VaultReader;
+  /** The network name, for the commands the sentences suggest (`--network <name>`). */
+  network?: string;
+  /** The acting account as the user gave it (`--from`), kept in suggested commands. */
+  from?: string;
+  /** The acting account's address. */
+  account?: string;
+}
+
+/** The helpers an entry of `ERRORS` works with. */
+export interface Helpers {
+  ctx: ErrorContext;
+  /** `amount` [token] of `asset` in its units: "0.345 WETH". */
+  tokens(asset: string, amount: bigint): Promise<string>;
+  /** The symbol of `asset`. */
+  symbol(asset: string): Promise<string>;
+  /** The symbol of synthetic `synthId`. */
+  synth(synthId: bigint): Promise<string>;
+  /** The symbol of position `id`'s synthetic. */
+  synthOfPosition(id: bigint): Promise<string>;
+  /** The owner of position `id`, or undefined when it cannot be read. */
+  owner(id: bigint): Promise<string | undefined>;
+  /** A suggested command, e.g. cmd("repay 1 max") = "`npx hardhat ballast repay 1 max --network localhost`". */
+  cmd(task: string): string;
+  /** Reads a view through the Vault; undefined when there is no Vault or the read fails. */
+  read<T>(f: (vault: VaultReader) => Promise<T>): Promise<T | undefined>;
+}
+
+const seconds = (s: bigint): string =>
+  s >= 7_200n ? `${formatAmount((s * 10n) / 3_600n, 1, 1)} h` : s >= 120n ? `${s / 60n} min` : `${s} s`;
+const date = (s: bigint): string => new Date(Number(s) * 1000).toISOString().replace(".000Z", "Z");
+const short = (a: string): string => (a.length > 12 ? `${a.slice(0, 8)}…${a.slice(-4)}` : a);
+
+const PRICE_FAILURES = [
+  "no failure",
+  "no feed is configured for it",
+  "its feed reverted or returned malformed data",
+  "its feed answered zero or less",
+  "its feed's answer is stale",
+  "its feed sits at its minimum answer",
+  "its feed sits at its maximum answer",
+  "its second feed failed",
+  "its two feeds disagree by more than the allowed deviation",
+  "the L2 sequencer is down",
+  "the L2 sequencer came back up less than the grace period ago",
+];
+const ASSET_PARAM_FIELDS = [
+  "the liquidation threshold is 0 or above 98%",
+  "the max LTV is above the liquidation threshold",
+  "the liquidation penalty is above 25%",
+  "threshold × (1 + penalty) is above 100%",
+];
+const SYNTH_PARAM_FIELDS = [
+  "the token's vault() is not this Vault",
+  "the rate model is the zero address",
+  "the minimum debt is above the debt ceiling",
+];
+const ENGINE_PARAMS = [
+  "targetHealth",
+  "fullLiquidationHealth",
+  "startBufferBps",
+  "resetBelowBps",
+  "duration",
+  "step",
+  "cutBps",
+  "maxDuration",
+  "tip",
+  "chipBps",
+  "maxPay",
+  "synthId",
+  "globalCap",
+  "assetCap",
+  "asset",
+];
+const PANICS: Record<number, string> = {
+  0x01: "an assertion failed",
+  0x11: "an arithmetic overflow or underflow",
+  0x12: "a division by zero",
+  0x21: "an invalid enum value",
+  0x31: "a pop from an empty array",
+  0x32: "an array index out of bounds",
+  0x41: "an out-of-memory allocation",
+  0x51: "a call to an uninitialized function",
+};
+
+const BUG = "this is a bug or a misconfiguration of the deployment: report it with the command you ran";
+const GOVERNANCE = "only governance may do this, through the AccessManager (docs/governance.md)";
+
+type Args = Record<string, bigint | string | boolean>;
+type Entry = (a: Args, h: Helpers) => string | Promise<string>;
+const n = (a: Args, k: string): bigint => BigInt((a[k] as bigint | undefined) ?? 0n);
+const s = (a: Args, k: string): string => String(a[k] ?? "");
+
+// ----------------------------------------------------------------------------------------------------------------
+// The sentences: one per custom error of the deployable contracts (test/errors.test.ts keeps this complete)
+// ----------------------------------------------------------------------------------------------------------------
+
+export const ERRORS: Record<string, Entry> = {
+  // --- Vault: positions ---------------------------------------------------------------------------------------
+  PositionNotFound: async (a, h) => {
+    const next = await h.read((v) => v.nextPositionId());
+    return (
+      `position #${n(a, "id")} does not exist` +
+      (next === undefined ? "" : next > 1n ? ` (ids run from 1 to ${next - 1n})` : " (no position is open yet)") +
+      `: check the id, or open one with ${h.cmd("open <synth>")}`
+    );
+  },
+  NotOwner: (a) =>
+    `${short(s(a, "caller"))} is not the owner of position #${n(a, "id")} (the owner is ${s(a, "owner")}): ` +
+    `only the owner may transfer it or appoint managers; act as the owner (--from <owner>)`,
+  NotAuthorized: async (a, h) => {
+    const id = n(a, "id");
+    const owner = await h.owner(id);
+    return (
+      `${s(a, "caller")} is neither the owner${owner === undefined ? "" : ` (${owner})`} nor a manager of position ` +
+      `#${id}: act as the owner (--from <owner>), or have the owner appoint this account with Vault.setManager`
+    );
+  },
+  AssetNotListed: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} is not listed as collateral: use one of the deployment's assets ` +
+    `(\`ballast health\` and the manifest list them)`,
+  AssetAlreadyListed: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} is already listed: change its parameters with Vault.setAssetParams instead`,
+  AssetFrozen: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} is frozen by governance: no new deposits of it; deposit another asset`,
+  TooManyAssets: (a) =>
+    `the Vault already lists ${n(a, "listed")} assets, its maximum of ${n(a, "max")}: no further asset can be listed`,
+  BasketFull: (a, h) =>
+    `position #${n(a, "id")} already holds ${n(a, "max")} different assets, the most a basket may hold: deposit more ` +
+    `of an asset it holds, or open another position with ${h.cmd("open <synth>")}`,
+  SyntheticNotFound: (a) =>
+    `synthetic id ${n(a, "synthId")} does not exist: use a synthetic of the deployment (bUSD, bETH, ... in the manifest)`,
+  SyntheticAlreadyAdded: (a) =>
+    `the synthetic token ${s(a, "token")} is already added: change it with Vault.setSyntheticParams`,
+  TooManySynthetics: (a) =>
+    `the Vault already has ${n(a, "count")} synthetics, its maximum of ${n(a, "max")}: no further one can be added`,
+  ZeroAmount: () => "the amount is zero: give an amount above zero",
+  ZeroAddress: () => "an address given is the zero address: give a real account or contract address",
+  InsufficientCollateral: async (a, h) =>
+    `position #${n(a, "id")} holds ${await h.tokens(s(a, "asset"), n(a, "available"))}, less than the ` +
+    `${await h.tokens(s(a, "asset"), n(a, "requested"))} asked for: withdraw at most that, or "max"`,
+  SupplyCapExceeded: async (a, h) => {
+    const asset = s(a, "asset");
+    const cap = n(a, "cap");
+    const total = n(a, "totalAfter");
+    const room = await h.read(async (v) => cap - (await v.assetConfig(asset)).total);
+    return (
+      `the deposit would take the Vault's ${await h.symbol(asset)} to ${await h.tokens(asset, total)}, over its ` +
+      `supply cap of ${await h.tokens(asset, cap)}: deposit at most ` +
+      `${room === undefined || room < 0n ? "the room left under the cap" : await h.tokens(asset, room)}, or another asset`
+    );
+  },
+  DebtCeilingExceeded: async (a, h) => {
+    const id = n(a, "synthId");
+    const sym = await h.synth(id);
+    const ceiling = n(a, "ceiling");
+    const room = await h.read(async (v) => ceiling - (await v.synthetic(id)).totalDebt);
+    return (
+      `the ${sym} debt of all positions would reach ${formatWad(n(a, "totalDebtAfter"))}, over the debt ceiling of ` +
+      `${formatWad(ceiling)} ${sym}: mint at most ` +
+      `${room === undefined || room < 0n ? "what is left under the ceiling" : `${formatWad(room)} ${sym}`}, or wait ` +
+      `for repayments`
+    );
+  },
+  DebtBelowMinimum: async (a, h) => {
+    const id = n(a, "id");
+    const sym = await h.synthOfPosition(id);
+    const min = n(a, "minDebt");
+    return (
+      `position #${id} would owe ${formatWad(n(a, "debtAfter"))} ${sym}, below the minimum debt of ${formatWad(min)} ` +
+      `${sym}: borrow at least ${formatWad(min)} ${sym}, or repay everything (${h.cmd(`repay ${id} max`)})`
+    );
+  },
+  AmountTooLarge: (a) =>
+    `the amount ${n(a, "amount")} is above the largest the Vault stores (${n(a, "max")} smallest units): give a smaller amount`,
+  MintLimitExceeded: async (a, h) => {
+    const id = n(a, "id");
+    const sym = await h.synthOfPosition(id);
+    const limit = n(a, "mintLimit");
+    const head = `position #${id}'s debt would be worth ${formatUsd(n(a, "debtValue"))}, over its minting limit of ${formatUsd(limit)}`;
+    if (limit === 0n) return `${head}: deposit collateral first (${h.cmd(`deposit ${id} <token> <units>`)})`;
+    const room = await h.read(async (v) => {
+      const now = await v.healthOf(id);
+      if (now.mintLimit <= now.debtValue) return 0n;
+      const free = now.mintLimit - now.debtValue; // [wad USD]
+      // in synthetic units at the price the Vault uses (debt value / debt, or 1 without debt for a USD synthetic)
+      return now.debt === 0n ? undefined : (free * now.debt) / now.debtValue;
+    });
+    if (room === 0n) return `${head}: you can mint nothing more against it; deposit collateral first`;
+    return (
+      `${head}: you can mint at most ${room === undefined ? `${formatUsd(limit)} worth of ${sym}` : `${formatWad(room)} ${sym}`}` +
+      ` against it, or deposit collateral first (${h.cmd(`deposit ${id} <token> <units>`)})`
+    );
+  },
+  TransferAmountMismatch: async (a, h) =>
+    `the Vault received ${await h.tokens(s(a, "asset"), n(a, "received"))} instead of ` +
+    `${await h.tokens(s(a, "asset"), n(a, "expected"))}: the token takes a fee on transfer and cannot be collateral`,
+  InvalidAssetParams: async (a, h) =>
+    `invalid parameters for ${await h.symbol(s(a, "asset"))}: ${ASSET_PARAM_FIELDS[Number(n(a, "field"))] ?? "a bound"}` +
+    ` (docs/governance.md lists the bounds): fix the config and retry`,
+  InvalidSyntheticParams: (a) =>
+    `invalid synthetic parameters: ${SYNTH_PARAM_FIELDS[Number(n(a, "field"))] ?? "a bound"}: fix the config and retry`,
+  InvalidTokenDecimals: async (a) =>
+    `the token ${s(a, "token")} has ${n(a, "decimals")} decimals; the Vault takes at most 36: it cannot be listed`,
+  RateModelStarved: (a) =>
+    `the rate model ran out of gas (${n(a, "gasLeft")} left): the transaction had too little gas; retry with a ` +
+    `higher gas margin (BALLAST_GAS_MARGIN_BPS)`,
+  EmptyBatch: () => "the batch has no step: give at least one action",
+  CallerNotLiquidationEngine: (a) =>
+    `${s(a, "caller")} is not the liquidation engine: only the engine may call this; ${BUG}`,
+  CallerNotTreasury: (a) => `${s(a, "caller")} is not the Treasury: only the Treasury may call this; ${BUG}`,
+  PositionNotLiquidatable: (a) =>
+    `position #${n(a, "id")} is not liquidatable (debt worth ${formatUsd(n(a, "debtValue"))}, liquidation limit ` +
+    `${formatUsd(n(a, "liquidationLimit"))}): nothing to do; check again after the next price move`,
+  InvalidSeize: async (a, h) =>
+    (s(a, "asset") === "0x0000000000000000000000000000000000000000"
+      ? `the engine asked to move an impossible debt (${formatWad(n(a, "amount"))}) out of position #${n(a, "id")}`
+      : `the engine asked to seize ${await h.tokens(s(a, "asset"), n(a, "amount"))} from position #${n(a, "id")}, ` +
+        `more than it holds or without a price`) + `: ${BUG}`,
+  ExceedsAuctionDebt: async (a, h) =>
+    `${formatWad(n(a, "amount"))} ${await h.synth(n(a, "synthId"))} is more than the debt in auction ` +
+    `(${formatWad(n(a, "auctionDebt"))}): ${BUG}`,
+  ExceedsBadDebt: async (a, h) =>
+    `${formatWad(n(a, "amount"))} ${await h.synth(n(a, "synthId"))} is more than the bad debt ` +
+    `(${formatWad(n(a, "badDebt"))}): cover at most the bad debt`,
+  Paused: () =>
+    "the guardian has paused opening, minting and withdrawing with debt: deposit and repay still work; wait for the pause to end",
+  AssetPaused: async (a, h) =>
+    `the guardian has paused ${await h.symbol(s(a, "asset"))}: positions holding it cannot mint or withdraw with ` +
+    `debt; deposit and repay still work; wait for the pause to end`,
+  SystemShutdown: (a) =>
+    `the system was shut down at ${date(n(a, "at"))}: no new positions, debt or liquidations; repay and close still ` +
+    `work, and holders redeem through the Settlement contract`,
+  NotShutdown: () => "the system is not shut down: this is only possible after an emergency shutdown",
+  ReserveExceeded: async (a, h) =>
+    `the deposit would take ${await h.symbol(s(a, "asset"))} claimed to ${await h.tokens(s(a, "asset"), n(a, "claimed"))}, ` +
+    `past its proven reserve of ${await h.tokens(s(a, "asset"), n(a, "reserve"))}: deposit less, or wait for the ` +
+    `proof of reserve to rise`,
+  InvalidRampDuration: (a) =>
+    `a ramp of ${seconds(n(a, "duration"))} is outside ${seconds(n(a, "min"))} to ${seconds(n(a, "max"))}: pick a ` +
+    `duration in that range`,
+
+  // --- LiquidationEngine -----------------------------------------------------------------------------------------
+  PositionHealthy: (a) =>
+    `position #${n(a, "positionId")} is healthy (health ${formatHealth(n(a, "health"))} ≥ 1.0): nothing to liquidate`,
+  AuctionCapReached: (a) =>
+    `the auction caps have ${formatUsd(n(a, "room"))} of room left, less than one minimum debt (${formatUsd(n(a, "minRoom"))}): ` +
+    `position #${n(a, "positionId")} waits until takes clear auctions; retry later`,
+  PricedLotTooSmall: (a) =>
+    `part of position #${n(a, "positionId")}'s basket has no price and the priced part covers only ` +
+    `${formatUsd(n(a, "cover"))} of debt, less than one minimum debt (${formatUsd(n(a, "minRoom"))}): retry once the price is back`,
+  AuctionNotFound: (a, h) =>
+    `auction ${n(a, "auctionId")} does not exist or has ended: list the live ones with ${h.cmd("auctions")}`,
+  AuctionNeedsReset: (a) =>
+    `auction ${n(a, "auctionId")} must be reset before anyone can take (price ${formatWad(n(a, "price"))} under its ` +
+    `floor ${formatWad(n(a, "floor"))}, or ${seconds(n(a, "elapsed"))} old): reset it (LiquidationEngine.reset, or ` +
+    `let the keeper), then take`,
+  AuctionNotResettable: (a) =>
+    `auction ${n(a, "auctionId")} does not need a reset (price ${formatWad(n(a, "price"))}, ` +
+    `${seconds(n(a, "elapsed"))} old): take from it instead`,
+  PriceAboveMax: (a) =>
+    `auction ${n(a, "auctionId")} is at ${formatWad(n(a, "price"))}, above your limit of ${formatWad(n(a, "maxPrice"))} ` +
+    `per whole token: wait for the price to fall, or raise --max-price`,
+  TakeLeavesDust: (a) =>
+    `that take would leave auction ${n(a, "auctionId")} with a tab of ${formatWad(n(a, "tabLeft"))} and a lot worth ` +
+    `${formatWad(n(a, "lotValueLeft"))}, below its dust of ${formatWad(n(a, "dust"))}: take less, or all ("max")`,
+  ZeroTake: (a) => `a take of nothing from auction ${n(a, "auctionId")}: give an amount above zero`,
+  NothingToClaim: async (a, h) =>
+    `${s(a, "owner")} has no ${await h.symbol(s(a, "asset"))} to claim from liquidations: nothing to do`,
+  NoKeeperPay: async (a, h) =>
+    `${s(a, "keeper")} is owed no keeper pay in ${await h.synth(n(a, "synthId"))}: nothing to claim`,
+  InvalidParam: (a) =>
+    `${ENGINE_PARAMS[Number(n(a, "field"))] ?? "a parameter"} = ${n(a, "value")} is outside its bounds ` +
+    `(ILiquidationEngine's NatSpec lists them): fix the config and retry`,
+
+  // --- OracleAdapter -----------------------------------------------------------------------------------------------
+  PriceUnavailable: async (a, h) =>
+    `no usable price for ${await h.symbol(s(a, "asset"))}: ${PRICE_FAILURES[Number(n(a, "reason"))] ?? "its feed failed"}` +
+    `; minting, withdrawing with debt and liquidating wait for the price (deposit and repay still work)`,
+  OracleCallStarved: (a) =>
+    `the price read ran out of gas (${n(a, "gasLeft")} left): retry with a higher gas margin (BALLAST_GAS_MARGIN_BPS)`,
+  InvalidFeedConfig: async (a, h) =>
+    `invalid feed configuration for ${await h.symbol(s(a, "asset"))} (${s(a, "field")}): fix the feed in the config and retry`,
+  ReserveUnavailable: async (a, h) =>
+    `no usable proof of reserve for ${await h.symbol(s(a, "asset"))}: ` +
+    `${PRICE_FAILURES[Number(n(a, "reason"))] ?? "its feed failed"}; deposits of it wait for the feed`,
+
+  // --- Treasury, Settlement ------------------------------------------------------------------------------------------
+  AlreadyFinalized: async (a, h) =>
+    `${await h.synth(n(a, "synthId"))} is already finalized in the settlement: nothing to do; holders redeem it`,
+  NotFinalized: async (a, h) =>
+    `${await h.synth(n(a, "synthId"))} is not finalized yet: settle every position and auction of it first (Settlement)`,
+  PriceNotFrozen: async (a, h) =>
+    `the settlement price of ${await h.symbol(s(a, "asset"))} is not frozen yet: freeze it first (Settlement.freezePrice)`,
+  PriceAlreadyFrozen: async (a, h) =>
+    `the settlement price of ${await h.symbol(s(a, "asset"))} is already frozen at ${formatUsd(n(a, "price"))}: nothing to do`,
+  FallbackTooEarly: (a) =>
+    `the fallback price may be set from ${date(n(a, "allowedAt"))}, not yet (${date(n(a, "now_"))}): retry then`,
+  OutstandingDebt: async (a, h) =>
+    `${await h.synth(n(a, "synthId"))} still has ${formatWad(n(a, "positionDebt"))} of debt in positions and ` +
+    `${formatWad(n(a, "auctionDebt"))} in auctions: settle them first`,
+  NotUnderBacked: (a) =>
+    `the system is backed at ${formatBps(n(a, "backingBps"))}, not under the trigger of ${formatBps(n(a, "triggerBackingBps"))}: ` +
+    `no shutdown`,
+  BackingIncomplete: async (a, h) =>
+    `the backing cannot be measured: the price of ${await h.symbol(s(a, "asset"))} is unavailable and somebody holds ` +
+    `it; retry once its price is back (governance may retire a frozen asset whose feed died: Settlement.retireAsset)`,
+  AssetNotFrozen: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} still takes deposits: freeze it in the Vault (setAssetParams with frozen) ` +
+    `before retiring it`,
+  AssetStillHeld: async (a, h) =>
+    `${await h.tokens(s(a, "asset"), n(a, "exposure"))} is still held and its price works, so it counts as it is: ` +
+    `retire it only once nobody holds it or its price is gone`,
+  SystemBusy: () =>
+    "a Ballast operation is in progress in this transaction (a take's callback, a token hook, a flash loan): the " +
+    "backing is not measured mid-operation; call it on its own, outside the operation",
+  TriggerTooEarly: (a) =>
+    `the system has been under-backed since ${date(n(a, "underSince"))}; a shutdown is allowed from ` +
+    `${date(n(a, "allowedAt"))}: retry then (and poke() meanwhile)`,
+  InvalidTriggerParams: (a) =>
+    `trigger backing ${formatBps(n(a, "backingBps"))} with delay ${seconds(n(a, "delay"))} is outside the bounds: fix and retry`,
+  ExceedsOutstanding: (a) =>
+    `${formatWad(n(a, "amount"))} is more than the ${formatWad(n(a, "outstanding"))} outstanding: give at most that`,
+
+  // --- SyntheticToken, ERC-20 ----------------------------------------------------------------------------------------
+  CallerNotVault: (a) => `${s(a, "caller")} is not the Vault: only the Vault mints and burns synthetics; ${BUG}`,
+  ZeroVault: () => `the synthetic was built without a Vault: ${BUG}`,
+  FlashCapExceeded: (a) =>
+    `a flash loan of ${formatWad(n(a, "amount"))} is above the cap of ${formatWad(n(a, "cap"))}: borrow less`,
+  InvalidFlashParams: (a) =>
+    `flash parameters (cap ${formatWad(n(a, "cap"))}, fee ${formatBps(n(a, "feeBps"))}) are outside the bounds: fix and retry`,
+  ERC20InsufficientBalance: (a) =>
+    `${s(a, "sender")} holds ${formatWad(n(a, "balance"))} but ${formatWad(n(a, "needed"))} is needed ` +
+    `(18-decimal units): get the difference first`,
+  ERC20InsufficientAllowance: (a) =>
+    `the allowance of ${s(a, "spender")} is ${n(a, "allowance")}, less than the ${n(a, "needed")} needed (smallest ` +
+    `units): approve at least that much, then retry`,
+  ERC20InvalidApprover: (a) => `${s(a, "approver")} cannot approve (zero address): ${BUG}`,
+  ERC20InvalidReceiver: (a) => `${s(a, "receiver")} cannot receive tokens (zero address): give another recipient`,
+  ERC20InvalidSender: (a) => `${s(a, "sender")} cannot send tokens (zero address): ${BUG}`,
+  ERC20InvalidSpender: (a) => `${s(a, "spender")} cannot be approved (zero address): give another spender`,
+  ERC2612ExpiredSignature: (a) =>
+    `the permit expired at ${date(n(a, "deadline"))}: sign a new one with a later deadline`,
+  ERC2612InvalidSigner: (a) =>
+    `the permit was signed by ${s(a, "signer")}, not by the owner ${s(a, "owner")}: sign it with the owner's key`,
+  ERC3156ExceededMaxLoan: (a) =>
+    `the flash loan is above the most available (${formatWad(n(a, "maxLoan"))}): borrow less`,
+  ERC3156InvalidReceiver: (a) =>
+    `${s(a, "receiver")} did not return the ERC-3156 success value: fix the borrower's onFlashLoan`,
+  ERC3156UnsupportedToken: (a) => `${s(a, "token")} cannot be flash-borrowed here: borrow the synthetic itself`,
+  InvalidAccountNonce: (a) =>
+    `the permit's nonce is stale (the account's nonce is ${n(a, "currentNonce")}): sign a new permit`,
+  ECDSAInvalidSignature: () => "the signature is invalid: sign again",
+  ECDSAInvalidSignatureLength: (a) => `the signature has ${n(a, "length")} bytes, not 65: sign again`,
+  ECDSAInvalidSignatureS: () => "the signature's s value is malleable: sign again with a standard library",
+  InvalidShortString: () => `a token name or symbol is malformed: ${BUG}`,
+  StringTooLong: (a) => `"${s(a, "str")}" is too long for a short string: use a shorter name or symbol`,
+
+  // --- Rate models ---------------------------------------------------------------------------------------------------
+  RateTooHigh: (a) =>
+    `the rate ${a.rate ?? a.ratePerSecond} is above the maximum ${a.max ?? a.maxRatePerSecond}: give a lower rate`,
+  KinkOutOfRange: (a) => `the kink ${formatWad(n(a, "kink"))} is not strictly between 0 and 1: fix the curve`,
+  SlopeTooHigh: (a) => `the slope ${formatWad(n(a, "slope"))} is above ${formatWad(n(a, "max"))}: fix the curve`,
+  RateBoundsInverted: (a) =>
+    `the minimum rate ${formatWad(n(a, "minRate"))} is above the maximum ${formatWad(n(a, "maxRate"))}: fix the curve`,
+  InvalidPegTarget: (a) =>
+    `the peg target (${s(a, "marketKey")} against ${s(a, "targetKey")} at ${formatWad(n(a, "targetPrice"))}) is ` +
+    `invalid: fix the peg configuration`,
+  PegAdjustmentTooHigh: (a) =>
+    `a peg adjustment of ${formatWad(n(a, "maxAdjustment"))} is above ${formatWad(n(a, "max"))}: lower it`,
+  PegSensitivityTooHigh: (a) =>
+    `a peg sensitivity of ${formatWad(n(a, "sensitivity"))} is above ${formatWad(n(a, "max"))}: lower it`,
+  PegPriceStarved: (a) =>
+    `the peg price read ran out of gas (${n(a, "gasLeft")} left): retry with a higher gas margin (BALLAST_GAS_MARGIN_BPS)`,
+  SyntheticNotConfigured: (a) =>
+    `the synthetic ${s(a, "synthetic")} has no curve in the rate model: set it with setRateParams first`,
+  TargetPriceTooHigh: (a) =>
+    `a peg target price of ${formatWad(n(a, "targetPrice"))} is above ${formatWad(n(a, "max"))}: lower it`,
+
+  // --- RiskLens, ReserveLens -------------------------------------------------------------------------------------------
+  DuplicateShock: async (a, h) => `${await h.symbol(s(a, "asset"))} is shocked twice: give each asset once`,
+  InvalidRange: (a) =>
+    `ids ${n(a, "fromId")} to ${n(a, "toId")} are not a range of at most ${n(a, "maxLength")}: split the range`,
+  ShockLengthMismatch: (a) =>
+    `${n(a, "assets")} assets but ${n(a, "multipliers")} multipliers: give one multiplier per asset`,
+  ShockTooLarge: async (a, h) =>
+    `a shock of ${formatBps(n(a, "multiplierBps"))} on ${await h.symbol(s(a, "asset"))} is above ${formatBps(n(a, "max"))}: ` +
+    `give a smaller multiplier`,
+  ShockedAssetNotListed: async (a, h) => `${await h.symbol(s(a, "asset"))} is not listed: shock only listed assets`,
+
+  // --- AccessManager, AccessManaged ------------------------------------------------------------------------------------
+  AccessManagedUnauthorized: (a) => `${s(a, "caller")} may not call this: ${GOVERNANCE}`,
+  AccessManagedRequiredDelay: (a) =>
+    `${s(a, "caller")} may call this only after a delay of ${seconds(n(a, "delay"))}: schedule it on the AccessManager ` +
+    `(schedule, then execute after the delay)`,
+  AccessManagedInvalidAuthority: (a) => `${s(a, "authority")} is not an AccessManager: give the deployment's one`,
+  AccessManagerAlreadyScheduled: () => "this operation is already scheduled: execute it once its delay has passed",
+  AccessManagerBadConfirmation: () =>
+    "renouncing a role was not confirmed: pass the caller's own address as callerConfirmation",
+  AccessManagerExpired: () => "the scheduled operation expired: schedule it again",
+  AccessManagerInvalidInitialAdmin: (a) =>
+    `${s(a, "initialAdmin")} cannot be the initial admin: give a non-zero admin address`,
+  AccessManagerLockedFunction: (a) => `the function ${s(a, "selector")} is locked on the AccessManager: ${GOVERNANCE}`,
+  AccessManagerLockedRole: (a) => `role ${n(a, "roleId")} is locked: it cannot be changed`,
+  AccessManagerNotReady: () => "the scheduled operation's delay has not passed yet: execute it later",
+  AccessManagerNotScheduled: () => "the operation is not scheduled: schedule it first",
+  AccessManagerUnauthorizedAccount: (a) => `${s(a, "msgsender")} does not hold role ${n(a, "roleId")}: ${GOVERNANCE}`,
+  AccessManagerUnauthorizedCall: (a) =>
+    `${s(a, "caller")} may not call ${s(a, "selector")} on ${s(a, "target")}: ${GOVERNANCE}`,
+  AccessManagerUnauthorizedCancel: (a) =>
+    `${s(a, "msgsender")} may not cancel that operation: only its scheduler or a guardian may`,
+  AccessManagerUnauthorizedConsume: (a) => `${s(a, "target")} may not consume a scheduled operation: ${BUG}`,
+  AddressEmptyCode: (a) => `${s(a, "target")} has no code: check the address (is the deployment on this chain?)`,
+  FailedCall: () => "a call from the AccessManager failed: check the target and the calldata",
+  InsufficientBalance: (a) =>
+    `the balance ${n(a, "balance")} wei is below the ${n(a, "needed")} wei the call sends: fund the caller`,
+
+  // --- Shared ----------------------------------------------------------------------------------------------------------
+  ReentrancyGuardReentrantCall: () =>
+    "a contract called back into Ballast during a call (reentrancy), which is refused: call it directly",
+  SafeCastOverflowedUintDowncast: (a) =>
+    `a value ${n(a, "value")} does not fit in ${n(a, "bits")} bits: give a smaller amount`,
+  SafeERC20FailedOperation: (a) =>
+    `the token ${s(a, "token")} refused a transfer (paused, blocklisted, or not enough balance or allowance): check ` +
+    `the token, then retry`,
+};
+
+// ----------------------------------------------------------------------------------------------------------------
+// Decoding
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Decodes revert `data` with every deployable ABI; undefined when the selector is unknown. */
+export function decodeRevert(data: string): ErrorDescription | undefined {
+  try {
+    return ERRORS_INTERFACE.parseError(data) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The name of the custom error inside `e` (e.g. "AuctionCapReached"), or undefined: for code that branches on it. */
+export function errorName(e: unknown): string | undefined {
+  const data = revertData(e);
+  if (data !== undefined) return decodeRevert(data)?.name;
+  const text = `${(e as { message?: string } | null)?.message ?? ""}`;
+  return /custom error '([A-Za-z0-9_]+)\(/.exec(text)?.[1];
+}
+
+/** The sentence for revert `data` (a custom error, `Error(string)`, `Panic(uint256)` or unknown). */
+export async function explainRevertData(data: string, ctx: ErrorContext = {}): Promise<string> {
+  if (data.startsWith("0x08c379a0")) {
+    const [msg] = new Interface(["error Error(string)"]).decodeErrorResult("Error", data);
+    return `reverted: "${String(msg)}"`;
+  }
+  if (data.startsWith("0x4e487b71")) {
+    const [code] = new Interface(["error Panic(uint256)"]).decodeErrorResult("Panic", data);
+    const c = Number(code);
+    return `reverted with a panic (${PANICS[c] ?? `code 0x${c.toString(16)}`}): ${BUG}`;
+  }
+  const d = decodeRevert(data);
+  if (d === undefined)
+    return `reverted with an error this tool does not know (${data.slice(0, 10)}): check the contract`;
+  return explainCustomError(d, ctx);
+}
+
+/** The sentence of a decoded custom error. */
+export async function explainCustomError(d: ErrorDescription, ctx: ErrorContext = {}): Promise<string> {
+  const args: Args = {};
+  d.fragment.inputs.forEach((input, i) => {
+    args[input.name] = d.args[i] as bigint | string | boolean;
+  });
+  const entry = ERRORS[d.name];
+  if (entry === undefined) return `reverted with ${d.name}(${d.args.map(String).join(", ")})`;
+  try {
+    return await entry(args, helpers(ctx));
+  } catch {
+    return `reverted with ${d.name}(${d.args.map(String).join(", ")})`;
+  }
+}
+
+/**
+ * Any failure of a Ballast command as ONE line that says what happened and what to do: a reverted estimate or
+ * simulation (decoded), a `TxFailure` from sdk/tx.ts (out of gas, reverted, replaced, not mined), the node's
+ * own errors (no funds for gas, nonce, connection).
+ */
+export async function explainFailure(e: unknown, ctx: ErrorContext = {}): Promise<string> {
+  return oneLine(await explain(e, ctx));
+}
+
+async function explain(e: unknown, ctx: ErrorContext): Promise<string> {
+  if (e instanceof TxFailure) {
+    const tx = e.hash === undefined ? "" : ` (tx ${e.hash})`;
+    switch (e.kind) {
+      case "out-of-gas":
+        return (
+          `ran out of gas${tx}: it used all of its ${e.gasLimit === undefined ? "?" : formatGas(e.gasLimit)} gas limit; ` +
+          `retry with a higher gas margin (BALLAST_GAS_MARGIN_BPS, or gasMarginBps in deploy/config/networks.ts)`
+        );
+      case "reverted": {
+        const why = e.revertData === undefined ? undefined : await explainRevertData(e.revertData, ctx);
+        return why === undefined
+          ? `reverted in block ${e.receipt?.blockNumber ?? "?"}${tx}, though it passed when estimated: the state ` +
+              `changed in between (someone acted first); check the state and retry`
+          : `reverted in block ${e.receipt?.blockNumber ?? "?"}${tx}: ${why}`;
+      }
+      case "replaced":
+        return (
+          `replaced${tx}: another transaction of the same account used nonce ${e.nonce ?? "?"}` +
+          `${e.replacement === undefined ? "" : ` (${e.replacement})`}; check whether it did what you wanted, then retry`
+        );
+      case "not-mined":
+        return (
+          `not mined within ${Math.round((e.waitedMs ?? 0) / 1000)} s${tx}: it may still be pending with nonce ` +
+          `${e.nonce ?? "?"}; wait and check the account, or send a replacement with the same nonce and a higher fee`
+        );
+      case "dropped":
+        return `dropped by the node${tx} (nonce ${e.nonce ?? "?"} is still unused): send it again`;
+    }
+  }
+  const err = e as {
+    code?: string;
+    shortMessage?: string;
+    message?: string;
+    reason?: string | null;
+    revert?: { name?: string; args?: unknown[] } | null;
+    error?: { code?: string | number; message?: string };
+  };
+  const data = revertData(e);
+  if (data !== undefined) return explainRevertData(data, ctx);
+  const text = `${err.shortMessage ?? ""} ${err.message ?? ""} ${err.error?.message ?? ""}`;
+  // a node's own decoding of a custom error (no revert data attached)
+  const custom = /custom error '([A-Za-z0-9_]+)\(([^']*)\)'/.exec(text);
+  if (custom?.[1] !== undefined) {
+    const fragment = ERRORS_INTERFACE.getError(custom[1]);
+    if (fragment !== null) {
+      try {
+        const values = splitArgs(custom[2] ?? "");
+        const data2 = ERRORS_INTERFACE.encodeErrorResult(fragment, values);
+        return explainRevertData(data2, ctx);
+      } catch {
+        return `reverted with ${custom[1]}(${custom[2] ?? ""})`;
+      }
+    }
+    return `reverted with ${custom[1]}(${custom[2] ?? ""})`;
+  }
+  if (err.code === "INSUFFICIENT_FUNDS" || /insufficient funds/i.test(text)) {
+    return `${ctx.account ?? "the account"} has too little ETH to pay for gas: fund it, then retry`;
+  }
+  if (err.code === "NONCE_EXPIRED" || /nonce (too low|has already been used)/i.test(text)) {
+    return "the account's nonce was already used (another transaction from it went first): retry";
+  }
+  if (err.code === "REPLACEMENT_UNDERPRICED" || /replacement (transaction )?underpriced/i.test(text)) {
+    return "a transaction with the same nonce is pending with a higher fee: wait for it, or replace it with a higher fee";
+  }
+  if (/out of gas|gas required exceeds/i.test(text)) {
+    return "ran out of gas: retry with a higher gas margin (BALLAST_GAS_MARGIN_BPS)";
+  }
+  if (err.code === "TIMEOUT") return "the node did not answer in time: check the node, then retry";
+  if (/ECONNREFUSED|ECONNRESET|ENOTFOUND|fetch failed|socket hang up|HHE[0-9]+: Cannot connect/i.test(text)) {
+    return "cannot reach the node: is it running, and is the network's URL right (LOCALHOST_RPC_URL, *_RPC_URL)?";
+  }
+  if (err.code === "CALL_EXCEPTION") {
+    return `reverted without a reason${err.reason ? ` (${err.reason})` : ""}: check the call's arguments and the state`;
+  }
+  const first = (err.shortMessage ?? err.message ?? String(e)).split("\n")[0] ?? String(e);
+  return first;
+}
+
+/** Splits "1, 0xab.., 300" (a node's rendering of error arguments) into values. */
+function splitArgs(text: string): string[] {
+  return text
+    .split(",")
+    .map((x) => x.trim().replace(/^"|"$/g, ""))
+    .filter((x) => x !== "");
+}
+
+/** Collapses whitespace and newlines: every explanation is one line. */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
+}
+
+function helpers(ctx: ErrorContext): Helpers {
+  const runner = (ctx.vault?.runner ?? null) as ContractRunner | null;
+  const meta = new Map<string, AssetInfo>();
+  for (const a of ctx.assets ?? []) meta.set(a.address.toLowerCase(), a);
+  const assetInfo = async (address: string): Promise<AssetInfo> => {
+    const known = meta.get(address.toLowerCase());
+    if (known !== undefined) return known;
+    let info: AssetInfo = { address, symbol: short(address), decimals: 18 };
+    if (ctx.vault !== undefined && runner !== null) {
+      try {
+        const decimals = Number((await ctx.vault.assetConfig(address)).decimals);
+        const symbol = await MockERC20__factory.connect(address, runner).symbol();
+        info = { address, symbol, decimals };
+      } catch {
+        // keep the short address
+      }
+    }
+    meta.set(address.toLowerCase(), info);
+    return info;
+  };
+  const synthSymbol = async (synthId: bigint): Promise<string> => {
+    const known = ctx.synthetics?.find((x) => x.synthId === synthId);
+    if (known !== undefined) return known.symbol;
+    if (ctx.vault !== undefined && runner !== null) {
+      try {
+        const token = (await ctx.vault.synthetic(synthId)).token;
+        return await SyntheticToken__factory.connect(token, runner).symbol();
+      } catch {
+        // fall through
+      }
+    }
+    return `synthetic ${synthId}`;
+  };
+  const read = async <T>(f: (vault: VaultReader) => Promise<T>): Promise<T | undefined> => {
+    if (ctx.vault === undefined) return undefined;
+    try {
+      return await f(ctx.vault);
+    } catch {
+      return undefined;
+    }
+  };
+  return {
+    ctx,
+    tokens: async (asset, amount) => {
+      const a = await assetInfo(asset);
+      return `${formatAmount(amount, a.decimals)} ${a.symbol}`;
+    },
+    symbol: async (asset) => (await assetInfo(asset)).symbol,
+    synth: synthSymbol,
+    synthOfPosition: async (id) => {
+      const synthId = await read(async (v) => (await v.positionOf(id)).synthId);
+      return synthId === undefined ? "of its synthetic" : synthSymbol(synthId);
+    },
+    owner: async (id) => {
+      const owner = await read(async (v) => (await v.positionOf(id)).owner);
+      return owner === undefined || /^0x0{40}$/i.test(owner) ? undefined : owner;
+    },
+    cmd: (task) => {
+      const from = ctx.from !== undefined && ctx.from !== "" && ctx.from !== "0" ? ` --from ${ctx.from}` : "";
+      const net = ctx.network !== undefined && ctx.network !== "default" ? ` --network ${ctx.network}` : "";
+      return `\`npx hardhat ballast ${task}${from}${net}\``;
+    },
+    read,
+  };
+}

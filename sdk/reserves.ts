@@ -1,0 +1,173 @@
+/**
+ * The proof-of-reserves report: one `ReserveLens.report()` call turned into terminal tables and a JSON document.
+ * Every on-chain number stays a bigint until it is printed; the JSON writes them as decimal strings (exact).
+ *
+ * Units: `[token]` the asset's own decimals, `[wad]` 1e18 (USD values, prices, synthetic amounts), `[bps]` 1e4.
+ */
+import type { IReserveLens, ReserveLens } from "../typechain-types/index.js";
+import { formatUnitsHuman, formatWad, printTable } from "./format.js";
+
+export const KIND_NAMES = ["plain", "wrapped", "real-world"] as const;
+
+/** The report as plain data, with token symbols and decimals resolved. */
+export interface ReserveReport {
+  block: number;
+  timestamp: number;
+  assets: {
+    asset: string;
+    symbol: string;
+    decimals: number;
+    kind: (typeof KIND_NAMES)[number];
+    held: bigint; // [token] Vault + engine balances
+    credited: bigint; // [token] credited to positions
+    inAuctions: bigint; // [token] held by the liquidation engine
+    price: bigint | null; // [wad] null when the oracle has no usable price
+    value: bigint; // [wad]
+    proven: bigint | null; // [token] proof-of-reserve answer, null without one
+    tokenSupply: bigint; // [token]
+  }[];
+  synthetics: {
+    synthId: bigint;
+    token: string;
+    symbol: string;
+    supply: bigint; // [wad]
+    unmintedFees: bigint; // [wad]
+    positionDebt: bigint; // [wad]
+    auctionDebt: bigint; // [wad]
+    badDebt: bigint; // [wad]
+    treasurySurplus: bigint; // [wad]
+    price: bigint | null; // [wad]
+    liabilityValue: bigint; // [wad]
+  }[];
+  system: {
+    collateralValue: bigint; // [wad]
+    liabilityValue: bigint; // [wad]
+    backingBps: bigint | null; // [bps] null without liabilities
+    complete: boolean;
+  };
+}
+
+/** Minimal ERC-20 metadata reader (any runner). */
+type Meta = (address: string) => Promise<{ symbol: string; decimals: number }>;
+
+/** Reads `lens.report()` at the latest block and resolves symbols through `meta`. */
+export async function readReserves(lens: ReserveLens, meta: Meta): Promise<ReserveReport> {
+  const provider = lens.runner?.provider;
+  if (provider == null) throw new Error("readReserves: the lens has no provider");
+  const block = await provider.getBlock("latest");
+  if (block === null) throw new Error("readReserves: no latest block");
+  const [assets, synthetics, system] = (await lens.report({ blockTag: block.number })) as unknown as [
+    IReserveLens.AssetReserveStructOutput[],
+    IReserveLens.SyntheticReserveStructOutput[],
+    IReserveLens.SystemReserveStructOutput,
+  ];
+  const MAX = 2n ** 256n - 1n;
+  return {
+    block: block.number,
+    timestamp: block.timestamp,
+    assets: await Promise.all(
+      assets.map(async (a) => {
+        const m = await meta(a.asset);
+        return {
+          asset: a.asset,
+          symbol: m.symbol,
+          decimals: m.decimals,
+          kind: KIND_NAMES[Number(a.kind)] ?? "plain",
+          held: a.held,
+          credited: a.credited,
+          inAuctions: a.inAuctions,
+          price: a.priced ? a.price : null,
+          value: a.value,
+          proven: a.hasProof ? a.proven : null,
+          tokenSupply: a.tokenSupply,
+        };
+      }),
+    ),
+    synthetics: await Promise.all(
+      synthetics.map(async (s) => ({
+        synthId: s.synthId,
+        token: s.token,
+        symbol: (await meta(s.token)).symbol,
+        supply: s.supply,
+        unmintedFees: s.unmintedFees,
+        positionDebt: s.positionDebt,
+        auctionDebt: s.auctionDebt,
+        badDebt: s.badDebt,
+        treasurySurplus: s.treasurySurplus,
+        price: s.priced ? s.price : null,
+        liabilityValue: s.liabilityValue,
+      })),
+    ),
+    system: {
+      collateralValue: system.collateralValue,
+      liabilityValue: system.liabilityValue,
+      backingBps: system.backingBps === MAX ? null : system.backingBps,
+      complete: system.complete,
+    },
+  };
+}
+
+/** JSON with every bigint as a decimal string (exact, unlike numbers). */
+export function reserveJson(report: ReserveReport): string {
+  return JSON.stringify(report, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2) + "\n";
+}
+
+/**
+ * What the system backing measures (printed with it): not the risk engine's collateralization, which counts only the
+ * positions with debt and the auctions against their debt.
+ */
+export const BACKING_MEASURES =
+  "backing = all collateral held (positions with or without debt, auction lots; leftovers owed to owners excluded) " +
+  "at oracle prices / all synthetic issued (supply + unminted fees) at its price";
+
+/** `backingBps` as "153.21%" ("∞" without liabilities). */
+export function formatBacking(bps: bigint | null): string {
+  return bps === null ? "∞" : `${formatUnitsHuman(bps, 2, 2)}%`;
+}
+
+/** Prints the report as three terminal tables. */
+export function printReserves(report: ReserveReport): void {
+  printTable(
+    `Collateral (block ${report.block})`,
+    // "engine holds": lots in auction and leftovers owed to owners; "backing $" leaves the leftovers out
+    ["asset", "kind", "held", "credited", "engine holds", "price $", "backing $", "proven reserve", "token supply"],
+    report.assets.map((a) => [
+      a.symbol,
+      a.kind,
+      formatUnitsHuman(a.held, a.decimals, 4),
+      formatUnitsHuman(a.credited, a.decimals, 4),
+      formatUnitsHuman(a.inAuctions, a.decimals, 4),
+      a.price === null ? "unavailable" : formatWad(a.price),
+      formatWad(a.value),
+      a.proven === null ? "-" : formatUnitsHuman(a.proven, a.decimals, 4),
+      formatUnitsHuman(a.tokenSupply, a.decimals, 2),
+    ]),
+    { kind: "left" },
+  );
+  printTable(
+    "Synthetics",
+    ["synthetic", "supply", "unminted fees", "position debt", "auction debt", "bad debt", "surplus", "value $"],
+    report.synthetics.map((s) => [
+      s.symbol,
+      formatWad(s.supply, 4),
+      formatWad(s.unmintedFees, 4),
+      formatWad(s.positionDebt, 4),
+      formatWad(s.auctionDebt, 4),
+      formatWad(s.badDebt, 4),
+      formatWad(s.treasurySurplus, 4),
+      s.price === null ? "unavailable" : formatWad(s.liabilityValue),
+    ]),
+  );
+  printTable(
+    `System: ${BACKING_MEASURES}`,
+    ["collateral value $", "liability value $", "backing", "complete"],
+    [
+      [
+        formatWad(report.system.collateralValue),
+        formatWad(report.system.liabilityValue),
+        formatBacking(report.system.backingBps),
+        report.system.complete ? "yes" : "no (a price is unavailable)",
+      ],
+    ],
+  );
+}

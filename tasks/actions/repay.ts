@@ -1,0 +1,15 @@
+/** `npx hardhat ballast repay`: repays a position's debt from the acting account (tasks/ops.ts `repay`). */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { parseId } from "../../sdk/system.js";
+import { repay } from "../ops.js";
+import { withSystem } from "../run.js";
+
+interface Args {
+  id: string;
+  units: string;
+  from: string;
+}
+
+export default async function repayAction(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
+  await withSystem(hre, args.from, (sys) => repay(sys, { id: parseId(args.id), amount: args.units }));
+}

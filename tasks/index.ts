@@ -1,0 +1,175 @@
+/**
+ * The `ballast` Hardhat tasks, registered in hardhat.config.ts (`tasks: ballastTasks`):
+ *
+ *   npx hardhat ballast deploy [--dry-run]                      --network <name>
+ *   npx hardhat ballast verify                                  --network <name>
+ *   npx hardhat ballast open <synth> [--asset WETH --amount 10] [--mint 5000]
+ *   npx hardhat ballast deposit|withdraw <id> <token> <units>   (withdraw: units "max" takes all; --to)
+ *   npx hardhat ballast mint <id> <units> [--to]   |  repay <id> <units|max>  |  close <id> [--to]
+ *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>
+ *   npx hardhat ballast take <auction> <units|max> [--max-premium <%> | --max-price <price>]
+ *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
+ *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (tasks/actions/keeper.ts; Ctrl-C stops it)
+ *
+ * Every task takes `--from <index|address>` (the acting account, default 0). Each action is its own file,
+ * tasks/actions/<task>.ts, whose default export Hardhat imports only when that task runs (`setAction(() =>
+ * import(...))`), so loading the config never needs compiled TypeChain types. A new task is a definition here and one
+ * action file. The keeper's options are generated from its flag table (keeper/flags.ts).
+ *
+ * Positional arguments are named so that their alphabetical order is their order on the command line (id < token <
+ * units, auction < units, token < usd): Hardhat's help lists them sorted by name, and then lists them in the order
+ * they are typed. test/tasks.test.ts checks it for every task.
+ *
+ * A negative amount ("repay 1 -5") would reach Hardhat's parser as an unknown option and fail with "Invalid option
+ * -5"; `negativeAmount` catches it first, when the config loads, and says what is wrong.
+ */
+import { emptyTask, task } from "hardhat/config";
+import type { NewTaskDefinitionBuilder } from "hardhat/types/tasks";
+import { KEEPER_ONCE, keeperFlags, keeperOptionDescription } from "../keeper/flags.js";
+
+/**
+ * The problem with a negative number among the arguments of a `ballast` task in `argv` (Hardhat would read "-5" as
+ * an option), or undefined.
+ */
+export function negativeAmount(argv: readonly string[]): string | undefined {
+  const start = argv.indexOf("ballast");
+  if (start < 0) return undefined;
+  for (const a of argv.slice(start + 1)) {
+    if (a === "--") return undefined;
+    if (/^-\.?\d/.test(a)) {
+      return (
+        `"${a}" is a negative amount: amounts are positive (to lower a debt use \`ballast repay\`, to take ` +
+        `collateral out \`ballast withdraw\`)`
+      );
+    }
+  }
+  return undefined;
+}
+
+const negative = negativeAmount(process.argv);
+if (negative !== undefined) {
+  console.error(`error: ${negative}`);
+  process.exit(1);
+}
+
+const FROM = { name: "from", description: "Acting account: signer index or address", defaultValue: "0" } as const;
+const TO = { name: "to", description: "Recipient (default: the acting account)", defaultValue: "" } as const;
+
+/** The `ballast keeper` task: one option per row of the keeper's flag table, then `--once` and `--from`. */
+function keeperTask() {
+  let t: NewTaskDefinitionBuilder = task(
+    ["ballast", "keeper"],
+    "Run the liquidation keeper until Ctrl-C (see tasks/actions/keeper.ts and the README)",
+  );
+  for (const k of keeperFlags()) {
+    t = t.addOption({ name: k, description: keeperOptionDescription(k), defaultValue: "" });
+  }
+  return t
+    .addFlag(KEEPER_ONCE)
+    .addOption(FROM)
+    .setAction(() => import("./actions/keeper.js"))
+    .build();
+}
+
+/** Every `ballast` task definition. */
+export const ballastTasks = [
+  emptyTask("ballast", "Deploy and drive Ballast: deploy, verify, positions, liquidations, reserves").build(),
+
+  task(["ballast", "deploy"], "Deploy and wire Ballast from deploy/config/networks.ts (idempotent)")
+    .addFlag({ name: "dryRun", description: "Print the plan without sending anything" })
+    .setAction(() => import("./actions/deploy.js"))
+    .build(),
+  task(["ballast", "verify"], "Verify every contract of the manifest on the network's explorer")
+    .setAction(() => import("./actions/verify.js"))
+    .build(),
+
+  task(["ballast", "open"], "Open a position, optionally depositing and minting in the same transaction")
+    .addPositionalArgument({ name: "synth", description: "Synthetic symbol, e.g. bUSD" })
+    .addOption({ name: "asset", description: "Collateral symbol to deposit", defaultValue: "" })
+    .addOption({ name: "amount", description: "Collateral amount, in whole units", defaultValue: "" })
+    .addOption({ name: "mint", description: "Synthetic to mint, in whole units", defaultValue: "" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/open.js"))
+    .build(),
+  task(["ballast", "deposit"], "Deposit collateral into a position (approves the Vault if needed)")
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "token", description: "2nd: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "units", description: "3rd: amount in whole units, e.g. 2.5" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/deposit.js"))
+    .build(),
+  task(["ballast", "withdraw"], "Withdraw collateral from a position")
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "token", description: "2nd: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "units", description: '3rd: amount in whole units, or "max"' })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/withdraw.js"))
+    .build(),
+  task(["ballast", "mint"], "Mint the position's synthetic")
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "units", description: "2nd: amount in whole units of the synthetic" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/mint.js"))
+    .build(),
+  task(["ballast", "repay"], "Repay a position's debt from the acting account")
+    .addPositionalArgument({ name: "id", description: "1st: position id" })
+    .addPositionalArgument({ name: "units", description: '2nd: amount in whole units, or "max" for all the debt' })
+    .addOption(FROM)
+    .setAction(() => import("./actions/repay.js"))
+    .build(),
+  task(["ballast", "close"], "Repay everything and take all collateral back")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/close.js"))
+    .build(),
+  task(["ballast", "health"], "Show a position's basket, health and liquidation prices")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/health.js"))
+    .build(),
+  task(["ballast", "auctions"], "List the live auctions")
+    .addOption(FROM)
+    .setAction(() => import("./actions/auctions.js"))
+    .build(),
+  task(["ballast", "liquidate"], "Start the liquidation of an unhealthy position")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/liquidate.js"))
+    .build(),
+  task(["ballast", "take"], "Buy collateral from an auction, by default at no more than the oracle price")
+    .addPositionalArgument({ name: "auction", description: "1st: auction id" })
+    .addPositionalArgument({ name: "units", description: '2nd: collateral in whole units, or "max" for the whole lot' })
+    .addOption({
+      name: "maxPremium",
+      description: "Most to pay over the oracle price, in percent (default 0: at most the oracle price)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "maxPrice",
+      description: "Highest price to pay, synthetic per whole token (instead of --max-premium)",
+      defaultValue: "",
+    })
+    .addOption(FROM)
+    .setAction(() => import("./actions/take.js"))
+    .build(),
+  task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
+    .addOption(FROM)
+    .setAction(() => import("./actions/reserves.js"))
+    .build(),
+  keeperTask(),
+  task(["ballast", "faucet"], "Mint mock collateral to the acting account (test deployments only)")
+    .addPositionalArgument({ name: "token", description: "1st: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "units", description: "2nd: amount in whole units" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/faucet.js"))
+    .build(),
+  task(["ballast", "set-price"], "Set a mock feed's USD price (test deployments only)")
+    .addPositionalArgument({ name: "token", description: "1st: collateral symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "usd", description: "2nd: price in USD, e.g. 1500" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/set-price.js"))
+    .build(),
+];

@@ -1,0 +1,923 @@
+/**
+ * The Ballast tasks as functions over a loaded `System` (sdk/system.ts): each one checks its inputs and
+ * every rule it can read before sending anything (ownership, balances, supply caps, minting limit, minimum debt, the
+ * auction's price against the oracle), approves only once those checks pass, sends with the network's gas margin,
+ * prints what it did with the amounts the transactions actually moved (read from their events) and returns the
+ * figures, so tests assert on them and the CLI (tasks/index.ts) only parses arguments. Amounts arrive in
+ * human units ("2.5" WETH, "1000" bUSD) and are converted with each token's decimals.
+ *
+ * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices), `[bps]` 1e4.
+ */
+import { MockFeed__factory, MockV3Aggregator__factory, ReserveLens__factory } from "../typechain-types/index.js";
+import { type ReserveReport, printReserves, readReserves } from "../sdk/reserves.js";
+import { type Align, formatAmount, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
+import { quoteTake } from "../sdk/math.js";
+import {
+  type AssetHandle,
+  type SynthHandle,
+  type System,
+  type TxReport,
+  TaskError,
+  amountArg,
+  amountsApart,
+  assetByAddress,
+  assetBySymbol,
+  cmd,
+  ensureAllowance,
+  eventsOf,
+  explain,
+  healthLine,
+  positionOf,
+  requireAuthorized,
+  synthAmount,
+  synthById,
+  synthBySymbol,
+  tokenAmount,
+  transact,
+} from "../sdk/system.js";
+
+const WAD = 10n ** 18n;
+const BPS = 10_000n;
+const MAX_UINT256 = 2n ** 256n - 1n;
+
+/** What a position-changing task returns. */
+export interface PositionResult {
+  id: bigint;
+  txs: TxReport[];
+  /** [wad] Health after the task (type(uint256).max without debt). */
+  health: bigint;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Positions
+// ----------------------------------------------------------------------------------------------------------------
+
+/**
+ * Opens a position in synthetic `synth`, optionally depositing `amount` of `asset` and minting `mint` [human units of
+ * the synthetic] in the same transaction (`Vault.batch`). Balance, supply cap, pause, minimum debt, debt ceiling and
+ * the minting limit are checked before the approval.
+ */
+export async function openPosition(
+  sys: System,
+  args: { synth: string; asset?: string; amount?: string; mint?: string },
+): Promise<PositionResult & { deposited: bigint; minted: bigint }> {
+  const synth = synthBySymbol(sys, args.synth);
+  const hasDeposit = args.asset !== undefined && args.asset !== "";
+  if (hasDeposit !== (args.amount !== undefined && args.amount !== "")) {
+    throw new TaskError("open: give both --asset and --amount to deposit, or neither");
+  }
+  const me = sys.signer.address;
+  const actions: Array<{ op: bigint; id: bigint; asset: string; amount: bigint; to: string }> = [
+    { op: 0n, id: synth.synthId, asset: sys.ethers.ZeroAddress, amount: 0n, to: me },
+  ];
+  const mintAmount = args.mint !== undefined && args.mint !== "" ? amountArg(args.mint, 18, "--mint") : 0n;
+  if (mintAmount > 0n || hasDeposit) await checkRunning(sys, mintAmount > 0n);
+  let asset: AssetHandle | undefined;
+  let amount = 0n;
+  if (hasDeposit) {
+    asset = assetBySymbol(sys, args.asset ?? "");
+    amount = amountArg(args.amount ?? "", asset.decimals, "--amount");
+    await checkBalance(sys, asset, amount);
+    await checkDepositable(sys, asset, amount);
+    actions.push({ op: 1n, id: 0n, asset: asset.address, amount, to: me });
+  }
+  if (mintAmount > 0n) {
+    await checkMint(sys, synth, undefined, mintAmount, asset === undefined ? [] : [{ asset, amount }]);
+    actions.push({ op: 3n, id: 0n, asset: sys.ethers.ZeroAddress, amount: mintAmount, to: me });
+  }
+  const txs: TxReport[] = [];
+  if (asset !== undefined) {
+    const approval = await ensureAllowance(sys, asset.token, asset.symbol, await sys.vault.getAddress(), amount);
+    if (approval !== undefined) txs.push(approval);
+  }
+  const tx = await transact(sys, `open a ${synth.symbol} position`, () => sys.vault.batch.populateTransaction(actions));
+  txs.push(tx);
+  const opened = eventsOf(tx.receipt, sys.vault, await sys.vault.getAddress(), "PositionOpened")[0];
+  if (opened === undefined) throw new TaskError(`open: tx ${tx.hash} opened no position (no PositionOpened event)`);
+  const id = opened.args[0] as bigint;
+  const deposited = sumEvents(tx, sys, "Deposited", 3);
+  const minted = sumEvents(tx, sys, "Minted", 2);
+  sys.log(
+    `opened position #${id} (${synth.symbol})` +
+      (asset === undefined ? "" : `, deposited ${tokenAmount(asset, deposited)}`) +
+      (minted === 0n ? "" : `, minted ${synthAmount(synth.symbol, minted)} to ${me}`),
+  );
+  return { ...(await finish(sys, id, txs)), deposited, minted };
+}
+
+/** Deposits `amount` [human] of `asset` into position `id` (approving the Vault first, once the checks pass). */
+export async function deposit(
+  sys: System,
+  args: { id: bigint; asset: string; amount: string },
+): Promise<PositionResult & { deposited: bigint }> {
+  await requireAuthorized(sys, args.id, "deposit into");
+  const asset = assetBySymbol(sys, args.asset);
+  const amount = amountArg(args.amount, asset.decimals, "amount");
+  await checkBalance(sys, asset, amount);
+  await checkDepositable(sys, asset, amount);
+  const txs: TxReport[] = [];
+  const approval = await ensureAllowance(sys, asset.token, asset.symbol, await sys.vault.getAddress(), amount);
+  if (approval !== undefined) txs.push(approval);
+  const tx = await transact(sys, `deposit ${tokenAmount(asset, amount)} into #${args.id}`, () =>
+    sys.vault.deposit.populateTransaction(args.id, asset.address, amount),
+  );
+  txs.push(tx);
+  const deposited = sumEvents(tx, sys, "Deposited", 3);
+  sys.log(`deposited ${tokenAmount(asset, deposited)} into #${args.id}`);
+  return { ...(await finish(sys, args.id, txs)), deposited };
+}
+
+/** Withdraws `amount` [human] of `asset` from position `id` ("max": all of it) to `to` (default: the signer). */
+export async function withdraw(
+  sys: System,
+  args: { id: bigint; asset: string; amount: string; to?: string },
+): Promise<PositionResult & { withdrawn: bigint }> {
+  await requireAuthorized(sys, args.id, "withdraw from");
+  const asset = assetBySymbol(sys, args.asset);
+  const held = await sys.vault.collateralOf(args.id, asset.address);
+  if (held === 0n) throw new TaskError(`position #${args.id} holds no ${asset.symbol}: nothing to withdraw`);
+  const amount = args.amount === "max" ? held : amountArg(args.amount, asset.decimals, "amount");
+  if (amount > held) {
+    throw new TaskError(
+      `position #${args.id} holds ${tokenAmount(asset, held)}, less than the ${tokenAmount(asset, amount)} asked: ` +
+        `withdraw at most that, or all of it with ${cmd(sys, `withdraw ${args.id} ${asset.symbol} max`)}`,
+    );
+  }
+  const debt = await sys.vault.debtOf(args.id);
+  if (debt > 0n) {
+    await checkRunning(sys, true);
+    const { synth } = await positionOf(sys, args.id);
+    const after = await limitsAfter(sys, args.id, synth, [{ asset, amount: -amount }], 0n);
+    if (after.debtValue > after.mintLimit) {
+      const now = await limitsAfter(sys, args.id, synth, [], 0n);
+      const room = now.mintLimit > now.debtValue ? now.mintLimit - now.debtValue : 0n; // [wad USD]
+      const perToken = (await sys.oracle.getPrice(asset.address)) * (await assetConfig(sys, asset)).maxLtvBps; // [wad·bps]
+      const most = (room * BPS * 10n ** BigInt(asset.decimals)) / perToken; // [token]
+      throw new TaskError(
+        `withdrawing ${tokenAmount(asset, amount)} would lower #${args.id}'s minting limit to ` +
+          `${formatUsd(after.mintLimit)}, under its debt of ${formatUsd(after.debtValue)}: withdraw at most ` +
+          `${tokenAmount(asset, most < held ? most : held)}, or repay first (${cmd(sys, `repay ${args.id} <units>`)})`,
+      );
+    }
+  }
+  const to = recipient(sys, args.to);
+  const tx = await transact(sys, `withdraw ${tokenAmount(asset, amount)} from #${args.id} to ${to}`, () =>
+    sys.vault.withdraw.populateTransaction(args.id, asset.address, amount, to),
+  );
+  const withdrawn = sumEvents(tx, sys, "Withdrawn", 3);
+  sys.log(`withdrew ${tokenAmount(asset, withdrawn)} from #${args.id} to ${to}`);
+  return { ...(await finish(sys, args.id, [tx])), withdrawn };
+}
+
+/** Mints `amount` [human] of the position's synthetic to `to` (default: the signer), once the limits allow it. */
+export async function mint(
+  sys: System,
+  args: { id: bigint; amount: string; to?: string },
+): Promise<PositionResult & { minted: bigint }> {
+  await requireAuthorized(sys, args.id, "mint against");
+  const { synth } = await positionOf(sys, args.id);
+  const amount = amountArg(args.amount, 18, "amount");
+  await checkRunning(sys, true);
+  await checkMint(sys, synth, args.id, amount, []);
+  const to = recipient(sys, args.to);
+  const tx = await transact(sys, `mint ${synthAmount(synth.symbol, amount)} against #${args.id}`, () =>
+    sys.vault.mint.populateTransaction(args.id, amount, to),
+  );
+  const minted = sumEvents(tx, sys, "Minted", 2);
+  sys.log(`minted ${synthAmount(synth.symbol, minted)} to ${to}`);
+  return { ...(await finish(sys, args.id, [tx])), minted };
+}
+
+/**
+ * Repays `amount` [human] of position `id`'s debt from the signer's balance ("max": all of it, as it stands when the
+ * transaction is mined). An amount above the debt, or one that would leave less than the minimum debt, is refused
+ * with the command that repays everything. Prints what was burned (the `Repaid` event).
+ */
+export async function repay(
+  sys: System,
+  args: { id: bigint; amount: string },
+): Promise<PositionResult & { repaid: bigint }> {
+  const { synth } = await positionOf(sys, args.id);
+  const debt = await sys.vault.debtOf(args.id);
+  if (debt === 0n) throw new TaskError(`position #${args.id} has no debt to repay`);
+  const all = args.amount === "max";
+  const amount = all ? debt : amountArg(args.amount, 18, "amount");
+  const repayAll = cmd(sys, `repay ${args.id} max`);
+  if (!all && amount > debt) {
+    throw new TaskError(
+      `position #${args.id} owes ${synthAmount(synth.symbol, debt)}, less than the ${synthAmount(synth.symbol, amount)} ` +
+        `asked: to repay all of it use ${repayAll} (it repays the debt as it stands when mined)`,
+    );
+  }
+  const minDebt = (await sys.vault.synthetic(synth.synthId)).params.minDebt;
+  if (!all && debt - amount > 0n && debt - amount < minDebt) {
+    throw new TaskError(
+      `repaying ${synthAmount(synth.symbol, amount)} would leave #${args.id} owing ${synthAmount(synth.symbol, debt - amount)}, ` +
+        `below the minimum debt of ${synthAmount(synth.symbol, minDebt)}: repay at most ` +
+        `${synthAmount(synth.symbol, debt - minDebt)}, or all of it with ${repayAll}`,
+    );
+  }
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < amount) {
+    const [have, need] = amountsApart(balance, amount, 18);
+    throw new TaskError(
+      `${sys.signer.address} holds ${have} ${synth.symbol} but the repayment needs ${need} ${synth.symbol}` +
+        `${all ? " (the whole debt, which grows with interest every second)" : ""}: get the difference first (mint ` +
+        `against another position or buy it), or repay less`,
+    );
+  }
+  const tx = await transact(
+    sys,
+    `repay ${all ? "all the debt" : synthAmount(synth.symbol, amount)} of #${args.id}`,
+    () => sys.vault.repay.populateTransaction(args.id, all ? MAX_UINT256 : amount),
+  );
+  const repaid = sumEvents(tx, sys, "Repaid", 2);
+  sys.log(`repaid ${synthAmount(synth.symbol, repaid)} of #${args.id} (burned from ${sys.signer.address})`);
+  return { ...(await finish(sys, args.id, [tx])), repaid };
+}
+
+/**
+ * Closes position `id`: repays all its debt from the signer and sends every asset to `to` (default: the signer).
+ * Only the owner or a manager may; that is checked first.
+ */
+export async function close(
+  sys: System,
+  args: { id: bigint; to?: string },
+): Promise<PositionResult & { repaid: bigint; returned: Array<{ symbol: string; amount: bigint }> }> {
+  await requireAuthorized(sys, args.id, "close");
+  const { synth } = await positionOf(sys, args.id);
+  const debt = await sys.vault.debtOf(args.id);
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < debt) {
+    const [need, have] = amountsApart(debt, balance, 18);
+    throw new TaskError(
+      `closing #${args.id} repays ${need} ${synth.symbol} but ${sys.signer.address} holds ${have} ${synth.symbol}: ` +
+        `get the difference first (debt rounds up and grows with interest every second), or repay part with ` +
+        cmd(sys, `repay ${args.id} <units>`),
+    );
+  }
+  const to = recipient(sys, args.to);
+  const tx = await transact(sys, `close #${args.id} (collateral to ${to})`, () =>
+    sys.vault.close.populateTransaction(args.id, to),
+  );
+  const repaid = sumEvents(tx, sys, "Repaid", 2);
+  const returned = eventsOf(tx.receipt, sys.vault, await sys.vault.getAddress(), "Withdrawn").map((e) => {
+    const a = assetByAddress(sys, String(e.args[1]));
+    return { symbol: a?.symbol ?? String(e.args[1]), amount: e.args[3] as bigint, decimals: a?.decimals ?? 18 };
+  });
+  sys.log(
+    `closed #${args.id}: repaid ${synthAmount(synth.symbol, repaid)}; returned ` +
+      (returned.length === 0
+        ? "nothing"
+        : returned.map((r) => `${formatAmount(r.amount, r.decimals)} ${r.symbol}`).join(", ")) +
+      ` to ${to}`,
+  );
+  return {
+    ...(await finish(sys, args.id, [tx])),
+    repaid,
+    returned: returned.map(({ symbol, amount }) => ({ symbol, amount })),
+  };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Health and liquidation prices
+// ----------------------------------------------------------------------------------------------------------------
+
+/** One basket asset in the health report. */
+export interface BasketLine {
+  symbol: string;
+  amount: bigint; // [token]
+  price: bigint; // [wad] USD per whole token
+  value: bigint; // [wad]
+  /**
+   * [wad] The price of this asset at which the position reaches health 1.0, the other prices unchanged; undefined when
+   * no price of this asset alone makes it liquidatable. `rising` is true when it becomes liquidatable above that price
+   * (the synthetic tracks this asset and the debt outgrows the collateral).
+   */
+  liquidationPrice: bigint | undefined;
+  rising: boolean;
+}
+
+export interface HealthReport {
+  id: bigint;
+  owner: string;
+  synth: string;
+  debt: bigint; // [wad]
+  debtValue: bigint; // [wad]
+  collateralValue: bigint; // [wad]
+  mintLimit: bigint; // [wad]
+  liquidationLimit: bigint; // [wad]
+  health: bigint; // [wad]
+  basket: BasketLine[];
+}
+
+/** Prints position `id`: owner, debt, basket with values and liquidation prices, limits, health. */
+export async function health(sys: System, args: { id: bigint }): Promise<HealthReport> {
+  const { owner, synth } = await positionOf(sys, args.id);
+  let h;
+  try {
+    h = await sys.vault.healthOf(args.id);
+  } catch (e) {
+    throw new TaskError(
+      `position #${args.id}: a price is unavailable, so health cannot be computed (${await explain(sys, e)})`,
+    );
+  }
+  const [assets, amounts] = await sys.vault.basketOf(args.id);
+  const lines: Array<BasketLine & { threshold: bigint; decimals: number }> = [];
+  for (let i = 0; i < assets.length; i++) {
+    const address = assets[i] ?? "";
+    const amount = amounts[i] ?? 0n;
+    const a = assetByAddress(sys, address);
+    const config = await sys.vault.assetConfig(address);
+    const price = await sys.oracle.getPrice(address);
+    const decimals = Number(config.decimals);
+    const value = (amount * price) / 10n ** BigInt(decimals);
+    lines.push({
+      symbol: a?.symbol ?? address,
+      amount,
+      price,
+      value,
+      threshold: await sys.vault.liquidationThreshold(address), // in force (a lowered threshold ramps in)
+      decimals,
+      liquidationPrice: undefined,
+      rising: false,
+    });
+  }
+  // liquidation price of asset i: solve  L_others + amount_i * p * t_i / (10^dec * BPS) = debtValue(p)
+  const synthPriceAsset = synth.priceAsset === "USD" ? undefined : assetBySymbol(sys, synth.priceAsset).address;
+  for (const [i, l] of lines.entries()) {
+    const others = lines.reduce((s, x, j) => (j === i ? s : s + (x.value * x.threshold) / BPS), 0n); // [wad]
+    const scale = 10n ** BigInt(l.decimals);
+    const tracks = synthPriceAsset !== undefined && synthPriceAsset.toLowerCase() === assets[i]?.toLowerCase();
+    if (l.amount === 0n || h.debt === 0n) continue;
+    if (!tracks) {
+      // debt value fixed: p = (debtValue - others) * 10^dec * BPS / (amount * t)
+      if (h.debtValue <= others) continue;
+      l.liquidationPrice = ((h.debtValue - others) * scale * BPS) / (l.amount * l.threshold);
+    } else {
+      // debt value = debt * p / WAD: p * (debt * 10^dec * BPS - amount * t * WAD) = others * WAD * 10^dec * BPS
+      const denom = h.debt * scale * BPS - l.amount * l.threshold * WAD;
+      if (denom <= 0n) continue;
+      l.liquidationPrice = (others * WAD * scale * BPS) / denom;
+      l.rising = true;
+    }
+  }
+  const align: Record<string, Align> = { asset: "left" };
+  const rows = lines.map((l) => [
+    l.symbol,
+    formatAmount(l.amount, l.decimals),
+    formatUsd(l.price),
+    formatUsd(l.value),
+    l.liquidationPrice === undefined ? "none" : `${l.rising ? "above" : "below"} $${formatWad(l.liquidationPrice)}`,
+  ]);
+  sys.log(`position #${args.id} (${synth.symbol}), owner ${owner}`);
+  sys.log(renderTable(["asset", "amount", "price", "value", "liquidation price"], rows, { align }));
+  sys.log(
+    `debt ${formatWad(h.debt)} ${synth.symbol} ($${formatWad(h.debtValue)}); collateral $${formatWad(h.collateralValue)}; ` +
+      `mint limit $${formatWad(h.mintLimit)}; liquidation limit $${formatWad(h.liquidationLimit)}; health ${formatHealth(h.health)}` +
+      (h.health < WAD ? " — LIQUIDATABLE" : ""),
+  );
+  sys.log("(each liquidation price moves one asset's price with the others unchanged)");
+  return {
+    id: args.id,
+    owner,
+    synth: synth.symbol,
+    debt: h.debt,
+    debtValue: h.debtValue,
+    collateralValue: h.collateralValue,
+    mintLimit: h.mintLimit,
+    liquidationLimit: h.liquidationLimit,
+    health: h.health,
+    basket: lines.map(({ symbol, amount, price, value, liquidationPrice, rising }) => ({
+      symbol,
+      amount,
+      price,
+      value,
+      liquidationPrice,
+      rising,
+    })),
+  };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Liquidations and auctions
+// ----------------------------------------------------------------------------------------------------------------
+
+/** One live auction as listed. */
+export interface AuctionLine {
+  id: bigint;
+  positionId: bigint;
+  asset: string;
+  synth: string;
+  lot: bigint; // [token]
+  tab: bigint; // [wad]
+  price: bigint; // [wad]
+  floor: bigint; // [wad]
+  needsReset: boolean;
+}
+
+/** Lists the live auctions (all of them, in pages of 100). */
+export async function auctions(sys: System): Promise<AuctionLine[]> {
+  const lines: AuctionLine[] = [];
+  for (let offset = 0n; ; offset += 100n) {
+    const page = await sys.lens.getAuctions(offset, 100n);
+    for (const a of page) {
+      const asset = assetByAddress(sys, a.asset);
+      lines.push({
+        id: a.id,
+        positionId: a.positionId,
+        asset: asset?.symbol ?? a.asset,
+        synth: synthById(sys, a.synthId).symbol,
+        lot: a.lot,
+        tab: a.tab,
+        price: a.price,
+        floor: a.floor,
+        needsReset: a.needsReset,
+      });
+    }
+    if (page.length < 100) break;
+  }
+  if (lines.length === 0) {
+    sys.log("no live auctions");
+    return lines;
+  }
+  const rows = lines.map((l) => {
+    const decimals = assetBySymbol(sys, l.asset).decimals;
+    return [
+      String(l.id),
+      `#${l.positionId}`,
+      l.asset,
+      formatAmount(l.lot, decimals),
+      `${formatWad(l.tab)} ${l.synth}`,
+      formatWad(l.price),
+      formatWad(l.floor),
+      l.needsReset ? "needs reset" : "open",
+    ];
+  });
+  sys.log(
+    renderTable(["auction", "position", "asset", "lot", "tab", "price", "floor", "status"], rows, {
+      align: { auction: "left", position: "left", asset: "left", status: "left" },
+    }),
+  );
+  return lines;
+}
+
+/** Liquidates position `id` (after printing the engine's preview); returns the first auction id and the debt taken. */
+export async function liquidate(
+  sys: System,
+  args: { id: bigint },
+): Promise<{ tx: TxReport; firstAuctionId: bigint; debt: bigint; keeperPay: bigint }> {
+  const { synth } = await positionOf(sys, args.id);
+  let h: bigint;
+  try {
+    h = (await sys.vault.healthOf(args.id)).health;
+  } catch (e) {
+    throw new TaskError(`position #${args.id}: health unavailable (${await explain(sys, e)})`);
+  }
+  if (h >= WAD) {
+    throw new TaskError(`position #${args.id} is healthy (health ${formatHealth(h)} ≥ 1.0): nothing to liquidate`);
+  }
+  let plan;
+  try {
+    plan = await sys.engine.previewLiquidation(args.id);
+  } catch (e) {
+    throw new TaskError(`position #${args.id} cannot be liquidated now: ${await explain(sys, e)}`);
+  }
+  sys.log(
+    `liquidating #${args.id} (health ${formatHealth(h)}): ${plan.full ? "all" : "part"} of the debt, ` +
+      `${synthAmount(synth.symbol, plan.debt)} + penalty ${synthAmount(synth.symbol, plan.penalty)}` +
+      `${plan.capped ? " (cut down by an auction cap)" : ""}; keeper pay ${synthAmount(synth.symbol, plan.keeperPay)}`,
+  );
+  const tx = await transact(sys, `liquidate #${args.id}`, () => sys.engine.liquidate.populateTransaction(args.id));
+  const started = eventsOf(tx.receipt, sys.engine, await sys.engine.getAddress(), "LiquidationStarted").at(-1);
+  if (started === undefined) throw new TaskError(`liquidate: tx ${tx.hash} started no liquidation`);
+  const ev = started.args as unknown as { firstAuctionId: bigint; debt: bigint; keeperPay: bigint };
+  sys.log(
+    `liquidated #${args.id}: ${synthAmount(synth.symbol, ev.debt)} of debt into auctions from #${ev.firstAuctionId}; ` +
+      `keeper pay ${synthAmount(synth.symbol, ev.keeperPay)} credited to ${sys.signer.address} (claimKeeperPay)`,
+  );
+  sys.log(await healthLine(sys, args.id));
+  return { tx, firstAuctionId: ev.firstAuctionId, debt: ev.debt, keeperPay: ev.keeperPay };
+}
+
+/** What a take did, with the premium (> 0) or discount (< 0) of its price against the oracle [bps]. */
+export interface TakeResult {
+  tx: TxReport;
+  collateral: bigint; // [token] bought
+  owe: bigint; // [wad] paid
+  price: bigint; // [wad] synthetic per whole token
+  oracle: bigint; // [wad] the oracle's price, synthetic per whole token, when the take was checked
+  premiumBps: bigint;
+}
+
+/**
+ * Buys `amount` [human, of the auction's collateral] ("max": the whole lot) from auction `auction` at its current
+ * price. Price protection by default: it pays no more than the oracle price per whole token, or than `maxPremium` [%]
+ * over it, or than `maxPrice` [human synthetic per whole token] when given. Before anything is sent it prints the
+ * price's premium or discount against the oracle, and refuses a price above the limit, an amount above the lot
+ * (unless "max"), a take that would leave dust, and a balance that cannot pay; only then it approves the engine.
+ */
+export async function take(
+  sys: System,
+  args: { auction: bigint; amount: string; maxPrice?: string; maxPremium?: string },
+): Promise<TakeResult> {
+  const a = await sys.engine.auction(args.auction);
+  if (a.lot === 0n || a.tab === 0n) {
+    throw new TaskError(
+      `auction ${args.auction} does not exist or has ended; list the live ones with ${cmd(sys, "auctions")}`,
+    );
+  }
+  const asset = assetByAddress(sys, a.asset);
+  if (asset === undefined)
+    throw new TaskError(`auction ${args.auction} sells ${a.asset}, which is not in the manifest`);
+  const synth = synthById(sys, a.synthId);
+  const [price, needsReset] = await sys.engine.auctionStatus(args.auction);
+  if (needsReset) {
+    throw new TaskError(
+      `auction ${args.auction} must be reset before anyone can take (LiquidationEngine.reset(${args.auction}), which ` +
+        "the keeper does): retry after the reset",
+    );
+  }
+  const per = `${synth.symbol} per ${asset.symbol}`;
+  let oracle: bigint;
+  try {
+    oracle = await oraclePriceIn(sys, asset, synth);
+  } catch (e) {
+    throw new TaskError(`no oracle price to compare the auction with: ${await explain(sys, e)}`);
+  }
+  const premiumBps = ((price - oracle) * BPS) / oracle;
+  sys.log(
+    `auction ${args.auction} (position #${a.positionId}): ${tokenAmount(asset, a.lot)} left, price ` +
+      `${formatWad(price)} ${per}, oracle ${formatWad(oracle)}: ${premiumText(premiumBps)}`,
+  );
+  // the limit: --max-price, else the oracle price plus --max-premium (default 0%)
+  let maxPrice: bigint;
+  let limitText: string;
+  if (args.maxPrice !== undefined && args.maxPrice !== "") {
+    if (args.maxPremium !== undefined && args.maxPremium !== "")
+      throw new TaskError("take: give --max-price or --max-premium, not both");
+    maxPrice = amountArg(args.maxPrice, 18, "--max-price");
+    limitText = `--max-price ${formatWad(maxPrice)}`;
+  } else {
+    const premium =
+      args.maxPremium === undefined || args.maxPremium === "" ? 0n : amountArg(args.maxPremium, 2, "--max-premium");
+    maxPrice = (oracle * (BPS + premium)) / BPS;
+    limitText =
+      premium === 0n
+        ? `the oracle price ${formatWad(oracle)} (the default limit)`
+        : `the oracle price + ${formatAmount(premium, 2)}% = ${formatWad(maxPrice)}`;
+  }
+  if (price > maxPrice) {
+    throw new TaskError(
+      `auction ${args.auction} asks ${formatWad(price)} ${per}, ${premiumText(premiumBps)}, above your limit of ` +
+        `${limitText}: wait for the price to fall (it decays every step; ${cmd(sys, "auctions")} shows it), or ` +
+        `accept more with --max-premium <percent> or --max-price <${synth.symbol} per ${asset.symbol}>`,
+    );
+  }
+  let want: bigint;
+  if (args.amount === "max") want = a.lot;
+  else {
+    want = amountArg(args.amount, asset.decimals, "amount");
+    if (want > a.lot) {
+      throw new TaskError(
+        `auction ${args.auction} has ${tokenAmount(asset, a.lot)} left, less than the ${tokenAmount(asset, want)} ` +
+          `asked: ask for at most that, or "max" to buy the whole lot (${cmd(sys, `take ${args.auction} max`)})`,
+      );
+    }
+  }
+  const q = quoteTake(
+    { lot: a.lot, tab: a.tab, debt: a.debt, dirt: a.dirt, decimals: a.decimals, dust: a.dust },
+    want,
+    price,
+  );
+  if ("refused" in q) {
+    throw new TaskError(
+      q.refused === "TakeLeavesDust"
+        ? `taking ${tokenAmount(asset, want)} would leave auction ${args.auction} with a tab or lot worth less than ` +
+            `its dust (${synthAmount(synth.symbol, a.dust)}): take less, or the whole lot with ` +
+            cmd(sys, `take ${args.auction} max`)
+        : `taking ${tokenAmount(asset, want)} buys nothing at this price: take more`,
+    );
+  }
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < q.owe) {
+    throw new TaskError(
+      `taking ${tokenAmount(asset, q.collateral)} costs ${synthAmount(synth.symbol, q.owe)}, but ${sys.signer.address} ` +
+        `holds ${synthAmount(synth.symbol, balance)}: take less, or get more ${synth.symbol} (mint it against a position)`,
+    );
+  }
+  const txs: TxReport[] = [];
+  // the price only falls until the take is mined (a reset would exceed maxPrice and revert): q.owe is the most it costs
+  const approval = await ensureAllowance(sys, synth.token, synth.symbol, await sys.engine.getAddress(), q.owe);
+  if (approval !== undefined) txs.push(approval);
+  const me = sys.signer.address;
+  const tx = await transact(
+    sys,
+    `take ${tokenAmount(asset, want)} from auction ${args.auction} at ≤ ${formatWad(maxPrice)} ${per}`,
+    () => sys.engine.take.populateTransaction(args.auction, want, maxPrice, me, "0x"),
+  );
+  const ev = eventsOf(tx.receipt, sys.engine, await sys.engine.getAddress(), "Take").at(-1);
+  if (ev === undefined) throw new TaskError(`take in tx ${tx.hash}: no Take event found`);
+  const e = ev.args as unknown as { collateral: bigint; owe: bigint; price: bigint; tabLeft: bigint; lotLeft: bigint };
+  const paidBps = ((e.price - oracle) * BPS) / oracle;
+  sys.log(
+    `bought ${tokenAmount(asset, e.collateral)} for ${synthAmount(synth.symbol, e.owe)} at ${formatWad(e.price)} ${per} ` +
+      `(${premiumText(paidBps)}); auction ${args.auction}: tab left ${synthAmount(synth.symbol, e.tabLeft)}, lot left ` +
+      `${tokenAmount(asset, e.lotLeft)}`,
+  );
+  return { tx, collateral: e.collateral, owe: e.owe, price: e.price, oracle, premiumBps: paidBps };
+}
+
+/** "a premium of 20.00% over the oracle" / "a discount of 3.10% under the oracle" / "at the oracle price". */
+function premiumText(bps: bigint): string {
+  if (bps === 0n) return "at the oracle price";
+  const abs = bps < 0n ? -bps : bps;
+  return `a ${bps > 0n ? "premium" : "discount"} of ${formatAmount(abs, 2, 2)}% ${bps > 0n ? "over" : "under"} the oracle`;
+}
+
+/** [wad] The oracle price of one whole `asset` in units of `synth` (USD for a USD synthetic), as the engine values it. */
+async function oraclePriceIn(sys: System, asset: AssetHandle, synth: SynthHandle): Promise<bigint> {
+  const usd = await sys.oracle.getPrice(asset.address);
+  if (synth.priceAsset === "USD") return usd;
+  const unit = await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
+  return (usd * WAD) / unit;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Reserves
+// ----------------------------------------------------------------------------------------------------------------
+
+export interface ReservesReport {
+  /** The ReserveLens report as sdk/reserves.ts reads it (what `npm run reserves` prints). */
+  lens: ReserveReport;
+  assets: Array<{
+    symbol: string;
+    held: bigint; // [token] the Vault's balance
+    credited: bigint; // [token] credited to positions
+    inAuctions: bigint; // [token] held by the liquidation engine
+    price: bigint | undefined; // [wad]
+    value: bigint | undefined; // [wad] credited + in auctions, at the price
+  }>;
+  synthetics: Array<{
+    symbol: string;
+    supply: bigint;
+    totalDebt: bigint;
+    auctionDebt: bigint;
+    badDebt: bigint;
+    unmintedFees: bigint;
+    surplus: bigint;
+    debtValue: bigint | undefined; // [wad] the lens's liability value: (supply + unminted fees) at the price
+  }>;
+  /** [wad] Collateral value over liability value (undefined without liabilities or when a price is missing). */
+  collateralRatio: bigint | undefined;
+}
+
+/**
+ * Prints the proof-of-reserves report of the deployment's `ReserveLens` (one `report()` call, through `readReserves`
+ * of sdk/reserves.ts, the same report `npm run reserves` prints): per asset what the Vault and the engine hold
+ * and what is credited, per synthetic supply, debts, bad debt and treasury surplus, and the system backing.
+ */
+export async function reserves(sys: System): Promise<ReservesReport> {
+  const lensAddress = sys.manifest.contracts.ReserveLens?.address;
+  if (lensAddress === undefined) {
+    throw new TaskError(
+      `the manifest of "${sys.network}" has no ReserveLens: run \`npm run deploy -- --network ${sys.network}\` to add it`,
+    );
+  }
+  const lens = ReserveLens__factory.connect(lensAddress, sys.signer);
+  const meta = async (address: string): Promise<{ symbol: string; decimals: number }> => {
+    const a = sys.assets.find((x) => x.address.toLowerCase() === address.toLowerCase());
+    if (a !== undefined) return { symbol: a.symbol, decimals: a.decimals };
+    const s = sys.synthetics.find((x) => x.address.toLowerCase() === address.toLowerCase());
+    if (s !== undefined) return { symbol: s.symbol, decimals: 18 };
+    return { symbol: address.slice(0, 10), decimals: 18 };
+  };
+  const lensReport = await readReserves(lens, meta);
+  printReserves(lensReport);
+  const complete = lensReport.system.complete;
+  return {
+    lens: lensReport,
+    assets: lensReport.assets.map((a) => ({
+      symbol: a.symbol,
+      held: a.held - a.inAuctions,
+      credited: a.credited,
+      inAuctions: a.inAuctions,
+      price: a.price ?? undefined,
+      value: a.price === null ? undefined : a.value,
+    })),
+    synthetics: lensReport.synthetics.map((s) => ({
+      symbol: s.symbol,
+      supply: s.supply,
+      totalDebt: s.positionDebt,
+      auctionDebt: s.auctionDebt,
+      badDebt: s.badDebt,
+      unmintedFees: s.unmintedFees,
+      surplus: s.treasurySurplus,
+      debtValue: s.price === null ? undefined : s.liabilityValue,
+    })),
+    collateralRatio:
+      complete && lensReport.system.liabilityValue > 0n
+        ? (lensReport.system.collateralValue * WAD) / lensReport.system.liabilityValue
+        : undefined,
+  };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// ----------------------------------------------------------------------------------------------------------------
+// Test networks only: mock tokens and feeds
+// ----------------------------------------------------------------------------------------------------------------
+
+/** Mints `amount` [human] of mock asset `asset` to the signer (test deployments only). */
+export async function faucet(sys: System, args: { asset: string; amount: string }): Promise<TxReport> {
+  const asset = assetBySymbol(sys, args.asset);
+  if (!asset.mock) throw new TaskError(`${asset.symbol} is a real token on this network: the faucet only mints mocks`);
+  const amount = amountArg(args.amount, asset.decimals, "amount");
+  const tx = await transact(sys, `faucet: mint ${tokenAmount(asset, amount)} to ${sys.signer.address}`, () =>
+    asset.token.mint.populateTransaction(sys.signer.address, amount),
+  );
+  sys.log(`balance: ${tokenAmount(asset, await asset.token.balanceOf(sys.signer.address))}`);
+  return tx;
+}
+
+/**
+ * Publishes `usd` [human USD] as the new answer of the mock feed of `asset` (test deployments only: a Chainlink
+ * `MockV3Aggregator` from the deploy, or the project's `MockFeed` from deploy/local/deploy-demo.ts).
+ */
+export async function setPrice(sys: System, args: { asset: string; usd: string }): Promise<TxReport> {
+  const asset = assetBySymbol(sys, args.asset);
+  const feedEntry = sys.manifest.contracts[`feed:${asset.symbol}`];
+  const kind = feedEntry?.contract.split(":").at(-1);
+  if (feedEntry === undefined || (kind !== "MockV3Aggregator" && kind !== "MockFeed")) {
+    throw new TaskError(
+      `${asset.symbol} is priced by a real Chainlink feed on this network: only mock feeds can be set`,
+    );
+  }
+  const what = (answer: bigint, decimals: number): string =>
+    `set ${asset.symbol} price to $${formatAmount(answer, decimals)}`;
+  if (kind === "MockFeed") {
+    const feed = MockFeed__factory.connect(feedEntry.address, sys.signer);
+    const decimals = Number(await feed.decimals());
+    const answer = amountArg(args.usd, decimals, "price");
+    return transact(sys, what(answer, decimals), () => feed.setAnswer.populateTransaction(answer));
+  }
+  const feed = MockV3Aggregator__factory.connect(feedEntry.address, sys.signer);
+  const decimals = Number(await feed.decimals());
+  const answer = amountArg(args.usd, decimals, "price");
+  return transact(sys, what(answer, decimals), () => feed.updateAnswer.populateTransaction(answer));
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Internals: the checks made before anything is sent
+// ----------------------------------------------------------------------------------------------------------------
+
+async function finish(sys: System, id: bigint, txs: TxReport[]): Promise<PositionResult> {
+  sys.log(await healthLine(sys, id));
+  const h = await sys.vault
+    .healthOf(id)
+    .then((x) => x.health)
+    .catch(() => 0n);
+  return { id, txs, health: h };
+}
+
+/** The sum of field `index` of every Vault event `name` in the task's transaction (what was actually moved). */
+function sumEvents(tx: TxReport, sys: System, name: string, index: number): bigint {
+  const address = sys.manifest.contracts.Vault?.address ?? "";
+  return eventsOf(tx.receipt, sys.vault, address, name).reduce((s, e) => s + (e.args[index] as bigint), 0n);
+}
+
+/** Refuses when the signer holds less than `amount` of `asset`, with the faucet command (keeping `--from`) on mocks. */
+async function checkBalance(sys: System, asset: AssetHandle, amount: bigint): Promise<void> {
+  const balance = await asset.token.balanceOf(sys.signer.address);
+  if (balance >= amount) return;
+  const hint = asset.mock
+    ? `mint test tokens with ${cmd(sys, `faucet ${asset.symbol} ${formatAmount(amount - balance, asset.decimals)}`)}`
+    : `fund the account with ${asset.symbol}`;
+  const [have, need] = amountsApart(balance, amount, asset.decimals);
+  throw new TaskError(
+    `${sys.signer.address} holds ${have} ${asset.symbol}, less than ${need} ${asset.symbol}: ${hint}`,
+  );
+}
+
+async function assetConfig(sys: System, asset: AssetHandle) {
+  return sys.vault.assetConfig(asset.address);
+}
+
+/** Refuses a deposit the Vault would refuse: a frozen asset, or one past the asset's supply cap. */
+async function checkDepositable(sys: System, asset: AssetHandle, amount: bigint): Promise<void> {
+  const c = await assetConfig(sys, asset);
+  if (c.frozen) throw new TaskError(`${asset.symbol} is frozen by governance: no new deposits; use another asset`);
+  const cap = c.supplyCap * 10n ** BigInt(asset.decimals);
+  if (c.total + amount > cap) {
+    const room = cap > c.total ? cap - c.total : 0n;
+    throw new TaskError(
+      `the Vault holds ${tokenAmount(asset, c.total)} of its ${tokenAmount(asset, cap)} supply cap: ` +
+        `deposit at most ${tokenAmount(asset, room)}, or another asset`,
+    );
+  }
+}
+
+/** Refuses risk-increasing actions while the guardian pauses them (`risky`: minting or withdrawing with debt). */
+async function checkRunning(sys: System, risky: boolean): Promise<void> {
+  const shutdown = await sys.vault.shutdownAt();
+  if (shutdown !== 0n && risky) {
+    throw new TaskError(
+      `the system was shut down at ${new Date(Number(shutdown) * 1000).toISOString()}: no new debt; repay and ` +
+        "close still work, holders redeem through the Settlement",
+    );
+  }
+  if (risky && (await sys.vault.paused())) {
+    throw new TaskError(
+      "the guardian has paused opening, minting and withdrawing with debt: deposit and repay still work; wait for the pause to end",
+    );
+  }
+}
+
+/** [wad] Minting limit and debt value of position `id` (undefined: a new one) after `changes` and `mint` more debt. */
+async function limitsAfter(
+  sys: System,
+  id: bigint | undefined,
+  synth: SynthHandle,
+  changes: Array<{ asset: AssetHandle; amount: bigint }>,
+  mint: bigint,
+): Promise<{ mintLimit: bigint; debtValue: bigint; debt: bigint; synthPrice: bigint }> {
+  const basket = new Map<string, bigint>();
+  if (id !== undefined) {
+    const [assets, amounts] = await sys.vault.basketOf(id);
+    assets.forEach((a, i) => basket.set(a.toLowerCase(), amounts[i] ?? 0n));
+  }
+  for (const c of changes) {
+    const k = c.asset.address.toLowerCase();
+    basket.set(k, (basket.get(k) ?? 0n) + c.amount);
+  }
+  let mintLimit = 0n;
+  try {
+    for (const [address, amount] of basket) {
+      if (amount <= 0n) continue;
+      const c = await sys.vault.assetConfig(address);
+      const value = (amount * (await sys.oracle.getPrice(address))) / 10n ** c.decimals; // [wad] rounded down
+      mintLimit += (value * c.maxLtvBps) / BPS;
+    }
+  } catch (e) {
+    throw new TaskError(`a price is unavailable, so the minting limit cannot be checked: ${await explain(sys, e)}`);
+  }
+  const debt = (id === undefined ? 0n : await sys.vault.debtOf(id)) + mint;
+  const synthPrice =
+    synth.priceAsset === "USD" ? WAD : await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
+  const debtValue = (debt * synthPrice + WAD - 1n) / WAD; // rounded up, as the Vault
+  return { mintLimit, debtValue, debt, synthPrice };
+}
+
+/**
+ * Refuses a mint of `amount` [wad] against position `id` (undefined: the one being opened, with `deposits`) that the
+ * Vault would refuse: past the minting limit (saying how much can be minted, or to deposit first), below the minimum
+ * debt, or past the debt ceiling.
+ */
+async function checkMint(
+  sys: System,
+  synth: SynthHandle,
+  id: bigint | undefined,
+  amount: bigint,
+  deposits: Array<{ asset: AssetHandle; amount: bigint }>,
+): Promise<void> {
+  const state = await sys.vault.synthetic(synth.synthId);
+  const after = await limitsAfter(sys, id, synth, deposits, amount);
+  const target = id === undefined ? "the new position" : `#${id}`;
+  if (after.debtValue > after.mintLimit) {
+    const before = after.debtValue - (amount * after.synthPrice) / WAD; // [wad USD] without this mint
+    const room = after.mintLimit > before ? ((after.mintLimit - before) * WAD) / after.synthPrice : 0n; // [wad]
+    const what =
+      id === undefined
+        ? deposits.length === 0
+          ? "a position with no collateral"
+          : `${deposits.map((d) => tokenAmount(d.asset, d.amount)).join(" + ")} (minting limit $${formatWad(after.mintLimit)})`
+        : `#${id} (minting limit $${formatWad(after.mintLimit)}, debt $${formatWad(before)})`;
+    throw new TaskError(
+      room === 0n
+        ? `${what} cannot back ${synthAmount(synth.symbol, amount)}: deposit collateral first` +
+            (id === undefined ? " (--asset and --amount)" : ` (${cmd(sys, `deposit ${id} <token> <units>`)})`)
+        : `with ${what} you can mint at most ${synthAmount(synth.symbol, room)}, not ` +
+            `${synthAmount(synth.symbol, amount)}: mint less, or deposit collateral first` +
+            (id === undefined ? "" : ` (${cmd(sys, `deposit ${id} <token> <units>`)})`),
+    );
+  }
+  const minDebt = state.params.minDebt;
+  if (after.debt < minDebt) {
+    throw new TaskError(
+      `${target} would owe ${synthAmount(synth.symbol, after.debt)}, below the minimum debt of ` +
+        `${synthAmount(synth.symbol, minDebt)}: mint at least ${synthAmount(synth.symbol, minDebt - after.debt + amount)}`,
+    );
+  }
+  if (state.totalDebt + amount > state.params.debtCeiling) {
+    const room = state.params.debtCeiling > state.totalDebt ? state.params.debtCeiling - state.totalDebt : 0n;
+    throw new TaskError(
+      `${synth.symbol}'s debt ceiling of ${synthAmount(synth.symbol, state.params.debtCeiling)} leaves room for ` +
+        `${synthAmount(synth.symbol, room)}: mint at most that`,
+    );
+  }
+}
+
+function recipient(sys: System, to: string | undefined): string {
+  if (to === undefined || to === "") return sys.signer.address;
+  if (!sys.ethers.isAddress(to)) throw new TaskError(`--to "${to}" is not an address`);
+  return sys.ethers.getAddress(to);
+}

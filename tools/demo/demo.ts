@@ -1,0 +1,550 @@
+/**
+ * `npm run demo`: the Ballast story on the embedded Hardhat network.
+ *
+ * Deploys the core (Vault, oracle, synthetics, Treasury, LiquidationEngine) with mocks, opens positions for nine users
+ * with different baskets and loan-to-values, lets 30 days of interest accrue and mints the fees to the Treasury (its
+ * surplus), then crashes prices the way a real crash goes (ETH -35% and BTC -20% in steps over three and a half
+ * hours, with a bounce) while a keeper (keeper/keeper.ts) runs every five minutes: it reads every position's
+ * health in one `healthOf(ids)` call, starts liquidations (partial ones, cut down by the auction caps when they bind),
+ * takes auctions once their price is 3% under what a mock venue pays (the oracle price less 0.3%), simulating each
+ * transaction first, and resets stale auctions. The report shows every auction's clearing price against the oracle
+ * price, keeper pay, penalty income and bad debt from the Treasury's history, and the reserves before and after.
+ *
+ * It also writes a picture, reports/demo.svg (`DEMO_SVG` to write elsewhere): the ETH and BTC oracle prices with the
+ * auctions' clearing prices, and the system backing ratio, tick by tick (tools/demo/chart.ts).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { ASSETS, ASSET_KEYS, type AssetKey, BETH, BUSD, Op } from "../../sdk/params.js";
+import { type Core, deployCore, fundAndApprove, oraclePrice } from "../../deploy/local/core.js";
+import { WAD } from "../../sdk/math.js";
+import { answer8, units, wad } from "../../sdk/units.js";
+import { formatAmount, formatHealth, formatUnitsHuman, formatWad, printTable } from "../../sdk/format.js";
+import {
+  Keeper,
+  type LiquidationDone,
+  OracleVenue,
+  type TakeDone,
+  type ResetDone,
+  type TickReport,
+  vaultPositionSource,
+} from "../../keeper/keeper.js";
+import { BPS, mulDivDown, mulDivUp, valueDown } from "../../sdk/math.js";
+import { type DemoFrame, renderDemoSvg } from "./chart.js";
+import { DEMO_PLANS, type Plan } from "../../deploy/local/portfolio.js";
+
+/** The demo's users and their positions (shared with the risk engine's demo portfolio). */
+const PLANS: Plan[] = DEMO_PLANS;
+
+const DAY = 86_400;
+const MINUTE = 60;
+/** The crash: feed answers (USD) at minutes after it starts; ETH ends -35%, BTC -20%, with a bounce on the way. */
+const CRASH: { minute: number; eth: string; btc: string }[] = [
+  { minute: 0, eth: "1880", btc: "58500" },
+  { minute: 30, eth: "1760", btc: "57000" },
+  { minute: 60, eth: "1610", btc: "54000" },
+  { minute: 90, eth: "1680", btc: "55500" }, // a bounce
+  { minute: 120, eth: "1520", btc: "52000" },
+  { minute: 150, eth: "1400", btc: "50000" },
+  { minute: 180, eth: "1340", btc: "48800" },
+  { minute: 210, eth: "1300", btc: "48000" },
+];
+/** [s] Between keeper ticks. */
+const TICK = 5 * MINUTE;
+/** Keeper ticks after the last price step, at most (stops earlier once no auction is live). */
+const TAIL_TICKS = 60;
+/** Auction caps for the demo [wad USD], far below the $10M default so they bind: global and per asset. */
+const DEMO_CAPS = { global: wad("40000"), perAsset: wad("25000") };
+/** [bps] The keeper's least profit against the venue; the venue pays the oracle price less its spread. */
+const MIN_PROFIT_BPS = 300n;
+const VENUE_SPREAD_BPS = 30n;
+
+interface Opened {
+  plan: Plan;
+  id: bigint;
+  owner: HardhatEthersSigner;
+}
+
+const step = (line: string): void => console.log(`• ${line}`);
+
+// ------------------------------------------------------------------------------------------------------------------
+
+const started = Date.now();
+console.log("Ballast demo — embedded Hardhat network\n");
+const { ethers, networkHelpers } = await network.create();
+const { time } = networkHelpers;
+const core = await deployCore(ethers, { log: step });
+step(`Vault at ${core.addresses.vault}, Treasury at ${core.addresses.treasury}, engine at ${core.addresses.engine}`);
+await (await core.engine.setGlobalCap(DEMO_CAPS.global)).wait();
+for (const k of ASSET_KEYS) await (await core.engine.setAssetCap(core.tokens[k], DEMO_CAPS.perAsset)).wait();
+step(
+  `governance sets the auction caps to $${formatWad(DEMO_CAPS.global, 0)} of debt in auction globally and ` +
+    `$${formatWad(DEMO_CAPS.perAsset, 0)} per collateral asset`,
+);
+
+const signers = await ethers.getSigners();
+const opened: Opened[] = [];
+for (const [i, plan] of PLANS.entries()) {
+  const owner = signers[i + 1];
+  if (owner === undefined) throw new Error(`demo: needs ${PLANS.length + 2} signers`);
+  opened.push(await openPosition(core, owner, plan));
+}
+await printPositions("Positions after opening", core, opened);
+
+// 30 days of interest, minted to the Treasury: its surplus pays keepers and absorbs bad debt first
+await time.increase(30 * DAY);
+await core.refreshFeeds();
+step("30 days pass (interest accrues at 5%/yr); the feeds re-publish their answers");
+for (const [synthId, symbol] of [
+  [BUSD, "bUSD"],
+  [BETH, "bETH"],
+] as const) {
+  const receipt = await (await core.vault.mintFees(synthId)).wait();
+  const ev = receipt?.logs.map((l) => core.vault.interface.parseLog(l)).find((e) => e?.name === "FeesMinted");
+  step(`mintFees(${symbol}): ${formatWad((ev?.args[2] as bigint | undefined) ?? 0n, 4)} ${symbol} to the Treasury`);
+}
+
+// the keeper: pre-funded with bUSD from its own USDC position, watching every position
+const keeperSigner = signers[PLANS.length + 1];
+if (keeperSigner === undefined) throw new Error(`demo: needs ${PLANS.length + 2} signers`);
+await fundAndApprove(core, keeperSigner, { usdc: units("usdc", "250000") });
+await (
+  await core.vault
+    .connect(keeperSigner)
+    .openAndMint(BUSD, core.usdc, units("usdc", "250000"), wad("150000"), keeperSigner.address)
+).wait();
+const keeperFunds = await core.busd.balanceOf(keeperSigner);
+step(`keeper ${keeperSigner.address.slice(0, 10)}… holds ${formatWad(keeperFunds)} bUSD (from its own USDC position)`);
+const keeperPositions = new Set<bigint>([(await core.vault.nextPositionId()) - 1n]);
+
+console.log("\n=== Before the crash ===");
+const before = await printReserves(core);
+
+const venue = new OracleVenue(core.oracle, core.vault, VENUE_SPREAD_BPS);
+let clock = 0; // [s] since the crash started
+const stamp = (): string => `[t+${String(Math.floor(clock / 60)).padStart(3, " ")}m]`;
+const keeper = new Keeper({
+  engine: core.engine,
+  lens: core.lens,
+  signer: keeperSigner,
+  positions: vaultPositionSource(core.vault),
+  venue,
+  minProfitBps: MIN_PROFIT_BPS,
+  log: (line) => {
+    if (!line.startsWith("skip take")) console.log(`  ${stamp()} keeper: ${line}`);
+  },
+});
+
+interface TakeRow extends TakeDone {
+  at: number; // [s] since the crash started
+  oracle: bigint; // [wad] oracle price of the asset in the synthetic at the take
+}
+const liquidations: (LiquidationDone & { at: number; health: bigint })[] = [];
+const takes: TakeRow[] = [];
+const resets: (ResetDone & { at: number })[] = [];
+let capSkips = 0;
+const frames: DemoFrame[] = []; // one per keeper tick, for the picture
+
+console.log(
+  `\n=== The crash: ETH and BTC fall in steps over ${CRASH[CRASH.length - 1]?.minute ?? 0} minutes; the keeper ticks every ${TICK / 60} minutes ===`,
+);
+let stepIndex = 0;
+let tail = 0;
+for (;;) {
+  const next = CRASH[stepIndex];
+  if (next !== undefined && clock >= next.minute * MINUTE) {
+    await core.setPrice("weth", answer8(next.eth));
+    await core.setPrice("wbtc", answer8(next.btc));
+    await core.setPrice("usdc", await core.priceOf("usdc"));
+    console.log(`  ${stamp()} prices: ETH $${next.eth}, BTC $${next.btc}`);
+    stepIndex++;
+  }
+  const healthBefore = new Map<bigint, bigint>();
+  const ids = (await vaultPositionSource(core.vault).positionIds()).filter((id) => !keeperPositions.has(id));
+  const [hs, ok] = await core.lens.liquidationHealthOf(ids);
+  ids.forEach((id, i) => {
+    if (ok[i] === true) healthBefore.set(id, hs[i] ?? 0n);
+  });
+
+  const r = await keeper.tick();
+  for (const l of r.liquidations) liquidations.push({ ...l, at: clock, health: healthBefore.get(l.positionId) ?? 0n });
+  for (const t of r.takes) takes.push({ ...t, at: clock, oracle: await venue.marketPrice(t.asset, t.synthId) });
+  for (const x of r.resets) resets.push({ ...x, at: clock });
+  for (const s of r.skips) {
+    if (s.kind === "liquidate" && s.error === "AuctionCapReached") capSkips++;
+  }
+  frames.push(await frameNow(r));
+
+  if (stepIndex >= CRASH.length) {
+    tail++;
+    const live = await core.engine.auctionCount();
+    const unhealthy = r.unhealthy.filter((id) => !keeperPositions.has(id)).length;
+    if ((live === 0n && unhealthy === 0) || tail >= TAIL_TICKS) break;
+  }
+  await time.increase(TICK);
+  clock += TICK;
+}
+const live = await core.engine.auctionCount();
+console.log(`  ${stamp()} keeper stops: ${live} auction(s) still live`);
+// keeper pay is credited on each liquidation and reset; the keeper withdraws it in one claim per synthetic
+for (const [synthId, symbol] of [
+  [BUSD, "bUSD"],
+  [BETH, "bETH"],
+] as const) {
+  const owed = await core.engine.keeperPayOwed(keeperSigner, synthId);
+  if (owed === 0n) continue;
+  await (await core.engine.connect(keeperSigner).claimKeeperPay(synthId, keeperSigner)).wait();
+  console.log(`  ${stamp()} keeper claims its pay: ${formatWad(owed)} ${symbol}`);
+}
+
+console.log("\n=== After the crash ===");
+const after = await printPositions("Positions after the crash and the liquidations", core, opened);
+const reservesAfter = await printReserves(core);
+await printReport();
+const svgPath = process.env.DEMO_SVG ?? "reports/demo.svg";
+mkdirSync(dirname(svgPath), { recursive: true });
+writeFileSync(svgPath, renderDemoSvg(frames, { tickMinutes: TICK / 60 }));
+console.log(
+  `\nPicture: ${svgPath} (ETH and BTC prices with auction clearing prices, backing ratio, liquidations and cap ` +
+    `waits, bad debt; ${frames.length} ticks)`,
+);
+
+// ------------------------------------------------------------------------------------------------------------------
+
+async function printReport(): Promise<void> {
+  const ownerOf = new Map(opened.map((o) => [o.id, o.plan.name]));
+  const symbolOf = async (asset: string): Promise<AssetKey> =>
+    ASSET_KEYS.find((k) => core.addresses[k]?.toLowerCase() === asset.toLowerCase()) ?? "weth";
+
+  printTable(
+    "Liquidations (started by the keeper)",
+    ["time", "pos", "owner", "health", "kind", "debt taken", "penalty", "auctions", "keeper pay"],
+    liquidations.map((l) => [
+      `t+${l.at / 60}m`,
+      `#${l.positionId}`,
+      ownerOf.get(l.positionId) ?? "?",
+      formatHealth(l.health),
+      (l.full ? "full" : "partial") + (l.capped ? ", capped" : ""),
+      formatWad(l.debt),
+      formatWad(l.penalty),
+      `${l.auctions} from #${l.firstAuctionId}`,
+      formatWad(l.keeperPay),
+    ]),
+    { owner: "left", kind: "left" },
+  );
+
+  const takeRows: string[][] = [];
+  for (const t of takes) {
+    const k = await symbolOf(t.asset);
+    takeRows.push([
+      `t+${t.at / 60}m`,
+      `#${t.auctionId}`,
+      `#${t.positionId}`,
+      `${formatUnitsHuman(t.collateral, ASSETS[k].decimals, 4)} ${ASSETS[k].symbol}`,
+      formatWad(t.owe),
+      formatWad(t.price),
+      formatWad(t.oracle),
+      `${formatWad(mulDivDown(t.price, 100n * WAD, t.oracle), 1)}%`,
+      formatWad(t.proceeds - t.owe),
+      t.ended ? "yes" : "no",
+    ]);
+  }
+  printTable(
+    "Takes: clearing price against the oracle price (bUSD per whole token)",
+    ["time", "auction", "pos", "bought", "paid bUSD", "clearing", "oracle", "of oracle", "keeper profit", "ended"],
+    takeRows,
+  );
+  if (resets.length !== 0) {
+    printTable(
+      "Resets",
+      ["time", "auction", "new start price", "keeper pay"],
+      resets.map((x) => [`t+${x.at / 60}m`, `#${x.auctionId}`, formatWad(x.top), formatWad(x.keeperPay)]),
+    );
+  }
+
+  const h = await core.treasury.history(BUSD);
+  const surplus = await core.treasury.surplus(BUSD);
+  const deficit = await core.treasury.deficit(BUSD);
+  printTable(
+    "Treasury (bUSD), cumulative",
+    [
+      "penalties in",
+      "keeper pay out",
+      "of it unbacked",
+      "bad debt",
+      "absorbed by surplus",
+      "surplus now",
+      "deficit now",
+    ],
+    [
+      [
+        formatWad(h.penalties),
+        formatWad(h.keeperPay),
+        formatWad(h.keeperPayUnbacked),
+        formatWad(h.badDebt),
+        formatWad(h.absorbed),
+        formatWad(surplus),
+        formatWad(deficit),
+      ],
+    ],
+  );
+
+  const unhealthy = after.filter((p) => p.health < WAD);
+  const keeperProfit = takes.reduce((s, t) => s + t.proceeds - t.owe, 0n);
+  const keeperPay = liquidations.reduce((s, l) => s + l.keeperPay, 0n) + resets.reduce((s, x) => s + x.keeperPay, 0n);
+  const paid = takes.reduce((s, t) => s + t.owe, 0n);
+  const weighted = takes.reduce((s, t) => s + mulDivDown(t.owe, mulDivDown(t.price, WAD, t.oracle), WAD), 0n);
+  console.log("\nSummary");
+  console.log(`  positions opened:            ${opened.length} (${PLANS.map((p) => p.name).join(", ")})`);
+  console.log(
+    `  liquidations:                ${liquidations.length} (${liquidations.filter((l) => !l.full).length} partial, ` +
+      `${liquidations.filter((l) => l.capped).length} cut down by a cap; ${capSkips} waited for cap room)`,
+  );
+  console.log(`  takes / resets:              ${takes.length} / ${resets.length}; ${live} auction(s) still live`);
+  console.log(
+    `  clearing price:              ${paid === 0n ? "-" : formatWad(mulDivDown(weighted, 100n * WAD, paid), 1) + "%"} of the oracle price (weighted by bUSD paid)`,
+  );
+  console.log(
+    `  keeper:                      ${formatWad(keeperPay)} bUSD pay + ${formatWad(keeperProfit)} bUSD trading profit`,
+  );
+  console.log(`  penalty income (Treasury):   ${formatWad(h.penalties)} bUSD`);
+  console.log(
+    `  bad debt:                    ${formatWad(h.badDebt)} bUSD written off, ${formatWad(h.absorbed)} absorbed by the surplus, ${formatWad(deficit)} deficit left`,
+  );
+  console.log(
+    `  collateral value:            $${formatWad(before.collateralValue)} before → $${formatWad(reservesAfter.collateralValue)} after`,
+  );
+  console.log(
+    `  debt value:                  $${formatWad(before.debtValue)} before → $${formatWad(reservesAfter.debtValue)} after`,
+  );
+  console.log(
+    `  system backing ratio:        ${formatWad(before.backing * 100n)}% before → ${formatWad(reservesAfter.backing * 100n)}% after ` +
+      "(all collateral held in positions and auctions, at oracle prices, over all debt: positions, auctions, bad debt)",
+  );
+  console.log(
+    `  below liquidation threshold: ${unhealthy.length === 0 ? "none" : unhealthy.map((p) => `#${p.id} ${p.owner} (${formatHealth(p.health)})`).join(", ")}`,
+  );
+  console.log(`  (ran in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * The picture's figures after a tick: oracle prices, backing ratio, the tick's clearing prices in USD, the
+ * liquidations started and the positions that waited for cap room, and the bad debt written off so far.
+ */
+async function frameNow(r: TickReport): Promise<DemoFrame> {
+  const eth = await oraclePrice(core, "weth");
+  const btc = await oraclePrice(core, "wbtc");
+  const { backing } = await printReserves(core, false);
+  const usd = (t: TakeDone): bigint => (t.synthId === BUSD ? t.price : mulDivDown(t.price, eth, WAD));
+  const of = (k: AssetKey): bigint[] =>
+    r.takes.filter((t) => t.asset.toLowerCase() === core.addresses[k]?.toLowerCase()).map(usd);
+  const badDebt =
+    (await core.treasury.history(BUSD)).badDebt + mulDivDown((await core.treasury.history(BETH)).badDebt, eth, WAD);
+  return {
+    minute: clock / 60,
+    eth,
+    btc,
+    backing,
+    ethClearing: of("weth"),
+    btcClearing: of("wbtc"),
+    liquidations: r.liquidations.length,
+    capWaits: r.skips.filter((s) => s.kind === "liquidate" && s.error === "AuctionCapReached").length,
+    badDebt,
+  };
+}
+
+/** Funds `owner`, opens `plan`'s position (openAndMint for one asset, batch for a basket) and mints at its LTV. */
+async function openPosition(core: Core, owner: HardhatEthersSigner, plan: Plan): Promise<Opened> {
+  const amounts = Object.fromEntries(
+    Object.entries(plan.basket).map(([k, v]) => [k, units(k as AssetKey, v)]),
+  ) as Partial<Record<AssetKey, bigint>>;
+  await fundAndApprove(core, owner, amounts);
+
+  // [wad] value of the basket at oracle prices, each asset rounded down (as the Vault values it)
+  let value = 0n;
+  for (const [k, amount] of Object.entries(amounts) as [AssetKey, bigint][]) {
+    value += valueDown(amount, await oraclePrice(core, k), ASSETS[k].decimals);
+  }
+  const usd = mulDivDown(value, plan.ltvBps, BPS); // [wad] USD to borrow
+  const debtPrice = plan.synth === "bUSD" ? WAD : await oraclePrice(core, "weth");
+  const debt = roundDownTo(mulDivDown(usd, WAD, debtPrice), plan.synth === "bUSD" ? WAD : WAD / 100n); // [wad]
+
+  const synthId = plan.synth === "bUSD" ? BUSD : BETH;
+  const id = await core.vault.nextPositionId();
+  const vault = core.vault.connect(owner);
+  const entries = Object.entries(amounts) as [AssetKey, bigint][];
+  const [first] = entries;
+  if (entries.length === 1 && first !== undefined) {
+    await (await vault.openAndMint(synthId, core.tokens[first[0]], first[1], debt, owner.address)).wait();
+  } else {
+    const none = ethers.ZeroAddress;
+    await (
+      await vault.batch([
+        { op: Op.Open, id: synthId, asset: none, amount: 0n, to: none },
+        ...entries.map(([k, amount]) => ({ op: Op.Deposit, id: 0n, asset: core.tokens[k], amount, to: none })),
+        { op: Op.Mint, id: 0n, asset: none, amount: debt, to: owner.address },
+      ])
+    ).wait();
+  }
+  step(
+    `${plan.name} opens #${id}: ${basketText(amounts)}, mints ${formatWad(debt)} ${plan.synth} ` +
+      `(${Number(plan.ltvBps) / 100}% of $${formatWad(value)})` +
+      (entries.length > 1 ? " in one batch" : ""),
+  );
+  return { plan, id, owner };
+}
+
+interface PositionRow {
+  id: bigint;
+  owner: string;
+  health: bigint;
+  debtValue: bigint;
+  liquidationLimit: bigint;
+}
+
+/** Prints every position's figures from `healthOf` and returns them. */
+async function printPositions(title: string, core: Core, list: Opened[]): Promise<PositionRow[]> {
+  const out: PositionRow[] = [];
+  const rows: string[][] = [];
+  for (const { plan, id } of list) {
+    const h = await core.vault.healthOf(id);
+    const [assets, amounts] = await core.vault.basketOf(id);
+    const basket: Partial<Record<AssetKey, bigint>> = {};
+    for (const [i, a] of assets.entries()) {
+      const key = ASSET_KEYS.find((k) => core.addresses[k] === a);
+      if (key !== undefined) basket[key] = amounts[i] ?? 0n;
+    }
+    const ltv = h.collateralValue === 0n ? 0n : mulDivDown(h.debtValue, 100n * WAD, h.collateralValue);
+    rows.push([
+      `#${id}`,
+      plan.name,
+      basketText(basket),
+      formatWad(h.collateralValue),
+      `${formatWad(h.debt, plan.synth === "bUSD" ? 2 : 4)} ${plan.synth}`,
+      formatWad(h.debtValue),
+      `${formatWad(ltv, 1)}%`,
+      formatWad(h.mintLimit),
+      formatWad(h.liquidationLimit),
+      formatHealth(h.health),
+      h.health < WAD ? "BELOW LIQ. THRESHOLD" : h.debtValue > h.mintLimit ? "above mint limit" : "ok",
+    ]);
+    out.push({ id, owner: plan.name, health: h.health, debtValue: h.debtValue, liquidationLimit: h.liquidationLimit });
+  }
+  printTable(
+    `${title} (USD values from the oracle; health = liquidation limit / debt value)`,
+    [
+      "pos",
+      "owner",
+      "basket",
+      "collateral $",
+      "debt",
+      "debt $",
+      "LTV",
+      "mint limit $",
+      "liq. limit $",
+      "health",
+      "status",
+    ],
+    rows,
+    { owner: "left", basket: "left", status: "left" },
+  );
+  return out;
+}
+
+/**
+ * Prints the reserves (unless `print` is false): collateral held and credited per asset, supply and debt per
+ * synthetic, backing ratio; returns the figures.
+ */
+async function printReserves(core: Core, print = true) {
+  const vaultAddr = core.addresses.vault ?? "";
+  let collateralValue = 0n; // [wad]
+  const assetRows: string[][] = [];
+  for (const k of ASSET_KEYS) {
+    const spec = ASSETS[k];
+    const held = await core.tokens[k].balanceOf(vaultAddr);
+    const inAuctions = await core.tokens[k].balanceOf(core.engine);
+    const owed = await core.engine.totalClaimable(core.tokens[k]); // leftovers owed back to owners: no backing
+    const credited = await core.vault.totalCollateral(core.tokens[k]);
+    const price = await oraclePrice(core, k);
+    const value = valueDown(credited + inAuctions - owed, price, spec.decimals);
+    collateralValue += value;
+    assetRows.push([
+      spec.symbol,
+      formatUnitsHuman(held, spec.decimals, 4),
+      formatUnitsHuman(credited, spec.decimals, 4),
+      formatUnitsHuman(inAuctions, spec.decimals, 4),
+      formatWad(price),
+      formatWad(value),
+    ]);
+  }
+  if (print)
+    printTable(
+      "Reserves: collateral",
+      ["asset", "Vault holds", "credited to positions", "engine holds", "price $", "value $ (positions + lots)"],
+      assetRows,
+    );
+
+  let debtValue = 0n; // [wad]
+  const synthRows: string[][] = [];
+  const treasury = { bUSD: 0n, bETH: 0n };
+  for (const [synthId, symbol, token] of [
+    [BUSD, "bUSD", core.busd],
+    [BETH, "bETH", core.beth],
+  ] as const) {
+    const s = await core.vault.synthetic(synthId);
+    const supply = await token.totalSupply();
+    const price = s.params.priceAsset === ethers.ZeroAddress ? WAD : await core.oracle.getPrice(s.params.priceAsset);
+    // every unit owed: position debt, debt in auction and bad debt not yet covered; debt value rounds up
+    const value = mulDivUp(s.totalDebt + s.auctionDebt + s.badDebt, price, WAD);
+    debtValue += value;
+    treasury[symbol] = await core.treasury.surplus(synthId);
+    synthRows.push([
+      symbol,
+      formatWad(supply, 4),
+      formatWad(s.totalDebt, 4),
+      formatWad(s.auctionDebt, 4),
+      formatWad(s.badDebt, 4),
+      formatWad(s.unmintedFees, 6),
+      formatWad(treasury[symbol], 4),
+      formatWad(price),
+      formatWad(value),
+    ]);
+  }
+  if (print)
+    printTable(
+      "Reserves: synthetics",
+      [
+        "synthetic",
+        "total supply",
+        "position debt",
+        "in auction",
+        "bad debt",
+        "unminted fees",
+        "Treasury holds",
+        "price $",
+        "debt value $",
+      ],
+      synthRows,
+    );
+  const backing = debtValue === 0n ? 0n : mulDivDown(collateralValue, WAD, debtValue); // [wad]
+  if (print)
+    console.log(
+      `\nSystem backing ratio: $${formatWad(collateralValue)} collateral / $${formatWad(debtValue)} debt = ` +
+        `${formatWad(backing * 100n)}% (collateral held in positions and auctions, less leftovers owed to owners, at ` +
+        "oracle prices; debt of positions, auctions and bad debt)",
+    );
+  return { collateralValue, debtValue, backing, treasury };
+}
+
+/** "10 WETH + 0.345 WBTC": every decimal an amount has, up to 4 (a small amount never reads as 0). */
+function basketText(amounts: Partial<Record<AssetKey, bigint>>): string {
+  return (Object.entries(amounts) as [AssetKey, bigint][])
+    .map(([k, a]) => `${formatAmount(a, ASSETS[k].decimals, 4)} ${ASSETS[k].symbol}`)
+    .join(" + ");
+}
+
+function roundDownTo(x: bigint, unit: bigint): bigint {
+  return (x / unit) * unit;
+}

@@ -1,0 +1,339 @@
+/**
+ * The gas benchmark: one measuring function shared by `tools/gas/run.ts` (prints the table, writes gas/snapshot.json and
+ * gas/README.md) and `test/gas.test.ts` (re-measures and checks the committed snapshot).
+ *
+ * Conditions (fixed, so the figures compare with the field's references):
+ * - collateral: 18-decimal OpenZeppelin ERC-20 (`MockERC20`), priced by Chainlink's `MockV3Aggregator`, 8 decimals,
+ *   at 2,000; the three-asset basket adds WBTC (8 decimals, 60,000) and USDC (6 decimals, 1), each with its own
+ *   `MockV3Aggregator`;
+ * - the measured position holds 10 WETH (or $20,000 across the three assets) and 10,000 bUSD of debt;
+ * - warm: the same user opened another position with the same basket beforehand, so the user already holds bUSD and
+ *   the Vault already holds every collateral token;
+ * - approvals set beforehand (max approval);
+ * - one hour passes before each measured operation (`networkHelpers.time.increase(3600)`); the measured transaction
+ *   is then mined one second after that block, so every figure is deterministic;
+ * - gas is `receipt.gasUsed` of the measured transaction (EDR, cancun, IR pipeline, optimizer 1,000 runs).
+ *
+ * Liquidation rows (after the Vault rows, on the same deployment; see `measureLiquidations` and gas/README.md):
+ * fresh 10 WETH / 10,000 bUSD positions (and $20,000 three-asset ones), 30 days of interest minted to the Treasury as
+ * surplus, then ETH falls to 1,150 and BTC to 17,000 (every position below its
+ * liquidation threshold, partial liquidations); the engine liquidates one position of each basket first (warm engine
+ * storage, those auctions stay live), then each measured operation follows one hour after the previous one.
+ */
+import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
+import type { ContractTransactionResponse } from "ethers";
+import type { IVault } from "../../typechain-types/index.js";
+import { BUSD, Op, type AssetKey } from "../../sdk/params.js";
+import { type Core, deployCore, fundAndApprove } from "../../deploy/local/core.js";
+import { answer8, units, wad } from "../../sdk/units.js";
+
+/** A connection as `network.create()` returns it (only what the benchmark uses). */
+export interface BenchConnection {
+  ethers: HardhatEthers;
+  networkHelpers: NetworkHelpers;
+}
+
+/** One measured operation. */
+export interface GasRow {
+  name: string;
+  gas: bigint; // [gas] receipt.gasUsed
+  hash: string; // the measured transaction (for `npm run gas:trace`)
+}
+
+/** What the issue asks for and what the field's cheapest protocol spends, per 1-asset operation. */
+export interface GasGoal {
+  target?: bigint; // [gas] the issue's target
+  reference?: bigint; // [gas] the field's reference (cheapest protocol)
+}
+
+/** The operations measured for each basket, in order. */
+export const OPERATIONS = [
+  "open+deposit+mint",
+  "deposit (existing position)",
+  "mint more",
+  "repay part",
+  "close (repay all + withdraw all)",
+] as const;
+
+export const BASKETS = ["1 asset", "3 assets"] as const;
+
+/** The liquidation rows, in table order (the snapshot's keys). */
+export const LIQUIDATION_ROWS = [
+  "liquidate (1 asset)",
+  "liquidate (3 assets)",
+  "take (full lot)",
+  "take (partial lot)",
+  "reset",
+  "claim keeper pay (4 credits)",
+] as const;
+export type LiquidationRow = (typeof LIQUIDATION_ROWS)[number];
+export type Basket = (typeof BASKETS)[number];
+
+/** Row name of an operation on a basket, e.g. "repay part (1 asset)". The snapshot's keys. */
+export function rowName(op: (typeof OPERATIONS)[number], basket: Basket): string {
+  return `${op} (${basket})`;
+}
+
+/** Targets (issue) and references (field's cheapest protocol) for the 1-asset rows. */
+export const GOALS: Record<string, GasGoal> = {
+  [rowName("open+deposit+mint", "1 asset")]: { target: 130_000n, reference: 134_000n },
+  [rowName("deposit (existing position)", "1 asset")]: { target: 52_000n, reference: 54_000n },
+  [rowName("repay part", "1 asset")]: { target: 56_000n, reference: 78_000n },
+  [rowName("close (repay all + withdraw all)", "1 asset")]: { target: 68_000n, reference: 127_000n },
+  "liquidate (1 asset)": { target: 110_000n },
+  "take (full lot)": { target: 90_000n },
+};
+
+/**
+ * The field's references for a whole liquidation (one asset), against which `liquidate (1 asset)` + `take (full lot)`
+ * is compared: the issue's figures for the three designs in use.
+ */
+export const LIQUIDATION_REFERENCES: { design: string; gas: bigint }[] = [
+  { design: "atomic fixed-bonus liquidation (one transaction)", gas: 105_000n },
+  { design: "absorb, then buy the collateral (two transactions)", gas: 250_000n },
+  { design: "Dutch auction start + take (two transactions)", gas: 610_000n },
+];
+
+/** [8 decimals] The crash the liquidation rows start from: every benchmark position falls below its threshold. */
+export const CRASH_PRICES: Partial<Record<AssetKey, bigint>> = { weth: answer8("1150"), wbtc: answer8("17000") };
+/** [s] Interest accrued before the Treasury's fees are minted (its surplus pays the keepers). */
+export const SURPLUS_ACCRUAL = 30 * 86_400;
+/** [s] How long after its auction started the partial take is measured: above the floor where the lot covers its tab. */
+export const TAKE_AFTER = 30 * 60;
+/** [8 decimals] ETH before W1's reset: lower than its auction's price, so the reset re-prices it and is paid. */
+export const RESET_ETH_PRICE = answer8("1000");
+
+/** [token] What the measured (and the warm) position holds in each basket: $20,000 of collateral. */
+export const BASKET_AMOUNTS: Record<Basket, Partial<Record<AssetKey, bigint>>> = {
+  "1 asset": { weth: units("weth", "10") },
+  "3 assets": { weth: units("weth", "5"), wbtc: units("wbtc", "0.1"), usdc: units("usdc", "4000") },
+};
+/** [wad] Debt the position opens with. */
+export const OPEN_DEBT = wad("10000");
+/** [token] WETH the "deposit" row adds; [wad] bUSD the "mint more" and "repay part" rows mint and repay. */
+export const DEPOSIT_MORE = units("weth", "1");
+export const MINT_MORE = wad("1000");
+export const REPAY_PART = wad("1000");
+
+/**
+ * Deploys a fresh core with `MockV3Aggregator` feeds on `conn` and measures every row: first the five operations on a
+ * one-asset position, then on a three-asset one. `log` receives a progress line per row; `onCore` the deployment, before
+ * anything is measured (the trace names contracts after `core.addresses`).
+ */
+export async function measureGas(
+  conn: BenchConnection,
+  log: (line: string) => void = () => {},
+  onCore: (core: Core<"chainlink">) => void = () => {},
+): Promise<GasRow[]> {
+  const { ethers } = conn;
+  const core = await deployCore(ethers, { feeds: "chainlink" });
+  onCore(core);
+  const [, user] = await ethers.getSigners();
+  if (user === undefined) throw new Error("measureGas: the connection needs at least two signers");
+  // enough of every token for the warm and the measured positions and the extra deposit
+  await fundAndApprove(core, user, {
+    weth: units("weth", "100"),
+    wbtc: units("wbtc", "1"),
+    usdc: units("usdc", "100000"),
+  });
+
+  const rows: GasRow[] = [];
+  for (const basket of BASKETS) {
+    const amounts = BASKET_AMOUNTS[basket];
+    const open = (): Promise<ContractTransactionResponse> =>
+      basket === "1 asset"
+        ? core.vault.connect(user).openAndMint(BUSD, core.weth, amounts.weth ?? 0n, OPEN_DEBT, user.address)
+        : core.vault.connect(user).batch(openBatch(core, user, amounts));
+
+    // warm: the same user's other position with the same basket
+    await (await open()).wait();
+
+    const measure = async (op: (typeof OPERATIONS)[number], send: () => Promise<ContractTransactionResponse>) => {
+      await timePasses(conn, 3600);
+      const receipt = await (await send()).wait();
+      if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${op}" (${basket}) failed`);
+      const row = { name: rowName(op, basket), gas: receipt.gasUsed, hash: receipt.hash };
+      rows.push(row);
+      log(`  ${row.name}: ${row.gas}`);
+    };
+
+    const id = await core.vault.nextPositionId();
+    await measure("open+deposit+mint", open);
+    await measure("deposit (existing position)", () => core.vault.connect(user).deposit(id, core.weth, DEPOSIT_MORE));
+    await measure("mint more", () => core.vault.connect(user).mint(id, MINT_MORE, user.address));
+    await measure("repay part", () => core.vault.connect(user).repay(id, REPAY_PART));
+    await measure("close (repay all + withdraw all)", () => core.vault.connect(user).close(id, user.address));
+  }
+  rows.push(...(await measureLiquidations(conn, core, user, log)));
+  rows.push(...(await measureIdle(conn, core, user, log)));
+  return rows;
+}
+
+/** Rows of interest accrual after a long idle period: a year with no action on the synthetic, then one call. */
+export const IDLE_ROWS = ["mint after a year idle", "repay after a year idle"] as const;
+
+/** [s] The idle period of `IDLE_ROWS`. */
+export const IDLE_PERIOD = 365 * 86_400;
+
+/**
+ * The idle rows, last (after the liquidation rows, on the same deployment): a fresh one-asset position with 10 WETH
+ * and 1,000 bUSD of debt; a year passes (the feeds are re-published so prices are fresh, nothing touches the Vault),
+ * then `mint more` is measured; another year, then `repay part`. Each pays the per-second compounding of a whole year
+ * in one `rpowUp` and asks the rate model once.
+ */
+export async function measureIdle(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const { networkHelpers } = conn;
+  const id = await core.vault.nextPositionId();
+  await (
+    await core.vault.connect(user).openAndMint(BUSD, core.weth, units("weth", "10"), MINT_MORE, user.address)
+  ).wait();
+  const rows: GasRow[] = [];
+  const sends: [string, () => Promise<ContractTransactionResponse>][] = [
+    [IDLE_ROWS[0], () => core.vault.connect(user).mint(id, MINT_MORE, user.address)],
+    [IDLE_ROWS[1], () => core.vault.connect(user).repay(id, REPAY_PART)],
+  ];
+  for (const [name, send] of sends) {
+    await networkHelpers.time.increase(IDLE_PERIOD);
+    await core.refreshFeeds();
+    const receipt = await (await send()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${name}" failed`);
+    rows.push({ name, gas: receipt.gasUsed, hash: receipt.hash });
+    log(`  ${name}: ${receipt.gasUsed}`);
+  }
+  return rows;
+}
+
+/**
+ * The liquidation rows, on `core` after the Vault rows (same user, approvals set):
+ *
+ * 1. `user` opens four positions with 10,000 bUSD of debt each: W1 and P1 (10 WETH), W3 and P3 (5 WETH + 0.1 WBTC +
+ *    4,000 USDC), and approves the engine for bUSD;
+ * 2. 30 days pass, `mintFees(bUSD)` mints the interest to the Treasury (its surplus, ~250 bUSD), the feeds are refreshed and ETH falls to 1,150, BTC to 17,000 (health ~0.97 and ~0.99: partial);
+ * 3. the keeper liquidates W1 and W3 (warm: the engine's dirt, auction ids, synthetic cache and the keeper's pay owed
+ *    are non-zero; both auctions stay live);
+ * 4. one hour before each unless said, measured: liquidate P1; take half of P1's lot (its auction 30 min old, above
+ *    the floor where the lot covers its tab); liquidate P3; ETH falls to 1,000, then reset W1's auction (over 2 h
+ *    old: `maxDuration` passed; re-priced lower, so paid); take W1's whole lot (1 h after the reset: the lot no
+ *    longer covers its debt at 1,000, so the floor is 70% and the lot runs out: bad debt); the keeper claims the pay
+ *    credited by its four liquidations and the reset, in one call.
+ *
+ * Every transaction, setup included, is mined 1 s after the previous block (or 1 s after an hour's jump), so the
+ * figures are deterministic.
+ */
+export async function measureLiquidations(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const { ethers, networkHelpers } = conn;
+  const { time } = networkHelpers;
+  const keeper = (await ethers.getSigners())[2];
+  if (keeper === undefined) throw new Error("measureLiquidations: the connection needs at least three signers");
+  const engine = core.engine.connect(keeper);
+  const asUser = core.engine.connect(user);
+  const next = async (): Promise<void> => time.setNextBlockTimestamp((await time.latest()) + 1);
+  const send = async (what: string, tx: () => Promise<ContractTransactionResponse>) => {
+    await next();
+    const receipt = await (await tx()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: ${what} failed`);
+    return receipt;
+  };
+
+  // 1. positions
+  const open = async (basket: Basket): Promise<bigint> => {
+    const id = await core.vault.nextPositionId();
+    const amounts = BASKET_AMOUNTS[basket];
+    await send(`open (${basket})`, () =>
+      basket === "1 asset"
+        ? core.vault.connect(user).openAndMint(BUSD, core.weth, amounts.weth ?? 0n, OPEN_DEBT, user.address)
+        : core.vault.connect(user).batch(openBatch(core, user, amounts)),
+    );
+    return id;
+  };
+  const w1 = await open("1 asset");
+  const p1 = await open("1 asset");
+  const w3 = await open("3 assets");
+  const p3 = await open("3 assets");
+  await send("approve", () => core.busd.connect(user).approve(core.engine, ethers.MaxUint256));
+
+  // 2. surplus, then the crash
+  await time.increase(SURPLUS_ACCRUAL);
+  await send("mintFees", () => core.vault.mintFees(BUSD));
+  for (const key of ["weth", "wbtc", "usdc"] as const) {
+    const answer = CRASH_PRICES[key] ?? (await core.priceOf(key));
+    await send(`price ${key}`, () => core.feeds[key].updateAnswer(answer));
+  }
+
+  // 3. warm engine
+  await send("liquidate W1", () => engine.liquidate(w1));
+  const w1Auction = (await core.engine.nextAuctionId()) - 1n;
+  await send("liquidate W3", () => engine.liquidate(w3));
+
+  // 4. measured
+  const measured = new Map<LiquidationRow, GasRow>();
+  const measure = async (row: LiquidationRow, tx: () => Promise<ContractTransactionResponse>, wait = 3600) => {
+    await timePasses(conn, wait);
+    const receipt = await (await tx()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${row}" failed`);
+    measured.set(row, { name: row, gas: receipt.gasUsed, hash: receipt.hash });
+    log(`  ${row}: ${receipt.gasUsed}`);
+  };
+  const p1Auction = await core.engine.nextAuctionId();
+  await measure("liquidate (1 asset)", () => engine.liquidate(p1));
+  await measure(
+    "take (partial lot)",
+    async () => {
+      const au = await core.engine.auction(p1Auction);
+      const price = (await core.engine.auctionStatus(p1Auction))[0];
+      return asUser.take(p1Auction, au.lot / 2n, price, user.address, "0x");
+    },
+    TAKE_AFTER,
+  );
+  await measure("liquidate (3 assets)", () => engine.liquidate(p3));
+  await send("price weth (falls)", () => core.feeds.weth.updateAnswer(RESET_ETH_PRICE));
+  await measure("reset", () => engine.reset(w1Auction));
+  await measure("take (full lot)", async () => {
+    const [lot, price] = [(await core.engine.auction(w1Auction)).lot, (await core.engine.auctionStatus(w1Auction))[0]];
+    return asUser.take(w1Auction, lot, price, user.address, "0x");
+  });
+  await measure("claim keeper pay (4 credits)", () => engine.claimKeeperPay(BUSD, keeper.address));
+
+  return LIQUIDATION_ROWS.map((name) => {
+    const row = measured.get(name);
+    if (row === undefined) throw new Error(`gas benchmark: "${name}" was not measured`);
+    return row;
+  });
+}
+
+/** Rows as the snapshot stores them: name → gas as a decimal string. */
+export function toSnapshot(rows: GasRow[]): Record<string, string> {
+  return Object.fromEntries(rows.map((r) => [r.name, r.gas.toString()]));
+}
+
+/** `batch` of Open + one Deposit per asset of the basket + Mint of OPEN_DEBT to `user`, all on the new position. */
+function openBatch(
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  amounts: Partial<Record<AssetKey, bigint>>,
+): IVault.ActionStruct[] {
+  const none = core.ethers.ZeroAddress;
+  const actions: IVault.ActionStruct[] = [{ op: Op.Open, id: BUSD, asset: none, amount: 0n, to: none }];
+  for (const [key, amount] of Object.entries(amounts) as [AssetKey, bigint][]) {
+    actions.push({ op: Op.Deposit, id: 0n, asset: core.tokens[key], amount, to: none });
+  }
+  actions.push({ op: Op.Mint, id: 0n, asset: none, amount: OPEN_DEBT, to: user.address });
+  return actions;
+}
+
+/** `seconds` pass (`time.increase` mines a block that much later); the next transaction lands 1 s after it. */
+async function timePasses({ networkHelpers }: BenchConnection, seconds: number): Promise<void> {
+  const t = await networkHelpers.time.increase(seconds);
+  await networkHelpers.time.setNextBlockTimestamp(t + 1);
+}

@@ -1,0 +1,158 @@
+/**
+ * `npm run risk`: the risk engine (docs/risk.md). Reads the positions and parameters of the network it runs against,
+ * simulates price paths, plays out liquidations with the engine's rules, and reports bad debt, auction load against
+ * the caps, the positions most at risk, the Treasury's cover, the exposure per asset and recommended parameters
+ * with the governance calls that apply them.
+ *
+ *   npm run risk                                        # embedded network: builds the demo portfolio, then runs
+ *   npm run risk -- --network localhost                 # the deployment on that node (its manifest, found by chain)
+ *
+ * The manifest is found as every command finds it (sdk/manifest.ts `locateManifest`): `BALLAST_MANIFEST` when set,
+ * else `deployments/<network>-<chain id>-<genesis>.json` for the chain the network points at.
+ *
+ * Settings through the environment (hardhat run takes no script arguments):
+ *   RISK_PATHS (2000), RISK_SEED (7), RISK_HOURS (168), RISK_RECOMMEND (1; 0 skips the search),
+ *   RISK_RECOMMEND_PATHS (400), RISK_EVIDENCE_PATHS (2000; a looser parameter needs at least 2,000), RISK_SCENARIO (crash60: a 60% one-hour crash on every path, no diffusion),
+ *   RISK_KEEPERS (1; 0 = a keeper outage), RISK_CONFIG (a JSON file merged over the defaults: vol, beta,
+ *   correlation, jumps, crashShare, slippageBps, liquidityPerHour, badDebtLimit, targetProbability, …),
+ *   RISK_OUT (reports).
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { network } from "hardhat";
+import { locateManifest, otherChain, readManifest } from "../sdk/manifest.js";
+import { explainFailure } from "../sdk/errors.js";
+import { CRASH_60, type RiskConfig, defaultConfig } from "../risk/model.js";
+import { buildPortfolio } from "../deploy/local/portfolio.js";
+import { runRisk } from "../risk/run.js";
+import { type CoreAddresses, parseManifest, readSnapshot } from "../risk/snapshot.js";
+
+function fail(message: string): never {
+  console.error(`\nrisk: ${message}`);
+  process.exit(1);
+}
+
+function intEnv(name: string, fallback: number, min = 0): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const v = Number(raw.replace(/_/g, ""));
+  if (!Number.isInteger(v) || v < min) fail(`${name}=${raw} must be an integer ≥ ${min}`);
+  return v;
+}
+
+function loadConfig(): RiskConfig {
+  let cfg = defaultConfig();
+  const file = process.env.RISK_CONFIG;
+  if (file !== undefined && file !== "") {
+    if (!existsSync(file)) fail(`RISK_CONFIG=${file}: no such file`);
+    let extra: unknown;
+    try {
+      extra = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      fail(`RISK_CONFIG=${file}: not valid JSON (${(e as Error).message})`);
+    }
+    if (typeof extra !== "object" || extra === null) fail(`RISK_CONFIG=${file}: must be a JSON object`);
+    const known = new Set([...Object.keys(cfg), "correlation"]);
+    for (const k of Object.keys(extra))
+      if (!known.has(k)) fail(`RISK_CONFIG=${file}: unknown setting "${k}" (known: ${[...known].join(", ")})`);
+    const e = extra as Partial<RiskConfig>;
+    cfg = {
+      ...cfg,
+      ...e,
+      vol: { ...cfg.vol, ...e.vol },
+      beta: { ...cfg.beta, ...e.beta },
+      liquidityPerHour: { ...cfg.liquidityPerHour, ...e.liquidityPerHour },
+    };
+  }
+  cfg.paths = intEnv("RISK_PATHS", cfg.paths, 1);
+  cfg.seed = intEnv("RISK_SEED", cfg.seed);
+  cfg.hours = intEnv("RISK_HOURS", cfg.hours, 1);
+  cfg.recommendPaths = intEnv("RISK_RECOMMEND_PATHS", cfg.recommendPaths, 1);
+  cfg.evidencePaths = intEnv("RISK_EVIDENCE_PATHS", cfg.evidencePaths, 1);
+  cfg.keepers = intEnv("RISK_KEEPERS", cfg.keepers ? 1 : 0) !== 0;
+  const scenario = process.env.RISK_SCENARIO;
+  if (scenario === "crash60") {
+    cfg = {
+      ...cfg,
+      crashShare: 1,
+      crashes: [CRASH_60],
+      jumps: { ...cfg.jumps, perYear: 0 },
+      vol: Object.fromEntries(Object.keys(cfg.vol).map((k) => [k, 0])),
+    };
+  } else if (scenario !== undefined && scenario !== "") {
+    fail(`RISK_SCENARIO=${scenario}: unknown (known: crash60)`);
+  }
+  return cfg;
+}
+
+const started = Date.now();
+const cfg = loadConfig();
+const conn = await network.create();
+const { ethers } = conn;
+const name = conn.networkName;
+console.log(`Ballast risk engine — network ${name}\n`);
+
+let snapshotSource: CoreAddresses;
+const override = process.env.BALLAST_MANIFEST;
+if (conn.networkConfig.type === "edr-simulated" && (override === undefined || override === "")) {
+  // the embedded chain starts empty in every process: there is no deployment to read
+  console.log("• embedded network: building the demo portfolio");
+  const core = await buildPortfolio(ethers, { log: (l) => console.log(`  ${l}`) });
+  snapshotSource = {
+    vault: core.addresses.vault ?? "",
+    oracle: core.addresses.oracle ?? "",
+    engine: core.addresses.engine ?? "",
+    lens: core.addresses.lens ?? "",
+  };
+} else {
+  const location = await locateManifest(ethers.provider, name);
+  const via = location.source === "BALLAST_MANIFEST" ? "BALLAST_MANIFEST=" : "";
+  if (!existsSync(location.path)) {
+    fail(
+      `no deployment manifest for "${name}" on this chain (${via}${location.path}): deploy first ` +
+        `(npm run deploy -- --network ${name}, or deploy/local/deploy-demo.ts for the demo portfolio), or set ` +
+        "BALLAST_MANIFEST to the file (see docs/risk.md)",
+    );
+  }
+  try {
+    const m = readManifest(location.path);
+    const elsewhere =
+      m === undefined || m.chainId === undefined ? undefined : otherChain(m, location.key, location.path);
+    if (elsewhere !== undefined) fail(`${elsewhere}: deploy again, or point BALLAST_MANIFEST at this chain's manifest`);
+    snapshotSource = parseManifest(location.path);
+  } catch (e) {
+    fail((e as Error).message);
+  }
+  console.log(`• reading the deployment in ${via}${location.path}`);
+}
+
+let snap;
+try {
+  const [signer] = await ethers.getSigners();
+  snap = await readSnapshot(signer ?? ethers.provider, snapshotSource, name, (l) => console.log(`  ${l}`));
+} catch (e) {
+  fail(`could not read the deployment: ${await explainFailure(e)}`);
+}
+console.log(
+  `• snapshot at block ${snap.block}: ${snap.assets.length} assets, ${snap.synths.length} synthetics, ${snap.positions.length} positions with debt`,
+);
+if (snap.positions.length === 0) console.log("  (no position has debt: every figure below is zero)");
+
+const out = process.env.RISK_OUT ?? "reports";
+let result: ReturnType<typeof runRisk>;
+try {
+  result = runRisk(snap, cfg, {
+    recommend: intEnv("RISK_RECOMMEND", 1) !== 0,
+    outDir: out,
+    log: (l) => console.log(`• ${l}`),
+  });
+} catch (e) {
+  fail(`${(e as Error).message} (check RISK_CONFIG and the RISK_* settings; see docs/risk.md)`);
+}
+console.log("\n" + result.text);
+console.log(`\nWrote ${result.files.join(", ")}`);
+const t = result.timings;
+console.log(
+  `Timing: simulation ${(t.simulateMs / 1000).toFixed(1)} s (${cfg.paths} paths, ${((t.simulateMs / cfg.paths) * 1000).toFixed(0)} µs/path), ` +
+    `exposure ${(t.exposureMs / 1000).toFixed(1)} s, recommendations ${(t.recommendMs / 1000).toFixed(1)} s; ` +
+    `total ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
