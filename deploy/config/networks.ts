@@ -187,7 +187,7 @@ function envAccount(variable: string, optional: boolean): string {
 /**
  * Minimum debt and keeper pay of the live networks (see `LIVE_KEEPER_GAS`): bUSD 2,000 minimum, tip 50 + 0.1%
  * (52 bUSD on the minimum, under the smallest penalty on it, 3% = 60); bETH 1 minimum, tip 0.02 + 0.1% (0.021 bETH,
- * under 3% = 0.03). Both pay for 522k gas at 30 gwei (0.0157 ETH, $47 at $3,000).
+ * under 3% = 0.03). Both pay for 534k gas at 30 gwei (0.0160 ETH, $48 at $3,000).
  */
 const LIVE_PAY = {
   bUSD: { minDebt: 2_000n * WAD, keeper: { tip: 50n * WAD, chipBps: 10, maxPay: 2_000n * WAD } },
@@ -207,7 +207,7 @@ const SEPOLIA_FEEDS = {
 
 /**
  * What a liquidation's gas must be paid at on the live networks: 30 gwei and ETH at $3,000. A liquidation of a
- * three-asset basket costs about 522k gas (gas/snapshot.json), 0.0157 ETH or $47 at those prices: the tip plus the
+ * three-asset basket costs about 534k gas (gas/snapshot.json), 0.0160 ETH or $48 at those prices: the tip plus the
  * chip on the minimum debt must reach that (and the penalty on the minimum debt, which caps keeper pay, too), or no
  * keeper liquidates the smallest positions when gas is dear. Sepolia keeps mainnet's keeper pay and minimum debts,
  * so a keeper tried there behaves as it will on mainnet.
