@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import "dotenv/config";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
@@ -30,6 +31,34 @@ const RELEASE_PROFILE = {
   },
 };
 
+/**
+ * `npm run coverage` builds with this profile. Instrumented, every test contract that deploys the system embeds the
+ * instrumented Vault, engine and lenses; compiled as one job, their output is more than solc-js can serialize ("Error
+ * writing output JSON", HHE910). Hardhat merges root files into one job per settings object, so each folder of
+ * Solidity tests (and each group of four top-level test files) gets its own copy of the release settings: several
+ * smaller jobs, one test run and one report. Coverage measures which source lines run, not gas or size.
+ */
+function coverageProfile() {
+  const settings = () => ({ version: SOLC_VERSION, path: soljson, settings: { ...RELEASE_SETTINGS } });
+  const groups = new Map<string, ReturnType<typeof settings>>();
+  const overrides: Record<string, ReturnType<typeof settings>> = {};
+  const testDir = new URL("./test/", import.meta.url);
+  const files = readdirSync(testDir, { recursive: true, encoding: "utf8" })
+    .map((f) => f.replaceAll("\\", "/"))
+    .filter((f) => f.endsWith(".sol"))
+    .sort();
+  const topLevel = files.filter((f) => !f.includes("/"));
+  for (const file of files) {
+    const group = file.includes("/")
+      ? file.slice(0, file.lastIndexOf("/"))
+      : `top-${Math.floor(topLevel.indexOf(file) / 4)}`;
+    const shared = groups.get(group) ?? settings();
+    groups.set(group, shared);
+    overrides[`test/${file}`] = shared;
+  }
+  return { compilers: [settings()], overrides };
+}
+
 /** The mainnet block the fork tests pin (12 Jan 2024); MAINNET_FORK_BLOCK overrides it. */
 const MAINNET_FORK_BLOCK = 19_000_000;
 
@@ -53,6 +82,7 @@ export default defineConfig({
         settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
       },
       production: RELEASE_PROFILE,
+      coverage: coverageProfile(),
     },
   },
   typechain: { outDir: "typechain-types" },
