@@ -21,6 +21,10 @@ import {FixedRateModel} from "../../contracts/FixedRateModel.sol";
 import {IRateModel} from "../../contracts/interfaces/IRateModel.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {IBallastTakeCallback} from "../../contracts/interfaces/IBallastTakeCallback.sol";
+import {IERC3156FlashBorrower} from "@openzeppelin/contracts/interfaces/IERC3156FlashBorrower.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {Backing} from "../../contracts/libraries/Backing.sol";
 
 /// @notice The whole system for the invariant suite: everything `LiquidationHandler` drives (positions over three
 ///         assets of 18, 8 and 6 decimals and two synthetics, prices that move and fail, time, liquidations, takes,
@@ -403,6 +407,79 @@ contract SystemHandler is LiquidationHandler {
         }
     }
 
+    /// @notice A taker whose take callback pokes and triggers the settlement while the engine is mid-take (the lot out,
+    ///         the payment not yet in): both readings are refused and the settlement clock is exactly as before. The
+    ///         take itself completes (the callback does not make it fail).
+    function pokeMidTake(uint256 auctionSeed, uint256 amount) external {
+        IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 50);
+        if (live.length == 0 || isShut()) return; // nothing to take
+        IPositionLens.AuctionView memory a = live[auctionSeed % live.length];
+        if (a.needsReset || a.price == 0) return; // not takeable now
+        amount = _bound(amount, 1, a.lot);
+        uint256 unit = 10 ** assets[_assetIndex(a.asset)].decimals();
+        uint256 cost = (amount * a.price + unit - 1) / unit;
+        MidOperationPoker poker = _poker();
+        if (!_fund(synths[a.synthId], address(poker), cost)) return; // the holders lack it (a take never owes more)
+        (uint256 since, uint256 backed) = (settlement.underSince(), settlement.backedSince());
+        try poker.take(engine, a.id, amount, a.price, IERC20(address(synths[a.synthId]))) {
+            _assertRefusedMidOperation(poker, since, backed);
+            calls["pokeMidTake"]++;
+        } catch (bytes memory err) {
+            bytes4 sel = bytes4(err);
+            // the take's own refusals, as in `take`
+            if (
+                sel != ILiquidationEngine.TakeLeavesDust.selector &&
+                sel != ILiquidationEngine.AuctionNeedsReset.selector
+            ) {
+                revert(string(abi.encodePacked("pokeMidTake: unexplained take revert: ", err)));
+            }
+            calls["pokeMidTake:refused"]++;
+        }
+        // the bought collateral and the unspent synthetic go to an actor: the system's books count only known holders
+        poker.sweep(IERC20(address(synths[a.synthId])), actors[0]);
+        poker.sweep(IERC20(a.asset), actors[0]);
+    }
+
+    /// @notice A flash borrower of a synthetic that pokes and triggers the settlement while the loan is out: both
+    ///         readings are refused and the settlement clock is exactly as before.
+    function pokeMidFlashLoan(uint256 synthSeed, uint256 amount) external {
+        if (isShut()) return;
+        SyntheticToken token = synths[synthSeed % 2];
+        uint256 max = token.maxFlashLoan(address(token));
+        if (max == 0) return; // flash loans off
+        amount = _bound(amount, 1, max);
+        MidOperationPoker poker = _poker();
+        if (!_fund(token, address(poker), token.flashFee(address(token), amount))) return; // nobody holds the fee
+        (uint256 since, uint256 backed) = (settlement.underSince(), settlement.backedSince());
+        poker.borrow(token, amount);
+        _assertRefusedMidOperation(poker, since, backed);
+        poker.sweep(IERC20(address(token)), actors[0]);
+        calls["pokeMidFlashLoan"]++;
+    }
+
+    MidOperationPoker internal poker_;
+
+    function _poker() internal returns (MidOperationPoker) {
+        if (address(poker_) == address(0)) poker_ = new MidOperationPoker(settlement);
+        return poker_;
+    }
+
+    /// @dev Both readings the poker took mid-operation were refused (busy, or a failed price, which is refused first),
+    ///      and the under-backed stretch and the recovery are where they were.
+    function _assertRefusedMidOperation(MidOperationPoker poker, uint256 since, uint256 backed) internal view {
+        assertTrue(poker.pokeRefused() && poker.triggerRefused(), "a reading mid-operation was accepted");
+        bytes4[2] memory errs = [poker.pokeError(), poker.triggerError()];
+        for (uint256 i; i < 2; ++i) {
+            assertTrue(
+                errs[i] == Backing.SystemBusy.selector || errs[i] == ISettlement.BackingIncomplete.selector,
+                "a reading mid-operation refused for another reason"
+            );
+        }
+        assertEq(settlement.underSince(), since, "a reading mid-operation moved the under-backed clock");
+        assertEq(settlement.backedSince(), backed, "a reading mid-operation moved the recovery clock");
+        assertEq(vault.shutdownAt(), 0, "a reading mid-operation shut the system down");
+    }
+
     /// @notice Anyone triggers shutdown once the system has stayed under-backed for the trigger delay.
     function trigger() external {
         IReserveLens.SystemReserve memory r = lens.systemReserve();
@@ -759,5 +836,66 @@ contract SystemHandler is LiquidationHandler {
 
     function _divUp(uint256 a, uint256 b) internal pure returns (uint256) {
         return a == 0 ? 0 : (a - 1) / b + 1;
+    }
+}
+
+/// @notice Takes an auction or borrows a synthetic and, in the callback (lot out, payment not in; loan out), pokes and
+///         triggers the settlement, recording whether each was refused and with which error.
+contract MidOperationPoker is IBallastTakeCallback, IERC3156FlashBorrower {
+    ISettlement internal immutable settlement;
+    bool public pokeRefused;
+    bool public triggerRefused;
+    bytes4 public pokeError;
+    bytes4 public triggerError;
+
+    constructor(ISettlement settlement_) {
+        settlement = settlement_;
+    }
+
+    function take(
+        ILiquidationEngine engine,
+        uint256 auctionId,
+        uint256 amount,
+        uint256 maxPrice,
+        IERC20 synth
+    ) external {
+        synth.approve(address(engine), type(uint256).max);
+        engine.take(auctionId, amount, maxPrice, address(this), "poke");
+    }
+
+    /// @dev Hands all it holds of `token` to `to`, so nothing stays with a holder the system's books do not know.
+    function sweep(IERC20 token, address to) external {
+        uint256 left = token.balanceOf(address(this));
+        if (left != 0) token.transfer(to, left);
+    }
+
+    function borrow(SyntheticToken token, uint256 amount) external {
+        token.flashLoan(this, address(token), amount, "");
+    }
+
+    function onTake(address, uint256, uint256, bytes calldata) external {
+        _read();
+    }
+
+    function onFlashLoan(
+        address,
+        address token,
+        uint256 amount,
+        uint256 fee,
+        bytes calldata
+    ) external returns (bytes32) {
+        _read();
+        IERC20(token).approve(msg.sender, amount + fee);
+        return keccak256("ERC3156FlashBorrower.onFlashLoan");
+    }
+
+    function _read() internal {
+        (pokeRefused, triggerRefused, pokeError, triggerError) = (false, false, bytes4(0), bytes4(0));
+        try settlement.poke() {} catch (bytes memory err) {
+            (pokeRefused, pokeError) = (true, bytes4(err));
+        }
+        try settlement.trigger() {} catch (bytes memory err) {
+            (triggerRefused, triggerError) = (true, bytes4(err));
+        }
     }
 }
