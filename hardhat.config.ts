@@ -74,13 +74,6 @@ export default defineConfig({
     ],
     profiles: {
       default: RELEASE_PROFILE,
-      // `--build-profile fast`: the legacy code generator, for quick local iterations only (gas figures and CI use
-      // the default profile)
-      fast: {
-        version: SOLC_VERSION,
-        path: soljson,
-        settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: "cancun" },
-      },
       production: RELEASE_PROFILE,
       coverage: coverageProfile(),
     },
