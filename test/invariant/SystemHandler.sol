@@ -419,7 +419,10 @@ contract SystemHandler is LiquidationHandler {
         uint256 unit = 10 ** assets[_assetIndex(a.asset)].decimals();
         uint256 cost = (amount * a.price + unit - 1) / unit;
         MidOperationPoker poker = _poker();
-        if (!_fund(synths[a.synthId], address(poker), cost)) return; // the holders lack it (a take never owes more)
+        if (!_fund(synths[a.synthId], address(poker), cost)) {
+            poker.sweep(IERC20(address(synths[a.synthId])), actors[0]); // the holders lack it: hand back what came
+            return;
+        }
         (uint256 since, uint256 backed) = (settlement.underSince(), settlement.backedSince());
         try poker.take(engine, a.id, amount, a.price, IERC20(address(synths[a.synthId]))) {
             _assertRefusedMidOperation(poker, since, backed);
@@ -449,7 +452,10 @@ contract SystemHandler is LiquidationHandler {
         if (max == 0) return; // flash loans off
         amount = _bound(amount, 1, max);
         MidOperationPoker poker = _poker();
-        if (!_fund(token, address(poker), token.flashFee(address(token), amount))) return; // nobody holds the fee
+        if (!_fund(token, address(poker), token.flashFee(address(token), amount))) {
+            poker.sweep(IERC20(address(token)), actors[0]); // the holders lack the fee: hand back what came
+            return;
+        }
         (uint256 since, uint256 backed) = (settlement.underSince(), settlement.backedSince());
         poker.borrow(token, amount);
         _assertRefusedMidOperation(poker, since, backed);

@@ -377,6 +377,45 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         assertEq(handler.calls("pokeMidFlashLoan"), 2, "both loans went through with their readings refused");
     }
 
+    /// @notice Replay of the deep profile's finding in the mid-operation actions' first campaign: a flash loan whose fee
+    ///         the holders could not gather left the part gathered (fees minted to the Treasury and handed over) with
+    ///         the borrower contract, a holder the wind-down does not know, so units stayed outstanding. The handler
+    ///         now hands them back; the wind-down redeems every unit.
+    function test_replay_deepFinding_unfundedFlashLoanLeavesNoUnitsBehind() public {
+        bytes[] memory s = new bytes[](9);
+        s[0] = abi.encodeCall(VaultHandler.warp, (1630688684));
+        s[1] = abi.encodeCall(
+            SystemHandler.open,
+            (309480287454862199079567360, 30024780482321565501412705764467274318166026183519611435969435515768736317439)
+        );
+        s[2] = abi.encodeCall(
+            VaultHandler.deposit,
+            (369790543641018241579033, 1281430250888079177853294867795071008058788118129, 105547220791817852270)
+        );
+        s[3] = abi.encodeCall(
+            SystemHandler.roundTrip,
+            (2907954752688746235312289613818361, 406039187398373034168, type(uint256).max)
+        );
+        s[4] = abi.encodeCall(SystemHandler.guardian, (235484150183682796455481528550074185280));
+        s[5] = abi.encodeCall(VaultHandler.breakFeed, (type(uint256).max - 2));
+        s[6] = abi.encodeCall(
+            SystemHandler.roundTrip,
+            (
+                2471284575376104884907452345002648905298251139965475,
+                3657807216696974746587460825848696857872517525828405350039620628,
+                3016129664890940242651314026869177609349699045257899729171162732955
+            )
+        );
+        s[7] = abi.encodeCall(VaultHandler.repay, (2, 920526150204224374513995395737416));
+        s[8] = abi.encodeCall(
+            SystemHandler.pokeMidFlashLoan,
+            (167062820856190543352159849, 50456651799706990952607213883310655202)
+        );
+        _replay(s);
+        assertEq(handler.calls("pokeMidFlashLoan"), 0, "the loan's fee could not be gathered");
+        _windDown(); // fails with units outstanding if the gathered part stays with the borrower
+    }
+
     /// @notice A replayed sequence: two users borrow bUSD and bETH against WETH and WBTC, ETH falls 20%, a keeper
     ///         liquidates alice and a taker buys part of the lot, governance shuts the system down, everything is
     ///         settled and finalized, the holders redeem and the owners claim what was theirs beyond their debt.
