@@ -9,26 +9,14 @@ const require = createRequire(import.meta.url);
 
 /** The compiler comes from the npm `solc` package (pinned exactly in package.json): nothing is downloaded. */
 const SOLC_VERSION = "0.8.30";
-// The IR pipeline saves 5-9k gas on every Vault operation (see docs/gas.md) at the cost of slower compiles; tests
-// and deployments use the same settings, so what is tested is what is deployed. 1,000 optimizer runs rather than
-// 10,000: 0.3-0.7k more gas per operation, but the Vault and the LiquidationEngine stay 3-4k bytes under the EIP-170
-// size limit (test/sizes.test.ts) instead of a few bytes.
+// One build profile for everything that runs or ships: the Solidity and TypeScript tests, the gas benchmark and the
+// deploy use the same settings, so the bytecode tested is the bytecode deployed. The IR pipeline saves gas on every
+// Vault operation (docs/gas.md); 1,000 optimizer runs keep every deployable contract at least 2,048 bytes under the
+// EIP-170 and EIP-3860 limits. test/sizes.test.ts enforces both, and fails on any per-contract override.
 const soljson = require.resolve("solc/soljson.js");
 const RELEASE_SETTINGS = { optimizer: { enabled: true, runs: 1_000 }, evmVersion: "cancun", viaIR: true };
-// The Vault's artifact (what the scripts deploy and the gas benchmark measures) is optimized for 1 run: with
-// governance, pauses, ramps, reserve checks, the shutdown hooks and the single-valuation liquidation path it is about
-// 26.6k bytes at 1,000 runs, over the EIP-170 limit, and just under it at 1 run (test/sizes.test.ts guards the margin;
-// the next addition has to move code out of the Vault, e.g. the liquidation valuation into a library). Solidity tests
-// compile the Vault inside their own jobs at 1,000 runs; the source, and so the behaviour, is the same.
 const RELEASE_PROFILE = {
   compilers: [{ version: SOLC_VERSION, path: soljson, settings: RELEASE_SETTINGS }],
-  overrides: {
-    "contracts/Vault.sol": {
-      version: SOLC_VERSION,
-      path: soljson,
-      settings: { ...RELEASE_SETTINGS, optimizer: { enabled: true, runs: 1 } },
-    },
-  },
 };
 
 /**

@@ -15,6 +15,10 @@ import {ITreasury} from "./interfaces/ITreasury.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {AuctionMath} from "./libraries/AuctionMath.sol";
 import {LiquidationMath} from "./libraries/LiquidationMath.sol";
+import {VaultReader} from "./libraries/VaultReader.sol";
+import {LiquidationPlanner} from "./LiquidationPlanner.sol";
+import {ILiquidationPlanner} from "./interfaces/ILiquidationPlanner.sol";
+import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 
 /// @title LiquidationEngine
 /// @notice Liquidations and Dutch auctions of seized collateral. See `ILiquidationEngine`.
@@ -73,6 +77,8 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @inheritdoc ILiquidationEngine
     IVault public immutable vault;
     IOracleAdapter internal immutable _oracle; // the Vault's (immutable there too)
+    /// @inheritdoc ILiquidationEngine
+    ILiquidationPlanner public immutable planner;
 
     LiquidationParams internal _liqParams;
     AuctionParams internal _auctionParams;
@@ -158,6 +164,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (address(vault_) == address(0)) revert ZeroAddress();
         vault = vault_;
         _oracle = vault_.oracle();
+        planner = new LiquidationPlanner(vault_);
         _counters.nextAuctionId = 1;
         _setLiquidationParams(LiquidationParams({targetHealth: 1.1e18, fullLiquidationHealth: 0.95e18}));
         _setAuctionParams(
@@ -179,9 +186,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function liquidate(uint256 positionId) external nonReentrant returns (uint256 firstAuctionId, uint256 debt) {
-        // the Vault values the position once (failed prices at 0) and marks it for `seize` when liquidatable
-        IVault.LiquidationState memory st = vault.startLiquidation(positionId);
-        LiquidationPlan memory plan = _plan(positionId, st);
+        // the planner values the position once (failed prices at 0) and plans it under this engine's caps; `seize`
+        // accrues the interest that valuation already counts (same block) and checks the amounts
+        uint40 stoppedAt = vault.shutdownAt();
+        if (stoppedAt != 0) revert IBallastErrors.SystemShutdown(stoppedAt);
+        (IVault.LiquidationState memory st, LiquidationPlan memory plan) = planner.plan(positionId);
+        plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
         debt = plan.debt;
         firstAuctionId = _startAuctions(plan, st, positionId); // effects
         if (plan.keeperPay != 0) keeperPayOwed[msg.sender][st.synthId] += plan.keeperPay; // claimed later
@@ -381,7 +391,9 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory plan) {
-        return _plan(positionId, vault.liquidationState(positionId));
+        IVault.LiquidationState memory st;
+        (st, plan) = planner.plan(positionId);
+        plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -462,24 +474,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             plan.keeperPay,
             first
         );
-    }
-
-    /// @dev Plans the liquidation of position `positionId` valued as `st` (`LiquidationMath.plan`, with the room left
-    ///      under every cap) and adds keeper pay.
-    function _plan(
-        uint256 positionId,
-        IVault.LiquidationState memory st
-    ) internal view returns (LiquidationPlan memory plan) {
-        uint256 n = st.assets.length;
-        uint256[] memory rooms = new uint256[](n); // [wad USD]
-        for (uint256 i; i < n; ++i) {
-            AssetLimit memory al = _assetLimits[st.assets[i]];
-            rooms[i] = al.cap > al.dirt ? al.cap - al.dirt : 0;
-        }
-        uint256 gDirt = _counters.globalDirt;
-        uint256 globalRoom = globalCap > gDirt ? globalCap - gDirt : 0; // [wad USD]
-        plan = LiquidationMath.plan(st, rooms, globalRoom, _liqParams, positionId);
-        plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
     }
 
     /// @dev Records one auction per seized lot (effects only). The tab, debt and dirt are split in proportion to the
@@ -572,7 +566,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     ///         synthetic's), rounded down. With `strict` a failed price reverts with the oracle's `PriceUnavailable`;
     ///         without, it is 0.
     function _marketPrice(address asset, uint256 synthId, bool strict) internal view returns (uint256 price) {
-        (, , , address priceAsset) = vault.auctionLedger(synthId);
+        address priceAsset = VaultReader.priceAsset(vault, synthId);
         (uint256 usd, IOracleAdapter.PriceFailure f) = _oracle.tryGetPrice(asset); // [wad]
         uint256 synthUsd = FixedMath.WAD; // [wad]
         if (f == IOracleAdapter.PriceFailure.None && priceAsset != address(0)) {

@@ -3,32 +3,58 @@ pragma solidity 0.8.30;
 
 import {IPositionLens} from "./interfaces/IPositionLens.sol";
 import {IVault} from "./interfaces/IVault.sol";
+import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
-import {FixedMath} from "./libraries/FixedMath.sol";
+import {Valuation} from "./libraries/Valuation.sol";
+import {VaultReader} from "./libraries/VaultReader.sol";
 
 /// @title PositionLens
 /// @notice Views over one Vault and its liquidation engine (see `IPositionLens`).
-/// @dev Reads the Vault's storage through `extSload`. The Vault's slots (checked by test/PositionLens.t.sol against
-///      the Vault's own answers): 0 AccessManaged, 1 treasury, 2 engine | paused | shutdownAt, 3 nextPositionId,
-///      4 rampDuration, 5 _positions (id => Position: owner bits 0-159, synthId 160-167, assetMask 168-231, owner
-///      changes 232-255), 6 _balances (id => word => two 128-bit lanes; lane 0 the normalized debt), 7 _managers
-///      (id => manager => appointment key), 8 _assets, 9 _assetById, 10 _assetCount, 11 _synths, 12 _isSynthetic,
-///      13 _ramps (asset => Ramp: fromBps bits 0-15, start 16-55, end 56-95).
+/// @dev Every figure comes from `VaultReader` (the Vault's raw ledger through `extSload`, valued by `Valuation`) or
+///      from the engine's planner, the same code the core contracts run; the lens adds no rule of its own.
 contract PositionLens is IPositionLens {
-    using FixedMath for uint256;
-
-    uint256 private constant POSITIONS_SLOT = 5;
-    uint256 private constant BALANCES_SLOT = 6;
-    uint256 private constant MANAGERS_SLOT = 7;
-    uint256 private constant RAMPS_SLOT = 13;
     /// @dev The appointment key of a position's first word: its owner and its count of owner changes.
     uint256 private constant APPOINTMENT_MASK = type(uint160).max | (uint256(type(uint24).max) << 232);
 
     /// @inheritdoc IPositionLens
     IVault public immutable vault;
+    IOracleAdapter internal immutable _oracle; // the Vault's (immutable there too)
 
     constructor(IVault vault_) {
         vault = vault_;
+        _oracle = vault_.oracle();
+    }
+
+    /// @inheritdoc IPositionLens
+    function healthOf(uint256 id) external view returns (IVault.PositionHealth memory) {
+        return VaultReader.healthOf(vault, _oracle, id);
+    }
+
+    /// @inheritdoc IPositionLens
+    function basketOf(uint256 id) external view returns (address[] memory assets, uint256[] memory amounts) {
+        return VaultReader.basketOf(vault, id);
+    }
+
+    /// @inheritdoc IPositionLens
+    function debtOf(uint256 id) external view returns (uint256) {
+        return VaultReader.debtOf(vault, id);
+    }
+
+    /// @inheritdoc IPositionLens
+    function synthetic(uint256 synthId) external view returns (IVault.SyntheticState memory) {
+        return VaultReader.synthetic(vault, synthId);
+    }
+
+    /// @inheritdoc IPositionLens
+    function liquidationThreshold(address asset) external view returns (uint256) {
+        IVault.AssetConfig memory c = VaultReader.configOf(vault, asset);
+        if (!c.listed) revert IVault.AssetNotListed(asset);
+        return VaultReader.thresholdNow(vault, asset, c);
+    }
+
+    /// @inheritdoc IPositionLens
+    function liquidationState(uint256 id) external view returns (IVault.LiquidationState memory) {
+        return VaultReader.liquidationState(vault, _oracle, id);
     }
 
     /// @inheritdoc IPositionLens
@@ -68,9 +94,8 @@ contract PositionLens is IPositionLens {
         health = new uint256[](n);
         available = new bool[](n);
         for (uint256 i; i < n; ++i) {
-            try vault.liquidationState(ids[i]) returns (IVault.LiquidationState memory st) {
-                health[i] =
-                    st.debtValue == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(FixedMath.WAD, st.debtValue);
+            try this.liquidationState(ids[i]) returns (IVault.LiquidationState memory st) {
+                health[i] = Valuation.healthDown(st.liquidationLimit, st.debtValue);
                 available[i] = true;
             } catch {}
         }
@@ -78,32 +103,23 @@ contract PositionLens is IPositionLens {
 
     /// @inheritdoc IPositionLens
     function isAuthorized(uint256 id, address manager) external view returns (bool) {
-        uint256 word = _load(_slot(id, POSITIONS_SLOT));
-        address owner = address(uint160(word));
-        if (owner == address(0)) return false;
-        if (manager == owner) return true;
-        uint256 appointment = _load(keccak256(abi.encode(manager, _slot(id, MANAGERS_SLOT))));
-        return appointment == word & APPOINTMENT_MASK;
+        VaultReader.Position memory p = VaultReader.position(vault, id);
+        if (p.owner == address(0)) return false;
+        if (manager == p.owner) return true;
+        uint256 appointment = VaultReader.load(
+            vault,
+            keccak256(abi.encode(manager, VaultReader.slotOf(id, VaultReader.MANAGERS_SLOT)))
+        );
+        return appointment == p.word & APPOINTMENT_MASK;
     }
 
     /// @inheritdoc IPositionLens
-    function rampOf(address asset) external view returns (IVault.Ramp memory r) {
-        uint256 word = _load(keccak256(abi.encode(asset, RAMPS_SLOT)));
-        (r.fromBps, r.start, r.end) = (uint16(word), uint40(word >> 16), uint40(word >> 56));
+    function rampOf(address asset) external view returns (IVault.Ramp memory) {
+        return VaultReader.ramp(vault, asset);
     }
 
     /// @inheritdoc IPositionLens
     function normDebtOf(uint256 id) external view returns (uint256) {
-        // _balances[id][0]: lane 0 is the low 128 bits of word 0
-        return uint128(_load(keccak256(abi.encode(uint256(0), _slot(id, BALANCES_SLOT)))));
-    }
-
-    /// @return The slot of `key` in the Vault mapping at `slot`.
-    function _slot(uint256 key, uint256 slot) internal pure returns (bytes32) {
-        return keccak256(abi.encode(key, slot));
-    }
-
-    function _load(bytes32 slot) internal view returns (uint256) {
-        return uint256(vault.extSload(slot));
+        return VaultReader.lane(vault, id, 0);
     }
 }

@@ -9,11 +9,13 @@ import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {Backing} from "./libraries/Backing.sol";
+import {VaultReader} from "./libraries/VaultReader.sol";
 
 /// @title ReserveLens
 /// @notice Ballast's proof of reserves. Stateless: every figure is read from the Vault, the liquidation engine, the
 ///         treasury and the oracle when asked. See `IReserveLens` for units and rounding.
 contract ReserveLens is IReserveLens {
+    using VaultReader for IVault;
     using FixedMath for uint256;
 
     /// @inheritdoc IReserveLens
@@ -81,7 +83,7 @@ contract ReserveLens is IReserveLens {
         for (uint256 id = fromId == 0 ? 1 : fromId; id < toId; ++id) {
             (address owner, uint256 sid, ) = vault.positionOf(id);
             if (owner == address(0) || sid != synthId) continue;
-            IVault.PositionHealth memory h = vault.healthOf(id); // reverts PriceUnavailable: no figure at a bad price
+            IVault.PositionHealth memory h = vault.healthOf(_oracle, id); // reverts PriceUnavailable: no figure at a bad price
             collateralValue += h.collateralValue;
             debtValue += h.debtValue;
             ++positions;

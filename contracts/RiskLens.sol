@@ -7,6 +7,8 @@ import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
+import {Valuation} from "./libraries/Valuation.sol";
+import {VaultReader} from "./libraries/VaultReader.sol";
 
 /// @title RiskLens
 /// @notice Stateless stress view over any Ballast Vault (see `IRiskLens`).
@@ -93,17 +95,17 @@ contract RiskLens is IRiskLens {
         r.exists = true;
         ++s.positions;
 
-        IVault.SyntheticParams memory sp = c.vault.synthetic(r.synthId).params;
+        address priceAsset = VaultReader.priceAsset(c.vault, r.synthId);
+        uint256 minDebt = uint96(VaultReader.synthWord(c.vault, r.synthId, 0) >> 160);
         uint256 synthNow = WAD;
         uint256 synthShocked = WAD;
-        if (sp.priceAsset != address(0)) (synthNow, synthShocked) = _prices(c, sp.priceAsset);
+        if (priceAsset != address(0)) (synthNow, synthShocked) = _prices(c, priceAsset);
 
-        (IVault.LiquidationState memory st, uint256 llNow) = _state(c, id, synthShocked, sp.minDebt);
+        (IVault.LiquidationState memory st, uint256 llNow) = _state(c, id, synthShocked, minDebt);
         r.collateralValue = st.collateralValue;
         r.debtValue = st.debtValue;
-        uint256 dvNow = st.debt == 0 ? 0 : st.debt.mulDivUp(synthNow, WAD);
-        r.healthNow = dvNow == 0 ? type(uint256).max : llNow.mulDivDown(WAD, dvNow);
-        r.healthShocked = st.debtValue == 0 ? type(uint256).max : st.liquidationLimit.mulDivDown(WAD, st.debtValue);
+        r.healthNow = Valuation.healthDown(llNow, st.debt == 0 ? 0 : Valuation.debtValueUp(st.debt, synthNow));
+        r.healthShocked = Valuation.healthDown(st.liquidationLimit, st.debtValue);
         if (r.healthShocked >= WAD) return r;
 
         r.liquidatable = true;
@@ -119,16 +121,15 @@ contract RiskLens is IRiskLens {
         s.auctionDebtValue += r.auctionDebtValue;
     }
 
-    /// @dev Values position `id` as `IVault.liquidationState` does, at shocked prices and with each asset's liquidation
-    ///      threshold in force now (a ramp's current value, `IVault.liquidationThreshold`); each figure rounds as the
-    ///      Vault's. @return st The shocked valuation. @return llNow [wad USD] The liquidation limit at current prices.
+    /// @dev Values position `id` as `VaultReader.liquidationState` does (the same `Valuation` rules and rounding), at
+    ///      shocked prices and with each asset's liquidation threshold in force now (a ramp's current value). @return st The shocked valuation. @return llNow [wad USD] The liquidation limit at current prices.
     function _state(
         Ctx memory c,
         uint256 id,
         uint256 synthPrice,
         uint256 minDebt
     ) internal view returns (IVault.LiquidationState memory st, uint256 llNow) {
-        (address[] memory assets, uint256[] memory amounts) = c.vault.basketOf(id);
+        (address[] memory assets, uint256[] memory amounts) = VaultReader.basketOf(c.vault, id);
         uint256 n = assets.length;
         (st.assets, st.amounts, st.prices, st.values, st.limits) = (
             assets,
@@ -139,24 +140,23 @@ contract RiskLens is IRiskLens {
         );
         st.decimals = new uint8[](n);
         (st.synthPrice, st.minDebt) = (synthPrice, minDebt);
-        st.debt = c.vault.debtOf(id); // [wad] rounded up, at the current index
-        st.debtValue = st.debt == 0 ? 0 : st.debt.mulDivUp(synthPrice, WAD);
+        st.debt = VaultReader.debtOf(c.vault, id); // [wad] rounded up, at the current index
+        st.debtValue = st.debt == 0 ? 0 : Valuation.debtValueUp(st.debt, synthPrice);
         for (uint256 i; i < n; ++i) {
-            IVault.AssetConfig memory cfg = c.vault.assetConfig(assets[i]);
-            uint256 threshold = c.vault.liquidationThreshold(assets[i]); // [bps] in force now
+            IVault.AssetConfig memory cfg = VaultReader.configOf(c.vault, assets[i]);
+            uint256 threshold = VaultReader.thresholdNow(c.vault, assets[i], cfg); // [bps] in force now
             (uint256 pNow, uint256 pShock) = _prices(c, assets[i]);
-            uint256 unit = 10 ** cfg.decimals;
-            llNow += amounts[i].mulDivDown(pNow, unit).mulDivDown(threshold, BPS);
-            uint256 v = amounts[i].mulDivDown(pShock, unit);
+            llNow += Valuation.limitDown(Valuation.valueDown(amounts[i], pNow, cfg.decimals), threshold);
+            uint256 v = Valuation.valueDown(amounts[i], pShock, cfg.decimals);
             (st.prices[i], st.values[i], st.limits[i], st.decimals[i]) = (
                 pShock,
                 v,
-                v.mulDivDown(threshold, BPS),
+                Valuation.limitDown(v, threshold),
                 cfg.decimals
             );
             st.collateralValue += v;
             st.liquidationLimit += st.limits[i];
-            st.penaltyValue += v.mulDivUp(cfg.liqPenaltyBps, BPS);
+            st.penaltyValue += Valuation.penaltyUp(v, cfg.liqPenaltyBps);
         }
     }
 

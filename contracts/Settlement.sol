@@ -13,6 +13,8 @@ import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {Backing} from "./libraries/Backing.sol";
+import {VaultReader} from "./libraries/VaultReader.sol";
+import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 
 /// @title Settlement
 /// @notice Ballast's emergency shutdown and global settlement. See `ISettlement` for the four steps.
@@ -21,6 +23,7 @@ import {Backing} from "./libraries/Backing.sol";
 ///      fallback price for an asset the oracle never priced after shutdown; it can move no token. The Vault grants
 ///      this contract (and only it) `Vault.shutdown` and `Vault.releasePosition`.
 contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
+    using VaultReader for IVault;
     using SafeERC20 for IERC20;
     using FixedMath for uint256;
 
@@ -277,7 +280,7 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     ///         price). An asset nobody holds counts at 0 whatever its oracle does, and so does a retired one without
     ///         a price.
     function _backing() internal view returns (uint256 backingBps) {
-        if (vault.shutdownAt() != 0) revert IVault.SystemShutdown(vault.shutdownAt());
+        if (vault.shutdownAt() != 0) revert IBallastErrors.SystemShutdown(vault.shutdownAt());
         uint256 n = vault.syntheticCount();
         ISyntheticToken[] memory tokens = new ISyntheticToken[](n);
         uint256 liability; // [wad USD]

@@ -7,6 +7,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ITreasury} from "./interfaces/ITreasury.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
+import {VaultReader} from "./libraries/VaultReader.sol";
 
 /// @title Treasury
 /// @notice Ballast's surplus buffer and bad-debt waterfall. See `ITreasury`.
@@ -46,7 +47,7 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
 
     /// @inheritdoc ITreasury
     function deficit(uint256 synthId) public view returns (uint256 owed) {
-        (, , owed, ) = vault.auctionLedger(synthId);
+        owed = VaultReader.badDebt(vault, synthId);
     }
 
     /// @inheritdoc ITreasury
@@ -104,6 +105,6 @@ contract Treasury is ITreasury, ReentrancyGuardTransient {
     }
 
     function _token(uint256 synthId) internal view returns (ISyntheticToken token) {
-        (token, , , ) = vault.auctionLedger(synthId);
+        token = VaultReader.token(vault, synthId);
     }
 }

@@ -12,6 +12,8 @@ import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {IRateModel} from "./interfaces/IRateModel.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
+import {DebtMath} from "./libraries/DebtMath.sol";
+import {Valuation} from "./libraries/Valuation.sol";
 
 /// @title Vault
 /// @notice The Ballast ledger: positions, their collateral baskets and their synthetic debt. See `IVault`.
@@ -25,6 +27,7 @@ import {FixedMath} from "./libraries/FixedMath.sol";
 contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using FixedMath for uint256;
+    using DebtMath for uint256;
 
     // ------------------------------------------------------------------------------------------------------------
     // Constants
@@ -51,7 +54,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     /// @notice `AssetConfig.flags` bits: guardian pause, threshold ramp running; bits 2-3 hold the AssetKind.
     uint8 public constant FLAG_PAUSED = 1;
-    uint8 public constant FLAG_RAMP = 2;
+    uint8 public constant FLAG_RAMP = Valuation.FLAG_RAMP;
     uint8 internal constant KIND_SHIFT = 2;
     uint8 internal constant KIND_MASK = 12; // 3 << KIND_SHIFT
 
@@ -286,31 +289,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     // Liquidation and treasury hooks
     // ------------------------------------------------------------------------------------------------------------
 
-    /// @dev Transient slot of the mark `startLiquidation` leaves for `seize`: (position id << 64) | priced asset mask.
-    ///      keccak256("ballast.vault.liquidationMark") - 1.
-    bytes32 private constant _LIQUIDATION_MARK = 0x7eab71e43755637684fe81efc5750ddeba40ef6fabbe73a7cd069d2c1e24f899;
-
-    /// @inheritdoc IVault
-    function liquidationState(uint256 id) external view returns (LiquidationState memory st) {
-        return _liquidationState(id);
-    }
-
-    /// @inheritdoc IVault
-    function startLiquidation(uint256 id) external nonReentrant returns (LiquidationState memory st) {
-        if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
-        if (shutdownAt != 0) revert SystemShutdown(shutdownAt);
-        uint256 synthId = _positions[id].synthId;
-        if (synthId < _synths.length) _accrue(_synths[synthId], synthId); // once: `seize` then finds it done
-        st = _liquidationState(id);
-        if (st.debtValue > st.liquidationLimit) {
-            uint256 mark = (id << 64) | st.pricedMask;
-            bytes32 slot = _LIQUIDATION_MARK;
-            assembly ("memory-safe") {
-                tstore(slot, mark)
-            }
-        }
-    }
-
     /// @inheritdoc IVault
     function seize(uint256 id, uint256 debt, uint256[] calldata lots) external nonReentrant {
         if (msg.sender != liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
@@ -320,40 +298,21 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 synthId = p.synthId;
         Synth storage s = _synths[synthId];
 
-        // the liquidation check: the mark `startLiquidation` left in this transaction, or a valuation of our own
-        uint256 priced;
-        {
-            bytes32 slot = _LIQUIDATION_MARK;
-            uint256 mark;
-            assembly ("memory-safe") {
-                mark := tload(slot)
-                tstore(slot, 0)
-            }
-            if (mark >> 64 == id) {
-                priced = mark & type(uint64).max;
-            } else {
-                LiquidationState memory st = _liquidationState(id);
-                if (st.debtValue <= st.liquidationLimit) {
-                    revert PositionNotLiquidatable(id, st.debtValue, st.liquidationLimit);
-                }
-                priced = st.pricedMask;
-            }
-        }
         uint256 index = _accrue(s, synthId);
 
         uint256 norm = _lane(id, 0);
-        uint256 whole = norm.mulDivUp(index, FixedMath.RAY); // [wad] the position's debt
+        uint256 whole = norm.toDebtUp(index); // [wad] the position's debt
         if (debt == 0 || debt > whole) revert InvalidSeize(id, address(0), debt);
 
         // debt: the position keeps the rounding (its normalized debt falls by at most debt / index)
-        uint256 removed = debt == whole ? norm : debt.mulDivDown(FixedMath.RAY, index);
-        uint256 left = (norm - removed).mulDivUp(index, FixedMath.RAY);
+        uint256 removed = debt == whole ? norm : debt.toNormDown(index);
+        uint256 left = (norm - removed).toDebtUp(index);
         if (left != 0 && left < s.minDebt) revert DebtBelowMinimum(id, left, s.minDebt);
         _setLane(id, 0, norm - removed);
         s.totalNormDebt -= uint128(removed);
         s.auctionDebt += uint128(debt);
 
-        address[] memory list = _seizeCollateral(id, p, priced, lots);
+        address[] memory list = _seizeCollateral(id, p, lots);
         // no debt stays behind in a position whose collateral is gone
         if (left != 0 && p.assetMask == 0) revert InvalidSeize(id, address(0), debt);
         emit Seized(id, debt, list, lots);
@@ -361,14 +320,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         for (uint256 j; j < list.length; ++j) {
             if (lots[j] != 0) IERC20(list[j]).safeTransfer(msg.sender, lots[j]);
         }
-    }
-
-    /// @inheritdoc IVault
-    function auctionLedger(
-        uint256 synthId
-    ) external view returns (ISyntheticToken token, uint256 auctionDebt, uint256 badDebt, address priceAsset) {
-        Synth storage s = _synth(synthId);
-        return (s.token, s.auctionDebt, s.badDebt, s.priceAsset);
     }
 
     /// @inheritdoc IVault
@@ -562,7 +513,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         Synth storage s = _synths[synthId];
         uint256 norm = _lane(id, 0);
         if (norm != 0) {
-            debt = norm.mulDivUp(_accrue(s, synthId), FixedMath.RAY);
+            debt = norm.toDebtUp(_accrue(s, synthId));
             _setLane(id, 0, 0);
             s.totalNormDebt -= uint128(norm);
         }
@@ -594,40 +545,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function basketOf(uint256 id) external view returns (address[] memory list, uint256[] memory amounts) {
-        uint256 mask = _positions[id].assetMask;
-        uint256 n = _popcount(mask);
-        list = new address[](n);
-        amounts = new uint256[](n);
-        uint256 k;
-        for (uint256 i; mask != 0; ++i) {
-            if (mask & 1 != 0) {
-                list[k] = _assetById[i];
-                amounts[k++] = _lane(id, 1 + i);
-            }
-            mask >>= 1;
-        }
-    }
-
-    /// @inheritdoc IVault
-    function debtOf(uint256 id) public view returns (uint256) {
-        Position memory p = _positions[id];
-        if (p.owner == address(0)) return 0;
-        return _lane(id, 0).mulDivUp(_indexNow(_synths[p.synthId]), FixedMath.RAY);
-    }
-
-    /// @inheritdoc IVault
-    function healthOf(uint256 id) external view returns (PositionHealth memory h) {
-        Position memory p = _positions[id];
-        if (p.owner == address(0)) revert PositionNotFound(id);
-        Synth storage s = _synths[p.synthId];
-        (h.collateralValue, h.mintLimit, h.liquidationLimit) = _limits(id, p.assetMask, false);
-        h.debt = _lane(id, 0).mulDivUp(_indexNow(s), FixedMath.RAY);
-        h.debtValue = h.debt == 0 ? 0 : _debtValue(s, h.debt);
-        h.health = h.debtValue == 0 ? type(uint256).max : h.liquidationLimit.mulDivDown(FixedMath.WAD, h.debtValue);
-    }
-
-    /// @inheritdoc IVault
     function extSload(bytes32 slot) external view returns (bytes32 value) {
         assembly ("memory-safe") {
             value := sload(slot)
@@ -637,11 +554,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     function reentrancyGuardEntered() external view returns (bool) {
         return _reentrancyGuardEntered();
-    }
-
-    /// @inheritdoc IVault
-    function liquidationThreshold(address asset) external view returns (uint256) {
-        return _threshold(asset, _listed(asset));
     }
 
     /// @inheritdoc IVault
@@ -666,24 +578,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     /// @inheritdoc IVault
     function syntheticCount() external view returns (uint256) {
         return _synths.length;
-    }
-
-    /// @inheritdoc IVault
-    function synthetic(uint256 synthId) external view returns (SyntheticState memory st) {
-        Synth storage s = _synth(synthId);
-        uint256 index = _indexNow(s);
-        uint256 totalNorm = s.totalNormDebt;
-        st.token = s.token;
-        st.params = SyntheticParams(s.priceAsset, s.rateModel, s.debtCeiling, s.minDebt);
-        st.rateIndex = index;
-        st.ratePerSecond = s.ratePerSecond;
-        st.lastAccrual = s.lastAccrual;
-        st.totalNormDebt = totalNorm;
-        st.totalDebt = totalNorm.mulDivUp(index, FixedMath.RAY);
-        // fees accrued since lastAccrual, computed exactly as `_accrue` will book them
-        st.unmintedFees = s.unmintedFees + st.totalDebt - totalNorm.mulDivUp(s.rateIndex, FixedMath.RAY);
-        st.auctionDebt = s.auctionDebt;
-        st.badDebt = s.badDebt;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -754,15 +648,15 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         Synth storage s = _synths[synthId];
         uint256 index = _accrue(s, synthId);
 
-        uint256 added = amount.mulDivUp(FixedMath.RAY, index); // [wad] normalized, rounded up: against the minter
+        uint256 added = amount.toNormUp(index); // [wad] normalized, rounded up: against the minter
         uint256 norm = _lane(id, 0) + added;
         _setLane(id, 0, norm);
         uint256 totalNorm = s.totalNormDebt + added;
         s.totalNormDebt = uint128(totalNorm); // <= 2^128: bounded by the uint96 ceiling check below
 
-        uint256 totalDebt = totalNorm.mulDivUp(index, FixedMath.RAY);
+        uint256 totalDebt = totalNorm.toDebtUp(index);
         if (totalDebt > s.debtCeiling) revert DebtCeilingExceeded(synthId, totalDebt, s.debtCeiling);
-        uint256 debt = norm.mulDivUp(index, FixedMath.RAY);
+        uint256 debt = norm.toDebtUp(index);
         if (debt < s.minDebt) revert DebtBelowMinimum(id, debt, s.minDebt);
         token = s.token;
         emit Minted(id, to, amount, added);
@@ -777,15 +671,15 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         uint256 index = _accrue(s, p.synthId);
 
         uint256 norm = _lane(id, 0);
-        uint256 debt = norm.mulDivUp(index, FixedMath.RAY);
+        uint256 debt = norm.toDebtUp(index);
         if (debt == 0) return 0;
         uint256 removed;
         if (amount >= debt) {
             (repaid, removed) = (debt, norm);
         } else {
             repaid = amount;
-            removed = amount.mulDivDown(FixedMath.RAY, index); // rounded down: against the payer
-            uint256 left = (norm - removed).mulDivUp(index, FixedMath.RAY);
+            removed = amount.toNormDown(index); // rounded down: against the payer
+            uint256 left = (norm - removed).toDebtUp(index);
             if (left < s.minDebt) revert DebtBelowMinimum(id, left, s.minDebt);
         }
         _setLane(id, 0, norm - removed);
@@ -817,12 +711,11 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         return count;
     }
 
-    /// @dev Takes `lots[k]` [token] of the k-th asset of position `id`'s basket (asset-id order); an asset whose bit
-    ///      is clear in `priced` may not be taken. The caller sends the tokens. @return list The basket's assets.
+    /// @dev Takes `lots[k]` [token] of the k-th asset of position `id`'s basket (asset-id order). The caller sends
+    ///      the tokens. @return list The basket's assets.
     function _seizeCollateral(
         uint256 id,
         Position storage p,
-        uint256 priced,
         uint256[] calldata lots
     ) internal returns (address[] memory list) {
         uint256 mask = p.assetMask;
@@ -835,7 +728,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
                 if (k == lots.length) revert InvalidSeize(id, asset, 0); // one entry per basket asset
                 uint256 taken = lots[k];
                 uint256 held = _lane(id, 1 + i);
-                if (taken > held || (taken != 0 && (priced >> i) & 1 == 0)) revert InvalidSeize(id, asset, taken);
+                if (taken > held) revert InvalidSeize(id, asset, taken);
                 _setLane(id, 1 + i, held - taken);
                 if (taken == held) newMask &= ~(uint64(1) << uint8(i));
                 _assets[asset].total -= uint120(taken);
@@ -845,68 +738,6 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         }
         if (k != lots.length) revert InvalidSeize(id, address(0), lots.length);
         p.assetMask = newMask;
-    }
-
-    /// @dev Fills entry `k` of `st` with asset id `i` of position `id`, valued through `tryGetPrice` (0 on failure).
-    function _valueLane(
-        LiquidationState memory st,
-        uint256 id,
-        uint256 i,
-        uint256 k
-    ) internal view returns (IOracleAdapter.PriceFailure f) {
-        address asset = _assetById[i];
-        AssetConfig memory c = _assets[asset];
-        uint256 amount = _lane(id, 1 + i);
-        uint256 price;
-        (price, f) = oracle.tryGetPrice(asset);
-        (st.assets[k], st.amounts[k], st.decimals[k]) = (asset, amount, c.decimals);
-        if (f != IOracleAdapter.PriceFailure.None) return f;
-        // [token] * [wad] / 10^decimals = [wad], rounded down as in `_limits`
-        uint256 v = amount.mulDivDown(price, 10 ** c.decimals);
-        uint256 limit = v.mulDivDown(_threshold(asset, c), FixedMath.BPS);
-        (st.prices[k], st.values[k], st.limits[k]) = (price, v, limit);
-        st.pricedMask |= uint256(1) << i;
-        st.collateralValue += v;
-        st.liquidationLimit += limit;
-        st.penaltyValue += v.mulDivUp(c.liqPenaltyBps, FixedMath.BPS);
-    }
-
-    /// @dev Values position `id` for a liquidation (see `IVault.LiquidationState`): each asset through
-    ///      `tryGetPrice`, a failed one at 0 and left out of `pricedMask`; the synthetic's own price must be valid.
-    function _liquidationState(uint256 id) internal view returns (LiquidationState memory st) {
-        Position memory p = _positions[id];
-        if (p.owner == address(0)) revert PositionNotFound(id);
-        Synth storage s = _synths[p.synthId];
-        (st.owner, st.synthId, st.token, st.minDebt) = (p.owner, p.synthId, address(s.token), s.minDebt);
-        address priceAsset = s.priceAsset;
-        st.synthPrice = priceAsset == address(0) ? FixedMath.WAD : oracle.getPrice(priceAsset);
-        st.debt = _lane(id, 0).mulDivUp(_indexNow(s), FixedMath.RAY);
-        st.debtValue = st.debt.mulDivUp(st.synthPrice, FixedMath.WAD);
-
-        uint256 mask = p.assetMask;
-        uint256 n = _popcount(mask);
-        (st.assets, st.amounts, st.prices, st.values, st.limits) = (
-            new address[](n),
-            new uint256[](n),
-            new uint256[](n),
-            new uint256[](n),
-            new uint256[](n)
-        );
-        st.decimals = new uint8[](n);
-        address failedAsset;
-        IOracleAdapter.PriceFailure failure;
-        uint256 k;
-        for (uint256 i; mask != 0; ++i) {
-            if (mask & 1 != 0) {
-                IOracleAdapter.PriceFailure f = _valueLane(st, id, i, k++);
-                if (f != IOracleAdapter.PriceFailure.None && failedAsset == address(0)) {
-                    (failedAsset, failure) = (st.assets[k - 1], f);
-                }
-            }
-            mask >>= 1;
-        }
-        // collateral none of which can be priced: nothing could be sold, so no liquidation
-        if (n != 0 && st.pricedMask == 0) revert IOracleAdapter.PriceUnavailable(failedAsset, failure);
     }
 
     function _pay(Payout[] memory payouts, uint256 count) internal {
@@ -957,7 +788,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         _checkRunning();
         Position memory p = _positions[id];
         Synth storage s = _synths[p.synthId];
-        uint256 dv = _debtValue(s, norm.mulDivUp(_indexNow(s), FixedMath.RAY));
+        uint256 dv = _debtValue(s, norm.toDebtUp(_indexNow(s)));
         (, uint256 ml, ) = _limits(id, p.assetMask, true);
         if (dv > ml) revert MintLimitExceeded(id, dv, ml);
     }
@@ -982,16 +813,12 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (!c.listed) revert AssetNotListed(asset);
     }
 
-    /// @return [bps] The liquidation threshold of `asset` in force now: the configured one, or while a lowering ramps
-    ///         in, the linear value between the ramp's start and the target, rounded up (towards the old, safer value
-    ///         for the owner).
+    /// @return [bps] The liquidation threshold of `asset` in force now (`Valuation.thresholdAt`; the ramp is read
+    ///         only while one runs).
     function _threshold(address asset, AssetConfig memory c) internal view returns (uint256) {
-        uint256 target = c.liqThresholdBps;
-        if (c.flags & FLAG_RAMP == 0) return target;
-        Ramp memory r = _ramps[asset];
-        if (block.timestamp >= r.end) return target;
-        uint256 drop = uint256(r.fromBps - target) * (r.end - block.timestamp); // [bps * s] still to go
-        return target + drop.mulDivUp(1, r.end - r.start);
+        Ramp memory r;
+        if (c.flags & FLAG_RAMP != 0) r = _ramps[asset];
+        return Valuation.thresholdAt(c, r, block.timestamp);
     }
 
     /// @return value [wad] basket value, @return ml [wad] minting limit, @return ll [wad] liquidation limit; each
@@ -1008,10 +835,10 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
                 AssetConfig memory c = _assets[asset];
                 if (risky && c.flags & FLAG_PAUSED != 0) revert AssetPaused(asset);
                 // [token] * [wad] / 10^decimals = [wad]; < 2^128 * 2^128, cannot overflow
-                uint256 v = _lane(id, 1 + i).mulDivDown(oracle.getPrice(asset), 10 ** c.decimals);
+                uint256 v = Valuation.valueDown(_lane(id, 1 + i), oracle.getPrice(asset), c.decimals);
                 value += v;
-                ml += v.mulDivDown(c.maxLtvBps, FixedMath.BPS);
-                ll += v.mulDivDown(_threshold(asset, c), FixedMath.BPS);
+                ml += Valuation.limitDown(v, c.maxLtvBps);
+                ll += Valuation.limitDown(v, _threshold(asset, c));
             }
             mask >>= 1;
         }
@@ -1021,7 +848,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     function _debtValue(Synth storage s, uint256 debt) internal view returns (uint256) {
         address priceAsset = s.priceAsset;
         if (priceAsset == address(0)) return debt;
-        return debt.mulDivUp(oracle.getPrice(priceAsset), FixedMath.WAD);
+        return Valuation.debtValueUp(debt, oracle.getPrice(priceAsset));
     }
 
     function _checkAssetParams(address asset, AssetParams calldata p) internal pure {
@@ -1046,7 +873,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         s.rateModel = p.rateModel;
         s.debtCeiling = p.debtCeiling;
         s.minDebt = p.minDebt;
-        s.ratePerSecond = uint88(_queryRate(s, uint256(s.totalNormDebt).mulDivUp(s.rateIndex, FixedMath.RAY)));
+        s.ratePerSecond = uint88(_queryRate(s, uint256(s.totalNormDebt).toDebtUp(s.rateIndex)));
     }
 
     function _synth(uint256 synthId) internal view returns (Synth storage) {
@@ -1068,12 +895,12 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
         if (last >= block.timestamp) return index; // accrued this second, or stopped at shutdown (see `shutdown`)
         uint256 rate = s.ratePerSecond;
         uint256 totalNorm = s.totalNormDebt;
-        uint256 oldTotal = totalNorm.mulDivUp(index, FixedMath.RAY);
-        if (rate != 0) index = _grow(index, rate, block.timestamp - last);
-        uint256 newTotal = totalNorm.mulDivUp(index, FixedMath.RAY);
+        uint256 oldTotal = totalNorm.toDebtUp(index);
+        if (rate != 0) index = DebtMath.growUp(index, rate, block.timestamp - last);
+        uint256 newTotal = totalNorm.toDebtUp(index);
         uint256 fees = newTotal - oldTotal;
         uint256 newRate = _queryRate(s, newTotal);
-        s.rateIndex = uint128(index); // < 2^128: `_grow` saturates
+        s.rateIndex = uint128(index); // < 2^128: `DebtMath.growUp` saturates
         s.ratePerSecond = uint88(newRate);
         s.lastAccrual = uint40(block.timestamp);
         if (fees != 0) s.unmintedFees += uint128(fees);
@@ -1082,17 +909,7 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
 
     /// @return [ray] the rate index at the current time, without writing it.
     function _indexNow(Synth storage s) internal view returns (uint256) {
-        uint256 index = s.rateIndex;
-        uint256 rate = s.ratePerSecond;
-        uint256 last = s.lastAccrual;
-        return rate == 0 || last >= block.timestamp ? index : _grow(index, rate, block.timestamp - last);
-    }
-
-    /// @return grown [ray] index * (1 + rate)^dt, rounded up, saturating at 2^128 - 1 (the stored width): past it,
-    ///         after 26.5 years at MAX_RATE_PER_SECOND, debts stop growing instead of wrapping; repay keeps working.
-    function _grow(uint256 index, uint256 rate, uint256 dt) internal pure returns (uint256 grown) {
-        grown = index.mulDivUp(FixedMath.rpowUp(FixedMath.RAY + rate, dt), FixedMath.RAY);
-        if (grown > type(uint128).max) grown = type(uint128).max;
+        return DebtMath.indexAt(s.rateIndex, s.ratePerSecond, s.lastAccrual, block.timestamp);
     }
 
     /// @dev Asks the rate model with a low-level call of at most RATE_MODEL_GAS that copies at most one word back. A

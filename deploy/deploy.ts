@@ -2,10 +2,10 @@
  * The one deploy entry of Ballast: `deploySystem` deploys and wires the whole system for one network from its
  * configuration (deploy/config/networks.ts) and the role table (deploy/roles.ts):
  *
- *   AccessManager → OracleAdapter → Vault → Treasury → rate models → mock tokens and feeds (test networks) →
- *   feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral listed →
- *   LiquidationEngine (keeper pay, auction caps, optional liquidation and auction parameters) → ReserveLens and
- *   PositionLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
+ *   AccessManager → OracleAdapter → Vault → PositionLens → Treasury → rate models → mock tokens and feeds (test
+ *   networks) → feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral
+ *   listed → LiquidationEngine (it creates its LiquidationPlanner; keeper pay, auction caps, optional liquidation and
+ *   auction parameters) → ReserveLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
  *   admin handed to the configured admin (the deployer renounces).
  *
  * Idempotent: every contract already in the manifest (`deployments/<network>.json`) with code on chain is reused,
@@ -25,6 +25,8 @@ import {
   DynamicRateModel__factory,
   LiquidationEngine__factory,
   OracleAdapter__factory,
+  type PositionLens,
+  PositionLens__factory,
   SyntheticToken__factory,
   type Vault,
   Vault__factory,
@@ -106,6 +108,8 @@ interface CoreAddresses {
   manager: string;
   oracle: string;
   vault: string;
+  /** The PositionLens: the deploy reads derived figures (a synthetic's parameters) through it. */
+  lens: string;
   treasury: string;
 }
 
@@ -140,6 +144,7 @@ class Run {
   private gasUsed = 0n;
   private readonly proposals: Proposal[] = [];
   private manager: AccessManager | undefined;
+  private lens = "";
 
   private constructor(
     private readonly ethers: HardhatEthers,
@@ -231,7 +236,7 @@ class Run {
     await this.applyGovernance({ ...core, engine, settlement }, models);
   }
 
-  /** AccessManager, OracleAdapter, Vault and Treasury, with the Treasury set as the Vault's. */
+  /** AccessManager, OracleAdapter, Vault, PositionLens and Treasury, with the Treasury set as the Vault's. */
   private async deployCore(): Promise<CoreAddresses> {
     const c = this.config;
     const deployer = this.signer.address;
@@ -241,11 +246,13 @@ class Run {
     const oracle = await this.contract("OracleAdapter", "OracleAdapter", [manager, seq.feed, seq.gracePeriod]);
     // the deployer stands in as the Vault's treasury until the Treasury (which needs the Vault's address) exists
     const vault = await this.contract("Vault", "Vault", [manager, oracle, deployer]);
+    const lens = await this.contract("PositionLens", "PositionLens", [vault]);
+    this.lens = lens;
     const treasury = await this.contract("Treasury", "Treasury", [vault]);
     await this.call("Vault.setTreasury", vault, Vault__factory.createInterface(), "setTreasury", [treasury], async () =>
       same(await this.vaultAt(vault).treasury(), treasury),
     );
-    return { manager, oracle, vault, treasury };
+    return { manager, oracle, vault, lens, treasury };
   }
 
   /** The rate models of the config, by key. */
@@ -381,7 +388,7 @@ class Run {
         "setSyntheticParams",
         [existing, params],
         async () => {
-          const got = (await this.vaultAt(vault).synthetic(existing)).params;
+          const got = (await this.lensAt().synthetic(existing)).params;
           return (
             same(got.priceAsset, priceAsset) &&
             same(got.rateModel, model) &&
@@ -553,12 +560,11 @@ class Run {
   }
 
   /**
-   * The lenses (proof of reserves; keeper and integrator views), and the emergency settlement, which holds SETTLEMENT
-   * and measures the backing itself.
+   * The proof-of-reserves lens and the emergency settlement, which holds SETTLEMENT and measures the backing itself
+   * (the PositionLens is deployed with the Vault: the deploy reads through it).
    */
   private async deployLensesAndSettlement({ manager, vault }: CoreAddresses): Promise<string> {
     await this.contract("ReserveLens", "ReserveLens", [vault]);
-    await this.contract("PositionLens", "PositionLens", [vault]);
     const settlement = await this.contract("Settlement", "Settlement", [manager, vault]);
     return settlement;
   }
@@ -617,6 +623,11 @@ class Run {
     } else if (c.governance.adminDelay !== 0) {
       await this.grant("ADMIN", deployer, c.governance.adminDelay);
     }
+  }
+
+  /** The deployment's PositionLens, connected to the deployer. */
+  private lensAt(): PositionLens {
+    return PositionLens__factory.connect(this.lens, this.signer);
   }
 
   /** The Vault at `addr`, connected to the deployer. */
@@ -887,9 +898,8 @@ class Run {
   }
 
   private async synthIdOf(vault: string, token: string): Promise<number | undefined> {
-    const v = Vault__factory.connect(vault, this.signer);
-    const n = Number(await v.syntheticCount());
-    for (let i = 0; i < n; i++) if (same((await v.synthetic(i)).token, token)) return i;
+    const n = Number(await Vault__factory.connect(vault, this.signer).syntheticCount());
+    for (let i = 0; i < n; i++) if (same((await this.lensAt().synthetic(i)).token, token)) return i;
     return undefined;
   }
 

@@ -169,7 +169,10 @@ export class Keeper {
   private async reason(e: unknown): Promise<string> {
     if (this.errorContext === undefined) {
       try {
-        this.errorContext = { vault: IVault__factory.connect(await this.engine.vault(), this.opts.signer) };
+        this.errorContext = {
+          vault: IVault__factory.connect(await this.engine.vault(), this.opts.signer),
+          lens: this.opts.lens,
+        };
       } catch {
         this.errorContext = {};
       }
@@ -397,8 +400,7 @@ export class Keeper {
 
   /** The synthetic's token, with the engine approved to pull it (once). */
   private async approve(synthId: bigint) {
-    const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
-    const token = ISyntheticToken__factory.connect((await vault.synthetic(synthId)).token, this.opts.signer);
+    const token = ISyntheticToken__factory.connect((await this.opts.lens.synthetic(synthId)).token, this.opts.signer);
     if (!this.approved.has(synthId)) {
       const receipt = await this.sender.send(
         `approve synthetic ${synthId}`,
@@ -468,17 +470,15 @@ export class OracleVenue implements Venue {
 
   constructor(
     private readonly oracle: OracleAdapter,
-    private readonly vault: {
-      assetConfig(asset: string): Promise<{ decimals: bigint }>;
-      synthetic(synthId: bigint): Promise<{ params: { priceAsset: string } }>;
-    },
+    private readonly vault: { assetConfig(asset: string): Promise<{ decimals: bigint }> },
+    private readonly lens: { synthetic(synthId: bigint): Promise<{ params: { priceAsset: string } }> },
     readonly spreadBps: bigint = 0n,
   ) {}
 
   /** [wad] The oracle price of one whole `asset` in synthetic `synthId`, rounded down (as the engine computes it). */
   async marketPrice(asset: string, synthId: bigint): Promise<bigint> {
     const usd = await this.oracle.getPrice(asset);
-    const priceAsset = (await this.vault.synthetic(synthId)).params.priceAsset;
+    const priceAsset = (await this.lens.synthetic(synthId)).params.priceAsset;
     const synthUsd = /^0x0+$/.test(priceAsset) ? WAD : await this.oracle.getPrice(priceAsset);
     return mulDivDown(usd, WAD, synthUsd);
   }

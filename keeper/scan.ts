@@ -18,7 +18,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Log } from "ethers";
-import type { Vault } from "../typechain-types/index.js";
+import type { PositionLens, Vault } from "../typechain-types/index.js";
 import type { PositionSource } from "./keeper.js";
 
 export const CHECKPOINT_VERSION = 2;
@@ -104,6 +104,8 @@ export interface ScanReport {
 
 export interface ScannerOptions {
   vault: Vault;
+  /** The deployment's PositionLens (a closed position's debt). */
+  lens: PositionLens;
   scope: CheckpointScope;
   /** First block to scan without a checkpoint (the deployment's start block). */
   startBlock: number;
@@ -248,7 +250,7 @@ export class EventPositionSource implements PositionSource {
       if (!this.ids.has(id)) continue;
       const [, , mask] = await this.opts.vault.positionOf(id);
       if (mask !== 0n) continue;
-      if ((await this.opts.vault.debtOf(id)) !== 0n) continue;
+      if ((await this.opts.lens.normDebtOf(id)) !== 0n) continue;
       this.ids.delete(id);
       report.dropped.push(id);
     }

@@ -177,6 +177,7 @@ export class KeeperService {
     const checkpoint = readCheckpoint(opts.config.checkpointPath, opts.scope);
     this.source = new EventPositionSource({
       vault: opts.vault,
+      lens: opts.lens,
       scope: opts.scope,
       startBlock: opts.startBlock,
       blockChunk: opts.config.blockChunk,
@@ -191,13 +192,13 @@ export class KeeperService {
         gasMarginBps: opts.gasMarginBps,
         log: this.log,
       });
-    this.errors = opts.errors ?? { vault: opts.vault };
+    this.errors = opts.errors ?? { vault: opts.vault, lens: opts.lens };
     this.keeper = new Keeper({
       engine: opts.engine,
       lens: opts.lens,
       signer: opts.signer,
       positions: this.source,
-      venue: opts.venue ?? new OracleVenue(opts.oracle, opts.vault, opts.config.venueSpreadBps),
+      venue: opts.venue ?? new OracleVenue(opts.oracle, opts.vault, opts.lens, opts.config.venueSpreadBps),
       minProfitBps: opts.config.minProfitBps,
       batchSize: opts.config.batchSize,
       sender: this.sender,

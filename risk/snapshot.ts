@@ -132,7 +132,7 @@ export async function readSnapshot(
       decimals: Number(cfg.decimals),
       price: await oracle.getPrice(address),
       maxLtvBps: cfg.maxLtvBps,
-      liqThresholdBps: await vault.liquidationThreshold(address), // in force now: a ramp's current value
+      liqThresholdBps: await lens.liquidationThreshold(address), // in force now: a ramp's current value
       liqPenaltyBps: cfg.liqPenaltyBps,
       supplyCap: cfg.supplyCap,
       frozen: cfg.frozen,
@@ -146,7 +146,7 @@ export async function readSnapshot(
   const synths: SynthSnap[] = [];
   const count = Number(await vault.syntheticCount());
   for (let id = 0; id < count; id++) {
-    const s = await vault.synthetic(id);
+    const s = await lens.synthetic(id);
     const k = await engine.keeperParams(id);
     const priceAsset =
       s.params.priceAsset === "0x0000000000000000000000000000000000000000"
@@ -186,7 +186,7 @@ export async function readSnapshot(
     const rows = await Promise.all(
       ids.map(async (id) => {
         const [owner, synthId] = await vault.positionOf(id);
-        const [basket, amounts] = await vault.basketOf(id);
+        const [basket, amounts] = await lens.basketOf(id);
         const normDebt = await lens.normDebtOf(id);
         return { id, owner, synthId, basket, amounts, normDebt };
       }),

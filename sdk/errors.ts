@@ -76,15 +76,25 @@ export interface AssetInfo {
   decimals: number;
 }
 
-/** The Vault views the sentences read (any TypeChain Vault or IVault). */
+/** The Vault's raw getters the sentences read (any TypeChain Vault or IVault). */
 export interface VaultReader {
   readonly runner: ContractRunner | null;
   nextPositionId(): Promise<bigint>;
   positionOf(id: bigint): Promise<{ owner: string; synthId: bigint }>;
-  healthOf(id: bigint): Promise<{ debt: bigint; debtValue: bigint; mintLimit: bigint }>;
   assetConfig(asset: string): Promise<{ decimals: bigint; total: bigint }>;
+}
+
+/** The derived views the sentences read (any TypeChain PositionLens or IPositionLens). */
+export interface LensReader {
+  healthOf(id: bigint): Promise<{ debt: bigint; debtValue: bigint; mintLimit: bigint }>;
   synthetic(synthId: bigint): Promise<{ token: string; totalDebt: bigint }>;
 }
+
+/** Stands in for a missing lens: every read fails, so the sentence leaves the figure out. */
+const NO_LENS: LensReader = {
+  healthOf: () => Promise.reject(new Error("no PositionLens given")),
+  synthetic: () => Promise.reject(new Error("no PositionLens given")),
+};
 
 /** What the sentences may use to put figures in human units and to name the command that fixes the problem. */
 export interface ErrorContext {
@@ -94,6 +104,8 @@ export interface ErrorContext {
   synthetics?: readonly { synthId: bigint; symbol: string }[];
   /** The Vault, for facts an error does not carry (the owner of a position, its debt and limits now). */
   vault?: VaultReader;
+  /** The deployment's PositionLens, for derived figures (a position's debt and limits now, a synthetic's total). */
+  lens?: LensReader;
   /** The network name, for the commands the sentences suggest (`--network <name>`). */
   network?: string;
   /** The acting account as the user gave it (`--from`), kept in suggested commands. */
@@ -117,8 +129,8 @@ export interface Helpers {
   owner(id: bigint): Promise<string | undefined>;
   /** A suggested command, e.g. cmd("repay 1 max") = "`npx hardhat ballast repay 1 max --network localhost`". */
   cmd(task: string): string;
-  /** Reads a view through the Vault; undefined when there is no Vault or the read fails. */
-  read<T>(f: (vault: VaultReader) => Promise<T>): Promise<T | undefined>;
+  /** Reads views through the Vault and its lens; undefined when there is no Vault or a read fails. */
+  read<T>(f: (vault: VaultReader, lens: LensReader) => Promise<T>): Promise<T | undefined>;
 }
 
 const seconds = (s: bigint): string =>
@@ -249,7 +261,7 @@ export const ERRORS: Record<string, Entry> = {
     const id = n(a, "synthId");
     const sym = await h.synth(id);
     const ceiling = n(a, "ceiling");
-    const room = await h.read(async (v) => ceiling - (await v.synthetic(id)).totalDebt);
+    const room = await h.read(async (_v, lens) => ceiling - (await lens.synthetic(id)).totalDebt);
     return (
       `the ${sym} debt of all positions would reach ${formatWad(n(a, "totalDebtAfter"))}, over the debt ceiling of ` +
       `${formatWad(ceiling)} ${sym}: mint at most ` +
@@ -274,8 +286,8 @@ export const ERRORS: Record<string, Entry> = {
     const limit = n(a, "mintLimit");
     const head = `position #${id}'s debt would be worth ${formatUsd(n(a, "debtValue"))}, over its minting limit of ${formatUsd(limit)}`;
     if (limit === 0n) return `${head}: deposit collateral first (${h.cmd(`deposit ${id} <token> <units>`)})`;
-    const room = await h.read(async (v) => {
-      const now = await v.healthOf(id);
+    const room = await h.read(async (_v, lens) => {
+      const now = await lens.healthOf(id);
       if (now.mintLimit <= now.debtValue) return 0n;
       const free = now.mintLimit - now.debtValue; // [wad USD]
       // in synthetic units at the price the Vault uses (debt value / debt, or 1 without debt for a USD synthetic)
@@ -304,9 +316,6 @@ export const ERRORS: Record<string, Entry> = {
   CallerNotLiquidationEngine: (a) =>
     `${s(a, "caller")} is not the liquidation engine: only the engine may call this; ${BUG}`,
   CallerNotTreasury: (a) => `${s(a, "caller")} is not the Treasury: only the Treasury may call this; ${BUG}`,
-  PositionNotLiquidatable: (a) =>
-    `position #${n(a, "id")} is not liquidatable (debt worth ${formatUsd(n(a, "debtValue"))}, liquidation limit ` +
-    `${formatUsd(n(a, "liquidationLimit"))}): nothing to do; check again after the next price move`,
   InvalidSeize: async (a, h) =>
     (s(a, "asset") === "0x0000000000000000000000000000000000000000"
       ? `the engine asked to move an impossible debt (${formatWad(n(a, "amount"))}) out of position #${n(a, "id")}`
@@ -700,9 +709,9 @@ function helpers(ctx: ErrorContext): Helpers {
   const synthSymbol = async (synthId: bigint): Promise<string> => {
     const known = ctx.synthetics?.find((x) => x.synthId === synthId);
     if (known !== undefined) return known.symbol;
-    if (ctx.vault !== undefined && runner !== null) {
+    if (ctx.lens !== undefined && runner !== null) {
       try {
-        const token = (await ctx.vault.synthetic(synthId)).token;
+        const token = (await ctx.lens.synthetic(synthId)).token;
         return await SyntheticToken__factory.connect(token, runner).symbol();
       } catch {
         // fall through
@@ -710,10 +719,10 @@ function helpers(ctx: ErrorContext): Helpers {
     }
     return `synthetic ${synthId}`;
   };
-  const read = async <T>(f: (vault: VaultReader) => Promise<T>): Promise<T | undefined> => {
+  const read = async <T>(f: (vault: VaultReader, lens: LensReader) => Promise<T>): Promise<T | undefined> => {
     if (ctx.vault === undefined) return undefined;
     try {
-      return await f(ctx.vault);
+      return await f(ctx.vault, ctx.lens ?? NO_LENS);
     } catch {
       return undefined;
     }

@@ -165,6 +165,7 @@ export async function loadSystem(ethers: Connection, network: string, opts: Load
   } catch (e) {
     throw new TaskError((e as Error).message);
   }
+  const lens = PositionLens__factory.connect(address("PositionLens"), signer);
   return {
     network,
     manifest,
@@ -174,7 +175,7 @@ export async function loadSystem(ethers: Connection, network: string, opts: Load
     from,
     vault,
     engine: LiquidationEngine__factory.connect(address("LiquidationEngine"), signer),
-    lens: PositionLens__factory.connect(address("PositionLens"), signer),
+    lens,
     oracle: OracleAdapter__factory.connect(address("OracleAdapter"), signer),
     treasury: Treasury__factory.connect(address("Treasury"), signer),
     assets,
@@ -184,6 +185,7 @@ export async function loadSystem(ethers: Connection, network: string, opts: Load
       assets: assets.map(({ address: a, symbol, decimals }) => ({ address: a, symbol, decimals })),
       synthetics: synthetics.map(({ synthId, symbol }) => ({ synthId, symbol })),
       vault,
+      lens,
       network,
       from,
       account: signer.address,
@@ -379,13 +381,13 @@ export async function explain(sys: System, e: unknown): Promise<string> {
 export async function healthLine(sys: System, id: bigint): Promise<string> {
   const { synth } = await positionOf(sys, id);
   try {
-    const h = await sys.vault.healthOf(id);
+    const h = await sys.lens.healthOf(id);
     return (
       `position #${id}: health ${formatHealth(h.health)} (debt ${formatWad(h.debt)} ${synth.symbol}, ` +
       `collateral $${formatWad(h.collateralValue)}, mint limit $${formatWad(h.mintLimit)})`
     );
   } catch (e) {
-    const debt = await sys.vault.debtOf(id);
+    const debt = await sys.lens.debtOf(id);
     return `position #${id}: debt ${formatWad(debt)} ${synth.symbol}; health unavailable (${await explain(sys, e)})`;
   }
 }

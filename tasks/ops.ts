@@ -143,7 +143,7 @@ export async function withdraw(
         `withdraw at most that, or all of it with ${cmd(sys, `withdraw ${args.id} ${asset.symbol} max`)}`,
     );
   }
-  const debt = await sys.vault.debtOf(args.id);
+  const debt = await sys.lens.debtOf(args.id);
   if (debt > 0n) {
     await checkRunning(sys, true);
     const { synth } = await positionOf(sys, args.id);
@@ -198,7 +198,7 @@ export async function repay(
   args: { id: bigint; amount: string },
 ): Promise<PositionResult & { repaid: bigint }> {
   const { synth } = await positionOf(sys, args.id);
-  const debt = await sys.vault.debtOf(args.id);
+  const debt = await sys.lens.debtOf(args.id);
   if (debt === 0n) throw new TaskError(`position #${args.id} has no debt to repay`);
   const all = args.amount === "max";
   const amount = all ? debt : amountArg(args.amount, 18, "amount");
@@ -209,7 +209,7 @@ export async function repay(
         `asked: to repay all of it use ${repayAll} (it repays the debt as it stands when mined)`,
     );
   }
-  const minDebt = (await sys.vault.synthetic(synth.synthId)).params.minDebt;
+  const minDebt = (await sys.lens.synthetic(synth.synthId)).params.minDebt;
   if (!all && debt - amount > 0n && debt - amount < minDebt) {
     throw new TaskError(
       `repaying ${synthAmount(synth.symbol, amount)} would leave #${args.id} owing ${synthAmount(synth.symbol, debt - amount)}, ` +
@@ -246,7 +246,7 @@ export async function close(
 ): Promise<PositionResult & { repaid: bigint; returned: Array<{ symbol: string; amount: bigint }> }> {
   await requireAuthorized(sys, args.id, "close");
   const { synth } = await positionOf(sys, args.id);
-  const debt = await sys.vault.debtOf(args.id);
+  const debt = await sys.lens.debtOf(args.id);
   const balance = await synth.token.balanceOf(sys.signer.address);
   if (balance < debt) {
     const [need, have] = amountsApart(debt, balance, 18);
@@ -316,13 +316,13 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
   const { owner, synth } = await positionOf(sys, args.id);
   let h;
   try {
-    h = await sys.vault.healthOf(args.id);
+    h = await sys.lens.healthOf(args.id);
   } catch (e) {
     throw new TaskError(
       `position #${args.id}: a price is unavailable, so health cannot be computed (${await explain(sys, e)})`,
     );
   }
-  const [assets, amounts] = await sys.vault.basketOf(args.id);
+  const [assets, amounts] = await sys.lens.basketOf(args.id);
   const lines: Array<BasketLine & { threshold: bigint; decimals: number }> = [];
   for (let i = 0; i < assets.length; i++) {
     const address = assets[i] ?? "";
@@ -337,7 +337,7 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
       amount,
       price,
       value,
-      threshold: await sys.vault.liquidationThreshold(address), // in force (a lowered threshold ramps in)
+      threshold: await sys.lens.liquidationThreshold(address), // in force (a lowered threshold ramps in)
       decimals,
       liquidationPrice: undefined,
       rising: false,
@@ -470,7 +470,7 @@ export async function liquidate(
   const { synth } = await positionOf(sys, args.id);
   let h: bigint;
   try {
-    h = (await sys.vault.healthOf(args.id)).health;
+    h = (await sys.lens.healthOf(args.id)).health;
   } catch (e) {
     throw new TaskError(`position #${args.id}: health unavailable (${await explain(sys, e)})`);
   }
@@ -772,7 +772,7 @@ export async function setPrice(sys: System, args: { asset: string; usd: string }
 
 async function finish(sys: System, id: bigint, txs: TxReport[]): Promise<PositionResult> {
   sys.log(await healthLine(sys, id));
-  const h = await sys.vault
+  const h = await sys.lens
     .healthOf(id)
     .then((x) => x.health)
     .catch(() => 0n);
@@ -842,7 +842,7 @@ async function limitsAfter(
 ): Promise<{ mintLimit: bigint; debtValue: bigint; debt: bigint; synthPrice: bigint }> {
   const basket = new Map<string, bigint>();
   if (id !== undefined) {
-    const [assets, amounts] = await sys.vault.basketOf(id);
+    const [assets, amounts] = await sys.lens.basketOf(id);
     assets.forEach((a, i) => basket.set(a.toLowerCase(), amounts[i] ?? 0n));
   }
   for (const c of changes) {
@@ -860,7 +860,7 @@ async function limitsAfter(
   } catch (e) {
     throw new TaskError(`a price is unavailable, so the minting limit cannot be checked: ${await explain(sys, e)}`);
   }
-  const debt = (id === undefined ? 0n : await sys.vault.debtOf(id)) + mint;
+  const debt = (id === undefined ? 0n : await sys.lens.debtOf(id)) + mint;
   const synthPrice =
     synth.priceAsset === "USD" ? WAD : await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
   const debtValue = (debt * synthPrice + WAD - 1n) / WAD; // rounded up, as the Vault
@@ -879,7 +879,7 @@ async function checkMint(
   amount: bigint,
   deposits: Array<{ asset: AssetHandle; amount: bigint }>,
 ): Promise<void> {
-  const state = await sys.vault.synthetic(synth.synthId);
+  const state = await sys.lens.synthetic(synth.synthId);
   const after = await limitsAfter(sys, id, synth, deposits, amount);
   const target = id === undefined ? "the new position" : `#${id}`;
   if (after.debtValue > after.mintLimit) {

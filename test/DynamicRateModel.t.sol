@@ -14,6 +14,7 @@ import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {OracleAdapter} from "../contracts/OracleAdapter.sol";
 import {Vault} from "../contracts/Vault.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
 
 /// @dev An oracle whose `tryGetPrice` reverts: with a plain error (`burn == false`) or by burning all its gas.
 contract RevertingOracle {
@@ -120,7 +121,7 @@ contract DynamicRateModelTest is Test {
     }
 
     function test_constructor_revertsOnZeroOracle() public {
-        vm.expectRevert(IDynamicRateModel.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         new DynamicRateModel(address(manager), IOracleAdapter(address(0)));
     }
 
@@ -172,21 +173,21 @@ contract DynamicRateModelTest is Test {
     }
 
     function test_setRateParams_revertsOnZeroSynthetic() public {
-        vm.expectRevert(IDynamicRateModel.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         model.setRateParams(address(0), _curve());
     }
 
     function test_setRateParams_revertsWhenBaseRateTooHigh() public {
         IDynamicRateModel.RateParams memory p = _curve();
         p.baseRate = 1e18 + 1;
-        vm.expectRevert(abi.encodeWithSelector(IDynamicRateModel.RateTooHigh.selector, 1e18 + 1, MAX_ANNUAL));
+        vm.expectRevert(abi.encodeWithSelector(IRateModel.RateTooHigh.selector, 1e18 + 1, MAX_ANNUAL));
         model.setRateParams(busd, p);
     }
 
     function test_setRateParams_revertsWhenMaxRateTooHigh() public {
         IDynamicRateModel.RateParams memory p = _curve();
         p.maxRate = 1e18 + 1;
-        vm.expectRevert(abi.encodeWithSelector(IDynamicRateModel.RateTooHigh.selector, 1e18 + 1, MAX_ANNUAL));
+        vm.expectRevert(abi.encodeWithSelector(IRateModel.RateTooHigh.selector, 1e18 + 1, MAX_ANNUAL));
         model.setRateParams(busd, p);
     }
 
@@ -237,7 +238,7 @@ contract DynamicRateModelTest is Test {
         base = uint64(_bound(base, MAX_ANNUAL + 1, type(uint64).max));
         IDynamicRateModel.RateParams memory p = _curve();
         p.baseRate = base;
-        vm.expectRevert(abi.encodeWithSelector(IDynamicRateModel.RateTooHigh.selector, base, MAX_ANNUAL));
+        vm.expectRevert(abi.encodeWithSelector(IRateModel.RateTooHigh.selector, base, MAX_ANNUAL));
         model.setRateParams(busd, p);
     }
 
@@ -293,7 +294,7 @@ contract DynamicRateModelTest is Test {
     }
 
     function test_setPegParams_revertsOnZeroSynthetic() public {
-        vm.expectRevert(IDynamicRateModel.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         model.setPegParams(address(0), _usdPeg(1e18, 0.05e18));
     }
 

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {Test} from "forge-std/Test.sol";
 import {FixedRateModel} from "../contracts/FixedRateModel.sol";
+import {IRateModel} from "../contracts/interfaces/IRateModel.sol";
 
 contract FixedRateModelTest is Test {
     uint256 private constant RAY = 1e27;
@@ -19,14 +20,14 @@ contract FixedRateModelTest is Test {
 
     function test_constructor_revertsAboveMax() public {
         uint256 max = RAY / 365 days;
-        vm.expectRevert(abi.encodeWithSelector(FixedRateModel.RateTooHigh.selector, max + 1, max));
+        vm.expectRevert(abi.encodeWithSelector(IRateModel.RateTooHigh.selector, max + 1, max));
         new FixedRateModel(max + 1);
     }
 
     function testFuzz_constructor_revertsAboveMax(uint256 rate) public {
         uint256 max = RAY / 365 days;
         rate = _bound(rate, max + 1, type(uint256).max);
-        vm.expectRevert(abi.encodeWithSelector(FixedRateModel.RateTooHigh.selector, rate, max));
+        vm.expectRevert(abi.encodeWithSelector(IRateModel.RateTooHigh.selector, rate, max));
         new FixedRateModel(rate);
     }
 

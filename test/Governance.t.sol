@@ -111,16 +111,16 @@ contract GovernanceTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IVault.SupplyCapExceeded.selector, address(weth), 11e18, 5e18));
         vault.deposit(id, address(weth), 1e18);
         // everything that reduces risk still works, and the position stays as healthy as before
-        uint256 healthBefore = vault.healthOf(id).health;
+        uint256 healthBefore = positionLens.healthOf(id).health;
         vm.startPrank(alice);
         vault.repay(id, 1_000e18);
         vault.withdraw(id, address(weth), 1e18, alice);
         vault.deposit(id, address(usdc), 1_000e6);
         vm.stopPrank();
-        assertGe(vault.healthOf(id).health, healthBefore - 1e16);
+        assertGe(positionLens.healthOf(id).health, healthBefore - 1e16);
         vm.prank(alice);
         vault.close(id, alice);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
     }
 
     // ------------------------------------------------------------------ threshold ramps
@@ -128,12 +128,12 @@ contract GovernanceTest is Fixture {
     function test_loweringThreshold_rampsLinearly_andLiquidatesNobodyAtOnce() public {
         // alice at health just above 1 under the 85% threshold: 10 ETH at 2000 = 20,000; limit 17,000
         uint256 id = _openEth(alice, 10e18, 16_000e18);
-        assertGt(vault.healthOf(id).health, 1e18);
+        assertGt(positionLens.healthOf(id).health, 1e18);
         vault.setAssetParams(address(weth), IVault.AssetParams(7_000, 7_500, 500, 1_000_000, false));
 
         // the change alone moves nothing
-        assertEq(vault.liquidationThreshold(address(weth)), 8_500);
-        assertGt(vault.healthOf(id).health, 1e18, "not liquidatable the moment the threshold is lowered");
+        assertEq(positionLens.liquidationThreshold(address(weth)), 8_500);
+        assertGt(positionLens.healthOf(id).health, 1e18, "not liquidatable the moment the threshold is lowered");
         IVault.Ramp memory r = positionLens.rampOf(address(weth));
         assertEq(r.fromBps, 8_500);
         assertEq(r.end - r.start, vault.rampDuration());
@@ -141,25 +141,25 @@ contract GovernanceTest is Fixture {
         // half way: 80%, rounded up
         vm.warp(block.timestamp + vault.rampDuration() / 2);
         ethFeed.setAnswer(2_000e8); // keep the price fresh
-        assertEq(vault.liquidationThreshold(address(weth)), 8_000);
-        assertEq(vault.healthOf(id).liquidationLimit, 16_000e18);
+        assertEq(positionLens.liquidationThreshold(address(weth)), 8_000);
+        assertEq(positionLens.healthOf(id).liquidationLimit, 16_000e18);
         // a third of the way more: still rounded towards the old value
         vm.warp(block.timestamp + vault.rampDuration() / 3);
-        uint256 mid = vault.liquidationThreshold(address(weth));
+        uint256 mid = positionLens.liquidationThreshold(address(weth));
         assertGt(mid, 7_500);
         assertLt(mid, 8_000);
         vm.warp(r.end);
         ethFeed.setAnswer(2_000e8);
-        assertEq(vault.liquidationThreshold(address(weth)), 7_500);
-        assertLt(vault.healthOf(id).health, 1e18, "liquidatable only once the ramp has run");
+        assertEq(positionLens.liquidationThreshold(address(weth)), 7_500);
+        assertLt(positionLens.healthOf(id).health, 1e18, "liquidatable only once the ramp has run");
     }
 
     function test_raisingThreshold_appliesAtOnce_andEndsARamp() public {
         vault.setAssetParams(address(weth), IVault.AssetParams(7_000, 7_500, 500, 1_000_000, false));
         vm.warp(block.timestamp + 1 days);
-        assertGt(vault.liquidationThreshold(address(weth)), 7_500);
+        assertGt(positionLens.liquidationThreshold(address(weth)), 7_500);
         vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_800, 500, 1_000_000, false));
-        assertEq(vault.liquidationThreshold(address(weth)), 8_800);
+        assertEq(positionLens.liquidationThreshold(address(weth)), 8_800);
         assertEq(vault.assetConfig(address(weth)).flags & vault.FLAG_RAMP(), 0);
     }
 
@@ -168,7 +168,7 @@ contract GovernanceTest is Fixture {
         vm.warp(block.timestamp + vault.rampDuration() / 2); // 8,000 in force
         vault.setAssetParams(address(weth), IVault.AssetParams(6_500, 7_000, 500, 1_000_000, false));
         assertEq(positionLens.rampOf(address(weth)).fromBps, 8_000);
-        assertEq(vault.liquidationThreshold(address(weth)), 8_000);
+        assertEq(positionLens.liquidationThreshold(address(weth)), 8_000);
     }
 
     // ------------------------------------------------------------------ guardian pauses
@@ -193,7 +193,7 @@ contract GovernanceTest is Fixture {
         vault.withdraw(free, address(weth), 1e18, alice); // no debt: not risk-increasing
         vault.close(id, alice);
         vm.stopPrank();
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
         assertEq(weth.balanceOf(alice), 1_000e18);
 
         vm.prank(guardian);
@@ -233,7 +233,7 @@ contract GovernanceTest is Fixture {
         vault.setAssetPaused(address(weth), true);
         ethFeed.setAnswer(1_500e8);
         engine.liquidate(id);
-        assertLt(vault.debtOf(id), 16_000e18);
+        assertLt(positionLens.debtOf(id), 16_000e18);
     }
 
     // ------------------------------------------------------------------ proof of reserves

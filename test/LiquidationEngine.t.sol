@@ -18,6 +18,7 @@ import {MockFlashBorrower} from "../contracts/mocks/MockFlashBorrower.sol";
 import {MockTakeCallback, MockVenue} from "../contracts/mocks/MockTakeCallback.sol";
 import {BlocklistToken} from "../contracts/mocks/WeirdTokens.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
 
 contract LiquidationEngineTest is LiquidationFixture {
     function test_treasury_followsTheVaultsTreasury() public {
@@ -73,7 +74,7 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_liquidate_revertsWhenHealthy() public {
         uint256 id = _openEth(alice, 10e18, 15_000e18);
-        uint256 h = vault.healthOf(id).health;
+        uint256 h = positionLens.healthOf(id).health;
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, h));
         _liquidate(id);
     }
@@ -92,7 +93,7 @@ contract LiquidationEngineTest is LiquidationFixture {
 
     function test_liquidate_partialRestoresTargetHealth() public {
         uint256 id = _underwater();
-        uint256 hBefore = vault.healthOf(id).health;
+        uint256 hBefore = positionLens.healthOf(id).health;
         assertLt(hBefore, 1e18);
         assertGe(hBefore, 0.95e18);
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
@@ -106,9 +107,9 @@ contract LiquidationEngineTest is LiquidationFixture {
         (uint256 auctionId, uint256 debt) = _liquidate(id);
         assertEq(debt, plan.debt);
         assertEq(auctionId, 1);
-        assertApproxEqRel(vault.healthOf(id).health, 1.1e18, 1e12);
-        assertGe(vault.healthOf(id).health, 1.1e18 - 1e10);
-        assertEq(vault.debtOf(id), 15_000e18 - debt);
+        assertApproxEqRel(positionLens.healthOf(id).health, 1.1e18, 1e12);
+        assertGe(positionLens.healthOf(id).health, 1.1e18 - 1e10);
+        assertEq(positionLens.debtOf(id), 15_000e18 - debt);
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         assertEq(a.lot, 10e18 - vault.collateralOf(id, address(weth)));
         assertEq(a.tab, plan.debt + plan.penalty);
@@ -117,7 +118,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         // the floor: where the lot still covers its whole tab (about 1,700 / 1.05), above 70% of the oracle price
         assertEq(a.floor, (uint256(a.tab) * 1e18 + a.lot - 1) / a.lot);
         assertGt(a.floor, (1_700e18 * 7) / 10);
-        assertEq(vault.synthetic(BUSD).auctionDebt, debt);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, debt);
         assertEq(weth.balanceOf(address(engine)), a.lot);
         // the seized value covers debt + penalty plus the 5% margin at the oracle price (rounded against the position)
         assertGe(uint256(a.lot) * 1_700 * 100, uint256(a.tab) * 105);
@@ -130,12 +131,12 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertTrue(plan.full);
         (, uint256 debt) = _liquidate(id);
         assertEq(debt, 15_000e18);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
         // debt + 5% penalty + 5% margin (16,537.5 USD) is worth more than the basket (16,000): all of it is seized,
         // and what the auction does not need comes back to the owner as a claim
         assertEq(vault.collateralOf(id, address(weth)), 0);
         assertEq(engine.auction(1).lot, 10e18);
-        assertEq(vault.synthetic(BUSD).auctionDebt, 15_000e18);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 15_000e18);
     }
 
     function test_liquidate_fullWhenRemainderBelowMinDebt() public {
@@ -145,7 +146,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         assertTrue(plan.full);
         _liquidate(id);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
     }
 
     function test_liquidate_takesAtLeastMinDebt() public {
@@ -156,18 +157,18 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertFalse(plan.full);
         assertGe(plan.debt, 100e18);
         _liquidate(id);
-        assertGe(vault.debtOf(id), 100e18);
+        assertGe(positionLens.debtOf(id), 100e18);
     }
 
     function test_liquidate_seizesSameFractionOfEveryAsset() public {
         uint256 id = _open3(alice, 15_000e18);
         _setEth(1_600);
         _setBtc(48_000);
-        (, uint256[] memory before) = vault.basketOf(id);
+        (, uint256[] memory before) = positionLens.basketOf(id);
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         assertFalse(plan.full);
         (uint256 first, uint256 debt) = _liquidate(id);
-        (, uint256[] memory afterAmounts) = vault.basketOf(id);
+        (, uint256[] memory afterAmounts) = positionLens.basketOf(id);
         // [wad] the share of the first asset seized: every asset gives up the same share, each lot rounded up (one
         // smallest unit at most, since none of these assets lowers the health when a unit more is taken)
         uint256 share = (plan.lots[0] * 1e18) / before[0];
@@ -190,7 +191,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(tabSum, plan.debt + plan.penalty);
         assertEq(debtSum, debt);
         assertEq(engine.auctionCount(), 3);
-        assertApproxEqRel(vault.healthOf(id).health, 1.1e18, 1e12);
+        assertApproxEqRel(positionLens.healthOf(id).health, 1.1e18, 1e12);
     }
 
     function test_liquidate_paysKeeperTipPlusChip() public {
@@ -281,8 +282,8 @@ contract LiquidationEngineTest is LiquidationFixture {
         btcFeed.setMode(MockFeed.Mode.Revert); // the dust asset's feed fails
         // the Vault's own health check cannot price the basket, the liquidation view can
         vm.expectRevert();
-        vault.healthOf(id);
-        IVault.LiquidationState memory st = vault.liquidationState(id);
+        positionLens.healthOf(id);
+        IVault.LiquidationState memory st = positionLens.liquidationState(id);
         assertEq(st.prices[1], 0, "failed asset priced");
         assertEq(st.values[1], 0, "failed asset valued");
         assertEq(st.pricedMask, 1, "only WETH (asset id 0) is priced");
@@ -312,7 +313,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertLt(h[0], 1e18);
         _liquidate(id);
         assertEq(vault.collateralOf(id, address(wbtc)), 0.0001e8);
-        assertGt(vault.synthetic(BUSD).auctionDebt, 0);
+        assertGt(positionLens.synthetic(BUSD).auctionDebt, 0);
     }
 
     function test_liquidate_positionWhoseOnlyCollateralFailedIsNotLiquidatable() public {
@@ -351,7 +352,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         // the lot covers its tab down to 1/1.05 of the oracle price (the margin): no bad debt while the BTC stays
         assertLe(uint256(a.tab), uint256(2_000e18 * 10_000) / 10_500 + 1e6);
         assertEq(vault.collateralOf(id, address(wbtc)), 0.5e8);
-        assertEq(vault.debtOf(id), 24_000e18 - plan.debt);
+        assertEq(positionLens.debtOf(id), 24_000e18 - plan.debt);
     }
 
     function test_liquidate_revertsWhenThePricedLotCannotCoverTheMinimumDebt() public {
@@ -424,7 +425,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         _liquidate(id);
         assertEq(engine.assetDirt(address(weth)), plan.debtValue);
         assertEq(engine.globalDirt(), plan.debtValue);
-        assertLt(vault.healthOf(id).health, 1e18); // still liquidatable, once room frees
+        assertLt(positionLens.healthOf(id).health, 1e18); // still liquidatable, once room frees
         _expectCapReached(id);
     }
 
@@ -436,7 +437,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         assertFalse(plan.full);
         (uint256 auctionId, ) = _liquidate(id);
-        assertApproxEqRel(vault.healthOf(id).health, 1.1e18, 1e12);
+        assertApproxEqRel(positionLens.healthOf(id).health, 1.1e18, 1e12);
         // price in bETH per WBTC: 54,000 / 2,000 = 27, plus 20%
         assertEq(engine.auction(auctionId).top, 32.4e18);
         assertEq(engine.keeperPayOwed(keeper, BUSD), 0);
@@ -482,7 +483,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(engine.claimable(alice, address(weth)), a.lot - got);
         assertEq(engine.auctionCount(), 0);
         assertEq(engine.auction(auctionId).tab, 0);
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         assertEq(engine.globalDirt(), 0);
         assertEq(engine.assetDirt(address(weth)), 0);
         // the penalty, plus what the unit rounding fetched beyond the tab (under the dust: not worth a claim)
@@ -500,7 +501,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         uint256 supplyBefore = busd.totalSupply();
         (, uint256 owe) = _take(auctionId, 2e18); // 2 WETH at 2,040 = 4,080 < debt part
         assertEq(busd.totalSupply(), supplyBefore - owe);
-        assertEq(vault.synthetic(BUSD).auctionDebt, debt - owe);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, debt - owe);
         assertEq(treasuryC.history(BUSD).penalties, 0);
         ILiquidationEngine.Auction memory b = engine.auction(auctionId);
         assertEq(b.tab, a.tab - owe);
@@ -513,7 +514,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertGe(owe2, b.tab);
         assertLt(owe2 - b.tab, price / 1e18 + 2, "at most a unit's price beyond the tab");
         assertEq(treasuryC.history(BUSD).penalties, a.tab - debt + owe2 - b.tab);
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         assertEq(engine.globalDirt(), 0);
     }
 
@@ -611,7 +612,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertGt(owe, a.debt);
         // the debt was covered, only part of the penalty: no bad debt
         assertEq(treasuryC.deficit(BUSD), deficitBefore > owe - a.debt ? deficitBefore - (owe - a.debt) : 0);
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         assertEq(engine.claimable(alice, address(weth)), 0);
     }
 
@@ -774,7 +775,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NoKeeperPay.selector, keeper, BUSD));
         _claimPay(keeper, BUSD);
         _liquidate(_underwater());
-        vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         vm.prank(keeper);
         engine.claimKeeperPay(BUSD, address(0));
         _claimPay(keeper, BUSD);
@@ -861,7 +862,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     }
 
     function test_claim_revertsToZeroAddress() public {
-        vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         engine.claim(address(weth), address(0));
     }
 
@@ -1056,7 +1057,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         ids[1] = 42; // no such position
         ids[2] = a;
         (uint256[] memory h, bool[] memory ok) = positionLens.liquidationHealthOf(ids);
-        assertEq(h[0], vault.healthOf(a).health);
+        assertEq(h[0], positionLens.healthOf(a).health);
         assertTrue(ok[0]);
         assertFalse(ok[1]);
         assertEq(h[2], h[0]);
@@ -1079,7 +1080,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         _liquidate(ids[2]); // partial: only 10,000 of room (filled to within the rounding of the lot)
         assertLe(engine.assetDirt(address(weth)), 40_000e18);
         assertApproxEqAbs(engine.assetDirt(address(weth)), 40_000e18, 1e6);
-        assertApproxEqAbs(vault.debtOf(ids[2]), 5_000e18, 1e6);
+        assertApproxEqAbs(positionLens.debtOf(ids[2]), 5_000e18, 1e6);
         _expectCapReached(ids[3]);
 
         // takers clear the first auction: the room comes back
@@ -1088,7 +1089,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         _take(1, MAX);
         assertApproxEqAbs(engine.assetDirt(address(weth)), 25_000e18, 1e6);
         _liquidate(ids[3]); // interest made the debt exceed the room: partial, leaving exactly the minimum debt
-        assertEq(vault.debtOf(ids[3]), 100e18);
+        assertEq(positionLens.debtOf(ids[3]), 100e18);
         assertGe(engine.assetDirt(address(weth)), 39_900e18);
         assertLe(engine.assetDirt(address(weth)), 40_000e18);
         // a partial take frees room pro rata to the debt it burns
@@ -1185,7 +1186,7 @@ contract LiquidationEngineTest is LiquidationFixture {
             }
         }
         assertEq(engine.auctionCount(), 0);
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         assertEq(engine.globalDirt(), 0);
         // conservation: the engine holds exactly the owner's claims
         assertEq(weth.balanceOf(address(engine)), engine.claimable(alice, address(weth)));
@@ -1256,7 +1257,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertEq(h.absorbed, surplus); // all the surplus burned against the bad debt
         assertEq(treasuryC.surplus(BUSD), 0);
         assertEq(treasuryC.deficit(BUSD), shortfall - surplus); // the rest is a visible deficit
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         assertEq(engine.globalDirt(), 0);
         // later fees cover the deficit
         skip(365 days);
@@ -1293,13 +1294,13 @@ contract LiquidationEngineTest is LiquidationFixture {
         // price [8 decimals] so that 10 * price * 0.85 = h * debt
         uint256 price8 = (h * debt) / (8.5e18 * 1e10);
         ethFeed.setAnswer(int256(price8));
-        if (vault.healthOf(id).health >= 1e18 || vault.healthOf(id).health < 0.95e18) return;
+        if (positionLens.healthOf(id).health >= 1e18 || positionLens.healthOf(id).health < 0.95e18) return;
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         _liquidate(id);
         if (plan.full || plan.capped || plan.debt == 100e18) return;
-        assertApproxEqRel(vault.healthOf(id).health, target, 1e12);
-        assertGe(vault.healthOf(id).health + 1e9, target); // rounded against the position: at or above the target
-        assertTrue(vault.debtOf(id) >= 100e18);
+        assertApproxEqRel(positionLens.healthOf(id).health, target, 1e12);
+        assertGe(positionLens.healthOf(id).health + 1e9, target); // rounded against the position: at or above the target
+        assertTrue(positionLens.debtOf(id) >= 100e18);
     }
 
     /// @dev The band a partial liquidation lands in (documented in ILiquidationEngine and the README): the health
@@ -1318,7 +1319,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         _liquidate(id);
         if (plan.full || plan.capped) return;
-        IVault.PositionHealth memory ha = vault.healthOf(id);
+        IVault.PositionHealth memory ha = positionLens.healthOf(id);
         // each seized amount rounds up by at most one token unit: the most that rounding takes off the limit, per
         // unit of debt value (large only when the liquidation took nearly all the debt)
         uint256 unitsLimit =
@@ -1344,7 +1345,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         vm.startPrank(alice);
         if (btc != 0) vault.deposit(id, address(wbtc), btc);
         if (usd != 0) vault.deposit(id, address(usdc), usd);
-        vault.mint(id, (vault.healthOf(id).mintLimit * 99) / 100, alice);
+        vault.mint(id, (positionLens.healthOf(id).mintLimit * 99) / 100, alice);
         vm.stopPrank();
     }
 
@@ -1352,13 +1353,13 @@ contract LiquidationEngineTest is LiquidationFixture {
     ///      USDC part alone keeps it above) or the result is outside [0.95, 1).
     function _pushToHealth(uint256 id, uint256 h) internal returns (bool) {
         uint256 stable = (vault.collateralOf(id, address(usdc)) * 1e12 * 9_300) / 10_000; // [wad] USDC's limit
-        uint256 ll = vault.healthOf(id).liquidationLimit;
-        uint256 wantVolatile = (h * vault.debtOf(id)) / 1e18;
+        uint256 ll = positionLens.healthOf(id).liquidationLimit;
+        uint256 wantVolatile = (h * positionLens.debtOf(id)) / 1e18;
         if (wantVolatile <= stable) return false;
         uint256 scale = ((wantVolatile - stable) * 1e18) / (ll - stable); // [wad] factor on ETH and BTC prices
         ethFeed.setAnswer(int256((2_000e8 * scale) / 1e18));
         btcFeed.setAnswer(int256((60_000e8 * scale) / 1e18));
-        uint256 before = vault.healthOf(id).health;
+        uint256 before = positionLens.healthOf(id).health;
         return before < 1e18 && before >= 0.95e18;
     }
 
@@ -1368,7 +1369,7 @@ contract LiquidationEngineTest is LiquidationFixture {
     function test_liquidate_marginReturnsAsAClaimAndThePositionStaysAtTheTarget() public {
         uint256 id = _underwater();
         (uint256 auctionId, uint256 debt) = _liquidate(id);
-        uint256 h = vault.healthOf(id).health;
+        uint256 h = positionLens.healthOf(id).health;
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         // the lot is debt + penalty + 5% at the oracle price
         assertApproxEqRel((uint256(a.lot) * 1_700e18) / 1e18, (uint256(a.tab) * 10_500) / 10_000, 1e12);
@@ -1378,7 +1379,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         _take(auctionId, MAX);
         // (only the interest of the 27 minutes moves it)
         assertApproxEqRel(
-            vault.healthOf(id).health,
+            positionLens.healthOf(id).health,
             h,
             1e13,
             "the position's health does not move when its auction settles"
@@ -1387,7 +1388,7 @@ contract LiquidationEngineTest is LiquidationFixture {
         assertGt(claim, 0);
         // the claim is the lot left after the tab: about the margin, worth ~5% of the tab
         assertApproxEqRel((claim * 1_700e18) / 1e18, (uint256(a.tab) * 500) / 10_000, 0.03e18);
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         debt;
     }
 

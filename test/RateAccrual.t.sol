@@ -117,8 +117,8 @@ contract RateAccrualTest is Fixture {
 
     /// @dev Checks the year's outcome against both closed forms and the fee books; returns alice's debt [wad].
     function _assertYear(uint256 accruals) internal view returns (uint256 debt) {
-        debt = vault.debtOf(id);
-        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        debt = positionLens.debtOf(id);
+        IVault.SyntheticState memory st = positionLens.synthetic(BUSD);
         assertEq(st.lastAccrual, start + YEAR, "accrued to the end of the year");
 
         // fees booked = debt growth, to the wei (alice's is the only position, minted at index 1e27)
@@ -148,12 +148,12 @@ contract RateAccrualTest is Fixture {
     // ------------------------------------------------------------------ set-up sanity
 
     function test_setUp_vaultUsesTheDynamicRate() public view {
-        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        IVault.SyntheticState memory st = positionLens.synthetic(BUSD);
         assertEq(address(st.params.rateModel), address(dynamicModel));
         assertEq(dynamicModel.pegAdjustment(address(busd)), 0.01e18);
         assertEq(st.ratePerSecond, RATE_5PCT);
         assertEq(st.ratePerSecond, 1_585_489_599_188_229_325);
-        assertEq(vault.debtOf(id), DEBT);
+        assertEq(positionLens.debtOf(id), DEBT);
         assertEq(st.rateIndex, RAY);
     }
 
@@ -204,10 +204,10 @@ contract RateAccrualTest is Fixture {
         maxGap = _bound(maxGap, 1 days, 60 days);
         uint256 snap = vm.snapshot();
         _oneAccrual();
-        uint256 debtA = vault.debtOf(id);
+        uint256 debtA = positionLens.debtOf(id);
         vm.revertTo(snap);
         uint256 n = _irregular(seed, maxGap);
-        assertLe(_diff(debtA, vault.debtOf(id)), _pathBound(n));
+        assertLe(_diff(debtA, positionLens.debtOf(id)), _pathBound(n));
     }
 
     // ------------------------------------------------------------------ the model inside the Vault
@@ -216,7 +216,7 @@ contract RateAccrualTest is Fixture {
     function test_accrual_utilizationDrivesTheVaultRate() public {
         vault.setSyntheticParams(BUSD, IVault.SyntheticParams(address(0), dynamicModel, uint96(DEBT), 100e18));
         // 4% + 50% * (100% - 80%) + 1% peg = 15%
-        assertEq(vault.synthetic(BUSD).ratePerSecond, (uint256(0.15e18) * 1e9) / YEAR);
+        assertEq(positionLens.synthetic(BUSD).ratePerSecond, (uint256(0.15e18) * 1e9) / YEAR);
     }
 
     /// @dev A peg move changes the rate at the next accrual; the elapsed period is charged at the old rate.
@@ -224,7 +224,7 @@ contract RateAccrualTest is Fixture {
         pegFeed.setAnswer(0.97e8); // 3% below: peg +3%
         vm.warp(start + 1 hours);
         vault.accrue(BUSD);
-        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        IVault.SyntheticState memory st = positionLens.synthetic(BUSD);
         assertEq(st.ratePerSecond, (uint256(0.07e18) * 1e9) / YEAR, "new rate: 4% + 3%");
         // the hour just ended grew at 5%: (1 + r)^3600 = 1.000005707778841860496471220813... (Python decimal),
         // the Vault's figure rounds up, by less than 2 * 3600 + 1 ray-wei (see contract doc)
@@ -237,7 +237,7 @@ contract RateAccrualTest is Fixture {
     function test_accrual_stalePegPriceFallsBackToCurve() public {
         vm.warp(start + 401 days);
         vault.accrue(BUSD);
-        assertEq(vault.synthetic(BUSD).ratePerSecond, (uint256(0.04e18) * 1e9) / YEAR);
+        assertEq(positionLens.synthetic(BUSD).ratePerSecond, (uint256(0.04e18) * 1e9) / YEAR);
     }
 
     /// @dev A market feed that burns its gas inside the Vault's 100k budget starves the oracle; the model reverts
@@ -247,7 +247,7 @@ contract RateAccrualTest is Fixture {
         pegFeed.setMode(MockFeed.Mode.BurnGas);
         vm.warp(start + 1 hours);
         vault.accrue(BUSD);
-        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        IVault.SyntheticState memory st = positionLens.synthetic(BUSD);
         assertEq(st.lastAccrual, start + 1 hours);
         assertEq(st.ratePerSecond, RATE_5PCT, "previous rate kept");
     }
@@ -258,7 +258,7 @@ contract RateAccrualTest is Fixture {
         pegFeed.setAnswer(0.98e8);
         vm.warp(start + 1 days);
         vault.accrue(BUSD);
-        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        IVault.SyntheticState memory st = positionLens.synthetic(BUSD);
         assertEq(st.ratePerSecond, dynamicModel.ratePerSecond(address(busd), st.totalDebt, st.params.debtCeiling));
         assertEq(st.ratePerSecond, (uint256(0.06e18) * 1e9) / YEAR);
     }

@@ -79,7 +79,7 @@ contract ReserveLensTest is LiquidationFixture {
         btcFeed.setAnswer(60_000e8);
         usdcFeed.setAnswer(1e8);
         IReserveLens.SyntheticReserve memory u = lens.syntheticReserve(BUSD);
-        IVault.SyntheticState memory st = vault.synthetic(BUSD);
+        IVault.SyntheticState memory st = positionLens.synthetic(BUSD);
         assertEq(u.supply, 8_000e18);
         assertEq(u.positionDebt, st.totalDebt);
         assertEq(u.unmintedFees, st.unmintedFees);

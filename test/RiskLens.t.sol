@@ -56,7 +56,7 @@ contract RiskLensTest is LiquidationFixture {
     }
 
     function _assertMatchesVault(IRiskLens.PositionStress memory r) internal view {
-        IVault.PositionHealth memory h = vault.healthOf(r.id);
+        IVault.PositionHealth memory h = positionLens.healthOf(r.id);
         assertEq(r.healthShocked, h.health, "health");
         assertEq(r.collateralValue, h.collateralValue, "collateral value");
         assertEq(r.debtValue, h.debtValue, "debt value");
@@ -99,8 +99,8 @@ contract RiskLensTest is LiquidationFixture {
             assets,
             bps
         );
-        assertEq(rs[0].healthNow, vault.healthOf(a).health, "health now");
-        assertEq(rs[1].healthNow, vault.healthOf(b).health, "health now (bETH)");
+        assertEq(rs[0].healthNow, positionLens.healthOf(a).health, "health now");
+        assertEq(rs[1].healthNow, positionLens.healthOf(b).health, "health now (bETH)");
 
         _applyShock(ethBps, btcBps, usdcBps);
         _assertMatchesVault(rs[0]);
@@ -124,7 +124,7 @@ contract RiskLensTest is LiquidationFixture {
         );
         assertTrue(rs[0].liquidatable);
         assertGt(rs[0].healthNow, 1e18);
-        assertEq(rs[0].auctionDebt, vault.debtOf(a), "far under: full liquidation");
+        assertEq(rs[0].auctionDebt, positionLens.debtOf(a), "far under: full liquidation");
         assertFalse(rs[1].liquidatable);
         assertGt(rs[1].healthShocked, rs[1].healthNow, "bETH debt falls with WETH");
         assertEq(s.newlyLiquidatable, 1);

@@ -10,6 +10,7 @@ import {Settlement} from "../contracts/Settlement.sol";
 import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
 import {ReserveLens} from "../contracts/ReserveLens.sol";
 import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
+import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
 
 /// @notice Emergency shutdown and global settlement, end to end: shutdown by governance and by the under-backing
 ///         trigger, frozen prices, positions settled (one under water), owners' claims, finalization, redemption
@@ -68,18 +69,18 @@ contract SettlementTest is Fixture {
         assertEq(settlement.frozenPrice(address(usdc)), 1e18);
 
         vm.startPrank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, block.timestamp));
         vault.open(BUSD);
-        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, block.timestamp));
         vault.mint(a, 1e18, alice);
-        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, block.timestamp));
         vault.withdraw(a, address(weth), 1e18, alice);
         vault.deposit(a, address(weth), 1e18);
         vault.repay(a, 1_000e18);
         vm.stopPrank();
-        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, block.timestamp));
         engine.liquidate(c);
-        vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, block.timestamp));
+        vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, block.timestamp));
         settlement.shutdown();
     }
 
@@ -89,12 +90,12 @@ contract SettlementTest is Fixture {
         settlement.shutdown();
         vm.expectRevert(); // the test (AccessManager admin) lacks SETTLEMENT_ROLE for the Vault's hooks
         vault.shutdown();
-        vm.expectRevert(ISettlement.NotShutdown.selector);
+        vm.expectRevert(IBallastErrors.NotShutdown.selector);
         settlement.settlePosition(1);
         // even the settlement cannot take a position while the system runs
         _book();
         vm.prank(address(settlement));
-        vm.expectRevert(IVault.NotShutdown.selector);
+        vm.expectRevert(IBallastErrors.NotShutdown.selector);
         vault.releasePosition(1);
     }
 
@@ -105,7 +106,7 @@ contract SettlementTest is Fixture {
         (address owner, , uint256 mask) = vault.positionOf(a);
         assertEq(owner, alice);
         assertEq(mask, 0);
-        assertEq(vault.debtOf(a), 0);
+        assertEq(positionLens.debtOf(a), 0);
         uint256 claim = settlement.claimable(alice, address(weth));
         // a deposit made after settling is alice's to withdraw directly; settling again changes nothing
         vm.startPrank(alice);
@@ -124,7 +125,7 @@ contract SettlementTest is Fixture {
         ethFeed.setAnswer(1_500e8);
         btcFeed.setAnswer(60_000e8);
         usdcFeed.setAnswer(1e8);
-        uint256 aliceDebt = vault.debtOf(a);
+        uint256 aliceDebt = positionLens.debtOf(a);
         settlement.shutdown();
 
         uint256 wethIn = vault.totalCollateral(address(weth));
@@ -157,7 +158,7 @@ contract SettlementTest is Fixture {
         assertEq(vault.collateralOf(c, address(weth)), 0);
         // bob (bETH, hedged): gets back what exceeds 4 bETH at 1,500
         assertGt(settlement.claimable(bob, address(usdc)), 0);
-        assertEq(vault.debtOf(b), 0);
+        assertEq(positionLens.debtOf(b), 0);
 
         settlement.finalize(BUSD);
         settlement.finalize(BETH);
@@ -231,7 +232,7 @@ contract SettlementTest is Fixture {
         uint256 lot = engine.auction(auctionId).lot;
         uint256 tabDebt = engine.auction(auctionId).debt;
         assertGt(lot, 0);
-        vm.expectRevert(ILiquidationEngine.NotShutdown.selector);
+        vm.expectRevert(IBallastErrors.NotShutdown.selector);
         vm.prank(address(settlement));
         engine.releaseAuction(auctionId);
 
@@ -243,7 +244,7 @@ contract SettlementTest is Fixture {
         uint256 carolClaim = settlement.claimable(carol, address(weth));
         settlement.settleAuction(auctionId);
         assertEq(weth.balanceOf(address(settlement)), before + lot, "the lot moved to the settlement");
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         // the pool took the debt's worth at 1,700, carol got the rest of the lot
         uint256 toPool = (tabDebt * 1e18 + 1_700e18 - 1) / 1_700e18;
         assertApproxEqAbs(settlement.claimable(carol, address(weth)) - carolClaim, lot - toPool, 1);
@@ -282,7 +283,7 @@ contract SettlementTest is Fixture {
 
         vm.prank(holder);
         (, uint256[] memory first) = settlement.redeem(BUSD, 10_000e18, holder);
-        vm.expectRevert(abi.encodeWithSelector(ITreasury.SystemShutdown.selector, at));
+        vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, at));
         vm.prank(keeper);
         engine.claimKeeperPay(BUSD, keeper);
         assertEq(engine.keeperPayOwed(keeper, BUSD), owed, "the credit is left as it was");
@@ -314,7 +315,7 @@ contract SettlementTest is Fixture {
         vm.prank(keeper);
         engine.reset(1);
         assertGt(engine.keeperPayOwed(keeper, BUSD), 0);
-        vm.expectRevert(abi.encodeWithSelector(ITreasury.SystemShutdown.selector, at));
+        vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, at));
         vm.prank(keeper);
         engine.claimKeeperPay(BUSD, keeper);
         assertEq(treasuryC.surplus(BUSD), surplus, "the surplus is the holders'");
@@ -510,7 +511,7 @@ contract SettlementTest is Fixture {
 
     function _redeemAll(address who, uint256 synthId) internal {
         _approve(who);
-        IVault.SyntheticState memory st = vault.synthetic(synthId);
+        IVault.SyntheticState memory st = positionLens.synthetic(synthId);
         uint256 bal = st.token.balanceOf(who);
         vm.startPrank(who);
         settlement.redeem(synthId, bal / 3, who);

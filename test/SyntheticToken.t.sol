@@ -52,7 +52,7 @@ contract SyntheticTokenTest is Test {
     }
 
     function test_constructor_revertsForZeroVault() public {
-        vm.expectRevert(SyntheticToken.ZeroVault.selector);
+        vm.expectRevert(ISyntheticToken.ZeroVault.selector);
         new SyntheticToken("x", "x", address(0), address(manager), CAP, FEE_BPS, treasury);
     }
 

@@ -19,6 +19,7 @@ import {
   AccessManager__factory,
   LiquidationEngine__factory,
   OracleAdapter__factory,
+  PositionLens__factory,
   SyntheticToken__factory,
   Vault__factory,
 } from "../typechain-types/index.js";
@@ -89,6 +90,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       const vault = Vault__factory.connect(c("Vault"), deployer);
       const engine = LiquidationEngine__factory.connect(c("LiquidationEngine"), deployer);
       const oracle = OracleAdapter__factory.connect(c("OracleAdapter"), deployer);
+      const lens = PositionLens__factory.connect(c("PositionLens"), deployer);
       expect(await vault.treasury()).to.equal(c("Treasury"));
       expect(await vault.liquidationEngine()).to.equal(c("LiquidationEngine"));
       expect(await vault.syntheticCount()).to.equal(2n);
@@ -108,7 +110,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       }
       for (const s of config.synthetics) {
         const m = manifest.synthetics[s.symbol];
-        const st = await vault.synthetic(m?.synthId ?? 99);
+        const st = await lens.synthetic(m?.synthId ?? 99);
         expect(st.token).to.equal(m?.token);
         expect([st.params.debtCeiling, st.params.minDebt]).to.deep.equal([s.debtCeiling, s.minDebt]);
         const token = SyntheticToken__factory.connect(m?.token ?? "", deployer);
@@ -281,11 +283,11 @@ describe("deploy (deploy/deploy.ts)", function () {
       "DynamicRateModel",
       manifest.contracts["rateModel:dynamic"]?.address ?? "",
     );
-    const vault = Vault__factory.connect(manifest.contracts.Vault?.address ?? "", ethers.provider);
+    const lens = PositionLens__factory.connect(manifest.contracts.PositionLens?.address ?? "", ethers.provider);
     const manager = AccessManager__factory.connect(manifest.contracts.AccessManager?.address ?? "", ethers.provider);
     for (const s of Object.values(manifest.synthetics)) {
       expect((await model.rateParams(s.token)).kink).to.equal(curve.kink);
-      expect((await vault.synthetic(s.synthId)).params.rateModel).to.equal(await model.getAddress());
+      expect((await lens.synthetic(s.synthId)).params.rateModel).to.equal(await model.getAddress());
     }
     const selector = model.interface.getFunction("setRateParams").selector;
     expect(await manager.getTargetFunctionRole(await model.getAddress(), selector)).to.equal(ROLE_IDS.GOVERNOR);

@@ -142,7 +142,7 @@ describe("keeper and manifests on a restarted node (anvil)", function () {
     ).to.equal(true);
     expect(run2.scans[0]?.from).to.equal(k2.manifest.startBlock);
     expect(run2.reports[0]?.liquidations.map((l) => l.positionId)).to.deep.equal([opened.id]);
-    expect((await k2.vault.healthOf(opened.id)).health >= 10n ** 18n).to.equal(true);
+    expect((await k2.lens.healthOf(opened.id)).health >= 10n ** 18n).to.equal(true);
     const cp = JSON.parse(readFileSync(checkpointPath, "utf8")) as Checkpoint;
     expect(cp.lastBlockHash).to.equal((await e2.provider.getBlock(cp.lastBlock))?.hash);
   });

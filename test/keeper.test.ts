@@ -323,7 +323,7 @@ describe("keeper service (keeper/service.ts)", function () {
         return super.quote(asset, synthId, amount);
       }
     }
-    const venue = new FrontRun(core.oracle, core.vault, 0n);
+    const venue = new FrontRun(core.oracle, core.vault, core.lens, 0n);
     const lines: string[] = [];
     const svc = await service(a, config(), lines, { venue });
     const { report } = await svc.tick();
@@ -363,7 +363,7 @@ describe("keeper service (keeper/service.ts)", function () {
       ),
     );
     expect(report.liquidations.map((l) => l.positionId)).to.deep.equal([p2]);
-    expect((await a.core.vault.healthOf(p1)).health >= WAD).to.equal(true);
+    expect((await a.core.lens.healthOf(p1)).health >= WAD).to.equal(true);
     // the failed send used no nonce: the next one went out with the next nonce in order
     expect(inner.stats.sent).to.equal(1);
   });
@@ -534,8 +534,8 @@ describe("keeper math mirror (sdk/math.ts) against the contracts along an auctio
     const wethAddr = await a.core.weth.getAddress();
     const cfgOf = await a.core.vault.assetConfig(wethAddr);
     const healthMirror = async (): Promise<bigint> => {
-      const debt = await a.core.vault.debtOf(p);
-      const [, amounts] = await a.core.vault.basketOf(p);
+      const debt = await a.core.lens.debtOf(p);
+      const [, amounts] = await a.core.lens.basketOf(p);
       return computeHealth(
         [
           {
@@ -554,7 +554,7 @@ describe("keeper math mirror (sdk/math.ts) against the contracts along an auctio
     for (const eth of ["2000", "1800", "1700"]) {
       await a.core.setPrice("weth", answer8(eth));
       const mirror = await healthMirror();
-      expect(mirror, `ETH ${eth}`).to.equal((await a.core.vault.healthOf(p)).health);
+      expect(mirror, `ETH ${eth}`).to.equal((await a.core.lens.healthOf(p)).health);
       expect(mirror, `ETH ${eth}`).to.equal((await a.core.lens.liquidationHealthOf([p]))[0][0]);
     }
     await (await a.core.engine.connect(a.taker).liquidate(p)).wait();
@@ -562,7 +562,7 @@ describe("keeper math mirror (sdk/math.ts) against the contracts along an auctio
     const id = view!.id;
     const au = await a.core.engine.auction(id);
     const params = await a.core.engine.auctionParams();
-    const venue = new OracleVenue(a.core.oracle, a.core.vault, 0n);
+    const venue = new OracleVenue(a.core.oracle, a.core.vault, a.core.lens, 0n);
     expect(await venue.marketPrice(wethAddr, BUSD)).to.equal(au.market);
     const sp = startPricesUp(au, params.startBufferBps, params.resetBelowBps);
     expect([sp.top, sp.floor]).to.deep.equal([au.top, au.floor]);

@@ -106,10 +106,10 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const { core, alice, keeper, taker } = await setup();
     const id = await openEth(core, alice, wad("15000"));
     await core.setPrice("weth", answer8("1700")); // health 8.5 * 1700 / 15000 = 0.963: partial
-    const h = await core.vault.healthOf(id);
+    const h = await core.lens.healthOf(id);
     expect(h.health).to.be.lessThan(WAD);
 
-    const debtBefore = await core.vault.debtOf(id);
+    const debtBefore = await core.lens.debtOf(id);
     const wethBefore = await core.vault.collateralOf(id, core.weth);
     const keeperBusd = await core.busd.balanceOf(keeper);
     const auctionId = await core.engine.nextAuctionId();
@@ -132,14 +132,14 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     expect(top).to.equal(wad("2040"));
     expect(floor).to.equal(mulDivUp(a.tab, WAD, a.lot));
     // debt before was read a block earlier: one second of interest (5%/yr) lies between
-    const debtAfter = await core.vault.debtOf(id);
+    const debtAfter = await core.lens.debtOf(id);
     expect(debtBefore - plan.debt <= debtAfter && debtAfter - (debtBefore - plan.debt) < wad("0.001")).to.equal(true);
-    expect((await core.vault.synthetic(BUSD)).auctionDebt).to.equal(plan.debt);
+    expect((await core.lens.synthetic(BUSD)).auctionDebt).to.equal(plan.debt);
     // keeper pay is credited, then claimed through the Treasury
     expect(await core.engine.keeperPayOwed(keeper, BUSD)).to.equal(plan.keeperPay);
     await (await core.engine.connect(keeper).claimKeeperPay(BUSD, keeper)).wait();
     expect(await core.busd.balanceOf(keeper)).to.equal(keeperBusd + plan.keeperPay);
-    expect((await core.vault.healthOf(id)).health).to.be.greaterThanOrEqual(wad("1.1") - 10n ** 10n);
+    expect((await core.lens.healthOf(id)).health).to.be.greaterThanOrEqual(wad("1.1") - 10n ** 10n);
 
     // take right away, at the start price (above the oracle price): the lot covers the tab
     const [price] = await core.engine.auctionStatus(auctionId);
@@ -154,7 +154,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     expect(await core.weth.balanceOf(taker)).to.equal(takerWeth + bought);
     expect(await core.busd.balanceOf(taker)).to.equal(takerBusd - owe);
     expect(await core.engine.auctionCount()).to.equal(0n);
-    expect((await core.vault.synthetic(BUSD)).auctionDebt).to.equal(0n);
+    expect((await core.lens.synthetic(BUSD)).auctionDebt).to.equal(0n);
     // what the rounding fetched beyond the tab (under one wei of WETH's price) goes with the penalty
     expect((await core.treasury.history(BUSD)).penalties).to.equal(plan.penalty + owe - a.tab);
     const settled = engineEvents(core, receipt, "AuctionEnded")[0];
@@ -185,7 +185,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     ).wait();
     await core.setPrice("weth", answer8("1600"));
     await core.setPrice("wbtc", answer8("48000"));
-    const [, amountsBefore] = await core.vault.basketOf(id);
+    const [, amountsBefore] = await core.lens.basketOf(id);
 
     const plan = await previewNext(core, id);
     const first = await core.engine.nextAuctionId();
@@ -200,7 +200,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     expect(plan.full).to.equal(false);
 
     // three auctions, each the plan's lot (the same share of every asset), tabs and debts summing exactly
-    const [, amountsAfter] = await core.vault.basketOf(id);
+    const [, amountsAfter] = await core.lens.basketOf(id);
     let tabs = 0n;
     let debts = 0n;
     for (let i = 0; i < 3; i++) {
@@ -281,7 +281,7 @@ describe("liquidation flows (LiquidationEngine through ethers)", function () {
     const { core, alice, keeper } = await setup();
     const a = await openEth(core, alice, wad("15000")); // unhealthy below 1,764.7
     const b = await openEth(core, alice, wad("13000")); // unhealthy below 1,529.4
-    const venue = new OracleVenue(core.oracle, core.vault, 0n);
+    const venue = new OracleVenue(core.oracle, core.vault, core.lens, 0n);
     const lines: string[] = [];
     const bot = new Keeper({
       engine: core.engine,

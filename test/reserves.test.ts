@@ -42,7 +42,7 @@ describe("reserves report (sdk/reserves.ts over ReserveLens)", function () {
     expect(weth?.proven).to.equal(null);
     const busd = report.synthetics.find((s) => s.symbol === "bUSD");
     expect(busd?.supply).to.equal(await core.busd.totalSupply());
-    expect(busd?.positionDebt).to.equal((await core.vault.synthetic(BUSD)).totalDebt);
+    expect(busd?.positionDebt).to.equal((await core.lens.synthetic(BUSD)).totalDebt);
     expect(report.system.complete).to.equal(true);
     expect(report.system.backingBps).to.equal((report.system.collateralValue * 10_000n) / report.system.liabilityValue);
     // 20,000 of WETH for 8,000 of bUSD plus a block of interest: just under 250%, rounded down
@@ -82,7 +82,7 @@ describe("reserves and risk say what they measure (ReserveLens backing against t
     const risk = collateralization(snap);
     // risk: alice's 10 WETH at $2,000 over her debt; the lens: all 15 WETH over the bUSD issued
     expect(risk.collateralUsd).to.equal(20_000);
-    const debt = Number(await core.vault.debtOf(1n)) / 1e18;
+    const debt = Number(await core.lens.debtOf(1n)) / 1e18;
     expect(Math.abs(risk.debtUsd - debt) < 1e-6).to.equal(true);
     const lensCollateral = Number(reserves.system.collateralValue) / 1e18;
     expect(lensCollateral).to.equal(30_000);

@@ -118,7 +118,7 @@ describe("risk engine: the bigint mirror against the contracts", function () {
       for (const p of snap.positions) {
         if (p.id === takerPosition) continue;
         // earlier liquidations and takes in this round moved time and the debt in auction: read them again
-        for (const s of snap.synths) s.rateIndex = (await core.vault.synthetic(s.id)).rateIndex;
+        for (const s of snap.synths) s.rateIndex = (await core.lens.synthetic(s.id)).rateIndex;
         for (const a of snap.assets) a.dirt = await core.engine.assetDirt(a.address);
         snap.globalDirt = await core.engine.globalDirt();
         const s = snap.synths[p.synth];
@@ -126,7 +126,7 @@ describe("risk engine: the bigint mirror against the contracts", function () {
         const synthPrice = synthPriceOf(snap, p.synth);
         const basket = basketOf(snap, p);
         const mirror = computeHealth(basket, p.normDebt, s.rateIndex, synthPrice);
-        const h = await core.vault.healthOf(p.id);
+        const h = await core.lens.healthOf(p.id);
         expect(mirror.collateralValue, `#${p.id} collateral value`).to.equal(h.collateralValue);
         expect(mirror.mintLimit, `#${p.id} mint limit`).to.equal(h.mintLimit);
         expect(mirror.liquidationLimit, `#${p.id} liquidation limit`).to.equal(h.liquidationLimit);
@@ -179,7 +179,7 @@ describe("risk engine: the bigint mirror against the contracts", function () {
         if (receipt === null) throw new Error("no receipt");
         // the transaction runs a block later than the preview (a second more interest): the mirror's plan at the
         // index the Vault used then
-        const indexAtTx = (await core.vault.synthetic(p.synth, { blockTag: receipt.blockNumber })).rateIndex;
+        const indexAtTx = (await core.lens.synthetic(p.synth, { blockTag: receipt.blockNumber })).rateIndex;
         const atTx = planLiquidation({ ...input, debt: mulDivUp(p.normDebt, indexAtTx, RAY) });
         if ("refused" in atTx) throw new Error(`the mirror refused #${p.id} one block later: ${atTx.refused}`);
         const ev = receipt.logs
@@ -442,7 +442,7 @@ describe("risk engine: snapshot, simulation and report", function () {
     const e = exposure(s4, testConfig({ crashShare: 0 }), 0.01, 20);
     const weth = e.assets[0];
     if (weth === undefined) throw new Error("no WETH");
-    const beth = (Number(await c4.vault.debtOf(2n)) + Number(await c4.vault.debtOf(3n))) / 1e18;
+    const beth = (Number(await c4.lens.debtOf(2n)) + Number(await c4.lens.debtOf(3n))) / 1e18;
     // d(net)/d(price) in units of WETH: bUSD side +10; bETH side 10 − bETH debt
     const near = (x: number | undefined, y: number): boolean => x !== undefined && Math.abs(x - y) < 1e-6;
     expect(near(weth.perSynth[0]?.netDelta, 10), `${weth.perSynth[0]?.netDelta}`).to.equal(true);

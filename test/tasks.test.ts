@@ -70,9 +70,9 @@ describe("ballast tasks (tasks/ops.ts)", function () {
     const [owner, synthId] = await alice.vault.positionOf(1n);
     expect([owner, synthId]).to.deep.equal([aliceAddr, 0n]);
     expect(await alice.vault.collateralOf(1n, alice.assets[0]?.address ?? "")).to.equal(10n * WAD);
-    expect((await alice.vault.debtOf(1n)) - 12_000n * WAD).to.be.oneOf([0n, 1n]); // debt rounds up by at most 1 wei
+    expect((await alice.lens.debtOf(1n)) - 12_000n * WAD).to.be.oneOf([0n, 1n]); // debt rounds up by at most 1 wei
     expect(await busd(alice)?.balanceOf(aliceAddr)).to.equal(12_000n * WAD);
-    expect(r.health).to.equal((await alice.vault.healthOf(1n)).health);
+    expect(r.health).to.equal((await alice.lens.healthOf(1n)).health);
     expect(lines.at(-1)).to.match(/^position #1: health 1\.41\d \(debt 12,000\.00 bUSD, collateral \$20,000\.00/);
   });
 
@@ -107,7 +107,7 @@ describe("ballast tasks (tasks/ops.ts)", function () {
 
   it("withdraw(): sends collateral back and lowers health; refuses more than the position holds", async function () {
     const before = (await weth(alice)?.balanceOf(aliceAddr)) ?? 0n;
-    const h0 = (await alice.vault.healthOf(1n)).health;
+    const h0 = (await alice.lens.healthOf(1n)).health;
     const r = await ops.withdraw(alice, { id: 1n, asset: "WETH", amount: "0.25" });
     expect(await weth(alice)?.balanceOf(aliceAddr)).to.equal(before + WAD / 4n);
     expect(await alice.vault.collateralOf(1n, alice.assets[0]?.address ?? "")).to.equal(975n * 10n ** 16n);
@@ -120,12 +120,12 @@ describe("ballast tasks (tasks/ops.ts)", function () {
   });
 
   it("mint(): adds debt and sends the synthetic; past the minting limit it says how much can be minted", async function () {
-    const debt0 = await alice.vault.debtOf(1n);
+    const debt0 = await alice.lens.debtOf(1n);
     const r = await ops.mint(alice, { id: 1n, amount: "500" });
     expect(r.minted).to.equal(500n * WAD);
-    expect((await alice.vault.debtOf(1n)) - debt0 >= 500n * WAD).to.equal(true);
+    expect((await alice.lens.debtOf(1n)) - debt0 >= 500n * WAD).to.equal(true);
     expect(await busd(alice)?.balanceOf(aliceAddr)).to.equal(12_500n * WAD);
-    const h = await alice.vault.healthOf(1n);
+    const h = await alice.lens.healthOf(1n);
     const room = h.mintLimit - h.debtValue; // [wad] a USD synthetic: one unit per dollar
     const msg = await failure(() => ops.mint(alice, { id: 1n, amount: "100000" }));
     const whole = (room / WAD).toLocaleString("en-US");
@@ -136,16 +136,16 @@ describe("ballast tasks (tasks/ops.ts)", function () {
       ),
     );
     // nothing was sent: the debt is what the 500 left
-    expect(await alice.vault.debtOf(1n)).to.be.lessThan(debt0 + 501n * WAD);
+    expect(await alice.lens.debtOf(1n)).to.be.lessThan(debt0 + 501n * WAD);
   });
 
   it("repay(): burns from the payer and lowers the debt; prints what was burned", async function () {
-    const debt0 = await alice.vault.debtOf(1n);
+    const debt0 = await alice.lens.debtOf(1n);
     const r = await ops.repay(alice, { id: 1n, amount: "2500" });
     expect(r.repaid).to.equal(2_500n * WAD);
     expect(lines).to.include(`repaid 2,500 bUSD of #1 (burned from ${aliceAddr})`);
     expect(await busd(alice)?.balanceOf(aliceAddr)).to.equal(10_000n * WAD);
-    const debt1 = await alice.vault.debtOf(1n);
+    const debt1 = await alice.lens.debtOf(1n);
     expect(debt0 - debt1 >= 2_499n * WAD && debt0 - debt1 <= 2_500n * WAD).to.equal(true);
     expect(await failure(() => ops.repay(bob, { id: 1n, amount: "1" }))).to.match(
       /holds 0 bUSD but the repayment needs 1 bUSD: get the difference first/,
@@ -153,7 +153,7 @@ describe("ballast tasks (tasks/ops.ts)", function () {
   });
 
   it("repay(): more than the debt points to `repay max`; one that leaves less than the minimum debt says how much", async function () {
-    const debt = await alice.vault.debtOf(1n);
+    const debt = await alice.lens.debtOf(1n);
     const msg = await failure(() => ops.repay(alice, { id: 1n, amount: "999999" }));
     expect(msg).to.match(
       /^position #1 owes 10,0\d\d\.\d+ bUSD, less than the 999,999 bUSD asked: to repay all of it use `npx hardhat ballast repay 1 max --from 1`/,
@@ -166,7 +166,7 @@ describe("ballast tasks (tasks/ops.ts)", function () {
 
   it("health(): reports the Vault's figures and liquidation prices that hold", async function () {
     const r = await ops.health(alice, { id: 1n });
-    const h = await alice.vault.healthOf(1n);
+    const h = await alice.lens.healthOf(1n);
     expect([r.debt, r.collateralValue, r.liquidationLimit, r.health]).to.deep.equal([
       h.debt,
       h.collateralValue,
@@ -180,9 +180,9 @@ describe("ballast tasks (tasks/ops.ts)", function () {
     // one cent above the liquidation price the position is healthy, one cent below it is not
     const feedAnswer = (usd: bigint): string => `${usd / WAD}.${String((usd % WAD) / 10n ** 16n).padStart(2, "0")}`;
     await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p + 10n ** 16n) });
-    expect((await alice.vault.healthOf(1n)).health >= WAD).to.equal(true);
+    expect((await alice.lens.healthOf(1n)).health >= WAD).to.equal(true);
     await ops.setPrice(alice, { asset: "WETH", usd: feedAnswer(p - 10n ** 16n) });
-    expect((await alice.vault.healthOf(1n)).health < WAD).to.equal(true);
+    expect((await alice.lens.healthOf(1n)).health < WAD).to.equal(true);
     await ops.setPrice(alice, { asset: "WETH", usd: "2000" });
   });
 
@@ -206,9 +206,9 @@ describe("ballast tasks (tasks/ops.ts)", function () {
     expect(p / 10n ** 16n).to.equal(524_590n);
     const usd = (x: bigint): string => `${x / WAD}.${String((x % WAD) / 10n ** 16n).padStart(2, "0")}`;
     await ops.setPrice(carol, { asset: "WETH", usd: usd(p - 10n ** 16n) });
-    expect((await carol.vault.healthOf(r0.id)).health >= WAD).to.equal(true);
+    expect((await carol.lens.healthOf(r0.id)).health >= WAD).to.equal(true);
     await ops.setPrice(carol, { asset: "WETH", usd: usd(p + 2n * 10n ** 16n) });
-    expect((await carol.vault.healthOf(r0.id)).health < WAD).to.equal(true);
+    expect((await carol.lens.healthOf(r0.id)).health < WAD).to.equal(true);
     await ops.setPrice(carol, { asset: "WETH", usd: "2000" });
     // minted 10 bETH, owes 10 plus rounding and interest: "max" names the exact shortfall
     expect(await failure(() => ops.repay(carol, { id: r0.id, amount: "max" }))).to.match(
@@ -221,10 +221,10 @@ describe("ballast tasks (tasks/ops.ts)", function () {
       /^position #1 is healthy \(health 1\.\d+ ≥ 1\.0\): nothing to liquidate$/,
     );
     await ops.setPrice(bob, { asset: "WETH", usd: "1050" }); // health about 0.96: a partial liquidation
-    const debt0 = await bob.vault.debtOf(1n);
+    const debt0 = await bob.lens.debtOf(1n);
     const r = await ops.liquidate(bob, { id: 1n });
     expect(r.firstAuctionId).to.equal(1n);
-    const left = await bob.vault.debtOf(1n); // debt0 - r.debt, plus the interest of one block
+    const left = await bob.lens.debtOf(1n); // debt0 - r.debt, plus the interest of one block
     expect(left >= debt0 - r.debt && left - (debt0 - r.debt) < 10n ** 15n).to.equal(true);
     // keeper pay is credited to the keeper, withdrawn later with claimKeeperPay
     expect(await bob.engine.keeperPayOwed(bob.signer.address, 0n)).to.equal(r.keeperPay);
@@ -292,7 +292,7 @@ describe("ballast tasks (tasks/ops.ts)", function () {
     }
     const b = r.synthetics.find((s) => s.symbol === "bUSD");
     expect(b?.supply).to.equal(await busd(alice)?.totalSupply());
-    expect(b?.totalDebt).to.equal((await alice.vault.synthetic(0n)).totalDebt);
+    expect(b?.totalDebt).to.equal((await alice.lens.synthetic(0n)).totalDebt);
     expect((b?.auctionDebt ?? 0n) > 0n).to.equal(true);
     const value = r.assets.reduce((s, a) => s + (a.value ?? 0n), 0n);
     const debtValue = r.synthetics.reduce((s, x) => s + (x.debtValue ?? 0n), 0n);
@@ -310,7 +310,7 @@ describe("ballast tasks (tasks/ops.ts)", function () {
     const r = await ops.close(alice, { id });
     expect(r.repaid >= 1_000n * WAD && r.repaid < 1_001n * WAD).to.equal(true);
     expect(r.returned).to.deep.equal([{ symbol: "WETH", amount: 5n * WAD }]);
-    expect(await alice.vault.debtOf(id)).to.equal(0n);
+    expect(await alice.lens.debtOf(id)).to.equal(0n);
     expect(await alice.vault.collateralOf(id, alice.assets[0]?.address ?? "")).to.equal(0n);
     expect(await weth(alice)?.balanceOf(aliceAddr)).to.equal(wethBefore + 5n * WAD);
   });
@@ -346,7 +346,7 @@ describe("ballast tasks (tasks/ops.ts)", function () {
       const sys = await loadSystem(conn.ethers, conn.networkName);
       expect(sys.manifestPath).to.equal(join(dir, file));
       expect(await sys.vault.positionOf(1n)).to.deep.equal([user.address, 0n, 1n]);
-      expect((await sys.vault.debtOf(1n)) - 1_000n * WAD).to.be.oneOf([0n, 1n]);
+      expect((await sys.lens.debtOf(1n)) - 1_000n * WAD).to.be.oneOf([0n, 1n]);
       expect(out.some((l) => /^open a bUSD position: tx 0x[0-9a-f]{64}, gas [\d,]+ of limit [\d,]+$/.test(l))).to.equal(
         true,
       );

@@ -9,7 +9,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { ASSETS, type AssetKey, BETH, BUSD, Op, RATE_5PCT } from "../sdk/params.js";
 import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
 import { answer8, units, wad } from "../sdk/units.js";
-import type { IVault } from "../typechain-types/index.js";
+import type { PositionLens } from "../typechain-types/index.js";
 import {
   type HealthFigures,
   MAX_UINT256,
@@ -45,7 +45,7 @@ class IndexMirror {
 
   /** Starts from a synthetic no call has accrued yet: index 1 ray since it was added. */
   static async fresh(core: Core, synthId: bigint): Promise<IndexMirror> {
-    const s = await core.vault.synthetic(synthId);
+    const s = await core.lens.synthetic(synthId);
     return new IndexMirror(RAY, s.lastAccrual, RATE_5PCT);
   }
 
@@ -63,7 +63,7 @@ class IndexMirror {
 }
 
 /** The named fields of a `healthOf` result, as the mirror's `HealthFigures`. */
-function healthFigures(h: IVault.PositionHealthStructOutput): HealthFigures {
+function healthFigures(h: Awaited<ReturnType<PositionLens["healthOf"]>>): HealthFigures {
   const { collateralValue, mintLimit, liquidationLimit, debt, debtValue, health } = h;
   return { collateralValue, mintLimit, liquidationLimit, debt, debtValue, health };
 }
@@ -133,7 +133,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       await expect(vault.connect(alice).deposit(id, usdc, units("usdc", "5000")))
         .to.emit(vault, "Deposited")
         .withArgs(id, usdc, alice.address, units("usdc", "5000"));
-      const [basketAssets, basketAmounts] = await vault.basketOf(id);
+      const [basketAssets, basketAmounts] = await core.lens.basketOf(id);
       expect(basketAssets).to.deep.equal([await weth.getAddress(), await usdc.getAddress()]);
       expect(basketAmounts).to.deep.equal([wad("10"), units("usdc", "5000")]);
       expect((await vault.positionOf(id)).assetMask).to.equal(0b101n);
@@ -161,7 +161,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       expect(await busd.balanceOf(alice.address)).to.equal(wad("7500"));
       const norm3 = norm2 - removed;
       expect(await core.lens.normDebtOf(id)).to.equal(norm3);
-      expect(await vault.debtOf(id)).to.equal(mulDivUp(norm3, idx, RAY));
+      expect(await core.lens.debtOf(id)).to.equal(mulDivUp(norm3, idx, RAY));
 
       // 5. thirty days later, close: pays the debt with interest, returns every collateral unit
       t = await after(30 * DAY);
@@ -263,7 +263,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       expect(await weth.balanceOf(bob.address)).to.equal(START.weth - wad("1") + wad("2"));
       expect(await busd.balanceOf(bob.address)).to.equal(wad("1000"));
       expect(await vault.collateralOf(id, weth)).to.equal(wad("9"));
-      expect(await vault.debtOf(id)).to.be.greaterThanOrEqual(wad("1000"));
+      expect(await core.lens.debtOf(id)).to.be.greaterThanOrEqual(wad("1000"));
       expect((await vault.positionOf(id)).owner).to.equal(alice.address); // still alice's
 
       await expect(vault.connect(carol).mint(id, wad("100"), carol.address))
@@ -374,24 +374,24 @@ describe("Vault flows (TypeScript, deployCore)", function () {
         busdIdx.at(ts),
         WAD,
       );
-      const h1 = await vault.healthOf(1n);
+      const h1 = await core.lens.healthOf(1n);
       expect(healthFigures(h1)).to.deep.equal(expected1);
       // [wad * wad] the exact value: it has a remainder (from WETH), which the Vault rounds away (down)
       const scaled = (k: AssetKey, a: bigint): bigint => a * price(k) * 10n ** BigInt(18 - ASSETS[k].decimals);
       const exact = scaled("weth", basket.weth) + scaled("wbtc", basket.wbtc) + scaled("usdc", basket.usdc);
       expect(exact % WAD).to.not.equal(0n);
       expect(h1.collateralValue).to.equal(exact / WAD);
-      expect((await vault.healthOf(1n)).health).to.equal(expected1.health);
-      expect(await vault.debtOf(1n)).to.equal(expected1.debt);
+      expect((await core.lens.healthOf(1n)).health).to.equal(expected1.health);
+      expect(await core.lens.debtOf(1n)).to.equal(expected1.debt);
 
       const expected2 = computeHealth([entry("wbtc", units("wbtc", "0.2"))], normBeth, bethIdx.at(ts), price("weth"));
-      expect(healthFigures(await vault.healthOf(2n))).to.deep.equal(expected2);
+      expect(healthFigures(await core.lens.healthOf(2n))).to.deep.equal(expected2);
       expect(expected2.debtValue).to.equal(mulDivUp(expected2.debt, price("weth"), WAD));
     });
 
     it("healthOf(): without debt the health is the maximum uint256", async function () {
       await core.vault.connect(alice).openAndMint(BUSD, core.usdc, units("usdc", "100"), 0n, alice.address);
-      const h = await core.vault.healthOf(1n);
+      const h = await core.lens.healthOf(1n);
       expect(h.health).to.equal(MAX_UINT256);
       expect(h.collateralValue).to.equal(wad("100"));
       expect([h.debt, h.debtValue]).to.deep.equal([0n, 0n]);
@@ -454,7 +454,7 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       await expect(core.vault.connect(alice).withdraw(1n, core.weth, wad("1"), alice.address))
         .to.be.revertedWithCustomError(core.oracle, "PriceUnavailable")
         .withArgs(core.weth, NON_POSITIVE);
-      await expect(core.vault.healthOf(1n))
+      await expect(core.lens.healthOf(1n))
         .to.be.revertedWithCustomError(core.oracle, "PriceUnavailable")
         .withArgs(core.weth, NON_POSITIVE);
       expect(await core.busd.balanceOf(alice.address)).to.equal(wad("5000"));

@@ -84,6 +84,7 @@ for (const n of sizes) {
   for (let r = 0; r < RUNS; r++) {
     const source = new EventPositionSource({
       vault: core.vault,
+      lens: core.lens,
       scope: { network: "default", chainId, vault: vaultAddress },
       startBlock,
     });
@@ -92,7 +93,7 @@ for (const n of sizes) {
       lens: core.lens,
       signer: keeperSigner,
       positions: source,
-      venue: new OracleVenue(core.oracle, core.vault),
+      venue: new OracleVenue(core.oracle, core.vault, core.lens),
       minProfitBps: 100n,
       batchSize: batch,
     });
@@ -106,6 +107,7 @@ for (const n of sizes) {
     // a restart from the checkpoint: nothing new to read, the same keeper pass
     const resumed = new EventPositionSource({
       vault: core.vault,
+      lens: core.lens,
       scope: { network: "default", chainId, vault: vaultAddress },
       startBlock,
       checkpoint: source.checkpoint(),

@@ -8,13 +8,10 @@
 // The build: when the contracts (or the Solidity tests, the config, the lockfile) are newer than the last build, or
 // nothing is built yet, it runs `hardhat build` itself and says what it is doing, with a line of progress every 30 s
 // (`BALLAST_PROGRESS_SECONDS`): through solc-js and the IR pipeline the first build takes about 11 minutes on two
-// cores, and Hardhat prints nothing until the end. The Solidity tests compile the Vault at 1,000 optimizer runs, over
-// EIP-170's 24,576 bytes, and solc warns about it; the Vault that is deployed is built at 1 run (hardhat.config.ts),
-// under the limit (test/sizes.test.ts). Such a warning about a build that is not deployed is replaced by one line
-// that says so; a code-size warning about a contract whose deployed artifact is over the limit is printed as is.
+// cores, and Hardhat prints nothing until the end. The compiler's messages pass through as it wrote them.
 // `BALLAST_BUILD_COMMAND` replaces the build command (default `hardhat build`).
 import { execSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -94,26 +91,10 @@ function buildDue() {
   return sources > built ? "sources changed since the last build" : undefined;
 }
 
-/** [bytes] Runtime code size of the deployed artifact of `source` (e.g. contracts/Vault.sol), or undefined. */
-function deployedSize(source) {
-  const name = source
-    .split("/")
-    .pop()
-    ?.replace(/\.sol$/, "");
-  const file = join(root, "artifacts", source, `${name}.json`);
-  if (!existsSync(file)) return undefined;
-  try {
-    return (JSON.parse(readFileSync(file, "utf8")).deployedBytecode.length - 2) / 2;
-  } catch {
-    return undefined;
-  }
-}
-
-const EIP170 = 24_576;
 /** Written after each build setup runs (cache/ is not committed). */
 const STAMP = join(root, "cache", "ballast-setup-build.stamp");
 
-/** Runs the build, printing what it does, progress, and its output without warnings about builds not deployed. */
+/** Runs the build, printing what it does, progress, and the compiler's output. */
 function build(why) {
   const command = process.env.BALLAST_BUILD_COMMAND || "hardhat build";
   const every = Number(process.env.BALLAST_PROGRESS_SECONDS || 30) * 1000;
@@ -138,14 +119,12 @@ function build(why) {
   let printed = 0;
   // the compiler's blocks as it wrote them, one blank line between two
   const print = (block) => process.stdout.write(`${printed++ === 0 ? "" : "\n"}${block.trimEnd()}\n`);
-  const held = []; // code-size warnings, decided once the artifacts exist
   const flush = (final) => {
     const blocks = pending.split(/\n\s*\n/);
     pending = final ? "" : (blocks.pop() ?? "");
     for (const block of blocks) {
       if (block.trim() === "") continue;
-      if (/Contract code size is \d+ bytes and exceeds 24576 bytes/.test(block)) held.push(block);
-      else print(block);
+      print(block);
     }
   };
   const take = (d) => {
@@ -158,18 +137,6 @@ function build(why) {
     child.on("close", (code) => {
       clearInterval(timer);
       flush(true);
-      for (const block of held) {
-        const source = /-->\s*\.?\/?(contracts\/[^:]+\.sol)/.exec(block)?.[1];
-        const bytes = /code size is (\d+) bytes/.exec(block)?.[1];
-        const size = source === undefined ? undefined : deployedSize(source);
-        if (size !== undefined && size <= EIP170) {
-          console.log(
-            `[setup] note: ${source} compiled for the Solidity tests (1,000 optimizer runs) is ${bytes} bytes; the ` +
-              `deployed build (1 run) is ${size.toLocaleString("en-US")} bytes, under EIP-170's 24,576 ` +
-              "(test/sizes.test.ts keeps it there): nothing to do",
-          );
-        } else print(block);
-      }
       const s = Math.round((Date.now() - started) / 1000);
       if (code === 0) {
         if (process.env.BALLAST_BUILD_COMMAND === undefined || process.env.BALLAST_BUILD_COMMAND === "") {

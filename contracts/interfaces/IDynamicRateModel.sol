@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IRateModel} from "./IRateModel.sol";
 import {IOracleAdapter} from "./IOracleAdapter.sol";
+import {IBallastErrors} from "./IBallastErrors.sol";
 
 /// @title IDynamicRateModel
 /// @notice Borrowing rate of each synthetic from a kinked utilization curve plus a peg term, inside governance bounds.
@@ -38,7 +39,7 @@ import {IOracleAdapter} from "./IOracleAdapter.sol";
 ///      Vault's `RATE_MODEL_GAS` (100k). Measured cold with 8-decimal mock feeds (default build): 13.4k without a
 ///      peg, 34.6k with a fixed target, 46.4k with a target key. A Chainlink proxy costs more than the mock (one more
 ///      cold account and slots), and a sequencer or second feed adds a read each: measure heavy set-ups before use.
-interface IDynamicRateModel is IRateModel {
+interface IDynamicRateModel is IRateModel, IBallastErrors {
     /// @notice The utilization curve and the final bounds of one synthetic. Two storage slots.
     /// @param baseRate [wad/yr] Rate at zero utilization. <= MAX_ANNUAL_RATE.
     /// @param slopeLow [wad/yr] Rate added per 100% of utilization up to the kink. <= MAX_SLOPE.
@@ -73,12 +74,8 @@ interface IDynamicRateModel is IRateModel {
         uint128 targetPrice;
     }
 
-    /// @notice `synthetic` is the zero address, or the constructor got a zero oracle.
-    error ZeroAddress();
     /// @notice `ratePerSecond` was asked for a synthetic whose rate parameters were never set.
     error SyntheticNotConfigured(address synthetic);
-    /// @notice A base, minimum or maximum rate above `max` [wad/yr].
-    error RateTooHigh(uint256 rate, uint256 max);
     /// @notice A slope above `max` [wad/yr].
     error SlopeTooHigh(uint256 slope, uint256 max);
     /// @notice The kink [wad] is not strictly between 0 and 1e18.

@@ -3,13 +3,15 @@ pragma solidity ^0.8.24;
 
 import {IVault} from "./IVault.sol";
 import {ITreasury} from "./ITreasury.sol";
+import {IBallastErrors} from "./IBallastErrors.sol";
+import {ILiquidationPlanner} from "./ILiquidationPlanner.sol";
 
 /// @title ILiquidationEngine
 /// @notice Starts liquidations of positions below their liquidation limit and sells the seized collateral in Dutch
 ///         auctions, one auction per seized asset.
 ///
-///         Liquidation (`liquidate`, anyone): the Vault values the position once (`IVault.startLiquidation`, the
-///         figures of `IVault.liquidationState`): an asset whose price has failed (any oracle failure) counts at 0 and
+///         Liquidation (`liquidate`, anyone): the engine's planner values the position once
+///         (`ILiquidationPlanner.liquidationState`, from the Vault's ledger through `VaultReader`): an asset whose price has failed (any oracle failure) counts at 0 and
 ///         is never seized, so nothing is sold at a failed price and a broken dust asset does not block the rest. The
 ///         position must be below its liquidation limit so valued. It cannot be liquidated at all (the oracle's
 ///         `PriceUnavailable`) when the synthetic's own price fails or when no asset of a non-empty basket has a
@@ -71,7 +73,7 @@ import {ITreasury} from "./ITreasury.sol";
 ///      Tokens: collateral is a plain ERC-20 listed in the Vault; synthetics are Ballast `SyntheticToken`s.
 ///      Trust: the Vault, its oracle and the Treasury are trusted; `take` callbacks and takers are not (every
 ///      token-moving entry point is `nonReentrant`, state is written before any untrusted call).
-interface ILiquidationEngine {
+interface ILiquidationEngine is IBallastErrors {
     // ------------------------------------------------------------------------------------------------------------
     // Types
     // ------------------------------------------------------------------------------------------------------------
@@ -215,10 +217,6 @@ interface ILiquidationEngine {
     error NoKeeperPay(address keeper, uint256 synthId);
     /// @notice A governance parameter outside its hard-coded bounds; `field` names it.
     error InvalidParam(Param field, uint256 value);
-    /// @notice A zero address where one is required.
-    error ZeroAddress();
-    /// @notice `releaseAuction` is for the settlement after shutdown only.
-    error NotShutdown();
 
     // ------------------------------------------------------------------------------------------------------------
     // Events
@@ -383,6 +381,10 @@ interface ILiquidationEngine {
 
     /// @notice The Vault (immutable).
     function vault() external view returns (IVault);
+
+    /// @notice The planner this engine created in its constructor: it values positions and plans liquidations
+    ///         (`ILiquidationPlanner`); the engine trusts it as the Vault trusts the engine.
+    function planner() external view returns (ILiquidationPlanner);
 
     /// @notice Whether a call into the engine is in progress (its reentrancy lock is held): a reader of the system's
     ///         totals called back from inside a take (its callback, a token hook) sees a lot gone and its payment not

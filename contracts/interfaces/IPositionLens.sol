@@ -6,8 +6,8 @@ import {IVault} from "./IVault.sol";
 /// @title IPositionLens
 /// @notice Read-only views over one Ballast Vault and its liquidation engine for keepers, front ends and
 ///         integrators: the figures the core contracts do not carry a view for (they would take room the core needs),
-///         read from the Vault's storage (`IVault.extSload`) and the engine's own views. It writes nothing and holds
-///         nothing; no Ballast contract reads it.
+///         computed by `VaultReader` from the Vault's storage (`IVault.extSload`), and the engine's own views. It
+///         writes nothing and holds nothing; no Ballast contract reads it.
 /// @dev Units: `[wad]` 18-decimal fixed point, `[token]` a collateral token's own decimals, `[bps]` 1e4 = 100%, `[s]`
 ///      seconds. Views called back from inside a Ballast operation (a token hook, a take callback) may see
 ///      half-updated state; `IVault.reentrancyGuardEntered` and `ILiquidationEngine.reentrancyGuardEntered` tell.
@@ -33,11 +33,34 @@ interface IPositionLens {
     /// @notice The Vault read (immutable).
     function vault() external view returns (IVault);
 
+    /// @notice Collateral value, limits, debt and health of position `id` at current prices and the current rate index
+    ///         (`VaultReader.healthOf`). Reverts PositionNotFound, or the oracle's `PriceUnavailable` when a price of
+    ///         the basket or the synthetic's own price is unavailable.
+    function healthOf(uint256 id) external view returns (IVault.PositionHealth memory);
+
+    /// @notice The assets in position `id`'s basket (asset-id order) and their amounts [token].
+    function basketOf(uint256 id) external view returns (address[] memory assets, uint256[] memory amounts);
+
+    /// @notice [wad] Debt of position `id` at the current time, rounded up (what closing it costs now); 0 for an
+    ///         unknown position.
+    function debtOf(uint256 id) external view returns (uint256);
+
+    /// @notice The state of synthetic `synthId` with the rate index, the total debt and the unminted fees brought up
+    ///         to now. Reverts SyntheticNotFound.
+    function synthetic(uint256 synthId) external view returns (IVault.SyntheticState memory);
+
+    /// @notice [bps] The liquidation threshold of `asset` in force now (the ramp's value while one runs). Reverts
+    ///         AssetNotListed.
+    function liquidationThreshold(address asset) external view returns (uint256);
+
+    /// @notice Position `id` as a liquidation values it (`ILiquidationPlanner.liquidationState`: the same code).
+    function liquidationState(uint256 id) external view returns (IVault.LiquidationState memory);
+
     /// @notice Live auctions `offset` to `offset + limit` (fewer at the end), in id order, with their prices. Scans
     ///         the ids from 1 (a view for keepers, not for on-chain callers: its gas grows with every auction ever).
     function getAuctions(uint256 offset, uint256 limit) external view returns (AuctionView[] memory);
 
-    /// @notice Health [wad] of each position in `ids` as a liquidation values it (`IVault.liquidationState`: an asset
+    /// @notice Health [wad] of each position in `ids` as a liquidation values it (`liquidationState`: an asset
     ///         whose price is unavailable counts at 0, rounded down); `available[i]` is false (and `health[i]` 0) when
     ///         it cannot be computed (the synthetic's price or every basket price unavailable, or no such position).
     function liquidationHealthOf(

@@ -7,6 +7,9 @@ pragma solidity ^0.8.24;
 ///      try/catch: a model that reverts keeps the previous rate, it never blocks repay. The Vault clamps the answer to
 ///      its own `MAX_RATE_PER_SECOND`.
 interface IRateModel {
+    /// @notice A rate [ray per s] above the model's bound `max` [ray per s].
+    error RateTooHigh(uint256 rate, uint256 max);
+
     /// @notice The per-second borrowing rate for `synthetic` given its current debt and ceiling.
     /// @param synthetic The synthetic token whose debt accrues.
     /// @param totalDebt [wad] The synthetic's total debt (interest included), in synthetic units.

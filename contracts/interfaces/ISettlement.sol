@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IVault} from "./IVault.sol";
+import {IBallastErrors} from "./IBallastErrors.sol";
 
 /// @title ISettlement
 /// @notice Emergency shutdown and global settlement: the claim on the reserves that every synthetic unit carries.
@@ -36,8 +37,7 @@ import {IVault} from "./IVault.sol";
 ///            redemption that hands in the last outstanding unit receives everything left, so no collateral is left
 ///            behind. Units handed in stay in this contract forever, so nobody redeems twice.
 /// @dev Units: `[token]` the asset's decimals, `[wad]` 18 decimals, `[bps]` 1e4 = 100%.
-interface ISettlement {
-    error NotShutdown();
+interface ISettlement is IBallastErrors {
     error AlreadyFinalized(uint256 synthId);
     error NotFinalized(uint256 synthId);
     error PriceNotFrozen(address asset);
@@ -54,8 +54,6 @@ interface ISettlement {
     error AssetStillHeld(address asset, uint256 exposure);
     error TriggerTooEarly(uint256 underSince, uint256 allowedAt);
     error InvalidTriggerParams(uint256 backingBps, uint256 delay);
-    error ZeroAmount();
-    error ZeroAddress();
     error ExceedsOutstanding(uint256 amount, uint256 outstanding);
 
     /// @param by governance or the permissionless trigger (`msg.sender` either way)

@@ -12,6 +12,9 @@ import {IERC3156FlashLender} from "@openzeppelin/contracts/interfaces/IERC3156Fl
 /// @dev Units: amounts are `[wad]` (18 decimals). Flash mint: at most `flashCap` outstanding per loan, fee
 ///      `flashFeeBps` of the amount rounded up, paid to `feeReceiver` (the protocol's treasury).
 interface ISyntheticToken is IERC20, IERC20Permit, IERC3156FlashLender {
+    /// @notice The constructor was given the zero address as the Vault.
+    error ZeroVault();
+
     /// @notice Only the Vault may mint or burn.
     error CallerNotVault(address caller);
     /// @notice A flash loan asks for more than the cap allows.

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IVault} from "./IVault.sol";
+import {IBallastErrors} from "./IBallastErrors.sol";
 
 /// @title ITreasury
 /// @notice The protocol's surplus buffer, per synthetic: it receives interest fees (`Vault.mintFees`), liquidation
@@ -10,7 +11,7 @@ import {IVault} from "./IVault.sol";
 /// @dev Units: every amount is `[wad]` of the synthetic `synthId`. Surplus = this contract's balance of the
 ///      synthetic; deficit = `vault.synthetic(synthId).badDebt`. The liquidation engine is the Vault's
 ///      (`vault.liquidationEngine()`), so there is one source of truth for who may call.
-interface ITreasury {
+interface ITreasury is IBallastErrors {
     /// @notice Cumulative figures per synthetic since deployment [wad].
     struct History {
         uint256 penalties; // liquidation penalties received
@@ -20,9 +21,6 @@ interface ITreasury {
         uint256 absorbed; // bad debt covered by burning surplus
     }
 
-    error CallerNotLiquidationEngine(address caller);
-    /// @notice The Vault shut down at `at` [s]: the surplus now belongs to the synthetic's redeemers.
-    error SystemShutdown(uint256 at);
 
     /// @notice A liquidation penalty of `amount` arrived.
     event PenaltyReceived(uint256 indexed synthId, uint256 amount);

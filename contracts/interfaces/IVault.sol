@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IOracleAdapter} from "./IOracleAdapter.sol";
 import {IRateModel} from "./IRateModel.sol";
 import {ISyntheticToken} from "./ISyntheticToken.sol";
+import {IBallastErrors} from "./IBallastErrors.sol";
 
 /// @title IVault
 /// @notice The Ballast ledger. A position holds a basket of approved collateral assets (cross-margin) and debt in the
@@ -14,7 +15,7 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      - `[ray]`   27-decimal fixed point: the rate index and per-second rates;
 ///      - `[bps]`   basis points (1e4 = 100%): loan-to-value, liquidation threshold, penalty.
 ///      Rounding always favours the protocol: collateral value and anything a user receives round down; debt and
-///      anything a user pays round up. A position's debt (`debtOf`) rounds up, and so does a synthetic's total
+///      anything a user pays round up. A position's debt (`IPositionLens.debtOf`) rounds up, and so does a synthetic's total
 ///      (`ceil(totalNormDebt * rateIndex)`), so the total is never less than the synthetic in circulation plus unminted
 ///      fees and never more than the sum of the positions' debts (which may exceed it by under one wei each).
 ///
@@ -25,7 +26,7 @@ import {ISyntheticToken} from "./ISyntheticToken.sol";
 ///      fine). Fee-on-transfer behaviour is detected by measuring the balance change and refused
 ///      (`TransferAmountMismatch`); rebasing tokens must not be listed. Every token-moving entry point is
 ///      `nonReentrant`.
-interface IVault {
+interface IVault is IBallastErrors {
     // ------------------------------------------------------------------------------------------------------------
     // Types
     // ------------------------------------------------------------------------------------------------------------
@@ -50,7 +51,7 @@ interface IVault {
     /// @param flags Bit 0 `FLAG_PAUSED` (guardian pause), bit 1 `FLAG_RAMP` (a lowered liquidation threshold is
     ///        ramping in: `liqThresholdBps` is its target, see `rampOf`), bits 2-3 the `AssetKind`.
     /// @param liqThresholdBps [bps] The configured threshold; while `FLAG_RAMP` is set it is the ramp's target and
-    ///        `liquidationThreshold(asset)` gives the one in force.
+    ///        `IPositionLens.liquidationThreshold(asset)` gives the one in force.
     struct AssetConfig {
         bool listed;
         uint8 id;
@@ -106,7 +107,7 @@ interface IVault {
         uint256 badDebt; // [wad] treasury-held debt: written-off auction debt and unbacked keeper pay, not yet covered
     }
 
-    /// @notice A position as a liquidation values it (`liquidationState`, `startLiquidation`). An asset whose price is
+    /// @notice A position as a liquidation values it (`VaultReader.liquidationState`, `IPositionLens.liquidationState`). An asset whose price is
     ///         unavailable counts at 0 and cannot be seized (its bit is clear in `pricedMask`).
     /// @param owner Owner of the position. @param synthId Its synthetic. @param token The synthetic's token.
     /// @param minDebt [wad] The synthetic's minimum debt. @param synthPrice [wad] USD per synthetic unit (1e18 for a
@@ -190,8 +191,6 @@ interface IVault {
     error SyntheticNotFound(uint256 synthId);
     error SyntheticAlreadyAdded(address token);
     error TooManySynthetics(uint256 count, uint256 max);
-    error ZeroAmount();
-    error ZeroAddress();
     error InsufficientCollateral(uint256 id, address asset, uint256 requested, uint256 available);
     error SupplyCapExceeded(address asset, uint256 totalAfter, uint256 cap);
     error DebtCeilingExceeded(uint256 synthId, uint256 totalDebtAfter, uint256 ceiling);
@@ -217,11 +216,9 @@ interface IVault {
     error InvalidTokenDecimals(address token, uint8 decimals);
     error RateModelStarved(uint256 gasLeft);
     error EmptyBatch();
-    error CallerNotLiquidationEngine(address caller);
     error CallerNotTreasury(address caller);
-    error PositionNotLiquidatable(uint256 id, uint256 debtValue, uint256 liquidationLimit);
     /// @notice `seize` was asked for an impossible amount: `amount` [wad] of debt (`asset` 0) beyond the position's
-    ///         debt, or `amount` [token] of `asset` beyond what the position holds or without a price; or it would
+    ///         debt, or `amount` [token] of `asset` beyond what the position holds; or it would
     ///         leave debt in a position it empties (`asset` 0, `amount` the debt asked for).
     error InvalidSeize(uint256 id, address asset, uint256 amount);
     error ExceedsAuctionDebt(uint256 synthId, uint256 amount, uint256 auctionDebt);
@@ -230,9 +227,6 @@ interface IVault {
     error Paused();
     /// @notice A position holding `asset` may not mint or withdraw while the guardian pauses the asset.
     error AssetPaused(address asset);
-    /// @notice The system was shut down at `at` [s]: no new positions, debt or liquidations.
-    error SystemShutdown(uint256 at);
-    error NotShutdown();
     /// @notice A deposit would take the Vault's total, or the token's supply (`claimed` [token]), past the reserve
     ///         proven by the asset's proof-of-reserve feed (`reserve` [token]).
     error ReserveExceeded(address asset, uint256 claimed, uint256 reserve);
@@ -354,38 +348,16 @@ interface IVault {
     // Liquidation and treasury hooks
     // ------------------------------------------------------------------------------------------------------------
 
-    /// @notice Position `id` as a liquidation values it, at current prices and the current rate index: an asset whose
-    ///         price is unavailable (stale, reverting, out of bounds: any oracle failure) counts at 0 and is left out
-    ///         of `pricedMask`, so it is never sold at a failed price. Anyone may call.
-    /// @dev Reverts: PositionNotFound; the oracle's PriceUnavailable when the synthetic's own price fails, or when
-    ///      the basket is not empty and no asset in it has a price (nothing could be sold: no liquidation).
-    function liquidationState(uint256 id) external view returns (LiquidationState memory);
-
-    /// @notice `liquidationState(id)`, for the liquidation engine about to call `seize(id, ...)` in the same
-    ///         transaction: when the position is below its liquidation limit (debt value > liquidation limit, failed
-    ///         assets at 0) the Vault remembers (transient storage) that it checked it, with the priced assets, so
-    ///         `seize` prices nothing again. Liquidation engine only.
-    function startLiquidation(uint256 id) external returns (LiquidationState memory);
-
     /// @notice Moves `debt` [wad] of position `id`'s debt into auction and sends `lots[k]` [token] of the k-th asset
-    ///         of its basket (asset-id order, as in `liquidationState`) to the liquidation engine. Liquidation engine
-    ///         only: the engine decides the amounts (see `ILiquidationEngine`), the Vault checks that they are
-    ///         possible.
-    /// @dev Checks on its own that the position is below its liquidation limit: through the mark `startLiquidation`
-    ///      left in this transaction, or else by valuing the position itself as `liquidationState` does (reverts
-    ///      PositionNotLiquidatable, or the oracle's PriceUnavailable). Reverts InvalidSeize when `lots` does not
-    ///      have one entry per basket asset, asks for more than the position holds or for an asset without a price,
-    ///      when `debt` is 0 or above the debt, or when the position would be left with debt and no collateral. The
-    ///      position's normalized debt falls by `debt / rateIndex` rounded down (all of it when `debt` is the whole
-    ///      debt); the debt left must be 0 or at least the minimum debt. `debt` is added to the synthetic's auction
-    ///      debt, which only `settleAuctionDebt` reduces.
+    ///         of its basket (asset-id order) to the liquidation engine. Liquidation engine only, as a ward: the
+    ///         engine decides that the position is liquidatable and the amounts (see `ILiquidationEngine` and
+    ///         `VaultReader.liquidationState`); the Vault checks that they are possible.
+    /// @dev Reverts SystemShutdown after shutdown; InvalidSeize when `lots` does not have one entry per basket asset
+    ///      or asks for more than the position holds, when `debt` is 0 or above the debt, or when the position would
+    ///      be left with debt and no collateral. The position's normalized debt falls by `debt / rateIndex` rounded
+    ///      down (all of it when `debt` is the whole debt); the debt left must be 0 or at least the minimum debt.
+    ///      `debt` is added to the synthetic's auction debt, which only `settleAuctionDebt` reduces.
     function seize(uint256 id, uint256 debt, uint256[] calldata lots) external;
-
-    /// @notice Synthetic `synthId`'s token, its auction debt [wad], its bad debt [wad] (the Treasury's deficit) and
-    ///         its price asset (0: USD): the liquidation figures without the cost of `synthetic`.
-    function auctionLedger(
-        uint256 synthId
-    ) external view returns (ISyntheticToken token, uint256 auctionDebt, uint256 badDebt, address priceAsset);
 
     /// @notice After shutdown: takes `amount` [wad] of synthetic `synthId`'s auction debt out of auction because the
     ///         settlement took over the auction (its lot now answers for that debt). Liquidation engine only.
@@ -489,24 +461,11 @@ interface IVault {
     /// @notice [s] How long a lowered liquidation threshold takes to ramp in.
     function rampDuration() external view returns (uint256);
 
-    /// @notice [bps] The liquidation threshold of `asset` in force now (the ramp's value while one runs).
-    function liquidationThreshold(address asset) external view returns (uint256);
-
     /// @notice Owner, synthetic and the ids of the assets in position `id`'s basket (bit i = asset id i).
     function positionOf(uint256 id) external view returns (address owner, uint256 synthId, uint256 assetMask);
 
     /// @notice [token] Collateral of `asset` in position `id`.
     function collateralOf(uint256 id, address asset) external view returns (uint256);
-
-    /// @notice The assets in position `id`'s basket and their amounts [token].
-    function basketOf(uint256 id) external view returns (address[] memory assets, uint256[] memory amounts);
-
-    /// @notice [wad] Debt of position `id` at the current time, rounded up (what closing it costs now).
-    function debtOf(uint256 id) external view returns (uint256);
-
-    /// @notice Collateral value, limits, debt and health of position `id` (reads the oracle; reverts if a price is
-    ///         unavailable, with the oracle's `PriceUnavailable`).
-    function healthOf(uint256 id) external view returns (PositionHealth memory);
 
     /// @notice Configuration of `asset` (listed == false when not listed).
     function assetConfig(address asset) external view returns (AssetConfig memory);
@@ -520,6 +479,4 @@ interface IVault {
     /// @notice Number of synthetics.
     function syntheticCount() external view returns (uint256);
 
-    /// @notice The state of synthetic `synthId`, with the rate index and total debt brought up to now.
-    function synthetic(uint256 synthId) external view returns (SyntheticState memory);
 }

@@ -38,7 +38,7 @@ contract AccountingAttacksTest is AdversarialBase {
         uint256 value = 11_111_262874678875271577;
         uint256 mintLimit = 8_642_096747608470597871;
         uint256 liqLimit = 9_172_968533769327939650;
-        IVault.PositionHealth memory h = vault.healthOf(id);
+        IVault.PositionHealth memory h = positionLens.healthOf(id);
         assertEq(h.collateralValue, value);
         assertEq(h.mintLimit, mintLimit);
         assertEq(h.liquidationLimit, liqLimit);
@@ -65,10 +65,10 @@ contract AccountingAttacksTest is AdversarialBase {
         vault.deposit(id, address(weth), 1);
         vault.deposit(id, address(wbtc), 1);
         vault.deposit(id, address(usdc), 1);
-        assertEq(vault.healthOf(id).collateralValue, 2_000 + 600_000_000_000_000 + 1_000_000_000_000);
+        assertEq(positionLens.healthOf(id).collateralValue, 2_000 + 600_000_000_000_000 + 1_000_000_000_000);
         // 80% + 75% + 90%: 1,600 + 450,000,000,000,000 + 900,000,000,000
         uint256 limit = 1_600 + 450_000_000_000_000 + 900_000_000_000;
-        assertEq(vault.healthOf(id).mintLimit, limit);
+        assertEq(positionLens.healthOf(id).mintLimit, limit);
         vm.expectRevert(abi.encodeWithSelector(IVault.DebtBelowMinimum.selector, id, limit, 100e18));
         vault.mint(id, limit, alice);
         vm.stopPrank();
@@ -107,11 +107,11 @@ contract AccountingAttacksTest is AdversarialBase {
     ///      synthetic's index and fees as the view computes them for this second. Not the stored `lastAccrual`: a
     ///      withdrawal reads the index without writing it, so only its bookkeeping time differs.
     function _ledger(uint256 id) internal view returns (bytes memory) {
-        IVault.SyntheticState memory s = vault.synthetic(BUSD);
+        IVault.SyntheticState memory s = positionLens.synthetic(BUSD);
         return
             abi.encode(
                 positionLens.normDebtOf(id),
-                vault.debtOf(id),
+                positionLens.debtOf(id),
                 vault.collateralOf(id, address(weth)),
                 s.rateIndex,
                 s.ratePerSecond,
@@ -165,7 +165,7 @@ contract AccountingAttacksTest is AdversarialBase {
     function test_attack_positionAtExactThreshold_notLiquidatable_oneUnitBelowIs() public {
         uint256 id = _openEth(alice, 10e18, 14_450e18);
         _setEth(1_700);
-        IVault.PositionHealth memory h = vault.healthOf(id);
+        IVault.PositionHealth memory h = positionLens.healthOf(id);
         assertEq(h.liquidationLimit, 14_450e18);
         assertEq(h.debtValue, 14_450e18);
         assertEq(h.health, 1e18);
@@ -206,7 +206,7 @@ contract AccountingAttacksTest is AdversarialBase {
         uint256 b = _openEth(bob, 10e18, 3_000e18);
         vm.prank(alice);
         vault.mint(a, 3_000e18, alice);
-        assertEq(vault.synthetic(BUSD).totalDebt, 9_000e18);
+        assertEq(positionLens.synthetic(BUSD).totalDebt, 9_000e18);
 
         vm.expectRevert(abi.encodeWithSelector(IVault.DebtCeilingExceeded.selector, BUSD, 12_000e18, 10_000e18));
         vm.prank(bob);
@@ -218,14 +218,14 @@ contract AccountingAttacksTest is AdversarialBase {
         vm.expectRevert(abi.encodeWithSelector(IVault.DebtCeilingExceeded.selector, BUSD, 10_100e18, 10_000e18));
         vm.prank(alice);
         vault.batch(batch);
-        assertEq(vault.synthetic(BUSD).totalDebt, 9_000e18, "the batch reverted whole");
+        assertEq(positionLens.synthetic(BUSD).totalDebt, 9_000e18, "the batch reverted whole");
 
         vm.prank(bob);
         vault.mint(b, 1_000e18, bob);
         vm.expectRevert(abi.encodeWithSelector(IVault.DebtCeilingExceeded.selector, BUSD, 10_000e18 + 1, 10_000e18));
         vm.prank(alice);
         vault.mint(a, 1, alice);
-        assertEq(vault.synthetic(BUSD).totalDebt, 10_000e18);
+        assertEq(positionLens.synthetic(BUSD).totalDebt, 10_000e18);
         assertEq(busd.totalSupply(), 10_000e18);
     }
 
@@ -251,7 +251,7 @@ contract AccountingAttacksTest is AdversarialBase {
                 vault.mint(id, amount, user);
                 total += amount;
             }
-            assertEq(vault.synthetic(BUSD).totalDebt, total);
+            assertEq(positionLens.synthetic(BUSD).totalDebt, total);
             assertLe(total, ceiling);
         }
     }
@@ -263,17 +263,17 @@ contract AccountingAttacksTest is AdversarialBase {
     function test_attack_donationToVault_changesNoAccounting() public {
         uint256 id = _openEth(alice, 10e18, 10_000e18);
         uint256 other = _openEth(bob, 1e18, 0);
-        IVault.PositionHealth memory h = vault.healthOf(id);
-        bytes memory ledger = abi.encode(vault.synthetic(BUSD), vault.totalCollateral(address(weth)));
+        IVault.PositionHealth memory h = positionLens.healthOf(id);
+        bytes memory ledger = abi.encode(positionLens.synthetic(BUSD), vault.totalCollateral(address(weth)));
 
         vm.prank(bob);
         weth.transfer(address(vault), 50e18);
         vm.prank(alice);
         busd.transfer(address(vault), 1_000e18);
 
-        IVault.PositionHealth memory h2 = vault.healthOf(id);
+        IVault.PositionHealth memory h2 = positionLens.healthOf(id);
         assertEq(abi.encode(h2), abi.encode(h), "alice's health unchanged");
-        assertEq(abi.encode(vault.synthetic(BUSD), vault.totalCollateral(address(weth))), ledger);
+        assertEq(abi.encode(positionLens.synthetic(BUSD), vault.totalCollateral(address(weth))), ledger);
         assertEq(vault.collateralOf(other, address(weth)), 1e18);
         assertEq(weth.balanceOf(address(vault)), 61e18);
         vm.expectRevert(
@@ -312,7 +312,7 @@ contract AccountingAttacksTest is AdversarialBase {
                 owe,
                 engine.claimable(alice, address(weth)),
                 treasuryC.history(BUSD).penalties,
-                vault.synthetic(BUSD).auctionDebt,
+                positionLens.synthetic(BUSD).auctionDebt,
                 busd.totalSupply()
             );
     }

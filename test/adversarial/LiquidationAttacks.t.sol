@@ -34,13 +34,13 @@ contract LiquidationAttacksTest is AdversarialBase {
     function test_attack_liquidateHealthyPosition_refusedWithHealth_noPay() public {
         uint256 id = _openEth(alice, 10e18, 16_000e18); // at the minting limit: 80% of 20,000
         uint256 health = (uint256(17_000e18) * 1e18) / 16_000e18; // liquidation limit / debt = 1.0625
-        assertEq(vault.healthOf(id).health, health);
+        assertEq(positionLens.healthOf(id).health, health);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, health));
         _liquidate(id);
         assertEq(engine.keeperPayOwed(keeper, BUSD), 0);
         assertEq(engine.auctionCount(), 0);
         assertEq(vault.collateralOf(id, address(weth)), 10e18);
-        assertEq(vault.debtOf(id), 16_000e18);
+        assertEq(positionLens.debtOf(id), 16_000e18);
     }
 
     // ---------------------------------------------------------------- front-running
@@ -102,7 +102,7 @@ contract LiquidationAttacksTest is AdversarialBase {
         vault.repay(id, 60e18);
         vm.prank(alice);
         vault.repay(id, 150e18); // all of it is fine
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
 
         uint256 dust = _openEth(bob, 1, 0); // one wei of collateral, no debt
         _setEth(1);
@@ -121,14 +121,14 @@ contract LiquidationAttacksTest is AdversarialBase {
         assertTrue(plan.full);
         (uint256 auctionId, uint256 debt) = _liquidate(id);
         assertEq(debt, 150e18);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
         assertGe(engine.auction(auctionId).tab, 100e18);
 
         uint256 minimal = _openEth(bob, 0.1e18, 100e18);
         _setEth(1_150); // 115 of collateral, limit 97.75 < 100
         (, uint256 taken) = _liquidate(minimal);
         assertEq(taken, 100e18, "the minimum debt, whole");
-        assertEq(vault.debtOf(minimal), 0);
+        assertEq(positionLens.debtOf(minimal), 0);
     }
 
     // ---------------------------------------------------------------- near-zero prices

@@ -32,14 +32,14 @@ contract OracleAttacksTest is AdversarialBase {
         assertEq(engine.auctionCount(), 0, "no auction at a bad price");
         assertEq(engine.keeperPayOwed(keeper, BUSD), 0, "no keeper pay at a bad price");
 
-        uint256 debt = vault.debtOf(id);
+        uint256 debt = positionLens.debtOf(id);
         uint256 coll = vault.collateralOf(id, address(weth));
         uint256 held = busd.balanceOf(alice);
         vm.startPrank(alice);
         assertEq(vault.repay(id, 1_000e18), 1_000e18);
         vault.deposit(id, address(weth), 1e18);
         vm.stopPrank();
-        assertEq(vault.debtOf(id), debt - 1_000e18, "repay works");
+        assertEq(positionLens.debtOf(id), debt - 1_000e18, "repay works");
         assertEq(busd.balanceOf(alice), held - 1_000e18);
         assertEq(vault.collateralOf(id, address(weth)), coll + 1e18, "deposit works");
     }
@@ -47,13 +47,13 @@ contract OracleAttacksTest is AdversarialBase {
     /// @dev The owner can always leave: close repays the whole debt from her bUSD and returns the whole basket,
     ///      whatever the oracle does.
     function _assertOwnerCanLeave(uint256 id) internal {
-        uint256 debt = vault.debtOf(id);
+        uint256 debt = positionLens.debtOf(id);
         uint256 coll = vault.collateralOf(id, address(weth));
         uint256 wethBefore = weth.balanceOf(alice);
         uint256 busdBefore = busd.balanceOf(alice);
         vm.prank(alice);
         vault.close(id, alice);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
         assertEq(weth.balanceOf(alice), wethBefore + coll, "the whole basket came back");
         assertEq(busd.balanceOf(alice), busdBefore - debt, "exactly the debt was burned");
         assertEq(vault.totalCollateral(address(weth)), 0);
@@ -121,7 +121,7 @@ contract OracleAttacksTest is AdversarialBase {
         vm.prank(alice);
         vault.mint(id, 1_000_000e18, alice);
         _assertRefusedButNotStuck(id, IOracleAdapter.PriceFailure.Deviation);
-        assertEq(vault.debtOf(id), 9_000e18, "only the repay moved the debt");
+        assertEq(positionLens.debtOf(id), 9_000e18, "only the repay moved the debt");
 
         // the spike ends: minting works again, within the limit at the true price (11 WETH * 2,000 * 80% = 17,600)
         ethFeed.setAnswer(2_000e8);
@@ -140,7 +140,7 @@ contract OracleAttacksTest is AdversarialBase {
         vm.expectRevert(_priceError(address(weth), IOracleAdapter.PriceFailure.AtMaxAnswer));
         vm.prank(alice);
         vault.mint(id, 1_000_000e18, alice);
-        assertEq(vault.debtOf(id), 10_000e18);
+        assertEq(positionLens.debtOf(id), 10_000e18);
         assertEq(busd.totalSupply(), 10_000e18, "nothing minted against the spike");
     }
 
@@ -169,7 +169,7 @@ contract OracleAttacksTest is AdversarialBase {
 
         // grace over: prices are back, and alice's deposits during the outage made her healthy again
         skip(1);
-        uint256 h = vault.healthOf(id).health;
+        uint256 h = positionLens.healthOf(id).health;
         assertGe(h, 1e18);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, h));
         vm.prank(keeper);

@@ -13,6 +13,7 @@ import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {ReentrantToken} from "../../contracts/mocks/WeirdTokens.sol";
 import {HookedSyntheticToken} from "../../contracts/mocks/AdversarialTokens.sol";
+import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 
 /// @notice Reentrancy through every token-moving entry point. Two hostile tokens call back from inside a transfer:
 ///         `ReentrantToken` as collateral (an ERC-777-style hook on every transfer) and `HookedSyntheticToken` as a
@@ -102,7 +103,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         _assertBlocked();
         assertEq(ret.balanceOf(alice), 100_000e18);
         assertEq(ret.balanceOf(address(vault)), 0);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
         assertEq(busd.balanceOf(alice), 0, "the debt was repaid once");
     }
 
@@ -115,7 +116,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vm.prank(alice);
         vault.batch(a);
         _assertBlocked();
-        assertEq(vault.debtOf(id), 500e18);
+        assertEq(positionLens.debtOf(id), 500e18);
         assertEq(busd.balanceOf(alice), 500e18);
         assertEq(vault.collateralOf(id, address(ret)), 900e18);
         assertEq(ret.balanceOf(address(vault)), 900e18);
@@ -128,7 +129,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         uint256 id = _retPosition(1_000e18, 500e18);
         assertEq(id, next);
         _assertBlocked();
-        assertEq(vault.debtOf(id), 500e18);
+        assertEq(positionLens.debtOf(id), 500e18);
         assertEq(busd.totalSupply(), 500e18);
     }
 
@@ -140,7 +141,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vm.prank(alice);
         vault.mint(id, 1_000e18, alice);
         _assertSynthBlocked();
-        assertEq(vault.debtOf(id), 1_000e18);
+        assertEq(positionLens.debtOf(id), 1_000e18);
         assertEq(hks.totalSupply(), 1_000e18);
     }
 
@@ -152,7 +153,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vm.prank(alice);
         vault.repay(id, 200e18);
         _assertSynthBlocked();
-        assertEq(vault.debtOf(id), 800e18);
+        assertEq(positionLens.debtOf(id), 800e18);
         assertEq(hks.balanceOf(alice), 800e18);
         assertEq(hks.totalSupply(), 800e18);
     }
@@ -162,13 +163,13 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vm.prank(alice);
         vault.openAndMint(HKS, address(weth), 10e18, 1_000e18, alice);
         skip(365 days);
-        uint256 fees = vault.synthetic(HKS).unmintedFees;
+        uint256 fees = positionLens.synthetic(HKS).unmintedFees;
         assertGt(fees, 0);
         hks.arm(address(vault), abi.encodeCall(vault.mintFees, (HKS)));
         assertEq(vault.mintFees(HKS), fees);
         _assertSynthBlocked();
         assertEq(hks.balanceOf(address(treasuryC)), fees);
-        assertEq(vault.synthetic(HKS).unmintedFees, 0);
+        assertEq(positionLens.synthetic(HKS).unmintedFees, 0);
     }
 
     /// @dev A flash mint started from inside a Vault call (the collateral hook during a withdrawal) cannot use the
@@ -183,7 +184,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vault.withdraw(id, address(ret), 10e18, alice);
         _assertBlocked();
         assertEq(busd.totalSupply(), supply);
-        assertEq(vault.debtOf(id), 500e18, "nothing repaid with borrowed tokens");
+        assertEq(positionLens.debtOf(id), 500e18, "nothing repaid with borrowed tokens");
         assertEq(vault.collateralOf(id, address(ret)), 990e18);
     }
 
@@ -206,7 +207,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
             assertEq(engine.auctionCount(), 1);
             ILiquidationEngine.Auction memory a = engine.auction(auctionId);
             assertEq(ret.balanceOf(address(engine)), a.lot, "the engine holds exactly the one lot");
-            assertEq(vault.synthetic(BUSD).auctionDebt, debt);
+            assertEq(positionLens.synthetic(BUSD).auctionDebt, debt);
         }
     }
 
@@ -237,7 +238,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
     function test_attack_reenterTake_fromSyntheticPayment_lockReverts_takenOnce() public {
         (uint256 auctionId, ) = _liquidate(_hksUnderwater());
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
-        uint256 auctionDebt = vault.synthetic(HKS).auctionDebt;
+        uint256 auctionDebt = positionLens.synthetic(HKS).auctionDebt;
         vm.prank(alice);
         hks.approve(address(engine), MAX);
         hks.arm(address(engine), abi.encodeCall(engine.take, (auctionId, 1e18, MAX, alice, bytes(""))));
@@ -246,7 +247,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         _assertSynthBlocked();
         assertEq(got, 1e18);
         assertEq(engine.auction(auctionId).lot, a.lot - 1e18);
-        assertEq(vault.synthetic(HKS).auctionDebt, auctionDebt - owe, "burned once");
+        assertEq(positionLens.synthetic(HKS).auctionDebt, auctionDebt - owe, "burned once");
         assertEq(hks.balanceOf(address(engine)), 0);
     }
 
@@ -281,11 +282,11 @@ contract ReentrancyAttacksTest is AdversarialBase {
         vm.revertTo(snap);
         cb.set(address(vault), abi.encodeCall(vault.seize, (other, 1e18, new uint256[](1))));
         cb.run(auctionId, 1e18);
-        assertEq(cb.ret(), abi.encodeWithSelector(IVault.CallerNotLiquidationEngine.selector, address(cb)));
-        cb.set(address(vault), abi.encodeCall(vault.startLiquidation, (other)));
+        assertEq(cb.ret(), abi.encodeWithSelector(IBallastErrors.CallerNotLiquidationEngine.selector, address(cb)));
+        cb.set(address(vault), abi.encodeCall(vault.settleAuctionDebt, (BUSD, 1, 0)));
         cb.run(auctionId, 1e18);
-        assertEq(cb.ret(), abi.encodeWithSelector(IVault.CallerNotLiquidationEngine.selector, address(cb)));
-        assertEq(vault.debtOf(other), 15_000e18, "the other position untouched");
+        assertEq(cb.ret(), abi.encodeWithSelector(IBallastErrors.CallerNotLiquidationEngine.selector, address(cb)));
+        assertEq(positionLens.debtOf(other), 15_000e18, "the other position untouched");
     }
 
     function _underwaterEthOf(address user) internal returns (uint256 id) {

@@ -56,7 +56,7 @@ contract ReviewFindingsTest is AdversarialBase {
         assertEq(plan.debt, 1_600e18, "and all the debt it carries");
         assertTrue(plan.full);
         (uint256 auctionId, ) = _liquidate(id);
-        assertEq(vault.debtOf(id), 0, "no debt left in the emptied position");
+        assertEq(positionLens.debtOf(id), 0, "no debt left in the emptied position");
         assertEq(vault.collateralOf(id, address(bar)), 0);
         // the tab is the debt plus a penalty no larger than what the bar is worth beyond it
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
@@ -66,7 +66,7 @@ contract ReviewFindingsTest is AdversarialBase {
         uint256 price = _auctionPrice(auctionId);
         _take(auctionId, 1);
         assertEq(engine.auction(auctionId).tab, 0, "ended");
-        assertEq(vault.synthetic(BUSD).badDebt, 0, "no bad debt");
+        assertEq(positionLens.synthetic(BUSD).badDebt, 0, "no bad debt");
         assertEq(engine.claimable(alice, address(busd)), price - a.tab, "what the bar fetched beyond the tab");
     }
 
@@ -74,7 +74,7 @@ contract ReviewFindingsTest is AdversarialBase {
     ///      ends no richer at the oracle price (on d24699e she gained 542 bUSD and left 605 of bad debt).
     function test_finding1_coarseBar_selfLiquidationGainsNothing() public {
         (uint256 id, MockERC20 bar, MockFeed feed) = _barPositionAfterTheFall();
-        uint256 before = busd.balanceOf(alice) + 1_880e18 - vault.debtOf(id); // [wad USD] bUSD + bar - debt
+        uint256 before = busd.balanceOf(alice) + 1_880e18 - positionLens.debtOf(id); // [wad USD] bUSD + bar - debt
         _fundBusd(alice, 2_000e18);
         before += 2_000e18;
 
@@ -87,9 +87,9 @@ contract ReviewFindingsTest is AdversarialBase {
         engine.take(auctionId, 1, MAX, alice, "");
         if (engine.claimable(alice, address(busd)) != 0) engine.claim(address(busd));
         vm.stopPrank();
-        uint256 afterwards = busd.balanceOf(alice) + bar.balanceOf(alice) * 1_880e18 - vault.debtOf(id);
+        uint256 afterwards = busd.balanceOf(alice) + bar.balanceOf(alice) * 1_880e18 - positionLens.debtOf(id);
         assertLe(afterwards, before, "liquidating oneself and buying the bar back pays nothing");
-        assertEq(vault.synthetic(BUSD).badDebt, 0, "and writes nothing off");
+        assertEq(positionLens.synthetic(BUSD).badDebt, 0, "and writes nothing off");
     }
 
     /// @dev 10 WETH + one bar, 17,000 bUSD; ETH to 1,790 (health 0.995). The bar's lot rounds up to the whole bar;
@@ -104,11 +104,11 @@ contract ReviewFindingsTest is AdversarialBase {
         vault.mint(id, 17_000e18, alice);
         vm.stopPrank();
         _setEth(1_790);
-        assertLt(vault.healthOf(id).health, 1e18);
+        assertLt(positionLens.healthOf(id).health, 1e18);
         _liquidate(id);
-        uint256 h = vault.healthOf(id).health;
+        uint256 h = positionLens.healthOf(id).health;
         assertGe(h, TARGET, "at or above the target health");
-        assertGe(vault.debtOf(id), 100e18, "a partial liquidation");
+        assertGe(positionLens.debtOf(id), 100e18, "a partial liquidation");
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.PositionHealthy.selector, id, h));
         _liquidate(id);
     }
@@ -174,14 +174,14 @@ contract ReviewFindingsTest is AdversarialBase {
         vault.mint(id, debt, alice);
         vm.stopPrank();
         feed.setAnswer(int256((price * _bound(dropBps, 7_000, 9_990)) / 10_000));
-        if (vault.healthOf(id).health >= 1e18) return; // rounding kept it healthy
+        if (positionLens.healthOf(id).health >= 1e18) return; // rounding kept it healthy
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         (uint256 auctionId, ) = _liquidate(id);
 
-        uint256 left = vault.debtOf(id);
+        uint256 left = positionLens.debtOf(id);
         if (left != 0) {
             assertGe(vault.collateralOf(id, address(token)), 1, "debt left in an emptied position");
-            if (!plan.capped) assertGe(vault.healthOf(id).health, TARGET - 1e6, "below the target health");
+            if (!plan.capped) assertGe(positionLens.healthOf(id).health, TARGET - 1e6, "below the target health");
         }
         ILiquidationEngine.Auction memory a = engine.auction(auctionId);
         uint256 worth = (uint256(a.lot) * a.market) / unit;
@@ -299,7 +299,7 @@ contract ReviewFindingsTest is AdversarialBase {
         vault.accrue(BUSD);
         assertEq(settlement.underSince(), 0);
         assertEq(
-            vault.synthetic(BUSD).ratePerSecond,
+            positionLens.synthetic(BUSD).ratePerSecond,
             model.RATE(),
             "the model's answer, from a call that could not poke"
         );
@@ -312,7 +312,7 @@ contract ReviewFindingsTest is AdversarialBase {
         weth.mint(address(lev), 10e18);
         _fundBusd(address(lev), 100e18); // the flash fee
         lev.run(5_000e18);
-        assertEq(vault.debtOf(lev.id()), 5_000e18, "minted inside the loan");
+        assertEq(positionLens.debtOf(lev.id()), 5_000e18, "minted inside the loan");
         assertEq(busd.flashMinted(), 0);
     }
 
@@ -394,8 +394,8 @@ contract ReviewFindingsTest is AdversarialBase {
         uint256 ethUsd = (2_000 * _bound(dropBps, 5_000, 9_990)) / 10_000;
         _setEth(ethUsd);
         uint256 ethPrice = ethUsd * 1e18;
-        if (vault.healthOf(id).health >= 1e18) return;
-        if (10e18 * ethUsd < vault.debtOf(id)) return; // under water: bounded, not zero (the next test)
+        if (positionLens.healthOf(id).health >= 1e18) return;
+        if (10e18 * ethUsd < positionLens.debtOf(id)) return; // under water: bounded, not zero (the next test)
         _fundBusd(alice, 50_000e18);
         uint256 before = _wealth(alice, id, ethPrice);
         vm.startPrank(alice);
@@ -570,17 +570,17 @@ contract ReviewFindingsTest is AdversarialBase {
         _wait(30 days);
         _refreshFeeds();
         settlement.shutdown();
-        uint256 debt = vault.debtOf(id);
-        uint256 fees = vault.synthetic(BUSD).unmintedFees;
+        uint256 debt = positionLens.debtOf(id);
+        uint256 fees = positionLens.synthetic(BUSD).unmintedFees;
         uint256 snap = vm.snapshot();
         settlement.settlePosition(id);
         uint256 pooledNow = settlement.pool(BUSD, address(weth));
         vm.revertTo(snap);
 
         _wait(365 days);
-        assertEq(vault.debtOf(id), debt, "no interest after shutdown");
+        assertEq(positionLens.debtOf(id), debt, "no interest after shutdown");
         vault.accrue(BUSD);
-        assertEq(vault.synthetic(BUSD).unmintedFees, fees, "no fee booked after shutdown");
+        assertEq(positionLens.synthetic(BUSD).unmintedFees, fees, "no fee booked after shutdown");
         settlement.settlePosition(id);
         assertEq(settlement.pool(BUSD, address(weth)), pooledNow, "the same collateral to the pool, a year later");
     }
@@ -611,7 +611,7 @@ contract ReviewFindingsTest is AdversarialBase {
             } catch {
                 assertFalse(ps[i].liquidatable, "RiskLens calls liquidatable what the engine refuses");
             }
-            assertEq(ps[i].healthNow, vault.healthOf(ids[i]).health, "health during the ramp");
+            assertEq(ps[i].healthNow, positionLens.healthOf(ids[i]).health, "health during the ramp");
         }
         assertEq(liquidatable, 1, "only the first is liquidatable during the ramp");
     }

@@ -78,7 +78,7 @@ contract TokenAttacksTest is AdversarialBase {
         assertEq(rbt.balanceOf(address(vault)), 110e18);
         assertEq(vault.collateralOf(id, address(rbt)), 100e18, "the rebase is not credited");
         assertEq(vault.totalCollateral(address(rbt)), 100e18);
-        assertEq(vault.healthOf(id).collateralValue, 100e18, "valued at the credit, 100 USD");
+        assertEq(positionLens.healthOf(id).collateralValue, 100e18, "valued at the credit, 100 USD");
 
         vm.prank(alice);
         vault.withdraw(id, address(rbt), 100e18, alice);
@@ -215,7 +215,7 @@ contract TokenAttacksTest is AdversarialBase {
         vm.stopPrank();
         assertEq(blk.balanceOf(rescue), leftover + rest);
         assertEq(blk.balanceOf(address(vault)), 0);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
     }
 
     // ---------------------------------------------------------------- a token that refuses the Settlement
@@ -243,7 +243,7 @@ contract TokenAttacksTest is AdversarialBase {
         blk.setBlocked(address(settlement), true);
         vm.expectRevert(abi.encodeWithSelector(BlocklistToken.Blocked.selector, address(settlement)));
         settlement.settlePosition(a);
-        IVault.SyntheticState memory busdState = vault.synthetic(BUSD);
+        IVault.SyntheticState memory busdState = positionLens.synthetic(BUSD);
         vm.expectRevert(abi.encodeWithSelector(ISettlement.OutstandingDebt.selector, BUSD, busdState.totalDebt, 0));
         settlement.finalize(BUSD);
 

@@ -10,13 +10,14 @@ import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.so
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 
 /// @notice Liquidation engine paths the flow tests do not reach: construction and cap bounds, the parameter views,
 ///         unknown auctions, an auction of a synthetic that tracks a price (bETH) priced in that synthetic,
 ///         with and without the ETH price, and a take of a token worth less than one synthetic unit per whole token.
 contract LiquidationEngineEdgesTest is LiquidationFixture {
     function test_constructor_revertsOnZeroVault() public {
-        vm.expectRevert(ILiquidationEngine.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         new LiquidationEngine(address(manager), IVault(address(0)));
     }
 
@@ -116,7 +117,7 @@ contract LiquidationEngineEdgesTest is LiquidationFixture {
         assertEq(cheap.balanceOf(address(engine)), 0, "nothing left behind");
         assertEq(engine.auction(auctionId).tab, 0, "the auction ended");
         assertEq(engine.claimable(alice, address(cheap)), 0, "no leftover");
-        assertEq(vault.synthetic(BUSD).auctionDebt, 0);
+        assertEq(positionLens.synthetic(BUSD).auctionDebt, 0);
         assertEq(engine.globalDirt(), 0);
     }
 
@@ -267,12 +268,12 @@ contract LiquidationEngineEdgesTest is LiquidationFixture {
         vm.warp(vm.getBlockTimestamp() + 365 days);
         _refreshFeeds();
         MockFeed(address(oracle.feedsOf(address(big)).primary.aggregator)).setAnswer(0.8e8); // health ~0.90: full
-        uint256 owed = vault.debtOf(id);
+        uint256 owed = positionLens.debtOf(id);
         assertGt(owed, type(uint96).max, "the debt grew past 2^96");
         (uint256 auctionId, uint256 debt) = _liquidate(id);
         assertEq(debt, owed, "all of it");
         assertEq(engine.auction(auctionId).debt, owed);
-        assertEq(vault.debtOf(id), 0);
+        assertEq(positionLens.debtOf(id), 0);
     }
 
     /// @dev 180 bUSD of debt (minimum 100) with 150 of global room: all 180 does not fit and any amount the room

@@ -7,6 +7,7 @@ import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {IReserveLens} from "../../contracts/interfaces/IReserveLens.sol";
 import {Settlement} from "../../contracts/Settlement.sol";
 import {ReserveLens} from "../../contracts/ReserveLens.sol";
+import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 
 /// @notice Settlement's argument checks and edge paths the end-to-end tests do not reach: construction without a
 ///         lens, a fallback price for an asset already frozen or at 0, claims and redemptions to the zero address
@@ -30,7 +31,7 @@ contract SettlementEdgesTest is Fixture {
     }
 
     function test_constructor_revertsWithoutAVault() public {
-        vm.expectRevert(ISettlement.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         new Settlement(address(manager), IVault(address(0)));
     }
 
@@ -41,7 +42,7 @@ contract SettlementEdgesTest is Fixture {
             abi.encodeWithSelector(ISettlement.PriceAlreadyFrozen.selector, address(weth), uint256(2_000e18))
         );
         settlement.setFallbackPrice(address(weth), 1_000e18);
-        vm.expectRevert(ISettlement.ZeroAmount.selector);
+        vm.expectRevert(IBallastErrors.ZeroAmount.selector);
         settlement.setFallbackPrice(address(usdc), 0);
         settlement.setFallbackPrice(address(usdc), 1e18);
         assertEq(settlement.frozenPrice(address(usdc)), 1e18);
@@ -51,9 +52,9 @@ contract SettlementEdgesTest is Fixture {
         uint256 id = _shutdownWithUsdcUnpriced();
         settlement.settlePosition(id);
         vm.startPrank(alice);
-        vm.expectRevert(ISettlement.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         settlement.claim(address(weth), address(0));
-        vm.expectRevert(ISettlement.ZeroAmount.selector);
+        vm.expectRevert(IBallastErrors.ZeroAmount.selector);
         settlement.claim(address(usdc), alice); // nothing of USDC kept for her
         uint256 due = settlement.claimable(alice, address(weth));
         assertGt(due, 0, "nothing kept beyond her debt");
@@ -69,9 +70,9 @@ contract SettlementEdgesTest is Fixture {
         assertTrue(settlement.finalized(BUSD));
         vm.startPrank(alice);
         busd.approve(address(settlement), type(uint256).max);
-        vm.expectRevert(ISettlement.ZeroAmount.selector);
+        vm.expectRevert(IBallastErrors.ZeroAmount.selector);
         settlement.redeem(BUSD, 0, alice);
-        vm.expectRevert(ISettlement.ZeroAddress.selector);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         settlement.redeem(BUSD, 1e18, address(0));
         uint256 before = weth.balanceOf(alice);
         settlement.redeem(BUSD, 10_000e18, alice); // every outstanding unit: the whole pool

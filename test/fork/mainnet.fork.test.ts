@@ -142,7 +142,7 @@ describe("mainnet fork: deploy, open, crash, liquidate, take, reserves", functio
     const debt = (mulDivDown(wethValue, 7_500n, BPS) / WAD) * WAD;
     const id = await vault.nextPositionId();
     await (await vault.openAndMint(busdId, MAINNET_TOKENS.WETH, 100n * WAD, debt, alice.address)).wait();
-    expect((await vault.healthOf(id)).health > WAD).to.equal(true);
+    expect((await positionLens.healthOf(id)).health > WAD).to.equal(true);
 
     // the keeper: bUSD from its own USDC position
     await (await tokens.USDC.connect(keeperSigner).approve(vault, ethers.MaxUint256)).wait();
@@ -172,7 +172,7 @@ describe("mainnet fork: deploy, open, crash, liquidate, take, reserves", functio
     expect((health ?? WAD) < WAD).to.equal(true);
 
     // the keeper liquidates, then takes once the auction's price is 2% under the (mock) venue
-    const venue = new OracleVenue(oracle, vault, 0n);
+    const venue = new OracleVenue(oracle, vault, positionLens, 0n);
     const bot = new Keeper({
       engine,
       lens: positionLens,

@@ -96,7 +96,7 @@ contract LiquidationHandler is VaultHandler {
 
     function _checkLiquidation(uint256 id, address keeper, Snapshot memory b) internal {
         assertTrue(b.below, "liquidated a position not below its threshold (unpriced assets at 0)");
-        uint256 left = vault.debtOf(id);
+        uint256 left = positionLens.debtOf(id);
         if (left != 0) {
             assertGe(left, b.st.minDebt, "left dust debt");
             // no liquidation leaves debt in a position whose collateral it emptied
@@ -221,7 +221,7 @@ contract LiquidationHandler is VaultHandler {
     }
 
     function _state(uint256 id) internal view returns (bool ok, IVault.LiquidationState memory st) {
-        try vault.liquidationState(id) returns (IVault.LiquidationState memory got) {
+        try positionLens.liquidationState(id) returns (IVault.LiquidationState memory got) {
             return (true, got);
         } catch {
             return (false, st); // a failed price: the position cannot be valued now
@@ -233,7 +233,7 @@ contract LiquidationHandler is VaultHandler {
         if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
         IVault.PositionHealth memory h;
-        try vault.healthOf(id) returns (IVault.PositionHealth memory got) {
+        try positionLens.healthOf(id) returns (IVault.PositionHealth memory got) {
             h = got;
         } catch {
             return; // a price is unavailable: minting would be refused anyway

@@ -62,7 +62,7 @@ contract LiquidationInvariantTest is VaultInvariantTest {
         LiquidationHandler h = _liquidations();
         address[3] memory keepers = [alice, bob, carol];
         for (uint256 s; s < 2; ++s) {
-            IVault.SyntheticState memory st = vault.synthetic(s);
+            IVault.SyntheticState memory st = positionLens.synthetic(s);
             uint256 surplus = treasuryC.surplus(s);
             assertEq(treasuryC.deficit(s), st.badDebt, "treasury deficit is not the Vault's bad debt");
             assertEq(surplus, (s == 0 ? busd : beth).balanceOf(address(treasuryC)), "surplus is not the balance");

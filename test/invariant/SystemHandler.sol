@@ -25,6 +25,7 @@ import {IBallastTakeCallback} from "../../contracts/interfaces/IBallastTakeCallb
 import {IERC3156FlashBorrower} from "@openzeppelin/contracts/interfaces/IERC3156FlashBorrower.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Backing} from "../../contracts/libraries/Backing.sol";
+import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 
 /// @notice The whole system for the invariant suite: everything `LiquidationHandler` drives (positions over three
 ///         assets of 18, 8 and 6 decimals and two synthetics, prices that move and fail, time, liquidations, takes,
@@ -117,7 +118,7 @@ contract SystemHandler is LiquidationHandler {
         } catch (bytes memory err) {
             // the only explained refusals: settlement has started, or the guardian paused new risk
             bytes4 sel = bytes4(err);
-            if (isShut()) assertEq(sel, IVault.SystemShutdown.selector, "open after shutdown: wrong reason");
+            if (isShut()) assertEq(sel, IBallastErrors.SystemShutdown.selector, "open after shutdown: wrong reason");
             else assertEq(sel, IVault.Paused.selector, "open while paused: wrong reason");
         }
         calls["open:refused"]++;
@@ -144,7 +145,7 @@ contract SystemHandler is LiquidationHandler {
             // cannot be valued is refused before the Vault is asked
             bytes4 sel = bytes4(err);
             assertTrue(
-                sel == IVault.SystemShutdown.selector ||
+                sel == IBallastErrors.SystemShutdown.selector ||
                     sel == ILiquidationEngine.PositionHealthy.selector ||
                     sel == IOracleAdapter.PriceUnavailable.selector,
                 "liquidate after shutdown: unexplained revert"
@@ -165,8 +166,8 @@ contract SystemHandler is LiquidationHandler {
             revert("keeper pay paid after shutdown");
         } catch (bytes memory err) {
             // explained: the supply is final once settlement starts and the surplus belongs to the redeemers, so
-            // the Treasury neither mints nor pays (ITreasury.SystemShutdown, the Vault's selector too)
-            assertEq(bytes4(err), ITreasury.SystemShutdown.selector, "claimPay after shutdown: wrong reason");
+            // the Treasury neither mints nor pays (IBallastErrors.SystemShutdown, the Vault's selector too)
+            assertEq(bytes4(err), IBallastErrors.SystemShutdown.selector, "claimPay after shutdown: wrong reason");
         }
         assertEq(treasuryC.surplus(synthId), surplus, "surplus moved after shutdown");
         calls["claimPay:shut"]++;
@@ -190,7 +191,7 @@ contract SystemHandler is LiquidationHandler {
     /// @dev Also explains the refusals of a risk-increasing action by the guardian's pauses and by shutdown.
     function _explainRiskRevert(uint256 id, bytes memory err) internal view override {
         bytes4 sel = bytes4(err);
-        if (sel == IVault.SystemShutdown.selector) {
+        if (sel == IBallastErrors.SystemShutdown.selector) {
             assertTrue(isShut(), "SystemShutdown while running");
             return;
         }
@@ -230,7 +231,7 @@ contract SystemHandler is LiquidationHandler {
             _explainRiskRevert(id, err);
         }
         (, uint256 synthId, ) = vault.positionOf(id);
-        uint256 debt = vault.debtOf(id);
+        uint256 debt = positionLens.debtOf(id);
         uint256 m = _bound(amount, 1, synthId == 0 ? 1_000e18 : 1e18);
         vm.prank(owner);
         try vault.mint(id, m, owner) {
@@ -249,7 +250,7 @@ contract SystemHandler is LiquidationHandler {
     ///      it when the position had no debt (a partial repay would leave rounding dust below the minimum debt).
     function _repayRoundTrip(uint256 id, uint256 synthId, address owner, uint256 debt, uint256 m) internal {
         SyntheticToken token = synths[synthId];
-        uint256 added = vault.debtOf(id) - debt;
+        uint256 added = positionLens.debtOf(id) - debt;
         assertGe(added, m, "(6) a mint added less debt than it minted");
         roundingOps += 2;
         if (debt == 0 && !_fund(token, owner, added)) return; // nobody holds the rounding wei: the debt stays
@@ -257,7 +258,7 @@ contract SystemHandler is LiquidationHandler {
         vm.prank(owner);
         vault.repay(id, debt == 0 ? type(uint256).max : m); // repay always works (4)
         assertGe(before - token.balanceOf(owner), m, "(6) mint -> repay cost less than was minted");
-        assertGe(vault.debtOf(id), debt, "(6) mint -> repay lowered the debt");
+        assertGe(positionLens.debtOf(id), debt, "(6) mint -> repay lowered the debt");
         calls["roundTrip"]++;
     }
 
@@ -278,7 +279,7 @@ contract SystemHandler is LiquidationHandler {
     function proposeRate(uint256 synthSeed, uint256 modelSeed) external {
         if (pending != Proposal.None) return; // one proposal at a time
         uint256 s = synthSeed % 2;
-        IVault.SyntheticParams memory p = vault.synthetic(s).params;
+        IVault.SyntheticParams memory p = positionLens.synthetic(s).params;
         p.rateModel = rateModels[modelSeed % 3];
         _propose(Proposal.Rate, abi.encodeCall(IVault.setSyntheticParams, (s, p)));
     }
@@ -308,7 +309,7 @@ contract SystemHandler is LiquidationHandler {
         uint256 inForce;
         if (pending == Proposal.AssetParams) {
             (asset, ) = abi.decode(_args(data), (address, IVault.AssetParams));
-            inForce = vault.liquidationThreshold(asset);
+            inForce = positionLens.liquidationThreshold(asset);
         }
         manager.execute(address(vault), data); // scheduled, ready, unexpired and inside the bounds: must succeed
         if (pending == Proposal.AssetParams) {
@@ -316,7 +317,7 @@ contract SystemHandler is LiquidationHandler {
             IVault.AssetConfig memory c = vault.assetConfig(asset);
             assertEq(c.maxLtvBps, p.maxLtvBps, "max LTV not applied");
             assertEq(c.liqThresholdBps, p.liqThresholdBps, "threshold target not applied");
-            uint256 now_ = vault.liquidationThreshold(asset);
+            uint256 now_ = positionLens.liquidationThreshold(asset);
             if (p.liqThresholdBps < inForce) {
                 assertEq(now_, inForce, "a lowered threshold jumped instead of ramping");
                 assertEq(positionLens.rampOf(asset).end, block.timestamp + vault.rampDuration(), "ramp end");
@@ -326,7 +327,7 @@ contract SystemHandler is LiquidationHandler {
             }
         } else if (pending == Proposal.Rate) {
             (uint256 s, IVault.SyntheticParams memory p) = abi.decode(_args(data), (uint256, IVault.SyntheticParams));
-            assertEq(address(vault.synthetic(s).params.rateModel), address(p.rateModel), "rate model not applied");
+            assertEq(address(positionLens.synthetic(s).params.rateModel), address(p.rateModel), "rate model not applied");
             calls["gov:rate"]++;
         } else {
             assertEq(vault.rampDuration(), abi.decode(_args(data), (uint256)), "ramp duration not applied");
@@ -377,7 +378,7 @@ contract SystemHandler is LiquidationHandler {
     ///         shutdown there is nothing left to judge.
     function poke() external {
         if (isShut()) {
-            vm.expectRevert(abi.encodeWithSelector(IVault.SystemShutdown.selector, vault.shutdownAt()));
+            vm.expectRevert(abi.encodeWithSelector(IBallastErrors.SystemShutdown.selector, vault.shutdownAt()));
             settlement.poke();
             calls["poke:shut"]++;
             return;
@@ -500,7 +501,7 @@ contract SystemHandler is LiquidationHandler {
         } catch (bytes memory err) {
             // explained refusals, in the order the contract checks them
             bytes4 sel = bytes4(err);
-            if (wasShut) assertEq(sel, IVault.SystemShutdown.selector, "trigger after shutdown");
+            if (wasShut) assertEq(sel, IBallastErrors.SystemShutdown.selector, "trigger after shutdown");
             else if (!r.complete) assertEq(sel, ISettlement.BackingIncomplete.selector, "trigger at a failed price");
             else if (r.backingBps >= settlement.triggerBackingBps())
                 assertEq(sel, ISettlement.NotUnderBacked.selector, "trigger while backed");
@@ -525,7 +526,7 @@ contract SystemHandler is LiquidationHandler {
         } catch (bytes memory err) {
             // explained: before shutdown, twice, or at a failed price (never freeze a wrong price)
             bytes4 sel = bytes4(err);
-            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "freeze before shutdown");
+            if (!isShut()) assertEq(sel, IBallastErrors.NotShutdown.selector, "freeze before shutdown");
             else if (frozen != 0) assertEq(sel, ISettlement.PriceAlreadyFrozen.selector, "freeze twice");
             else assertEq(sel, IOracleAdapter.PriceUnavailable.selector, "freeze: unexplained revert");
             calls["freeze:refused"]++;
@@ -591,7 +592,7 @@ contract SystemHandler is LiquidationHandler {
     /// @notice Anyone finalizes a synthetic once no debt is left in positions or auctions.
     function finalize(uint256 synthSeed) public {
         uint256 s = synthSeed % 2;
-        IVault.SyntheticState memory st = vault.synthetic(s);
+        IVault.SyntheticState memory st = positionLens.synthetic(s);
         bool was = settlement.finalized(s);
         try settlement.finalize(s) {
             assertTrue(isShut() && !was && st.totalNormDebt == 0 && st.auctionDebt == 0, "finalized too early");
@@ -599,7 +600,7 @@ contract SystemHandler is LiquidationHandler {
         } catch (bytes memory err) {
             // explained: before shutdown, twice, or while debt remains to settle
             bytes4 sel = bytes4(err);
-            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "finalize before shutdown");
+            if (!isShut()) assertEq(sel, IBallastErrors.NotShutdown.selector, "finalize before shutdown");
             else if (was) assertEq(sel, ISettlement.AlreadyFinalized.selector, "finalize twice");
             else assertEq(sel, ISettlement.OutstandingDebt.selector, "finalize: unexplained revert");
             calls["finalize:refused"]++;
@@ -668,8 +669,8 @@ contract SystemHandler is LiquidationHandler {
 
     function _settlePosition(uint256 id) internal {
         (address owner, uint256 s, ) = vault.positionOf(id);
-        uint256 debt = vault.debtOf(id);
-        (address[] memory list, uint256[] memory amounts) = vault.basketOf(id);
+        uint256 debt = positionLens.debtOf(id);
+        (address[] memory list, uint256[] memory amounts) = positionLens.basketOf(id);
         bool priced = debt == 0 || _pricesFrozen(s, list);
         Split memory before = _splitState(s, owner);
         try settlement.settlePosition(id) {
@@ -682,7 +683,7 @@ contract SystemHandler is LiquidationHandler {
         } catch (bytes memory err) {
             // explained: before shutdown, or a price the split needs is not frozen yet
             bytes4 sel = bytes4(err);
-            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "settle before shutdown");
+            if (!isShut()) assertEq(sel, IBallastErrors.NotShutdown.selector, "settle before shutdown");
             else assertEq(sel, ISettlement.PriceNotFrozen.selector, "settlePosition: unexplained revert");
             calls["settlePosition:refused"]++;
         }
@@ -696,18 +697,18 @@ contract SystemHandler is LiquidationHandler {
         bool priced = a.debt == 0 || _pricesFrozen(a.synthId, list);
         Split memory before = _splitState(a.synthId, owner);
         uint256 engineBal = MockERC20(a.asset).balanceOf(address(engine));
-        uint256 auctionDebt = vault.synthetic(a.synthId).auctionDebt;
+        uint256 auctionDebt = positionLens.synthetic(a.synthId).auctionDebt;
         try settlement.settleAuction(a.id) {
             assertTrue(isShut() && priced, "settled an auction before shutdown or at an unfrozen price");
             assertEq(engine.auction(a.id).tab, 0, "settled auction still live");
             assertEq(MockERC20(a.asset).balanceOf(address(engine)), engineBal - a.lot, "engine kept the lot");
-            assertEq(vault.synthetic(a.synthId).auctionDebt, auctionDebt - a.debt, "auction debt not released");
+            assertEq(positionLens.synthetic(a.synthId).auctionDebt, auctionDebt - a.debt, "auction debt not released");
             _checkSplit(a.synthId, owner, a.debt, list, amounts, before);
             calls["settleAuction"]++;
         } catch (bytes memory err) {
             // explained: before shutdown, or a price the split needs is not frozen yet
             bytes4 sel = bytes4(err);
-            if (!isShut()) assertEq(sel, ISettlement.NotShutdown.selector, "settle auction before shutdown");
+            if (!isShut()) assertEq(sel, IBallastErrors.NotShutdown.selector, "settle auction before shutdown");
             else assertEq(sel, ISettlement.PriceNotFrozen.selector, "settleAuction: unexplained revert");
             calls["settleAuction:refused"]++;
         }
@@ -771,7 +772,7 @@ contract SystemHandler is LiquidationHandler {
 
     /// @return Whether every price a settlement of synthetic `s` with assets `list` needs is frozen.
     function _pricesFrozen(uint256 s, address[] memory list) internal view returns (bool) {
-        address priceAsset = vault.synthetic(s).params.priceAsset;
+        address priceAsset = positionLens.synthetic(s).params.priceAsset;
         if (priceAsset != address(0) && settlement.frozenPrice(priceAsset) == 0) return false;
         for (uint256 j; j < list.length; ++j) {
             if (settlement.frozenPrice(list[j]) == 0) return false;
@@ -780,7 +781,7 @@ contract SystemHandler is LiquidationHandler {
     }
 
     function _frozenSynthPrice(uint256 s) internal view returns (uint256) {
-        address priceAsset = vault.synthetic(s).params.priceAsset;
+        address priceAsset = positionLens.synthetic(s).params.priceAsset;
         return priceAsset == address(0) ? 1e18 : settlement.frozenPrice(priceAsset);
     }
 

@@ -207,7 +207,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
     function _checkDebtIdentity() internal view {
         uint256 n = handler.idCount();
         for (uint256 s; s < 2; ++s) {
-            IVault.SyntheticState memory st = vault.synthetic(s);
+            IVault.SyntheticState memory st = positionLens.synthetic(s);
             uint256 sumNorm;
             uint256 sumDebt;
             for (uint256 i; i < n; ++i) {
@@ -215,7 +215,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
                 (, uint256 synthId, ) = vault.positionOf(id);
                 if (synthId != s) continue;
                 sumNorm += positionLens.normDebtOf(id);
-                sumDebt += vault.debtOf(id);
+                sumDebt += positionLens.debtOf(id);
             }
             (uint256 settled, ) = settlement.settledDebt(s);
             uint256 claims = _token(s).totalSupply() + st.unmintedFees;
@@ -236,7 +236,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
     function _checkTreasury() internal view {
         IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 1_000);
         for (uint256 s; s < 2; ++s) {
-            IVault.SyntheticState memory st = vault.synthetic(s);
+            IVault.SyntheticState memory st = positionLens.synthetic(s);
             ITreasury.History memory h = treasuryC.history(s);
             assertEq(treasuryC.deficit(s), st.badDebt, "(7) treasury deficit is not the Vault's bad debt");
             assertEq(st.badDebt + h.absorbed, h.badDebt + h.keeperPayUnbacked, "(7) bad debt waterfall");
@@ -328,7 +328,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             assertLe(poolValue, handler.owedValue(s) + handler.poolSlack(s), "(S2) pools worth more than the debt");
             assertEq(_token(s).balanceOf(address(settlement)), handler.redeemedUnits(s), "(S3) redeemed units");
             if (settlement.finalized(s)) {
-                IVault.SyntheticState memory st = vault.synthetic(s);
+                IVault.SyntheticState memory st = positionLens.synthetic(s);
                 assertEq(st.totalNormDebt + st.auctionDebt, 0, "(S4) debt after finalization");
             }
             if (!shut) assertFalse(settlement.finalized(s), "(S4) finalized while running");
@@ -507,11 +507,11 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         (address owner, uint256 synthId, ) = vault.positionOf(id);
         assertEq(owner, alice);
         assertEq(synthId, BETH);
-        IVault.PositionHealth memory before = vault.healthOf(id);
+        IVault.PositionHealth memory before = positionLens.healthOf(id);
         assertLt(before.health, 1e18, "liquidatable");
         ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(id);
         assertTrue(plan.capped, "the cap limits the liquidation");
-        IVault.LiquidationState memory st = vault.liquidationState(id);
+        IVault.LiquidationState memory st = positionLens.liquidationState(id);
         uint256 seizedValue; // [wad USD]
         for (uint256 i; i < plan.lots.length; ++i) seizedValue += (plan.lots[i] * st.prices[i]) / 10 ** st.decimals[i];
         // the same share of the basket as of the debt, to a billionth
@@ -524,7 +524,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         uint256 first = engine.nextAuctionId();
         vm.prank(bob);
         engine.liquidate(id);
-        IVault.PositionHealth memory afterwards = vault.healthOf(id);
+        IVault.PositionHealth memory afterwards = positionLens.healthOf(id);
         assertGt(afterwards.debt, 0, "partial: the cap left debt behind");
         assertApproxEqRel(afterwards.health, before.health, 1e9, "the capped liquidation kept the health");
         // every lot covers its tab at the oracle price: no write-off while the position still holds collateral
@@ -541,7 +541,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         vm.prank(bob);
         (, uint256 rest) = engine.liquidate(id);
         assertEq(rest, afterwards.debt, "the next liquidation takes the rest");
-        assertEq(vault.debtOf(id), 0, "nothing left in the position");
+        assertEq(positionLens.debtOf(id), 0, "nothing left in the position");
     }
 
     /// @notice The handler reaches every part of the system on a seeded walk (the campaign's coverage, in small).

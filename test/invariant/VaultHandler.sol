@@ -135,11 +135,11 @@ contract VaultHandler is Test {
     function repay(uint256 posSeed, uint256 amount) external {
         if (ids.length == 0) return; // no position yet
         uint256 id = ids[posSeed % ids.length];
-        uint256 debt = vault.debtOf(id);
+        uint256 debt = positionLens.debtOf(id);
         if (debt == 0) return; // nothing to repay
         (, uint256 synthId, ) = vault.positionOf(id);
         SyntheticToken token = synths[synthId];
-        uint256 minDebt = vault.synthetic(synthId).params.minDebt;
+        uint256 minDebt = positionLens.synthetic(synthId).params.minDebt;
         amount = _bound(amount, 1, debt);
         if (debt - amount < minDebt) amount = debt; // a partial repay may not leave dust: repay all instead
         address owner = _owner(id);
@@ -159,7 +159,7 @@ contract VaultHandler is Test {
         uint256 id = ids[posSeed % ids.length];
         (, uint256 synthId, ) = vault.positionOf(id);
         address owner = _owner(id);
-        if (!_fund(synths[synthId], owner, vault.debtOf(id))) return; // the holders together lack the debt: the owner cannot close
+        if (!_fund(synths[synthId], owner, positionLens.debtOf(id))) return; // the holders together lack the debt: the owner cannot close
         vm.prank(owner);
         vault.close(id, owner); // needs no price
         assertEq(positionLens.normDebtOf(id), 0);
@@ -229,7 +229,7 @@ contract VaultHandler is Test {
     }
 
     function _health(uint256 id) internal view returns (bool ok, uint256 h) {
-        try vault.healthOf(id) returns (IVault.PositionHealth memory v) {
+        try positionLens.healthOf(id) returns (IVault.PositionHealth memory v) {
             return (true, v.health);
         } catch {
             return (false, 0); // a failed price: the health cannot be read now
@@ -244,7 +244,7 @@ contract VaultHandler is Test {
 
     function _assertWithinMintLimit(uint256 id) internal view {
         if (positionLens.normDebtOf(id) == 0) return; // without debt no price is read, and the limit holds trivially
-        IVault.PositionHealth memory h = vault.healthOf(id);
+        IVault.PositionHealth memory h = positionLens.healthOf(id);
         assertLe(h.debtValue, h.mintLimit, "risk-increasing action left the position beyond its minting limit");
         if (h.debtValue != 0) assertGe(h.health, 1e18, "a successful mint or withdraw left the position unhealthy");
     }

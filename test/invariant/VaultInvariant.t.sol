@@ -47,7 +47,7 @@ contract VaultInvariantTest is StdInvariant, Fixture {
         uint256 n = handler.idCount();
         for (uint256 s; s < 2; ++s) {
             SyntheticToken token = s == 0 ? busd : beth;
-            IVault.SyntheticState memory st = vault.synthetic(s);
+            IVault.SyntheticState memory st = positionLens.synthetic(s);
             uint256 sumNorm;
             uint256 sumDebt;
             for (uint256 i; i < n; ++i) {
@@ -55,7 +55,7 @@ contract VaultInvariantTest is StdInvariant, Fixture {
                 (, uint256 synthId, ) = vault.positionOf(id);
                 if (synthId != s) continue;
                 sumNorm += positionLens.normDebtOf(id);
-                sumDebt += vault.debtOf(id);
+                sumDebt += positionLens.debtOf(id);
             }
             uint256 claims = token.totalSupply() + st.unmintedFees;
             assertEq(st.totalNormDebt, sumNorm, "total normalized debt is not the sum of positions");

@@ -49,6 +49,6 @@ abstract contract LiquidationFixture is Fixture {
     function _wealth(address user, uint256 id, uint256 ethPrice) internal view returns (uint256) {
         uint256 eth =
             weth.balanceOf(user) + engine.claimable(user, address(weth)) + vault.collateralOf(id, address(weth));
-        return busd.balanceOf(user) + (eth * ethPrice) / 1e18 - vault.debtOf(id);
+        return busd.balanceOf(user) + (eth * ethPrice) / 1e18 - positionLens.debtOf(id);
     }
 }

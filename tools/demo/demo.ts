@@ -122,7 +122,7 @@ const keeperPositions = new Set<bigint>([(await core.vault.nextPositionId()) - 1
 console.log("\n=== Before the crash ===");
 const before = await printReserves(core);
 
-const venue = new OracleVenue(core.oracle, core.vault, VENUE_SPREAD_BPS);
+const venue = new OracleVenue(core.oracle, core.vault, core.lens, VENUE_SPREAD_BPS);
 let clock = 0; // [s] since the crash started
 const stamp = (): string => `[t+${String(Math.floor(clock / 60)).padStart(3, " ")}m]`;
 const keeper = new Keeper({
@@ -409,8 +409,8 @@ async function printPositions(title: string, core: Core, list: Opened[]): Promis
   const out: PositionRow[] = [];
   const rows: string[][] = [];
   for (const { plan, id } of list) {
-    const h = await core.vault.healthOf(id);
-    const [assets, amounts] = await core.vault.basketOf(id);
+    const h = await core.lens.healthOf(id);
+    const [assets, amounts] = await core.lens.basketOf(id);
     const basket: Partial<Record<AssetKey, bigint>> = {};
     for (const [i, a] of assets.entries()) {
       const key = ASSET_KEYS.find((k) => core.addresses[k] === a);
@@ -493,7 +493,7 @@ async function printReserves(core: Core, print = true) {
     [BUSD, "bUSD", core.busd],
     [BETH, "bETH", core.beth],
   ] as const) {
-    const s = await core.vault.synthetic(synthId);
+    const s = await core.lens.synthetic(synthId);
     const supply = await token.totalSupply();
     const price = s.params.priceAsset === ethers.ZeroAddress ? WAD : await core.oracle.getPrice(s.params.priceAsset);
     // every unit owed: position debt, debt in auction and bad debt not yet covered; debt value rounds up
