@@ -12,7 +12,6 @@ contract FixedRateModel is IRateModel {
     /// @notice [ray/s] Largest accepted rate: 100% simple annual, `1e27 / 365 days` rounded down.
     uint256 public constant MAX_RATE_PER_SECOND = 31_709_791_983_764_586_504;
 
-
     /// @notice [ray/s] The rate returned for every synthetic and every state.
     uint256 public immutable rate;
 

@@ -18,7 +18,6 @@ import {LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {VaultReader} from "./libraries/VaultReader.sol";
 import {LiquidationPlanner} from "./LiquidationPlanner.sol";
 import {ILiquidationPlanner} from "./interfaces/ILiquidationPlanner.sol";
-import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 
 /// @title LiquidationEngine
 /// @notice Liquidations and Dutch auctions of seized collateral. See `ILiquidationEngine`.
@@ -188,9 +187,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     function liquidate(uint256 positionId) external nonReentrant returns (uint256 firstAuctionId, uint256 debt) {
         // the planner values the position once (failed prices at 0) and plans it under this engine's caps; `seize`
         // accrues the interest that valuation already counts (same block) and checks the amounts
-        uint40 stoppedAt = vault.shutdownAt();
-        if (stoppedAt != 0) revert IBallastErrors.SystemShutdown(stoppedAt);
-        (IVault.LiquidationState memory st, LiquidationPlan memory plan) = planner.plan(positionId);
+        (ILiquidationPlanner.Start memory st, LiquidationPlan memory plan) = planner.plan(positionId);
         plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
         debt = plan.debt;
         firstAuctionId = _startAuctions(plan, st, positionId); // effects
@@ -391,9 +388,24 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory plan) {
-        IVault.LiquidationState memory st;
+        ILiquidationPlanner.Start memory st;
         (st, plan) = planner.plan(positionId);
         plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function planLimits(
+        address[] calldata assets
+    ) external view returns (uint256[] memory rooms, uint256 globalRoom, LiquidationParams memory lp) {
+        uint256 n = assets.length;
+        rooms = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            AssetLimit memory al = _assetLimits[assets[i]];
+            rooms[i] = al.cap > al.dirt ? al.cap - al.dirt : 0;
+        }
+        uint256 gDirt = _counters.globalDirt;
+        globalRoom = globalCap > gDirt ? globalCap - gDirt : 0;
+        lp = _liqParams;
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -482,7 +494,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @return firstId The first auction started (0 if none).
     function _startAuctions(
         LiquidationPlan memory plan,
-        IVault.LiquidationState memory st,
+        ILiquidationPlanner.Start memory st,
         uint256 positionId
     ) internal returns (uint256 firstId) {
         _cacheSynth(st);
@@ -525,7 +537,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     }
 
     /// @dev Refreshes the synthetic's cached token and minimum debt (written only when they changed).
-    function _cacheSynth(IVault.LiquidationState memory st) internal {
+    function _cacheSynth(ILiquidationPlanner.Start memory st) internal {
         SynthCache memory sc = _synthCache[st.synthId];
         if (address(sc.token) != st.token || sc.minDebt != st.minDebt) {
             _synthCache[st.synthId] = SynthCache(IERC20(st.token), uint96(st.minDebt)); // minDebt < 2^96 (Vault)
@@ -535,7 +547,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @dev Records auction `id`, of basket asset i of a liquidation (effects only).
     function _startAuction(
         uint256 id,
-        IVault.LiquidationState memory st,
+        ILiquidationPlanner.Start memory st,
         uint256 i,
         uint256 positionId,
         Share memory sh

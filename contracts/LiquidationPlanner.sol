@@ -5,14 +5,15 @@ import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {ILiquidationPlanner} from "./interfaces/ILiquidationPlanner.sol";
+import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 import {LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {VaultReader} from "./libraries/VaultReader.sol";
 
 /// @title LiquidationPlanner
 /// @notice Values a position for a liquidation and plans it (see `ILiquidationPlanner`). Created by the
 ///         LiquidationEngine in its constructor, so the engine that trusts it is the one that made it.
-/// @dev Stateless: `VaultReader.liquidationState` for the valuation, `LiquidationMath.plan` for the rule, the engine's
-///      public caps, dirt and parameters for the room. Holds no tokens and writes nothing.
+/// @dev Stateless: `VaultReader` for the valuation (three or four `extSloads` calls and one price per asset),
+///      `LiquidationMath.plan` for the rule, the engine's `planLimits` for the room. Holds no tokens, writes nothing.
 contract LiquidationPlanner is ILiquidationPlanner {
     /// @inheritdoc ILiquidationPlanner
     IVault public immutable vault;
@@ -33,27 +34,22 @@ contract LiquidationPlanner is ILiquidationPlanner {
     }
 
     /// @inheritdoc ILiquidationPlanner
-    function plan(
-        uint256 id
-    ) external view returns (IVault.LiquidationState memory st, ILiquidationEngine.LiquidationPlan memory p) {
-        st = VaultReader.liquidationState(vault, _oracle, id);
-        ILiquidationEngine e = engine;
-        uint256 n = st.assets.length;
-        uint256[] memory rooms = new uint256[](n); // [wad USD]
-        for (uint256 i; i < n; ++i) {
-            (uint256 cap, uint256 dirt) = (e.assetCap(st.assets[i]), e.assetDirt(st.assets[i]));
-            rooms[i] = cap > dirt ? cap - dirt : 0;
-        }
-        (uint256 gCap, uint256 gDirt) = (e.globalCap(), e.globalDirt());
-        p = LiquidationMath.plan(st, rooms, gCap > gDirt ? gCap - gDirt : 0, e.liquidationParams(), id);
+    function plan(uint256 id) external view returns (Start memory s, ILiquidationEngine.LiquidationPlan memory p) {
+        VaultReader.Entry memory entry = VaultReader.entryOf(vault, id);
+        if (entry.shutdownAt != 0) revert IBallastErrors.SystemShutdown(entry.shutdownAt);
+        IVault.LiquidationState memory st = VaultReader.liquidationStateOf(_oracle, entry);
+        (uint256[] memory rooms, uint256 globalRoom, ILiquidationEngine.LiquidationParams memory lp) = engine
+            .planLimits(st.assets);
+        p = LiquidationMath.plan(st, rooms, globalRoom, lp, id);
+        s = Start(st.owner, st.synthId, st.token, st.minDebt, st.synthPrice, st.assets, st.prices, st.decimals);
     }
 
     /// @inheritdoc ILiquidationPlanner
     function planFor(
-        IVault.LiquidationState memory st,
-        uint256[] memory rooms,
+        IVault.LiquidationState calldata st,
+        uint256[] calldata rooms,
         uint256 globalRoom,
-        ILiquidationEngine.LiquidationParams memory lp,
+        ILiquidationEngine.LiquidationParams calldata lp,
         uint256 id
     ) external pure returns (ILiquidationEngine.LiquidationPlan memory) {
         return LiquidationMath.plan(st, rooms, globalRoom, lp, id);

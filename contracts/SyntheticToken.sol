@@ -28,7 +28,6 @@ contract SyntheticToken is ERC20, ERC20Permit, ERC20FlashMint, AccessManaged, IS
     /// @dev Transient slot of `flashMinted` [wad]: keccak256("ballast.synthetic.flashMinted") - 1.
     bytes32 private constant _FLASH_MINTED = 0xe387d8ea475ab409b14fd9bfc148227e7622bdb9e8d1d955078b8e247d952d5a;
 
-
     /// @inheritdoc ISyntheticToken
     address public immutable vault;
 

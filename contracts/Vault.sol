@@ -552,6 +552,20 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
+    function extSloads(bytes32[] calldata slots) external view returns (bytes32[] memory values) {
+        uint256 n = slots.length;
+        values = new bytes32[](n);
+        for (uint256 i; i < n; ++i) {
+            bytes32 slot = slots[i];
+            bytes32 value;
+            assembly ("memory-safe") {
+                value := sload(slot)
+            }
+            values[i] = value;
+        }
+    }
+
+    /// @inheritdoc IVault
     function reentrancyGuardEntered() external view returns (bool) {
         return _reentrancyGuardEntered();
     }

@@ -100,7 +100,7 @@ describe("audit pack (docs/)", function () {
     for (const doc of ["docs/architecture.md", "docs/governance.md"]) {
       const text = readFileSync(join(ROOT, doc), "utf8");
       // `Contract.function` citations, checked against that contract's own source and interface
-      for (const m of text.matchAll(new RegExp("`(" + names + ")\\.([a-zA-Z_][A-Za-z0-9_]*)", "g"))) {
+      for (const m of text.matchAll(new RegExp("`(" + names + ")\\.([a-zA-Z_][A-Za-z0-9_]*)(?![A-Za-z0-9_.])", "g"))) {
         const [, contract = "", fn = ""] = m;
         const src = sourcesOf.get(contract) ?? "";
         const has =

@@ -74,6 +74,7 @@ describe("failure decoder (sdk/errors.ts)", function () {
     await (await core.vault.connect(alice).openAndMint(BUSD, core.weth, units("weth", "1"), wad("1000"), alice)).wait();
     const ctx = {
       vault: core.vault,
+      lens: core.lens,
       network: "localhost",
       from: "1",
       assets: [{ address: await core.weth.getAddress(), symbol: "WETH", decimals: 18 }],

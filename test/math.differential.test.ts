@@ -214,7 +214,11 @@ describe("differential: the TypeScript mirror against the one Solidity implement
     const core = await deployCore(ethers);
     const [, alice] = await ethers.getSigners();
     if (alice === undefined) throw new Error("needs a signer");
-    await fundAndApprove(core, alice, { weth: units("weth", "50"), wbtc: units("wbtc", "2"), usdc: units("usdc", "50000") });
+    await fundAndApprove(core, alice, {
+      weth: units("weth", "50"),
+      wbtc: units("wbtc", "2"),
+      usdc: units("usdc", "50000"),
+    });
     await (
       await core.vault.connect(alice).batch([
         { op: Op.Open, id: BUSD, asset: ethers.ZeroAddress, amount: 0n, to: ethers.ZeroAddress },

@@ -95,7 +95,7 @@ describe("sending on a node with interval mining (sdk/tx.ts, anvil)", function (
 
   it("a revert in the estimate (the node's own error) is decoded in human units", async function () {
     const e = await failure(core.vault.connect(bob).close.estimateGas(1n, bob));
-    expect(await explainFailure(e, { vault: core.vault })).to.equal(
+    expect(await explainFailure(e, { vault: core.vault, lens: core.lens })).to.equal(
       `${bob.address} is neither the owner (${alice.address}) nor a manager of position #1: act as the owner ` +
         "(--from <owner>), or have the owner appoint this account with Vault.setManager",
     );
@@ -105,7 +105,7 @@ describe("sending on a node with interval mining (sdk/tx.ts, anvil)", function (
     const tx = await core.vault.connect(alice).mint.populateTransaction(1n, wad("100000"), alice);
     const e = await failure(sendTx(alice, { ...tx, gasLimit: 400_000n }, { gasMarginBps: 0, pollMs: 100 }));
     expect((e as TxFailure).kind).to.equal("reverted");
-    expect(await explainFailure(e, { vault: core.vault, network: "localhost" })).to.match(
+    expect(await explainFailure(e, { vault: core.vault, lens: core.lens, network: "localhost" })).to.match(
       /^reverted in block \d+ \(tx 0x[0-9a-f]{64}\): position #1's debt would be worth \$105,\d{3}\.\d\d, over its minting limit of \$16,000\.00: you can mint at most [\d,.]+ bUSD against it/,
     );
   });

@@ -174,7 +174,7 @@ interface ILiquidationEngine is IBallastErrors {
     /// @param debtValue [wad] USD value of `debt`. @param full Whether the whole debt is taken.
     /// @param capped Whether a cap, or collateral that cannot be seized now, cut the amount down.
     /// @param keeperPay [wad] What the caller would be paid.
-    /// @param lots [token] Seized of each basket asset (in `IVault.liquidationState` order; 0: not seized).
+    /// @param lots [token] Seized of each basket asset (in the valuation's basket order, asset ids rising; 0: not seized).
     /// @param covers [wad USD] Debt value each lot carries: the debt, tab and dirt are split over the auctions in
     ///        these proportions.
     struct LiquidationPlan {
@@ -426,6 +426,12 @@ interface ILiquidationEngine is IBallastErrors {
 
     /// @notice What `liquidate(positionId)` would do now (reverts as `liquidate` would, keeper pay for any caller).
     function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory);
+
+    /// @notice What a plan may use: [wad USD] the room left under the cap of each of `assets` (cap minus dirt, 0 when
+    ///         full), the room left under the global cap, and the liquidation parameters. Read by the planner.
+    function planLimits(
+        address[] calldata assets
+    ) external view returns (uint256[] memory rooms, uint256 globalRoom, LiquidationParams memory lp);
 
     /// @notice Auction `auctionId` as stored (all zero once it has ended).
     function auction(uint256 auctionId) external view returns (Auction memory);

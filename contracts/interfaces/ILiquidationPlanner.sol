@@ -10,6 +10,20 @@ import {ILiquidationEngine} from "./ILiquidationEngine.sol";
 ///         Stateless; it reads the Vault's ledger (`VaultReader`), the oracle, and the engine's caps and parameters.
 /// @dev Units: `[token]`, `[wad]`, `[bps]` as in `IVault`. The rule itself is written out in `ILiquidationEngine`.
 interface ILiquidationPlanner {
+    /// @notice What a liquidation needs of the valuation to start its auctions (`IVault.LiquidationState`, trimmed).
+    /// @param minDebt [wad] @param synthPrice [wad] USD per synthetic unit. @param prices [wad] USD per whole token of
+    ///        each basket asset (0: unavailable, never seized). @param decimals each token's.
+    struct Start {
+        address owner;
+        uint256 synthId;
+        address token;
+        uint256 minDebt;
+        uint256 synthPrice;
+        address[] assets;
+        uint256[] prices;
+        uint8[] decimals;
+    }
+
     /// @notice The Vault whose positions it values (immutable).
     function vault() external view returns (IVault);
 
@@ -24,20 +38,20 @@ interface ILiquidationPlanner {
     function liquidationState(uint256 id) external view returns (IVault.LiquidationState memory);
 
     /// @notice What `ILiquidationEngine.liquidate(id)` would do now, without keeper pay (the engine adds it): the
-    ///         valuation and the plan under the engine's caps and liquidation parameters.
-    /// @dev Reverts as `liquidationState`, and PositionHealthy, AuctionCapReached or PricedLotTooSmall as the rule says.
-    function plan(
-        uint256 id
-    ) external view returns (IVault.LiquidationState memory st, ILiquidationEngine.LiquidationPlan memory p);
+    ///         plan under the engine's caps and liquidation parameters, and the figures of the valuation the engine
+    ///         starts the auctions with.
+    /// @dev Reverts SystemShutdown after the Vault's shutdown, as `liquidationState`, and PositionHealthy,
+    ///      AuctionCapReached or PricedLotTooSmall as the rule says.
+    function plan(uint256 id) external view returns (Start memory start, ILiquidationEngine.LiquidationPlan memory p);
 
     /// @notice The plan for a position valued as `st` (any valuation: `IRiskLens` passes shocked prices), with
     ///         `rooms` [wad USD] left under each basket asset's cap (`st.assets` order) and `globalRoom` [wad USD]
     ///         under the global cap, under parameters `lp`. Keeper pay 0.
     function planFor(
-        IVault.LiquidationState memory st,
-        uint256[] memory rooms,
+        IVault.LiquidationState calldata st,
+        uint256[] calldata rooms,
         uint256 globalRoom,
-        ILiquidationEngine.LiquidationParams memory lp,
+        ILiquidationEngine.LiquidationParams calldata lp,
         uint256 id
     ) external pure returns (ILiquidationEngine.LiquidationPlan memory);
 }

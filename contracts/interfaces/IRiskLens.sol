@@ -15,7 +15,7 @@ import {IVault} from "./IVault.sol";
 ///      rise; a shocked price is `price * multiplierBps / 1e4` rounded down. Assets not listed in the shock keep their
 ///      oracle price. A synthetic that tracks a shocked asset (bETH tracks WETH) has its debt value shocked too, so a
 ///      hedged position stays hedged.
-///      Health at shocked prices is computed exactly as `IVault.healthOf` computes it (each asset's value rounded down,
+///      Health at shocked prices is computed exactly as `VaultReader.healthOf` computes it (each asset's value rounded down,
 ///      limits rounded down, debt value rounded up, health rounded down), at the current rate index. The debt sent to
 ///      auction is what `ILiquidationEngine.liquidate` would take from each position on its own (the closed-form partial
 ///      amount to the target health, the full-liquidation rules and the minimum debt), before the auction caps: caps

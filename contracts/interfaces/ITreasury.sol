@@ -21,7 +21,6 @@ interface ITreasury is IBallastErrors {
         uint256 absorbed; // bad debt covered by burning surplus
     }
 
-
     /// @notice A liquidation penalty of `amount` arrived.
     event PenaltyReceived(uint256 indexed synthId, uint256 amount);
     /// @notice A keeper was paid `amount`: `fromSurplus` out of the balance, `unbacked` newly minted as deficit.

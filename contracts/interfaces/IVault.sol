@@ -450,9 +450,13 @@ interface IVault is IBallastErrors {
     /// @notice [s] When the system was shut down; 0 while it runs. Interest stops at that time.
     function shutdownAt() external view returns (uint40);
 
-    /// @notice The raw word in storage slot `slot`: lenses (`PositionLens`) read the ledger through it instead of the
-    ///         Vault carrying one view per figure. The slot layout is documented in `PositionLens`.
+    /// @notice The raw word in storage slot `slot`: `VaultReader` (the engine's planner, the Treasury, Settlement,
+    ///         the lenses) reads the ledger through it instead of the Vault carrying one view per figure. The slot
+    ///         layout is documented in `VaultReader`.
     function extSload(bytes32 slot) external view returns (bytes32 value);
+
+    /// @notice The raw words in storage slots `slots`, in order: `extSload` for many slots in one call.
+    function extSloads(bytes32[] calldata slots) external view returns (bytes32[] memory values);
 
     /// @notice Whether a call into the Vault is in progress (its reentrancy lock is held): a reader of the system's
     ///         totals called back from inside an operation (a token hook, a flash loan) sees half-updated state.
@@ -478,5 +482,4 @@ interface IVault is IBallastErrors {
 
     /// @notice Number of synthetics.
     function syntheticCount() external view returns (uint256);
-
 }

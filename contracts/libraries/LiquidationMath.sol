@@ -7,7 +7,7 @@ import {FixedMath} from "./FixedMath.sol";
 
 /// @title LiquidationMath
 /// @notice The one implementation of Ballast's liquidation rule: how much debt a liquidation moves into auction and
-///         which amount of each basket asset it seizes. The liquidation engine runs it on the Vault's valuation;
+///         which amount of each basket asset it seizes. The engine's LiquidationPlanner runs it on the valuation;
 ///         `RiskLens` runs it on a shocked valuation. The rule is written out in `ILiquidationEngine`.
 /// @dev Units: `[token]` an asset in its own decimals, `[wad]` 1e18 fixed point (synthetic amounts, USD values,
 ///      health, fractions), `[bps]` 1e4. Rounding: the debt value wanted and the seized fraction round up (against
@@ -39,7 +39,7 @@ library LiquidationMath {
         uint256 covered; // [wad USD] debt value the lots carry
     }
 
-    /// @notice Plans the liquidation of position `positionId`, valued as `st` (`IVault.liquidationState`).
+    /// @notice Plans the liquidation of position `positionId`, valued as `st` (`VaultReader.liquidationState`).
     /// @param rooms [wad USD] Room left under each basket asset's auction cap (`st.assets` order).
     /// @param globalRoom [wad USD] Room left under the global cap.
     /// @return p The plan without keeper pay: debt, penalty, debt value, full/capped, per-asset lots and the debt

@@ -20,7 +20,8 @@ import {Valuation} from "./Valuation.sol";
 ///      [token]), 7 _managers (id => manager => appointment key), 8 _assets (asset => AssetConfig, one word in
 ///      declaration order), 9 _assetById, 10 _assetCount, 11 _synths (six words each, see `Vault.Synth`), 12
 ///      _isSynthetic, 13 _ramps (asset => Ramp: fromBps bits 0-15, start 16-55, end 56-95).
-///      Units: `[token]`, `[wad]`, `[ray]`, `[bps]`, `[s]` as in `IVault`. Views called from inside a Vault operation
+///      A whole position is read in three calls to `IVault.extSloads` (four while a threshold ramps), whatever its
+///      basket. Units: `[token]`, `[wad]`, `[ray]`, `[bps]`, `[s]` as in `IVault`. Views called from inside a Vault operation
 ///      may see half-updated state: `IVault.reentrancyGuardEntered` tells; core callers never read it mid-operation.
 library VaultReader {
     uint256 internal constant POSITIONS_SLOT = 5;
@@ -52,9 +53,41 @@ library VaultReader {
         return uint256(vault.extSload(slot));
     }
 
-    /// @return The slot of `key` in the Vault mapping at `slot`.
-    function slotOf(uint256 key, uint256 slot) internal pure returns (bytes32) {
-        return keccak256(abi.encode(key, slot));
+    /// @return words The words in `slots`, read in one `IVault.extSloads` call (encoded and decoded by hand: this is
+    ///         the liquidation's hot path). Reverts with the Vault's revert data, or when the answer is malformed.
+    function loadMany(IVault vault, bytes32[] memory slots) internal view returns (uint256[] memory words) {
+        bytes4 selector = IVault.extSloads.selector;
+        assembly ("memory-safe") {
+            let n := mload(slots)
+            let size := mul(n, 0x20)
+            let ptr := mload(0x40)
+            mstore(ptr, selector)
+            mstore(add(ptr, 4), 0x20)
+            mcopy(add(ptr, 36), slots, add(size, 0x20)) // the length, then the slots
+            if iszero(staticcall(gas(), vault, ptr, add(size, 68), 0, 0)) {
+                returndatacopy(ptr, 0, returndatasize())
+                revert(ptr, returndatasize())
+            }
+            // the answer: offset 0x20, the length n, then n words
+            if iszero(eq(returndatasize(), add(size, 0x40))) {
+                revert(0, 0)
+            }
+            words := ptr
+            returndatacopy(words, 0x20, add(size, 0x20))
+            if iszero(eq(mload(words), n)) {
+                revert(0, 0)
+            }
+            mstore(0x40, add(words, add(size, 0x20)))
+        }
+    }
+
+    /// @return s The slot of `key` in the Vault mapping at `slot`.
+    function slotOf(uint256 key, uint256 slot) internal pure returns (bytes32 s) {
+        assembly ("memory-safe") {
+            mstore(0, key)
+            mstore(0x20, slot)
+            s := keccak256(0, 0x40)
+        }
     }
 
     function position(IVault vault, uint256 id) internal view returns (Position memory p) {
@@ -72,8 +105,12 @@ library VaultReader {
         return address(uint160(load(vault, slotOf(i, ASSET_BY_ID_SLOT))));
     }
 
-    function configOf(IVault vault, address asset) internal view returns (IVault.AssetConfig memory c) {
-        uint256 w = load(vault, slotOf(uint160(asset), ASSETS_SLOT));
+    function configOf(IVault vault, address asset) internal view returns (IVault.AssetConfig memory) {
+        return decodeConfig(load(vault, slotOf(uint160(asset), ASSETS_SLOT)));
+    }
+
+    /// @return c An `_assets` word decoded.
+    function decodeConfig(uint256 w) internal pure returns (IVault.AssetConfig memory c) {
         c.listed = uint8(w) != 0;
         c.id = uint8(w >> 8);
         c.decimals = uint8(w >> 16);
@@ -108,16 +145,20 @@ library VaultReader {
         if (synthId >= load(vault, bytes32(SYNTHS_SLOT))) revert IVault.SyntheticNotFound(synthId);
     }
 
-    /// @return The token of synthetic `synthId` (reverts SyntheticNotFound for an unknown one).
-    function token(IVault vault, uint256 synthId) internal view returns (ISyntheticToken) {
-        checkSynthetic(vault, synthId);
-        return ISyntheticToken(address(uint160(synthWord(vault, synthId, 0))));
+    /// @return t The token of synthetic `synthId` (reverts SyntheticNotFound for an unknown one: every synthetic has
+    ///         a token, and the words past the array's end are zero).
+    function token(IVault vault, uint256 synthId) internal view returns (ISyntheticToken t) {
+        t = ISyntheticToken(address(uint160(synthWord(vault, synthId, 0))));
+        if (address(t) == address(0)) revert IVault.SyntheticNotFound(synthId);
     }
 
-    /// @return [wad] Synthetic `synthId`'s bad debt: the Treasury's deficit (reverts SyntheticNotFound).
+    /// @return [wad] Synthetic `synthId`'s bad debt: the Treasury's deficit (reverts SyntheticNotFound). One call.
     function badDebt(IVault vault, uint256 synthId) internal view returns (uint256) {
-        checkSynthetic(vault, synthId);
-        return synthWord(vault, synthId, 5) >> 128;
+        bytes32[] memory slots = new bytes32[](2);
+        (slots[0], slots[1]) = (bytes32(SYNTHS_SLOT), bytes32(uint256(SYNTHS_BASE) + synthId * SYNTH_WORDS + 5));
+        uint256[] memory w = loadMany(vault, slots);
+        if (synthId >= w[0]) revert IVault.SyntheticNotFound(synthId);
+        return w[1] >> 128;
     }
 
     /// @return The oracle key of synthetic `synthId`'s price (0: a USD synthetic at exactly 1).
@@ -169,7 +210,10 @@ library VaultReader {
     }
 
     /// @return list The assets of position `id`'s basket in asset-id order. @return amounts [token] held of each.
-    function basketOf(IVault vault, uint256 id) internal view returns (address[] memory list, uint256[] memory amounts) {
+    function basketOf(
+        IVault vault,
+        uint256 id
+    ) internal view returns (address[] memory list, uint256[] memory amounts) {
         uint256 mask = position(vault, id).assetMask;
         uint256 n = popcount(mask);
         list = new address[](n);
@@ -184,34 +228,120 @@ library VaultReader {
         }
     }
 
+    /// @notice A position's ledger entry, read in three or four calls (`IVault.extSloads`) whatever its basket.
+    /// @param shutdownAt [s] The Vault's shutdown time (0 while it runs). @param token The synthetic's token.
+    /// @param minDebt [wad] @param priceAsset The synthetic's oracle key (0: USD at exactly 1). @param debt [wad] Debt
+    ///        at the index brought to now, rounded up. @param assets Basket in asset-id order; @param ids their asset
+    ///        ids; @param amounts [token]; @param configs as stored; @param thresholds [bps] in force now.
+    struct Entry {
+        Position p;
+        uint256 shutdownAt;
+        address token;
+        uint256 minDebt;
+        address priceAsset;
+        uint256 debt;
+        address[] assets;
+        uint256[] ids;
+        uint256[] amounts;
+        IVault.AssetConfig[] configs;
+        uint256[] thresholds;
+    }
+
+    /// @return e Position `id`'s entry (reverts PositionNotFound for an unknown one).
+    function entryOf(IVault vault, uint256 id) internal view returns (Entry memory e) {
+        bytes32[] memory slots = new bytes32[](2);
+        (slots[0], slots[1]) = (slotOf(id, POSITIONS_SLOT), bytes32(uint256(2)));
+        uint256[] memory w = loadMany(vault, slots);
+        uint256 pw = w[0];
+        e.p = Position(address(uint160(pw)), uint8(pw >> 160), uint64(pw >> 168), pw);
+        if (e.p.owner == address(0)) revert IVault.PositionNotFound(id);
+        e.shutdownAt = uint40(w[1] >> 168); // liquidationEngine (160) | paused (8) | shutdownAt (40)
+
+        // the synthetic's words 0, 1 and 4, the debt lane's word, and each basket asset's address and lane word
+        uint256 n = popcount(e.p.assetMask);
+        (e.assets, e.ids, e.amounts) = (new address[](n), new uint256[](n), new uint256[](n));
+        slots = new bytes32[](4 + 2 * n);
+        uint256 base = uint256(SYNTHS_BASE) + e.p.synthId * SYNTH_WORDS;
+        bytes32 balances = slotOf(id, BALANCES_SLOT);
+        (slots[0], slots[1], slots[2]) = (bytes32(base), bytes32(base + 1), bytes32(base + 4));
+        slots[3] = slotOf(0, uint256(balances));
+        uint256 mask = e.p.assetMask;
+        uint256 k;
+        for (uint256 i; mask != 0; ++i) {
+            if (mask & 1 != 0) {
+                e.ids[k] = i;
+                slots[4 + 2 * k] = slotOf(i, ASSET_BY_ID_SLOT);
+                slots[5 + 2 * k] = slotOf((1 + i) >> 1, uint256(balances));
+                ++k;
+            }
+            mask >>= 1;
+        }
+        w = loadMany(vault, slots);
+        uint256 s1 = w[1]; // rateIndex 0-127 | ratePerSecond 128-215 | lastAccrual 216-255
+        (e.token, e.minDebt) = (address(uint160(w[0])), uint96(w[0] >> 160));
+        e.priceAsset = address(uint160(w[2]));
+        uint256 index = DebtMath.indexAt(uint128(s1), uint88(s1 >> 128), uint40(s1 >> 216), block.timestamp);
+        e.debt = DebtMath.toDebtUp(w[3] & LANE_MASK, index);
+        if (n == 0) return e;
+
+        for (k = 0; k < n; ++k) {
+            e.assets[k] = address(uint160(w[4 + 2 * k]));
+            uint256 word = w[5 + 2 * k];
+            e.amounts[k] = (1 + e.ids[k]) & 1 == 0 ? word & LANE_MASK : word >> 128;
+        }
+        readConfigs(vault, e);
+    }
+
+    /// @dev Fills `e.configs` and `e.thresholds` (in force now) for the assets of `e.assets`: one `extSloads` call,
+    ///      and one more for the ramps of those whose threshold is ramping.
+    function readConfigs(IVault vault, Entry memory e) internal view {
+        uint256 n = e.assets.length;
+        bytes32[] memory slots = new bytes32[](n);
+        for (uint256 k; k < n; ++k) slots[k] = slotOf(uint160(e.assets[k]), ASSETS_SLOT);
+        uint256[] memory w = loadMany(vault, slots);
+        (e.configs, e.thresholds) = (new IVault.AssetConfig[](n), new uint256[](n));
+        uint256 ramping;
+        for (uint256 k; k < n; ++k) {
+            e.configs[k] = decodeConfig(w[k]);
+            e.thresholds[k] = e.configs[k].liqThresholdBps;
+            if (e.configs[k].flags & Valuation.FLAG_RAMP != 0) ++ramping;
+        }
+        if (ramping == 0) return;
+        slots = new bytes32[](ramping);
+        uint256 r;
+        for (uint256 k; k < n; ++k) {
+            if (e.configs[k].flags & Valuation.FLAG_RAMP != 0) slots[r++] = slotOf(uint160(e.assets[k]), RAMPS_SLOT);
+        }
+        w = loadMany(vault, slots);
+        r = 0;
+        for (uint256 k; k < n; ++k) {
+            if (e.configs[k].flags & Valuation.FLAG_RAMP == 0) continue;
+            uint256 word = w[r++];
+            IVault.Ramp memory rp = IVault.Ramp(uint16(word), uint40(word >> 16), uint40(word >> 56));
+            e.thresholds[k] = Valuation.thresholdAt(e.configs[k], rp, block.timestamp);
+        }
+    }
+
     /// @return h Position `id`'s figures at current prices (`getPrice`: a failed price reverts) and the index now.
     function healthOf(
         IVault vault,
         IOracleAdapter oracle,
         uint256 id
     ) internal view returns (IVault.PositionHealth memory h) {
-        Position memory p = position(vault, id);
-        if (p.owner == address(0)) revert IVault.PositionNotFound(id);
-        uint256 mask = p.assetMask;
-        for (uint256 i; mask != 0; ++i) {
-            if (mask & 1 != 0) {
-                address asset = assetAt(vault, i);
-                IVault.AssetConfig memory c = configOf(vault, asset);
-                uint256 v = Valuation.valueDown(lane(vault, id, 1 + i), oracle.getPrice(asset), c.decimals);
-                h.collateralValue += v;
-                h.mintLimit += Valuation.limitDown(v, c.maxLtvBps);
-                h.liquidationLimit += Valuation.limitDown(v, thresholdNow(vault, asset, c));
-            }
-            mask >>= 1;
+        Entry memory e = entryOf(vault, id);
+        for (uint256 k; k < e.assets.length; ++k) {
+            uint256 v = Valuation.valueDown(e.amounts[k], oracle.getPrice(e.assets[k]), e.configs[k].decimals);
+            h.collateralValue += v;
+            h.mintLimit += Valuation.limitDown(v, e.configs[k].maxLtvBps);
+            h.liquidationLimit += Valuation.limitDown(v, e.thresholds[k]);
         }
-        h.debt = DebtMath.toDebtUp(lane(vault, id, 0), indexNow(vault, p.synthId));
-        if (h.debt != 0) h.debtValue = Valuation.debtValueUp(h.debt, synthPrice(vault, oracle, p.synthId));
+        h.debt = e.debt;
+        if (h.debt != 0) h.debtValue = Valuation.debtValueUp(h.debt, priceOf(oracle, e.priceAsset));
         h.health = Valuation.healthDown(h.liquidationLimit, h.debtValue);
     }
 
-    /// @return [wad] USD per unit of synthetic `synthId` (exactly 1e18 for a USD synthetic); a failed price reverts.
-    function synthPrice(IVault vault, IOracleAdapter oracle, uint256 synthId) internal view returns (uint256) {
-        address key = priceAsset(vault, synthId);
+    /// @return [wad] USD per unit of a synthetic priced by oracle key `key` (exactly 1e18 for 0, a USD synthetic).
+    function priceOf(IOracleAdapter oracle, address key) internal view returns (uint256) {
         return key == address(0) ? 1e18 : oracle.getPrice(key);
     }
 
@@ -223,19 +353,22 @@ library VaultReader {
         IOracleAdapter oracle,
         uint256 id
     ) internal view returns (IVault.LiquidationState memory st) {
-        Position memory p = position(vault, id);
-        if (p.owner == address(0)) revert IVault.PositionNotFound(id);
-        uint256 w0 = synthWord(vault, p.synthId, 0);
-        (st.owner, st.synthId, st.token, st.minDebt) = (p.owner, p.synthId, address(uint160(w0)), uint96(w0 >> 160));
-        st.synthPrice = synthPrice(vault, oracle, p.synthId);
-        st.debt = DebtMath.toDebtUp(lane(vault, id, 0), indexNow(vault, p.synthId));
-        st.debtValue = Valuation.debtValueUp(st.debt, st.synthPrice);
+        return liquidationStateOf(oracle, entryOf(vault, id));
+    }
 
-        uint256 mask = p.assetMask;
-        uint256 n = popcount(mask);
+    /// @return st The position read as `e`, valued for a liquidation (see `liquidationState`).
+    function liquidationStateOf(
+        IOracleAdapter oracle,
+        Entry memory e
+    ) internal view returns (IVault.LiquidationState memory st) {
+        (st.owner, st.synthId, st.token, st.minDebt) = (e.p.owner, e.p.synthId, e.token, e.minDebt);
+        st.synthPrice = priceOf(oracle, e.priceAsset);
+        st.debt = e.debt;
+        st.debtValue = Valuation.debtValueUp(st.debt, st.synthPrice);
+        uint256 n = e.assets.length;
         (st.assets, st.amounts, st.prices, st.values, st.limits) = (
-            new address[](n),
-            new uint256[](n),
+            e.assets,
+            e.amounts,
             new uint256[](n),
             new uint256[](n),
             new uint256[](n)
@@ -243,42 +376,22 @@ library VaultReader {
         st.decimals = new uint8[](n);
         address failedAsset;
         IOracleAdapter.PriceFailure failure;
-        uint256 k;
-        for (uint256 i; mask != 0; ++i) {
-            if (mask & 1 != 0) {
-                IOracleAdapter.PriceFailure f = _valueAsset(vault, oracle, st, id, i, k++);
-                if (f != IOracleAdapter.PriceFailure.None && failedAsset == address(0)) {
-                    (failedAsset, failure) = (st.assets[k - 1], f);
-                }
+        for (uint256 k; k < n; ++k) {
+            st.decimals[k] = e.configs[k].decimals;
+            (uint256 price, IOracleAdapter.PriceFailure f) = oracle.tryGetPrice(e.assets[k]);
+            if (f != IOracleAdapter.PriceFailure.None) {
+                if (failedAsset == address(0)) (failedAsset, failure) = (e.assets[k], f);
+                continue;
             }
-            mask >>= 1;
+            uint256 v = Valuation.valueDown(e.amounts[k], price, st.decimals[k]);
+            uint256 limit = Valuation.limitDown(v, e.thresholds[k]);
+            (st.prices[k], st.values[k], st.limits[k]) = (price, v, limit);
+            st.pricedMask |= uint256(1) << e.ids[k];
+            st.collateralValue += v;
+            st.liquidationLimit += limit;
+            st.penaltyValue += Valuation.penaltyUp(v, e.configs[k].liqPenaltyBps);
         }
         if (n != 0 && st.pricedMask == 0) revert IOracleAdapter.PriceUnavailable(failedAsset, failure);
-    }
-
-    /// @dev Fills entry `k` of `st` with asset id `i` of position `id`.
-    function _valueAsset(
-        IVault vault,
-        IOracleAdapter oracle,
-        IVault.LiquidationState memory st,
-        uint256 id,
-        uint256 i,
-        uint256 k
-    ) private view returns (IOracleAdapter.PriceFailure f) {
-        address asset = assetAt(vault, i);
-        IVault.AssetConfig memory c = configOf(vault, asset);
-        uint256 amount = lane(vault, id, 1 + i);
-        uint256 price;
-        (price, f) = oracle.tryGetPrice(asset);
-        (st.assets[k], st.amounts[k], st.decimals[k]) = (asset, amount, c.decimals);
-        if (f != IOracleAdapter.PriceFailure.None) return f;
-        uint256 v = Valuation.valueDown(amount, price, c.decimals);
-        uint256 limit = Valuation.limitDown(v, thresholdNow(vault, asset, c));
-        (st.prices[k], st.values[k], st.limits[k]) = (price, v, limit);
-        st.pricedMask |= uint256(1) << i;
-        st.collateralValue += v;
-        st.liquidationLimit += limit;
-        st.penaltyValue += Valuation.penaltyUp(v, c.liqPenaltyBps);
     }
 
     function popcount(uint256 x) internal pure returns (uint256 n) {

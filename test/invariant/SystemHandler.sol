@@ -327,7 +327,11 @@ contract SystemHandler is LiquidationHandler {
             }
         } else if (pending == Proposal.Rate) {
             (uint256 s, IVault.SyntheticParams memory p) = abi.decode(_args(data), (uint256, IVault.SyntheticParams));
-            assertEq(address(positionLens.synthetic(s).params.rateModel), address(p.rateModel), "rate model not applied");
+            assertEq(
+                address(positionLens.synthetic(s).params.rateModel),
+                address(p.rateModel),
+                "rate model not applied"
+            );
             calls["gov:rate"]++;
         } else {
             assertEq(vault.rampDuration(), abi.decode(_args(data), (uint256)), "ramp duration not applied");

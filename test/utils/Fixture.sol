@@ -101,7 +101,7 @@ abstract contract Fixture is Test {
         vault.setTreasury(address(treasuryC));
         vault.setLiquidationEngine(address(engine));
         treasury = address(treasuryC);
-        // flash-mint fees are protocol income too: route them to the Treasury (as scripts/lib/core.ts does)
+        // flash-mint fees are protocol income too: route them to the Treasury (as deploy/local/core.ts does)
         busd.setFlashParams(1_000_000e18, 9, address(treasuryC));
         beth.setFlashParams(1_000e18, 9, address(treasuryC));
         engine.setKeeperParams(BUSD, ILiquidationEngine.KeeperParams({tip: 2e18, chipBps: 10, maxPay: 500e18}));
