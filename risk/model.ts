@@ -219,7 +219,7 @@ export function synthPriceOf(snap: Snapshot, synth: number): bigint {
   return a.price;
 }
 
-/** `IVault.healthOf` of position `p` at the snapshot's prices and rate index, through the exact mirror. */
+/** `PositionLens.healthOf` of position `p` at the snapshot's prices and rate index, through the exact mirror. */
 export function healthAt(snap: Snapshot, p: PositionSnap): HealthFigures {
   const s = snap.synths[p.synth];
   if (s === undefined) throw new Error(`position ${p.id}: synthetic ${p.synth} is not in the snapshot`);

@@ -58,7 +58,7 @@ export interface BasketEntry {
   liqThresholdBps: bigint;
 }
 
-/** The figures `IVault.healthOf` returns, computed off-chain. */
+/** The figures `PositionLens.healthOf` (`VaultReader.healthOf`) returns, computed off-chain. */
 export interface HealthFigures {
   collateralValue: bigint; // [wad]
   mintLimit: bigint; // [wad]
@@ -69,8 +69,8 @@ export interface HealthFigures {
 }
 
 /**
- * Mirrors `Vault.healthOf`: each asset's value rounded down, limits rounded down per asset, debt and its value
- * rounded up, health rounded down.
+ * Mirrors `VaultReader.healthOf` (what `PositionLens.healthOf` returns): each asset's value rounded down, limits
+ * rounded down per asset, debt and its value rounded up, health rounded down.
  * @param normDebt [wad] normalized debt; @param index [ray] rate index now; @param debtPrice [wad] price of one
  *        synthetic unit in USD (WAD for a USD synthetic).
  */
@@ -168,7 +168,7 @@ export function startPricesUp(
 }
 
 // ----------------------------------------------------------------------------------------------------------------
-// Liquidation plan (contracts/libraries/LiquidationMath.sol, LiquidationEngine._plan): used by the risk engine
+// Liquidation plan (contracts/libraries/LiquidationMath.sol, run by LiquidationPlanner.plan): used by the risk engine
 // ----------------------------------------------------------------------------------------------------------------
 
 /** `LiquidationMath.SEIZE_MARGIN_BPS`: the seized lot covers debt + penalty plus this margin at oracle prices. */
@@ -221,7 +221,7 @@ export function keeperPayDown(k: KeeperPay, debt: bigint, penalty: bigint): bigi
 }
 
 /**
- * One basket asset as `LiquidationEngine._plan` reads it: the health entry (`liqThresholdBps` the threshold in
+ * One basket asset as `LiquidationPlanner.plan` reads it: the health entry (`liqThresholdBps` the threshold in
  * force, a ramp's current value; `price` 0 when the oracle fails) plus penalty and caps.
  */
 export interface PlanAsset extends Omit<BasketEntry, "maxLtvBps"> {
@@ -233,7 +233,7 @@ export interface PlanAsset extends Omit<BasketEntry, "maxLtvBps"> {
 /** Everything `planLiquidation` needs besides the basket. */
 export interface PlanInput {
   basket: PlanAsset[];
-  debt: bigint; // [wad] the position's whole debt (Vault.debtOf)
+  debt: bigint; // [wad] the position's whole debt (PositionLens.debtOf)
   synthPrice: bigint; // [wad] USD per synthetic unit (WAD for a USD synthetic)
   minDebt: bigint; // [wad]
   targetHealth: bigint; // [wad]
@@ -279,8 +279,8 @@ interface PlanWork {
 }
 
 /**
- * Mirrors `LiquidationEngine._plan` (`LiquidationMath.plan` with the caps' room, plus keeper pay), the figures
- * `previewLiquidation` returns, to the wei: the closed-form partial amount over the seizable assets, the full rules,
+ * Mirrors `LiquidationPlanner.plan` (`LiquidationMath.plan` with the caps' room) plus the engine's keeper pay: the
+ * figures `previewLiquidation` returns, to the wei: the closed-form partial amount over the seizable assets, the full rules,
  * the per-asset and global caps, the lots (rounded up unless that lowers the health or breaks a cap), the debt each
  * lot carries, the minimum debt, the penalty (capped at what the lot is worth beyond its debt) and keeper pay.
  */
