@@ -12,21 +12,19 @@ const SOLC_VERSION = "0.8.30";
 // One build profile for everything that runs or ships: the Solidity and TypeScript tests, the gas benchmark and the
 // deploy use the same settings, so the bytecode tested is the bytecode deployed. The IR pipeline saves gas on every
 // Vault operation (docs/gas.md); 1,000 optimizer runs keep every deployable contract at least 2,048 bytes under the
-// EIP-170 and EIP-3860 limits. test/sizes.test.ts enforces both, and fails on any per-contract override.
+// EIP-170 and EIP-3860 limits. test/sizes.test.ts enforces both, and that no file under contracts/ gets other settings.
 const soljson = require.resolve("solc/soljson.js");
 const RELEASE_SETTINGS = { optimizer: { enabled: true, runs: 1_000 }, evmVersion: "cancun", viaIR: true };
-const RELEASE_PROFILE = {
-  compilers: [{ version: SOLC_VERSION, path: soljson, settings: RELEASE_SETTINGS }],
-};
 
 /**
- * `npm run coverage` builds with this profile. Instrumented, every test contract that deploys the system embeds the
- * instrumented Vault, engine and lenses; compiled as one job, their output is more than solc-js can serialize ("Error
- * writing output JSON", HHE910). Hardhat merges root files into one job per settings object, so each folder of
- * Solidity tests (and each group of four top-level test files) gets its own copy of the release settings: several
- * smaller jobs, one test run and one report. Coverage measures which source lines run, not gas or size.
+ * The release settings for the contracts, and the same settings, in separate copies, for groups of Solidity tests.
+ * Every test contract that deploys the system embeds the Vault, the engine (with its planner) and the lenses; compiled
+ * as one job, their output is more than solc-js can serialize ("Error writing output JSON", HHE910). Hardhat merges
+ * root files into one job per settings object, so each folder of Solidity tests (and each group of four top-level test
+ * files) gets its own copy: several smaller jobs with identical settings, so identical bytecode. Coverage builds the
+ * same way (`npm run coverage` instruments every job).
  */
-function coverageProfile() {
+function releaseProfile() {
   const settings = () => ({ version: SOLC_VERSION, path: soljson, settings: { ...RELEASE_SETTINGS } });
   const groups = new Map<string, ReturnType<typeof settings>>();
   const overrides: Record<string, ReturnType<typeof settings>> = {};
@@ -61,9 +59,9 @@ export default defineConfig({
       "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol",
     ],
     profiles: {
-      default: RELEASE_PROFILE,
-      production: RELEASE_PROFILE,
-      coverage: coverageProfile(),
+      default: releaseProfile(),
+      production: releaseProfile(),
+      coverage: releaseProfile(),
     },
   },
   typechain: { outDir: "typechain-types" },
