@@ -20,11 +20,12 @@ const RELEASE_SETTINGS = { optimizer: { enabled: true, runs: 1_000 }, evmVersion
  * The release settings for the contracts, and the same settings, in separate copies, for groups of Solidity tests.
  * Every test contract that deploys the system embeds the Vault, the engine (with its planner) and the lenses; compiled
  * as one job, their output is more than solc-js can serialize ("Error writing output JSON", HHE910). Hardhat merges
- * root files into one job per settings object, so each folder of Solidity tests (and each group of four top-level test
- * files) gets its own copy: several smaller jobs with identical settings, so identical bytecode. Coverage builds the
- * same way (`npm run coverage` instruments every job).
+ * root files into one job per settings object, so each group of test files gets its own copy: smaller jobs with
+ * identical settings, so identical bytecode. Each job compiles the contracts it uses again, so there are few of them:
+ * the top-level test files, the invariant suites, and the other test folders (`split = "coarse"`). Instrumented for
+ * coverage the output is larger still: each folder and each group of four top-level files is its own job ("fine").
  */
-function releaseProfile() {
+function releaseProfile(split: "coarse" | "fine" = "coarse") {
   const settings = () => ({ version: SOLC_VERSION, path: soljson, settings: { ...RELEASE_SETTINGS } });
   const groups = new Map<string, ReturnType<typeof settings>>();
   const overrides: Record<string, ReturnType<typeof settings>> = {};
@@ -35,9 +36,17 @@ function releaseProfile() {
     .sort();
   const topLevel = files.filter((f) => !f.includes("/"));
   for (const file of files) {
-    const group = file.includes("/")
-      ? file.slice(0, file.lastIndexOf("/"))
-      : `top-${Math.floor(topLevel.indexOf(file) / 4)}`;
+    const nested = file.includes("/");
+    const group =
+      split === "coarse"
+        ? nested
+          ? file.startsWith("invariant/")
+            ? "invariant"
+            : "folders"
+          : "top-level"
+        : nested
+          ? file.slice(0, file.lastIndexOf("/"))
+          : `top-${Math.floor(topLevel.indexOf(file) / 4)}`;
     const shared = groups.get(group) ?? settings();
     groups.set(group, shared);
     overrides[`test/${file}`] = shared;
@@ -61,7 +70,7 @@ export default defineConfig({
     profiles: {
       default: releaseProfile(),
       production: releaseProfile(),
-      coverage: releaseProfile(),
+      coverage: releaseProfile("fine"),
     },
   },
   typechain: { outDir: "typechain-types" },
