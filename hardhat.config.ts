@@ -21,10 +21,19 @@ const RELEASE_SETTINGS = { optimizer: { enabled: true, runs: 1_000 }, evmVersion
  * Every test contract that deploys the system embeds the Vault, the engine (with its planner) and the lenses; compiled
  * as one job, their output is more than solc-js can serialize ("Error writing output JSON", HHE910). Hardhat merges
  * root files into one job per settings object, so each group of test files gets its own copy: smaller jobs with
- * identical settings, so identical bytecode. Each job compiles the contracts it uses again, so there are few of them:
- * the top-level test files, the invariant suites, and the other test folders (`split = "coarse"`). Instrumented for
- * coverage the output is larger still: each folder and each group of four top-level files is its own job ("fine").
+ * identical settings, so identical bytecode. Hardhat gives each overridden file a job of its own, run one after another
+ * on a two-core machine, and each job compiles the contracts again: so the default profile moves only the four
+ * largest test files out of the shared job (`split = "coarse"`); instrumented for coverage, every test file is its
+ * own job ("fine").
  */
+/** The test files compiled in jobs of their own by the default profile (the largest outputs). */
+const SEPARATE_JOBS = [
+  "invariant/SystemInvariant.t.sol",
+  "invariant/LiquidationInvariant.t.sol",
+  "invariant/VaultInvariant.t.sol",
+  "adversarial/ReviewFindings.t.sol",
+];
+
 function releaseProfile(split: "coarse" | "fine" = "coarse") {
   const settings = () => ({ version: SOLC_VERSION, path: soljson, settings: { ...RELEASE_SETTINGS } });
   const groups = new Map<string, ReturnType<typeof settings>>();
@@ -36,17 +45,10 @@ function releaseProfile(split: "coarse" | "fine" = "coarse") {
     .sort();
   const topLevel = files.filter((f) => !f.includes("/"));
   for (const file of files) {
-    const nested = file.includes("/");
-    const group =
-      split === "coarse"
-        ? nested
-          ? file.startsWith("invariant/")
-            ? "invariant"
-            : "folders"
-          : "top-level"
-        : nested
-          ? file.slice(0, file.lastIndexOf("/"))
-          : `top-${Math.floor(topLevel.indexOf(file) / 4)}`;
+    if (split === "coarse" && !SEPARATE_JOBS.includes(file)) continue; // the rest: the default job
+    const group = file.includes("/")
+      ? file.slice(0, file.lastIndexOf("/"))
+      : `top-${Math.floor(topLevel.indexOf(file) / 4)}`;
     const shared = groups.get(group) ?? settings();
     groups.set(group, shared);
     overrides[`test/${file}`] = shared;
