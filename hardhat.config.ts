@@ -18,7 +18,7 @@ const RELEASE_SETTINGS = { optimizer: { enabled: true, runs: 1_000 }, evmVersion
 
 /**
  * The release settings for the contracts, and the same settings, in separate copies, for groups of Solidity tests.
- * Every test contract that deploys the system embeds the Vault, the engine (with its planner) and the lenses; compiled
+ * Every test contract that deploys the system embeds the Vault, the engine (with its admin module) and the lenses; compiled
  * as one job, their output is more than solc-js can serialize ("Error writing output JSON", HHE910). Hardhat merges
  * root files into one job per settings object, so each group of test files gets its own copy: smaller jobs with
  * identical settings, so identical bytecode. Hardhat gives each overridden file a job of its own, run one after another

@@ -5,7 +5,6 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {IBallastTakeCallback} from "./interfaces/IBallastTakeCallback.sol";
@@ -13,128 +12,30 @@ import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ITreasury} from "./interfaces/ITreasury.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
-import {AuctionMath} from "./libraries/AuctionMath.sol";
 import {LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {VaultReader} from "./libraries/VaultReader.sol";
-import {LiquidationPlanner} from "./LiquidationPlanner.sol";
-import {ILiquidationPlanner} from "./interfaces/ILiquidationPlanner.sol";
+import {LiquidationEngineStorage} from "./LiquidationEngineStorage.sol";
+import {LiquidationEngineAdmin} from "./LiquidationEngineAdmin.sol";
 
 /// @title LiquidationEngine
 /// @notice Liquidations and Dutch auctions of seized collateral. See `ILiquidationEngine`.
 /// @dev Holds the collateral of live auctions and the owners' claims, nothing else between calls: for every asset,
 ///      balance >= sum of live lots + sum of claims. Synthetic received in a take is burned or forwarded within the
 ///      same call.
-contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuardTransient {
+contract LiquidationEngine is ILiquidationEngine, LiquidationEngineStorage {
     using SafeERC20 for IERC20;
     using FixedMath for uint256;
     using SafeCast for uint256;
 
     // ------------------------------------------------------------------------------------------------------------
-    // Hard-coded bounds on governance
-    // ------------------------------------------------------------------------------------------------------------
-
-    /// @notice [wad] Highest target health.
-    uint256 public constant MAX_TARGET_HEALTH = 2e18;
-    /// @notice [wad] Lowest full-liquidation health.
-    uint256 public constant MIN_FULL_LIQUIDATION_HEALTH = 0.5e18;
-    /// @notice [bps] Highest start buffer above the oracle price (50%).
-    uint256 public constant MAX_START_BUFFER_BPS = 5_000;
-    /// @notice [bps] Bounds of the floor as a share of the oracle price.
-    uint256 public constant MIN_RESET_BELOW_BPS = 1_000;
-    uint256 public constant MAX_RESET_BELOW_BPS = 9_500;
-    /// @notice [bps] Bounds of the price kept per step of the exponential curve.
-    uint256 public constant MIN_CUT_BPS = 5_000;
-    uint256 public constant MAX_CUT_BPS = 9_999;
-    /// @notice [s] Bounds of the linear duration and of maxDuration.
-    uint256 public constant MIN_DURATION = 10 minutes;
-    uint256 public constant MAX_DURATION = 7 days;
-    /// @notice [s] Longest step of the exponential curve.
-    uint256 public constant MAX_STEP = 1 hours;
-    /// @notice [wad] Highest flat tip, in the synthetic's units.
-    uint256 public constant MAX_TIP = 1_000e18;
-    /// @notice [bps] Highest share of the debt paid to a keeper (1%).
-    uint256 public constant MAX_CHIP_BPS = 100;
-    /// @notice [wad] Highest pay for one call, in the synthetic's units.
-    uint256 public constant MAX_KEEPER_PAY = 100_000e18;
-    /// @notice [wad USD] Highest cap on debt in auction.
-    uint256 public constant MAX_CAP = 1e30;
-
-    /// @notice [bps] Extra collateral seized beyond debt + penalty at oracle prices (`LiquidationMath`), so the lot
-    ///         still covers the tab when takers buy at a discount: down to 1/1.05 (95%) of the oracle price. What is
-    ///         left once the tab is covered goes back to the owner as a claim.
-    uint256 public constant SEIZE_MARGIN_BPS = LiquidationMath.SEIZE_MARGIN_BPS;
-    /// @notice What a covering take fetches beyond the tab goes to the owner when it is at least the auction's dust
-    ///         divided by this (a millionth of the minimum debt), and otherwise with the penalty to the Treasury.
-    uint256 public constant OWNER_EXCESS_DIVISOR = 1_000_000;
-    uint256 private constant WAD = 1e18;
-    uint256 private constant BPS = 1e4;
-
-    // ------------------------------------------------------------------------------------------------------------
-    // Storage
+    // Storage (the rest is in LiquidationEngineStorage, shared with the admin module)
     // ------------------------------------------------------------------------------------------------------------
 
     /// @inheritdoc ILiquidationEngine
     IVault public immutable vault;
     IOracleAdapter internal immutable _oracle; // the Vault's (immutable there too)
     /// @inheritdoc ILiquidationEngine
-    ILiquidationPlanner public immutable planner;
-
-    LiquidationParams internal _liqParams;
-    AuctionParams internal _auctionParams;
-    mapping(uint256 synthId => KeeperParams) internal _keeperParams;
-
-    /// @inheritdoc ILiquidationEngine
-    uint256 public globalCap; // [wad USD]
-    /// @inheritdoc ILiquidationEngine
-    mapping(address owner => mapping(address asset => uint256)) public claimable; // [token]
-    /// @inheritdoc ILiquidationEngine
-    mapping(address asset => uint256) public totalClaimable; // [token] sum of `claimable` over owners
-    /// @inheritdoc ILiquidationEngine
-    mapping(address keeper => mapping(uint256 synthId => uint256)) public keeperPayOwed; // [wad]
-
-    /// @dev One slot: the debt value in auction [wad USD], the next auction id, the number of live auctions.
-    struct Counters {
-        uint128 globalDirt;
-        uint64 nextAuctionId;
-        uint64 live;
-    }
-
-    /// @dev One slot per asset: its cap and the debt value attributed to its live auctions [wad USD].
-    struct AssetLimit {
-        uint128 cap;
-        uint128 dirt;
-    }
-
-    /// @dev A synthetic's token (never changes) and its minimum debt as of the latest liquidation in it, which is the
-    ///      dust of its auctions. Refreshed by every liquidation.
-    struct SynthCache {
-        IERC20 token;
-        uint96 minDebt; // [wad]
-    }
-
-    /// @dev One auction, three slots. Its start price and floor follow from `market` and the auction rules; its dirt
-    ///      equals its debt for a USD synthetic (debt value = debt) and is kept in `_dirtOf` otherwise.
-    struct StoredAuction {
-        // slot 0
-        address asset;
-        uint8 synthId;
-        uint8 decimals;
-        uint40 startTime; // [s]
-        uint40 positionId; // Vault ids count up from 1: 2^40 is out of reach
-        // slot 1
-        uint128 lot; // [token] <= a Vault lane, a 128-bit field
-        uint128 tab; // [wad]
-        // slot 2
-        uint128 market; // [wad] oracle price at the (re)start, synthetic per whole token
-        uint120 debt; // [wad] a position's debt may outgrow the ceiling (< 2^96) through interest
-        bool separateDirt; // the synthetic has a price asset: dirt is in `_dirtOf`
-    }
-
-    Counters internal _counters;
-    mapping(address asset => AssetLimit) internal _assetLimits;
-    mapping(uint256 synthId => SynthCache) internal _synthCache;
-    mapping(uint256 auctionId => StoredAuction) internal _auctions;
-    mapping(uint256 auctionId => uint256) internal _dirtOf; // [wad USD] auctions of priced synthetics only
+    address public immutable admin;
 
     /// @dev One auction's share of a liquidation: lot [token], tab [wad], debt [wad], dirt [wad USD].
     struct Share {
@@ -163,19 +64,32 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (address(vault_) == address(0)) revert ZeroAddress();
         vault = vault_;
         _oracle = vault_.oracle();
-        planner = new LiquidationPlanner(vault_);
+        address module = address(new LiquidationEngineAdmin(vault_));
+        admin = module;
         _counters.nextAuctionId = 1;
-        _setLiquidationParams(LiquidationParams({targetHealth: 1.1e18, fullLiquidationHealth: 0.95e18}));
-        _setAuctionParams(
-            AuctionParams({
-                startBufferBps: 2_000,
-                resetBelowBps: 7_000,
-                curve: Curve.StepExponential,
-                duration: 2 hours,
-                step: 90,
-                cutBps: 9_900,
-                maxDuration: 2 hours
-            })
+        _delegate(
+            module,
+            abi.encodeCall(
+                ILiquidationEngine.setLiquidationParams,
+                (LiquidationParams({targetHealth: 1.1e18, fullLiquidationHealth: 0.95e18}))
+            )
+        );
+        _delegate(
+            module,
+            abi.encodeCall(
+                ILiquidationEngine.setAuctionParams,
+                (
+                    AuctionParams({
+                        startBufferBps: 2_000,
+                        resetBelowBps: 7_000,
+                        curve: Curve.StepExponential,
+                        duration: 2 hours,
+                        step: 90,
+                        cutBps: 9_900,
+                        maxDuration: 2 hours
+                    })
+                )
+            )
         );
     }
 
@@ -185,13 +99,12 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function liquidate(uint256 positionId) external nonReentrant returns (uint256 firstAuctionId, uint256 debt) {
-        // the planner values the position once (failed prices at 0) and plans it under this engine's caps; `seize`
-        // accrues the interest that valuation already counts (same block) and checks the amounts
-        (ILiquidationPlanner.Start memory st, LiquidationPlan memory plan) = planner.plan(positionId);
-        plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
+        // value the position once (failed prices at 0) and plan it under the caps; `seize` accrues the interest
+        // that the valuation already counts (same block) and checks the amounts
+        (IVault.LiquidationState memory st, LiquidationPlan memory plan) = _plan(positionId);
         debt = plan.debt;
         firstAuctionId = _startAuctions(plan, st, positionId); // effects
-        if (plan.keeperPay != 0) keeperPayOwed[msg.sender][st.synthId] += plan.keeperPay; // claimed later
+        if (plan.keeperPay != 0) _keeperPayOwed[msg.sender][st.synthId] += plan.keeperPay; // claimed later
         _emitStarted(positionId, st.synthId, plan, firstAuctionId);
 
         // interactions (trusted Vault and Treasury): the Vault checks the lots and sends them here
@@ -265,43 +178,23 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (market < before) {
             uint256 debt = a.debt;
             pay = _keeperPay(synthId, debt, tab - debt);
-            if (pay != 0) keeperPayOwed[msg.sender][synthId] += pay; // claimed later
+            if (pay != 0) _keeperPayOwed[msg.sender][synthId] += pay; // claimed later
         }
         emit AuctionReset(auctionId, msg.sender, top, floor, pay);
     }
 
     /// @inheritdoc ILiquidationEngine
-    function releaseAuction(
-        uint256 auctionId
-    )
-        external
-        restricted
-        nonReentrant
-        returns (uint256 positionId, uint256 synthId, address asset, uint256 lot, uint256 debt)
-    {
-        if (vault.shutdownAt() == 0) revert NotShutdown();
-        StoredAuction memory a = _auctions[auctionId];
-        if (a.tab == 0) revert AuctionNotFound(auctionId);
-        (positionId, synthId, asset, lot, debt) = (a.positionId, a.synthId, a.asset, a.lot, a.debt);
-        uint256 dirt = _dirt(auctionId, a); // [wad USD]
-        Counters memory c = _counters;
-        --c.live;
-        c.globalDirt -= uint128(dirt);
-        _counters = c;
-        _assetLimits[asset].dirt -= uint128(dirt);
-        delete _auctions[auctionId];
-        if (a.separateDirt) delete _dirtOf[auctionId];
-        emit AuctionReleased(auctionId, msg.sender, lot, debt);
-        vault.releaseAuctionDebt(synthId, debt);
-        IERC20(asset).safeTransfer(msg.sender, lot);
+    /// @dev Runs in the admin module (`delegatecall`), which takes the reentrancy lock.
+    function releaseAuction(uint256) external restricted returns (uint256, uint256, address, uint256, uint256) {
+        _forward();
     }
 
     /// @inheritdoc ILiquidationEngine
     function claimKeeperPay(uint256 synthId, address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert ZeroAddress();
-        amount = keeperPayOwed[msg.sender][synthId];
+        amount = _keeperPayOwed[msg.sender][synthId];
         if (amount == 0) revert NoKeeperPay(msg.sender, synthId);
-        keeperPayOwed[msg.sender][synthId] = 0;
+        _keeperPayOwed[msg.sender][synthId] = 0;
         emit KeeperPayClaimed(msg.sender, synthId, to, amount);
         treasury().payKeeper(synthId, to, amount);
     }
@@ -321,40 +214,31 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     // Governance
     // ------------------------------------------------------------------------------------------------------------
 
+    // Each setter checks the caller here (`restricted`) and runs in the admin module, in this contract's storage.
+
     /// @inheritdoc ILiquidationEngine
-    function setLiquidationParams(LiquidationParams calldata params) external restricted {
-        _setLiquidationParams(params);
+    function setLiquidationParams(LiquidationParams calldata) external restricted {
+        _forward();
     }
 
     /// @inheritdoc ILiquidationEngine
-    function setAuctionParams(AuctionParams calldata params) external restricted {
-        _setAuctionParams(params);
+    function setAuctionParams(AuctionParams calldata) external restricted {
+        _forward();
     }
 
     /// @inheritdoc ILiquidationEngine
-    function setKeeperParams(uint256 synthId, KeeperParams calldata params) external restricted {
-        if (params.tip > MAX_TIP) revert InvalidParam(Param.Tip, params.tip);
-        if (params.chipBps > MAX_CHIP_BPS) revert InvalidParam(Param.ChipBps, params.chipBps);
-        if (params.maxPay > MAX_KEEPER_PAY || params.maxPay < params.tip)
-            revert InvalidParam(Param.MaxPay, params.maxPay);
-        if (synthId >= vault.syntheticCount()) revert InvalidParam(Param.SynthId, synthId);
-        _keeperParams[synthId] = params;
-        emit KeeperParamsSet(synthId, params);
+    function setKeeperParams(uint256, KeeperParams calldata) external restricted {
+        _forward();
     }
 
     /// @inheritdoc ILiquidationEngine
-    function setGlobalCap(uint256 cap) external restricted {
-        if (cap > MAX_CAP) revert InvalidParam(Param.GlobalCap, cap);
-        globalCap = cap;
-        emit GlobalCapSet(cap);
+    function setGlobalCap(uint256) external restricted {
+        _forward();
     }
 
     /// @inheritdoc ILiquidationEngine
-    function setAssetCap(address asset, uint256 cap) external restricted {
-        if (cap > MAX_CAP) revert InvalidParam(Param.AssetCap, cap);
-        if (!vault.assetConfig(asset).listed) revert InvalidParam(Param.Asset, uint256(uint160(asset)));
-        _assetLimits[asset].cap = uint128(cap); // <= MAX_CAP < 2^128
-        emit AssetCapSet(asset, cap);
+    function setAssetCap(address, uint256) external restricted {
+        _forward();
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -372,8 +256,29 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     }
 
     /// @inheritdoc ILiquidationEngine
+    function globalCap() external view returns (uint256) {
+        return _limits.globalCap;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function claimable(address owner, address asset) external view returns (uint256) {
+        return _claimable[owner][asset];
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function totalClaimable(address asset) external view returns (uint256) {
+        return _totalClaimable[asset];
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function keeperPayOwed(address keeper, uint256 synthId) external view returns (uint256) {
+        return _keeperPayOwed[keeper][synthId];
+    }
+
+    /// @inheritdoc ILiquidationEngine
     function liquidationParams() external view returns (LiquidationParams memory) {
-        return _liqParams;
+        Limits memory lim = _limits;
+        return LiquidationParams(lim.targetHealth, lim.fullLiquidationHealth);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -388,24 +293,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @inheritdoc ILiquidationEngine
     function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory plan) {
-        ILiquidationPlanner.Start memory st;
-        (st, plan) = planner.plan(positionId);
-        plan.keeperPay = _keeperPay(st.synthId, plan.debt, plan.penalty);
-    }
-
-    /// @inheritdoc ILiquidationEngine
-    function planLimits(
-        address[] calldata assets
-    ) external view returns (uint256[] memory rooms, uint256 globalRoom, LiquidationParams memory lp) {
-        uint256 n = assets.length;
-        rooms = new uint256[](n);
-        for (uint256 i; i < n; ++i) {
-            AssetLimit memory al = _assetLimits[assets[i]];
-            rooms[i] = al.cap > al.dirt ? al.cap - al.dirt : 0;
-        }
-        uint256 gDirt = _counters.globalDirt;
-        globalRoom = globalCap > gDirt ? globalCap - gDirt : 0;
-        lp = _liqParams;
+        (, plan) = _plan(positionId);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -474,6 +362,26 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     // Internal
     // ------------------------------------------------------------------------------------------------------------
 
+    /// @dev Position `id` valued for a liquidation (`VaultReader.liquidationState`: three `extSloads` calls, one more
+    ///      per ramping threshold, and one price per basket asset) and its plan (`LiquidationMath.plan`) under the room left below each cap,
+    ///      with the keeper's pay. Reverts SystemShutdown after the Vault's shutdown, and as both rules say.
+    function _plan(uint256 id) internal view returns (IVault.LiquidationState memory st, LiquidationPlan memory p) {
+        VaultReader.Entry memory e = VaultReader.entryOf(vault, id);
+        if (e.shutdownAt != 0) revert SystemShutdown(e.shutdownAt);
+        st = VaultReader.liquidationStateOf(_oracle, e);
+        uint256 n = st.assets.length;
+        uint256[] memory rooms = new uint256[](n); // [wad USD]
+        for (uint256 i; i < n; ++i) {
+            AssetLimit memory al = _assetLimits[st.assets[i]];
+            rooms[i] = al.cap > al.dirt ? al.cap - al.dirt : 0;
+        }
+        Limits memory lim = _limits;
+        (uint256 cap, uint256 dirt) = (lim.globalCap, _counters.globalDirt);
+        LiquidationParams memory lp = LiquidationParams(lim.targetHealth, lim.fullLiquidationHealth);
+        p = LiquidationMath.plan(st, rooms, cap > dirt ? cap - dirt : 0, lp, id);
+        p.keeperPay = _keeperPay(st.synthId, p.debt, p.penalty);
+    }
+
     function _emitStarted(uint256 positionId, uint256 synthId, LiquidationPlan memory plan, uint256 first) internal {
         emit LiquidationStarted(
             positionId,
@@ -494,7 +402,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @return firstId The first auction started (0 if none).
     function _startAuctions(
         LiquidationPlan memory plan,
-        ILiquidationPlanner.Start memory st,
+        IVault.LiquidationState memory st,
         uint256 positionId
     ) internal returns (uint256 firstId) {
         _cacheSynth(st);
@@ -537,7 +445,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     }
 
     /// @dev Refreshes the synthetic's cached token and minimum debt (written only when they changed).
-    function _cacheSynth(ILiquidationPlanner.Start memory st) internal {
+    function _cacheSynth(IVault.LiquidationState memory st) internal {
         SynthCache memory sc = _synthCache[st.synthId];
         if (address(sc.token) != st.token || sc.minDebt != st.minDebt) {
             _synthCache[st.synthId] = SynthCache(IERC20(st.token), uint96(st.minDebt)); // minDebt < 2^96 (Vault)
@@ -547,7 +455,7 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
     /// @dev Records auction `id`, of basket asset i of a liquidation (effects only).
     function _startAuction(
         uint256 id,
-        ILiquidationPlanner.Start memory st,
+        IVault.LiquidationState memory st,
         uint256 i,
         uint256 positionId,
         Share memory sh
@@ -590,11 +498,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
             return 0;
         }
         return usd.mulDivDown(FixedMath.WAD, synthUsd);
-    }
-
-    /// @return [wad USD] The dirt of auction `auctionId` (its debt for a USD synthetic).
-    function _dirt(uint256 auctionId, StoredAuction memory a) internal view returns (uint256) {
-        return a.separateDirt ? _dirtOf[auctionId] : a.debt;
     }
 
     /// @dev Checks a take and sizes it (see `take` and the dust rule in the interface doc).
@@ -678,15 +581,15 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
 
     /// @dev Credits `amount` [token] of `asset` to `owner`'s claim (effects only).
     function _credit(address owner, address asset, uint256 amount) internal {
-        claimable[owner][asset] += amount;
-        totalClaimable[asset] += amount;
+        _claimable[owner][asset] += amount;
+        _totalClaimable[asset] += amount;
     }
 
     function _claim(address asset, address to) internal returns (uint256 amount) {
-        amount = claimable[msg.sender][asset];
+        amount = _claimable[msg.sender][asset];
         if (amount == 0) revert NothingToClaim(msg.sender, asset);
-        claimable[msg.sender][asset] = 0;
-        totalClaimable[asset] -= amount;
+        _claimable[msg.sender][asset] = 0;
+        _totalClaimable[asset] -= amount;
         emit LeftoverClaimed(msg.sender, asset, to, amount);
         IERC20(asset).safeTransfer(to, amount);
     }
@@ -697,11 +600,6 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         pay = k.tip + debt.mulDivDown(k.chipBps, BPS);
         if (pay > k.maxPay) pay = k.maxPay;
         if (pay > penalty) pay = penalty;
-    }
-
-    /// @return [wad] Price at `elapsed` [s] of an auction started at `top` [wad], under the rules `p`.
-    function _price(uint256 top, uint256 elapsed, AuctionParams memory p) internal pure returns (uint256) {
-        return AuctionMath.price(top, elapsed, p.curve == Curve.Linear, p.duration, p.step, p.cutBps);
     }
 
     /// @return top [wad] market * (1 + buffer), rounded up. @return floor [wad] The lowest price a take may use:
@@ -726,32 +624,28 @@ contract LiquidationEngine is ILiquidationEngine, AccessManaged, ReentrancyGuard
         if (top <= floor) top = floor + 1;
     }
 
-    function _setLiquidationParams(LiquidationParams memory p) internal {
-        if (p.targetHealth <= WAD || p.targetHealth > MAX_TARGET_HEALTH) {
-            revert InvalidParam(Param.TargetHealth, p.targetHealth);
+    /// @dev Runs the admin module's code for this call (same calldata) and returns or reverts with its answer.
+    function _forward() internal {
+        address module = admin;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            calldatacopy(ptr, 0, calldatasize())
+            let ok := delegatecall(gas(), module, ptr, calldatasize(), 0, 0)
+            returndatacopy(ptr, 0, returndatasize())
+            if iszero(ok) {
+                revert(ptr, returndatasize())
+            }
+            return(ptr, returndatasize())
         }
-        if (p.fullLiquidationHealth < MIN_FULL_LIQUIDATION_HEALTH || p.fullLiquidationHealth > WAD) {
-            revert InvalidParam(Param.FullLiquidationHealth, p.fullLiquidationHealth);
-        }
-        _liqParams = p;
-        emit LiquidationParamsSet(p);
     }
 
-    function _setAuctionParams(AuctionParams memory p) internal {
-        if (p.startBufferBps > MAX_START_BUFFER_BPS) revert InvalidParam(Param.StartBufferBps, p.startBufferBps);
-        if (p.resetBelowBps < MIN_RESET_BELOW_BPS || p.resetBelowBps > MAX_RESET_BELOW_BPS) {
-            revert InvalidParam(Param.ResetBelowBps, p.resetBelowBps);
+    /// @dev Runs `data` in the admin module (constructor defaults), bubbling up a revert.
+    function _delegate(address module, bytes memory data) private {
+        (bool ok, bytes memory ret) = module.delegatecall(data);
+        if (!ok) {
+            assembly ("memory-safe") {
+                revert(add(ret, 0x20), mload(ret))
+            }
         }
-        if (p.duration < MIN_DURATION || p.duration > MAX_DURATION) revert InvalidParam(Param.Duration, p.duration);
-        if (p.step == 0 || p.step > MAX_STEP) revert InvalidParam(Param.Step, p.step);
-        if (p.cutBps < MIN_CUT_BPS || p.cutBps > MAX_CUT_BPS) revert InvalidParam(Param.CutBps, p.cutBps);
-        if (p.maxDuration < MIN_DURATION || p.maxDuration > MAX_DURATION) {
-            revert InvalidParam(Param.MaxDuration, p.maxDuration);
-        }
-        // the curve must reach the oracle price before an auction expires
-        uint256 top = WAD.mulDivUp(BPS + p.startBufferBps, BPS);
-        if (_price(top, p.maxDuration, p) > WAD) revert InvalidParam(Param.MaxDuration, p.maxDuration);
-        _auctionParams = p;
-        emit AuctionParamsSet(p);
     }
 }

@@ -11,7 +11,7 @@ import {VaultReader} from "./libraries/VaultReader.sol";
 /// @title PositionLens
 /// @notice Views over one Vault and its liquidation engine (see `IPositionLens`).
 /// @dev Every figure comes from `VaultReader` (the Vault's raw ledger through `extSload`, valued by `Valuation`) or
-///      from the engine's planner, the same code the core contracts run; the lens adds no rule of its own.
+///      from the engine's own views: the same code the core contracts run; the lens adds no rule of its own.
 contract PositionLens is IPositionLens {
     /// @dev The appointment key of a position's first word: its owner and its count of owner changes.
     uint256 private constant APPOINTMENT_MASK = type(uint160).max | (uint256(type(uint24).max) << 232);

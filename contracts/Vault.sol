@@ -552,16 +552,21 @@ contract Vault is IVault, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IVault
-    function extSloads(bytes32[] calldata slots) external view returns (bytes32[] memory values) {
-        uint256 n = slots.length;
-        values = new bytes32[](n);
-        for (uint256 i; i < n; ++i) {
-            bytes32 slot = slots[i];
-            bytes32 value;
-            assembly ("memory-safe") {
-                value := sload(slot)
+    function extSloads(bytes32[] calldata slots) external view returns (bytes32[] memory) {
+        // the answer (offset, length, words) is written and returned directly: this is the liquidation's read path
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, 0x20)
+            mstore(add(ptr, 0x20), slots.length)
+            let out := add(ptr, 0x40)
+            for {
+                let i := 0
+            } lt(i, slots.length) {
+                i := add(i, 1)
+            } {
+                mstore(add(out, shl(5, i)), sload(calldataload(add(slots.offset, shl(5, i)))))
             }
-            values[i] = value;
+            return(ptr, add(0x40, shl(5, slots.length)))
         }
     }
 

@@ -4,7 +4,7 @@
  *
  *   AccessManager → OracleAdapter → Vault → PositionLens → Treasury → rate models → mock tokens and feeds (test
  *   networks) → feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral
- *   listed → LiquidationEngine (it creates its LiquidationPlanner; keeper pay, auction caps, optional liquidation and
+ *   listed → LiquidationEngine (it creates its admin module; keeper pay, auction caps, optional liquidation and
  *   auction parameters) → ReserveLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
  *   admin handed to the configured admin (the deployer renounces).
  *

@@ -168,7 +168,7 @@ export function startPricesUp(
 }
 
 // ----------------------------------------------------------------------------------------------------------------
-// Liquidation plan (contracts/libraries/LiquidationMath.sol, run by LiquidationPlanner.plan): used by the risk engine
+// Liquidation plan (contracts/libraries/LiquidationMath.sol, run by LiquidationEngine.liquidate and previewLiquidation): used by the risk engine
 // ----------------------------------------------------------------------------------------------------------------
 
 /** `LiquidationMath.SEIZE_MARGIN_BPS`: the seized lot covers debt + penalty plus this margin at oracle prices. */
@@ -221,7 +221,7 @@ export function keeperPayDown(k: KeeperPay, debt: bigint, penalty: bigint): bigi
 }
 
 /**
- * One basket asset as `LiquidationPlanner.plan` reads it: the health entry (`liqThresholdBps` the threshold in
+ * One basket asset as the engine's valuation (`VaultReader.liquidationState`) reads it: the health entry (`liqThresholdBps` the threshold in
  * force, a ramp's current value; `price` 0 when the oracle fails) plus penalty and caps.
  */
 export interface PlanAsset extends Omit<BasketEntry, "maxLtvBps"> {
@@ -279,7 +279,7 @@ interface PlanWork {
 }
 
 /**
- * Mirrors `LiquidationPlanner.plan` (`LiquidationMath.plan` with the caps' room) plus the engine's keeper pay: the
+ * Mirrors `LiquidationEngine.previewLiquidation` (`LiquidationMath.plan` with the caps' room, plus keeper pay): the
  * figures `previewLiquidation` returns, to the wei: the closed-form partial amount over the seizable assets, the full rules,
  * the per-asset and global caps, the lots (rounded up unless that lowers the health or breaks a cap), the debt each
  * lot carries, the minimum debt, the penalty (capped at what the lot is worth beyond its debt) and keeper pay.

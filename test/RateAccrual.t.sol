@@ -10,6 +10,7 @@ import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {IDynamicRateModel} from "../contracts/interfaces/IDynamicRateModel.sol";
 import {DynamicRateModel} from "../contracts/DynamicRateModel.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {FixedMath} from "../contracts/libraries/FixedMath.sol";
 
 /// @notice The Vault's interest accrual driven by DynamicRateModel, against closed-form figures.
 /// @dev Set-up: bUSD is switched to the dynamic model with a 4% base rate and a peg term: its market feed reads
@@ -261,5 +262,55 @@ contract RateAccrualTest is Fixture {
         IVault.SyntheticState memory st = positionLens.synthetic(BUSD);
         assertEq(st.ratePerSecond, dynamicModel.ratePerSecond(address(busd), st.totalDebt, st.params.debtCeiling));
         assertEq(st.ratePerSecond, (uint256(0.06e18) * 1e9) / YEAR);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // FixedMath.rpowUp, written in assembly, against the checked loop it writes out
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev The reference: exponentiation by squaring with checked `mulDivUp` at every step.
+    function rpowUpReference(uint256 x, uint256 n) public pure returns (uint256 z) {
+        z = n % 2 != 0 ? x : 1e27;
+        for (n /= 2; n != 0; n /= 2) {
+            x = FixedMath.mulDivUp(x, x, 1e27);
+            if (n % 2 != 0) z = FixedMath.mulDivUp(z, x, 1e27);
+        }
+    }
+
+    function rpowUp(uint256 x, uint256 n) public pure returns (uint256) {
+        return FixedMath.rpowUp(x, n);
+    }
+
+    /// @dev Every rate the Vault accepts, over up to 25 years between accruals: the same growth to the wei. (At the
+    ///      highest rate, 100% a year, a squaring overflows after about 26 years without an accrual, in both.)
+    function testFuzz_rpowUp_equalsTheCheckedLoopAtEveryRate(uint256 rate, uint256 dt) public view {
+        rate = bound(rate, 0, vault.MAX_RATE_PER_SECOND());
+        dt = bound(dt, 0, 25 * YEAR);
+        assertEq(FixedMath.rpowUp(1e27 + rate, dt), rpowUpReference(1e27 + rate, dt));
+    }
+
+    /// @dev Any base and exponent: the same answer, or the same overflow panic (0x11).
+    function testFuzz_rpowUp_anyBase_sameAnswerOrSamePanic(uint256 x, uint256 n) public view {
+        n = bound(n, 0, type(uint64).max);
+        (bool okAsm, bytes memory asm_) = address(this).staticcall(abi.encodeCall(this.rpowUp, (x, n)));
+        (bool okRef, bytes memory ref) = address(this).staticcall(abi.encodeCall(this.rpowUpReference, (x, n)));
+        assertEq(okAsm, okRef, "both succeed or both revert");
+        assertEq(asm_, ref, "same result or same panic");
+    }
+
+    function test_rpowUp_edges() public pure {
+        assertEq(FixedMath.rpowUp(5e27, 0), 1e27, "x^0 = 1");
+        assertEq(FixedMath.rpowUp(5e27, 1), 5e27, "x^1 = x");
+        assertEq(FixedMath.rpowUp(0, 2), 0, "0^2 = 0");
+        assertEq(FixedMath.rpowUp(1, 2), 1, "a product under one ray-wei rounds up to 1");
+        assertEq(FixedMath.rpowUp(2e27, 10), 1024e27);
+        assertEq(FixedMath.rpowUp(1.5e27, 3), 3.375e27);
+    }
+
+    function test_rpowUp_overflowPanics() public {
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
+        this.rpowUp(type(uint256).max, 2);
+        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
+        this.rpowUp(1e36, 3); // the squaring fits (1e72), z * x does not (1e81)
     }
 }

@@ -44,7 +44,7 @@ contract VaultHooksTest is Fixture {
         vault.seize(id, 1_000e18, _one(1e18));
     }
 
-    /// @dev The Vault trusts its ward engine on liquidatability, as a ledger should (the engine's planner decides,
+    /// @dev The Vault trusts its ward engine on liquidatability, as a ledger should (the engine's valuation decides,
     ///      see LiquidationEngine.t.sol `test_liquidate_revertsWhenHealthy`); it checks only what it can honour.
     function test_seize_trustsTheEngineOnWhetherAPositionIsLiquidatable() public {
         uint256 id = _openEth(alice, 10e18, 15_000e18); // healthy: limit 17,000 at 2,000

@@ -55,9 +55,9 @@ contract VaultReaderTest is Fixture {
 
         VaultReader.Entry memory e = this.entryOf(id);
         (address owner, uint256 synthId, uint256 mask) = vault.positionOf(id);
-        assertEq(e.p.owner, owner);
-        assertEq(e.p.synthId, synthId);
-        assertEq(e.p.assetMask, mask);
+        assertEq(e.owner, owner);
+        assertEq(e.synthId, synthId);
+        assertEq(e.assetMask, mask);
         assertEq(e.shutdownAt, vault.shutdownAt());
         assertEq(e.token, address(busd));
         assertEq(e.minDebt, 100e18);
@@ -71,7 +71,7 @@ contract VaultReaderTest is Fixture {
             assertEq(e.ids[k], i);
             assertEq(e.amounts[k], held);
             IVault.AssetConfig memory c = vault.assetConfig(all[i]);
-            assertEq(abi.encode(e.configs[k]), abi.encode(c));
+            assertEq(abi.encode(VaultReader.decodeConfig(e.configs[k])), abi.encode(c));
             assertEq(e.thresholds[k], c.liqThresholdBps);
             ++k;
         }

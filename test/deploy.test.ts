@@ -12,11 +12,13 @@ import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { DeployError, deploySystem } from "../deploy/deploy.js";
 import { allConfigs, configFor, gasMarginOf, local } from "../deploy/config/networks.js";
-import { ConfigError, type NetworkConfig, validateConfig } from "../deploy/config/types.js";
+import { CONTRACT_BOUNDS, ConfigError, type NetworkConfig, validateConfig } from "../deploy/config/types.js";
 import { type Manifest, readManifest } from "../sdk/manifest.js";
 import { ROLE_IDS, ROLE_TABLE, type ManagedContract } from "../deploy/roles.js";
 import {
   AccessManager__factory,
+  DynamicRateModel__factory,
+  LiquidationEngineAdmin__factory,
   LiquidationEngine__factory,
   OracleAdapter__factory,
   PositionLens__factory,
@@ -118,6 +120,32 @@ describe("deploy (deploy/deploy.ts)", function () {
         expect((await engine.keeperParams(m?.synthId ?? 99)).tip).to.equal(s.keeper.tip);
       }
       expect(await engine.globalCap()).to.equal(config.globalAuctionCap);
+    });
+
+    it("the config bounds are the contracts' (CONTRACT_BOUNDS against each deployed constant)", async function () {
+      const [deployer] = await accounts(ethers);
+      const c = (n: string): string => manifest.contracts[n]?.address ?? "";
+      const vault = Vault__factory.connect(c("Vault"), deployer);
+      const engine = LiquidationEngine__factory.connect(c("LiquidationEngine"), deployer);
+      const admin = LiquidationEngineAdmin__factory.connect(await engine.admin(), deployer);
+      const token = SyntheticToken__factory.connect(Object.values(manifest.synthetics)[0]?.token ?? "", deployer);
+      const model = await new DynamicRateModel__factory(deployer).deploy(deployer.address, c("OracleAdapter"));
+      const onChain = {
+        vault: {
+          MAX_LIQ_THRESHOLD_BPS: await vault.MAX_LIQ_THRESHOLD_BPS(),
+          MAX_LIQ_PENALTY_BPS: await vault.MAX_LIQ_PENALTY_BPS(),
+          MAX_DECIMALS: await vault.MAX_DECIMALS(),
+        },
+        engineAdmin: {
+          MAX_TIP: await admin.MAX_TIP(),
+          MAX_CHIP_BPS: await admin.MAX_CHIP_BPS(),
+          MAX_KEEPER_PAY: await admin.MAX_KEEPER_PAY(),
+          MAX_CAP: await admin.MAX_CAP(),
+        },
+        token: { MAX_FLASH_FEE_BPS: await token.MAX_FLASH_FEE_BPS() },
+        rateModel: { MAX_ANNUAL_RATE: await model.MAX_ANNUAL_RATE(), MAX_SLOPE: await model.MAX_SLOPE() },
+      };
+      expect(onChain).to.deep.equal(CONTRACT_BOUNDS);
     });
 
     it("deploySystem(): assigns every function of the role table to its role and grants the roles", async function () {

@@ -4,14 +4,13 @@ pragma solidity ^0.8.24;
 import {IVault} from "./IVault.sol";
 import {ITreasury} from "./ITreasury.sol";
 import {IBallastErrors} from "./IBallastErrors.sol";
-import {ILiquidationPlanner} from "./ILiquidationPlanner.sol";
 
 /// @title ILiquidationEngine
 /// @notice Starts liquidations of positions below their liquidation limit and sells the seized collateral in Dutch
 ///         auctions, one auction per seized asset.
 ///
-///         Liquidation (`liquidate`, anyone): the engine's planner values the position once
-///         (`ILiquidationPlanner.liquidationState`, from the Vault's ledger through `VaultReader`): an asset whose price has failed (any oracle failure) counts at 0 and
+///         Liquidation (`liquidate`, anyone): the engine values the position once (`VaultReader.liquidationState`,
+///         from the Vault's ledger): an asset whose price has failed (any oracle failure) counts at 0 and
 ///         is never seized, so nothing is sold at a failed price and a broken dust asset does not block the rest. The
 ///         position must be below its liquidation limit so valued. It cannot be liquidated at all (the oracle's
 ///         `PriceUnavailable`) when the synthetic's own price fails or when no asset of a non-empty basket has a
@@ -356,12 +355,14 @@ interface ILiquidationEngine is IBallastErrors {
     // ------------------------------------------------------------------------------------------------------------
     // Governance (AccessManager, `restricted`)
     // ------------------------------------------------------------------------------------------------------------
+    // The caller is checked by the engine; the code runs in its admin module (`admin()`), whose public constants
+    // (MAX_CAP, MAX_TIP, MAX_START_BUFFER_BPS, ...) are the bounds named below.
 
     /// @notice Sets the partial-liquidation rule. Bounds: targetHealth in (1e18, 2e18], fullLiquidationHealth in
     ///         [0.5e18, 1e18].
     function setLiquidationParams(LiquidationParams calldata params) external;
 
-    /// @notice Sets the auction rules (they apply to live auctions as well). Bounds: see the constants.
+    /// @notice Sets the auction rules (they apply to live auctions as well). Bounds: see the admin module's constants.
     function setAuctionParams(AuctionParams calldata params) external;
 
     /// @notice Sets keeper pay for synthetic `synthId`. Bounds: tip <= maxPay <= MAX_KEEPER_PAY, tip <= MAX_TIP,
@@ -382,9 +383,10 @@ interface ILiquidationEngine is IBallastErrors {
     /// @notice The Vault (immutable).
     function vault() external view returns (IVault);
 
-    /// @notice The planner this engine created in its constructor: it values positions and plans liquidations
-    ///         (`ILiquidationPlanner`); the engine trusts it as the Vault trusts the engine.
-    function planner() external view returns (ILiquidationPlanner);
+    /// @notice The admin module (`LiquidationEngineAdmin`, created by the constructor, immutable): the governance
+    ///         entry points check their caller here and run its code by `delegatecall` in this engine's storage. Its
+    ///         public constants are the hard-coded bounds on governance (`MAX_CAP`, `MAX_TIP`, ...).
+    function admin() external view returns (address);
 
     /// @notice Whether a call into the engine is in progress (its reentrancy lock is held): a reader of the system's
     ///         totals called back from inside a take (its callback, a token hook) sees a lot gone and its payment not
@@ -426,12 +428,6 @@ interface ILiquidationEngine is IBallastErrors {
 
     /// @notice What `liquidate(positionId)` would do now (reverts as `liquidate` would, keeper pay for any caller).
     function previewLiquidation(uint256 positionId) external view returns (LiquidationPlan memory);
-
-    /// @notice What a plan may use: [wad USD] the room left under the cap of each of `assets` (cap minus dirt, 0 when
-    ///         full), the room left under the global cap, and the liquidation parameters. Read by the planner.
-    function planLimits(
-        address[] calldata assets
-    ) external view returns (uint256[] memory rooms, uint256 globalRoom, LiquidationParams memory lp);
 
     /// @notice Auction `auctionId` as stored (all zero once it has ended).
     function auction(uint256 auctionId) external view returns (Auction memory);

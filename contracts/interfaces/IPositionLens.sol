@@ -53,7 +53,7 @@ interface IPositionLens {
     ///         AssetNotListed.
     function liquidationThreshold(address asset) external view returns (uint256);
 
-    /// @notice Position `id` as a liquidation values it (`ILiquidationPlanner.liquidationState`: the same code).
+    /// @notice Position `id` as a liquidation values it (`VaultReader.liquidationState`, the code the engine runs).
     function liquidationState(uint256 id) external view returns (IVault.LiquidationState memory);
 
     /// @notice Live auctions `offset` to `offset + limit` (fewer at the end), in id order, with their prices. Scans

@@ -450,8 +450,8 @@ interface IVault is IBallastErrors {
     /// @notice [s] When the system was shut down; 0 while it runs. Interest stops at that time.
     function shutdownAt() external view returns (uint40);
 
-    /// @notice The raw word in storage slot `slot`: `VaultReader` (the engine's planner, the Treasury, Settlement,
-    ///         the lenses) reads the ledger through it instead of the Vault carrying one view per figure. The slot
+    /// @notice The raw word in storage slot `slot`: `VaultReader` (the liquidation engine, the Treasury,
+    ///         Settlement, the lenses) reads the ledger through it instead of the Vault carrying one view per figure. The slot
     ///         layout is documented in `VaultReader`.
     function extSload(bytes32 slot) external view returns (bytes32 value);
 

@@ -27,10 +27,35 @@ library FixedMath {
     /// @dev Exponentiation by squaring: about log2(n) iterations (12 for one hour, 25 for one year).
     ///      Overflows (reverts) only when an intermediate exceeds 2^256 / x, far beyond any rate the Vault accepts.
     function rpowUp(uint256 x, uint256 n) internal pure returns (uint256 z) {
-        z = n % 2 != 0 ? x : RAY;
-        for (n /= 2; n != 0; n /= 2) {
-            x = mulDivUp(x, x, RAY);
-            if (n % 2 != 0) z = mulDivUp(z, x, RAY);
+        // the loop of `mulDivUp(x, x, RAY)` and `mulDivUp(z, x, RAY)` written out: a product that overflows panics
+        // (0x11) as checked arithmetic does; a zero product stays 0, any other rounds up
+        assembly ("memory-safe") {
+            z := RAY
+            if and(n, 1) {
+                z := x
+            }
+            for {
+                n := shr(1, n)
+            } n {
+                n := shr(1, n)
+            } {
+                let xx := mul(x, x)
+                if iszero(or(iszero(x), eq(div(xx, x), x))) {
+                    mstore(0x00, shl(224, 0x4e487b71))
+                    mstore(0x04, 0x11)
+                    revert(0x00, 0x24)
+                }
+                x := mul(iszero(iszero(xx)), add(div(sub(xx, 1), RAY), 1))
+                if and(n, 1) {
+                    let zx := mul(z, x)
+                    if iszero(or(iszero(x), eq(div(zx, x), z))) {
+                        mstore(0x00, shl(224, 0x4e487b71))
+                        mstore(0x04, 0x11)
+                        revert(0x00, 0x24)
+                    }
+                    z := mul(iszero(iszero(zx)), add(div(sub(zx, 1), RAY), 1))
+                }
+            }
         }
     }
 }

@@ -7,8 +7,9 @@ import {FixedMath} from "./FixedMath.sol";
 
 /// @title LiquidationMath
 /// @notice The one implementation of Ballast's liquidation rule: how much debt a liquidation moves into auction and
-///         which amount of each basket asset it seizes. The engine's LiquidationPlanner runs it on the valuation;
-///         `RiskLens` runs it on a shocked valuation. The rule is written out in `ILiquidationEngine`.
+///         which amount of each basket asset it seizes. The LiquidationEngine runs it on the valuation
+///         (`VaultReader.liquidationState`) in `liquidate` and `previewLiquidation`; `RiskLens` runs it on a shocked
+///         valuation. The rule is written out in `ILiquidationEngine`.
 /// @dev Units: `[token]` an asset in its own decimals, `[wad]` 1e18 fixed point (synthetic amounts, USD values,
 ///      health, fractions), `[bps]` 1e4. Rounding: the debt value wanted and the seized fraction round up (against
 ///      the position); each lot rounds up, except where a whole extra unit would lower the health after the

@@ -52,8 +52,14 @@ library Valuation {
         IVault.Ramp memory r,
         uint256 now_
     ) internal pure returns (uint256) {
-        uint256 target = c.liqThresholdBps;
-        if (c.flags & FLAG_RAMP == 0 || now_ >= r.end) return target;
+        if (c.flags & FLAG_RAMP == 0) return c.liqThresholdBps;
+        return rampedAt(c.liqThresholdBps, r, now_);
+    }
+
+    /// @return [bps] The threshold in force at `now_` [s] while ramp `r` lowers it to `target` [bps]: `target` from
+    ///         the ramp's end, before it the linear value from `r.fromBps`, rounded up (see `thresholdAt`).
+    function rampedAt(uint256 target, IVault.Ramp memory r, uint256 now_) internal pure returns (uint256) {
+        if (now_ >= r.end) return target;
         uint256 drop = uint256(r.fromBps - target) * (r.end - now_); // [bps * s] still to go
         return target + drop.mulDivUp(1, r.end - r.start);
     }

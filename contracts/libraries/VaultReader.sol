@@ -20,8 +20,8 @@ import {Valuation} from "./Valuation.sol";
 ///      [token]), 7 _managers (id => manager => appointment key), 8 _assets (asset => AssetConfig, one word in
 ///      declaration order), 9 _assetById, 10 _assetCount, 11 _synths (six words each, see `Vault.Synth`), 12
 ///      _isSynthetic, 13 _ramps (asset => Ramp: fromBps bits 0-15, start 16-55, end 56-95).
-///      A whole position is read in three calls to `IVault.extSloads` (four while a threshold ramps), whatever its
-///      basket. Units: `[token]`, `[wad]`, `[ray]`, `[bps]`, `[s]` as in `IVault`. Views called from inside a Vault operation
+///      A whole position is read in three calls to `IVault.extSloads` whatever its basket, plus one `extSload` per
+///      asset whose threshold is ramping. Units: `[token]`, `[wad]`, `[ray]`, `[bps]`, `[s]` as in `IVault`. Views called from inside a Vault operation
 ///      may see half-updated state: `IVault.reentrancyGuardEntered` tells; core callers never read it mid-operation.
 library VaultReader {
     uint256 internal constant POSITIONS_SLOT = 5;
@@ -228,13 +228,18 @@ library VaultReader {
         }
     }
 
-    /// @notice A position's ledger entry, read in three or four calls (`IVault.extSloads`) whatever its basket.
+    /// @notice A position's ledger entry, read in three calls (`IVault.extSloads`) whatever its basket, and one more
+    ///         per asset whose threshold is ramping.
+    /// @param owner Its owner. @param synthId Its synthetic. @param assetMask Bit i set: asset id i in the basket.
     /// @param shutdownAt [s] The Vault's shutdown time (0 while it runs). @param token The synthetic's token.
     /// @param minDebt [wad] @param priceAsset The synthetic's oracle key (0: USD at exactly 1). @param debt [wad] Debt
     ///        at the index brought to now, rounded up. @param assets Basket in asset-id order; @param ids their asset
-    ///        ids; @param amounts [token]; @param configs as stored; @param thresholds [bps] in force now.
+    ///        ids; @param amounts [token]; @param configs their `_assets` words as stored (`decodeConfig`);
+    ///        @param thresholds [bps] in force now.
     struct Entry {
-        Position p;
+        address owner;
+        uint256 synthId;
+        uint256 assetMask;
         uint256 shutdownAt;
         address token;
         uint256 minDebt;
@@ -243,7 +248,7 @@ library VaultReader {
         address[] assets;
         uint256[] ids;
         uint256[] amounts;
-        IVault.AssetConfig[] configs;
+        uint256[] configs;
         uint256[] thresholds;
     }
 
@@ -253,72 +258,81 @@ library VaultReader {
         (slots[0], slots[1]) = (slotOf(id, POSITIONS_SLOT), bytes32(uint256(2)));
         uint256[] memory w = loadMany(vault, slots);
         uint256 pw = w[0];
-        e.p = Position(address(uint160(pw)), uint8(pw >> 160), uint64(pw >> 168), pw);
-        if (e.p.owner == address(0)) revert IVault.PositionNotFound(id);
+        (e.owner, e.synthId, e.assetMask) = (address(uint160(pw)), uint8(pw >> 160), uint64(pw >> 168));
+        if (e.owner == address(0)) revert IVault.PositionNotFound(id);
         e.shutdownAt = uint40(w[1] >> 168); // liquidationEngine (160) | paused (8) | shutdownAt (40)
 
-        // the synthetic's words 0, 1 and 4, the debt lane's word, and each basket asset's address and lane word
-        uint256 n = popcount(e.p.assetMask);
-        (e.assets, e.ids, e.amounts) = (new address[](n), new uint256[](n), new uint256[](n));
-        slots = new bytes32[](4 + 2 * n);
-        uint256 base = uint256(SYNTHS_BASE) + e.p.synthId * SYNTH_WORDS;
-        bytes32 balances = slotOf(id, BALANCES_SLOT);
-        (slots[0], slots[1], slots[2]) = (bytes32(base), bytes32(base + 1), bytes32(base + 4));
-        slots[3] = slotOf(0, uint256(balances));
-        uint256 mask = e.p.assetMask;
-        uint256 k;
-        for (uint256 i; mask != 0; ++i) {
-            if (mask & 1 != 0) {
-                e.ids[k] = i;
-                slots[4 + 2 * k] = slotOf(i, ASSET_BY_ID_SLOT);
-                slots[5 + 2 * k] = slotOf((1 + i) >> 1, uint256(balances));
-                ++k;
-            }
-            mask >>= 1;
-        }
+        uint256[] memory ids;
+        (slots, ids) = basketSlots(e.synthId, e.assetMask, uint256(slotOf(id, BALANCES_SLOT)));
+        uint256 n = ids.length;
         w = loadMany(vault, slots);
         uint256 s1 = w[1]; // rateIndex 0-127 | ratePerSecond 128-215 | lastAccrual 216-255
-        (e.token, e.minDebt) = (address(uint160(w[0])), uint96(w[0] >> 160));
-        e.priceAsset = address(uint160(w[2]));
+        (e.token, e.minDebt, e.priceAsset) = (address(uint160(w[0])), uint96(w[0] >> 160), address(uint160(w[2])));
         uint256 index = DebtMath.indexAt(uint128(s1), uint88(s1 >> 128), uint40(s1 >> 216), block.timestamp);
         e.debt = DebtMath.toDebtUp(w[3] & LANE_MASK, index);
+        e.ids = ids;
+        address[] memory assets = new address[](n);
+        uint256[] memory amounts = new uint256[](n);
+        (e.assets, e.amounts) = (assets, amounts);
         if (n == 0) return e;
 
-        for (k = 0; k < n; ++k) {
-            e.assets[k] = address(uint160(w[4 + 2 * k]));
-            uint256 word = w[5 + 2 * k];
-            e.amounts[k] = (1 + e.ids[k]) & 1 == 0 ? word & LANE_MASK : word >> 128;
+        slots = new bytes32[](n); // the assets' configuration words
+        unchecked {
+            for (uint256 k; k < n; ++k) {
+                address asset = address(uint160(w[4 + 2 * k]));
+                uint256 word = w[5 + 2 * k];
+                (assets[k], amounts[k]) = (asset, ids[k] & 1 == 1 ? word & LANE_MASK : word >> 128); // lane 1 + id
+                slots[k] = slotOf(uint160(asset), ASSETS_SLOT);
+            }
         }
-        readConfigs(vault, e);
+        readConfigs(vault, e, slots);
     }
 
-    /// @dev Fills `e.configs` and `e.thresholds` (in force now) for the assets of `e.assets`: one `extSloads` call,
-    ///      and one more for the ramps of those whose threshold is ramping.
-    function readConfigs(IVault vault, Entry memory e) internal view {
-        uint256 n = e.assets.length;
-        bytes32[] memory slots = new bytes32[](n);
-        for (uint256 k; k < n; ++k) slots[k] = slotOf(uint160(e.assets[k]), ASSETS_SLOT);
-        uint256[] memory w = loadMany(vault, slots);
-        (e.configs, e.thresholds) = (new IVault.AssetConfig[](n), new uint256[](n));
-        uint256 ramping;
-        for (uint256 k; k < n; ++k) {
-            e.configs[k] = decodeConfig(w[k]);
-            e.thresholds[k] = e.configs[k].liqThresholdBps;
-            if (e.configs[k].flags & Valuation.FLAG_RAMP != 0) ++ramping;
+    /// @return slots The synthetic's words 0, 1 and 4, the debt lane's word, then each basket asset's address and
+    ///         lane word, for a position of synthetic `synthId` holding `mask` whose `_balances` mapping is `balances`.
+    /// @return ids The basket's asset ids, in order.
+    function basketSlots(
+        uint256 synthId,
+        uint256 mask,
+        uint256 balances
+    ) internal pure returns (bytes32[] memory slots, uint256[] memory ids) {
+        uint256 n = popcount(mask);
+        ids = new uint256[](n);
+        slots = new bytes32[](4 + 2 * n);
+        unchecked {
+            uint256 base = uint256(SYNTHS_BASE) + synthId * SYNTH_WORDS; // synthId < 256
+            (slots[0], slots[1], slots[2], slots[3]) = (
+                bytes32(base),
+                bytes32(base + 1),
+                bytes32(base + 4),
+                slotOf(0, balances)
+            );
+            uint256 k;
+            for (uint256 i; mask != 0; ++i) {
+                if (mask & 1 != 0) {
+                    ids[k] = i;
+                    slots[4 + 2 * k] = slotOf(i, ASSET_BY_ID_SLOT);
+                    slots[5 + 2 * k] = slotOf((1 + i) >> 1, balances);
+                    ++k;
+                }
+                mask >>= 1;
+            }
         }
-        if (ramping == 0) return;
-        slots = new bytes32[](ramping);
-        uint256 r;
+    }
+
+    /// @dev Fills `e.configs` and `e.thresholds` (in force now) from the configuration words at `slots` (those of
+    ///      `e.assets`): one `extSloads` call, and one `extSload` per asset whose threshold is ramping (rare).
+    function readConfigs(IVault vault, Entry memory e, bytes32[] memory slots) internal view {
+        uint256 n = slots.length;
+        uint256[] memory configs = loadMany(vault, slots);
+        uint256[] memory thresholds = new uint256[](n);
+        (e.configs, e.thresholds) = (configs, thresholds);
         for (uint256 k; k < n; ++k) {
-            if (e.configs[k].flags & Valuation.FLAG_RAMP != 0) slots[r++] = slotOf(uint160(e.assets[k]), RAMPS_SLOT);
-        }
-        w = loadMany(vault, slots);
-        r = 0;
-        for (uint256 k; k < n; ++k) {
-            if (e.configs[k].flags & Valuation.FLAG_RAMP == 0) continue;
-            uint256 word = w[r++];
-            IVault.Ramp memory rp = IVault.Ramp(uint16(word), uint40(word >> 16), uint40(word >> 56));
-            e.thresholds[k] = Valuation.thresholdAt(e.configs[k], rp, block.timestamp);
+            uint256 c = configs[k];
+            thresholds[k] = uint16(c >> 56); // liqThresholdBps
+            if (uint8(c >> 32) & Valuation.FLAG_RAMP != 0) {
+                thresholds[k] = Valuation.rampedAt(thresholds[k], ramp(vault, e.assets[k]), block.timestamp);
+            }
         }
     }
 
@@ -330,9 +344,10 @@ library VaultReader {
     ) internal view returns (IVault.PositionHealth memory h) {
         Entry memory e = entryOf(vault, id);
         for (uint256 k; k < e.assets.length; ++k) {
-            uint256 v = Valuation.valueDown(e.amounts[k], oracle.getPrice(e.assets[k]), e.configs[k].decimals);
+            uint256 c = e.configs[k];
+            uint256 v = Valuation.valueDown(e.amounts[k], oracle.getPrice(e.assets[k]), uint8(c >> 16)); // decimals
             h.collateralValue += v;
-            h.mintLimit += Valuation.limitDown(v, e.configs[k].maxLtvBps);
+            h.mintLimit += Valuation.limitDown(v, uint16(c >> 40)); // maxLtvBps
             h.liquidationLimit += Valuation.limitDown(v, e.thresholds[k]);
         }
         h.debt = e.debt;
@@ -361,36 +376,38 @@ library VaultReader {
         IOracleAdapter oracle,
         Entry memory e
     ) internal view returns (IVault.LiquidationState memory st) {
-        (st.owner, st.synthId, st.token, st.minDebt) = (e.p.owner, e.p.synthId, e.token, e.minDebt);
+        (st.owner, st.synthId, st.token, st.minDebt) = (e.owner, e.synthId, e.token, e.minDebt);
         st.synthPrice = priceOf(oracle, e.priceAsset);
         st.debt = e.debt;
         st.debtValue = Valuation.debtValueUp(st.debt, st.synthPrice);
         uint256 n = e.assets.length;
-        (st.assets, st.amounts, st.prices, st.values, st.limits) = (
-            e.assets,
-            e.amounts,
-            new uint256[](n),
-            new uint256[](n),
-            new uint256[](n)
-        );
-        st.decimals = new uint8[](n);
+        (st.assets, st.amounts) = (e.assets, e.amounts);
+        uint256[] memory prices = new uint256[](n);
+        uint256[] memory values = new uint256[](n);
+        uint256[] memory limits = new uint256[](n);
+        uint8[] memory decimals = new uint8[](n);
+        (st.prices, st.values, st.limits, st.decimals) = (prices, values, limits, decimals);
         address failedAsset;
         IOracleAdapter.PriceFailure failure;
+        (uint256 mask, uint256 cv, uint256 ll, uint256 pv) = (0, 0, 0, 0);
         for (uint256 k; k < n; ++k) {
-            st.decimals[k] = e.configs[k].decimals;
+            uint256 c = e.configs[k];
+            uint8 d = uint8(c >> 16);
+            decimals[k] = d;
             (uint256 price, IOracleAdapter.PriceFailure f) = oracle.tryGetPrice(e.assets[k]);
             if (f != IOracleAdapter.PriceFailure.None) {
                 if (failedAsset == address(0)) (failedAsset, failure) = (e.assets[k], f);
                 continue;
             }
-            uint256 v = Valuation.valueDown(e.amounts[k], price, st.decimals[k]);
+            uint256 v = Valuation.valueDown(e.amounts[k], price, d);
             uint256 limit = Valuation.limitDown(v, e.thresholds[k]);
-            (st.prices[k], st.values[k], st.limits[k]) = (price, v, limit);
-            st.pricedMask |= uint256(1) << e.ids[k];
-            st.collateralValue += v;
-            st.liquidationLimit += limit;
-            st.penaltyValue += Valuation.penaltyUp(v, e.configs[k].liqPenaltyBps);
+            (prices[k], values[k], limits[k]) = (price, v, limit);
+            mask |= uint256(1) << e.ids[k];
+            cv += v;
+            ll += limit;
+            pv += Valuation.penaltyUp(v, uint16(c >> 72)); // liqPenaltyBps
         }
+        (st.pricedMask, st.collateralValue, st.liquidationLimit, st.penaltyValue) = (mask, cv, ll, pv);
         if (n != 0 && st.pricedMask == 0) revert IOracleAdapter.PriceUnavailable(failedAsset, failure);
     }
 

@@ -174,22 +174,35 @@ export class ConfigError extends Error {
   }
 }
 
-// Bounds from the contracts (Vault, LiquidationEngine, SyntheticToken, DynamicRateModel, OracleAdapter).
+/**
+ * Bounds the contracts enforce, restated so a config is refused before anything is sent. Each is checked against the
+ * deployed contract's constant by test/deploy.test.ts ("the config bounds are the contracts'"): the Vault's, the
+ * LiquidationEngine's admin module's, the SyntheticToken's and the DynamicRateModel's.
+ */
+export const CONTRACT_BOUNDS = {
+  vault: { MAX_LIQ_THRESHOLD_BPS: 9_800n, MAX_LIQ_PENALTY_BPS: 2_500n, MAX_DECIMALS: 36n },
+  engineAdmin: {
+    MAX_TIP: 1_000n * 10n ** 18n,
+    MAX_CHIP_BPS: 100n,
+    MAX_KEEPER_PAY: 100_000n * 10n ** 18n,
+    MAX_CAP: 10n ** 30n,
+  },
+  token: { MAX_FLASH_FEE_BPS: 100n },
+  rateModel: { MAX_ANNUAL_RATE: 10n ** 18n, MAX_SLOPE: 10n * 10n ** 18n },
+} as const;
+
 const BPS = 10_000;
-const MAX_LIQ_THRESHOLD_BPS = 9_800;
-const MAX_LIQ_PENALTY_BPS = 2_500;
-const MAX_DECIMALS = 36;
-const MAX_FLASH_FEE_BPS = 100;
-const MAX_TIP = 1_000n * 10n ** 18n;
-const MAX_CHIP_BPS = 100;
-const MAX_KEEPER_PAY = 100_000n * 10n ** 18n;
-const MAX_CAP = 10n ** 30n;
+const MAX_LIQ_THRESHOLD_BPS = Number(CONTRACT_BOUNDS.vault.MAX_LIQ_THRESHOLD_BPS);
+const MAX_LIQ_PENALTY_BPS = Number(CONTRACT_BOUNDS.vault.MAX_LIQ_PENALTY_BPS);
+const MAX_DECIMALS = Number(CONTRACT_BOUNDS.vault.MAX_DECIMALS);
+const MAX_FLASH_FEE_BPS = Number(CONTRACT_BOUNDS.token.MAX_FLASH_FEE_BPS);
+const { MAX_TIP, MAX_KEEPER_PAY, MAX_CAP } = CONTRACT_BOUNDS.engineAdmin;
+const MAX_CHIP_BPS = Number(CONTRACT_BOUNDS.engineAdmin.MAX_CHIP_BPS);
 const MAX_UINT96 = 2n ** 96n - 1n;
 const MAX_UINT48 = 2n ** 48n - 1n;
 const MAX_UINT32 = 2 ** 32 - 1;
 const WAD = 10n ** 18n;
-const MAX_ANNUAL_RATE = WAD;
-const MAX_SLOPE = 10n * WAD;
+const { MAX_ANNUAL_RATE, MAX_SLOPE } = CONTRACT_BOUNDS.rateModel;
 
 /** True when `x` is a mock spec rather than an address. */
 export function isMock<T extends object>(x: string | T): x is T {

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {LiquidationFixture} from "../utils/LiquidationFixture.sol";
+import {LiquidationEngineAdmin} from "../../contracts/LiquidationEngineAdmin.sol";
 import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
@@ -11,6 +12,7 @@ import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
+import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
 
 /// @notice Liquidation engine paths the flow tests do not reach: construction and cap bounds, the parameter views,
 ///         unknown auctions, an auction of a synthetic that tracks a price (bETH) priced in that synthetic,
@@ -22,7 +24,7 @@ contract LiquidationEngineEdgesTest is LiquidationFixture {
     }
 
     function test_setAssetCap_revertsAboveMaxCap_andTheViewsReturnWhatWasSet() public {
-        uint256 max = engine.MAX_CAP();
+        uint256 max = LiquidationEngineAdmin(engine.admin()).MAX_CAP();
         vm.expectRevert(
             abi.encodeWithSelector(ILiquidationEngine.InvalidParam.selector, ILiquidationEngine.Param.AssetCap, max + 1)
         );
@@ -34,6 +36,43 @@ contract LiquidationEngineEdgesTest is LiquidationFixture {
         assertEq(k.tip, 0.001e18);
         assertEq(k.chipBps, 10);
         assertEq(k.maxPay, 0.25e18);
+    }
+
+    /// @dev The admin module runs only as the engine's code: called directly, every entry point refuses.
+    function test_adminModule_refusesDirectCalls() public {
+        LiquidationEngineAdmin m = LiquidationEngineAdmin(engine.admin());
+        assertGt(address(m).code.length, 0, "the constructor deployed the module");
+        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        m.setGlobalCap(1);
+        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        m.setAssetCap(address(weth), 1);
+        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        m.setLiquidationParams(ILiquidationEngine.LiquidationParams({targetHealth: 1.2e18, fullLiquidationHealth: 0.9e18}));
+        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        m.setKeeperParams(BETH, ILiquidationEngine.KeeperParams({tip: 0, chipBps: 0, maxPay: 0}));
+        ILiquidationEngine.AuctionParams memory ap = engine.auctionParams();
+        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        m.setAuctionParams(ap);
+        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        m.releaseAuction(1);
+    }
+
+    /// @dev The engine checks the caller before it runs the module's code, and that code writes the engine's storage
+    ///      (read back through the engine's views), never the module's.
+    function test_adminModule_writesTheEngineStorage_afterTheEngineChecksTheCaller() public {
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, alice));
+        engine.setGlobalCap(5e24);
+
+        engine.setGlobalCap(5e24);
+        engine.setLiquidationParams(ILiquidationEngine.LiquidationParams({targetHealth: 1.3e18, fullLiquidationHealth: 0.8e18}));
+        assertEq(engine.globalCap(), 5e24);
+        ILiquidationEngine.LiquidationParams memory lp = engine.liquidationParams();
+        assertEq(lp.targetHealth, 1.3e18);
+        assertEq(lp.fullLiquidationHealth, 0.8e18);
+        assertEq(engine.globalCap(), 5e24, "the cap shares the slot with the parameters and survives their change");
+        address m = engine.admin();
+        for (uint256 slot; slot < 16; ++slot) assertEq(vm.load(m, bytes32(slot)), bytes32(0), "module storage unused");
     }
 
     function test_auctionStatus_revertsForAnUnknownAuction() public {

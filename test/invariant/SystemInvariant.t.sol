@@ -8,6 +8,7 @@ import {Fixture} from "../utils/Fixture.sol";
 import {SystemHandler} from "./SystemHandler.sol";
 import {VaultHandler} from "./VaultHandler.sol";
 import {LiquidationHandler} from "./LiquidationHandler.sol";
+import {LiquidationEngineAdmin} from "../../contracts/LiquidationEngineAdmin.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {ISettlement} from "../../contracts/interfaces/ISettlement.sol";
 import {ITreasury} from "../../contracts/interfaces/ITreasury.sol";
@@ -536,8 +537,8 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             assertGe(lotValue + lotValue / 1e15, au.tab, "the lot covers its tab at the oracle price");
         }
         // when the cap has room again, the rest goes in one full liquidation
-        engine.setGlobalCap(engine.MAX_CAP());
-        engine.setAssetCap(address(wbtc), engine.MAX_CAP());
+        engine.setGlobalCap(LiquidationEngineAdmin(engine.admin()).MAX_CAP());
+        engine.setAssetCap(address(wbtc), LiquidationEngineAdmin(engine.admin()).MAX_CAP());
         vm.prank(bob);
         (, uint256 rest) = engine.liquidate(id);
         assertEq(rest, afterwards.debt, "the next liquidation takes the rest");

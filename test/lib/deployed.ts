@@ -1,11 +1,11 @@
 /**
  * Every contract that goes on chain (mocks are test-only): the core, the lenses and the rate models. The
- * LiquidationPlanner is created by the LiquidationEngine's constructor.
+ * LiquidationEngineAdmin (its governance module) is created by the LiquidationEngine's constructor.
  */
 export const DEPLOYED = [
   "Vault",
   "LiquidationEngine",
-  "LiquidationPlanner",
+  "LiquidationEngineAdmin",
   "OracleAdapter",
   "SyntheticToken",
   "Treasury",
