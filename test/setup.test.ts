@@ -1,7 +1,7 @@
 /**
  * `tools/setup.mjs`, which runs before every npm script: when a build is due it says what it is doing, prints a
  * line of progress while the compiler runs, passes the compiler's messages through, and fails with the build. Run
- * with a stand-in build command (the real first build takes about 11 minutes): `BALLAST_BUILD_COMMAND`.
+ * with a stand-in build command (the real first build takes about 18 minutes): `BALLAST_BUILD_COMMAND`.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
