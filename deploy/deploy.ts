@@ -1,19 +1,23 @@
 /**
- * The one deploy entry of Ballast: `deploySystem` deploys and wires the whole system for one network from its
- * configuration (deploy/config/networks.ts) and the role table (deploy/roles.ts):
+ * The one deploy path of Ballast: `deploySystem` deploys and wires the whole system for one network from its
+ * configuration (deploy/config/networks.ts) and the role table (deploy/roles.ts). Every network deploy
+ * (`npx hardhat ballast deploy`) runs it, and so do the demo, the gas benchmark and the TypeScript tests, through
+ * `deployCore` (deploy/local/core.ts: the local configuration, `MockFeed` or `MockV3Aggregator` feeds, an in-memory
+ * manifest):
  *
  *   AccessManager → OracleAdapter → Vault → PositionLens → Treasury → rate models → mock tokens and feeds (test
  *   networks) → feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral
  *   listed → LiquidationEngine (it creates its admin module; keeper pay, auction caps, optional liquidation and
- *   auction parameters) → ReserveLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
- *   admin handed to the configured admin (the deployer renounces).
+ *   auction parameters) → ReserveLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT
+ *   (to the Settlement contract) granted → admin handed to the configured admin (the deployer renounces).
  *
- * Idempotent: every contract already in the manifest (`deployments/<network>.json`) with code on chain is reused,
- * and every configuration call first reads the on-chain value and is skipped when it already matches, so a rerun
- * sends nothing and leaves the manifest unchanged. A changed parameter is sent when the deployer may still call the
- * setter at once; otherwise (after the admin handoff, or behind a governance delay) it is reported as a proposal to
- * schedule through the AccessManager. A dry run (`dryRun`) reads the chain the same way and prints the plan without
- * sending anything or writing the manifest.
+ * Idempotent: every contract already in the manifest (`deployments/<network>-<chain id>-<genesis>.json`) with code on
+ * chain is reused, and every configuration call first reads the on-chain value and is skipped when it already
+ * matches, so a rerun sends nothing and leaves the manifest unchanged. A changed parameter is sent when the deployer
+ * may still call the setter at once; otherwise (after the admin handoff, or behind a governance delay) it is reported
+ * as a proposal to schedule through the AccessManager. A dry run (`dryRun`) reads the chain the same way and prints
+ * the plan without sending anything or writing the manifest. With `manifestPath: null` the manifest lives in memory
+ * only: a fresh deploy, returned and never written (the embedded network's deploys, which end with the process).
  *
  * Units: as in the config (deploy/config/types.ts).
  */
@@ -24,6 +28,7 @@ import {
   type AccessManager,
   DynamicRateModel__factory,
   LiquidationEngine__factory,
+  MockFeed__factory,
   OracleAdapter__factory,
   type PositionLens,
   PositionLens__factory,
@@ -44,7 +49,13 @@ import {
   sameDeployment,
   writeManifest,
 } from "../sdk/manifest.js";
-import { type FeedConfig, type NetworkConfig, type SyntheticConfig, isMock } from "./config/types.js";
+import {
+  type FeedConfig,
+  type MockFeedSpec,
+  type NetworkConfig,
+  type SyntheticConfig,
+  isMock,
+} from "./config/types.js";
 import { type ManagedContract, ROLE_IDS, ROLE_TABLE } from "./roles.js";
 
 /** Fully qualified artifact names of what the deploy creates. */
@@ -62,13 +73,18 @@ export const ARTIFACTS = {
   SyntheticToken: "contracts/SyntheticToken.sol:SyntheticToken",
   MockERC20: "contracts/mocks/MockERC20.sol:MockERC20",
   MockV3Aggregator: "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol:MockV3Aggregator",
+  MockFeed: "contracts/mocks/MockFeed.sol:MockFeed",
 } as const;
 
 export interface DeployOptions {
   /** Print the plan, send nothing, write nothing. */
   dryRun?: boolean;
-  /** Where the manifest lives. Default: `locateManifest` (deployments/<network>-<chain id>-<genesis>.json). */
-  manifestPath?: string;
+  /**
+   * Where the manifest lives. Default: `locateManifest` (deployments/<network>-<chain id>-<genesis>.json). `null`: in
+   * memory only (nothing read, nothing written: a fresh deploy, returned in `DeployResult.manifest`), for tests and
+   * tools on the embedded network.
+   */
+  manifestPath?: string | null;
   /** [bps] Gas limit over each estimate. Default: the config's `gasMarginBps` (BALLAST_GAS_MARGIN_BPS overrides). */
   gasMarginBps?: number;
   /** The deploying account. Default: the connection's first signer. */
@@ -96,8 +112,8 @@ export interface DeployResult {
   proposals: Proposal[];
   /** Whether the manifest file was (or, on a dry run, would be) rewritten. */
   manifestChanged: boolean;
-  /** Where the manifest is. */
-  manifestPath: string;
+  /** Where the manifest is (`null`: in memory only). */
+  manifestPath: string | null;
 }
 
 /** A value not known until a contract the dry run would deploy exists. */
@@ -152,7 +168,7 @@ class Run {
     private readonly config: NetworkConfig,
     private readonly signer: HardhatEthersSigner,
     private readonly dryRun: boolean,
-    private readonly path: string,
+    private readonly path: string | null,
     private readonly before: Manifest | undefined,
     private readonly manifest: Manifest,
     private readonly log: (line: string) => void,
@@ -175,14 +191,14 @@ class Run {
         `network "${network}" is chain ${chainId}, but its config is for chain ${config.chainId}: check the RPC URL`,
       );
     }
-    const path = opts.manifestPath ?? location.path;
-    let before = readManifest(path);
+    const path = opts.manifestPath === undefined ? location.path : opts.manifestPath;
+    let before = path === null ? undefined : readManifest(path);
     if (before !== undefined && BigInt(before.chainId) !== key.chainId) {
       throw new DeployError(
         `${path} is for chain ${before.chainId}, not ${chainId}: move it away or pass another manifest path`,
       );
     }
-    const elsewhere = before === undefined ? undefined : otherChain(before, key, path);
+    const elsewhere = before === undefined || path === null ? undefined : otherChain(before, key, path);
     if (before !== undefined && elsewhere !== undefined) {
       log(`${elsewhere}: deploying afresh`);
       before = undefined;
@@ -211,7 +227,7 @@ class Run {
     const gasMarginBps = opts.gasMarginBps ?? gasMarginFor(config.gasMarginBps, process.env);
     const mode = opts.dryRun === true ? "dry run (nothing is sent)" : "deploy";
     log(
-      `Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path}; gas limit = ` +
+      `Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path ?? "in memory"}; gas limit = ` +
         `estimate + ${gasMarginBps / 100}%`,
     );
     return new Run(ethers, network, config, signer, opts.dryRun === true, path, before, manifest, log, gasMarginBps);
@@ -639,7 +655,7 @@ class Run {
   finish(): DeployResult {
     const changed = this.before === undefined || !sameDeployment(this.before, this.manifest);
     if (changed) this.manifest.commit = gitCommit();
-    if (changed && !this.dryRun) writeManifest(this.path, this.manifest);
+    if (changed) this.save();
     const l = this.log;
     for (const p of this.proposals) {
       l(
@@ -653,7 +669,8 @@ class Run {
     } else {
       l(
         `done: ${this.sent} transaction(s), ${formatGas(this.gasUsed)} gas; ` +
-          `${this.proposals.length} change(s) need governance; manifest ${changed ? "written" : "unchanged"}: ${this.path}`,
+          `${this.proposals.length} change(s) need governance; ` +
+          (this.path === null ? "manifest in memory" : `manifest ${changed ? "written" : "unchanged"}: ${this.path}`),
       );
     }
     return {
@@ -790,7 +807,7 @@ class Run {
     f: FeedConfig,
   ): Promise<{ aggregator: string; maxAge: number; minAnswer: bigint; maxAnswer: bigint }> {
     const aggregator = isMock(f.aggregator)
-      ? await this.contract(name, "MockV3Aggregator", [f.aggregator.mock.decimals, f.aggregator.mock.answer], 1)
+      ? await this.mockFeed(name, f.aggregator.mock)
       : this.ethers.getAddress(f.aggregator);
     let { minAnswer, maxAnswer } = f;
     if (minAnswer === "aggregator" || maxAnswer === "aggregator") {
@@ -799,6 +816,33 @@ class Run {
       if (maxAnswer === "aggregator") maxAnswer = bounds.max;
     }
     return { aggregator, maxAge: f.maxAge, minAnswer, maxAnswer };
+  }
+
+  /**
+   * A mock feed of `spec.kind` with its initial answer: a `MockV3Aggregator` takes it in its constructor; a `MockFeed`
+   * is deployed, then publishes it (`setAnswer`) unless it has published a round already. The answer is where a
+   * fresh mock starts, not a parameter: a rerun never resets an answer moved since (`set-price`, a test).
+   */
+  private async mockFeed(name: string, spec: MockFeedSpec["mock"]): Promise<string> {
+    if ((spec.kind ?? "MockV3Aggregator") === "MockV3Aggregator") {
+      return this.contract(name, "MockV3Aggregator", [spec.decimals, spec.answer], 1);
+    }
+    const feed = await this.contract(name, "MockFeed", [spec.decimals]);
+    await this.call(
+      `${name}.setAnswer`,
+      feed,
+      MockFeed__factory.createInterface(),
+      "setAnswer",
+      [spec.answer],
+      async () => {
+        try {
+          return (await MockFeed__factory.connect(feed, this.signer).latestRoundData())[3] !== 0n; // updatedAt
+        } catch {
+          return true; // set to misbehave on purpose (`setMode`): it has been configured since
+        }
+      },
+    );
+    return feed;
   }
 
   /**
@@ -915,8 +959,9 @@ class Run {
       throw new DeployError(`asset ${symbol}: the token has ${got} decimals, the config says ${expected}`);
   }
 
+  /** Writes the manifest (not on a dry run, nor when it lives in memory only). */
   private save(): void {
-    if (!this.dryRun) writeManifest(this.path, this.manifest);
+    if (!this.dryRun && this.path !== null) writeManifest(this.path, this.manifest);
   }
 }
 
