@@ -22,7 +22,14 @@
  * Units: as in the config (deploy/config/types.ts).
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { Interface, TransactionReceipt, TransactionRequest } from "ethers";
+import {
+  Contract,
+  type ContractFactory,
+  type ContractRunner,
+  type Interface,
+  type TransactionReceipt,
+  type TransactionRequest,
+} from "ethers";
 import {
   AccessManager__factory,
   type AccessManager,
@@ -161,6 +168,7 @@ class Run {
   private readonly proposals: Proposal[] = [];
   private manager: AccessManager | undefined;
   private lens = "";
+  private readonly factories = new Map<string, ContractFactory>();
 
   private constructor(
     private readonly ethers: HardhatEthers,
@@ -257,7 +265,7 @@ class Run {
     const c = this.config;
     const deployer = this.signer.address;
     const manager = await this.contract("AccessManager", "AccessManager", [deployer]);
-    if (manager !== PENDING) this.manager = AccessManager__factory.connect(manager, this.signer);
+    if (manager !== PENDING) this.manager = connect(AccessManager__factory, manager, this.signer);
     const seq = c.sequencer ?? { feed: this.ethers.ZeroAddress, gracePeriod: 0 };
     const oracle = await this.contract("OracleAdapter", "OracleAdapter", [manager, seq.feed, seq.gracePeriod]);
     // the deployer stands in as the Vault's treasury until the Treasury (which needs the Vault's address) exists
@@ -265,7 +273,7 @@ class Run {
     const lens = await this.contract("PositionLens", "PositionLens", [vault]);
     this.lens = lens;
     const treasury = await this.contract("Treasury", "Treasury", [vault]);
-    await this.call("Vault.setTreasury", vault, Vault__factory.createInterface(), "setTreasury", [treasury], async () =>
+    await this.call("Vault.setTreasury", vault, abiOf(Vault__factory), "setTreasury", [treasury], async () =>
       same(await this.vaultAt(vault).treasury(), treasury),
     );
     return { manager, oracle, vault, lens, treasury };
@@ -309,12 +317,12 @@ class Run {
       await this.call(
         `OracleAdapter.setFeeds(${a.symbol})`,
         oracle,
-        OracleAdapter__factory.createInterface(),
+        abiOf(OracleAdapter__factory),
         "setFeeds",
         [token, primary, second, dev],
         async () => {
           if (pending(token, primary.aggregator, second.aggregator)) return false;
-          const f = await OracleAdapter__factory.connect(oracle, this.signer).feedsOf(token);
+          const f = await connect(OracleAdapter__factory, oracle, this.signer).feedsOf(token);
           return sameFeed(f.primary, primary) && sameFeed(f.secondary, second) && Number(f.maxDeviationBps) === dev;
         },
       );
@@ -357,12 +365,12 @@ class Run {
     await this.call(
       `${s.rateModel}.setRateParams(${s.symbol})`,
       model,
-      DynamicRateModel__factory.createInterface(),
+      abiOf(DynamicRateModel__factory),
       "setRateParams",
       [token, rp],
       async () => {
         if (pending(token)) return false;
-        const got = await DynamicRateModel__factory.connect(model, this.signer).rateParams(token);
+        const got = await connect(DynamicRateModel__factory, model, this.signer).rateParams(token);
         return (
           got.baseRate === rp.baseRate &&
           got.slopeLow === rp.slopeLow &&
@@ -383,7 +391,7 @@ class Run {
     model: string,
     tokens: Record<string, string>,
   ): Promise<void> {
-    const vaultIface = Vault__factory.createInterface();
+    const vaultIface = abiOf(Vault__factory);
     const priceAsset = s.priceAsset === "USD" ? this.ethers.ZeroAddress : (tokens[s.priceAsset] ?? PENDING);
     const params = { priceAsset, rateModel: model, debtCeiling: s.debtCeiling, minDebt: s.minDebt };
     const existing = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
@@ -423,12 +431,12 @@ class Run {
     await this.call(
       `${s.symbol}.setFlashParams`,
       token,
-      SyntheticToken__factory.createInterface(),
+      abiOf(SyntheticToken__factory),
       "setFlashParams",
       [s.flashCap, s.flashFeeBps, treasury],
       async () => {
         if (pending(token, treasury)) return false;
-        const t = SyntheticToken__factory.connect(token, this.signer);
+        const t = connect(SyntheticToken__factory, token, this.signer);
         return (
           (await t.flashCap()) === s.flashCap &&
           Number(await t.flashFeeBps()) === s.flashFeeBps &&
@@ -441,7 +449,7 @@ class Run {
   /** Lists each collateral asset on the Vault, or brings its risk parameters to the config's. */
   private async listCollateral({ vault }: CoreAddresses, tokens: Record<string, string>): Promise<void> {
     const c = this.config;
-    const vaultIface = Vault__factory.createInterface();
+    const vaultIface = abiOf(Vault__factory);
     for (const a of c.assets) {
       const token = tokens[a.symbol] ?? PENDING;
       const listed = pending(vault, token) ? false : (await this.vaultAt(vault).assetConfig(token)).listed;
@@ -480,7 +488,7 @@ class Run {
 
   /** The LiquidationEngine, wired into the Vault, then its parameters, keeper pay and auction caps. */
   private async deployEngine({ manager, vault }: CoreAddresses, tokens: Record<string, string>): Promise<string> {
-    const vaultIface = Vault__factory.createInterface();
+    const vaultIface = abiOf(Vault__factory);
     const engine = await this.contract("LiquidationEngine", "LiquidationEngine", [manager, vault]);
     await this.call("Vault.setLiquidationEngine", vault, vaultIface, "setLiquidationEngine", [engine], async () =>
       same(await this.vaultAt(vault).liquidationEngine(), engine),
@@ -494,8 +502,8 @@ class Run {
   /** The engine's liquidation and auction parameters, when the config sets them (else the contract's defaults). */
   private async setEngineParams(engine: string): Promise<void> {
     const c = this.config;
-    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
-    const engineIface = LiquidationEngine__factory.createInterface();
+    const E = () => connect(LiquidationEngine__factory, engine, this.signer);
+    const engineIface = abiOf(LiquidationEngine__factory);
     if (c.liquidation !== undefined) {
       const lp = c.liquidation;
       await this.call(
@@ -529,8 +537,8 @@ class Run {
 
   /** Each synthetic's keeper pay (tip, chip, cap). */
   private async setKeeperPay(engine: string): Promise<void> {
-    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
-    const engineIface = LiquidationEngine__factory.createInterface();
+    const E = () => connect(LiquidationEngine__factory, engine, this.signer);
+    const engineIface = abiOf(LiquidationEngine__factory);
     for (const s of this.config.synthetics) {
       const synthId = this.manifest.synthetics[s.symbol]?.synthId ?? -1;
       const k = s.keeper;
@@ -552,8 +560,8 @@ class Run {
   /** The caps on debt value in auction: global, and per collateral asset. */
   private async setAuctionCaps(engine: string, tokens: Record<string, string>): Promise<void> {
     const c = this.config;
-    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
-    const engineIface = LiquidationEngine__factory.createInterface();
+    const E = () => connect(LiquidationEngine__factory, engine, this.signer);
+    const engineIface = abiOf(LiquidationEngine__factory);
     await this.call(
       "LiquidationEngine.setGlobalCap",
       engine,
@@ -631,7 +639,7 @@ class Run {
       await this.call(
         "AccessManager.renounceRole(ADMIN, deployer)",
         manager,
-        AccessManager__factory.createInterface(),
+        abiOf(AccessManager__factory),
         "renounceRole",
         [ROLE_IDS.ADMIN, deployer],
         async () => !(await this.hasRole(ROLE_IDS.ADMIN, deployer)),
@@ -643,12 +651,12 @@ class Run {
 
   /** The deployment's PositionLens, connected to the deployer. */
   private lensAt(): PositionLens {
-    return PositionLens__factory.connect(this.lens, this.signer);
+    return connect(PositionLens__factory, this.lens, this.signer);
   }
 
   /** The Vault at `addr`, connected to the deployer. */
   private vaultAt(addr: string): Vault {
-    return Vault__factory.connect(addr, this.signer);
+    return connect(Vault__factory, addr, this.signer);
   }
 
   /** Ends the run: writes the manifest if it changed, prints the summary. */
@@ -721,7 +729,7 @@ class Run {
       this.log(`  plan  deploy ${name} (${artifact})`);
       return PENDING;
     }
-    const factory = await this.ethers.getContractFactory(artifact, this.signer);
+    const factory = await this.factory(artifact);
     const receipt = await this.send(`deploy ${name}`, await factory.getDeployTransaction(...args));
     const address = receipt.contractAddress;
     if (address === null) throw new DeployError(`deploying ${name}: the receipt of ${receipt.hash} has no contract`);
@@ -828,20 +836,13 @@ class Run {
       return this.contract(name, "MockV3Aggregator", [spec.decimals, spec.answer], 1);
     }
     const feed = await this.contract(name, "MockFeed", [spec.decimals]);
-    await this.call(
-      `${name}.setAnswer`,
-      feed,
-      MockFeed__factory.createInterface(),
-      "setAnswer",
-      [spec.answer],
-      async () => {
-        try {
-          return (await MockFeed__factory.connect(feed, this.signer).latestRoundData())[3] !== 0n; // updatedAt
-        } catch {
-          return true; // set to misbehave on purpose (`setMode`): it has been configured since
-        }
-      },
-    );
+    await this.call(`${name}.setAnswer`, feed, abiOf(MockFeed__factory), "setAnswer", [spec.answer], async () => {
+      try {
+        return (await connect(MockFeed__factory, feed, this.signer).latestRoundData())[3] !== 0n; // updatedAt
+      } catch {
+        return true; // set to misbehave on purpose (`setMode`): it has been configured since
+      }
+    });
     return feed;
   }
 
@@ -899,7 +900,7 @@ class Run {
       await this.call(
         `roles: ${kind} ${pending(target) ? "" : target.slice(0, 10) + "… "}${missing.length} function(s) → ${roleName}`,
         manager === undefined ? PENDING : await manager.getAddress(),
-        AccessManager__factory.createInterface(),
+        abiOf(AccessManager__factory),
         "setTargetFunctionRole",
         [target, missing, role],
         async () => false,
@@ -914,7 +915,7 @@ class Run {
     await this.call(
       `AccessManager.grantRole(${role}, ${account}, delay ${delay} s)`,
       manager === undefined ? PENDING : await manager.getAddress(),
-      AccessManager__factory.createInterface(),
+      abiOf(AccessManager__factory),
       "grantRole",
       [id, account, delay],
       async () => {
@@ -938,11 +939,21 @@ class Run {
   }
 
   private async interfaceOf(kind: ManagedContract): Promise<Interface> {
-    return (await this.ethers.getContractFactory(kind)).interface;
+    return (await this.factory(kind)).interface;
+  }
+
+  /** The contract factory of `artifact`, connected to the deployer (read from the artifacts once per run). */
+  private async factory(artifact: keyof typeof ARTIFACTS): Promise<ContractFactory> {
+    let factory = this.factories.get(artifact);
+    if (factory === undefined) {
+      factory = await this.ethers.getContractFactory(artifact, this.signer);
+      this.factories.set(artifact, factory);
+    }
+    return factory;
   }
 
   private async synthIdOf(vault: string, token: string): Promise<number | undefined> {
-    const n = Number(await Vault__factory.connect(vault, this.signer).syntheticCount());
+    const n = Number(await connect(Vault__factory, vault, this.signer).syntheticCount());
     for (let i = 0; i < n; i++) if (same((await this.lensAt().synthetic(i)).token, token)) return i;
     return undefined;
   }
@@ -992,6 +1003,27 @@ function sameFeed(
     got.minAnswer === want.minAnswer &&
     got.maxAnswer === want.maxAnswer
   );
+}
+
+const interfaces = new Map<object, Interface>();
+
+/** The interface of a TypeChain factory's ABI, parsed once per process (parsing a large ABI costs more than a call). */
+function abiOf(factory: { createInterface(): Interface }): Interface {
+  let iface = interfaces.get(factory);
+  if (iface === undefined) {
+    iface = factory.createInterface();
+    interfaces.set(factory, iface);
+  }
+  return iface;
+}
+
+/** `factory.connect(address, runner)`, on the interface `abiOf` parsed once. */
+function connect<C>(
+  factory: { createInterface(): Interface; connect(address: string, runner?: ContractRunner | null): C },
+  address: string,
+  runner: ContractRunner,
+): C {
+  return new Contract(address, abiOf(factory), runner) as unknown as C;
 }
 
 function toJson(x: unknown): string | number | boolean {
