@@ -1,29 +1,41 @@
 /**
- * The one deploy entry of Ballast: `deploySystem` deploys and wires the whole system for one network from its
- * configuration (deploy/config/networks.ts) and the role table (deploy/roles.ts):
+ * The one deploy path of Ballast: `deploySystem` deploys and wires the whole system for one network from its
+ * configuration (deploy/config/networks.ts) and the role table (deploy/roles.ts). Every network deploy
+ * (`npx hardhat ballast deploy`) runs it, and so do the demo, the gas benchmark and the TypeScript tests, through
+ * `deployCore` (deploy/local/core.ts: the local configuration, `MockFeed` or `MockV3Aggregator` feeds, an in-memory
+ * manifest):
  *
  *   AccessManager → OracleAdapter → Vault → PositionLens → Treasury → rate models → mock tokens and feeds (test
  *   networks) → feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral
  *   listed → LiquidationEngine (it creates its admin module; keeper pay, auction caps, optional liquidation and
- *   auction parameters) → ReserveLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT (to the Settlement contract) granted →
- *   admin handed to the configured admin (the deployer renounces).
+ *   auction parameters) → ReserveLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT
+ *   (to the Settlement contract) granted → admin handed to the configured admin (the deployer renounces).
  *
- * Idempotent: every contract already in the manifest (`deployments/<network>.json`) with code on chain is reused,
- * and every configuration call first reads the on-chain value and is skipped when it already matches, so a rerun
- * sends nothing and leaves the manifest unchanged. A changed parameter is sent when the deployer may still call the
- * setter at once; otherwise (after the admin handoff, or behind a governance delay) it is reported as a proposal to
- * schedule through the AccessManager. A dry run (`dryRun`) reads the chain the same way and prints the plan without
- * sending anything or writing the manifest.
+ * Idempotent: every contract already in the manifest (`deployments/<network>-<chain id>-<genesis>.json`) with code on
+ * chain is reused, and every configuration call first reads the on-chain value and is skipped when it already
+ * matches, so a rerun sends nothing and leaves the manifest unchanged. A changed parameter is sent when the deployer
+ * may still call the setter at once; otherwise (after the admin handoff, or behind a governance delay) it is reported
+ * as a proposal to schedule through the AccessManager. A dry run (`dryRun`) reads the chain the same way and prints
+ * the plan without sending anything or writing the manifest. With `manifestPath: null` the manifest lives in memory
+ * only: a fresh deploy, returned and never written (the embedded network's deploys, which end with the process).
  *
  * Units: as in the config (deploy/config/types.ts).
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { Interface, TransactionReceipt, TransactionRequest } from "ethers";
+import {
+  Contract,
+  type ContractFactory,
+  type ContractRunner,
+  type Interface,
+  type TransactionReceipt,
+  type TransactionRequest,
+} from "ethers";
 import {
   AccessManager__factory,
   type AccessManager,
   DynamicRateModel__factory,
   LiquidationEngine__factory,
+  MockFeed__factory,
   OracleAdapter__factory,
   type PositionLens,
   PositionLens__factory,
@@ -44,7 +56,13 @@ import {
   sameDeployment,
   writeManifest,
 } from "../sdk/manifest.js";
-import { type FeedConfig, type NetworkConfig, type SyntheticConfig, isMock } from "./config/types.js";
+import {
+  type FeedConfig,
+  type MockFeedSpec,
+  type NetworkConfig,
+  type SyntheticConfig,
+  isMock,
+} from "./config/types.js";
 import { type ManagedContract, ROLE_IDS, ROLE_TABLE } from "./roles.js";
 
 /** Fully qualified artifact names of what the deploy creates. */
@@ -62,13 +80,18 @@ export const ARTIFACTS = {
   SyntheticToken: "contracts/SyntheticToken.sol:SyntheticToken",
   MockERC20: "contracts/mocks/MockERC20.sol:MockERC20",
   MockV3Aggregator: "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol:MockV3Aggregator",
+  MockFeed: "contracts/mocks/MockFeed.sol:MockFeed",
 } as const;
 
 export interface DeployOptions {
   /** Print the plan, send nothing, write nothing. */
   dryRun?: boolean;
-  /** Where the manifest lives. Default: `locateManifest` (deployments/<network>-<chain id>-<genesis>.json). */
-  manifestPath?: string;
+  /**
+   * Where the manifest lives. Default: `locateManifest` (deployments/<network>-<chain id>-<genesis>.json). `null`: in
+   * memory only (nothing read, nothing written: a fresh deploy, returned in `DeployResult.manifest`), for tests and
+   * tools on the embedded network.
+   */
+  manifestPath?: string | null;
   /** [bps] Gas limit over each estimate. Default: the config's `gasMarginBps` (BALLAST_GAS_MARGIN_BPS overrides). */
   gasMarginBps?: number;
   /** The deploying account. Default: the connection's first signer. */
@@ -96,8 +119,8 @@ export interface DeployResult {
   proposals: Proposal[];
   /** Whether the manifest file was (or, on a dry run, would be) rewritten. */
   manifestChanged: boolean;
-  /** Where the manifest is. */
-  manifestPath: string;
+  /** Where the manifest is (`null`: in memory only). */
+  manifestPath: string | null;
 }
 
 /** A value not known until a contract the dry run would deploy exists. */
@@ -145,6 +168,7 @@ class Run {
   private readonly proposals: Proposal[] = [];
   private manager: AccessManager | undefined;
   private lens = "";
+  private readonly factories = new Map<string, ContractFactory>();
 
   private constructor(
     private readonly ethers: HardhatEthers,
@@ -152,7 +176,7 @@ class Run {
     private readonly config: NetworkConfig,
     private readonly signer: HardhatEthersSigner,
     private readonly dryRun: boolean,
-    private readonly path: string,
+    private readonly path: string | null,
     private readonly before: Manifest | undefined,
     private readonly manifest: Manifest,
     private readonly log: (line: string) => void,
@@ -175,14 +199,14 @@ class Run {
         `network "${network}" is chain ${chainId}, but its config is for chain ${config.chainId}: check the RPC URL`,
       );
     }
-    const path = opts.manifestPath ?? location.path;
-    let before = readManifest(path);
+    const path = opts.manifestPath === undefined ? location.path : opts.manifestPath;
+    let before = path === null ? undefined : readManifest(path);
     if (before !== undefined && BigInt(before.chainId) !== key.chainId) {
       throw new DeployError(
         `${path} is for chain ${before.chainId}, not ${chainId}: move it away or pass another manifest path`,
       );
     }
-    const elsewhere = before === undefined ? undefined : otherChain(before, key, path);
+    const elsewhere = before === undefined || path === null ? undefined : otherChain(before, key, path);
     if (before !== undefined && elsewhere !== undefined) {
       log(`${elsewhere}: deploying afresh`);
       before = undefined;
@@ -211,7 +235,7 @@ class Run {
     const gasMarginBps = opts.gasMarginBps ?? gasMarginFor(config.gasMarginBps, process.env);
     const mode = opts.dryRun === true ? "dry run (nothing is sent)" : "deploy";
     log(
-      `Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path}; gas limit = ` +
+      `Ballast ${mode} on "${network}" (chain ${chainId}) from ${signer.address}; manifest ${path ?? "in memory"}; gas limit = ` +
         `estimate + ${gasMarginBps / 100}%`,
     );
     return new Run(ethers, network, config, signer, opts.dryRun === true, path, before, manifest, log, gasMarginBps);
@@ -241,7 +265,7 @@ class Run {
     const c = this.config;
     const deployer = this.signer.address;
     const manager = await this.contract("AccessManager", "AccessManager", [deployer]);
-    if (manager !== PENDING) this.manager = AccessManager__factory.connect(manager, this.signer);
+    if (manager !== PENDING) this.manager = connect(AccessManager__factory, manager, this.signer);
     const seq = c.sequencer ?? { feed: this.ethers.ZeroAddress, gracePeriod: 0 };
     const oracle = await this.contract("OracleAdapter", "OracleAdapter", [manager, seq.feed, seq.gracePeriod]);
     // the deployer stands in as the Vault's treasury until the Treasury (which needs the Vault's address) exists
@@ -249,7 +273,7 @@ class Run {
     const lens = await this.contract("PositionLens", "PositionLens", [vault]);
     this.lens = lens;
     const treasury = await this.contract("Treasury", "Treasury", [vault]);
-    await this.call("Vault.setTreasury", vault, Vault__factory.createInterface(), "setTreasury", [treasury], async () =>
+    await this.call("Vault.setTreasury", vault, abiOf(Vault__factory), "setTreasury", [treasury], async () =>
       same(await this.vaultAt(vault).treasury(), treasury),
     );
     return { manager, oracle, vault, lens, treasury };
@@ -293,12 +317,12 @@ class Run {
       await this.call(
         `OracleAdapter.setFeeds(${a.symbol})`,
         oracle,
-        OracleAdapter__factory.createInterface(),
+        abiOf(OracleAdapter__factory),
         "setFeeds",
         [token, primary, second, dev],
         async () => {
           if (pending(token, primary.aggregator, second.aggregator)) return false;
-          const f = await OracleAdapter__factory.connect(oracle, this.signer).feedsOf(token);
+          const f = await connect(OracleAdapter__factory, oracle, this.signer).feedsOf(token);
           return sameFeed(f.primary, primary) && sameFeed(f.secondary, second) && Number(f.maxDeviationBps) === dev;
         },
       );
@@ -341,12 +365,12 @@ class Run {
     await this.call(
       `${s.rateModel}.setRateParams(${s.symbol})`,
       model,
-      DynamicRateModel__factory.createInterface(),
+      abiOf(DynamicRateModel__factory),
       "setRateParams",
       [token, rp],
       async () => {
         if (pending(token)) return false;
-        const got = await DynamicRateModel__factory.connect(model, this.signer).rateParams(token);
+        const got = await connect(DynamicRateModel__factory, model, this.signer).rateParams(token);
         return (
           got.baseRate === rp.baseRate &&
           got.slopeLow === rp.slopeLow &&
@@ -367,7 +391,7 @@ class Run {
     model: string,
     tokens: Record<string, string>,
   ): Promise<void> {
-    const vaultIface = Vault__factory.createInterface();
+    const vaultIface = abiOf(Vault__factory);
     const priceAsset = s.priceAsset === "USD" ? this.ethers.ZeroAddress : (tokens[s.priceAsset] ?? PENDING);
     const params = { priceAsset, rateModel: model, debtCeiling: s.debtCeiling, minDebt: s.minDebt };
     const existing = pending(vault, token) ? undefined : await this.synthIdOf(vault, token);
@@ -407,12 +431,12 @@ class Run {
     await this.call(
       `${s.symbol}.setFlashParams`,
       token,
-      SyntheticToken__factory.createInterface(),
+      abiOf(SyntheticToken__factory),
       "setFlashParams",
       [s.flashCap, s.flashFeeBps, treasury],
       async () => {
         if (pending(token, treasury)) return false;
-        const t = SyntheticToken__factory.connect(token, this.signer);
+        const t = connect(SyntheticToken__factory, token, this.signer);
         return (
           (await t.flashCap()) === s.flashCap &&
           Number(await t.flashFeeBps()) === s.flashFeeBps &&
@@ -425,7 +449,7 @@ class Run {
   /** Lists each collateral asset on the Vault, or brings its risk parameters to the config's. */
   private async listCollateral({ vault }: CoreAddresses, tokens: Record<string, string>): Promise<void> {
     const c = this.config;
-    const vaultIface = Vault__factory.createInterface();
+    const vaultIface = abiOf(Vault__factory);
     for (const a of c.assets) {
       const token = tokens[a.symbol] ?? PENDING;
       const listed = pending(vault, token) ? false : (await this.vaultAt(vault).assetConfig(token)).listed;
@@ -464,7 +488,7 @@ class Run {
 
   /** The LiquidationEngine, wired into the Vault, then its parameters, keeper pay and auction caps. */
   private async deployEngine({ manager, vault }: CoreAddresses, tokens: Record<string, string>): Promise<string> {
-    const vaultIface = Vault__factory.createInterface();
+    const vaultIface = abiOf(Vault__factory);
     const engine = await this.contract("LiquidationEngine", "LiquidationEngine", [manager, vault]);
     await this.call("Vault.setLiquidationEngine", vault, vaultIface, "setLiquidationEngine", [engine], async () =>
       same(await this.vaultAt(vault).liquidationEngine(), engine),
@@ -478,8 +502,8 @@ class Run {
   /** The engine's liquidation and auction parameters, when the config sets them (else the contract's defaults). */
   private async setEngineParams(engine: string): Promise<void> {
     const c = this.config;
-    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
-    const engineIface = LiquidationEngine__factory.createInterface();
+    const E = () => connect(LiquidationEngine__factory, engine, this.signer);
+    const engineIface = abiOf(LiquidationEngine__factory);
     if (c.liquidation !== undefined) {
       const lp = c.liquidation;
       await this.call(
@@ -513,8 +537,8 @@ class Run {
 
   /** Each synthetic's keeper pay (tip, chip, cap). */
   private async setKeeperPay(engine: string): Promise<void> {
-    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
-    const engineIface = LiquidationEngine__factory.createInterface();
+    const E = () => connect(LiquidationEngine__factory, engine, this.signer);
+    const engineIface = abiOf(LiquidationEngine__factory);
     for (const s of this.config.synthetics) {
       const synthId = this.manifest.synthetics[s.symbol]?.synthId ?? -1;
       const k = s.keeper;
@@ -536,8 +560,8 @@ class Run {
   /** The caps on debt value in auction: global, and per collateral asset. */
   private async setAuctionCaps(engine: string, tokens: Record<string, string>): Promise<void> {
     const c = this.config;
-    const E = () => LiquidationEngine__factory.connect(engine, this.signer);
-    const engineIface = LiquidationEngine__factory.createInterface();
+    const E = () => connect(LiquidationEngine__factory, engine, this.signer);
+    const engineIface = abiOf(LiquidationEngine__factory);
     await this.call(
       "LiquidationEngine.setGlobalCap",
       engine,
@@ -615,7 +639,7 @@ class Run {
       await this.call(
         "AccessManager.renounceRole(ADMIN, deployer)",
         manager,
-        AccessManager__factory.createInterface(),
+        abiOf(AccessManager__factory),
         "renounceRole",
         [ROLE_IDS.ADMIN, deployer],
         async () => !(await this.hasRole(ROLE_IDS.ADMIN, deployer)),
@@ -627,19 +651,19 @@ class Run {
 
   /** The deployment's PositionLens, connected to the deployer. */
   private lensAt(): PositionLens {
-    return PositionLens__factory.connect(this.lens, this.signer);
+    return connect(PositionLens__factory, this.lens, this.signer);
   }
 
   /** The Vault at `addr`, connected to the deployer. */
   private vaultAt(addr: string): Vault {
-    return Vault__factory.connect(addr, this.signer);
+    return connect(Vault__factory, addr, this.signer);
   }
 
   /** Ends the run: writes the manifest if it changed, prints the summary. */
   finish(): DeployResult {
     const changed = this.before === undefined || !sameDeployment(this.before, this.manifest);
     if (changed) this.manifest.commit = gitCommit();
-    if (changed && !this.dryRun) writeManifest(this.path, this.manifest);
+    if (changed) this.save();
     const l = this.log;
     for (const p of this.proposals) {
       l(
@@ -653,7 +677,8 @@ class Run {
     } else {
       l(
         `done: ${this.sent} transaction(s), ${formatGas(this.gasUsed)} gas; ` +
-          `${this.proposals.length} change(s) need governance; manifest ${changed ? "written" : "unchanged"}: ${this.path}`,
+          `${this.proposals.length} change(s) need governance; ` +
+          (this.path === null ? "manifest in memory" : `manifest ${changed ? "written" : "unchanged"}: ${this.path}`),
       );
     }
     return {
@@ -704,7 +729,7 @@ class Run {
       this.log(`  plan  deploy ${name} (${artifact})`);
       return PENDING;
     }
-    const factory = await this.ethers.getContractFactory(artifact, this.signer);
+    const factory = await this.factory(artifact);
     const receipt = await this.send(`deploy ${name}`, await factory.getDeployTransaction(...args));
     const address = receipt.contractAddress;
     if (address === null) throw new DeployError(`deploying ${name}: the receipt of ${receipt.hash} has no contract`);
@@ -790,7 +815,7 @@ class Run {
     f: FeedConfig,
   ): Promise<{ aggregator: string; maxAge: number; minAnswer: bigint; maxAnswer: bigint }> {
     const aggregator = isMock(f.aggregator)
-      ? await this.contract(name, "MockV3Aggregator", [f.aggregator.mock.decimals, f.aggregator.mock.answer], 1)
+      ? await this.mockFeed(name, f.aggregator.mock)
       : this.ethers.getAddress(f.aggregator);
     let { minAnswer, maxAnswer } = f;
     if (minAnswer === "aggregator" || maxAnswer === "aggregator") {
@@ -799,6 +824,26 @@ class Run {
       if (maxAnswer === "aggregator") maxAnswer = bounds.max;
     }
     return { aggregator, maxAge: f.maxAge, minAnswer, maxAnswer };
+  }
+
+  /**
+   * A mock feed of `spec.kind` with its initial answer: a `MockV3Aggregator` takes it in its constructor; a `MockFeed`
+   * is deployed, then publishes it (`setAnswer`) unless it has published a round already. The answer is where a
+   * fresh mock starts, not a parameter: a rerun never resets an answer moved since (`set-price`, a test).
+   */
+  private async mockFeed(name: string, spec: MockFeedSpec["mock"]): Promise<string> {
+    if ((spec.kind ?? "MockV3Aggregator") === "MockV3Aggregator") {
+      return this.contract(name, "MockV3Aggregator", [spec.decimals, spec.answer], 1);
+    }
+    const feed = await this.contract(name, "MockFeed", [spec.decimals]);
+    await this.call(`${name}.setAnswer`, feed, abiOf(MockFeed__factory), "setAnswer", [spec.answer], async () => {
+      try {
+        return (await connect(MockFeed__factory, feed, this.signer).latestRoundData())[3] !== 0n; // updatedAt
+      } catch {
+        return true; // set to misbehave on purpose (`setMode`): it has been configured since
+      }
+    });
+    return feed;
   }
 
   /**
@@ -855,7 +900,7 @@ class Run {
       await this.call(
         `roles: ${kind} ${pending(target) ? "" : target.slice(0, 10) + "… "}${missing.length} function(s) → ${roleName}`,
         manager === undefined ? PENDING : await manager.getAddress(),
-        AccessManager__factory.createInterface(),
+        abiOf(AccessManager__factory),
         "setTargetFunctionRole",
         [target, missing, role],
         async () => false,
@@ -870,7 +915,7 @@ class Run {
     await this.call(
       `AccessManager.grantRole(${role}, ${account}, delay ${delay} s)`,
       manager === undefined ? PENDING : await manager.getAddress(),
-      AccessManager__factory.createInterface(),
+      abiOf(AccessManager__factory),
       "grantRole",
       [id, account, delay],
       async () => {
@@ -894,11 +939,21 @@ class Run {
   }
 
   private async interfaceOf(kind: ManagedContract): Promise<Interface> {
-    return (await this.ethers.getContractFactory(kind)).interface;
+    return (await this.factory(kind)).interface;
+  }
+
+  /** The contract factory of `artifact`, connected to the deployer (read from the artifacts once per run). */
+  private async factory(artifact: keyof typeof ARTIFACTS): Promise<ContractFactory> {
+    let factory = this.factories.get(artifact);
+    if (factory === undefined) {
+      factory = await this.ethers.getContractFactory(artifact, this.signer);
+      this.factories.set(artifact, factory);
+    }
+    return factory;
   }
 
   private async synthIdOf(vault: string, token: string): Promise<number | undefined> {
-    const n = Number(await Vault__factory.connect(vault, this.signer).syntheticCount());
+    const n = Number(await connect(Vault__factory, vault, this.signer).syntheticCount());
     for (let i = 0; i < n; i++) if (same((await this.lensAt().synthetic(i)).token, token)) return i;
     return undefined;
   }
@@ -915,8 +970,9 @@ class Run {
       throw new DeployError(`asset ${symbol}: the token has ${got} decimals, the config says ${expected}`);
   }
 
+  /** Writes the manifest (not on a dry run, nor when it lives in memory only). */
   private save(): void {
-    if (!this.dryRun) writeManifest(this.path, this.manifest);
+    if (!this.dryRun && this.path !== null) writeManifest(this.path, this.manifest);
   }
 }
 
@@ -947,6 +1003,27 @@ function sameFeed(
     got.minAnswer === want.minAnswer &&
     got.maxAnswer === want.maxAnswer
   );
+}
+
+const interfaces = new Map<object, Interface>();
+
+/** The interface of a TypeChain factory's ABI, parsed once per process (parsing a large ABI costs more than a call). */
+function abiOf(factory: { createInterface(): Interface }): Interface {
+  let iface = interfaces.get(factory);
+  if (iface === undefined) {
+    iface = factory.createInterface();
+    interfaces.set(factory, iface);
+  }
+  return iface;
+}
+
+/** `factory.connect(address, runner)`, on the interface `abiOf` parsed once. */
+function connect<C>(
+  factory: { createInterface(): Interface; connect(address: string, runner?: ContractRunner | null): C },
+  address: string,
+  runner: ContractRunner,
+): C {
+  return new Contract(address, abiOf(factory), runner) as unknown as C;
 }
 
 function toJson(x: unknown): string | number | boolean {

@@ -147,11 +147,19 @@ export function sameDeployment(a: Manifest, b: Manifest): boolean {
   return JSON.stringify({ ...a, commit: "" }) === JSON.stringify({ ...b, commit: "" });
 }
 
-/** The current git commit, or "unknown" outside a git checkout. */
+let commitOfProcess: string | undefined;
+
+/**
+ * The git commit of the code this process runs, or "unknown" outside a git checkout. Read once per process (the code
+ * running is the code it loaded), so a process that deploys many times (the tests) spawns git once.
+ */
 export function gitCommit(): string {
-  try {
-    return execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
-  } catch {
-    return "unknown";
+  if (commitOfProcess === undefined) {
+    try {
+      commitOfProcess = execFileSync("git", ["rev-parse", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    } catch {
+      commitOfProcess = "unknown";
+    }
   }
+  return commitOfProcess;
 }

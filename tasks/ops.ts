@@ -741,7 +741,7 @@ export async function faucet(sys: System, args: { asset: string; amount: string 
 
 /**
  * Publishes `usd` [human USD] as the new answer of the mock feed of `asset` (test deployments only: a Chainlink
- * `MockV3Aggregator` from the deploy, or the project's `MockFeed` from deploy/local/deploy-demo.ts).
+ * `MockV3Aggregator`, or the project's `MockFeed` where the config says so, as in deploy/local/deploy-demo.ts).
  */
 export async function setPrice(sys: System, args: { asset: string; usd: string }): Promise<TxReport> {
   const asset = assetBySymbol(sys, args.asset);

@@ -94,11 +94,6 @@ describe("access control (every state-changing function, from the ABIs)", functi
     const core = await deployCore(ethers);
     const [, , , , , , , , , stranger] = await ethers.getSigners();
     if (stranger === undefined) throw new Error("needs ten signers");
-    const lens = await ethers.deployContract("ReserveLens", [await core.vault.getAddress()]);
-    const settlement = await ethers.deployContract("Settlement", [
-      await core.manager.getAddress(),
-      await core.vault.getAddress(),
-    ]);
     const dynamic = await ethers.deployContract("DynamicRateModel", [
       await core.manager.getAddress(),
       await core.oracle.getAddress(),
@@ -109,11 +104,11 @@ describe("access control (every state-changing function, from the ABIs)", functi
       SyntheticToken: core.busd,
       LiquidationEngine: core.engine,
       Treasury: core.treasury,
-      Settlement: settlement,
+      Settlement: core.settlement,
       DynamicRateModel: dynamic,
       FixedRateModel: core.rateModel,
       OracleAdapter: core.oracle,
-      ReserveLens: lens,
+      ReserveLens: core.reserveLens,
       PositionLens: core.lens,
     };
 

@@ -10,9 +10,11 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { DeployError, deploySystem } from "../deploy/deploy.js";
+import { ARTIFACTS, DeployError, deploySystem } from "../deploy/deploy.js";
 import { allConfigs, configFor, gasMarginOf, local } from "../deploy/config/networks.js";
-import { CONTRACT_BOUNDS, ConfigError, type NetworkConfig, validateConfig } from "../deploy/config/types.js";
+import { CONTRACT_BOUNDS, ConfigError, type NetworkConfig, isMock, validateConfig } from "../deploy/config/types.js";
+import { deployCore } from "../deploy/local/core.js";
+import { ASSETS } from "../sdk/params.js";
 import { type Manifest, readManifest } from "../sdk/manifest.js";
 import { ROLE_IDS, ROLE_TABLE, type ManagedContract } from "../deploy/roles.js";
 import {
@@ -20,6 +22,7 @@ import {
   DynamicRateModel__factory,
   LiquidationEngineAdmin__factory,
   LiquidationEngine__factory,
+  MockFeed__factory,
   OracleAdapter__factory,
   PositionLens__factory,
   SyntheticToken__factory,
@@ -29,6 +32,27 @@ import {
 const quiet = (): void => {};
 const tmp = (): string => join(mkdtempSync(join(tmpdir(), "ballast-deploy-")), "manifest.json");
 const clone = (c: NetworkConfig): NetworkConfig => structuredClone(c);
+
+/** Every contract a deploy of the local configuration records, by manifest name. */
+const LOCAL_CONTRACTS = [
+  "AccessManager",
+  "LiquidationEngine",
+  "OracleAdapter",
+  "PositionLens",
+  "ReserveLens",
+  "Settlement",
+  "Treasury",
+  "Vault",
+  "feed:USDC",
+  "feed:WBTC",
+  "feed:WETH",
+  "rateModel:fixed5",
+  "synthetic:bETH",
+  "synthetic:bUSD",
+  "token:USDC",
+  "token:WBTC",
+  "token:WETH",
+].sort();
 
 /** The first four signers of a connection (deployer, then three others), each checked to exist. */
 async function accounts(ethers: {
@@ -55,28 +79,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     });
 
     it("deploySystem(): deploys every contract with code and records it in the manifest", async function () {
-      const names = Object.keys(manifest.contracts).sort();
-      expect(names).to.deep.equal(
-        [
-          "AccessManager",
-          "LiquidationEngine",
-          "OracleAdapter",
-          "PositionLens",
-          "ReserveLens",
-          "Settlement",
-          "Treasury",
-          "Vault",
-          "feed:USDC",
-          "feed:WBTC",
-          "feed:WETH",
-          "rateModel:fixed5",
-          "synthetic:bETH",
-          "synthetic:bUSD",
-          "token:USDC",
-          "token:WBTC",
-          "token:WETH",
-        ].sort(),
-      );
+      expect(Object.keys(manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       for (const c of Object.values(manifest.contracts))
         expect(await ethers.provider.getCode(c.address)).to.not.equal("0x");
       expect(readManifest(path)).to.deep.equal(manifest);
@@ -377,6 +380,98 @@ describe("deploy (deploy/deploy.ts)", function () {
     );
   });
 
+  it("deploySystem(): with `manifestPath: null` the manifest lives in memory: no file is read or written", async function () {
+    const { ethers } = await network.create();
+    const dir = mkdtempSync(join(tmpdir(), "ballast-deploy-"));
+    const saved = process.env.BALLAST_MANIFEST_DIR;
+    process.env.BALLAST_MANIFEST_DIR = dir; // where the chain's manifest would otherwise be
+    try {
+      const opts = { manifestPath: null, log: quiet };
+      const first = await deploySystem(ethers, "default", configFor("default"), opts);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 48]);
+      expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
+      expect(readdirSync(dir)).to.deep.equal([]);
+      // nothing was recorded, so a second run deploys afresh instead of reusing the first
+      const second = await deploySystem(ethers, "default", configFor("default"), opts);
+      expect(second.sent).to.equal(48);
+      expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
+      expect(readdirSync(dir)).to.deep.equal([]);
+    } finally {
+      if (saved === undefined) delete process.env.BALLAST_MANIFEST_DIR;
+      else process.env.BALLAST_MANIFEST_DIR = saved;
+    }
+  });
+
+  it("deploySystem(): a `MockFeed` mock publishes its initial answer once; a rerun keeps an answer moved since", async function () {
+    const { ethers } = await network.create();
+    const [deployer] = await accounts(ethers);
+    const config = clone(local);
+    for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
+    const path = tmp();
+    const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
+    expect(r.sent).to.equal(51); // the 48 of the local config, and a setAnswer per feed
+    const entry = r.manifest.contracts["feed:WETH"];
+    expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
+    const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);
+    expect((await feed.latestRoundData())[1]).to.equal(ASSETS.weth.price);
+    const oracle = OracleAdapter__factory.connect(r.manifest.contracts.OracleAdapter?.address ?? "", deployer);
+    expect(await oracle.getPrice(r.manifest.assets.WETH?.token ?? "")).to.equal(2_000n * 10n ** 18n);
+
+    await (await feed.setAnswer(1_500n * 10n ** 8n)).wait();
+    const again = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
+    expect(again.sent).to.equal(0);
+    expect((await feed.latestRoundData())[1]).to.equal(1_500n * 10n ** 8n);
+  });
+
+  it("deployCore(): deploys the local config through deploySystem; the deployer may call every restricted function but SETTLEMENT's", async function () {
+    const { ethers } = await network.create();
+    const [deployer] = await accounts(ethers);
+    const core = await deployCore(ethers, { prices: { wbtc: 50_000n * 10n ** 8n } });
+    expect(Object.keys(core.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
+    expect(core.manifest.contracts["feed:WETH"]?.contract).to.equal(ARTIFACTS.MockFeed);
+    expect([await core.priceOf("weth"), await core.priceOf("wbtc")]).to.deep.equal([
+      ASSETS.weth.price,
+      50_000n * 10n ** 8n,
+    ]);
+    const named: Array<[string, string]> = [
+      ["AccessManager", core.addresses.manager ?? ""],
+      ["Vault", core.addresses.vault ?? ""],
+      ["LiquidationEngine", core.addresses.engine ?? ""],
+      ["ReserveLens", core.addresses.reserveLens ?? ""],
+      ["Settlement", core.addresses.settlement ?? ""],
+      ["synthetic:bUSD", core.addresses.busd ?? ""],
+      ["token:WETH", core.addresses.weth ?? ""],
+      ["feed:WETH", core.addresses.wethFeed ?? ""],
+    ];
+    for (const [name, address] of named) expect(core.manifest.contracts[name]?.address, name).to.equal(address);
+    expect(core.feeReceiver).to.equal(await core.busd.feeReceiver());
+    expect(core.feeReceiver).to.equal(await core.treasury.getAddress());
+
+    const targets: Array<[ManagedContract, string]> = [
+      ["Vault", core.addresses.vault ?? ""],
+      ["OracleAdapter", core.addresses.oracle ?? ""],
+      ["LiquidationEngine", core.addresses.engine ?? ""],
+      ["SyntheticToken", core.addresses.busd ?? ""],
+      ["SyntheticToken", core.addresses.beth ?? ""],
+      ["Settlement", core.addresses.settlement ?? ""],
+    ];
+    for (const [kind, target] of targets) {
+      const iface = (await ethers.getContractFactory(kind)).interface;
+      for (const [fn, role] of Object.entries(ROLE_TABLE[kind])) {
+        const selector = iface.getFunction(fn)?.selector ?? "";
+        const [immediate] = await core.manager.canCall(deployer.address, target, selector);
+        expect(immediate, `${kind}.${fn} (${role})`).to.equal(role !== "SETTLEMENT");
+        if (role === "SETTLEMENT") {
+          expect((await core.manager.canCall(core.addresses.settlement ?? "", target, selector))[0]).to.equal(true);
+        }
+      }
+    }
+
+    const chainlink = await deployCore(ethers, { feeds: "chainlink" });
+    expect(chainlink.manifest.contracts["feed:WETH"]?.contract).to.equal(ARTIFACTS.MockV3Aggregator);
+    expect(await chainlink.priceOf("weth")).to.equal(ASSETS.weth.price);
+  });
+
   describe("configuration", function () {
     const problems = (config: NetworkConfig): string[] => {
       try {
@@ -464,6 +559,18 @@ describe("deploy (deploy/deploy.ts)", function () {
         'synthetics[0] (bUSD).priceAsset: "DOGE" is neither "USD" nor a configured asset symbol',
         "synthetics[0] (bUSD).minDebt: above debtCeiling",
         'governance.admin: "0x1234" is not a non-zero address',
+      ]);
+    });
+
+    it("validateConfig(): a mock feed's kind is MockV3Aggregator or MockFeed", function () {
+      const c = clone(local);
+      const feed = c.assets[0]?.feed.aggregator;
+      if (feed === undefined || !isMock(feed)) throw new Error("local config changed");
+      feed.mock.kind = "MockFeed";
+      expect(problems(c)).to.deep.equal([]);
+      (feed.mock as { kind: string }).kind = "Chainlink";
+      expect(problems(c)).to.deep.equal([
+        'assets[0] (WETH).feed.aggregator.mock.kind: "Chainlink" is not one of MockV3Aggregator, MockFeed',
       ]);
     });
 

@@ -7,7 +7,7 @@
  * It reads the deployment's `ReserveLens` (`contracts.ReserveLens.address`) from the manifest every command finds
  * (sdk/manifest.ts `locateManifest`: `BALLAST_MANIFEST` when set, else the chain's
  * `deployments/<network>-<chain id>-<genesis>.json`). On the embedded network without `BALLAST_MANIFEST` it builds the
- * demo portfolio and deploys a lens over it. Prints three tables (collateral, synthetics, system, each saying what it
+ * demo portfolio and reads the lens its deploy includes. Prints three tables (collateral, synthetics, system, each saying what it
  * measures) and writes `reports/reserves-<network>.json` (every on-chain number as an exact decimal string). Set
  * `RESERVES_OUT` to write elsewhere.
  */
@@ -47,10 +47,9 @@ const runner = signer ?? ethers.provider;
 let lensAddress: string;
 const override = process.env.BALLAST_MANIFEST;
 if (conn.networkConfig.type === "edr-simulated" && (override === undefined || override === "")) {
-  console.log("embedded network: building the demo portfolio and a ReserveLens over it");
+  console.log("embedded network: building the demo portfolio (its deploy includes the ReserveLens)");
   const core = await buildPortfolio(ethers);
-  const lens = await ethers.deployContract("ReserveLens", [await core.vault.getAddress()]);
-  lensAddress = await lens.getAddress();
+  lensAddress = await core.reserveLens.getAddress();
 } else {
   const location = await locateManifest(ethers.provider, conn.networkName);
   if (!existsSync(location.path)) {

@@ -63,7 +63,11 @@ function localAsset(key: "weth" | "wbtc" | "usdc"): AssetConfig {
 
 const keeper = (k: (typeof KEEPER_PARAMS)["busd"]) => ({ tip: k.tip, chipBps: Number(k.chipBps), maxPay: k.maxPay });
 
-/** The embedded Hardhat network and a local node: mock tokens (anyone may mint) and `MockV3Aggregator` feeds. */
+/**
+ * The embedded Hardhat network and a local node: mock tokens (anyone may mint) and `MockV3Aggregator` feeds. The demo,
+ * the gas benchmark and the TypeScript tests deploy this config too, through `deployCore` (deploy/local/core.ts),
+ * which may swap the feeds for the project's `MockFeed` and move their initial answers.
+ */
 export const local: NetworkConfig = {
   networks: ["default", "hardhat", "localhost"],
   allowMocks: true,

@@ -12,9 +12,20 @@ import { MIN_GAS_MARGIN_BPS } from "../../sdk/tx.js";
 /** An account named in the config: the deploying account, or a fixed address. */
 export type AccountRef = "deployer" | string;
 
-/** A mock Chainlink feed (`MockV3Aggregator`) the deploy creates: only where `allowMocks` is set. */
+/**
+ * Which mock feed the deploy creates: Chainlink's `MockV3Aggregator` (the answer is a constructor argument) or the
+ * project's `MockFeed` (contracts/mocks/MockFeed.sol: its answer is published with `setAnswer` right after the deploy,
+ * and tests can make it revert, return malformed data or burn gas on purpose).
+ */
+export type MockFeedKind = "MockV3Aggregator" | "MockFeed";
+
+/** The mock feed kinds `validateConfig` accepts. */
+export const MOCK_FEED_KINDS: readonly MockFeedKind[] = ["MockV3Aggregator", "MockFeed"];
+
+/** A mock feed the deploy creates: only where `allowMocks` is set. */
 export interface MockFeedSpec {
-  mock: { decimals: number; answer: bigint };
+  /** `answer` [feed decimals]: the initial answer; `kind`: default `MockV3Aggregator`. */
+  mock: { decimals: number; answer: bigint; kind?: MockFeedKind };
 }
 
 /** One Chainlink feed and the limits the OracleAdapter applies to it (`IOracleAdapter.Feed`). */
@@ -236,6 +247,10 @@ export function validateConfig(name: string, config: NetworkConfig): void {
         p.push(`${path}.aggregator.mock.decimals: ${decimals} is not in [0, ${MAX_DECIMALS}]`);
       }
       if (answer <= 0n) p.push(`${path}.aggregator.mock.answer: must be > 0`);
+      const kind = f.aggregator.mock.kind;
+      if (kind !== undefined && !MOCK_FEED_KINDS.includes(kind)) {
+        p.push(`${path}.aggregator.mock.kind: "${String(kind)}" is not one of ${MOCK_FEED_KINDS.join(", ")}`);
+      }
     } else addr(`${path}.aggregator`, f.aggregator);
     seconds(`${path}.heartbeat`, f.heartbeat, 1);
     seconds(`${path}.maxAge`, f.maxAge, 1);

@@ -1,8 +1,15 @@
 /**
- * Deploys and wires the whole Ballast core with mock tokens and feeds on any ethers connection — the TypeScript twin of
- * `test/utils/LiquidationFixture.sol` (which extends `test/utils/Fixture.sol`): the Vault, oracle, synthetics and
- * collateral, plus the Treasury and the LiquidationEngine wired into the Vault with the fixture's keeper pay and caps.
- * It is the mock deploy the demo, the gas benchmark and the flow tests reuse; its parameters are sdk/params.ts.
+ * The mock deploy the demo, the gas benchmark, the keeper bench, the portfolio tools and the TypeScript tests use: a thin
+ * adapter over the one deploy path, `deploySystem` (deploy/deploy.ts). `deployCore` takes the embedded network's
+ * configuration (`local` in deploy/config/networks.ts, built from sdk/params.ts), adjusts it to its options (the mock
+ * feed kind, initial prices, an L2 sequencer feed), deploys it with an in-memory manifest (no file is read or written)
+ * and returns the manifest's contracts TypeChain-typed, with price helpers. So the tests run on exactly what
+ * `npm run deploy` wires on any network: every parameter, the Treasury as the Vault's treasury and the synthetics'
+ * flash-fee receiver, the LiquidationEngine with keeper pay and auction caps, the PositionLens, ReserveLens and
+ * Settlement, and the role table (deploy/roles.ts). The local governance gives the deployer ADMIN, CRITICAL, GOVERNOR
+ * and GUARDIAN with no delay, so it may call every restricted setter at once; SETTLEMENT (shutdown, releasing positions
+ * and auctions) is the Settlement contract's alone. The same wiring as `test/utils/LiquidationFixture.sol` (which
+ * extends `test/utils/Fixture.sol`), plus the role table and the contracts the fixture does not deploy.
  *
  *   const { ethers } = await network.create();
  *   const core = await deployCore(ethers);                       // MockFeed feeds
@@ -11,33 +18,39 @@
  * Units: `[token]` a token's own decimals, `[wad]` 1e18, `[ray]` 1e27, `[bps]` 1e4, feed answers in 8 decimals.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type {
-  AccessManager,
-  FixedRateModel,
-  LiquidationEngine,
-  MockERC20,
-  MockFeed,
-  MockV3Aggregator,
-  OracleAdapter,
-  PositionLens,
-  SyntheticToken,
-  Treasury,
-  Vault,
-} from "../../typechain-types/index.js";
 import {
-  ASSETS,
-  ASSET_KEYS,
-  AUCTION_CAP,
-  type AssetKey,
-  BETH,
-  BUSD,
-  FEED_DECIMALS,
-  FEED_MAX_AGE,
-  KEEPER_PARAMS,
-  RATE_5PCT,
-  SYNTHETICS,
-  type SyntheticSpec,
-} from "../../sdk/params.js";
+  type AccessManager,
+  AccessManager__factory,
+  type FixedRateModel,
+  FixedRateModel__factory,
+  type LiquidationEngine,
+  LiquidationEngine__factory,
+  type MockERC20,
+  MockERC20__factory,
+  type MockFeed,
+  MockFeed__factory,
+  type MockV3Aggregator,
+  MockV3Aggregator__factory,
+  type OracleAdapter,
+  OracleAdapter__factory,
+  type PositionLens,
+  PositionLens__factory,
+  type ReserveLens,
+  ReserveLens__factory,
+  type Settlement,
+  Settlement__factory,
+  type SyntheticToken,
+  SyntheticToken__factory,
+  type Treasury,
+  Treasury__factory,
+  type Vault,
+  Vault__factory,
+} from "../../typechain-types/index.js";
+import { ASSETS, ASSET_KEYS, type AssetKey, BETH, BUSD, SYNTHETICS } from "../../sdk/params.js";
+import type { Manifest } from "../../sdk/manifest.js";
+import { deploySystem } from "../deploy.js";
+import { local } from "../config/networks.js";
+import { type MockFeedKind, type NetworkConfig, isMock, validateConfig } from "../config/types.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // deployCore
@@ -47,28 +60,26 @@ import {
 export type FeedKind = "mock" | "chainlink";
 export type FeedOf<K extends FeedKind> = K extends "chainlink" ? MockV3Aggregator : MockFeed;
 
+/** The config's mock feed kind for each `FeedKind`. */
+const MOCK_FEED: Record<FeedKind, MockFeedKind> = { mock: "MockFeed", chainlink: "MockV3Aggregator" };
+
 export interface CoreOptions<K extends FeedKind = "mock"> {
   /** Feed contract: `"mock"` (default, `MockFeed`: can misbehave on purpose) or `"chainlink"` (`MockV3Aggregator`). */
   feeds?: K;
   /** Deploys and administers everything (AccessManager admin). Default: the connection's first signer. */
   deployer?: HardhatEthersSigner;
-  /**
-   * The synthetics' flash-mint fee receiver, also the Vault's treasury until the Treasury contract is wired in (as in
-   * the fixture). Default: `treasuryAddress()`, the address forge's `makeAddr("treasury")` gives.
-   */
-  feeReceiver?: string;
   /** [8 decimals] Initial feed answers, overriding `ASSETS[k].price`. */
   prices?: Partial<Record<AssetKey, bigint>>;
   /** The L2 sequencer-uptime feed and grace period [s] the OracleAdapter is built with. Default: none (L1). */
   sequencer?: { feed: string; gracePeriod: number };
-  /** Called after each step (e.g. to print progress). */
+  /** Receives a summary line once the deploy is done (e.g. to print progress). */
   log?: (line: string) => void;
 }
 
 export interface Core<K extends FeedKind = "mock"> {
   ethers: HardhatEthers;
   deployer: HardhatEthersSigner;
-  /** The synthetics' flash-mint fee receiver (an EOA address; see `CoreOptions.feeReceiver`). */
+  /** The synthetics' flash-mint fee receiver: the Treasury (`busd.feeReceiver()`), as on every network. */
   feeReceiver: string;
   manager: AccessManager;
   oracle: OracleAdapter;
@@ -82,6 +93,10 @@ export interface Core<K extends FeedKind = "mock"> {
   engine: LiquidationEngine;
   /** Views over the Vault and the engine for keepers and tools (auctions, health in batches, raw fields). */
   lens: PositionLens;
+  /** Proof of reserves: the backing of every synthetic, read from the Vault. */
+  reserveLens: ReserveLens;
+  /** The emergency settlement: the only holder of SETTLEMENT (shutdown, releasing positions and auctions). */
+  settlement: Settlement;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -90,8 +105,10 @@ export interface Core<K extends FeedKind = "mock"> {
   /** The price feed of each collateral asset (bETH is priced by the WETH feed). */
   feeds: Record<AssetKey, FeedOf<K>>;
   feedKind: K;
-  /** Every deployed address, by name. */
+  /** Every deployed address, by name (`vault`, `weth`, `wethFeed`, ...). */
   addresses: Record<string, string>;
+  /** The deploy's manifest (in memory: `deployCore` writes no file), as `npm run deploy` would write it. */
+  manifest: Manifest;
   /** Publishes `answer` [8 decimals] as a new round of `asset`'s feed, timestamped now. */
   setPrice(asset: AssetKey, answer: bigint): Promise<void>;
   /** [8 decimals] The latest answer of `asset`'s feed. */
@@ -100,12 +117,33 @@ export interface Core<K extends FeedKind = "mock"> {
   refreshFeeds(): Promise<void>;
 }
 
-/** The address `makeAddr("treasury")` gives in forge tests: private key keccak256("treasury"). */
-export function treasuryAddress(ethers: HardhatEthers): string {
-  return ethers.computeAddress(ethers.id("treasury"));
+/** The network name `deployCore` deploys the local configuration under (the embedded network's). */
+const NETWORK = local.networks[0] ?? "default";
+
+/**
+ * The configuration `deployCore` deploys: `local` (deploy/config/networks.ts) with `opts.feeds`' mock feed kind,
+ * `opts.prices` as the feeds' initial answers and `opts.sequencer` as the OracleAdapter's sequencer feed. Validated.
+ */
+export function coreConfig(opts: Pick<CoreOptions<FeedKind>, "feeds" | "prices" | "sequencer"> = {}): NetworkConfig {
+  const config = structuredClone(local);
+  const kind = MOCK_FEED[opts.feeds ?? "mock"];
+  for (const key of ASSET_KEYS) {
+    const asset = config.assets.find((a) => a.symbol === ASSETS[key].symbol);
+    if (asset === undefined || !isMock(asset.feed.aggregator)) {
+      throw new Error(`deployCore: the local config has no mock feed for ${ASSETS[key].symbol}`);
+    }
+    const mock = asset.feed.aggregator.mock;
+    asset.feed.aggregator = { mock: { ...mock, kind, answer: opts.prices?.[key] ?? mock.answer } };
+  }
+  if (opts.sequencer !== undefined) config.sequencer = { ...opts.sequencer };
+  validateConfig(`${NETWORK} (deployCore)`, config);
+  return config;
 }
 
-/** Deploys the core with mocks (see the file comment) and returns TypeChain-typed contracts and addresses. */
+/**
+ * Deploys the local configuration with `deploySystem` (see the file comment) and returns TypeChain-typed contracts and
+ * addresses, connected to the deployer.
+ */
 export async function deployCore<K extends FeedKind = "mock">(
   ethers: HardhatEthers,
   opts: CoreOptions<K> = {},
@@ -113,79 +151,69 @@ export async function deployCore<K extends FeedKind = "mock">(
   const feedKind = (opts.feeds ?? "mock") as K;
   const log = opts.log ?? (() => {});
   const deployer = opts.deployer ?? (await firstSigner(ethers));
-  const feeReceiver = opts.feeReceiver ?? treasuryAddress(ethers);
+  const config = coreConfig(opts);
+  const result = await deploySystem(ethers, NETWORK, config, { manifestPath: null, deployer, log: () => {} });
+  const { manifest } = result;
+  const at = (name: string): string => {
+    const address = manifest.contracts[name]?.address;
+    if (address === undefined) throw new Error(`deployCore: the deploy recorded no ${name}`);
+    return address;
+  };
+  for (const [spec, id] of [
+    [SYNTHETICS.busd, BUSD],
+    [SYNTHETICS.beth, BETH],
+  ] as const) {
+    const synthId = manifest.synthetics[spec.symbol]?.synthId;
+    if (synthId !== Number(id)) throw new Error(`deployCore: ${spec.symbol} has synthId ${synthId}, not ${id}`);
+  }
+  const rateModelKey = config.synthetics[0]?.rateModel ?? "";
 
-  const manager = await deployed((await ethers.getContractFactory("AccessManager", deployer)).deploy(deployer.address));
-  const sequencer = opts.sequencer ?? { feed: ethers.ZeroAddress, gracePeriod: 0 };
-  const oracle = await deployed(
-    (await ethers.getContractFactory("OracleAdapter", deployer)).deploy(manager, sequencer.feed, sequencer.gracePeriod),
-  );
-  const vault = await deployed(
-    (await ethers.getContractFactory("Vault", deployer)).deploy(manager, oracle, feeReceiver),
-  );
-  const rateModel = await deployed((await ethers.getContractFactory("FixedRateModel", deployer)).deploy(RATE_5PCT));
-  log(`core: AccessManager, OracleAdapter, Vault and FixedRateModel (5%/yr) deployed`);
-
-  const tokenFactory = await ethers.getContractFactory("MockERC20", deployer);
+  const manager = AccessManager__factory.connect(at("AccessManager"), deployer);
+  const oracle = OracleAdapter__factory.connect(at("OracleAdapter"), deployer);
+  const vault = Vault__factory.connect(at("Vault"), deployer);
+  const rateModel = FixedRateModel__factory.connect(at(`rateModel:${rateModelKey}`), deployer);
+  const busd = SyntheticToken__factory.connect(at(`synthetic:${SYNTHETICS.busd.symbol}`), deployer);
+  const beth = SyntheticToken__factory.connect(at(`synthetic:${SYNTHETICS.beth.symbol}`), deployer);
+  const treasury = Treasury__factory.connect(at("Treasury"), deployer);
+  const engine = LiquidationEngine__factory.connect(at("LiquidationEngine"), deployer);
+  const lens = PositionLens__factory.connect(at("PositionLens"), deployer);
+  const reserveLens = ReserveLens__factory.connect(at("ReserveLens"), deployer);
+  const settlement = Settlement__factory.connect(at("Settlement"), deployer);
   const tokens = {} as Record<AssetKey, MockERC20>;
   const feeds = {} as Record<AssetKey, FeedOf<K>>;
   for (const key of ASSET_KEYS) {
-    const spec = ASSETS[key];
-    tokens[key] = await deployed(tokenFactory.deploy(spec.name, spec.symbol, spec.decimals));
-    const answer = opts.prices?.[key] ?? spec.price;
-    const feed = await deployFeed(ethers, deployer, feedKind, answer);
-    feeds[key] = feed;
-    const none = { aggregator: ethers.ZeroAddress, maxAge: 0, minAnswer: 0, maxAnswer: 0 };
-    await (
-      await oracle.setFeeds(
-        tokens[key],
-        { aggregator: feed, maxAge: FEED_MAX_AGE, minAnswer: 1, maxAnswer: 10n ** 30n },
-        none,
-        0,
-      )
-    ).wait();
+    const symbol = ASSETS[key].symbol;
+    tokens[key] = MockERC20__factory.connect(at(`token:${symbol}`), deployer);
+    const feed = at(`feed:${symbol}`);
+    feeds[key] = (
+      feedKind === "chainlink"
+        ? MockV3Aggregator__factory.connect(feed, deployer)
+        : MockFeed__factory.connect(feed, deployer)
+    ) as FeedOf<K>;
   }
-  log(`core: WETH, WBTC, USDC and their ${feedKind === "chainlink" ? "MockV3Aggregator" : "MockFeed"} feeds deployed`);
-
-  const synthFactory = await ethers.getContractFactory("SyntheticToken", deployer);
-  const synth = async (s: SyntheticSpec): Promise<SyntheticToken> => {
-    const token = await deployed(
-      synthFactory.deploy(s.name, s.symbol, vault, manager, s.flashCap, s.flashFeeBps, feeReceiver),
-    );
-    const priceAsset = s.priceAsset === "usd" ? ethers.ZeroAddress : await tokens[s.priceAsset].getAddress();
-    const params = { priceAsset, rateModel, debtCeiling: s.debtCeiling, minDebt: s.minDebt };
-    await (await vault.addSynthetic(token, params)).wait();
-    return token;
-  };
-  const busd = await synth(SYNTHETICS.busd); // synthId 0 (BUSD)
-  const beth = await synth(SYNTHETICS.beth); // synthId 1 (BETH)
-  for (const key of ASSET_KEYS) await (await vault.listAsset(tokens[key], ASSETS[key].params)).wait();
-  log(`core: bUSD and bETH added, 3 collateral assets listed`);
-
-  // Treasury and LiquidationEngine, wired as LiquidationFixture.sol does (deployed last, so the addresses of
-  // everything above do not depend on them)
-  const treasury = await deployed((await ethers.getContractFactory("Treasury", deployer)).deploy(vault));
-  const engine = await deployed(
-    (await ethers.getContractFactory("LiquidationEngine", deployer)).deploy(manager, vault),
+  log(
+    `core: deploySystem(local config, ${MOCK_FEED[feedKind]} feeds): ${result.sent} transactions; AccessManager, ` +
+      `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, bUSD and ` +
+      `bETH, LiquidationEngine, ReserveLens, Settlement`,
   );
-  await (await vault.setTreasury(treasury)).wait();
-  await (await vault.setLiquidationEngine(engine)).wait();
-  // flash-mint fees are protocol income too: route them to the Treasury
-  for (const [token, spec] of [
-    [busd, SYNTHETICS.busd],
-    [beth, SYNTHETICS.beth],
-  ] as const) {
-    await (await token.setFlashParams(spec.flashCap, spec.flashFeeBps, treasury)).wait();
-  }
-  await (await engine.setKeeperParams(BUSD, KEEPER_PARAMS.busd)).wait();
-  await (await engine.setKeeperParams(BETH, KEEPER_PARAMS.beth)).wait();
-  await (await engine.setGlobalCap(AUCTION_CAP)).wait();
-  for (const key of ASSET_KEYS) await (await engine.setAssetCap(tokens[key], AUCTION_CAP)).wait();
-  log(`core: Treasury and LiquidationEngine deployed and wired (keeper pay set, auction caps $10M)`);
-  const lens = await deployed((await ethers.getContractFactory("PositionLens", deployer)).deploy(vault));
+  log(`core: wired as the local config says (keeper pay set, auction caps $10M), role table applied`);
 
-  const addresses: Record<string, string> = { feeReceiver };
-  const named = { manager, oracle, vault, rateModel, busd, beth, ...tokens, treasury, engine, lens };
+  const treasuryAddress = await treasury.getAddress();
+  const addresses: Record<string, string> = { feeReceiver: treasuryAddress };
+  const named = {
+    manager,
+    oracle,
+    vault,
+    rateModel,
+    busd,
+    beth,
+    ...tokens,
+    treasury,
+    engine,
+    lens,
+    reserveLens,
+    settlement,
+  };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();
 
@@ -204,7 +232,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   return {
     ethers,
     deployer,
-    feeReceiver,
+    feeReceiver: treasuryAddress,
     manager,
     oracle,
     vault,
@@ -214,11 +242,14 @@ export async function deployCore<K extends FeedKind = "mock">(
     treasury,
     engine,
     lens,
+    reserveLens,
+    settlement,
     tokens,
     ...tokens,
     feeds,
     feedKind,
     addresses,
+    manifest,
     setPrice,
     priceOf,
     refreshFeeds,
@@ -253,27 +284,4 @@ async function firstSigner(ethers: HardhatEthers): Promise<HardhatEthersSigner> 
   const [signer] = await ethers.getSigners();
   if (signer === undefined) throw new Error("deployCore: the connection has no signer; pass `deployer`");
   return signer;
-}
-
-/** Waits until a deployment is mined and returns the typed contract. */
-async function deployed<T extends { waitForDeployment(): Promise<unknown> }>(pending: Promise<T>): Promise<T> {
-  const c = await pending;
-  await c.waitForDeployment();
-  return c;
-}
-
-async function deployFeed<K extends FeedKind>(
-  ethers: HardhatEthers,
-  deployer: HardhatEthersSigner,
-  kind: K,
-  answer: bigint,
-): Promise<FeedOf<K>> {
-  if (kind === "chainlink") {
-    const f = await ethers.getContractFactory("MockV3Aggregator", deployer);
-    return (await deployed(f.deploy(FEED_DECIMALS, answer))) as FeedOf<K>;
-  }
-  const f = await ethers.getContractFactory("MockFeed", deployer);
-  const feed = await deployed(f.deploy(FEED_DECIMALS));
-  await (await feed.setAnswer(answer)).wait();
-  return feed as FeedOf<K>;
 }

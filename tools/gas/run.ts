@@ -105,10 +105,11 @@ ${endToEndTable}
 
 ### Liquidation rows
 
-Measured after the rows above, on the same deployment (\`deployCore\` wires the Treasury and the LiquidationEngine as
-\`test/utils/LiquidationFixture.sol\` does: keeper pay 2 bUSD + 0.1% of the debt, at most 500 bUSD; auction caps $10M
-globally and per asset; the engine's default auction rules: start 20% above the oracle price, 1% off every 90 s,
-floor 70% of the oracle price, \`maxDuration\` 2 h; target health 1.1, full liquidation below 0.95).
+Measured after the rows above, on the same deployment (\`deployCore\`: the local config through \`deploySystem\`, which
+wires the Treasury and the LiquidationEngine as \`test/utils/LiquidationFixture.sol\` does: keeper pay 2 bUSD + 0.1% of
+the debt, at most 500 bUSD; auction caps $10M globally and per asset; the engine's default auction rules: start 20%
+above the oracle price, 1% off every 90 s, floor 70% of the oracle price, \`maxDuration\` 2 h; target health 1.1, full
+liquidation below 0.95).
 
 1. The same user opens four more positions with 10,000 bUSD of debt each: W1 and P1 (10 WETH), W3 and P3 (5 WETH +
    0.1 WBTC + 4,000 USDC), and approves the engine for bUSD (max).
