@@ -8,8 +8,9 @@
  * flash-fee receiver, the LiquidationEngine with keeper pay and auction caps, the PositionLens, ReserveLens and
  * Settlement, and the role table (deploy/roles.ts). The local governance gives the deployer ADMIN, CRITICAL, GOVERNOR
  * and GUARDIAN with no delay, so it may call every restricted setter at once; SETTLEMENT (shutdown, releasing positions
- * and auctions) is the Settlement contract's alone. The same wiring as `test/utils/LiquidationFixture.sol` (which
- * extends `test/utils/Fixture.sol`), plus the role table and the contracts the fixture does not deploy.
+ * and auctions) is the Settlement contract's alone. The Solidity fixture (`test/utils/LiquidationFixture.sol`, which
+ * extends `test/utils/Fixture.sol`) sets the same parameters from its own constants, without the role table and the
+ * contracts it does not deploy; no test compares the two yet.
  *
  *   const { ethers } = await network.create();
  *   const core = await deployCore(ethers);                       // MockFeed feeds
