@@ -19,8 +19,10 @@ import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 /// @title Settlement
 /// @notice Ballast's emergency shutdown and global settlement. See `ISettlement` for the four steps.
 /// @dev Holds, after shutdown, the baskets of settled positions: per synthetic a pool that its holders redeem, and
-///      per owner the collateral beyond their debt. Rights: governance may shut down, tune the trigger and set a
-///      fallback price for an asset the oracle never priced after shutdown; it can move no token. The Vault grants
+///      per owner the collateral beyond their debt. Rights: governance may shut down, tune the trigger, set a
+///      fallback price for an asset the oracle never priced after shutdown and retire a dead asset; the only token
+///      it can move is a finalized pool that no holder can redeem any more (`sweepPool`: every unit left is the
+///      treasury's). The Vault grants
 ///      this contract (and only it) `Vault.shutdown` and `Vault.releasePosition`.
 contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     using VaultReader for IVault;
@@ -212,12 +214,28 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         }
         emit Redeemed(synthId, msg.sender, to, amount, left, list, paid);
         token.safeTransferFrom(msg.sender, address(this), amount); // kept here forever: never redeemed twice
+        _payOut(synthId, msg.sender, to, list, paid);
+    }
+
+    /// @inheritdoc ISettlement
+    function sweepPool(
+        uint256 synthId,
+        address to
+    ) external restricted nonReentrant returns (address[] memory list, uint256[] memory swept) {
+        if (!_finalized[synthId]) revert NotFinalized(synthId);
+        if (to == address(0)) revert ZeroAddress();
+        uint256 left = _outstanding(IERC20(address(vault.synthetic(synthId).token)));
+        if (left != 0) revert UnitsOutstanding(synthId, left);
+
+        list = vault.assets();
+        swept = new uint256[](list.length);
+        mapping(address => uint256) storage pool_ = _pool[synthId];
         for (uint256 j; j < list.length; ++j) {
-            if (paid[j] == 0 || IERC20(list[j]).trySafeTransfer(to, paid[j])) continue;
-            // refused (paused, blocklisted): the holder's claim, withdrawable with `claim` once the token allows it
-            _claims[msg.sender][list[j]] += paid[j];
-            emit RedemptionCredited(synthId, msg.sender, list[j], paid[j]);
+            swept[j] = pool_[list[j]];
+            pool_[list[j]] = 0;
         }
+        emit PoolSwept(synthId, to, list, swept);
+        _payOut(synthId, to, to, list, swept);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -379,6 +397,23 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     function _syntheticPrice(uint256 synthId) internal view returns (uint256) {
         address priceAsset = vault.synthetic(synthId).params.priceAsset;
         return priceAsset == address(0) ? FixedMath.WAD : _price(priceAsset);
+    }
+
+    /// @dev Sends `amounts` of `list` to `to`; a share whose token refuses the transfer (paused, blocklisted) becomes
+    ///      `creditTo`'s claim, withdrawable with `claim` once the token allows it, so one token never holds back
+    ///      the others.
+    function _payOut(
+        uint256 synthId,
+        address creditTo,
+        address to,
+        address[] memory list,
+        uint256[] memory amounts
+    ) internal {
+        for (uint256 j; j < list.length; ++j) {
+            if (amounts[j] == 0 || IERC20(list[j]).trySafeTransfer(to, amounts[j])) continue;
+            _claims[creditTo][list[j]] += amounts[j];
+            emit RedemptionCredited(synthId, creditTo, list[j], amounts[j]);
+        }
     }
 
     /// @return [wad] units of `token` not yet handed in and not held by the treasury.

@@ -69,5 +69,6 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setTriggerParams: "GOVERNOR",
     setFallbackPrice: "GOVERNOR",
     retireAsset: "GOVERNOR",
+    sweepPool: "GOVERNOR",
   },
 };

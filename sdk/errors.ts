@@ -425,6 +425,9 @@ export const ERRORS: Record<string, Entry> = {
     `trigger backing ${formatBps(n(a, "backingBps"))} with delay ${seconds(n(a, "delay"))} is outside the bounds: fix and retry`,
   ExceedsOutstanding: (a) =>
     `${formatWad(n(a, "amount"))} is more than the ${formatWad(n(a, "outstanding"))} outstanding: give at most that`,
+  UnitsOutstanding: async (a, h) =>
+    `${formatWad(n(a, "outstanding"))} ${await h.synth(n(a, "synthId"))} outside the Treasury may still be redeemed: ` +
+    `the pool is theirs; sweep it only once every unit left is the Treasury's`,
 
   // --- SyntheticToken, ERC-20 ----------------------------------------------------------------------------------------
   CallerNotVault: (a) => `${s(a, "caller")} is not the Vault: only the Vault mints and burns synthetics; ${BUG}`,

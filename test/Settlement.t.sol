@@ -222,6 +222,59 @@ contract SettlementTest is Fixture {
         assertGe(paid2[0], paid[0], "never less for redeeming later");
     }
 
+    /// @notice The Treasury's units never share the pool (step 4). When they are the only units left, no holder can
+    ///         redeem the pool: governance sweeps it, and only then (finalized, nobody outside the Treasury holding
+    ///         a unit), to the wei.
+    function test_sweepPool_movesOnlyAPoolNobodyCanRedeem() public {
+        vm.prank(alice);
+        uint256 a = vault.openAndMint(BUSD, address(weth), 10e18, 10_000e18, alice);
+        vm.warp(block.timestamp + 365 days); // 5% a year: the interest's units are the Treasury's
+        ethFeed.setAnswer(2_000e8); // a fresh round
+        vm.prank(alice);
+        vault.repay(a, 10_000e18 - 1); // she keeps one unit; the interest stays owed
+        uint256 owed = positionLens.debtOf(a);
+        assertGt(owed, 500e18, "a year's interest is owed");
+        address sink = makeAddr("protocol surplus");
+
+        settlement.shutdown();
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.NotFinalized.selector, BUSD));
+        settlement.sweepPool(BUSD, sink);
+        settlement.settlePosition(a);
+        settlement.finalize(BUSD);
+        uint256 pooled = settlement.pool(BUSD, address(weth));
+        assertEq(pooled, (owed * 1e18 + 2_000e18 - 1) / 2_000e18, "the debt's worth of WETH at 2,000, rounded up");
+
+        // one unit outside the Treasury: the whole pool is its holder's to redeem
+        assertEq(settlement.outstanding(BUSD), 1);
+        vm.expectRevert(abi.encodeWithSelector(ISettlement.UnitsOutstanding.selector, BUSD, 1));
+        settlement.sweepPool(BUSD, sink);
+        vm.prank(bob);
+        vm.expectRevert(); // governance only (AccessManagedUnauthorized)
+        settlement.sweepPool(BUSD, bob);
+
+        // the last outside unit goes to the Treasury: nobody can redeem any more
+        vm.prank(alice);
+        busd.transfer(address(treasuryC), 1);
+        assertEq(settlement.outstanding(BUSD), 0);
+        vm.expectRevert(IBallastErrors.ZeroAddress.selector);
+        settlement.sweepPool(BUSD, address(0));
+        address[] memory list = vault.assets();
+        uint256[] memory expected = new uint256[](list.length);
+        expected[0] = pooled;
+        assertEq(list[0], address(weth));
+        vm.expectEmit(address(settlement));
+        emit ISettlement.PoolSwept(BUSD, sink, list, expected);
+        (, uint256[] memory swept) = settlement.sweepPool(BUSD, sink);
+        assertEq(swept, expected, "the whole pool, nothing else");
+        assertEq(weth.balanceOf(sink), pooled, "sent to the recipient");
+        assertEq(settlement.pool(BUSD, address(weth)), 0, "the pool is empty");
+        // what is left in the settlement is alice's claim to her excess, untouched
+        assertEq(weth.balanceOf(address(settlement)), settlement.claimable(alice, address(weth)));
+        _claimAll(alice);
+        assertEq(weth.balanceOf(address(settlement)), 0, "no WETH left behind");
+        assertEq(weth.balanceOf(alice) + pooled, 1_000e18, "every WETH is with alice or the recipient");
+    }
+
     // ------------------------------------------------------------------ live auctions
 
     function test_liveAuction_isSettledLikeAPosition_thenTheSyntheticFinalizes() public {

@@ -151,6 +151,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
       "Treasury.payKeeper",
       "Settlement.shutdown",
       "Settlement.retireAsset",
+      "Settlement.sweepPool",
       "OracleAdapter.setFeeds",
       "LiquidationEngine.setGlobalCap",
       "DynamicRateModel.setRateParams",

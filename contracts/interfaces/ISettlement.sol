@@ -35,7 +35,9 @@ import {IBallastErrors} from "./IBallastErrors.sol";
 ///            `amount / outstanding`, where outstanding = supply − units already handed in − the treasury's balance
 ///            (the treasury's surplus is the protocol's own equity and is given up to holders). Rounded down; the
 ///            redemption that hands in the last outstanding unit receives everything left, so no collateral is left
-///            behind. Units handed in stay in this contract forever, so nobody redeems twice.
+///            behind. Units handed in stay in this contract forever, so nobody redeems twice. When no unit is
+///            outstanding although the pool holds collateral (the treasury held every unit left, so nobody can
+///            redeem), governance directs the pool (`sweepPool`): it is the protocol's own.
 /// @dev Units: `[token]` the asset's decimals, `[wad]` 18 decimals, `[bps]` 1e4 = 100%.
 interface ISettlement is IBallastErrors {
     error AlreadyFinalized(uint256 synthId);
@@ -55,6 +57,8 @@ interface ISettlement is IBallastErrors {
     error TriggerTooEarly(uint256 underSince, uint256 allowedAt);
     error InvalidTriggerParams(uint256 backingBps, uint256 delay);
     error ExceedsOutstanding(uint256 amount, uint256 outstanding);
+    /// @notice `sweepPool` while `outstanding` [wad] units outside the treasury may still redeem the pool.
+    error UnitsOutstanding(uint256 synthId, uint256 outstanding);
 
     /// @param by governance or the permissionless trigger (`msg.sender` either way)
     event Shutdown(address indexed by, uint256 at, bool triggered);
@@ -99,9 +103,13 @@ interface ISettlement is IBallastErrors {
         address[] assets,
         uint256[] paid
     );
-    /// @notice A redemption's share of `asset` that could not be sent to `to` (the token refused the transfer) and was
-    ///         credited to the holder's claim instead. @param amount [token]
+    /// @notice A redemption's (or a sweep's) share of `asset` that could not be sent to `to` (the token refused the
+    ///         transfer) and was credited to `holder`'s claim instead (the redeemer, or the sweep's recipient).
+    ///         @param amount [token]
     event RedemptionCredited(uint256 indexed synthId, address indexed holder, address indexed asset, uint256 amount);
+    /// @notice Governance moved a finalized pool that no holder could redeem (every unit left is the treasury's).
+    /// @param amounts [token] of each asset, sent to `to` or credited to its claim
+    event PoolSwept(uint256 indexed synthId, address indexed to, address[] assets, uint256[] amounts);
     event TriggerParamsSet(uint256 backingBps, uint256 delay);
     /// @param exposure [token] of `asset` held when it was retired
     event AssetRetired(address indexed asset, uint256 exposure);
@@ -149,6 +157,15 @@ interface ISettlement is IBallastErrors {
         uint256 amount,
         address to
     ) external returns (address[] memory assets, uint256[] memory paid);
+
+    /// @notice Moves the whole pool of finalized synthetic `synthId` to `to`, once no unit is outstanding (see step
+    ///         4: every unit left is the treasury's, so no holder can redeem the pool any more). Governance
+    ///         (AccessManager, the risk-parameter delay). A share the asset's token refuses to send is credited to
+    ///         `to`'s claim (`RedemptionCredited`, then `claim`). Reverts `NotFinalized`, `ZeroAddress`, or
+    ///         `UnitsOutstanding` while any holder outside the treasury could still redeem.
+    /// @return assets The pool's assets.
+    /// @return swept [token] Of each, sent to `to` or credited to its claim.
+    function sweepPool(uint256 synthId, address to) external returns (address[] memory assets, uint256[] memory swept);
 
     /// @notice Retires `asset` from the trigger's backing measure: from now on, while its price is unavailable, it
     ///         counts at 0 instead of stopping every `poke` with `BackingIncomplete` (an asset without exposure never

@@ -293,6 +293,46 @@ contract TokenAttacksTest is AdversarialBase {
         assertEq(blk.balanceOf(address(settlement)), 0, "every unit of the token left the Settlement");
     }
 
+    /// @dev A pool nobody can redeem (every unit left is the Treasury's) with a token that refuses the Settlement:
+    ///      governance's sweep sends the WETH at once and credits the refused share to the recipient's claim, which
+    ///      it withdraws when the token allows.
+    function test_attack_tokenRefusesSettlement_sweepCreditsTheRefusedShare() public {
+        Settlement settlement = _wireSettlement();
+        BlocklistToken blk = new BlocklistToken();
+        _listToken(address(blk), 1e8, 8_000, 8_500, 500, 20_000e6);
+        vm.startPrank(alice);
+        uint256 a = vault.openAndMint(BUSD, address(blk), 20_000e6, 0, alice);
+        vault.deposit(a, address(weth), 2e18);
+        vault.mint(a, 10_000e18, alice);
+        busd.transfer(address(treasuryC), 10_000e18); // every unit is the Treasury's
+        vm.stopPrank();
+        settlement.shutdown();
+        settlement.settlePosition(a);
+        settlement.finalize(BUSD);
+        assertEq(settlement.outstanding(BUSD), 0, "nobody can redeem");
+        uint256 blkPool = settlement.pool(BUSD, address(blk));
+        uint256 wethPool = settlement.pool(BUSD, address(weth));
+        assertGt(blkPool, 0);
+        assertGt(wethPool, 0);
+
+        address sink = makeAddr("protocol surplus");
+        blk.setBlocked(address(settlement), true);
+        vm.expectEmit(address(settlement));
+        emit ISettlement.RedemptionCredited(BUSD, sink, address(blk), blkPool);
+        (, uint256[] memory swept) = settlement.sweepPool(BUSD, sink);
+        assertEq(swept[_indexOf(address(blk))], blkPool, "the refused share is reported as swept");
+        assertEq(weth.balanceOf(sink), wethPool, "the WETH arrived");
+        assertEq(settlement.claimable(sink, address(blk)), blkPool, "the refused share is the recipient's claim");
+        assertEq(settlement.pool(BUSD, address(blk)) + settlement.pool(BUSD, address(weth)), 0, "the pool is empty");
+
+        blk.setBlocked(address(settlement), false);
+        uint256 owed = settlement.claimable(alice, address(blk));
+        vm.prank(sink);
+        assertEq(settlement.claim(address(blk), sink), blkPool);
+        assertEq(blk.balanceOf(sink), blkPool);
+        assertEq(blk.balanceOf(address(settlement)), owed, "only alice's own excess is left, hers to claim");
+    }
+
     /// @return i The index of `asset` in the Vault's asset list (which orders `redeem`'s arrays).
     function _indexOf(address asset) internal view returns (uint256 i) {
         address[] memory list = vault.assets();

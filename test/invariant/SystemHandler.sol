@@ -70,6 +70,10 @@ contract SystemHandler is LiquidationHandler {
     uint256[3][2] public pooledIn;
     /// @notice [token] Collateral paid out of each pool to redeeming holders, per asset.
     uint256[3][2] public redeemedOut;
+    /// @notice [token] Collateral governance swept out of each pool once nobody could redeem it, per asset.
+    uint256[3][2] public sweptOut;
+    /// @notice Where governance sends a pool nobody can redeem (the protocol's own surplus).
+    address public constant SURPLUS = address(uint160(uint256(keccak256("ballast.invariant.surplus"))));
     /// @notice [wad] Synthetic units handed in for redemption.
     uint256[2] public redeemedUnits;
     /// @notice [wad USD] Value at frozen prices of the debt settled per synthetic, each settlement rounded up.
@@ -652,6 +656,41 @@ contract SystemHandler is LiquidationHandler {
         }
         redeemedUnits[s] += amount;
         calls["redeem"]++;
+    }
+
+    /// @notice Governance sweeps a finalized pool (through the GOVERNOR delay) to the protocol's surplus: done only
+    ///         when no unit outside the Treasury is left, so the Treasury holds every unit that could claim it, and it
+    ///         moves the whole pool to the wei; refused (`UnitsOutstanding`) otherwise. Before finalization nothing
+    ///         is proposed.
+    function sweepPool(uint256 synthSeed) public {
+        uint256 s = synthSeed % 2;
+        if (!settlement.finalized(s)) return; // refused `NotFinalized` (the unit tests check it): no proposal
+        bytes memory data = abi.encodeCall(ISettlement.sweepPool, (s, SURPLUS));
+        (bool direct, ) = address(settlement).call(data);
+        assertFalse(direct, "a delayed role called without scheduling");
+        manager.schedule(address(settlement), data, 0);
+        _warpTo(manager.getSchedule(manager.hashOperation(address(this), address(settlement), data)));
+        uint256 left = settlement.outstanding(s);
+        uint256[3] memory before;
+        uint256[3] memory pooled;
+        for (uint256 k; k < 3; ++k) {
+            before[k] = assets[k].balanceOf(SURPLUS);
+            pooled[k] = settlement.pool(s, address(assets[k]));
+        }
+        try manager.execute(address(settlement), data) {
+            assertEq(left, 0, "swept a pool that holders could still redeem");
+            for (uint256 k; k < 3; ++k) {
+                uint256 got = assets[k].balanceOf(SURPLUS) - before[k];
+                assertEq(got, pooled[k], "the sweep moved other than the whole pool");
+                assertEq(settlement.pool(s, address(assets[k])), 0, "the sweep left collateral in the pool");
+                sweptOut[s][k] += got;
+            }
+            calls["sweepPool"]++;
+        } catch (bytes memory err) {
+            assertEq(err, abi.encodeWithSelector(ISettlement.UnitsOutstanding.selector, s, left), "sweep refused");
+            manager.cancel(address(this), address(settlement), data); // a refused execution leaves it scheduled
+            calls["sweepPool:refused"]++;
+        }
     }
 
     /// @notice An owner claims what the settlement kept for it beyond its debt.
