@@ -56,6 +56,9 @@ function releaseProfile(split: "coarse" | "fine" = "coarse") {
   return { compilers: [settings()], overrides };
 }
 
+/** What Solidity tests may read: test/FixtureWiring.t.sol compares the fixture with the local deploy's wiring. */
+const FS_PERMISSIONS = { readFile: ["./test/wiring/local.json"] };
+
 /** The mainnet block the fork tests pin (12 Jan 2024); MAINNET_FORK_BLOCK overrides it. */
 const MAINNET_FORK_BLOCK = 19_000_000;
 
@@ -83,6 +86,7 @@ export default defineConfig({
       profiles: {
         // Sized for CI: the whole Solidity suite runs in a few minutes on two cores.
         default: {
+          fsPermissions: FS_PERMISSIONS,
           fuzz: { runs: 256, seed: "0xba11a57" },
           invariant: { runs: 32, depth: 64, failOnRevert: true },
         },
@@ -92,6 +96,7 @@ export default defineConfig({
         // grouped). 250 runs x 400 calls = 100,000 calls per campaign, x 11 = 1,100,000 handler calls in total,
         // each followed by the campaign's invariant check. `npm run test:deep:invariants` runs only those.
         deep: {
+          fsPermissions: FS_PERMISSIONS,
           fuzz: { runs: 20_000 },
           invariant: { runs: 250, depth: 400, failOnRevert: true },
         },

@@ -9,8 +9,9 @@
  * Settlement, and the role table (deploy/roles.ts). The local governance gives the deployer ADMIN, CRITICAL, GOVERNOR
  * and GUARDIAN with no delay, so it may call every restricted setter at once; SETTLEMENT (shutdown, releasing positions
  * and auctions) is the Settlement contract's alone. The Solidity fixture (`test/utils/LiquidationFixture.sol`, which
- * extends `test/utils/Fixture.sol`) sets the same parameters from its own constants, without the role table and the
- * contracts it does not deploy; no test compares the two yet.
+ * extends `test/utils/Fixture.sol`) sets the same parameters from its own constants, without the role table; both are
+ * described by `WiringProbe` and compared with the same committed file, test/wiring/local.json (test/wiring.test.ts,
+ * test/FixtureWiring.t.sol; `npm run wiring` rewrites it).
  *
  *   const { ethers } = await network.create();
  *   const core = await deployCore(ethers);                       // MockFeed feeds
