@@ -428,36 +428,47 @@ contract SystemInvariantTest is StdInvariant, Fixture {
     ///         every bETH unit that is left with the Treasury (its interest fees) at shutdown. Settling moves their
     ///         worth of WETH into bETH's pool, which no holder can redeem, since the Treasury's units never share a
     ///         pool. The wind-down's governance sweeps it to the protocol's surplus (`sweepPool`); before that
-    ///         function the pool kept the collateral for good. The calls are the campaign's shrunk calldata to the
-    ///         handler (open, deposit, roundTrip, pokeMidFlashLoan, guardian, breakFeed, warp, ...), as printed.
+    ///         function the pool kept the collateral for good. The calls are the campaign's shrunk sequence, decoded
+    ///         from the calldata it printed.
     function test_replay_deepRun9_aPoolOnlyTheTreasuryCouldClaimIsSwept() public {
         bytes[] memory s = new bytes[](16);
-        s[0] = hex"02a2285f000000000000000000000000000000000000000000000000000000000000252a";
-        s[1] =
-            hex"4082de6700000000000000000000000000000001d31d5747b32412c664d0e6c831acf1330000005594cefde5275a6aa427f2dbc342cbe2cb462f179e378ab3c653158c03";
-        s[2] = hex"514ca7d0000000000000000000000000000047460fbcbc9082f8c1d3e4aff69550c02ec6";
-        s[3] =
-            hex"00aeef8a000000000000000000000000000000000000000000000000000000000000380f00000000000000000000000000000000000000000000000000000000000b8a1b0000000000000000000000000000000000000000000000000000000000002977";
-        s[4] = hex"514ca7d00000000000000000000000000000000000000000000000000000000000002eb8";
-        s[5] =
-            hex"4082de670000000000000000000000000000000000000000000000000000000000002d2d00000000000000000000000000000000000000000000000000000000000025dd";
-        s[6] =
-            hex"4082de6700000000000000000000000000000000000000000000000000000008090059a90000000000000000000000000000000000000000000cd37ed725d2e68809ff4a";
-        s[7] = hex"02a2285f0000000000000000000000000000000000000000000000000000000000000347";
-        s[8] =
-            hex"4082de67fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd00000000000000000000000000000000000000000000000000005d9026cba25d";
-        s[9] =
-            hex"4082de6700000000000000000000000000000000000000000000000000000000000018cf000000000000000000000000000000000000000000000000000000000000869a";
-        s[10] =
-            hex"00aeef8a000000000000000000000000000000000000000000000000000000000003ed49000000000000000000000000000000000f0ca22679895bf74d2ca3af617af53c00000000000000009191a80ba2bed58e8f273665388b9ccfce471c0052b8d081";
-        s[11] = hex"53e53c36000000000000000000000000000000000000000000000000000000003d3219cb";
-        s[12] = hex"e5d6bf0200000000000000000000000000000000000000000000000000000000000002a0";
-        s[13] =
-            hex"e3541a8300000000000000000000000000000000000000000000000ae32121dbfa01f5f5000000000000000000000000000000000000000000000000000000000000002b000000000000000000000000000c762a93d6290a7adb006aa2df024a08f83bd1";
-        s[14] =
-            hex"df718fe7000000000000000000000b1cc2fb895b3602670fa4043a724753b1262b887d05000000000000000000009bb71f281e5ff54c8d68c3c34827ed93cc6808584fe2";
-        s[15] =
-            hex"df718fe700000000000000000000000000000000000000000000000000000cc18c3b97d70000000000000030aaf8fe961ee55fd53fac12db70d318b28bf71016f2b585ab";
+        s[0] = abi.encodeCall(SystemHandler.guardian, (9514));
+        s[1] = abi.encodeCall(
+            SystemHandler.open,
+            (
+                620901820890729705605243606243530830131,
+                2307266837353199320621389189412086858670855910467444861647844514565123
+            )
+        );
+        s[2] = abi.encodeCall(VaultHandler.breakFeed, (6208812985235731777307194424495856982961862));
+        s[3] = abi.encodeCall(VaultHandler.deposit, (14351, 756251, 10615));
+        s[4] = abi.encodeCall(VaultHandler.breakFeed, (11960));
+        s[5] = abi.encodeCall(SystemHandler.open, (11565, 9693));
+        s[6] = abi.encodeCall(SystemHandler.open, (34510756265, 15505868956043512499535690));
+        s[7] = abi.encodeCall(SystemHandler.guardian, (839));
+        s[8] = abi.encodeCall(SystemHandler.open, (type(uint256).max - 2, 102873707553373));
+        s[9] = abi.encodeCall(SystemHandler.open, (6351, 34458));
+        s[10] = abi.encodeCall(
+            VaultHandler.deposit,
+            (257353, 20004016297715866460679664339686978876, 3569340768916007857171341422512933023111197574338801356929)
+        );
+        s[11] = abi.encodeCall(VaultHandler.repairFeed, (1026693579));
+        s[12] = abi.encodeCall(VaultHandler.warp, (672));
+        s[13] = abi.encodeCall(
+            SystemHandler.roundTrip,
+            (200833840486612596213, 43, 277902680490225183424584911433188832722828241)
+        );
+        s[14] = abi.encodeCall(
+            SystemHandler.pokeMidFlashLoan,
+            (
+                4157623810231093214253042085179276856889033754180869,
+                58260017642311507969755610550596197366769524493799394
+            )
+        );
+        s[15] = abi.encodeCall(
+            SystemHandler.pokeMidFlashLoan,
+            (14025420937175, 305493120102683411982431062804766052006296600843703813506475)
+        );
         _replay(s);
         handler.shutdown(0);
         for (uint256 k; k < 3; ++k) {
