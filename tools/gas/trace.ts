@@ -13,7 +13,8 @@ export interface TraceStep {
   stack?: string[];
 }
 
-/** What a step's gas pays for. */
+/** What a step's gas pays for. "calls" is the cost of reaching other accounts: the call steps' own cost (account
+ *  access, value, memory) and the account-access steps before them; "logic" is everything else the code computes. */
 export const KINDS = ["cold reads", "warm reads", "writes", "events", "calls", "logic"] as const;
 export type Kind = (typeof KINDS)[number];
 
@@ -21,6 +22,9 @@ export type Kind = (typeof KINDS)[number];
 export type Breakdown = Map<string, Record<Kind, number>>;
 
 const CALLS = new Set(["CALL", "STATICCALL", "DELEGATECALL", "CALLCODE"]);
+/** Steps that touch another account: a typed call to a function without return values checks the callee's code size
+ *  first, and that `EXTCODESIZE` pays the account's cold access (2,600) which the call itself then does not. */
+const ACCOUNT_ACCESS = new Set(["EXTCODESIZE", "EXTCODEHASH", "EXTCODECOPY", "BALANCE"]);
 const COLD_SLOAD = 2_100;
 
 /** The kind of cost of step `op` that cost `cost` gas. */
@@ -28,7 +32,7 @@ function kindOf(op: string, cost: number): Kind {
   if (op === "SLOAD") return cost >= COLD_SLOAD ? "cold reads" : "warm reads";
   if (op === "SSTORE") return "writes";
   if (op.startsWith("LOG")) return "events";
-  if (CALLS.has(op)) return "calls";
+  if (CALLS.has(op) || ACCOUNT_ACCESS.has(op)) return "calls";
   return "logic";
 }
 
