@@ -15,11 +15,11 @@ const WARNING = (source: string, bytes: number): string =>
   source +
   ":25:1:\n   |\n25 | contract X {\n   | ^\n";
 
-function runSetup(script: string): { status: number | null; out: string } {
+function runSetup(script: string, args: string[] = []): { status: number | null; out: string } {
   const dir = mkdtempSync(join(tmpdir(), "ballast-setup-"));
   const fake = join(dir, "fake-build.mjs");
   writeFileSync(fake, script);
-  const r = spawnSync("node", ["tools/setup.mjs"], {
+  const r = spawnSync("node", ["tools/setup.mjs", ...args], {
     encoding: "utf8",
     env: {
       ...process.env,
@@ -50,6 +50,12 @@ describe("setup and the first build (tools/setup.mjs)", function () {
     expect(r.out).to.match(/Warning: Transient storage/); // other warnings pass through
     expect(r.out).to.match(/Compiled 64 Solidity files/);
     expect(lines.filter((l) => l !== "").at(-1)).to.match(/^\[setup\] build done in 0 min \d s$/);
+  });
+
+  it("--install-only (coverage, format) builds nothing, even when a build is due", function () {
+    const r = runSetup(`console.log("the stand-in build ran"); process.exit(5);\n`, ["--install-only"]);
+    expect(r.status, r.out).to.equal(0);
+    expect(r.out).to.not.match(/stand-in build ran|\[setup\] build/);
   });
 
   it("fails with the build, keeping its messages", function () {

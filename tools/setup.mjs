@@ -9,7 +9,7 @@
 // nothing is built yet, it runs `hardhat build` itself and says what it is doing, with a line of progress every 30 s
 // (`BALLAST_PROGRESS_SECONDS`): through solc-js and the IR pipeline the first build takes about 18 minutes on two
 // cores, and Hardhat prints nothing until the end. The compiler's messages pass through as it wrote them.
-// `BALLAST_BUILD_COMMAND` replaces the build command (default `hardhat build`).
+// `BALLAST_BUILD_COMMAND` replaces the build command (default `hardhat build`); `--install-only` skips the build.
 import { execSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -149,6 +149,9 @@ function build(why) {
     });
   });
 }
+
+// `--install-only`: for scripts that compile with another build profile (coverage) or compile nothing (format)
+if (process.argv.includes("--install-only")) process.exit(0);
 
 const due = buildDue();
 if (due !== undefined || process.env.BALLAST_SETUP_FORCE_BUILD === "1") {
