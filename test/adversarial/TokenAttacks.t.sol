@@ -226,14 +226,9 @@ contract TokenAttacksTest is AdversarialBase {
     ///      WETH at once, the refused share is credited to her claim, and she withdraws it when the token allows.
     function test_attack_tokenRefusesSettlement_onlyItsSyntheticWaits_redemptionCreditsTheRefusedShare() public {
         Settlement settlement = _wireSettlement();
-        BlocklistToken blk = new BlocklistToken();
-        _listToken(address(blk), 1e8, 8_000, 8_500, 500, 20_000e6);
-        vm.startPrank(alice);
-        uint256 a = vault.openAndMint(BUSD, address(blk), 20_000e6, 0, alice);
-        vault.deposit(a, address(weth), 2e18);
-        vault.mint(a, 10_000e18, alice);
+        (BlocklistToken blk, uint256 a) = _blocklistBasket();
+        vm.prank(alice);
         busd.approve(address(settlement), MAX);
-        vm.stopPrank();
         vm.startPrank(bob);
         uint256 b = vault.openAndMint(BETH, address(weth), 5e18, 1e18, bob);
         beth.approve(address(settlement), MAX);
@@ -298,14 +293,9 @@ contract TokenAttacksTest is AdversarialBase {
     ///      it withdraws when the token allows.
     function test_attack_tokenRefusesSettlement_sweepCreditsTheRefusedShare() public {
         Settlement settlement = _wireSettlement();
-        BlocklistToken blk = new BlocklistToken();
-        _listToken(address(blk), 1e8, 8_000, 8_500, 500, 20_000e6);
-        vm.startPrank(alice);
-        uint256 a = vault.openAndMint(BUSD, address(blk), 20_000e6, 0, alice);
-        vault.deposit(a, address(weth), 2e18);
-        vault.mint(a, 10_000e18, alice);
+        (BlocklistToken blk, uint256 a) = _blocklistBasket();
+        vm.prank(alice);
         busd.transfer(address(treasuryC), 10_000e18); // every unit is the Treasury's
-        vm.stopPrank();
         settlement.shutdown();
         settlement.settlePosition(a);
         settlement.finalize(BUSD);
@@ -331,6 +321,18 @@ contract TokenAttacksTest is AdversarialBase {
         assertEq(settlement.claim(address(blk), sink), blkPool);
         assertEq(blk.balanceOf(sink), blkPool);
         assertEq(blk.balanceOf(address(settlement)), owed, "only alice's own excess is left, hers to claim");
+    }
+
+    /// @dev Lists a blocklisting token at $1 and opens alice's bUSD position on 20,000 of it and 2 WETH, with 10,000
+    ///      bUSD minted to her.
+    function _blocklistBasket() internal returns (BlocklistToken blk, uint256 a) {
+        blk = new BlocklistToken();
+        _listToken(address(blk), 1e8, 8_000, 8_500, 500, 20_000e6);
+        vm.startPrank(alice);
+        a = vault.openAndMint(BUSD, address(blk), 20_000e6, 0, alice);
+        vault.deposit(a, address(weth), 2e18);
+        vault.mint(a, 10_000e18, alice);
+        vm.stopPrank();
     }
 
     /// @return i The index of `asset` in the Vault's asset list (which orders `redeem`'s arrays).
