@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import hre from "hardhat";
 import { DEPLOYED } from "./lib/deployed.js";
@@ -10,6 +11,13 @@ const MAX_INITCODE_BYTES = 49_152;
 const HEADROOM_BYTES = 2_048;
 /** The one build profile's optimizer floor: tests, the gas benchmark and the deploy all run this bytecode. */
 const MIN_RUNS = 1_000;
+
+/** @returns runtime bytecode (0x-prefixed hex) without its CBOR metadata trailer (whose length its last two bytes give):
+ *  the metadata hashes the compiler job's settings, which an incremental build may give a job of fewer files. */
+function withoutMetadata(hex: string): string {
+  const trailer = (parseInt(hex.slice(-4), 16) + 2) * 2;
+  return trailer < hex.length - 2 ? hex.slice(0, -trailer) : hex;
+}
 
 /** @returns the number of bytes of a 0x-prefixed hex string. */
 function byteLength(hex: string): number {
@@ -68,6 +76,52 @@ describe("contract sizes", function () {
         );
       }
     }
+  });
+
+  it("the Solidity tests' compiler jobs compile every deployable contract to the deployed code (metadata aside)", async function () {
+    this.timeout(120_000);
+    // the jobs the current artifacts come from (the contracts' and each group of test files'): a per-file override
+    // only splits the tests into jobs with the same settings, and this checks that they give the same bytecode
+    const jobs = new Set<string>();
+    for (const fqn of await hre.artifacts.getAllFullyQualifiedNames()) {
+      const id = (await hre.artifacts.readArtifact(fqn)).buildInfoId;
+      if (id !== undefined) jobs.add(id);
+    }
+    const deployed = new Map<string, string>();
+    for (const name of DEPLOYED) deployed.set(name, (await hre.artifacts.readArtifact(name)).deployedBytecode);
+    let compared = 0;
+    for (const id of jobs) {
+      const inputPath = await hre.artifacts.getBuildInfoPath(id);
+      const path = await hre.artifacts.getBuildInfoOutputPath(id);
+      if (inputPath === undefined || path === undefined) continue;
+      // a job an incremental build left behind for files that did not change may hold older copies of other
+      // contracts: compare only jobs whose every contract source is the one on disk now
+      const input = JSON.parse(readFileSync(inputPath, "utf8")) as {
+        input: { sources: Record<string, { content?: string }> };
+      };
+      const current = Object.entries(input.input.sources)
+        .filter(([source]) => source.startsWith("project/contracts/"))
+        .every(([source, s]) => s.content === readFileSync(source.slice("project/".length), "utf8"));
+      if (!current) continue;
+      const out = JSON.parse(readFileSync(path, "utf8")) as {
+        output: { contracts?: Record<string, Record<string, { evm?: { deployedBytecode?: { object?: string } } }>> };
+      };
+      for (const [source, contracts] of Object.entries(out.output.contracts ?? {})) {
+        for (const [name, c] of Object.entries(contracts)) {
+          const want = deployed.get(name);
+          if (want === undefined || !source.endsWith(`contracts/${name}.sol`)) continue;
+          const got = `0x${c.evm?.deployedBytecode?.object ?? ""}`;
+          expect(
+            withoutMetadata(got),
+            `${name} compiles differently in job ${id} (run a full \`hardhat build\` first)`,
+          ).to.equal(withoutMetadata(want));
+          compared++;
+        }
+      }
+    }
+    // the contracts' own job and at least one test job (a clean build has five: the contracts', the shared test job
+    // and the jobs of their own, SEPARATE_JOBS, in hardhat.config.ts)
+    expect(compared, "no test job to compare: run a full `hardhat build` first").to.be.at.least(DEPLOYED.length * 2);
   });
 
   it("every deployable contract under contracts/ (not an interface, library, abstract or mock) is in the list", async function () {
