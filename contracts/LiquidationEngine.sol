@@ -16,6 +16,7 @@ import {LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {VaultReader} from "./libraries/VaultReader.sol";
 import {LiquidationEngineStorage} from "./LiquidationEngineStorage.sol";
 import {LiquidationEngineAdmin} from "./LiquidationEngineAdmin.sol";
+import {ModuleCall} from "./libraries/ModuleCall.sol";
 
 /// @title LiquidationEngine
 /// @notice Liquidations and Dutch auctions of seized collateral. See `ILiquidationEngine`.
@@ -624,19 +625,9 @@ contract LiquidationEngine is ILiquidationEngine, LiquidationEngineStorage {
         if (top <= floor) top = floor + 1;
     }
 
-    /// @dev Runs the admin module's code for this call (same calldata) and returns or reverts with its answer.
+    /// @dev Runs the admin module's code for this call and returns or reverts with its answer (`ModuleCall`).
     function _forward() internal {
-        address module = admin;
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            calldatacopy(ptr, 0, calldatasize())
-            let ok := delegatecall(gas(), module, ptr, calldatasize(), 0, 0)
-            returndatacopy(ptr, 0, returndatasize())
-            if iszero(ok) {
-                revert(ptr, returndatasize())
-            }
-            return(ptr, returndatasize())
-        }
+        ModuleCall.forward(admin);
     }
 
     /// @dev Runs `data` in the admin module (constructor defaults), bubbling up a revert.

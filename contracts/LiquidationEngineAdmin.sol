@@ -10,6 +10,7 @@ import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {LiquidationEngineStorage} from "./LiquidationEngineStorage.sol";
+import {AdminModule} from "./AdminModule.sol";
 
 /// @title LiquidationEngineAdmin
 /// @notice The LiquidationEngine's governance code: its bounded setters and the shutdown's `releaseAuction`. Created
@@ -19,7 +20,7 @@ import {LiquidationEngineStorage} from "./LiquidationEngineStorage.sol";
 ///         Immutable: no upgrade path, no proxy; the engine knows one module, the one it created.
 /// @dev Called directly (not by `delegatecall`) every entry point reverts `NotDelegated`; its own storage is never
 ///      used. The entry points are documented in `ILiquidationEngine`.
-contract LiquidationEngineAdmin is LiquidationEngineStorage {
+contract LiquidationEngineAdmin is LiquidationEngineStorage, AdminModule {
     using SafeERC20 for IERC20;
     using FixedMath for uint256;
 
@@ -55,20 +56,11 @@ contract LiquidationEngineAdmin is LiquidationEngineStorage {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    /// @notice An entry point of the module called directly instead of through its engine.
-    error NotDelegated();
-
     IVault internal immutable _vault;
-    address private immutable _self;
 
     /// @param vault_ The engine's Vault.
     constructor(IVault vault_) AccessManaged(address(0)) {
-        (_vault, _self) = (vault_, address(this));
-    }
-
-    modifier onlyDelegated() {
-        if (address(this) == _self) revert NotDelegated();
-        _;
+        _vault = vault_;
     }
 
     /// @dev See `ILiquidationEngine.setLiquidationParams`.

@@ -316,6 +316,8 @@ export const ERRORS: Record<string, Entry> = {
   CallerNotLiquidationEngine: (a) =>
     `${s(a, "caller")} is not the liquidation engine: only the engine may call this; ${BUG}`,
   CallerNotTreasury: (a) => `${s(a, "caller")} is not the Treasury: only the Treasury may call this; ${BUG}`,
+  NotDelegated: () =>
+    "an admin module was called directly: send governance calls to the Vault or the engine, which check the caller and run the module",
   InvalidSeize: async (a, h) =>
     (s(a, "asset") === "0x0000000000000000000000000000000000000000"
       ? `the engine asked to move an impossible debt (${formatWad(n(a, "amount"))}) out of position #${n(a, "id")}`

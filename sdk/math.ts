@@ -32,10 +32,35 @@ export function rpowUp(x: bigint, n: bigint): bigint {
   return z;
 }
 
-/** [ray] The rate index `dt` seconds after `index` at `ratePerSecond` [ray/s], rounded up (Vault._grow). */
+/** Largest rate index, and largest growth factor (the index's 128-bit width). */
+export const MAX_INDEX = 2n ** 128n - 1n;
+
+/**
+ * [ray] (1 + ratePerSecond / RAY)^dt rounded up, at most MAX_INDEX (DebtMath.growthUp): the binomial series term by
+ * term, each term rounded up from the one before, stopping at the first term of at most 1 ray-wei with twice that term
+ * for the tail.
+ */
+export function growthUp(ratePerSecond: bigint, dt: bigint): bigint {
+  if (ratePerSecond >= 2n ** 65n || dt >= 2n ** 40n) throw new RangeError("growthUp: rate or time out of range");
+  let sum = RAY;
+  let term = RAY;
+  for (let k = 0n; ;) {
+    const p = term * (dt - k) * ratePerSecond;
+    k += 1n;
+    const d = k * RAY;
+    term = (p + d - 1n) / d;
+    if (term < 2n) return sum + 2n * term;
+    sum += term;
+    if (sum > MAX_INDEX) return MAX_INDEX;
+  }
+}
+
+/** [ray] The rate index `dt` seconds after `index` at `ratePerSecond` [ray/s], rounded up, saturating at MAX_INDEX
+ *  (DebtMath.growUp). */
 export function growIndex(index: bigint, ratePerSecond: bigint, dt: bigint): bigint {
   if (ratePerSecond === 0n || dt === 0n) return index;
-  return mulDivUp(index, rpowUp(RAY + ratePerSecond, dt), RAY);
+  const grown = mulDivUp(index, growthUp(ratePerSecond, dt), RAY);
+  return grown > MAX_INDEX ? MAX_INDEX : grown;
 }
 
 /** [wad] Value of `amount` [token] with `decimals` at `price` [wad per whole unit], rounded down. */

@@ -6,6 +6,8 @@ import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessMana
 
 import {Fixture} from "./utils/Fixture.sol";
 import {IVault} from "../contracts/interfaces/IVault.sol";
+import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
+import {VaultAdmin} from "../contracts/VaultAdmin.sol";
 import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
@@ -69,6 +71,64 @@ contract GovernanceTest is Fixture {
         vm.prank(bob);
         vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, bob));
         vault.setPaused(false);
+    }
+
+    // ------------------------------------------------------------------ the admin module
+
+    /// @dev The Vault's governance code runs only as the Vault's: called directly, every module entry point refuses.
+    function test_adminModule_refusesDirectCalls() public {
+        VaultAdmin m = VaultAdmin(vault.admin());
+        assertGt(address(m).code.length, 0, "the constructor deployed the module");
+        IVault.AssetParams memory ap = IVault.AssetParams(7_000, 8_000, 500, 1e9, false);
+        IVault.SyntheticParams memory sp = IVault.SyntheticParams(address(0), rateModel, 1e24, 100e18);
+        bytes[] memory calls = new bytes[](12);
+        calls[0] = abi.encodeCall(IVault.listAsset, (address(weth), ap));
+        calls[1] = abi.encodeCall(IVault.setAssetParams, (address(weth), ap));
+        calls[2] = abi.encodeCall(IVault.addSynthetic, (busd, sp));
+        calls[3] = abi.encodeCall(IVault.setSyntheticParams, (BUSD, sp));
+        calls[4] = abi.encodeCall(IVault.setLiquidationEngine, (alice));
+        calls[5] = abi.encodeCall(IVault.setPaused, (true));
+        calls[6] = abi.encodeCall(IVault.setAssetPaused, (address(weth), true));
+        calls[7] = abi.encodeCall(IVault.setAssetKind, (address(weth), IVault.AssetKind.Plain));
+        calls[8] = abi.encodeCall(IVault.setRampDuration, (2 days));
+        calls[9] = abi.encodeCall(IVault.shutdown, ());
+        calls[10] = abi.encodeCall(IVault.releasePosition, (1));
+        calls[11] = abi.encodeCall(IVault.setTreasury, (alice));
+        for (uint256 i; i < calls.length; ++i) {
+            (bool ok, bytes memory ret) = address(m).call(calls[i]);
+            assertFalse(ok, "a direct call refuses");
+            assertEq(ret, abi.encodeWithSelector(IBallastErrors.NotDelegated.selector));
+        }
+    }
+
+    /// @dev The Vault checks the caller before it runs the module's code, and that code writes the Vault's storage
+    ///      (read back through the Vault's views) and emits from the Vault's address, never the module's.
+    function test_adminModule_writesTheVaultStorage_afterTheVaultChecksTheCaller() public {
+        vm.prank(bob);
+        vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, bob));
+        vault.setTreasury(bob);
+
+        vm.expectEmit(address(vault));
+        emit IVault.RampDurationSet(5 days);
+        vault.setRampDuration(5 days);
+        assertEq(vault.rampDuration(), 5 days);
+        assertEq(VaultAdmin(vault.admin()).MAX_RAMP_DURATION(), vault.MAX_RAMP_DURATION(), "one set of bounds");
+        // the module's own storage stays empty: slot 4 is the ramp duration in the shared layout
+        assertEq(uint256(vm.load(vault.admin(), bytes32(uint256(4)))), 3 days, "the module's initializer only");
+        assertEq(uint256(vm.load(address(vault), bytes32(uint256(4)))), 5 days);
+        // a module revert comes back unchanged through the Vault
+        vm.expectRevert(abi.encodeWithSelector(IVault.InvalidRampDuration.selector, 1, 1 days, 30 days));
+        vault.setRampDuration(1);
+        // the return value comes back too
+        (address owner, , uint256 debt) = _releaseAfterShutdown();
+        assertEq(owner, alice);
+        assertGt(debt, 0);
+    }
+
+    function _releaseAfterShutdown() internal returns (address owner, uint256 synthId, uint256 debt) {
+        uint256 id = _openEth(alice, 10e18, 1_000e18);
+        vault.shutdown();
+        return vault.releasePosition(id);
     }
 
     // ------------------------------------------------------------------ bounds

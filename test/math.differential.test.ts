@@ -23,6 +23,8 @@ import {
   type PlanAsset,
   computeHealth,
   growIndex,
+  growthUp,
+  MAX_INDEX,
   mulDivDown,
   mulDivUp,
   planLiquidation,
@@ -34,6 +36,9 @@ const { ethers, networkHelpers } = await network.create();
 const SEED = BigInt(process.env.BALLAST_DIFF_SEED ?? "1");
 const RUNS = Number(process.env.BALLAST_DIFF_RUNS ?? "400");
 const MAX = 2n ** 256n - 1n;
+/** [ray/s] Vault.MAX_RATE_PER_SECOND. */
+const MAX_RATE = 31_709_791_983_764_586_504n;
+const YEAR = 31_536_000n; // [s]
 
 /** xorshift64*: a small deterministic generator, so a failing case can be replayed from its seed. */
 class Rng {
@@ -283,4 +288,47 @@ describe("differential: the TypeScript mirror against the one Solidity implement
       ]);
     }
   });
+
+  it("growthUp is never below the exact (1 + r)^dt and within K (K + 1) / 2 + 2 ray-wei above it (bigint, exact)", function () {
+    const r = new Rng(SEED + 11n);
+    for (let i = 0; i < 300; i++) {
+      const rate = r.chance(30) ? r.between(0n, MAX_RATE) : r.magnitude(19);
+      const dt = r.chance(50) ? r.between(0n, 60n) : r.between(0n, 3_000n);
+      const g = growthUp(rate, dt);
+      // exact: (RAY + rate)^dt / RAY^(dt - 1), as a fraction
+      const num = dt === 0n ? RAY : (RAY + rate) ** dt;
+      const den = dt === 0n ? 1n : RAY ** (dt - 1n);
+      const ceil = (num + den - 1n) / den;
+      const terms = seriesTerms(rate, dt);
+      expect(g >= ceil, `rate ${rate}, dt ${dt}: ${g} below the exact ${ceil}`).to.equal(true);
+      expect(g - num / den <= (terms * (terms + 1n)) / 2n + 2n, `rate ${rate}, dt ${dt}: overshoot`).to.equal(true);
+    }
+  });
+
+  it("growIndex == DebtMath.growUp on any rate, gap and index, saturation included", async function () {
+    const [deployer] = await ethers.getSigners();
+    const harness = await new LiquidationMathHarness__factory(deployer!).deploy();
+    const r = new Rng(SEED + 13n);
+    let saturated = 0;
+    for (let i = 0; i < 120; i++) {
+      const rate = r.chance(40) ? r.between(0n, MAX_RATE) : r.magnitude(19);
+      const dt = r.chance(30) ? r.between(0n, 70n * YEAR) : r.magnitude(8);
+      const index = r.chance(50) ? RAY : r.between(RAY, MAX_INDEX);
+      const expected = growIndex(index, rate, dt);
+      expect(await harness.growUp(index, rate, dt), `index ${index}, rate ${rate}, dt ${dt}`).to.equal(expected);
+      if (expected === MAX_INDEX) saturated++;
+    }
+    expect(saturated).to.be.greaterThan(0);
+  });
 });
+
+/** The number of terms `growthUp` adds for `rate` and `dt` (the series' K). */
+function seriesTerms(rate: bigint, dt: bigint): bigint {
+  let term = RAY;
+  for (let k = 0n; ;) {
+    const p = term * (dt - k) * rate;
+    k += 1n;
+    term = (p + k * RAY - 1n) / (k * RAY);
+    if (term < 2n) return k;
+  }
+}

@@ -15,4 +15,6 @@ interface IBallastErrors {
     error SystemShutdown(uint256 at);
     /// @notice Only the Vault's liquidation engine may call this; `caller` did.
     error CallerNotLiquidationEngine(address caller);
+    /// @notice An admin module's entry point was called directly instead of through its Vault or engine.
+    error NotDelegated();
 }

@@ -375,8 +375,9 @@ interface IVault is IBallastErrors {
     function mintUnbacked(uint256 synthId, address to, uint256 amount) external;
 
     // ------------------------------------------------------------------------------------------------------------
-    // Governance (AccessManager)
+    // Governance (AccessManager, `restricted`)
     // ------------------------------------------------------------------------------------------------------------
+    // The caller is checked by the Vault; the code runs in its admin module (`admin()`) in the Vault's storage.
 
     /// @notice Lists `asset` as collateral. Reads and caches its decimals (at most 36).
     function listAsset(address asset, AssetParams calldata params) external;
@@ -434,6 +435,10 @@ interface IVault is IBallastErrors {
 
     /// @notice The oracle adapter (immutable).
     function oracle() external view returns (IOracleAdapter);
+
+    /// @notice The admin module (`VaultAdmin`, created by the constructor, immutable): the governance entry points
+    ///         check their caller here and run its code by `delegatecall` in this Vault's storage.
+    function admin() external view returns (address);
 
     /// @notice The treasury receiving minted fees.
     function treasury() external view returns (address);

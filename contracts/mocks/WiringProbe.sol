@@ -89,6 +89,7 @@ contract WiringProbe {
     function _core(System memory s) internal {
         _add("vault.authority", _name(s, s.manager));
         _add("vault.oracle", _name(s, address(s.oracle)));
+        _add("vault.admin", s.vault.admin() == address(0) ? "none" : "module");
         _add("vault.treasury", _name(s, s.treasury));
         _add("vault.liquidationEngine", _name(s, address(s.engine)));
         _add("vault.rampDuration", s.vault.rampDuration().toString());

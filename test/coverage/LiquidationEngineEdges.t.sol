@@ -42,18 +42,18 @@ contract LiquidationEngineEdgesTest is LiquidationFixture {
     function test_adminModule_refusesDirectCalls() public {
         LiquidationEngineAdmin m = LiquidationEngineAdmin(engine.admin());
         assertGt(address(m).code.length, 0, "the constructor deployed the module");
-        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        vm.expectRevert(IBallastErrors.NotDelegated.selector);
         m.setGlobalCap(1);
-        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        vm.expectRevert(IBallastErrors.NotDelegated.selector);
         m.setAssetCap(address(weth), 1);
-        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        vm.expectRevert(IBallastErrors.NotDelegated.selector);
         m.setLiquidationParams(ILiquidationEngine.LiquidationParams({targetHealth: 1.2e18, fullLiquidationHealth: 0.9e18}));
-        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        vm.expectRevert(IBallastErrors.NotDelegated.selector);
         m.setKeeperParams(BETH, ILiquidationEngine.KeeperParams({tip: 0, chipBps: 0, maxPay: 0}));
         ILiquidationEngine.AuctionParams memory ap = engine.auctionParams();
-        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        vm.expectRevert(IBallastErrors.NotDelegated.selector);
         m.setAuctionParams(ap);
-        vm.expectRevert(LiquidationEngineAdmin.NotDelegated.selector);
+        vm.expectRevert(IBallastErrors.NotDelegated.selector);
         m.releaseAuction(1);
     }
 

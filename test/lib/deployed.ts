@@ -1,9 +1,11 @@
 /**
  * Every contract that goes on chain (mocks are test-only): the core, the lenses and the rate models. The
- * LiquidationEngineAdmin (its governance module) is created by the LiquidationEngine's constructor.
+ * LiquidationEngineAdmin and VaultAdmin (their governance modules) are created by the LiquidationEngine's and the
+ * Vault's constructors.
  */
 export const DEPLOYED = [
   "Vault",
+  "VaultAdmin",
   "LiquidationEngine",
   "LiquidationEngineAdmin",
   "OracleAdapter",

@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+
+import {IVault} from "./interfaces/IVault.sol";
+import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
+import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
+import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
+import {FixedMath} from "./libraries/FixedMath.sol";
+import {DebtMath} from "./libraries/DebtMath.sol";
+import {VaultStorage} from "./VaultStorage.sol";
+import {AdminModule} from "./AdminModule.sol";
+
+/// @title VaultAdmin
+/// @notice The Vault's governance code: its bounded setters, the shutdown and `releasePosition`. Created by the
+///         Vault's constructor and run only by `delegatecall` from the Vault, after the Vault's own `restricted`
+///         check, in the Vault's storage (the layout of `VaultStorage`, which both inherit). It keeps the ledger's
+///         hot paths in one contract with room to grow. Immutable: no upgrade path, no proxy; the Vault knows one
+///         module, the one it created.
+/// @dev Called directly (not by `delegatecall`) every entry point reverts `NotDelegated`; its own storage is never
+///      used. The entry points are documented in `IVault`.
+contract VaultAdmin is VaultStorage, AdminModule {
+    using FixedMath for uint256;
+    using DebtMath for uint256;
+
+    IOracleAdapter internal immutable _oracle;
+
+    /// @param oracle_ The Vault's oracle.
+    constructor(IOracleAdapter oracle_) AccessManaged(address(0)) {
+        _oracle = oracle_;
+    }
+
+    /// @dev See `IVault.listAsset`.
+    function listAsset(address asset, IVault.AssetParams calldata params) external onlyDelegated {
+        if (asset == address(0)) revert IBallastErrors.ZeroAddress();
+        if (_assets[asset].listed || _isSynthetic[asset]) revert IVault.AssetAlreadyListed(asset);
+        uint256 count = _assetCount;
+        if (count >= MAX_ASSETS) revert IVault.TooManyAssets(count, MAX_ASSETS);
+        uint8 decimals = IERC20Metadata(asset).decimals();
+        if (decimals > MAX_DECIMALS) revert IVault.InvalidTokenDecimals(asset, decimals);
+        _checkAssetParams(asset, params);
+        _assets[asset] = IVault.AssetConfig({
+            listed: true,
+            id: uint8(count),
+            decimals: decimals,
+            frozen: params.frozen,
+            flags: 0,
+            maxLtvBps: params.maxLtvBps,
+            liqThresholdBps: params.liqThresholdBps,
+            liqPenaltyBps: params.liqPenaltyBps,
+            supplyCap: params.supplyCap,
+            total: 0
+        });
+        _assetById[count] = asset;
+        _assetCount = count + 1;
+        emit IVault.AssetListed(asset, count, decimals, params);
+    }
+
+    /// @dev See `IVault.setAssetParams`.
+    function setAssetParams(address asset, IVault.AssetParams calldata params) external onlyDelegated {
+        IVault.AssetConfig storage c = _assets[asset];
+        if (!c.listed) revert IVault.AssetNotListed(asset);
+        _checkAssetParams(asset, params);
+        uint256 current = _threshold(asset, c);
+        if (params.liqThresholdBps < current) {
+            // lowering: ramp from the threshold in force now, so no position is liquidated by the change alone
+            uint256 end = block.timestamp + _rampDuration;
+            _ramps[asset] = IVault.Ramp(uint16(current), uint40(block.timestamp), uint40(end));
+            c.flags |= FLAG_RAMP;
+            emit IVault.ThresholdRampStarted(asset, current, params.liqThresholdBps, end);
+        } else {
+            c.flags &= ~FLAG_RAMP; // raising (or keeping) applies at once
+        }
+        c.frozen = params.frozen;
+        c.maxLtvBps = params.maxLtvBps;
+        c.liqThresholdBps = params.liqThresholdBps;
+        c.liqPenaltyBps = params.liqPenaltyBps;
+        c.supplyCap = params.supplyCap;
+        emit IVault.AssetParamsSet(asset, params);
+    }
+
+    /// @dev See `IVault.addSynthetic`.
+    function addSynthetic(
+        ISyntheticToken token,
+        IVault.SyntheticParams calldata params
+    ) external onlyDelegated returns (uint256 synthId) {
+        if (address(token) == address(0)) revert IBallastErrors.ZeroAddress();
+        if (_isSynthetic[address(token)] || _assets[address(token)].listed) {
+            revert IVault.SyntheticAlreadyAdded(address(token));
+        }
+        if (token.vault() != address(this)) revert IVault.InvalidSyntheticParams(IVault.SyntheticParamError.TokenVault);
+        synthId = _synths.length;
+        if (synthId >= MAX_SYNTHETICS) revert IVault.TooManySynthetics(synthId, MAX_SYNTHETICS);
+        _checkSyntheticParams(params);
+        _isSynthetic[address(token)] = true;
+        Synth storage s = _synths.push();
+        s.token = token;
+        s.rateIndex = uint128(FixedMath.RAY);
+        s.lastAccrual = uint40(block.timestamp);
+        _setSyntheticParams(s, params);
+        emit IVault.SyntheticAdded(synthId, address(token), params);
+    }
+
+    /// @dev See `IVault.setSyntheticParams`.
+    function setSyntheticParams(uint256 synthId, IVault.SyntheticParams calldata params) external onlyDelegated {
+        Synth storage s = _synth(synthId);
+        _checkSyntheticParams(params);
+        _accrue(s, synthId);
+        _setSyntheticParams(s, params);
+        emit IVault.SyntheticParamsSet(synthId, params);
+    }
+
+    /// @dev See `IVault.setLiquidationEngine`.
+    function setLiquidationEngine(address engine) external onlyDelegated {
+        if (engine == address(0)) revert IBallastErrors.ZeroAddress();
+        _liquidationEngine = engine;
+        emit IVault.LiquidationEngineSet(engine);
+    }
+
+    /// @dev See `IVault.setPaused`.
+    function setPaused(bool paused_) external onlyDelegated {
+        _paused = paused_;
+        emit IVault.PausedSet(paused_);
+    }
+
+    /// @dev See `IVault.setAssetPaused`.
+    function setAssetPaused(address asset, bool paused_) external onlyDelegated {
+        IVault.AssetConfig storage c = _listed(asset);
+        c.flags = paused_ ? c.flags | FLAG_PAUSED : c.flags & ~FLAG_PAUSED;
+        emit IVault.AssetPausedSet(asset, paused_);
+    }
+
+    /// @dev See `IVault.setAssetKind`.
+    function setAssetKind(address asset, IVault.AssetKind kind) external onlyDelegated {
+        IVault.AssetConfig storage c = _listed(asset);
+        if (kind != IVault.AssetKind.Plain) _oracle.getReserve(asset); // reverts ReserveUnavailable without a feed
+        c.flags = (c.flags & ~KIND_MASK) | (uint8(kind) << KIND_SHIFT);
+        emit IVault.AssetKindSet(asset, kind);
+    }
+
+    /// @dev See `IVault.setRampDuration`.
+    function setRampDuration(uint256 duration) external onlyDelegated {
+        if (duration < MIN_RAMP_DURATION || duration > MAX_RAMP_DURATION) {
+            revert IVault.InvalidRampDuration(duration, MIN_RAMP_DURATION, MAX_RAMP_DURATION);
+        }
+        _rampDuration = duration;
+        emit IVault.RampDurationSet(duration);
+    }
+
+    /// @dev See `IVault.shutdown`.
+    function shutdown() external onlyDelegated {
+        if (_shutdownAt != 0) revert IBallastErrors.SystemShutdown(_shutdownAt);
+        _shutdownAt = uint40(block.timestamp);
+        // interest stops here: each synthetic accrues to now, then its last accrual is set past any time, so no debt
+        // grows (the debt settlement clears, and the collateral it moves at frozen prices, do not depend on when a
+        // position is settled) and no rate is asked for again
+        uint256 n = _synths.length;
+        for (uint256 i; i < n; ++i) {
+            Synth storage s = _synths[i];
+            _accrue(s, i);
+            s.lastAccrual = type(uint40).max;
+        }
+        emit IVault.ShutdownStarted(block.timestamp);
+    }
+
+    /// @dev See `IVault.releasePosition`.
+    function releasePosition(
+        uint256 id
+    ) external onlyDelegated nonReentrant returns (address owner, uint256 synthId, uint256 debt) {
+        if (_shutdownAt == 0) revert IBallastErrors.NotShutdown();
+        Position storage p = _positions[id];
+        owner = p.owner;
+        if (owner == address(0)) revert IVault.PositionNotFound(id);
+        synthId = p.synthId;
+        Synth storage s = _synthAt(synthId);
+        uint256 norm = _lane(id, 0);
+        if (norm != 0) {
+            debt = norm.toDebtUp(_accrue(s, synthId));
+            _setLaneAt(_laneSlot(id, 0), 0, 0);
+            s.totalNormDebt -= uint128(norm);
+        }
+        _managers[id][msg.sender] = _appointment(p); // the settlement may now close it; the owner keeps the position
+        emit IVault.PositionReleased(id, owner, msg.sender, debt);
+    }
+
+    /// @dev See `IVault.setTreasury`.
+    function setTreasury(address treasury_) external onlyDelegated {
+        if (treasury_ == address(0)) revert IBallastErrors.ZeroAddress();
+        _treasury = treasury_;
+        emit IVault.TreasurySet(treasury_);
+    }
+
+    function _checkAssetParams(address asset, IVault.AssetParams calldata p) internal pure {
+        if (p.liqThresholdBps == 0 || p.liqThresholdBps > MAX_LIQ_THRESHOLD_BPS) {
+            revert IVault.InvalidAssetParams(asset, IVault.AssetParamError.LiqThreshold);
+        }
+        if (p.maxLtvBps > p.liqThresholdBps) revert IVault.InvalidAssetParams(asset, IVault.AssetParamError.MaxLtv);
+        if (p.liqPenaltyBps > MAX_LIQ_PENALTY_BPS)
+            revert IVault.InvalidAssetParams(asset, IVault.AssetParamError.LiqPenalty);
+        // a liquidation must be able to pay the penalty out of the collateral: threshold * (1 + penalty) <= 100%
+        if (uint256(p.liqThresholdBps) * (FixedMath.BPS + p.liqPenaltyBps) > FixedMath.BPS * FixedMath.BPS) {
+            revert IVault.InvalidAssetParams(asset, IVault.AssetParamError.ThresholdTimesPenalty);
+        }
+    }
+
+    function _checkSyntheticParams(IVault.SyntheticParams calldata p) internal pure {
+        if (address(p.rateModel) == address(0))
+            revert IVault.InvalidSyntheticParams(IVault.SyntheticParamError.RateModel);
+        if (p.minDebt > p.debtCeiling) revert IVault.InvalidSyntheticParams(IVault.SyntheticParamError.MinDebt);
+    }
+
+    function _setSyntheticParams(Synth storage s, IVault.SyntheticParams calldata p) internal {
+        s.priceAsset = p.priceAsset;
+        s.rateModel = p.rateModel;
+        s.debtCeiling = p.debtCeiling;
+        s.minDebt = p.minDebt;
+        s.ratePerSecond = uint88(_queryRate(s, uint256(s.totalNormDebt).toDebtUp(s.rateIndex)));
+    }
+
+    function _listed(address asset) internal view returns (IVault.AssetConfig storage c) {
+        c = _assets[asset];
+        if (!c.listed) revert IVault.AssetNotListed(asset);
+    }
+}
