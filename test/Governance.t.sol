@@ -125,6 +125,19 @@ contract GovernanceTest is Fixture {
         assertGt(debt, 0);
     }
 
+    /// @dev The module's own checks come back through the Vault by name: an unlisted asset, an unknown position.
+    function test_adminModule_refusesUnknownAssetsAndPositions() public {
+        address unlisted = makeAddr("unlisted");
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IVault.AssetNotListed.selector, unlisted));
+        vault.setAssetPaused(unlisted, true);
+        vm.expectRevert(abi.encodeWithSelector(IVault.AssetNotListed.selector, unlisted));
+        vault.setAssetKind(unlisted, IVault.AssetKind.Plain);
+        vault.shutdown();
+        vm.expectRevert(abi.encodeWithSelector(IVault.PositionNotFound.selector, 999));
+        vault.releasePosition(999);
+    }
+
     function _releaseAfterShutdown() internal returns (address owner, uint256 synthId, uint256 debt) {
         uint256 id = _openEth(alice, 10e18, 1_000e18);
         vault.shutdown();

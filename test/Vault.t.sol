@@ -441,17 +441,42 @@ contract VaultTest is Fixture {
         uint256 newRate = 2 * RATE_5PCT;
         heavy.set(newRate, MockRateModel.Mode.Heavy); // a healthy model that needs ~60k gas
         uint256 successes;
+        uint256 starved; // refused with RateModelStarved: the model ran short only because the caller sent too little
         for (uint256 g = 30_000; g <= 200_000; g += 2_500) {
             uint256 snap = vm.snapshot();
             vm.warp(block.timestamp + 1 hours);
-            (bool ok, ) = address(vault).call{gas: g}(abi.encodeCall(vault.accrue, (BUSD)));
+            (bool ok, bytes memory ret) = address(vault).call{gas: g}(abi.encodeCall(vault.accrue, (BUSD)));
             if (ok) {
                 assertEq(positionLens.synthetic(BUSD).ratePerSecond, newRate, "accrued with a stale rate");
                 ++successes;
+            } else if (ret.length >= 4 && bytes4(ret) == IVault.RateModelStarved.selector) {
+                ++starved;
             }
             vm.revertTo(snap);
         }
         assertGt(successes, 0);
+        assertGt(starved, 0, "some budget starves the model and is refused by name");
+    }
+
+    /// @dev A synthetic id past the list (below the 256 the ids can reach, or at it) is refused by name.
+    function test_accrue_refusesAnUnknownSynthetic() public {
+        vm.expectRevert(abi.encodeWithSelector(IVault.SyntheticNotFound.selector, 2));
+        vault.accrue(2);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SyntheticNotFound.selector, 256));
+        vault.accrue(256);
+        vm.expectRevert(abi.encodeWithSelector(IVault.SyntheticNotFound.selector, 256));
+        vault.open(256);
+    }
+
+    /// @dev A mint whose normalized debt would not fit a lane (128 bits) is refused before any other check.
+    function test_mint_refusesADebtPastTheLaneWidth() public {
+        uint256 id = _openEth(alice, 10e18, 1_000e18);
+        vm.prank(alice);
+        try vault.mint(id, 2 ** 129, alice) {
+            fail();
+        } catch (bytes memory err) {
+            assertEq(bytes4(err), IVault.AmountTooLarge.selector);
+        }
     }
 
     function test_accrue_keepsThePreviousRateWhenTheModelBurnsAllGas() public {
