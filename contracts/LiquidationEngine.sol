@@ -114,7 +114,7 @@ contract LiquidationEngine is ILiquidationEngine, LiquidationEngineStorage {
             // nothing left to sell: the whole debt is bad debt at once
             vault.settleAuctionDebt(st.synthId, 0, debt);
             emit BadDebtWrittenOff(0, st.synthId, debt);
-            treasury().recordBadDebt(st.synthId, debt);
+            treasury().recordAuction(st.synthId, 0, debt);
         }
     }
 
@@ -144,11 +144,8 @@ contract LiquidationEngine is ILiquidationEngine, LiquidationEngineStorage {
         if (r.burned != 0 || r.writtenOff != 0) vault.settleAuctionDebt(a.synthId, r.burned, r.writtenOff);
         if (r.penalty != 0 || r.writtenOff != 0) {
             ITreasury t = treasury();
-            if (r.penalty != 0) {
-                token.safeTransfer(address(t), r.penalty);
-                t.recordPenalty(a.synthId, r.penalty);
-            }
-            if (r.writtenOff != 0) t.recordBadDebt(a.synthId, r.writtenOff);
+            if (r.penalty != 0) token.safeTransfer(address(t), r.penalty);
+            t.recordAuction(a.synthId, r.penalty, r.writtenOff);
         }
     }
 

@@ -122,4 +122,14 @@ contract PositionLens is IPositionLens {
     function normDebtOf(uint256 id) external view returns (uint256) {
         return VaultReader.lane(vault, id, 0);
     }
+
+    /// @inheritdoc IPositionLens
+    function moduleLine(address module) external view returns (IVault.ModuleLine memory) {
+        return VaultReader.moduleLine(vault, module);
+    }
+
+    /// @inheritdoc IPositionLens
+    function modules() external view returns (address[] memory) {
+        return VaultReader.modules(vault);
+    }
 }

@@ -7,6 +7,7 @@ import {IReserveLens} from "./interfaces/IReserveLens.sol";
 import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
+import {IStabilityModule} from "./interfaces/IStabilityModule.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {Backing} from "./libraries/Backing.sol";
 import {VaultReader} from "./libraries/VaultReader.sol";
@@ -31,12 +32,13 @@ contract ReserveLens is IReserveLens {
     function assetReserve(address asset) public view returns (AssetReserve memory r) {
         IVault.AssetConfig memory c = vault.assetConfig(asset);
         if (!c.listed) revert IVault.AssetNotListed(asset);
-        Backing.AssetFigures memory f = Backing.asset(_oracle, vault.liquidationEngine(), asset, c);
+        Backing.AssetFigures memory f = Backing.asset(_oracle, vault, vault.liquidationEngine(), asset, c);
         r.asset = asset;
         r.kind = IVault.AssetKind((c.flags >> 2) & 3); // AssetConfig.flags bits 2-3
-        (r.credited, r.inAuctions, r.price, r.priced, r.value) = (f.credited, f.inAuctions, f.price, f.priced, f.value);
+        (r.credited, r.inAuctions, r.inModules) = (f.credited, f.inAuctions, f.inModules);
+        (r.price, r.priced, r.value) = (f.price, f.priced, f.value);
         r.exposure = Backing.exposure(f);
-        r.held = IERC20(asset).balanceOf(address(vault)) + r.inAuctions;
+        r.held = IERC20(asset).balanceOf(address(vault)) + r.inAuctions + r.inModules;
         r.tokenSupply = IERC20(asset).totalSupply();
         try _oracle.getReserve(asset) returns (uint256 reserve) {
             (r.proven, r.hasProof) = (reserve.mulDivDown(10 ** c.decimals, FixedMath.WAD), true);
@@ -54,8 +56,28 @@ contract ReserveLens is IReserveLens {
         r.positionDebt = st.totalDebt;
         r.auctionDebt = st.auctionDebt;
         r.badDebt = st.badDebt;
+        r.moduleDebt = st.moduleDebt;
         r.treasurySurplus = st.token.balanceOf(vault.treasury());
         (r.price, r.priced, r.liabilityValue) = (f.price, f.priced, f.liabilityValue);
+    }
+
+    /// @inheritdoc IReserveLens
+    function moduleReserves() external view returns (ModuleReserve[] memory list) {
+        address[] memory modules = vault.modules();
+        list = new ModuleReserve[](modules.length);
+        for (uint256 i; i < modules.length; ++i) {
+            IStabilityModule m = IStabilityModule(modules[i]);
+            IVault.ModuleLine memory line = vault.moduleLine(address(m));
+            ModuleReserve memory r = list[i];
+            (r.module, r.synthId, r.reserve, r.reserves) = (
+                address(m),
+                line.synthId,
+                address(m.reserve()),
+                m.reserves()
+            );
+            (r.debt, r.ceiling, r.config) = (line.debt, line.ceiling, m.config());
+            (r.pegRatio, r.priced) = m.pegRatio();
+        }
     }
 
     /// @inheritdoc IReserveLens

@@ -94,7 +94,7 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         IVault.AssetConfig memory c = vault.assetConfig(asset);
         if (!c.listed) revert IVault.AssetNotListed(asset);
         if (!c.frozen) revert AssetNotFrozen(asset); // deposits closed first: what is held can only shrink
-        Backing.AssetFigures memory f = Backing.asset(_oracle, vault.liquidationEngine(), asset, c);
+        Backing.AssetFigures memory f = Backing.asset(_oracle, vault, vault.liquidationEngine(), asset, c);
         uint256 held = Backing.exposure(f);
         if (held != 0 && f.priced) revert AssetStillHeld(asset, held);
         retired[asset] = true;
@@ -164,6 +164,20 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ISettlement
+    function settleModule(address module) external nonReentrant {
+        _checkShutdown();
+        (uint256 synthId, uint256 debt, address reserve, uint256 amount) = vault.releaseModule(module);
+        _pool[synthId][reserve] += amount; // all of it: the reserves answer for the module's units only
+        if (debt != 0) {
+            _settledDebt[synthId] += debt;
+            uint256 owed = debt.mulDivUp(_syntheticPrice(synthId), FixedMath.WAD); // [wad] against the pool
+            uint256 worth = amount.mulDivDown(_price(reserve), 10 ** vault.assetConfig(reserve).decimals);
+            if (owed > worth) _shortfall[synthId] += owed - worth;
+        }
+        emit ModuleSettled(module, synthId, debt, reserve, amount);
+    }
+
+    /// @inheritdoc ISettlement
     function claim(address asset, address to) external nonReentrant returns (uint256 amount) {
         if (to == address(0)) revert ZeroAddress();
         amount = _claims[msg.sender][asset];
@@ -185,6 +199,7 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         if (st.totalNormDebt != 0 || st.auctionDebt != 0) {
             revert OutstandingDebt(synthId, st.totalDebt, st.auctionDebt);
         }
+        if (st.moduleDebt != 0) revert ModuleDebtOutstanding(synthId, st.moduleDebt);
         _finalized[synthId] = true;
         emit Finalized(synthId);
     }
@@ -314,7 +329,7 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         address[] memory list = vault.assets();
         uint256 collateral; // [wad USD]
         for (uint256 j; j < list.length; ++j) {
-            Backing.AssetFigures memory f = Backing.asset(_oracle, engine, list[j], vault.assetConfig(list[j]));
+            Backing.AssetFigures memory f = Backing.asset(_oracle, vault, engine, list[j], vault.assetConfig(list[j]));
             if (!f.priced && !retired[list[j]] && Backing.exposure(f) != 0) revert BackingIncomplete(list[j]);
             collateral += f.value;
         }

@@ -274,6 +274,43 @@ contract Vault is IVault, VaultStorage {
     }
 
     // ------------------------------------------------------------------------------------------------------------
+    // Stability modules
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @inheritdoc IVault
+    function moduleMint(address to, uint256 amount, uint256 fee) external nonReentrant {
+        ModuleLine storage m = _modules[msg.sender];
+        if (!m.active) revert ModuleNotFound(msg.sender);
+        _checkRunning();
+        uint256 added = amount + fee;
+        uint256 debt = m.debt + added;
+        if (debt > m.ceiling) revert ModuleCeilingExceeded(msg.sender, debt, m.ceiling);
+        Synth storage s = _synthAt(m.synthId);
+        m.debt = uint128(debt); // <= ceiling < 2^96
+        uint256 total = s.moduleDebt + added;
+        if (total > type(uint96).max) revert AmountTooLarge(total, type(uint96).max);
+        s.moduleDebt = uint96(total);
+        emit ModuleMinted(msg.sender, to, amount, fee, debt);
+        ISyntheticToken token = s.token;
+        if (amount != 0) token.mint(to, amount);
+        if (fee != 0) token.mint(_treasury, fee);
+    }
+
+    /// @inheritdoc IVault
+    function moduleBurn(uint256 amount) external nonReentrant {
+        ModuleLine storage m = _modules[msg.sender];
+        if (!m.active) revert ModuleNotFound(msg.sender);
+        if (_shutdownAt != 0) revert SystemShutdown(_shutdownAt);
+        uint256 debt = m.debt;
+        if (amount > debt) revert ExceedsModuleDebt(msg.sender, amount, debt);
+        Synth storage s = _synthAt(m.synthId);
+        m.debt = uint128(debt - amount);
+        s.moduleDebt -= uint96(amount); // the sum of the modules' debts: at least this module's
+        emit ModuleBurned(msg.sender, amount, debt - amount);
+        s.token.burn(msg.sender, amount);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
     // Governance
     // ------------------------------------------------------------------------------------------------------------
 
@@ -337,6 +374,22 @@ contract Vault is IVault, VaultStorage {
 
     /// @inheritdoc IVault
     function setTreasury(address) external restricted {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    function addModule(address, uint256) external restricted {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    function setModuleCeiling(address, uint256) external restricted {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    /// @dev Runs in the admin module, which takes the reentrancy lock.
+    function releaseModule(address) external restricted returns (uint256, uint256, address, uint256) {
         _forward();
     }
 

@@ -8,13 +8,15 @@ import {IVault} from "./interfaces/IVault.sol";
 import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
+import {IStabilityModule} from "./interfaces/IStabilityModule.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {DebtMath} from "./libraries/DebtMath.sol";
 import {VaultStorage} from "./VaultStorage.sol";
 import {AdminModule} from "./AdminModule.sol";
 
 /// @title VaultAdmin
-/// @notice The Vault's governance code: its bounded setters, the shutdown and `releasePosition`. Created by the
+/// @notice The Vault's governance code: its bounded setters, the stability modules' lines, the shutdown and the
+///         settlement's releases. Created by the
 ///         Vault's constructor and run only by `delegatecall` from the Vault, after the Vault's own `restricted`
 ///         check, in the Vault's storage (the layout of `VaultStorage`, which both inherit). It keeps the ledger's
 ///         hot paths in one contract with room to grow. Immutable: no upgrade path, no proxy; the Vault knows one
@@ -190,6 +192,56 @@ contract VaultAdmin is VaultStorage, AdminModule {
         if (treasury_ == address(0)) revert IBallastErrors.ZeroAddress();
         _treasury = treasury_;
         emit IVault.TreasurySet(treasury_);
+    }
+
+    /// @dev See `IVault.addModule`.
+    function addModule(address module, uint256 ceiling) external onlyDelegated {
+        if (module == address(0)) revert IBallastErrors.ZeroAddress();
+        if (_modules[module].active) revert IVault.ModuleAlreadyAdded(module);
+        uint256 count = _moduleList.length;
+        if (count >= MAX_MODULES) revert IVault.TooManyModules(count, MAX_MODULES);
+        IStabilityModule sm = IStabilityModule(module);
+        if (address(sm.vault()) != address(this)) revert IVault.InvalidModule(module);
+        uint256 synthId = sm.synthId();
+        if (synthId >= MAX_SYNTHETICS || address(sm.synthetic()) != address(_synth(synthId).token)) {
+            revert IVault.InvalidModule(module);
+        }
+        address reserve = address(sm.reserve());
+        IVault.AssetConfig memory c = _listed(reserve);
+        if (sm.reserveDecimals() != c.decimals) revert IVault.InvalidModule(module);
+        _modules[module] = IVault.ModuleLine(true, uint8(synthId), c.id, _ceiling(ceiling), 0);
+        _moduleList.push(module);
+        emit IVault.ModuleAdded(module, synthId, reserve);
+        emit IVault.ModuleCeilingSet(module, ceiling);
+    }
+
+    /// @dev See `IVault.setModuleCeiling`.
+    function setModuleCeiling(address module, uint256 ceiling) external onlyDelegated {
+        IVault.ModuleLine storage m = _modules[module];
+        if (!m.active) revert IVault.ModuleNotFound(module);
+        m.ceiling = _ceiling(ceiling);
+        emit IVault.ModuleCeilingSet(module, ceiling);
+    }
+
+    /// @dev See `IVault.releaseModule`.
+    function releaseModule(
+        address module
+    ) external onlyDelegated nonReentrant returns (uint256 synthId, uint256 debt, address reserve, uint256 amount) {
+        if (_shutdownAt == 0) revert IBallastErrors.NotShutdown();
+        IVault.ModuleLine storage m = _modules[module];
+        if (!m.active) revert IVault.ModuleNotFound(module);
+        (synthId, debt, reserve) = (m.synthId, m.debt, _assetById[m.assetId]);
+        if (debt != 0) {
+            m.debt = 0;
+            _synthAt(synthId).moduleDebt -= uint96(debt);
+        }
+        amount = IStabilityModule(module).releaseReserves(msg.sender);
+        emit IVault.ModuleReleased(module, msg.sender, debt, amount);
+    }
+
+    function _ceiling(uint256 ceiling) internal pure returns (uint96) {
+        if (ceiling > type(uint96).max) revert IVault.AmountTooLarge(ceiling, type(uint96).max);
+        return uint96(ceiling);
     }
 
     function _checkAssetParams(address asset, IVault.AssetParams calldata p) internal pure {

@@ -37,6 +37,8 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
     uint256 public constant MAX_BASKET = 8;
     /// @notice Most synthetics (ids fit in 8 bits).
     uint256 public constant MAX_SYNTHETICS = 256;
+    /// @notice Most stability modules; bounds the loops of the backing readers over them.
+    uint256 public constant MAX_MODULES = 16;
     /// @notice [ray] Highest per-second rate the Vault applies, whatever the model says: 100% a year simple
     ///         (about 172% compounded). The rate index reaches 2^128 - 1 after 26.5 years at this rate and stays there.
     uint256 public constant MAX_RATE_PER_SECOND = 31_709_791_983_764_586_504;
@@ -91,6 +93,7 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
         uint96 debtCeiling; // [wad]
         // slot 4
         address priceAsset; // oracle key; 0 = USD at exactly 1
+        uint96 moduleDebt; // [wad] sum of the stability modules' debt in this synthetic
         // slot 5
         uint128 auctionDebt; // [wad] debt moved into auctions, not yet burned or written off
         uint128 badDebt; // [wad] treasury-held debt: written-off auction debt and unbacked mints, not yet covered
@@ -115,6 +118,8 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
     Synth[] internal _synths;
     mapping(address token => bool) internal _isSynthetic;
     mapping(address asset => IVault.Ramp) internal _ramps;
+    mapping(address module => IVault.ModuleLine) internal _modules;
+    address[] internal _moduleList; // in the order added; never shrinks
 
     // ------------------------------------------------------------------------------------------------------------
     // Rules both halves use

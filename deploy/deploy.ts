@@ -8,7 +8,8 @@
  *   AccessManager → OracleAdapter → Vault → PositionLens → Treasury → rate models → mock tokens and feeds (test
  *   networks) → feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral
  *   listed → LiquidationEngine (it creates its admin module; keeper pay, auction caps, optional liquidation and
- *   auction parameters) → ReserveLens → Settlement → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT
+ *   auction parameters) → ReserveLens → Settlement → stability modules (added to the Vault with their ceilings) →
+ *   function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT
  *   (to the Settlement contract) granted → admin handed to the configured admin (the deployer renounces).
  *
  * Idempotent: every contract already in the manifest (`deployments/<network>-<chain id>-<genesis>.json`) with code on
@@ -39,7 +40,9 @@ import {
   OracleAdapter__factory,
   type PositionLens,
   PositionLens__factory,
+  StabilityModule__factory,
   SyntheticToken__factory,
+  Treasury__factory,
   type Vault,
   Vault__factory,
 } from "../typechain-types/index.js";
@@ -75,6 +78,10 @@ export const ARTIFACTS = {
   ReserveLens: "contracts/ReserveLens.sol:ReserveLens",
   PositionLens: "contracts/PositionLens.sol:PositionLens",
   Settlement: "contracts/Settlement.sol:Settlement",
+  StabilityModule: "contracts/StabilityModule.sol:StabilityModule",
+  SavingsToken: "contracts/SavingsToken.sol:SavingsToken",
+  BuybackSink: "contracts/BuybackSink.sol:BuybackSink",
+  MockSwapVenue: "contracts/mocks/MockSwapVenue.sol:MockSwapVenue",
   FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
   DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
   SyntheticToken: "contracts/SyntheticToken.sol:SyntheticToken",
@@ -257,7 +264,9 @@ class Run {
     await this.listCollateral(core, tokens);
     const engine = await this.deployEngine(core, tokens);
     const settlement = await this.deployLensesAndSettlement(core);
-    await this.applyGovernance({ ...core, engine, settlement }, models);
+    const modules = await this.deployModules(core, tokens);
+    await this.deploySavings(core, tokens);
+    await this.applyGovernance({ ...core, engine, settlement }, models, modules);
   }
 
   /** AccessManager, OracleAdapter, Vault, PositionLens and Treasury, with the Treasury set as the Vault's. */
@@ -272,7 +281,7 @@ class Run {
     const vault = await this.contract("Vault", "Vault", [manager, oracle, deployer]);
     const lens = await this.contract("PositionLens", "PositionLens", [vault]);
     this.lens = lens;
-    const treasury = await this.contract("Treasury", "Treasury", [vault]);
+    const treasury = await this.contract("Treasury", "Treasury", [vault, manager]);
     await this.call("Vault.setTreasury", vault, abiOf(Vault__factory), "setTreasury", [treasury], async () =>
       same(await this.vaultAt(vault).treasury(), treasury),
     );
@@ -593,17 +602,151 @@ class Run {
     return settlement;
   }
 
+  /**
+   * Each stability module (`config.stabilityModules`): deployed with its fees and band, added to the Vault with its
+   * ceiling, or brought to the config's ceiling, fees and band. Returns the modules' addresses.
+   */
+  private async deployModules({ manager, vault }: CoreAddresses, tokens: Record<string, string>): Promise<string[]> {
+    const vaultIface = abiOf(Vault__factory);
+    const moduleIface = abiOf(StabilityModule__factory);
+    const addresses: string[] = [];
+    for (const m of this.config.stabilityModules ?? []) {
+      const name = `StabilityModule:${m.synthetic}/${m.reserve}`;
+      const synthId = this.manifest.synthetics[m.synthetic]?.synthId ?? -1;
+      const reserve = tokens[m.reserve] ?? PENDING;
+      const config = {
+        feeInBps: m.feeInBps,
+        feeOutBps: m.feeOutBps,
+        bandBps: m.bandBps,
+        frozenIn: false,
+        frozenOut: false,
+      };
+      const module = await this.contract(
+        name,
+        "StabilityModule",
+        [manager, vault, synthId < 0 ? PENDING : synthId, reserve, config],
+        4,
+      ); // fees and band have setters: not immutable
+      addresses.push(module);
+      const line = async () => await this.lensAt().moduleLine(module);
+      const active = pending(module, vault) ? false : (await line()).active;
+      if (!active) {
+        await this.call(
+          `Vault.addModule(${m.synthetic}/${m.reserve})`,
+          vault,
+          vaultIface,
+          "addModule",
+          [module, m.ceiling],
+          async () => false,
+        );
+      } else {
+        await this.call(
+          `Vault.setModuleCeiling(${m.synthetic}/${m.reserve})`,
+          vault,
+          vaultIface,
+          "setModuleCeiling",
+          [module, m.ceiling],
+          async () => (await line()).ceiling === m.ceiling,
+        );
+      }
+      const M = () => connect(StabilityModule__factory, module, this.signer);
+      await this.call(`${name}.setFees`, module, moduleIface, "setFees", [m.feeInBps, m.feeOutBps], async () => {
+        if (pending(module)) return false;
+        const c = await M().config();
+        return Number(c.feeInBps) === m.feeInBps && Number(c.feeOutBps) === m.feeOutBps;
+      });
+      await this.call(
+        `${name}.setBand`,
+        module,
+        moduleIface,
+        "setBand",
+        [m.bandBps],
+        async () => !pending(module) && Number((await M().config()).bandBps) === m.bandBps,
+      );
+    }
+    return addresses;
+  }
+
+  /**
+   * Each savings token (`config.savings`), its buyback sink and mock venue where configured, and the Treasury's sinks
+   * and surplus policy for the synthetic.
+   */
+  private async deploySavings({ oracle, treasury }: CoreAddresses, tokens: Record<string, string>): Promise<void> {
+    const treasuryIface = abiOf(Treasury__factory);
+    const T = () => connect(Treasury__factory, treasury, this.signer);
+    for (const v of this.config.savings ?? []) {
+      const synth = this.manifest.synthetics[v.synthetic];
+      const token = synth?.token ?? PENDING;
+      const synthId = synth === undefined || synth.synthId < 0 ? PENDING : synth.synthId;
+      const savings = await this.contract(`SavingsToken:${v.symbol}`, "SavingsToken", [
+        token,
+        v.name,
+        v.symbol,
+        v.vestingPeriod,
+      ]);
+      let sink = this.ethers.ZeroAddress;
+      if (v.buyback !== undefined) {
+        const b = v.buyback;
+        const asset = tokens[b.asset] ?? PENDING;
+        // priced by the oracle: a mock of a market that tracks it (the sink still bounds every buyback by the oracle)
+        const venue = await this.contract(`venue:${v.synthetic}/${b.asset}`, "MockSwapVenue", [oracle]);
+        const recipient = b.recipient === "deployer" ? this.signer.address : this.ethers.getAddress(b.recipient);
+        sink = await this.contract(`BuybackSink:${v.synthetic}/${b.asset}`, "BuybackSink", [
+          asset,
+          recipient,
+          venue,
+          oracle,
+          b.slippageBps,
+        ]);
+      }
+      await this.call(
+        `Treasury.setSinks(${v.synthetic})`,
+        treasury,
+        treasuryIface,
+        "setSinks",
+        [synthId, { savings, buyback: sink }],
+        async () => {
+          const got = await T().sinks(synthId);
+          return same(got.savings, savings) && same(got.buyback, sink);
+        },
+      );
+      const p = v.policy;
+      await this.call(
+        `Treasury.setPolicy(${v.synthetic})`,
+        treasury,
+        treasuryIface,
+        "setPolicy",
+        [synthId, p],
+        async () => {
+          const got = await T().policy(synthId);
+          return (
+            got.buffer === p.buffer &&
+            got.maxAmount === p.maxAmount &&
+            Number(got.minDuration) === p.minDuration &&
+            Number(got.minInterval) === p.minInterval &&
+            Number(got.maxShareBps) === p.maxShareBps &&
+            Number(got.savingsBps) === p.savingsBps &&
+            Number(got.buybackBps) === p.buybackBps
+          );
+        },
+      );
+    }
+  }
+
   /** Governance: each managed contract's function roles, the role grants, and the admin handoff. */
   private async applyGovernance(
-    { manager, oracle, vault, engine, settlement }: CoreAddresses & { engine: string; settlement: string },
+    core: CoreAddresses & { engine: string; settlement: string },
     models: Record<string, string>,
+    modules: string[],
   ): Promise<void> {
+    const { manager, oracle, vault, engine, settlement } = core;
     const c = this.config;
     const instances: Array<[ManagedContract, string]> = [
       ["Settlement", settlement],
       ["OracleAdapter", oracle],
       ["Vault", vault],
       ["LiquidationEngine", engine],
+      ["Treasury", core.treasury],
       ...c.synthetics.map((s): [ManagedContract, string] => [
         "SyntheticToken",
         this.manifest.synthetics[s.symbol]?.token ?? PENDING,
@@ -611,6 +754,7 @@ class Run {
       ...Object.entries(c.rateModels)
         .filter(([, m]) => m.kind === "dynamic")
         .map(([key]): [ManagedContract, string] => ["DynamicRateModel", models[key] ?? PENDING]),
+      ...modules.map((m): [ManagedContract, string] => ["StabilityModule", m]),
     ];
     for (const [kind, target] of instances) await this.applyRoles(kind, target);
     await this.grantRoles(manager, settlement);
@@ -1029,5 +1173,7 @@ function connect<C>(
 function toJson(x: unknown): string | number | boolean {
   if (typeof x === "bigint") return x.toString();
   if (typeof x === "number" || typeof x === "boolean" || typeof x === "string") return x;
+  if (typeof x === "object" && x !== null)
+    return JSON.stringify(x, (_, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
   return String(x);
 }

@@ -12,7 +12,7 @@
  *   the longest delay (7 days on mainnet).
  * - GOVERNOR (2): risk and economic parameters, each inside its bounds (2 days on mainnet, 1 hour on Sepolia).
  * - GUARDIAN (3): pauses of risk-increasing actions, no delay; never repay, deposit, liquidation or settlement.
- * - SETTLEMENT (4): held by the `Settlement` contract only: the Vault's shutdown hooks.
+ * - SETTLEMENT (4): held by the `Settlement` contract only: the Vault's and the engine's shutdown hooks.
  * Locally every delay is 0 and the deployer holds every role but SETTLEMENT.
  */
 
@@ -22,7 +22,14 @@ export type RoleName = keyof typeof ROLE_IDS;
 
 /** The contract kinds the table covers: artifact names of contracts the deploy creates with an AccessManager. */
 export type ManagedContract =
-  "OracleAdapter" | "Vault" | "SyntheticToken" | "LiquidationEngine" | "DynamicRateModel" | "Settlement";
+  | "OracleAdapter"
+  | "Vault"
+  | "SyntheticToken"
+  | "LiquidationEngine"
+  | "DynamicRateModel"
+  | "Settlement"
+  | "StabilityModule"
+  | "Treasury";
 
 /**
  * Contract kind → function (name, or full signature when overloaded) → role. A kind applies to every deployed
@@ -40,14 +47,17 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     addSynthetic: "CRITICAL",
     setTreasury: "CRITICAL",
     setLiquidationEngine: "CRITICAL",
+    addModule: "CRITICAL",
     setAssetParams: "GOVERNOR",
     setSyntheticParams: "GOVERNOR",
     setRampDuration: "GOVERNOR",
     setAssetKind: "GOVERNOR",
+    setModuleCeiling: "GOVERNOR",
     setPaused: "GUARDIAN",
     setAssetPaused: "GUARDIAN",
     shutdown: "SETTLEMENT",
     releasePosition: "SETTLEMENT",
+    releaseModule: "SETTLEMENT",
   },
   SyntheticToken: {
     setFlashParams: "GOVERNOR",
@@ -70,5 +80,14 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setFallbackPrice: "GOVERNOR",
     retireAsset: "GOVERNOR",
     sweepPool: "GOVERNOR",
+  },
+  Treasury: {
+    setPolicy: "GOVERNOR",
+    setSinks: "CRITICAL",
+  },
+  StabilityModule: {
+    setFees: "GOVERNOR",
+    setBand: "GOVERNOR",
+    setFrozen: "GUARDIAN",
   },
 };

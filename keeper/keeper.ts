@@ -15,7 +15,9 @@
  *
  * One `tick()`: reads the health of every watched position with the lens's batch `liquidationHealthOf(ids)`, starts the
  * liquidation of each unhealthy one, resets every auction that needs it, and takes every auction whose price lets it
- * sell the collateral at `minProfitBps` or more. Every transaction is simulated with `staticCall` first and only sent
+ * sell the collateral at `minProfitBps` or more. With a `treasury`, it then runs the Treasury's surplus policy for each
+ * synthetic: a distribution that is due (`previewDistribution`) is made, and a surplus that has risen above its buffer
+ * without a poke yet is poked, so the policy's clock starts when the surplus does. Every transaction is simulated with `staticCall` first and only sent
  * when the simulation passes; a failed simulation or transaction is logged and skipped (the next tick retries), so a
  * revert never stops the loop. `runKeeper` repeats ticks with an injected `wait` between them (a timer on a real chain,
  * a time jump on a simulated one).
@@ -32,6 +34,7 @@ import {
   type LiquidationEngine,
   type OracleAdapter,
   type PositionLens,
+  type Treasury,
 } from "../typechain-types/index.js";
 import { formatPlain } from "../sdk/format.js";
 import { type ErrorContext, errorName, explainFailure } from "../sdk/errors.js";
@@ -88,6 +91,18 @@ export interface KeeperOptions {
   sender?: TxSender;
   /** What failures are explained with (units, the Vault for lookups). Default: the engine's Vault. */
   errors?: ErrorContext;
+  /** The Treasury whose surplus policy the keeper runs (poke, distribute) for `synthIds`; none: no treasury job. */
+  treasury?: Treasury;
+  /** The synthetics of the treasury job. */
+  synthIds?: bigint[];
+}
+
+/** A distribution of the Treasury's surplus the keeper made. */
+export interface DistributionDone {
+  synthId: bigint;
+  toSavings: bigint; // [wad]
+  toBuyback: bigint; // [wad]
+  gas: bigint;
 }
 
 /** A liquidation the keeper started. */
@@ -128,7 +143,7 @@ export interface ResetDone {
 
 /** Something the keeper looked at and did not do, and why. */
 export interface Skip {
-  kind: "liquidate" | "take" | "reset";
+  kind: "liquidate" | "take" | "reset" | "distribute";
   id: bigint; // position id (liquidate) or auction id
   reason: string;
   /** The contract's custom error, when a revert was the reason (e.g. "AuctionCapReached"). */
@@ -141,6 +156,9 @@ export interface TickReport {
   liquidations: LiquidationDone[];
   takes: TakeDone[];
   resets: ResetDone[];
+  /** Distributions of the Treasury's surplus, and the synthetics whose policy clock the keeper started (pokes). */
+  distributions: DistributionDone[];
+  pokes: bigint[];
   skips: Skip[];
   /** The tick stopped early because its abort signal fired (the rest is left for the next run). */
   aborted: boolean;
@@ -191,6 +209,8 @@ export class Keeper {
       liquidations: [],
       takes: [],
       resets: [],
+      distributions: [],
+      pokes: [],
       skips: [],
       aborted: false,
     };
@@ -198,13 +218,66 @@ export class Keeper {
     await this.liquidateUnhealthy(report, stopped);
     if (stopped()) return report;
     const count = await this.engine.auctionCount();
-    if (count === 0n) return report;
-    for (const a of await this.opts.lens.getAuctions(0n, count)) {
+    if (count !== 0n) {
+      for (const a of await this.opts.lens.getAuctions(0n, count)) {
+        if (stopped()) return report;
+        if (a.needsReset) await this.reset(a, report);
+        else await this.maybeTake(a, report);
+      }
+    }
+    for (const synthId of this.opts.synthIds ?? []) {
       if (stopped()) return report;
-      if (a.needsReset) await this.reset(a, report);
-      else await this.maybeTake(a, report);
+      await this.runPolicy(synthId, report);
     }
     return report;
+  }
+
+  /**
+   * The Treasury's surplus policy for `synthId`: distributes when due; otherwise pokes a surplus above its buffer
+   * that no poke has seen there yet (the clock starts from the poke). Distributions wait for the policy's own
+   * duration and interval, so a keeper that restarts or runs twice cannot distribute early or twice.
+   */
+  private async runPolicy(synthId: bigint, report: TickReport): Promise<void> {
+    const treasury = this.opts.treasury?.connect(this.opts.signer);
+    if (treasury === undefined) return;
+    const [due, , , allowedAt] = await treasury.previewDistribution(synthId);
+    if (!due) {
+      const clock = await treasury.clock(synthId);
+      if (allowedAt === 0n || clock.aboveSince !== 0n) return; // below the buffer, or the clock already runs
+      const receipt = await this.send("distribute", synthId, report, () => treasury.poke.populateTransaction(synthId));
+      if (receipt === undefined) return;
+      report.pokes.push(synthId);
+      this.log(
+        `poke treasury for synthetic ${synthId}: surplus above the buffer, distribution from ` +
+          new Date(Number(allowedAt) * 1000).toISOString(),
+      );
+      return;
+    }
+    try {
+      await treasury.distribute.staticCall(synthId);
+    } catch (e) {
+      this.skip(report, "distribute", synthId, `simulation failed: ${await this.reason(e)}`, e);
+      return;
+    }
+    const receipt = await this.send("distribute", synthId, report, () =>
+      treasury.distribute.populateTransaction(synthId),
+    );
+    if (receipt === undefined) return;
+    const ev = receipt.logs
+      .filter((l) => l.address.toLowerCase() === receipt.to?.toLowerCase())
+      .map((l) => treasury.interface.parseLog(l))
+      .find((e) => e !== null && e.name === "SurplusDistributed");
+    const done: DistributionDone = {
+      synthId,
+      toSavings: (ev?.args[1] as bigint | undefined) ?? 0n,
+      toBuyback: (ev?.args[2] as bigint | undefined) ?? 0n,
+      gas: receipt.gasUsed,
+    };
+    report.distributions.push(done);
+    this.log(
+      `distribute treasury surplus of synthetic ${synthId}: ${formatPlain(done.toSavings)} streamed to savers, ` +
+        `${formatPlain(done.toBuyback)} spent on the buyback`,
+    );
   }
 
   private async liquidateUnhealthy(report: TickReport, stopped: () => boolean): Promise<void> {
@@ -360,7 +433,7 @@ export class Keeper {
     tx: () => Promise<TransactionRequest>,
   ): Promise<TransactionReceipt | undefined> {
     try {
-      const label = `${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}`;
+      const label = `${kind} ${kind === "liquidate" ? "position" : kind === "distribute" ? "synthetic" : "auction"} #${id}`;
       const receipt = await this.sender.send(label, await tx());
       if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
       return receipt;
@@ -373,7 +446,9 @@ export class Keeper {
   private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string, e?: unknown): void {
     const error = e === undefined ? undefined : errorName(e);
     report.skips.push(error === undefined ? { kind, id, reason: why } : { kind, id, reason: why, error });
-    this.log(`skip ${kind} ${kind === "liquidate" ? "position" : "auction"} #${id}: ${why}`);
+    this.log(
+      `skip ${kind} ${kind === "liquidate" ? "position" : kind === "distribute" ? "synthetic" : "auction"} #${id}: ${why}`,
+    );
   }
 
   private events<N extends "LiquidationStarted" | "AuctionStarted" | "AuctionReset" | "AuctionEnded" | "Take">(

@@ -13,7 +13,7 @@
  * Units: `[bps]` 1e4, `[wei/gas]` fees.
  */
 import type { Signer } from "ethers";
-import type { LiquidationEngine, OracleAdapter, PositionLens, Vault } from "../typechain-types/index.js";
+import type { LiquidationEngine, OracleAdapter, PositionLens, Treasury, Vault } from "../typechain-types/index.js";
 import { parseAmount } from "../sdk/units.js";
 import { type ErrorContext, explainFailure } from "../sdk/errors.js";
 import { Keeper, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
@@ -146,6 +146,9 @@ export interface ServiceOptions {
   gasMarginBps?: number;
   /** What failures are explained with (assets, synthetics, network). Default: the Vault alone. */
   errors?: ErrorContext;
+  /** The Treasury whose surplus policy the keeper runs for `synthIds` (see `Keeper`); none: no treasury job. */
+  treasury?: Treasury;
+  synthIds?: bigint[];
   /** Receives every log line. Default console.log. */
   log?: (line: string) => void;
   /** Sleeps between ticks; must return early when `signal` fires. Default: a timer of `pollSeconds`. */
@@ -204,6 +207,7 @@ export class KeeperService {
       sender: this.sender,
       log: this.log,
       errors: this.errors,
+      ...(opts.treasury === undefined ? {} : { treasury: opts.treasury, synthIds: opts.synthIds ?? [] }),
     });
     this.log(
       checkpoint === undefined

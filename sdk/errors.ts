@@ -23,6 +23,9 @@ import {
   ReserveLens__factory,
   RiskLens__factory,
   Settlement__factory,
+  SavingsToken__factory,
+  BuybackSink__factory,
+  StabilityModule__factory,
   SyntheticToken__factory,
   Treasury__factory,
   Vault__factory,
@@ -44,6 +47,9 @@ export const DEPLOYABLE_ABIS: Record<string, InterfaceAbi> = {
   ReserveLens: ReserveLens__factory.abi,
   PositionLens: PositionLens__factory.abi,
   Settlement: Settlement__factory.abi,
+  StabilityModule: StabilityModule__factory.abi,
+  SavingsToken: SavingsToken__factory.abi,
+  BuybackSink: BuybackSink__factory.abi,
   RiskLens: RiskLens__factory.abi,
   FixedRateModel: FixedRateModel__factory.abi,
   DynamicRateModel: DynamicRateModel__factory.abi,
@@ -300,8 +306,9 @@ export const ERRORS: Record<string, Entry> = {
     );
   },
   TransferAmountMismatch: async (a, h) =>
-    `the Vault received ${await h.tokens(s(a, "asset"), n(a, "received"))} instead of ` +
-    `${await h.tokens(s(a, "asset"), n(a, "expected"))}: the token takes a fee on transfer and cannot be collateral`,
+    `the Vault or a stability module received ${await h.tokens(s(a, "asset"), n(a, "received"))} instead of ` +
+    `${await h.tokens(s(a, "asset"), n(a, "expected"))}: the token takes a fee on transfer and cannot be collateral ` +
+    `or a reserve`,
   InvalidAssetParams: async (a, h) =>
     `invalid parameters for ${await h.symbol(s(a, "asset"))}: ${ASSET_PARAM_FIELDS[Number(n(a, "field"))] ?? "a bound"}` +
     ` (docs/governance.md lists the bounds): fix the config and retry`,
@@ -402,6 +409,87 @@ export const ERRORS: Record<string, Entry> = {
     `the settlement price of ${await h.symbol(s(a, "asset"))} is already frozen at ${formatUsd(n(a, "price"))}: nothing to do`,
   FallbackTooEarly: (a) =>
     `the fallback price may be set from ${date(n(a, "allowedAt"))}, not yet (${date(n(a, "now_"))}): retry then`,
+  ModuleDebtOutstanding: async (a, h) =>
+    `${await h.synth(n(a, "synthId"))}'s stability modules still carry ${formatWad(n(a, "moduleDebt"))} of debt: ` +
+    `settle each module first (Settlement.settleModule, anyone may call it)`,
+  ModuleNotFound: (a) =>
+    `${s(a, "module")} is not a stability module of this Vault: use a module the Vault added (PositionLens.modules lists them)`,
+  ModuleAlreadyAdded: (a) => `stability module ${s(a, "module")} was added already: change its ceiling instead`,
+  InvalidModule: (a) =>
+    `${s(a, "module")} cannot be added: it must name this Vault, an existing synthetic with its own token, and a ` +
+    `listed reserve with the decimals the Vault recorded`,
+  TooManyModules: (a) =>
+    `the Vault has ${n(a, "count")} stability modules, the most it takes (${n(a, "max")}): raise a module's ceiling instead`,
+  ModuleCeilingExceeded: (a) =>
+    `the stability module's debt would reach ${formatWad(n(a, "debtAfter"))}, above its ceiling of ` +
+    `${formatWad(n(a, "ceiling"))}: swap in at most the room left (StabilityModule.maxSwapIn), or wait for units to be swapped out`,
+  ExceedsModuleDebt: (a) =>
+    `${formatWad(n(a, "amount"))} is more than the module's debt of ${formatWad(n(a, "debt"))}: swap out at most ` +
+    `StabilityModule.maxSwapOut`,
+  SwapFrozen: (a) =>
+    `the guardian has frozen swaps ${a.swapIn === true ? "in (reserve for synthetic)" : "out (synthetic for reserve)"} ` +
+    `on this stability module: the other direction may still work; wait for the freeze to end`,
+  ReserveOffPeg: (a) =>
+    `the reserve is priced at ${formatWad(n(a, "ratio"))} of the synthetic, outside the module's band ` +
+    `[${formatWad(n(a, "low"))}, ${formatWad(n(a, "high"))}]: ${
+      n(a, "ratio") < n(a, "low")
+        ? "a depegged reserve cannot buy units at par; swapping out still works"
+        : "the reserve cannot leave at par while it trades above it; swapping in still works"
+    }`,
+  PegUnverified: async (a, h) =>
+    `swapping in needs a price for ${await h.symbol(s(a, "asset"))}, and it has none ` +
+    `(${PRICE_FAILURES[Number(n(a, "failure"))] ?? "its feed failed"}): swapping out still works; retry once the feed answers`,
+  SlippageExceeded: (a) =>
+    `the swap gives ${n(a, "out")} (in the output token's smallest units), below the minimum of ${n(a, "minOut")} ` +
+    `you set: the fees changed or the amount was rounded; preview again and retry`,
+  InvalidFees: (a) =>
+    `fees of ${formatBps(n(a, "feeInBps"))} in and ${formatBps(n(a, "feeOutBps"))} out: each must be at most 5%`,
+  InvalidBand: (a) => `a band of ${formatBps(n(a, "bandBps"))}: it must be between 0.1% and 10%`,
+  ReserveNotListed: async (a, h) =>
+    `${await h.symbol(s(a, "reserve"))} is not a listed asset of the Vault: list it first (settlement pools a module's ` +
+    `reserve with the collateral)`,
+  ZeroAsset: () => `the savings token was built without an asset: ${BUG}`,
+  VestingPeriodOutOfBounds: (a) =>
+    `a vesting period of ${n(a, "period")} s: it must be between ${n(a, "min")} s and ${n(a, "max")} s`,
+  ZeroDistribution: () => "nothing to distribute: give a positive amount",
+  NothingToSkim: (a) =>
+    `the savings token holds ${formatWad(n(a, "balance"))}, no more than it tracks (${formatWad(n(a, "tracked"))}): ` +
+    `nothing was sent to it to stream in`,
+  TransferShortfall: (a) =>
+    `the savings token received ${formatWad(n(a, "received"))} instead of ${formatWad(n(a, "expected"))}: its asset ` +
+    `takes a fee on transfer, which it does not support`,
+  ERC4626ExceededMaxDeposit: (a) =>
+    `a deposit of ${formatWad(n(a, "assets"))} for ${s(a, "receiver")} is above the most it may deposit ` +
+    `(${formatWad(n(a, "max"))}): deposit less`,
+  ERC4626ExceededMaxMint: (a) =>
+    `minting ${n(a, "shares")} shares for ${s(a, "receiver")} is above the most it may mint (${n(a, "max")}): mint fewer`,
+  ERC4626ExceededMaxWithdraw: (a) =>
+    `${s(a, "owner")} may withdraw at most ${formatWad(n(a, "max"))}, not ${formatWad(n(a, "assets"))}: ` +
+    `withdraw less (its shares are worth no more)`,
+  ERC4626ExceededMaxRedeem: (a) =>
+    `${s(a, "owner")} holds ${n(a, "max")} shares, fewer than the ${n(a, "shares")} asked: redeem at most what it holds`,
+  BuybackBelowOracle: (a) =>
+    `the venue paid ${n(a, "got")} where the oracle floor was ${n(a, "minOut")} (the asset's smallest units): the ` +
+    `buyback is refused; retry when the venue's price is back near the oracle's`,
+  InvalidSlippage: (a) => `a buyback slippage bound of ${formatBps(n(a, "slippageBps"))}: at most 5%`,
+  InvalidPolicy: (a) =>
+    `invalid surplus policy: ${
+      [
+        "minDuration outside [1 hour, 30 days]",
+        "minInterval outside [1 hour, 30 days]",
+        "maxShareBps above 50%",
+        "savings + buyback weights above 100%",
+      ][Number(n(a, "field"))] ?? "a bound"
+    }`,
+  InvalidSink: (a) =>
+    `${s(a, "sink")} is not a savings token of this synthetic: its asset must be the synthetic's token`,
+  DeficitOpen: async (a, h) =>
+    `${await h.synth(n(a, "synthId"))} has ${formatWad(n(a, "deficit"))} of bad debt not covered: nothing is ` +
+    `distributed while a deficit is open (Treasury.absorbBadDebt covers it once fees arrive)`,
+  SurplusBelowBuffer: (a) =>
+    `the Treasury's surplus of ${formatWad(n(a, "surplus"))} is not above its buffer of ${formatWad(n(a, "buffer"))} ` +
+    `(or no poke has seen it above): nothing to distribute yet`,
+  DistributionTooEarly: (a) => `the next distribution is allowed from ${date(n(a, "allowedAt"))}: retry then`,
   OutstandingDebt: async (a, h) =>
     `${await h.synth(n(a, "synthId"))} still has ${formatWad(n(a, "positionDebt"))} of debt in positions and ` +
     `${formatWad(n(a, "auctionDebt"))} in auctions: settle them first`,
@@ -432,7 +520,8 @@ export const ERRORS: Record<string, Entry> = {
     `the pool is theirs; sweep it only once every unit left is the Treasury's`,
 
   // --- SyntheticToken, ERC-20 ----------------------------------------------------------------------------------------
-  CallerNotVault: (a) => `${s(a, "caller")} is not the Vault: only the Vault mints and burns synthetics; ${BUG}`,
+  CallerNotVault: (a) =>
+    `${s(a, "caller")} is not the Vault: only the Vault mints and burns synthetics and releases a module's reserves; ${BUG}`,
   ZeroVault: () => `the synthetic was built without a Vault: ${BUG}`,
   FlashCapExceeded: (a) =>
     `a flash loan of ${formatWad(n(a, "amount"))} is above the cap of ${formatWad(n(a, "cap"))}: borrow less`,

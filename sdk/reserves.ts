@@ -18,9 +18,10 @@ export interface ReserveReport {
     symbol: string;
     decimals: number;
     kind: (typeof KIND_NAMES)[number];
-    held: bigint; // [token] Vault + engine balances
+    held: bigint; // [token] Vault + engine + stability module balances
     credited: bigint; // [token] credited to positions
     inAuctions: bigint; // [token] held by the liquidation engine
+    inModules: bigint; // [token] held by stability modules as their reserve
     price: bigint | null; // [wad] null when the oracle has no usable price
     value: bigint; // [wad]
     proven: bigint | null; // [token] proof-of-reserve answer, null without one
@@ -35,9 +36,25 @@ export interface ReserveReport {
     positionDebt: bigint; // [wad]
     auctionDebt: bigint; // [wad]
     badDebt: bigint; // [wad]
+    moduleDebt: bigint; // [wad] units the stability modules minted against their reserves
     treasurySurplus: bigint; // [wad]
     price: bigint | null; // [wad]
     liabilityValue: bigint; // [wad]
+  }[];
+  modules: {
+    module: string;
+    synthetic: string; // symbol
+    reserve: string; // symbol
+    decimals: number; // the reserve's
+    reserves: bigint; // [token] held
+    debt: bigint; // [wad]
+    ceiling: bigint; // [wad]
+    pegRatio: bigint | null; // [wad] the reserve's price over the synthetic's; null when unpriced
+    feeInBps: number;
+    feeOutBps: number;
+    bandBps: number;
+    frozenIn: boolean;
+    frozenOut: boolean;
   }[];
   system: {
     collateralValue: bigint; // [wad]
@@ -62,6 +79,11 @@ export async function readReserves(lens: ReserveLens, meta: Meta): Promise<Reser
     IReserveLens.SystemReserveStructOutput,
   ];
   const MAX = 2n ** 256n - 1n;
+  const modules = (await lens.moduleReserves({
+    blockTag: block.number,
+  })) as unknown as IReserveLens.ModuleReserveStructOutput[];
+  const synthSymbol = (synthId: bigint): string =>
+    synthetics.find((x) => x.synthId === synthId)?.token ?? `synthetic ${synthId}`;
   return {
     block: block.number,
     timestamp: block.timestamp,
@@ -76,6 +98,7 @@ export async function readReserves(lens: ReserveLens, meta: Meta): Promise<Reser
           held: a.held,
           credited: a.credited,
           inAuctions: a.inAuctions,
+          inModules: a.inModules,
           price: a.priced ? a.price : null,
           value: a.value,
           proven: a.hasProof ? a.proven : null,
@@ -93,10 +116,31 @@ export async function readReserves(lens: ReserveLens, meta: Meta): Promise<Reser
         positionDebt: s.positionDebt,
         auctionDebt: s.auctionDebt,
         badDebt: s.badDebt,
+        moduleDebt: s.moduleDebt,
         treasurySurplus: s.treasurySurplus,
         price: s.priced ? s.price : null,
         liabilityValue: s.liabilityValue,
       })),
+    ),
+    modules: await Promise.all(
+      modules.map(async (m) => {
+        const r = await meta(m.reserve);
+        return {
+          module: m.module,
+          synthetic: (await meta(synthSymbol(m.synthId))).symbol,
+          reserve: r.symbol,
+          decimals: r.decimals,
+          reserves: m.reserves,
+          debt: m.debt,
+          ceiling: m.ceiling,
+          pegRatio: m.priced ? m.pegRatio : null,
+          feeInBps: Number(m.config.feeInBps),
+          feeOutBps: Number(m.config.feeOutBps),
+          bandBps: Number(m.config.bandBps),
+          frozenIn: m.config.frozenIn,
+          frozenOut: m.config.frozenOut,
+        };
+      }),
     ),
     system: {
       collateralValue: system.collateralValue,
@@ -117,7 +161,8 @@ export function reserveJson(report: ReserveReport): string {
  * positions with debt and the auctions against their debt.
  */
 export const BACKING_MEASURES =
-  "backing = all collateral held (positions with or without debt, auction lots; leftovers owed to owners excluded) " +
+  "backing = all collateral held (positions with or without debt, auction lots, stability module reserves; leftovers " +
+  "owed to owners excluded) " +
   "at oracle prices / all synthetic issued (supply + unminted fees) at its price";
 
 /** `backingBps` as "153.21%" ("∞" without liabilities). */
@@ -130,13 +175,25 @@ export function printReserves(report: ReserveReport): void {
   printTable(
     `Collateral (block ${report.block})`,
     // "engine holds": lots in auction and leftovers owed to owners; "backing $" leaves the leftovers out
-    ["asset", "kind", "held", "credited", "engine holds", "price $", "backing $", "proven reserve", "token supply"],
+    [
+      "asset",
+      "kind",
+      "held",
+      "credited",
+      "engine holds",
+      "modules hold",
+      "price $",
+      "backing $",
+      "proven reserve",
+      "token supply",
+    ],
     report.assets.map((a) => [
       a.symbol,
       a.kind,
       formatUnitsHuman(a.held, a.decimals, 4),
       formatUnitsHuman(a.credited, a.decimals, 4),
       formatUnitsHuman(a.inAuctions, a.decimals, 4),
+      formatUnitsHuman(a.inModules, a.decimals, 4),
       a.price === null ? "unavailable" : formatWad(a.price),
       formatWad(a.value),
       a.proven === null ? "-" : formatUnitsHuman(a.proven, a.decimals, 4),
@@ -146,7 +203,17 @@ export function printReserves(report: ReserveReport): void {
   );
   printTable(
     "Synthetics",
-    ["synthetic", "supply", "unminted fees", "position debt", "auction debt", "bad debt", "surplus", "value $"],
+    [
+      "synthetic",
+      "supply",
+      "unminted fees",
+      "position debt",
+      "auction debt",
+      "bad debt",
+      "module debt",
+      "surplus",
+      "value $",
+    ],
     report.synthetics.map((s) => [
       s.symbol,
       formatWad(s.supply, 4),
@@ -154,10 +221,27 @@ export function printReserves(report: ReserveReport): void {
       formatWad(s.positionDebt, 4),
       formatWad(s.auctionDebt, 4),
       formatWad(s.badDebt, 4),
+      formatWad(s.moduleDebt, 4),
       formatWad(s.treasurySurplus, 4),
       s.price === null ? "unavailable" : formatWad(s.liabilityValue),
     ]),
   );
+  if (report.modules.length > 0) {
+    printTable(
+      "Stability modules (swaps at par; the reserves back the module's units and join the settlement's pool)",
+      ["module", "reserves", "debt", "ceiling", "peg", "fees in/out", "band", "frozen"],
+      report.modules.map((m) => [
+        `${m.synthetic}/${m.reserve}`,
+        formatUnitsHuman(m.reserves, m.decimals, 4),
+        formatWad(m.debt, 4),
+        formatWad(m.ceiling, 0),
+        m.pegRatio === null ? "unpriced" : formatWad(m.pegRatio, 4),
+        `${m.feeInBps / 100}% / ${m.feeOutBps / 100}%`,
+        `±${m.bandBps / 100}%`,
+        m.frozenIn || m.frozenOut ? [m.frozenIn ? "in" : "", m.frozenOut ? "out" : ""].filter(Boolean).join("+") : "no",
+      ]),
+    );
+  }
   printTable(
     `System: ${BACKING_MEASURES}`,
     ["collateral value $", "liability value $", "backing", "complete"],

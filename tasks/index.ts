@@ -8,6 +8,10 @@
  *   npx hardhat ballast mint <id> <units> [--to]   |  repay <id> <units|max>  |  close <id> [--to]
  *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>
  *   npx hardhat ballast take <auction> <units|max> [--max-premium <%> | --max-price <price>]
+ *   npx hardhat ballast swap-in <token> <units> [--synth bUSD] [--to]    (reserve in, e.g. USDC; the synthetic out at par)
+ *   npx hardhat ballast swap-out <token> <units> [--synth bUSD] [--to]   (the synthetic in; reserve <token> out at par)
+ *   npx hardhat ballast savings-deposit|savings-withdraw <synth> <units>   (withdraw: "max" takes all; --to)
+ *   npx hardhat ballast distribute <synth>   (the Treasury's surplus policy, when due)
  *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
  *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (tasks/actions/keeper.ts; Ctrl-C stops it)
  *
@@ -154,6 +158,41 @@ export const ballastTasks = [
     })
     .addOption(FROM)
     .setAction(() => import("./actions/take.js"))
+    .build(),
+  task(["ballast", "swap-in"], "Swap a reserve token for its synthetic at par through the stability module")
+    .addPositionalArgument({ name: "token", description: "1st: reserve symbol, e.g. USDC" })
+    .addPositionalArgument({ name: "units", description: "2nd: reserve amount in whole units" })
+    .addOption({ name: "synth", description: "The synthetic, when several modules hold the reserve", defaultValue: "" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/swap-in.js"))
+    .build(),
+  task(["ballast", "swap-out"], "Swap a synthetic for a reserve token at par through the stability module")
+    .addPositionalArgument({ name: "token", description: "1st: reserve symbol to receive, e.g. USDC" })
+    .addPositionalArgument({ name: "units", description: "2nd: synthetic amount in whole units" })
+    .addOption({ name: "synth", description: "The synthetic, when several modules hold the reserve", defaultValue: "" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/swap-out.js"))
+    .build(),
+  task(["ballast", "savings-deposit"], "Deposit a synthetic into its savings token for shares")
+    .addPositionalArgument({ name: "synth", description: "1st: synthetic symbol, e.g. bUSD" })
+    .addPositionalArgument({ name: "units", description: "2nd: amount in whole units" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/savings-deposit.js"))
+    .build(),
+  task(["ballast", "savings-withdraw"], "Withdraw a synthetic from its savings token")
+    .addPositionalArgument({ name: "synth", description: "1st: synthetic symbol, e.g. bUSD" })
+    .addPositionalArgument({ name: "units", description: '2nd: amount in whole units, or "max"' })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/savings-withdraw.js"))
+    .build(),
+  task(["ballast", "distribute"], "Distribute the Treasury's surplus of a synthetic by its policy, when due")
+    .addPositionalArgument({ name: "synth", description: "Synthetic symbol, e.g. bUSD" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/distribute.js"))
     .build(),
   task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
     .addOption(FROM)

@@ -8,7 +8,15 @@
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices), `[bps]` 1e4.
  */
-import { MockFeed__factory, MockV3Aggregator__factory, ReserveLens__factory } from "../typechain-types/index.js";
+import {
+  MockFeed__factory,
+  MockV3Aggregator__factory,
+  ReserveLens__factory,
+  type SavingsToken,
+  SavingsToken__factory,
+  type StabilityModule,
+  StabilityModule__factory,
+} from "../typechain-types/index.js";
 import { type ReserveReport, printReserves, readReserves } from "../sdk/reserves.js";
 import { type Align, formatAmount, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
 import { quoteTake } from "../sdk/math.js";
@@ -641,6 +649,313 @@ async function oraclePriceIn(sys: System, asset: AssetHandle, synth: SynthHandle
   if (synth.priceAsset === "USD") return usd;
   const unit = await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
   return (usd * WAD) / unit;
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// The stability modules: swaps at par
+// ----------------------------------------------------------------------------------------------------------------
+
+/** What a swap through a stability module returns. */
+export interface SwapResult {
+  tx: TxReport;
+  /** [token or wad] What the caller handed in: reserve for `swap-in`, synthetic for `swap-out`. */
+  amountIn: bigint;
+  /** [wad or token] What `to` received (the event's figure). */
+  amountOut: bigint;
+  /** [wad] Units that went to the Treasury. */
+  fee: bigint;
+}
+
+/** The stability module whose reserve is `reserve` (and whose synthetic is `synth`, when given), from the manifest. */
+function moduleFor(
+  sys: System,
+  reserve: string,
+  synth?: string,
+): { module: StabilityModule; synth: SynthHandle; asset: AssetHandle } {
+  const asset = assetBySymbol(sys, reserve);
+  const names = Object.keys(sys.manifest.contracts).filter((k) => k.startsWith("StabilityModule:"));
+  const matches = names.filter((k) => {
+    const [s, r] = k.slice("StabilityModule:".length).split("/");
+    return r === asset.symbol && (synth === undefined || synth === "" || s?.toLowerCase() === synth.toLowerCase());
+  });
+  const name = matches[0];
+  if (name === undefined || matches.length > 1) {
+    const known = names.map((k) => k.slice("StabilityModule:".length)).join(", ") || "none";
+    throw new TaskError(
+      matches.length > 1
+        ? `several stability modules hold ${asset.symbol} (${known}): name the synthetic with --synth`
+        : `no stability module holds ${asset.symbol} on "${sys.network}" (modules: ${known})`,
+    );
+  }
+  const symbol = name.slice("StabilityModule:".length).split("/")[0] ?? "";
+  const address = sys.manifest.contracts[name]?.address ?? "";
+  return { module: StabilityModule__factory.connect(address, sys.signer), synth: synthBySymbol(sys, symbol), asset };
+}
+
+/** Refuses a swap the module would refuse now: frozen, off peg (or unpriced, swapping in), paused or shut down. */
+async function checkSwap(sys: System, module: StabilityModule, asset: AssetHandle, swapIn: boolean): Promise<void> {
+  const c = await module.config();
+  if (swapIn ? c.frozenIn : c.frozenOut) {
+    throw new TaskError(
+      `the guardian has frozen swaps ${swapIn ? "in" : "out"} on the ${asset.symbol} module: ` +
+        `${swapIn ? "swapping out" : "swapping in"} may still work; wait for the freeze to end`,
+    );
+  }
+  const [ratio, priced] = await module.pegRatio();
+  const band = BigInt(c.bandBps) * 10n ** 14n;
+  if (swapIn && !priced) {
+    throw new TaskError(
+      `${asset.symbol} has no price now, so the module cannot check its peg: swapping out still works; retry once the feed answers`,
+    );
+  }
+  if (swapIn && ratio < WAD - band) {
+    throw new TaskError(
+      `${asset.symbol} is priced at ${formatWad(ratio)} of par, below the module's band of ${formatWad(WAD - band)}: ` +
+        `a depegged reserve cannot buy units at par (swapping out still works)`,
+    );
+  }
+  if (!swapIn && priced && ratio > WAD + band) {
+    throw new TaskError(
+      `${asset.symbol} is priced at ${formatWad(ratio)} of par, above the module's band of ${formatWad(WAD + band)}: ` +
+        `the reserve cannot leave at par now (swapping in still works)`,
+    );
+  }
+  await checkRunning(sys, swapIn);
+  if (!swapIn && (await sys.vault.shutdownAt()) !== 0n) {
+    throw new TaskError("the system was shut down: the module's reserves belong to the settlement; redeem through it");
+  }
+}
+
+/**
+ * Swaps `amount` [human] of reserve `reserve` for its module's synthetic at par less the entry fee, minted to `to`
+ * (default: the signer). Checks the balance, the freeze, the peg band and the ceiling's room first; the minimum out is
+ * the preview, so a fee change between preview and mining reverts instead of paying less.
+ */
+export async function swapIn(
+  sys: System,
+  args: { reserve: string; amount: string; synth?: string; to?: string },
+): Promise<SwapResult> {
+  const { module, synth, asset } = moduleFor(sys, args.reserve, args.synth);
+  const amount = amountArg(args.amount, asset.decimals, "amount");
+  const to = recipient(sys, args.to);
+  await checkBalance(sys, asset, amount);
+  await checkSwap(sys, module, asset, true);
+  const room = await module.maxSwapIn();
+  if (amount > room) {
+    throw new TaskError(
+      `the ${asset.symbol} module can take ${tokenAmount(asset, room)} more before its ceiling, not ` +
+        `${tokenAmount(asset, amount)}: swap in at most that`,
+    );
+  }
+  const [minted] = await module.previewSwapIn(amount);
+  if (minted === 0n)
+    throw new TaskError(`${tokenAmount(asset, amount)} is less than one wei of ${synth.symbol} after the fee`);
+  const txs: TxReport[] = [];
+  const moduleAddress = await module.getAddress();
+  const approval = await ensureAllowance(sys, asset.token, asset.symbol, moduleAddress, amount);
+  if (approval !== undefined) txs.push(approval);
+  const tx = await transact(sys, `swap ${tokenAmount(asset, amount)} for ${synth.symbol}`, () =>
+    module.swapIn.populateTransaction(amount, minted, to),
+  );
+  const [event] = eventsOf(tx.receipt, module, moduleAddress, "SwappedIn");
+  const out = (event?.args[3] as bigint | undefined) ?? 0n;
+  const paid = (event?.args[4] as bigint | undefined) ?? 0n;
+  sys.log(
+    `swapped ${tokenAmount(asset, amount)} for ${synthAmount(synth.symbol, out)} to ${to} ` +
+      `(fee ${synthAmount(synth.symbol, paid)} to the Treasury)`,
+  );
+  return { tx, amountIn: amount, amountOut: out, fee: paid };
+}
+
+/**
+ * Swaps `amount` [human] of the synthetic for reserve `reserve` at par less the exit fee, sent to `to` (default: the
+ * signer). Checks the balance, the freeze, the band, the shutdown and the module's room first; the minimum out is the
+ * preview.
+ */
+export async function swapOut(
+  sys: System,
+  args: { reserve: string; amount: string; synth?: string; to?: string },
+): Promise<SwapResult> {
+  const { module, synth, asset } = moduleFor(sys, args.reserve, args.synth);
+  const amount = amountArg(args.amount, 18, "amount");
+  const to = recipient(sys, args.to);
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < amount) {
+    const [have, need] = amountsApart(balance, amount, 18);
+    throw new TaskError(`${sys.signer.address} holds ${have} ${synth.symbol}, less than ${need} ${synth.symbol}`);
+  }
+  await checkSwap(sys, module, asset, false);
+  const max = await module.maxSwapOut();
+  if (amount > max) {
+    throw new TaskError(
+      `the ${asset.symbol} module can pay out for at most ${synthAmount(synth.symbol, max)} now (its reserves and ` +
+        `its debt), not ${synthAmount(synth.symbol, amount)}: swap out at most that`,
+    );
+  }
+  const [reserveOut] = await module.previewSwapOut(amount);
+  if (reserveOut === 0n) {
+    throw new TaskError(
+      `${synthAmount(synth.symbol, amount)} is worth less than one unit of ${asset.symbol} after the fee`,
+    );
+  }
+  const txs: TxReport[] = [];
+  const moduleAddress = await module.getAddress();
+  const approval = await ensureAllowance(sys, synth.token, synth.symbol, moduleAddress, amount);
+  if (approval !== undefined) txs.push(approval);
+  const tx = await transact(sys, `swap ${synthAmount(synth.symbol, amount)} for ${asset.symbol}`, () =>
+    module.swapOut.populateTransaction(amount, reserveOut, to),
+  );
+  const [event] = eventsOf(tx.receipt, module, moduleAddress, "SwappedOut");
+  const out = (event?.args[3] as bigint | undefined) ?? 0n;
+  const paid = (event?.args[4] as bigint | undefined) ?? 0n;
+  sys.log(
+    `swapped ${synthAmount(synth.symbol, amount)} for ${tokenAmount(asset, out)} to ${to} ` +
+      `(fee ${synthAmount(synth.symbol, paid)} to the Treasury)`,
+  );
+  return { tx, amountIn: amount, amountOut: out, fee: paid };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Savings and the Treasury's surplus policy
+// ----------------------------------------------------------------------------------------------------------------
+
+/** The savings token over synthetic `synth` (from the manifest's `SavingsToken:*` entries). */
+async function savingsFor(
+  sys: System,
+  synth: string,
+): Promise<{ savings: SavingsToken; synth: SynthHandle; symbol: string }> {
+  const handle = synthBySymbol(sys, synth);
+  for (const [name, c] of Object.entries(sys.manifest.contracts)) {
+    if (!name.startsWith("SavingsToken:")) continue;
+    const savings = SavingsToken__factory.connect(c.address, sys.signer);
+    if ((await savings.asset()).toLowerCase() === handle.address.toLowerCase()) {
+      return { savings, synth: handle, symbol: name.slice("SavingsToken:".length) };
+    }
+  }
+  throw new TaskError(`no savings token holds ${handle.symbol} on "${sys.network}"`);
+}
+
+/** What a savings deposit or withdrawal returns. */
+export interface SavingsResult {
+  tx: TxReport;
+  /** [wad] Synthetic units moved. */
+  assets: bigint;
+  /** Shares minted or burned (the savings token's own decimals). */
+  shares: bigint;
+}
+
+/**
+ * Deposits `amount` [human] of synthetic `synth` into its savings token for shares (ERC-4626 `deposit`, shares rounded
+ * down), to `to` (default: the signer). Prints the shares and the current savings rate.
+ */
+export async function savingsDeposit(
+  sys: System,
+  args: { synth: string; amount: string; to?: string },
+): Promise<SavingsResult> {
+  const { savings, synth, symbol } = await savingsFor(sys, args.synth);
+  const amount = amountArg(args.amount, 18, "amount");
+  const to = recipient(sys, args.to);
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < amount) {
+    const [have, need] = amountsApart(balance, amount, 18);
+    throw new TaskError(`${sys.signer.address} holds ${have} ${synth.symbol}, less than ${need} ${synth.symbol}`);
+  }
+  const shares = await savings.previewDeposit(amount);
+  if (shares === 0n) throw new TaskError(`${synthAmount(synth.symbol, amount)} buys no ${symbol} share: deposit more`);
+  const approval = await ensureAllowance(sys, synth.token, synth.symbol, await savings.getAddress(), amount);
+  const tx = await transact(sys, `deposit ${synthAmount(synth.symbol, amount)} into ${symbol}`, () =>
+    savings.deposit.populateTransaction(amount, to),
+  );
+  void approval;
+  sys.log(
+    `deposited ${synthAmount(synth.symbol, amount)} into ${symbol} for ${formatAmount(shares, Number(await savings.decimals()))} ` +
+      `shares to ${to}; savings rate now ${formatWad((await savings.apr()) * 100n)}% a year (simple, from the stream)`,
+  );
+  return { tx, assets: amount, shares };
+}
+
+/**
+ * Withdraws `amount` [human] of synthetic `synth` ("max": everything the signer's shares are worth) from its savings
+ * token to `to` (default: the signer), burning the shares it costs (rounded up).
+ */
+export async function savingsWithdraw(
+  sys: System,
+  args: { synth: string; amount: string; to?: string },
+): Promise<SavingsResult> {
+  const { savings, synth, symbol } = await savingsFor(sys, args.synth);
+  const to = recipient(sys, args.to);
+  const me = sys.signer.address;
+  const max = await savings.maxWithdraw(me);
+  const all = args.amount === "max";
+  if (all && max === 0n) throw new TaskError(`${me} holds no ${symbol}`);
+  const amount = all ? max : amountArg(args.amount, 18, "amount");
+  if (amount > max) {
+    throw new TaskError(
+      `${me}'s ${symbol} shares are worth ${synthAmount(synth.symbol, max)}, less than ` +
+        `${synthAmount(synth.symbol, amount)}: withdraw at most that (or "max")`,
+    );
+  }
+  const shares = all ? await savings.balanceOf(me) : await savings.previewWithdraw(amount);
+  const tx = await transact(sys, `withdraw ${synthAmount(synth.symbol, amount)} from ${symbol}`, () =>
+    all ? savings.redeem.populateTransaction(shares, to, me) : savings.withdraw.populateTransaction(amount, to, me),
+  );
+  sys.log(
+    `withdrew ${synthAmount(synth.symbol, amount)} from ${symbol} to ${to}, burning ${formatAmount(shares, Number(await savings.decimals()))} shares`,
+  );
+  return { tx, assets: amount, shares };
+}
+
+/**
+ * Runs the Treasury's surplus policy for synthetic `synth` once: distributes when due; otherwise says why not and when
+ * (below the buffer, a deficit open, the clock not started or not run out), poking the clock when the surplus is above
+ * the buffer and no poke has seen it yet.
+ */
+export async function distribute(
+  sys: System,
+  args: { synth: string },
+): Promise<{ tx: TxReport; toSavings: bigint; toBuyback: bigint }> {
+  const synth = synthBySymbol(sys, args.synth);
+  const t = sys.treasury;
+  const policy = await t.policy(synth.synthId);
+  if (policy.maxShareBps === 0n) {
+    throw new TaskError(`${synth.symbol} has no surplus policy on "${sys.network}": nothing is distributed`);
+  }
+  if ((await sys.vault.shutdownAt()) !== 0n)
+    throw new TaskError("the system was shut down: the surplus stays for the settlement");
+  const deficit = await t.deficit(synth.synthId);
+  if (deficit !== 0n) {
+    throw new TaskError(
+      `${synth.symbol} has ${synthAmount(synth.symbol, deficit)} of bad debt not covered: nothing is distributed ` +
+        `while a deficit is open`,
+    );
+  }
+  const surplus = await t.surplus(synth.synthId);
+  if (surplus <= policy.buffer) {
+    throw new TaskError(
+      `the Treasury holds ${synthAmount(synth.symbol, surplus)} of ${synth.symbol}, not above its buffer of ` +
+        `${synthAmount(synth.symbol, policy.buffer)}: nothing to distribute`,
+    );
+  }
+  const [due, toSavings, toBuyback, allowedAt] = await t.previewDistribution(synth.synthId);
+  if (!due) {
+    if ((await t.clock(synth.synthId)).aboveSince === 0n) {
+      await transact(sys, `poke the Treasury's clock for ${synth.symbol}`, () =>
+        t.poke.populateTransaction(synth.synthId),
+      );
+    }
+    throw new TaskError(
+      `the next distribution of ${synth.symbol} is allowed from ${new Date(Number(allowedAt) * 1000).toISOString()} ` +
+        `(the surplus must stay above the buffer that long, and distributions keep their interval): retry then`,
+    );
+  }
+  const tx = await transact(sys, `distribute ${synth.symbol} surplus`, () =>
+    t.distribute.populateTransaction(synth.synthId),
+  );
+  sys.log(
+    `distributed ${synthAmount(synth.symbol, toSavings)} to savers (streamed) and ${synthAmount(synth.symbol, toBuyback)} ` +
+      `to the buyback; the Treasury keeps ${synthAmount(synth.symbol, await t.surplus(synth.synthId))}`,
+  );
+  return { tx, toSavings, toBuyback };
 }
 
 // ----------------------------------------------------------------------------------------------------------------

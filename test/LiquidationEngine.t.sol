@@ -22,7 +22,7 @@ import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
 
 contract LiquidationEngineTest is LiquidationFixture {
     function test_treasury_followsTheVaultsTreasury() public {
-        Treasury next = new Treasury(vault);
+        Treasury next = new Treasury(vault, address(manager));
         vault.setTreasury(address(next));
         assertEq(address(engine.treasury()), address(next));
         // keeper pay on the next liquidation comes from (here: is minted unbacked by) the new treasury

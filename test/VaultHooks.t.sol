@@ -18,7 +18,7 @@ contract VaultHooksTest is Fixture {
 
     function setUp() public override {
         super.setUp();
-        tre = new Treasury(vault);
+        tre = new Treasury(vault, address(manager));
         vault.setTreasury(address(tre));
         vault.setLiquidationEngine(hooksEngine);
     }
@@ -248,7 +248,7 @@ contract VaultHooksTest is Fixture {
         vault.settleAuctionDebt(BUSD, 14_000e18, 1_000e18);
         vm.expectEmit(address(tre));
         emit ITreasury.BadDebtAbsorbed(BUSD, 300e18, 700e18);
-        tre.recordBadDebt(BUSD, 1_000e18);
+        tre.recordAuction(BUSD, 0, 1_000e18);
         vm.stopPrank();
         assertEq(tre.surplus(BUSD), 0);
         assertEq(tre.deficit(BUSD), 700e18);
@@ -273,10 +273,31 @@ contract VaultHooksTest is Fixture {
         vm.expectEmit(address(tre));
         emit ITreasury.PenaltyReceived(BUSD, 80e18);
         vm.prank(hooksEngine);
-        tre.recordPenalty(BUSD, 80e18);
+        tre.recordAuction(BUSD, 80e18, 0);
         assertEq(tre.deficit(BUSD), 0);
         assertEq(tre.surplus(BUSD), 30e18);
         assertEq(tre.history(BUSD).penalties, 80e18);
+    }
+
+    function test_treasury_penaltyAndBadDebtInOneRecord() public {
+        _openEth(alice, 10e18, 1_000e18);
+        vm.prank(alice);
+        busd.transfer(address(tre), 80e18);
+        vm.prank(address(tre));
+        vault.mintUnbacked(BUSD, bob, 50e18); // stands for the auction's write-off: a deficit of 50
+        vm.expectEmit(address(tre));
+        emit ITreasury.PenaltyReceived(BUSD, 80e18);
+        vm.expectEmit(address(tre));
+        emit ITreasury.BadDebtRecorded(BUSD, 50e18);
+        vm.expectEmit(address(tre));
+        emit ITreasury.BadDebtAbsorbed(BUSD, 50e18, 0);
+        vm.prank(hooksEngine);
+        tre.recordAuction(BUSD, 80e18, 50e18);
+        ITreasury.History memory h = tre.history(BUSD);
+        assertEq(h.penalties, 80e18);
+        assertEq(h.badDebt, 50e18);
+        assertEq(h.absorbed, 50e18);
+        assertEq(tre.surplus(BUSD), 30e18);
     }
 
     function test_treasury_engineOnly() public {
@@ -285,9 +306,7 @@ contract VaultHooksTest is Fixture {
         vm.expectRevert(err);
         tre.payKeeper(BUSD, bob, 1);
         vm.expectRevert(err);
-        tre.recordPenalty(BUSD, 1);
-        vm.expectRevert(err);
-        tre.recordBadDebt(BUSD, 1);
+        tre.recordAuction(BUSD, 1, 1);
         vm.stopPrank();
         assertEq(tre.absorbBadDebt(BUSD), 0);
     }

@@ -43,6 +43,27 @@ const PUBLIC: Record<string, Record<string, string>> = {
   },
   Treasury: {
     absorbBadDebt: "burns surplus against bad debt; moves nothing to the caller",
+    poke: "records whether the surplus is above the buffer",
+    distribute: "pays the policy's sinks by rule once due; nothing to the caller",
+  },
+  StabilityModule: {
+    swapIn: "the caller's own reserve, at par",
+    swapOut: "the caller's own units, at par",
+  },
+  SavingsToken: {
+    deposit: "ERC-4626: the caller's own assets",
+    mint: "ERC-4626: the caller's own assets",
+    withdraw: "ERC-4626: the owner's shares, or an allowance",
+    redeem: "ERC-4626: the owner's shares, or an allowance",
+    transfer: "ERC-20",
+    transferFrom: "ERC-20",
+    approve: "ERC-20",
+    permit: "EIP-2612",
+    distribute: "streams the caller's own units to savers",
+    skim: "streams a donation to savers; moves nothing out",
+  },
+  BuybackSink: {
+    buy: "spends the caller's own units at an oracle-bounded price",
   },
   Settlement: {
     poke: "records the system's backing",
@@ -53,6 +74,7 @@ const PUBLIC: Record<string, Record<string, string>> = {
     finalize: "after every debt is settled",
     redeem: "the caller's own units",
     settleAuction: "after shutdown, for any live auction",
+    settleModule: "after shutdown, for any stability module",
   },
   DynamicRateModel: {},
   FixedRateModel: {},
@@ -67,6 +89,7 @@ const AUTH_ERRORS = new Set([
   "CallerNotLiquidationEngine",
   "CallerNotTreasury",
   "CallerNotVault",
+  "ModuleNotFound", // the Vault's module hooks: the caller is not an added module
 ]);
 
 function defaultValue(p: ParamType): unknown {
@@ -110,6 +133,9 @@ describe("access control (every state-changing function, from the ABIs)", functi
       OracleAdapter: core.oracle,
       ReserveLens: core.reserveLens,
       PositionLens: core.lens,
+      StabilityModule: core.psm,
+      SavingsToken: core.savings,
+      BuybackSink: core.buyback,
     };
 
     const checked: string[] = [];
@@ -147,6 +173,11 @@ describe("access control (every state-changing function, from the ABIs)", functi
       "Vault.releasePosition",
       "Vault.seize",
       "Vault.mintUnbacked",
+      "Vault.moduleMint",
+      "Vault.addModule",
+      "StabilityModule.setFees",
+      "StabilityModule.releaseReserves",
+      "Treasury.setPolicy",
       "SyntheticToken.mint",
       "Treasury.payKeeper",
       "Settlement.shutdown",

@@ -25,7 +25,11 @@ import {
   MockFeed__factory,
   OracleAdapter__factory,
   PositionLens__factory,
+  BuybackSink__factory,
+  SavingsToken__factory,
+  StabilityModule__factory,
   SyntheticToken__factory,
+  Treasury__factory,
   Vault__factory,
 } from "../typechain-types/index.js";
 
@@ -36,11 +40,14 @@ const clone = (c: NetworkConfig): NetworkConfig => structuredClone(c);
 /** Every contract a deploy of the local configuration records, by manifest name. */
 const LOCAL_CONTRACTS = [
   "AccessManager",
+  "BuybackSink:bUSD/WETH",
   "LiquidationEngine",
   "OracleAdapter",
   "PositionLens",
   "ReserveLens",
+  "SavingsToken:sbUSD",
   "Settlement",
+  "StabilityModule:bUSD/USDC",
   "Treasury",
   "Vault",
   "feed:USDC",
@@ -52,6 +59,7 @@ const LOCAL_CONTRACTS = [
   "token:USDC",
   "token:WBTC",
   "token:WETH",
+  "venue:bUSD/WETH",
 ].sort();
 
 /** The first four signers of a connection (deployer, then three others), each checked to exist. */
@@ -85,7 +93,8 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      expect(sent).to.equal(48); // 22 deploys (6 of them mocks), 26 configuration calls
+      // 26 deploys (7 of them mocks: three tokens, three feeds, the venue), 33 configuration calls
+      expect(sent).to.equal(59);
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -133,6 +142,10 @@ describe("deploy (deploy/deploy.ts)", function () {
       const admin = LiquidationEngineAdmin__factory.connect(await engine.admin(), deployer);
       const token = SyntheticToken__factory.connect(Object.values(manifest.synthetics)[0]?.token ?? "", deployer);
       const model = await new DynamicRateModel__factory(deployer).deploy(deployer.address, c("OracleAdapter"));
+      const psm = StabilityModule__factory.connect(c("StabilityModule:bUSD/USDC"), deployer);
+      const savings = SavingsToken__factory.connect(c("SavingsToken:sbUSD"), deployer);
+      const treasury = Treasury__factory.connect(c("Treasury"), deployer);
+      const buyback = BuybackSink__factory.connect(c("BuybackSink:bUSD/WETH"), deployer);
       const onChain = {
         vault: {
           MAX_LIQ_THRESHOLD_BPS: await vault.MAX_LIQ_THRESHOLD_BPS(),
@@ -146,6 +159,21 @@ describe("deploy (deploy/deploy.ts)", function () {
           MAX_CAP: await admin.MAX_CAP(),
         },
         token: { MAX_FLASH_FEE_BPS: await token.MAX_FLASH_FEE_BPS() },
+        module: {
+          MAX_FEE_BPS: await psm.MAX_FEE_BPS(),
+          MIN_BAND_BPS: await psm.MIN_BAND_BPS(),
+          MAX_BAND_BPS: await psm.MAX_BAND_BPS(),
+        },
+        savings: {
+          MIN_VESTING_PERIOD: await savings.MIN_VESTING_PERIOD(),
+          MAX_VESTING_PERIOD: await savings.MAX_VESTING_PERIOD(),
+        },
+        treasury: {
+          MIN_POLICY_TIME: await treasury.MIN_POLICY_TIME(),
+          MAX_POLICY_TIME: await treasury.MAX_POLICY_TIME(),
+          MAX_SHARE_BPS: await treasury.MAX_SHARE_BPS(),
+        },
+        buyback: { MAX_SLIPPAGE_BPS: await buyback.MAX_SLIPPAGE_BPS() },
         rateModel: { MAX_ANNUAL_RATE: await model.MAX_ANNUAL_RATE(), MAX_SLOPE: await model.MAX_SLOPE() },
       };
       expect(onChain).to.deep.equal(CONTRACT_BOUNDS);
@@ -161,6 +189,8 @@ describe("deploy (deploy/deploy.ts)", function () {
         ["SyntheticToken", manifest.synthetics.bUSD?.token ?? ""],
         ["SyntheticToken", manifest.synthetics.bETH?.token ?? ""],
         ["Settlement", manifest.contracts.Settlement?.address ?? ""],
+        ["Treasury", manifest.contracts.Treasury?.address ?? ""],
+        ["StabilityModule", manifest.contracts["StabilityModule:bUSD/USDC"]?.address ?? ""],
       ];
       for (const [kind, target] of targets) {
         const iface = (await ethers.getContractFactory(kind)).interface;
@@ -364,7 +394,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(48);
+    expect(r.sent).to.equal(59);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 
@@ -388,12 +418,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     try {
       const opts = { manifestPath: null, log: quiet };
       const first = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect([first.manifestPath, first.sent]).to.deep.equal([null, 48]);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 59]);
       expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       expect(readdirSync(dir)).to.deep.equal([]);
       // nothing was recorded, so a second run deploys afresh instead of reusing the first
       const second = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect(second.sent).to.equal(48);
+      expect(second.sent).to.equal(59);
       expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
@@ -409,7 +439,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
     const path = tmp();
     const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(51); // the 48 of the local config, and a setAnswer per feed
+    expect(r.sent).to.equal(62); // the 59 of the local config, and a setAnswer per feed
     const entry = r.manifest.contracts["feed:WETH"];
     expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
     const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);
@@ -558,6 +588,7 @@ describe("deploy (deploy/deploy.ts)", function () {
         "assets[2] (USDC).feed.aggregator: a mock feed, but this network does not allow mocks",
         'synthetics[0] (bUSD).priceAsset: "DOGE" is neither "USD" nor a configured asset symbol',
         "synthetics[0] (bUSD).minDebt: above debtCeiling",
+        "savings[0] (sbUSD).buyback.venue: a mock venue, but this network does not allow mocks",
         'governance.admin: "0x1234" is not a non-zero address',
       ]);
     });

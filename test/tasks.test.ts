@@ -15,22 +15,12 @@ import { deploySystem } from "../deploy/deploy.js";
 import { configFor } from "../deploy/config/networks.js";
 import * as ops from "../tasks/ops.js";
 import { ballastTasks, negativeAmount } from "../tasks/index.js";
-import { type System, TaskError, loadSystem } from "../sdk/system.js";
+import { type System, loadSystem } from "../sdk/system.js";
+import { failure } from "./lib/failure.js";
 import { formatAmount } from "../sdk/format.js";
 
 const WAD = 10n ** 18n;
 const { ethers } = await network.create();
-
-/** Runs `fn` and returns the TaskError message it throws (fails if it does not throw one). */
-async function failure(fn: () => Promise<unknown>): Promise<string> {
-  try {
-    await fn();
-  } catch (e) {
-    expect(e, String(e)).to.be.instanceOf(TaskError);
-    return (e as Error).message;
-  }
-  return expect.fail("expected a TaskError");
-}
 
 describe("ballast tasks (tasks/ops.ts)", function () {
   let path: string;

@@ -52,12 +52,12 @@ import {IBallastErrors} from "./IBallastErrors.sol";
 ///         `TakeLeavesDust`: take everything or leave more.
 ///
 ///         Proceeds: the debt part of what a taker pays is burned first (`vault.settleAuctionDebt(synthId, burned,
-///         0)`), then the penalty part goes to the treasury (`recordPenalty`). When the tab is covered, the collateral
+///         0)`), then the penalty part goes to the treasury (`recordAuction`). When the tab is covered, the collateral
 ///         left goes to the position's owner (at that time) as a claim, withdrawn with `claim`: never a push transfer.
 ///         A one-unit sale of a coarse token that fetches more than the tab credits the excess to the owner in the
 ///         synthetic, held by the engine and withdrawn with `claim(synthetic)`.
 ///         When the lot runs out first, the debt left is bad debt (`vault.settleAuctionDebt(synthId, 0, shortfall)`,
-///         then `treasury.recordBadDebt`); the penalty left is forgiven.
+///         then `treasury.recordAuction`); the penalty left is forgiven.
 ///
 ///         Keeper pay: on `liquidate` and `reset`, the caller earns `tip + chipBps * debt`, capped at `maxPay` and at
 ///         the penalty of that liquidation (the penalty left, for a reset), in the auction's synthetic. It is credited

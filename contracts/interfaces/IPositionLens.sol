@@ -75,4 +75,10 @@ interface IPositionLens {
 
     /// @notice [wad] Normalized debt of position `id` (debt / rateIndex, as stored).
     function normDebtOf(uint256 id) external view returns (uint256);
+
+    /// @notice Stability module `module`'s debt line in the Vault (all zero for an unknown module).
+    function moduleLine(address module) external view returns (IVault.ModuleLine memory);
+
+    /// @notice The Vault's stability modules, in the order added.
+    function modules() external view returns (address[] memory);
 }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IVault} from "./IVault.sol";
+import {IStabilityModule} from "./IStabilityModule.sol";
 
 /// @title IReserveLens
 /// @notice Proof of reserves: public, read-only figures for every collateral asset, every synthetic and the whole
@@ -16,10 +17,12 @@ import {IVault} from "./IVault.sol";
 ///      would give a wrong figure.
 interface IReserveLens {
     /// @notice One collateral asset.
-    /// @param held [token] Balance of the Vault plus the liquidation engine.
+    /// @param held [token] Balance of the Vault plus the liquidation engine plus the stability modules holding it.
     /// @param credited [token] Credited to positions in the Vault.
     /// @param inAuctions [token] Held by the liquidation engine (lots in auction and leftovers not yet claimed).
-    /// @param exposure [token] credited + inAuctions - the leftovers owners may claim from the engine: what backs.
+    /// @param inModules [token] Held by the stability modules whose reserve it is.
+    /// @param exposure [token] credited + inAuctions + inModules - the leftovers owners may claim from the engine:
+    ///        what backs.
     /// @param price [wad] USD per whole token, 0 when unavailable.
     /// @param value [wad] exposure * price, rounded down: the collateral that backs synthetics.
     /// @param proven [token] The proof-of-reserve answer (0 without a feed or when it fails).
@@ -30,6 +33,7 @@ interface IReserveLens {
         uint256 held;
         uint256 credited;
         uint256 inAuctions;
+        uint256 inModules;
         uint256 exposure;
         uint256 price;
         bool priced;
@@ -46,6 +50,7 @@ interface IReserveLens {
     /// @param positionDebt [wad] Debt of all positions now.
     /// @param auctionDebt [wad] Debt in auctions.
     /// @param badDebt [wad] Treasury-held debt not yet covered.
+    /// @param moduleDebt [wad] Units the stability modules minted against their reserves.
     /// @param treasurySurplus [wad] Held by the treasury.
     /// @param price [wad] USD per unit (1e18 for a USD synthetic), 0 when unavailable.
     /// @param liabilityValue [wad] (supply + unmintedFees) * price, rounded up.
@@ -57,10 +62,27 @@ interface IReserveLens {
         uint256 positionDebt;
         uint256 auctionDebt;
         uint256 badDebt;
+        uint256 moduleDebt;
         uint256 treasurySurplus;
         uint256 price;
         bool priced;
         uint256 liabilityValue;
+    }
+
+    /// @notice One stability module.
+    /// @param reserve Its reserve token. @param reserves [token] Held. @param debt [wad] Its debt in the Vault.
+    /// @param ceiling [wad] Its exposure cap. @param pegRatio [wad] The reserve's price over the synthetic's (0 when
+    ///        unpriced). @param priced Whether both prices are available. @param config Fees, band, freezes.
+    struct ModuleReserve {
+        address module;
+        uint256 synthId;
+        address reserve;
+        uint256 reserves;
+        uint256 debt;
+        uint256 ceiling;
+        uint256 pegRatio;
+        bool priced;
+        IStabilityModule.Config config;
     }
 
     /// @notice The whole system.
@@ -84,6 +106,9 @@ interface IReserveLens {
 
     /// @notice Figures for one synthetic.
     function syntheticReserve(uint256 synthId) external view returns (SyntheticReserve memory);
+
+    /// @notice Every stability module, in the order added.
+    function moduleReserves() external view returns (ModuleReserve[] memory);
 
     /// @notice Every listed asset, every synthetic and the system figure in one call.
     function report()

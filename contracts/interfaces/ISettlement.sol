@@ -28,9 +28,10 @@ import {IBallastErrors} from "./IBallastErrors.sol";
 ///            the synthetic's pool, the rest becomes the owner's claim (`claim`). An under-water position's whole
 ///            basket goes to the pool.
 ///            Live auctions are ended the same way by `settleAuction`: the lot against the debt still owed, the
-///            penalty waived, the rest back to the liquidated owner.
-///         3. Finalize — once a synthetic has no position debt and no debt in auction, `finalize(synthId)` opens
-///            redemption.
+///            penalty waived, the rest back to the liquidated owner. A stability module is ended by `settleModule`:
+///            its debt is released and all its reserves join the synthetic's pool (they answer for its units only).
+///         3. Finalize — once a synthetic has no position debt, no debt in auction and no module debt,
+///            `finalize(synthId)` opens redemption.
 ///         4. Redeem — a holder hands in synthetic units and receives, of every asset in the pool, the share
 ///            `amount / outstanding`, where outstanding = supply − units already handed in − the treasury's balance
 ///            (the treasury's surplus is the protocol's own equity and is given up to holders). Rounded down; the
@@ -46,6 +47,8 @@ interface ISettlement is IBallastErrors {
     error PriceAlreadyFrozen(address asset, uint256 price);
     error FallbackTooEarly(uint256 now_, uint256 allowedAt);
     error OutstandingDebt(uint256 synthId, uint256 positionDebt, uint256 auctionDebt);
+    /// @notice Synthetic `synthId`'s stability modules still carry `moduleDebt` [wad]: settle them first.
+    error ModuleDebtOutstanding(uint256 synthId, uint256 moduleDebt);
     error NotUnderBacked(uint256 backingBps, uint256 triggerBackingBps);
     /// @notice The price of `asset` (a synthetic's price asset, or a collateral asset somebody holds that is not
     ///         retired) is unavailable: the system is never judged at a failed price.
@@ -88,6 +91,14 @@ interface ISettlement is IBallastErrors {
         address asset,
         uint256 toPool,
         uint256 toOwner
+    );
+    /// @param debt [wad] the module's debt released; @param amount [token] its reserves, all pooled
+    event ModuleSettled(
+        address indexed module,
+        uint256 indexed synthId,
+        uint256 debt,
+        address indexed reserve,
+        uint256 amount
     );
     event Claimed(address indexed owner, address indexed asset, address to, uint256 amount);
     event Finalized(uint256 indexed synthId);
@@ -138,6 +149,11 @@ interface ISettlement is IBallastErrors {
     ///         tab (the penalty is waived), and the lot is split like a position's basket (step 2), the rest going to
     ///         the liquidated position's owner. Anyone.
     function settleAuction(uint256 auctionId) external;
+
+    /// @notice After shutdown, ends stability module `module`: the Vault releases its debt and the module sends all
+    ///         its reserves here, into the synthetic's pool; a reserve worth less than the debt at the frozen prices
+    ///         adds to the recorded shortfall. Anyone; needs the reserve's frozen price while the module has debt.
+    function settleModule(address module) external;
 
     /// @notice Sends the caller's claim on `asset` to `to`.
     /// @return amount [token]

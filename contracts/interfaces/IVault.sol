@@ -105,6 +105,21 @@ interface IVault is IBallastErrors {
         uint256 totalDebt; // [wad] totalNormDebt * rateIndex, rounded up, at the current time
         uint256 auctionDebt; // [wad] debt taken from positions into auctions, not yet burned or written off
         uint256 badDebt; // [wad] treasury-held debt: written-off auction debt and unbacked keeper pay, not yet covered
+        uint256 moduleDebt; // [wad] units the stability modules minted against their reserves, not yet burned
+    }
+
+    /// @notice A stability module's line of synthetic debt, in one slot: the module holds a reserve asset and mints
+    ///         the synthetic against it through `moduleMint` (see `IStabilityModule`).
+    /// @param active Whether the module was added. @param synthId The synthetic it mints. @param assetId The Vault's
+    ///        asset id of its reserve (a listed asset, so settlement can pool it).
+    /// @param ceiling [wad] The most debt the module may carry (its exposure cap). @param debt [wad] Units it minted
+    ///        (fees included) less units it burned.
+    struct ModuleLine {
+        bool active;
+        uint8 synthId;
+        uint8 assetId;
+        uint96 ceiling;
+        uint128 debt;
     }
 
     /// @notice A position as a liquidation values it (`VaultReader.liquidationState`, `IPositionLens.liquidationState`). An asset whose price is
@@ -231,6 +246,18 @@ interface IVault is IBallastErrors {
     ///         proven by the asset's proof-of-reserve feed (`reserve` [token]).
     error ReserveExceeded(address asset, uint256 claimed, uint256 reserve);
     error InvalidRampDuration(uint256 duration, uint256 min, uint256 max);
+    /// @notice `module` is not a stability module of this Vault (never added).
+    error ModuleNotFound(address module);
+    /// @notice `module` was added already.
+    error ModuleAlreadyAdded(address module);
+    /// @notice `module` does not answer to this Vault, or names a synthetic or reserve it cannot have.
+    error InvalidModule(address module);
+    /// @notice MAX_MODULES modules exist already.
+    error TooManyModules(uint256 count, uint256 max);
+    /// @notice A module mint would take `module`'s debt to `debtAfter` [wad], above its `ceiling` [wad].
+    error ModuleCeilingExceeded(address module, uint256 debtAfter, uint256 ceiling);
+    /// @notice A module burn of `amount` [wad] exceeds `module`'s debt [wad].
+    error ExceedsModuleDebt(address module, uint256 amount, uint256 debt);
 
     // ------------------------------------------------------------------------------------------------------------
     // Events
@@ -279,6 +306,16 @@ interface IVault is IBallastErrors {
     event BadDebtCovered(uint256 indexed synthId, uint256 amount);
     /// @param amount [wad] synthetic minted without collateral (keeper pay beyond the surplus), booked as bad debt
     event UnbackedMinted(uint256 indexed synthId, address indexed to, uint256 amount);
+    /// @notice Stability module `module` of synthetic `synthId`, holding `reserve`, was added.
+    event ModuleAdded(address indexed module, uint256 indexed synthId, address indexed reserve);
+    /// @notice `module`'s exposure cap is now `ceiling` [wad].
+    event ModuleCeilingSet(address indexed module, uint256 ceiling);
+    /// @notice `module` minted `amount` [wad] to a swapper and `fee` [wad] to the treasury (`ModuleMinted`) or burned
+    ///         `amount` (`ModuleBurned`); its debt is now `debt` [wad].
+    event ModuleMinted(address indexed module, address indexed to, uint256 amount, uint256 fee, uint256 debt);
+    event ModuleBurned(address indexed module, uint256 amount, uint256 debt);
+    /// @notice After shutdown: `module`'s `debt` [wad] was released and its `reserves` [token] sent to `settlement`.
+    event ModuleReleased(address indexed module, address indexed settlement, uint256 debt, uint256 reserves);
 
     // ------------------------------------------------------------------------------------------------------------
     // Positions
@@ -374,6 +411,19 @@ interface IVault is IBallastErrors {
     ///         when the surplus runs short). Treasury only.
     function mintUnbacked(uint256 synthId, address to, uint256 amount) external;
 
+    /// @notice Mints `amount` [wad] of the caller's synthetic to `to` and `fee` [wad] to the treasury, adding both
+    ///         to the caller's module debt. Stability modules only (`addModule`), and only after they received the
+    ///         reserve that backs the units (see `IStabilityModule.swapIn`).
+    /// @dev Reverts ModuleNotFound for any other caller; Paused or SystemShutdown when minting is stopped;
+    ///      ModuleCeilingExceeded past the module's ceiling.
+    function moduleMint(address to, uint256 amount, uint256 fee) external;
+
+    /// @notice Burns `amount` [wad] of the caller's synthetic from the caller's own balance and takes it off its
+    ///         module debt. Stability modules only. Works while paused (it only reduces debt); refused after shutdown,
+    ///         when the supply is final and the module's reserves belong to the settlement.
+    /// @dev Reverts ExceedsModuleDebt above the module's debt.
+    function moduleBurn(uint256 amount) external;
+
     // ------------------------------------------------------------------------------------------------------------
     // Governance (AccessManager, `restricted`)
     // ------------------------------------------------------------------------------------------------------------
@@ -428,6 +478,25 @@ interface IVault is IBallastErrors {
     /// @return synthId Its synthetic.
     /// @return debt [wad] The debt cleared, rounded up.
     function releasePosition(uint256 id) external returns (address owner, uint256 synthId, uint256 debt);
+
+    /// @notice Adds stability module `module` with exposure cap `ceiling` [wad]: it may then mint its synthetic
+    ///         against its reserve (`moduleMint`). `module.vault()` must be this Vault, its synthetic must exist and
+    ///         its reserve must be a listed asset (so settlement can pool it); at most MAX_MODULES. CRITICAL.
+    function addModule(address module, uint256 ceiling) external;
+
+    /// @notice Sets `module`'s exposure cap to `ceiling` [wad] (< 2^96). A ceiling below the current debt stops new
+    ///         swaps in and forces nobody out. GOVERNOR.
+    function setModuleCeiling(address module, uint256 ceiling) external;
+
+    /// @notice After shutdown: clears `module`'s debt and has the module send all its reserves to the caller (the
+    ///         settlement), which pools them for the synthetic's holders. Settlement contract only.
+    /// @return synthId The module's synthetic.
+    /// @return debt [wad] The debt released.
+    /// @return reserve The reserve asset.
+    /// @return amount [token] The reserves received.
+    function releaseModule(
+        address module
+    ) external returns (uint256 synthId, uint256 debt, address reserve, uint256 amount);
 
     // ------------------------------------------------------------------------------------------------------------
     // Views

@@ -19,7 +19,8 @@ import {Valuation} from "./Valuation.sol";
 ///      232-255), 6 _balances (id => word => two 128-bit lanes: lane 0 the normalized debt [wad], lane 1 + i asset i
 ///      [token]), 7 _managers (id => manager => appointment key), 8 _assets (asset => AssetConfig, one word in
 ///      declaration order), 9 _assetById, 10 _assetCount, 11 _synths (six words each, see `Vault.Synth`), 12
-///      _isSynthetic, 13 _ramps (asset => Ramp: fromBps bits 0-15, start 16-55, end 56-95).
+///      _isSynthetic, 13 _ramps (asset => Ramp: fromBps bits 0-15, start 16-55, end 56-95), 14 _modules (module =>
+///      ModuleLine: active bits 0-7, synthId 8-15, assetId 16-23, ceiling 24-119, debt 120-247), 15 _moduleList.
 ///      A whole position is read in three calls to `IVault.extSloads` whatever its basket, plus one `extSload` per
 ///      asset whose threshold is ramping. Units: `[token]`, `[wad]`, `[ray]`, `[bps]`, `[s]` as in `IVault`. Views called from inside a Vault operation
 ///      may see half-updated state: `IVault.reentrancyGuardEntered` tells; core callers never read it mid-operation.
@@ -31,6 +32,8 @@ library VaultReader {
     uint256 internal constant ASSET_BY_ID_SLOT = 9;
     uint256 internal constant SYNTHS_SLOT = 11;
     uint256 internal constant RAMPS_SLOT = 13;
+    uint256 internal constant MODULES_SLOT = 14;
+    uint256 internal constant MODULE_LIST_SLOT = 15;
     /// @dev Words per `Vault.Synth`.
     uint256 internal constant SYNTH_WORDS = 6;
     /// @dev keccak256(abi.encode(SYNTHS_SLOT)): the first word of the synthetics array.
@@ -166,6 +169,28 @@ library VaultReader {
         return address(uint160(synthWord(vault, synthId, 4)));
     }
 
+    /// @return line Stability module `module`'s debt line (all zero for an unknown module).
+    function moduleLine(IVault vault, address module) internal view returns (IVault.ModuleLine memory line) {
+        uint256 w = load(vault, slotOf(uint160(module), MODULES_SLOT));
+        (line.active, line.synthId, line.assetId) = (uint8(w) != 0, uint8(w >> 8), uint8(w >> 16));
+        (line.ceiling, line.debt) = (uint96(w >> 24), uint128(w >> 120));
+    }
+
+    /// @return list The stability modules, in the order added (at most `MAX_MODULES`), read in one call.
+    function modules(IVault vault) internal view returns (address[] memory list) {
+        uint256 n = load(vault, bytes32(MODULE_LIST_SLOT));
+        bytes32[] memory slots = new bytes32[](n);
+        uint256 base = uint256(keccak256(abi.encode(MODULE_LIST_SLOT)));
+        for (uint256 i; i < n; ++i) {
+            slots[i] = bytes32(base + i);
+        }
+        uint256[] memory words = n == 0 ? new uint256[](0) : loadMany(vault, slots);
+        list = new address[](n);
+        for (uint256 i; i < n; ++i) {
+            list[i] = address(uint160(words[i]));
+        }
+    }
+
     /// @return [ray] Synthetic `synthId`'s rate index brought to now (what the next accrual will store).
     function indexNow(IVault vault, uint256 synthId) internal view returns (uint256) {
         uint256 w = synthWord(vault, synthId, 1); // rateIndex 0-127 | ratePerSecond 128-215 | lastAccrual 216-255
@@ -184,11 +209,12 @@ library VaultReader {
         uint256 w1 = synthWord(vault, synthId, 1);
         uint256 w2 = synthWord(vault, synthId, 2);
         uint256 w3 = synthWord(vault, synthId, 3);
+        uint256 w4 = synthWord(vault, synthId, 4); // priceAsset 0-159 | moduleDebt 160-255
         uint256 w5 = synthWord(vault, synthId, 5);
         uint256 stored = uint128(w1);
         st.token = ISyntheticToken(address(uint160(w0)));
         st.params = IVault.SyntheticParams({
-            priceAsset: priceAsset(vault, synthId),
+            priceAsset: address(uint160(w4)),
             rateModel: IRateModel(address(uint160(w3))),
             debtCeiling: uint96(w3 >> 160),
             minDebt: uint96(w0 >> 160)
@@ -200,6 +226,7 @@ library VaultReader {
         st.totalDebt = DebtMath.toDebtUp(st.totalNormDebt, st.rateIndex);
         st.unmintedFees = (w2 >> 128) + st.totalDebt - DebtMath.toDebtUp(st.totalNormDebt, stored);
         (st.auctionDebt, st.badDebt) = (uint128(w5), w5 >> 128);
+        st.moduleDebt = w4 >> 160;
     }
 
     /// @return [wad] Debt of position `id` now, rounded up (0 for an unknown position).

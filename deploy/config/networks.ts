@@ -108,6 +108,30 @@ export const local: NetworkConfig = {
     },
   ],
   globalAuctionCap: AUCTION_CAP,
+  // bUSD against the mock USDC at par: 0.1% each way, a 1% band, 10M bUSD at most
+  stabilityModules: [
+    { synthetic: "bUSD", reserve: "USDC", feeInBps: 10, feeOutBps: 10, bandBps: 100, ceiling: 10_000_000n * WAD },
+  ],
+  // fast clocks for the demo and the tests: an hour of surplus above 1,000 bUSD, then half the excess (at most 50,000)
+  // hourly, 70% streamed to sbUSD over a day and 20% spent on WETH through a mock venue
+  savings: [
+    {
+      synthetic: "bUSD",
+      name: "Ballast Savings USD",
+      symbol: "sbUSD",
+      vestingPeriod: DAY,
+      policy: {
+        buffer: 1_000n * WAD,
+        maxAmount: 50_000n * WAD,
+        minDuration: HOUR,
+        minInterval: HOUR,
+        maxShareBps: 5_000,
+        savingsBps: 7_000,
+        buybackBps: 2_000,
+      },
+      buyback: { asset: "WETH", venue: "mock", recipient: "deployer", slippageBps: 100 },
+    },
+  ],
   governance: {
     admin: "deployer",
     adminDelay: 0,
@@ -218,6 +242,51 @@ const SEPOLIA_FEEDS = {
  */
 const LIVE_KEEPER_GAS = { gasPriceGwei: 30, ethUsd: 3_000 };
 
+/**
+ * The live bUSD/USDC stability module (Sepolia rehearses mainnet's values):
+ * - fees 0.1% in and 0.1% out: bUSD then trades between about 0.999 and 1.001 against USDC, since any wider gap is an
+ *   arbitrage through the module; the entry fee keeps the module from being the cheapest way to mint bUSD when the rate
+ *   model's peg term should be doing that work, and both fees pay the Treasury's buffer;
+ * - a 1% band: four times the USDC/USD feed's 0.25% deviation trigger, so the feed's normal noise never freezes it,
+ *   while a real depeg (USDC traded at 0.87 in March 2023) freezes swaps in within one feed update;
+ * - a 2M bUSD ceiling: a fifth of bUSD's 10M debt ceiling, so at most a fifth of bUSD's backing is one issuer's
+ *   stablecoin, which an issuer freeze or a depeg could impair without any liquidation to fall back on.
+ */
+const BUSD_USDC_MODULE = {
+  synthetic: "bUSD",
+  reserve: "USDC",
+  feeInBps: 10,
+  feeOutBps: 10,
+  bandBps: 100,
+  ceiling: 2_000_000n * WAD,
+};
+
+/**
+ * The live sbUSD savings token and bUSD's surplus policy (Sepolia rehearses mainnet's values):
+ * - a 7-day vesting period: a distribution reaches savers over a week, so nobody gains by depositing for a day around
+ *   it, and the savings rate moves slowly enough to quote;
+ * - a 100,000 bUSD buffer (1% of the 10M debt ceiling): the Treasury keeps that much against bad debt and keeper pay
+ *   before anything leaves; distributions wait until pokes have seen the surplus above it for 3 days, come at most
+ *   weekly, and take at most a quarter of the excess and 50,000 bUSD at a time, so a burst of penalties is paid out
+ *   over weeks and a later loss still finds most of it;
+ * - everything distributed goes to savers: no buyback until a venue adapter for a real DEX is reviewed.
+ */
+const BUSD_SAVINGS = {
+  synthetic: "bUSD",
+  name: "Ballast Savings USD",
+  symbol: "sbUSD",
+  vestingPeriod: 7 * DAY,
+  policy: {
+    buffer: 100_000n * WAD,
+    maxAmount: 50_000n * WAD,
+    minDuration: 3 * DAY,
+    minInterval: 7 * DAY,
+    maxShareBps: 2_500,
+    savingsBps: 10_000,
+    buybackBps: 0,
+  },
+};
+
 function sepolia(): NetworkConfig {
   return {
     networks: ["sepolia"],
@@ -259,6 +328,8 @@ function sepolia(): NetworkConfig {
       liveSynth("bETH", { debtCeiling: 10_000n * WAD, ...LIVE_PAY.bETH }),
     ],
     globalAuctionCap: 2_000_000n * WAD,
+    stabilityModules: [BUSD_USDC_MODULE],
+    savings: [BUSD_SAVINGS],
     governance: {
       admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
       adminDelay: 2 * HOUR, // never below criticalDelay: a role grant must not outrun a CRITICAL change
@@ -331,6 +402,8 @@ function mainnet(): NetworkConfig {
       liveSynth("bETH", { debtCeiling: 3_000n * WAD, ...LIVE_PAY.bETH }),
     ],
     globalAuctionCap: 10_000_000n * WAD,
+    stabilityModules: [BUSD_USDC_MODULE],
+    savings: [BUSD_SAVINGS],
     governance: {
       admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
       adminDelay: 7 * DAY, // never below criticalDelay: a role grant must not outrun a CRITICAL change

@@ -108,6 +108,62 @@ export interface SyntheticConfig {
   keeper: { tip: bigint; chipBps: number; maxPay: bigint };
 }
 
+/**
+ * A stability module (contracts/StabilityModule.sol): swaps `reserve` for `synthetic` at par and back, with fees to the
+ * Treasury, under an exposure cap, frozen in the risky direction when the reserve's price leaves the band.
+ */
+export interface StabilityModuleConfig {
+  /** Symbol of the synthetic it mints. */
+  synthetic: string;
+  /** Symbol of its reserve: a configured collateral asset (settlement pools it with the others). */
+  reserve: string;
+  /** [bps] Entry fee (reserve in, units out), at most `MAX_FEE_BPS`. */
+  feeInBps: number;
+  /** [bps] Exit fee (units in, reserve out), at most `MAX_FEE_BPS`. */
+  feeOutBps: number;
+  /** [bps] Half-width of the peg band, in [`MIN_BAND_BPS`, `MAX_BAND_BPS`]. */
+  bandBps: number;
+  /** [wad] Exposure cap: the most units the module may have outstanding (< 2^96). */
+  ceiling: bigint;
+}
+
+/**
+ * A synthetic's savings token (contracts/SavingsToken.sol) and the Treasury's surplus policy for it
+ * (`ITreasury.Policy`): surplus above `buffer` that pokes have seen there for `minDuration` is distributed, at most
+ * `maxShareBps` of the excess and `maxAmount` at a time, no more often than `minInterval`, `savingsBps` of it streamed
+ * to the savings token and `buybackBps` spent by the buyback sink (when one is configured).
+ */
+export interface SavingsConfig {
+  /** Symbol of the synthetic. */
+  synthetic: string;
+  name: string;
+  symbol: string;
+  /** [s] How long a distribution vests, in [1 hour, 30 days] (immutable). */
+  vestingPeriod: number;
+  policy: {
+    /** [wad] */
+    buffer: bigint;
+    /** [wad] */
+    maxAmount: bigint;
+    /** [s] in [1 hour, 30 days] */
+    minDuration: number;
+    /** [s] in [1 hour, 30 days] */
+    minInterval: number;
+    /** [bps] at most 5,000 */
+    maxShareBps: number;
+    /** [bps] */
+    savingsBps: number;
+    /** [bps] savingsBps + buybackBps at most 10,000 */
+    buybackBps: number;
+  };
+  /**
+   * The buyback sink: buys `asset` (a configured collateral symbol) through a venue at no worse than the oracle less
+   * `slippageBps`, for `recipient`. Test networks only for now: `venue: "mock"` deploys a `MockSwapVenue` that trades at
+   * the oracle's prices (a real DEX adapter comes with the periphery work).
+   */
+  buyback?: { asset: string; venue: "mock"; recipient: AccountRef; slippageBps: number };
+}
+
 /** Roles and delays (see deploy/roles.ts). */
 export interface GovernanceConfig {
   /** The AccessManager admin at the end of the deploy (the deployer renounces the role when it is another account). */
@@ -171,6 +227,10 @@ export interface NetworkConfig {
   };
   /** [wad USD] Cap on all debt in auction. */
   globalAuctionCap: bigint;
+  /** Stability modules (none when absent). */
+  stabilityModules?: StabilityModuleConfig[];
+  /** Savings tokens and the Treasury's surplus policy, per synthetic (none when absent). */
+  savings?: SavingsConfig[];
   governance: GovernanceConfig;
 }
 
@@ -199,6 +259,10 @@ export const CONTRACT_BOUNDS = {
     MAX_CAP: 10n ** 30n,
   },
   token: { MAX_FLASH_FEE_BPS: 100n },
+  module: { MAX_FEE_BPS: 500n, MIN_BAND_BPS: 10n, MAX_BAND_BPS: 1_000n },
+  savings: { MIN_VESTING_PERIOD: 3_600n, MAX_VESTING_PERIOD: 2_592_000n },
+  treasury: { MIN_POLICY_TIME: 3_600n, MAX_POLICY_TIME: 2_592_000n, MAX_SHARE_BPS: 5_000n },
+  buyback: { MAX_SLIPPAGE_BPS: 500n },
   rateModel: { MAX_ANNUAL_RATE: 10n ** 18n, MAX_SLOPE: 10n * 10n ** 18n },
 } as const;
 
@@ -348,6 +412,62 @@ export function validateConfig(name: string, config: NetworkConfig): void {
     if (s.keeper.maxPay > MAX_KEEPER_PAY) p.push(`${at}.keeper.maxPay: above the engine's MAX_KEEPER_PAY (100,000)`);
   });
   if (config.synthetics.length === 0) p.push("synthetics: at least one synthetic is needed");
+
+  const { MAX_FEE_BPS, MIN_BAND_BPS, MAX_BAND_BPS } = CONTRACT_BOUNDS.module;
+  const pairs = new Set<string>();
+  (config.stabilityModules ?? []).forEach((m, i) => {
+    const at = `stabilityModules[${i}] (${m.synthetic}/${m.reserve})`;
+    if (!config.synthetics.some((s) => s.symbol === m.synthetic)) {
+      p.push(`${at}.synthetic: "${m.synthetic}" is not a configured synthetic`);
+    }
+    if (!config.assets.some((a) => a.symbol === m.reserve)) {
+      p.push(`${at}.reserve: "${m.reserve}" is not a configured collateral asset (the Vault must list it)`);
+    }
+    if (pairs.has(`${m.synthetic}/${m.reserve}`)) p.push(`${at}: a second module for the same pair`);
+    pairs.add(`${m.synthetic}/${m.reserve}`);
+    bps(`${at}.feeInBps`, m.feeInBps, Number(MAX_FEE_BPS));
+    bps(`${at}.feeOutBps`, m.feeOutBps, Number(MAX_FEE_BPS));
+    if (!Number.isInteger(m.bandBps) || m.bandBps < Number(MIN_BAND_BPS) || m.bandBps > Number(MAX_BAND_BPS)) {
+      p.push(`${at}.bandBps: ${m.bandBps} is not an integer in [${MIN_BAND_BPS}, ${MAX_BAND_BPS}] bps`);
+    }
+    if (m.ceiling < 0n || m.ceiling > MAX_UINT96) p.push(`${at}.ceiling: does not fit in uint96`);
+  });
+
+  const { MIN_VESTING_PERIOD, MAX_VESTING_PERIOD } = CONTRACT_BOUNDS.savings;
+  const { MIN_POLICY_TIME, MAX_POLICY_TIME, MAX_SHARE_BPS } = CONTRACT_BOUNDS.treasury;
+  const savedSynths = new Set<string>();
+  (config.savings ?? []).forEach((v, i) => {
+    const at = `savings[${i}] (${v.symbol})`;
+    if (!config.synthetics.some((s) => s.symbol === v.synthetic)) {
+      p.push(`${at}.synthetic: "${v.synthetic}" is not a configured synthetic`);
+    }
+    if (savedSynths.has(v.synthetic)) p.push(`${at}: a second savings token for ${v.synthetic}`);
+    savedSynths.add(v.synthetic);
+    const within = (path: string, x: number, lo: bigint, hi: bigint): void => {
+      if (!Number.isInteger(x) || x < Number(lo) || x > Number(hi))
+        p.push(`${at}.${path}: ${x} s is not in [${lo}, ${hi}]`);
+    };
+    within("vestingPeriod", v.vestingPeriod, MIN_VESTING_PERIOD, MAX_VESTING_PERIOD);
+    within("policy.minDuration", v.policy.minDuration, MIN_POLICY_TIME, MAX_POLICY_TIME);
+    within("policy.minInterval", v.policy.minInterval, MIN_POLICY_TIME, MAX_POLICY_TIME);
+    bps(`${at}.policy.maxShareBps`, v.policy.maxShareBps, Number(MAX_SHARE_BPS));
+    bps(`${at}.policy.savingsBps`, v.policy.savingsBps);
+    bps(`${at}.policy.buybackBps`, v.policy.buybackBps);
+    if (v.policy.savingsBps + v.policy.buybackBps > BPS) p.push(`${at}.policy: savingsBps + buybackBps above 100%`);
+    if (v.policy.buffer < 0n || v.policy.buffer >= 2n ** 128n) p.push(`${at}.policy.buffer: does not fit in uint128`);
+    if (v.policy.maxAmount < 0n || v.policy.maxAmount >= 2n ** 128n)
+      p.push(`${at}.policy.maxAmount: does not fit in uint128`);
+    if (v.buyback === undefined) {
+      if (v.policy.buybackBps !== 0) p.push(`${at}.policy.buybackBps: a buyback weight without a buyback sink`);
+    } else {
+      if (!config.allowMocks) p.push(`${at}.buyback.venue: a mock venue, but this network does not allow mocks`);
+      if (!config.assets.some((a) => a.symbol === v.buyback?.asset)) {
+        p.push(`${at}.buyback.asset: "${v.buyback.asset}" is not a configured collateral asset`);
+      }
+      account(`${at}.buyback.recipient`, v.buyback.recipient);
+      bps(`${at}.buyback.slippageBps`, v.buyback.slippageBps, Number(CONTRACT_BOUNDS.buyback.MAX_SLIPPAGE_BPS));
+    }
+  });
   if (config.globalAuctionCap < 0n || config.globalAuctionCap > MAX_CAP)
     p.push("globalAuctionCap: above MAX_CAP (1e30)");
 

@@ -41,6 +41,12 @@ import {
   ReserveLens__factory,
   type Settlement,
   Settlement__factory,
+  type StabilityModule,
+  StabilityModule__factory,
+  type SavingsToken,
+  SavingsToken__factory,
+  type BuybackSink,
+  BuybackSink__factory,
   type SyntheticToken,
   SyntheticToken__factory,
   type Treasury,
@@ -99,6 +105,12 @@ export interface Core<K extends FeedKind = "mock"> {
   reserveLens: ReserveLens;
   /** The emergency settlement: the only holder of SETTLEMENT (shutdown, releasing positions and auctions). */
   settlement: Settlement;
+  /** The bUSD / USDC stability module (swaps at par; its reserves back its units). */
+  psm: StabilityModule;
+  /** sbUSD: the savings token over bUSD the Treasury's surplus policy streams to. */
+  savings: SavingsToken;
+  /** The Treasury's buyback sink for bUSD: buys WETH through a mock venue, bounded by the oracle. */
+  buyback: BuybackSink;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -181,6 +193,9 @@ export async function deployCore<K extends FeedKind = "mock">(
   const lens = PositionLens__factory.connect(at("PositionLens"), deployer);
   const reserveLens = ReserveLens__factory.connect(at("ReserveLens"), deployer);
   const settlement = Settlement__factory.connect(at("Settlement"), deployer);
+  const psm = StabilityModule__factory.connect(at("StabilityModule:bUSD/USDC"), deployer);
+  const savings = SavingsToken__factory.connect(at("SavingsToken:sbUSD"), deployer);
+  const buyback = BuybackSink__factory.connect(at("BuybackSink:bUSD/WETH"), deployer);
   const tokens = {} as Record<AssetKey, MockERC20>;
   const feeds = {} as Record<AssetKey, FeedOf<K>>;
   for (const key of ASSET_KEYS) {
@@ -196,7 +211,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   log(
     `core: deploySystem(local config, ${MOCK_FEED[feedKind]} feeds): ${result.sent} transactions; AccessManager, ` +
       `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, bUSD and ` +
-      `bETH, LiquidationEngine, ReserveLens, Settlement`,
+      `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink`,
   );
   log(`core: wired as the local config says (keeper pay set, auction caps $10M), role table applied`);
 
@@ -215,6 +230,9 @@ export async function deployCore<K extends FeedKind = "mock">(
     lens,
     reserveLens,
     settlement,
+    psm,
+    savings,
+    buyback,
   };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();

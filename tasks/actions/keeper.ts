@@ -67,6 +67,9 @@ export async function runKeeper(conn: NetworkConnection, args: KeeperArgs): Prom
       config,
       gasMarginBps: sys.gasMarginBps,
       errors: sys.errors,
+      // the Treasury's surplus policy: distributions when due, pokes when the surplus rises above its buffer
+      treasury: sys.treasury,
+      synthIds: sys.synthetics.map((s) => s.synthId),
     });
   } catch (e) {
     if (e instanceof CheckpointError) throw new TaskError(e.message);

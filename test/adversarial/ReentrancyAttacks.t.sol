@@ -367,7 +367,7 @@ contract ReentrancyAttacksTest is AdversarialBase {
         assertEq(treasuryC.surplus(HKS), 1_000e18 - pay);
     }
 
-    /// @dev Treasury.recordPenalty during a take: the penalty covers an open deficit, and the burn of that cover (the
+    /// @dev Treasury.recordAuction during a take: the penalty covers an open deficit, and the burn of that cover (the
     ///      fourth balance change of the take, after the payment, the debt burn and the penalty transfer) calls back
     ///      into the Treasury: refused, the deficit is covered once.
     function test_attack_reenterTreasuryRecordPenalty_fromCoverBurn_lockReverts_coveredOnce() public {

@@ -74,7 +74,7 @@ contract LiquidationInvariantTest is VaultInvariantTest {
             uint256 supply = (s == 0 ? busd : beth).totalSupply();
             assertLe(
                 supply - surplus + st.unmintedFees + owed,
-                st.totalDebt + st.auctionDebt + st.badDebt + owed,
+                st.totalDebt + st.auctionDebt + st.badDebt + st.moduleDebt + owed,
                 "claims outside the treasury exceed the debt backing them"
             );
             // the debt in auction is exactly what live auctions of this synthetic still have to burn

@@ -26,6 +26,8 @@ import {IERC3156FlashBorrower} from "@openzeppelin/contracts/interfaces/IERC3156
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Backing} from "../../contracts/libraries/Backing.sol";
 import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
+import {StabilityModule} from "../../contracts/StabilityModule.sol";
+import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
 
 /// @notice The whole system for the invariant suite: everything `LiquidationHandler` drives (positions over three
 ///         assets of 18, 8 and 6 decimals and two synthetics, prices that move and fail, time, liquidations, takes,
@@ -88,6 +90,8 @@ contract SystemHandler is LiquidationHandler {
     uint256[3] public frozenSeen;
     /// @notice Settlement steps taken (each can round a debt up by one wei).
     uint256 public settlements;
+    /// @notice The bUSD / USDC stability module (`setModule`; USDC is `assets[2]`).
+    StabilityModule public module;
 
     constructor(
         Vault vault_,
@@ -109,6 +113,124 @@ contract SystemHandler is LiquidationHandler {
 
     function isShut() public view returns (bool) {
         return vault.shutdownAt() != 0;
+    }
+
+    /// @notice Sets the stability module the swap actions use (once, by the test's setUp).
+    function setModule(StabilityModule module_) external {
+        require(address(module) == address(0), "module already set");
+        module = module_;
+    }
+
+    // ------------------------------------------------------------------------------------ the stability module
+
+    /// @notice An actor swaps USDC for bUSD through the module. Succeeds exactly when the module and the Vault
+    ///         allow it (priced inside the band, not shut down or paused, under the ceiling, something to mint), and
+    ///         then mints the preview's units and adds exactly their gross to the module's debt.
+    function swapIn(uint256 actorSeed, uint256 amount) external {
+        address who = actors[actorSeed % 3];
+        MockERC20 usdc = assets[2];
+        amount = _bound(amount, 1, 100_000e6);
+        usdc.mint(who, amount);
+        (uint256 minted, uint256 fee) = module.previewSwapIn(amount);
+        (uint256 debtBefore, uint256 ceiling) = module.debt();
+        (uint256 ratio, bool priced) = module.pegRatio();
+        uint256 low = 1e18 - uint256(module.config().bandBps) * 1e14;
+        uint256 supplyBefore = synths[0].totalSupply();
+        vm.startPrank(who);
+        usdc.approve(address(module), amount);
+        try module.swapIn(amount, 0, who) returns (uint256 m, uint256 f) {
+            assertEq(m, minted, "swapIn minted other than its preview");
+            assertEq(f, fee, "swapIn fee other than its preview");
+            assertTrue(priced && ratio >= low && !isShut() && !vault.paused(), "swapped in while refused");
+            assertLe(debtBefore + m + f, ceiling, "swapped in past the ceiling");
+            (uint256 debtAfter, ) = module.debt();
+            assertEq(debtAfter, debtBefore + m + f, "module debt did not grow by the gross");
+            assertEq(synths[0].totalSupply(), supplyBefore + m + f, "supply did not grow by the gross");
+            calls["swapIn"]++;
+        } catch (bytes memory err) {
+            // explained, in the order the module and the Vault check
+            bytes4 sel = bytes4(err);
+            if (!priced) assertEq(sel, IStabilityModule.PegUnverified.selector, "swapIn: unpriced");
+            else if (ratio < low) assertEq(sel, IStabilityModule.ReserveOffPeg.selector, "swapIn: off peg");
+            else if (minted == 0) assertEq(sel, IBallastErrors.ZeroAmount.selector, "swapIn: nothing to mint");
+            else if (isShut()) assertEq(sel, IBallastErrors.SystemShutdown.selector, "swapIn: shut down");
+            else if (vault.paused()) assertEq(sel, IVault.Paused.selector, "swapIn: paused");
+            else assertEq(sel, IVault.ModuleCeilingExceeded.selector, "swapIn: unexplained revert");
+            usdc.approve(address(module), 0);
+            calls["swapIn:refused"]++;
+        }
+        vm.stopPrank();
+    }
+
+    /// @notice An actor swaps bUSD for USDC through the module. Succeeds exactly when allowed (not above the band,
+    ///         not shut down, something to pay, within the module's debt), pays the preview and burns exactly the
+    ///         units the payment backs.
+    function swapOut(uint256 actorSeed, uint256 amount) external {
+        address who = actors[actorSeed % 3];
+        uint256 bal = synths[0].balanceOf(who);
+        if (bal == 0) return; // nothing to hand in
+        amount = _bound(amount, 1, bal);
+        (uint256 out, uint256 fee, uint256 burned) = module.previewSwapOut(amount);
+        (uint256 debtBefore, ) = module.debt();
+        (uint256 ratio, bool priced) = module.pegRatio(); // bUSD is priced at exactly 1: the ratio is USDC's price
+        uint256 high = 1e18 + uint256(module.config().bandBps) * 1e14;
+        uint256 paidBefore = assets[2].balanceOf(who);
+        vm.startPrank(who);
+        synths[0].approve(address(module), amount);
+        try module.swapOut(amount, 0, who) returns (uint256 o, uint256 f) {
+            assertEq(o, out, "swapOut paid other than its preview");
+            assertEq(f, fee, "swapOut fee other than its preview");
+            assertTrue((!priced || ratio <= high) && !isShut() && burned <= debtBefore, "swapped out while refused");
+            (uint256 debtAfter, ) = module.debt();
+            assertEq(debtAfter, debtBefore - burned, "module debt did not fall by the units burned");
+            assertEq(assets[2].balanceOf(who) - paidBefore, out, "swapOut paid other than it said");
+            calls["swapOut"]++;
+        } catch (bytes memory err) {
+            bytes4 sel = bytes4(err);
+            if (priced && ratio > high) assertEq(sel, IStabilityModule.ReserveOffPeg.selector, "swapOut: off peg");
+            else if (out == 0) assertEq(sel, IBallastErrors.ZeroAmount.selector, "swapOut: nothing to pay");
+            else if (isShut()) assertEq(sel, IBallastErrors.SystemShutdown.selector, "swapOut: shut down");
+            else assertEq(sel, IVault.ExceedsModuleDebt.selector, "swapOut: unexplained revert");
+            synths[0].approve(address(module), 0);
+            calls["swapOut:refused"]++;
+        }
+        vm.stopPrank();
+    }
+
+    /// @dev Settles the module after shutdown: its debt leaves the Vault and all its reserves join bUSD's pool.
+    function _settleModule() internal {
+        (uint256 debt, ) = module.debt();
+        MockERC20 usdc = assets[2];
+        uint256 held = usdc.balanceOf(address(module));
+        uint256 price = settlement.frozenPrice(address(usdc));
+        uint256 poolBefore = settlement.pool(0, address(usdc));
+        (uint256 settledBefore, ) = settlement.settledDebt(0);
+        try settlement.settleModule(address(module)) {
+            assertTrue(isShut() && (debt == 0 || price != 0), "settled the module before shutdown or unpriced");
+            (uint256 debtAfter, ) = module.debt();
+            assertEq(debtAfter, 0, "settled module keeps debt");
+            assertEq(usdc.balanceOf(address(module)), 0, "settled module keeps reserves");
+            assertEq(settlement.pool(0, address(usdc)), poolBefore + held, "the pool did not get every reserve");
+            (uint256 settledAfter, ) = settlement.settledDebt(0);
+            assertEq(settledAfter, settledBefore + debt, "module debt not recorded as settled");
+            pooledIn[0][2] += held;
+            if (debt != 0) {
+                uint256 worth = (held * price) / 1e6; // [wad USD]
+                owedValue[0] += debt; // bUSD at exactly 1
+                poolSlack[0] += (worth > debt ? worth - debt : 0) + 1; // all reserves go to the pool, excess too
+            }
+            calls["settleModule"]++;
+        } catch (bytes memory err) {
+            bytes4 sel = bytes4(err);
+            if (!isShut()) assertEq(sel, IBallastErrors.NotShutdown.selector, "settleModule before shutdown");
+            else assertEq(sel, ISettlement.PriceNotFrozen.selector, "settleModule: unexplained revert");
+            calls["settleModule:refused"]++;
+        }
+    }
+
+    /// @notice Anyone settles the module (after shutdown; refused before).
+    function settleModule() external {
+        _settleModule();
     }
 
     // ------------------------------------------------------------------------ position actions, shutdown-aware
@@ -592,6 +714,8 @@ contract SystemHandler is LiquidationHandler {
         for (uint256 i; i < live.length; ++i) {
             _settleAuction(live[i]);
         }
+        (uint256 moduleDebt, ) = module.debt();
+        if (moduleDebt != 0 || assets[2].balanceOf(address(module)) != 0) _settleModule();
         finalize(0);
         finalize(1);
         calls["settleAll"]++;
@@ -603,14 +727,19 @@ contract SystemHandler is LiquidationHandler {
         IVault.SyntheticState memory st = positionLens.synthetic(s);
         bool was = settlement.finalized(s);
         try settlement.finalize(s) {
-            assertTrue(isShut() && !was && st.totalNormDebt == 0 && st.auctionDebt == 0, "finalized too early");
+            assertTrue(
+                isShut() && !was && st.totalNormDebt == 0 && st.auctionDebt == 0 && st.moduleDebt == 0,
+                "finalized too early"
+            );
             calls["finalize"]++;
         } catch (bytes memory err) {
-            // explained: before shutdown, twice, or while debt remains to settle
+            // explained: before shutdown, twice, or while debt remains to settle (positions and auctions first)
             bytes4 sel = bytes4(err);
             if (!isShut()) assertEq(sel, IBallastErrors.NotShutdown.selector, "finalize before shutdown");
             else if (was) assertEq(sel, ISettlement.AlreadyFinalized.selector, "finalize twice");
-            else assertEq(sel, ISettlement.OutstandingDebt.selector, "finalize: unexplained revert");
+            else if (st.totalNormDebt != 0 || st.auctionDebt != 0)
+                assertEq(sel, ISettlement.OutstandingDebt.selector, "finalize: debt left");
+            else assertEq(sel, ISettlement.ModuleDebtOutstanding.selector, "finalize: unexplained revert");
             calls["finalize:refused"]++;
         }
     }

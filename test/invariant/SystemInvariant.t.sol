@@ -19,6 +19,8 @@ import {ReserveLens} from "../../contracts/ReserveLens.sol";
 import {FixedRateModel} from "../../contracts/FixedRateModel.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {StabilityModule} from "../../contracts/StabilityModule.sol";
+import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
 
 /// @notice The invariants of the whole system (design.md's list, numbered as there, plus the liquidation, treasury
 ///         and settlement ones) over random sequences of everything `SystemHandler` does: positions over WETH (18
@@ -45,6 +47,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
     uint32 internal constant GOVERNOR_DELAY = 2 days;
 
     SystemHandler internal handler;
+    StabilityModule internal module;
     Settlement internal settlement;
     ReserveLens internal lens;
     address internal carol = makeAddr("carol");
@@ -74,6 +77,15 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             settlement,
             models
         );
+        module = new StabilityModule(
+            address(manager),
+            vault,
+            BUSD,
+            usdc,
+            IStabilityModule.Config(10, 20, 100, false, false)
+        );
+        vault.addModule(address(module), 5_000_000e18);
+        handler.setModule(module);
         _grantRoles();
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: _actions()}));
@@ -100,8 +112,13 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         manager.setTargetFunctionRole(address(engine), one, SETTLEMENT);
         (two[0], two[1]) = (IVault.setPaused.selector, IVault.setAssetPaused.selector);
         manager.setTargetFunctionRole(address(vault), two, GUARDIAN);
-        (two[0], two[1]) = (IVault.shutdown.selector, IVault.releasePosition.selector);
-        manager.setTargetFunctionRole(address(vault), two, SETTLEMENT);
+        bytes4[] memory three = new bytes4[](3);
+        (three[0], three[1], three[2]) = (
+            IVault.shutdown.selector,
+            IVault.releasePosition.selector,
+            IVault.releaseModule.selector
+        );
+        manager.setTargetFunctionRole(address(vault), three, SETTLEMENT);
         manager.grantRole(GOVERNOR, address(handler), GOVERNOR_DELAY);
         manager.grantRole(CRITICAL, address(handler), CRITICAL_DELAY);
         manager.grantRole(GUARDIAN, address(handler), 0);
@@ -110,7 +127,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
 
     /// @dev The handler's actions (its views and ghost getters are not fuzzed).
     function _actions() internal pure returns (bytes4[] memory s) {
-        s = new bytes4[](38);
+        s = new bytes4[](41);
         s[0] = SystemHandler.open.selector;
         s[1] = VaultHandler.deposit.selector;
         s[2] = VaultHandler.withdraw.selector;
@@ -149,6 +166,9 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         s[35] = SystemHandler.pokeMidTake.selector;
         s[36] = SystemHandler.pokeMidFlashLoan.selector;
         s[37] = SystemHandler.sweepPool.selector;
+        s[38] = SystemHandler.swapIn.selector;
+        s[39] = SystemHandler.swapOut.selector;
+        s[40] = SystemHandler.settleModule.selector;
     }
 
     // ------------------------------------------------------------------------------------------------ invariants
@@ -202,6 +222,17 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         _checkCollateral();
         _checkEngine();
         _checkSettlement();
+        _checkModule();
+    }
+
+    /// @dev The stability module: its reserves, at par, back its debt (until the settlement takes them together),
+    ///      and the Vault's module debt for bUSD is the module's line (the only module).
+    function _checkModule() internal view {
+        (uint256 debt, uint256 ceiling) = module.debt();
+        assertGe(usdc.balanceOf(address(module)) * 1e12, debt, "module reserves below its debt at par");
+        assertEq(positionLens.synthetic(BUSD).moduleDebt, debt, "the Vault's module debt is not the module's");
+        assertEq(positionLens.synthetic(BETH).moduleDebt, 0, "module debt in a synthetic without a module");
+        if (vault.shutdownAt() == 0) assertLe(debt, ceiling, "module debt above its ceiling");
     }
 
     /// @dev design.md (1): synthetic supply + fees not yet minted = sum of position debts + treasury-held debt
@@ -222,7 +253,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             }
             (uint256 settled, ) = settlement.settledDebt(s);
             uint256 claims = _token(s).totalSupply() + st.unmintedFees;
-            uint256 backing = st.auctionDebt + st.badDebt + settled;
+            uint256 backing = st.auctionDebt + st.badDebt + st.moduleDebt + settled;
             assertEq(st.totalNormDebt, sumNorm, "(1) total normalized debt is not the sum of positions");
             assertLe(st.totalDebt, sumDebt, "(1) system total debt above the sum of position debts");
             assertLe(claims, st.totalDebt + backing, "(1) more synthetic (with unminted fees) than debt");
@@ -293,7 +324,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             settled += settlement.pool(0, asset) + settlement.pool(1, asset);
             assertGe(list[k].balanceOf(address(engine)), inEngine, "(2) engine holds less than auctions + claims");
             assertEq(list[k].balanceOf(address(settlement)), settled, "settlement holds other than pools + claims");
-            uint256 users = list[k].balanceOf(handler.SURPLUS()); // swept pools
+            uint256 users = list[k].balanceOf(handler.SURPLUS()) + list[k].balanceOf(address(module)); // swept pools, reserves
             for (uint256 o; o < 3; ++o) {
                 users += list[k].balanceOf(_actor(o));
             }
@@ -336,7 +367,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             assertEq(_token(s).balanceOf(address(settlement)), handler.redeemedUnits(s), "(S3) redeemed units");
             if (settlement.finalized(s)) {
                 IVault.SyntheticState memory st = positionLens.synthetic(s);
-                assertEq(st.totalNormDebt + st.auctionDebt, 0, "(S4) debt after finalization");
+                assertEq(st.totalNormDebt + st.auctionDebt + st.moduleDebt, 0, "(S4) debt after finalization");
             }
             if (!shut) assertFalse(settlement.finalized(s), "(S4) finalized while running");
         }
@@ -382,6 +413,38 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         _replay(s);
         assertEq(handler.calls("pokeMidTake"), 1, "the take went through with its callback refused");
         assertEq(handler.calls("pokeMidFlashLoan"), 2, "both loans went through with their readings refused");
+    }
+
+    /// @notice The stability module through a depeg and a shutdown: swaps in and out beside positions, USDC falls 5%
+    ///         (swaps in refused, the exit open), recovers, the guardian pauses (swaps in refused, out allowed), then
+    ///         shutdown: both refused, the module settled into bUSD's pool with the positions, and every unit redeemed
+    ///         in the wind-down. Every invariant holds after each step.
+    function test_replay_moduleThroughADepegAndShutdown() public {
+        bytes[] memory s = new bytes[](16);
+        s[0] = abi.encodeCall(SystemHandler.open, (0, 0)); // alice, bUSD
+        s[1] = abi.encodeCall(VaultHandler.deposit, (0, 0, 100e18)); // 100 WETH
+        s[2] = abi.encodeCall(VaultHandler.mint, (0, 50_000e18));
+        s[3] = abi.encodeCall(SystemHandler.swapIn, (1, 30_000e6)); // bob brings 30,000 USDC
+        s[4] = abi.encodeCall(SystemHandler.swapOut, (0, 10_000e18)); // alice leaves with USDC
+        s[5] = abi.encodeCall(VaultHandler.movePrice, (2, 95)); // USDC -5%
+        s[6] = abi.encodeCall(SystemHandler.swapIn, (2, 1_000e6)); // refused: off peg
+        s[7] = abi.encodeCall(SystemHandler.swapOut, (1, 5_000e18)); // the exit stays open
+        s[8] = abi.encodeCall(VaultHandler.movePrice, (2, 106)); // back to about 1.007
+        s[9] = abi.encodeCall(SystemHandler.swapIn, (2, 2_000e6));
+        s[10] = abi.encodeCall(SystemHandler.guardian, (0)); // the guardian pauses the Vault
+        s[11] = abi.encodeCall(SystemHandler.swapIn, (2, 1_000e6));
+        s[12] = abi.encodeCall(SystemHandler.swapOut, (2, 500e18));
+        s[13] = abi.encodeCall(SystemHandler.shutdown, (0));
+        s[14] = abi.encodeCall(SystemHandler.swapOut, (1, 1_000e18)); // refused: shut down
+        s[15] = abi.encodeCall(SystemHandler.settleAll, ());
+        _replay(s);
+        assertEq(handler.calls("swapIn"), 2, "two swaps in went through");
+        assertEq(handler.calls("swapIn:refused"), 2, "off peg, then paused");
+        assertEq(handler.calls("swapOut"), 3, "the exit stayed open through the depeg and the pause");
+        assertEq(handler.calls("swapOut:refused"), 1, "shut down");
+        assertEq(handler.calls("settleModule"), 1, "the module was settled");
+        assertTrue(settlement.finalized(BUSD), "bUSD finalized with the module settled");
+        _windDown();
     }
 
     /// @notice Replay of the deep profile's finding in the mid-operation actions' first campaign: a flash loan whose fee
@@ -614,9 +677,11 @@ contract SystemInvariantTest is StdInvariant, Fixture {
     /// @notice The handler reaches every part of the system on a seeded walk (the campaign's coverage, in small).
     function test_systemHandlerReachesEveryPhase() public {
         bytes4[] memory acts = _actions();
-        // the walk picks among the actions before `sweepPool` (the last one; the wind-down below sweeps), so its
-        // seeded sequence stays the one this test was written against
-        uint256 picks = acts.length - 1;
+        // the walk picks among the actions before `sweepPool` (index 37; the wind-down below sweeps, and the stability
+        // module's actions after it are walked by `test_replay_moduleThroughADepegAndShutdown`), so its seeded
+        // sequence stays the one this test was written against
+        uint256 picks = 37;
+        assertEq(acts[picks], SystemHandler.sweepPool.selector, "sweepPool moved: the walk's sequence would change");
         bytes4[6] memory core = [
             VaultHandler.deposit.selector,
             SystemHandler.mintToLimit.selector,

@@ -62,7 +62,7 @@ contract VaultInvariantTest is StdInvariant, Fixture {
             // positions' debt plus debt in auction plus treasury-held (bad) debt backs every unit and unminted fee
             assertLe(
                 claims,
-                st.totalDebt + st.auctionDebt + st.badDebt,
+                st.totalDebt + st.auctionDebt + st.badDebt + st.moduleDebt,
                 "more synthetic (incl. unminted fees) than debt"
             );
             assertLe(st.totalDebt, sumDebt, "system total debt above the sum of position debts");
@@ -72,7 +72,7 @@ contract VaultInvariantTest is StdInvariant, Fixture {
             uint256 ops = handler.roundingOps() + handler.calls("liquidate") + handler.calls("take");
             uint256 slack = ops * (3 + st.rateIndex / RAY) + n;
             assertLe(
-                sumDebt + st.auctionDebt + st.badDebt - claims,
+                sumDebt + st.auctionDebt + st.badDebt + st.moduleDebt - claims,
                 slack,
                 "debt exceeds supply by more than rounding"
             );

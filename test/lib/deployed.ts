@@ -17,4 +17,7 @@ export const DEPLOYED = [
   "RiskLens",
   "FixedRateModel",
   "DynamicRateModel",
+  "StabilityModule",
+  "SavingsToken",
+  "BuybackSink",
 ];

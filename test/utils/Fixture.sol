@@ -96,7 +96,7 @@ abstract contract Fixture is Test {
     ///      (tip 2 bUSD + 0.1%, at most 500 bUSD; 0.001 bETH + 0.1%, at most 0.25 bETH) and auction caps of 10M USD
     ///      globally and per asset.
     function _wireLiquidation() internal {
-        treasuryC = new Treasury(vault);
+        treasuryC = new Treasury(vault, address(manager));
         engine = new LiquidationEngine(address(manager), vault);
         vault.setTreasury(address(treasuryC));
         vault.setLiquidationEngine(address(engine));
@@ -159,8 +159,12 @@ abstract contract Fixture is Test {
     ///      the deploy script does. Needs `_wireLiquidation` first.
     function _wireSettlement() internal returns (Settlement settlement_) {
         settlement_ = new Settlement(address(manager), vault);
-        bytes4[] memory hooks = new bytes4[](2);
-        (hooks[0], hooks[1]) = (IVault.shutdown.selector, IVault.releasePosition.selector);
+        bytes4[] memory hooks = new bytes4[](3);
+        (hooks[0], hooks[1], hooks[2]) = (
+            IVault.shutdown.selector,
+            IVault.releasePosition.selector,
+            IVault.releaseModule.selector
+        );
         manager.setTargetFunctionRole(address(vault), hooks, SETTLEMENT_ROLE);
         bytes4[] memory engineHooks = new bytes4[](1);
         engineHooks[0] = engine.releaseAuction.selector;

@@ -10,6 +10,12 @@
  * transaction first, and resets stale auctions. The report shows every auction's clearing price against the oracle
  * price, keeper pay, penalty income and bad debt from the Treasury's history, and the reserves before and after.
  *
+ * Before the crash, the peg floor and the savings rate: a market maker swaps USDC into the bUSD/USDC stability module,
+ * a saver deposits bUSD into sbUSD, bUSD trades under par for a while and holders leave through the module at par less
+ * the 0.1% fee (its reserves fall, the peg holds), then USDC itself depegs and the module refuses swaps in while the
+ * exit stays open. During the crash the keeper also runs the Treasury's surplus policy (pokes, distributions to savers
+ * and the buyback, none while a deficit is open); at the end the saver withdraws and the report shows what sbUSD paid.
+ *
  * It also writes a picture, reports/demo.svg (`DEMO_SVG` to write elsewhere): the ETH and BTC oracle prices with the
  * auctions' clearing prices, and the system backing ratio, tick by tick (tools/demo/chart.ts).
  */
@@ -34,6 +40,7 @@ import {
 import { BPS, mulDivDown, mulDivUp, valueDown } from "../../sdk/math.js";
 import { type DemoFrame, renderDemoSvg } from "./chart.js";
 import { DEMO_PLANS, type Plan } from "../../deploy/local/portfolio.js";
+import { explainFailure } from "../../sdk/errors.js";
 
 /** The demo's users and their positions (shared with the risk engine's demo portfolio). */
 const PLANS: Plan[] = DEMO_PLANS;
@@ -106,6 +113,46 @@ for (const [synthId, symbol] of [
   step(`mintFees(${symbol}): ${formatWad((ev?.args[2] as bigint | undefined) ?? 0n, 4)} ${symbol} to the Treasury`);
 }
 
+// the peg floor: a market maker brings USDC to the module; a saver deposits into sbUSD
+const maker = signers[PLANS.length + 2];
+const saver = signers[PLANS.length + 3];
+if (maker === undefined || saver === undefined) throw new Error(`demo: needs ${PLANS.length + 4} signers`);
+console.log("\n=== The peg floor and the savings rate ===");
+await (await core.usdc.mint(maker, units("usdc", "200000"))).wait();
+await (await core.usdc.connect(maker).approve(core.psm, ethers.MaxUint256)).wait();
+await (await core.busd.connect(maker).approve(core.psm, ethers.MaxUint256)).wait();
+await (await core.psm.connect(maker).swapIn(units("usdc", "200000"), 0n, maker)).wait();
+step(
+  `a market maker swaps 200,000 USDC into the bUSD/USDC module for ${formatWad(await core.busd.balanceOf(maker), 2)} bUSD ` +
+    `(0.1% to the Treasury); the module holds ${formatUnitsHuman(await core.psm.reserves(), 6, 2)} USDC`,
+);
+await (await core.busd.connect(maker).transfer(saver, wad("50000"))).wait();
+await (await core.busd.connect(saver).approve(core.savings, ethers.MaxUint256)).wait();
+await (await core.savings.connect(saver).deposit(wad("50000"), saver)).wait();
+const savedShares = await core.savings.balanceOf(saver);
+step(`a saver deposits 50,000 bUSD into sbUSD (${formatUnitsHuman(savedShares, 27, 2)} shares)`);
+// depeg pressure: bUSD trades at 0.995 elsewhere; holders sell to the module at par less the fee instead
+const reservesBefore = await core.psm.reserves();
+const [out] = await core.psm.previewSwapOut(wad("120000"));
+await (await core.psm.connect(maker).swapOut(wad("120000"), out, maker)).wait();
+step(
+  `bUSD trades at 0.995 on the market: holders hand 120,000 bUSD to the module for ${formatUnitsHuman(out, 6, 2)} USDC ` +
+    `(par less 0.1%), so bUSD's floor holds at 0.999; the module's USDC falls from ${formatUnitsHuman(reservesBefore, 6, 0)} ` +
+    `to ${formatUnitsHuman(await core.psm.reserves(), 6, 0)}`,
+);
+await core.setPrice("usdc", answer8("0.97"));
+try {
+  await core.psm.connect(maker).swapIn.staticCall(units("usdc", "1000"), 0n, maker);
+  throw new Error("demo: the module took a depegged USDC");
+} catch (e) {
+  step(`USDC depegs to $0.97: the module refuses swaps in (${await explainFailure(e, { vault: core.vault })})`);
+}
+const [exitOut] = await core.psm.previewSwapOut(wad("1000"));
+await (await core.psm.connect(maker).swapOut(wad("1000"), exitOut, maker)).wait();
+step(`the exit stays open: 1,000 bUSD still swap out for ${formatUnitsHuman(exitOut, 6, 2)} USDC`);
+await core.setPrice("usdc", answer8("1"));
+step("USDC is back at $1.00: swaps in reopen");
+
 // the keeper: pre-funded with bUSD from its own USDC position, watching every position
 const keeperSigner = signers[PLANS.length + 1];
 if (keeperSigner === undefined) throw new Error(`demo: needs ${PLANS.length + 2} signers`);
@@ -132,10 +179,14 @@ const keeper = new Keeper({
   positions: vaultPositionSource(core.vault),
   venue,
   minProfitBps: MIN_PROFIT_BPS,
+  // and the Treasury's surplus policy: a poke when the surplus rises above its buffer, a distribution once due
+  treasury: core.treasury,
+  synthIds: [BUSD, BETH],
   log: (line) => {
     if (!line.startsWith("skip take")) console.log(`  ${stamp()} keeper: ${line}`);
   },
 });
+const distributions: { at: number; toSavings: bigint; toBuyback: bigint }[] = [];
 
 interface TakeRow extends TakeDone {
   at: number; // [s] since the crash started
@@ -172,6 +223,7 @@ for (;;) {
   for (const l of r.liquidations) liquidations.push({ ...l, at: clock, health: healthBefore.get(l.positionId) ?? 0n });
   for (const t of r.takes) takes.push({ ...t, at: clock, oracle: await venue.marketPrice(t.asset, t.synthId) });
   for (const x of r.resets) resets.push({ ...x, at: clock });
+  for (const d of r.distributions) distributions.push({ at: clock, toSavings: d.toSavings, toBuyback: d.toBuyback });
   for (const s of r.skips) {
     if (s.kind === "liquidate" && s.error === "AuctionCapReached") capSkips++;
   }
@@ -199,10 +251,33 @@ for (const [synthId, symbol] of [
   console.log(`  ${stamp()} keeper claims its pay: ${formatWad(owed)} ${symbol}`);
 }
 
+// the saver leaves a day later with what sbUSD streamed in
+await time.increase(DAY);
+await core.refreshFeeds();
+const savedBack = await core.savings.connect(saver).redeem.staticCall(savedShares, saver, saver);
+await (await core.savings.connect(saver).redeem(savedShares, saver, saver)).wait();
+const earned = savedBack - wad("50000");
+
 console.log("\n=== After the crash ===");
 const after = await printPositions("Positions after the crash and the liquidations", core, opened);
 const reservesAfter = await printReserves(core);
 await printReport();
+console.log("\n=== Surplus policy and savings ===");
+for (const d of distributions) {
+  console.log(
+    `  [t+${String(Math.floor(d.at / 60)).padStart(3, " ")}m] distribution: ${formatWad(d.toSavings, 2)} bUSD streamed to ` +
+      `sbUSD, ${formatWad(d.toBuyback, 2)} bUSD spent on WETH (oracle-bounded)`,
+  );
+}
+const hist = await core.treasury.history(BUSD);
+console.log(
+  `  distributed in all: ${formatWad(hist.distributedSavings, 2)} bUSD to savers, ${formatWad(hist.distributedBuyback, 2)} ` +
+    `bUSD to the buyback; the Treasury keeps ${formatWad(await core.treasury.surplus(BUSD), 2)} bUSD`,
+);
+console.log(
+  `  the saver's 50,000 bUSD came back as ${formatWad(savedBack, 4)} bUSD: earned ${formatWad(earned, 4)} bUSD over ` +
+    `the crash and a day (sbUSD's rate now ${formatWad((await core.savings.apr()) * 100n, 2)}% a year, simple)`,
+);
 const svgPath = process.env.DEMO_SVG ?? "reports/demo.svg";
 mkdirSync(dirname(svgPath), { recursive: true });
 writeFileSync(svgPath, renderDemoSvg(frames, { tickMinutes: TICK / 60 }));

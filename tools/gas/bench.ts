@@ -191,6 +191,65 @@ export async function measureGas(
   }
   rows.push(...(await measureLiquidations(conn, core, user, log)));
   rows.push(...(await measureIdle(conn, core, user, log)));
+  rows.push(...(await measurePeg(conn, core, user, log)));
+  return rows;
+}
+
+/** The peg and savings rows, last: the stability module's swaps, sbUSD, and the Treasury's distribution. */
+export const PEG_ROWS = [
+  "swap in (10,000 USDC for bUSD)",
+  "swap out (5,000 bUSD for USDC)",
+  "savings deposit (1,000 bUSD)",
+  "savings redeem (half the shares)",
+  "distribute surplus (savings + buyback)",
+] as const;
+
+/**
+ * The peg rows, on the same deployment after the idle rows: the user warms the bUSD/USDC module (a 1,000 USDC swap in)
+ * and sbUSD (a 100 bUSD deposit); then, one hour before each, measured: a 10,000 USDC swap in, a 5,000 bUSD swap out, a
+ * 1,000 bUSD savings deposit, a redeem of half the user's shares; last, the user gives the Treasury 5,000 bUSD of
+ * surplus, it absorbs any bad debt and pokes, and an hour later (the local policy's duration) a distribution to sbUSD
+ * and the WETH buyback is measured.
+ */
+export async function measurePeg(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const { ethers } = conn;
+  const psm = core.psm.connect(user);
+  const savings = core.savings.connect(user);
+  await core.refreshFeeds();
+  for (const tx of [
+    () => core.usdc.connect(user).approve(core.psm, ethers.MaxUint256),
+    () => core.busd.connect(user).approve(core.psm, ethers.MaxUint256),
+    () => core.busd.connect(user).approve(core.savings, ethers.MaxUint256),
+    () => core.usdc.mint(user.address, units("usdc", "20000")),
+    () => psm.swapIn(units("usdc", "1000"), 0n, user.address),
+    () => savings.deposit(wad("100"), user.address),
+  ]) {
+    await (await tx()).wait();
+  }
+  const rows: GasRow[] = [];
+  const measure = async (name: (typeof PEG_ROWS)[number], tx: () => Promise<ContractTransactionResponse>) => {
+    await timePasses(conn, 3600);
+    const receipt = await (await tx()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${name}" failed`);
+    rows.push({ name, gas: receipt.gasUsed, hash: receipt.hash });
+    log(`  ${name}: ${receipt.gasUsed}`);
+  };
+  await measure(PEG_ROWS[0], () => psm.swapIn(units("usdc", "10000"), 0n, user.address));
+  await measure(PEG_ROWS[1], () => psm.swapOut(wad("5000"), 0n, user.address));
+  await measure(PEG_ROWS[2], () => savings.deposit(wad("1000"), user.address));
+  await measure(PEG_ROWS[3], async () =>
+    savings.redeem((await savings.balanceOf(user)) / 2n, user.address, user.address),
+  );
+  await (await core.busd.connect(user).transfer(core.treasury, wad("5000"))).wait();
+  await (await core.treasury.absorbBadDebt(BUSD)).wait();
+  await (await core.treasury.poke(BUSD)).wait();
+  await core.refreshFeeds();
+  await measure(PEG_ROWS[4], () => core.treasury.distribute(BUSD));
   return rows;
 }
 
