@@ -8,6 +8,8 @@ import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 import {IStabilityModule} from "./interfaces/IStabilityModule.sol";
+import {ISavingsToken} from "./interfaces/ISavingsToken.sol";
+import {ITreasury} from "./interfaces/ITreasury.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {Backing} from "./libraries/Backing.sol";
 import {VaultReader} from "./libraries/VaultReader.sol";
@@ -77,6 +79,28 @@ contract ReserveLens is IReserveLens {
             );
             (r.debt, r.ceiling, r.config) = (line.debt, line.ceiling, m.config());
             (r.pegRatio, r.priced) = m.pegRatio();
+        }
+    }
+
+    /// @inheritdoc IReserveLens
+    function savingsReserves() external view returns (SavingsReserve[] memory list) {
+        uint256 n = vault.syntheticCount();
+        ISavingsToken[] memory found = new ISavingsToken[](n);
+        uint256[] memory ids = new uint256[](n);
+        uint256 count;
+        ITreasury treasury = ITreasury(vault.treasury());
+        for (uint256 i; i < n; ++i) {
+            try treasury.sinks(i) returns (ITreasury.Sinks memory sk) {
+                if (address(sk.savings) != address(0)) (found[count], ids[count++]) = (sk.savings, i);
+            } catch {} // a treasury without sinks: no savings token
+        }
+        list = new SavingsReserve[](count);
+        for (uint256 k; k < count; ++k) {
+            ISavingsToken t = found[k];
+            SavingsReserve memory r = list[k];
+            (r.token, r.synthId) = (address(t), ids[k]);
+            (r.totalAssets, r.totalSupply, r.apr) = (t.totalAssets(), t.totalSupply(), t.apr());
+            (r.unvested, r.vestingEnd, ) = t.vesting();
         }
     }
 

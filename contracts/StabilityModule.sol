@@ -122,9 +122,12 @@ contract StabilityModule is IStabilityModule, AccessManaged, ReentrancyGuardTran
     /// @inheritdoc IStabilityModule
     function releaseReserves(address to) external nonReentrant returns (uint256 amount) {
         if (msg.sender != address(vault)) revert CallerNotVault(msg.sender);
-        amount = reserve.balanceOf(address(this));
-        emit ReservesReleased(to, amount);
-        if (amount != 0) reserve.safeTransfer(to, amount);
+        uint256 held = reserve.balanceOf(address(this));
+        // a reserve that refuses the transfer (paused, or the settlement blocklisted) keeps its tokens here: the debt
+        // is released all the same, so the synthetic's settlement never waits on the reserve's issuer (a later
+        // `Settlement.settleModule` pools them once the token lets them go)
+        if (held != 0 && reserve.trySafeTransfer(to, held)) amount = held;
+        emit ReservesReleased(to, amount, held - amount);
     }
 
     // ------------------------------------------------------------------------------------------------------------

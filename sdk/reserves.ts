@@ -56,6 +56,16 @@ export interface ReserveReport {
     frozenIn: boolean;
     frozenOut: boolean;
   }[];
+  savings: {
+    token: string;
+    symbol: string; // the savings token's
+    synthetic: string; // the synthetic's symbol
+    totalAssets: bigint; // [wad]
+    totalSupply: bigint; // shares (27 decimals for an 18-decimal synthetic)
+    unvested: bigint; // [wad]
+    vestingEnd: number; // [s]
+    apr: bigint; // [wad] 1e18 = 100% a year, simple
+  }[];
   system: {
     collateralValue: bigint; // [wad]
     liabilityValue: bigint; // [wad]
@@ -82,6 +92,9 @@ export async function readReserves(lens: ReserveLens, meta: Meta): Promise<Reser
   const modules = (await lens.moduleReserves({
     blockTag: block.number,
   })) as unknown as IReserveLens.ModuleReserveStructOutput[];
+  const saved = (await lens.savingsReserves({
+    blockTag: block.number,
+  })) as unknown as IReserveLens.SavingsReserveStructOutput[];
   const synthSymbol = (synthId: bigint): string =>
     synthetics.find((x) => x.synthId === synthId)?.token ?? `synthetic ${synthId}`;
   return {
@@ -141,6 +154,18 @@ export async function readReserves(lens: ReserveLens, meta: Meta): Promise<Reser
           frozenOut: m.config.frozenOut,
         };
       }),
+    ),
+    savings: await Promise.all(
+      saved.map(async (v) => ({
+        token: v.token,
+        symbol: (await meta(v.token)).symbol,
+        synthetic: (await meta(synthSymbol(v.synthId))).symbol,
+        totalAssets: v.totalAssets,
+        totalSupply: v.totalSupply,
+        unvested: v.unvested,
+        vestingEnd: Number(v.vestingEnd),
+        apr: v.apr,
+      })),
     ),
     system: {
       collateralValue: system.collateralValue,
@@ -239,6 +264,19 @@ export function printReserves(report: ReserveReport): void {
         `${m.feeInBps / 100}% / ${m.feeOutBps / 100}%`,
         `±${m.bandBps / 100}%`,
         m.frozenIn || m.frozenOut ? [m.frozenIn ? "in" : "", m.frozenOut ? "out" : ""].filter(Boolean).join("+") : "no",
+      ]),
+    );
+  }
+  if (report.savings.length > 0) {
+    printTable(
+      "Savings tokens (the Treasury's distributions stream into them; their units are held for savers)",
+      ["token", "synthetic", "assets", "still vesting", "rate a year"],
+      report.savings.map((v) => [
+        v.symbol,
+        v.synthetic,
+        formatWad(v.totalAssets, 4),
+        formatWad(v.unvested, 4),
+        `${formatWad(v.apr * 100n, 2)}%`,
       ]),
     );
   }

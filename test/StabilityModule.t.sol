@@ -18,7 +18,7 @@ import {ReserveLens} from "../contracts/ReserveLens.sol";
 import {Backing} from "../contracts/libraries/Backing.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
-import {FeeOnTransferToken, ReentrantToken} from "../contracts/mocks/WeirdTokens.sol";
+import {BlocklistToken, FeeOnTransferToken, ReentrantToken} from "../contracts/mocks/WeirdTokens.sol";
 
 /// @dev Runs a round trip through the module inside a flash loan of bUSD: swap the loan out for the reserve, swap
 ///      the reserve back in, repay. It must pay both fees and the flash fee out of its own pocket.
@@ -708,6 +708,34 @@ contract StabilityModuleTest is Fixture {
         settlement.settleModule(address(psm));
         (, uint256 shortfall) = settlement.settledDebt(BUSD);
         assertEq(shortfall, 100e18, "1,000 units against 900 dollars of reserve");
+    }
+
+    /// @dev A reserve whose issuer blocklists the settlement cannot hold the synthetic's settlement hostage: the
+    ///      module's debt is released, the reserve stays in the module (shortfall recorded), bUSD finalizes, and a
+    ///      later `settleModule` pools the reserve once the token lets it go.
+    function test_settlement_aReserveThatRefusesTheTransferDoesNotBlockFinalization() public {
+        BlocklistToken blk = new BlocklistToken();
+        StabilityModule m = _listedModule(address(blk));
+        blk.mint(swapper, 1_000e6);
+        vm.startPrank(swapper);
+        blk.approve(address(m), type(uint256).max);
+        m.swapIn(1_000e6, 0, swapper);
+        vm.stopPrank();
+        settlement.shutdown();
+        blk.setBlocked(address(settlement), true);
+        vm.expectEmit(address(m));
+        emit IStabilityModule.ReservesReleased(address(settlement), 0, 1_000e6);
+        settlement.settleModule(address(m));
+        (uint256 debt, ) = m.debt();
+        assertEq(debt, 0, "the debt is released anyway");
+        assertEq(blk.balanceOf(address(m)), 1_000e6, "the reserve stays in the module");
+        (, uint256 shortfall) = settlement.settledDebt(BUSD);
+        assertEq(shortfall, 1_000e18, "nothing arrived: the whole debt is shortfall");
+        settlement.finalize(BUSD);
+        blk.setBlocked(address(settlement), false);
+        settlement.settleModule(address(m));
+        assertEq(settlement.pool(BUSD, address(blk)), 1_000e6, "pooled once the token allows it");
+        assertEq(blk.balanceOf(address(m)), 0);
     }
 
     function test_releaseModule_onlyTheSettlement_andOnlyAfterShutdown() public {

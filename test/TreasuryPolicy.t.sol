@@ -15,6 +15,8 @@ import {BuybackSink} from "../contracts/BuybackSink.sol";
 import {Settlement} from "../contracts/Settlement.sol";
 import {MockSwapVenue} from "../contracts/mocks/MockSwapVenue.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
+import {ReserveLens} from "../contracts/ReserveLens.sol";
+import {IReserveLens} from "../contracts/interfaces/IReserveLens.sol";
 
 /// @notice The Treasury's surplus policy: bounded parameters, the clock that pokes and every surplus-lowering
 ///         operation keep, the waterfall order (nothing while a deficit is open), the amount and split of a
@@ -174,6 +176,27 @@ contract TreasuryPolicyTest is Fixture {
         _refreshFeeds();
         (toSavings, toBuyback) = treasuryC.distribute(BUSD);
         assertEq(toSavings + toBuyback, (((13_300e18 - 10_000e18) / 2) * 9) / 10, "half the excess, 90% of it out");
+    }
+
+    function test_reserveLens_reportsTheSavingsTokenFromTheTreasurysSinks() public {
+        ReserveLens lens = new ReserveLens(vault);
+        IReserveLens.SavingsReserve[] memory list = lens.savingsReserves();
+        assertEq(list.length, 1, "bUSD's sink; bETH has none");
+        assertEq(list[0].token, address(savings));
+        assertEq(list[0].synthId, BUSD);
+        assertEq(list[0].totalAssets, 1_000e18);
+        assertEq(list[0].totalSupply, savings.totalSupply());
+        assertEq(list[0].unvested, 0);
+        _surplus(16_000e18);
+        treasuryC.poke(BUSD);
+        vm.warp(block.timestamp + 1 days);
+        _refreshFeeds();
+        treasuryC.distribute(BUSD);
+        list = lens.savingsReserves();
+        assertEq(list[0].unvested, 1_800e18);
+        assertEq(list[0].vestingEnd, block.timestamp + 7 days);
+        assertEq(list[0].apr, savings.apr());
+        assertGt(list[0].apr, 0);
     }
 
     function test_distribute_isCappedByMaxAmount() public {

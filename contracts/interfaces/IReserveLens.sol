@@ -85,6 +85,21 @@ interface IReserveLens {
         IStabilityModule.Config config;
     }
 
+    /// @notice One savings token (the Treasury's savings sink of a synthetic).
+    /// @param totalAssets [wad] The synthetic its shares are worth now (vested distributions included).
+    /// @param totalSupply Its shares (the asset's decimals + 9).
+    /// @param unvested [wad] Distributed and still vesting. @param vestingEnd [s] When the stream ends.
+    /// @param apr [wad] The stream's rate over the assets, a year, simple (1e18 = 100%).
+    struct SavingsReserve {
+        uint256 synthId;
+        address token;
+        uint256 totalAssets;
+        uint256 totalSupply;
+        uint256 unvested;
+        uint256 vestingEnd;
+        uint256 apr;
+    }
+
     /// @notice The whole system.
     /// @param collateralValue [wad]
     /// @param liabilityValue [wad]
@@ -109,6 +124,10 @@ interface IReserveLens {
 
     /// @notice Every stability module, in the order added.
     function moduleReserves() external view returns (ModuleReserve[] memory);
+
+    /// @notice The savings token of every synthetic that has one (read from the treasury's sinks; none when the
+    ///         treasury keeps no sinks).
+    function savingsReserves() external view returns (SavingsReserve[] memory);
 
     /// @notice Every listed asset, every synthetic and the system figure in one call.
     function report()

@@ -67,8 +67,9 @@ interface IStabilityModule is IBallastErrors {
     event FeesSet(uint256 feeInBps, uint256 feeOutBps);
     event BandSet(uint256 bandBps);
     event FrozenSet(bool frozenIn, bool frozenOut);
-    /// @notice After shutdown: all `amount` [token] of the reserve went to the settlement `to`.
-    event ReservesReleased(address indexed to, uint256 amount);
+    /// @notice After shutdown: `amount` [token] of the reserve went to the settlement `to`; `kept` [token] stayed
+    ///         because the token refused the transfer (released by a later call once it allows it).
+    event ReservesReleased(address indexed to, uint256 amount, uint256 kept);
 
     /// @notice Swaps `amount` [token] of the reserve, pulled from the caller, for the synthetic at par less the
     ///         entry fee, minted to `to`.
@@ -92,7 +93,8 @@ interface IStabilityModule is IBallastErrors {
     function swapOut(uint256 amount, uint256 minOut, address to) external returns (uint256 reserveOut, uint256 fee);
 
     /// @notice After shutdown: sends every reserve token the module holds to `to`. The Vault only
-    ///         (`IVault.releaseModule`, called by the settlement).
+    ///         (`IVault.releaseModule`, called by the settlement). Never reverts on the token's refusal: then nothing is
+    ///         sent (and 0 returned), so the module's debt is released whatever the reserve's issuer does.
     /// @return amount [token] Sent.
     function releaseReserves(address to) external returns (uint256 amount);
 
