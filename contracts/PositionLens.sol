@@ -132,4 +132,9 @@ contract PositionLens is IPositionLens {
     function modules() external view returns (address[] memory) {
         return VaultReader.modules(vault);
     }
+
+    /// @inheritdoc IPositionLens
+    function redeemer() external view returns (address) {
+        return VaultReader.redeemer(vault);
+    }
 }

@@ -200,35 +200,19 @@ contract Vault is IVault, VaultStorage {
     /// @inheritdoc IVault
     function seize(uint256 id, uint256 debt, uint256[] calldata lots) external nonReentrant {
         if (msg.sender != _liquidationEngine) revert CallerNotLiquidationEngine(msg.sender);
-        if (_shutdownAt != 0) revert SystemShutdown(_shutdownAt);
-        Position storage p = _positions[id];
-        if (p.owner == address(0)) revert PositionNotFound(id);
-        uint256 synthId = p.synthId;
-        Synth storage s = _synthAt(synthId);
-
-        uint256 index = _accrue(s, synthId);
-
-        uint256 debtSlot = _laneSlot(id, 0);
-        uint256 norm = _laneAt(debtSlot, 0);
-        uint256 whole = norm.toDebtUp(index); // [wad] the position's debt
-        if (debt == 0 || debt > whole) revert InvalidSeize(id, address(0), debt);
-
-        // debt: the position keeps the rounding (its normalized debt falls by at most debt / index)
-        uint256 removed = debt == whole ? norm : debt.toNormDown(index);
-        uint256 left = (norm - removed).toDebtUp(index);
-        if (left != 0 && left < s.minDebt) revert DebtBelowMinimum(id, left, s.minDebt);
-        _setLaneAt(debtSlot, 0, norm - removed);
-        s.totalNormDebt -= uint128(removed);
+        (Synth storage s, address[] memory list) = _take(id, debt, lots);
         s.auctionDebt += uint128(debt);
-
-        address[] memory list = _seizeCollateral(id, p, lots);
-        // no debt stays behind in a position whose collateral is gone
-        if (left != 0 && p.assetMask == 0) revert InvalidSeize(id, address(0), debt);
         emit Seized(id, debt, list, lots);
+        _send(list, lots, msg.sender);
+    }
 
-        for (uint256 j; j < list.length; ++j) {
-            if (lots[j] != 0) IERC20(list[j]).safeTransfer(msg.sender, lots[j]);
-        }
+    /// @inheritdoc IVault
+    function redeemFrom(uint256 id, uint256 debt, uint256[] calldata lots, address to) external nonReentrant {
+        if (msg.sender != _redeemer) revert CallerNotRedeemer(msg.sender);
+        (Synth storage s, address[] memory list) = _take(id, debt, lots);
+        emit PositionRedeemed(id, debt, list, lots, to);
+        s.token.burn(msg.sender, debt);
+        _send(list, lots, to);
     }
 
     /// @inheritdoc IVault
@@ -374,6 +358,11 @@ contract Vault is IVault, VaultStorage {
 
     /// @inheritdoc IVault
     function setTreasury(address) external restricted {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    function setRedeemer(address) external restricted {
         _forward();
     }
 
@@ -631,8 +620,47 @@ contract Vault is IVault, VaultStorage {
         return count;
     }
 
+    /// @dev Takes `debt` [wad] and `lots` [token] (one per basket asset, in asset-id order) out of position `id`
+    ///      for a ward (the engine's seizure, the redeemer's redemption): accrues the synthetic, checks what the Vault
+    ///      can honour (no more than held or owed, no debt left below the minimum or without collateral, nothing after
+    ///      shutdown) and moves the lanes and totals. The position keeps the rounding: its normalized debt falls by
+    ///      `debt / index` rounded down (all of it when `debt` is the whole debt).
+    function _take(
+        uint256 id,
+        uint256 debt,
+        uint256[] calldata lots
+    ) internal returns (Synth storage s, address[] memory list) {
+        if (_shutdownAt != 0) revert SystemShutdown(_shutdownAt);
+        Position storage p = _positions[id];
+        if (p.owner == address(0)) revert PositionNotFound(id);
+        uint256 synthId = p.synthId;
+        s = _synthAt(synthId);
+        uint256 index = _accrue(s, synthId);
+
+        uint256 debtSlot = _laneSlot(id, 0);
+        uint256 norm = _laneAt(debtSlot, 0);
+        uint256 whole = norm.toDebtUp(index); // [wad] the position's debt
+        if (debt == 0 || debt > whole) revert InvalidSeize(id, address(0), debt);
+        uint256 removed = debt == whole ? norm : debt.toNormDown(index);
+        uint256 left = (norm - removed).toDebtUp(index);
+        if (left != 0 && left < s.minDebt) revert DebtBelowMinimum(id, left, s.minDebt);
+        _setLaneAt(debtSlot, 0, norm - removed);
+        s.totalNormDebt -= uint128(removed);
+
+        list = _seizeCollateral(id, p, lots);
+        // no debt stays behind in a position whose collateral is gone
+        if (left != 0 && p.assetMask == 0) revert InvalidSeize(id, address(0), debt);
+    }
+
+    function _send(address[] memory list, uint256[] calldata lots, address to) internal {
+        for (uint256 j; j < list.length; ++j) {
+            if (lots[j] != 0) IERC20(list[j]).safeTransfer(to, lots[j]);
+        }
+    }
+
     /// @dev Takes `lots[k]` [token] of the k-th asset of position `id`'s basket (asset-id order). The caller sends
-    ///      the tokens. @return list The basket's assets.
+    ///      the tokens.
+    /// @return list The basket's assets.
     function _seizeCollateral(
         uint256 id,
         Position storage p,

@@ -194,6 +194,12 @@ contract VaultAdmin is VaultStorage, AdminModule {
         emit IVault.TreasurySet(treasury_);
     }
 
+    /// @dev See `IVault.setRedeemer`.
+    function setRedeemer(address redeemer_) external onlyDelegated {
+        _redeemer = redeemer_; // 0 switches redemptions off
+        emit IVault.RedeemerSet(redeemer_);
+    }
+
     /// @dev See `IVault.addModule`.
     function addModule(address module, uint256 ceiling) external onlyDelegated {
         if (module == address(0)) revert IBallastErrors.ZeroAddress();

@@ -37,8 +37,9 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
     uint256 public constant MAX_BASKET = 8;
     /// @notice Most synthetics (ids fit in 8 bits).
     uint256 public constant MAX_SYNTHETICS = 256;
-    /// @notice Most stability modules; bounds the loops of the backing readers over them.
-    uint256 public constant MAX_MODULES = 16;
+    /// @dev Most stability modules; bounds the loops of the backing readers over them (internal: every public
+    ///      constant is one more selector the dispatch compares before `repay`).
+    uint256 internal constant MAX_MODULES = 16;
     /// @notice [ray] Highest per-second rate the Vault applies, whatever the model says: 100% a year simple
     ///         (about 172% compounded). The rate index reaches 2^128 - 1 after 26.5 years at this rate and stays there.
     uint256 public constant MAX_RATE_PER_SECOND = 31_709_791_983_764_586_504;
@@ -120,6 +121,7 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
     mapping(address asset => IVault.Ramp) internal _ramps;
     mapping(address module => IVault.ModuleLine) internal _modules;
     address[] internal _moduleList; // in the order added; never shrinks
+    address internal _redeemer; // see IVault.redeemFrom; 0 until governance sets one
 
     // ------------------------------------------------------------------------------------------------------------
     // Rules both halves use

@@ -40,6 +40,7 @@ import {
   OracleAdapter__factory,
   type PositionLens,
   PositionLens__factory,
+  Redemptions__factory,
   StabilityModule__factory,
   SyntheticToken__factory,
   Treasury__factory,
@@ -81,6 +82,7 @@ export const ARTIFACTS = {
   StabilityModule: "contracts/StabilityModule.sol:StabilityModule",
   SavingsToken: "contracts/SavingsToken.sol:SavingsToken",
   BuybackSink: "contracts/BuybackSink.sol:BuybackSink",
+  Redemptions: "contracts/Redemptions.sol:Redemptions",
   MockSwapVenue: "contracts/mocks/MockSwapVenue.sol:MockSwapVenue",
   FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
   DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
@@ -266,7 +268,8 @@ class Run {
     const settlement = await this.deployLensesAndSettlement(core);
     const modules = await this.deployModules(core, tokens);
     await this.deploySavings(core, tokens);
-    await this.applyGovernance({ ...core, engine, settlement }, models, modules);
+    const redemptions = await this.deployRedemptions(core);
+    await this.applyGovernance({ ...core, engine, settlement }, models, modules, redemptions);
   }
 
   /** AccessManager, OracleAdapter, Vault, PositionLens and Treasury, with the Treasury set as the Vault's. */
@@ -733,11 +736,52 @@ class Run {
     }
   }
 
+  /**
+   * The Redemptions contract (when the config has redemptions), set as the Vault's redeemer, and each synthetic's
+   * redemption parameters. Returns its address, or undefined without redemptions.
+   */
+  private async deployRedemptions({ manager, vault }: CoreAddresses): Promise<string | undefined> {
+    const list = this.config.redemptions ?? [];
+    if (list.length === 0) return undefined;
+    const redemptions = await this.contract("Redemptions", "Redemptions", [manager, vault]);
+    await this.call("Vault.setRedeemer", vault, abiOf(Vault__factory), "setRedeemer", [redemptions], async () =>
+      same(await this.lensAt().redeemer(), redemptions),
+    );
+    const R = () => connect(Redemptions__factory, redemptions, this.signer);
+    for (const r of list) {
+      const synthId = this.manifest.synthetics[r.synthetic]?.synthId ?? -1;
+      const params = {
+        redeemableHealth: r.redeemableHealth,
+        minFeeBps: r.minFeeBps,
+        maxFeeBps: r.maxFeeBps,
+        halfLife: r.halfLife,
+      };
+      await this.call(
+        `Redemptions.setParams(${r.synthetic})`,
+        redemptions,
+        abiOf(Redemptions__factory),
+        "setParams",
+        [synthId < 0 ? PENDING : synthId, params],
+        async () => {
+          const got = await R().params(synthId);
+          return (
+            got.redeemableHealth === r.redeemableHealth &&
+            Number(got.minFeeBps) === r.minFeeBps &&
+            Number(got.maxFeeBps) === r.maxFeeBps &&
+            Number(got.halfLife) === r.halfLife
+          );
+        },
+      );
+    }
+    return redemptions;
+  }
+
   /** Governance: each managed contract's function roles, the role grants, and the admin handoff. */
   private async applyGovernance(
     core: CoreAddresses & { engine: string; settlement: string },
     models: Record<string, string>,
     modules: string[],
+    redemptions: string | undefined,
   ): Promise<void> {
     const { manager, oracle, vault, engine, settlement } = core;
     const c = this.config;
@@ -755,6 +799,7 @@ class Run {
         .filter(([, m]) => m.kind === "dynamic")
         .map(([key]): [ManagedContract, string] => ["DynamicRateModel", models[key] ?? PENDING]),
       ...modules.map((m): [ManagedContract, string] => ["StabilityModule", m]),
+      ...(redemptions === undefined ? [] : [["Redemptions", redemptions] as [ManagedContract, string]]),
     ];
     for (const [kind, target] of instances) await this.applyRoles(kind, target);
     await this.grantRoles(manager, settlement);

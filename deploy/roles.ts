@@ -29,7 +29,8 @@ export type ManagedContract =
   | "DynamicRateModel"
   | "Settlement"
   | "StabilityModule"
-  | "Treasury";
+  | "Treasury"
+  | "Redemptions";
 
 /**
  * Contract kind → function (name, or full signature when overloaded) → role. A kind applies to every deployed
@@ -48,6 +49,7 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setTreasury: "CRITICAL",
     setLiquidationEngine: "CRITICAL",
     addModule: "CRITICAL",
+    setRedeemer: "CRITICAL",
     setAssetParams: "GOVERNOR",
     setSyntheticParams: "GOVERNOR",
     setRampDuration: "GOVERNOR",
@@ -80,6 +82,9 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setFallbackPrice: "GOVERNOR",
     retireAsset: "GOVERNOR",
     sweepPool: "GOVERNOR",
+  },
+  Redemptions: {
+    setParams: "GOVERNOR",
   },
   Treasury: {
     setPolicy: "GOVERNOR",

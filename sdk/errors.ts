@@ -25,6 +25,7 @@ import {
   Settlement__factory,
   SavingsToken__factory,
   BuybackSink__factory,
+  Redemptions__factory,
   StabilityModule__factory,
   SyntheticToken__factory,
   Treasury__factory,
@@ -50,6 +51,7 @@ export const DEPLOYABLE_ABIS: Record<string, InterfaceAbi> = {
   StabilityModule: StabilityModule__factory.abi,
   SavingsToken: SavingsToken__factory.abi,
   BuybackSink: BuybackSink__factory.abi,
+  Redemptions: Redemptions__factory.abi,
   RiskLens: RiskLens__factory.abi,
   FixedRateModel: FixedRateModel__factory.abi,
   DynamicRateModel: DynamicRateModel__factory.abi,
@@ -409,6 +411,17 @@ export const ERRORS: Record<string, Entry> = {
     `the settlement price of ${await h.symbol(s(a, "asset"))} is already frozen at ${formatUsd(n(a, "price"))}: nothing to do`,
   FallbackTooEarly: (a) =>
     `the fallback price may be set from ${date(n(a, "allowedAt"))}, not yet (${date(n(a, "now_"))}): retry then`,
+  CallerNotRedeemer: (a) => `${s(a, "caller")} is not the Vault's redeemer: redeem through Redemptions.redeem`,
+  RedemptionsOff: async (a, h) =>
+    `redemptions of ${await h.synth(n(a, "synthId"))} are off: use the stability module or a market instead`,
+  InvalidParams: () =>
+    "invalid redemption parameters: redeemable health 0 or in [1, 3], min fee ≤ max fee ≤ 10%, half-life in [1 hour, 30 days]",
+  FeeAboveMax: (a) =>
+    `the redemption fee is ${formatBps(n(a, "feeBps"))} now, above your limit of ${formatBps(n(a, "maxFeeBps"))}: ` +
+    `redeem less (the fee grows with the amount) or wait for it to decay`,
+  NothingRedeemed: () =>
+    "none of the named positions may be redeemed against (each must hold this synthetic's debt, be priced, and stand " +
+    "between health 1 and the redeemable health): name others (`redeem --positions`, or let the task find them)",
   ModuleDebtOutstanding: async (a, h) =>
     `${await h.synth(n(a, "synthId"))}'s stability modules still carry ${formatWad(n(a, "moduleDebt"))} of debt: ` +
     `settle each module first (Settlement.settleModule, anyone may call it)`,

@@ -11,6 +11,7 @@
  *   npx hardhat ballast swap-in <token> <units> [--synth bUSD] [--to]    (reserve in, e.g. USDC; the synthetic out at par)
  *   npx hardhat ballast swap-out <token> <units> [--synth bUSD] [--to]   (the synthetic in; reserve <token> out at par)
  *   npx hardhat ballast savings-deposit|savings-withdraw <synth> <units>   (withdraw: "max" takes all; --to)
+ *   npx hardhat ballast redeem <synth> <units> [--positions 3,7] [--max-fee 1.5] [--to]   (face value, at oracle prices)
  *   npx hardhat ballast distribute <synth>   (the Treasury's surplus policy, when due)
  *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
  *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (tasks/actions/keeper.ts; Ctrl-C stops it)
@@ -188,6 +189,23 @@ export const ballastTasks = [
     .addOption(TO)
     .addOption(FROM)
     .setAction(() => import("./actions/savings-withdraw.js"))
+    .build(),
+  task(["ballast", "redeem"], "Redeem a synthetic at face value for collateral from exposed positions")
+    .addPositionalArgument({ name: "synth", description: "1st: synthetic symbol, e.g. bUSD" })
+    .addPositionalArgument({ name: "units", description: "2nd: amount in whole units" })
+    .addOption({
+      name: "positions",
+      description: "Position ids, comma-separated (default: every exposed one)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "maxFee",
+      description: "Highest fee accepted, in percent (default: the fee now)",
+      defaultValue: "",
+    })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/redeem.js"))
     .build(),
   task(["ballast", "distribute"], "Distribute the Treasury's surplus of a synthetic by its policy, when due")
     .addPositionalArgument({ name: "synth", description: "Synthetic symbol, e.g. bUSD" })

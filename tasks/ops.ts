@@ -12,6 +12,7 @@ import {
   MockFeed__factory,
   MockV3Aggregator__factory,
   ReserveLens__factory,
+  Redemptions__factory,
   type SavingsToken,
   SavingsToken__factory,
   type StabilityModule,
@@ -35,6 +36,7 @@ import {
   eventsOf,
   explain,
   healthLine,
+  parseId,
   positionOf,
   requireAuthorized,
   synthAmount,
@@ -813,6 +815,72 @@ export async function swapOut(
       `(fee ${synthAmount(synth.symbol, paid)} to the Treasury)`,
   );
   return { tx, amountIn: amount, amountOut: out, fee: paid };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Redemptions
+// ----------------------------------------------------------------------------------------------------------------
+
+/**
+ * Redeems `amount` [human] of synthetic `synth` at face value against `positions` (comma-separated ids; default: every
+ * position the Redemptions contract says is exposed now, lowest health first), at no more than `maxFee` percent
+ * (default: the fee now), the collateral to `to` (default: the signer). What is not redeemed comes back.
+ */
+export async function redeem(
+  sys: System,
+  args: { synth: string; amount: string; positions?: string; maxFee?: string; to?: string },
+): Promise<{ tx: TxReport; redeemed: bigint; feeBps: bigint; ids: bigint[] }> {
+  const address = sys.manifest.contracts.Redemptions?.address;
+  if (address === undefined) throw new TaskError(`redemptions are not deployed on "${sys.network}"`);
+  const r = Redemptions__factory.connect(address, sys.signer);
+  const synth = synthBySymbol(sys, args.synth);
+  const amount = amountArg(args.amount, 18, "amount");
+  const to = recipient(sys, args.to);
+  if ((await r.params(synth.synthId)).redeemableHealth === 0n) {
+    throw new TaskError(`redemptions of ${synth.symbol} are off on "${sys.network}"`);
+  }
+  const balance = await synth.token.balanceOf(sys.signer.address);
+  if (balance < amount) {
+    const [have, need] = amountsApart(balance, amount, 18);
+    throw new TaskError(`${sys.signer.address} holds ${have} ${synth.symbol}, less than ${need} ${synth.symbol}`);
+  }
+  let ids: bigint[];
+  if (args.positions !== undefined && args.positions !== "") {
+    ids = args.positions.split(",").map((x) => parseId(x.trim()));
+  } else {
+    const found: { id: bigint; health: bigint }[] = [];
+    const next = await sys.vault.nextPositionId();
+    for (let id = 1n; id < next; id++) {
+      const [owner, synthId] = await sys.vault.positionOf(id);
+      if (owner === sys.ethers.ZeroAddress || synthId !== synth.synthId) continue;
+      const x = await r.exposureOf(id);
+      if (x.redeemable) found.push({ id, health: x.health });
+    }
+    found.sort((a, b) => (a.health < b.health ? -1 : a.health > b.health ? 1 : 0));
+    ids = found.map((f) => f.id);
+  }
+  if (ids.length === 0) {
+    throw new TaskError(`no ${synth.symbol} position is exposed to redemption now (all are healthier than the bound)`);
+  }
+  const fee = await r.feeFor(synth.synthId, amount);
+  const maxFee = args.maxFee === undefined || args.maxFee === "" ? fee : amountArg(args.maxFee, 2, "max fee");
+  if (fee > maxFee) {
+    throw new TaskError(
+      `the redemption fee for ${synthAmount(synth.symbol, amount)} is ${formatAmount(fee, 2)}% now, above your ` +
+        `--max-fee of ${formatAmount(maxFee, 2)}%: redeem less, or wait for the fee to decay`,
+    );
+  }
+  await ensureAllowance(sys, synth.token, synth.symbol, address, amount);
+  const tx = await transact(sys, `redeem ${synthAmount(synth.symbol, amount)} against #${ids.join(", #")}`, () =>
+    r.redeem.populateTransaction(synth.synthId, amount, ids, maxFee, to),
+  );
+  const [ev] = eventsOf(tx.receipt, r, address, "Redemption");
+  const redeemed = (ev?.args[3] as bigint | undefined) ?? 0n;
+  sys.log(
+    `redeemed ${synthAmount(synth.symbol, redeemed)} at a ${formatAmount(fee, 2)}% fee; the collateral went to ${to}` +
+      (redeemed < amount ? `; ${synthAmount(synth.symbol, amount - redeemed)} came back` : ""),
+  );
+  return { tx, redeemed, feeBps: fee, ids };
 }
 
 // ----------------------------------------------------------------------------------------------------------------

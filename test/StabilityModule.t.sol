@@ -551,7 +551,7 @@ contract StabilityModuleTest is Fixture {
         new StabilityModule(address(manager), vault, BUSD, unlisted, IStabilityModule.Config(0, 0, BAND, false, false));
 
         // at most MAX_MODULES
-        for (uint256 i = 2; i < vault.MAX_MODULES(); ++i) _moduleWithDecimals(6, 0, 0);
+        for (uint256 i = 2; i < 16; ++i) _moduleWithDecimals(6, 0, 0); // VaultStorage.MAX_MODULES (internal)
         MockERC20 one = new MockERC20("One", "ONE", 6);
         vault.listAsset(address(one), IVault.AssetParams(9_000, 9_300, 300, 1, false));
         StabilityModule extra = new StabilityModule(

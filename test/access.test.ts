@@ -65,6 +65,9 @@ const PUBLIC: Record<string, Record<string, string>> = {
   BuybackSink: {
     buy: "spends the caller's own units at an oracle-bounded price",
   },
+  Redemptions: {
+    redeem: "hands in the caller's own units; takes only from positions below the redeemable health",
+  },
   Settlement: {
     poke: "records the system's backing",
     trigger: "permissionless shutdown under the on-chain condition",
@@ -90,6 +93,7 @@ const AUTH_ERRORS = new Set([
   "CallerNotTreasury",
   "CallerNotVault",
   "ModuleNotFound", // the Vault's module hooks: the caller is not an added module
+  "CallerNotRedeemer",
 ]);
 
 function defaultValue(p: ParamType): unknown {
@@ -136,6 +140,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
       StabilityModule: core.psm,
       SavingsToken: core.savings,
       BuybackSink: core.buyback,
+      Redemptions: core.redemptions,
     };
 
     const checked: string[] = [];
@@ -174,6 +179,8 @@ describe("access control (every state-changing function, from the ABIs)", functi
       "Vault.seize",
       "Vault.mintUnbacked",
       "Vault.moduleMint",
+      "Vault.redeemFrom",
+      "Redemptions.setParams",
       "Vault.addModule",
       "StabilityModule.setFees",
       "StabilityModule.releaseReserves",

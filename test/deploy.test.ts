@@ -26,6 +26,7 @@ import {
   OracleAdapter__factory,
   PositionLens__factory,
   BuybackSink__factory,
+  Redemptions__factory,
   SavingsToken__factory,
   StabilityModule__factory,
   SyntheticToken__factory,
@@ -44,6 +45,7 @@ const LOCAL_CONTRACTS = [
   "LiquidationEngine",
   "OracleAdapter",
   "PositionLens",
+  "Redemptions",
   "ReserveLens",
   "SavingsToken:sbUSD",
   "Settlement",
@@ -93,8 +95,8 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      // 26 deploys (7 of them mocks: three tokens, three feeds, the venue), 33 configuration calls
-      expect(sent).to.equal(59);
+      // 27 deploys (7 of them mocks: three tokens, three feeds, the venue), 35 configuration calls
+      expect(sent).to.equal(62);
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -146,6 +148,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       const savings = SavingsToken__factory.connect(c("SavingsToken:sbUSD"), deployer);
       const treasury = Treasury__factory.connect(c("Treasury"), deployer);
       const buyback = BuybackSink__factory.connect(c("BuybackSink:bUSD/WETH"), deployer);
+      const redemptions = Redemptions__factory.connect(c("Redemptions"), deployer);
       const onChain = {
         vault: {
           MAX_LIQ_THRESHOLD_BPS: await vault.MAX_LIQ_THRESHOLD_BPS(),
@@ -174,6 +177,12 @@ describe("deploy (deploy/deploy.ts)", function () {
           MAX_SHARE_BPS: await treasury.MAX_SHARE_BPS(),
         },
         buyback: { MAX_SLIPPAGE_BPS: await buyback.MAX_SLIPPAGE_BPS() },
+        redemptions: {
+          MAX_REDEEMABLE_HEALTH: await redemptions.MAX_REDEEMABLE_HEALTH(),
+          MAX_FEE_BPS: await redemptions.MAX_FEE_BPS(),
+          MIN_HALF_LIFE: await redemptions.MIN_HALF_LIFE(),
+          MAX_HALF_LIFE: await redemptions.MAX_HALF_LIFE(),
+        },
         rateModel: { MAX_ANNUAL_RATE: await model.MAX_ANNUAL_RATE(), MAX_SLOPE: await model.MAX_SLOPE() },
       };
       expect(onChain).to.deep.equal(CONTRACT_BOUNDS);
@@ -191,6 +200,7 @@ describe("deploy (deploy/deploy.ts)", function () {
         ["Settlement", manifest.contracts.Settlement?.address ?? ""],
         ["Treasury", manifest.contracts.Treasury?.address ?? ""],
         ["StabilityModule", manifest.contracts["StabilityModule:bUSD/USDC"]?.address ?? ""],
+        ["Redemptions", manifest.contracts.Redemptions?.address ?? ""],
       ];
       for (const [kind, target] of targets) {
         const iface = (await ethers.getContractFactory(kind)).interface;
@@ -394,7 +404,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(59);
+    expect(r.sent).to.equal(62);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 
@@ -418,12 +428,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     try {
       const opts = { manifestPath: null, log: quiet };
       const first = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect([first.manifestPath, first.sent]).to.deep.equal([null, 59]);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 62]);
       expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       expect(readdirSync(dir)).to.deep.equal([]);
       // nothing was recorded, so a second run deploys afresh instead of reusing the first
       const second = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect(second.sent).to.equal(59);
+      expect(second.sent).to.equal(62);
       expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
@@ -439,7 +449,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
     const path = tmp();
     const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(62); // the 59 of the local config, and a setAnswer per feed
+    expect(r.sent).to.equal(65); // the 62 of the local config, and a setAnswer per feed
     const entry = r.manifest.contracts["feed:WETH"];
     expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
     const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);

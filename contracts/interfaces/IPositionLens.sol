@@ -81,4 +81,7 @@ interface IPositionLens {
 
     /// @notice The Vault's stability modules, in the order added.
     function modules() external view returns (address[] memory);
+
+    /// @notice The Vault's redeemer (0: redemptions off).
+    function redeemer() external view returns (address);
 }

@@ -246,6 +246,8 @@ interface IVault is IBallastErrors {
     ///         proven by the asset's proof-of-reserve feed (`reserve` [token]).
     error ReserveExceeded(address asset, uint256 claimed, uint256 reserve);
     error InvalidRampDuration(uint256 duration, uint256 min, uint256 max);
+    /// @notice Only the Vault's redeemer may call this; `caller` did.
+    error CallerNotRedeemer(address caller);
     /// @notice `module` is not a stability module of this Vault (never added).
     error ModuleNotFound(address module);
     /// @notice `module` was added already.
@@ -306,6 +308,11 @@ interface IVault is IBallastErrors {
     event BadDebtCovered(uint256 indexed synthId, uint256 amount);
     /// @param amount [wad] synthetic minted without collateral (keeper pay beyond the surplus), booked as bad debt
     event UnbackedMinted(uint256 indexed synthId, address indexed to, uint256 amount);
+    /// @notice `debt` [wad] of position `id` was redeemed: burned from the redeemer, and `amounts` [token] of `assets`
+    ///         (its basket, asset-id order) sent to `to`.
+    event PositionRedeemed(uint256 indexed id, uint256 debt, address[] assets, uint256[] amounts, address indexed to);
+    /// @notice The redeemer is now `redeemer` (0: redemptions off).
+    event RedeemerSet(address indexed redeemer);
     /// @notice Stability module `module` of synthetic `synthId`, holding `reserve`, was added.
     event ModuleAdded(address indexed module, uint256 indexed synthId, address indexed reserve);
     /// @notice `module`'s exposure cap is now `ceiling` [wad].
@@ -396,6 +403,14 @@ interface IVault is IBallastErrors {
     ///      `debt` is added to the synthetic's auction debt, which only `settleAuctionDebt` reduces.
     function seize(uint256 id, uint256 debt, uint256[] calldata lots) external;
 
+    /// @notice Redeems `debt` [wad] of position `id`: burns it from the caller and sends `lots[k]` [token] of the k-th
+    ///         asset of its basket (asset-id order) to `to`. The redeemer only, as a ward: it decides that the position
+    ///         is redeemable and prices the lots (see `IRedemptions`); the Vault checks what it can honour, as for
+    ///         `seize`.
+    /// @dev Reverts SystemShutdown after shutdown, InvalidSeize / DebtBelowMinimum as `seize`. The position's
+    ///      normalized debt falls by `debt / rateIndex` rounded down (all of it when `debt` is the whole debt).
+    function redeemFrom(uint256 id, uint256 debt, uint256[] calldata lots, address to) external;
+
     /// @notice After shutdown: takes `amount` [wad] of synthetic `synthId`'s auction debt out of auction because the
     ///         settlement took over the auction (its lot now answers for that debt). Liquidation engine only.
     function releaseAuctionDebt(uint256 synthId, uint256 amount) external;
@@ -478,6 +493,9 @@ interface IVault is IBallastErrors {
     /// @return synthId Its synthetic.
     /// @return debt [wad] The debt cleared, rounded up.
     function releasePosition(uint256 id) external returns (address owner, uint256 synthId, uint256 debt);
+
+    /// @notice Sets the redeemer, the only caller of `redeemFrom` (0: redemptions off). CRITICAL.
+    function setRedeemer(address redeemer) external;
 
     /// @notice Adds stability module `module` with exposure cap `ceiling` [wad]: it may then mint its synthetic
     ///         against its reserve (`moduleMint`). `module.vault()` must be this Vault, its synthetic must exist and

@@ -20,7 +20,7 @@ import {Valuation} from "./Valuation.sol";
 ///      [token]), 7 _managers (id => manager => appointment key), 8 _assets (asset => AssetConfig, one word in
 ///      declaration order), 9 _assetById, 10 _assetCount, 11 _synths (six words each, see `Vault.Synth`), 12
 ///      _isSynthetic, 13 _ramps (asset => Ramp: fromBps bits 0-15, start 16-55, end 56-95), 14 _modules (module =>
-///      ModuleLine: active bits 0-7, synthId 8-15, assetId 16-23, ceiling 24-119, debt 120-247), 15 _moduleList.
+///      ModuleLine: active bits 0-7, synthId 8-15, assetId 16-23, ceiling 24-119, debt 120-247), 15 _moduleList, 16 _redeemer.
 ///      A whole position is read in three calls to `IVault.extSloads` whatever its basket, plus one `extSload` per
 ///      asset whose threshold is ramping. Units: `[token]`, `[wad]`, `[ray]`, `[bps]`, `[s]` as in `IVault`. Views called from inside a Vault operation
 ///      may see half-updated state: `IVault.reentrancyGuardEntered` tells; core callers never read it mid-operation.
@@ -34,6 +34,7 @@ library VaultReader {
     uint256 internal constant RAMPS_SLOT = 13;
     uint256 internal constant MODULES_SLOT = 14;
     uint256 internal constant MODULE_LIST_SLOT = 15;
+    uint256 internal constant REDEEMER_SLOT = 16;
     /// @dev Words per `Vault.Synth`.
     uint256 internal constant SYNTH_WORDS = 6;
     /// @dev keccak256(abi.encode(SYNTHS_SLOT)): the first word of the synthetics array.
@@ -174,6 +175,11 @@ library VaultReader {
         uint256 w = load(vault, slotOf(uint160(module), MODULES_SLOT));
         (line.active, line.synthId, line.assetId) = (uint8(w) != 0, uint8(w >> 8), uint8(w >> 16));
         (line.ceiling, line.debt) = (uint96(w >> 24), uint128(w >> 120));
+    }
+
+    /// @return The Vault's redeemer (0: redemptions off).
+    function redeemer(IVault vault) internal view returns (address) {
+        return address(uint160(load(vault, bytes32(REDEEMER_SLOT))));
     }
 
     /// @return list The stability modules, in the order added (at most `MAX_MODULES`), read in one call.

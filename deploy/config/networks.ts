@@ -64,6 +64,23 @@ function localAsset(key: "weth" | "wbtc" | "usdc"): AssetConfig {
 const keeper = (k: (typeof KEEPER_PARAMS)["busd"]) => ({ tip: k.tip, chipBps: Number(k.chipBps), maxPay: k.maxPay });
 
 /**
+ * bUSD's face-value redemptions, everywhere:
+ * - positions below health 1.25 may be redeemed against (about a 147% collateral ratio at an 85% threshold): an owner
+ *   who keeps a quarter more room than a liquidation needs is never redeemed, one closer to the edge lends the peg
+ *   its floor in exchange for a fee;
+ * - a fee from 0.5% (the redeemer's cost even when nobody redeems) to 5%, rising by half the share of the supply each
+ *   redemption takes, halving every 12 hours: a run on the peg pays more the larger it is, and the fee falls back
+ *   within a day or two.
+ */
+const BUSD_REDEMPTIONS = {
+  synthetic: "bUSD",
+  redeemableHealth: (125n * WAD) / 100n,
+  minFeeBps: 50,
+  maxFeeBps: 500,
+  halfLife: 12 * HOUR,
+};
+
+/**
  * The embedded Hardhat network and a local node: mock tokens (anyone may mint) and `MockV3Aggregator` feeds. The demo,
  * the gas benchmark and the TypeScript tests deploy this config too, through `deployCore` (deploy/local/core.ts),
  * which may swap the feeds for the project's `MockFeed` and move their initial answers.
@@ -132,6 +149,7 @@ export const local: NetworkConfig = {
       buyback: { asset: "WETH", venue: "mock", recipient: "deployer", slippageBps: 100 },
     },
   ],
+  redemptions: [BUSD_REDEMPTIONS],
   governance: {
     admin: "deployer",
     adminDelay: 0,
@@ -330,6 +348,7 @@ function sepolia(): NetworkConfig {
     globalAuctionCap: 2_000_000n * WAD,
     stabilityModules: [BUSD_USDC_MODULE],
     savings: [BUSD_SAVINGS],
+    redemptions: [BUSD_REDEMPTIONS],
     governance: {
       admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
       adminDelay: 2 * HOUR, // never below criticalDelay: a role grant must not outrun a CRITICAL change
@@ -404,6 +423,7 @@ function mainnet(): NetworkConfig {
     globalAuctionCap: 10_000_000n * WAD,
     stabilityModules: [BUSD_USDC_MODULE],
     savings: [BUSD_SAVINGS],
+    redemptions: [BUSD_REDEMPTIONS],
     governance: {
       admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
       adminDelay: 7 * DAY, // never below criticalDelay: a role grant must not outrun a CRITICAL change

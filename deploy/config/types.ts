@@ -164,6 +164,19 @@ export interface SavingsConfig {
   buyback?: { asset: string; venue: "mock"; recipient: AccountRef; slippageBps: number };
 }
 
+/** A synthetic's face-value redemptions (contracts/Redemptions.sol, `IRedemptions.Params`). */
+export interface RedemptionConfig {
+  /** Symbol of the synthetic. */
+  synthetic: string;
+  /** [wad] Positions below this health may be redeemed against: in [1e18, 3e18]. */
+  redeemableHealth: bigint;
+  /** [bps] The fee's floor and ceiling (ceiling at most 1,000). */
+  minFeeBps: number;
+  maxFeeBps: number;
+  /** [s] How long the volume part of the fee takes to halve, in [1 hour, 30 days]. */
+  halfLife: number;
+}
+
 /** Roles and delays (see deploy/roles.ts). */
 export interface GovernanceConfig {
   /** The AccessManager admin at the end of the deploy (the deployer renounces the role when it is another account). */
@@ -231,6 +244,8 @@ export interface NetworkConfig {
   stabilityModules?: StabilityModuleConfig[];
   /** Savings tokens and the Treasury's surplus policy, per synthetic (none when absent). */
   savings?: SavingsConfig[];
+  /** Face-value redemptions, per synthetic (none when absent: no Redemptions contract, redemptions off). */
+  redemptions?: RedemptionConfig[];
   governance: GovernanceConfig;
 }
 
@@ -263,6 +278,12 @@ export const CONTRACT_BOUNDS = {
   savings: { MIN_VESTING_PERIOD: 3_600n, MAX_VESTING_PERIOD: 2_592_000n },
   treasury: { MIN_POLICY_TIME: 3_600n, MAX_POLICY_TIME: 2_592_000n, MAX_SHARE_BPS: 5_000n },
   buyback: { MAX_SLIPPAGE_BPS: 500n },
+  redemptions: {
+    MAX_REDEEMABLE_HEALTH: 3n * 10n ** 18n,
+    MAX_FEE_BPS: 1_000n,
+    MIN_HALF_LIFE: 3_600n,
+    MAX_HALF_LIFE: 2_592_000n,
+  },
   rateModel: { MAX_ANNUAL_RATE: 10n ** 18n, MAX_SLOPE: 10n * 10n ** 18n },
 } as const;
 
@@ -431,6 +452,22 @@ export function validateConfig(name: string, config: NetworkConfig): void {
       p.push(`${at}.bandBps: ${m.bandBps} is not an integer in [${MIN_BAND_BPS}, ${MAX_BAND_BPS}] bps`);
     }
     if (m.ceiling < 0n || m.ceiling > MAX_UINT96) p.push(`${at}.ceiling: does not fit in uint96`);
+  });
+
+  const R = CONTRACT_BOUNDS.redemptions;
+  (config.redemptions ?? []).forEach((r, i) => {
+    const at = `redemptions[${i}] (${r.synthetic})`;
+    if (!config.synthetics.some((s) => s.symbol === r.synthetic)) {
+      p.push(`${at}.synthetic: "${r.synthetic}" is not a configured synthetic`);
+    }
+    if (r.redeemableHealth < WAD || r.redeemableHealth > R.MAX_REDEEMABLE_HEALTH) {
+      p.push(`${at}.redeemableHealth: ${r.redeemableHealth} is not in [1e18, 3e18]`);
+    }
+    bps(`${at}.maxFeeBps`, r.maxFeeBps, Number(R.MAX_FEE_BPS));
+    bps(`${at}.minFeeBps`, r.minFeeBps, r.maxFeeBps);
+    if (!Number.isInteger(r.halfLife) || r.halfLife < Number(R.MIN_HALF_LIFE) || r.halfLife > Number(R.MAX_HALF_LIFE)) {
+      p.push(`${at}.halfLife: ${r.halfLife} s is not in [${R.MIN_HALF_LIFE}, ${R.MAX_HALF_LIFE}]`);
+    }
   });
 
   const { MIN_VESTING_PERIOD, MAX_VESTING_PERIOD } = CONTRACT_BOUNDS.savings;

@@ -47,6 +47,8 @@ import {
   SavingsToken__factory,
   type BuybackSink,
   BuybackSink__factory,
+  type Redemptions,
+  Redemptions__factory,
   type SyntheticToken,
   SyntheticToken__factory,
   type Treasury,
@@ -111,6 +113,8 @@ export interface Core<K extends FeedKind = "mock"> {
   savings: SavingsToken;
   /** The Treasury's buyback sink for bUSD: buys WETH through a mock venue, bounded by the oracle. */
   buyback: BuybackSink;
+  /** Face-value redemptions of bUSD against named positions (the Vault's redeemer). */
+  redemptions: Redemptions;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -196,6 +200,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   const psm = StabilityModule__factory.connect(at("StabilityModule:bUSD/USDC"), deployer);
   const savings = SavingsToken__factory.connect(at("SavingsToken:sbUSD"), deployer);
   const buyback = BuybackSink__factory.connect(at("BuybackSink:bUSD/WETH"), deployer);
+  const redemptions = Redemptions__factory.connect(at("Redemptions"), deployer);
   const tokens = {} as Record<AssetKey, MockERC20>;
   const feeds = {} as Record<AssetKey, FeedOf<K>>;
   for (const key of ASSET_KEYS) {
@@ -211,7 +216,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   log(
     `core: deploySystem(local config, ${MOCK_FEED[feedKind]} feeds): ${result.sent} transactions; AccessManager, ` +
       `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, bUSD and ` +
-      `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink`,
+      `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink, Redemptions`,
   );
   log(`core: wired as the local config says (keeper pay set, auction caps $10M), role table applied`);
 
@@ -233,6 +238,7 @@ export async function deployCore<K extends FeedKind = "mock">(
     psm,
     savings,
     buyback,
+    redemptions,
   };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();

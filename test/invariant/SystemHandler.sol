@@ -27,6 +27,8 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Backing} from "../../contracts/libraries/Backing.sol";
 import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 import {StabilityModule} from "../../contracts/StabilityModule.sol";
+import {Redemptions} from "../../contracts/Redemptions.sol";
+import {IRedemptions} from "../../contracts/interfaces/IRedemptions.sol";
 import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
 
 /// @notice The whole system for the invariant suite: everything `LiquidationHandler` drives (positions over three
@@ -92,6 +94,8 @@ contract SystemHandler is LiquidationHandler {
     uint256 public settlements;
     /// @notice The bUSD / USDC stability module (`setModule`; USDC is `assets[2]`).
     StabilityModule public module;
+    /// @notice The Vault's redeemer (`setRedemptions`).
+    Redemptions public redemptions;
 
     constructor(
         Vault vault_,
@@ -119,6 +123,47 @@ contract SystemHandler is LiquidationHandler {
     function setModule(StabilityModule module_) external {
         require(address(module) == address(0), "module already set");
         module = module_;
+    }
+
+    /// @notice Sets the redeemer the redemption action uses (once, by the test's setUp).
+    function setRedemptions(Redemptions redemptions_) external {
+        require(address(redemptions) == address(0), "redemptions already set");
+        redemptions = redemptions_;
+    }
+
+    /// @notice An actor redeems its synthetic against one position. When it goes through, the position's health did
+    ///         not fall (at the prices of the call) and its debt is 0 or at least the minimum; a refusal is explained.
+    function redeemAgainst(uint256 actorSeed, uint256 posSeed, uint256 amount) external {
+        if (ids.length == 0) return; // no position yet
+        uint256 id = ids[posSeed % ids.length];
+        address who = actors[actorSeed % 3];
+        (, uint256 s, ) = vault.positionOf(id);
+        uint256 bal = synths[s].balanceOf(who);
+        if (bal == 0) return; // nothing to hand in
+        amount = _bound(amount, 1, bal);
+        IRedemptions.Exposure memory x = redemptions.exposureOf(id);
+        uint256[] memory one = new uint256[](1);
+        one[0] = id;
+        vm.startPrank(who);
+        synths[s].approve(address(redemptions), amount);
+        try redemptions.redeem(s, amount, one, 1_000, who) returns (uint256 redeemed, uint256) {
+            assertTrue(x.redeemable && !isShut(), "redeemed a position that was not exposed");
+            assertLe(redeemed, x.maxRedeemable, "redeemed more than the position's exposure");
+            IRedemptions.Exposure memory y = redemptions.exposureOf(id);
+            if (y.health != 0) assertGe(y.health, x.health, "a redemption lowered the health");
+            uint256 debt = positionLens.debtOf(id);
+            assertTrue(debt == 0 || debt >= positionLens.synthetic(s).params.minDebt, "a redemption left dust");
+            roundingOps++;
+            calls["redeem:positions"]++;
+        } catch (bytes memory err) {
+            bytes4 sel = bytes4(err);
+            if (isShut() && x.redeemable) assertEq(sel, IBallastErrors.SystemShutdown.selector, "redeem: shut down");
+            else assertEq(sel, IRedemptions.NothingRedeemed.selector, "redeem: unexplained revert");
+            assertFalse(x.redeemable && !isShut(), "refused an exposed position");
+            synths[s].approve(address(redemptions), 0);
+            calls["redeem:positions:refused"]++;
+        }
+        vm.stopPrank();
     }
 
     // ------------------------------------------------------------------------------------ the stability module

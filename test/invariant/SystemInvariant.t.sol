@@ -20,6 +20,8 @@ import {FixedRateModel} from "../../contracts/FixedRateModel.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {StabilityModule} from "../../contracts/StabilityModule.sol";
+import {Redemptions} from "../../contracts/Redemptions.sol";
+import {IRedemptions} from "../../contracts/interfaces/IRedemptions.sol";
 import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
 
 /// @notice The invariants of the whole system (design.md's list, numbered as there, plus the liquidation, treasury
@@ -86,6 +88,11 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         );
         vault.addModule(address(module), 5_000_000e18);
         handler.setModule(module);
+        Redemptions redemptions = new Redemptions(address(manager), vault);
+        vault.setRedeemer(address(redemptions));
+        redemptions.setParams(BUSD, IRedemptions.Params(1.25e18, 50, 500, 12 hours));
+        redemptions.setParams(BETH, IRedemptions.Params(1.25e18, 50, 500, 12 hours));
+        handler.setRedemptions(redemptions);
         _grantRoles();
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: _actions()}));
@@ -127,7 +134,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
 
     /// @dev The handler's actions (its views and ghost getters are not fuzzed).
     function _actions() internal pure returns (bytes4[] memory s) {
-        s = new bytes4[](41);
+        s = new bytes4[](42);
         s[0] = SystemHandler.open.selector;
         s[1] = VaultHandler.deposit.selector;
         s[2] = VaultHandler.withdraw.selector;
@@ -169,6 +176,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         s[38] = SystemHandler.swapIn.selector;
         s[39] = SystemHandler.swapOut.selector;
         s[40] = SystemHandler.settleModule.selector;
+        s[41] = SystemHandler.redeemAgainst.selector;
     }
 
     // ------------------------------------------------------------------------------------------------ invariants

@@ -20,4 +20,5 @@ export const DEPLOYED = [
   "StabilityModule",
   "SavingsToken",
   "BuybackSink",
+  "Redemptions",
 ];

@@ -202,6 +202,7 @@ export const PEG_ROWS = [
   "savings deposit (1,000 bUSD)",
   "savings redeem (half the shares)",
   "distribute surplus (savings + buyback)",
+  "redeem (1 position)",
 ] as const;
 
 /**
@@ -209,7 +210,8 @@ export const PEG_ROWS = [
  * and sbUSD (a 100 bUSD deposit); then, one hour before each, measured: a 10,000 USDC swap in, a 5,000 bUSD swap out, a
  * 1,000 bUSD savings deposit, a redeem of half the user's shares; last, the user gives the Treasury 5,000 bUSD of
  * surplus, it absorbs any bad debt and pokes, and an hour later (the local policy's duration) a distribution to sbUSD
- * and the WETH buyback is measured.
+ * and the WETH buyback is measured; last, a redemption of 1,000 bUSD against a fresh position below the redeemable
+ * health (20 WETH at 1,000, 14,000 bUSD of debt).
  */
 export async function measurePeg(
   conn: BenchConnection,
@@ -250,6 +252,16 @@ export async function measurePeg(
   await (await core.treasury.poke(BUSD)).wait();
   await core.refreshFeeds();
   await measure(PEG_ROWS[4], () => core.treasury.distribute(BUSD));
+  // a position below the redeemable health (1.25): 20 WETH at the benchmark's last price (1,000), 14,000 bUSD
+  await (await core.weth.mint(user.address, units("weth", "20"))).wait();
+  const exposed = await core.vault.nextPositionId();
+  await (
+    await core.vault.connect(user).openAndMint(BUSD, core.weth, units("weth", "20"), wad("14000"), user.address)
+  ).wait();
+  await (await core.busd.connect(user).approve(core.redemptions, ethers.MaxUint256)).wait();
+  await measure(PEG_ROWS[5], () =>
+    core.redemptions.connect(user).redeem(BUSD, wad("1000"), [exposed], 500n, user.address),
+  );
   return rows;
 }
 
