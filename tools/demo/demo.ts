@@ -13,7 +13,7 @@
  * Before the crash, the peg floor and the savings rate: a market maker swaps USDC into the bUSD/USDC stability module,
  * a saver deposits bUSD into sbUSD, bUSD trades under par for a while and holders leave through the module at par less
  * the 0.1% fee (its reserves fall, the peg holds), then USDC itself depegs and the module refuses swaps in while the
- * exit stays open. During the crash the keeper also runs the Treasury's surplus policy (pokes, distributions to savers
+ * exit stays open, and holders redeem bUSD at face value against the positions below the redeemable health. During the crash the keeper also runs the Treasury's surplus policy (pokes, distributions to savers
  * and the buyback, none while a deficit is open); at the end the saver withdraws and the report shows what sbUSD paid.
  *
  * It also writes a picture, reports/demo.svg (`DEMO_SVG` to write elsewhere): the ETH and BTC oracle prices with the
@@ -152,6 +152,36 @@ await (await core.psm.connect(maker).swapOut(wad("1000"), exitOut, maker)).wait(
 step(`the exit stays open: 1,000 bUSD still swap out for ${formatUnitsHuman(exitOut, 6, 2)} USDC`);
 await core.setPrice("usdc", answer8("1"));
 step("USDC is back at $1.00: swaps in reopen");
+// face-value redemptions: the holders still selling under par redeem against the positions closest to the edge
+const exposed: { id: bigint; health: bigint }[] = [];
+for (const o of opened) {
+  const x = await core.redemptions.exposureOf(o.id);
+  if (x.redeemable) exposed.push({ id: o.id, health: x.health });
+}
+exposed.sort((a, b) => (a.health < b.health ? -1 : 1));
+if (exposed.length === 0) {
+  step("no position stands below the redeemable health (1.25): redemptions have nobody to take from");
+} else {
+  const ids = exposed.map((e) => e.id);
+  const fee = await core.redemptions.feeFor(BUSD, wad("5000"));
+  await (await core.busd.connect(maker).approve(core.redemptions, ethers.MaxUint256)).wait();
+  const receipt = await (await core.redemptions.connect(maker).redeem(BUSD, wad("5000"), ids, fee, maker)).wait();
+  const redeemedFrom = (receipt?.logs ?? [])
+    .map((l) => {
+      try {
+        return core.vault.interface.parseLog(l);
+      } catch {
+        return null;
+      }
+    })
+    .filter((e) => e?.name === "PositionRedeemed")
+    .map((e) => `#${String(e?.args[0])}`);
+  step(
+    `holders redeem 5,000 bUSD at face value (fee ${Number(fee) / 100}%) against the positions below health 1.25, ` +
+      `lowest first: ${redeemedFrom.join(", ")} ${redeemedFrom.length === 1 ? "gives" : "give"} up collateral worth ` +
+      `the debt less the fee, and ${redeemedFrom.length === 1 ? "its health rises" : "their health rises"}`,
+  );
+}
 
 // the keeper: pre-funded with bUSD from its own USDC position, watching every position
 const keeperSigner = signers[PLANS.length + 1];
