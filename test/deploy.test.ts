@@ -95,8 +95,8 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      // 27 deploys (7 of them mocks: three tokens, three feeds, the venue), 35 configuration calls
-      expect(sent).to.equal(62);
+      // 27 deploys (7 of them mocks: three tokens, three feeds, the venue), 36 configuration calls
+      expect(sent).to.equal(63);
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -404,7 +404,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(62);
+    expect(r.sent).to.equal(63);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 
@@ -428,12 +428,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     try {
       const opts = { manifestPath: null, log: quiet };
       const first = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect([first.manifestPath, first.sent]).to.deep.equal([null, 62]);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 63]);
       expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       expect(readdirSync(dir)).to.deep.equal([]);
       // nothing was recorded, so a second run deploys afresh instead of reusing the first
       const second = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect(second.sent).to.equal(62);
+      expect(second.sent).to.equal(63);
       expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
@@ -449,7 +449,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
     const path = tmp();
     const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(65); // the 62 of the local config, and a setAnswer per feed
+    expect(r.sent).to.equal(66); // the 63 of the local config, and a setAnswer per feed
     const entry = r.manifest.contracts["feed:WETH"];
     expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
     const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);

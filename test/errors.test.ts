@@ -4,7 +4,7 @@
  */
 import { expect } from "chai";
 import { network } from "hardhat";
-import { Interface } from "ethers";
+import { Interface, type ParamType } from "ethers";
 import { DEPLOYABLE_ABIS, ERRORS, ERRORS_INTERFACE, explainFailure, explainRevertData } from "../sdk/errors.js";
 import { TxFailure } from "../sdk/tx.js";
 import { BUSD } from "../sdk/params.js";
@@ -23,7 +23,9 @@ function declaredErrors(): Map<string, string[]> {
 }
 
 /** A plausible value of each ABI type, to render every sentence. */
-function sample(type: string, i: number): unknown {
+function sample(param: ParamType, i: number): unknown {
+  const type = param.type;
+  if (param.isTuple()) return param.components.map((c, j) => sample(c, i + j));
   if (type === "address") return `0x${String(i + 1).padStart(40, "0")}`;
   if (type === "bool") return true;
   if (type === "string") return "field";
@@ -50,7 +52,7 @@ describe("failure decoder (sdk/errors.ts)", function () {
       if (f === null) continue;
       const data = ERRORS_INTERFACE.encodeErrorResult(
         f,
-        f.inputs.map((p, i) => sample(p.type, i)),
+        f.inputs.map((p, i) => sample(p, i)),
       );
       const text = await explainRevertData(data, { network: "localhost" });
       if (
