@@ -22,14 +22,16 @@ import {ISavingsToken} from "./interfaces/ISavingsToken.sol";
 ///      who makes the share price jump (here only by a stream it waits out: a donation does not count), those virtual
 ///      shares take half the jump, and a victim who deposits after it loses less than one share's worth,
 ///      `(totalAssets + 1) / (totalSupply + 10^9)`: the attacker burns about `10^9` times what the victim can lose.
-///      Example: 1 wei, then 1M tokens streamed and vested; a 1-token victim loses at most 5e14 wei (0.05%) while
+///      Example (were the stream to vest for a lone 1-wei saver, which `minVestingShares` prevents): 1 wei, then
+///      1M tokens streamed and vested; a 1-token victim loses at most 5e14 wei (0.05%) while
 ///      the attacker loses 500k tokens. Why 9: with 6 the same example costs the victim up to half its token; 9 makes
 ///      shares 27-decimal (the `[ray]` scale) for an 18-decimal synthetic and keeps every product in range (supply
 ///      at most 2^128 × 10^9 for assets below 2^128; conversions use 512-bit `mulDiv`). Dead shares were not chosen:
 ///      with no owner there is nobody to seed them at deployment without a factory, and virtual shares give the same
 ///      bound without a deposit. The stream adds a second line: a donation does not count until skimmed and then
 ///      vests over `vestingPeriod` (at least an hour), during which anyone who deposits takes a share of it, so the
-///      price cannot be moved within one block at all.
+///      price cannot be moved within one block at all; and it vests only while `minVestingShares` are out, so an
+///      attacker must first hold a whole unit's shares, against which the virtual shares weigh 1e-18.
 ///
 ///      Sequence of every entry point: `nonReentrant`; bring the stream to now (`_sync`) before any share math, so
 ///      `totalAssets()` in the same block equals `accountedAssets()` and each `preview*` is exact; effects (shares,
@@ -52,6 +54,8 @@ contract SavingsToken is ISavingsToken, ERC4626, ERC20Permit, ReentrancyGuardTra
 
     /// @inheritdoc ISavingsToken
     uint256 public immutable vestingPeriod; // [s]
+    /// @inheritdoc ISavingsToken
+    uint256 public immutable minVestingShares; // [share]
 
     /// @dev The stream as of `lastUpdate`: `unvested` vests linearly from `lastUpdate` to `end`.
     struct Stream {
@@ -79,6 +83,7 @@ contract SavingsToken is ISavingsToken, ERC4626, ERC20Permit, ReentrancyGuardTra
             revert VestingPeriodOutOfBounds(vestingPeriod_, MIN_VESTING_PERIOD, MAX_VESTING_PERIOD);
         }
         vestingPeriod = vestingPeriod_;
+        minVestingShares = 10 ** decimals(); // one whole unit of the asset at the first share price
     }
 
     // ---------------------------------------------------------------- Yield
@@ -151,9 +156,15 @@ contract SavingsToken is ISavingsToken, ERC4626, ERC20Permit, ReentrancyGuardTra
     /// @inheritdoc ISavingsToken
     function vesting() public view returns (uint256 unvested, uint256 end, uint256 rate) {
         Stream memory s = _stream;
+        if (s.unvested != 0 && !vestingActive()) return (s.unvested, s.end + (block.timestamp - s.lastUpdate), 0);
         unvested = s.unvested - _vestedDown(s);
         end = s.end;
         if (unvested != 0) rate = (unvested * WAD) / (end - block.timestamp); // end > now while unvested != 0
+    }
+
+    /// @inheritdoc ISavingsToken
+    function vestingActive() public view returns (bool) {
+        return totalSupply() >= minVestingShares;
     }
 
     /// @inheritdoc ISavingsToken
@@ -190,10 +201,17 @@ contract SavingsToken is ISavingsToken, ERC4626, ERC20Permit, ReentrancyGuardTra
     // ---------------------------------------------------------------- Internal
 
     /// @dev Brings the stream to now: moves what has vested since the last update into `_accounted`. Writes nothing
-    ///      while nothing has vested (the fraction of a unit still vesting keeps its place in the schedule).
+    ///      while nothing has vested (the fraction of a unit still vesting keeps its place in the schedule). Below
+    ///      `minVestingShares` nothing vests and the schedule moves on by the time waited. The share supply only
+    ///      changes in deposits and withdrawals, each of which syncs first, so it held since `lastUpdate`.
     function _sync() internal {
         Stream memory s = _stream;
         if (s.unvested == 0) return;
+        if (!vestingActive()) {
+            uint256 waited = block.timestamp - s.lastUpdate;
+            if (waited != 0) _stream = Stream(s.unvested, uint64(block.timestamp), uint64(s.end + waited));
+            return;
+        }
         uint256 vested = _vestedDown(s);
         if (vested == 0) return;
         _accounted += vested;
@@ -211,6 +229,7 @@ contract SavingsToken is ISavingsToken, ERC4626, ERC20Permit, ReentrancyGuardTra
     /// @dev [token] The part of `s.unvested` vested between `s.lastUpdate` and now: linear, rounded down (the rest
     ///      vests later), all of it from `s.end` on.
     function _vestedDown(Stream memory s) internal view returns (uint256) {
+        if (!vestingActive()) return 0; // the stream waits (see `_sync`)
         if (block.timestamp >= s.end) return s.unvested;
         return (uint256(s.unvested) * (block.timestamp - s.lastUpdate)) / (s.end - s.lastUpdate);
     }

@@ -296,7 +296,8 @@ contract Treasury is ITreasury, AccessManaged, ReentrancyGuardTransient {
 
     /// @return toSavings [wad] @return toBuyback [wad] The distribution of `available` [wad] by policy `p`: the amount
     ///         is `min((available - buffer) × maxShareBps, maxAmount)` rounded down, each weight's part rounded down;
-    ///         a sink that is not set, or a savings token without savers (a stream nobody could claim), gets nothing.
+    ///         a sink that is not set, or a savings token whose stream does not vest now (`vestingActive`: fewer than
+    ///         its `minVestingShares` out; the part stays here, where it can absorb bad debt), gets nothing.
     function _split(
         StoredPolicy memory p,
         Sinks memory sk,
@@ -305,7 +306,7 @@ contract Treasury is ITreasury, AccessManaged, ReentrancyGuardTransient {
         if (available <= p.buffer) return (0, 0);
         uint256 amount = (available - p.buffer).mulDivDown(p.maxShareBps, FixedMath.BPS);
         if (amount > p.maxAmount) amount = p.maxAmount;
-        if (address(sk.savings) != address(0) && sk.savings.totalSupply() != 0) {
+        if (address(sk.savings) != address(0) && sk.savings.vestingActive()) {
             toSavings = amount.mulDivDown(p.savingsBps, FixedMath.BPS);
         }
         if (address(sk.buyback) != address(0)) toBuyback = amount.mulDivDown(p.buybackBps, FixedMath.BPS);

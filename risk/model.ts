@@ -47,6 +47,29 @@ export interface PositionSnap {
   assets: number[];
   amounts: bigint[]; // [token]
   normDebt: bigint; // [wad]
+  /** `IRedemptions.exposureOf` at the snapshot; undefined when the deployment has no redeemer. */
+  redemption?: { redeemable: boolean; maxRedeemable: bigint; feeBps: bigint }; // [wad], [bps]
+}
+
+/** One stability module (`IStabilityModule`) with its Vault debt line (`IVault.ModuleLine`). */
+export interface ModuleSnap {
+  address: string;
+  synth: number; // index into Snapshot.synths
+  asset: number; // index into Snapshot.assets of its reserve token
+  reserves: bigint; // [token] the reserve it holds
+  debt: bigint; // [wad] the synthetic it minted and has not burned
+  ceiling: bigint; // [wad] its exposure cap
+  bandBps: bigint; // swaps in need the reserve at >= 1 - band of the synthetic's price; swaps out <= 1 + band
+  feeInBps: bigint;
+  feeOutBps: bigint;
+  frozenIn: boolean; // the guardian's freezes
+  frozenOut: boolean;
+}
+
+/** The Vault's redeemer (`IRedemptions`) and each synthetic's parameters, in `Snapshot.synths` order. */
+export interface RedemptionsSnap {
+  address: string;
+  params: { redeemableHealth: bigint; minFeeBps: bigint; maxFeeBps: bigint; halfLife: bigint; baseRate: bigint }[];
 }
 
 /** A live auction at the snapshot (`ILiquidationEngine.Auction`): the simulation goes on clearing it. */
@@ -87,6 +110,10 @@ export interface Snapshot {
   synths: SynthSnap[];
   positions: PositionSnap[];
   auctions: AuctionSnap[];
+  /** The Vault's stability modules, in the order added. */
+  modules: ModuleSnap[];
+  /** The redeemer and its parameters; undefined when redemptions are not set up. */
+  redemptions: RedemptionsSnap | undefined;
   targetHealth: bigint; // [wad]
   fullLiquidationHealth: bigint; // [wad]
   auction: AuctionRules;
@@ -117,6 +144,12 @@ export interface RiskConfig {
   /** Share of paths that also replay one of `crashes`, starting at a random hour of the first half. */
   crashShare: number;
   crashes: CrashShape[];
+  /**
+   * Reserve-token depegs, drawn apart from the market (a stream of their own, so adding them moves no other draw): on
+   * a `share` of the paths every asset named in `assets` replays one of `shapes` (its price multiplied by the shape)
+   * from a random hour of the first half. It moves the collateral those tokens back and the stability modules' reserves.
+   */
+  depeg: { assets: string[]; share: number; shapes: CrashShape[] };
   /** Keepers liquidate and take; with `false` nobody acts (a keeper outage). */
   keepers: boolean;
   /** Takes clear when the auction price falls to oracle × (1 − slippage). */
@@ -150,6 +183,7 @@ export function defaultConfig(): RiskConfig {
     jumps: { perYear: 12, scale: 0.04, dof: 3 },
     crashShare: 0.1,
     crashes: CRASHES,
+    depeg: { assets: ["USDC"], share: 0.005, shapes: DEPEGS },
     keepers: true,
     slippageBps: 300,
     liquidityPerHour: { WETH: 250_000, WBTC: 150_000, USDC: 1_000_000 },
@@ -184,6 +218,22 @@ export const CRASHES: CrashShape[] = [
     hourly: [
       1, 0.99, 0.97, 0.95, 0.94, 0.92, 0.93, 0.91, 0.9, 0.88, 0.87, 0.88, 0.86, 0.85, 0.84, 0.83, 0.84, 0.82, 0.8, 0.8,
       0.79, 0.78, 0.78, 0.77, 0.76, 0.75,
+    ],
+  },
+];
+
+/**
+ * A stylized reserve depeg (hourly multipliers): a stablecoin whose issuer's bank fails on a weekend, trading down to
+ * about 0.88 within a day and back to 0.99 two days later (the shape of USDC in March 2023; a shape, not tick data).
+ * The default share of paths (0.5% a week) is about one such event in four years.
+ */
+export const DEPEGS: CrashShape[] = [
+  {
+    name: "reserve-depeg",
+    hourly: [
+      1, 0.995, 0.99, 0.98, 0.97, 0.96, 0.95, 0.94, 0.92, 0.9, 0.89, 0.88, 0.88, 0.89, 0.9, 0.9, 0.91, 0.91, 0.92, 0.92,
+      0.93, 0.93, 0.94, 0.94, 0.95, 0.95, 0.96, 0.96, 0.97, 0.97, 0.97, 0.98, 0.98, 0.98, 0.98, 0.985, 0.985, 0.985,
+      0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.99, 0.995, 0.995, 0.995,
     ],
   },
 ];
@@ -225,3 +275,24 @@ export function healthAt(snap: Snapshot, p: PositionSnap): HealthFigures {
   if (s === undefined) throw new Error(`position ${p.id}: synthetic ${p.synth} is not in the snapshot`);
   return computeHealth(basketOf(snap, p), p.normDebt, s.rateIndex, synthPriceOf(snap, p.synth));
 }
+
+/** The named scenarios of `RISK_SCENARIO`: every path the same event, with no diffusion, jumps or other event. */
+export const SCENARIOS = {
+  /** A 60% one-hour crash of every asset with β > 0. */
+  crash60: (cfg: RiskConfig): RiskConfig => ({
+    ...cfg,
+    crashShare: 1,
+    crashes: [CRASH_60],
+    depeg: { ...cfg.depeg, share: 0 },
+    jumps: { ...cfg.jumps, perYear: 0 },
+    vol: Object.fromEntries(Object.keys(cfg.vol).map((k) => [k, 0])),
+  }),
+  /** The reserve depeg (`DEPEGS`) of the assets in `depeg.assets`, from a random hour of the first half. */
+  depeg: (cfg: RiskConfig): RiskConfig => ({
+    ...cfg,
+    crashShare: 0,
+    depeg: { ...cfg.depeg, share: 1 },
+    jumps: { ...cfg.jumps, perYear: 0 },
+    vol: Object.fromEntries(Object.keys(cfg.vol).map((k) => [k, 0])),
+  }),
+} as const;

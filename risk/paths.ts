@@ -9,6 +9,12 @@
  * market-wide jumps, a compound Poisson process (`perYear` jumps a year) of Student-t sized log-jumps (`scale` × t(dof),
  * fat tails); crash: a replayed crash shape starting at a random hour s of the first half of the horizon; β_i: the
  * share of jumps and crashes the asset takes (0 for a stablecoin).
+ *
+ *   m_i(t)    ← m_i(t) · depeg(t − d)                                         (on a `depeg.share` of the paths, for
+ *                                                                                the assets in `depeg.assets`)
+ *
+ * depeg: a reserve stablecoin losing its peg (a replayed shape from a random hour d of the first half), drawn from a
+ * stream of its own so that the market draws of every path are the same with or without it.
  */
 import type { RiskConfig, Snapshot } from "./model.js";
 import { Rng, cholesky } from "./rng.js";
@@ -29,7 +35,14 @@ export interface PathModel {
   jumpDof: number;
   crashShare: number;
   crashes: RiskConfig["crashes"];
+  /** 1 for the assets a depeg moves. */
+  depegMask: Uint8Array;
+  depegShare: number;
+  depegShapes: RiskConfig["crashes"];
 }
+
+/** Offset of the depeg draws' seed: a stream apart from the market's. */
+const DEPEG_SEED = 0x6a09e667;
 
 export function buildPathModel(snap: Snapshot, cfg: RiskConfig): PathModel {
   const n = snap.assets.length;
@@ -47,6 +60,8 @@ export function buildPathModel(snap: Snapshot, cfg: RiskConfig): PathModel {
   });
   const corr = cfg.correlation ?? snap.assets.map((_, i) => snap.assets.map((__, j) => (i === j ? 1 : 0)));
   if (corr.length !== n) throw new Error(`correlation matrix has ${corr.length} rows for ${n} assets`);
+  const depegMask = new Uint8Array(n);
+  snap.assets.forEach((a, i) => (depegMask[i] = cfg.depeg.assets.includes(a.symbol) ? 1 : 0));
   return {
     n,
     hours: cfg.hours,
@@ -60,12 +75,15 @@ export function buildPathModel(snap: Snapshot, cfg: RiskConfig): PathModel {
     jumpDof: cfg.jumps.dof,
     crashShare: cfg.crashShare,
     crashes: cfg.crashes,
+    depegMask,
+    depegShare: cfg.depeg.share,
+    depegShapes: cfg.depeg.shapes,
   };
 }
 
 /**
  * Fills `out` ((hours + 1) × n, row t = hour t) with path `index`'s price multipliers (row 0 is all 1).
- * @return the name of the crash replayed on this path, if any.
+ * @return the name of the crash replayed on this path, if any, and of the depeg (`crash+depeg` when both).
  */
 export function generatePath(m: PathModel, index: number, out: Float64Array): string | undefined {
   const rng = new Rng(m.seed, index);
@@ -98,5 +116,23 @@ export function generatePath(m: PathModel, index: number, out: Float64Array): st
       out[t * n + i] = Math.exp((x[i] ?? 0) + b * crashLog);
     }
   }
-  return crash?.name;
+  const depeg = applyDepeg(m, index, out);
+  if (depeg === undefined) return crash?.name;
+  return crash === undefined ? depeg : `${crash.name}+${depeg}`;
+}
+
+/** Multiplies the depegging assets' multipliers by a depeg shape on a `depegShare` of the paths; its name, if any. */
+function applyDepeg(m: PathModel, index: number, out: Float64Array): string | undefined {
+  if (m.depegShapes.length === 0 || m.depegShare <= 0 || !m.depegMask.includes(1)) return undefined;
+  const rng = new Rng((m.seed + DEPEG_SEED) >>> 0, index);
+  if (rng.uniform() >= m.depegShare) return undefined;
+  const shape = m.depegShapes[rng.int(m.depegShapes.length)];
+  if (shape === undefined) return undefined;
+  const start = rng.int(Math.max(1, Math.floor(m.hours / 2)));
+  const n = m.n;
+  for (let t = start + 1; t <= m.hours; t++) {
+    const f = shape.hourly[Math.min(t - start, shape.hourly.length - 1)] ?? 1;
+    for (let i = 0; i < n; i++) if (m.depegMask[i] === 1) out[t * n + i] = (out[t * n + i] ?? 1) * f;
+  }
+  return shape.name;
 }

@@ -4,11 +4,11 @@
  * configuration and seed give the same JSON byte for byte.
  */
 import { formatDollars, formatShare, formatShort, renderTable } from "../sdk/format.js";
-import { MAX_UINT256 } from "../sdk/math.js";
+import { MAX_UINT256, pegOpen } from "../sdk/math.js";
 import type { Exposure } from "./exposure.js";
 import { type RiskConfig, type Snapshot, basketOf, healthAt } from "./model.js";
 import { type GovernanceCall, MIN_EVIDENCE_PATHS, type Recommendation } from "./recommend.js";
-import type { Estimate } from "./stats.js";
+import { type Estimate, estimate } from "./stats.js";
 import type { SimResult } from "./simulate.js";
 import { histogram, lineChart } from "../sdk/svg.js";
 
@@ -32,6 +32,10 @@ export interface PositionRisk {
   health: string; // [wad]
   healthRatio: number;
   liquidatedShare: number;
+  /** Whether a redemption may take from it now (`exposureOf` at the snapshot; false without a redeemer). */
+  redeemableNow: boolean;
+  /** Share of paths where a redemption could take from it in some hour. */
+  redeemableShare: number;
   /** Per price: the price at which the position becomes liquidatable, the others held (null: never). */
   liquidationPrices: { asset: string; price: number | null; changePct: number | null }[];
 }
@@ -83,6 +87,8 @@ export function positionsAtRisk(snap: Snapshot, sim?: SimResult): PositionRisk[]
         health: h.health === MAX_UINT256 ? "max" : h.health.toString(),
         healthRatio: h.health === MAX_UINT256 ? Infinity : Number(h.health) / 1e18,
         liquidatedShare: r6(sim?.liquidatedShare[k] ?? 0),
+        redeemableNow: p.redemption?.redeemable ?? false,
+        redeemableShare: r6(sim?.redeemableShare[k] ?? 0),
         liquidationPrices,
       };
     })
@@ -123,6 +129,163 @@ export const COLLATERALIZATION_MEASURES =
   "collateral of the positions with debt and of the auction lots, at oracle prices, over their debt (positions, " +
   "auctions, uncovered bad debt); ReserveLens's system backing (npm run reserves) differs: it counts all collateral " +
   "held, positions without debt too, over all synthetic supply and unminted fees";
+
+const usdOf = (snap: Snapshot, synth: number): number => {
+  const pa = snap.synths[synth]?.priceAsset ?? -1;
+  return pa < 0 ? 1 : Number(snap.assets[pa]?.price ?? 0n) / 1e18;
+};
+
+/** One stability module: its reserves, debt and band now, and what the paths did to its coverage. */
+export interface ModuleRisk {
+  address: string;
+  synth: string;
+  reserve: string;
+  reserves: string; // [token]
+  reservesUsd: number;
+  debt: string; // [wad]
+  debtUsd: number;
+  ceiling: string; // [wad]
+  coverageNow: number | null; // reserves value / debt value (null without debt)
+  /** [USD] Change of the module's net value (reserves − debt) for +1% of the reserve's price. */
+  netMove1pctUsd: number;
+  band: { bps: string; swapInOpen: boolean; swapOutOpen: boolean; frozenIn: boolean; frozenOut: boolean };
+  fees: { inBps: string; outBps: string };
+  paths: {
+    /** Paths where the coverage fell below 1 at some hour, with its bounds. */
+    undercovered: Estimate;
+    minCoverage: { p1: number | null; p5: number | null; p50: number | null; worst: number | null };
+    shortfallUsd: { mean: number; p99: number; max: number };
+    /** Share of paths with an hour in which the band refused swaps in, and share of all path-hours. */
+    swapInRefusedPaths: number;
+    swapInRefusedHours: number;
+    swapOutRefusedPaths: number;
+  };
+}
+
+/** The modules' part of the report (see `ModuleRisk`). */
+export function modulesRisk(snap: Snapshot, sim: SimResult): ModuleRisk[] {
+  const n = sim.outcomes.length;
+  const hours = sim.hours + 1;
+  return snap.modules.map((m, k) => {
+    const reserve = snap.assets[m.asset];
+    const reservesUsd = (Number(m.reserves) / 10 ** (reserve?.decimals ?? 18)) * (Number(reserve?.price ?? 0n) / 1e18);
+    const debtUsd = (Number(m.debt) / 1e18) * usdOf(snap, m.synth);
+    const os = sim.outcomes.map((o) => o.modules[k]).filter((o) => o !== undefined);
+    const cov = os
+      .map((o) => o.minCoverage)
+      .filter(Number.isFinite)
+      .sort((a, b) => a - b);
+    const short = os.map((o) => o.shortfallUsd).sort((a, b) => a - b);
+    const q = (x: number): number | null => (cov.length === 0 ? null : r6(percentile(cov, x)));
+    const synthPrice = snap.synths[m.synth]?.priceAsset ?? -1;
+    const open = pegOpen(
+      reserve?.price ?? 0n,
+      synthPrice < 0 ? 10n ** 18n : (snap.assets[synthPrice]?.price ?? 0n),
+      m.bandBps,
+    );
+    return {
+      address: m.address,
+      synth: snap.synths[m.synth]?.symbol ?? String(m.synth),
+      reserve: reserve?.symbol ?? String(m.asset),
+      reserves: m.reserves.toString(),
+      reservesUsd: cents(reservesUsd),
+      debt: m.debt.toString(),
+      debtUsd: cents(debtUsd),
+      ceiling: m.ceiling.toString(),
+      coverageNow: debtUsd === 0 ? null : r6(reservesUsd / debtUsd),
+      netMove1pctUsd: cents(reservesUsd * 0.01),
+      band: {
+        bps: m.bandBps.toString(),
+        swapInOpen: open.swapIn,
+        swapOutOpen: open.swapOut,
+        frozenIn: m.frozenIn,
+        frozenOut: m.frozenOut,
+      },
+      fees: { inBps: m.feeInBps.toString(), outBps: m.feeOutBps.toString() },
+      paths: {
+        undercovered: estimate(os.filter((o) => o.minCoverage < 1).length, n),
+        minCoverage: { p1: q(0.01), p5: q(0.05), p50: q(0.5), worst: cov.length === 0 ? null : r6(cov[0] ?? 0) },
+        shortfallUsd: {
+          mean: cents(short.reduce((a, b) => a + b, 0) / Math.max(1, n)),
+          p99: cents(percentile(short, 0.99)),
+          max: cents(short[short.length - 1] ?? 0),
+        },
+        swapInRefusedPaths: r6(os.filter((o) => o.swapInRefusedHours > 0).length / Math.max(1, n)),
+        swapInRefusedHours: r6(os.reduce((a, o) => a + o.swapInRefusedHours, 0) / Math.max(1, n * hours)),
+        swapOutRefusedPaths: r6(os.filter((o) => o.swapOutRefusedHours > 0).length / Math.max(1, n)),
+      },
+    };
+  });
+}
+
+/** Which positions redemptions reach: now (the chain's `exposureOf`) and along the paths. */
+export interface RedemptionsRisk {
+  address: string;
+  params: Record<
+    string,
+    { redeemableHealth: string; minFeeBps: string; maxFeeBps: string; halfLife: string; baseRate: string }
+  >;
+  now: { id: string; synth: string; health: string; debtUsd: number; maxRedeemable: string; feeBps: string }[];
+  nowDebtUsd: number;
+  paths: {
+    /** [USD] Per path, the most debt in redeemable positions in one hour. */
+    peakDebtUsd: { mean: number; p95: number; max: number };
+    /** Positions reached on some path, most often first. */
+    positions: { id: string; synth: string; share: number }[];
+  };
+}
+
+/** The redemptions' part of the report, or null without a redeemer. */
+export function redemptionsRisk(snap: Snapshot, sim: SimResult): RedemptionsRisk | null {
+  const r = snap.redemptions;
+  if (r === undefined) return null;
+  const now = snap.positions
+    .filter((p) => p.redemption?.redeemable === true)
+    .map((p) => {
+      const h = healthAt(snap, p);
+      return {
+        id: p.id.toString(),
+        synth: snap.synths[p.synth]?.symbol ?? String(p.synth),
+        health: h.health.toString(),
+        debtUsd: cents(Number(h.debtValue) / 1e18),
+        maxRedeemable: (p.redemption?.maxRedeemable ?? 0n).toString(),
+        feeBps: (p.redemption?.feeBps ?? 0n).toString(),
+      };
+    });
+  const peaks = sim.outcomes.map((o) => o.redeemablePeakUsd).sort((a, b) => a - b);
+  return {
+    address: r.address,
+    params: Object.fromEntries(
+      r.params.map((p, k) => [
+        snap.synths[k]?.symbol ?? String(k),
+        {
+          redeemableHealth: p.redeemableHealth.toString(),
+          minFeeBps: p.minFeeBps.toString(),
+          maxFeeBps: p.maxFeeBps.toString(),
+          halfLife: p.halfLife.toString(),
+          baseRate: p.baseRate.toString(),
+        },
+      ]),
+    ),
+    now,
+    nowDebtUsd: cents(now.reduce((a, x) => a + x.debtUsd, 0)),
+    paths: {
+      peakDebtUsd: {
+        mean: cents(peaks.reduce((a, b) => a + b, 0) / Math.max(1, peaks.length)),
+        p95: cents(percentile(peaks, 0.95)),
+        max: cents(peaks[peaks.length - 1] ?? 0),
+      },
+      positions: snap.positions
+        .map((p, k) => ({
+          id: p.id.toString(),
+          synth: snap.synths[p.synth]?.symbol ?? String(p.synth),
+          share: r6(sim.redeemableShare[k] ?? 0),
+        }))
+        .filter((x) => x.share > 0)
+        .sort((a, b) => b.share - a.share),
+    },
+  };
+}
 
 /** Builds the JSON report. */
 export function buildReport(
@@ -247,6 +410,8 @@ export function buildReport(
     },
     backing: { p1: backingQ(0.01), p5: backingQ(0.05), p50: backingQ(0.5) },
     positionsAtRisk: positions.slice(0, 10),
+    modules: modulesRisk(snap, sim),
+    redemptions: redemptionsRisk(snap, sim),
     exposure: exp,
     recommendations:
       recs?.map((r) => ({
@@ -300,6 +465,8 @@ type TextReport = {
     }[];
   };
   positionsAtRisk: PositionRisk[];
+  modules: ModuleRisk[];
+  redemptions: RedemptionsRisk | null;
   exposure: Exposure;
   recommendations:
     | (Omit<Recommendation, "current" | "recommended"> & {
@@ -321,6 +488,8 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
     ...badDebtText(r, cfg),
     ...liquidationsText(r),
     ...positionsAtRiskText(r),
+    ...modulesText(r),
+    ...redemptionsText(r),
     ...exposureText(r, snap),
     ...recommendationsText(r, cfg),
   ].join("\n");
@@ -341,6 +510,7 @@ function portfolioText(r: TextReport, cfg: RiskConfig): string[] {
       .map(([k, v]) => `${k} ${v * 100}%`)
       .join(", ")}; ` +
       `jumps ${cfg.jumps.perYear}/yr × t(${cfg.jumps.dof})·${cfg.jumps.scale}; crashes on ${cfg.crashShare * 100}% of paths; ` +
+      `${cfg.depeg.assets.join("/") || "no reserve"} depegs on ${cfg.depeg.share * 100}% of paths; ` +
       `keepers ${cfg.keepers ? `on, slippage ${cfg.slippageBps / 100}%` : "OFF"}`,
   );
   return out;
@@ -424,7 +594,7 @@ function positionsAtRiskText(r: TextReport): string[] {
   out.push("\nPositions most at risk (health from the exact mirror; liquidation price: that price alone moving)");
   out.push(
     renderTable(
-      ["id", "synth", "basket", "collateral", "debt", "health", "P(liquidated)", "liquidation prices"],
+      ["id", "synth", "basket", "collateral", "debt", "health", "P(liquidated)", "redeemable", "liquidation prices"],
       r.positionsAtRisk
         .slice(0, 8)
         .map((x) => [
@@ -435,6 +605,7 @@ function positionsAtRiskText(r: TextReport): string[] {
           formatDollars(x.debtUsd),
           Number.isFinite(x.healthRatio) ? x.healthRatio.toFixed(3) : "∞",
           formatShare(x.liquidatedShare),
+          x.redeemableNow ? "now" : formatShare(x.redeemableShare),
           x.liquidationPrices
             .map(
               (l) =>
@@ -445,6 +616,76 @@ function positionsAtRiskText(r: TextReport): string[] {
       { align: { basket: "left", "liquidation prices": "left", synth: "left" } },
     ),
   );
+  return out;
+}
+
+/** The stability modules: reserves against debt now, and their coverage along the paths. */
+function modulesText(r: TextReport): string[] {
+  if (r.modules.length === 0) return [];
+  const out: string[] = [];
+  out.push(
+    "\nStability modules (reserves held as at the snapshot; coverage = reserves × reserve price / debt × synthetic " +
+      "price, along each path)",
+  );
+  out.push(
+    renderTable(
+      [
+        "module",
+        "reserves",
+        "debt",
+        "coverage now",
+        "net per +1%",
+        "band",
+        "P(coverage < 1)",
+        "min coverage p1",
+        "worst",
+        "shortfall p99",
+        "swap-in refused",
+      ],
+      r.modules.map((m) => [
+        `${m.synth}/${m.reserve}`,
+        formatDollars(m.reservesUsd),
+        formatDollars(m.debtUsd),
+        m.coverageNow === null ? "no debt" : m.coverageNow.toFixed(4),
+        formatDollars(m.netMove1pctUsd),
+        `±${Number(m.band.bps) / 100}%${m.band.swapInOpen ? "" : " (in refused now)"}`,
+        `${formatShare(m.paths.undercovered.p)} (≤ ${formatShare(m.paths.undercovered.upper95)})`,
+        m.paths.minCoverage.p1 === null ? "n/a" : m.paths.minCoverage.p1.toFixed(4),
+        m.paths.minCoverage.worst === null ? "n/a" : m.paths.minCoverage.worst.toFixed(4),
+        formatDollars(m.paths.shortfallUsd.p99),
+        `${formatShare(m.paths.swapInRefusedPaths)} of paths`,
+      ]),
+      { align: { module: "left" } },
+    ),
+  );
+  return out;
+}
+
+/** The positions redemptions reach now and along the paths. */
+function redemptionsText(r: TextReport): string[] {
+  const x = r.redemptions;
+  if (x === null) return [];
+  const out: string[] = [];
+  const bounds = Object.entries(x.params)
+    .map(
+      ([k, p]) => `${k} below ${p.redeemableHealth === "0" ? "off" : (Number(p.redeemableHealth) / 1e18).toFixed(2)}`,
+    )
+    .join(", ");
+  out.push(
+    `\nRedemptions (a position between health 1 and the redeemable health: ${bounds}): ${x.now.length} reachable now, ` +
+      `debt ${formatDollars(x.nowDebtUsd)}${x.now.length === 0 ? "" : ` (${x.now.map((p) => `#${p.id}`).join(", ")})`}; ` +
+      `along the paths the most debt reachable in one hour is ${formatDollars(x.paths.peakDebtUsd.mean)} on average, ` +
+      `${formatDollars(x.paths.peakDebtUsd.p95)} at p95`,
+  );
+  if (x.paths.positions.length > 0) {
+    out.push(
+      renderTable(
+        ["id", "synth", "P(reachable in some hour)"],
+        x.paths.positions.slice(0, 8).map((p) => [`#${p.id}`, p.synth, formatShare(p.share)]),
+        { align: { synth: "left" } },
+      ),
+    );
+  }
   return out;
 }
 

@@ -16,15 +16,27 @@
  * Bad debt at the horizon = written-off auction debt + keeper pay the surplus could not back (realized) + the
  * shortfall still open (positions under water, auction debt above its lot's value at the clearing price), valued at
  * the last prices.
+ *
+ * Stability modules: each hour, each module's coverage (its reserves at the reserve's path price over its debt at the
+ * synthetic's) and whether the peg band refuses swaps in or out at the hour's oracle prices (`pegOpen`, the module's
+ * own test). The modules' reserves and debt are held at the snapshot's: swaps are not simulated.
+ *
+ * Redemptions: each hour, after the liquidations, which positions a redemption could take from (`isRedeemable` on the
+ * exact health, decided by the bigint mirror near the bounds) and their debt. Redemptions are reported, not executed:
+ * who redeems, and when, is not modelled.
  */
 import {
   RAY,
   WAD,
   auctionPriceUp,
+  computeHealth,
   growIndex,
+  isRedeemable,
   keeperPayDown,
   mulDivDown,
   mulDivUp,
+  type PlanAsset,
+  pegOpen,
   planLiquidation,
   quoteTake,
   splitLiquidation,
@@ -53,6 +65,22 @@ export interface PathOutcome {
   resets: number;
   capRefusals: number; // liquidations refused (AuctionCapReached) or cut down by a cap
   minBacking: number;
+  /** Per stability module (snapshot order). */
+  modules: ModuleOutcome[];
+  /** [USD] The most debt, over the hours, in positions a redemption could take from (their whole debt). */
+  redeemablePeakUsd: number;
+}
+
+/** One stability module along one path. */
+export interface ModuleOutcome {
+  /** Lowest coverage over the hours: reserves × reserve price / (debt × synthetic price); Infinity without debt. */
+  minCoverage: number;
+  /** [USD] Debt value not covered by the reserves' value at the last hour (0 when covered). */
+  shortfallUsd: number;
+  /** Hours in which the peg band refused swaps in (the reserve below 1 − band of the synthetic). */
+  swapInRefusedHours: number;
+  /** Hours in which the peg band refused swaps out (the reserve above 1 + band). */
+  swapOutRefusedHours: number;
 }
 
 /** Aggregates over all paths, filled by `simulate`. */
@@ -73,6 +101,8 @@ export interface SimResult {
   backing: Float32Array;
   /** Per position (snapshot order): share of paths where it was liquidated at least once. */
   liquidatedShare: Float64Array;
+  /** Per position (snapshot order): share of paths where a redemption could take from it in some hour. */
+  redeemableShare: Float64Array;
   /** The first `samplePaths` paths' price multipliers ((hours + 1) × assets each). */
   samples: Float64Array[];
   elapsedMs: number;
@@ -146,6 +176,7 @@ export function simulate(snap: Snapshot, cfg: RiskConfig, opts: { progress?: (do
     capBindShare: new Float64Array(H + 1),
     backing: new Float32Array(cfg.paths * (H + 1)),
     liquidatedShare: new Float64Array(snap.positions.length),
+    redeemableShare: new Float64Array(snap.positions.length),
     samples: [],
     elapsedMs: 0,
   };
@@ -160,8 +191,10 @@ export function simulate(snap: Snapshot, cfg: RiskConfig, opts: { progress?: (do
     res.liqUsdMean[h] = (res.liqUsdMean[h] ?? 0) / cfg.paths;
     res.capBindShare[h] = (res.capBindShare[h] ?? 0) / cfg.paths;
   }
-  for (let i = 0; i < res.liquidatedShare.length; i++)
+  for (let i = 0; i < res.liquidatedShare.length; i++) {
     res.liquidatedShare[i] = (res.liquidatedShare[i] ?? 0) / cfg.paths;
+    res.redeemableShare[i] = (res.redeemableShare[i] ?? 0) / cfg.paths;
+  }
   res.elapsedMs = Date.now() - started;
   return res;
 }
@@ -186,9 +219,13 @@ function runPath(
       path.runAuctions(h);
     }
     path.recordHour(h, hour, pathIndex, res);
+    path.recordModules();
+    path.recordRedeemable(h);
   }
-  for (let i = 0; i < path.liquidated.length; i++)
+  for (let i = 0; i < path.liquidated.length; i++) {
     if (path.liquidated[i] === 1) res.liquidatedShare[i] = (res.liquidatedShare[i] ?? 0) + 1;
+    if (path.redeemable[i] === 1) res.redeemableShare[i] = (res.redeemableShare[i] ?? 0) + 1;
+  }
   return path.outcome(crash);
 }
 
@@ -213,6 +250,10 @@ class PathRun {
 
   readonly positions: Pos[];
   readonly liquidated: Uint8Array;
+  /** 1 for the positions a redemption could take from in some hour so far. */
+  readonly redeemable: Uint8Array;
+  private redeemablePeakUsd = 0;
+  private readonly modules: ModuleOutcome[];
   private readonly auctions: Auc[];
   private readonly dirt: bigint[];
   private globalDirt: bigint;
@@ -255,6 +296,13 @@ class PathRun {
       normDebtF: Number(p.normDebt) / 1e18,
     }));
     this.liquidated = new Uint8Array(this.positions.length);
+    this.redeemable = new Uint8Array(this.positions.length);
+    this.modules = snap.modules.map(() => ({
+      minCoverage: Infinity,
+      shortfallUsd: 0,
+      swapInRefusedHours: 0,
+      swapOutRefusedHours: 0,
+    }));
     // live auctions at the snapshot go on: started `age` seconds before hour 0
     this.auctions = snap.auctions.map(({ id: _id, age, ...a }) => ({ ...a, pos: -1, start: -Number(age) }));
     this.dirt = snap.assets.map((a) => a.dirt);
@@ -275,6 +323,24 @@ class PathRun {
   private synthWad(s: number): bigint {
     const pa = this.snap.synths[s]?.priceAsset ?? -1;
     return (this.synthW[s] ??= pa < 0 ? WAD : this.priceWad(pa));
+  }
+
+  /** Position `pos`'s basket at the hour's oracle prices, with what health and the liquidation plan read. */
+  private basketAt(pos: Pos): (PlanAsset & { maxLtvBps: bigint })[] {
+    return pos.assets.map((a, j) => {
+      const as = this.snap.assets[a];
+      if (as === undefined) throw new Error(`asset ${a} missing`);
+      return {
+        amount: pos.amounts[j] ?? 0n,
+        decimals: as.decimals,
+        price: this.priceWad(a),
+        maxLtvBps: as.maxLtvBps,
+        liqThresholdBps: as.liqThresholdBps,
+        liqPenaltyBps: as.liqPenaltyBps,
+        cap: as.cap,
+        dirt: this.dirt[a] ?? 0n,
+      };
+    });
   }
 
   /** Keeper pay from synthetic `s`'s surplus; what the surplus cannot back is bad debt. */
@@ -328,19 +394,7 @@ class PathRun {
     const debt = mulDivUp(pos.normDebt, index, RAY);
     const synthPrice = this.synthWad(s);
     const plan = planLiquidation({
-      basket: pos.assets.map((a, j) => {
-        const as = snap.assets[a];
-        if (as === undefined) throw new Error(`asset ${a} missing`);
-        return {
-          amount: pos.amounts[j] ?? 0n,
-          decimals: as.decimals,
-          price: this.priceWad(a),
-          liqThresholdBps: as.liqThresholdBps,
-          liqPenaltyBps: as.liqPenaltyBps,
-          cap: as.cap,
-          dirt: this.dirt[a] ?? 0n,
-        };
-      }),
+      basket: this.basketAt(pos),
       debt,
       synthPrice,
       minDebt: synth.minDebt,
@@ -591,6 +645,59 @@ class PathRun {
     if (backing < this.minBacking) this.minBacking = backing;
   }
 
+  /** The modules at this hour's prices: coverage, the last hour's shortfall, hours the band refuses each direction. */
+  recordModules(): void {
+    const { snap, prep } = this;
+    for (let k = 0; k < snap.modules.length; k++) {
+      const m = snap.modules[k];
+      const o = this.modules[k];
+      if (m === undefined || o === undefined) continue;
+      const reservesUsd = (Number(m.reserves) / (prep.unitF[m.asset] ?? 1)) * (this.pF[m.asset] ?? 0);
+      const debtUsd = (Number(m.debt) / 1e18) * (this.synthF[m.synth] ?? 1);
+      if (debtUsd > 0) o.minCoverage = Math.min(o.minCoverage, reservesUsd / debtUsd);
+      o.shortfallUsd = Math.max(0, debtUsd - reservesUsd);
+      const open = pegOpen(this.priceWad(m.asset), this.synthWad(m.synth), m.bandBps);
+      if (!open.swapIn) o.swapInRefusedHours++;
+      if (!open.swapOut) o.swapOutRefusedHours++;
+    }
+  }
+
+  /**
+   * Marks the positions a redemption could take from at hour `h` (`isRedeemable` on the exact health; the float health
+   * decides only when it is clear of both bounds by 1e-6) and records the hour's redeemable debt if it is the peak.
+   */
+  recordRedeemable(h: number): void {
+    const { snap, prep } = this;
+    const params = snap.redemptions?.params;
+    if (params === undefined) return;
+    let usd = 0;
+    for (let i = 0; i < this.positions.length; i++) {
+      const pos = this.positions[i] as Pos;
+      const rh = params[pos.synth]?.redeemableHealth ?? 0n;
+      if (pos.normDebt === 0n || rh === 0n) continue;
+      let llF = 0;
+      for (let j = 0; j < pos.assets.length; j++) {
+        const a = pos.assets[j] ?? 0;
+        llF += (pos.amountsF[j] ?? 0) * (this.pF[a] ?? 0) * (prep.lt[a] ?? 0);
+      }
+      const dvF = pos.normDebtF * (prep.indexF[pos.synth]?.[h] ?? 1) * (this.synthF[pos.synth] ?? 1);
+      const hF = llF / dvF;
+      const rhF = Number(rh) / 1e18;
+      const near = Math.abs(hF - 1) < 1e-6 || Math.abs(hF / rhF - 1) < 1e-6;
+      let yes: boolean;
+      if (!near) yes = hF >= 1 && hF < rhF;
+      else {
+        const index = prep.index[pos.synth]?.[h] ?? RAY;
+        const health = computeHealth(this.basketAt(pos), pos.normDebt, index, this.synthWad(pos.synth)).health;
+        yes = isRedeemable(health, rh);
+      }
+      if (!yes) continue;
+      this.redeemable[i] = 1;
+      usd += dvF;
+    }
+    if (usd > this.redeemablePeakUsd) this.redeemablePeakUsd = usd;
+  }
+
   /** The horizon: realized bad debt, and the shortfall still open at the last prices. */
   outcome(crash: string | undefined): PathOutcome {
     const { snap, prep, pF, synthF, badDebt, surplus, byAsset, nS } = this;
@@ -642,6 +749,8 @@ class PathRun {
       resets: this.resets,
       capRefusals: this.capRefusals,
       minBacking: this.minBacking,
+      modules: this.modules,
+      redeemablePeakUsd: this.redeemablePeakUsd,
     };
   }
 }

@@ -1,8 +1,9 @@
 /**
  * Reads everything the risk engine needs from a deployed Ballast, once: listed assets and their Vault and engine
  * parameters, synthetics, every position (`nextPositionId`, `positionOf`, `basketOf`, the lens's `normDebtOf`), the engine's
- * liquidation, auction and keeper rules and caps, the live auctions, oracle prices and the Treasury's surplus. Then the simulation runs
- * in memory, with no RPC call per step.
+ * liquidation, auction and keeper rules and caps, the live auctions, oracle prices and the Treasury's surplus, the
+ * stability modules (`PositionLens.modules`, each module's reserves, debt line and band) and the redeemer's parameters
+ * with each position's `exposureOf`. Then the simulation runs in memory, with no RPC call per step.
  *
  * Deployment manifest (found as every command finds it, sdk/manifest.ts `locateManifest`, or
  * `BALLAST_MANIFEST=path/to.json`): a JSON object with at least the Vault, the OracleAdapter, the LiquidationEngine and
@@ -19,10 +20,20 @@ import {
   ILiquidationEngine__factory,
   IPositionLens__factory,
   IOracleAdapter__factory,
+  IRedemptions__factory,
+  IStabilityModule__factory,
   ITreasury__factory,
   IVault__factory,
 } from "../typechain-types/index.js";
-import type { AssetSnap, AuctionSnap, PositionSnap, Snapshot, SynthSnap } from "./model.js";
+import type {
+  AssetSnap,
+  AuctionSnap,
+  ModuleSnap,
+  PositionSnap,
+  RedemptionsSnap,
+  Snapshot,
+  SynthSnap,
+} from "./model.js";
 
 /** Addresses the snapshot starts from. */
 export interface CoreAddresses {
@@ -177,6 +188,53 @@ export async function readSnapshot(
     });
   }
 
+  const modules: ModuleSnap[] = [];
+  for (const address of await lens.modules()) {
+    const m = IStabilityModule__factory.connect(address, runner);
+    const [line, config, reserve, reserves] = await Promise.all([
+      lens.moduleLine(address),
+      m.config(),
+      m.reserve(),
+      m.reserves(),
+    ]);
+    const asset = indexOf.get(reserve.toLowerCase());
+    if (asset === undefined)
+      throw new Error(`stability module ${address} holds ${reserve}, which is not a listed asset`);
+    modules.push({
+      address,
+      synth: Number(line.synthId),
+      asset,
+      reserves,
+      debt: line.debt,
+      ceiling: line.ceiling,
+      bandBps: config.bandBps,
+      feeInBps: config.feeInBps,
+      feeOutBps: config.feeOutBps,
+      frozenIn: config.frozenIn,
+      frozenOut: config.frozenOut,
+    });
+  }
+  const redeemer = await lens.redeemer();
+  let redemptions: RedemptionsSnap | undefined;
+  const R = IRedemptions__factory.connect(redeemer, runner);
+  if (redeemer !== "0x0000000000000000000000000000000000000000") {
+    redemptions = {
+      address: redeemer,
+      params: await Promise.all(
+        synths.map(async (s) => {
+          const [p, baseRate] = await Promise.all([R.params(s.id), R.baseRate(s.id)]);
+          return {
+            redeemableHealth: p.redeemableHealth,
+            minFeeBps: p.minFeeBps,
+            maxFeeBps: p.maxFeeBps,
+            halfLife: p.halfLife,
+            baseRate,
+          };
+        }),
+      ),
+    };
+  }
+
   const next = await vault.nextPositionId();
   const positions: PositionSnap[] = [];
   const BATCH = 25n;
@@ -188,7 +246,10 @@ export async function readSnapshot(
         const [owner, synthId] = await vault.positionOf(id);
         const [basket, amounts] = await lens.basketOf(id);
         const normDebt = await lens.normDebtOf(id);
-        return { id, owner, synthId, basket, amounts, normDebt };
+        const x = redemptions === undefined || normDebt === 0n ? undefined : await R.exposureOf(id);
+        const redemption =
+          x === undefined ? undefined : { redeemable: x.redeemable, maxRedeemable: x.maxRedeemable, feeBps: x.feeBps };
+        return { id, owner, synthId, basket, amounts, normDebt, redemption };
       }),
     );
     for (const r of rows) {
@@ -205,6 +266,7 @@ export async function readSnapshot(
         assets: idx,
         amounts: [...r.amounts],
         normDebt: r.normDebt,
+        ...(r.redemption === undefined ? {} : { redemption: r.redemption }),
       });
     }
     log(`read positions ${start}…${start + BigInt(ids.length) - 1n} of ${next - 1n}`);
@@ -247,6 +309,8 @@ export async function readSnapshot(
     synths,
     positions,
     auctions,
+    modules,
+    redemptions,
     targetHealth: lp.targetHealth,
     fullLiquidationHealth: lp.fullLiquidationHealth,
     auction: {

@@ -120,6 +120,33 @@ export function computeHealth(
   return { collateralValue, mintLimit, liquidationLimit, debt, debtValue, health };
 }
 
+/**
+ * Mirrors the eligibility test of `Redemptions._plan` for a priced position with debt: a redemption may take from it
+ * while `1 <= health < redeemableHealth` [wad] (below 1 it is the liquidation's; `redeemableHealth` 0: redemptions
+ * off). Checked against `Redemptions.exposureOf` by test/risk.test.ts.
+ */
+export function isRedeemable(health: bigint, redeemableHealth: bigint): boolean {
+  return redeemableHealth !== 0n && health >= WAD && health < redeemableHealth;
+}
+
+/**
+ * Mirrors `StabilityModule._checkPeg` with both prices available: a swap in needs the reserve's price over the
+ * synthetic's, rounded down, at least `1 - band`; a swap out needs it, rounded up, at most `1 + band`.
+ * @param reservePrice [wad] USD per whole reserve unit. @param synthPrice [wad] USD per synthetic unit.
+ * Checked against `maxSwapIn` / `maxSwapOut` by test/risk.test.ts.
+ */
+export function pegOpen(
+  reservePrice: bigint,
+  synthPrice: bigint,
+  bandBps: bigint,
+): { swapIn: boolean; swapOut: boolean } {
+  const band = bandBps * (WAD / BPS);
+  return {
+    swapIn: mulDivDown(reservePrice, WAD, synthPrice) >= WAD - band,
+    swapOut: mulDivUp(reservePrice, WAD, synthPrice) <= WAD + band,
+  };
+}
+
 // ----------------------------------------------------------------------------------------------------------------
 // Auction prices (contracts/libraries/AuctionMath.sol `price`)
 // ----------------------------------------------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
 import {Redemptions} from "../contracts/Redemptions.sol";
 import {Settlement} from "../contracts/Settlement.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
+import {ReentrantToken} from "../contracts/mocks/WeirdTokens.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 /// @dev Reads the redemption fee from inside a flash loan of bUSD (the loan must not dilute it).
 contract FeeInsideAFlashLoan is IERC3156FlashBorrower {
@@ -245,6 +247,22 @@ contract RedemptionsTest is Fixture {
 
     // ------------------------------------------------------------------ fuzz
 
+    /// @dev After a redemption from position `id` (health `h0`, value `v0`, debt `d0` before): it was in range, its
+    ///      health did not fall, its owner lost no value at the oracle price, and no dust is left.
+    function _assertOwnerKept(
+        uint256 id,
+        uint256 h0,
+        uint256 v0,
+        uint256 d0
+    ) internal view returns (uint256 v1, uint256 d1) {
+        assertTrue(h0 >= 1e18 && h0 < REDEEMABLE, "redeemed a position out of range");
+        uint256 h1;
+        (h1, v1, d1) = _state(id);
+        assertGe(h1, h0, "the health fell");
+        assertGe(int256(v1) - int256(d1) + 1, int256(v0) - int256(d0), "the owner lost value");
+        assertTrue(d1 == 0 || d1 >= 100e18, "dust left");
+    }
+
     /// @dev Any redemption of any amount against a one- or three-asset position at any prices that make it
     ///      redeemable: the health never falls, the owner loses no value at the oracle price, the debt is 0 or at
     ///      least the minimum, and the redeemer gets no more than the debt's worth.
@@ -272,11 +290,7 @@ contract RedemptionsTest is Fixture {
         amount = bound(amount, 1e18, 50_000e18);
         vm.prank(redeemer);
         try redemptions.redeem(BUSD, amount, _ids(id), MAX_FEE, redeemer) returns (uint256 redeemed, uint256 fee) {
-            assertTrue(h0 >= 1e18 && h0 < REDEEMABLE, "redeemed a position out of range");
-            (uint256 h1, uint256 v1, uint256 d1) = _state(id);
-            assertGe(h1, h0, "the health fell");
-            assertGe(int256(v1) - int256(d1) + 1, int256(v0) - int256(d0), "the owner lost value");
-            assertTrue(d1 == 0 || d1 >= 100e18, "dust left");
+            (uint256 v1, uint256 d1) = _assertOwnerKept(id, h0, v0, d0);
             assertLe(d0 - d1, redeemed, "more debt removed than burned");
             uint256 got = v0 - v1; // [wad USD] what left the position
             assertLe(got, (redeemed * (10_000 - fee)) / 10_000 + 1, "the redeemer got more than the debt's worth");
@@ -284,5 +298,89 @@ contract RedemptionsTest is Fixture {
             assertEq(bytes4(err), IRedemptions.NothingRedeemed.selector, "unexplained revert");
             assertTrue(h0 < 1e18 || h0 >= REDEEMABLE || d0 <= 100e18, "refused a redeemable position");
         }
+    }
+
+    // ------------------------------------------------------------------ decimals and hooks
+
+    /// @dev A basket of a 0-decimal token ($1,000 a unit) and a 36-decimal one ($10,000 a whole unit; the Vault holds
+    ///      at most 2^120 units of a token, about 1.3 whole units at 36 decimals): the lots round
+    ///      down in each token's own units, so the redeemer gets at most the debt's worth less the fee, the owner
+    ///      loses no value, the health does not fall and no dust is left.
+    function testFuzz_redeem_zeroAnd36DecimalCollateral(
+        uint256 coarse,
+        uint256 fine,
+        uint256 debtSeed,
+        uint256 amount
+    ) public {
+        MockERC20 zero = new MockERC20("Zero", "ZERO", 0);
+        MockERC20 wide = new MockERC20("Wide", "WIDE", 36);
+        _feed(address(zero), 8, 1_000e8);
+        _feed(address(wide), 8, 10_000e8);
+        vault.listAsset(address(zero), IVault.AssetParams(7_000, 8_000, 500, type(uint48).max, false));
+        vault.listAsset(address(wide), IVault.AssetParams(7_000, 8_000, 500, type(uint48).max, false));
+        engine.setAssetCap(address(zero), 10_000_000e18);
+        engine.setAssetCap(address(wide), 10_000_000e18);
+        coarse = bound(coarse, 1, 100); // $1,000 … $100,000
+        fine = bound(fine, 1e32, 1e36); // $1 … $10,000
+        zero.mint(carol, coarse);
+        wide.mint(carol, fine);
+        vm.startPrank(carol);
+        zero.approve(address(vault), type(uint256).max);
+        wide.approve(address(vault), type(uint256).max);
+        uint256 id = vault.openAndMint(BUSD, address(zero), coarse, 0, carol);
+        vault.deposit(id, address(wide), fine);
+        uint256 value = positionLens.healthOf(id).collateralValue;
+        // health 1.2 … 1.4 (below the redeemable 1.5, within the 70% loan-to-value): debt = value × 0.8 / health
+        uint256 debt = ((((value * 8) / 10 / 1e18) * 1e18) / bound(debtSeed, 12, 14)) * 10;
+        if (debt < 100e18) debt = 100e18;
+        vault.mint(id, debt, carol);
+        vm.stopPrank();
+        (uint256 h0, uint256 v0, uint256 d0) = _state(id);
+        amount = bound(amount, 1e18, d0 < 50_000e18 ? d0 : 50_000e18); // the redeemer holds 50,000
+        uint256 zeroBefore = zero.balanceOf(redeemer);
+        uint256 wideBefore = wide.balanceOf(redeemer);
+        vm.prank(redeemer);
+        try redemptions.redeem(BUSD, amount, _ids(id), MAX_FEE, redeemer) returns (uint256 redeemed, uint256 fee) {
+            (uint256 v1, ) = _assertOwnerKept(id, h0, v0, d0);
+            uint256 got =
+                (zero.balanceOf(redeemer) - zeroBefore) * 1_000e18 + (wide.balanceOf(redeemer) - wideBefore) / 1e14; // [wad USD]
+            assertApproxEqAbs(got, v0 - v1, 1, "the redeemer got other than what left the position"); // valued apart
+            assertLe(got, (redeemed * (10_000 - fee)) / 10_000, "the redeemer got more than the debt's worth");
+        } catch (bytes memory err) {
+            assertEq(bytes4(err), IRedemptions.NothingRedeemed.selector, "unexplained revert");
+            assertTrue(h0 < 1e18 || h0 >= REDEEMABLE || d0 <= 100e18, "refused a redeemable position");
+        }
+    }
+
+    /// @dev A collateral token whose transfer calls back: the lot is sent after the redemption's effects, and a
+    ///      redemption re-entered from the hook is refused by the lock (as is the Vault's hook for anyone but the
+    ///      redeemer); the outer redemption completes with the same amounts as without the hook.
+    function test_redeem_aTokenHookCannotReenter() public {
+        ReentrantToken hooked = new ReentrantToken();
+        _listForAlice(address(hooked), 7_000, 8_000, 60_000e18);
+        engine.setAssetCap(address(hooked), 10_000_000e18);
+        vm.startPrank(alice);
+        uint256 id = vault.openAndMint(BUSD, address(hooked), 60_000e18, 40_000e18, alice); // health 1.2
+        vm.stopPrank();
+        uint256 fee = redemptions.feeFor(BUSD, 10_000e18);
+        hooked.arm(
+            address(redemptions),
+            abi.encodeCall(redemptions.redeem, (BUSD, 1_000e18, _ids(id), MAX_FEE, address(hooked)))
+        );
+        vm.prank(redeemer);
+        (uint256 redeemed, ) = redemptions.redeem(BUSD, 10_000e18, _ids(id), MAX_FEE, redeemer);
+        assertEq(redeemed, 10_000e18);
+        assertFalse(hooked.lastCallOk(), "the hook re-entered a redemption");
+        assertEq(
+            hooked.lastRevert(),
+            abi.encodeWithSelector(ReentrancyGuardTransient.ReentrancyGuardReentrantCall.selector)
+        );
+        assertEq(hooked.balanceOf(redeemer), (uint256(10_000e18) * (10_000 - fee)) / 10_000, "the lot at $1 a unit");
+        assertEq(positionLens.debtOf(id), 30_000e18);
+
+        hooked.arm(address(vault), abi.encodeCall(vault.redeemFrom, (id, 1_000e18, new uint256[](1), address(hooked))));
+        vm.prank(redeemer);
+        redemptions.redeem(BUSD, 1_000e18, _ids(id), MAX_FEE, redeemer);
+        assertFalse(hooked.lastCallOk(), "the hook called the Vault's redemption hook");
     }
 }

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Test} from "forge-std/Test.sol";
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
@@ -573,10 +574,11 @@ contract SavingsTokenTest is SavingsHelpers {
         assertLe(_redeemAll(sv, attacker), 1); // the donation is not the attacker's to take back
     }
 
-    /// @dev The vector this vault adds: 1 unit in, a large stream (distributed or donated then skimmed), wait until it
-    ///      has vested, then the victim deposits. Bounds: the victim loses less than one share's worth,
-    ///      `(D + 2) / (2 × 10^9) + 1`, and the attacker gets back at most half of its `D + 1` (the virtual shares own
-    ///      the other half) plus what the victim lost: the attack costs ≈ 10^9 times what it takes.
+    /// @dev The vector this vault adds: 1 unit in, a large stream (distributed or donated then skimmed), wait the
+    ///      vesting period, then the victim deposits. With fewer than `minVestingShares` out the stream waits: nothing
+    ///      has vested, the price has not moved, and the victim gets back what it put in (in the same block nothing
+    ///      vests). The attacker gets back at most its unit: the stream is left to whoever saves a whole unit's
+    ///      shares (it vests to them from then on).
     function _inflationViaStream(
         SavingsToken v,
         uint256 d,
@@ -592,18 +594,47 @@ contract SavingsTokenTest is SavingsHelpers {
             _distribute(v, attacker, d);
         }
         vm.warp(_now() + T);
-        assertEq(v.totalAssets(), d + 1);
+        assertFalse(v.vestingActive(), "one unit's shares are below the vesting minimum");
+        assertEq(v.totalAssets(), 1, "the stream waits while almost no share is out");
+        (uint256 unvested, uint256 end, uint256 rate) = v.vesting();
+        assertEq(unvested, d);
+        assertEq(rate, 0);
+        assertEq(end, _now() + T, "the schedule moved on by the time waited");
 
         _deposit(v, victim, dep);
         uint256 victimOut = _redeemAll(v, victim);
         assertLe(victimOut, dep);
         victimLoss = dep - victimOut;
-        assertLe(victimLoss, (d + 2) / (2 * VIRTUAL_SHARES) + 1, "victim lost more than one share's worth");
+        assertLe(victimLoss, 1, "the victim lost more than a unit");
 
         uint256 attackerOut = _redeemAll(v, attacker);
-        assertLe(attackerOut, (d + 2) / 2 + victimLoss + 1, "attacker recovered more than half its stream");
-        assertLt(attackerOut, d + 1, "the attack paid");
+        assertLe(attackerOut, 1, "the attacker took its stream back");
         attackerLoss = d + 1 - attackerOut;
+    }
+
+    /// @dev The same with the attacker holding exactly `minVestingShares` (one whole unit): the stream vests to it,
+    ///      and a victim depositing after loses less than one share's worth, `(A + 1) / (S + 10^9)` with S at least a
+    ///      whole unit's shares: about A × 10^-decimals.
+    function _inflationWithAWholeUnit(SavingsToken v, uint256 d, uint256 dep) private {
+        uint256 unit = 10 ** IERC20Metadata(v.asset()).decimals();
+        _deposit(v, attacker, unit);
+        assertTrue(v.vestingActive());
+        _distribute(v, attacker, d);
+        vm.warp(_now() + T);
+        assertEq(v.totalAssets(), d + unit, "vested in full");
+        _deposit(v, victim, dep);
+        uint256 victimOut = _redeemAll(v, victim);
+        assertLe(victimOut, dep);
+        assertLe(dep - victimOut, (d + unit + 1) / v.minVestingShares() + 1, "victim lost more than one share's worth");
+        assertLe(_redeemAll(v, attacker), d + unit, "the attacker got back more than it put in");
+    }
+
+    function testFuzz_inflation_withAWholeUnit(uint256 d, uint256 dep) public {
+        _inflationWithAWholeUnit(sv, bound(d, 1, 1e30), bound(dep, 1, 1e30));
+    }
+
+    function testFuzz_inflation_withAWholeUnit_sixDecimals(uint256 d, uint256 dep) public {
+        _inflationWithAWholeUnit(sv6, bound(d, 1, 1e24), bound(dep, 1, 1e24));
     }
 
     function testFuzz_inflation_viaDistributeFails(uint256 d, uint256 dep) public {
@@ -618,16 +649,17 @@ contract SavingsTokenTest is SavingsHelpers {
         _inflationViaStream(sv6, bound(d, 2, 1e24), bound(dep, 1, 1e24), false);
     }
 
-    /// @dev The worked example: 1 wei, then 1M tokens vested; a 1-token victim loses at most 5e14 wei (0.05%), the
-    ///      attacker about 500k tokens.
+    /// @dev The worked example: 1 wei, then 1M tokens streamed; a week later nothing has vested, a 1-token victim
+    ///      loses nothing, and the attacker's million waits for savers.
     function test_inflation_workedExample() public {
         (uint256 victimLoss, uint256 attackerLoss) = _inflationViaStream(sv, 1_000_000e18, 1e18, false);
-        assertLe(victimLoss, 5e14 + 1);
-        assertGe(attackerLoss, 499_999e18);
+        assertEq(victimLoss, 0);
+        assertGe(attackerLoss, 1_000_000e18);
+        (uint256 unvested, , ) = sv.vesting();
+        assertEq(unvested, 1_000_000e18, "the stream is still there for the next saver of a whole unit");
     }
 
-    /// @dev A stream into a vault nobody is in belongs to the virtual shares: the first real depositor loses at most
-    ///      one share's worth, `(D + 1) / 10^9 + 1`.
+    /// @dev A stream into a vault nobody is in waits for savers: the first depositor loses at most a unit.
     function testFuzz_inflation_streamIntoEmptyVaultFails(uint256 d, uint256 dep) public {
         d = bound(d, 1, 1e30);
         dep = bound(dep, 1, 1e30);
@@ -636,7 +668,7 @@ contract SavingsTokenTest is SavingsHelpers {
         _deposit(sv, victim, dep);
         uint256 out = _redeemAll(sv, victim);
         assertLe(out, dep);
-        assertLe(dep - out, (d + 1) / VIRTUAL_SHARES + 1);
+        assertLe(dep - out, 1);
     }
 
     // ---------------------------------------------------------------- sandwich bound
@@ -672,7 +704,8 @@ contract SavingsTokenTest is SavingsHelpers {
 
         vm.warp(_now() + k);
         uint256 w = v.totalAssets() - assetsIn;
-        assertEq(w, _linear(u0 + d, k), "vested in the window");
+        // nothing vests while fewer than `minVestingShares` are out (then bob gains nothing)
+        assertEq(w, v.vestingActive() ? _linear(u0 + d, k) : 0, "vested in the window");
         uint256 out = _redeemAll(v, bob);
         assertLe(out, a + Math.mulDiv(s, w, supply), "sandwich gained more than its share of the vested yield");
         if (k == 0) assertLe(out, a);

@@ -254,6 +254,49 @@ contract TreasuryPolicyTest is Fixture {
         assertEq(busd.balanceOf(address(empty)), 0);
     }
 
+    /// @dev A 1-wei saver alone in the savings token holds as many shares as its virtual shares: what vested would
+    ///      go half to nobody, for good. Below one whole unit's shares the stream would not vest, so the part stays
+    ///      in the Treasury (where it can absorb bad debt); from it on the stream flows and the virtual shares keep
+    ///      about 1e-18 of it.
+    function test_distribute_skipsASavingsTokenHeldOnlyByDust() public {
+        SavingsToken dusty = new SavingsToken(busd, "d", "d", 1 days);
+        treasuryC.setSinks(BUSD, ITreasury.Sinks(dusty, sink));
+        address tiny = makeAddr("tiny");
+        _fundBusd(tiny, 200e18);
+        vm.startPrank(tiny);
+        busd.approve(address(dusty), type(uint256).max);
+        dusty.deposit(1, tiny);
+        vm.stopPrank();
+        assertEq(dusty.totalSupply(), 1e9);
+        assertFalse(dusty.vestingActive(), "a 1-wei saver alone: the stream would not vest");
+        uint256 t0 = block.timestamp; // via-IR may reuse a read of block.timestamp across warps
+        _surplus(16_000e18);
+        treasuryC.poke(BUSD);
+        vm.warp(t0 + 1 days);
+        _refreshFeeds();
+        (uint256 s, uint256 b) = treasuryC.distribute(BUSD);
+        assertEq(s, 0, "no stream to a savings token held by dust");
+        assertEq(b, 900e18);
+        assertEq(busd.balanceOf(address(dusty)), 1);
+
+        // one whole unit deposited: the next distribution streams, and all of it can be withdrawn once vested
+        vm.prank(tiny);
+        dusty.deposit(1e18 - 1, tiny);
+        assertEq(dusty.totalSupply(), dusty.minVestingShares());
+        assertTrue(dusty.vestingActive());
+        vm.warp(t0 + 8 days);
+        _refreshFeeds();
+        (s, ) = treasuryC.distribute(BUSD);
+        assertGt(s, 0, "a savings token with a whole unit's shares gets its part");
+        vm.warp(t0 + 9 days);
+        uint256 shares = dusty.balanceOf(tiny);
+        vm.prank(tiny);
+        uint256 out = dusty.redeem(shares, tiny, tiny);
+        // the virtual shares keep (assets + 1) × 1e9 / (shares + 1e9): about 1e-18 of the assets
+        assertGe(out + (1e18 + s) / 1e18 + 2, 1e18 + s, "the saver withdraws the stream but for 1e-18 of it");
+        assertLe(out, 1e18 + s, "and never more than it holds");
+    }
+
     function test_distribute_aFailedPriceRevertsTheBuyback_andTheWholeDistribution() public {
         _surplus(16_000e18);
         treasuryC.poke(BUSD);

@@ -19,13 +19,24 @@ import {
   growIndex,
   mulDivUp,
   computeHealth,
+  isRedeemable,
+  pegOpen,
   planLiquidation,
   quoteTake,
   splitLiquidation,
   startPricesUp,
 } from "../sdk/math.js";
 import { exposure } from "../risk/exposure.js";
-import { CRASH_60, type RiskConfig, type Snapshot, basketOf, defaultConfig, synthPriceOf } from "../risk/model.js";
+import {
+  CRASH_60,
+  type RiskConfig,
+  SCENARIOS,
+  type Snapshot,
+  basketOf,
+  defaultConfig,
+  healthAt,
+  synthPriceOf,
+} from "../risk/model.js";
 import { buildPortfolio, openBasket } from "../deploy/local/portfolio.js";
 import { MIN_EVIDENCE_PATHS, governanceCalls, recommend } from "../risk/recommend.js";
 import { binomialCdf, estimate, lowerBound, upperBound } from "../risk/stats.js";
@@ -39,6 +50,7 @@ import { pictures } from "../risk/report.js";
 import { PLOT } from "../sdk/svg.js";
 import { parseManifest, readSnapshot } from "../risk/snapshot.js";
 import { simulate } from "../risk/simulate.js";
+import { buildPathModel, generatePath } from "../risk/paths.js";
 import { IVault__factory } from "../typechain-types/index.js";
 
 const { ethers } = await network.create();
@@ -451,6 +463,145 @@ describe("risk engine: snapshot, simulation and report", function () {
     expect(weth.backingGamma).to.not.equal(0); // WETH prices both sides of bETH
     expect(e.correlation.perSynth.bUSD).to.equal(null);
     expect(e.correlation.perSynth.bETH).to.be.a("number");
+  });
+});
+
+describe("risk engine: stability modules and redemptions", function () {
+  let core: Core;
+  let snap: Snapshot;
+
+  before(async function () {
+    core = await buildPortfolio(ethers);
+    snap = await snapshotOf(core);
+  });
+
+  it("readSnapshot: reads each module's reserves, debt line and band, the redeemer's parameters and each position's exposure", async function () {
+    expect(snap.modules.length).to.equal(1);
+    const m = snap.modules[0];
+    if (m === undefined) throw new Error("no module");
+    const line = await core.lens.moduleLine(core.psm);
+    expect(m.address).to.equal(await core.psm.getAddress());
+    expect(m.reserves).to.equal(await core.psm.reserves());
+    expect(m.reserves).to.equal(units("usdc", "200000"));
+    expect([m.debt, m.ceiling, m.synth]).to.deep.equal([line.debt, line.ceiling, Number(line.synthId)]);
+    expect(m.debt).to.equal(wad("200000")); // par: one unit per whole USDC, the fee included
+    expect(snap.assets[m.asset]?.symbol).to.equal("USDC");
+    expect(m.bandBps).to.equal((await core.psm.config()).bandBps);
+    const r = snap.redemptions;
+    if (r === undefined) throw new Error("no redeemer");
+    expect(r.address).to.equal(await core.redemptions.getAddress());
+    expect(r.params[Number(BUSD)]?.redeemableHealth).to.equal((await core.redemptions.params(BUSD)).redeemableHealth);
+    for (const p of snap.positions) {
+      const x = await core.redemptions.exposureOf(p.id);
+      expect(p.redemption).to.deep.equal({
+        redeemable: x.redeemable,
+        maxRedeemable: x.maxRedeemable,
+        feeBps: x.feeBps,
+      });
+    }
+  });
+
+  it("isRedeemable on the mirror's health agrees with Redemptions.exposureOf for every position, as WETH falls", async function () {
+    const c = await buildPortfolio(ethers, { interestDays: 0, moduleSwapIn: "0" });
+    let reachable = 0;
+    let unreachable = 0;
+    for (const answer of [2_000n, 1_900n, 1_800n, 1_700n, 1_600n]) {
+      await c.setPrice("weth", answer * 10n ** 8n);
+      const s = await snapshotOf(c);
+      for (const p of s.positions) {
+        const x = await c.redemptions.exposureOf(p.id);
+        const h = healthAt(s, p).health;
+        expect(h, `#${p.id} at $${answer}`).to.equal(x.health);
+        const rh = s.redemptions?.params[p.synth]?.redeemableHealth ?? 0n;
+        expect(isRedeemable(h, rh), `#${p.id} at $${answer}: health ${h}`).to.equal(x.redeemable);
+        if (x.redeemable) reachable++;
+        else unreachable++;
+      }
+    }
+    // both answers occur, so the check can fail either way
+    expect(reachable).to.be.greaterThan(0);
+    expect(unreachable).to.be.greaterThan(0);
+  });
+
+  it("pegOpen agrees with the module's maxSwapIn / maxSwapOut at the band's edges", async function () {
+    const c = await buildPortfolio(ethers, { plans: [], interestDays: 0, moduleSwapIn: "1000" });
+    const band = (await c.psm.config()).bandBps; // 100 bps
+    // 8-decimal answers at and around 0.99 and 1.01
+    const edges = [98_999_999n, 99_000_000n, 99_000_001n, 100_000_000n, 100_999_999n, 101_000_000n, 101_000_001n];
+    const seen = { inRefused: 0, outRefused: 0 };
+    for (const answer of edges) {
+      await c.setPrice("usdc", answer);
+      const price = await c.oracle.getPrice(c.tokens.usdc);
+      const open = pegOpen(price, WAD, band);
+      expect(open.swapIn, `in at ${price}`).to.equal((await c.psm.maxSwapIn()) > 0n);
+      expect(open.swapOut, `out at ${price}`).to.equal((await c.psm.maxSwapOut()) > 0n);
+      if (!open.swapIn) seen.inRefused++;
+      if (!open.swapOut) seen.outRefused++;
+    }
+    expect(seen).to.deep.equal({ inRefused: 1, outRefused: 1 });
+  });
+
+  it("the depeg scenario: every path replays the reserve depeg; the module's coverage follows the reserve's price and swaps in are refused below the band", function () {
+    const r = simulate(snap, SCENARIOS.depeg(testConfig({ paths: 20 })));
+    const coverageNow =
+      ((Number(snap.modules[0]?.reserves ?? 0n) / 1e6) * (Number(snap.assets[2]?.price ?? 0n) / 1e18)) /
+      (Number(snap.modules[0]?.debt ?? 1n) / 1e18);
+    for (const o of r.outcomes) {
+      expect(o.crash).to.equal("reserve-depeg");
+      const m = o.modules[0];
+      if (m === undefined) throw new Error("no module outcome");
+      // the shape's low, 0.88, on the price at the snapshot
+      expect(Math.abs(m.minCoverage - 0.88 * coverageNow), `${m.minCoverage}`).to.be.lessThan(1e-9);
+      expect(m.swapInRefusedHours).to.be.greaterThan(0);
+      expect(m.swapOutRefusedHours).to.equal(0);
+    }
+    const calm = simulate(snap, testConfig({ paths: 20, depeg: { ...defaultConfig().depeg, share: 0 } }));
+    for (const o of calm.outcomes) {
+      expect(o.modules[0]?.swapInRefusedHours).to.equal(0);
+      expect(o.modules[0]?.minCoverage ?? 0).to.be.greaterThan(0.97);
+    }
+  });
+
+  it("the depeg draws come from a stream of their own: the market's multipliers are the same with or without them", function () {
+    const cfg = testConfig({ hours: 48 });
+    const on = buildPathModel(snap, { ...cfg, depeg: { ...cfg.depeg, share: 1 } });
+    const off = buildPathModel(snap, { ...cfg, depeg: { ...cfg.depeg, share: 0 } });
+    const n = snap.assets.length;
+    const a = new Float64Array((cfg.hours + 1) * n);
+    const b = new Float64Array((cfg.hours + 1) * n);
+    let moved = 0;
+    for (let p = 0; p < 10; p++) {
+      generatePath(on, p, a);
+      generatePath(off, p, b);
+      for (let t = 0; t <= cfg.hours; t++) {
+        for (let i = 0; i < n; i++) {
+          if (snap.assets[i]?.symbol === "USDC") {
+            if (a[t * n + i] !== b[t * n + i]) moved++;
+          } else expect(a[t * n + i]).to.equal(b[t * n + i]);
+        }
+      }
+    }
+    expect(moved).to.be.greaterThan(0);
+  });
+
+  it("the report: the modules' coverage and the positions redemptions reach now and along the paths", function () {
+    const run = runRisk(snap, testConfig({ paths: 60 }));
+    const report = JSON.parse(run.json) as {
+      modules: { synth: string; reserve: string; coverageNow: number; reservesUsd: number; debtUsd: number }[];
+      redemptions: { now: { id: string }[]; paths: { positions: { id: string; share: number }[] } };
+      positionsAtRisk: { id: string; redeemableNow: boolean }[];
+    };
+    expect(report.modules.map((m) => `${m.synth}/${m.reserve}`)).to.deep.equal(["bUSD/USDC"]);
+    expect(report.modules[0]?.debtUsd).to.equal(200_000);
+    const nowIds = snap.positions.filter((p) => p.redemption?.redeemable === true).map((p) => p.id.toString());
+    expect(nowIds.length).to.be.greaterThan(0);
+    expect(report.redemptions.now.map((x) => x.id)).to.deep.equal(nowIds);
+    for (const p of report.positionsAtRisk) expect(p.redeemableNow).to.equal(nowIds.includes(p.id));
+    // a position redeemable at the snapshot is reachable at hour 0 of every path
+    for (const id of nowIds) expect(report.redemptions.paths.positions.find((x) => x.id === id)?.share).to.equal(1);
+    expect(run.text).to.include("Stability modules");
+    expect(run.text).to.include("bUSD/USDC");
+    expect(run.text).to.match(/Redemptions \(a position between health 1 and the redeemable health: bUSD below 1\.25/);
   });
 });
 

@@ -12,16 +12,17 @@
  *
  * Settings through the environment (hardhat run takes no script arguments):
  *   RISK_PATHS (2000), RISK_SEED (7), RISK_HOURS (168), RISK_RECOMMEND (1; 0 skips the search),
- *   RISK_RECOMMEND_PATHS (400), RISK_EVIDENCE_PATHS (2000; a looser parameter needs at least 2,000), RISK_SCENARIO (crash60: a 60% one-hour crash on every path, no diffusion),
+ *   RISK_RECOMMEND_PATHS (400), RISK_EVIDENCE_PATHS (2000; a looser parameter needs at least 2,000), RISK_SCENARIO (crash60: a 60% one-hour crash on every path, no diffusion;
+ *   depeg: the reserve stablecoins lose their peg on every path),
  *   RISK_KEEPERS (1; 0 = a keeper outage), RISK_CONFIG (a JSON file merged over the defaults: vol, beta,
- *   correlation, jumps, crashShare, slippageBps, liquidityPerHour, badDebtLimit, targetProbability, …),
+ *   correlation, jumps, crashShare, depeg, slippageBps, liquidityPerHour, badDebtLimit, targetProbability, …),
  *   RISK_OUT (reports).
  */
 import { existsSync, readFileSync } from "node:fs";
 import { network } from "hardhat";
 import { locateManifest, otherChain, readManifest } from "../sdk/manifest.js";
 import { explainFailure } from "../sdk/errors.js";
-import { CRASH_60, type RiskConfig, defaultConfig } from "../risk/model.js";
+import { type RiskConfig, SCENARIOS, defaultConfig } from "../risk/model.js";
 import { buildPortfolio } from "../deploy/local/portfolio.js";
 import { runRisk } from "../risk/run.js";
 import { type CoreAddresses, parseManifest, readSnapshot } from "../risk/snapshot.js";
@@ -61,6 +62,7 @@ function loadConfig(): RiskConfig {
       vol: { ...cfg.vol, ...e.vol },
       beta: { ...cfg.beta, ...e.beta },
       liquidityPerHour: { ...cfg.liquidityPerHour, ...e.liquidityPerHour },
+      depeg: { ...cfg.depeg, ...e.depeg },
     };
   }
   cfg.paths = intEnv("RISK_PATHS", cfg.paths, 1);
@@ -70,16 +72,11 @@ function loadConfig(): RiskConfig {
   cfg.evidencePaths = intEnv("RISK_EVIDENCE_PATHS", cfg.evidencePaths, 1);
   cfg.keepers = intEnv("RISK_KEEPERS", cfg.keepers ? 1 : 0) !== 0;
   const scenario = process.env.RISK_SCENARIO;
-  if (scenario === "crash60") {
-    cfg = {
-      ...cfg,
-      crashShare: 1,
-      crashes: [CRASH_60],
-      jumps: { ...cfg.jumps, perYear: 0 },
-      vol: Object.fromEntries(Object.keys(cfg.vol).map((k) => [k, 0])),
-    };
-  } else if (scenario !== undefined && scenario !== "") {
-    fail(`RISK_SCENARIO=${scenario}: unknown (known: crash60)`);
+  if (scenario !== undefined && scenario !== "") {
+    if (!Object.hasOwn(SCENARIOS, scenario)) {
+      fail(`RISK_SCENARIO=${scenario}: unknown (known: ${Object.keys(SCENARIOS).join(", ")})`);
+    }
+    cfg = SCENARIOS[scenario as keyof typeof SCENARIOS](cfg);
   }
   return cfg;
 }

@@ -61,6 +61,17 @@ interface ISavingsToken is IERC4626, IERC20Permit {
     ///         `10 ** DECIMALS_OFFSET` times what it can take from a victim (see `SavingsToken`).
     function DECIMALS_OFFSET() external view returns (uint8);
 
+    /// @notice [share] The stream vests only while at least this many shares are out: one whole unit of the asset
+    ///         at the first share price, `10 ** decimals()` (1e27 for an 18-decimal synthetic; immutable). Below it
+    ///         the stream waits, its schedule moved on by the time waited. Otherwise the virtual shares would take
+    ///         part of what vests while (almost) nobody saves (half of it against a lone 1-wei saver, all of it with
+    ///         no saver), and nobody could ever withdraw that; from it on they take at most 10^-decimals of it.
+    function minVestingShares() external view returns (uint256);
+
+    /// @notice Whether the stream vests now: `totalSupply() >= minVestingShares` (the Treasury distributes to the
+    ///         token only then).
+    function vestingActive() external view returns (bool);
+
     /// @notice [s] How long a distribution (with the unvested remainder it rolls over) takes to vest (immutable).
     function vestingPeriod() external view returns (uint256);
 
@@ -87,7 +98,8 @@ interface ISavingsToken is IERC4626, IERC20Permit {
 
     /// @notice The stream now.
     /// @return unvested [token] Not yet vested (0 once the stream has ended).
-    /// @return end [s] When the last of it vests (the last distribution or skim + `vestingPeriod`; past ends stay).
+    /// @return end [s] When the last of it vests (the last distribution or skim + `vestingPeriod`, moved on by the
+    ///         time the stream waited below `minVestingShares`; past ends stay).
     /// @return rate [token × 1e18 / s] What vests per second from now until `end`, scaled by 1e18 so slow streams of
     ///         few-decimal tokens do not round to zero: `unvested × 1e18 / (end − now)`, rounded down; 0 when ended.
     function vesting() external view returns (uint256 unvested, uint256 end, uint256 rate);

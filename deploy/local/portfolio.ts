@@ -1,7 +1,8 @@
 /**
  * Builds a portfolio on the embedded network when there is no deployment to read: the core from `deployCore` and
  * positions like the demo's (`tools/demo/demo.ts`: nine users, single-asset and basket positions in bUSD and bETH at
- * 50-78% loan-to-value), the demo's auction caps, and 30 days of interest minted to the Treasury as its surplus.
+ * 50-78% loan-to-value), the demo's auction caps, the demo's 200,000 USDC swapped into the bUSD/USDC stability module,
+ * and 30 days of interest minted to the Treasury as its surplus.
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { ASSETS, type AssetKey, BETH, BUSD, Op } from "../../sdk/params.js";
@@ -37,6 +38,8 @@ export const DEMO_CAPS = { global: wad("40000"), perAsset: wad("25000") };
 export interface PortfolioOptions {
   plans?: Plan[];
   caps?: { global: bigint; perAsset: bigint };
+  /** USDC [whole units] a market maker swaps into the bUSD/USDC stability module (default "200000", as the demo). */
+  moduleSwapIn?: string;
   /** Days of interest accrued and minted to the Treasury before the snapshot (default 30). */
   interestDays?: number;
   log?: (line: string) => void;
@@ -71,6 +74,15 @@ export async function buildPortfolio(ethers: HardhatEthers, opts: PortfolioOptio
     await openBasket(core, owner, plan.synth === "bUSD" ? BUSD : BETH, amounts, debt);
   }
   log(`portfolio: ${plans.length} positions opened`);
+  const swapIn = units("usdc", opts.moduleSwapIn ?? "200000");
+  if (swapIn > 0n) {
+    const maker = signers[signers.length - 1];
+    if (maker === undefined) throw new Error("buildPortfolio: the network has no signers");
+    await (await core.usdc.mint(maker, swapIn)).wait();
+    await (await core.usdc.connect(maker).approve(core.psm, swapIn)).wait();
+    await (await core.psm.connect(maker).swapIn(swapIn, 0n, maker)).wait();
+    log(`portfolio: ${opts.moduleSwapIn ?? "200000"} USDC swapped into the bUSD/USDC module`);
+  }
   const days = opts.interestDays ?? 30;
   if (days > 0) {
     await ethers.provider.send("evm_increaseTime", [days * 86_400]);

@@ -30,6 +30,7 @@ import {StabilityModule} from "../../contracts/StabilityModule.sol";
 import {Redemptions} from "../../contracts/Redemptions.sol";
 import {IRedemptions} from "../../contracts/interfaces/IRedemptions.sol";
 import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
+import {SavingsToken} from "../../contracts/SavingsToken.sol";
 
 /// @notice The whole system for the invariant suite: everything `LiquidationHandler` drives (positions over three
 ///         assets of 18, 8 and 6 decimals and two synthetics, prices that move and fail, time, liquidations, takes,
@@ -96,6 +97,12 @@ contract SystemHandler is LiquidationHandler {
     StabilityModule public module;
     /// @notice The Vault's redeemer (`setRedemptions`).
     Redemptions public redemptions;
+    /// @notice sbUSD, the savings token the Treasury distributes bUSD surplus to (`setSavings`).
+    SavingsToken public savings;
+    /// @notice [wad] bUSD the Treasury distributed to the savings token, as the handler saw each distribution.
+    uint256 public distributedToSavings;
+    /// @notice Savings deposits, withdrawals and distributions (each can leave a wei with the savings token).
+    uint256 public savingsOps;
 
     constructor(
         Vault vault_,
@@ -164,6 +171,116 @@ contract SystemHandler is LiquidationHandler {
             calls["redeem:positions:refused"]++;
         }
         vm.stopPrank();
+    }
+
+    // ------------------------------------------------------------------------- savings and the surplus policy
+
+    /// @notice Sets the savings token the savings actions use (once, by the test's setUp).
+    function setSavings(SavingsToken savings_) external {
+        require(address(savings) == address(0), "savings already set");
+        savings = savings_;
+    }
+
+    /// @notice An actor deposits bUSD into sbUSD: it receives the preview's shares and the token's assets grow by
+    ///         exactly the deposit; a round trip at once never gives back more than was put in.
+    function saveDeposit(uint256 actorSeed, uint256 amount) external {
+        address who = actors[actorSeed % 3];
+        uint256 bal = synths[0].balanceOf(who);
+        if (bal == 0) return;
+        amount = _bound(amount, 1, bal);
+        uint256 shares = savings.previewDeposit(amount);
+        uint256 assetsBefore = savings.totalAssets();
+        vm.startPrank(who);
+        synths[0].approve(address(savings), amount);
+        try savings.deposit(amount, who) returns (uint256 got) {
+            assertEq(got, shares, "deposit gave other than its preview");
+            assertEq(savings.totalAssets(), assetsBefore + amount, "deposit: assets did not grow by the amount");
+            assertLe(savings.previewRedeem(got), amount, "a deposit's shares are worth more than it at once");
+            savingsOps++;
+            calls["saveDeposit"]++;
+        } catch (bytes memory err) {
+            // the one explained refusal: too little for a share (OpenZeppelin's ERC4626 mints 0 shares otherwise)
+            assertEq(shares, 0, string.concat("deposit refused: ", vm.toString(err)));
+            synths[0].approve(address(savings), 0);
+            calls["saveDeposit:refused"]++;
+        }
+        vm.stopPrank();
+    }
+
+    /// @notice An actor redeems sbUSD shares for bUSD: it receives the preview, never more than the assets held.
+    function saveWithdraw(uint256 actorSeed, uint256 shares) external {
+        address who = actors[actorSeed % 3];
+        uint256 held = savings.balanceOf(who);
+        if (held == 0) return;
+        shares = _bound(shares, 1, held);
+        _redeemSavings(who, shares);
+    }
+
+    function _redeemSavings(address who, uint256 shares) internal {
+        uint256 out = savings.previewRedeem(shares);
+        uint256 balBefore = synths[0].balanceOf(who);
+        vm.prank(who);
+        uint256 got = savings.redeem(shares, who, who);
+        assertEq(got, out, "redeem paid other than its preview");
+        assertEq(synths[0].balanceOf(who) - balBefore, got, "redeem paid other than it said");
+        savingsOps++;
+        calls["saveWithdraw"]++;
+    }
+
+    /// @notice Anyone pokes the Treasury's clock and triggers a distribution of bUSD surplus. The waterfall: it goes through only without a
+    ///         deficit and before shutdown, once the surplus has stayed above the buffer for the minimum duration
+    ///         and the minimum interval has passed; it pays at most the policy's share of the surplus above the
+    ///         buffer and at most its maximum, never takes the surplus below the buffer, and the savings token
+    ///         receives it as a stream (its share price does not move at once). Every refusal is explained.
+    function distribute() external {
+        // as the keeper does: poke (a refused distribution's own poke is rolled back with it), then distribute
+        treasuryC.poke(0);
+        ITreasury.Policy memory p = treasuryC.policy(0);
+        uint256 owed = treasuryC.deficit(0);
+        uint256 available = treasuryC.surplus(0);
+        uint256 assetsBefore = savings.totalAssets();
+        uint256 heldBefore = synths[0].balanceOf(address(savings));
+        try treasuryC.distribute(0) returns (uint256 toSavings, uint256 toBuyback) {
+            assertFalse(isShut(), "distributed after shutdown");
+            assertEq(owed, 0, "distributed while a deficit is open");
+            assertGt(available, p.buffer, "distributed without a surplus above the buffer");
+            assertEq(toSavings, _toSavings(p, available), "distributed other than the policy's share");
+            assertEq(toBuyback, 0, "no buyback sink is set");
+            assertGe(treasuryC.surplus(0), p.buffer, "distributed into the buffer");
+            assertEq(synths[0].balanceOf(address(savings)), heldBefore + toSavings, "the savings token did not get it");
+            assertEq(savings.totalAssets(), assetsBefore, "a distribution moved the share price at once");
+            distributedToSavings += toSavings;
+            savingsOps++;
+            calls["distribute"]++;
+        } catch (bytes memory err) {
+            bytes4 sel = bytes4(err);
+            if (isShut()) assertEq(sel, IBallastErrors.SystemShutdown.selector, "distribute: shut down");
+            else if (owed != 0) assertEq(sel, ITreasury.DeficitOpen.selector, "distribute: deficit open");
+            else if (available <= p.buffer) assertEq(sel, ITreasury.SurplusBelowBuffer.selector, "distribute: buffer");
+            else if (sel != ITreasury.DistributionTooEarly.selector) {
+                // above the buffer and on time: refused only when the share comes to nothing (no saver, or too
+                // little above the buffer)
+                assertEq(sel, IBallastErrors.ZeroAmount.selector, "distribute: unexplained revert");
+                assertEq(_toSavings(p, available), 0, "distribute: refused though the share is not 0");
+            }
+            calls["distribute:refused"]++;
+        }
+    }
+
+    /// @dev [wad] The savings token's part of a distribution of `available` under `p` (Treasury._split, restated).
+    function _toSavings(ITreasury.Policy memory p, uint256 available) internal view returns (uint256) {
+        if (available <= p.buffer || !savings.vestingActive()) return 0;
+        uint256 amount = ((available - p.buffer) * p.maxShareBps) / 1e4;
+        if (amount > p.maxAmount) amount = p.maxAmount;
+        return (amount * p.savingsBps) / 1e4;
+    }
+
+    /// @notice Every actor redeems all its savings shares (the wind-down, after the vesting has run out).
+    function exitSavings() external {
+        for (uint256 k; k < 3; ++k) {
+            uint256 held = savings.balanceOf(actors[k]);
+            if (held != 0) _redeemSavings(actors[k], held);
+        }
     }
 
     // ------------------------------------------------------------------------------------ the stability module

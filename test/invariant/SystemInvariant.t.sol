@@ -23,6 +23,8 @@ import {StabilityModule} from "../../contracts/StabilityModule.sol";
 import {Redemptions} from "../../contracts/Redemptions.sol";
 import {IRedemptions} from "../../contracts/interfaces/IRedemptions.sol";
 import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
+import {SavingsToken} from "../../contracts/SavingsToken.sol";
+import {IBuybackSink} from "../../contracts/interfaces/IBuybackSink.sol";
 
 /// @notice The invariants of the whole system (design.md's list, numbered as there, plus the liquidation, treasury
 ///         and settlement ones) over random sequences of everything `SystemHandler` does: positions over WETH (18
@@ -52,6 +54,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
     StabilityModule internal module;
     Settlement internal settlement;
     ReserveLens internal lens;
+    SavingsToken internal savings;
     address internal carol = makeAddr("carol");
 
     function setUp() public virtual override {
@@ -93,6 +96,10 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         redemptions.setParams(BUSD, IRedemptions.Params(1.25e18, 50, 500, 12 hours));
         redemptions.setParams(BETH, IRedemptions.Params(1.25e18, 50, 500, 12 hours));
         handler.setRedemptions(redemptions);
+        savings = new SavingsToken(busd, "Ballast Savings USD", "sbUSD", 1 days);
+        treasuryC.setPolicy(BUSD, ITreasury.Policy(10e18, 1_000e18, 1 hours, 1 hours, 5_000, 10_000, 0));
+        treasuryC.setSinks(BUSD, ITreasury.Sinks(savings, IBuybackSink(address(0))));
+        handler.setSavings(savings);
         _grantRoles();
         targetContract(address(handler));
         targetSelector(FuzzSelector({addr: address(handler), selectors: _actions()}));
@@ -134,7 +141,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
 
     /// @dev The handler's actions (its views and ghost getters are not fuzzed).
     function _actions() internal pure returns (bytes4[] memory s) {
-        s = new bytes4[](42);
+        s = new bytes4[](45);
         s[0] = SystemHandler.open.selector;
         s[1] = VaultHandler.deposit.selector;
         s[2] = VaultHandler.withdraw.selector;
@@ -177,6 +184,9 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         s[39] = SystemHandler.swapOut.selector;
         s[40] = SystemHandler.settleModule.selector;
         s[41] = SystemHandler.redeemAgainst.selector;
+        s[42] = SystemHandler.saveDeposit.selector;
+        s[43] = SystemHandler.saveWithdraw.selector;
+        s[44] = SystemHandler.distribute.selector;
     }
 
     // ------------------------------------------------------------------------------------------------ invariants
@@ -200,17 +210,38 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             handler.repairFeed(k);
         }
         handler.settleAll();
+        // savers leave once the last stream has vested; the savings token then holds only what no share can claim
+        vm.warp(block.timestamp + savings.vestingPeriod());
+        handler.exitSavings();
+        assertEq(savings.totalSupply(), 0, "wind-down: savings shares left");
         MockERC20[3] memory list = _assets();
+        // the units the savings token keeps for no share (rounding, and the virtual shares' part of what vested)
+        // keep their claim on bUSD's pool: a few wei, and the pool keeps no more than their share of it
+        uint256 kept = busd.balanceOf(address(savings));
+        assertLe(
+            kept,
+            handler.savingsOps() + handler.distributedToSavings() / 1e18 + 2,
+            "wind-down: savings kept more"
+        );
+        uint256[3] memory keptClaim;
         for (uint256 s; s < 2; ++s) {
             assertTrue(settlement.finalized(s), "wind-down: a synthetic could not be finalized");
+            uint256 out0 = settlement.outstanding(s);
+            uint256[3] memory pool0;
+            for (uint256 k; k < 3; ++k) {
+                pool0[k] = settlement.pool(s, address(list[k]));
+            }
             for (uint256 o; o < 3; ++o) {
                 uint256 bal = _token(s).balanceOf(_actor(o));
                 if (bal != 0) handler.redeem(o, s, bal);
             }
-            assertEq(settlement.outstanding(s), 0, "wind-down: units left outstanding");
+            uint256 left = s == 0 ? kept : 0;
+            assertEq(settlement.outstanding(s), left, "wind-down: units left outstanding");
             handler.sweepPool(s); // what only the Treasury's units could claim goes to the protocol's surplus
             for (uint256 k; k < 3; ++k) {
-                assertEq(settlement.pool(s, address(list[k])), 0, "wind-down: a pool kept collateral");
+                uint256 claim = left == 0 ? 0 : (left * pool0[k] + out0 - 1) / out0 + 3; // + a wei per redemption
+                assertLe(settlement.pool(s, address(list[k])), claim, "wind-down: a pool kept collateral");
+                keptClaim[k] += settlement.pool(s, address(list[k]));
             }
         }
         for (uint256 o; o < 3; ++o) {
@@ -219,7 +250,7 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             }
         }
         for (uint256 k; k < 3; ++k) {
-            assertEq(list[k].balanceOf(address(settlement)), 0, "wind-down: the settlement kept collateral");
+            assertEq(list[k].balanceOf(address(settlement)), keptClaim[k], "wind-down: the settlement kept collateral");
         }
         _checkAll();
     }
@@ -231,6 +262,17 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         _checkEngine();
         _checkSettlement();
         _checkModule();
+        _checkSavings();
+    }
+
+    /// @dev The savings token: it holds at least what it accounts for (deposits, vested and unvested stream), its
+    ///      shares claim no more than its assets, and the Treasury's history counts every distribution it received.
+    function _checkSavings() internal view {
+        (uint256 unvested, , ) = savings.vesting();
+        assertLe(savings.totalAssets() + unvested, busd.balanceOf(address(savings)), "savings: assets not held");
+        assertLe(savings.convertToAssets(savings.totalSupply()), savings.totalAssets(), "savings: shares over assets");
+        assertEq(treasuryC.history(BUSD).distributedSavings, handler.distributedToSavings(), "savings: history");
+        assertEq(treasuryC.history(BUSD).distributedBuyback, 0, "buyback without a sink");
     }
 
     /// @dev The stability module: its reserves, at par, back its debt (until the settlement takes them together),
@@ -680,6 +722,36 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         (, uint256 rest) = engine.liquidate(id);
         assertEq(rest, afterwards.debt, "the next liquidation takes the rest");
         assertEq(positionLens.debtOf(id), 0, "nothing left in the position");
+    }
+
+    /// @notice Savings and the surplus policy beside positions: a saver deposits, interest becomes the Treasury's
+    ///         surplus, the first distribution only starts the clock, the one after the minimum duration streams the
+    ///         policy's share to the savings token, the saver withdraws part, a second one waits for the interval, and
+    ///         after shutdown distributions are refused; the wind-down lets the savers out and redeems every unit.
+    function test_replay_savingsThroughDistributionsAndShutdown() public {
+        bytes[] memory s = new bytes[](15);
+        s[0] = abi.encodeCall(SystemHandler.open, (0, 0)); // alice, bUSD
+        s[1] = abi.encodeCall(VaultHandler.deposit, (0, 0, 100e18)); // 100 WETH
+        s[2] = abi.encodeCall(VaultHandler.mint, (0, 100_000e18));
+        s[3] = abi.encodeCall(SystemHandler.saveDeposit, (0, 40_000e18));
+        s[4] = abi.encodeCall(VaultHandler.warp, (60 days)); // bounded to 30 days
+        s[5] = abi.encodeCall(VaultHandler.mintFees, (0));
+        s[6] = abi.encodeCall(SystemHandler.distribute, ()); // starts the clock: too early
+        s[7] = abi.encodeCall(VaultHandler.warp, (2 hours));
+        s[8] = abi.encodeCall(SystemHandler.distribute, ()); // streams
+        s[9] = abi.encodeCall(SystemHandler.distribute, ()); // within the interval: refused
+        s[10] = abi.encodeCall(SystemHandler.saveWithdraw, (0, 10_000e27));
+        s[11] = abi.encodeCall(VaultHandler.warp, (2 hours));
+        s[12] = abi.encodeCall(SystemHandler.distribute, ()); // streams again
+        s[13] = abi.encodeCall(SystemHandler.shutdown, (0));
+        s[14] = abi.encodeCall(SystemHandler.distribute, ()); // refused: shut down
+        _replay(s);
+        assertEq(handler.calls("distribute"), 2, "two distributions went through");
+        assertEq(handler.calls("distribute:refused"), 3, "three were refused, each for its reason");
+        assertGt(handler.distributedToSavings(), 0, "the savings token received a stream");
+        _windDown();
+        assertEq(handler.calls("saveWithdraw"), 2, "the partial withdrawal and the wind-down's exit");
+        assertEq(savings.totalSupply(), 0, "every saver left");
     }
 
     /// @notice The handler reaches every part of the system on a seeded walk (the campaign's coverage, in small).
