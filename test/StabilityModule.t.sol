@@ -40,6 +40,30 @@ contract ModuleFlashRoundTrip is IERC3156FlashBorrower {
     }
 }
 
+/// @dev One transaction that swaps in, sees the reserve's feed move below the band (an update landing between its
+///      steps, as a bundle or a feed's own transaction in the same block would), then tries to swap in again and
+///      swaps out. Records what each step did.
+contract DepegMidBatch {
+    bool public secondInRefused;
+    bytes public secondInError;
+    uint256 public reserveOut;
+
+    function run(StabilityModule m, MockFeed feed, int256 depegged, uint256 amount) external {
+        IERC20 reserve = m.reserve();
+        IERC20 unit = IERC20(address(m.synthetic()));
+        reserve.approve(address(m), type(uint256).max);
+        unit.approve(address(m), type(uint256).max);
+        (uint256 minted, ) = m.swapIn(amount, 0, address(this));
+        feed.setAnswer(depegged);
+        try m.swapIn(amount, 0, address(this)) {
+            secondInRefused = false;
+        } catch (bytes memory err) {
+            (secondInRefused, secondInError) = (true, err);
+        }
+        (reserveOut, ) = m.swapOut(minted, 0, address(this));
+    }
+}
+
 /// @notice The stability module: swaps at par with fees and rounding against the swapper at 6 and 18 decimals (and
 ///         any from 0 to 36 by fuzzing), the exposure cap, the guardian freeze, the peg band and a failed oracle, the
 ///         module's debt in the Vault's debt identity and in the backing, and its reserves in settlement.
@@ -433,6 +457,29 @@ contract StabilityModuleTest is Fixture {
         psm.swapIn(1e6, 0, swapper);
         vm.stopPrank();
         assertEq(psm.maxSwapOut(), 0);
+    }
+
+    /// @dev A depeg in the middle of one transaction: the swap before it is at par, the swap in after it refused
+    ///      (the band reads the price at each call, nothing is cached), the exit still at par; the reserves still
+    ///      back the debt at par, and the backing report values them at the depegged price (nothing hidden).
+    function test_aReserveDepegMidBatch_refusesTheNextSwapIn_andKeepsTheExit() public {
+        DepegMidBatch batch = new DepegMidBatch();
+        usdc.mint(address(batch), 20_000e6);
+        uint256 before = psm.reserves();
+        batch.run(psm, usdcFeed, 0.95e8, 10_000e6);
+        assertTrue(batch.secondInRefused(), "swapped in at par after the depeg");
+        assertEq(
+            batch.secondInError(),
+            abi.encodeWithSelector(IStabilityModule.ReserveOffPeg.selector, 0.95e18, 0.99e18, 1.01e18)
+        );
+        // 10,000 in less 0.1%, then those 9,990 out less 0.2%: paid at par
+        assertEq(batch.reserveOut(), 9_970.02e6);
+        (uint256 debt, ) = psm.debt();
+        assertGe(psm.reserves() * 1e12, debt, "the reserves no longer back the debt at par");
+        assertEq(psm.reserves(), before + 10_000e6 - 9_970.02e6);
+        IReserveLens.SyntheticReserve memory sr = lens.syntheticReserve(BUSD);
+        assertEq(sr.moduleDebt, debt);
+        _assertDebtIdentity();
     }
 
     function test_failedOracle_refusesSwapsIn_andKeepsTheExitOpen() public {
