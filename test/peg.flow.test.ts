@@ -2,8 +2,8 @@
  * The peg floor and the savings rate end to end on the embedded network, through the tasks (tasks/ops.ts) and the
  * keeper, on a system deployed by the deploy entry: swaps through the bUSD/USDC stability module at par (amounts
  * equal the module's previews and its events), the depeg band refusing swaps in while the exit stays open, savings
- * deposits and withdrawals, and the Treasury's surplus policy (its clock, the waiting, the split) run by hand and by the
- * keeper.
+ * deposits and withdrawals, the Treasury's surplus policy (its clock, the waiting, the split) run by hand and by the
+ * keeper, and face-value redemptions through the `redeem` task (the exposed positions found, or named).
  */
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,6 +17,7 @@ import { type System, loadSystem } from "../sdk/system.js";
 import { failure } from "./lib/failure.js";
 import { Keeper, OracleVenue, staticPositionSource } from "../keeper/keeper.js";
 import {
+  Redemptions__factory,
   type SavingsToken,
   SavingsToken__factory,
   type StabilityModule,
@@ -180,5 +181,50 @@ describe("peg floor and savings (stability module, savings token, surplus policy
     const again = await keeper.tick();
     expect(again.distributions).to.deep.equal([]);
     expect(again.skips).to.deep.equal([]);
+  });
+
+  it("redeem: finds the positions exposed now (lowest health first), redeems at the fee now, and says why it cannot", async function () {
+    await later(60);
+    await ops.faucet(bob, { asset: "WETH", amount: "10" });
+    // bob: one position at 75% of its WETH (health 0.85 / 0.75 = 1.13, under the redeemable 1.25), one far healthier
+    const exposed = await ops.openPosition(bob, { synth: "bUSD", asset: "WETH", amount: "5", mint: "7500" });
+    const healthy = await ops.openPosition(bob, { synth: "bUSD", asset: "WETH", amount: "5", mint: "2000" });
+    const r = Redemptions__factory.connect(bob.manifest.contracts.Redemptions?.address ?? "", bob.signer);
+    expect((await r.exposureOf(exposed.id)).redeemable).to.equal(true);
+    expect((await r.exposureOf(healthy.id)).redeemable).to.equal(false);
+    const weth = bob.assets.find((a) => a.symbol === "WETH")?.token;
+    if (weth === undefined) throw new Error("no WETH");
+    const wethBefore = await weth.balanceOf(bob.signer.address);
+    const debtBefore = await bob.lens.debtOf(exposed.id);
+    const fee = await r.feeFor(0n, 1_000n * WAD);
+    const done = await ops.redeem(bob, { synth: "bUSD", amount: "1000" });
+    expect(done.ids).to.deep.equal([exposed.id]);
+    expect([done.redeemed, done.feeBps]).to.deep.equal([1_000n * WAD, fee]);
+    // the debt's worth at $2,000 less the fee, in WETH
+    const take = (1_000n * WAD * (10_000n - fee)) / 10_000n;
+    expect((await weth.balanceOf(bob.signer.address)) - wethBefore).to.equal((take * WAD) / (2_000n * WAD));
+    // the Vault took exactly 1,000 of its debt (interest of the block in between aside)
+    const vaultAddress = (await bob.vault.getAddress()).toLowerCase();
+    const taken = (done.tx.receipt?.logs ?? [])
+      .filter((l) => l.address.toLowerCase() === vaultAddress)
+      .map((l) => bob.vault.interface.parseLog(l))
+      .find((e) => e?.name === "PositionRedeemed");
+    expect([taken?.args[0], taken?.args[1]]).to.deep.equal([exposed.id, 1_000n * WAD]);
+    const debtAfter = await bob.lens.debtOf(exposed.id);
+    expect(debtBefore - debtAfter).to.be.lessThanOrEqual(1_000n * WAD);
+    expect(debtBefore - debtAfter).to.be.greaterThan(999n * WAD);
+    expect(lines.at(-1)).to.match(
+      /^redeemed 1,000(\.00)? bUSD at a \d+\.\d+% fee; the collateral went to 0x[0-9a-fA-F]{40}$/,
+    );
+
+    expect(
+      await failure(() => ops.redeem(bob, { synth: "bUSD", amount: "10", positions: String(healthy.id) })),
+    ).to.match(/none of the named positions may be redeemed against/);
+    expect(await failure(() => ops.redeem(bob, { synth: "bUSD", amount: "10", maxFee: "0.1" }))).to.match(
+      /the redemption fee for 10(\.00)? bUSD is \d+\.\d+% now, above your --max-fee of 0\.1%/,
+    );
+    expect(await failure(() => ops.redeem(alice, { synth: "bUSD", amount: "1000000" }))).to.match(
+      /less than 1,000,000/,
+    );
   });
 });
