@@ -135,6 +135,12 @@ const usdOf = (snap: Snapshot, synth: number): number => {
   return pa < 0 ? 1 : Number(snap.assets[pa]?.price ?? 0n) / 1e18;
 };
 
+/**
+ * The coverage a module counts as short of: 1% under its debt. A module at exactly par (reserves = debt) dips under 1
+ * by the reserve's smallest wobble on nearly every path; a 1% shortfall is a move of the reserve, not noise.
+ */
+export const UNDERCOVERED = 0.99;
+
 /** One stability module: its reserves, debt and band now, and what the paths did to its coverage. */
 export interface ModuleRisk {
   address: string;
@@ -151,7 +157,7 @@ export interface ModuleRisk {
   band: { bps: string; swapInOpen: boolean; swapOutOpen: boolean; frozenIn: boolean; frozenOut: boolean };
   fees: { inBps: string; outBps: string };
   paths: {
-    /** Paths where the coverage fell below 1 at some hour, with its bounds. */
+    /** Paths where the coverage fell below `UNDERCOVERED` (0.99) at some hour, with its bounds. */
     undercovered: Estimate;
     minCoverage: { p1: number | null; p5: number | null; p50: number | null; worst: number | null };
     shortfallUsd: { mean: number; p99: number; max: number };
@@ -203,7 +209,7 @@ export function modulesRisk(snap: Snapshot, sim: SimResult): ModuleRisk[] {
       },
       fees: { inBps: m.feeInBps.toString(), outBps: m.feeOutBps.toString() },
       paths: {
-        undercovered: estimate(os.filter((o) => o.minCoverage < 1).length, n),
+        undercovered: estimate(os.filter((o) => o.minCoverage < UNDERCOVERED).length, n),
         minCoverage: { p1: q(0.01), p5: q(0.05), p50: q(0.5), worst: cov.length === 0 ? null : r6(cov[0] ?? 0) },
         shortfallUsd: {
           mean: cents(short.reduce((a, b) => a + b, 0) / Math.max(1, n)),
@@ -636,7 +642,7 @@ function modulesText(r: TextReport): string[] {
         "coverage now",
         "net per +1%",
         "band",
-        "P(coverage < 1)",
+        "P(coverage < 0.99)",
         "min coverage p1",
         "worst",
         "shortfall p99",
@@ -667,8 +673,8 @@ function redemptionsText(r: TextReport): string[] {
   if (x === null) return [];
   const out: string[] = [];
   const bounds = Object.entries(x.params)
-    .map(
-      ([k, p]) => `${k} below ${p.redeemableHealth === "0" ? "off" : (Number(p.redeemableHealth) / 1e18).toFixed(2)}`,
+    .map(([k, p]) =>
+      p.redeemableHealth === "0" ? `${k} off` : `${k} below ${(Number(p.redeemableHealth) / 1e18).toFixed(2)}`,
     )
     .join(", ");
   out.push(

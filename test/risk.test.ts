@@ -587,12 +587,22 @@ describe("risk engine: stability modules and redemptions", function () {
   it("the report: the modules' coverage and the positions redemptions reach now and along the paths", function () {
     const run = runRisk(snap, testConfig({ paths: 60 }));
     const report = JSON.parse(run.json) as {
-      modules: { synth: string; reserve: string; coverageNow: number; reservesUsd: number; debtUsd: number }[];
+      modules: {
+        synth: string;
+        reserve: string;
+        coverageNow: number;
+        reservesUsd: number;
+        debtUsd: number;
+        paths: { undercovered: { exceeded: number } };
+      }[];
       redemptions: { now: { id: string }[]; paths: { positions: { id: string; share: number }[] } };
       positionsAtRisk: { id: string; redeemableNow: boolean }[];
     };
     expect(report.modules.map((m) => `${m.synth}/${m.reserve}`)).to.deep.equal(["bUSD/USDC"]);
     expect(report.modules[0]?.debtUsd).to.equal(200_000);
+    // a module held at exactly par counts as short only when its reserve moves (a depeg path), not by its wobble
+    const depegged = run.sim.outcomes.filter((o) => o.crash?.includes("reserve-depeg") === true).length;
+    expect(report.modules[0]?.paths.undercovered.exceeded).to.equal(depegged);
     const nowIds = snap.positions.filter((p) => p.redemption?.redeemable === true).map((p) => p.id.toString());
     expect(nowIds.length).to.be.greaterThan(0);
     expect(report.redemptions.now.map((x) => x.id)).to.deep.equal(nowIds);
