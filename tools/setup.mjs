@@ -7,7 +7,7 @@
 //
 // The build: when the contracts (or the Solidity tests, the config, the lockfile) are newer than the last build, or
 // nothing is built yet, it runs `hardhat build` itself and says what it is doing, with a line of progress every 30 s
-// (`BALLAST_PROGRESS_SECONDS`): through solc-js and the IR pipeline the first build takes about 25 minutes on two
+// (`BALLAST_PROGRESS_SECONDS`): through solc-js and the IR pipeline the first build takes about 25 to 30 minutes on two
 // cores, and Hardhat prints nothing until the end. The compiler's messages pass through as it wrote them.
 // `BALLAST_BUILD_COMMAND` replaces the build command (default `hardhat build`); `--install-only` skips the build.
 import { execSync, spawn } from "node:child_process";
@@ -100,7 +100,7 @@ function build(why) {
   const every = Number(process.env.BALLAST_PROGRESS_SECONDS || 30) * 1000;
   console.log(
     `[setup] ${why}: compiling the contracts and the Solidity tests (\`${command}\`): solc-js 0.8.30 through ` +
-      "the IR pipeline, no compiler download; the first build takes about 25 minutes on two cores, later ones " +
+      "the IR pipeline, no compiler download; the first build takes about 25 to 30 minutes on two cores, later ones " +
       "only recompile what changed",
   );
   const started = Date.now();
