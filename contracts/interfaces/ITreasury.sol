@@ -135,8 +135,8 @@ interface ITreasury is IBallastErrors {
 
     /// @notice Distributes part of synthetic `synthId`'s surplus by the policy (anyone, once due): `min(excess over the
     ///         buffer × maxShareBps, maxAmount)`, split by the weights between the savings token (streamed in over its
-    ///         vesting period; skipped while its stream does not vest: `vestingActive`) and the buyback sink (bounded by the oracle); the rest
-    ///         stays. Refused after shutdown, while a deficit is open (`DeficitOpen`), before pokes have seen the
+    ///         vesting period; skipped while its stream does not vest: `vestingActive`) and the buyback sink (bounded
+    ///         by the oracle); the rest stays. Refused after shutdown, while a deficit is open (`DeficitOpen`), before pokes have seen the
     ///         surplus above the buffer for `minDuration` or within `minInterval` of the last one.
     /// @return toSavings [wad]
     /// @return toBuyback [wad]
