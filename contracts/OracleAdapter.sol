@@ -4,45 +4,37 @@ pragma solidity 0.8.30;
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
+import {IPriceSource} from "./interfaces/IPriceSource.sol";
+import {FeedGuard} from "./libraries/FeedGuard.sol";
 
 /// @title OracleAdapter
-/// @notice Guarded Chainlink prices in [wad]; see {IOracleAdapter}. Governance (the AccessManager authority) sets the
-///         feeds; anyone reads prices.
-/// @dev Order of checks, cheapest first: asset configured, sequencer feed, primary feed, second feed, deviation.
-///      Within one feed: call succeeded with 160 bytes, answer > 0, updatedAt fresh, answer strictly inside
-///      (minAnswer, maxAnswer).
-///      Gas guard: each feed call gets at most `FEED_CALL_GAS`. When the call fails and at most 1/64 of the gas
-///      measured before it is left, the callee may have run out of gas only because the caller sent too little (EIP-150
-///      forwards 63/64), so the adapter reverts `OracleCallStarved` instead of reporting a failure. With ample gas, a feed
-///      that burns its whole `FEED_CALL_GAS` leaves far more than 1/64 behind and is reported `FeedReverted`.
+/// @notice Guarded prices in [wad]; see {IOracleAdapter}. Governance (the AccessManager authority) sets each asset's
+///         price: either built-in Chainlink feeds or a price source contract (`IPriceSource`); anyone reads prices.
+/// @dev An asset priced by one Chainlink feed takes the built-in path (no extra call): the checks, cheapest first, are
+///      asset configured, sequencer feed, primary feed, second feed, deviation; within one feed `FeedGuard.read`. An
+///      asset with a source takes one more storage read and the source's call (`FeedGuard.callSource`, gas-capped);
+///      the same `FeedGuard` rules judge the feeds inside it. The sequencer check applies to both.
 ///      Storage: one asset's primary feed is two slots (aggregator | maxAge | decimals | maxDeviationBps, then
-///      minAnswer | maxAnswer); the sequencer feed and grace period are immutable. A primary-only price costs two
-///      storage reads and one external call.
+///      minAnswer | maxAnswer); a source is one slot (source | ttl | written down); the sequencer feed and grace period
+///      are immutable. A primary-only price costs two storage reads and one external call.
 contract OracleAdapter is IOracleAdapter, AccessManaged {
     /// @notice [gas] The most gas forwarded to one `latestRoundData` call: about ten times what a Chainlink proxy read
     ///         costs cold. A feed that needs more is reported `FeedReverted`.
-    uint256 public constant FEED_CALL_GAS = 250_000;
-    /// @dev Largest feed decimals accepted: 10**36 and answer * 10**18 stay far inside uint256.
-    uint256 internal constant MAX_DECIMALS = 36;
+    uint256 public constant FEED_CALL_GAS = FeedGuard.FEED_CALL_GAS;
     /// @dev [bps] 100 %.
     uint256 internal constant BPS = 10_000;
 
-    /// @dev One feed as stored. Answers are bounded by int128, so a scaled price is below 2**128 * 10**18 < 2**188 and
-    ///      `price * BPS` cannot overflow.
-    struct StoredFeed {
-        // slot 0
-        AggregatorV3Interface aggregator;
-        uint32 maxAge; // [s]
-        uint8 decimals; // cached from the aggregator at `setFeeds`
-        uint16 maxDeviationBps; // [bps] primary only: bound to the second feed; 0 = no second feed
-        // slot 1
-        int128 minAnswer; // [feed decimals]
-        int128 maxAnswer; // [feed decimals]
+    /// @dev One asset's price source as stored, in one slot.
+    struct StoredSource {
+        IPriceSource source;
+        uint32 ttl; // [s] attestation time-to-live read from the source when set; 0 = not attested
+        bool writtenDown; // one-way: the asset is worth nothing (`PriceFailure.WrittenDown`)
     }
 
-    mapping(address asset => StoredFeed) internal _primary;
-    mapping(address asset => StoredFeed) internal _secondary;
-    mapping(address asset => StoredFeed) internal _reserve; // proof-of-reserve feeds; answer bounds (0, int128 max)
+    mapping(address asset => FeedGuard.StoredFeed) internal _primary;
+    mapping(address asset => FeedGuard.StoredFeed) internal _secondary;
+    mapping(address asset => FeedGuard.StoredFeed) internal _reserve; // proof-of-reserve feeds; bounds (0, int128 max)
+    mapping(address asset => StoredSource) internal _sources;
     AggregatorV3Interface internal immutable _sequencerFeed; // 0 = no sequencer check
     uint32 internal immutable _gracePeriod; // [s]
 
@@ -74,8 +66,8 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
 
     /// @inheritdoc IOracleAdapter
     function feedsOf(address asset) external view returns (AssetFeeds memory feeds) {
-        StoredFeed memory primary = _primary[asset];
-        StoredFeed memory secondary = _secondary[asset];
+        FeedGuard.StoredFeed memory primary = _primary[asset];
+        FeedGuard.StoredFeed memory secondary = _secondary[asset];
         feeds.primary = _toFeed(primary);
         feeds.primaryDecimals = primary.decimals;
         feeds.secondary = _toFeed(secondary);
@@ -90,16 +82,47 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
 
     /// @inheritdoc IOracleAdapter
     function getReserve(address asset) external view returns (uint256 reserve) {
-        StoredFeed memory feed = _reserve[asset];
+        FeedGuard.StoredFeed memory feed = _reserve[asset];
         PriceFailure failure = PriceFailure.NoFeed;
-        if (address(feed.aggregator) != address(0)) (reserve, failure) = _read(feed);
+        if (address(feed.aggregator) != address(0)) (reserve, , failure) = FeedGuard.read(feed);
         if (failure != PriceFailure.None) revert ReserveUnavailable(asset, failure);
     }
 
     /// @inheritdoc IOracleAdapter
     function reserveFeedOf(address asset) external view returns (AggregatorV3Interface aggregator, uint32 maxAge) {
-        StoredFeed memory feed = _reserve[asset];
+        FeedGuard.StoredFeed memory feed = _reserve[asset];
         return (feed.aggregator, feed.maxAge);
+    }
+
+    /// @inheritdoc IOracleAdapter
+    function sourceOf(address asset) external view returns (IPriceSource source, uint256 ttl, bool writtenDown) {
+        StoredSource memory s = _sources[asset];
+        return (s.source, s.ttl, s.writtenDown);
+    }
+
+    /// @inheritdoc IOracleAdapter
+    function attestation(address asset) external view returns (uint256 attestedAt, uint256 ttl, uint256 lapsedAt) {
+        StoredSource memory s = _sources[asset];
+        ttl = s.ttl;
+        if (ttl == 0 || s.writtenDown) return (0, ttl, 0);
+        PriceFailure failure;
+        (, attestedAt, failure) = FeedGuard.callSource(s.source);
+        if (failure != PriceFailure.None) return (0, ttl, 0);
+        if (block.timestamp - attestedAt > ttl) lapsedAt = attestedAt + ttl;
+    }
+
+    /// @inheritdoc IOracleAdapter
+    function tryGetAttestedPrice(
+        address asset
+    ) external view returns (uint256 price, PriceFailure failure, bool lapsed) {
+        if (address(_primary[asset].aggregator) != address(0)) {
+            (price, failure) = _price(asset);
+            return (price, failure, false);
+        }
+        uint256 updatedAt;
+        uint256 ttl;
+        (price, updatedAt, failure, ttl) = _sourcePrice(asset);
+        lapsed = ttl != 0 && failure == PriceFailure.None && block.timestamp - updatedAt > ttl;
     }
 
     // ---------------------------------------------------------------- governance
@@ -109,7 +132,7 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
         if (address(aggregator) == address(0)) {
             delete _reserve[asset];
         } else {
-            _reserve[asset] = _validated(asset, Feed(aggregator, maxAge, 0, type(int128).max), "reserve");
+            _reserve[asset] = FeedGuard.validated(asset, Feed(aggregator, maxAge, 0, type(int128).max), "reserve");
         }
         emit ReserveFeedSet(asset, aggregator, maxAge);
     }
@@ -123,7 +146,8 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
         Feed calldata secondary,
         uint16 maxDeviationBps
     ) external restricted {
-        StoredFeed memory stored = _validated(asset, primary, "primary");
+        _checkNotWrittenDown(asset);
+        FeedGuard.StoredFeed memory stored = FeedGuard.validated(asset, primary, "primary");
         if (address(secondary.aggregator) == address(0)) {
             if (secondary.maxAge != 0 || secondary.minAnswer != 0 || secondary.maxAnswer != 0) {
                 revert InvalidFeedConfig(asset, "secondary.aggregator");
@@ -132,55 +156,81 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
             delete _secondary[asset];
         } else {
             if (maxDeviationBps == 0 || maxDeviationBps > BPS) revert InvalidFeedConfig(asset, "maxDeviationBps");
-            _secondary[asset] = _validated(asset, secondary, "secondary");
+            _secondary[asset] = FeedGuard.validated(asset, secondary, "secondary");
         }
         stored.maxDeviationBps = maxDeviationBps;
         _primary[asset] = stored;
+        delete _sources[asset];
         emit FeedsSet(asset, primary, secondary, maxDeviationBps);
     }
 
     /// @inheritdoc IOracleAdapter
-    function removeFeeds(address asset) external restricted {
+    function setSource(address asset, IPriceSource source) external restricted {
+        _checkNotWrittenDown(asset);
+        if (address(source) == address(0) || address(source).code.length == 0) {
+            revert InvalidFeedConfig(asset, "source");
+        }
+        uint256 ttl = source.attestationTtl();
+        if (ttl > type(uint32).max) revert InvalidFeedConfig(asset, "source.ttl");
         delete _primary[asset];
         delete _secondary[asset];
+        _sources[asset] = StoredSource(source, uint32(ttl), false);
+        emit SourceSet(asset, source, ttl);
+    }
+
+    /// @inheritdoc IOracleAdapter
+    function removeFeeds(address asset) external restricted {
+        _checkNotWrittenDown(asset);
+        delete _primary[asset];
+        delete _secondary[asset];
+        delete _sources[asset];
         emit FeedsRemoved(asset);
+    }
+
+    /// @inheritdoc IOracleAdapter
+    function writeDown(address asset) external restricted {
+        StoredSource storage s = _sources[asset];
+        if (s.writtenDown) revert AssetWrittenDown(asset);
+        if (address(s.source) == address(0)) revert InvalidFeedConfig(asset, "source");
+        s.writtenDown = true;
+        emit AssetWriteDown(asset, s.source);
     }
 
     // ---------------------------------------------------------------- internals
 
-    /// @dev The one price path behind `getPrice` and `tryGetPrice`. price [wad], 0 on failure.
+    /// @dev The one price path behind `getPrice` and `tryGetPrice`. price [wad], 0 on failure. The built-in Chainlink
+    ///      path: sequencer, primary feed, then the second feed when configured; without feeds, the source path.
     function _price(address asset) internal view returns (uint256 price, PriceFailure failure) {
-        StoredFeed memory primary = _primary[asset];
-        if (address(primary.aggregator) == address(0)) return (0, PriceFailure.NoFeed);
+        FeedGuard.StoredFeed memory primary = _primary[asset];
+        if (address(primary.aggregator) == address(0)) {
+            (price, , failure, ) = _sourcePrice(asset);
+            return (price, failure);
+        }
 
         failure = _sequencerFailure();
         if (failure != PriceFailure.None) return (0, failure);
 
-        (price, failure) = _read(primary);
+        (price, , failure) = FeedGuard.read(primary);
         if (failure != PriceFailure.None) return (0, failure);
 
         if (primary.maxDeviationBps != 0) {
-            (uint256 secondPrice, PriceFailure secondFailure) = _read(_secondary[asset]); // [wad]
-            if (secondFailure != PriceFailure.None) return (0, PriceFailure.SecondaryFailed);
-            uint256 diff = price > secondPrice ? price - secondPrice : secondPrice - price; // [wad]
-            // diff / price > maxDeviationBps / BPS, exact (no division); cannot overflow, see StoredFeed.
-            if (diff * BPS > primary.maxDeviationBps * price) return (0, PriceFailure.Deviation);
+            failure = FeedGuard.checkSecond(price, _secondary[asset], primary.maxDeviationBps);
+            if (failure != PriceFailure.None) return (0, failure);
         }
     }
 
-    /// @dev Reads one asset feed and applies every check. price [wad], rounded down, 0 on failure.
-    function _read(StoredFeed memory feed) internal view returns (uint256 price, PriceFailure failure) {
-        (bool ok, int256 answer, , uint256 updatedAt) = _latestRound(feed.aggregator);
-        if (!ok) return (0, PriceFailure.FeedReverted);
-        if (answer <= 0) return (0, PriceFailure.NonPositive);
-        if (updatedAt == 0 || updatedAt > block.timestamp || block.timestamp - updatedAt > feed.maxAge) {
-            return (0, PriceFailure.Stale);
-        }
-        if (answer <= feed.minAnswer) return (0, PriceFailure.AtMinAnswer);
-        if (answer >= feed.maxAnswer) return (0, PriceFailure.AtMaxAnswer);
-        price = _toWadDown(uint256(answer), feed.decimals);
-        // a feed with more than 18 decimals can answer less than one wad unit: no usable price, never a price of 0
-        if (price == 0) return (0, PriceFailure.NonPositive);
+    /// @dev The source path: `NoFeed` without a source, `WrittenDown` once written down, the sequencer, then the
+    ///      source's answer (`FeedGuard.callSource`). updatedAt [s] and ttl [s] as the source gives them.
+    function _sourcePrice(
+        address asset
+    ) internal view returns (uint256 price, uint256 updatedAt, PriceFailure failure, uint256 ttl) {
+        StoredSource memory s = _sources[asset];
+        if (address(s.source) == address(0)) return (0, 0, PriceFailure.NoFeed, 0);
+        if (s.writtenDown) return (0, 0, PriceFailure.WrittenDown, 0);
+        failure = _sequencerFailure();
+        if (failure != PriceFailure.None) return (0, 0, failure, 0);
+        (price, updatedAt, failure) = FeedGuard.callSource(s.source);
+        ttl = s.ttl;
     }
 
     /// @dev `None`, `SequencerDown` (down, never set, or unreadable) or `GracePeriod` (back up for less than the grace
@@ -188,72 +238,19 @@ contract OracleAdapter is IOracleAdapter, AccessManaged {
     function _sequencerFailure() internal view returns (PriceFailure) {
         AggregatorV3Interface feed = _sequencerFeed;
         if (address(feed) == address(0)) return PriceFailure.None;
-        (bool ok, int256 answer, uint256 startedAt, ) = _latestRound(feed);
+        (bool ok, int256 answer, uint256 startedAt, ) = FeedGuard.latestRound(feed);
         if (!ok || answer != 0 || startedAt == 0) return PriceFailure.SequencerDown;
         if (startedAt > block.timestamp || block.timestamp - startedAt < _gracePeriod) return PriceFailure.GracePeriod;
         return PriceFailure.None;
     }
 
-    /// @dev Calls `feed.latestRoundData()` with at most `FEED_CALL_GAS`. `ok` is false when the call reverts or returns
-    ///      fewer than 160 bytes; the words are then meaningless. The return words are read raw (never abi-decoded), so
-    ///      no return data can make this revert, and nothing beyond 160 bytes is copied. Reverts `OracleCallStarved`
-    ///      when a failed call left at most 1/64 of the gas measured before it (see the contract doc).
-    function _latestRound(
-        AggregatorV3Interface feed
-    ) internal view returns (bool ok, int256 answer, uint256 startedAt, uint256 updatedAt) {
-        bytes4 selector = AggregatorV3Interface.latestRoundData.selector;
-        uint256 gasBefore = gasleft(); // [gas]
-        assembly ("memory-safe") {
-            let buf := mload(0x40) // scratch past the free-memory pointer, not allocated
-            mstore(buf, selector)
-            ok := staticcall(FEED_CALL_GAS, feed, buf, 4, buf, 160)
-            ok := and(ok, gt(returndatasize(), 159))
-            // words: roundId, answer, startedAt, updatedAt, answeredInRound
-            answer := mload(add(buf, 0x20))
-            startedAt := mload(add(buf, 0x40))
-            updatedAt := mload(add(buf, 0x60))
-        }
-        if (!ok && gasleft() <= gasBefore / 64) revert OracleCallStarved(gasleft());
-    }
-
-    /// @dev Checks one feed's configuration and reads its decimals. `side` ("primary" or "secondary") prefixes the
-    ///      field named in `InvalidFeedConfig`.
-    function _validated(
-        address asset,
-        Feed memory feed,
-        string memory side
-    ) internal view returns (StoredFeed memory stored) {
-        if (address(feed.aggregator) == address(0)) revert InvalidFeedConfig(asset, string.concat(side, ".aggregator"));
-        if (feed.maxAge == 0) revert InvalidFeedConfig(asset, string.concat(side, ".maxAge"));
-        if (
-            feed.minAnswer >= feed.maxAnswer ||
-            feed.maxAnswer <= 0 ||
-            feed.minAnswer < type(int128).min ||
-            feed.maxAnswer > type(int128).max
-        ) revert InvalidFeedConfig(asset, string.concat(side, ".answerRange"));
-        (bool ok, bytes memory data) = address(feed.aggregator).staticcall(
-            abi.encodeCall(AggregatorV3Interface.decimals, ())
-        );
-        uint256 decimals = ok && data.length >= 32 ? abi.decode(data, (uint256)) : type(uint256).max;
-        if (decimals > MAX_DECIMALS) revert InvalidFeedConfig(asset, string.concat(side, ".decimals"));
-        stored = StoredFeed({
-            aggregator: feed.aggregator,
-            maxAge: feed.maxAge,
-            decimals: uint8(decimals), // <= 36: checked above
-            maxDeviationBps: 0,
-            minAnswer: int128(feed.minAnswer), // in range: checked above
-            maxAnswer: int128(feed.maxAnswer)
-        });
+    /// @dev A written-down asset keeps its state: its price is never set again.
+    function _checkNotWrittenDown(address asset) internal view {
+        if (_sources[asset].writtenDown) revert AssetWrittenDown(asset);
     }
 
     /// @dev The interface view of a stored feed.
-    function _toFeed(StoredFeed memory stored) internal pure returns (Feed memory) {
+    function _toFeed(FeedGuard.StoredFeed memory stored) internal pure returns (Feed memory) {
         return Feed(stored.aggregator, stored.maxAge, stored.minAnswer, stored.maxAnswer);
-    }
-
-    /// @dev answer [feed decimals] -> [wad]; exact up to 18 decimals, rounded down above.
-    function _toWadDown(uint256 answer, uint256 decimals) internal pure returns (uint256) {
-        if (decimals <= 18) return answer * 10 ** (18 - decimals);
-        return answer / 10 ** (decimals - 18);
     }
 }

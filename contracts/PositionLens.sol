@@ -53,6 +53,21 @@ contract PositionLens is IPositionLens {
     }
 
     /// @inheritdoc IPositionLens
+    function lapseOf(address asset) external view returns (Lapse memory l) {
+        IVault.AssetConfig memory c = VaultReader.configOf(vault, asset);
+        if (!c.listed) revert IVault.AssetNotListed(asset);
+        l.params = VaultReader.lapse(vault, asset);
+        l.attested = c.flags & Valuation.FLAG_ATTESTED != 0;
+        l.lapseRamp = c.flags & Valuation.FLAG_LAPSED != 0;
+        (l.attestedAt, l.ttl, l.lapsedAt) = _oracle.attestation(asset);
+        if (l.lapsedAt != 0 && l.attested) l.rampDueAt = l.lapsedAt + l.params.grace;
+        (, IOracleAdapter.PriceFailure f, bool lapsed) = _oracle.tryGetAttestedPrice(asset);
+        l.writtenDown = f == IOracleAdapter.PriceFailure.WrittenDown;
+        if (!l.attested) l.ltvBps = c.maxLtvBps; // the Vault ignores lapses without terms
+        else if (!l.writtenDown) l.ltvBps = Valuation.ltvInForce(c.maxLtvBps, c.flags, lapsed);
+    }
+
+    /// @inheritdoc IPositionLens
     function liquidationState(uint256 id) external view returns (IVault.LiquidationState memory) {
         return VaultReader.liquidationState(vault, _oracle, id);
     }

@@ -52,6 +52,8 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     uint256 public backedSince;
 
     mapping(address asset => uint256) internal _frozen; // [wad]
+    /// @notice Whether `asset` was frozen written down (`PriceFailure.WrittenDown`): it settles at a price of 0.
+    mapping(address asset => bool) public frozenAtZero;
     mapping(uint256 synthId => mapping(address asset => uint256)) internal _pool; // [token]
     mapping(address owner => mapping(address asset => uint256)) internal _claims; // [token]
     mapping(uint256 synthId => bool) internal _finalized;
@@ -105,9 +107,15 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     function freezePrice(address asset) external {
         _checkShutdown();
         uint256 frozen = _frozen[asset];
-        if (frozen != 0) revert PriceAlreadyFrozen(asset, frozen);
-        uint256 price = _oracle.getPrice(asset); // reverts PriceUnavailable: never freeze a failed price
-        _frozen[asset] = price;
+        if (frozen != 0 || frozenAtZero[asset]) revert PriceAlreadyFrozen(asset, frozen);
+        (uint256 price, IOracleAdapter.PriceFailure failure) = _oracle.tryGetPrice(asset);
+        if (failure == IOracleAdapter.PriceFailure.WrittenDown) {
+            frozenAtZero[asset] = true; // worth nothing, and known to be: it settles at 0
+        } else {
+            // never freeze a failed price
+            if (failure != IOracleAdapter.PriceFailure.None) revert IOracleAdapter.PriceUnavailable(asset, failure);
+            _frozen[asset] = price;
+        }
         emit PriceFrozen(asset, price);
     }
 
@@ -115,7 +123,7 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     function setFallbackPrice(address asset, uint256 price) external restricted {
         uint256 at = _checkShutdown();
         uint256 frozen = _frozen[asset];
-        if (frozen != 0) revert PriceAlreadyFrozen(asset, frozen);
+        if (frozen != 0 || frozenAtZero[asset]) revert PriceAlreadyFrozen(asset, frozen);
         if (price == 0) revert ZeroAmount();
         uint256 allowedAt = at + PRICE_FALLBACK_DELAY;
         if (block.timestamp < allowedAt) revert FallbackTooEarly(block.timestamp, allowedAt);
@@ -389,10 +397,11 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
     }
 
     function _tryFreeze(address asset) internal {
-        if (_frozen[asset] != 0) return;
+        if (_frozen[asset] != 0 || frozenAtZero[asset]) return;
         (uint256 price, IOracleAdapter.PriceFailure failure) = _oracle.tryGetPrice(asset);
-        if (failure != IOracleAdapter.PriceFailure.None) return;
-        _frozen[asset] = price;
+        if (failure == IOracleAdapter.PriceFailure.WrittenDown) frozenAtZero[asset] = true;
+        else if (failure != IOracleAdapter.PriceFailure.None) return;
+        else _frozen[asset] = price;
         emit PriceFrozen(asset, price);
     }
 
@@ -402,10 +411,10 @@ contract Settlement is ISettlement, AccessManaged, ReentrancyGuardTransient {
         if (at == 0) revert NotShutdown();
     }
 
-    /// @return price [wad] the frozen price of `asset`; reverts PriceNotFrozen.
+    /// @return price [wad] the frozen price of `asset` (0 when frozen written down); reverts PriceNotFrozen.
     function _price(address asset) internal view returns (uint256 price) {
         price = _frozen[asset];
-        if (price == 0) revert PriceNotFrozen(asset);
+        if (price == 0 && !frozenAtZero[asset]) revert PriceNotFrozen(asset);
     }
 
     /// @return [wad] the frozen price of one unit of synthetic `synthId` (exactly 1e18 for a USD synthetic).

@@ -190,6 +190,17 @@ contract Treasury is ITreasury, AccessManaged, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ITreasury
+    function recover(address token, address to, uint256 amount) external restricted nonReentrant {
+        if (to == address(0)) revert ZeroAddress();
+        uint256 n = vault.syntheticCount();
+        for (uint256 i; i < n; ++i) {
+            if (address(_token(i)) == token) revert NotRecoverable(token);
+        }
+        emit Recovered(token, to, amount);
+        IERC20(token).safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc ITreasury
     function setPolicy(uint256 synthId, Policy calldata p) external restricted {
         _token(synthId); // reverts SyntheticNotFound
         if (p.minDuration < MIN_POLICY_TIME || p.minDuration > MAX_POLICY_TIME)

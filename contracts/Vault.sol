@@ -382,6 +382,29 @@ contract Vault is IVault, VaultStorage {
         _forward();
     }
 
+    /// @inheritdoc IVault
+    function setLapseParams(address, uint16, uint32) external restricted {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    function cure(address) external restricted {
+        _forward();
+    }
+
+    // Anyone may call these two; they run in the admin module, which checks every condition (and takes the
+    // reentrancy lock where tokens move).
+
+    /// @inheritdoc IVault
+    function startLapsedRamp(address) external {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    function writeOffPosition(uint256) external {
+        _forward();
+    }
+
     // ------------------------------------------------------------------------------------------------------------
     // Views
     // ------------------------------------------------------------------------------------------------------------
@@ -757,10 +780,13 @@ contract Vault is IVault, VaultStorage {
                 address asset = _assetById[i];
                 AssetConfig memory c = _assets[asset];
                 if (risky && c.flags & FLAG_PAUSED != 0) revert AssetPaused(asset);
+                (uint256 price, uint256 ltv) = c.flags & Valuation.FLAG_ATTESTED == 0
+                    ? (oracle.getPrice(asset), uint256(c.maxLtvBps))
+                    : Valuation.attestedPrice(oracle, asset, c.maxLtvBps, c.flags);
                 // [token] * [wad] / 10^decimals = [wad]; < 2^128 * 2^128, cannot overflow
-                uint256 v = Valuation.valueDown(_lane(id, 1 + i), oracle.getPrice(asset), c.decimals);
+                uint256 v = Valuation.valueDown(_lane(id, 1 + i), price, c.decimals);
                 value += v;
-                ml += Valuation.limitDown(v, c.maxLtvBps);
+                ml += Valuation.limitDown(v, ltv);
                 ll += Valuation.limitDown(v, _threshold(asset, c));
             }
             mask >>= 1;

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 
 import {IVault} from "./interfaces/IVault.sol";
@@ -11,6 +13,7 @@ import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 import {IStabilityModule} from "./interfaces/IStabilityModule.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {DebtMath} from "./libraries/DebtMath.sol";
+import {Valuation} from "./libraries/Valuation.sol";
 import {VaultStorage} from "./VaultStorage.sol";
 import {AdminModule} from "./AdminModule.sol";
 
@@ -26,6 +29,7 @@ import {AdminModule} from "./AdminModule.sol";
 contract VaultAdmin is VaultStorage, AdminModule {
     using FixedMath for uint256;
     using DebtMath for uint256;
+    using SafeERC20 for IERC20;
 
     IOracleAdapter internal immutable _oracle;
 
@@ -65,22 +69,106 @@ contract VaultAdmin is VaultStorage, AdminModule {
         IVault.AssetConfig storage c = _assets[asset];
         if (!c.listed) revert IVault.AssetNotListed(asset);
         _checkAssetParams(asset, params);
-        uint256 current = _threshold(asset, c);
-        if (params.liqThresholdBps < current) {
-            // lowering: ramp from the threshold in force now, so no position is liquidated by the change alone
-            uint256 end = block.timestamp + _rampDuration;
-            _ramps[asset] = IVault.Ramp(uint16(current), uint40(block.timestamp), uint40(end));
-            c.flags |= FLAG_RAMP;
-            emit IVault.ThresholdRampStarted(asset, current, params.liqThresholdBps, end);
-        } else {
-            c.flags &= ~FLAG_RAMP; // raising (or keeping) applies at once
-        }
+        _setThreshold(asset, c, params.liqThresholdBps);
         c.frozen = params.frozen;
         c.maxLtvBps = params.maxLtvBps;
-        c.liqThresholdBps = params.liqThresholdBps;
         c.liqPenaltyBps = params.liqPenaltyBps;
         c.supplyCap = params.supplyCap;
         emit IVault.AssetParamsSet(asset, params);
+    }
+
+    /// @dev See `IVault.setLapseParams`.
+    function setLapseParams(address asset, uint16 floorBps, uint32 grace) external onlyDelegated {
+        IVault.AssetConfig storage c = _listed(asset);
+        IVault.LapseParams storage l = _lapses[asset];
+        uint8 flags = c.flags;
+        if (floorBps == 0 && grace == 0) {
+            if (flags & Valuation.FLAG_LAPSED != 0) revert IVault.InvalidLapseParams(asset, floorBps, grace);
+            delete _lapses[asset];
+            c.flags = flags & ~Valuation.FLAG_ATTESTED;
+        } else {
+            (, uint256 ttl, ) = _oracle.attestation(asset);
+            // the floor sits under the threshold the asset is configured with (the one a cure restores, when lapsed)
+            uint256 threshold = flags & Valuation.FLAG_LAPSED != 0 ? l.restoreBps : c.liqThresholdBps;
+            if (
+                ttl == 0 ||
+                floorBps == 0 ||
+                floorBps >= threshold ||
+                grace < MIN_LAPSE_GRACE ||
+                grace > MAX_LAPSE_GRACE
+            ) revert IVault.InvalidLapseParams(asset, floorBps, grace);
+            (l.floorBps, l.grace) = (floorBps, grace);
+            c.flags = flags | Valuation.FLAG_ATTESTED;
+        }
+        emit IVault.LapseParamsSet(asset, floorBps, grace);
+    }
+
+    /// @dev See `IVault.startLapsedRamp`. Permissionless: every condition is read from the oracle and the clock.
+    function startLapsedRamp(address asset) external onlyDelegated {
+        IVault.AssetConfig storage c = _listed(asset);
+        uint8 flags = c.flags;
+        if (flags & Valuation.FLAG_ATTESTED == 0) revert IVault.LapseRampNotDue(asset, 0);
+        if (flags & Valuation.FLAG_LAPSED != 0) revert IVault.LapseRampNotDue(asset, type(uint256).max);
+        (, , uint256 lapsedAt) = _oracle.attestation(asset);
+        if (lapsedAt == 0) revert IVault.LapseRampNotDue(asset, 0);
+        IVault.LapseParams storage l = _lapses[asset];
+        uint256 due = lapsedAt + l.grace;
+        if (block.timestamp < due) revert IVault.LapseRampNotDue(asset, due);
+        uint256 configured = c.liqThresholdBps;
+        l.restoreBps = uint16(configured);
+        c.flags = flags | Valuation.FLAG_LAPSED;
+        uint256 floor = l.floorBps;
+        (uint256 from, uint256 end) = _setThreshold(asset, c, floor < configured ? floor : configured);
+        emit IVault.LapsedRampStarted(asset, lapsedAt, from, floor, end);
+    }
+
+    /// @dev See `IVault.cure`.
+    function cure(address asset) external onlyDelegated {
+        IVault.AssetConfig storage c = _listed(asset);
+        bool lapseRamp = c.flags & Valuation.FLAG_LAPSED != 0;
+        (, IOracleAdapter.PriceFailure f, bool lapsed) = _oracle.tryGetAttestedPrice(asset);
+        if (!lapseRamp || lapsed || f != IOracleAdapter.PriceFailure.None) {
+            revert IVault.NotCurable(asset, lapseRamp, f, lapsed);
+        }
+        IVault.LapseParams storage l = _lapses[asset];
+        uint256 restore = l.restoreBps;
+        uint256 target = c.liqThresholdBps;
+        if (restore > target) target = restore; // never lowered by a cure (governance may have set it since)
+        c.flags &= ~Valuation.FLAG_LAPSED;
+        l.restoreBps = 0;
+        _setThreshold(asset, c, target);
+        emit IVault.AssetCured(asset, target);
+    }
+
+    /// @dev See `IVault.writeOffPosition`.
+    function writeOffPosition(uint256 id) external onlyDelegated nonReentrant {
+        Position storage p = _positions[id];
+        if (p.owner == address(0)) revert IVault.PositionNotFound(id);
+        uint256 mask = p.assetMask;
+        if (mask == 0 || _lane(id, 0) == 0) revert IVault.NotWrittenOff(id, address(0));
+        address to = _treasury;
+        address[] memory list = new address[](MAX_BASKET);
+        uint256[] memory amounts = new uint256[](MAX_BASKET);
+        uint256 n;
+        for (uint256 i; mask != 0; ++i) {
+            if (mask & 1 != 0) {
+                address asset = _assetById[i];
+                (, IOracleAdapter.PriceFailure f) = _oracle.tryGetPrice(asset);
+                if (f != IOracleAdapter.PriceFailure.WrittenDown) revert IVault.NotWrittenOff(id, asset);
+                uint256 slot = _laneSlot(id, 1 + i);
+                uint256 amount = _laneAt(slot, 1 + i);
+                _setLaneAt(slot, 1 + i, 0);
+                _assets[asset].total -= uint120(amount); // the total counts every lane: amount <= total
+                (list[n], amounts[n]) = (asset, amount);
+                ++n;
+            }
+            mask >>= 1;
+        }
+        p.assetMask = 0;
+        for (uint256 k; k < n; ++k) {
+            emit IVault.CollateralWrittenOff(id, list[k], to, amounts[k]);
+            IERC20(list[k]).safeTransfer(to, amounts[k]);
+        }
     }
 
     /// @dev See `IVault.addSynthetic`.
@@ -275,6 +363,27 @@ contract VaultAdmin is VaultStorage, AdminModule {
         s.debtCeiling = p.debtCeiling;
         s.minDebt = p.minDebt;
         s.ratePerSecond = uint88(_queryRate(s, uint256(s.totalNormDebt).toDebtUp(s.rateIndex)));
+    }
+
+    /// @dev Sets `asset`'s configured liquidation threshold to `bps`: a lowering ramps in from the threshold in force
+    ///      now over `_rampDuration` (no position is liquidated by the change alone); raising or keeping applies at
+    ///      once. @return from [bps] the threshold in force before. @return end [s] the ramp's end (now when none).
+    function _setThreshold(
+        address asset,
+        IVault.AssetConfig storage c,
+        uint256 bps
+    ) internal returns (uint256 from, uint256 end) {
+        from = _threshold(asset, c);
+        end = block.timestamp;
+        if (bps < from) {
+            end += _rampDuration;
+            _ramps[asset] = IVault.Ramp(uint16(from), uint40(block.timestamp), uint40(end));
+            c.flags |= FLAG_RAMP;
+            emit IVault.ThresholdRampStarted(asset, from, bps, end);
+        } else {
+            c.flags &= ~FLAG_RAMP;
+        }
+        c.liqThresholdBps = uint16(bps);
     }
 
     function _listed(address asset) internal view returns (IVault.AssetConfig storage c) {

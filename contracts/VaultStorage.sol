@@ -53,7 +53,13 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
     uint256 public constant MIN_RAMP_DURATION = 1 days;
     uint256 public constant MAX_RAMP_DURATION = 30 days;
 
-    /// @notice `AssetConfig.flags` bits: guardian pause, threshold ramp running; bits 2-3 hold the AssetKind.
+    /// @dev [s] Bounds of an attested asset's grace after a lapse (`IVault.setLapseParams`): 1 to 90 days (internal:
+    ///      a public constant is one more selector the dispatch compares before `repay`).
+    uint256 internal constant MIN_LAPSE_GRACE = 1 days;
+    uint256 internal constant MAX_LAPSE_GRACE = 90 days;
+
+    /// @notice `AssetConfig.flags` bits: guardian pause, threshold ramp running; bits 2-3 hold the AssetKind; bit 4
+    ///         attested (`Valuation.FLAG_ATTESTED`), bit 5 lapse ramp started (`Valuation.FLAG_LAPSED`).
     uint8 public constant FLAG_PAUSED = 1;
     uint8 public constant FLAG_RAMP = Valuation.FLAG_RAMP;
     uint8 internal constant KIND_SHIFT = 2;
@@ -122,6 +128,7 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
     mapping(address module => IVault.ModuleLine) internal _modules;
     address[] internal _moduleList; // in the order added; never shrinks
     address internal _redeemer; // see IVault.redeemFrom; 0 until governance sets one
+    mapping(address asset => IVault.LapseParams) internal _lapses;
 
     // ------------------------------------------------------------------------------------------------------------
     // Rules both halves use

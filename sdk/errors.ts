@@ -25,6 +25,9 @@ import {
   Settlement__factory,
   SavingsToken__factory,
   BuybackSink__factory,
+  ChainlinkSource__factory,
+  NavSource__factory,
+  RateAdjustedSource__factory,
   Redemptions__factory,
   StabilityModule__factory,
   SyntheticToken__factory,
@@ -52,6 +55,9 @@ export const DEPLOYABLE_ABIS: Record<string, InterfaceAbi> = {
   SavingsToken: SavingsToken__factory.abi,
   BuybackSink: BuybackSink__factory.abi,
   Redemptions: Redemptions__factory.abi,
+  ChainlinkSource: ChainlinkSource__factory.abi,
+  RateAdjustedSource: RateAdjustedSource__factory.abi,
+  NavSource: NavSource__factory.abi,
   RiskLens: RiskLens__factory.abi,
   FixedRateModel: FixedRateModel__factory.abi,
   DynamicRateModel: DynamicRateModel__factory.abi,
@@ -158,6 +164,9 @@ const PRICE_FAILURES = [
   "its two feeds disagree by more than the allowed deviation",
   "the L2 sequencer is down",
   "the L2 sequencer came back up less than the grace period ago",
+  "its exchange rate could not be read",
+  "its exchange rate fell under the source's floor (a drop too large to be believed)",
+  "governance wrote it down: it is worth nothing",
 ];
 const ASSET_PARAM_FIELDS = [
   "the liquidation threshold is 0 or above 98%",
@@ -396,6 +405,39 @@ export const ERRORS: Record<string, Entry> = {
     `the price read ran out of gas (${n(a, "gasLeft")} left): retry with a higher gas margin (BALLAST_GAS_MARGIN_BPS)`,
   InvalidFeedConfig: async (a, h) =>
     `invalid feed configuration for ${await h.symbol(s(a, "asset"))} (${s(a, "field")}): fix the feed in the config and retry`,
+  AssetWrittenDown: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} is written down (worth nothing, final): its price can no longer be set or ` +
+    `removed; list a new token if the asset comes back`,
+  InvalidRateSourceConfig: (a) =>
+    `invalid rate-adjusted source (${s(a, "field")}): the rate's decimals at most 36 (and the rate feed's own), a ` +
+    `non-zero snapshot rate below 2^128 taken in the past, a yearly growth cap and a floor each in (0, 100%]`,
+  InvalidLapseParams: async (a, h) =>
+    `invalid lapse terms for ${await h.symbol(s(a, "asset"))}: floor ${formatBps(n(a, "floorBps"))}, grace ` +
+    `${seconds(n(a, "grace"))}; the asset must be priced by an attested source (a NAV source), the floor above 0 and ` +
+    `under its liquidation threshold, the grace between 1 and 90 days (both 0 removes the terms)`,
+  LapseRampNotDue: async (a, h) => {
+    const due = n(a, "dueAt");
+    const asset = await h.symbol(s(a, "asset"));
+    if (due === 0n) return `${asset}'s attestation is in force (or it has no lapse terms): no lapse ramp to start`;
+    if (due === 2n ** 256n - 1n) return `${asset}'s lapse ramp has started already: governance cures it (Vault.cure)`;
+    return `${asset}'s attestation has lapsed, and its grace runs until ${date(due)}: start the lapse ramp then`;
+  },
+  NotCurable: async (a, h) => {
+    const asset = await h.symbol(s(a, "asset"));
+    if (a.lapseRamp !== true) return `${asset} has no lapse ramp to cure: nothing to do`;
+    if (Number(n(a, "failure")) !== 0) {
+      return `${asset} has no usable price (${PRICE_FAILURES[Number(n(a, "failure"))] ?? "its source failed"}): a cure needs one`;
+    }
+    return `${asset}'s attestation is still lapsed: the issuer must attest again (a fresh NAV) before a cure`;
+  },
+  NotWrittenOff: async (a, h) =>
+    s(a, "asset") === "0x0000000000000000000000000000000000000000"
+      ? `position ${n(a, "id")} owes no debt or holds no collateral: nothing to write off`
+      : `position ${n(a, "id")} still holds ${await h.symbol(s(a, "asset"))}, which is not written down: liquidate ` +
+        `it first (a write-off takes only a basket worth nothing)`,
+  NotRecoverable: async (a, h) =>
+    `${await h.symbol(s(a, "token"))} is a synthetic: the Treasury's synthetic balance is its surplus, which only ` +
+    `the surplus policy moves`,
   ReserveUnavailable: async (a, h) =>
     `no usable proof of reserve for ${await h.symbol(s(a, "asset"))}: ` +
     `${PRICE_FAILURES[Number(n(a, "reason"))] ?? "its feed failed"}; deposits of it wait for the feed`,

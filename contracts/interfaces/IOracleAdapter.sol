@@ -2,9 +2,11 @@
 pragma solidity ^0.8.24;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {IPriceSource} from "./IPriceSource.sol";
 
 /// @title IOracleAdapter
-/// @notice One guarded USD price per asset, read from Chainlink `AggregatorV3Interface` feeds and scaled to 18 decimals.
+/// @notice One guarded USD price per asset, scaled to 18 decimals: read from Chainlink `AggregatorV3Interface` feeds built
+///         into the adapter, or from a price source contract (`IPriceSource`: a rate-adjusted or attested price).
 /// @dev Units: every price this adapter returns is `[wad]` = USD per one whole unit of the asset, scaled by 1e18
 ///      (a token with 6 decimals priced at $1 returns 1e18). Feed answers are in the feed's own decimals (8 or 18 in
 ///      practice; any value up to 36 is accepted).
@@ -26,7 +28,10 @@ interface IOracleAdapter {
         SecondaryFailed, // the optional second feed failed any of the checks above
         Deviation, // primary and second feed differ by more than maxDeviationBps
         SequencerDown, // the L2 sequencer-uptime feed reports the sequencer down (or cannot be read)
-        GracePeriod // the sequencer came back up less than `gracePeriod` seconds ago
+        GracePeriod, // the sequencer came back up less than `gracePeriod` seconds ago
+        RateFailed, // a rate-adjusted source's exchange rate could not be read (reverted, malformed, zero, too large)
+        RateBelowFloor, // a rate-adjusted source's exchange rate fell under its floor (a drop too large to be believed)
+        WrittenDown // governance wrote the asset down: it is worth nothing (final)
     }
 
     /// @notice One Chainlink feed and the limits its answers must respect.
@@ -58,6 +63,8 @@ interface IOracleAdapter {
     error InvalidFeedConfig(address asset, string field);
     /// @notice The proof-of-reserve feed of `asset` gave no usable answer (reason as for prices).
     error ReserveUnavailable(address asset, PriceFailure reason);
+    /// @notice `asset` is written down: its price can no longer be set, removed or written down again.
+    error AssetWrittenDown(address asset);
 
     /// @notice Emitted when the feeds of `asset` are set or replaced.
     event FeedsSet(address indexed asset, Feed primary, Feed secondary, uint16 maxDeviationBps);
@@ -65,6 +72,11 @@ interface IOracleAdapter {
     event FeedsRemoved(address indexed asset);
     /// @param maxAge [s] staleness limit of the reserve answer; a zero aggregator removes the feed
     event ReserveFeedSet(address indexed asset, AggregatorV3Interface aggregator, uint32 maxAge);
+    /// @notice Emitted when `asset`'s price source is set (its feeds are removed); `ttl` [s] its attestation
+    ///         time-to-live, 0 when not attested.
+    event SourceSet(address indexed asset, IPriceSource source, uint256 ttl);
+    /// @notice Emitted when governance writes `asset` down: from now on its price is `WrittenDown` (worth nothing).
+    event AssetWriteDown(address indexed asset, IPriceSource source);
     /// @notice Emitted once, at construction: the L2 sequencer-uptime feed (0: no check) and its grace period [s].
     event SequencerFeedSet(address indexed feed, uint32 gracePeriod);
 
@@ -93,8 +105,36 @@ interface IOracleAdapter {
     ///      minAnswer >= maxAnswer, decimals > 36, or a deviation bound out of range.
     function setFeeds(address asset, Feed calldata primary, Feed calldata secondary, uint16 maxDeviationBps) external;
 
-    /// @notice Removes every feed of `asset`: its price becomes `NoFeed`. Governance only.
+    /// @notice Removes every feed and the source of `asset`: its price becomes `NoFeed`. Governance only. Reverts
+    ///         `AssetWrittenDown` for a written-down asset.
     function removeFeeds(address asset) external;
+
+    /// @notice Prices `asset` by `source` from now on, in place of any feeds (which are removed). Reads and stores the
+    ///         source's attestation time-to-live [s]. Governance only (CRITICAL). Reverts `InvalidFeedConfig(asset,
+    ///         "source")` for a zero address or an address without code, `AssetWrittenDown` for a written-down asset.
+    function setSource(address asset, IPriceSource source) external;
+
+    /// @notice Writes `asset` down: from now on its price is `PriceFailure.WrittenDown` and it counts as worth nothing
+    ///         in liquidations, the backing and settlement (see docs/governance.md). One-way. Only an asset priced by
+    ///         a source. Governance only (CRITICAL).
+    function writeDown(address asset) external;
+
+    /// @notice The price source of `asset` (0 when it has feeds or nothing), its attestation time-to-live [s] and
+    ///         whether it is written down.
+    function sourceOf(address asset) external view returns (IPriceSource source, uint256 ttl, bool writtenDown);
+
+    /// @notice The attestation of `asset`: when it was last attested [s] (0 when unknown: no attested source, or the
+    ///         source fails), its time-to-live [s] (0 when not attested), and when it lapsed [s] (0 while in force).
+    function attestation(address asset) external view returns (uint256 attestedAt, uint256 ttl, uint256 lapsedAt);
+
+    /// @notice `tryGetPrice` and, for an attested asset, whether its attestation has lapsed (older than its
+    ///         time-to-live): the Vault's read for new risk. A lapsed asset keeps its price.
+    /// @return price [wad], 0 when `failure != None`.
+    /// @return failure as `tryGetPrice`.
+    /// @return lapsed true when the price is valid and its attestation is older than the time-to-live.
+    function tryGetAttestedPrice(
+        address asset
+    ) external view returns (uint256 price, PriceFailure failure, bool lapsed);
 
     /// @notice Sets (or, with a zero aggregator, removes) the Chainlink proof-of-reserve feed of a wrapped or
     ///         tokenized real-world `asset`: its answer is the reserve backing the token, in whole tokens with the

@@ -33,6 +33,30 @@ interface IPositionLens {
     /// @notice The Vault read (immutable).
     function vault() external view returns (IVault);
 
+    /// @notice Where an asset stands in the attested-asset lifecycle (docs/governance.md, "Real-world assets").
+    /// @param params The lapse terms (`IVault.LapseParams`).
+    /// @param attested Whether the Vault treats it as attested (lapse terms set).
+    /// @param lapseRamp Whether a lapse ramp started and waits for a cure.
+    /// @param writtenDown Whether the oracle wrote it down.
+    /// @param attestedAt [s] The last attestation (0 when unknown). @param ttl [s] Its time-to-live (0: not attested).
+    /// @param lapsedAt [s] When the attestation lapsed (0 while in force).
+    /// @param rampDueAt [s] From when anyone may start the lapse ramp (0 while in force).
+    /// @param ltvBps [bps] The loan-to-value in force for new risk.
+    struct Lapse {
+        IVault.LapseParams params;
+        bool attested;
+        bool lapseRamp;
+        bool writtenDown;
+        uint256 attestedAt;
+        uint256 ttl;
+        uint256 lapsedAt;
+        uint256 rampDueAt;
+        uint256 ltvBps;
+    }
+
+    /// @notice The lifecycle of `asset` (`Lapse`). Reverts AssetNotListed.
+    function lapseOf(address asset) external view returns (Lapse memory);
+
     /// @notice Collateral value, limits, debt and health of position `id` at current prices and the current rate index
     ///         (`VaultReader.healthOf`). Reverts PositionNotFound, or the oracle's `PriceUnavailable` when a price of
     ///         the basket or the synthetic's own price is unavailable.

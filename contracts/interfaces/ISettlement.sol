@@ -136,7 +136,8 @@ interface ISettlement is IBallastErrors {
     /// @notice Shuts down when the system is under-backed now and has been since a poke at least `triggerDelay` ago.
     function trigger() external;
 
-    /// @notice Freezes `asset`'s price at the oracle's current guarded price, if shutdown froze none. Anyone.
+    /// @notice Freezes `asset`'s price at the oracle's current guarded price, if shutdown froze none; a written-down
+    ///         asset freezes at 0 (`frozenAtZero`). Anyone. Reverts the oracle's `PriceUnavailable` on any other failure.
     function freezePrice(address asset) external;
 
     /// @notice Governance fallback for a price that could not be frozen within PRICE_FALLBACK_DELAY of shutdown.
@@ -199,8 +200,12 @@ interface ISettlement is IBallastErrors {
     /// @notice Whether `asset` was retired from the backing measure (see `retireAsset`).
     function retired(address asset) external view returns (bool);
 
-    /// @notice [wad] Frozen price of `asset` (a collateral asset or a synthetic's price asset); 0 if not frozen.
+    /// @notice [wad] Frozen price of `asset` (a collateral asset or a synthetic's price asset); 0 if not frozen, or
+    ///         frozen written down (`frozenAtZero`).
     function frozenPrice(address asset) external view returns (uint256);
+
+    /// @notice Whether `asset` was frozen written down: it settles at a price of 0.
+    function frozenAtZero(address asset) external view returns (bool);
 
     /// @notice [token] Of `asset` in synthetic `synthId`'s pool, not yet redeemed.
     function pool(uint256 synthId, address asset) external view returns (uint256);

@@ -75,6 +75,9 @@ interface ITreasury is IBallastErrors {
     error SurplusBelowBuffer(uint256 surplus, uint256 buffer);
     /// @notice The next distribution is allowed from `allowedAt` [s].
     error DistributionTooEarly(uint256 allowedAt);
+    /// @notice `token` is one of the Vault's synthetics: the Treasury's synthetic balance is its surplus, which only the
+    ///         policy moves.
+    error NotRecoverable(address token);
 
     /// @notice A liquidation penalty of `amount` arrived.
     event PenaltyReceived(uint256 indexed synthId, uint256 amount);
@@ -96,6 +99,8 @@ interface ITreasury is IBallastErrors {
     event SurplusPoked(uint256 indexed synthId, uint256 surplus, uint256 aboveSince);
     /// @notice A distribution: `toSavings` [wad] streamed to the savings token, `toBuyback` [wad] spent by the buyback
     ///         sink; `surplusLeft` [wad] stays.
+    /// @notice Governance moved `amount` [token] of `token` (written-off collateral, or tokens sent by mistake) to `to`.
+    event Recovered(address indexed token, address indexed to, uint256 amount);
     event SurplusDistributed(uint256 indexed synthId, uint256 toSavings, uint256 toBuyback, uint256 surplusLeft);
 
     /// @notice The Vault (immutable).
@@ -141,6 +146,11 @@ interface ITreasury is IBallastErrors {
     /// @return toSavings [wad]
     /// @return toBuyback [wad]
     function distribute(uint256 synthId) external returns (uint256 toSavings, uint256 toBuyback);
+
+    /// @notice Moves `amount` [token] of `token` to `to`: the collateral written off positions (`IVault.writeOffPosition`,
+    ///         whatever the Treasury recovers from it) or tokens sent here by mistake. Never a synthetic of the Vault
+    ///         (`NotRecoverable`): the surplus leaves only by the policy. Governance only (CRITICAL).
+    function recover(address token, address to, uint256 amount) external;
 
     /// @notice Sets synthetic `synthId`'s policy: minDuration and minInterval in [1 hour, 30 days], maxShareBps at
     ///         most 50%, savingsBps + buybackBps at most 100%. GOVERNOR.

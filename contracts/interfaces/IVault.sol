@@ -81,6 +81,17 @@ interface IVault is IBallastErrors {
         uint40 end; // [s]
     }
 
+    /// @notice The lapse terms of an attested asset (a tokenized real-world asset priced by an attested source): once its
+    ///         attestation has been lapsed for `grace`, anyone may start its threshold ramp down to `floorBps`.
+    /// @param floorBps [bps] The liquidation threshold the lapse ramp ends at (> 0, below the configured threshold).
+    /// @param grace [s] How long after the lapse the ramp may start, in [MIN_LAPSE_GRACE, MAX_LAPSE_GRACE].
+    /// @param restoreBps [bps] The configured threshold when the lapse ramp started (0 before): what `cure` restores.
+    struct LapseParams {
+        uint16 floorBps;
+        uint32 grace;
+        uint16 restoreBps;
+    }
+
     /// @notice Parameters of one synthetic.
     /// @param priceAsset Oracle key of the synthetic's price; address(0) means a USD synthetic priced at exactly 1.
     /// @param rateModel The model that sets the per-second borrowing rate.
@@ -260,6 +271,17 @@ interface IVault is IBallastErrors {
     error ModuleCeilingExceeded(address module, uint256 debtAfter, uint256 ceiling);
     /// @notice A module burn of `amount` [wad] exceeds `module`'s debt [wad].
     error ExceedsModuleDebt(address module, uint256 amount, uint256 debt);
+    /// @notice Lapse terms out of bounds, or set for an asset whose oracle price is not attested (`ttl` 0).
+    error InvalidLapseParams(address asset, uint256 floorBps, uint256 grace);
+    /// @notice The lapse ramp of `asset` cannot start: its attestation is in force (`dueAt` 0), the grace runs until
+    ///         `dueAt` [s], or a lapse ramp already runs (`dueAt` type(uint256).max).
+    error LapseRampNotDue(address asset, uint256 dueAt);
+    /// @notice `cure` needs a lapse ramp to cure (`lapseRamp`) and a valid price (`failure` None) whose attestation is
+    ///         in force again (`lapsed` false).
+    error NotCurable(address asset, bool lapseRamp, IOracleAdapter.PriceFailure failure, bool lapsed);
+    /// @notice `writeOffPosition` needs debt and a basket in which every asset is written down; `asset` is one that
+    ///         is not (0 when the position has no debt or no collateral).
+    error NotWrittenOff(uint256 id, address asset);
 
     // ------------------------------------------------------------------------------------------------------------
     // Events
@@ -322,6 +344,18 @@ interface IVault is IBallastErrors {
     event ModuleMinted(address indexed module, address indexed to, uint256 amount, uint256 fee, uint256 debt);
     event ModuleBurned(address indexed module, uint256 amount, uint256 debt);
     /// @notice After shutdown: `module`'s `debt` [wad] was released and its `reserves` [token] sent to `settlement`.
+    /// @notice Lapse terms of `asset` set (`floorBps` [bps], `grace` [s]; both 0: the asset is no longer attested).
+    event LapseParamsSet(address indexed asset, uint256 floorBps, uint256 grace);
+    /// @notice The attestation of `asset` lapsed at `lapsedAt` [s] and its grace ran out: its threshold ramps from
+    ///         `fromBps` to `floorBps` until `end` [s]; new risk against it is refused until `cure`.
+    event LapsedRampStarted(address indexed asset, uint256 lapsedAt, uint256 fromBps, uint256 floorBps, uint256 end);
+    /// @notice Governance cured `asset` (fresh attestation): its threshold is back to `thresholdBps` [bps], its
+    ///         loan-to-value in force again.
+    event AssetCured(address indexed asset, uint256 thresholdBps);
+    /// @notice `amount` [token] of written-down `asset` left position `id` for the Treasury (`to`), which holds the
+    ///         claim on whatever it may still recover; the position's debt is then liquidated, as bad debt where
+    ///         nothing else backs it.
+    event CollateralWrittenOff(uint256 indexed id, address indexed asset, address indexed to, uint256 amount);
     event ModuleReleased(address indexed module, address indexed settlement, uint256 debt, uint256 reserves);
 
     // ------------------------------------------------------------------------------------------------------------
@@ -479,6 +513,29 @@ interface IVault is IBallastErrors {
     /// @notice [s] Sets how long a lowered liquidation threshold takes to ramp in; between MIN_RAMP_DURATION and
     ///         MAX_RAMP_DURATION. Applies to ramps started afterwards.
     function setRampDuration(uint256 duration) external;
+
+    /// @notice Sets the lapse terms of `asset`, whose oracle price must be attested (`IOracleAdapter.attestation` ttl
+    ///         != 0): marks it attested, so that its loan-to-value holds only while its attestation does. `floorBps`
+    ///         and `grace` both 0 remove the terms (not while a lapse ramp waits for `cure`). Governance (GOVERNOR).
+    /// @param floorBps [bps] > 0 and below the configured liquidation threshold.
+    /// @param grace [s] in [1 day, 90 days].
+    function setLapseParams(address asset, uint16 floorBps, uint32 grace) external;
+
+    /// @notice Anyone: once the attestation of attested `asset` has been lapsed for its grace period, starts its
+    ///         liquidation threshold's ramp down to the lapse floor (the same ramp as a lowering, over `rampDuration`,
+    ///         so no position is liquidated at once) and refuses new risk against it until `cure`. Reverts
+    ///         LapseRampNotDue.
+    function startLapsedRamp(address asset) external;
+
+    /// @notice Governance (GOVERNOR): ends the lapse of `asset` once it is attested again: its threshold is restored
+    ///         (at once when that raises it) and its loan-to-value is back in force. Reverts NotCurable.
+    function cure(address asset) external;
+
+    /// @notice Anyone: when every asset in position `id`'s basket is written down by the oracle and the position owes
+    ///         debt, moves that collateral to the Treasury (worth nothing to the system, it is the Treasury's to
+    ///         recover). The position is left with its debt and an empty basket, which the liquidation engine writes
+    ///         off as bad debt. Reverts NotWrittenOff.
+    function writeOffPosition(uint256 id) external;
 
     /// @notice Starts emergency settlement: from now on nobody opens a position, mints, withdraws with debt or
     ///         starts a liquidation, and `releasePosition` hands positions to the settlement. Deposit, repay, close

@@ -86,8 +86,10 @@ library Backing {
         }
         IOracleAdapter.PriceFailure failure;
         (f.price, failure) = oracle.tryGetPrice(asset_);
-        f.priced = failure == IOracleAdapter.PriceFailure.None;
-        if (f.priced) f.value = exposure(f).mulDivDown(f.price, 10 ** c.decimals);
+        // a written-down asset is known to be worth nothing: priced at 0, so the backing never waits on it; a lapsed
+        // attestation keeps its last attested price (the one liquidations use)
+        f.priced = failure == IOracleAdapter.PriceFailure.None || failure == IOracleAdapter.PriceFailure.WrittenDown;
+        if (failure == IOracleAdapter.PriceFailure.None) f.value = exposure(f).mulDivDown(f.price, 10 ** c.decimals);
         else f.price = 0;
     }
 

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IVault} from "../interfaces/IVault.sol";
+import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {FixedMath} from "./FixedMath.sol";
 
 /// @title Valuation
@@ -16,11 +17,39 @@ library Valuation {
 
     /// @notice `AssetConfig.flags` bit set while a lowered liquidation threshold ramps in.
     uint8 internal constant FLAG_RAMP = 2;
+    /// @notice `AssetConfig.flags` bit set on an asset with lapse terms (`IVault.setLapseParams`): its price source is
+    ///         attested, and its loan-to-value holds only while the attestation does.
+    uint8 internal constant FLAG_ATTESTED = 16;
+    /// @notice `AssetConfig.flags` bit set once an attestation lapse has started the asset's threshold ramp
+    ///         (`IVault.startLapsedRamp`), until governance cures it (`IVault.cure`).
+    uint8 internal constant FLAG_LAPSED = 32;
 
     /// @return [wad] USD value of `amount` [token] of a token with `decimals` at `price` [wad USD per whole token],
     ///         rounded down. Operands below 2^128 each: cannot overflow.
     function valueDown(uint256 amount, uint256 price, uint256 decimals) internal pure returns (uint256) {
         return amount.mulDivDown(price, 10 ** decimals);
+    }
+
+    /// @return price [wad] of attested `asset` for the minting limit: the oracle's, or 0 once written down (it counts for
+    ///         nothing); reverts the oracle's PriceUnavailable on any other failure.
+    /// @return ltv [bps] in force (`ltvInForce`: 0 while the attestation has lapsed or a lapse ramp waits for a cure).
+    function attestedPrice(
+        IOracleAdapter oracle,
+        address asset,
+        uint256 maxLtvBps,
+        uint256 flags
+    ) internal view returns (uint256 price, uint256 ltv) {
+        (uint256 p, IOracleAdapter.PriceFailure f, bool lapsed) = oracle.tryGetAttestedPrice(asset);
+        if (f == IOracleAdapter.PriceFailure.WrittenDown) return (0, 0);
+        if (f != IOracleAdapter.PriceFailure.None) revert IOracleAdapter.PriceUnavailable(asset, f);
+        return (p, ltvInForce(maxLtvBps, flags, lapsed));
+    }
+
+    /// @return [bps] The loan-to-value in force for new risk (a mint, a withdrawal with debt): the configured `maxLtvBps`,
+    ///         or 0 while the asset's attestation has lapsed (`lapsed`, from `IOracleAdapter.tryGetAttestedPrice`) or
+    ///         a lapse ramp waits for a cure (`FLAG_LAPSED` in `flags`).
+    function ltvInForce(uint256 maxLtvBps, uint256 flags, bool lapsed) internal pure returns (uint256) {
+        return lapsed || flags & FLAG_LAPSED != 0 ? 0 : maxLtvBps;
     }
 
     /// @return [wad] `bps` of `value` [wad], rounded down: an asset's share of a minting or liquidation limit.

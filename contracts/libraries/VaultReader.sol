@@ -35,6 +35,7 @@ library VaultReader {
     uint256 internal constant MODULES_SLOT = 14;
     uint256 internal constant MODULE_LIST_SLOT = 15;
     uint256 internal constant REDEEMER_SLOT = 16;
+    uint256 internal constant LAPSES_SLOT = 17;
     /// @dev Words per `Vault.Synth`.
     uint256 internal constant SYNTH_WORDS = 6;
     /// @dev keccak256(abi.encode(SYNTHS_SLOT)): the first word of the synthetics array.
@@ -369,7 +370,14 @@ library VaultReader {
         }
     }
 
-    /// @return h Position `id`'s figures at current prices (`getPrice`: a failed price reverts) and the index now.
+    /// @return The lapse terms of `asset` (`IVault.LapseParams`; zero when none).
+    function lapse(IVault vault, address asset) internal view returns (IVault.LapseParams memory) {
+        uint256 w = load(vault, slotOf(uint160(asset), LAPSES_SLOT));
+        return IVault.LapseParams(uint16(w), uint32(w >> 16), uint16(w >> 48));
+    }
+
+    /// @return h Position `id`'s figures at current prices (`getPrice`: a failed price reverts; an attested asset as
+    ///         the Vault's minting check values it, `Valuation.attestedPrice`) and the index now.
     function healthOf(
         IVault vault,
         IOracleAdapter oracle,
@@ -378,9 +386,13 @@ library VaultReader {
         Entry memory e = entryOf(vault, id);
         for (uint256 k; k < e.assets.length; ++k) {
             uint256 c = e.configs[k];
-            uint256 v = Valuation.valueDown(e.amounts[k], oracle.getPrice(e.assets[k]), uint8(c >> 16)); // decimals
+            uint256 flags = uint8(c >> 32);
+            (uint256 price, uint256 ltv) = flags & Valuation.FLAG_ATTESTED == 0
+                ? (oracle.getPrice(e.assets[k]), uint256(uint16(c >> 40))) // maxLtvBps
+                : Valuation.attestedPrice(oracle, e.assets[k], uint16(c >> 40), flags);
+            uint256 v = Valuation.valueDown(e.amounts[k], price, uint8(c >> 16)); // decimals
             h.collateralValue += v;
-            h.mintLimit += Valuation.limitDown(v, uint16(c >> 40)); // maxLtvBps
+            h.mintLimit += Valuation.limitDown(v, ltv);
             h.liquidationLimit += Valuation.limitDown(v, e.thresholds[k]);
         }
         h.debt = e.debt;
