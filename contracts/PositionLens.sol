@@ -63,7 +63,8 @@ contract PositionLens is IPositionLens {
         if (l.lapsedAt != 0 && l.attested) l.rampDueAt = l.lapsedAt + l.params.grace;
         (, IOracleAdapter.PriceFailure f, bool lapsed) = _oracle.tryGetAttestedPrice(asset);
         l.writtenDown = f == IOracleAdapter.PriceFailure.WrittenDown;
-        if (!l.attested) l.ltvBps = c.maxLtvBps; // the Vault ignores lapses without terms
+        if (!l.attested)
+            l.ltvBps = c.maxLtvBps; // the Vault ignores lapses without terms
         else if (!l.writtenDown) l.ltvBps = Valuation.ltvInForce(c.maxLtvBps, c.flags, lapsed);
     }
 

@@ -91,11 +91,7 @@ contract VaultAdmin is VaultStorage, AdminModule {
             // the floor sits under the threshold the asset is configured with (the one a cure restores, when lapsed)
             uint256 threshold = flags & Valuation.FLAG_LAPSED != 0 ? l.restoreBps : c.liqThresholdBps;
             if (
-                ttl == 0 ||
-                floorBps == 0 ||
-                floorBps >= threshold ||
-                grace < MIN_LAPSE_GRACE ||
-                grace > MAX_LAPSE_GRACE
+                ttl == 0 || floorBps == 0 || floorBps >= threshold || grace < MIN_LAPSE_GRACE || grace > MAX_LAPSE_GRACE
             ) revert IVault.InvalidLapseParams(asset, floorBps, grace);
             (l.floorBps, l.grace) = (floorBps, grace);
             c.flags = flags | Valuation.FLAG_ATTESTED;

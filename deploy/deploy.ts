@@ -30,6 +30,9 @@ import {
   type Interface,
   type TransactionReceipt,
   type TransactionRequest,
+  AbiCoder,
+  id,
+  keccak256,
 } from "ethers";
 import {
   AccessManager__factory,
@@ -61,6 +64,7 @@ import {
   writeManifest,
 } from "../sdk/manifest.js";
 import {
+  type AssetConfig,
   type FeedConfig,
   type MockFeedSpec,
   type NetworkConfig,
@@ -90,6 +94,11 @@ export const ARTIFACTS = {
   MockERC20: "contracts/mocks/MockERC20.sol:MockERC20",
   MockV3Aggregator: "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol:MockV3Aggregator",
   MockFeed: "contracts/mocks/MockFeed.sol:MockFeed",
+  MockRateToken: "contracts/mocks/MockRateToken.sol:MockRateToken",
+  MockVaultShare: "contracts/mocks/MockVaultShare.sol:MockVaultShare",
+  ChainlinkSource: "contracts/sources/ChainlinkSource.sol:ChainlinkSource",
+  RateAdjustedSource: "contracts/sources/RateAdjustedSource.sol:RateAdjustedSource",
+  NavSource: "contracts/sources/NavSource.sol:NavSource",
 } as const;
 
 export interface DeployOptions {
@@ -134,6 +143,9 @@ export interface DeployResult {
 
 /** A value not known until a contract the dry run would deploy exists. */
 const PENDING = "<pending>";
+
+/** A feed as the OracleAdapter and the sources take it (`IOracleAdapter.Feed`), bounds resolved. */
+type ResolvedFeed = { aggregator: string; maxAge: number; minAnswer: bigint; maxAnswer: bigint };
 
 /** The addresses the first phase deploys, which every later phase wires to (`PENDING` in a dry run). */
 interface CoreAddresses {
@@ -304,28 +316,43 @@ class Run {
     return models;
   }
 
-  /** Each collateral token (a mock, or the config's address, whose decimals are checked) and its feeds. */
+  /**
+   * Each collateral token (a mock, or the config's address, whose decimals are checked) and its price: the feeds the
+   * OracleAdapter reads itself, or a price source built on them (`source`).
+   */
   private async deployCollateral({ oracle }: CoreAddresses): Promise<Record<string, string>> {
     const c = this.config;
     const tokens: Record<string, string> = {};
     for (const a of c.assets) {
-      tokens[a.symbol] = isMock(a.token)
-        ? await this.contract(`token:${a.symbol}`, "MockERC20", [a.token.mock.name, a.symbol, a.token.mock.decimals])
-        : this.ethers.getAddress(a.token);
+      tokens[a.symbol] = isMock(a.token) ? await this.mockToken(a) : this.ethers.getAddress(a.token);
       if (!isMock(a.token)) await this.checkDecimals(a.symbol, tokens[a.symbol] ?? "", a.decimals);
       const primary = await this.feed(`feed:${a.symbol}`, a.feed);
       const secondary =
         a.secondary === undefined ? undefined : await this.feed(`feed:${a.symbol}:secondary`, a.secondary.feed);
-      this.manifest.assets[a.symbol] = {
-        token: tokens[a.symbol] ?? "",
-        decimals: a.decimals,
-        feed: primary.aggregator,
-        mock: isMock(a.token),
-      };
       const none = { aggregator: this.ethers.ZeroAddress, maxAge: 0, minAnswer: 0n, maxAnswer: 0n };
       const second = secondary ?? none;
       const dev = a.secondary?.maxDeviationBps ?? 0;
       const token = tokens[a.symbol] ?? "";
+      const source = a.source === undefined ? undefined : await this.priceSource(a, token, primary, second, dev);
+      this.manifest.assets[a.symbol] = {
+        token,
+        decimals: a.decimals,
+        feed: primary.aggregator,
+        mock: isMock(a.token),
+        ...(source === undefined ? {} : { source, sourceKind: a.source?.kind === "nav" ? "nav" : "rate-adjusted" }),
+      };
+      const adapter = () => connect(OracleAdapter__factory, oracle, this.signer);
+      if (source !== undefined) {
+        await this.call(
+          `OracleAdapter.setSource(${a.symbol})`,
+          oracle,
+          abiOf(OracleAdapter__factory),
+          "setSource",
+          [token, source],
+          async () => !pending(token, source) && (await adapter().sourceOf(token)).source === source,
+        );
+        continue;
+      }
       await this.call(
         `OracleAdapter.setFeeds(${a.symbol})`,
         oracle,
@@ -334,12 +361,82 @@ class Run {
         [token, primary, second, dev],
         async () => {
           if (pending(token, primary.aggregator, second.aggregator)) return false;
-          const f = await connect(OracleAdapter__factory, oracle, this.signer).feedsOf(token);
+          const f = await adapter().feedsOf(token);
           return sameFeed(f.primary, primary) && sameFeed(f.secondary, second) && Number(f.maxDeviationBps) === dev;
         },
       );
     }
     return tokens;
+  }
+
+  /** A mock collateral token (`MockTokenSpec`): plain, wstETH-style, or an ERC-4626 share over a fresh underlying. */
+  private async mockToken(a: AssetConfig): Promise<string> {
+    if (!isMock(a.token)) throw new DeployError(`${a.symbol}: not a mock`);
+    const m = a.token.mock;
+    if (m.rate !== undefined) {
+      return this.contract(`token:${a.symbol}`, "MockRateToken", [m.name, a.symbol, m.decimals, m.rate], 3);
+    }
+    if (m.vaultOf !== undefined) {
+      const u = m.vaultOf;
+      if (u.decimals > m.decimals) throw new DeployError(`${a.symbol}: the share has fewer decimals than its asset`);
+      const underlying = await this.contract(`token:${a.symbol}:asset`, "MockERC20", [u.symbol, u.symbol, u.decimals]);
+      return this.contract(`token:${a.symbol}`, "MockVaultShare", [
+        underlying,
+        m.name,
+        a.symbol,
+        m.decimals - u.decimals, // the virtual-share offset: the share's decimals over its asset's
+      ]);
+    }
+    return this.contract(`token:${a.symbol}`, "MockERC20", [m.name, a.symbol, m.decimals]);
+  }
+
+  /**
+   * The price source of `a` (`a.source`): a `RateAdjustedSource` over a `ChainlinkSource` of the feeds, its cap
+   * starting from the token's rate now; or a `NavSource` of its NAV feed. The snapshot is read at deploy time, so a
+   * rerun keeps the deployed source (its arguments are not compared).
+   */
+  private async priceSource(
+    a: AssetConfig,
+    token: string,
+    primary: ResolvedFeed,
+    second: ResolvedFeed,
+    dev: number,
+  ): Promise<string> {
+    const src = a.source;
+    if (src === undefined) throw new DeployError(`${a.symbol}: no source configured`);
+    if (src.kind === "nav") {
+      const nav = { ...primary, maxAge: 0 };
+      return this.contract(`source:${a.symbol}`, "NavSource", [nav, src.ttl]);
+    }
+    const base = await this.contract(`source:${a.symbol}:base`, "ChainlinkSource", [primary, second, dev]);
+    let snapshotRate = 10n ** BigInt(src.rateDecimals);
+    let snapshotTime = 1n;
+    if (!pending(token) && !this.dryRun) {
+      const view =
+        src.rate === "stEthPerToken"
+          ? new Contract(token, ["function stEthPerToken() view returns (uint256)"], this.ethers.provider)
+          : new Contract(token, ["function convertToAssets(uint256) view returns (uint256)"], this.ethers.provider);
+      snapshotRate = (
+        src.rate === "stEthPerToken"
+          ? await view.getFunction("stEthPerToken")()
+          : await view.getFunction("convertToAssets")(10n ** BigInt(a.decimals))
+      ) as bigint;
+      snapshotTime = BigInt((await this.ethers.provider.getBlock("latest"))?.timestamp ?? 1);
+    }
+    const params = {
+      base,
+      rateProvider: token,
+      rateSelector: id(src.rate === "stEthPerToken" ? "stEthPerToken()" : "convertToAssets(uint256)").slice(0, 10),
+      rateHasArgument: src.rate === "erc4626",
+      rateArgument: src.rate === "erc4626" ? 10n ** BigInt(a.decimals) : 0n,
+      rateMaxAge: 0,
+      rateDecimals: src.rateDecimals,
+      snapshotRate,
+      snapshotTime,
+      maxYearlyGrowthBps: src.maxYearlyGrowthBps,
+      minRateBps: src.minRateBps,
+    };
+    return this.contract(`source:${a.symbol}`, "RateAdjustedSource", [params], 0);
   }
 
   /** Each synthetic: its token, its rate curve, its Vault parameters and its flash-mint parameters. */
@@ -492,6 +589,21 @@ class Run {
               got.supplyCap === r.supplyCap &&
               got.frozen === r.frozen
             );
+          },
+        );
+      }
+      if (a.source?.kind === "nav") {
+        const { floorBps, grace } = a.source.lapse;
+        await this.call(
+          `Vault.setLapseParams(${a.symbol})`,
+          vault,
+          vaultIface,
+          "setLapseParams",
+          [token, floorBps, grace],
+          async () => {
+            if (pending(vault, token)) return false;
+            const raw = BigInt(await this.vaultAt(vault).extSload(lapseSlot(token)));
+            return Number(raw & 0xffffn) === floorBps && Number((raw >> 16n) & 0xffffffffn) === grace;
           },
         );
       }
@@ -999,10 +1111,7 @@ class Run {
   }
 
   /** A feed: a mock deployed (with its answer) where configured, with bounds resolved. */
-  private async feed(
-    name: string,
-    f: FeedConfig,
-  ): Promise<{ aggregator: string; maxAge: number; minAnswer: bigint; maxAnswer: bigint }> {
+  private async feed(name: string, f: FeedConfig): Promise<ResolvedFeed> {
     const aggregator = isMock(f.aggregator)
       ? await this.mockFeed(name, f.aggregator.mock)
       : this.ethers.getAddress(f.aggregator);
@@ -1172,6 +1281,11 @@ class Run {
 async function hasCode(ethers: HardhatEthers, address: string | undefined): Promise<boolean> {
   if (address === undefined) return false;
   return (await ethers.provider.getCode(address)) !== "0x";
+}
+
+/** The Vault's storage word of `asset`'s lapse terms (`_lapses`, slot 17: `VaultReader.LAPSES_SLOT`). */
+function lapseSlot(asset: string): string {
+  return keccak256(AbiCoder.defaultAbiCoder().encode(["address", "uint256"], [asset, 17n]));
 }
 
 function pending(...values: string[]): boolean {

@@ -42,6 +42,8 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setFeeds: "CRITICAL",
     removeFeeds: "CRITICAL",
     setReserveFeed: "CRITICAL",
+    setSource: "CRITICAL",
+    writeDown: "CRITICAL",
   },
   Vault: {
     listAsset: "CRITICAL",
@@ -55,6 +57,8 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setRampDuration: "GOVERNOR",
     setAssetKind: "GOVERNOR",
     setModuleCeiling: "GOVERNOR",
+    setLapseParams: "GOVERNOR",
+    cure: "GOVERNOR",
     setPaused: "GUARDIAN",
     setAssetPaused: "GUARDIAN",
     shutdown: "SETTLEMENT",
@@ -89,6 +93,7 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
   Treasury: {
     setPolicy: "GOVERNOR",
     setSinks: "CRITICAL",
+    recover: "CRITICAL",
   },
   StabilityModule: {
     setFees: "GOVERNOR",

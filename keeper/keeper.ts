@@ -31,6 +31,7 @@ import {
   type IPositionLens,
   ISyntheticToken__factory,
   IVault__factory,
+  OracleAdapter__factory,
   type LiquidationEngine,
   type OracleAdapter,
   type PositionLens,
@@ -143,8 +144,8 @@ export interface ResetDone {
 
 /** Something the keeper looked at and did not do, and why. */
 export interface Skip {
-  kind: "liquidate" | "take" | "reset" | "distribute";
-  id: bigint; // position id (liquidate) or auction id
+  kind: "liquidate" | "take" | "reset" | "distribute" | "lapse" | "writeOff";
+  id: bigint; // position id (liquidate, writeOff), auction id, synthetic id (distribute) or asset id (lapse)
   reason: string;
   /** The contract's custom error, when a revert was the reason (e.g. "AuctionCapReached"). */
   error?: string;
@@ -159,9 +160,20 @@ export interface TickReport {
   /** Distributions of the Treasury's surplus, and the synthetics whose policy clock the keeper started (pokes). */
   distributions: DistributionDone[];
   pokes: bigint[];
+  /** Assets whose lapse ramp the keeper started (`Vault.startLapsedRamp`), and positions it wrote off. */
+  lapseRamps: string[];
+  writeOffs: bigint[];
   skips: Skip[];
   /** The tick stopped early because its abort signal fired (the rest is left for the next run). */
   aborted: boolean;
+}
+
+/** What a skip's or a transaction's id numbers. */
+function subject(kind: Skip["kind"]): string {
+  if (kind === "liquidate" || kind === "writeOff") return "position";
+  if (kind === "distribute") return "synthetic";
+  if (kind === "lapse") return "asset";
+  return "auction";
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -211,10 +223,14 @@ export class Keeper {
       resets: [],
       distributions: [],
       pokes: [],
+      lapseRamps: [],
+      writeOffs: [],
       skips: [],
       aborted: false,
     };
     const stopped = (): boolean => (report.aborted ||= signal?.aborted === true);
+    await this.runLifecycle(report, stopped);
+    if (stopped()) return report;
     await this.liquidateUnhealthy(report, stopped);
     if (stopped()) return report;
     const count = await this.engine.auctionCount();
@@ -278,6 +294,49 @@ export class Keeper {
       `distribute treasury surplus of synthetic ${synthId}: ${formatPlain(done.toSavings)} streamed to savers, ` +
         `${formatPlain(done.toBuyback)} spent on the buyback`,
     );
+  }
+
+  /**
+   * The attested-asset lifecycle, before the liquidations: starts the lapse ramp of every attested asset whose grace
+   * has run out (`startLapsedRamp`, anyone may), and when an asset is written down, writes off each position that owes
+   * debt and holds nothing else (`writeOffPosition`), so that the liquidation pass books its debt as bad debt.
+   */
+  private async runLifecycle(report: TickReport, stopped: () => boolean): Promise<void> {
+    const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
+    const oracle = OracleAdapter__factory.connect(await vault.oracle(), this.opts.signer);
+    const assets = await vault.assets();
+    const now = BigInt((await this.opts.signer.provider?.getBlock("latest"))?.timestamp ?? 0);
+    const down = new Set<string>();
+    for (const [i, asset] of assets.entries()) {
+      if (stopped()) return;
+      const [, , writtenDown] = await oracle.sourceOf(asset);
+      if (writtenDown) down.add(asset.toLowerCase());
+      const l = await this.opts.lens.lapseOf(asset);
+      if (!l.attested || l.lapseRamp || l.rampDueAt === 0n || l.rampDueAt > now || writtenDown) continue;
+      const receipt = await this.send("lapse", BigInt(i), report, () =>
+        vault.startLapsedRamp.populateTransaction(asset),
+      );
+      if (receipt === undefined) continue;
+      report.lapseRamps.push(asset);
+      this.log(`start the lapse ramp of asset #${i} (${asset}): its attestation lapsed at ${l.lapsedAt}, grace over`);
+    }
+    if (down.size === 0) return;
+    for (const id of await this.opts.positions.positionIds()) {
+      if (stopped()) return;
+      const [basket] = await this.opts.lens.basketOf(id);
+      if (basket.length === 0 || !basket.every((a) => down.has(a.toLowerCase()))) continue;
+      if ((await this.opts.lens.debtOf(id)) === 0n) continue; // a debt-free owner keeps the tokens
+      try {
+        await vault.writeOffPosition.staticCall(id);
+      } catch (e) {
+        this.skip(report, "writeOff", id, `simulation failed: ${await this.reason(e)}`, e);
+        continue;
+      }
+      const receipt = await this.send("writeOff", id, report, () => vault.writeOffPosition.populateTransaction(id));
+      if (receipt === undefined) continue;
+      report.writeOffs.push(id);
+      this.log(`write off position #${id}: its basket is all written down; the liquidation books its debt as bad debt`);
+    }
   }
 
   private async liquidateUnhealthy(report: TickReport, stopped: () => boolean): Promise<void> {
@@ -433,7 +492,7 @@ export class Keeper {
     tx: () => Promise<TransactionRequest>,
   ): Promise<TransactionReceipt | undefined> {
     try {
-      const label = `${kind} ${kind === "liquidate" ? "position" : kind === "distribute" ? "synthetic" : "auction"} #${id}`;
+      const label = `${kind} ${subject(kind)} #${id}`;
       const receipt = await this.sender.send(label, await tx());
       if (receipt === null || receipt.status !== 1) throw new Error("transaction failed");
       return receipt;
@@ -446,9 +505,7 @@ export class Keeper {
   private skip(report: TickReport, kind: Skip["kind"], id: bigint, why: string, e?: unknown): void {
     const error = e === undefined ? undefined : errorName(e);
     report.skips.push(error === undefined ? { kind, id, reason: why } : { kind, id, reason: why, error });
-    this.log(
-      `skip ${kind} ${kind === "liquidate" ? "position" : kind === "distribute" ? "synthetic" : "auction"} #${id}: ${why}`,
-    );
+    this.log(`skip ${kind} ${subject(kind)} #${id}: ${why}`);
   }
 
   private events<N extends "LiquidationStarted" | "AuctionStarted" | "AuctionReset" | "AuctionEnded" | "Take">(

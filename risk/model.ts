@@ -20,6 +20,8 @@ export interface AssetSnap {
   total: bigint; // [token] credited to positions
   cap: bigint; // [wad USD] engine assetCap
   dirt: bigint; // [wad USD] engine assetDirt at the snapshot
+  /** [bps] An attested asset's lapse floor (`PositionLens.lapseOf`), 0 when the asset is not attested. */
+  lapseFloorBps: bigint;
 }
 
 /** One synthetic with what its liquidations need. */
@@ -170,6 +172,17 @@ export interface RiskConfig {
   evidencePaths: number;
   /** Sample paths kept for the pictures. */
   samplePaths: number;
+  /**
+   * Per asset symbol: the symbol whose price path it follows. A rate-adjusted asset's price is its base's times an
+   * exchange rate that moves by a few percent a year: over the horizon it moves with its base (wstETH with ETH: its
+   * stETH/USD base tracks ETH).
+   */
+  follows: Record<string, string>;
+  /**
+   * The lapse scenario: every attested asset's attestation lapses at the snapshot and runs its course, so its
+   * liquidation threshold stands at its lapse floor for the whole horizon (the grace and the ramp already passed).
+   */
+  lapse: boolean;
 }
 
 /** Default market model: roughly crypto-like volatility, fat tails and the crashes in `CRASHES`. */
@@ -178,21 +191,24 @@ export function defaultConfig(): RiskConfig {
     seed: 7,
     paths: 2_000,
     hours: 168,
-    vol: { WETH: 0.8, WBTC: 0.65, USDC: 0.01 },
-    beta: { WETH: 1, WBTC: 0.8, USDC: 0 },
+    // wstETH follows WETH (`follows`); sDAI is a stable vault share; TBILL a fund's NAV: it barely moves
+    vol: { WETH: 0.8, WBTC: 0.65, USDC: 0.01, wstETH: 0.8, sDAI: 0.01, TBILL: 0.02 },
+    beta: { WETH: 1, WBTC: 0.8, USDC: 0, wstETH: 1, sDAI: 0, TBILL: 0 },
     jumps: { perYear: 12, scale: 0.04, dof: 3 },
     crashShare: 0.1,
     crashes: CRASHES,
     depeg: { assets: ["USDC"], share: 0.005, shapes: DEPEGS },
     keepers: true,
     slippageBps: 300,
-    liquidityPerHour: { WETH: 250_000, WBTC: 150_000, USDC: 1_000_000 },
+    liquidityPerHour: { WETH: 250_000, WBTC: 150_000, USDC: 1_000_000, wstETH: 100_000, sDAI: 500_000, TBILL: 50_000 },
     liquidityDefault: 100_000,
     badDebtLimit: 1_000,
     targetProbability: 0.01,
     recommendPaths: 400,
     evidencePaths: 2_000,
     samplePaths: 20,
+    follows: { wstETH: "WETH" },
+    lapse: false,
   };
 }
 
@@ -287,6 +303,8 @@ export const SCENARIOS = {
     jumps: { ...cfg.jumps, perYear: 0 },
     vol: Object.fromEntries(Object.keys(cfg.vol).map((k) => [k, 0])),
   }),
+  /** Every attested asset's attestation lapses and runs its course: thresholds at their lapse floors (`lapse`). */
+  lapse: (cfg: RiskConfig): RiskConfig => ({ ...cfg, lapse: true }),
   /** The reserve depeg (`DEPEGS`) of the assets in `depeg.assets`, from a random hour of the first half. */
   depeg: (cfg: RiskConfig): RiskConfig => ({
     ...cfg,

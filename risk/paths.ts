@@ -39,6 +39,8 @@ export interface PathModel {
   depegMask: Uint8Array;
   depegShare: number;
   depegShapes: RiskConfig["crashes"];
+  /** Per asset: the index of the asset whose path it follows (`RiskConfig.follows`), or -1. */
+  follow: Int32Array;
 }
 
 /** Offset of the depeg draws' seed: a stream apart from the market's. */
@@ -60,6 +62,11 @@ export function buildPathModel(snap: Snapshot, cfg: RiskConfig): PathModel {
   });
   const corr = cfg.correlation ?? snap.assets.map((_, i) => snap.assets.map((__, j) => (i === j ? 1 : 0)));
   if (corr.length !== n) throw new Error(`correlation matrix has ${corr.length} rows for ${n} assets`);
+  const follow = new Int32Array(n).fill(-1);
+  snap.assets.forEach((a, i) => {
+    const leader = cfg.follows[a.symbol];
+    if (leader !== undefined) follow[i] = snap.assets.findIndex((b) => b.symbol === leader);
+  });
   const depegMask = new Uint8Array(n);
   snap.assets.forEach((a, i) => (depegMask[i] = cfg.depeg.assets.includes(a.symbol) ? 1 : 0));
   return {
@@ -78,6 +85,7 @@ export function buildPathModel(snap: Snapshot, cfg: RiskConfig): PathModel {
     depegMask,
     depegShare: cfg.depeg.share,
     depegShapes: cfg.depeg.shapes,
+    follow,
   };
 }
 
@@ -115,6 +123,12 @@ export function generatePath(m: PathModel, index: number, out: Float64Array): st
       x[i] = (x[i] ?? 0) + (m.drift[i] ?? 0) + (m.sigma[i] ?? 0) * e + b * jump;
       out[t * n + i] = Math.exp((x[i] ?? 0) + b * crashLog);
     }
+  }
+  // a follower moves with its leader (after the leader's whole path is drawn, so the draws stay as they were)
+  for (let i = 0; i < n; i++) {
+    const leader = m.follow[i] ?? -1;
+    if (leader < 0) continue;
+    for (let t = 1; t <= m.hours; t++) out[t * n + i] = out[t * n + leader] ?? 1;
   }
   const depeg = applyDepeg(m, index, out);
   if (depeg === undefined) return crash?.name;

@@ -33,6 +33,7 @@ export interface RunResult {
 export function runRisk(snap: Snapshot, cfg: RiskConfig, opts: RunOptions = {}): RunResult {
   const log = opts.log ?? (() => {});
   log(`simulating ${cfg.paths} paths × ${cfg.hours} hours over ${snap.positions.length} positions (seed ${cfg.seed})`);
+  if (cfg.lapse) snap = lapsed(snap);
   const sim = simulate(snap, cfg, { progress: (d) => log(`  ${d} / ${cfg.paths} paths`) });
   log(`  done in ${(sim.elapsedMs / 1000).toFixed(1)} s`);
   let t = Date.now();
@@ -75,5 +76,15 @@ export function runRisk(snap: Snapshot, cfg: RiskConfig, opts: RunOptions = {}):
     calls,
     files,
     timings: { simulateMs: sim.elapsedMs, exposureMs, recommendMs },
+  };
+}
+
+/** `snap` with every attested asset's liquidation threshold at its lapse floor (the `lapse` scenario). */
+export function lapsed(snap: Snapshot): Snapshot {
+  return {
+    ...snap,
+    assets: snap.assets.map((a) =>
+      a.lapseFloorBps !== 0n && a.lapseFloorBps < a.liqThresholdBps ? { ...a, liqThresholdBps: a.lapseFloorBps } : a,
+    ),
   };
 }

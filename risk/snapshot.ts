@@ -144,6 +144,7 @@ export async function readSnapshot(
       price: await oracle.getPrice(address),
       maxLtvBps: cfg.maxLtvBps,
       liqThresholdBps: await lens.liquidationThreshold(address), // in force now: a ramp's current value
+      lapseFloorBps: await lapseFloor(lens, address),
       liqPenaltyBps: cfg.liqPenaltyBps,
       supplyCap: cfg.supplyCap,
       frozen: cfg.frozen,
@@ -325,4 +326,17 @@ export async function readSnapshot(
     globalCap: await engine.globalCap(),
     globalDirt: await engine.globalDirt(),
   };
+}
+
+/** [bps] `asset`'s lapse floor when the Vault treats it as attested, else 0 (and 0 from a lens without `lapseOf`). */
+async function lapseFloor(
+  lens: { lapseOf(asset: string): Promise<{ attested: boolean; params: { floorBps: bigint } }> },
+  asset: string,
+): Promise<bigint> {
+  try {
+    const l = await lens.lapseOf(asset);
+    return l.attested ? l.params.floorBps : 0n;
+  } catch {
+    return 0n;
+  }
 }

@@ -152,7 +152,8 @@ const seconds = (s: bigint): string =>
 const date = (s: bigint): string => new Date(Number(s) * 1000).toISOString().replace(".000Z", "Z");
 const short = (a: string): string => (a.length > 12 ? `${a.slice(0, 8)}…${a.slice(-4)}` : a);
 
-const PRICE_FAILURES = [
+/** Why a price failed, by `IOracleAdapter.PriceFailure` code: the phrase every message and `explainPrice` use. */
+export const PRICE_FAILURES = [
   "no failure",
   "no feed is configured for it",
   "its feed reverted or returned malformed data",

@@ -43,8 +43,14 @@ export interface Manifest {
    *  `ReserveLens`, `PositionLens`, `Settlement`,
    *  `rateModel:<key>`, `synthetic:<symbol>`, and on mock networks `token:<symbol>`, `feed:<symbol>`. */
   contracts: Record<string, DeployedContract>;
-  /** Collateral assets by symbol. */
-  assets: Record<string, { token: string; decimals: number; feed: string; mock: boolean }>;
+  /**
+   * Collateral assets by symbol. `feed` is the feed the asset's price starts from (the base leg of a rate-adjusted
+   * source, the NAV feed of an attested one); `source` the price source, when the asset has one.
+   */
+  assets: Record<
+    string,
+    { token: string; decimals: number; feed: string; mock: boolean; source?: string; sourceKind?: string }
+  >;
   /** Synthetics by symbol, with the Vault's synthetic id. */
   synthetics: Record<string, { token: string; synthId: number; priceAsset: string }>;
   /** Role holders the deploy granted (addresses). */

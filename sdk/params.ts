@@ -106,6 +106,60 @@ export const ASSETS: Record<AssetKey, AssetSpec> = {
   },
 };
 
+/**
+ * The collateral priced by price sources (contracts/sources/), listed after `ASSET_KEYS` (asset ids 3, 4, 5) by every
+ * local deploy and by test/utils/LiquidationFixture.sol:
+ * - wstETH: a wstETH-style token (`MockRateToken`, 1.15 stETH per token) priced as stETH/USD (1,990: stETH trades a
+ *   little under ETH) times its rate, the rate capped at 10% a year of growth, failing under half the snapshot;
+ * - sDAI: OpenZeppelin's ERC-4626 over an 18-decimal DAI (`MockVaultShare`), priced as DAI/USD times
+ *   `convertToAssets(1 share)`, capped at 10% a year, failing under 90% of the snapshot;
+ * - TBILL: a tokenized T-bill fund of 6 decimals at a NAV of 100 (`NavSource`), attested weekly; after 3 days of lapse
+ *   its threshold may ramp down to 50%.
+ * `price` is the answer of the feed the price starts from (the base, or the NAV) [8 decimals].
+ */
+export const SOURCED_ASSETS = {
+  wsteth: {
+    name: "Wrapped stETH",
+    symbol: "wstETH",
+    decimals: 18,
+    price: 1_990n * 10n ** 8n,
+    rate: (115n * WAD) / 100n,
+    source: {
+      kind: "rate" as const,
+      rate: "stEthPerToken" as const,
+      rateDecimals: 18,
+      maxYearlyGrowthBps: 1_000,
+      minRateBps: 5_000,
+    },
+    params: { maxLtvBps: 7_000n, liqThresholdBps: 7_800n, liqPenaltyBps: 600n, supplyCap: 100_000n, frozen: false },
+  },
+  sdai: {
+    name: "Savings Dai",
+    symbol: "sDAI",
+    decimals: 18,
+    price: 1n * 10n ** 8n,
+    underlying: { symbol: "DAI", decimals: 18 },
+    source: {
+      kind: "rate" as const,
+      rate: "erc4626" as const,
+      rateDecimals: 18,
+      maxYearlyGrowthBps: 1_000,
+      minRateBps: 9_000,
+    },
+    params: { maxLtvBps: 8_500n, liqThresholdBps: 8_800n, liqPenaltyBps: 400n, supplyCap: 100_000_000n, frozen: false },
+  },
+  tbill: {
+    name: "Tokenized T-Bill Fund",
+    symbol: "TBILL",
+    decimals: 6,
+    price: 100n * 10n ** 8n,
+    source: { kind: "nav" as const, ttl: 7 * 86_400, lapse: { floorBps: 5_000, grace: 3 * 86_400 } },
+    params: { maxLtvBps: 7_000n, liqThresholdBps: 8_000n, liqPenaltyBps: 500n, supplyCap: 10_000_000n, frozen: false },
+  },
+} as const;
+export type SourcedAssetKey = keyof typeof SOURCED_ASSETS;
+export const SOURCED_ASSET_KEYS = ["wsteth", "sdai", "tbill"] as const satisfies readonly SourcedAssetKey[];
+
 /** One synthetic's token and Vault parameters. `priceAsset` names the collateral whose price it tracks (or USD). */
 export interface SyntheticSpec {
   name: string;

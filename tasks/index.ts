@@ -14,6 +14,7 @@
  *   npx hardhat ballast redeem <synth> <units> [--positions 3,7] [--max-fee 1.5] [--to]   (face value, at oracle prices)
  *   npx hardhat ballast distribute <synth>   (the Treasury's surplus policy, when due)
  *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
+ *   npx hardhat ballast oracle <token>   (how its price is composed, leg by leg, and why it fails)
  *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (tasks/actions/keeper.ts; Ctrl-C stops it)
  *
  * Every task takes `--from <index|address>` (the acting account, default 0). Each action is its own file,
@@ -211,6 +212,14 @@ export const ballastTasks = [
     .addPositionalArgument({ name: "synth", description: "Synthetic symbol, e.g. bUSD" })
     .addOption(FROM)
     .setAction(() => import("./actions/distribute.js"))
+    .build(),
+  task(
+    ["ballast", "oracle"],
+    "Show how an asset's price is composed (feeds, source, rate cap, attestation) and why it fails",
+  )
+    .addPositionalArgument({ name: "token", description: "Collateral symbol, e.g. wstETH" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/oracle.js"))
     .build(),
   task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
     .addOption(FROM)

@@ -8,6 +8,7 @@
  *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices), `[bps]` 1e4.
  */
+import { type PriceExplanation, explainPrice } from "../sdk/oracle.js";
 import {
   MockFeed__factory,
   MockV3Aggregator__factory,
@@ -19,7 +20,7 @@ import {
   StabilityModule__factory,
 } from "../typechain-types/index.js";
 import { type ReserveReport, printReserves, readReserves } from "../sdk/reserves.js";
-import { type Align, formatAmount, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
+import { type Align, formatAmount, formatBps, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
 import { quoteTake } from "../sdk/math.js";
 import {
   type AssetHandle,
@@ -339,7 +340,9 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
     const amount = amounts[i] ?? 0n;
     const a = assetByAddress(sys, address);
     const config = await sys.vault.assetConfig(address);
-    const price = await sys.oracle.getPrice(address);
+    // a written-down asset counts for nothing (the lens valued it at 0 above); any other failure stopped the lens
+    const [tried, failure] = await sys.oracle.tryGetPrice(address);
+    const price = failure === 0n ? tried : 0n;
     const decimals = Number(config.decimals);
     const value = (amount * price) / 10n ** BigInt(decimals);
     lines.push({
@@ -382,6 +385,17 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
   ]);
   sys.log(`position #${args.id} (${synth.symbol}), owner ${owner}`);
   sys.log(renderTable(["asset", "amount", "price", "value", "liquidation price"], rows, { align }));
+  for (const address of assets) {
+    const l = await sys.lens.lapseOf(address);
+    const symbol = assetByAddress(sys, address)?.symbol ?? address;
+    if (l.writtenDown) sys.log(`${symbol} is written down: it counts for nothing (\`ballast oracle ${symbol}\`)`);
+    else if (l.attested && l.ltvBps === 0n) {
+      sys.log(
+        `${symbol}'s attestation has lapsed: it counts for nothing towards new debt or withdrawals with debt, ` +
+          `but keeps its value for health (\`ballast oracle ${symbol}\`)`,
+      );
+    }
+  }
   sys.log(
     `debt ${formatWad(h.debt)} ${synth.symbol} ($${formatWad(h.debtValue)}); collateral $${formatWad(h.collateralValue)}; ` +
       `mint limit $${formatWad(h.mintLimit)}; liquidation limit $${formatWad(h.liquidationLimit)}; health ${formatHealth(h.health)}` +
@@ -1111,6 +1125,31 @@ export async function reserves(sys: System): Promise<ReservesReport> {
         ? (lensReport.system.collateralValue * WAD) / lensReport.system.liabilityValue
         : undefined,
   };
+}
+
+/**
+ * How `asset`'s price is composed now (sdk/oracle.ts `explainPrice`): the adapter's built-in feeds or the price source,
+ * each leg's value and failure, a rate's cap and floor, an attestation's time-to-live and lapse; and, for an asset the
+ * Vault treats as attested, where it stands in the lapse lifecycle.
+ */
+export async function oracle(sys: System, args: { asset: string }): Promise<PriceExplanation> {
+  const asset = assetBySymbol(sys, args.asset);
+  const out = await explainPrice(sys.signer, await sys.oracle.getAddress(), asset.address, asset.symbol);
+  for (const l of out.lines) sys.log(l);
+  const lapse = await sys.lens.lapseOf(asset.address);
+  if (lapse.attested) {
+    const t = (s: bigint): string => new Date(Number(s) * 1000).toISOString();
+    sys.log(
+      `  lifecycle: loan-to-value in force ${formatBps(lapse.ltvBps)}; lapse floor ${formatBps(lapse.params.floorBps)} ` +
+        `after ${Number(lapse.params.grace) / 86_400} days of grace` +
+        (lapse.lapseRamp
+          ? `; LAPSE RAMP started: new risk refused until governance cures it (Vault.cure)`
+          : lapse.rampDueAt !== 0n
+            ? `; anyone may start the lapse ramp from ${t(lapse.rampDueAt)} (Vault.startLapsedRamp)`
+            : ""),
+    );
+  }
+  return out;
 }
 
 // ----------------------------------------------------------------------------------------------------------------

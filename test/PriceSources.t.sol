@@ -75,7 +75,11 @@ contract PriceSourcesTest is Test {
     }
 
     /// @dev A rate-adjusted source over an ERC-4626 share: `convertToAssets(10**shareDecimals)` in the asset's decimals.
-    function _shareSource(IPriceSource base, MockVaultShare share, uint16 growthBps) internal returns (RateAdjustedSource) {
+    function _shareSource(
+        IPriceSource base,
+        MockVaultShare share,
+        uint16 growthBps
+    ) internal returns (RateAdjustedSource) {
         uint8 assetDecimals = MockERC20(share.asset()).decimals();
         uint256 one = 10 ** share.decimals();
         return
@@ -347,7 +351,9 @@ contract PriceSourcesTest is Test {
             maxYearlyGrowthBps: 0,
             minRateBps: 5_000
         });
-        vm.expectRevert(abi.encodeWithSelector(RateAdjustedSource.InvalidRateSourceConfig.selector, "maxYearlyGrowthBps"));
+        vm.expectRevert(
+            abi.encodeWithSelector(RateAdjustedSource.InvalidRateSourceConfig.selector, "maxYearlyGrowthBps")
+        );
         new RateAdjustedSource(p);
         p.maxYearlyGrowthBps = 1_000;
         p.snapshotTime = uint40(block.timestamp + 1);

@@ -172,7 +172,13 @@ contract RealWorldAssetsTest is Fixture {
         vault.startLapsedRamp(address(rwa));
         _warp(1 days);
         vm.expectRevert(
-            abi.encodeWithSelector(IVault.NotCurable.selector, address(rwa), true, IOracleAdapter.PriceFailure.None, true)
+            abi.encodeWithSelector(
+                IVault.NotCurable.selector,
+                address(rwa),
+                true,
+                IOracleAdapter.PriceFailure.None,
+                true
+            )
         );
         vault.cure(address(rwa));
         vm.prank(keeper);
@@ -189,7 +195,13 @@ contract RealWorldAssetsTest is Fixture {
         vm.prank(alice);
         vault.mint(id, 1_000e18, alice); // new risk again
         vm.expectRevert(
-            abi.encodeWithSelector(IVault.NotCurable.selector, address(rwa), false, IOracleAdapter.PriceFailure.None, false)
+            abi.encodeWithSelector(
+                IVault.NotCurable.selector,
+                address(rwa),
+                false,
+                IOracleAdapter.PriceFailure.None,
+                false
+            )
         );
         vault.cure(address(rwa));
     }

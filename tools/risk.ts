@@ -13,7 +13,8 @@
  * Settings through the environment (hardhat run takes no script arguments):
  *   RISK_PATHS (2000), RISK_SEED (7), RISK_HOURS (168), RISK_RECOMMEND (1; 0 skips the search),
  *   RISK_RECOMMEND_PATHS (400), RISK_EVIDENCE_PATHS (2000; a looser parameter needs at least 2,000), RISK_SCENARIO (crash60: a 60% one-hour crash on every path, no diffusion;
- *   depeg: the reserve stablecoins lose their peg on every path),
+ *   depeg: the reserve stablecoins lose their peg on every path; lapse: every attested asset's attestation lapses and
+ *   runs its course, its threshold at its lapse floor),
  *   RISK_KEEPERS (1; 0 = a keeper outage), RISK_CONFIG (a JSON file merged over the defaults: vol, beta,
  *   correlation, jumps, crashShare, depeg, slippageBps, liquidityPerHour, badDebtLimit, targetProbability, …),
  *   RISK_OUT (reports).

@@ -142,7 +142,8 @@ library FeedGuard {
             if (passOn || gasleft() <= gasBefore / 64) revert IOracleAdapter.OracleCallStarved(gasleft());
             return (0, 0, IOracleAdapter.PriceFailure.FeedReverted);
         }
-        if (code > uint256(type(IOracleAdapter.PriceFailure).max)) return (0, 0, IOracleAdapter.PriceFailure.FeedReverted);
+        if (code > uint256(type(IOracleAdapter.PriceFailure).max))
+            return (0, 0, IOracleAdapter.PriceFailure.FeedReverted);
         failure = IOracleAdapter.PriceFailure(code);
         if (failure != IOracleAdapter.PriceFailure.None) return (0, 0, failure);
         if (price == 0 || updatedAt == 0 || updatedAt > block.timestamp) {

@@ -8,6 +8,10 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 
 import {IVault} from "../interfaces/IVault.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
+import {IPriceSource} from "../interfaces/IPriceSource.sol";
+import {ChainlinkSource} from "../sources/ChainlinkSource.sol";
+import {RateAdjustedSource} from "../sources/RateAdjustedSource.sol";
+import {NavSource} from "../sources/NavSource.sol";
 import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {ISettlement} from "../interfaces/ISettlement.sol";
 import {ISyntheticToken} from "../interfaces/ISyntheticToken.sol";
@@ -123,9 +127,44 @@ contract WiringProbe {
         _feed(s, string.concat(k, "primary."), f.primary, f.primaryDecimals);
         _feed(s, string.concat(k, "secondary."), f.secondary, f.secondaryDecimals);
         _add(string.concat(k, "maxDeviationBps"), uint256(f.maxDeviationBps).toString());
+        _source(s, k, a);
         (AggregatorV3Interface reserve, uint32 reserveAge) = s.oracle.reserveFeedOf(a);
         _add(string.concat(k, "reserveFeed"), _name(s, address(reserve)));
         _add(string.concat(k, "reserveMaxAge"), uint256(reserveAge).toString());
+    }
+
+    /// @dev The asset's price source (kind, time-to-live, and a rate source's bounds and base feed) and its lapse terms.
+    function _source(System memory s, string memory k, address a) internal {
+        (IPriceSource src, uint256 ttl, bool down) = s.oracle.sourceOf(a);
+        if (address(src) == address(0)) {
+            _add(string.concat(k, "source"), "none");
+            return;
+        }
+        string memory kind = src.sourceKind();
+        _add(string.concat(k, "source"), kind);
+        _add(string.concat(k, "source.ttl"), ttl.toString());
+        _add(string.concat(k, "source.writtenDown"), _bool(down));
+        (uint256 price, , IOracleAdapter.PriceFailure failure) = src.price();
+        _add(string.concat(k, "source.price"), price.toString());
+        _add(string.concat(k, "source.failure"), uint256(failure).toString());
+        if (keccak256(bytes(kind)) == keccak256("rate-adjusted")) {
+            RateAdjustedSource r = RateAdjustedSource(address(src));
+            _add(string.concat(k, "source.maxYearlyGrowthBps"), uint256(r.maxYearlyGrowthBps()).toString());
+            _add(string.concat(k, "source.minRateBps"), uint256(r.minRateBps()).toString());
+            _add(string.concat(k, "source.rateDecimals"), uint256(r.rateDecimals()).toString());
+            _add(string.concat(k, "source.rateHasArgument"), _bool(r.rateHasArgument()));
+            _add(string.concat(k, "source.snapshotRate"), r.snapshotRate().toString());
+            (IOracleAdapter.Feed memory base, IOracleAdapter.Feed memory second) = ChainlinkSource(address(r.base()))
+                .feeds();
+            _feed(s, string.concat(k, "source.base."), base, IERC20Metadata(address(base.aggregator)).decimals());
+            _add(string.concat(k, "source.base.second"), _name(s, address(second.aggregator)));
+        } else {
+            IOracleAdapter.Feed memory nav = NavSource(address(src)).feed();
+            _feed(s, string.concat(k, "source.nav."), nav, IERC20Metadata(address(nav.aggregator)).decimals());
+        }
+        uint256 lapse = uint256(s.vault.extSload(keccak256(abi.encode(a, uint256(17))))); // VaultReader.LAPSES_SLOT
+        _add(string.concat(k, "lapse.floorBps"), uint256(uint16(lapse)).toString());
+        _add(string.concat(k, "lapse.grace"), uint256(uint32(lapse >> 16)).toString());
     }
 
     function _feed(System memory s, string memory k, IOracleAdapter.Feed memory f, uint8 decimals) internal {
@@ -208,6 +247,11 @@ contract WiringProbe {
             string memory symbol = IERC20Metadata(s.assets[i]).symbol();
             if (a == s.assets[i]) return string.concat("asset:", symbol);
             if (a == address(s.oracle.feedsOf(s.assets[i]).primary.aggregator)) return string.concat("feed:", symbol);
+            (IPriceSource src, , ) = s.oracle.sourceOf(s.assets[i]);
+            if (address(src) != address(0)) {
+                if (a == address(src)) return string.concat("source:", symbol);
+                if (a == _sourceFeed(src)) return string.concat("feed:", symbol);
+            }
         }
         for (uint256 i; i < s.synths.length; ++i) {
             if (a == s.synths[i]) return string.concat("synth:", IERC20Metadata(s.synths[i]).symbol());
@@ -215,6 +259,14 @@ contract WiringProbe {
             if (a == model) return string.concat("rateModel:", i.toString());
         }
         return "unknown";
+    }
+
+    /// @return The feed a source's price starts from: a rate source's base primary feed, or the NAV feed.
+    function _sourceFeed(IPriceSource src) internal view returns (address) {
+        if (keccak256(bytes(src.sourceKind())) == keccak256("rate-adjusted")) {
+            return address(ChainlinkSource(address(RateAdjustedSource(address(src)).base())).primaryFeed());
+        }
+        return address(NavSource(address(src)).navFeed());
     }
 
     function _bool(bool b) internal pure returns (string memory) {

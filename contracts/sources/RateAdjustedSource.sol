@@ -163,9 +163,10 @@ contract RateAdjustedSource is IPriceSource {
             );
             if (failure != IOracleAdapter.PriceFailure.None) return (0, 0, failure);
         } else {
-            bytes memory data = rateHasArgument
-                ? abi.encodeWithSelector(rateSelector, rateArgument)
-                : abi.encodeWithSelector(rateSelector);
+            bytes memory data =
+                rateHasArgument
+                    ? abi.encodeWithSelector(rateSelector, rateArgument)
+                    : abi.encodeWithSelector(rateSelector);
             (bool ok, uint256 word) = FeedGuard.callWord(rateProvider, data);
             if (!ok || word == 0 || word > type(uint128).max) return (0, 0, IOracleAdapter.PriceFailure.RateFailed);
             rate = FeedGuard.toWadDown(word, rateDecimals);

@@ -17,6 +17,8 @@ import {
   FEED_MAX_AGE,
   KEEPER_PARAMS,
   RATE_5PCT,
+  SOURCED_ASSETS,
+  type SourcedAssetKey,
   SYNTHETICS,
 } from "../../sdk/params.js";
 import { gasMarginFor } from "../../sdk/tx.js";
@@ -50,6 +52,38 @@ function localAsset(key: "weth" | "wbtc" | "usdc"): AssetConfig {
       minAnswer: 1n,
       maxAnswer: 10n ** 30n,
     },
+    risk: {
+      maxLtvBps: Number(a.params.maxLtvBps),
+      liqThresholdBps: Number(a.params.liqThresholdBps),
+      liqPenaltyBps: Number(a.params.liqPenaltyBps),
+      supplyCap: a.params.supplyCap,
+      frozen: false,
+    },
+    auctionCap: AUCTION_CAP,
+  };
+}
+
+/** A local asset priced by a source (`SOURCED_ASSETS`): mock token, mock feed (the base or the NAV), the source. */
+function localSourcedAsset(key: SourcedAssetKey): AssetConfig {
+  const a = SOURCED_ASSETS[key];
+  const mock =
+    "rate" in a
+      ? { name: a.name, decimals: a.decimals, rate: a.rate }
+      : "underlying" in a
+        ? { name: a.name, decimals: a.decimals, vaultOf: { ...a.underlying } }
+        : { name: a.name, decimals: a.decimals };
+  return {
+    symbol: a.symbol,
+    token: { mock },
+    decimals: a.decimals,
+    feed: {
+      aggregator: { mock: { decimals: FEED_DECIMALS, answer: a.price } },
+      heartbeat: FEED_MAX_AGE,
+      maxAge: FEED_MAX_AGE,
+      minAnswer: 1n,
+      maxAnswer: 10n ** 30n,
+    },
+    source: structuredClone(a.source) as AssetConfig["source"],
     risk: {
       maxLtvBps: Number(a.params.maxLtvBps),
       liqThresholdBps: Number(a.params.liqThresholdBps),
@@ -99,7 +133,14 @@ export const local: NetworkConfig = {
   },
   verify: false,
   rateModels: { fixed5: { kind: "fixed", ratePerSecond: RATE_5PCT } },
-  assets: [localAsset("weth"), localAsset("wbtc"), localAsset("usdc")],
+  assets: [
+    localAsset("weth"),
+    localAsset("wbtc"),
+    localAsset("usdc"),
+    localSourcedAsset("wsteth"),
+    localSourcedAsset("sdai"),
+    localSourcedAsset("tbill"),
+  ],
   synthetics: [
     {
       symbol: SYNTHETICS.busd.symbol,
@@ -202,6 +243,8 @@ const MAINNET_BANDS = {
   ETH_USD: { min: 1n * 10n ** 8n, max: 1_000_000n * 10n ** 8n }, // $1 to $1,000,000
   BTC_USD: { min: 100n * 10n ** 8n, max: 10_000_000n * 10n ** 8n }, // $100 to $10,000,000
   USDC_USD: { min: 10n ** 6n, max: 10n * 10n ** 8n }, // $0.01 to $10
+  STETH_USD: { min: 1n * 10n ** 8n, max: 1_000_000n * 10n ** 8n }, // $1 to $1,000,000, as ETH
+  DAI_USD: { min: 10n ** 6n, max: 10n * 10n ** 8n }, // $0.01 to $10, as USDC
 };
 
 /** A live network's synthetic on the dynamic model: 1M / 1,000 flash cap, 0.09% flash fee. */
@@ -340,6 +383,42 @@ function sepolia(): NetworkConfig {
         risk: { maxLtvBps: 9_000, liqThresholdBps: 9_300, liqPenaltyBps: 300, supplyCap: 100_000_000n, frozen: false },
         auctionCap: 1_000_000n * WAD,
       },
+      // mainnet's two yield-bearing listings, mirrored: Sepolia has no stETH/USD or DAI/USD feed, so the bases are
+      // the ETH/USD and USDC/USD feeds above; the tokens are mocks whose rate anyone may move (a rebase, a slashing)
+      {
+        symbol: "wstETH",
+        token: { mock: { name: "Ballast Test wstETH", decimals: 18, rate: SOURCED_ASSETS.wsteth.rate } },
+        decimals: 18,
+        feed: chainlink(SEPOLIA_FEEDS.ETH_USD, HOUR, HOUR),
+        source: { ...SOURCED_ASSETS.wsteth.source },
+        risk: { maxLtvBps: 7_000, liqThresholdBps: 7_800, liqPenaltyBps: 600, supplyCap: 100_000n, frozen: false },
+        auctionCap: 1_000_000n * WAD,
+      },
+      {
+        symbol: "sDAI",
+        token: { mock: { name: "Ballast Test sDAI", decimals: 18, vaultOf: { symbol: "DAI", decimals: 18 } } },
+        decimals: 18,
+        feed: chainlink(SEPOLIA_FEEDS.USDC_USD, DAY, HOUR),
+        source: { ...SOURCED_ASSETS.sdai.source },
+        risk: { maxLtvBps: 8_500, liqThresholdBps: 8_800, liqPenaltyBps: 400, supplyCap: 100_000_000n, frozen: false },
+        auctionCap: 1_000_000n * WAD,
+      },
+      // a tokenized fund whose NAV the deployer attests on a mock feed (`setAnswer`): the lifecycle can be tried by hand
+      {
+        symbol: "TBILL",
+        token: { mock: { name: "Ballast Test T-Bill Fund", decimals: 6 } },
+        decimals: 6,
+        feed: {
+          aggregator: { mock: { decimals: 8, answer: SOURCED_ASSETS.tbill.price, kind: "MockFeed" } },
+          heartbeat: 7 * DAY,
+          maxAge: 7 * DAY,
+          minAnswer: 1n,
+          maxAnswer: 10_000n * 10n ** 8n,
+        },
+        source: { kind: "nav", ttl: 7 * DAY, lapse: { floorBps: 5_000, grace: 3 * DAY } },
+        risk: { maxLtvBps: 7_000, liqThresholdBps: 8_000, liqPenaltyBps: 500, supplyCap: 10_000_000n, frozen: false },
+        auctionCap: 1_000_000n * WAD,
+      },
     ],
     synthetics: [
       liveSynth("bUSD", { debtCeiling: 10_000_000n * WAD, ...LIVE_PAY.bUSD }),
@@ -370,6 +449,12 @@ export const MAINNET_TOKENS = {
   WETH: "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2",
   WBTC: "0x2260FAC5E5542a773Aa44fBCfeDf7C193bc2C599",
   USDC: "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+  // Lido's wrapped stETH (etherscan's verified WstETH; lidofinance/core contracts/0.6.12/WstETH.sol): 18 decimals,
+  // `stEthPerToken()` = stETH per wstETH [1e18]
+  wstETH: "0x7f39C581F595B53c5cb19bD0b3f8dA6c935E2Ca0",
+  // Maker's Savings Dai, an ERC-4626 over DAI 0x6B175474E89094C44Da98b954EedeAC495271d0F (etherscan; Chainlink's CCIP
+  // token directory): 18 decimals, `convertToAssets(1e18)` = DAI per sDAI
+  sDAI: "0x83F20F44975D03b1b09e64809B757c47f942BEeA",
 };
 
 /** Chainlink feed proxies on Ethereum mainnet and their published heartbeats [s]. */
@@ -377,6 +462,14 @@ export const MAINNET_FEEDS = {
   ETH_USD: { address: "0x5f4eC3Df9cbd43714FE2740f5E3616155c5b8419", heartbeat: HOUR }, // deviation 0.5%
   BTC_USD: { address: "0xF4030086522a5bEEa4988F8cA5B36dbC97BeE88c", heartbeat: HOUR }, // deviation 0.5%
   USDC_USD: { address: "0x8fFfFfd4AfB6115b954Bd326cbe7B4BA576818f6", heartbeat: DAY }, // deviation 0.25%
+  // stETH/USD (data.chain.link "steth-usd", as Lido's staking widget links it): the base of wstETH, so the stETH/ETH
+  // discount is priced in. Chainlink publishes no second, independent stETH/USD or wstETH/USD feed on Ethereum (the
+  // "wstETH/USD Calculated" feed is derived from this one; stETH/ETH x ETH/USD is the same provider's and lags with
+  // a 24 h heartbeat): wstETH has no deviation check
+  STETH_USD: { address: "0xCfE54B5cD566aB89272946F602D76Ea879CAb4a8", heartbeat: HOUR }, // deviation 1%
+  // DAI/USD: the base of sDAI. Chainlink publishes no second DAI/USD feed on Ethereum (DAI/ETH x ETH/USD is derived
+  // from the same provider): sDAI has no deviation check
+  DAI_USD: { address: "0xAed0c38402a5d19df6E4c03F4E2DceD6e29c1ee9", heartbeat: HOUR }, // deviation 0.25%
 };
 
 function mainnet(): NetworkConfig {
@@ -414,6 +507,34 @@ function mainnet(): NetworkConfig {
         feed: chainlink(MAINNET_FEEDS.USDC_USD.address, MAINNET_FEEDS.USDC_USD.heartbeat, HOUR, MAINNET_BANDS.USDC_USD),
         risk: { maxLtvBps: 9_000, liqThresholdBps: 9_300, liqPenaltyBps: 300, supplyCap: 50_000_000n, frozen: false },
         auctionCap: 5_000_000n * WAD,
+      },
+      {
+        // stETH/USD x wstETH's own rate; the rate may grow at most 10% a year from the deploy's snapshot (staking
+        // yields about 3%: room for years, none for a donated or manipulated rate); a drop passes through down to
+        // half the snapshot, under which the price fails
+        symbol: "wstETH",
+        token: MAINNET_TOKENS.wstETH,
+        decimals: 18,
+        feed: chainlink(
+          MAINNET_FEEDS.STETH_USD.address,
+          MAINNET_FEEDS.STETH_USD.heartbeat,
+          15 * 60,
+          MAINNET_BANDS.STETH_USD,
+        ),
+        source: { kind: "rate", rate: "stEthPerToken", rateDecimals: 18, maxYearlyGrowthBps: 1_000, minRateBps: 5_000 },
+        risk: { maxLtvBps: 7_000, liqThresholdBps: 7_800, liqPenaltyBps: 600, supplyCap: 20_000n, frozen: false },
+        auctionCap: 3_000_000n * WAD,
+      },
+      {
+        // DAI/USD x convertToAssets(1 sDAI); the savings rate may grow the share price at most 15% a year from the
+        // snapshot; a loss passes through down to 90% of it
+        symbol: "sDAI",
+        token: MAINNET_TOKENS.sDAI,
+        decimals: 18,
+        feed: chainlink(MAINNET_FEEDS.DAI_USD.address, MAINNET_FEEDS.DAI_USD.heartbeat, HOUR, MAINNET_BANDS.DAI_USD),
+        source: { kind: "rate", rate: "erc4626", rateDecimals: 18, maxYearlyGrowthBps: 1_500, minRateBps: 9_000 },
+        risk: { maxLtvBps: 8_500, liqThresholdBps: 8_800, liqPenaltyBps: 400, supplyCap: 20_000_000n, frozen: false },
+        auctionCap: 3_000_000n * WAD,
       },
     ],
     synthetics: [

@@ -44,9 +44,41 @@ export interface FeedConfig {
   maxAnswer: bigint | "aggregator";
 }
 
-/** A mock ERC-20 (`MockERC20`, anyone may mint) the deploy creates: only where `allowMocks` is set. */
+/**
+ * A mock token the deploy creates: only where `allowMocks` is set. Anyone may mint it (`mint(address,uint256)`).
+ * Plain: `MockERC20`. With `rate` [1e18]: a wstETH-style `MockRateToken` whose `stEthPerToken()` starts there. With
+ * `vaultOf`: OpenZeppelin's ERC-4626 (`MockVaultShare`) over a fresh `MockERC20` underlying of those decimals.
+ */
 export interface MockTokenSpec {
-  mock: { name: string; decimals: number };
+  mock: { name: string; decimals: number; rate?: bigint; vaultOf?: { symbol: string; decimals: number } };
+}
+
+/**
+ * A yield-bearing token priced by a `RateAdjustedSource`: `feed` (and `secondary`) price the underlying (the base, a
+ * `ChainlinkSource`), times the token's own exchange rate, capped at `maxYearlyGrowthBps` a year of growth from the
+ * rate read at deploy time, and failing under `minRateBps` of it.
+ */
+export interface RateSourceConfig {
+  kind: "rate";
+  /** The token's rate view: wstETH's `stEthPerToken()` (18 decimals), or ERC-4626 `convertToAssets(one share)`. */
+  rate: "stEthPerToken" | "erc4626";
+  /** The decimals of the rate as the view returns it (the underlying's decimals for ERC-4626). */
+  rateDecimals: number;
+  /** [bps] in (0, 10000]. */
+  maxYearlyGrowthBps: number;
+  /** [bps] in (0, 10000]: the floor, relative to the snapshot. */
+  minRateBps: number;
+}
+
+/**
+ * A tokenized real-world asset priced by a `NavSource`: `feed` is its NAV feed (its `maxAge` is not enforced: an old
+ * answer is a lapse), `ttl` [s] the attestation's time-to-live, and the Vault's lapse terms (`IVault.setLapseParams`):
+ * after `grace` [s] of lapse anyone may ramp its threshold down to `floorBps`.
+ */
+export interface NavSourceConfig {
+  kind: "nav";
+  ttl: number;
+  lapse: { floorBps: number; grace: number };
 }
 
 /** One collateral asset. */
@@ -60,6 +92,8 @@ export interface AssetConfig {
   feed: FeedConfig;
   /** Optional second feed, and the most the two may differ [bps]. */
   secondary?: { feed: FeedConfig; maxDeviationBps: number };
+  /** A price source (contracts/sources/) built on `feed`; absent: the OracleAdapter reads the feeds itself. */
+  source?: RateSourceConfig | NavSourceConfig;
   /** `IVault.AssetParams`. */
   risk: {
     maxLtvBps: number;
@@ -380,6 +414,35 @@ export function validateConfig(name: string, config: NetworkConfig): void {
       p.push(`${at}.decimals: ${a.decimals} is not in [0, ${MAX_DECIMALS}]`);
     }
     feed(`${at}.feed`, a.feed);
+    const src = a.source;
+    if (src?.kind === "rate") {
+      if (!Number.isInteger(src.rateDecimals) || src.rateDecimals < 0 || src.rateDecimals > MAX_DECIMALS) {
+        p.push(`${at}.source.rateDecimals: ${src.rateDecimals} is not in [0, ${MAX_DECIMALS}]`);
+      }
+      if (src.maxYearlyGrowthBps <= 0) p.push(`${at}.source.maxYearlyGrowthBps: must be > 0`);
+      bps(`${at}.source.maxYearlyGrowthBps`, src.maxYearlyGrowthBps);
+      if (src.minRateBps <= 0) p.push(`${at}.source.minRateBps: must be > 0`);
+      bps(`${at}.source.minRateBps`, src.minRateBps);
+      if (isMock(a.token) && (src.rate === "stEthPerToken") !== (a.token.mock.rate !== undefined)) {
+        p.push(`${at}.token.mock: a stEthPerToken rate needs a mock with \`rate\`, and only it`);
+      }
+      if (isMock(a.token) && (src.rate === "erc4626") !== (a.token.mock.vaultOf !== undefined)) {
+        p.push(`${at}.token.mock: an erc4626 rate needs a mock with \`vaultOf\`, and only it`);
+      }
+    } else if (src?.kind === "nav") {
+      if (a.secondary !== undefined) p.push(`${at}.secondary: a NAV source reads one feed`);
+      seconds(`${at}.source.ttl`, src.ttl, 3_600);
+      if (src.ttl > 400 * 86_400) p.push(`${at}.source.ttl: above NavSource.MAX_TTL (400 days)`);
+      if (src.lapse.floorBps <= 0 || src.lapse.floorBps >= a.risk.liqThresholdBps) {
+        p.push(`${at}.source.lapse.floorBps: must be in (0, liqThresholdBps)`);
+      }
+      if (src.lapse.grace < 86_400 || src.lapse.grace > 90 * 86_400) {
+        p.push(`${at}.source.lapse.grace: ${src.lapse.grace} s is not in [1 day, 90 days]`);
+      }
+    }
+    if (isMock(a.token) && a.source === undefined && (a.token.mock.rate ?? a.token.mock.vaultOf) !== undefined) {
+      p.push(`${at}.token.mock: a yield-bearing mock needs a rate source`);
+    }
     if (a.secondary !== undefined) {
       feed(`${at}.secondary.feed`, a.secondary.feed);
       if (a.secondary.maxDeviationBps === 0) p.push(`${at}.secondary.maxDeviationBps: must be > 0`);

@@ -56,7 +56,17 @@ import {
   type Vault,
   Vault__factory,
 } from "../../typechain-types/index.js";
-import { ASSETS, ASSET_KEYS, type AssetKey, BETH, BUSD, SYNTHETICS } from "../../sdk/params.js";
+import {
+  ASSETS,
+  ASSET_KEYS,
+  type AssetKey,
+  BETH,
+  BUSD,
+  SOURCED_ASSETS,
+  SOURCED_ASSET_KEYS,
+  type SourcedAssetKey,
+  SYNTHETICS,
+} from "../../sdk/params.js";
 import type { Manifest } from "../../sdk/manifest.js";
 import { deploySystem } from "../deploy.js";
 import { local } from "../config/networks.js";
@@ -122,6 +132,11 @@ export interface Core<K extends FeedKind = "mock"> {
   usdc: MockERC20;
   /** The price feed of each collateral asset (bETH is priced by the WETH feed). */
   feeds: Record<AssetKey, FeedOf<K>>;
+  /**
+   * The assets priced by sources (`SOURCED_ASSETS`): the token (mintable by anyone), the feed the price starts from
+   * (stETH/USD, DAI/USD, the NAV) and the source's address.
+   */
+  sourced: Record<SourcedAssetKey, { token: MockERC20; feed: FeedOf<K>; source: string }>;
   feedKind: K;
   /** Every deployed address, by name (`vault`, `weth`, `wethFeed`, ...). */
   addresses: Record<string, string>;
@@ -145,13 +160,15 @@ const NETWORK = local.networks[0] ?? "default";
 export function coreConfig(opts: Pick<CoreOptions<FeedKind>, "feeds" | "prices" | "sequencer"> = {}): NetworkConfig {
   const config = structuredClone(local);
   const kind = MOCK_FEED[opts.feeds ?? "mock"];
-  for (const key of ASSET_KEYS) {
-    const asset = config.assets.find((a) => a.symbol === ASSETS[key].symbol);
+  for (const key of [...ASSET_KEYS, ...SOURCED_ASSET_KEYS]) {
+    const symbol = key in ASSETS ? ASSETS[key as AssetKey].symbol : SOURCED_ASSETS[key as SourcedAssetKey].symbol;
+    const asset = config.assets.find((a) => a.symbol === symbol);
     if (asset === undefined || !isMock(asset.feed.aggregator)) {
-      throw new Error(`deployCore: the local config has no mock feed for ${ASSETS[key].symbol}`);
+      throw new Error(`deployCore: the local config has no mock feed for ${symbol}`);
     }
     const mock = asset.feed.aggregator.mock;
-    asset.feed.aggregator = { mock: { ...mock, kind, answer: opts.prices?.[key] ?? mock.answer } };
+    const answer = key in ASSETS ? opts.prices?.[key as AssetKey] : undefined;
+    asset.feed.aggregator = { mock: { ...mock, kind, answer: answer ?? mock.answer } };
   }
   if (opts.sequencer !== undefined) config.sequencer = { ...opts.sequencer };
   validateConfig(`${NETWORK} (deployCore)`, config);
@@ -213,9 +230,22 @@ export async function deployCore<K extends FeedKind = "mock">(
         : MockFeed__factory.connect(feed, deployer)
     ) as FeedOf<K>;
   }
+  const sourced = {} as Core<K>["sourced"];
+  for (const key of SOURCED_ASSET_KEYS) {
+    const symbol = SOURCED_ASSETS[key].symbol;
+    const feed = at(`feed:${symbol}`);
+    sourced[key] = {
+      token: MockERC20__factory.connect(at(`token:${symbol}`), deployer),
+      feed: (feedKind === "chainlink"
+        ? MockV3Aggregator__factory.connect(feed, deployer)
+        : MockFeed__factory.connect(feed, deployer)) as FeedOf<K>,
+      source: at(`source:${symbol}`),
+    };
+  }
   log(
     `core: deploySystem(local config, ${MOCK_FEED[feedKind]} feeds): ${result.sent} transactions; AccessManager, ` +
-      `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, bUSD and ` +
+      `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, wstETH, ` +
+      `sDAI and TBILL and their price sources, bUSD and ` +
       `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink, Redemptions`,
   );
   log(`core: wired as the local config says (keeper pay set, auction caps $10M), role table applied`);
@@ -262,6 +292,7 @@ export async function deployCore<K extends FeedKind = "mock">(
     ...named, // the contracts, and each token under its key
     tokens,
     feeds,
+    sourced,
     feedKind,
     addresses,
     manifest,

@@ -4,7 +4,8 @@
  * USDC, real Chainlink ETH/USD, BTC/USD and USDC/USD feeds), users funded from real holders (Aave v3's aToken
  * contracts, which hold the underlying tokens) by impersonation, positions opened at the real feed prices, then an ETH
  * crash written into the ETH/USD feed (the proxy's code replaced by a `MockV3Aggregator`), a liquidation, a take, and
- * the reserves report.
+ * the reserves report; then wstETH priced at the real stETH/USD answer times the token's real `stEthPerToken()` (and
+ * sDAI at DAI/USD times its share rate), and a position opened on wstETH staked through the token itself.
  *
  * Needs an archive node: MAINNET_RPC_URL. Without it the suite skips ("MAINNET_RPC_URL not set: fork tests skipped").
  * `npm test` runs every file under test/, this one included: it skips there too unless BALLAST_FORK_TESTS=1, which
@@ -25,6 +26,7 @@ import {
   MockERC20__factory,
   OracleAdapter__factory,
   LiquidationEngine__factory,
+  RateAdjustedSource__factory,
   PositionLens__factory,
   type MockV3Aggregator,
   MockV3Aggregator__factory,
@@ -208,5 +210,63 @@ describe("mainnet fork: deploy, open, crash, liquidate, take, reserves", functio
     );
     expect(weth?.credited).to.equal((await vault.assetConfig(MAINNET_TOKENS.WETH)).total);
     expect((report.system.backingBps ?? 0n) > BPS).to.equal(true);
+  });
+
+  it("prices wstETH at stETH/USD times its real rate (capped) and sDAI at DAI/USD times its share rate; opens on wstETH", async function () {
+    const oracle = OracleAdapter__factory.connect(manifest.contracts.OracleAdapter!.address, deployer);
+    const vault = Vault__factory.connect(manifest.contracts.Vault!.address, alice);
+    const positionLens = PositionLens__factory.connect(manifest.contracts.PositionLens!.address, deployer);
+    expect(manifest.assets.wstETH?.sourceKind).to.equal("rate-adjusted");
+    expect(manifest.assets.wstETH?.feed).to.equal(MAINNET_FEEDS.STETH_USD.address);
+
+    // stETH/USD and DAI/USD are 8-decimal feeds; the rates are 18-decimal views of the tokens themselves
+    const steth = MockV3Aggregator__factory.connect(MAINNET_FEEDS.STETH_USD.address, deployer);
+    await helpers.time.increase(0);
+    const [, stethAnswer, , stethAt] = await steth.latestRoundData();
+    const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+    if (now - stethAt > BigInt(MAINNET_FEEDS.STETH_USD.heartbeat + 15 * 60)) this.skip(); // stale at this block
+    const rateView = new ethers.Contract(
+      MAINNET_TOKENS.wstETH,
+      ["function stEthPerToken() view returns (uint256)", "receive() external payable"],
+      alice,
+    );
+    const rate = (await rateView.getFunction("stEthPerToken")()) as bigint;
+    expect(rate > WAD && rate < 2n * WAD, `stEthPerToken ${rate}`).to.equal(true);
+    const source = RateAdjustedSource__factory.connect(manifest.assets.wstETH!.source!, deployer);
+    expect(await source.capAt(now)).to.be.greaterThanOrEqual(rate); // the deploy's snapshot is this rate
+    expect(await oracle.getPrice(MAINNET_TOKENS.wstETH)).to.equal(mulDivDown(stethAnswer * 10n ** 10n, rate, WAD));
+
+    const dai = MockV3Aggregator__factory.connect(MAINNET_FEEDS.DAI_USD.address, deployer);
+    const [, daiAnswer, , daiAt] = await dai.latestRoundData();
+    if (now - daiAt <= BigInt(MAINNET_FEEDS.DAI_USD.heartbeat + 3_600)) {
+      const share = new ethers.Contract(
+        MAINNET_TOKENS.sDAI,
+        ["function convertToAssets(uint256) view returns (uint256)"],
+        deployer,
+      );
+      const assets = (await share.getFunction("convertToAssets")(WAD)) as bigint;
+      expect(await oracle.getPrice(MAINNET_TOKENS.sDAI)).to.equal(mulDivDown(daiAnswer * 10n ** 10n, assets, WAD));
+    }
+
+    // alice stakes 10 ETH through wstETH's own receive (Lido stakes and wraps), then borrows at 50% of its value
+    await (await alice.sendTransaction({ to: MAINNET_TOKENS.wstETH, value: 10n * WAD })).wait();
+    const wsteth = MockERC20__factory.connect(MAINNET_TOKENS.wstETH, alice);
+    const held = await wsteth.balanceOf(alice);
+    expect(held > 8n * WAD).to.equal(true);
+    await (await wsteth.approve(vault, ethers.MaxUint256)).wait();
+    const value = valueDown(held, await oracle.getPrice(MAINNET_TOKENS.wstETH), 18);
+    const id = await vault.nextPositionId();
+    await (
+      await vault.openAndMint(
+        BigInt(manifest.synthetics.bUSD!.synthId),
+        MAINNET_TOKENS.wstETH,
+        held,
+        (value / 2n / WAD) * WAD,
+        alice.address,
+      )
+    ).wait();
+    const h = await positionLens.healthOf(id);
+    expect(h.collateralValue).to.equal(value);
+    expect(h.health > WAD).to.equal(true);
   });
 });

@@ -21,8 +21,8 @@ contract LiquidationHandler is VaultHandler {
 
     constructor(
         Vault vault_,
-        MockERC20[3] memory assets_,
-        MockFeed[3] memory feeds_,
+        MockERC20[NA] memory assets_,
+        MockFeed[NA] memory feeds_,
         SyntheticToken[2] memory synths_,
         address[3] memory actors_,
         address treasury_,
@@ -172,7 +172,7 @@ contract LiquidationHandler is VaultHandler {
     function _backing() internal view returns (bool ok, int256 b) {
         if (_anyBroken()) return (false, 0);
         IOracleAdapter oracle = vault.oracle();
-        for (uint256 k; k < 3; ++k) {
+        for (uint256 k; k < _assetCount(); ++k) {
             address asset = address(assets[k]);
             uint256 amount = vault.totalCollateral(asset);
             IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 1_000);
@@ -342,7 +342,7 @@ contract LiquidationHandler is VaultHandler {
 
     function claim(uint256 actorSeed, uint256 assetSeed) external {
         address owner = actors[actorSeed % 3];
-        address asset = address(assets[assetSeed % 3]);
+        address asset = address(assets[assetSeed % _assetCount()]);
         uint256 due = engine.claimable(owner, asset);
         if (due == 0) return; // nothing kept for this owner in this asset
         uint256 before = MockERC20(asset).balanceOf(owner);
@@ -353,11 +353,14 @@ contract LiquidationHandler is VaultHandler {
     }
 
     function _anyBroken() internal view returns (bool) {
-        return feedBroken[0] || feedBroken[1] || feedBroken[2];
+        for (uint256 k; k < NA; ++k) {
+            if (feedBroken[k]) return true;
+        }
+        return false;
     }
 
     function _assetIndex(address asset) internal view returns (uint256) {
-        for (uint256 k; k < 3; ++k) {
+        for (uint256 k; k < NA; ++k) {
             if (address(assets[k]) == asset) return k;
         }
         revert("unknown asset");

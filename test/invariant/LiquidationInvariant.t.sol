@@ -20,8 +20,8 @@ contract LiquidationInvariantTest is VaultInvariantTest {
         return
             new LiquidationHandler(
                 vault,
-                [weth, wbtc, usdc],
-                [ethFeed, btcFeed, usdcFeed],
+                _handlerAssets(),
+                _handlerFeeds(),
                 [busd, beth],
                 [alice, bob, carol],
                 address(treasuryC),
@@ -36,10 +36,10 @@ contract LiquidationInvariantTest is VaultInvariantTest {
     /// @notice (2) Collateral is conserved in the engine too: it holds at least what is in live auctions plus what
     ///         owners can claim (the Vault side is `invariant_collateralConservation`).
     function invariant_engineHoldsAuctionsAndClaims() public view {
-        MockERC20[3] memory list = [weth, wbtc, usdc];
+        MockERC20[5] memory list = _handlerAssets();
         IPositionLens.AuctionView[] memory live = positionLens.getAuctions(0, 1_000);
         address[3] memory owners = [alice, bob, carol];
-        for (uint256 k; k < 3; ++k) {
+        for (uint256 k; k < list.length; ++k) {
             assertGe(list[k].balanceOf(address(vault)), vault.totalCollateral(address(list[k])), "vault short");
             uint256 owed;
             for (uint256 i; i < live.length; ++i) {

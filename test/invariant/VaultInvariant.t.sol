@@ -24,21 +24,26 @@ contract VaultInvariantTest is StdInvariant, Fixture {
         vault.setAssetParams(address(weth), IVault.AssetParams(8_000, 8_500, 500, type(uint48).max, false));
         vault.setAssetParams(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, type(uint48).max, false));
         vault.setAssetParams(address(usdc), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
+        // the handler's collateral includes wstETH (rate-adjusted) and TBILL (attested NAV)
+        _listSourced();
+        vault.setAssetParams(address(wsteth), IVault.AssetParams(7_000, 7_800, 600, type(uint48).max, false));
+        vault.setAssetParams(address(tbill), IVault.AssetParams(7_000, 8_000, 500, type(uint48).max, false));
         handler = _deployHandler();
         targetContract(address(handler));
     }
 
     /// @dev The handler the fuzzer drives; the liquidation suite overrides this with one that also liquidates.
     function _deployHandler() internal virtual returns (VaultHandler) {
-        return
-            new VaultHandler(
-                vault,
-                [weth, wbtc, usdc],
-                [ethFeed, btcFeed, usdcFeed],
-                [busd, beth],
-                [alice, bob, carol],
-                treasury
-            );
+        return new VaultHandler(vault, _handlerAssets(), _handlerFeeds(), [busd, beth], [alice, bob, carol], treasury);
+    }
+
+    /// @dev The handler's collateral: the three market assets, wstETH (rate-adjusted) and TBILL (attested NAV).
+    function _handlerAssets() internal view returns (MockERC20[5] memory) {
+        return [weth, wbtc, usdc, MockERC20(address(wsteth)), tbill];
+    }
+
+    function _handlerFeeds() internal view returns (MockFeed[5] memory) {
+        return [ethFeed, btcFeed, usdcFeed, stethFeed, navFeed];
     }
 
     /// @notice (1) Supply + unminted fees <= total debt + auction debt + bad debt, total debt <= sum of position debts,
@@ -81,9 +86,9 @@ contract VaultInvariantTest is StdInvariant, Fixture {
 
     /// @notice (2) The Vault holds, per token, at least what is credited to positions, and the totals are exact.
     function invariant_collateralConservation() public view {
-        MockERC20[3] memory list = [weth, wbtc, usdc];
+        MockERC20[5] memory list = _handlerAssets();
         uint256 n = handler.idCount();
-        for (uint256 k; k < 3; ++k) {
+        for (uint256 k; k < list.length; ++k) {
             uint256 sum;
             for (uint256 i; i < n; ++i) {
                 sum += vault.collateralOf(handler.ids(i), address(list[k]));
@@ -95,13 +100,13 @@ contract VaultInvariantTest is StdInvariant, Fixture {
 
     /// @notice A position's basket mask matches its non-zero lanes.
     function invariant_basketMaskMatchesLanes() public view {
-        MockERC20[3] memory list = [weth, wbtc, usdc];
+        MockERC20[5] memory list = _handlerAssets();
         uint256 n = handler.idCount();
         for (uint256 i; i < n; ++i) {
             uint256 id = handler.ids(i);
             (, , uint256 mask) = vault.positionOf(id);
-            for (uint256 k; k < 3; ++k) {
-                bool inMask = mask & (1 << k) != 0;
+            for (uint256 k; k < list.length; ++k) {
+                bool inMask = mask & (1 << vault.assetConfig(address(list[k])).id) != 0;
                 assertEq(inMask, vault.collateralOf(id, address(list[k])) != 0, "mask out of sync");
             }
         }
@@ -124,12 +129,14 @@ contract VaultInvariantTest is StdInvariant, Fixture {
             else if (a == 6) handler.repay(x, z);
             else if (a == 7) handler.close(x);
             else if (a == 8) handler.transferPosition(x, y);
+            else if (a == 9 && z % 3 == 0) handler.moveRate(y);
             else if (a == 9) handler.movePrice(x, y);
             else if (a == 10) (y % 4 == 0 ? handler.breakFeed : handler.repairFeed)(x);
             else if (a == 11) handler.warp(y % 2 days);
             else handler.mintFees(x);
         }
-        string[10] memory names = [
+        string[11] memory names = [
+            "moveRate",
             "open",
             "deposit",
             "withdraw",

@@ -21,6 +21,11 @@ import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.
 import {IPositionLens} from "../../contracts/interfaces/IPositionLens.sol";
 import {Settlement} from "../../contracts/Settlement.sol";
 import {PositionLens} from "../../contracts/PositionLens.sol";
+import {ChainlinkSource} from "../../contracts/sources/ChainlinkSource.sol";
+import {RateAdjustedSource} from "../../contracts/sources/RateAdjustedSource.sol";
+import {NavSource} from "../../contracts/sources/NavSource.sol";
+import {MockRateToken} from "../../contracts/mocks/MockRateToken.sol";
+import {MockVaultShare} from "../../contracts/mocks/MockVaultShare.sol";
 
 /// @notice The whole core wired as a deployer would: an AccessManager whose admin is this test, an oracle with
 ///         8-decimal feeds, three collateral assets (WETH 18, WBTC 8, USDC 6 decimals) and two synthetics (bUSD
@@ -43,6 +48,14 @@ abstract contract Fixture is Test {
     MockFeed internal ethFeed;
     MockFeed internal btcFeed;
     MockFeed internal usdcFeed;
+    /// @dev The sourced assets (`_listSourced`; zero until it runs).
+    MockRateToken internal wsteth;
+    MockVaultShare internal sdai;
+    MockERC20 internal tbill;
+    MockFeed internal stethFeed; // the base of wstETH
+    MockFeed internal daiFeed; // the base of sDAI
+    MockFeed internal navFeed; // TBILL's NAV
+    RateAdjustedSource internal wstethSource;
     address internal treasury = makeAddr("treasury");
     address internal alice = makeAddr("alice");
     address internal bob = makeAddr("bob");
@@ -110,6 +123,74 @@ abstract contract Fixture is Test {
         engine.setAssetCap(address(weth), 10_000_000e18);
         engine.setAssetCap(address(wbtc), 10_000_000e18);
         engine.setAssetCap(address(usdc), 10_000_000e18);
+        if (address(wsteth) != address(0)) _capSourced(); // listed before the engine
+    }
+
+    function _capSourced() internal {
+        engine.setAssetCap(address(wsteth), 10_000_000e18);
+        engine.setAssetCap(address(sdai), 10_000_000e18);
+        engine.setAssetCap(address(tbill), 10_000_000e18);
+    }
+
+    /// @dev The assets priced by sources, listed after the three above as the local deploy lists them (sdk/params.ts
+    ///      SOURCED_ASSETS): wstETH (stETH/USD 1,990 x 1.15, growth capped at 10% a year, floor 50%), sDAI
+    ///      (OpenZeppelin ERC-4626 over DAI, DAI/USD 1 x the share rate, 10% a year, floor 90%) and TBILL (6 decimals,
+    ///      NAV 100 attested weekly; lapse floor 50% after 3 days), each with a $10M auction cap.
+    function _listSourced() internal {
+        stethFeed = new MockFeed(8);
+        stethFeed.setAnswer(1_990e8);
+        IOracleAdapter.Feed memory none;
+        wsteth = new MockRateToken("Wrapped stETH", "wstETH", 18, 1.15e18);
+        wstethSource = new RateAdjustedSource(
+            RateAdjustedSource.Params({
+                base: new ChainlinkSource(IOracleAdapter.Feed(stethFeed, 1 days, 1, 1e30), none, 0),
+                rateProvider: address(wsteth),
+                rateSelector: bytes4(keccak256("stEthPerToken()")),
+                rateHasArgument: false,
+                rateArgument: 0,
+                rateMaxAge: 0,
+                rateDecimals: 18,
+                snapshotRate: 1.15e18,
+                snapshotTime: uint40(block.timestamp),
+                maxYearlyGrowthBps: 1_000,
+                minRateBps: 5_000
+            })
+        );
+        oracle.setSource(address(wsteth), wstethSource);
+
+        daiFeed = new MockFeed(8);
+        daiFeed.setAnswer(1e8);
+        MockERC20 dai = new MockERC20("DAI", "DAI", 18);
+        sdai = new MockVaultShare(dai, "Savings Dai", "sDAI", 0);
+        oracle.setSource(
+            address(sdai),
+            new RateAdjustedSource(
+                RateAdjustedSource.Params({
+                    base: new ChainlinkSource(IOracleAdapter.Feed(daiFeed, 1 days, 1, 1e30), none, 0),
+                    rateProvider: address(sdai),
+                    rateSelector: sdai.convertToAssets.selector,
+                    rateHasArgument: true,
+                    rateArgument: 1e18,
+                    rateMaxAge: 0,
+                    rateDecimals: 18,
+                    snapshotRate: sdai.convertToAssets(1e18),
+                    snapshotTime: uint40(block.timestamp),
+                    maxYearlyGrowthBps: 1_000,
+                    minRateBps: 9_000
+                })
+            )
+        );
+
+        navFeed = new MockFeed(8);
+        navFeed.setAnswer(100e8);
+        tbill = new MockERC20("Tokenized T-Bill Fund", "TBILL", 6);
+        oracle.setSource(address(tbill), new NavSource(IOracleAdapter.Feed(navFeed, 0, 1, 1e30), 7 days));
+
+        vault.listAsset(address(wsteth), IVault.AssetParams(7_000, 7_800, 600, 100_000, false));
+        vault.listAsset(address(sdai), IVault.AssetParams(8_500, 8_800, 400, 100_000_000, false));
+        vault.listAsset(address(tbill), IVault.AssetParams(7_000, 8_000, 500, 10_000_000, false));
+        vault.setLapseParams(address(tbill), 5_000, 3 days);
+        if (address(engine) != address(0)) _capSourced();
     }
 
     function _feed(address asset, uint8 decimals, int256 answer) internal returns (MockFeed feed) {
@@ -147,6 +228,13 @@ abstract contract Fixture is Test {
         ethFeed.setAnswer(e);
         btcFeed.setAnswer(b);
         usdcFeed.setAnswer(u);
+        if (address(stethFeed) != address(0)) {
+            // the market feeds of the sourced assets; never the NAV: an attestation is the issuer's
+            (, int256 st, , , ) = stethFeed.latestRoundData();
+            (, int256 d, , , ) = daiFeed.latestRoundData();
+            stethFeed.setAnswer(st);
+            daiFeed.setAnswer(d);
+        }
     }
 
     /// @dev Mints `amount` bUSD to `to` out of a fresh USDC-backed position of bob's (at about 50% loan-to-value).

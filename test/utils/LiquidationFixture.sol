@@ -13,6 +13,7 @@ abstract contract LiquidationFixture is Fixture {
     function setUp() public virtual override {
         super.setUp();
         _wireLiquidation();
+        _listSourced();
     }
 
     /// @dev ETH at a whole number of USD.

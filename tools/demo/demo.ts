@@ -23,7 +23,17 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { ASSETS, ASSET_KEYS, type AssetKey, BETH, BUSD, Op } from "../../sdk/params.js";
+import {
+  ASSETS,
+  ASSET_KEYS,
+  type AssetKey,
+  BETH,
+  BUSD,
+  Op,
+  SOURCED_ASSETS,
+  SOURCED_ASSET_KEYS,
+} from "../../sdk/params.js";
+import { explainPrice } from "../../sdk/oracle.js";
 import { type Core, deployCore, fundAndApprove, oraclePrice } from "../../deploy/local/core.js";
 import { WAD } from "../../sdk/math.js";
 import { answer8, units, wad } from "../../sdk/units.js";
@@ -90,6 +100,22 @@ step(
   `governance sets the auction caps to $${formatWad(DEMO_CAPS.global, 0)} of debt in auction globally and ` +
     `$${formatWad(DEMO_CAPS.perAsset, 0)} per collateral asset`,
 );
+
+// the collateral priced by sources, as listed: how each price is composed (`ballast oracle <token>` prints the same)
+for (const key of SOURCED_ASSET_KEYS) {
+  const { token } = core.sourced[key];
+  const x = await explainPrice(
+    ethers.provider,
+    core.addresses.oracle ?? "",
+    await token.getAddress(),
+    SOURCED_ASSETS[key].symbol,
+  );
+  const leg =
+    x.rate !== undefined
+      ? `${SOURCED_ASSETS[key].symbol}: base ${formatWad(x.legs[0]?.value ?? 0n)} × rate ${formatWad(x.rate.raw, 4)} (capped at +${Number(x.rate.maxYearlyGrowthBps) / 100}%/yr)`
+      : `${SOURCED_ASSETS[key].symbol}: NAV attested, lapses after ${Number(x.attestation?.ttl ?? 0n) / 86_400} days`;
+  step(`listed by a ${x.kind} source — ${leg} = $${formatWad(x.price)} per token`);
+}
 
 const signers = await ethers.getSigners();
 const opened: Opened[] = [];

@@ -23,7 +23,7 @@
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { ContractTransactionResponse } from "ethers";
-import type { IVault } from "../../typechain-types/index.js";
+import type { IVault, MockV3Aggregator } from "../../typechain-types/index.js";
 import { BUSD, Op, type AssetKey } from "../../sdk/params.js";
 import { type Core, deployCore, fundAndApprove } from "../../deploy/local/core.js";
 import { answer8, units, wad } from "../../sdk/units.js";
@@ -192,6 +192,7 @@ export async function measureGas(
   rows.push(...(await measureLiquidations(conn, core, user, log)));
   rows.push(...(await measureIdle(conn, core, user, log)));
   rows.push(...(await measurePeg(conn, core, user, log)));
+  rows.push(...(await measureSources(conn, core, user, log)));
   return rows;
 }
 
@@ -262,6 +263,46 @@ export async function measurePeg(
   await measure(PEG_ROWS[5], () =>
     core.redemptions.connect(user).redeem(BUSD, wad("1000"), [exposed], 500n, user.address),
   );
+  return rows;
+}
+
+/** The rows of a one-asset open whose collateral is priced by a source (the Chainlink-source row is the first row). */
+export const SOURCE_ROWS = [
+  "open+deposit+mint (wstETH, rate-adjusted)",
+  "open+deposit+mint (TBILL, attested NAV)",
+] as const;
+
+/**
+ * The source rows, last: for wstETH (stETH/USD x its rate, the rate capped) and TBILL (an attested NAV), a warm
+ * position of the same user first, then an hour later (feeds refreshed, the NAV attested) the measured open of 10 tokens
+ * with half of what they may mint.
+ */
+export async function measureSources(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const rows: GasRow[] = [];
+  const cases = [
+    { name: SOURCE_ROWS[0], key: "wsteth", amount: 10n * 10n ** 18n, debt: wad("8000") },
+    { name: SOURCE_ROWS[1], key: "tbill", amount: 100n * 10n ** 6n, debt: wad("3500") },
+  ] as const;
+  for (const c of cases) {
+    const { token, feed } = core.sourced[c.key];
+    await (await token.mint(user.address, 2n * c.amount)).wait();
+    await (await token.connect(user).approve(core.vault, conn.ethers.MaxUint256)).wait();
+    const open = () => core.vault.connect(user).openAndMint(BUSD, token, c.amount, c.debt, user.address);
+    await (await open()).wait(); // warm
+    await timePasses(conn, 3600);
+    await core.refreshFeeds();
+    const answer = (await feed.latestRoundData())[1];
+    await (await (feed as MockV3Aggregator).updateAnswer(answer)).wait();
+    const receipt = await (await open()).wait();
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${c.name}" failed`);
+    rows.push({ name: c.name, gas: receipt.gasUsed, hash: receipt.hash });
+    log(`  ${c.name}: ${receipt.gasUsed}`);
+  }
   return rows;
 }
 
