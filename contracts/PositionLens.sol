@@ -53,19 +53,19 @@ contract PositionLens is IPositionLens {
     }
 
     /// @inheritdoc IPositionLens
-    function lapseOf(address asset) external view returns (Lapse memory l) {
+    function lapseOf(address asset) external view returns (Lapse memory info) {
         IVault.AssetConfig memory c = VaultReader.configOf(vault, asset);
         if (!c.listed) revert IVault.AssetNotListed(asset);
-        l.params = VaultReader.lapse(vault, asset);
-        l.attested = c.flags & Valuation.FLAG_ATTESTED != 0;
-        l.lapseRamp = c.flags & Valuation.FLAG_LAPSED != 0;
-        (l.attestedAt, l.ttl, l.lapsedAt) = _oracle.attestation(asset);
-        if (l.lapsedAt != 0 && l.attested) l.rampDueAt = l.lapsedAt + l.params.grace;
+        info.params = VaultReader.lapse(vault, asset);
+        info.attested = c.flags & Valuation.FLAG_ATTESTED != 0;
+        info.lapseRamp = c.flags & Valuation.FLAG_LAPSED != 0;
+        (info.attestedAt, info.ttl, info.lapsedAt) = _oracle.attestation(asset);
+        if (info.lapsedAt != 0 && info.attested) info.rampDueAt = info.lapsedAt + info.params.grace;
         (, IOracleAdapter.PriceFailure f, bool lapsed) = _oracle.tryGetAttestedPrice(asset);
-        l.writtenDown = f == IOracleAdapter.PriceFailure.WrittenDown;
-        if (!l.attested)
-            l.ltvBps = c.maxLtvBps; // the Vault ignores lapses without terms
-        else if (!l.writtenDown) l.ltvBps = Valuation.ltvInForce(c.maxLtvBps, c.flags, lapsed);
+        info.writtenDown = f == IOracleAdapter.PriceFailure.WrittenDown;
+        if (!info.attested)
+            info.ltvBps = c.maxLtvBps; // the Vault ignores lapses without terms
+        else if (!info.writtenDown) info.ltvBps = Valuation.ltvInForce(c.maxLtvBps, c.flags, lapsed);
     }
 
     /// @inheritdoc IPositionLens

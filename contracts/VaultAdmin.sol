@@ -80,7 +80,7 @@ contract VaultAdmin is VaultStorage, AdminModule {
     /// @dev See `IVault.setLapseParams`.
     function setLapseParams(address asset, uint16 floorBps, uint32 grace) external onlyDelegated {
         IVault.AssetConfig storage c = _listed(asset);
-        IVault.LapseParams storage l = _lapses[asset];
+        IVault.LapseParams storage terms = _lapses[asset];
         uint8 flags = c.flags;
         if (floorBps == 0 && grace == 0) {
             if (flags & Valuation.FLAG_LAPSED != 0) revert IVault.InvalidLapseParams(asset, floorBps, grace);
@@ -89,11 +89,11 @@ contract VaultAdmin is VaultStorage, AdminModule {
         } else {
             (, uint256 ttl, ) = _oracle.attestation(asset);
             // the floor sits under the threshold the asset is configured with (the one a cure restores, when lapsed)
-            uint256 threshold = flags & Valuation.FLAG_LAPSED != 0 ? l.restoreBps : c.liqThresholdBps;
+            uint256 threshold = flags & Valuation.FLAG_LAPSED != 0 ? terms.restoreBps : c.liqThresholdBps;
             if (
                 ttl == 0 || floorBps == 0 || floorBps >= threshold || grace < MIN_LAPSE_GRACE || grace > MAX_LAPSE_GRACE
             ) revert IVault.InvalidLapseParams(asset, floorBps, grace);
-            (l.floorBps, l.grace) = (floorBps, grace);
+            (terms.floorBps, terms.grace) = (floorBps, grace);
             c.flags = flags | Valuation.FLAG_ATTESTED;
         }
         emit IVault.LapseParamsSet(asset, floorBps, grace);
@@ -107,13 +107,13 @@ contract VaultAdmin is VaultStorage, AdminModule {
         if (flags & Valuation.FLAG_LAPSED != 0) revert IVault.LapseRampNotDue(asset, type(uint256).max);
         (, , uint256 lapsedAt) = _oracle.attestation(asset);
         if (lapsedAt == 0) revert IVault.LapseRampNotDue(asset, 0);
-        IVault.LapseParams storage l = _lapses[asset];
-        uint256 due = lapsedAt + l.grace;
+        IVault.LapseParams storage terms = _lapses[asset];
+        uint256 due = lapsedAt + terms.grace;
         if (block.timestamp < due) revert IVault.LapseRampNotDue(asset, due);
         uint256 configured = c.liqThresholdBps;
-        l.restoreBps = uint16(configured);
+        terms.restoreBps = uint16(configured);
         c.flags = flags | Valuation.FLAG_LAPSED;
-        uint256 floor = l.floorBps;
+        uint256 floor = terms.floorBps;
         (uint256 from, uint256 end) = _setThreshold(asset, c, floor < configured ? floor : configured);
         emit IVault.LapsedRampStarted(asset, lapsedAt, from, floor, end);
     }
@@ -126,12 +126,12 @@ contract VaultAdmin is VaultStorage, AdminModule {
         if (!lapseRamp || lapsed || f != IOracleAdapter.PriceFailure.None) {
             revert IVault.NotCurable(asset, lapseRamp, f, lapsed);
         }
-        IVault.LapseParams storage l = _lapses[asset];
-        uint256 restore = l.restoreBps;
+        IVault.LapseParams storage terms = _lapses[asset];
+        uint256 restore = terms.restoreBps;
         uint256 target = c.liqThresholdBps;
         if (restore > target) target = restore; // never lowered by a cure (governance may have set it since)
         c.flags &= ~Valuation.FLAG_LAPSED;
-        l.restoreBps = 0;
+        terms.restoreBps = 0;
         _setThreshold(asset, c, target);
         emit IVault.AssetCured(asset, target);
     }

@@ -52,15 +52,27 @@ const LOCAL_CONTRACTS = [
   "StabilityModule:bUSD/USDC",
   "Treasury",
   "Vault",
+  "feed:TBILL",
   "feed:USDC",
   "feed:WBTC",
   "feed:WETH",
+  "feed:sDAI",
+  "feed:wstETH",
   "rateModel:fixed5",
+  "source:TBILL",
+  "source:sDAI",
+  "source:sDAI:base",
+  "source:wstETH",
+  "source:wstETH:base",
   "synthetic:bETH",
   "synthetic:bUSD",
+  "token:TBILL",
   "token:USDC",
   "token:WBTC",
   "token:WETH",
+  "token:sDAI",
+  "token:sDAI:asset",
+  "token:wstETH",
   "venue:bUSD/WETH",
 ].sort();
 
@@ -95,8 +107,9 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      // 27 deploys (7 of them mocks: three tokens, three feeds, the venue), 36 configuration calls
-      expect(sent).to.equal(63);
+      // 39 deploys (14 of them mocks: six tokens and DAI under sDAI, six feeds, the venue; five price sources), 46
+      // configuration calls
+      expect(sent).to.equal(85);
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -121,7 +134,12 @@ describe("deploy (deploy/deploy.ts)", function () {
           Number(got.liqPenaltyBps),
           got.supplyCap,
         ]).to.deep.equal([true, a.risk.maxLtvBps, a.risk.liqThresholdBps, a.risk.liqPenaltyBps, a.risk.supplyCap]);
-        expect((await oracle.feedsOf(token)).primary.aggregator).to.equal(manifest.assets[a.symbol]?.feed);
+        if (a.source === undefined) {
+          expect((await oracle.feedsOf(token)).primary.aggregator).to.equal(manifest.assets[a.symbol]?.feed);
+        } else {
+          expect((await oracle.sourceOf(token)).source).to.equal(manifest.assets[a.symbol]?.source);
+          expect(manifest.assets[a.symbol]?.source).to.equal(c(`source:${a.symbol}`));
+        }
         expect(await engine.assetCap(token)).to.equal(a.auctionCap);
       }
       for (const s of config.synthetics) {
@@ -404,7 +422,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(63);
+    expect(r.sent).to.equal(85);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 
@@ -428,12 +446,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     try {
       const opts = { manifestPath: null, log: quiet };
       const first = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect([first.manifestPath, first.sent]).to.deep.equal([null, 63]);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 85]);
       expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       expect(readdirSync(dir)).to.deep.equal([]);
       // nothing was recorded, so a second run deploys afresh instead of reusing the first
       const second = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect(second.sent).to.equal(63);
+      expect(second.sent).to.equal(85);
       expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
@@ -449,7 +467,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
     const path = tmp();
     const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(66); // the 63 of the local config, and a setAnswer per feed
+    expect(r.sent).to.equal(91); // the 85 of the local config, and a setAnswer per feed
     const entry = r.manifest.contracts["feed:WETH"];
     expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
     const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);
@@ -534,10 +552,10 @@ describe("deploy (deploy/deploy.ts)", function () {
         expect(mainnet.allowMocks).to.equal(false);
         expect(mainnet.governance.governorDelay).to.equal(2 * 86_400);
         expect(mainnet.governance.adminDelay).to.equal(mainnet.governance.criticalDelay);
-        expect(mainnet.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC"]);
+        expect(mainnet.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC", "wstETH", "sDAI"]);
         // every mainnet feed has a sanity band: a one-round 1000x spike of a typical price is refused; typical prices
-        // [feed decimals, 8] ETH $2,500, BTC $50,000, USDC $1
-        const typical = [2_500n * 10n ** 8n, 50_000n * 10n ** 8n, 10n ** 8n];
+        // [feed decimals, 8] ETH $2,500, BTC $50,000, USDC $1, and the bases of wstETH (stETH $2,500) and sDAI (DAI $1)
+        const typical = [2_500n * 10n ** 8n, 50_000n * 10n ** 8n, 10n ** 8n, 2_500n * 10n ** 8n, 10n ** 8n];
         mainnet.assets.forEach((a, i) => {
           const { minAnswer, maxAnswer } = a.feed;
           const p = typical[i] ?? 0n;
@@ -596,6 +614,12 @@ describe("deploy (deploy/deploy.ts)", function () {
         "assets[1] (WBTC).feed.aggregator: a mock feed, but this network does not allow mocks",
         "assets[2] (USDC).token: a mock token, but this network does not allow mocks",
         "assets[2] (USDC).feed.aggregator: a mock feed, but this network does not allow mocks",
+        "assets[3] (wstETH).token: a mock token, but this network does not allow mocks",
+        "assets[3] (wstETH).feed.aggregator: a mock feed, but this network does not allow mocks",
+        "assets[4] (sDAI).token: a mock token, but this network does not allow mocks",
+        "assets[4] (sDAI).feed.aggregator: a mock feed, but this network does not allow mocks",
+        "assets[5] (TBILL).token: a mock token, but this network does not allow mocks",
+        "assets[5] (TBILL).feed.aggregator: a mock feed, but this network does not allow mocks",
         'synthetics[0] (bUSD).priceAsset: "DOGE" is neither "USD" nor a configured asset symbol',
         "synthetics[0] (bUSD).minDebt: above debtCeiling",
         "savings[0] (sbUSD).buyback.venue: a mock venue, but this network does not allow mocks",

@@ -14,7 +14,7 @@ import type { TransactionRequest } from "ethers";
 import { ASSETS, BUSD } from "../sdk/params.js";
 import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
 import { answer8, units, wad } from "../sdk/units.js";
-import { OracleVenue, type TxSender } from "../keeper/keeper.js";
+import { Keeper, OracleVenue, type TxSender, staticPositionSource } from "../keeper/keeper.js";
 import { CheckpointError, type Checkpoint, readCheckpoint } from "../keeper/scan.js";
 import {
   KeeperConfigError,
@@ -524,6 +524,53 @@ describe("keeper service (keeper/service.ts)", function () {
     expect(summary.ticks).to.equal(3);
     expect(summary.reports).to.have.length(2);
     expect(lines.some((l) => / tick=1 tick-error error="rpc down"$/.test(l))).to.equal(true);
+  });
+});
+
+describe("keeper: the attested-asset lifecycle (keeper/keeper.ts runLifecycle)", function () {
+  it("starts a lapse ramp once the grace has run out; writes off a written-down basket, then liquidates its debt as bad debt", async function () {
+    const a = await setup();
+    const { core } = a;
+    const tbill = core.sourced.tbill.token;
+    const units6 = 100n * 10n ** 6n; // 100 TBILL at a NAV of 100: $10,000
+    await (await tbill.mint(a.alice.address, units6)).wait();
+    await (await tbill.connect(a.alice).approve(core.vault, ethers.MaxUint256)).wait();
+    const id = await core.vault.nextPositionId();
+    await (await core.vault.connect(a.alice).openAndMint(BUSD, tbill, units6, wad("5000"), a.alice.address)).wait();
+    const bot = new Keeper({
+      engine: core.engine,
+      lens: core.lens,
+      signer: a.keeper,
+      positions: staticPositionSource([id]),
+      venue: new OracleVenue(core.oracle, core.vault, core.lens, 0n),
+      minProfitBps: 0n,
+    });
+    const quiet = await bot.tick();
+    expect(quiet.lapseRamps).to.deep.equal([]);
+    expect(quiet.liquidations).to.deep.equal([]);
+
+    // the NAV is not attested again: after its week and the 3-day grace, the keeper starts the ramp
+    await time.increase(7 * 86_400 + 3 * 86_400 + 2);
+    await core.refreshFeeds();
+    const ramp = await bot.tick();
+    expect(ramp.lapseRamps).to.deep.equal([await tbill.getAddress()]);
+    expect((await core.lens.lapseOf(tbill)).lapseRamp).to.equal(true);
+    expect(ramp.liquidations).to.deep.equal([], "the ramp starts at the threshold in force: nobody liquidated yet");
+
+    // governance writes the fund down: the keeper writes the position off, then liquidates it as bad debt
+    await (await core.oracle.writeDown(tbill)).wait();
+    const debt = await core.lens.debtOf(id);
+    const surplus = await core.treasury.surplus(BUSD);
+    const off = await bot.tick();
+    expect(off.writeOffs).to.deep.equal([id]);
+    expect(off.liquidations.map((l) => l.positionId)).to.deep.equal([id]);
+    expect(await core.lens.debtOf(id)).to.equal(0n);
+    expect(await tbill.balanceOf(core.treasury)).to.equal(units6);
+    // the whole debt (and the few seconds of interest since it was read) is bad debt: surplus first, then deficit
+    const booked = (await core.treasury.deficit(BUSD)) + surplus - (await core.treasury.surplus(BUSD));
+    expect(booked >= debt && booked <= debt + debt / 1_000_000n, `bad debt ${booked} for a debt of ${debt}`).to.equal(
+      true,
+    );
   });
 });
 

@@ -45,7 +45,7 @@ import { configFor } from "../deploy/config/networks.js";
 import * as ops from "../tasks/ops.js";
 import { loadSystem } from "../sdk/system.js";
 import { Rng } from "../risk/rng.js";
-import { runRisk } from "../risk/run.js";
+import { lapsed, runRisk } from "../risk/run.js";
 import { pictures } from "../risk/report.js";
 import { PLOT } from "../sdk/svg.js";
 import { parseManifest, readSnapshot } from "../risk/snapshot.js";
@@ -302,7 +302,7 @@ describe("risk engine: snapshot, simulation and report", function () {
 
   it("readSnapshot: reads every position with debt, the parameters and the Treasury's surplus", async function () {
     expect(snap.positions.length).to.equal(9);
-    expect(snap.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC"]);
+    expect(snap.assets.map((a) => a.symbol)).to.deep.equal(["WETH", "WBTC", "USDC", "wstETH", "sDAI", "TBILL"]);
     expect(snap.synths.map((s) => s.symbol)).to.deep.equal(["bUSD", "bETH"]);
     expect(snap.synths[1]?.priceAsset).to.equal(0);
     expect(snap.synths[0]?.keeper).to.deep.equal(KEEPER_PARAMS.busd);
@@ -310,6 +310,32 @@ describe("risk engine: snapshot, simulation and report", function () {
     expect(snap.synths[0]?.surplus).to.be.greaterThan(0n);
     for (const p of snap.positions) expect(p.normDebt).to.equal(await core.lens.normDebtOf(p.id));
     expect(snap.globalCap).to.equal(wad("40000"));
+  });
+
+  it("a rate-adjusted asset follows its base's path; the lapse scenario puts attested thresholds at their floors", function () {
+    const cfg = testConfig({ hours: 24 });
+    const m = buildPathModel(snap, cfg);
+    const n = snap.assets.length;
+    const out = new Float64Array((cfg.hours + 1) * n);
+    const w = snap.assets.findIndex((a) => a.symbol === "wstETH");
+    const e = snap.assets.findIndex((a) => a.symbol === "WETH");
+    let moved = false;
+    for (let p = 0; p < 5; p++) {
+      generatePath(m, p, out);
+      for (let t = 0; t <= cfg.hours; t++) {
+        expect(out[t * n + w]).to.equal(out[t * n + e]);
+        moved ||= out[t * n + e] !== 1;
+      }
+    }
+    expect(moved).to.equal(true);
+    const tbill = snap.assets.find((a) => a.symbol === "TBILL");
+    expect(tbill?.lapseFloorBps).to.equal(5_000n);
+    expect(snap.assets.find((a) => a.symbol === "WETH")?.lapseFloorBps).to.equal(0n);
+    const lapsedSnap = lapsed(snap);
+    expect(lapsedSnap.assets.map((a) => a.liqThresholdBps)).to.deep.equal(
+      snap.assets.map((a) => (a.symbol === "TBILL" ? 5_000n : a.liqThresholdBps)),
+    );
+    expect(SCENARIOS.lapse(cfg).lapse).to.equal(true);
   });
 
   it("runRisk: the same seed gives the same JSON; another seed gives another", function () {

@@ -78,7 +78,7 @@ describe("ballast tasks (tasks/ops.ts)", function () {
 
   it("deposit(): an unknown asset lists the valid ones; a short balance points at the faucet", async function () {
     expect(await failure(() => ops.deposit(alice, { id: 1n, asset: "DOGE", amount: "1" }))).to.equal(
-      'unknown asset "DOGE"; the assets of this deployment are: WETH, WBTC, USDC',
+      'unknown asset "DOGE"; the assets of this deployment are: WETH, WBTC, USDC, wstETH, sDAI, TBILL',
     );
     // the faucet command keeps the acting account (--from 1) and asks for exactly the shortfall
     expect(await failure(() => ops.deposit(alice, { id: 1n, asset: "WBTC", amount: "1" }))).to.match(
@@ -412,5 +412,37 @@ describe("ballast tasks (tasks/ops.ts)", function () {
       'error: "-5" is a negative amount: amounts are positive (to lower a debt use `ballast repay`, to take ' +
         "collateral out `ballast withdraw`)",
     );
+  });
+  it("oracle(): explains a built-in feed, a rate-adjusted price leg by leg, a NAV and its lapse", async function () {
+    const addr = (symbol: string): string => alice.assets.find((a) => a.symbol === symbol)?.address ?? "";
+    const eth = await ops.oracle(alice, { asset: "WETH" });
+    expect(eth.kind).to.equal("feeds");
+    expect(eth.price).to.equal(await alice.oracle.getPrice(addr("WETH")));
+
+    const w = await ops.oracle(alice, { asset: "wsteth" });
+    expect(w.kind).to.equal("rate-adjusted");
+    expect(w.legs.map((l) => l.role)).to.deep.equal(["base price", "exchange rate"]);
+    expect(w.legs[0]?.value).to.equal(1_990n * WAD); // stETH/USD
+    expect(w.rate?.raw).to.equal((115n * WAD) / 100n);
+    expect(w.rate?.capped).to.equal(false);
+    expect(w.price).to.equal(2_288_500_000_000_000_000_000n); // 1,990 x 1.15
+    expect(w.price).to.equal(await alice.oracle.getPrice(addr("wstETH")));
+
+    const t = await ops.oracle(alice, { asset: "TBILL" });
+    expect(t.kind).to.equal("nav");
+    expect(t.price).to.equal(100n * WAD);
+    expect(t.attestation?.ttl).to.equal(7n * 86_400n);
+    expect(t.attestation?.lapsedAt).to.equal(0n);
+
+    // a week and a second later (the last test: the market feeds are stale from here): the attestation has lapsed,
+    // the price still serves, no new risk against it
+    await ethers.provider.send("evm_increaseTime", [7 * 86_400 + 1]);
+    await ethers.provider.send("evm_mine", []);
+    lines.length = 0;
+    const lapsed = await ops.oracle(alice, { asset: "TBILL" });
+    expect(lapsed.attestation?.lapsedAt).to.equal(t.attestation!.attestedAt + 7n * 86_400n);
+    expect(lapsed.price).to.equal(100n * WAD);
+    expect(lines.join("\n")).to.match(/LAPSED since .*no new risk/);
+    expect(lines.join("\n")).to.match(/loan-to-value in force 0(\.00)?%/);
   });
 });

@@ -146,7 +146,10 @@ export interface Core<K extends FeedKind = "mock"> {
   setPrice(asset: AssetKey, answer: bigint): Promise<void>;
   /** [8 decimals] The latest answer of `asset`'s feed. */
   priceOf(asset: AssetKey): Promise<bigint>;
-  /** Re-publishes every feed's current answer so it is fresh again (e.g. after time jumps past `FEED_MAX_AGE`). */
+  /**
+   * Re-publishes every market feed's current answer so it is fresh again (e.g. after time jumps past `FEED_MAX_AGE`):
+   * the assets' feeds and the bases of the rate sources, not the NAV (an attestation is the issuer's).
+   */
   refreshFeeds(): Promise<void>;
 }
 
@@ -283,6 +286,17 @@ export async function deployCore<K extends FeedKind = "mock">(
   const priceOf = async (asset: AssetKey): Promise<bigint> => (await feeds[asset].latestRoundData())[1];
   const refreshFeeds = async (): Promise<void> => {
     for (const key of ASSET_KEYS) await setPrice(key, await priceOf(key));
+    // the market feeds under the rate sources too; never a NAV: an attestation is the issuer's (`sourced.tbill.feed`)
+    for (const key of SOURCED_ASSET_KEYS) {
+      if (SOURCED_ASSETS[key].source.kind !== "rate") continue;
+      const feed = sourced[key].feed;
+      const answer = (await feed.latestRoundData())[1];
+      const tx =
+        feedKind === "chainlink"
+          ? await (feed as MockV3Aggregator).updateAnswer(answer)
+          : await (feed as MockFeed).setAnswer(answer);
+      await tx.wait();
+    }
   };
 
   return {

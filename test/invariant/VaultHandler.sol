@@ -288,8 +288,8 @@ contract VaultHandler is Test {
                 reason := mload(add(err, 68))
             }
             // `moveRate` may take wstETH's rate under its source's floor: a failure of that asset alone
-            bool rateFloor = asset == address(assets[RATED]) &&
-                reason == uint256(IOracleAdapter.PriceFailure.RateBelowFloor);
+            bool rateFloor =
+                asset == address(assets[RATED]) && reason == uint256(IOracleAdapter.PriceFailure.RateBelowFloor);
             assertTrue(anyBroken || synthId == 1 || rateFloor, "price unavailable while every feed works");
             return;
         }

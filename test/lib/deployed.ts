@@ -1,5 +1,5 @@
 /**
- * Every contract that goes on chain (mocks are test-only): the core, the lenses and the rate models. The
+ * Every contract that goes on chain (mocks are test-only): the core, the lenses, the rate models and the price sources. The
  * LiquidationEngineAdmin and VaultAdmin (their governance modules) are created by the LiquidationEngine's and the
  * Vault's constructors.
  */
@@ -21,4 +21,7 @@ export const DEPLOYED = [
   "SavingsToken",
   "BuybackSink",
   "Redemptions",
+  "ChainlinkSource",
+  "RateAdjustedSource",
+  "NavSource",
 ];

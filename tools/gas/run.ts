@@ -143,5 +143,13 @@ owner instead.
 
 Keeper pay is credited on \`liquidate\` and \`reset\` and paid out by \`claimKeeperPay\` (one claim for any number of
 credits): the \`liquidate\` and \`reset\` rows move no token, and the claim row is what a keeper pays to withdraw.
+
+### Price-source rows
+
+Last, after the peg rows: a one-asset open whose collateral is priced by a source instead of the adapter's built-in
+feed (the first row's WETH). \`wstETH\`: 10 tokens, 8,000 bUSD, priced by a \`RateAdjustedSource\` (a
+\`ChainlinkSource\` on stETH/USD times the token's \`stEthPerToken()\`, capped). \`TBILL\`: 100 tokens (6 decimals),
+3,500 bUSD, priced by a \`NavSource\` (the Vault also reads its attestation's lapse). Each after a warm open of the same
+kind by the same user, the feeds refreshed and the NAV attested an hour before.
 `;
 }
