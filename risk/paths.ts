@@ -51,8 +51,11 @@ export function buildPathModel(snap: Snapshot, cfg: RiskConfig): PathModel {
   const sigma = new Float64Array(n);
   const drift = new Float64Array(n);
   const beta = new Float64Array(n);
+  // an asset needs a volatility when something rides on it: a position's basket or a live auction; one nobody holds,
+  // or one that follows another's path, does without
+  const held = new Set<number>([...snap.positions.flatMap((p) => p.assets), ...snap.auctions.map((a) => a.asset)]);
   snap.assets.forEach((a, i) => {
-    const vol = cfg.vol[a.symbol];
+    const vol = cfg.vol[a.symbol] ?? (held.has(i) && cfg.follows[a.symbol] === undefined ? undefined : 0);
     if (vol === undefined || !(vol >= 0)) {
       throw new Error(`no volatility for ${a.symbol}: set it with --vol ${a.symbol}=0.8 (annualized)`);
     }

@@ -141,7 +141,7 @@ export async function readSnapshot(
       address,
       symbol,
       decimals: Number(cfg.decimals),
-      price: await oracle.getPrice(address),
+      price: await priceOr0(oracle, address),
       maxLtvBps: cfg.maxLtvBps,
       liqThresholdBps: await lens.liquidationThreshold(address), // in force now: a ramp's current value
       lapseFloorBps: await lapseFloor(lens, address),
@@ -339,4 +339,16 @@ async function lapseFloor(
   } catch {
     return 0n;
   }
+}
+
+/**
+ * [wad] `asset`'s guarded price, or 0 when the oracle has none (a stale feed, a written-down asset): the engine values
+ * such an asset at 0 too, and a path multiplies 0 by anything.
+ */
+async function priceOr0(
+  oracle: { tryGetPrice(asset: string): Promise<[bigint, bigint] & { price: bigint; failure: bigint }> },
+  asset: string,
+): Promise<bigint> {
+  const [price, failure] = await oracle.tryGetPrice(asset);
+  return failure === 0n ? price : 0n;
 }

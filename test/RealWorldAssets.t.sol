@@ -152,6 +152,12 @@ contract RealWorldAssetsTest is Fixture {
         vault.startLapsedRamp(address(rwa));
         assertEq(positionLens.liquidationThreshold(address(rwa)), 8_000, "no jump at the start");
         assertTrue(positionLens.lapseOf(address(rwa)).lapseRamp);
+        // during the ramp too, deposit and repay work, and new risk stays refused
+        vm.prank(alice);
+        vault.deposit(id, address(rwa), 1e6);
+        vm.prank(alice);
+        vault.repay(id, 1e18);
+        assertEq(_expectMintLimit(id, 1), 0, "no new risk while the lapse ramp runs");
         _warp(1.5 days);
         assertEq(positionLens.liquidationThreshold(address(rwa)), 6_500, "halfway");
         _warp(1.5 days);
@@ -246,18 +252,23 @@ contract RealWorldAssetsTest is Fixture {
         oracle.writeDown(address(rwa));
         IVault.PositionHealth memory h = positionLens.healthOf(id);
         assertEq(h.mintLimit, 0);
+        // deposit and repay still work on a written-down basket
         vm.prank(alice);
-        vm.expectRevert(abi.encodeWithSelector(IVault.MintLimitExceeded.selector, id, 5_000e18 + 1, 0));
+        vault.deposit(id, address(rwa), 1e6);
+        vm.prank(alice);
+        vault.repay(id, 100e18);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IVault.MintLimitExceeded.selector, id, 4_900e18 + 1, 0));
         vault.mint(id, 1, alice);
         vm.expectRevert(); // PriceUnavailable(rwa, WrittenDown): nothing priced to sell
         engine.liquidate(id);
 
         uint256 debt = positionLens.debtOf(id);
         vm.expectEmit(address(vault));
-        emit IVault.CollateralWrittenOff(id, address(rwa), address(treasuryC), 100e6);
+        emit IVault.CollateralWrittenOff(id, address(rwa), address(treasuryC), 101e6);
         vm.prank(keeper);
         vault.writeOffPosition(id);
-        assertEq(rwa.balanceOf(address(treasuryC)), 100e6);
+        assertEq(rwa.balanceOf(address(treasuryC)), 101e6);
         assertEq(vault.totalCollateral(address(rwa)), 0);
         (, , uint256 mask) = vault.positionOf(id);
         assertEq(mask, 0, "empty basket");
@@ -270,8 +281,8 @@ contract RealWorldAssetsTest is Fixture {
         vm.prank(keeper);
         vm.expectRevert(abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, keeper));
         treasuryC.recover(address(rwa), keeper, 1);
-        treasuryC.recover(address(rwa), bob, 100e6);
-        assertEq(rwa.balanceOf(bob), 100e6);
+        treasuryC.recover(address(rwa), bob, 101e6);
+        assertEq(rwa.balanceOf(bob), 101e6);
         vm.expectRevert(abi.encodeWithSelector(ITreasury.NotRecoverable.selector, address(busd)));
         treasuryC.recover(address(busd), bob, 0);
     }

@@ -25,6 +25,8 @@ const PUBLIC: Record<string, Record<string, string>> = {
     setManager: "owner only: checked against the position",
     accrue: "bookkeeping: brings the index to now",
     mintFees: "pays only the treasury",
+    startLapsedRamp: "only once an attested asset's attestation has been lapsed for its grace (read from the oracle)",
+    writeOffPosition: "only a position owing debt whose basket is all written down by the oracle; to the Treasury",
   },
   SyntheticToken: {
     transfer: "ERC-20",

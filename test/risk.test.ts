@@ -780,6 +780,9 @@ describe("risk engine: recommendations rest on evidence (risk/recommend.ts, stat
       ["WETH", true],
       ["WBTC", false],
       ["USDC", false],
+      ["wstETH", false],
+      ["sDAI", false],
+      ["TBILL", false],
     ]);
     for (const r of recs.filter((x) => !x.measured)) {
       expect(r.reason).to.match(
