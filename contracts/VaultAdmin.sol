@@ -69,7 +69,8 @@ contract VaultAdmin is VaultStorage, AdminModule {
         IVault.AssetConfig storage c = _assets[asset];
         if (!c.listed) revert IVault.AssetNotListed(asset);
         _checkAssetParams(asset, params);
-        _setThreshold(asset, c, params.liqThresholdBps);
+        // an unchanged threshold leaves a ramp in progress as it is (restarting it would slow a lowering down)
+        if (params.liqThresholdBps != c.liqThresholdBps) _setThreshold(asset, c, params.liqThresholdBps);
         c.frozen = params.frozen;
         c.maxLtvBps = params.maxLtvBps;
         c.liqPenaltyBps = params.liqPenaltyBps;

@@ -44,6 +44,7 @@ import {
   type PositionLens,
   PositionLens__factory,
   Redemptions__factory,
+  RiskSteward__factory,
   StabilityModule__factory,
   SyntheticToken__factory,
   Treasury__factory,
@@ -69,6 +70,7 @@ import {
   type MockFeedSpec,
   type NetworkConfig,
   type SyntheticConfig,
+  STEWARD_PARAMS,
   isMock,
 } from "./config/types.js";
 import { type ManagedContract, ROLE_IDS, ROLE_TABLE } from "./roles.js";
@@ -99,6 +101,9 @@ export const ARTIFACTS = {
   ChainlinkSource: "contracts/sources/ChainlinkSource.sol:ChainlinkSource",
   RateAdjustedSource: "contracts/sources/RateAdjustedSource.sol:RateAdjustedSource",
   NavSource: "contracts/sources/NavSource.sol:NavSource",
+  VolatilityObserver: "contracts/risk/VolatilityObserver.sol:VolatilityObserver",
+  RiskOracle: "contracts/risk/RiskOracle.sol:RiskOracle",
+  RiskSteward: "contracts/risk/RiskSteward.sol:RiskSteward",
 } as const;
 
 export interface DeployOptions {
@@ -281,7 +286,8 @@ class Run {
     const modules = await this.deployModules(core, tokens);
     await this.deploySavings(core, tokens);
     const redemptions = await this.deployRedemptions(core);
-    await this.applyGovernance({ ...core, engine, settlement }, models, modules, redemptions);
+    const risk = await this.deployRiskAutomation({ ...core, engine }, tokens);
+    await this.applyGovernance({ ...core, engine, settlement }, models, modules, redemptions, risk);
   }
 
   /** AccessManager, OracleAdapter, Vault, PositionLens and Treasury, with the Treasury set as the Vault's. */
@@ -888,12 +894,78 @@ class Run {
     return redemptions;
   }
 
+  /**
+   * Bounded risk automation (`config.risk`): the volatility observer, the risk oracle and the risk steward, and the
+   * steward's bounds per parameter. Returns their addresses, or undefined when the config has none.
+   */
+  private async deployRiskAutomation(
+    { manager, oracle, vault, engine }: CoreAddresses & { engine: string },
+    tokens: Record<string, string>,
+  ): Promise<{ riskOracle: string; steward: string } | undefined> {
+    const r = this.config.risk;
+    if (r === undefined) return undefined;
+    const observer = await this.contract("VolatilityObserver", "VolatilityObserver", [
+      oracle,
+      r.observer.minInterval,
+      r.observer.window,
+    ]);
+    const riskOracle = await this.contract("RiskOracle", "RiskOracle", [manager]);
+    const steward = await this.contract("RiskSteward", "RiskSteward", [
+      manager,
+      vault,
+      engine,
+      riskOracle,
+      observer,
+      r.maxObservationAge,
+    ]);
+    const iface = abiOf(RiskSteward__factory);
+    const addressOf = (symbol: string): string =>
+      symbol === "global"
+        ? this.ethers.ZeroAddress
+        : (tokens[symbol] ?? this.manifest.synthetics[symbol]?.token ?? PENDING);
+    for (const b of r.bounds) {
+      const param = STEWARD_PARAMS.indexOf(b.param);
+      const target = addressOf(b.target);
+      const gate = b.volAsset ?? (b.maxVolatility > 0n && b.target !== "global" ? b.target : undefined);
+      const bounds = {
+        maxChangeBps: b.maxChangeBps,
+        minInterval: b.minInterval,
+        maxVolatility: b.maxVolatility,
+        volAsset: gate === undefined ? this.ethers.ZeroAddress : addressOf(gate),
+        minValue: b.minValue,
+        maxValue: b.maxValue,
+        step: b.step ?? 0n,
+      };
+      await this.call(
+        `RiskSteward.setBounds(${b.param} ${b.target})`,
+        steward,
+        iface,
+        "setBounds",
+        [param, target, bounds],
+        async () => {
+          const got = await connect(RiskSteward__factory, steward, this.signer).boundsOf(param, target);
+          return (
+            Number(got.maxChangeBps) === bounds.maxChangeBps &&
+            Number(got.minInterval) === bounds.minInterval &&
+            got.maxVolatility === bounds.maxVolatility &&
+            same(got.volAsset, bounds.volAsset) &&
+            got.minValue === bounds.minValue &&
+            got.maxValue === bounds.maxValue &&
+            got.step === bounds.step
+          );
+        },
+      );
+    }
+    return { riskOracle, steward };
+  }
+
   /** Governance: each managed contract's function roles, the role grants, and the admin handoff. */
   private async applyGovernance(
     core: CoreAddresses & { engine: string; settlement: string },
     models: Record<string, string>,
     modules: string[],
     redemptions: string | undefined,
+    risk: { riskOracle: string; steward: string } | undefined,
   ): Promise<void> {
     const { manager, oracle, vault, engine, settlement } = core;
     const c = this.config;
@@ -912,13 +984,19 @@ class Run {
         .map(([key]): [ManagedContract, string] => ["DynamicRateModel", models[key] ?? PENDING]),
       ...modules.map((m): [ManagedContract, string] => ["StabilityModule", m]),
       ...(redemptions === undefined ? [] : [["Redemptions", redemptions] as [ManagedContract, string]]),
+      ...(risk === undefined
+        ? []
+        : [
+            ["RiskOracle", risk.riskOracle] as [ManagedContract, string],
+            ["RiskSteward", risk.steward] as [ManagedContract, string],
+          ]),
     ];
     for (const [kind, target] of instances) await this.applyRoles(kind, target);
-    await this.grantRoles(manager, settlement);
+    await this.grantRoles(manager, settlement, risk?.steward);
   }
 
   /** The role grants with their delays, then the admin handoff; records the role holders in the manifest. */
-  private async grantRoles(manager: string, settlement: string): Promise<void> {
+  private async grantRoles(manager: string, settlement: string, steward: string | undefined): Promise<void> {
     const c = this.config;
     const deployer = this.signer.address;
     const account = (a: string): string => (a === "deployer" ? deployer : this.ethers.getAddress(a));
@@ -930,9 +1008,18 @@ class Run {
       guardian: account(c.governance.guardian),
       settlement,
     };
-    this.manifest.roles = roles;
+    const publisher = c.risk === undefined ? undefined : account(c.risk.publisher);
+    this.manifest.roles = {
+      ...roles,
+      ...(steward === undefined ? {} : { steward }),
+      ...(publisher === undefined ? {} : { publisher }),
+    };
     await this.grant("CRITICAL", roles.critical, c.governance.criticalDelay);
     await this.grant("GOVERNOR", roles.governor, c.governance.governorDelay);
+    // the risk setters: governance with its delay, and the steward (bounded by its code) with none
+    await this.grant("STEWARD", roles.governor, c.governance.governorDelay);
+    if (steward !== undefined) await this.grant("STEWARD", steward, 0);
+    if (publisher !== undefined) await this.grant("PUBLISHER", publisher, 0);
     await this.grant("GUARDIAN", roles.guardian, 0);
     await this.grant("SETTLEMENT", settlement, 0);
     if (!same(roles.admin, deployer)) {

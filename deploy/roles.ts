@@ -13,11 +13,24 @@
  * - GOVERNOR (2): risk and economic parameters, each inside its bounds (2 days on mainnet, 1 hour on Sepolia).
  * - GUARDIAN (3): pauses of risk-increasing actions, no delay; never repay, deposit, liquidation or settlement.
  * - SETTLEMENT (4): held by the `Settlement` contract only: the Vault's and the engine's shutdown hooks.
+ * - STEWARD (5): the risk setters a bounded steward may move (asset and synthetic parameters, auction caps, keeper
+ *   pay, rate curves). Held by the GOVERNOR account with GOVERNOR's delay, and, where the risk automation is
+ *   deployed, by the `RiskSteward` contract with none: its code bounds every change (docs/governance.md, "Risk
+ *   steward").
+ * - PUBLISHER (6): posts recommendations to the `RiskOracle` (the risk team's key); changes nothing by itself.
  * Locally every delay is 0 and the deployer holds every role but SETTLEMENT.
  */
 
 /** AccessManager role ids. */
-export const ROLE_IDS = { ADMIN: 0n, CRITICAL: 1n, GOVERNOR: 2n, GUARDIAN: 3n, SETTLEMENT: 4n } as const;
+export const ROLE_IDS = {
+  ADMIN: 0n,
+  CRITICAL: 1n,
+  GOVERNOR: 2n,
+  GUARDIAN: 3n,
+  SETTLEMENT: 4n,
+  STEWARD: 5n,
+  PUBLISHER: 6n,
+} as const;
 export type RoleName = keyof typeof ROLE_IDS;
 
 /** The contract kinds the table covers: artifact names of contracts the deploy creates with an AccessManager. */
@@ -30,7 +43,9 @@ export type ManagedContract =
   | "Settlement"
   | "StabilityModule"
   | "Treasury"
-  | "Redemptions";
+  | "Redemptions"
+  | "RiskOracle"
+  | "RiskSteward";
 
 /**
  * Contract kind → function (name, or full signature when overloaded) → role. A kind applies to every deployed
@@ -52,8 +67,8 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setLiquidationEngine: "CRITICAL",
     addModule: "CRITICAL",
     setRedeemer: "CRITICAL",
-    setAssetParams: "GOVERNOR",
-    setSyntheticParams: "GOVERNOR",
+    setAssetParams: "STEWARD",
+    setSyntheticParams: "STEWARD",
     setRampDuration: "GOVERNOR",
     setAssetKind: "GOVERNOR",
     setModuleCeiling: "GOVERNOR",
@@ -71,13 +86,13 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
   LiquidationEngine: {
     setLiquidationParams: "GOVERNOR",
     setAuctionParams: "GOVERNOR",
-    setKeeperParams: "GOVERNOR",
-    setGlobalCap: "GOVERNOR",
-    setAssetCap: "GOVERNOR",
+    setKeeperParams: "STEWARD",
+    setGlobalCap: "STEWARD",
+    setAssetCap: "STEWARD",
     releaseAuction: "SETTLEMENT",
   },
   DynamicRateModel: {
-    setRateParams: "GOVERNOR",
+    setRateParams: "STEWARD",
     setPegParams: "GOVERNOR",
   },
   Settlement: {
@@ -94,6 +109,13 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
     setPolicy: "GOVERNOR",
     setSinks: "CRITICAL",
     recover: "CRITICAL",
+  },
+  RiskOracle: {
+    publish: "PUBLISHER",
+  },
+  RiskSteward: {
+    setBounds: "GOVERNOR",
+    setPaused: "GUARDIAN",
   },
   StabilityModule: {
     setFees: "GOVERNOR",

@@ -54,7 +54,16 @@ export interface Manifest {
   /** Synthetics by symbol, with the Vault's synthetic id. */
   synthetics: Record<string, { token: string; synthId: number; priceAsset: string }>;
   /** Role holders the deploy granted (addresses). */
-  roles: { admin: string; critical: string; governor: string; guardian: string; settlement: string };
+  /** Role holders; `steward` and `publisher` only where the risk automation is deployed. */
+  roles: {
+    admin: string;
+    critical: string;
+    governor: string;
+    guardian: string;
+    settlement: string;
+    steward?: string;
+    publisher?: string;
+  };
 }
 
 /** The repository root (this file is sdk/manifest.ts). */

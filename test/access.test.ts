@@ -81,6 +81,13 @@ const PUBLIC: Record<string, Record<string, string>> = {
     settleAuction: "after shutdown, for any live auction",
     settleModule: "after shutdown, for any stability module",
   },
+  VolatilityObserver: {
+    observe: "records the oracle's guarded price, at most once per interval per asset",
+  },
+  RiskOracle: {},
+  RiskSteward: {
+    applyRecommendation: "applies only the newest unexpired recommendation, within the bounds governance set",
+  },
   DynamicRateModel: {},
   FixedRateModel: {},
   OracleAdapter: {},
@@ -143,6 +150,9 @@ describe("access control (every state-changing function, from the ABIs)", functi
       SavingsToken: core.savings,
       BuybackSink: core.buyback,
       Redemptions: core.redemptions,
+      VolatilityObserver: core.observer,
+      RiskOracle: core.riskOracle,
+      RiskSteward: core.steward,
     };
 
     const checked: string[] = [];
@@ -195,6 +205,9 @@ describe("access control (every state-changing function, from the ABIs)", functi
       "OracleAdapter.setFeeds",
       "LiquidationEngine.setGlobalCap",
       "DynamicRateModel.setRateParams",
+      "RiskOracle.publish",
+      "RiskSteward.setBounds",
+      "RiskSteward.setPaused",
     ]);
   });
 });

@@ -27,6 +27,8 @@ import {
   PositionLens__factory,
   BuybackSink__factory,
   Redemptions__factory,
+  RiskSteward__factory,
+  VolatilityObserver__factory,
   SavingsToken__factory,
   StabilityModule__factory,
   SyntheticToken__factory,
@@ -47,11 +49,14 @@ const LOCAL_CONTRACTS = [
   "PositionLens",
   "Redemptions",
   "ReserveLens",
+  "RiskOracle",
+  "RiskSteward",
   "SavingsToken:sbUSD",
   "Settlement",
   "StabilityModule:bUSD/USDC",
   "Treasury",
   "Vault",
+  "VolatilityObserver",
   "feed:TBILL",
   "feed:USDC",
   "feed:WBTC",
@@ -107,9 +112,9 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      // 39 deploys (14 of them mocks: six tokens and DAI under sDAI, six feeds, the venue; five price sources), 46
-      // configuration calls
-      expect(sent).to.equal(85);
+      // 42 deploys (14 of them mocks: six tokens and DAI under sDAI, six feeds, the venue; five price sources; the
+      // observer, the risk oracle and the steward), 81 configuration calls (27 of them the steward's bounds)
+      expect(sent).to.equal(123);
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -167,6 +172,8 @@ describe("deploy (deploy/deploy.ts)", function () {
       const treasury = Treasury__factory.connect(c("Treasury"), deployer);
       const buyback = BuybackSink__factory.connect(c("BuybackSink:bUSD/WETH"), deployer);
       const redemptions = Redemptions__factory.connect(c("Redemptions"), deployer);
+      const observer = VolatilityObserver__factory.connect(c("VolatilityObserver"), deployer);
+      const steward = RiskSteward__factory.connect(c("RiskSteward"), deployer);
       const onChain = {
         vault: {
           MAX_LIQ_THRESHOLD_BPS: await vault.MAX_LIQ_THRESHOLD_BPS(),
@@ -202,6 +209,18 @@ describe("deploy (deploy/deploy.ts)", function () {
           MAX_HALF_LIFE: await redemptions.MAX_HALF_LIFE(),
         },
         rateModel: { MAX_ANNUAL_RATE: await model.MAX_ANNUAL_RATE(), MAX_SLOPE: await model.MAX_SLOPE() },
+        observer: {
+          MIN_INTERVAL_FLOOR: await observer.MIN_INTERVAL_FLOOR(),
+          MAX_INTERVAL: await observer.MAX_INTERVAL(),
+          MAX_WINDOW: await observer.MAX_WINDOW(),
+        },
+        steward: {
+          MAX_CHANGE_BPS: await steward.MAX_CHANGE_BPS(),
+          MIN_INTERVAL: await steward.MIN_INTERVAL(),
+          MAX_INTERVAL: await steward.MAX_INTERVAL(),
+          MIN_OBSERVATION_AGE: await steward.MIN_OBSERVATION_AGE(),
+          MAX_OBSERVATION_AGE: await steward.MAX_OBSERVATION_AGE(),
+        },
       };
       expect(onChain).to.deep.equal(CONTRACT_BOUNDS);
     });
@@ -219,6 +238,8 @@ describe("deploy (deploy/deploy.ts)", function () {
         ["Treasury", manifest.contracts.Treasury?.address ?? ""],
         ["StabilityModule", manifest.contracts["StabilityModule:bUSD/USDC"]?.address ?? ""],
         ["Redemptions", manifest.contracts.Redemptions?.address ?? ""],
+        ["RiskOracle", manifest.contracts.RiskOracle?.address ?? ""],
+        ["RiskSteward", manifest.contracts.RiskSteward?.address ?? ""],
       ];
       for (const [kind, target] of targets) {
         const iface = (await ethers.getContractFactory(kind)).interface;
@@ -235,7 +256,14 @@ describe("deploy (deploy/deploy.ts)", function () {
       );
       expect((await manager.hasRole(ROLE_IDS.GUARDIAN, deployer.address))[0]).to.equal(true);
       expect((await manager.hasRole(ROLE_IDS.ADMIN, deployer.address))[0]).to.equal(true);
-      // a stranger cannot call a GOVERNOR setter
+      // the risk setters: the governor and the steward (no delay) hold STEWARD; the deployer publishes locally
+      expect(await manager.hasRole(ROLE_IDS.STEWARD, deployer.address)).to.deep.equal([true, 0n]);
+      expect(await manager.hasRole(ROLE_IDS.STEWARD, manifest.contracts.RiskSteward?.address ?? "")).to.deep.equal([
+        true,
+        0n,
+      ]);
+      expect(await manager.hasRole(ROLE_IDS.PUBLISHER, deployer.address)).to.deep.equal([true, 0n]);
+      // a stranger cannot call a STEWARD setter
       const engine = LiquidationEngine__factory.connect(manifest.contracts.LiquidationEngine?.address ?? "", stranger);
       await expect(engine.setGlobalCap(1n)).to.be.revertedWithCustomError(engine, "AccessManagedUnauthorized");
     });
@@ -335,7 +363,11 @@ describe("deploy (deploy/deploy.ts)", function () {
       governor: governor.address,
       guardian: guardian.address,
       settlement,
+      steward: manifest.contracts.RiskSteward?.address,
+      publisher: deployer.address,
     });
+    // governance keeps the risk setters, behind its own delay; the steward holds them with none
+    expect(await manager.hasRole(ROLE_IDS.STEWARD, governor.address)).to.deep.equal([true, 172_800n]);
 
     // the rerun finds nothing to do; a changed cap cannot be sent by the deployer any more: it becomes a proposal
     expect((await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet })).sent).to.equal(0);
@@ -352,7 +384,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     ]);
   });
 
-  it("deploySystem(): deploys a DynamicRateModel, sets each synthetic's curve and routes its setters to GOVERNOR", async function () {
+  it("deploySystem(): deploys a DynamicRateModel, sets each synthetic's curve and routes its setters to their roles", async function () {
     const { ethers } = await network.create();
     const config = clone(local);
     const WAD = 10n ** 18n;
@@ -378,8 +410,11 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect((await model.rateParams(s.token)).kink).to.equal(curve.kink);
       expect((await lens.synthetic(s.synthId)).params.rateModel).to.equal(await model.getAddress());
     }
+    // the curve is a risk parameter the steward may move within its bounds; the peg term is governance's alone
     const selector = model.interface.getFunction("setRateParams").selector;
-    expect(await manager.getTargetFunctionRole(await model.getAddress(), selector)).to.equal(ROLE_IDS.GOVERNOR);
+    expect(await manager.getTargetFunctionRole(await model.getAddress(), selector)).to.equal(ROLE_IDS.STEWARD);
+    const peg = model.interface.getFunction("setPegParams").selector;
+    expect(await manager.getTargetFunctionRole(await model.getAddress(), peg)).to.equal(ROLE_IDS.GOVERNOR);
     expect((await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet })).sent).to.equal(0);
   });
 
@@ -422,7 +457,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(85);
+    expect(r.sent).to.equal(123);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 
@@ -446,12 +481,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     try {
       const opts = { manifestPath: null, log: quiet };
       const first = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect([first.manifestPath, first.sent]).to.deep.equal([null, 85]);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 123]);
       expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       expect(readdirSync(dir)).to.deep.equal([]);
       // nothing was recorded, so a second run deploys afresh instead of reusing the first
       const second = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect(second.sent).to.equal(85);
+      expect(second.sent).to.equal(123);
       expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
@@ -467,7 +502,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
     const path = tmp();
     const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(91); // the 85 of the local config, and a setAnswer per feed
+    expect(r.sent).to.equal(129); // the 123 of the local config, and a setAnswer per feed
     const entry = r.manifest.contracts["feed:WETH"];
     expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
     const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);
@@ -544,7 +579,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     it("validateConfig(): accepts the local, Sepolia and (with governance accounts set) mainnet configs", function () {
       expect(problems(local)).to.deep.equal([]);
       expect(() => configFor("sepolia")).to.not.throw();
-      const vars = ["MAINNET_ADMIN_ADDRESS", "MAINNET_GOVERNOR_ADDRESS", "MAINNET_GUARDIAN_ADDRESS"];
+      const vars = [
+        "MAINNET_ADMIN_ADDRESS",
+        "MAINNET_GOVERNOR_ADDRESS",
+        "MAINNET_GUARDIAN_ADDRESS",
+        "MAINNET_PUBLISHER_ADDRESS",
+      ];
       const saved = vars.map((v) => process.env[v]);
       try {
         vars.forEach((v, i) => (process.env[v] = `0x${String(i + 1).repeat(40)}`));
@@ -716,10 +756,13 @@ describe("deploy (deploy/deploy.ts)", function () {
     function restrictedFunctions(): Map<string, string[]> {
       const dir = new URL("../contracts/", import.meta.url);
       const out = new Map<string, string[]>();
-      for (const file of readdirSync(dir).filter((f) => f.endsWith(".sol"))) {
+      const files = readdirSync(dir, { recursive: true, encoding: "utf8" }).filter(
+        (f) => f.endsWith(".sol") && !f.startsWith("mocks") && !f.startsWith("interfaces"),
+      );
+      for (const file of files) {
         const src = readFileSync(new URL(file, dir), "utf8");
         const names = [...src.matchAll(/function\s+(\w+)\s*\([^)]*\)[^{;]*\brestricted\b/g)].map((m) => m[1] ?? "");
-        if (names.length > 0) out.set(file.replace(/\.sol$/, ""), names);
+        if (names.length > 0) out.set(file.replace(/\.sol$/, "").replace(/^.*\//, ""), names);
       }
       return out;
     }

@@ -481,7 +481,9 @@ interface IVault is IBallastErrors {
     /// @notice Lists `asset` as collateral. Reads and caches its decimals (at most 36).
     function listAsset(address asset, AssetParams calldata params) external;
 
-    /// @notice Changes the risk parameters of a listed asset (bounded: see `_checkAssetParams`).
+    /// @notice Changes the risk parameters of a listed asset (bounded: see `_checkAssetParams`). A lower liquidation
+    ///         threshold ramps in over `rampDuration` from the one in force (`ThresholdRampStarted`); a higher one
+    ///         applies at once; an unchanged one leaves a ramp in progress as it is.
     function setAssetParams(address asset, AssetParams calldata params) external;
 
     /// @notice Adds a synthetic. `token.vault()` must be this Vault.

@@ -5,7 +5,8 @@
  *
  * Addresses were checked against Chainlink's published feed lists and token contracts (see the README's Deploy
  * section). Governance accounts of live networks come from the environment (`.env`), so no operator address is
- * hard-coded: `MAINNET_ADMIN_ADDRESS`, `MAINNET_GOVERNOR_ADDRESS`, `MAINNET_GUARDIAN_ADDRESS` (required on mainnet),
+ * hard-coded: `MAINNET_ADMIN_ADDRESS`, `MAINNET_GOVERNOR_ADDRESS`, `MAINNET_GUARDIAN_ADDRESS`, `MAINNET_PUBLISHER_ADDRESS`
+ * (required on mainnet),
  * `SEPOLIA_ADMIN_ADDRESS`, ... (optional on Sepolia: the deployer by default).
  *
  * Units: `[bps]` 1e4 = 100%, `[wad]` 1e18, `[s]` seconds, feed answers in 8 decimals.
@@ -27,6 +28,8 @@ import {
   type AssetConfig,
   type FeedConfig,
   type NetworkConfig,
+  type RiskAutomationConfig,
+  type StewardBoundsConfig,
   type SyntheticConfig,
   validateConfig,
 } from "./types.js";
@@ -112,6 +115,174 @@ const BUSD_REDEMPTIONS = {
   minFeeBps: 50,
   maxFeeBps: 500,
   halfLife: 12 * HOUR,
+};
+
+// ----------------------------------------------------------------------------------------------------------------
+// Risk automation: the steward's bounds, derived from each network's own parameters
+// ----------------------------------------------------------------------------------------------------------------
+
+/**
+ * The risk steward's bounds for `config`'s assets and synthetics, around the values the config sets (so that the
+ * steward moves a parameter near its governed value and never far from it). Per application, and at most once per
+ * `interval.caps` (supply caps, auction caps, debt ceilings, keeper pay) or `interval.limits` (max LTV, threshold,
+ * rate curve):
+ * - supply cap: within [¼×, 2×] the configured cap, 25% of the current value at a time;
+ * - max LTV: within [configured − 15 points, configured], 5% of the current value at a time (never above the config);
+ * - liquidation threshold: down only, within [configured − 10 points, configured], 5% at a time, through the ramp;
+ * - auction cap (each asset's and the global one): within [⅒×, 2×] the configured cap, 50% at a time;
+ * - debt ceiling: within [¼×, 2×], 25% at a time; keeper tip within [½×, 2×] (at most the maximum pay), 25% at a
+ *   time; keeper chip within [0, 2×] (at most 1%), 25% or 5 bps at a time;
+ * - a dynamic rate curve's base rate within [0, 2× + 1 point], 25% or 0.25 points at a time, and its slopes within
+ *   [½×, 2×], 25% at a time.
+ * Loosening (a higher cap, ceiling, LTV or pay, a lower rate) only while the observed volatility of the gating asset
+ * is at most its `gates` value [wad]; an asset without a gate gets no bounds. A synthetic's parameters are gated by
+ * `synthGate` (its main collateral).
+ */
+function riskAutomation(
+  config: NetworkConfig,
+  opts: {
+    publisher: string;
+    observer: { minInterval: number; window: number };
+    maxObservationAge: number;
+    interval: { caps: number; limits: number };
+    gates: Record<string, bigint>;
+    synthGate: string;
+  },
+): RiskAutomationConfig {
+  const bounds: StewardBoundsConfig[] = [];
+  const { caps, limits } = opts.interval;
+  const synthVol = opts.gates[opts.synthGate] ?? 0n;
+  for (const a of config.assets) {
+    const maxVolatility = opts.gates[a.symbol];
+    if (maxVolatility === undefined) continue;
+    const r = a.risk;
+    const target = a.symbol;
+    bounds.push(
+      {
+        param: "SupplyCap",
+        target,
+        maxChangeBps: 2_500,
+        minInterval: caps,
+        maxVolatility,
+        minValue: r.supplyCap / 4n,
+        maxValue: r.supplyCap * 2n,
+      },
+      {
+        param: "MaxLtv",
+        target,
+        maxChangeBps: 500,
+        minInterval: limits,
+        maxVolatility,
+        minValue: BigInt(Math.max(0, r.maxLtvBps - 1_500)),
+        maxValue: BigInt(r.maxLtvBps),
+      },
+      {
+        param: "LiqThreshold",
+        target,
+        maxChangeBps: 500,
+        minInterval: limits,
+        maxVolatility: 0n,
+        minValue: BigInt(Math.max(100, r.liqThresholdBps - 1_000)),
+        maxValue: BigInt(r.liqThresholdBps),
+      },
+      {
+        param: "AuctionCap",
+        target,
+        maxChangeBps: 5_000,
+        minInterval: caps,
+        maxVolatility,
+        minValue: a.auctionCap / 10n,
+        maxValue: a.auctionCap * 2n,
+      },
+    );
+  }
+  bounds.push({
+    param: "AuctionCap",
+    target: "global",
+    maxChangeBps: 5_000,
+    minInterval: caps,
+    maxVolatility: synthVol,
+    volAsset: opts.synthGate,
+    minValue: config.globalAuctionCap / 10n,
+    maxValue: config.globalAuctionCap * 2n,
+  });
+  for (const s of config.synthetics) {
+    const gate = { maxVolatility: synthVol, volAsset: opts.synthGate };
+    const k = s.keeper;
+    const tipMax = k.tip * 2n < k.maxPay ? k.tip * 2n : k.maxPay;
+    const chipMax = BigInt(Math.min(k.chipBps * 2, 100));
+    bounds.push(
+      {
+        param: "DebtCeiling",
+        target: s.symbol,
+        maxChangeBps: 2_500,
+        minInterval: caps,
+        ...gate,
+        minValue: s.debtCeiling / 4n,
+        maxValue: s.debtCeiling * 2n,
+      },
+      {
+        param: "KeeperTip",
+        target: s.symbol,
+        maxChangeBps: 2_500,
+        minInterval: caps,
+        ...gate,
+        minValue: k.tip / 2n,
+        maxValue: tipMax,
+      },
+      {
+        param: "KeeperChip",
+        target: s.symbol,
+        maxChangeBps: 2_500,
+        minInterval: caps,
+        ...gate,
+        minValue: 0n,
+        maxValue: chipMax,
+        step: chipMax < 5n ? chipMax : 5n,
+      },
+    );
+    const c = s.rateParams;
+    if (c !== undefined) {
+      bounds.push(
+        {
+          param: "BaseRate",
+          target: s.symbol,
+          maxChangeBps: 2_500,
+          minInterval: limits,
+          ...gate,
+          minValue: 0n,
+          maxValue: c.baseRate * 2n + WAD / 100n,
+          step: WAD / 400n,
+        },
+        {
+          param: "SlopeLow",
+          target: s.symbol,
+          maxChangeBps: 2_500,
+          minInterval: limits,
+          ...gate,
+          minValue: c.slopeLow / 2n,
+          maxValue: c.slopeLow * 2n,
+        },
+        {
+          param: "SlopeHigh",
+          target: s.symbol,
+          maxChangeBps: 2_500,
+          minInterval: limits,
+          ...gate,
+          minValue: c.slopeHigh / 2n,
+          maxValue: c.slopeHigh * 2n,
+        },
+      );
+    }
+  }
+  const { publisher, observer, maxObservationAge } = opts;
+  return { publisher, observer, maxObservationAge, bounds };
+}
+
+/** [wad] Volatility gates: loosen a volatile asset's parameters only under 100% a year, a stable one's under 20%. */
+const GATES = {
+  volatile: WAD,
+  stable: WAD / 5n,
 };
 
 /**
@@ -201,6 +372,19 @@ export const local: NetworkConfig = {
     guardian: "deployer",
   },
 };
+
+/**
+ * Locally: observations every 5 minutes at most, averaged over 6 hours, so that the demo's crash shows within its
+ * hours; the steward may change a parameter hourly (its floor), and loosens on an observation up to an hour old.
+ */
+local.risk = riskAutomation(local, {
+  publisher: "deployer",
+  observer: { minInterval: 5 * 60, window: 6 * HOUR },
+  maxObservationAge: HOUR,
+  interval: { caps: HOUR, limits: HOUR },
+  gates: { WETH: GATES.volatile, WBTC: GATES.volatile, wstETH: GATES.volatile, USDC: GATES.stable, sDAI: GATES.stable },
+  synthGate: "WETH",
+});
 
 // ----------------------------------------------------------------------------------------------------------------
 // Live networks: shared risk parameters
@@ -349,7 +533,7 @@ const BUSD_SAVINGS = {
 };
 
 function sepolia(): NetworkConfig {
-  return {
+  const config: NetworkConfig = {
     networks: ["sepolia"],
     chainId: 11_155_111,
     allowMocks: true,
@@ -438,6 +622,22 @@ function sepolia(): NetworkConfig {
       guardian: envAccount("SEPOLIA_GUARDIAN_ADDRESS", true),
     },
   };
+  // a test network: hourly changes (the steward's floor), observations every 10 minutes averaged over a day
+  config.risk = riskAutomation(config, {
+    publisher: envAccount("SEPOLIA_PUBLISHER_ADDRESS", true),
+    observer: { minInterval: 10 * 60, window: DAY },
+    maxObservationAge: 2 * HOUR,
+    interval: { caps: HOUR, limits: HOUR },
+    gates: {
+      WETH: GATES.volatile,
+      WBTC: GATES.volatile,
+      wstETH: GATES.volatile,
+      USDC: GATES.stable,
+      sDAI: GATES.stable,
+    },
+    synthGate: "WETH",
+  });
+  return config;
 }
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -473,7 +673,7 @@ export const MAINNET_FEEDS = {
 };
 
 function mainnet(): NetworkConfig {
-  return {
+  const config: NetworkConfig = {
     networks: ["mainnet"],
     chainId: 1,
     allowMocks: false,
@@ -556,6 +756,23 @@ function mainnet(): NetworkConfig {
       guardian: envAccount("MAINNET_GUARDIAN_ADDRESS", false),
     },
   };
+  // caps, ceilings and keeper pay at most daily, max LTV, thresholds and rate curves every three days; observations
+  // every 10 minutes at most (the keeper's), averaged over a day
+  config.risk = riskAutomation(config, {
+    publisher: envAccount("MAINNET_PUBLISHER_ADDRESS", false),
+    observer: { minInterval: 10 * 60, window: DAY },
+    maxObservationAge: 2 * HOUR,
+    interval: { caps: DAY, limits: 3 * DAY },
+    gates: {
+      WETH: GATES.volatile,
+      WBTC: GATES.volatile,
+      wstETH: GATES.volatile,
+      USDC: GATES.stable,
+      sDAI: GATES.stable,
+    },
+    synthGate: "WETH",
+  });
+  return config;
 }
 
 /** Every configuration, built on demand (live ones read governance accounts from the environment). */

@@ -211,6 +211,61 @@ export interface RedemptionConfig {
   halfLife: number;
 }
 
+/** The parameters the risk steward can move, by name (`IRiskSteward.Param`, in its order). */
+export const STEWARD_PARAMS = [
+  "SupplyCap",
+  "MaxLtv",
+  "LiqThreshold",
+  "DebtCeiling",
+  "AuctionCap",
+  "KeeperTip",
+  "KeeperChip",
+  "BaseRate",
+  "SlopeLow",
+  "SlopeHigh",
+] as const;
+export type StewardParam = (typeof STEWARD_PARAMS)[number];
+
+/** Parameters whose target is a collateral asset (AuctionCap also takes "global"); the others' is a synthetic. */
+export const ASSET_PARAMS: readonly StewardParam[] = ["SupplyCap", "MaxLtv", "LiqThreshold", "AuctionCap"];
+
+/**
+ * One parameter's steward bounds (`IRiskSteward.Bounds`). Values in the parameter's unit: SupplyCap [whole tokens];
+ * MaxLtv, LiqThreshold, KeeperChip [bps]; DebtCeiling, KeeperTip [wad of the synthetic]; AuctionCap [wad USD];
+ * BaseRate, SlopeLow, SlopeHigh [wad/yr].
+ */
+export interface StewardBoundsConfig {
+  param: StewardParam;
+  /** A collateral symbol, a synthetic symbol, or "global" (AuctionCap only: the global auction cap). */
+  target: string;
+  /** [bps] Largest change per application, as a share of the current value (at most 5,000). */
+  maxChangeBps: number;
+  /** [s] Least time between two changes (at least 1 hour). */
+  minInterval: number;
+  /** [wad] Loosening only while the observed volatility of `volAsset` is at most this; 0n: never loosen. */
+  maxVolatility: bigint;
+  /** The collateral symbol whose volatility gates loosening (default: the target, for an asset's parameter). */
+  volAsset?: string;
+  minValue: bigint;
+  maxValue: bigint;
+  /** A change always allowed whatever the current value (default 0). */
+  step?: bigint;
+}
+
+/**
+ * Bounded risk automation (contracts/risk/): the volatility observer, the risk oracle and the risk steward with its
+ * bounds. Absent: none of them is deployed and every risk parameter moves through governance alone.
+ */
+export interface RiskAutomationConfig {
+  /** Holder of PUBLISHER: the key that posts the risk engine's recommendations (`npm run risk -- --publish`). */
+  publisher: AccountRef;
+  /** [s] The observer's least interval between two observations of one asset, and its averaging window. */
+  observer: { minInterval: number; window: number };
+  /** [s] How old an observation may be for the steward to loosen on it. */
+  maxObservationAge: number;
+  bounds: StewardBoundsConfig[];
+}
+
 /** Roles and delays (see deploy/roles.ts). */
 export interface GovernanceConfig {
   /** The AccessManager admin at the end of the deploy (the deployer renounces the role when it is another account). */
@@ -280,6 +335,8 @@ export interface NetworkConfig {
   savings?: SavingsConfig[];
   /** Face-value redemptions, per synthetic (none when absent: no Redemptions contract, redemptions off). */
   redemptions?: RedemptionConfig[];
+  /** The volatility observer, risk oracle and risk steward (none when absent). */
+  risk?: RiskAutomationConfig;
   governance: GovernanceConfig;
 }
 
@@ -319,6 +376,14 @@ export const CONTRACT_BOUNDS = {
     MAX_HALF_LIFE: 2_592_000n,
   },
   rateModel: { MAX_ANNUAL_RATE: 10n ** 18n, MAX_SLOPE: 10n * 10n ** 18n },
+  observer: { MIN_INTERVAL_FLOOR: 60n, MAX_INTERVAL: 86_400n, MAX_WINDOW: 7_776_000n },
+  steward: {
+    MAX_CHANGE_BPS: 5_000n,
+    MIN_INTERVAL: 3_600n,
+    MAX_INTERVAL: 31_536_000n,
+    MIN_OBSERVATION_AGE: 600n,
+    MAX_OBSERVATION_AGE: 172_800n,
+  },
 } as const;
 
 const BPS = 10_000;
@@ -570,6 +635,44 @@ export function validateConfig(name: string, config: NetworkConfig): void {
   });
   if (config.globalAuctionCap < 0n || config.globalAuctionCap > MAX_CAP)
     p.push("globalAuctionCap: above MAX_CAP (1e30)");
+
+  if (config.risk !== undefined) {
+    const r = config.risk;
+    const O = CONTRACT_BOUNDS.observer;
+    const S = CONTRACT_BOUNDS.steward;
+    account("risk.publisher", r.publisher);
+    const { minInterval, window } = r.observer;
+    if (minInterval < Number(O.MIN_INTERVAL_FLOOR) || minInterval > Number(O.MAX_INTERVAL))
+      p.push(`risk.observer.minInterval: ${minInterval} s is not in [1 minute, 1 day]`);
+    if (window < 10 * minInterval || window > Number(O.MAX_WINDOW))
+      p.push(`risk.observer.window: ${window} s is not in [10 × minInterval, 90 days]`);
+    if (r.maxObservationAge < Number(S.MIN_OBSERVATION_AGE) || r.maxObservationAge > Number(S.MAX_OBSERVATION_AGE))
+      p.push(`risk.maxObservationAge: ${r.maxObservationAge} s is not in [10 minutes, 2 days]`);
+    const synthSet = new Set(config.synthetics.map((x) => x.symbol));
+    const assetSet = new Set(config.assets.map((x) => x.symbol));
+    const seen = new Set<string>();
+    r.bounds.forEach((b, i) => {
+      const at = `risk.bounds[${i}] (${b.param} ${b.target})`;
+      if (!STEWARD_PARAMS.includes(b.param)) p.push(`${at}.param: unknown (known: ${STEWARD_PARAMS.join(", ")})`);
+      const onAsset = ASSET_PARAMS.includes(b.param);
+      const targetOk =
+        (onAsset && assetSet.has(b.target)) ||
+        (b.param === "AuctionCap" && b.target === "global") ||
+        (!onAsset && synthSet.has(b.target));
+      if (!targetOk) p.push(`${at}.target: not a ${onAsset ? "collateral asset" : "synthetic"} of this config`);
+      if (seen.has(`${b.param}/${b.target}`)) p.push(`${at}: bounds given twice`);
+      seen.add(`${b.param}/${b.target}`);
+      if (!Number.isInteger(b.maxChangeBps) || b.maxChangeBps <= 0 || b.maxChangeBps > Number(S.MAX_CHANGE_BPS))
+        p.push(`${at}.maxChangeBps: ${b.maxChangeBps} is not in [1, 5000]`);
+      if (b.minInterval < Number(S.MIN_INTERVAL) || b.minInterval > Number(S.MAX_INTERVAL))
+        p.push(`${at}.minInterval: ${b.minInterval} s is not in [1 hour, 365 days]`);
+      const gate = b.volAsset ?? (onAsset && b.target !== "global" ? b.target : undefined);
+      if (b.maxVolatility > 0n && (gate === undefined || !assetSet.has(gate)))
+        p.push(`${at}.volAsset: a volatility gate needs a collateral asset to observe`);
+      if (b.minValue > b.maxValue) p.push(`${at}: minValue above maxValue`);
+      if ((b.step ?? 0n) > b.maxValue - b.minValue) p.push(`${at}.step: above maxValue - minValue`);
+    });
+  }
 
   const g = config.governance;
   account("governance.admin", g.admin);

@@ -49,6 +49,12 @@ import {
   BuybackSink__factory,
   type Redemptions,
   Redemptions__factory,
+  type RiskOracle,
+  RiskOracle__factory,
+  type RiskSteward,
+  RiskSteward__factory,
+  type VolatilityObserver,
+  VolatilityObserver__factory,
   type SyntheticToken,
   SyntheticToken__factory,
   type Treasury,
@@ -125,6 +131,12 @@ export interface Core<K extends FeedKind = "mock"> {
   buyback: BuybackSink;
   /** Face-value redemptions of bUSD against named positions (the Vault's redeemer). */
   redemptions: Redemptions;
+  /** Realized volatility per asset from the oracle's prices (anyone observes, at most every 5 minutes). */
+  observer: VolatilityObserver;
+  /** The append-only record of risk recommendations (the deployer holds PUBLISHER). */
+  riskOracle: RiskOracle;
+  /** Applies recommendations within its bounds (holds STEWARD); the bounds are the local config's. */
+  steward: RiskSteward;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -221,6 +233,9 @@ export async function deployCore<K extends FeedKind = "mock">(
   const savings = SavingsToken__factory.connect(at("SavingsToken:sbUSD"), deployer);
   const buyback = BuybackSink__factory.connect(at("BuybackSink:bUSD/WETH"), deployer);
   const redemptions = Redemptions__factory.connect(at("Redemptions"), deployer);
+  const observer = VolatilityObserver__factory.connect(at("VolatilityObserver"), deployer);
+  const riskOracle = RiskOracle__factory.connect(at("RiskOracle"), deployer);
+  const steward = RiskSteward__factory.connect(at("RiskSteward"), deployer);
   const tokens = {} as Record<AssetKey, MockERC20>;
   const feeds = {} as Record<AssetKey, FeedOf<K>>;
   for (const key of ASSET_KEYS) {
@@ -249,7 +264,8 @@ export async function deployCore<K extends FeedKind = "mock">(
     `core: deploySystem(local config, ${MOCK_FEED[feedKind]} feeds): ${result.sent} transactions; AccessManager, ` +
       `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, wstETH, ` +
       `sDAI and TBILL and their price sources, bUSD and ` +
-      `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink, Redemptions`,
+      `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink, ` +
+      `Redemptions, the volatility observer, the risk oracle and the risk steward with its bounds`,
   );
   log(`core: wired as the local config says (keeper pay set, auction caps $10M), role table applied`);
 
@@ -272,6 +288,9 @@ export async function deployCore<K extends FeedKind = "mock">(
     savings,
     buyback,
     redemptions,
+    observer,
+    riskOracle,
+    steward,
   };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();

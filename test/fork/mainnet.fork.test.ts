@@ -83,7 +83,12 @@ describe("mainnet fork: deploy, open, crash, liquidate, take, reserves", functio
     }
 
     // the mainnet config, with this run's deployer as every governance account and one confirmation (automine)
-    for (const v of ["MAINNET_ADMIN_ADDRESS", "MAINNET_GOVERNOR_ADDRESS", "MAINNET_GUARDIAN_ADDRESS"]) {
+    for (const v of [
+      "MAINNET_ADMIN_ADDRESS",
+      "MAINNET_GOVERNOR_ADDRESS",
+      "MAINNET_GUARDIAN_ADDRESS",
+      "MAINNET_PUBLISHER_ADDRESS",
+    ]) {
       process.env[v] = deployer.address;
     }
     const config = { ...configFor("mainnet"), confirmations: 1 };
