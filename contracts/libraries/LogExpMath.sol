@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 /// @title LogExpMath
 /// @notice The natural logarithm and the negative exponential in `[wad]`, for the volatility observer's log returns and
-///         time decay. Both are series evaluations to within a few wad units of the exact value (the TypeScript
+///         time decay. Both are series evaluations to within a few dozen wad units of the exact value (the TypeScript
 ///         reference in test/volatility.test.ts checks them against floating point): enough for an estimate whose
 ///         own noise is many orders of magnitude larger.
 library LogExpMath {
