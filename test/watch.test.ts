@@ -6,6 +6,7 @@
  */
 import { type IncomingMessage, type Server, createServer } from "node:http";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,6 +45,7 @@ import {
   volatilitySourceFor,
 } from "../watch/volatility.js";
 import { postWebhook } from "../watch/webhook.js";
+import { WATCH_FLAGS, watchFlagName, watchFlags } from "../watch/flags.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -668,5 +670,13 @@ describe("watch: on the embedded network (watch/)", function () {
       '--webhook = "ftp://x": not an http(s) URL (flag --webhook, variable WATCH_WEBHOOK_URL)',
     ]);
     expect(problems({ poll: "0", webhookAttempts: "50" })).to.have.length(2);
+  });
+
+  it("the README's flag table lists every flag of watch/flags.ts with its variable", function () {
+    const readme = readFileSync(fileURLToPath(new URL("../README.md", import.meta.url)), "utf8");
+    const section = readme.split("## Alerts for position owners")[1]?.split("\n## ")[0] ?? "";
+    for (const k of watchFlags()) {
+      expect(section, k).to.match(new RegExp(`\\| \`${watchFlagName(k)}\`\\s+\\| \`${WATCH_FLAGS[k].env}\` `));
+    }
   });
 });
