@@ -310,6 +310,43 @@ describe("watch: on the embedded network (watch/)", function () {
     expect(after.alerts.map((a) => [a.kind, a.previous, a.level])).to.deep.equal([["cleared", "liquidatable", "ok"]]);
   });
 
+  it("the barriers hold on chain: every collateral price moved by the basket's factor, and each asset at its liquidation price", async function () {
+    const core = await deployCore(ethers);
+    const [, owner] = await ethers.getSigners();
+    await fundAndApprove(core, owner!, { weth: units("weth", "10"), wbtc: units("wbtc", "0.5") });
+    const id = await core.vault.nextPositionId();
+    await (await core.vault.connect(owner!).openAndMint(BUSD, core.weth, units("weth", "10"), 0n, owner!)).wait();
+    await (await core.vault.connect(owner!).deposit(id, core.wbtc, units("wbtc", "0.5"))).wait();
+    await (await core.vault.connect(owner!).mint(id, wad("30000"), owner!)).wait(); // health 41,000 / 30,000
+    const opts = { horizonHours: 24, thresholds: DEFAULTS.thresholds, volatility: new ConfiguredVolatility() };
+    const [risk] = (await evaluatePositions(readerOf(core), [id], { ...opts, network: "default", chainId: 31337n }))
+      .risks;
+    const basket = risk?.factors.find((f) => f.kind === "basket");
+    if (risk === undefined || basket?.barrier === undefined) throw new Error("no basket factor");
+    expect(basket.sigma?.source).to.equal("weighted");
+    // every price × (1 + 1e-4) of the factor: healthy; × (1 − 1e-4): liquidatable
+    const k = (basket.barrier * 10n ** 18n) / basket.spot; // [wad]
+    const move = async (f: bigint): Promise<bigint> => {
+      await core.setPrice("weth", (answer8("2000") * f) / WAD);
+      await core.setPrice("wbtc", (answer8("60000") * f) / WAD);
+      return (await core.lens.healthOf(id)).health;
+    };
+    expect((await move((k * 10_001n) / 10_000n)) >= WAD).to.equal(true);
+    expect((await move((k * 9_999n) / 10_000n)) < WAD).to.equal(true);
+    await move(WAD);
+    for (const f of risk.factors.filter((x) => x.kind === "asset")) {
+      const key = f.symbol === "WETH" ? "weth" : "wbtc";
+      const at = async (price: bigint): Promise<bigint> => {
+        await core.setPrice(key, price / 10n ** 10n); // [wad] to the feed's 8 decimals
+        return (await core.lens.healthOf(id)).health;
+      };
+      const b = f.barrier ?? 0n;
+      expect((await at((b * 10_001n) / 10_000n)) >= WAD, f.symbol).to.equal(true);
+      expect((await at((b * 9_999n) / 10_000n)) < WAD, f.symbol).to.equal(true);
+      await at(f.spot);
+    }
+  });
+
   it("the demo portfolio at the demo's prices, and with prices moving a little, gives no alert", async function () {
     const core = await buildPortfolio(ethers);
     const next = await core.vault.nextPositionId();
