@@ -3,10 +3,11 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 // ------------------------------------------------------------------------------------------------------------------
-// Layers: imports point one way, tasks and tools → keeper, risk, deploy → sdk → typechain-types.
+// Layers: imports point one way, tasks and tools → watch → keeper, risk, deploy → sdk → typechain-types.
 //
 //   sdk/      no Hardhat at all (only ethers, typechain-types and node builtins); imports no other folder
-//   deploy/   keeper/   risk/   import sdk/ and typechain-types/, never each other, tasks/ or tools/
+//   deploy/   keeper/   risk/   import sdk/ and typechain-types/, never each other, watch/, tasks/ or tools/
+//   watch/    no Hardhat; imports keeper/ (its event scan), risk/ (its configured volatilities) and sdk/
 //   tasks/    tools/    import anything below them, never each other
 //
 // Each rule lists the folders a layer may not reach (an import that climbs out of its folder into one of them, at any
@@ -41,7 +42,7 @@ function layer(name, folders, { hardhat = true } = {}) {
   };
 }
 
-const ABOVE_SDK = ["deploy", "keeper", "risk", "tasks", "tools", "test", "scripts"];
+const ABOVE_SDK = ["deploy", "keeper", "risk", "watch", "tasks", "tools", "test", "scripts"];
 
 export default tseslint.config(
   { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "typechain-types/", "types/", "dist/"] },
@@ -55,9 +56,22 @@ export default tseslint.config(
     },
   },
   { files: ["sdk/**/*.ts"], rules: layer("sdk/", ABOVE_SDK, { hardhat: false }) },
-  { files: ["deploy/**/*.ts"], rules: layer("deploy/", ["keeper", "risk", "tasks", "tools", "test", "scripts"]) },
-  { files: ["keeper/**/*.ts"], rules: layer("keeper/", ["deploy", "risk", "tasks", "tools", "test", "scripts"]) },
-  { files: ["risk/**/*.ts"], rules: layer("risk/", ["deploy", "keeper", "tasks", "tools", "test", "scripts"]) },
+  {
+    files: ["deploy/**/*.ts"],
+    rules: layer("deploy/", ["keeper", "risk", "watch", "tasks", "tools", "test", "scripts"]),
+  },
+  {
+    files: ["keeper/**/*.ts"],
+    rules: layer("keeper/", ["deploy", "risk", "watch", "tasks", "tools", "test", "scripts"]),
+  },
+  {
+    files: ["risk/**/*.ts"],
+    rules: layer("risk/", ["deploy", "keeper", "watch", "tasks", "tools", "test", "scripts"]),
+  },
+  {
+    files: ["watch/**/*.ts"],
+    rules: layer("watch/", ["deploy", "tasks", "tools", "test", "scripts"], { hardhat: false }),
+  },
   { files: ["tasks/**/*.ts"], rules: layer("tasks/", ["tools", "test", "scripts"]) },
   { files: ["tools/**/*.ts"], rules: layer("tools/", ["tasks", "test", "scripts"]) },
   {

@@ -120,6 +120,48 @@ export function computeHealth(
   return { collateralValue, mintLimit, liquidationLimit, debt, debtValue, health };
 }
 
+/** One basket asset as `liquidationPrices` reads it. */
+export interface LiquidationPriceEntry {
+  amount: bigint; // [token]
+  decimals: bigint | number;
+  price: bigint; // [wad] USD per whole unit now (0 when its price failed: it counts for nothing)
+  liqThresholdBps: bigint; // [bps] the threshold in force (`PositionLens.liquidationThreshold`: a ramp's value)
+  /** Whether the position's synthetic tracks this asset's price (bETH and WETH): its debt value moves with it. */
+  tracksDebt: boolean;
+}
+
+/**
+ * [wad] Each basket asset's liquidation price: the price of that asset, every other price unchanged, at which the
+ * position's liquidation limit equals its debt value (health 1.0), rounded down; `undefined` when no price of that
+ * asset alone makes the position liquidatable (no debt, no amount, or the other assets cover the debt). `rising` is
+ * true when the position becomes liquidatable ABOVE that price: the synthetic tracks the asset and the debt outgrows
+ * the collateral. Each asset's limit is value × threshold as the Vault counts it (value rounded down).
+ * The one rule behind `ballast health` (tasks/ops.ts) and the watch (watch/evaluate.ts).
+ * @param debt [wad] synthetic units (PositionLens.healthOf `debt`); @param debtValue [wad USD] (its `debtValue`).
+ */
+export function liquidationPrices(
+  basket: LiquidationPriceEntry[],
+  debt: bigint,
+  debtValue: bigint,
+): ({ price: bigint; rising: boolean } | undefined)[] {
+  const limits = basket.map((a) => (valueDown(a.amount, a.price, a.decimals) * a.liqThresholdBps) / BPS); // [wad]
+  return basket.map((a, i) => {
+    // solve  others + amount × p × t / (10^dec × BPS) = debtValue(p)
+    const others = limits.reduce((s, l, j) => (j === i ? s : s + l), 0n); // [wad]
+    const scale = 10n ** BigInt(a.decimals);
+    if (a.amount === 0n || debt === 0n) return undefined;
+    if (!a.tracksDebt) {
+      // debt value fixed: p = (debtValue - others) × 10^dec × BPS / (amount × t)
+      if (debtValue <= others || a.liqThresholdBps === 0n) return undefined;
+      return { price: ((debtValue - others) * scale * BPS) / (a.amount * a.liqThresholdBps), rising: false };
+    }
+    // debt value = debt × p / WAD: p × (debt × 10^dec × BPS − amount × t × WAD) = others × WAD × 10^dec × BPS
+    const denom = debt * scale * BPS - a.amount * a.liqThresholdBps * WAD;
+    if (denom <= 0n) return undefined;
+    return { price: (others * WAD * scale * BPS) / denom, rising: true };
+  });
+}
+
 /**
  * Mirrors the eligibility test of `Redemptions._plan` for a priced position with debt: a redemption may take from it
  * while `1 <= health < redeemableHealth` [wad] (below 1 it is the liquidation's; `redeemableHealth` 0: redemptions

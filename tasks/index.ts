@@ -16,11 +16,14 @@
  *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
  *   npx hardhat ballast oracle <token>   (how its price is composed, leg by leg, and why it fails)
  *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (tasks/actions/keeper.ts; Ctrl-C stops it)
+ *   npx hardhat ballast watch [--owner 0x..] [--positions 1,2] [--horizon 24] [--json] [--webhook URL] [--once] ...
+ *       (liquidation alerts for position owners, tasks/actions/watch.ts; Ctrl-C stops it)
  *
  * Every task takes `--from <index|address>` (the acting account, default 0). Each action is its own file,
  * tasks/actions/<task>.ts, whose default export Hardhat imports only when that task runs (`setAction(() =>
  * import(...))`), so loading the config never needs compiled TypeChain types. A new task is a definition here and one
- * action file. The keeper's options are generated from its flag table (keeper/flags.ts).
+ * action file. The keeper's and the watch's options are generated from their flag tables (keeper/flags.ts,
+ * watch/flags.ts).
  *
  * Positional arguments are named so that their alphabetical order is their order on the command line (id < token <
  * units, auction < units, token < usd): Hardhat's help lists them sorted by name, and then lists them in the order
@@ -32,6 +35,7 @@
 import { emptyTask, task } from "hardhat/config";
 import type { NewTaskDefinitionBuilder } from "hardhat/types/tasks";
 import { KEEPER_ONCE, keeperFlags, keeperOptionDescription } from "../keeper/flags.js";
+import { WATCH_JSON, WATCH_ONCE, watchFlags, watchOptionDescription } from "../watch/flags.js";
 
 /**
  * The problem with a negative number among the arguments of a `ballast` task in `argv` (Hardhat would read "-5" as
@@ -74,6 +78,22 @@ function keeperTask() {
     .addFlag(KEEPER_ONCE)
     .addOption(FROM)
     .setAction(() => import("./actions/keeper.js"))
+    .build();
+}
+
+/** The `ballast watch` task: one option per row of the watch's flag table, then `--json` and `--once`. */
+function watchTask() {
+  let t: NewTaskDefinitionBuilder = task(
+    ["ballast", "watch"],
+    "Warn position owners before a liquidation: health, liquidation prices, probability (see the README)",
+  );
+  for (const k of watchFlags()) {
+    t = t.addOption({ name: k, description: watchOptionDescription(k), defaultValue: "" });
+  }
+  return t
+    .addFlag(WATCH_JSON)
+    .addFlag(WATCH_ONCE)
+    .setAction(() => import("./actions/watch.js"))
     .build();
 }
 
@@ -226,6 +246,7 @@ export const ballastTasks = [
     .setAction(() => import("./actions/reserves.js"))
     .build(),
   keeperTask(),
+  watchTask(),
   task(["ballast", "faucet"], "Mint mock collateral to the acting account (test deployments only)")
     .addPositionalArgument({ name: "token", description: "1st: collateral symbol, e.g. WETH" })
     .addPositionalArgument({ name: "units", description: "2nd: amount in whole units" })

@@ -21,7 +21,7 @@ import {
 } from "../typechain-types/index.js";
 import { type ReserveReport, printReserves, readReserves } from "../sdk/reserves.js";
 import { type Align, formatAmount, formatBps, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
-import { quoteTake } from "../sdk/math.js";
+import { liquidationPrices, quoteTake } from "../sdk/math.js";
 import {
   type AssetHandle,
   type SynthHandle,
@@ -356,24 +356,22 @@ export async function health(sys: System, args: { id: bigint }): Promise<HealthR
       rising: false,
     });
   }
-  // liquidation price of asset i: solve  L_others + amount_i * p * t_i / (10^dec * BPS) = debtValue(p)
+  // each asset's liquidation price, the others unchanged: the one rule in sdk/math.ts
   const synthPriceAsset = synth.priceAsset === "USD" ? undefined : assetBySymbol(sys, synth.priceAsset).address;
+  const prices = liquidationPrices(
+    lines.map((l, i) => ({
+      amount: l.amount,
+      decimals: l.decimals,
+      price: l.price,
+      liqThresholdBps: l.threshold,
+      tracksDebt: synthPriceAsset !== undefined && synthPriceAsset.toLowerCase() === assets[i]?.toLowerCase(),
+    })),
+    h.debt,
+    h.debtValue,
+  );
   for (const [i, l] of lines.entries()) {
-    const others = lines.reduce((s, x, j) => (j === i ? s : s + (x.value * x.threshold) / BPS), 0n); // [wad]
-    const scale = 10n ** BigInt(l.decimals);
-    const tracks = synthPriceAsset !== undefined && synthPriceAsset.toLowerCase() === assets[i]?.toLowerCase();
-    if (l.amount === 0n || h.debt === 0n) continue;
-    if (!tracks) {
-      // debt value fixed: p = (debtValue - others) * 10^dec * BPS / (amount * t)
-      if (h.debtValue <= others) continue;
-      l.liquidationPrice = ((h.debtValue - others) * scale * BPS) / (l.amount * l.threshold);
-    } else {
-      // debt value = debt * p / WAD: p * (debt * 10^dec * BPS - amount * t * WAD) = others * WAD * 10^dec * BPS
-      const denom = h.debt * scale * BPS - l.amount * l.threshold * WAD;
-      if (denom <= 0n) continue;
-      l.liquidationPrice = (others * WAD * scale * BPS) / denom;
-      l.rising = true;
-    }
+    l.liquidationPrice = prices[i]?.price;
+    l.rising = prices[i]?.rising ?? false;
   }
   const align: Record<string, Align> = { asset: "left" };
   const rows = lines.map((l) => [
