@@ -30,6 +30,8 @@ contract RiskLens is IRiskLens {
         address[] assets;
         uint256[] multipliersBps;
         uint256[] price; // [wad] current oracle price by asset id, 0 until read
+        ILiquidationEngine engine;
+        uint256 globalRoom; // [wad USD] room left under the global cap now
     }
 
     /// @inheritdoc IRiskLens
@@ -42,7 +44,7 @@ contract RiskLens is IRiskLens {
         Ctx memory c = _context(vault, assets, multipliersBps);
         positions = new PositionStress[](ids.length);
         for (uint256 i; i < ids.length; ++i) positions[i] = _stress(c, ids[i], summary);
-        summary.capRoom = _capRoom(vault);
+        summary.capRoom = c.globalRoom;
     }
 
     /// @inheritdoc IRiskLens
@@ -57,7 +59,7 @@ contract RiskLens is IRiskLens {
         Ctx memory c = _context(vault, assets, multipliersBps);
         positions = new PositionStress[](toId - fromId + 1);
         for (uint256 id = fromId; id <= toId; ++id) positions[id - fromId] = _stress(c, id, summary);
-        summary.capRoom = _capRoom(vault);
+        summary.capRoom = c.globalRoom;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -80,6 +82,8 @@ contract RiskLens is IRiskLens {
         c.vault = vault;
         c.oracle = vault.oracle();
         ILiquidationEngine engine = ILiquidationEngine(vault.liquidationEngine());
+        c.engine = engine;
+        c.globalRoom = _capRoom(vault);
         c.lp = engine.liquidationParams();
         c.assets = assets;
         c.multipliersBps = multipliersBps;
@@ -119,6 +123,28 @@ contract RiskLens is IRiskLens {
         r.auctionDebt = LiquidationMath.plan(st, rooms, type(uint256).max, c.lp, id).debt;
         r.auctionDebtValue = r.auctionDebt.mulDivUp(synthShocked, WAD);
         s.auctionDebtValue += r.auctionDebtValue;
+        // the same rule under the caps as they stand (the engine's rooms), as if this were the next liquidation
+        for (uint256 i; i < n; ++i) {
+            (uint256 cap, uint256 dirt) = (c.engine.assetCap(st.assets[i]), c.engine.assetDirt(st.assets[i]));
+            rooms[i] = cap > dirt ? cap - dirt : 0;
+        }
+        try this.plannedDebt(st, rooms, c.globalRoom, c.lp, id) returns (uint256 capped) {
+            r.cappedAuctionDebtValue = capped.mulDivUp(synthShocked, WAD);
+            s.cappedAuctionDebtValue += r.cappedAuctionDebtValue;
+        } catch {
+            // less than one minimum debt of room (or an unpriced basket): nothing goes to auction now
+        }
+    }
+
+    /// @inheritdoc IRiskLens
+    function plannedDebt(
+        IVault.LiquidationState calldata st,
+        uint256[] calldata rooms,
+        uint256 globalRoom,
+        ILiquidationEngine.LiquidationParams calldata lp,
+        uint256 id
+    ) external pure returns (uint256) {
+        return LiquidationMath.plan(st, rooms, globalRoom, lp, id).debt;
     }
 
     /// @dev Values position `id` as `VaultReader.liquidationState` does (the same `Valuation` rules and rounding), at

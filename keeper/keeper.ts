@@ -35,12 +35,16 @@ import {
   type LiquidationEngine,
   type OracleAdapter,
   type PositionLens,
+  type RiskOracle,
+  type RiskSteward,
   type Treasury,
+  type VolatilityObserver,
 } from "../typechain-types/index.js";
 import { formatPlain } from "../sdk/format.js";
 import { type ErrorContext, errorName, explainFailure } from "../sdk/errors.js";
 import { BPS, WAD, mulDivDown } from "../sdk/math.js";
 import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "../sdk/tx.js";
+import { STEWARD_PARAM_NAMES } from "../sdk/steward.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // Interfaces
@@ -96,7 +100,15 @@ export interface KeeperOptions {
   treasury?: Treasury;
   /** The synthetics of the treasury job. */
   synthIds?: bigint[];
+  /**
+   * The risk job: observes each listed asset's volatility when its interval has passed, and applies every published
+   * recommendation the steward accepts now. None: no risk job.
+   */
+  risk?: { observer: VolatilityObserver; riskOracle: RiskOracle; steward: RiskSteward };
 }
+
+/** The steward's statuses (`IRiskSteward.Status`) after which a recommendation can never apply: superseded, applied, expired. */
+const FINAL_STATUSES = new Set([1n, 2n, 3n, 4n]);
 
 /** A distribution of the Treasury's surplus the keeper made. */
 export interface DistributionDone {
@@ -144,8 +156,10 @@ export interface ResetDone {
 
 /** Something the keeper looked at and did not do, and why. */
 export interface Skip {
-  kind: "liquidate" | "take" | "reset" | "distribute" | "lapse" | "writeOff";
-  id: bigint; // position id (liquidate, writeOff), auction id, synthetic id (distribute) or asset id (lapse)
+  kind: "liquidate" | "take" | "reset" | "distribute" | "lapse" | "writeOff" | "observe" | "apply";
+  // position id (liquidate, writeOff), auction id, synthetic id (distribute), asset id (lapse, observe) or
+  // recommendation id (apply)
+  id: bigint;
   reason: string;
   /** The contract's custom error, when a revert was the reason (e.g. "AuctionCapReached"). */
   error?: string;
@@ -163,6 +177,9 @@ export interface TickReport {
   /** Assets whose lapse ramp the keeper started (`Vault.startLapsedRamp`), and positions it wrote off. */
   lapseRamps: string[];
   writeOffs: bigint[];
+  /** Assets whose volatility the keeper observed, and the recommendations it applied through the steward. */
+  observations: string[];
+  applied: bigint[];
   skips: Skip[];
   /** The tick stopped early because its abort signal fired (the rest is left for the next run). */
   aborted: boolean;
@@ -172,7 +189,8 @@ export interface TickReport {
 function subject(kind: Skip["kind"]): string {
   if (kind === "liquidate" || kind === "writeOff") return "position";
   if (kind === "distribute") return "synthetic";
-  if (kind === "lapse") return "asset";
+  if (kind === "lapse" || kind === "observe") return "asset";
+  if (kind === "apply") return "recommendation";
   return "auction";
 }
 
@@ -186,6 +204,8 @@ export class Keeper {
   private readonly decimals = new Map<string, bigint>(); // asset → decimals
   private readonly log: (line: string) => void;
   private readonly sender: TxSender;
+  /** Recommendations below this id are final (applied, superseded or expired): the risk job starts from here. */
+  private recommendationCursor = 1n;
   private errorContext: ErrorContext | undefined;
 
   constructor(readonly opts: KeeperOptions) {
@@ -225,10 +245,14 @@ export class Keeper {
       pokes: [],
       lapseRamps: [],
       writeOffs: [],
+      observations: [],
+      applied: [],
       skips: [],
       aborted: false,
     };
     const stopped = (): boolean => (report.aborted ||= signal?.aborted === true);
+    await this.runRisk(report, stopped);
+    if (stopped()) return report;
     await this.runLifecycle(report, stopped);
     if (stopped()) return report;
     await this.liquidateUnhealthy(report, stopped);
@@ -294,6 +318,61 @@ export class Keeper {
       `distribute treasury surplus of synthetic ${synthId}: ${formatPlain(done.toSavings)} streamed to savers, ` +
         `${formatPlain(done.toBuyback)} spent on the buyback`,
     );
+  }
+
+  /**
+   * The risk job, first in a tick (so that a tightening lands before the liquidations it is meant to soften): observes
+   * each listed asset whose observation interval has passed (an asset without a valid price is skipped), then applies
+   * each published recommendation the steward accepts now (`check` first: the steward's own rule). Recommendations
+   * that can never apply (superseded, applied, expired) move the cursor past them; the rest wait for their clock, the
+   * volatility gate or their expiry.
+   */
+  private async runRisk(report: TickReport, stopped: () => boolean): Promise<void> {
+    const risk = this.opts.risk;
+    if (risk === undefined) return;
+    const observer = risk.observer.connect(this.opts.signer);
+    const steward = risk.steward.connect(this.opts.signer);
+    const vault = IVault__factory.connect(await this.engine.vault(), this.opts.signer);
+    const now = BigInt((await this.opts.signer.provider?.getBlock("latest"))?.timestamp ?? 0);
+    const interval = await observer.minInterval();
+    for (const [i, asset] of (await vault.assets()).entries()) {
+      if (stopped()) return;
+      const o = await observer.observationOf(asset);
+      if (o.updatedAt !== 0n && o.updatedAt + interval > now) continue;
+      try {
+        await observer.observe.staticCall(asset);
+      } catch (e) {
+        if (errorName(e) !== "ObservationFailed") {
+          this.skip(report, "observe", BigInt(i), `simulation failed: ${await this.reason(e)}`, e);
+        }
+        continue; // no valid price: nothing to observe (the liquidation pass reports the oracle's state)
+      }
+      const receipt = await this.send("observe", BigInt(i), report, () => observer.observe.populateTransaction(asset));
+      if (receipt === undefined) continue;
+      report.observations.push(asset);
+    }
+    const count = await risk.riskOracle.count();
+    let allFinal = true;
+    for (let id = this.recommendationCursor; id <= count; id++) {
+      if (stopped()) return;
+      const [status] = await steward.check(id);
+      if (FINAL_STATUSES.has(status)) {
+        if (allFinal) this.recommendationCursor = id + 1n;
+        continue;
+      }
+      allFinal = false;
+      if (status !== 0n) continue; // waiting: its clock, the gate, a pause (the `ballast steward` task says which)
+      const receipt = await this.send("apply", id, report, () => steward.applyRecommendation.populateTransaction(id));
+      if (receipt === undefined) continue;
+      report.applied.push(id);
+      const ev = receipt.logs
+        .map((l) => (l.address.toLowerCase() === receipt.to?.toLowerCase() ? steward.interface.parseLog(l) : null))
+        .find((e) => e !== null && e.name === "RecommendationApplied");
+      this.log(
+        `apply recommendation #${id}: ${STEWARD_PARAM_NAMES[Number(ev?.args[1] ?? 0n)] ?? "?"} of ` +
+          `${String(ev?.args[2] ?? "?")} from ${String(ev?.args[3] ?? "?")} to ${String(ev?.args[4] ?? "?")}`,
+      );
+    }
   }
 
   /**

@@ -16,7 +16,7 @@ import type { Signer } from "ethers";
 import type { LiquidationEngine, OracleAdapter, PositionLens, Treasury, Vault } from "../typechain-types/index.js";
 import { parseAmount } from "../sdk/units.js";
 import { type ErrorContext, explainFailure } from "../sdk/errors.js";
-import { Keeper, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
+import { Keeper, type KeeperOptions, type TickReport, type TxSender, type Venue, OracleVenue } from "./keeper.js";
 import {
   type Checkpoint,
   type CheckpointScope,
@@ -149,6 +149,8 @@ export interface ServiceOptions {
   /** The Treasury whose surplus policy the keeper runs for `synthIds` (see `Keeper`); none: no treasury job. */
   treasury?: Treasury;
   synthIds?: bigint[];
+  /** The risk job (observations and the steward's recommendations; see `Keeper`); none: no risk job. */
+  risk?: KeeperOptions["risk"];
   /** Receives every log line. Default console.log. */
   log?: (line: string) => void;
   /** Sleeps between ticks; must return early when `signal` fires. Default: a timer of `pollSeconds`. */
@@ -208,6 +210,7 @@ export class KeeperService {
       log: this.log,
       errors: this.errors,
       ...(opts.treasury === undefined ? {} : { treasury: opts.treasury, synthIds: opts.synthIds ?? [] }),
+      ...(opts.risk === undefined ? {} : { risk: opts.risk }),
     });
     this.log(
       checkpoint === undefined

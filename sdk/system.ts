@@ -26,12 +26,18 @@ import {
   OracleAdapter__factory,
   type PositionLens,
   PositionLens__factory,
+  type RiskOracle,
+  RiskOracle__factory,
+  type RiskSteward,
+  RiskSteward__factory,
   type SyntheticToken,
   SyntheticToken__factory,
   type Treasury,
   Treasury__factory,
   type Vault,
   Vault__factory,
+  type VolatilityObserver,
+  VolatilityObserver__factory,
 } from "../typechain-types/index.js";
 import { AmountError, parseAmount } from "./units.js";
 import { formatAmount, formatGas, formatHealth, formatWad } from "./format.js";
@@ -98,6 +104,8 @@ export interface System {
   lens: PositionLens;
   oracle: OracleAdapter;
   treasury: Treasury;
+  /** The risk automation (observer, risk oracle, steward), where the deployment has it. */
+  risk?: { observer: VolatilityObserver; riskOracle: RiskOracle; steward: RiskSteward };
   assets: AssetHandle[];
   synthetics: SynthHandle[];
   /** [bps] Gas limit over each estimate (the tasks pass deploy/config/networks.ts `gasMarginOf`). */
@@ -178,6 +186,15 @@ export async function loadSystem(ethers: Connection, network: string, opts: Load
     lens,
     oracle: OracleAdapter__factory.connect(address("OracleAdapter"), signer),
     treasury: Treasury__factory.connect(address("Treasury"), signer),
+    ...(manifest.contracts.RiskSteward === undefined
+      ? {}
+      : {
+          risk: {
+            observer: VolatilityObserver__factory.connect(address("VolatilityObserver"), signer),
+            riskOracle: RiskOracle__factory.connect(address("RiskOracle"), signer),
+            steward: RiskSteward__factory.connect(address("RiskSteward"), signer),
+          },
+        }),
     assets,
     synthetics,
     gasMarginBps,

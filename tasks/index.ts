@@ -15,6 +15,7 @@
  *   npx hardhat ballast distribute <synth>   (the Treasury's surplus policy, when due)
  *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
  *   npx hardhat ballast oracle <token>   (how its price is composed, leg by leg, and why it fails)
+ *   npx hardhat ballast steward [--all]   (the risk steward: open recommendations and why they wait, each parameter's room)
  *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (tasks/actions/keeper.ts; Ctrl-C stops it)
  *   npx hardhat ballast watch [--owner 0x..] [--positions 1,2] [--horizon 24] [--json] [--webhook URL] [--once] ...
  *       (liquidation alerts for position owners, tasks/actions/watch.ts; Ctrl-C stops it)
@@ -240,6 +241,14 @@ export const ballastTasks = [
     .addPositionalArgument({ name: "token", description: "Collateral symbol, e.g. wstETH" })
     .addOption(FROM)
     .setAction(() => import("./actions/oracle.js"))
+    .build(),
+  task(
+    ["ballast", "steward"],
+    "Show the risk steward: open recommendations and why each waits, every stewarded parameter's room and clock",
+  )
+    .addFlag({ name: "all", description: "List applied, superseded and expired recommendations too" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/steward.js"))
     .build(),
   task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
     .addOption(FROM)

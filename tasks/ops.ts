@@ -23,6 +23,17 @@ import { type ReserveReport, printReserves, readReserves } from "../sdk/reserves
 import { type Align, formatAmount, formatBps, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
 import { liquidationPrices, quoteTake } from "../sdk/math.js";
 import {
+  FINAL_STATUSES,
+  type ParameterRoom,
+  type RecommendationState,
+  type StewardParam,
+  explainStatus,
+  formatStewardValue,
+  recommendations,
+  rooms,
+  stewardKeys,
+} from "../sdk/steward.js";
+import {
   type AssetHandle,
   type SynthHandle,
   type System,
@@ -1150,7 +1161,72 @@ export async function oracle(sys: System, args: { asset: string }): Promise<Pric
   return out;
 }
 
-// ----------------------------------------------------------------------------------------------------------------
+/** What `ballast steward` read: the recommendations still open, and every stewarded parameter's room. */
+export interface StewardView {
+  pending: RecommendationState[];
+  rooms: ParameterRoom[];
+}
+
+/**
+ * The risk steward's state: each published recommendation that is not final yet (with why it waits: its clock, the
+ * volatility gate, its bounds), then each stewarded parameter's value, its bounds, the room one application has now,
+ * its clock and its volatility gate. `--all` lists the final recommendations too.
+ */
+export async function steward(sys: System, args: { all?: boolean } = {}): Promise<StewardView> {
+  const risk = sys.risk;
+  if (risk === undefined) {
+    throw new TaskError("this deployment has no risk steward (the network config's `risk` section deploys one)");
+  }
+  const now = BigInt((await sys.signer.provider?.getBlock("latest"))?.timestamp ?? 0);
+  const when = (t: bigint): string => (t === 0n || t <= now ? "now" : new Date(Number(t) * 1000).toISOString());
+  const nameOf = (a: string): string => {
+    if (a === sys.ethers.ZeroAddress) return "global";
+    const asset = sys.assets.find((x) => x.address.toLowerCase() === a.toLowerCase());
+    if (asset !== undefined) return asset.symbol;
+    return sys.synthetics.find((x) => x.address.toLowerCase() === a.toLowerCase())?.symbol ?? a;
+  };
+  const unitOf = (param: StewardParam, target: string): string =>
+    param === "SupplyCap" ? nameOf(target) : param === "DebtCeiling" || param === "KeeperTip" ? nameOf(target) : "";
+  const all = await recommendations(risk.riskOracle, risk.steward);
+  const pending = all.filter((r) => args.all === true || !FINAL_STATUSES.includes(r.status));
+  sys.log(
+    `Risk steward ${await risk.steward.getAddress()}${(await risk.steward.paused()) ? " (PAUSED by the guardian)" : ""}`,
+  );
+  sys.log(`Recommendations: ${all.length} published, ${pending.length} ${args.all === true ? "listed" : "open"}`);
+  for (const r of pending) {
+    const unit = unitOf(r.param, r.target);
+    const why = explainStatus(r.param, r.status, r.detail, unit);
+    sys.log(
+      `  #${r.id} ${nameOf(r.target)} ${r.param} → ${formatStewardValue(r.param, r.value, unit)} ` +
+        `(now ${formatStewardValue(r.param, r.current, unit)}; valid until ${when(r.validUntil)}): ` +
+        (r.status === "Applicable" ? "applicable now (anyone may apply it; the keeper does)" : why),
+    );
+  }
+  const keys = stewardKeys(
+    sys.assets.map((a) => a.address),
+    sys.synthetics.map((s) => s.address),
+  );
+  const list = await rooms(risk.steward, keys);
+  sys.log(`Parameters (${list.length} stewarded): value, room now, bounds, clock, gate`);
+  for (const p of list) {
+    const unit = unitOf(p.param, p.target);
+    const f = (v: bigint) => formatStewardValue(p.param, v, unit);
+    const gate =
+      p.maxVolatility === 0n
+        ? "never loosens"
+        : `loosens under ${(Number(p.maxVolatility) / 1e16).toFixed(0)}% of ${nameOf(p.volAsset)}: ` +
+          (p.volatility === 2n ** 256n - 1n
+            ? "no fresh observation (closed)"
+            : `observed ${(Number(p.volatility) / 1e16).toFixed(0)}% (${p.looseningOpen ? "open" : "closed"})`);
+    sys.log(
+      `  ${nameOf(p.target)} ${p.param}: ${f(p.current)}; room ${f(p.lowest)} … ${f(p.highest)}; bounds ${f(p.minValue)} … ` +
+        `${f(p.maxValue)}, ${(Number(p.maxChangeBps) / 100).toFixed(0)}% a step, every ${Number(p.minInterval) / 3_600} h ` +
+        `(next ${when(p.nextAt)}); ${gate}`,
+    );
+  }
+  return { pending, rooms: list };
+}
+
 // ----------------------------------------------------------------------------------------------------------------
 // Test networks only: mock tokens and feeds
 // ----------------------------------------------------------------------------------------------------------------

@@ -66,9 +66,39 @@ contract RiskLensTest is LiquidationFixture {
             assertFalse(plan.capped, "the fixture's caps never bind here");
             assertEq(r.auctionDebt, plan.debt, "auction debt");
             assertEq(r.auctionDebtValue, plan.debtValue, "auction debt value");
+            assertEq(r.cappedAuctionDebtValue, plan.debtValue, "under caps that do not bind: the same");
         } else {
             assertEq(r.auctionDebt, 0, "no auction when healthy");
+            assertEq(r.cappedAuctionDebtValue, 0, "no auction when healthy (capped)");
         }
+    }
+
+    /// Under caps that bind, the capped figure is the engine's own preview once the feeds move to the shocked prices
+    /// (its plan under the rooms left), below the uncapped one; with less than one minimum debt of room it is 0.
+    function testFuzz_stress_cappedMatchesPreviewUnderBindingCaps(uint256 capUsd, uint256 ethBps) public {
+        capUsd = bound(capUsd, 200e18, 4_000e18);
+        ethBps = bound(ethBps, 3_000, 6_000);
+        (uint256 a, uint256 b) = _open(10e18, 1e5, 7_000); // 10 WETH and 0.001 WBTC
+        engine.setAssetCap(address(weth), capUsd);
+        (address[] memory assets, uint256[] memory bps) = _shock(ethBps, 10_000, 10_000);
+        (IRiskLens.PositionStress[] memory rs, IRiskLens.StressSummary memory s) = lens.stress(
+            vault,
+            _ids(a, b),
+            assets,
+            bps
+        );
+        _applyShock(ethBps, 10_000, 10_000);
+        ILiquidationEngine.LiquidationPlan memory plan = engine.previewLiquidation(a);
+        assertTrue(plan.capped, "the WETH cap binds");
+        assertEq(rs[0].cappedAuctionDebtValue, plan.debtValue, "capped = the engine's preview");
+        assertLt(rs[0].cappedAuctionDebtValue, rs[0].auctionDebtValue, "below the uncapped figure");
+        assertEq(s.cappedAuctionDebtValue, rs[0].cappedAuctionDebtValue + rs[1].cappedAuctionDebtValue);
+        // no room at all: nothing goes to auction now, and the report still comes back
+        engine.setGlobalCap(0);
+        _applyShock(10_000, 10_000, 10_000);
+        (rs, s) = lens.stress(vault, _ids(a, b), assets, bps);
+        assertEq(rs[0].cappedAuctionDebtValue, 0, "no room");
+        assertGt(rs[0].auctionDebtValue, 0, "the uncapped figure stands");
     }
 
     // ================================================================ stress
@@ -108,6 +138,7 @@ contract RiskLensTest is LiquidationFixture {
         uint256 n = (rs[0].liquidatable ? 1 : 0) + (rs[1].liquidatable ? 1 : 0);
         assertEq(s.liquidatable, n, "summary count");
         assertEq(s.auctionDebtValue, rs[0].auctionDebtValue + rs[1].auctionDebtValue, "summary auction debt");
+        assertEq(s.cappedAuctionDebtValue, s.auctionDebtValue, "the fixture's caps never bind");
         assertEq(s.positions, 2);
         assertEq(s.capRoom, engine.globalCap() - engine.globalDirt());
     }

@@ -14,6 +14,8 @@ import { local } from "../deploy/config/networks.js";
 import { STEWARD_PARAMS, type StewardParam } from "../deploy/config/types.js";
 import { ROLE_IDS } from "../deploy/roles.js";
 import { normals } from "./lib/volatility-reference.js";
+import { Keeper, OracleVenue, staticPositionSource } from "../keeper/keeper.js";
+import { recommendations, rooms, stewardKeys, explainStatus } from "../sdk/steward.js";
 
 const WAD = 10n ** 18n;
 const MAX = 2n ** 256n - 1n;
@@ -503,6 +505,56 @@ describe("risk oracle and risk steward (contracts/risk/)", function () {
       };
       await (await core.steward.setBounds(P.SupplyCap, weth, zero)).wait();
       await refused(await publish("SupplyCap", weth, 900_000n), S.NotStewarded, 0n);
+    });
+  });
+
+  describe("keeper risk job and sdk/steward.ts", function () {
+    it("the keeper observes each asset when due, applies what the steward accepts, leaves what waits, skips what is final", async function () {
+      const [, , keeperAccount] = await ethers.getSigners();
+      if (keeperAccount === undefined) throw new Error("needs signers");
+      const bot = new Keeper({
+        engine: core.engine,
+        lens: core.lens,
+        signer: keeperAccount,
+        positions: staticPositionSource([]),
+        venue: new OracleVenue(core.oracle, core.vault, core.lens, 0n),
+        minProfitBps: 0n,
+        risk: { observer: core.observer, riskOracle: core.riskOracle, steward: core.steward },
+      });
+      const weth = addr.weth ?? "";
+      const cap = (await core.vault.assetConfig(weth)).supplyCap;
+      const tighter = await publish("SupplyCap", weth, (cap * 90n) / 100n);
+      const looser = await publish("AuctionCap", weth, ((await core.engine.assetCap(weth)) * 120n) / 100n);
+      const first = await bot.tick();
+      // every listed asset with a valid price observed (the NAV-priced TBILL too); none twice within the interval
+      expect(first.observations.length).to.equal((await core.vault.assets()).length);
+      expect(first.applied).to.deep.equal([tighter]);
+      expect((await core.vault.assetConfig(weth)).supplyCap).to.equal((cap * 90n) / 100n);
+      const again = await bot.tick();
+      expect([again.observations, again.applied]).to.deep.equal([[], []]);
+      // the loosening waits for the gate; the task's reading says why, in words
+      const states = await recommendations(core.riskOracle, core.steward);
+      expect(states.map((r) => [r.id, r.status])).to.deep.equal([
+        [tighter, "Applied"],
+        [looser, "VolatilityGate"],
+      ]);
+      const waiting = states[1];
+      if (waiting === undefined) throw new Error("no second recommendation");
+      expect(explainStatus(waiting.param, waiting.status, waiting.detail)).to.match(/fresh observed volatility/);
+      // calm observations by the keeper itself open the gate: it applies the loosening once there are 12 returns
+      let applied: bigint[] = [];
+      for (let i = 0; i < 16 && applied.length === 0; i++) {
+        await networkHelpers.time.increase(300);
+        await core.refreshFeeds();
+        applied = (await bot.tick()).applied;
+      }
+      expect(applied).to.deep.equal([looser]);
+      // the room view lists each stewarded parameter; the threshold's upper side stays closed
+      const all = await rooms(core.steward, stewardKeys([weth], [addr.busd ?? ""]));
+      const th = all.find((r) => r.param === "LiqThreshold");
+      expect(all.length).to.equal(8); // 4 asset parameters, the global auction cap, 3 of bUSD (fixed rate: no curve)
+      expect(th?.highest).to.equal(th?.current);
+      expect(all.find((r) => r.param === "AuctionCap" && r.target === weth)?.nextAt).to.be.greaterThan(0n);
     });
   });
 

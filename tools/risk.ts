@@ -6,6 +6,8 @@
  *
  *   npm run risk                                        # embedded network: builds the demo portfolio, then runs
  *   npm run risk -- --network localhost                 # the deployment on that node (its manifest, found by chain)
+ *   npm run risk -- --publish [--send]                  # plan (or post) the recommendations to the risk oracle
+ *   npm run risk -- --inputs reports/risk-localhost-inputs.json   # replay a run from its inputs (the evidence)
  *
  * The manifest is found as every command finds it (sdk/manifest.ts `locateManifest`): `BALLAST_MANIFEST` when set,
  * else `deployments/<network>-<chain id>-<genesis>.json` for the chain the network points at.
@@ -17,15 +19,29 @@
  *   runs its course, its threshold at its lapse floor),
  *   RISK_KEEPERS (1; 0 = a keeper outage), RISK_CONFIG (a JSON file merged over the defaults: vol, beta,
  *   correlation, jumps, crashShare, depeg, slippageBps, liquidityPerHour, badDebtLimit, targetProbability, …),
- *   RISK_OUT (reports).
+ *   RISK_OUT (reports), RISK_PUBLISH (1: plan the publication, "send": post it; the flags --publish and --send of
+ *   tools/risk-cli.mjs set it), RISK_INPUTS (a run's inputs file to replay; --inputs).
+ *
+ * Every run with recommendations writes its inputs (risk-<network>-inputs.json: the engine version, the settings and
+ * the snapshot, canonical JSON) whose keccak256 is the evidence a publication carries on chain (risk/publish.ts).
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { network } from "hardhat";
 import { locateManifest, otherChain, readManifest } from "../sdk/manifest.js";
 import { explainFailure } from "../sdk/errors.js";
 import { type RiskConfig, SCENARIOS, defaultConfig } from "../risk/model.js";
 import { buildPortfolio } from "../deploy/local/portfolio.js";
 import { runRisk } from "../risk/run.js";
+import {
+  ENGINE_VERSION,
+  evidenceOf,
+  parseInputs,
+  planPublication,
+  renderPublication,
+  sendPublication,
+} from "../risk/publish.js";
+import { RiskOracle__factory, RiskSteward__factory } from "../typechain-types/index.js";
+import { join } from "node:path";
 import { type CoreAddresses, parseManifest, readSnapshot } from "../risk/snapshot.js";
 
 function fail(message: string): never {
@@ -83,15 +99,42 @@ function loadConfig(): RiskConfig {
 }
 
 const started = Date.now();
-const cfg = loadConfig();
+const inputsFile = process.env.RISK_INPUTS;
+const replay =
+  inputsFile === undefined || inputsFile === ""
+    ? undefined
+    : (() => {
+        if (!existsSync(inputsFile)) fail(`RISK_INPUTS=${inputsFile}: no such file`);
+        try {
+          return parseInputs(readFileSync(inputsFile, "utf8"));
+        } catch (e) {
+          fail(`RISK_INPUTS=${inputsFile}: ${(e as Error).message}`);
+        }
+      })();
+if (replay !== undefined && replay.engine !== ENGINE_VERSION) {
+  fail(`RISK_INPUTS=${inputsFile}: written by ${replay.engine}, this is ${ENGINE_VERSION}: rerun with that version`);
+}
+const cfg = replay?.config ?? loadConfig();
+const publishMode = process.env.RISK_PUBLISH ?? "";
+if (publishMode !== "" && publishMode !== "1" && publishMode !== "send") {
+  fail(`RISK_PUBLISH=${publishMode}: use 1 (plan, a dry run) or send (post)`);
+}
+if (publishMode !== "" && replay !== undefined)
+  fail("--publish and --inputs: a replay checks a run, it publishes nothing");
 const conn = await network.create();
 const { ethers } = conn;
 const name = conn.networkName;
 console.log(`Ballast risk engine — network ${name}\n`);
 
-let snapshotSource: CoreAddresses;
+let snapshotSource: CoreAddresses = { vault: "", oracle: "", engine: "", lens: "" };
+/** The risk oracle and steward of the deployment, where it has them (for --publish). */
+let riskAddresses: { riskOracle: string; steward: string } | undefined;
 const override = process.env.BALLAST_MANIFEST;
-if (conn.networkConfig.type === "edr-simulated" && (override === undefined || override === "")) {
+if (replay !== undefined) {
+  console.log(
+    `• replaying the run in ${inputsFile} (snapshot of ${replay.snapshot.network} at block ${replay.snapshot.block})`,
+  );
+} else if (conn.networkConfig.type === "edr-simulated" && (override === undefined || override === "")) {
   // the embedded chain starts empty in every process: there is no deployment to read
   console.log("• embedded network: building the demo portfolio");
   const core = await buildPortfolio(ethers, { log: (l) => console.log(`  ${l}`) });
@@ -101,6 +144,7 @@ if (conn.networkConfig.type === "edr-simulated" && (override === undefined || ov
     engine: core.addresses.engine ?? "",
     lens: core.addresses.lens ?? "",
   };
+  riskAddresses = { riskOracle: core.addresses.riskOracle ?? "", steward: core.addresses.steward ?? "" };
 } else {
   const location = await locateManifest(ethers.provider, name);
   const via = location.source === "BALLAST_MANIFEST" ? "BALLAST_MANIFEST=" : "";
@@ -117,6 +161,9 @@ if (conn.networkConfig.type === "edr-simulated" && (override === undefined || ov
       m === undefined || m.chainId === undefined ? undefined : otherChain(m, location.key, location.path);
     if (elsewhere !== undefined) fail(`${elsewhere}: deploy again, or point BALLAST_MANIFEST at this chain's manifest`);
     snapshotSource = parseManifest(location.path);
+    const contracts = m?.contracts ?? {};
+    const [ro, st] = [contracts.RiskOracle?.address, contracts.RiskSteward?.address];
+    if (ro !== undefined && st !== undefined) riskAddresses = { riskOracle: ro, steward: st };
   } catch (e) {
     fail((e as Error).message);
   }
@@ -126,7 +173,9 @@ if (conn.networkConfig.type === "edr-simulated" && (override === undefined || ov
 let snap;
 try {
   const [signer] = await ethers.getSigners();
-  snap = await readSnapshot(signer ?? ethers.provider, snapshotSource, name, (l) => console.log(`  ${l}`));
+  snap =
+    replay?.snapshot ??
+    (await readSnapshot(signer ?? ethers.provider, snapshotSource, name, (l) => console.log(`  ${l}`)));
 } catch (e) {
   fail(`could not read the deployment: ${await explainFailure(e)}`);
 }
@@ -147,6 +196,39 @@ try {
   fail(`${(e as Error).message} (check RISK_CONFIG and the RISK_* settings; see docs/risk.md)`);
 }
 console.log("\n" + result.text);
+if (result.recommendations !== undefined && replay === undefined) {
+  // the run's inputs: their hash is the evidence a publication carries, and `--inputs` replays them
+  const file = join(out, `risk-${snap.network.replace(/[^A-Za-z0-9_-]/g, "_")}-inputs.json`);
+  writeFileSync(file, evidenceOf(snap, cfg).inputs);
+  result.files.push(file);
+}
+if (replay !== undefined) console.log(`\nReplayed: evidence ${evidenceOf(snap, cfg).evidence}`);
+if (publishMode !== "") {
+  if (result.recommendations === undefined) fail("--publish needs recommendations: unset RISK_RECOMMEND=0");
+  if (riskAddresses === undefined) {
+    fail("this deployment has no risk oracle and steward (deploy them: the network config's `risk` section)");
+  }
+  const [signer] = await ethers.getSigners();
+  if (signer === undefined) fail("no account to read or publish with: set DEPLOYER_PRIVATE_KEY (see .env.example)");
+  const steward = RiskSteward__factory.connect(riskAddresses.steward, signer);
+  const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  let pub = await planPublication(snap, cfg, result.recommendations, steward, now);
+  if (publishMode === "send") {
+    try {
+      pub = await sendPublication(RiskOracle__factory.connect(riskAddresses.riskOracle, signer), pub);
+    } catch (e) {
+      fail(`publishing failed: ${await explainFailure(e)} (the account needs the PUBLISHER role)`);
+    }
+  }
+  console.log("\n" + renderPublication(pub, publishMode === "send").join("\n"));
+  const file = join(out, `risk-${snap.network.replace(/[^A-Za-z0-9_-]/g, "_")}-publication.json`);
+  const { inputs: _inputs, ...record } = pub;
+  writeFileSync(
+    file,
+    JSON.stringify(record, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v), 2),
+  );
+  result.files.push(file);
+}
 console.log(`\nWrote ${result.files.join(", ")}`);
 const t = result.timings;
 console.log(

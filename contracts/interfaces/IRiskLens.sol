@@ -2,13 +2,15 @@
 pragma solidity ^0.8.24;
 
 import {IVault} from "./IVault.sol";
+import {ILiquidationEngine} from "./ILiquidationEngine.sol";
 
 /// @title IRiskLens
 /// @notice An on-chain stress view anyone can call: given a price shock per collateral asset, which positions would
 ///         become liquidatable and how much debt that would send to auction. Stateless: it reads only the public
 ///         views of the Vault it is given (`positionOf`, `basketOf`, `debtOf`, `assetConfig`, `synthetic`,
 ///         `oracle`, `liquidationEngine`), the Vault's oracle (`getPrice`) and its liquidation engine
-///         (`liquidationParams`, `globalCap`, `globalDirt`). It writes nothing and holds nothing.
+///         (`liquidationParams`, `globalCap`, `globalDirt`, `assetCap`, `assetDirt`). It writes nothing and holds
+///         nothing.
 /// @dev Units: `[wad]` 18-decimal fixed point (USD values, prices in USD per whole unit, health), `[bps]` 1e4 = 100%,
 ///      `[token]` a collateral token's own decimals.
 ///      A shock is a multiplier in bps applied to the oracle price: 10_000 leaves it, 4_000 is a 60% fall, 15_000 a 50%
@@ -34,6 +36,9 @@ interface IRiskLens {
     /// @param liquidatable healthShocked < 1e18.
     /// @param auctionDebt [wad] Synthetic debt a liquidation would take into auction (0 when not liquidatable).
     /// @param auctionDebtValue [wad USD] Its value at shocked prices, rounded up.
+    /// @param cappedAuctionDebtValue [wad USD] The same under the auction caps as they stand now (the engine's rooms
+    ///        left under each asset's cap and the global cap): what a liquidation of this position alone, next, would
+    ///        send to auction at shocked prices (0 when the caps leave less than one minimum debt of room).
     struct PositionStress {
         uint256 id;
         bool exists;
@@ -45,6 +50,7 @@ interface IRiskLens {
         bool liquidatable;
         uint256 auctionDebt;
         uint256 auctionDebtValue;
+        uint256 cappedAuctionDebtValue;
     }
 
     /// @notice Totals over the positions asked about.
@@ -53,6 +59,8 @@ interface IRiskLens {
     /// @param debtValue [wad USD] Debt value of the liquidatable positions at shocked prices.
     /// @param auctionDebtValue [wad USD] Debt value their liquidations would send to auction, before caps.
     /// @param capRoom [wad USD] Room left under the engine's global cap now (globalCap - globalDirt, 0 if none).
+    /// @param cappedAuctionDebtValue [wad USD] The sum of the positions' `cappedAuctionDebtValue`, each as if it were
+    ///        the next liquidation (an upper bound on what the caps let into auction at once: the rooms are shared).
     struct StressSummary {
         uint256 positions;
         uint256 liquidatable;
@@ -60,6 +68,7 @@ interface IRiskLens {
         uint256 debtValue;
         uint256 auctionDebtValue;
         uint256 capRoom;
+        uint256 cappedAuctionDebtValue;
     }
 
     /// @notice `assets` and `multipliersBps` differ in length.
@@ -78,6 +87,17 @@ interface IRiskLens {
 
     /// @notice The longest range `stressRange` takes in one call.
     function MAX_RANGE() external view returns (uint256);
+
+    /// @notice The debt [wad] the engine's plan (`LiquidationMath.plan`) moves for valuation `st` under `rooms` and
+    ///         `globalRoom`: the lens calls itself so that a plan that cannot move one minimum debt (a cap, collateral
+    ///         without a price) reads as 0 instead of reverting the whole report.
+    function plannedDebt(
+        IVault.LiquidationState calldata st,
+        uint256[] calldata rooms,
+        uint256 globalRoom,
+        ILiquidationEngine.LiquidationParams calldata lp,
+        uint256 id
+    ) external pure returns (uint256 debt);
 
     /// @notice Stresses positions `ids` of `vault` under `multipliersBps[i]` applied to `assets[i]`.
     function stress(

@@ -105,9 +105,11 @@ interface IRiskSteward {
     ///         of a refusal (see `Status`). Never reverts.
     function check(uint256 id) external view returns (Status status, uint256 current, uint256 detail);
 
-    /// @notice The room of (`param`, `target`) now: its `current` value, the `lowest` and `highest` values an
-    ///         application could set now (equal to `current` on the side the volatility gate closes, and for a
-    ///         threshold's upper side), and `nextAt` [s], the earliest time of the next change (0: now).
+    /// @notice The room of (`param`, `target`) now: its `current` value, the range [`lowest`, `highest`] an
+    ///         application could set now (one step either way, within the bounds; `highest` is `current` on the side
+    ///         the volatility gate closes and for a threshold, `lowest` is `current` for a rate under a closed gate),
+    ///         and `nextAt` [s], the earliest time of the next change (0: now). When `current` lies outside the bounds
+    ///         (governance moved it), the range may leave it out or be empty (`lowest > highest`).
     function room(
         Param param,
         address target

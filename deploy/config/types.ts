@@ -8,6 +8,9 @@
  */
 import { isAddress } from "ethers";
 import { MIN_GAS_MARGIN_BPS } from "../../sdk/tx.js";
+import { ASSET_PARAMS, STEWARD_PARAMS, type StewardParam } from "../../sdk/steward.js";
+
+export { ASSET_PARAMS, STEWARD_PARAMS, type StewardParam };
 
 /** An account named in the config: the deploying account, or a fixed address. */
 export type AccountRef = "deployer" | string;
@@ -210,24 +213,6 @@ export interface RedemptionConfig {
   /** [s] How long the volume part of the fee takes to halve, in [1 hour, 30 days]. */
   halfLife: number;
 }
-
-/** The parameters the risk steward can move, by name (`IRiskSteward.Param`, in its order). */
-export const STEWARD_PARAMS = [
-  "SupplyCap",
-  "MaxLtv",
-  "LiqThreshold",
-  "DebtCeiling",
-  "AuctionCap",
-  "KeeperTip",
-  "KeeperChip",
-  "BaseRate",
-  "SlopeLow",
-  "SlopeHigh",
-] as const;
-export type StewardParam = (typeof STEWARD_PARAMS)[number];
-
-/** Parameters whose target is a collateral asset (AuctionCap also takes "global"); the others' is a synthetic. */
-export const ASSET_PARAMS: readonly StewardParam[] = ["SupplyCap", "MaxLtv", "LiqThreshold", "AuctionCap"];
 
 /**
  * One parameter's steward bounds (`IRiskSteward.Bounds`). Values in the parameter's unit: SupplyCap [whole tokens];

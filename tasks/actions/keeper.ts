@@ -70,6 +70,8 @@ export async function runKeeper(conn: NetworkConnection, args: KeeperArgs): Prom
       // the Treasury's surplus policy: distributions when due, pokes when the surplus rises above its buffer
       treasury: sys.treasury,
       synthIds: sys.synthetics.map((s) => s.synthId),
+      // the risk automation, where deployed: volatility observations, and the recommendations the steward accepts
+      ...(sys.risk === undefined ? {} : { risk: sys.risk }),
     });
   } catch (e) {
     if (e instanceof CheckpointError) throw new TaskError(e.message);

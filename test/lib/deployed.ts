@@ -1,5 +1,6 @@
 /**
- * Every contract that goes on chain (mocks are test-only): the core, the lenses, the rate models and the price sources. The
+ * Every contract that goes on chain (mocks are test-only): the core, the lenses, the rate models, the price sources and
+ * the risk automation (observer, risk oracle, steward). The
  * LiquidationEngineAdmin and VaultAdmin (their governance modules) are created by the LiquidationEngine's and the
  * Vault's constructors.
  */
@@ -24,4 +25,7 @@ export const DEPLOYED = [
   "ChainlinkSource",
   "RateAdjustedSource",
   "NavSource",
+  "VolatilityObserver",
+  "RiskOracle",
+  "RiskSteward",
 ];

@@ -22,7 +22,7 @@
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
-import type { ContractTransactionResponse } from "ethers";
+import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { IVault, MockV3Aggregator } from "../../typechain-types/index.js";
 import { BUSD, Op, type AssetKey } from "../../sdk/params.js";
 import { type Core, deployCore, fundAndApprove } from "../../deploy/local/core.js";
@@ -193,6 +193,7 @@ export async function measureGas(
   rows.push(...(await measureIdle(conn, core, user, log)));
   rows.push(...(await measurePeg(conn, core, user, log)));
   rows.push(...(await measureSources(conn, core, user, log)));
+  rows.push(...(await measureRisk(conn, core, user, log)));
   return rows;
 }
 
@@ -306,6 +307,50 @@ export async function measureSources(
     rows.push({ name: c.name, gas: receipt.gasUsed, hash: receipt.hash });
     log(`  ${c.name}: ${receipt.gasUsed}`);
   }
+  return rows;
+}
+
+/** The risk automation's rows: an observation, a publication and a steward's application. */
+export const RISK_ROWS = [
+  "observe volatility (WETH, warm)",
+  "publish 1 recommendation",
+  "apply recommendation (supply cap)",
+] as const;
+
+/**
+ * The risk rows, last: WETH observed three times (the filter's first readings), then, 5 minutes after the last, a
+ * measured observation (a return folded in); the deployer publishes one recommendation (WETH's supply cap, 10% lower)
+ * and the user applies it an hour later (anyone may).
+ */
+export async function measureRisk(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const rows: GasRow[] = [];
+  const record = (name: (typeof RISK_ROWS)[number], receipt: TransactionReceipt | null) => {
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${name}" failed`);
+    rows.push({ name, gas: receipt.gasUsed, hash: receipt.hash });
+    log(`  ${name}: ${receipt.gasUsed}`);
+  };
+  const observer = core.observer.connect(user);
+  for (let i = 0; i < 4; i++) {
+    await timePasses(conn, 300);
+    await core.refreshFeeds();
+    const receipt = await (await observer.observe(core.weth)).wait();
+    if (i === 3) record(RISK_ROWS[0], receipt);
+  }
+  const cap = (await core.vault.assetConfig(core.weth)).supplyCap;
+  const block = await conn.ethers.provider.getBlock("latest");
+  const validUntil = (block?.timestamp ?? 0) + 86_400;
+  const evidence = conn.ethers.id("gas benchmark");
+  const proposal = { param: 0, target: await core.weth.getAddress(), validUntil, value: (cap * 9n) / 10n };
+  record(RISK_ROWS[1], await (await core.riskOracle.publish([proposal], evidence)).wait());
+  await timePasses(conn, 3600);
+  await core.refreshFeeds();
+  const id = await core.riskOracle.count();
+  record(RISK_ROWS[2], await (await core.steward.connect(user).applyRecommendation(id)).wait());
   return rows;
 }
 
