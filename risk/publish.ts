@@ -26,7 +26,9 @@ import { keccak256, toUtf8Bytes } from "ethers";
 import type { RiskOracle, RiskSteward } from "../typechain-types/index.js";
 import { STEWARD_PARAMS, type StewardParam, formatStewardValue } from "../sdk/steward.js";
 import type { RiskConfig, Snapshot } from "./model.js";
-import type { Change, Recommendation } from "./recommend.js";
+import { type AssetParamsView, type Change, type Recommendation, withAsset } from "./recommend.js";
+import { simulate } from "./simulate.js";
+import { type Estimate, estimate } from "./stats.js";
 
 /** The engine's version in the evidence: bump it when the simulation or the search change what they compute. */
 export const ENGINE_VERSION = "ballast-risk/1";
@@ -245,4 +247,87 @@ export function renderPublication(pub: Publication, send: boolean): string[] {
   if (pub.items.length === 0 && pub.refused.length === 0) lines.push("  nothing to publish: no change recommended");
   if (pub.tx !== undefined) lines.push(`  tx ${pub.tx}`);
   return lines;
+}
+
+/** The outcomes of one set of parameters over the simulated paths. */
+export interface Outcomes {
+  /** P(bad debt > the limit), with its bounds. */
+  badDebt: Estimate;
+  /** [USD] Mean bad debt over the paths, and its 99th percentile. */
+  meanBadDebtUsd: number;
+  p99BadDebtUsd: number;
+  /** Mean liquidations per path, and mean liquidations refused or cut by a cap. */
+  meanLiquidations: number;
+  meanCapRefusals: number;
+}
+
+/** Outcomes with and without the steward's applications, over the same paths. */
+export interface StewardComparison {
+  paths: number;
+  without: Outcomes;
+  with: Outcomes;
+}
+
+/** The snapshot with the publication's values applied, as the steward would apply them. */
+export function withPublication(snap: Snapshot, pub: Pick<Publication, "items">): Snapshot {
+  const field: Partial<Record<StewardParam, keyof AssetParamsView>> = {
+    SupplyCap: "supplyCap",
+    MaxLtv: "maxLtvBps",
+    LiqThreshold: "liqThresholdBps",
+    AuctionCap: "auctionCap",
+  };
+  let out = snap;
+  for (const item of pub.items) {
+    const key = field[item.param];
+    if (key === undefined) continue;
+    const i = out.assets.findIndex((a) => a.address.toLowerCase() === item.target.toLowerCase());
+    if (i >= 0) out = withAsset(out, i, { [key]: item.to });
+  }
+  return out;
+}
+
+/**
+ * Compares the outcomes of today's parameters and of the parameters after the steward applies `pub`, over the same
+ * simulated paths (the same seed: common random numbers, so the two differ by the parameters only). The applications
+ * are taken to be in force from the first hour (a lowered threshold's ramp is not modelled: its effect shows a ramp
+ * duration early), and users do not react to them (as in every run), so what a cap or a max LTV changes for new risk
+ * does not show here: the comparison measures what the steward changes for the positions open today.
+ */
+export function compareWithSteward(
+  snap: Snapshot,
+  cfg: RiskConfig,
+  pub: Pick<Publication, "items">,
+): StewardComparison {
+  const run = (s: Snapshot): Outcomes => {
+    const r = simulate(s, { ...cfg, samplePaths: 0 });
+    const bad = r.outcomes.map((o) => o.badDebtUsd).sort((a, b) => a - b);
+    const mean = (xs: number[]) => (xs.length === 0 ? 0 : xs.reduce((x, y) => x + y, 0) / xs.length);
+    return {
+      badDebt: estimate(bad.filter((b) => b > cfg.badDebtLimit).length, bad.length),
+      meanBadDebtUsd: mean(bad),
+      p99BadDebtUsd: bad[Math.min(bad.length - 1, Math.floor(bad.length * 0.99))] ?? 0,
+      meanLiquidations: mean(r.outcomes.map((o) => o.liquidations)),
+      meanCapRefusals: mean(r.outcomes.map((o) => o.capRefusals)),
+    };
+  };
+  return { paths: cfg.paths, without: run(snap), with: run(withPublication(snap, pub)) };
+}
+
+/** The comparison as lines for the console. */
+export function renderComparison(c: StewardComparison, cfg: RiskConfig): string[] {
+  const usd = (x: number) => `$${Math.round(x).toLocaleString("en-US")}`;
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const row = (name: string, o: Outcomes) =>
+    `  ${name.padEnd(16)} P(bad debt > ${usd(cfg.badDebtLimit)}) ${pct(o.badDebt.p).padStart(7)} ` +
+    `(95% ≤ ${pct(o.badDebt.upper95)}), mean bad debt ${usd(o.meanBadDebtUsd)}, p99 ${usd(o.p99BadDebtUsd)}, ` +
+    `liquidations ${o.meanLiquidations.toFixed(2)}/path, cap refusals ${o.meanCapRefusals.toFixed(2)}/path`;
+  const d = c.with.meanBadDebtUsd - c.without.meanBadDebtUsd;
+  return [
+    `With and without the steward, over the same ${c.paths} paths (its applications in force from the first hour):`,
+    row("without", c.without),
+    row("with", c.with),
+    `  difference: mean bad debt ${d <= 0 ? "−" : "+"}${usd(Math.abs(d))}, P(bad debt > limit) ` +
+      `${pct(c.with.badDebt.p - c.without.badDebt.p)}, liquidations ` +
+      `${(c.with.meanLiquidations - c.without.meanLiquidations).toFixed(2)}/path`,
+  ];
 }

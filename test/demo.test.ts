@@ -147,6 +147,20 @@ describe("npm run demo (tools/demo/demo.ts)", function () {
     for (const b of baskets) expect(b, b).to.not.match(/(^|\s)0 (WETH|WBTC|USDC)\b/);
     expect(baskets.some((b) => /(^|\s)0\.\d+ (WETH|WBTC)\b/.test(b))).to.equal(true);
     expect(out).to.match(/liquidations: +\d+ \(\d+ partial, \d+ cut down by a cap; \d+ waited for cap room\)/);
+    // the risk automation: volatility rises through the crash, the steward applies the published tightenings, the
+    // engine compares with and without them, and every liquidated position was alerted before its liquidation
+    const vols = [...out.matchAll(/prices: ETH \$\d+, BTC \$\d+; observed volatility WETH (\d+)%/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(vols.length).to.be.greaterThan(4);
+    expect(vols.at(-1) ?? 0).to.be.greaterThan(100);
+    expect(vols.at(-1) ?? 0).to.be.greaterThan((vols[0] ?? 0) * 5);
+    expect(out).to.match(/keeper: apply recommendation #1: SupplyCap/);
+    expect(out).to.match(/With and without the steward, over the same \d+ paths/);
+    const warned = /(\d+) of (\d+) liquidated positions were alerted before their liquidation/.exec(out);
+    expect(warned, "the alerts summary").to.not.equal(null);
+    expect(Number(warned?.[1])).to.equal(Number(warned?.[2]));
+    expect(Number(warned?.[2])).to.be.greaterThan(0);
     const svg = readFileSync(svgPath, "utf8");
     expect(svg).to.contain(">Liquidations and cap waits per keeper tick</text>");
     expect(svg).to.contain(">Bad debt (USD)</text>");

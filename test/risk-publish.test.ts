@@ -13,7 +13,14 @@ import { readSnapshot } from "../risk/snapshot.js";
 import { type Snapshot, defaultConfig } from "../risk/model.js";
 import type { Change, Recommendation } from "../risk/recommend.js";
 import { runRisk } from "../risk/run.js";
-import { canonicalJson, parseInputs, planPublication, sendPublication } from "../risk/publish.js";
+import {
+  canonicalJson,
+  compareWithSteward,
+  parseInputs,
+  planPublication,
+  renderComparison,
+  sendPublication,
+} from "../risk/publish.js";
 import { Keeper, OracleVenue, staticPositionSource } from "../keeper/keeper.js";
 import { RiskLens__factory } from "../typechain-types/index.js";
 import { answer8 } from "../sdk/units.js";
@@ -98,6 +105,15 @@ describe("risk publishing pipeline (risk/publish.ts, the steward, the keeper)", 
     expect(canonicalJson(replayed.snapshot)).to.equal(canonicalJson(snap));
     const again = runRisk(replayed.snapshot, replayed.config, { recommend: true }).recommendations ?? [];
     expect(canonicalJson(again.map((r) => r.changes))).to.equal(canonicalJson(recs.map((r) => r.changes)));
+
+    // the engine compares the outcomes with and without the steward's applications over the same paths: the same
+    // paths twice give the same outcomes, and the tighter auction caps cut or refuse more liquidations
+    const same = compareWithSteward(snap, cfg, { items: [] });
+    expect(canonicalJson(same.with)).to.equal(canonicalJson(same.without));
+    const compared = compareWithSteward(snap, cfg, planned);
+    expect(compared.paths).to.equal(cfg.paths);
+    expect(compared.with.meanCapRefusals).to.be.greaterThan(compared.without.meanCapRefusals);
+    expect(renderComparison(compared, cfg).join("\n")).to.match(/without[\s\S]*with[\s\S]*difference: mean bad debt/);
 
     // posted in one transaction with the evidence; the keeper applies every one the steward accepts
     const sent = await sendPublication(core.riskOracle, planned);

@@ -34,6 +34,8 @@ import { buildPortfolio } from "../deploy/local/portfolio.js";
 import { runRisk } from "../risk/run.js";
 import {
   ENGINE_VERSION,
+  compareWithSteward,
+  renderComparison,
   evidenceOf,
   parseInputs,
   planPublication,
@@ -221,6 +223,8 @@ if (publishMode !== "") {
     }
   }
   console.log("\n" + renderPublication(pub, publishMode === "send").join("\n"));
+  const comparison = compareWithSteward(snap, cfg, pub);
+  console.log("\n" + renderComparison(comparison, cfg).join("\n"));
   const file = join(out, `risk-${snap.network.replace(/[^A-Za-z0-9_-]/g, "_")}-publication.json`);
   const { inputs: _inputs, ...record } = pub;
   writeFileSync(

@@ -16,6 +16,13 @@
  * exit stays open, and holders redeem bUSD at face value against the positions below the redeemable health. During the crash the keeper also runs the Treasury's surplus policy (pokes, distributions to savers
  * and the buyback, none while a deficit is open); at the end the saver withdraws and the report shows what sbUSD paid.
  *
+ * Risk automation runs through the crash: the volatility observer (observed for a calm hour before, then by the keeper
+ * every tick) shows volatility rising; an hour in, the risk team runs the risk engine on the chain's snapshot and
+ * publishes its recommendations (the steward's room read from the chain: steps toward them, loosenings refused while
+ * the volatility gate is closed), compares the outcomes with and without the steward over the same paths, and the
+ * keeper applies what the steward accepts; and the watch (watch/evaluate.ts) follows every position and alerts before
+ * the liquidations it predicts (the report shows each alert's lead time).
+ *
  * It also writes a picture, reports/demo.svg (`DEMO_SVG` to write elsewhere): the ETH and BTC oracle prices with the
  * auctions' clearing prices, and the system backing ratio, tick by tick (tools/demo/chart.ts).
  */
@@ -51,6 +58,21 @@ import { BPS, mulDivDown, mulDivUp, valueDown } from "../../sdk/math.js";
 import { type DemoFrame, renderDemoSvg } from "./chart.js";
 import { DEMO_PLANS, type Plan } from "../../deploy/local/portfolio.js";
 import { explainFailure } from "../../sdk/errors.js";
+import { readSnapshot } from "../../risk/snapshot.js";
+import { defaultConfig } from "../../risk/model.js";
+import { runRisk } from "../../risk/run.js";
+import {
+  compareWithSteward,
+  planPublication,
+  renderComparison,
+  renderPublication,
+  sendPublication,
+} from "../../risk/publish.js";
+import { type AlertLevel, MODEL_SHORT, alertLine } from "../../sdk/alerts.js";
+import { evaluatePositions, manifestReader } from "../../watch/evaluate.js";
+import { parseWatchConfig } from "../../watch/service.js";
+import { ObservedVolatility } from "../../watch/volatility.js";
+import { STEWARD_PARAMS } from "../../sdk/steward.js";
 
 /** The demo's users and their positions (shared with the risk engine's demo portfolio). */
 const PLANS: Plan[] = DEMO_PLANS;
@@ -74,6 +96,8 @@ const TICK = 5 * MINUTE;
 const TAIL_TICKS = 60;
 /** Auction caps for the demo [wad USD], far below the $10M default so they bind: global and per asset. */
 const DEMO_CAPS = { global: wad("40000"), perAsset: wad("25000") };
+/** [s] When, after the crash starts, the risk team runs the engine and publishes its recommendations. */
+const PUBLISH_AT = 60 * MINUTE;
 /** [bps] The keeper's least profit against the venue; the venue pays the oracle price less its spread. */
 const MIN_PROFIT_BPS = 300n;
 const VENUE_SPREAD_BPS = 30n;
@@ -100,6 +124,24 @@ step(
   `governance sets the auction caps to $${formatWad(DEMO_CAPS.global, 0)} of debt in auction globally and ` +
     `$${formatWad(DEMO_CAPS.perAsset, 0)} per collateral asset`,
 );
+// and the risk steward's bounds around them: from a tenth to twice each cap, at most half of it per hour, loosened
+// only under 100% observed volatility of WETH (the deploy's bounds are around the config's $10M caps)
+for (const [target, cap, gate] of [
+  [ethers.ZeroAddress, DEMO_CAPS.global, core.weth],
+  ...ASSET_KEYS.map((k) => [core.tokens[k], DEMO_CAPS.perAsset, core.tokens[k]] as const),
+] as const) {
+  const bounds = {
+    maxChangeBps: 5_000,
+    minInterval: 3_600,
+    maxVolatility: WAD,
+    volAsset: await gate.getAddress(),
+    minValue: cap / 10n,
+    maxValue: cap * 2n,
+    step: 0n,
+  };
+  await (await core.steward.setBounds(STEWARD_PARAMS.indexOf("AuctionCap"), target, bounds)).wait();
+}
+step("governance bounds the risk steward around those caps: a tenth to twice each, half of it an hour at most");
 
 // the collateral priced by sources, as listed: how each price is composed (`ballast oracle <token>` prints the same)
 for (const key of SOURCED_ASSET_KEYS) {
@@ -222,6 +264,19 @@ const keeperFunds = await core.busd.balanceOf(keeperSigner);
 step(`keeper ${keeperSigner.address.slice(0, 10)}… holds ${formatWad(keeperFunds)} bUSD (from its own USDC position)`);
 const keeperPositions = new Set<bigint>([(await core.vault.nextPositionId()) - 1n]);
 
+// a calm hour: anyone observes the oracle's prices every five minutes (the keeper does it during the crash)
+console.log("\n=== A calm hour: the volatility observer ===");
+const calmStart = { weth: await core.priceOf("weth"), wbtc: await core.priceOf("wbtc") };
+for (let i = 0; i < 15; i++) {
+  await time.increase(5 * MINUTE);
+  const wiggle = BigInt(10_000 + ((i * 37) % 9) - 4); // within ±0.04%
+  await core.setPrice("weth", (calmStart.weth * wiggle) / 10_000n);
+  await core.setPrice("wbtc", (calmStart.wbtc * (20_000n - wiggle)) / 10_000n);
+  await core.refreshFeeds();
+  for (const k of ASSET_KEYS) await (await core.observer.observe(core.tokens[k])).wait();
+}
+step(`observed every 5 minutes for an hour and a quarter: ${await volatilityLine()}`);
+
 console.log("\n=== Before the crash ===");
 const before = await printReserves(core);
 
@@ -238,11 +293,25 @@ const keeper = new Keeper({
   // and the Treasury's surplus policy: a poke when the surplus rises above its buffer, a distribution once due
   treasury: core.treasury,
   synthIds: [BUSD, BETH],
+  // and the risk job: observations every tick, the steward's recommendations as they become applicable
+  risk: { observer: core.observer, riskOracle: core.riskOracle, steward: core.steward },
   log: (line) => {
-    if (!line.startsWith("skip take")) console.log(`  ${stamp()} keeper: ${line}`);
+    if (!line.startsWith("skip take") && !line.startsWith("skip observe")) console.log(`  ${stamp()} keeper: ${line}`);
   },
 });
 const distributions: { at: number; toSavings: bigint; toBuyback: bigint }[] = [];
+// the watch over the owners' positions, on the observer's volatility (the configured one until it has samples)
+const watchConfig = parseWatchConfig({}, {}, "default");
+const watchReader = manifestReader(core.manifest, { vault: core.vault, lens: core.lens, oracle: core.oracle });
+const watchOptions = {
+  horizonHours: watchConfig.horizonHours,
+  thresholds: watchConfig.thresholds,
+  volatility: new ObservedVolatility(core.addresses.observer ?? "", ethers.provider, 3_600),
+  network: "default",
+  chainId: 31_337n,
+};
+let watchLevels = new Map<bigint, AlertLevel>();
+const firstAlert = new Map<bigint, { at: number; level: AlertLevel; p: number }>();
 
 interface TakeRow extends TakeDone {
   at: number; // [s] since the crash started
@@ -265,9 +334,22 @@ for (;;) {
     await core.setPrice("weth", answer8(next.eth));
     await core.setPrice("wbtc", answer8(next.btc));
     await core.setPrice("usdc", await core.priceOf("usdc"));
-    console.log(`  ${stamp()} prices: ETH $${next.eth}, BTC $${next.btc}`);
+    console.log(`  ${stamp()} prices: ETH $${next.eth}, BTC $${next.btc}; ${await volatilityLine()}`);
     stepIndex++;
+    if (clock === PUBLISH_AT) await publishRecommendations();
   }
+  // the watch: every position's level, an alert when one crosses into a higher level
+  const watched = await evaluatePositions(
+    watchReader,
+    opened.map((o) => o.id),
+    { ...watchOptions, previous: watchLevels },
+  );
+  for (const a of watched.alerts) {
+    if (a.kind !== "alert") continue;
+    console.log(`  ${stamp()} watch: ${alertLine(a)}`);
+    if (!firstAlert.has(a.risk.id)) firstAlert.set(a.risk.id, { at: clock, level: a.level, p: a.risk.probability });
+  }
+  watchLevels = watched.levels;
   const healthBefore = new Map<bigint, bigint>();
   const ids = (await vaultPositionSource(core.vault).positionIds()).filter((id) => !keeperPositions.has(id));
   const [hs, ok] = await core.lens.liquidationHealthOf(ids);
@@ -344,6 +426,53 @@ console.log(
 
 // ------------------------------------------------------------------------------------------------------------------
 
+/** The observed volatility of WETH and WBTC, in one phrase. */
+async function volatilityLine(): Promise<string> {
+  const parts: string[] = [];
+  for (const k of ["weth", "wbtc"] as const) {
+    const [vol, , samples] = await core.observer.volatilityOf(core.tokens[k]);
+    parts.push(`${ASSETS[k].symbol} ${(Number(vol) / 1e16).toFixed(0)}%`);
+    if (k === "wbtc") return `observed volatility ${parts.join(", ")} (${samples} returns)`;
+  }
+  return `observed volatility ${parts.join(", ")}`;
+}
+
+/**
+ * The risk team's run an hour into the crash: the engine on the chain's snapshot (a short run), the publication
+ * planned against the steward's room and posted, and the outcomes with and without it over the same paths. The keeper
+ * applies what the steward accepts at its next tick.
+ */
+async function publishRecommendations(): Promise<void> {
+  console.log(`  ${stamp()} risk team: runs the risk engine on the chain's snapshot and publishes`);
+  const snap = await readSnapshot(
+    ethers.provider,
+    {
+      vault: core.addresses.vault ?? "",
+      oracle: core.addresses.oracle ?? "",
+      engine: core.addresses.engine ?? "",
+      lens: core.addresses.lens ?? "",
+    },
+    "default",
+  );
+  // the demo's market: the venue absorbs $40,000 of WETH or WBTC an hour (the scale of its caps)
+  const base = defaultConfig();
+  const cfg = {
+    ...base,
+    paths: 400,
+    recommendPaths: 200,
+    evidencePaths: 400,
+    hours: 48,
+    liquidityPerHour: { ...base.liquidityPerHour, WETH: 40_000, WBTC: 40_000 },
+  };
+  const run = runRisk(snap, cfg, { recommend: true });
+  const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  const planned = await planPublication(snap, cfg, run.recommendations ?? [], core.steward, now);
+  const sent = await sendPublication(core.riskOracle, planned);
+  for (const l of renderPublication(sent, true)) console.log(`  ${stamp()}   ${l.trim()}`);
+  for (const l of renderComparison(compareWithSteward(snap, cfg, planned), cfg))
+    console.log(`  ${stamp()}   ${l.trim()}`);
+}
+
 async function printReport(): Promise<void> {
   const ownerOf = new Map(opened.map((o) => [o.id, o.plan.name]));
   const symbolOf = async (asset: string): Promise<AssetKey> =>
@@ -364,6 +493,34 @@ async function printReport(): Promise<void> {
       formatWad(l.keeperPay),
     ]),
     { owner: "left", kind: "left" },
+  );
+
+  // the watch's alerts against the liquidations: each liquidated position's first alert, and how long before
+  const firstLiquidation = new Map<bigint, number>();
+  for (const l of liquidations) if (!firstLiquidation.has(l.positionId)) firstLiquidation.set(l.positionId, l.at);
+  const alertRows = [...firstLiquidation.entries()].map(([id, at]) => {
+    const a = firstAlert.get(id);
+    return [
+      `#${id}`,
+      ownerOf.get(id) ?? "?",
+      a === undefined ? "none" : `t+${a.at / 60}m (${a.level}, P ${(a.p * 100).toFixed(0)}%)`,
+      `t+${at / 60}m`,
+      a === undefined ? "-" : a.at < at ? `${(at - a.at) / 60} min before` : "at the liquidation",
+    ];
+  });
+  printTable(
+    "The watch's first alert before each liquidation",
+    ["pos", "owner", "first alert", "liquidated", "lead"],
+    alertRows,
+    {
+      owner: "left",
+      "first alert": "left",
+    },
+  );
+  const warnedEarly = alertRows.filter((r) => r[4]?.endsWith("before")).length;
+  console.log(
+    `  ${warnedEarly} of ${alertRows.length} liquidated positions were alerted before their liquidation ` +
+      `(model: ${MODEL_SHORT}, σ from the observer); ${[...firstAlert.keys()].filter((id) => !firstLiquidation.has(id)).length} alerted position(s) were not liquidated`,
   );
 
   const takeRows: string[][] = [];
