@@ -151,129 +151,51 @@ function riskAutomation(
 ): RiskAutomationConfig {
   const bounds: StewardBoundsConfig[] = [];
   const { caps, limits } = opts.interval;
-  const synthVol = opts.gates[opts.synthGate] ?? 0n;
+  /** One parameter's bounds: `[minValue, maxValue]`, `maxChangeBps` a step, every `minInterval`, gated as given. */
+  const add = (
+    param: StewardBoundsConfig["param"],
+    target: string,
+    [minValue, maxValue]: [bigint, bigint],
+    maxChangeBps: number,
+    minInterval: number,
+    gate: { maxVolatility: bigint; volAsset?: string },
+    step?: bigint,
+  ): void => {
+    bounds.push({
+      param,
+      target,
+      maxChangeBps,
+      minInterval,
+      ...gate,
+      minValue,
+      maxValue,
+      ...(step === undefined ? {} : { step }),
+    });
+  };
+  const synthGate = { maxVolatility: opts.gates[opts.synthGate] ?? 0n, volAsset: opts.synthGate };
   for (const a of config.assets) {
     const maxVolatility = opts.gates[a.symbol];
     if (maxVolatility === undefined) continue;
     const r = a.risk;
-    const target = a.symbol;
-    bounds.push(
-      {
-        param: "SupplyCap",
-        target,
-        maxChangeBps: 2_500,
-        minInterval: caps,
-        maxVolatility,
-        minValue: r.supplyCap / 4n,
-        maxValue: r.supplyCap * 2n,
-      },
-      {
-        param: "MaxLtv",
-        target,
-        maxChangeBps: 500,
-        minInterval: limits,
-        maxVolatility,
-        minValue: BigInt(Math.max(0, r.maxLtvBps - 1_500)),
-        maxValue: BigInt(r.maxLtvBps),
-      },
-      {
-        param: "LiqThreshold",
-        target,
-        maxChangeBps: 500,
-        minInterval: limits,
-        maxVolatility: 0n,
-        minValue: BigInt(Math.max(100, r.liqThresholdBps - 1_000)),
-        maxValue: BigInt(r.liqThresholdBps),
-      },
-      {
-        param: "AuctionCap",
-        target,
-        maxChangeBps: 5_000,
-        minInterval: caps,
-        maxVolatility,
-        minValue: a.auctionCap / 10n,
-        maxValue: a.auctionCap * 2n,
-      },
-    );
+    const gate = { maxVolatility };
+    add("SupplyCap", a.symbol, [r.supplyCap / 4n, r.supplyCap * 2n], 2_500, caps, gate);
+    add("MaxLtv", a.symbol, [BigInt(Math.max(0, r.maxLtvBps - 1_500)), BigInt(r.maxLtvBps)], 500, limits, gate);
+    const th = BigInt(r.liqThresholdBps);
+    add("LiqThreshold", a.symbol, [th - 1_000n > 100n ? th - 1_000n : 100n, th], 500, limits, { maxVolatility: 0n });
+    add("AuctionCap", a.symbol, [a.auctionCap / 10n, a.auctionCap * 2n], 5_000, caps, gate);
   }
-  bounds.push({
-    param: "AuctionCap",
-    target: "global",
-    maxChangeBps: 5_000,
-    minInterval: caps,
-    maxVolatility: synthVol,
-    volAsset: opts.synthGate,
-    minValue: config.globalAuctionCap / 10n,
-    maxValue: config.globalAuctionCap * 2n,
-  });
+  add("AuctionCap", "global", [config.globalAuctionCap / 10n, config.globalAuctionCap * 2n], 5_000, caps, synthGate);
   for (const s of config.synthetics) {
-    const gate = { maxVolatility: synthVol, volAsset: opts.synthGate };
     const k = s.keeper;
-    const tipMax = k.tip * 2n < k.maxPay ? k.tip * 2n : k.maxPay;
     const chipMax = BigInt(Math.min(k.chipBps * 2, 100));
-    bounds.push(
-      {
-        param: "DebtCeiling",
-        target: s.symbol,
-        maxChangeBps: 2_500,
-        minInterval: caps,
-        ...gate,
-        minValue: s.debtCeiling / 4n,
-        maxValue: s.debtCeiling * 2n,
-      },
-      {
-        param: "KeeperTip",
-        target: s.symbol,
-        maxChangeBps: 2_500,
-        minInterval: caps,
-        ...gate,
-        minValue: k.tip / 2n,
-        maxValue: tipMax,
-      },
-      {
-        param: "KeeperChip",
-        target: s.symbol,
-        maxChangeBps: 2_500,
-        minInterval: caps,
-        ...gate,
-        minValue: 0n,
-        maxValue: chipMax,
-        step: chipMax < 5n ? chipMax : 5n,
-      },
-    );
+    add("DebtCeiling", s.symbol, [s.debtCeiling / 4n, s.debtCeiling * 2n], 2_500, caps, synthGate);
+    add("KeeperTip", s.symbol, [k.tip / 2n, k.tip * 2n < k.maxPay ? k.tip * 2n : k.maxPay], 2_500, caps, synthGate);
+    add("KeeperChip", s.symbol, [0n, chipMax], 2_500, caps, synthGate, chipMax < 5n ? chipMax : 5n);
     const c = s.rateParams;
-    if (c !== undefined) {
-      bounds.push(
-        {
-          param: "BaseRate",
-          target: s.symbol,
-          maxChangeBps: 2_500,
-          minInterval: limits,
-          ...gate,
-          minValue: 0n,
-          maxValue: c.baseRate * 2n + WAD / 100n,
-          step: WAD / 400n,
-        },
-        {
-          param: "SlopeLow",
-          target: s.symbol,
-          maxChangeBps: 2_500,
-          minInterval: limits,
-          ...gate,
-          minValue: c.slopeLow / 2n,
-          maxValue: c.slopeLow * 2n,
-        },
-        {
-          param: "SlopeHigh",
-          target: s.symbol,
-          maxChangeBps: 2_500,
-          minInterval: limits,
-          ...gate,
-          minValue: c.slopeHigh / 2n,
-          maxValue: c.slopeHigh * 2n,
-        },
-      );
-    }
+    if (c === undefined) continue;
+    add("BaseRate", s.symbol, [0n, c.baseRate * 2n + WAD / 100n], 2_500, limits, synthGate, WAD / 400n);
+    add("SlopeLow", s.symbol, [c.slopeLow / 2n, c.slopeLow * 2n], 2_500, limits, synthGate);
+    add("SlopeHigh", s.symbol, [c.slopeHigh / 2n, c.slopeHigh * 2n], 2_500, limits, synthGate);
   }
   const { publisher, observer, maxObservationAge } = opts;
   return { publisher, observer, maxObservationAge, bounds };
