@@ -151,5 +151,15 @@ feed (the first row's WETH). \`wstETH\`: 10 tokens, 8,000 bUSD, priced by a \`Ra
 \`ChainlinkSource\` on stETH/USD times the token's \`stEthPerToken()\`, capped). \`TBILL\`: 100 tokens (6 decimals),
 3,500 bUSD, priced by a \`NavSource\` (the Vault also reads its attestation's lapse). Each after a warm open of the same
 kind by the same user, the feeds refreshed and the NAV attested an hour before.
+
+### Risk automation rows
+
+Last, after the price-source rows: WETH's volatility observed by the user four times, 5 minutes apart (the median
+filter's first three readings, then the measured one, which folds a return into the estimate: two warm slots written,
+the oracle read, a logarithm and an exponential); one recommendation published by the deployer (PUBLISHER: three fresh
+slots for the record, the parameter's latest id, the event); an hour later, the user applies it through the steward
+(WETH's supply cap 10% lower, a tightening: the record read, the observer not asked, the Vault's configuration read,
+\`setAssetParams\`
+through the AccessManager and the Vault's admin module, the steward's two clocks).
 `;
 }
