@@ -1,7 +1,7 @@
 /**
  * Where the watch gets each asset's volatility: the on-chain volatility observer when the deployment has one and its
  * estimate is fresh and well sampled, otherwise the risk engine's configured default (risk/model.ts `defaultConfig`).
- * `volatilitySourceFor` is the one switch: a deployment manifest with an address under `volatilityObserver` turns the
+ * `volatilitySourceFor` is the one switch: a deployment manifest with an address under `VolatilityObserver` (the deploy's name) turns the
  * observer on; everything else gets the configured values.
  *
  * The observer's interface (its TypeChain type is not generated here, so ethers reads it through this fragment):
@@ -111,7 +111,7 @@ export function observerAddress(contracts: Record<string, { address: string } | 
 
 /**
  * THE SWITCH: the observer (with the configured σ behind it) when `contracts` has an address under
- * `volatilityObserver`, else the configured σ alone.
+ * `VolatilityObserver`, else the configured σ alone.
  */
 export function volatilitySourceFor(
   contracts: Record<string, { address: string } | undefined>,

@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {IVolatilityObserver} from "../interfaces/IVolatilityObserver.sol";
 import {LogExpMath} from "../libraries/LogExpMath.sol";
@@ -52,8 +53,9 @@ contract VolatilityObserver is IVolatilityObserver {
         }
         (uint256 price, IOracleAdapter.PriceFailure failure) = oracle.tryGetPrice(asset);
         if (failure != IOracleAdapter.PriceFailure.None) revert ObservationFailed(asset, failure);
-        // the adapter's prices are bounded by its feeds' answer bounds, far below 2^128 wad
-        uint128 reading = uint128(price);
+        // the adapter's prices are bounded by its feeds' answer bounds, in practice far below 2^128 wad; a larger one
+        // reverts rather than wrap
+        uint128 reading = SafeCast.toUint128(price);
         uint256 filtered;
         if (o.readings < 2) {
             ++o.readings;
