@@ -22,6 +22,7 @@ import {
   IOracleAdapter__factory,
   IRedemptions__factory,
   IStabilityModule__factory,
+  IVolatilityObserver__factory,
   ITreasury__factory,
   IVault__factory,
 } from "../typechain-types/index.js";
@@ -31,6 +32,7 @@ import type {
   ModuleSnap,
   PositionSnap,
   RedemptionsSnap,
+  RiskConfig,
   Snapshot,
   SynthSnap,
 } from "./model.js";
@@ -351,4 +353,51 @@ async function priceOr0(
 ): Promise<bigint> {
   const [price, failure] = await oracle.tryGetPrice(asset);
   return failure === 0n ? price : 0n;
+}
+
+/** One asset's volatility as the risk run takes it: the configured σ, what the observer sees, and the one used. */
+export interface VolatilityUsed {
+  symbol: string;
+  configured: number;
+  /** The observer's σ (1 = 100% a year), or undefined with the reason it was not used. */
+  observed?: number;
+  why?: string;
+  used: number;
+}
+
+/**
+ * The larger of the configured and the observed volatility per asset of `snap`: the observer's σ counts when it has
+ * at least `minSamples` returns and is at most `maxAge` seconds old at the snapshot's time (the risk steward's own
+ * test for loosening: 12 returns). A calmer observation never lowers the configured σ, so the run can only become more
+ * cautious. Returns the config to run with and one line per asset.
+ */
+export async function withObservedVolatility(
+  runner: ContractRunner,
+  observer: string,
+  snap: Snapshot,
+  cfg: RiskConfig,
+  opts: { minSamples?: number; maxAge?: number } = {},
+): Promise<{ cfg: RiskConfig; used: VolatilityUsed[] }> {
+  const minSamples = BigInt(opts.minSamples ?? 12);
+  const maxAge = BigInt(opts.maxAge ?? 3_600);
+  const o = IVolatilityObserver__factory.connect(observer, runner);
+  const vol = { ...cfg.vol };
+  const used: VolatilityUsed[] = [];
+  for (const a of snap.assets) {
+    const configured = cfg.vol[a.symbol] ?? 0;
+    const [sigma, updatedAt, samples] = await o.volatilityOf(a.address);
+    const observed = Number(sigma) / 1e18;
+    let why: string | undefined;
+    if (samples < minSamples) why = `${samples} returns observed, fewer than ${minSamples}`;
+    else if (snap.timestamp > updatedAt + maxAge)
+      why = `last observed ${snap.timestamp - updatedAt} s before the snapshot`;
+    const use = why === undefined ? Math.max(configured, observed) : configured;
+    vol[a.symbol] = use;
+    used.push(
+      why === undefined
+        ? { symbol: a.symbol, configured, observed, used: use }
+        : { symbol: a.symbol, configured, why, used: use },
+    );
+  }
+  return { cfg: { ...cfg, vol }, used };
 }

@@ -155,7 +155,11 @@ describe("npm run demo (tools/demo/demo.ts)", function () {
     expect(vols.length).to.be.greaterThan(4);
     expect(vols.at(-1) ?? 0).to.be.greaterThan(100);
     expect(vols.at(-1) ?? 0).to.be.greaterThan((vols[0] ?? 0) * 5);
-    expect(out).to.match(/keeper: apply recommendation #1: SupplyCap/);
+    // the routine run before the crash: max LTV and threshold steps (the threshold through the ramp), supply caps;
+    // the run in the crash: supply caps again, an interval later
+    for (const param of ["MaxLtv", "LiqThreshold", "SupplyCap"]) {
+      expect(out).to.match(new RegExp(`keeper: apply recommendation #\\d+: ${param} `));
+    }
     expect(out).to.match(/With and without the steward, over the same \d+ paths/);
     const warned = /(\d+) of (\d+) liquidated positions were alerted before their liquidation/.exec(out);
     expect(warned, "the alerts summary").to.not.equal(null);

@@ -9,13 +9,14 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { buildPortfolio } from "../deploy/local/portfolio.js";
-import { readSnapshot } from "../risk/snapshot.js";
+import { readSnapshot, withObservedVolatility } from "../risk/snapshot.js";
 import { type Snapshot, defaultConfig } from "../risk/model.js";
 import type { Change, Recommendation } from "../risk/recommend.js";
 import { runRisk } from "../risk/run.js";
 import {
   canonicalJson,
   compareWithSteward,
+  evidenceOf,
   parseInputs,
   planPublication,
   renderComparison,
@@ -25,7 +26,7 @@ import { Keeper, OracleVenue, staticPositionSource } from "../keeper/keeper.js";
 import { RiskLens__factory } from "../typechain-types/index.js";
 import { answer8 } from "../sdk/units.js";
 
-const { ethers } = await network.create();
+const { ethers, networkHelpers } = await network.create();
 
 describe("risk publishing pipeline (risk/publish.ts, the steward, the keeper)", function () {
   this.timeout(300_000);
@@ -142,6 +143,48 @@ describe("risk publishing pipeline (risk/publish.ts, the steward, the keeper)", 
     expect(drift >= 0n && drift * 100_000n < before.auctionDebtValue).to.equal(true);
     expect(after.cappedAuctionDebtValue < before.cappedAuctionDebtValue).to.equal(true);
     expect(before.cappedAuctionDebtValue - after.cappedAuctionDebtValue).to.be.greaterThan(10_000n * 10n ** 18n);
+  });
+
+  it("withObservedVolatility(): the larger of the configured and the observed σ, only with 12 fresh returns", async function () {
+    const core = await buildPortfolio(ethers);
+    const [deployer] = await ethers.getSigners();
+    if (deployer === undefined) throw new Error("no signer");
+    const addrs = {
+      vault: core.addresses.vault ?? "",
+      oracle: core.addresses.oracle ?? "",
+      engine: core.addresses.engine ?? "",
+      lens: core.addresses.lens ?? "",
+    };
+    const observer = core.addresses.observer ?? "";
+    const cfg = defaultConfig();
+    // no observation yet: every asset keeps its configured σ, and says why
+    let r = await withObservedVolatility(deployer, observer, await readSnapshot(deployer, addrs, "default"), cfg);
+    expect(r.cfg.vol).to.deep.equal(cfg.vol);
+    expect(r.used.find((u) => u.symbol === "WETH")?.why).to.equal("0 returns observed, fewer than 12");
+    // a violent hour of WETH (±6% every 5 minutes) and a calm WBTC: 15 observations each
+    const start = await core.priceOf("weth");
+    for (let i = 0; i < 15; i++) {
+      await networkHelpers.time.increase(300);
+      await core.setPrice("weth", (start * (i % 2 === 0 ? 106n : 100n)) / 100n);
+      await core.refreshFeeds();
+      await (await core.observer.observe(core.weth)).wait();
+      await (await core.observer.observe(core.wbtc)).wait();
+    }
+    const snap = await readSnapshot(deployer, addrs, "default");
+    r = await withObservedVolatility(deployer, observer, snap, cfg);
+    const [wethVol] = await core.observer.volatilityOf(core.weth);
+    expect(Number(wethVol) / 1e18).to.be.greaterThan(cfg.vol.WETH ?? 1);
+    expect(r.cfg.vol.WETH).to.equal(Number(wethVol) / 1e18); // more volatile than configured: the observed σ
+    expect(r.cfg.vol.WBTC).to.equal(cfg.vol.WBTC); // calmer than configured: never lowered
+    expect(r.used.find((u) => u.symbol === "WBTC")?.observed).to.equal(0);
+    // the evidence covers the σ used: a run with the observed σ has other inputs than one without
+    expect(evidenceOf(snap, r.cfg).evidence).to.not.equal(evidenceOf(snap, cfg).evidence);
+    // stale: an observation older than an hour is not used
+    await networkHelpers.time.increase(3_601);
+    await core.refreshFeeds();
+    r = await withObservedVolatility(deployer, observer, await readSnapshot(deployer, addrs, "default"), cfg);
+    expect(r.cfg.vol.WETH).to.equal(cfg.vol.WETH);
+    expect(r.used.find((u) => u.symbol === "WETH")?.why).to.match(/^last observed 36\d\d s before the snapshot$/);
   });
 
   it("planPublication(): refuses what the steward cannot move now, each with its reason; posts nothing for them", async function () {

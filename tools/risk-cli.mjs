@@ -5,6 +5,7 @@
 //   --publish        plan the publication of the recommendations to the risk oracle (a dry run): RISK_PUBLISH=1
 //   --send           with --publish: post them (the PUBLISHER account): RISK_PUBLISH=send
 //   --inputs <file>  replay a run from its inputs file (risk-<network>-inputs.json): RISK_INPUTS=<file>
+//   --observed-vol   each asset's σ is the larger of the configured and the observer's: RISK_OBSERVED_VOL=1
 import { spawnSync } from "node:child_process";
 
 const env = { ...process.env };
@@ -16,6 +17,7 @@ for (let i = 0; i < args.length; i++) {
   const a = args[i];
   if (a === "--publish") publish = true;
   else if (a === "--send") send = true;
+  else if (a === "--observed-vol") env.RISK_OBSERVED_VOL = "1";
   else if (a === "--inputs") {
     const file = args[++i];
     if (file === undefined || file.startsWith("--")) {

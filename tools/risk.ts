@@ -19,7 +19,8 @@
  *   runs its course, its threshold at its lapse floor),
  *   RISK_KEEPERS (1; 0 = a keeper outage), RISK_CONFIG (a JSON file merged over the defaults: vol, beta,
  *   correlation, jumps, crashShare, depeg, slippageBps, liquidityPerHour, badDebtLimit, targetProbability, …),
- *   RISK_OUT (reports), RISK_PUBLISH (1: plan the publication, "send": post it; the flags --publish and --send of
+ *   RISK_OUT (reports), RISK_OBSERVED_VOL (1: each asset's σ is the larger of the configured one and the on-chain
+ *   volatility observer's, when it has 12 fresh returns; --observed-vol), RISK_PUBLISH (1: plan the publication, "send": post it; the flags --publish and --send of
  *   tools/risk-cli.mjs set it), RISK_INPUTS (a run's inputs file to replay; --inputs).
  *
  * Every run with recommendations writes its inputs (risk-<network>-inputs.json: the engine version, the settings and
@@ -44,7 +45,7 @@ import {
 } from "../risk/publish.js";
 import { RiskOracle__factory, RiskSteward__factory } from "../typechain-types/index.js";
 import { join } from "node:path";
-import { type CoreAddresses, parseManifest, readSnapshot } from "../risk/snapshot.js";
+import { type CoreAddresses, parseManifest, readSnapshot, withObservedVolatility } from "../risk/snapshot.js";
 
 function fail(message: string): never {
   console.error(`\nrisk: ${message}`);
@@ -131,6 +132,8 @@ console.log(`Ballast risk engine — network ${name}\n`);
 let snapshotSource: CoreAddresses = { vault: "", oracle: "", engine: "", lens: "" };
 /** The risk oracle and steward of the deployment, where it has them (for --publish). */
 let riskAddresses: { riskOracle: string; steward: string } | undefined;
+/** The deployment's volatility observer, where it has one (for RISK_OBSERVED_VOL). */
+let observerAddress: string | undefined;
 const override = process.env.BALLAST_MANIFEST;
 if (replay !== undefined) {
   console.log(
@@ -147,6 +150,7 @@ if (replay !== undefined) {
     lens: core.addresses.lens ?? "",
   };
   riskAddresses = { riskOracle: core.addresses.riskOracle ?? "", steward: core.addresses.steward ?? "" };
+  observerAddress = core.addresses.observer;
 } else {
   const location = await locateManifest(ethers.provider, name);
   const via = location.source === "BALLAST_MANIFEST" ? "BALLAST_MANIFEST=" : "";
@@ -166,6 +170,7 @@ if (replay !== undefined) {
     const contracts = m?.contracts ?? {};
     const [ro, st] = [contracts.RiskOracle?.address, contracts.RiskSteward?.address];
     if (ro !== undefined && st !== undefined) riskAddresses = { riskOracle: ro, steward: st };
+    observerAddress = contracts.VolatilityObserver?.address;
   } catch (e) {
     fail((e as Error).message);
   }
@@ -186,10 +191,22 @@ console.log(
 );
 if (snap.positions.length === 0) console.log("  (no position has debt: every figure below is zero)");
 
+let runCfg = cfg;
+if (intEnv("RISK_OBSERVED_VOL", 0) !== 0 && replay === undefined) {
+  if (observerAddress === undefined) fail("RISK_OBSERVED_VOL=1: this deployment has no volatility observer");
+  const { cfg: observed, used } = await withObservedVolatility(ethers.provider, observerAddress, snap, cfg);
+  runCfg = observed;
+  console.log("• volatility: the larger of the configured and the observed σ (12 fresh returns at least)");
+  for (const u of used) {
+    const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+    const seen = u.observed === undefined ? `not used: ${u.why ?? "?"}` : `observed ${pct(u.observed)}`;
+    console.log(`  ${u.symbol}: configured ${pct(u.configured)}, ${seen} → ${pct(u.used)}`);
+  }
+}
 const out = process.env.RISK_OUT ?? "reports";
 let result: ReturnType<typeof runRisk>;
 try {
-  result = runRisk(snap, cfg, {
+  result = runRisk(snap, runCfg, {
     recommend: intEnv("RISK_RECOMMEND", 1) !== 0,
     outDir: out,
     log: (l) => console.log(`• ${l}`),
@@ -201,7 +218,7 @@ console.log("\n" + result.text);
 if (result.recommendations !== undefined && replay === undefined) {
   // the run's inputs: their hash is the evidence a publication carries, and `--inputs` replays them
   const file = join(out, `risk-${snap.network.replace(/[^A-Za-z0-9_-]/g, "_")}-inputs.json`);
-  writeFileSync(file, evidenceOf(snap, cfg).inputs);
+  writeFileSync(file, evidenceOf(snap, runCfg).inputs);
   result.files.push(file);
 }
 if (replay !== undefined) console.log(`\nReplayed: evidence ${evidenceOf(snap, cfg).evidence}`);
@@ -214,7 +231,7 @@ if (publishMode !== "") {
   if (signer === undefined) fail("no account to read or publish with: set DEPLOYER_PRIVATE_KEY (see .env.example)");
   const steward = RiskSteward__factory.connect(riskAddresses.steward, signer);
   const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
-  let pub = await planPublication(snap, cfg, result.recommendations, steward, now);
+  let pub = await planPublication(snap, runCfg, result.recommendations, steward, now);
   if (publishMode === "send") {
     try {
       pub = await sendPublication(RiskOracle__factory.connect(riskAddresses.riskOracle, signer), pub);
@@ -223,8 +240,8 @@ if (publishMode !== "") {
     }
   }
   console.log("\n" + renderPublication(pub, publishMode === "send").join("\n"));
-  const comparison = compareWithSteward(snap, cfg, pub);
-  console.log("\n" + renderComparison(comparison, cfg).join("\n"));
+  const comparison = compareWithSteward(snap, runCfg, pub);
+  console.log("\n" + renderComparison(comparison, runCfg).join("\n"));
   const file = join(out, `risk-${snap.network.replace(/[^A-Za-z0-9_-]/g, "_")}-publication.json`);
   const { inputs: _inputs, ...record } = pub;
   writeFileSync(

@@ -17,8 +17,8 @@
  * and the buyback, none while a deficit is open); at the end the saver withdraws and the report shows what sbUSD paid.
  *
  * Risk automation runs through the crash: the volatility observer (observed for a calm hour before, then by the keeper
- * every tick) shows volatility rising; an hour in, the risk team runs the risk engine on the chain's snapshot and
- * publishes its recommendations (the steward's room read from the chain: steps toward them, loosenings refused while
+ * every tick) shows volatility rising; before the crash and again an hour in, the risk team runs the risk engine on the
+ * chain's snapshot and publishes its recommendations (the steward's room read from the chain: steps toward them, loosenings refused while
  * the volatility gate is closed), compares the outcomes with and without the steward over the same paths, and the
  * keeper applies what the steward accepts; and the watch (watch/evaluate.ts) follows every position and alerts before
  * the liquidations it predicts (the report shows each alert's lead time).
@@ -323,6 +323,9 @@ const resets: (ResetDone & { at: number })[] = [];
 let capSkips = 0;
 const frames: DemoFrame[] = []; // one per keeper tick, for the picture
 
+console.log("\n=== The risk team's routine run, before the crash ===");
+await publishRecommendations();
+await keeper.tick(); // the keeper applies what the steward accepts
 console.log(
   `\n=== The crash: ETH and BTC fall in steps over ${CRASH[CRASH.length - 1]?.minute ?? 0} minutes; the keeper ticks every ${TICK / 60} minutes ===`,
 );
@@ -461,7 +464,6 @@ async function publishRecommendations(): Promise<void> {
     paths: 400,
     recommendPaths: 200,
     evidencePaths: 400,
-    hours: 48,
     liquidityPerHour: { ...base.liquidityPerHour, WETH: 40_000, WBTC: 40_000 },
   };
   const run = runRisk(snap, cfg, { recommend: true });
