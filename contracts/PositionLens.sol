@@ -6,6 +6,7 @@ import {IVault} from "./interfaces/IVault.sol";
 import {IOracleAdapter} from "./interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "./interfaces/ILiquidationEngine.sol";
 import {Valuation} from "./libraries/Valuation.sol";
+import {Permissions} from "./libraries/Permissions.sol";
 import {VaultReader} from "./libraries/VaultReader.sol";
 
 /// @title PositionLens
@@ -15,6 +16,8 @@ import {VaultReader} from "./libraries/VaultReader.sol";
 contract PositionLens is IPositionLens {
     /// @dev The appointment key of a position's first word: its owner and its count of owner changes.
     uint256 private constant APPOINTMENT_MASK = type(uint160).max | (uint256(type(uint24).max) << 232);
+    /// @dev Where an appointment's rights sit in the Vault's `_managers` word (bits 160-167).
+    uint256 private constant PERMISSIONS_SHIFT = 160;
 
     /// @inheritdoc IPositionLens
     IVault public immutable vault;
@@ -118,15 +121,21 @@ contract PositionLens is IPositionLens {
     }
 
     /// @inheritdoc IPositionLens
-    function isAuthorized(uint256 id, address manager) external view returns (bool) {
+    function permissionsOf(uint256 id, address manager) external view returns (uint256) {
         VaultReader.Position memory p = VaultReader.position(vault, id);
-        if (p.owner == address(0)) return false;
-        if (manager == p.owner) return true;
-        uint256 appointment = VaultReader.load(
+        if (p.owner == address(0)) return 0;
+        if (manager == p.owner) return Permissions.ALL;
+        uint256 a = VaultReader.load(
             vault,
             keccak256(abi.encode(manager, VaultReader.slotOf(id, VaultReader.MANAGERS_SLOT)))
         );
-        return appointment == p.word & APPOINTMENT_MASK;
+        // the rights hold only for the appointment key they were given under (this owner, this change count)
+        return a & ~(Permissions.ALL << PERMISSIONS_SHIFT) == p.word & APPOINTMENT_MASK ? a >> PERMISSIONS_SHIFT : 0;
+    }
+
+    /// @inheritdoc IPositionLens
+    function grantNonce(address owner) external view returns (uint256) {
+        return VaultReader.load(vault, keccak256(abi.encode(owner, VaultReader.GRANT_NONCES_SLOT)));
     }
 
     /// @inheritdoc IPositionLens

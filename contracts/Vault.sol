@@ -14,6 +14,7 @@ import {Valuation} from "./libraries/Valuation.sol";
 import {VaultStorage} from "./VaultStorage.sol";
 import {VaultAdmin} from "./VaultAdmin.sol";
 import {ModuleCall} from "./libraries/ModuleCall.sol";
+import {Permissions} from "./libraries/Permissions.sol";
 
 /// @title Vault
 /// @notice The Ballast ledger: positions, their collateral baskets and their synthetic debt. See `IVault`.
@@ -82,7 +83,7 @@ contract Vault is IVault, VaultStorage {
 
     /// @inheritdoc IVault
     function withdraw(uint256 id, address asset, uint256 amount, address to) external nonReentrant {
-        _withdraw(id, asset, amount, to);
+        _withdraw(_authorized(id, Permissions.WITHDRAW), id, asset, amount, to);
         _checkMintLimit(id);
         IERC20(asset).safeTransfer(to, amount);
     }
@@ -126,7 +127,7 @@ contract Vault is IVault, VaultStorage {
             if (a.op == Op.Deposit) {
                 _deposit(id, a.asset, a.amount);
             } else if (a.op == Op.Withdraw) {
-                _withdraw(id, a.asset, a.amount, a.to);
+                _withdraw(_authorized(id, Permissions.WITHDRAW), id, a.asset, a.amount, a.to);
                 payouts[payoutCount++] = Payout(a.asset, a.to, a.amount, false);
                 touchedCount = _touch(touched, touchedCount, id);
             } else if (a.op == Op.Mint) {
@@ -162,14 +163,44 @@ contract Vault is IVault, VaultStorage {
     }
 
     /// @inheritdoc IVault
-    function setManager(uint256 id, address manager, bool allowed) external nonReentrant {
+    function setManager(uint256 id, address manager, uint256 permissions) external nonReentrant {
         Position storage p = _positions[id];
         address owner = p.owner;
         if (owner == address(0)) revert PositionNotFound(id);
         if (msg.sender != owner) revert NotOwner(id, msg.sender, owner);
-        if (manager == address(0)) revert ZeroAddress();
-        _managers[id][manager] = allowed ? _appointment(p) : 0;
-        emit ManagerSet(id, owner, manager, allowed);
+        _setManager(id, p, owner, manager, permissions);
+    }
+
+    /// @inheritdoc IVault
+    function setManagerWithPermit(Grant calldata, bytes calldata) external {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    function revokeSignedGrants() external {
+        _forward();
+    }
+
+    /// @inheritdoc IVault
+    function repayAndWithdraw(
+        uint256 id,
+        uint256 debt,
+        address asset,
+        uint256 amount,
+        address to
+    ) external nonReentrant returns (uint256 repaid) {
+        if (_shutdownAt != 0) revert SystemShutdown(_shutdownAt);
+        Position storage p = _authorized(id, Permissions.REPAY_WITH_COLLATERAL);
+        // before and after, at the same prices and index: [wad] debt value (up), value and liquidation limit (down)
+        (uint256 dv0, uint256 v0, , uint256 ll0) = _valuation(id, p);
+        repaid = _repay(id, debt);
+        _withdraw(p, id, asset, amount, to);
+        (uint256 dv1, uint256 v1, , uint256 ll1) = _valuation(id, p);
+        // health after >= before: ll1 / dv1 >= ll0 / dv0, cross-multiplied (each factor < 2^128)
+        if (ll1 * dv0 < ll0 * dv1) revert HealthLowered(id, ll0, dv0, ll1, dv1);
+        uint256 max = (dv0 - dv1).mulDivDown(FixedMath.BPS + MAX_REPAY_BONUS_BPS, FixedMath.BPS);
+        if (v0 - v1 > max) revert RepayBonusExceeded(id, v0 - v1, max);
+        IERC20(asset).safeTransfer(to, amount);
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -521,7 +552,7 @@ contract Vault is IVault, VaultStorage {
     /// @dev Credits first, then pulls and verifies that exactly `amount` arrived (a fee-on-transfer token reverts).
     function _deposit(uint256 id, address asset, uint256 amount) internal {
         if (amount == 0) revert ZeroAmount();
-        Position storage p = _authorized(id);
+        Position storage p = _authorized(id, Permissions.DEPOSIT);
         AssetConfig memory c = _assets[asset];
         if (!c.listed) revert AssetNotListed(asset);
         if (c.frozen) revert AssetFrozen(asset);
@@ -549,10 +580,10 @@ contract Vault is IVault, VaultStorage {
         emit Deposited(id, asset, msg.sender, amount);
     }
 
-    function _withdraw(uint256 id, address asset, uint256 amount, address to) internal {
+    /// @dev The caller has checked the right to take collateral out of `p` (position `id`).
+    function _withdraw(Position storage p, uint256 id, address asset, uint256 amount, address to) internal {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
-        Position storage p = _authorized(id);
         AssetConfig memory c = _assets[asset];
         if (!c.listed) revert AssetNotListed(asset);
         uint256 slot = _laneSlot(id, 1 + c.id);
@@ -571,7 +602,7 @@ contract Vault is IVault, VaultStorage {
     function _mint(uint256 id, uint256 amount, address to) internal returns (ISyntheticToken token) {
         if (amount == 0) revert ZeroAmount();
         if (to == address(0)) revert ZeroAddress();
-        Position storage p = _authorized(id);
+        Position storage p = _authorized(id, Permissions.MINT);
         uint256 synthId = p.synthId;
         Synth storage s = _synthAt(synthId);
         uint256 index = _accrue(s, synthId);
@@ -622,7 +653,7 @@ contract Vault is IVault, VaultStorage {
     /// @dev Repays everything from the caller and queues every collateral lane for payout to `to`.
     function _close(uint256 id, address to, Payout[] memory payouts, uint256 count) internal returns (uint256) {
         if (to == address(0)) revert ZeroAddress();
-        Position storage p = _authorized(id);
+        Position storage p = _authorized(id, Permissions.CLOSE);
         if (_lane(id, 0) != 0) _repay(id, type(uint256).max);
         uint256 mask = p.assetMask;
         p.assetMask = 0;
@@ -732,24 +763,35 @@ contract Vault is IVault, VaultStorage {
     // Internal: checks and valuation
     // ------------------------------------------------------------------------------------------------------------
 
-    function _authorized(uint256 id) internal view returns (Position storage p) {
+    /// @dev The owner, or a manager appointed by this owner (the key matches) holding `permission`.
+    function _authorized(uint256 id, uint256 permission) internal view returns (Position storage p) {
         p = _positions[id];
         address owner = p.owner;
         if (owner == address(0)) revert PositionNotFound(id);
-        if (msg.sender != owner && _managers[id][msg.sender] != _appointment(p)) revert NotAuthorized(id, msg.sender);
+        if (msg.sender == owner) return p;
+        uint256 a = _managers[id][msg.sender];
+        if (a & ~(Permissions.ALL << PERMISSIONS_SHIFT) != _appointment(p) || (a >> PERMISSIONS_SHIFT) & permission == 0)
+            revert NotAuthorized(id, msg.sender, permission);
     }
 
     /// @dev Reverts unless debt value <= minting limit, the system runs and no asset of the basket is paused. Reads
     ///      no price and checks no pause when the position has no debt (a debt-free withdrawal is never paused).
     function _checkMintLimit(uint256 id) internal view {
-        uint256 norm = _lane(id, 0);
-        if (norm == 0) return;
+        if (_lane(id, 0) == 0) return;
         _checkRunning();
-        Position memory p = _positions[id];
-        Synth storage s = _synthAt(p.synthId);
-        uint256 dv = _debtValue(s, norm.toDebtUp(_indexNow(s)));
-        (, uint256 ml, ) = _limits(id, p.assetMask, true);
+        (uint256 dv, , uint256 ml, ) = _valuation(id, _positions[id]);
         if (dv > ml) revert MintLimitExceeded(id, dv, ml);
+    }
+
+    /// @return dv [wad] position `id`'s debt value now, rounded up; @return value, @return ml, @return ll [wad] its
+    ///         basket's value, minting limit and liquidation limit (`_limits`, a paused asset reverting).
+    function _valuation(
+        uint256 id,
+        Position storage p
+    ) internal view returns (uint256 dv, uint256 value, uint256 ml, uint256 ll) {
+        Synth storage s = _synthAt(p.synthId);
+        dv = _debtValue(s, _lane(id, 0).toDebtUp(_indexNow(s)));
+        (value, ml, ll) = _limits(id, p.assetMask, true);
     }
 
     /// @dev Reverts while the guardian pauses risk-increasing actions or after shutdown.

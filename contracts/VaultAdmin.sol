@@ -16,6 +16,8 @@ import {DebtMath} from "./libraries/DebtMath.sol";
 import {Valuation} from "./libraries/Valuation.sol";
 import {VaultStorage} from "./VaultStorage.sol";
 import {AdminModule} from "./AdminModule.sol";
+import {Permissions} from "./libraries/Permissions.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 
 /// @title VaultAdmin
 /// @notice The Vault's governance code: its bounded setters, the stability modules' lines, the shutdown and the
@@ -32,6 +34,12 @@ contract VaultAdmin is VaultStorage, AdminModule {
     using SafeERC20 for IERC20;
 
     IOracleAdapter internal immutable _oracle;
+
+    /// @dev EIP-712: the domain's and the grant's type hashes (`IVault.Grant`).
+    bytes32 internal constant DOMAIN_TYPEHASH =
+        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 internal constant GRANT_TYPEHASH =
+        keccak256("Grant(address owner,uint256 id,address manager,uint256 permissions,uint256 nonce,uint256 deadline)");
 
     /// @param oracle_ The Vault's oracle.
     constructor(IOracleAdapter oracle_) AccessManaged(address(0)) {
@@ -268,7 +276,8 @@ contract VaultAdmin is VaultStorage, AdminModule {
             _setLaneAt(_laneSlot(id, 0), 0, 0);
             s.totalNormDebt -= uint128(norm);
         }
-        _managers[id][msg.sender] = _appointment(p); // the settlement may now close it; the owner keeps the position
+        // the settlement may now close it (every right); the owner keeps the position
+        _managers[id][msg.sender] = _appointment(p) | (Permissions.ALL << PERMISSIONS_SHIFT);
         emit IVault.PositionReleased(id, owner, msg.sender, debt);
     }
 
@@ -386,5 +395,40 @@ contract VaultAdmin is VaultStorage, AdminModule {
     function _listed(address asset) internal view returns (IVault.AssetConfig storage c) {
         c = _assets[asset];
         if (!c.listed) revert IVault.AssetNotListed(asset);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Signed grants (owners' entry points, not governance: each checks its own signer)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev See `IVault.setManagerWithPermit`. The domain is computed at each call from the chain id and the Vault's
+    ///      address (`address(this)` under `delegatecall`), so a signature never applies on another chain or Vault.
+    function setManagerWithPermit(
+        IVault.Grant calldata grant,
+        bytes calldata signature
+    ) external onlyDelegated nonReentrant {
+        if (block.timestamp > grant.deadline) revert IVault.GrantExpired(grant.deadline, block.timestamp);
+        address owner = grant.owner;
+        uint256 nonce = _grantNonces[owner];
+        if (grant.nonce != nonce) revert IVault.InvalidGrantNonce(owner, grant.nonce, nonce);
+        Position storage p = _positions[grant.id];
+        if (p.owner == address(0)) revert IVault.PositionNotFound(grant.id);
+        bytes32 domain = keccak256(
+            abi.encode(DOMAIN_TYPEHASH, keccak256("Ballast Vault"), keccak256("1"), block.chainid, address(this))
+        );
+        bytes32 digest = keccak256(abi.encodePacked("\x19\x01", domain, keccak256(abi.encode(GRANT_TYPEHASH, grant))));
+        // ECDSA (65 bytes, low s only) or ERC-1271; the signer must own the position now
+        if (p.owner != owner || !SignatureChecker.isValidSignatureNow(owner, digest, signature)) {
+            revert IVault.InvalidGrantSignature(grant.id, owner);
+        }
+        _grantNonces[owner] = nonce + 1;
+        emit IVault.GrantNonceUsed(owner, nonce);
+        _setManager(grant.id, p, owner, grant.manager, grant.permissions);
+    }
+
+    /// @dev See `IVault.revokeSignedGrants`.
+    function revokeSignedGrants() external onlyDelegated nonReentrant {
+        uint256 nonce = _grantNonces[msg.sender]++;
+        emit IVault.GrantNonceUsed(msg.sender, nonce);
     }
 }

@@ -10,6 +10,8 @@ import {ISyntheticToken} from "./interfaces/ISyntheticToken.sol";
 import {FixedMath} from "./libraries/FixedMath.sol";
 import {DebtMath} from "./libraries/DebtMath.sol";
 import {Valuation} from "./libraries/Valuation.sol";
+import {Permissions} from "./libraries/Permissions.sol";
+import {IBallastErrors} from "./interfaces/IBallastErrors.sol";
 
 /// @title VaultStorage
 /// @notice The Vault's bounds, storage layout and the few rules both of its code halves use: the Vault and its admin
@@ -129,10 +131,19 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
     address[] internal _moduleList; // in the order added; never shrinks
     address internal _redeemer; // see IVault.redeemFrom; 0 until governance sets one
     mapping(address asset => IVault.LapseParams) internal _lapses;
+    /// @dev The nonce the owner's next signed grant must carry (`IVault.setManagerWithPermit`).
+    mapping(address owner => uint256) internal _grantNonces;
 
     // ------------------------------------------------------------------------------------------------------------
     // Rules both halves use
     // ------------------------------------------------------------------------------------------------------------
+
+    /// @dev [bps] Most a `repayAndWithdraw` may take out above the repaid debt's value: 10%, above any pre-liquidation
+    ///      incentive and any swap slippage a one-transaction flow accepts (internal: see `MAX_MODULES`).
+    uint256 internal constant MAX_REPAY_BONUS_BPS = 1_000;
+    /// @dev Where an appointment's rights (`Permissions`) sit in `_managers`' word: bits 160-167, which the
+    ///      appointment key leaves free.
+    uint256 internal constant PERMISSIONS_SHIFT = 160;
 
     /// @dev Mask of a position's first word that keeps `owner` (bits 0-159) and `owners` (bits 232-255) and drops
     ///      `synthId` and `assetMask` (bits 160-231), which change while appointments hold.
@@ -145,6 +156,14 @@ abstract contract VaultStorage is AccessManaged, ReentrancyGuardTransient {
             key := sload(p.slot)
         }
         key &= _APPOINTMENT_MASK;
+    }
+
+    /// @dev Sets `manager`'s rights on position `id` (`p`, owned by `owner`) to `permissions` (0 removes it).
+    function _setManager(uint256 id, Position storage p, address owner, address manager, uint256 permissions) internal {
+        if (manager == address(0)) revert IBallastErrors.ZeroAddress();
+        if (permissions > Permissions.ALL) revert IVault.InvalidPermissions(permissions);
+        _managers[id][manager] = permissions == 0 ? 0 : _appointment(p) | (permissions << PERMISSIONS_SHIFT);
+        emit IVault.ManagerSet(id, owner, manager, permissions);
     }
 
     /// @return [bps] The liquidation threshold of `asset` in force now (`Valuation.thresholdAt`; the ramp is read

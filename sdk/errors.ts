@@ -36,6 +36,7 @@ import {
 } from "../typechain-types/index.js";
 import { formatAmount, formatBps, formatGas, formatHealth, formatUsd, formatWad } from "./format.js";
 import { TxFailure, revertData } from "./tx.js";
+import { describePermissions } from "./permissions.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // The ABIs
@@ -238,9 +239,30 @@ export const ERRORS: Record<string, Entry> = {
     const owner = await h.owner(id);
     return (
       `${s(a, "caller")} is neither the owner${owner === undefined ? "" : ` (${owner})`} nor a manager of position ` +
-      `#${id}: act as the owner (--from <owner>), or have the owner appoint this account with Vault.setManager`
+      `#${id} holding the ${describePermissions(n(a, "permission"))} right: act as the owner (--from <owner>), or ` +
+      `have the owner grant this account that right (ballast manager grant, or Vault.setManager)`
     );
   },
+  InvalidPermissions: (a) =>
+    `permissions ${n(a, "permissions")} has a bit no right defines: combine deposit (1), withdraw (2), mint (4), ` +
+    `close (8) and repayWithCollateral (16), at most 31 (all)`,
+  GrantExpired: (a) =>
+    `the signed grant expired at ${new Date(Number(n(a, "deadline")) * 1000).toISOString()} (the chain's time is ` +
+    `${new Date(Number(n(a, "timestamp")) * 1000).toISOString()}): have the owner sign a new one with a later deadline`,
+  InvalidGrantNonce: (a) =>
+    `the signed grant carries nonce ${n(a, "nonce")}, but ${s(a, "owner")}'s next grant nonce is ${n(a, "expected")} ` +
+    `(a grant applies once, and revokeSignedGrants uses the nonce up): have the owner sign again with the current nonce`,
+  InvalidGrantSignature: (a) =>
+    `the grant for position #${n(a, "id")} is not signed by its owner ${s(a, "owner")} on this chain and Vault (or ` +
+    `that account no longer owns it): sign with the owner's key, for this network's Vault`,
+  HealthLowered: (a) =>
+    `repaying with collateral would lower the position's health from ` +
+    `${formatHealth(n(a, "debtBefore") === 0n ? 2n ** 256n - 1n : (n(a, "limitBefore") * 10n ** 18n) / n(a, "debtBefore"))} to ` +
+    `${formatHealth(n(a, "debtAfter") === 0n ? 2n ** 256n - 1n : (n(a, "limitAfter") * 10n ** 18n) / n(a, "debtAfter"))}: ` +
+    `take less collateral, or collateral that counts less towards the liquidation limit, for the debt repaid`,
+  RepayBonusExceeded: (a) =>
+    `the collateral taken is worth ${formatUsd(n(a, "value"))}, more than the ${formatUsd(n(a, "max"))} a repay with ` +
+    `collateral may take for the debt it repays (its value plus 10%): take less collateral or repay more`,
   AssetNotListed: async (a, h) =>
     `${await h.symbol(s(a, "asset"))} is not listed as collateral: use one of the deployment's assets ` +
     `(\`ballast health\` and the manifest list them)`,

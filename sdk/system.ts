@@ -43,6 +43,7 @@ import { AmountError, parseAmount } from "./units.js";
 import { formatAmount, formatGas, formatHealth, formatWad } from "./format.js";
 import { type ErrorContext, explainFailure } from "./errors.js";
 import { gasMarginFor, sendTx } from "./tx.js";
+import { describePermissions } from "./permissions.js";
 
 /** An account that signs: an ethers `Signer` that knows its address (a Hardhat signer, a `Wallet`). */
 export type Account = Signer & { readonly address: string };
@@ -299,21 +300,29 @@ export async function positionOf(sys: System, id: bigint): Promise<{ owner: stri
 }
 
 /**
- * Refuses, before anything is sent, an action on position `id` by an account that is neither its owner nor one of
- * its managers; `what` names the action ("close", "withdraw from", ...).
+ * Refuses, before anything is sent, an action on position `id` by an account that is neither its owner nor a manager
+ * holding `permission` (`sdk/permissions.ts`); `what` names the action ("close", "withdraw from", ...).
  */
-export async function requireAuthorized(sys: System, id: bigint, what: string): Promise<{ owner: string }> {
+export async function requireAuthorized(
+  sys: System,
+  id: bigint,
+  what: string,
+  permission: bigint,
+): Promise<{ owner: string }> {
   const { owner } = await positionOf(sys, id);
-  if (!(await sys.lens.isAuthorized(id, sys.signer.address))) {
+  const held = await sys.lens.permissionsOf(id, sys.signer.address);
+  if ((held & permission) === 0n) {
     throw new TaskError(
       `${sys.signer.address} may not ${what} position #${id}: it belongs to ${owner}, and only the owner or a ` +
-        `manager it appointed may; act as the owner (--from <owner's index or address>)`,
+        `manager holding the ${describePermissions(permission)} right may` +
+        (held === 0n ? "" : ` (this account holds: ${describePermissions(held)})`) +
+        `; act as the owner (--from <owner's index or address>), or have the owner grant it ` +
+        `(npx hardhat ballast manager grant ${id} <account> --permissions ${describePermissions(permission)})`,
     );
   }
   return { owner };
 }
 
-/** The outcome of one transaction, as the tasks report it. */
 export interface TxReport {
   hash: string;
   gasUsed: bigint;

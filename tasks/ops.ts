@@ -22,6 +22,7 @@ import {
 import { type ReserveReport, printReserves, readReserves } from "../sdk/reserves.js";
 import { type Align, formatAmount, formatBps, formatHealth, formatUsd, formatWad, renderTable } from "../sdk/format.js";
 import { liquidationPrices, quoteTake } from "../sdk/math.js";
+import { PERMISSIONS } from "../sdk/permissions.js";
 import {
   FINAL_STATUSES,
   type ParameterRoom,
@@ -132,7 +133,7 @@ export async function deposit(
   sys: System,
   args: { id: bigint; asset: string; amount: string },
 ): Promise<PositionResult & { deposited: bigint }> {
-  await requireAuthorized(sys, args.id, "deposit into");
+  await requireAuthorized(sys, args.id, "deposit into", PERMISSIONS.deposit);
   const asset = assetBySymbol(sys, args.asset);
   const amount = amountArg(args.amount, asset.decimals, "amount");
   await checkBalance(sys, asset, amount);
@@ -154,7 +155,7 @@ export async function withdraw(
   sys: System,
   args: { id: bigint; asset: string; amount: string; to?: string },
 ): Promise<PositionResult & { withdrawn: bigint }> {
-  await requireAuthorized(sys, args.id, "withdraw from");
+  await requireAuthorized(sys, args.id, "withdraw from", PERMISSIONS.withdraw);
   const asset = assetBySymbol(sys, args.asset);
   const held = await sys.vault.collateralOf(args.id, asset.address);
   if (held === 0n) throw new TaskError(`position #${args.id} holds no ${asset.symbol}: nothing to withdraw`);
@@ -196,7 +197,7 @@ export async function mint(
   sys: System,
   args: { id: bigint; amount: string; to?: string },
 ): Promise<PositionResult & { minted: bigint }> {
-  await requireAuthorized(sys, args.id, "mint against");
+  await requireAuthorized(sys, args.id, "mint against", PERMISSIONS.mint);
   const { synth } = await positionOf(sys, args.id);
   const amount = amountArg(args.amount, 18, "amount");
   await checkRunning(sys, true);
@@ -266,7 +267,7 @@ export async function close(
   sys: System,
   args: { id: bigint; to?: string },
 ): Promise<PositionResult & { repaid: bigint; returned: Array<{ symbol: string; amount: bigint }> }> {
-  await requireAuthorized(sys, args.id, "close");
+  await requireAuthorized(sys, args.id, "close", PERMISSIONS.close);
   const { synth } = await positionOf(sys, args.id);
   const debt = await sys.lens.debtOf(args.id);
   const balance = await synth.token.balanceOf(sys.signer.address);

@@ -15,6 +15,7 @@ import {ISyntheticToken} from "../contracts/interfaces/ISyntheticToken.sol";
 import {IRateModel} from "../contracts/interfaces/IRateModel.sol";
 import {SyntheticToken} from "../contracts/SyntheticToken.sol";
 import {FixedMath} from "../contracts/libraries/FixedMath.sol";
+import {Permissions} from "../contracts/libraries/Permissions.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockRateModel} from "../contracts/mocks/MockRateModels.sol";
 import {
@@ -134,7 +135,7 @@ contract VaultTest is Fixture {
     function test_deposit_revertsForStranger() public {
         vm.prank(alice);
         uint256 id = vault.open(BUSD);
-        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob));
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob, Permissions.DEPOSIT));
         vm.prank(bob);
         vault.deposit(id, address(weth), 1e18);
     }
@@ -276,7 +277,7 @@ contract VaultTest is Fixture {
 
     function test_withdraw_revertsForStranger() public {
         uint256 id = _openEth(alice, 1e18, 0);
-        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob));
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob, Permissions.WITHDRAW));
         vm.prank(bob);
         vault.withdraw(id, address(weth), 1, bob);
     }
@@ -356,7 +357,7 @@ contract VaultTest is Fixture {
 
     function test_mint_revertsForStranger() public {
         uint256 id = _openEth(alice, 10e18, 1_000e18);
-        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob));
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob, Permissions.MINT));
         vm.prank(bob);
         vault.mint(id, 1e18, bob);
     }
@@ -569,7 +570,7 @@ contract VaultTest is Fixture {
 
     function test_close_revertsForStranger() public {
         uint256 id = _openEth(alice, 10e18, 1_000e18);
-        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob));
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, bob, Permissions.CLOSE));
         vm.prank(bob);
         vault.close(id, bob);
     }
@@ -624,17 +625,17 @@ contract VaultTest is Fixture {
         uint256 id = _openEth(alice, 10e18, 1_000e18);
         address helper = makeAddr("helper");
         vm.prank(alice);
-        vault.setManager(id, helper, true);
-        assertTrue(positionLens.isAuthorized(id, helper));
+        vault.setManager(id, helper, Permissions.ALL);
+        assertEq(positionLens.permissionsOf(id, helper), Permissions.ALL);
         vm.expectEmit(address(vault));
         emit IVault.PositionTransferred(id, alice, bob);
         vm.prank(alice);
         vault.transferPosition(id, bob);
         (address owner, , ) = vault.positionOf(id);
         assertEq(owner, bob);
-        assertFalse(positionLens.isAuthorized(id, helper));
-        assertFalse(positionLens.isAuthorized(id, alice));
-        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper));
+        assertEq(positionLens.permissionsOf(id, helper), 0);
+        assertEq(positionLens.permissionsOf(id, alice), 0);
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper, Permissions.WITHDRAW));
         vm.prank(helper);
         vault.withdraw(id, address(weth), 1, helper);
     }
@@ -645,22 +646,22 @@ contract VaultTest is Fixture {
         uint256 id = _openEth(alice, 10e18, 1_000e18);
         address helper = makeAddr("helper");
         vm.prank(alice);
-        vault.setManager(id, helper, true);
+        vault.setManager(id, helper, Permissions.ALL);
         vm.prank(alice);
         vault.transferPosition(id, bob);
         vm.prank(bob);
-        vault.setManager(id, helper, true); // bob appoints the same helper
-        assertTrue(positionLens.isAuthorized(id, helper));
+        vault.setManager(id, helper, Permissions.ALL); // bob appoints the same helper
+        assertEq(positionLens.permissionsOf(id, helper), Permissions.ALL);
         vm.prank(bob);
         vault.transferPosition(id, alice); // and hands it back
-        assertFalse(positionLens.isAuthorized(id, helper), "neither alice's nor bob's appointment holds");
-        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper));
+        assertEq(positionLens.permissionsOf(id, helper), 0, "neither alice's nor bob's appointment holds");
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper, Permissions.WITHDRAW));
         vm.prank(helper);
         vault.withdraw(id, address(weth), 1, helper);
         assertEq(vault.collateralOf(id, address(weth)), 10e18);
 
         vm.prank(alice);
-        vault.setManager(id, helper, true); // appointed again
+        vault.setManager(id, helper, Permissions.ALL); // appointed again
         vm.prank(helper);
         vault.withdraw(id, address(weth), 1, helper);
         assertEq(weth.balanceOf(helper), 1);
@@ -680,13 +681,13 @@ contract VaultTest is Fixture {
         uint256 id = _openEth(alice, 10e18, 1_000e18);
         address helper = makeAddr("helper");
         vm.prank(alice);
-        vault.setManager(id, helper, true);
+        vault.setManager(id, helper, Permissions.ALL);
         vm.prank(helper);
         vault.mint(id, 500e18, helper);
         assertEq(busd.balanceOf(helper), 500e18);
         vm.prank(alice);
-        vault.setManager(id, helper, false);
-        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper));
+        vault.setManager(id, helper, 0);
+        vm.expectRevert(abi.encodeWithSelector(IVault.NotAuthorized.selector, id, helper, Permissions.MINT));
         vm.prank(helper);
         vault.mint(id, 1e18, helper);
     }
@@ -695,7 +696,7 @@ contract VaultTest is Fixture {
         uint256 id = _openEth(alice, 10e18, 0);
         vm.expectRevert(abi.encodeWithSelector(IVault.NotOwner.selector, id, bob, alice));
         vm.prank(bob);
-        vault.setManager(id, bob, true);
+        vault.setManager(id, bob, Permissions.ALL);
     }
 
     // ---------------------------------------------------------------- interest
@@ -871,7 +872,7 @@ contract VaultTest is Fixture {
         vm.expectRevert(notFound);
         vault.transferPosition(9, bob);
         vm.expectRevert(notFound);
-        vault.setManager(9, bob, true);
+        vault.setManager(9, bob, Permissions.ALL);
         vm.expectRevert(notFound);
         vault.repay(9, 1);
         vm.expectRevert(notFound);
@@ -882,14 +883,14 @@ contract VaultTest is Fixture {
         vault.close(9, alice);
         vm.stopPrank();
         assertEq(positionLens.debtOf(9), 0);
-        assertFalse(positionLens.isAuthorized(9, alice));
+        assertEq(positionLens.permissionsOf(9, alice), 0);
     }
 
     function test_setManager_revertsForZeroManager() public {
         uint256 id = _openEth(alice, 1e18, 0);
         vm.expectRevert(IBallastErrors.ZeroAddress.selector);
         vm.prank(alice);
-        vault.setManager(id, address(0), true);
+        vault.setManager(id, address(0), Permissions.ALL);
     }
 
     function test_zeroAmounts_revert() public {

@@ -106,8 +106,9 @@ describe("failure decoder (sdk/errors.ts)", function () {
       .close.staticCall(1n, bob)
       .catch((e: unknown) => e);
     expect(await explainFailure(notOwner, ctx)).to.equal(
-      `${bob.address} is neither the owner (${alice.address}) nor a manager of position #1: act as the owner ` +
-        "(--from <owner>), or have the owner appoint this account with Vault.setManager",
+      `${bob.address} is neither the owner (${alice.address}) nor a manager of position #1 holding the close ` +
+        "right: act as the owner (--from <owner>), or have the owner grant this account that right (ballast " +
+        "manager grant, or Vault.setManager)",
     );
     // a supply cap in the asset's units
     const supply = await explainRevertData(

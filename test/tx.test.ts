@@ -96,8 +96,9 @@ describe("sending on a node with interval mining (sdk/tx.ts, anvil)", function (
   it("a revert in the estimate (the node's own error) is decoded in human units", async function () {
     const e = await failure(core.vault.connect(bob).close.estimateGas(1n, bob));
     expect(await explainFailure(e, { vault: core.vault, lens: core.lens })).to.equal(
-      `${bob.address} is neither the owner (${alice.address}) nor a manager of position #1: act as the owner ` +
-        "(--from <owner>), or have the owner appoint this account with Vault.setManager",
+      `${bob.address} is neither the owner (${alice.address}) nor a manager of position #1 holding the close ` +
+        "right: act as the owner (--from <owner>), or have the owner grant this account that right (ballast " +
+        "manager grant, or Vault.setManager)",
     );
   });
 

@@ -9,6 +9,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import { ASSETS, type AssetKey, BETH, BUSD, Op, RATE_5PCT } from "../sdk/params.js";
 import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
 import { answer8, units, wad } from "../sdk/units.js";
+import { ALL_PERMISSIONS, PERMISSIONS } from "../sdk/permissions.js";
 import type { PositionLens } from "../typechain-types/index.js";
 import {
   type HealthFigures,
@@ -250,11 +251,11 @@ describe("Vault flows (TypeScript, deployCore)", function () {
       const { vault, weth, busd } = core;
       await vault.connect(alice).openAndMint(BUSD, weth, wad("10"), 0n, alice.address);
       const id = 1n;
-      await expect(vault.connect(alice).setManager(id, bob.address, true))
+      await expect(vault.connect(alice).setManager(id, bob.address, ALL_PERMISSIONS))
         .to.emit(vault, "ManagerSet")
-        .withArgs(id, alice.address, bob.address, true);
-      expect(await core.lens.isAuthorized(id, bob.address)).to.equal(true);
-      expect(await core.lens.isAuthorized(id, carol.address)).to.equal(false);
+        .withArgs(id, alice.address, bob.address, ALL_PERMISSIONS);
+      expect(await core.lens.permissionsOf(id, bob.address)).to.equal(ALL_PERMISSIONS);
+      expect(await core.lens.permissionsOf(id, carol.address)).to.equal(0n);
 
       await vault.connect(bob).deposit(id, weth, wad("1")); // pulled from bob
       await vault.connect(bob).mint(id, wad("1000"), bob.address);
@@ -268,25 +269,25 @@ describe("Vault flows (TypeScript, deployCore)", function () {
 
       await expect(vault.connect(carol).mint(id, wad("100"), carol.address))
         .to.be.revertedWithCustomError(vault, "NotAuthorized")
-        .withArgs(id, carol.address);
-      await vault.connect(alice).setManager(id, bob.address, false);
+        .withArgs(id, carol.address, PERMISSIONS.mint);
+      await vault.connect(alice).setManager(id, bob.address, 0n);
       await expect(vault.connect(bob).withdraw(id, weth, wad("1"), bob.address))
         .to.be.revertedWithCustomError(vault, "NotAuthorized")
-        .withArgs(id, bob.address);
+        .withArgs(id, bob.address, PERMISSIONS.withdraw);
       expect(await vault.collateralOf(id, weth)).to.equal(wad("9"));
     });
 
     it("transferPosition(): the new owner controls the position and the old manager's right lapses", async function () {
       const { vault, weth } = core;
       await vault.connect(alice).openAndMint(BUSD, weth, wad("2"), 0n, alice.address);
-      await vault.connect(alice).setManager(1n, bob.address, true);
+      await vault.connect(alice).setManager(1n, bob.address, ALL_PERMISSIONS);
       await expect(vault.connect(alice).transferPosition(1n, carol.address))
         .to.emit(vault, "PositionTransferred")
         .withArgs(1n, alice.address, carol.address);
-      expect(await core.lens.isAuthorized(1n, bob.address)).to.equal(false);
+      expect(await core.lens.permissionsOf(1n, bob.address)).to.equal(0n);
       await expect(vault.connect(bob).withdraw(1n, weth, wad("1"), bob.address))
         .to.be.revertedWithCustomError(vault, "NotAuthorized")
-        .withArgs(1n, bob.address);
+        .withArgs(1n, bob.address, PERMISSIONS.withdraw);
       await vault.connect(carol).withdraw(1n, weth, wad("2"), carol.address);
       expect(await weth.balanceOf(carol.address)).to.equal(START.weth + wad("2"));
     });

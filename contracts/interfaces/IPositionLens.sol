@@ -91,8 +91,12 @@ interface IPositionLens {
         uint256[] calldata ids
     ) external view returns (uint256[] memory health, bool[] memory available);
 
-    /// @notice Whether `manager` may act for position `id` (true for its owner; false for an unknown position).
-    function isAuthorized(uint256 id, address manager) external view returns (bool);
+    /// @notice The rights (`Permissions` bits) `manager` holds on position `id` now: every right for its owner, 0 for
+    ///         an unknown position, a stranger or an appointment that lapsed with a change of owner.
+    function permissionsOf(uint256 id, address manager) external view returns (uint256);
+
+    /// @notice The nonce `owner`'s next signed grant must carry (`IVault.setManagerWithPermit`).
+    function grantNonce(address owner) external view returns (uint256);
 
     /// @notice The ramp of `asset`'s liquidation threshold (all zero when none was started).
     function rampOf(address asset) external view returns (IVault.Ramp memory);

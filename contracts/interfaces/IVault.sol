@@ -208,7 +208,22 @@ interface IVault is IBallastErrors {
 
     error PositionNotFound(uint256 id);
     error NotOwner(uint256 id, address caller, address owner);
-    error NotAuthorized(uint256 id, address caller);
+    /// @notice The caller is neither the owner of position `id` nor a manager holding `permission` (`Permissions`).
+    error NotAuthorized(uint256 id, address caller, uint256 permission);
+    /// @notice `permissions` has a bit no right (`Permissions`) defines.
+    error InvalidPermissions(uint256 permissions);
+    /// @notice A signed grant whose deadline [s] passed.
+    error GrantExpired(uint256 deadline, uint256 timestamp);
+    /// @notice A signed grant's nonce is not the owner's next one (`expected`).
+    error InvalidGrantNonce(address owner, uint256 nonce, uint256 expected);
+    /// @notice The grant's signature is not `owner`'s (or `owner` is not the position's owner).
+    error InvalidGrantSignature(uint256 id, address owner);
+    /// @notice A `repayAndWithdraw` would lower the position's health: its liquidation limit and debt value [wad]
+    ///         before and after (health is their ratio).
+    error HealthLowered(uint256 id, uint256 limitBefore, uint256 debtBefore, uint256 limitAfter, uint256 debtAfter);
+    /// @notice A `repayAndWithdraw` takes out collateral worth `value` [wad], more than `max` [wad] (the repaid
+    ///         debt's value plus the bonus cap).
+    error RepayBonusExceeded(uint256 id, uint256 value, uint256 max);
     error AssetNotListed(address asset);
     error AssetAlreadyListed(address asset);
     error AssetFrozen(address asset);
@@ -289,7 +304,10 @@ interface IVault is IBallastErrors {
 
     event PositionOpened(uint256 indexed id, address indexed owner, uint256 indexed synthId);
     event PositionTransferred(uint256 indexed id, address indexed from, address indexed to);
-    event ManagerSet(uint256 indexed id, address indexed owner, address indexed manager, bool allowed);
+    /// @param permissions The rights now held (`Permissions` bits); 0: removed.
+    event ManagerSet(uint256 indexed id, address indexed owner, address indexed manager, uint256 permissions);
+    /// @notice `owner`'s next signed grant must carry `nonce`.
+    event GrantNonceUsed(address indexed owner, uint256 nonce);
     /// @param amount [token]
     event Deposited(uint256 indexed id, address indexed asset, address indexed from, uint256 amount);
     /// @param amount [token]
@@ -376,17 +394,17 @@ interface IVault is IBallastErrors {
         address to
     ) external returns (uint256 id);
 
-    /// @notice Adds `amount` [token] of `asset` to position `id`, pulled from the caller. Owner or manager only (so
+    /// @notice Adds `amount` [token] of `asset` to position `id`, pulled from the caller. Owner or DEPOSIT manager (so
     ///         nobody can grief a basket with unwanted assets). Never reads the oracle.
     /// @dev Reverts: AssetNotListed, AssetFrozen, SupplyCapExceeded, BasketFull, TransferAmountMismatch.
     function deposit(uint256 id, address asset, uint256 amount) external;
 
-    /// @notice Sends `amount` [token] of `asset` from position `id` to `to`. Owner or manager only. With debt
+    /// @notice Sends `amount` [token] of `asset` from position `id` to `to`. Owner or WITHDRAW manager. With debt
     ///         outstanding the position must end within its minting limit (reads the oracle).
     function withdraw(uint256 id, address asset, uint256 amount, address to) external;
 
-    /// @notice Mints `amount` [wad] of the position's synthetic to `to`, adding debt rounded up. Owner or manager
-    ///         only. Reverts unless the position ends within its minting limit, the debt is at least the minimum and
+    /// @notice Mints `amount` [wad] of the position's synthetic to `to`, adding debt rounded up. Owner or MINT
+    ///         manager. Reverts unless the position ends within its minting limit, the debt is at least the minimum and
     ///         the synthetic's debt ceiling holds.
     function mint(uint256 id, uint256 amount, address to) external;
 
@@ -397,7 +415,7 @@ interface IVault is IBallastErrors {
     function repay(uint256 id, uint256 amount) external returns (uint256 repaid);
 
     /// @notice Repays all debt of position `id` from the caller and sends all its collateral to `to`. Owner or
-    ///         manager only. Never reads the oracle.
+    ///         CLOSE manager. Never reads the oracle.
     function close(uint256 id, address to) external;
 
     /// @notice Runs `actions` in order and checks each touched position's minting limit once, at the end.
@@ -407,9 +425,52 @@ interface IVault is IBallastErrors {
     ///         rights, and does not regain them if the position later returns to the owner who appointed it.
     function transferPosition(uint256 id, address to) external;
 
-    /// @notice Appoints or removes `manager` for position `id`. Owner only. A manager may deposit, withdraw, mint
-    ///         and close; the appointment lapses for good at the position's next change of owner.
-    function setManager(uint256 id, address manager, bool allowed) external;
+    /// @notice Gives `manager` exactly the rights `permissions` (`Permissions` bits: deposit, withdraw, mint,
+    ///         close, repay with collateral) on position `id`, replacing what it held; 0 removes it. Owner only. The
+    ///         rights lapse for good at the position's next change of owner.
+    /// @dev Reverts: PositionNotFound, NotOwner, ZeroAddress, InvalidPermissions.
+    function setManager(uint256 id, address manager, uint256 permissions) external;
+
+    /// @notice What an owner signs (EIP-712, domain name "Ballast Vault", version "1", this chain and this Vault) to
+    ///         give `manager` the rights `permissions` on position `id` without a transaction of their own.
+    /// @param owner The position's owner, who signs. @param nonce The owner's next grant nonce (PositionLens
+    ///        `grantNonce`). @param deadline [s] Last timestamp at which the grant may be submitted.
+    struct Grant {
+        address owner;
+        uint256 id;
+        address manager;
+        uint256 permissions;
+        uint256 nonce;
+        uint256 deadline;
+    }
+
+    /// @notice Applies a grant signed by the position's owner (anyone may submit it): as `setManager` from the owner.
+    ///         The signature is a 65-byte ECDSA signature with a low `s` (no malleable twin), or any signature the
+    ///         owner's ERC-1271 contract accepts. Uses the owner's nonce: a grant applies once.
+    /// @dev Reverts: GrantExpired, InvalidGrantNonce, InvalidGrantSignature, PositionNotFound, ZeroAddress,
+    ///      InvalidPermissions.
+    function setManagerWithPermit(Grant calldata grant, bytes calldata signature) external;
+
+    /// @notice Uses the caller's current grant nonce, so a grant signed with it and not yet submitted never applies.
+    function revokeSignedGrants() external;
+
+    /// @notice Burns `debt` [wad] of synthetic from the caller to repay position `id` and sends `amount` [token] of
+    ///         `asset` from it to `to`, without the minting-limit check: the exchange protection contracts and
+    ///         one-transaction flows need for a position near its limits. Owner, or a manager holding
+    ///         `Permissions.REPAY_WITH_COLLATERAL`. It checks instead, at the oracle's prices, that the position's
+    ///         health (liquidation limit over debt value) does not fall, and that the collateral taken is worth at
+    ///         most the repaid debt's value plus 10% (`MAX_REPAY_BONUS_BPS`). Works while the Vault is paused (it
+    ///         only reduces risk); not after shutdown, nor with a paused asset in the basket.
+    /// @return repaid [wad] Synthetic burned (at most the debt).
+    /// @dev Reverts: SystemShutdown, NotAuthorized, HealthLowered, RepayBonusExceeded, AssetPaused, and `repay`'s and
+    ///      `withdraw`'s own errors.
+    function repayAndWithdraw(
+        uint256 id,
+        uint256 debt,
+        address asset,
+        uint256 amount,
+        address to
+    ) external returns (uint256 repaid);
 
     // ------------------------------------------------------------------------------------------------------------
     // Interest

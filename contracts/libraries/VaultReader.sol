@@ -20,7 +20,8 @@ import {Valuation} from "./Valuation.sol";
 ///      [token]), 7 _managers (id => manager => appointment key), 8 _assets (asset => AssetConfig, one word in
 ///      declaration order), 9 _assetById, 10 _assetCount, 11 _synths (six words each, see `Vault.Synth`), 12
 ///      _isSynthetic, 13 _ramps (asset => Ramp: fromBps bits 0-15, start 16-55, end 56-95), 14 _modules (module =>
-///      ModuleLine: active bits 0-7, synthId 8-15, assetId 16-23, ceiling 24-119, debt 120-247), 15 _moduleList, 16 _redeemer.
+///      ModuleLine: active bits 0-7, synthId 8-15, assetId 16-23, ceiling 24-119, debt 120-247), 15 _moduleList, 16 _redeemer, 17 _lapses, 18 _grantNonces
+///      (owner => next grant nonce). A manager's word holds the appointment key with its rights in bits 160-167.
 ///      A whole position is read in three calls to `IVault.extSloads` whatever its basket, plus one `extSload` per
 ///      asset whose threshold is ramping. Units: `[token]`, `[wad]`, `[ray]`, `[bps]`, `[s]` as in `IVault`. Views called from inside a Vault operation
 ///      may see half-updated state: `IVault.reentrancyGuardEntered` tells; core callers never read it mid-operation.
@@ -36,6 +37,7 @@ library VaultReader {
     uint256 internal constant MODULE_LIST_SLOT = 15;
     uint256 internal constant REDEEMER_SLOT = 16;
     uint256 internal constant LAPSES_SLOT = 17;
+    uint256 internal constant GRANT_NONCES_SLOT = 18;
     /// @dev Words per `Vault.Synth`.
     uint256 internal constant SYNTH_WORDS = 6;
     /// @dev keccak256(abi.encode(SYNTHS_SLOT)): the first word of the synthetics array.
