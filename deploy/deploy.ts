@@ -89,6 +89,7 @@ export const ARTIFACTS = {
   SavingsToken: "contracts/SavingsToken.sol:SavingsToken",
   BuybackSink: "contracts/BuybackSink.sol:BuybackSink",
   Redemptions: "contracts/Redemptions.sol:Redemptions",
+  PreLiquidation: "contracts/periphery/PreLiquidation.sol:PreLiquidation",
   MockSwapVenue: "contracts/mocks/MockSwapVenue.sol:MockSwapVenue",
   FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
   DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
@@ -286,6 +287,7 @@ class Run {
     const modules = await this.deployModules(core, tokens);
     await this.deploySavings(core, tokens);
     const redemptions = await this.deployRedemptions(core);
+    await this.deployPreLiquidation(core);
     const risk = await this.deployRiskAutomation({ ...core, engine }, tokens);
     await this.applyGovernance({ ...core, engine, settlement }, models, modules, redemptions, risk);
   }
@@ -852,6 +854,21 @@ class Run {
         },
       );
     }
+  }
+
+  /**
+   * The opt-in PreLiquidation contract (when the config has one): immutable, no role; owners opt in by granting it
+   * the repay-with-collateral right on their positions.
+   */
+  private async deployPreLiquidation({ vault }: CoreAddresses): Promise<string | undefined> {
+    const pre = this.config.preLiquidation;
+    if (pre === undefined) return undefined;
+    return this.contract("PreLiquidation", "PreLiquidation", [
+      vault,
+      pre.preHealth,
+      pre.closeFactorBps.map(BigInt),
+      pre.incentiveBps.map(BigInt),
+    ]);
   }
 
   /**

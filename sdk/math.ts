@@ -162,6 +162,59 @@ export function liquidationPrices(
   });
 }
 
+/** A PreLiquidation contract's immutable policy (`IPreLiquidation`). */
+export interface PreLiquidationPolicy {
+  preHealth: bigint; // [wad] the band's top
+  closeFactorTop: bigint; // [bps]
+  closeFactorBottom: bigint; // [bps]
+  incentiveTop: bigint; // [bps]
+  incentiveBottom: bigint; // [bps]
+}
+
+/** What `PreLiquidation.quote` returns, or why it refuses. */
+export type PreLiquidationQuote =
+  | {
+      health: bigint; // [wad]
+      closeFactor: bigint; // [bps]
+      incentive: bigint; // [bps]
+      maxRepay: bigint; // [wad]
+      repay: bigint; // [wad]
+      seized: bigint; // [token]
+    }
+  | { refused: "outside band" | "nothing to repay" | "exceeds collateral"; health: bigint; seized?: bigint };
+
+/**
+ * Mirrors `PreLiquidation._quote` for a position whose prices are all valid: the band test, the close factor and the
+ * incentive interpolated from the band's top to health 1 (each term rounded down), the repay capped at the close
+ * factor of the debt (or at what this block's earlier pre-liquidations left: `left`, undefined for a fresh block),
+ * and the collateral taken, rounded down twice (value, then tokens). Checked to the wei against the contract by
+ * test/preliquidation.test.ts.
+ * @param health [wad] the engine's (liquidation limit over debt value); @param debt [wad]; @param synthPrice [wad];
+ * @param asset the taken asset's price [wad], decimals and amount held [token]; @param repay [wad] requested.
+ */
+export function quotePreLiquidation(
+  policy: PreLiquidationPolicy,
+  health: bigint,
+  debt: bigint,
+  synthPrice: bigint,
+  asset: { price: bigint; decimals: bigint | number; held: bigint },
+  repay: bigint,
+  left?: bigint,
+): PreLiquidationQuote {
+  const top = policy.preHealth;
+  if (health < WAD || health >= top) return { refused: "outside band", health };
+  const t = mulDivDown(top - health, WAD, top - WAD);
+  const closeFactor = policy.closeFactorTop + mulDivDown(policy.closeFactorBottom - policy.closeFactorTop, t, WAD);
+  const incentive = policy.incentiveTop + mulDivDown(policy.incentiveBottom - policy.incentiveTop, t, WAD);
+  const maxRepay = left ?? mulDivDown(debt, closeFactor, BPS);
+  if (maxRepay === 0n) return { refused: "nothing to repay", health };
+  const r = repay < maxRepay ? repay : maxRepay;
+  const value = mulDivDown(r, synthPrice * (BPS + incentive), WAD * BPS);
+  const seized = mulDivDown(value, 10n ** BigInt(asset.decimals), asset.price);
+  if (seized > asset.held) return { refused: "exceeds collateral", health, seized };
+  return { health, closeFactor, incentive, maxRepay, repay: r, seized };
+}
+
 /**
  * Mirrors the eligibility test of `Redemptions._plan` for a priced position with debt: a redemption may take from it
  * while `1 <= health < redeemableHealth` [wad] (below 1 it is the liquidation's; `redeemableHealth` 0: redemptions

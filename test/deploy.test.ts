@@ -28,6 +28,7 @@ import {
   BuybackSink__factory,
   Redemptions__factory,
   RiskSteward__factory,
+  PreLiquidation__factory,
   VolatilityObserver__factory,
   SavingsToken__factory,
   StabilityModule__factory,
@@ -174,6 +175,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       const redemptions = Redemptions__factory.connect(c("Redemptions"), deployer);
       const observer = VolatilityObserver__factory.connect(c("VolatilityObserver"), deployer);
       const steward = RiskSteward__factory.connect(c("RiskSteward"), deployer);
+      const pre = PreLiquidation__factory.connect(c("PreLiquidation"), deployer);
       const onChain = {
         vault: {
           MAX_LIQ_THRESHOLD_BPS: await vault.MAX_LIQ_THRESHOLD_BPS(),
@@ -213,6 +215,11 @@ describe("deploy (deploy/deploy.ts)", function () {
           MIN_INTERVAL_FLOOR: await observer.MIN_INTERVAL_FLOOR(),
           MAX_INTERVAL: await observer.MAX_INTERVAL(),
           MAX_WINDOW: await observer.MAX_WINDOW(),
+        },
+        preLiquidation: {
+          MAX_PRE_HEALTH: await pre.MAX_PRE_HEALTH(),
+          MAX_CLOSE_FACTOR_BPS: await pre.MAX_CLOSE_FACTOR_BPS(),
+          MAX_INCENTIVE_BPS: await pre.MAX_INCENTIVE_BPS(),
         },
         steward: {
           MAX_CHANGE_BPS: await steward.MAX_CHANGE_BPS(),

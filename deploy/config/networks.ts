@@ -28,6 +28,7 @@ import {
   type AssetConfig,
   type FeedConfig,
   type NetworkConfig,
+  type PreLiquidationConfig,
   type RiskAutomationConfig,
   type StewardBoundsConfig,
   type SyntheticConfig,
@@ -115,6 +116,17 @@ const BUSD_REDEMPTIONS = {
   minFeeBps: 50,
   maxFeeBps: 500,
   halfLife: 12 * HOUR,
+};
+
+/**
+ * Opt-in pre-liquidation, everywhere: from health 1.10 down to 1, anyone may repay 10% (at the top) to 50% (at 1) of
+ * an opted-in position's debt per block for collateral worth it plus 1% to 2.5%: below every asset's liquidation
+ * penalty (the smallest is 3%), so it is the gentler outcome for the owner.
+ */
+const PRE_LIQUIDATION: PreLiquidationConfig = {
+  preHealth: 1_100_000_000_000_000_000n,
+  closeFactorBps: [1_000, 5_000],
+  incentiveBps: [100, 250],
 };
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -284,6 +296,7 @@ export const local: NetworkConfig = {
     },
   ],
   redemptions: [BUSD_REDEMPTIONS],
+  preLiquidation: PRE_LIQUIDATION,
   governance: {
     admin: "deployer",
     adminDelay: 0,
@@ -534,6 +547,7 @@ function sepolia(): NetworkConfig {
     stabilityModules: [BUSD_USDC_MODULE],
     savings: [BUSD_SAVINGS],
     redemptions: [BUSD_REDEMPTIONS],
+    preLiquidation: PRE_LIQUIDATION,
     governance: {
       admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
       adminDelay: 2 * HOUR, // never below criticalDelay: a role grant must not outrun a CRITICAL change
@@ -667,6 +681,7 @@ function mainnet(): NetworkConfig {
     stabilityModules: [BUSD_USDC_MODULE],
     savings: [BUSD_SAVINGS],
     redemptions: [BUSD_REDEMPTIONS],
+    preLiquidation: PRE_LIQUIDATION,
     governance: {
       admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
       adminDelay: 7 * DAY, // never below criticalDelay: a role grant must not outrun a CRITICAL change

@@ -201,6 +201,20 @@ export interface SavingsConfig {
   buyback?: { asset: string; venue: "mock"; recipient: AccountRef; slippageBps: number };
 }
 
+/**
+ * Opt-in pre-liquidation (contracts/periphery/PreLiquidation.sol, immutable): the band [1, `preHealth`) of health in
+ * which anyone may repay part of an opted-in position's debt for collateral worth it plus an incentive, the close
+ * factor and the incentive interpolated from the band's top to health 1.
+ */
+export interface PreLiquidationConfig {
+  /** [wad] The band's top, in (1e18, 1.5e18]. */
+  preHealth: bigint;
+  /** [bps] Close factor at the band's top and at health 1: 0 < top <= bottom <= 5,000. */
+  closeFactorBps: [number, number];
+  /** [bps] Incentive at the top and at health 1: top <= bottom, below every asset's liquidation penalty. */
+  incentiveBps: [number, number];
+}
+
 /** A synthetic's face-value redemptions (contracts/Redemptions.sol, `IRedemptions.Params`). */
 export interface RedemptionConfig {
   /** Symbol of the synthetic. */
@@ -322,6 +336,8 @@ export interface NetworkConfig {
   redemptions?: RedemptionConfig[];
   /** The volatility observer, risk oracle and risk steward (none when absent). */
   risk?: RiskAutomationConfig;
+  /** Opt-in pre-liquidation (none when absent). */
+  preLiquidation?: PreLiquidationConfig;
   governance: GovernanceConfig;
 }
 
@@ -362,6 +378,7 @@ export const CONTRACT_BOUNDS = {
   },
   rateModel: { MAX_ANNUAL_RATE: 10n ** 18n, MAX_SLOPE: 10n * 10n ** 18n },
   observer: { MIN_INTERVAL_FLOOR: 60n, MAX_INTERVAL: 86_400n, MAX_WINDOW: 7_776_000n },
+  preLiquidation: { MAX_PRE_HEALTH: 1_500_000_000_000_000_000n, MAX_CLOSE_FACTOR_BPS: 5_000n, MAX_INCENTIVE_BPS: 1_000n },
   steward: {
     MAX_CHANGE_BPS: 5_000n,
     MIN_INTERVAL: 3_600n,
@@ -566,6 +583,30 @@ export function validateConfig(name: string, config: NetworkConfig): void {
     }
     if (m.ceiling < 0n || m.ceiling > MAX_UINT96) p.push(`${at}.ceiling: does not fit in uint96`);
   });
+
+  const pre = config.preLiquidation;
+  if (pre !== undefined) {
+    const B = CONTRACT_BOUNDS.preLiquidation;
+    const [cfTop, cfBottom] = pre.closeFactorBps;
+    const [incTop, incBottom] = pre.incentiveBps;
+    if (pre.preHealth <= WAD || pre.preHealth > B.MAX_PRE_HEALTH) {
+      p.push(`preLiquidation.preHealth: ${pre.preHealth} is not in (1e18, 1.5e18]`);
+    }
+    bps("preLiquidation.closeFactorBps[1]", cfBottom, Number(B.MAX_CLOSE_FACTOR_BPS));
+    if (!Number.isInteger(cfTop) || cfTop <= 0 || cfTop > cfBottom) {
+      p.push(`preLiquidation.closeFactorBps: ${cfTop} at the top must be in (0, ${cfBottom}] (the bottom's)`);
+    }
+    bps("preLiquidation.incentiveBps[1]", incBottom, Number(B.MAX_INCENTIVE_BPS));
+    bps("preLiquidation.incentiveBps[0]", incTop, incBottom);
+    const penalties = config.assets.map((a) => a.risk.liqPenaltyBps);
+    const least = Math.min(...penalties);
+    if (penalties.length > 0 && incBottom >= least) {
+      p.push(
+        `preLiquidation.incentiveBps: ${incBottom} at health 1 is not below the smallest liquidation penalty ` +
+          `(${least} bps): a pre-liquidation must cost the owner less than a liquidation`,
+      );
+    }
+  }
 
   const R = CONTRACT_BOUNDS.redemptions;
   (config.redemptions ?? []).forEach((r, i) => {

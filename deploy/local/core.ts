@@ -49,6 +49,8 @@ import {
   BuybackSink__factory,
   type Redemptions,
   Redemptions__factory,
+  type PreLiquidation,
+  PreLiquidation__factory,
   type RiskOracle,
   RiskOracle__factory,
   type RiskSteward,
@@ -137,6 +139,8 @@ export interface Core<K extends FeedKind = "mock"> {
   riskOracle: RiskOracle;
   /** Applies recommendations within its bounds (holds STEWARD); the bounds are the local config's. */
   steward: RiskSteward;
+  /** Opt-in pre-liquidation (band 1.10 to 1, the local config's close factors and incentives). */
+  preLiquidation: PreLiquidation;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -236,6 +240,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   const observer = VolatilityObserver__factory.connect(at("VolatilityObserver"), deployer);
   const riskOracle = RiskOracle__factory.connect(at("RiskOracle"), deployer);
   const steward = RiskSteward__factory.connect(at("RiskSteward"), deployer);
+  const preLiquidation = PreLiquidation__factory.connect(at("PreLiquidation"), deployer);
   const tokens = {} as Record<AssetKey, MockERC20>;
   const feeds = {} as Record<AssetKey, FeedOf<K>>;
   for (const key of ASSET_KEYS) {
@@ -291,6 +296,7 @@ export async function deployCore<K extends FeedKind = "mock">(
     observer,
     riskOracle,
     steward,
+    preLiquidation,
   };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();
