@@ -11,13 +11,22 @@ import {LiquidationEngine} from "../../contracts/LiquidationEngine.sol";
 import {SyntheticToken} from "../../contracts/SyntheticToken.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {PreLiquidation} from "../../contracts/periphery/PreLiquidation.sol";
+import {IPreLiquidation} from "../../contracts/interfaces/IPreLiquidation.sol";
+import {Permissions} from "../../contracts/libraries/Permissions.sol";
+import {Valuation} from "../../contracts/libraries/Valuation.sol";
+import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 
-/// @notice The Vault handler plus the liquidation engine's permissionless actions: liquidate, take, reset, claim.
+/// @notice The Vault handler plus the liquidation engine's permissionless actions: liquidate, take, reset, claim, and
+///         the opt-in pre-liquidation's (owners opt in and out; anyone pre-liquidates), mixed with liquidations.
 ///         Each call succeeds or fails for a reason predicted from the state; along the way it checks invariant 5
 ///         (a liquidation starts only below the threshold and never leaves 0 < debt < minimum debt) and that no
 ///         keeper is paid for liquidating a healthy position.
 contract LiquidationHandler is VaultHandler {
     LiquidationEngine public immutable engine;
+    /// @notice The opt-in pre-liquidation, with the deployments' policy: band [1, 1.10), close factor 10% to 50%,
+    ///         incentive 1% to 2.5%.
+    PreLiquidation public immutable preLiquidation;
 
     constructor(
         Vault vault_,
@@ -29,6 +38,7 @@ contract LiquidationHandler is VaultHandler {
         LiquidationEngine engine_
     ) VaultHandler(vault_, assets_, feeds_, synths_, actors_, treasury_) {
         engine = engine_;
+        preLiquidation = new PreLiquidation(vault_, 1.1e18, [uint256(1_000), 5_000], [uint256(100), 250]);
     }
 
     /// @notice [wad] Keeper pay credited and claimed so far, per synthetic (ghost state).
@@ -350,6 +360,85 @@ contract LiquidationHandler is VaultHandler {
         engine.claim(asset);
         assertEq(MockERC20(asset).balanceOf(owner), before + due, "claim paid a different amount");
         calls["claim"]++;
+    }
+
+    /// @notice The owner of a position opts in to pre-liquidation (grants the repay-with-collateral right) or out.
+    function optIn(uint256 posSeed, bool on) public virtual {
+        if (ids.length == 0) return; // no position yet
+        uint256 id = ids[posSeed % ids.length];
+        vm.prank(_owner(id));
+        vault.setManager(id, address(preLiquidation), on ? Permissions.REPAY_WITH_COLLATERAL : 0);
+        calls[on ? "optIn" : "optOut"]++;
+    }
+
+    /// @notice Anyone pre-liquidates a position. On success it checks the design's promises: only inside the band
+    ///         [1, top) of the engine's health, the repay within the largest close factor of the debt, the
+    ///         collateral within the repaid value plus the largest incentive (and at least plus the smallest, to
+    ///         rounding), health not lowered, exactly the position's lane and the synthetic's supply moved, and no
+    ///         other position touched. A refusal must have its reason in the state.
+    function preLiquidate(uint256 posSeed, uint256 keeperSeed, uint256 assetSeed, uint256 amount) public virtual {
+        if (ids.length == 0) return; // no position yet
+        uint256 id = ids[posSeed % ids.length];
+        (bool valued, IVault.LiquidationState memory st) = _state(id);
+        if (!valued || st.debt == 0 || st.assets.length == 0) return; // nothing a pre-liquidation could act on
+        uint256 k = assetSeed % st.assets.length;
+        address asset = st.assets[k];
+        SyntheticToken token = synths[st.synthId];
+        amount = _bound(amount, 1, st.debt);
+        address keeper = actors[keeperSeed % 3];
+        if (!_fund(token, keeper, amount)) return; // the holders together lack the amount
+        vm.prank(keeper);
+        token.approve(address(preLiquidation), amount);
+        uint256 witness = _witness(id);
+        (bool had, uint256 hWitness) = _health(witness);
+        uint256 h0 = Valuation.healthDown(st.liquidationLimit, st.debtValue);
+        (uint256 supply0, uint256 lane0) = (token.totalSupply(), vault.collateralOf(id, asset));
+
+        vm.prank(keeper);
+        try preLiquidation.preLiquidate(id, amount, asset, 0) returns (uint256 repaid, uint256 seized) {
+            assertGe(h0, 1e18, "pre-liquidated at or below the liquidation threshold");
+            assertLt(h0, preLiquidation.preHealth(), "pre-liquidated above the band");
+            assertLe(repaid, (st.debt * 5_000) / 10_000, "repaid more than the largest close factor");
+            assertLe(repaid, amount, "repaid more than asked");
+            // [wad] the repaid debt's value, and what the collateral taken is worth at the same prices
+            uint256 repaidValue = (repaid * st.synthPrice) / 1e18;
+            uint256 unit = 10 ** st.decimals[k];
+            assertLe((seized * st.prices[k]) / unit, (repaidValue * 10_250) / 10_000, "took above the incentive");
+            assertGe(
+                ((seized + 1) * st.prices[k]) / unit + 1,
+                (repaidValue * 10_100) / 10_000,
+                "took below the smallest incentive"
+            );
+            assertEq(vault.collateralOf(id, asset), lane0 - seized, "the lane moved by other than the collateral taken");
+            assertEq(token.totalSupply(), supply0 - repaid, "the supply moved by other than the repaid debt");
+            (bool ok, IVault.LiquidationState memory st2) = _state(id);
+            if (ok && st2.debtValue != 0) {
+                uint256 h1 = Valuation.healthDown(st2.liquidationLimit, st2.debtValue);
+                assertGe(h1, h0, "a pre-liquidation lowered the position's health");
+            }
+            _assertUntouched(witness, had, hWitness);
+            roundingOps++;
+            calls["preLiquidate"]++;
+        } catch (bytes memory err) {
+            bytes4 sel = bytes4(err);
+            if (sel == IPreLiquidation.OutsideBand.selector) {
+                assertTrue(h0 < 1e18 || h0 >= preLiquidation.preHealth(), "refused inside the band");
+            } else if (sel == IVault.NotAuthorized.selector) {
+                uint256 held = positionLens.permissionsOf(id, address(preLiquidation));
+                assertEq(held & Permissions.REPAY_WITH_COLLATERAL, 0, "refused an opted-in position");
+            } else if (sel == IOracleAdapter.PriceUnavailable.selector) {
+                bool failed;
+                for (uint256 j; j < st.prices.length; ++j) failed = failed || st.prices[j] == 0;
+                assertTrue(failed, "price unavailable while every basket price is valid");
+            } else if (
+                sel != IPreLiquidation.SeizeExceedsCollateral.selector &&
+                sel != IVault.DebtBelowMinimum.selector &&
+                sel != IBallastErrors.ZeroAmount.selector // too small to take a unit of collateral
+            ) {
+                revert(string(abi.encodePacked("unexplained preLiquidate revert: ", err)));
+            }
+            calls["preLiquidate:refused"]++;
+        }
     }
 
     function _anyBroken() internal view returns (bool) {

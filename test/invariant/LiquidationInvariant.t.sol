@@ -164,4 +164,34 @@ contract LiquidationInvariantTest is VaultInvariantTest {
         invariant_debtIdentityWithAuctionsAndTreasury();
         invariant_engineDirtIsTheSumOfAuctions();
     }
+
+    /// @notice The handler mixes pre-liquidations with liquidations: a seeded walk where every owner opts in and prices
+    ///         drift down slowly, so positions pass through the band before the threshold. Each pre-liquidation is
+    ///         checked by the handler (band, close factor, incentive, health not lowered, no other position touched).
+    function test_preLiquidationsMixWithLiquidations() public {
+        LiquidationHandler h = _liquidations();
+        for (uint256 i; i < 400; ++i) {
+            uint256 r = uint256(keccak256(abi.encode("pre", i)));
+            uint256 a = r % 10;
+            (uint256 x, uint256 y, uint256 z) = (r >> 8, r >> 64, r >> 128);
+            if (a == 0 || handler.idCount() < 6) {
+                handler.open(x, y);
+                h.optIn(handler.idCount() - 1, true);
+            } else if (a == 1) handler.deposit(x, y, z);
+            else if (a == 2) h.mintToLimit(x);
+            else if (a == 3) handler.movePrice(x, 95 + (y % 8)); // about -1.5% a move on average
+            else if (a <= 6) h.preLiquidate(x, y, z, r >> 192);
+            else if (a == 7) h.liquidate(x, y);
+            else if (a == 8) h.take(x, z, y);
+            else h.optIn(x, y % 4 != 0);
+        }
+        console2.log("preLiquidate", handler.calls("preLiquidate"), handler.calls("preLiquidate:refused"));
+        console2.log("liquidate", handler.calls("liquidate"), handler.calls("liquidate:refused"));
+        assertGt(handler.calls("preLiquidate"), 0, "no pre-liquidation");
+        assertGt(handler.calls("liquidate"), 0, "no liquidation");
+        invariant_debtIdentity();
+        invariant_collateralConservation();
+        invariant_engineHoldsAuctionsAndClaims();
+        invariant_debtIdentityWithAuctionsAndTreasury();
+    }
 }
