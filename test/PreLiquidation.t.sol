@@ -93,7 +93,11 @@ contract PreLiquidationTest is Fixture {
             assertLe(cf, 5_000);
             assertGe(inc, 100);
             assertLe(inc, 250);
-            assertEq(repaid, ask < (st.debt * cf) / 10_000 ? ask : (st.debt * cf) / 10_000, "repay is not capped at the close factor");
+            assertEq(
+                repaid,
+                ask < (st.debt * cf) / 10_000 ? ask : (st.debt * cf) / 10_000,
+                "repay is not capped at the close factor"
+            );
             // the collateral: the repaid value plus the incentive at the oracle price, rounded down twice
             uint256 price = st.prices[0];
             uint256 expected = (((repaid * (10_000 + inc)) / 10_000) * 10 ** decimals) / price;

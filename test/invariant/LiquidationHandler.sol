@@ -24,8 +24,8 @@ import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 ///         keeper is paid for liquidating a healthy position.
 contract LiquidationHandler is VaultHandler {
     LiquidationEngine public immutable engine;
-    /// @notice The opt-in pre-liquidation, with the deployments' policy: band [1, 1.10), close factor 10% to 50%,
-    ///         incentive 1% to 2.5%.
+    /// @notice The opt-in pre-liquidation (the deployments' policy: band [1, 1.10), close factor 10% to 50%,
+    ///         incentive 1% to 2.5%); none in the system suite, whose replays predate it.
     PreLiquidation public immutable preLiquidation;
 
     constructor(
@@ -35,10 +35,11 @@ contract LiquidationHandler is VaultHandler {
         SyntheticToken[2] memory synths_,
         address[3] memory actors_,
         address treasury_,
-        LiquidationEngine engine_
+        LiquidationEngine engine_,
+        PreLiquidation preLiquidation_
     ) VaultHandler(vault_, assets_, feeds_, synths_, actors_, treasury_) {
         engine = engine_;
-        preLiquidation = new PreLiquidation(vault_, 1.1e18, [uint256(1_000), 5_000], [uint256(100), 250]);
+        preLiquidation = preLiquidation_;
     }
 
     /// @notice [wad] Keeper pay credited and claimed so far, per synthetic (ghost state).
@@ -364,7 +365,7 @@ contract LiquidationHandler is VaultHandler {
 
     /// @notice The owner of a position opts in to pre-liquidation (grants the repay-with-collateral right) or out.
     function optIn(uint256 posSeed, bool on) public virtual {
-        if (ids.length == 0) return; // no position yet
+        if (ids.length == 0 || address(preLiquidation) == address(0)) return; // no position yet, or no contract
         uint256 id = ids[posSeed % ids.length];
         vm.prank(_owner(id));
         vault.setManager(id, address(preLiquidation), on ? Permissions.REPAY_WITH_COLLATERAL : 0);
@@ -377,7 +378,7 @@ contract LiquidationHandler is VaultHandler {
     ///         rounding), health not lowered, exactly the position's lane and the synthetic's supply moved, and no
     ///         other position touched. A refusal must have its reason in the state.
     function preLiquidate(uint256 posSeed, uint256 keeperSeed, uint256 assetSeed, uint256 amount) public virtual {
-        if (ids.length == 0) return; // no position yet
+        if (ids.length == 0 || address(preLiquidation) == address(0)) return; // no position yet, or no contract
         uint256 id = ids[posSeed % ids.length];
         (bool valued, IVault.LiquidationState memory st) = _state(id);
         if (!valued || st.debt == 0 || st.assets.length == 0) return; // nothing a pre-liquidation could act on
@@ -409,7 +410,11 @@ contract LiquidationHandler is VaultHandler {
                 (repaidValue * 10_100) / 10_000,
                 "took below the smallest incentive"
             );
-            assertEq(vault.collateralOf(id, asset), lane0 - seized, "the lane moved by other than the collateral taken");
+            assertEq(
+                vault.collateralOf(id, asset),
+                lane0 - seized,
+                "the lane moved by other than the collateral taken"
+            );
             assertEq(token.totalSupply(), supply0 - repaid, "the supply moved by other than the repaid debt");
             (bool ok, IVault.LiquidationState memory st2) = _state(id);
             if (ok && st2.debtValue != 0) {

@@ -10,6 +10,7 @@ import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.
 import {IPositionLens} from "../../contracts/interfaces/IPositionLens.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {PreLiquidation} from "../../contracts/periphery/PreLiquidation.sol";
 
 /// @notice The system invariants with liquidations in play: everything `VaultInvariantTest` checks (its debt identity
 ///         already counts auction debt and bad debt), over a handler that also liquidates, takes, resets and
@@ -25,7 +26,8 @@ contract LiquidationInvariantTest is VaultInvariantTest {
                 [busd, beth],
                 [alice, bob, carol],
                 address(treasuryC),
-                engine
+                engine,
+                new PreLiquidation(vault, 1.1e18, [uint256(1_000), 5_000], [uint256(100), 250])
             );
     }
 
@@ -179,7 +181,8 @@ contract LiquidationInvariantTest is VaultInvariantTest {
                 h.optIn(handler.idCount() - 1, true);
             } else if (a == 1) handler.deposit(x, y, z);
             else if (a == 2) h.mintToLimit(x);
-            else if (a == 3) handler.movePrice(x, 95 + (y % 8)); // about -1.5% a move on average
+            else if (a == 3)
+                handler.movePrice(x, 90 + (y % 12)); // about -4.5% a move on average
             else if (a <= 6) h.preLiquidate(x, y, z, r >> 192);
             else if (a == 7) h.liquidate(x, y);
             else if (a == 8) h.take(x, z, y);

@@ -28,6 +28,7 @@ import {Backing} from "../../contracts/libraries/Backing.sol";
 import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 import {StabilityModule} from "../../contracts/StabilityModule.sol";
 import {Redemptions} from "../../contracts/Redemptions.sol";
+import {PreLiquidation} from "../../contracts/periphery/PreLiquidation.sol";
 import {IRedemptions} from "../../contracts/interfaces/IRedemptions.sol";
 import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
 import {SavingsToken} from "../../contracts/SavingsToken.sol";
@@ -114,7 +115,18 @@ contract SystemHandler is LiquidationHandler {
         AccessManager manager_,
         Settlement settlement_,
         FixedRateModel[3] memory rateModels_
-    ) LiquidationHandler(vault_, assets_, feeds_, synths_, actors_, address(engine_.treasury()), engine_) {
+    )
+        LiquidationHandler(
+            vault_,
+            assets_,
+            feeds_,
+            synths_,
+            actors_,
+            address(engine_.treasury()),
+            engine_,
+            PreLiquidation(address(0))
+        )
+    {
         manager = manager_;
         settlement = settlement_;
         lens = new ReserveLens(vault_);
