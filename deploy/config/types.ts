@@ -322,6 +322,8 @@ export interface NetworkConfig {
   redemptions?: RedemptionConfig[];
   /** The volatility observer, risk oracle and risk steward (none when absent). */
   risk?: RiskAutomationConfig;
+  /** The one-transaction Router (periphery, contracts/periphery/Router.sol; none when absent) and the Permit2 it uses. */
+  router?: { permit2: string };
   governance: GovernanceConfig;
 }
 
@@ -566,6 +568,8 @@ export function validateConfig(name: string, config: NetworkConfig): void {
     }
     if (m.ceiling < 0n || m.ceiling > MAX_UINT96) p.push(`${at}.ceiling: does not fit in uint96`);
   });
+
+  if (config.router !== undefined) addr("router.permit2", config.router.permit2);
 
   const R = CONTRACT_BOUNDS.redemptions;
   (config.redemptions ?? []).forEach((r, i) => {
