@@ -88,8 +88,10 @@ const PUBLIC: Record<string, Record<string, string>> = {
     observe: "records the oracle's guarded price, at most once per interval per asset",
   },
   Router: {
-    execute: "acts only for its caller: pulls only from the caller, only the caller's positions (or opened in the call)",
-    onFlashLoan: "only the flash the router itself started in this call (transient lender and amount, its own initiator)",
+    execute:
+      "acts only for its caller: pulls only from the caller, only the caller's positions (or opened in the call)",
+    onFlashLoan:
+      "only the flash the router itself started in this call (transient lender and amount, its own initiator)",
   },
   RiskOracle: {},
   RiskSteward: {

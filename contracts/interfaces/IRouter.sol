@@ -14,7 +14,8 @@ import {IERC3156FlashBorrower} from "@openzeppelin/contracts/interfaces/IERC3156
 /// @dev Units: `[token]` a token's own decimals; `[wad]` 18 decimals (synthetic amounts). Every amount is passed
 ///      through exactly as given (no rounding in the router); the Vault's and the venues' rounding applies (see
 ///      `IVault`). `BALANCE` (type(uint256).max) as a step's `amount` means "the router's whole balance of the step's
-///      `token` at that moment", so a step can spend what earlier steps produced.
+///      `token` at that moment", so a step can spend what earlier steps produced; a `Deposit`, `Repay` or `Swap` whose
+///      `BALANCE` is zero does nothing (an explicit zero amount reaches the Vault or venue, which refuse it).
 ///
 ///      Why one generic struct and an enum rather than one encoding per step: the list is built off-chain
 ///      (sdk/router.ts) and read back in tests and reviews, and one flat shape whose fields keep the same meaning in
@@ -144,7 +145,13 @@ interface IRouter is IERC3156FlashBorrower {
     /// @notice `amount` [token] of `token` left over at the end of the call went back to `caller`.
     event LeftoverReturned(address indexed caller, address indexed token, uint256 amount);
     /// @notice A swap: `amountIn` [token] of `tokenIn` through `venue` brought `amountOut` [token] of `tokenOut`.
-    event Swapped(address indexed venue, address indexed tokenIn, address indexed tokenOut, uint256 amountIn, uint256 amountOut);
+    event Swapped(
+        address indexed venue,
+        address indexed tokenIn,
+        address indexed tokenOut,
+        uint256 amountIn,
+        uint256 amountOut
+    );
 
     // ------------------------------------------------------------------------------------------------------------
     // Entry points

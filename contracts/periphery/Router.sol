@@ -163,6 +163,7 @@ contract Router is IRouter, ReentrancyGuardTransient {
         } else if (a == Action.Deposit) {
             uint256 id = _position(s.id, caller);
             uint256 amount = _amount(s);
+            if (amount == 0 && s.amount == BALANCE) return; // nothing arrived to deposit
             _touch(s.token);
             IERC20(s.token).forceApprove(address(vault), amount); // the Vault pulls exactly this (or reverts)
             vault.deposit(id, s.token, amount);
@@ -179,8 +180,10 @@ contract Router is IRouter, ReentrancyGuardTransient {
             if (received != s.amount) revert MintedTokenMismatch(s.token, s.amount, received);
         } else if (a == Action.Repay) {
             uint256 id = _position(s.id, caller);
+            uint256 amount = _amount(s);
+            if (amount == 0 && s.amount == BALANCE) return; // nothing left over to repay
             _touch(s.token);
-            vault.repay(id, _amount(s));
+            vault.repay(id, amount);
         } else if (a == Action.RepayAndWithdraw) {
             uint256 id = _position(s.id, caller);
             _touch(s.token);
@@ -239,6 +242,7 @@ contract Router is IRouter, ReentrancyGuardTransient {
     function _swap(Step memory s) internal {
         if (s.target == address(0)) revert ZeroAddress();
         uint256 amountIn = _amount(s);
+        if (amountIn == 0 && s.amount == BALANCE) return; // nothing to sell
         _touch(s.token);
         _touch(s.tokenOut);
         IERC20 tokenIn = IERC20(s.token);
