@@ -6,12 +6,21 @@
  * of `PositionLens.healthOf` read at the flow's block, to the wei. After every call the router holds nothing and has
  * no approval standing to the venue.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
 import { network } from "hardhat";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { type ContractTransactionResponse, MaxUint256, Signature, keccak256 } from "ethers";
 import { type Core, deployCore } from "../deploy/local/core.js";
+import { deploySystem } from "../deploy/deploy.js";
+import { configFor } from "../deploy/config/networks.js";
+import * as ops from "../tasks/ops.js";
+import * as flows from "../tasks/flows.js";
+import { loadSystem } from "../sdk/system.js";
+import { formatWad } from "../sdk/format.js";
+import { failure } from "./lib/failure.js";
 import { BUSD } from "../sdk/params.js";
 import { WAD } from "../sdk/math.js";
 import { GRANT_TYPES, PERMISSIONS, grantDomain } from "../sdk/permissions.js";
@@ -524,4 +533,75 @@ async function signGrant(core: Core, owner: HardhatEthersSigner, id: bigint, per
   };
   const signature = await owner.signTypedData(grantDomain(chainId, await core.vault.getAddress()), GRANT_TYPES, grant);
   return grantStep(grant, signature);
+}
+
+describe("Router tasks (tasks/flows.ts): open --leverage, deleverage, repay/close --with-collateral", function () {
+  it("runs each task against the embedded network: preview printed, one-line refusal without the right, then the flow", async function () {
+    const { ethers: eth } = await network.create();
+    const path = join(mkdtempSync(join(tmpdir(), "ballast-router-tasks-")), "default.json");
+    const { manifest } = await deploySystem(eth, "default", configFor("default"), {
+      manifestPath: path,
+      log: () => {},
+    });
+    const lines: string[] = [];
+    const alice = await loadSystem(eth, "default", { manifestPath: path, from: "1", log: (l) => lines.push(l) });
+    const deployer = await loadSystem(eth, "default", { manifestPath: path, from: "0", log: () => {} });
+    const venue = MockSwapVenue__factory.connect(manifest.contracts["venue:bUSD/WETH"]?.address ?? "", deployer.signer);
+    const busd = manifest.synthetics.bUSD?.token ?? "";
+    // the mock venue pays bUSD from an inventory the deployer mints to it
+    await (await venue.setInventory(busd, true)).wait();
+    await ops.faucet(deployer, { asset: "WETH", amount: "100" });
+    const seed = await ops.openPosition(deployer, { synth: "bUSD", asset: "WETH", amount: "100", mint: "100000" });
+    const token = deployer.synthetics.find((s) => s.symbol === "bUSD")?.token;
+    await (await token!.transfer(venue, 100_000n * E18)).wait();
+    expect(seed.id).to.equal(1n);
+    await ops.faucet(alice, { asset: "WETH", amount: "10" });
+    const router = manifest.contracts.Router?.address ?? "";
+
+    const opened = await flows.openLeveraged(alice, { synth: "bUSD", asset: "WETH", amount: "10", leverage: "8000" });
+    const id = opened.id;
+    expect((await alice.vault.positionOf(id))[0]).to.equal(alice.signer.address);
+    expect(
+      lines.some((l) => /^open --leverage preview: health .* → .*; debt 0(\.0+)? → [\d,.]+ bUSD/.test(l)),
+    ).to.equal(true);
+    // mined a few seconds after the preview's timestamp (the approval went first): the debt within a millionth
+    const norm = await alice.lens.normDebtOf(id);
+    expect(norm).to.be.within(opened.preview.after.normDebt - norm / 1_000_000n, opened.preview.after.normDebt);
+    const h0 = (await alice.lens.healthOf(id)).health;
+
+    // the Router holds no right on the position yet: one line naming the grant to run
+    const refusal = await failure(() => flows.deleveragePosition(alice, { id, health: "1.4", asset: "WETH" }));
+    expect(refusal).to.equal(
+      `the Router ${router} may not repay with collateral for position #${id} (it holds: none): grant it first with ` +
+        `\`npx hardhat ballast manager grant ${id} ${router} --permissions repayWithCollateral\``,
+    );
+    await (await alice.vault.setManager(id, router, PERMISSIONS.repayWithCollateral)).wait();
+    const target = h0 + WAD / 5n;
+    await flows.deleveragePosition(alice, { id, health: formatWad(target, 18).replaceAll(",", ""), asset: "WETH" });
+    expect((await alice.lens.healthOf(id)).health).to.be.at.least(target - WAD / 1_000_000n);
+    expect(lines.some((l) => l.startsWith(`deleverage #${id} preview: health`))).to.equal(true);
+
+    const debt1 = await alice.lens.debtOf(id);
+    await flows.repayWithCollateralTask(alice, { id, amount: "1000", asset: "WETH" });
+    expect(debt1 - (await alice.lens.debtOf(id))).to.be.within(999n * E18, 1_000n * E18);
+
+    expect(await failure(() => flows.closeWithCollateralTask(alice, { id, asset: "WETH" }))).to.match(
+      /may not close position #\d+ .*--permissions close`$/,
+    );
+    await (await alice.vault.setManager(id, router, PERMISSIONS.close)).wait();
+    const wethBefore = await alice.assets.find((a) => a.symbol === "WETH")!.token.balanceOf(alice.signer.address);
+    await flows.closeWithCollateralTask(alice, { id, asset: "WETH" });
+    expect(await alice.lens.debtOf(id)).to.equal(0n);
+    expect(
+      await alice.assets.find((a) => a.symbol === "WETH")!.token.balanceOf(alice.signer.address),
+    ).to.be.greaterThan(wethBefore);
+    expect(lines.some((l) => l.startsWith(`close #${id} with WETH preview:`))).to.equal(true);
+    expect(parseLeverageOk()).to.equal(true);
+  });
+});
+
+function parseLeverageOk(): boolean {
+  const a = flows.parseLeverage("8000");
+  const b = flows.parseLeverage("1.5");
+  return "ltvBps" in a && a.ltvBps === 8_000n && "health" in b && b.health === (15n * WAD) / 10n;
 }
