@@ -90,6 +90,7 @@ export const ARTIFACTS = {
   BuybackSink: "contracts/BuybackSink.sol:BuybackSink",
   Redemptions: "contracts/Redemptions.sol:Redemptions",
   PreLiquidation: "contracts/periphery/PreLiquidation.sol:PreLiquidation",
+  Router: "contracts/periphery/Router.sol:Router",
   MockSwapVenue: "contracts/mocks/MockSwapVenue.sol:MockSwapVenue",
   FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
   DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
@@ -288,6 +289,7 @@ class Run {
     await this.deploySavings(core, tokens);
     const redemptions = await this.deployRedemptions(core);
     await this.deployPreLiquidation(core);
+    await this.deployRouter(core);
     const risk = await this.deployRiskAutomation({ ...core, engine }, tokens);
     await this.applyGovernance({ ...core, engine, settlement }, models, modules, redemptions, risk);
   }
@@ -909,6 +911,16 @@ class Run {
       );
     }
     return redemptions;
+  }
+
+  /**
+   * The one-transaction Router (`config.router`): periphery with no role and nothing to configure; it acts on a
+   * position only as the manager its owner appoints.
+   */
+  private async deployRouter({ vault }: CoreAddresses): Promise<void> {
+    const r = this.config.router;
+    if (r === undefined) return;
+    await this.contract("Router", "Router", [vault, r.permit2]);
   }
 
   /**

@@ -6,6 +6,9 @@
  *   npx hardhat ballast open <synth> [--asset WETH --amount 10] [--mint 5000]
  *   npx hardhat ballast deposit|withdraw <id> <token> <units>   (withdraw: units "max" takes all; --to)
  *   npx hardhat ballast mint <id> <units> [--to]   |  repay <id> <units|max>  |  close <id> [--to]
+ *   npx hardhat ballast open <synth> --asset WETH --amount 10 --leverage <ltvBps|health>   (through the Router)
+ *   npx hardhat ballast deleverage <id> --health 1.6  |  repay <id> <units> --with-collateral WETH  |
+ *       close <id> --with-collateral WETH   (one-transaction flows through the Router, tasks/flows.ts)
  *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>
  *   npx hardhat ballast take <auction> <units|max> [--max-premium <%> | --max-price <price>]
  *   npx hardhat ballast swap-in <token> <units> [--synth bUSD] [--to]    (reserve in, e.g. USDC; the synthetic out at par)
@@ -115,6 +118,11 @@ export const ballastTasks = [
     .addOption({ name: "asset", description: "Collateral symbol to deposit", defaultValue: "" })
     .addOption({ name: "amount", description: "Collateral amount, in whole units", defaultValue: "" })
     .addOption({ name: "mint", description: "Synthetic to mint, in whole units", defaultValue: "" })
+    .addOption({
+      name: "leverage",
+      description: "Lever up through the Router: a target LTV in bps of the minting limit (8000) or a health (1.5)",
+      defaultValue: "",
+    })
     .addOption(FROM)
     .setAction(() => import("./actions/open.js"))
     .build(),
@@ -143,14 +151,31 @@ export const ballastTasks = [
   task(["ballast", "repay"], "Repay a position's debt from the acting account")
     .addPositionalArgument({ name: "id", description: "1st: position id" })
     .addPositionalArgument({ name: "units", description: '2nd: amount in whole units, or "max" for all the debt' })
+    .addOption({
+      name: "withCollateral",
+      description: "Repay from this collateral of the position through the Router (flash mint and swap)",
+      defaultValue: "",
+    })
     .addOption(FROM)
     .setAction(() => import("./actions/repay.js"))
     .build(),
   task(["ballast", "close"], "Repay everything and take all collateral back")
     .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption({
+      name: "withCollateral",
+      description: "Repay everything from this collateral through the Router; the rest comes back to you",
+      defaultValue: "",
+    })
     .addOption(TO)
     .addOption(FROM)
     .setAction(() => import("./actions/close.js"))
+    .build(),
+  task(["ballast", "deleverage"], "Repay from collateral through the Router until the position reaches a health")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption({ name: "health", description: "Target health, e.g. 1.6", defaultValue: "" })
+    .addOption({ name: "asset", description: "Collateral to sell (default WETH)", defaultValue: "" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/deleverage.js"))
     .build(),
   task(["ballast", "health"], "Show a position's basket, health and liquidation prices")
     .addPositionalArgument({ name: "id", description: "Position id" })

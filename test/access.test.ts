@@ -87,6 +87,12 @@ const PUBLIC: Record<string, Record<string, string>> = {
   VolatilityObserver: {
     observe: "records the oracle's guarded price, at most once per interval per asset",
   },
+  Router: {
+    execute:
+      "acts only for its caller: pulls only from the caller, only the caller's positions (or opened in the call)",
+    onFlashLoan:
+      "only the flash the router itself started in this call (transient lender and amount, its own initiator)",
+  },
   RiskOracle: {},
   RiskSteward: {
     applyRecommendation: "applies only the newest unexpired recommendation, within the bounds governance set",
@@ -153,6 +159,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
       SavingsToken: core.savings,
       BuybackSink: core.buyback,
       Redemptions: core.redemptions,
+      Router: core.router,
       VolatilityObserver: core.observer,
       RiskOracle: core.riskOracle,
       RiskSteward: core.steward,

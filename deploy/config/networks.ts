@@ -220,6 +220,13 @@ const GATES = {
 };
 
 /**
+ * Permit2 (Uniswap's AllowanceTransfer and SignatureTransfer), at its canonical address on every network; the Router's
+ * Permit2 steps call it. The embedded network has no Permit2: the router tests place its published runtime code there
+ * (test/fixtures/permit2.json).
+ */
+export const PERMIT2 = "0x000000000022D473030F116dDEE9F6B43aC78BA3";
+
+/**
  * The embedded Hardhat network and a local node: mock tokens (anyone may mint) and `MockV3Aggregator` feeds. The demo,
  * the gas benchmark and the TypeScript tests deploy this config too, through `deployCore` (deploy/local/core.ts),
  * which may swap the feeds for the project's `MockFeed` and move their initial answers.
@@ -297,6 +304,7 @@ export const local: NetworkConfig = {
   ],
   redemptions: [BUSD_REDEMPTIONS],
   preLiquidation: PRE_LIQUIDATION,
+  router: { permit2: PERMIT2 },
   governance: {
     admin: "deployer",
     adminDelay: 0,
@@ -548,6 +556,7 @@ function sepolia(): NetworkConfig {
     savings: [BUSD_SAVINGS],
     redemptions: [BUSD_REDEMPTIONS],
     preLiquidation: PRE_LIQUIDATION,
+    router: { permit2: PERMIT2 },
     governance: {
       admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
       adminDelay: 2 * HOUR, // never below criticalDelay: a role grant must not outrun a CRITICAL change
@@ -682,6 +691,7 @@ function mainnet(): NetworkConfig {
     savings: [BUSD_SAVINGS],
     redemptions: [BUSD_REDEMPTIONS],
     preLiquidation: PRE_LIQUIDATION,
+    router: { permit2: PERMIT2 },
     governance: {
       admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
       adminDelay: 7 * DAY, // never below criticalDelay: a role grant must not outrun a CRITICAL change

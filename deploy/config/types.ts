@@ -338,6 +338,8 @@ export interface NetworkConfig {
   risk?: RiskAutomationConfig;
   /** Opt-in pre-liquidation (none when absent). */
   preLiquidation?: PreLiquidationConfig;
+  /** The one-transaction Router (periphery, contracts/periphery/Router.sol; none when absent) and the Permit2 it uses. */
+  router?: { permit2: string };
   governance: GovernanceConfig;
 }
 
@@ -607,6 +609,7 @@ export function validateConfig(name: string, config: NetworkConfig): void {
       );
     }
   }
+  if (config.router !== undefined) addr("router.permit2", config.router.permit2);
 
   const R = CONTRACT_BOUNDS.redemptions;
   (config.redemptions ?? []).forEach((r, i) => {

@@ -51,6 +51,8 @@ import {
   Redemptions__factory,
   type PreLiquidation,
   PreLiquidation__factory,
+  type Router,
+  Router__factory,
   type RiskOracle,
   RiskOracle__factory,
   type RiskSteward,
@@ -133,6 +135,8 @@ export interface Core<K extends FeedKind = "mock"> {
   buyback: BuybackSink;
   /** Face-value redemptions of bUSD against named positions (the Vault's redeemer). */
   redemptions: Redemptions;
+  /** The one-transaction Router (periphery): a caller's steps, as the scoped manager of the caller's positions. */
+  router: Router;
   /** Realized volatility per asset from the oracle's prices (anyone observes, at most every 5 minutes). */
   observer: VolatilityObserver;
   /** The append-only record of risk recommendations (the deployer holds PUBLISHER). */
@@ -237,6 +241,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   const savings = SavingsToken__factory.connect(at("SavingsToken:sbUSD"), deployer);
   const buyback = BuybackSink__factory.connect(at("BuybackSink:bUSD/WETH"), deployer);
   const redemptions = Redemptions__factory.connect(at("Redemptions"), deployer);
+  const router = Router__factory.connect(at("Router"), deployer);
   const observer = VolatilityObserver__factory.connect(at("VolatilityObserver"), deployer);
   const riskOracle = RiskOracle__factory.connect(at("RiskOracle"), deployer);
   const steward = RiskSteward__factory.connect(at("RiskSteward"), deployer);
@@ -270,7 +275,7 @@ export async function deployCore<K extends FeedKind = "mock">(
       `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, wstETH, ` +
       `sDAI and TBILL and their price sources, bUSD and ` +
       `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink, ` +
-      `Redemptions, the volatility observer, the risk oracle and the risk steward with its bounds`,
+      `Redemptions, the Router, the volatility observer, the risk oracle and the risk steward with its bounds`,
   );
   log(`core: wired as the local config says (keeper pay set, auction caps $10M), role table applied`);
 
@@ -293,6 +298,7 @@ export async function deployCore<K extends FeedKind = "mock">(
     savings,
     buyback,
     redemptions,
+    router,
     observer,
     riskOracle,
     steward,

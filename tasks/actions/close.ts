@@ -7,9 +7,14 @@ import { withSystem } from "../run.js";
 interface Args {
   id: string;
   to: string;
+  withCollateral: string;
   from: string;
 }
 
 export default async function closeAction(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await withSystem(hre, args.from, (sys) => close(sys, { id: parseId(args.id), to: args.to }));
+  await withSystem(hre, args.from, async (sys) => {
+    if (args.withCollateral === "") return close(sys, { id: parseId(args.id), to: args.to });
+    const { closeWithCollateralTask } = await import("../flows.js");
+    return closeWithCollateralTask(sys, { id: parseId(args.id), asset: args.withCollateral });
+  });
 }

@@ -7,9 +7,14 @@ import { withSystem } from "../run.js";
 interface Args {
   id: string;
   units: string;
+  withCollateral: string;
   from: string;
 }
 
 export default async function repayAction(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
-  await withSystem(hre, args.from, (sys) => repay(sys, { id: parseId(args.id), amount: args.units }));
+  await withSystem(hre, args.from, async (sys) => {
+    if (args.withCollateral === "") return repay(sys, { id: parseId(args.id), amount: args.units });
+    const { repayWithCollateralTask } = await import("../flows.js");
+    return repayWithCollateralTask(sys, { id: parseId(args.id), amount: args.units, asset: args.withCollateral });
+  });
 }

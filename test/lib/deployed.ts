@@ -28,4 +28,6 @@ export const DEPLOYED = [
   "VolatilityObserver",
   "RiskOracle",
   "RiskSteward",
+  "Router",
+  "UniswapV3Venue",
 ];

@@ -1,0 +1,272 @@
+/**
+ * The one-transaction flows through the Router (contracts/periphery/Router.sol) as tasks over a loaded `System`:
+ * `open --leverage`, `deleverage`, `repay --with-collateral` and `close --with-collateral` (flags in tasks/index.ts).
+ * Each builds its steps and preview with sdk/router.ts, prints the preview (health and amounts in human units), refuses
+ * in one line when the Router lacks a right it needs on the position (naming the `manager grant` to run), then sends
+ * one `Router.execute`.
+ *
+ * The venue is the deployment's mock venue for the pair (`venue:<synth>/<asset>` in the manifest, priced by the
+ * oracle less its `slippageBps`): the preview states its output from those. Test deployments only, until a reviewed
+ * DEX venue is in the config.
+ *
+ * Units: `[token]` a token's own decimals, `[wad]` 1e18, `[bps]` 1e4.
+ */
+import { MaxUint256 } from "ethers";
+import { MockSwapVenue__factory, type Router, Router__factory } from "../typechain-types/index.js";
+import { formatHealth, formatWad } from "../sdk/format.js";
+import { WAD } from "../sdk/math.js";
+import { describePermissions } from "../sdk/permissions.js";
+import {
+  type FlowPreview,
+  type LeverageTarget,
+  type Quote,
+  closeWithCollateral,
+  deleverage,
+  leverage,
+  mockVenueQuote,
+  readPositionState,
+  repayWithCollateral,
+} from "../sdk/router.js";
+import {
+  type AssetHandle,
+  type SynthHandle,
+  type System,
+  TaskError,
+  type TxReport,
+  amountArg,
+  assetBySymbol,
+  ensureAllowance,
+  positionOf,
+  synthBySymbol,
+  tokenAmount,
+  transact,
+} from "../sdk/system.js";
+
+/** [bps] Debt buffer of `close --with-collateral`: interest accrued between the preview and the block. */
+const CLOSE_BUFFER_BPS = 10n;
+
+export interface FlowResult {
+  id: bigint;
+  preview: FlowPreview;
+  tx: TxReport;
+}
+
+/**
+ * Parses `--leverage`: an integer is a target loan-to-value in bps of the minting limit ("8000" = 80%), a number with
+ * a decimal point a target health ("1.5").
+ */
+export function parseLeverage(text: string): LeverageTarget {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) {
+    const ltvBps = BigInt(t);
+    if (ltvBps === 0n || ltvBps > 10_000n) throw new TaskError(`--leverage ${t}: a target LTV is 1 to 10000 bps`);
+    return { ltvBps };
+  }
+  if (/^\d+\.\d+$/.test(t)) {
+    const health = amountArg(t, 18, "--leverage");
+    if (health <= WAD) throw new TaskError(`--leverage ${t}: a target health is above 1.0`);
+    return { health };
+  }
+  throw new TaskError(
+    `--leverage "${text}": give a target LTV in bps of the minting limit (e.g. 8000) or a target health (e.g. 1.5)`,
+  );
+}
+
+function routerOf(sys: System): Router {
+  const address = sys.manifest.contracts.Router?.address;
+  if (address === undefined) {
+    throw new TaskError(`this deployment has no Router: deploy again (\`npm run deploy -- --network ${sys.network}\`)`);
+  }
+  return Router__factory.connect(address, sys.signer);
+}
+
+/** The mock venue of the pair and its quotes both ways at the oracle's prices less its slippage. */
+async function venueOf(
+  sys: System,
+  synth: SynthHandle,
+  asset: AssetHandle,
+): Promise<{ address: string; buy: Quote; sell: Quote }> {
+  const address = sys.manifest.contracts[`venue:${synth.symbol}/${asset.symbol}`]?.address;
+  if (address === undefined) {
+    throw new TaskError(
+      `this deployment has no venue for ${synth.symbol}/${asset.symbol} (venue:${synth.symbol}/${asset.symbol})`,
+    );
+  }
+  const venue = MockSwapVenue__factory.connect(address, sys.signer);
+  const slip = await venue.slippageBps();
+  const p = await sys.oracle.getPrice(asset.address);
+  const ps = synth.priceAsset === "USD" ? WAD : await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
+  return {
+    address,
+    buy: mockVenueQuote(ps, 18, p, asset.decimals, slip),
+    sell: mockVenueQuote(p, asset.decimals, ps, 18, slip),
+  };
+}
+
+/** Refuses when the Router lacks `needed` on position `id`, naming the grant to run. */
+async function requireRouterRight(
+  sys: System,
+  router: string,
+  id: bigint,
+  needed: bigint,
+  what: string,
+): Promise<void> {
+  const held = await sys.lens.permissionsOf(id, router);
+  if ((held & needed) !== needed) {
+    throw new TaskError(
+      `the Router ${router} may not ${what} position #${id} (it holds: ${describePermissions(held)}): grant it first ` +
+        `with \`npx hardhat ballast manager grant ${id} ${router} --permissions ${describePermissions(needed)}\``,
+    );
+  }
+}
+
+async function stateOf(sys: System, id: bigint, synth: SynthHandle, asset: AssetHandle) {
+  const block = await sys.ethers.provider.getBlock("latest");
+  const t = BigInt(block?.timestamp ?? 0) + 1n;
+  return readPositionState(
+    { vault: sys.vault, lens: sys.lens, oracle: sys.oracle, runner: sys.signer },
+    id,
+    synth.synthId,
+    [asset.address],
+    t,
+  );
+}
+
+function printPreview(sys: System, what: string, p: FlowPreview, synth: SynthHandle, asset: AssetHandle): void {
+  const s = synth.symbol;
+  const a = p.amounts;
+  const held = p.after.basket.find((x) => x.asset === asset.address)?.amount ?? 0n;
+  sys.log(
+    `${what} preview: health ${formatHealth(p.before.health)} → ${formatHealth(p.figures.health)}; debt ` +
+      `${formatWad(p.before.debt)} → ${formatWad(p.figures.debt)} ${s}; collateral ${tokenAmount(asset, held)} ` +
+      `($${formatWad(p.figures.collateralValue)})`,
+  );
+  sys.log(
+    `  flash ${formatWad(a.flash)} ${s} (fee ${formatWad(a.fee)}); swap ${a.swapIn === 0n ? "nothing" : a.swapIn === a.flash ? `${formatWad(a.swapIn)} ${s} → ${tokenAmount(asset, a.swapOut)}` : `${tokenAmount(asset, a.swapIn)} → ${formatWad(a.swapOut)} ${s}`}` +
+      `; minted ${formatWad(a.minted)} ${s}; repaid ${formatWad(a.repaid)} ${s}; back to you ` +
+      `${formatWad(a.returnedSynthetic)} ${s} and ${tokenAmount(asset, a.returnedCollateral)}`,
+  );
+}
+
+async function send(sys: System, router: Router, what: string, p: FlowPreview): Promise<TxReport> {
+  return transact(sys, what, () => router.execute.populateTransaction(p.steps, MaxUint256));
+}
+
+/** `open <synth> --asset A --amount N --leverage <ltvBps|health>`: a new leveraged position in one transaction. */
+export async function openLeveraged(
+  sys: System,
+  args: { synth: string; asset: string; amount: string; leverage: string },
+): Promise<FlowResult> {
+  const synth = synthBySymbol(sys, args.synth);
+  if (args.asset === "" || args.amount === "") throw new TaskError("open --leverage: give --asset and --amount");
+  const asset = assetBySymbol(sys, args.asset);
+  const amount = amountArg(args.amount, asset.decimals, "--amount");
+  const target = parseLeverage(args.leverage);
+  const router = routerOf(sys);
+  const venue = await venueOf(sys, synth, asset);
+  let preview: FlowPreview;
+  try {
+    preview = leverage({
+      state: await stateOf(sys, 0n, synth, asset),
+      asset: asset.address,
+      deposit: amount,
+      target,
+      quote: venue.buy,
+      venue: venue.address,
+      synthId: synth.synthId,
+    });
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
+  printPreview(sys, "open --leverage", preview, synth, asset);
+  const balance = await asset.token.balanceOf(sys.signer.address);
+  if (balance < amount) {
+    throw new TaskError(
+      `${sys.signer.address} holds ${tokenAmount(asset, balance)}, less than ${tokenAmount(asset, amount)}`,
+    );
+  }
+  const id = await sys.vault.nextPositionId();
+  await ensureAllowance(sys, asset.token, asset.symbol, await router.getAddress(), amount);
+  const tx = await send(sys, router, `open #${id} with leverage`, preview);
+  return { id, preview, tx };
+}
+
+/** `deleverage <id> --health <h>`: repays from collateral until the health is at least `h`. */
+export async function deleveragePosition(
+  sys: System,
+  args: { id: bigint; health: string; asset: string },
+): Promise<FlowResult> {
+  const { synth } = await positionOf(sys, args.id);
+  const asset = assetBySymbol(sys, args.asset === "" ? "WETH" : args.asset);
+  const health = amountArg(args.health, 18, "--health");
+  const router = routerOf(sys);
+  await requireRouterRight(sys, await router.getAddress(), args.id, 16n, "repay with collateral for");
+  const venue = await venueOf(sys, synth, asset);
+  let preview: FlowPreview;
+  try {
+    preview = deleverage({
+      state: await stateOf(sys, args.id, synth, asset),
+      asset: asset.address,
+      quote: venue.sell,
+      venue: venue.address,
+      health,
+    });
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
+  printPreview(sys, `deleverage #${args.id}`, preview, synth, asset);
+  const tx = await send(sys, router, `deleverage #${args.id}`, preview);
+  return { id: args.id, preview, tx };
+}
+
+/** `repay <id> <units> --with-collateral <asset>`: repays `units` of debt from the position's collateral. */
+export async function repayWithCollateralTask(
+  sys: System,
+  args: { id: bigint; amount: string; asset: string },
+): Promise<FlowResult> {
+  const { synth } = await positionOf(sys, args.id);
+  const asset = assetBySymbol(sys, args.asset);
+  const debt = amountArg(args.amount, 18, "amount");
+  const router = routerOf(sys);
+  await requireRouterRight(sys, await router.getAddress(), args.id, 16n, "repay with collateral for");
+  const venue = await venueOf(sys, synth, asset);
+  let preview: FlowPreview;
+  try {
+    preview = repayWithCollateral({
+      state: await stateOf(sys, args.id, synth, asset),
+      asset: asset.address,
+      quote: venue.sell,
+      venue: venue.address,
+      debt,
+    });
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
+  printPreview(sys, `repay #${args.id} with ${asset.symbol}`, preview, synth, asset);
+  const tx = await send(sys, router, `repay #${args.id} with ${asset.symbol}`, preview);
+  return { id: args.id, preview, tx };
+}
+
+/** `close <id> --with-collateral <asset>`: repays everything from collateral and closes, the rest to the caller. */
+export async function closeWithCollateralTask(sys: System, args: { id: bigint; asset: string }): Promise<FlowResult> {
+  const { synth } = await positionOf(sys, args.id);
+  const asset = assetBySymbol(sys, args.asset);
+  const router = routerOf(sys);
+  await requireRouterRight(sys, await router.getAddress(), args.id, 8n, "close");
+  const venue = await venueOf(sys, synth, asset);
+  let preview: FlowPreview;
+  try {
+    preview = closeWithCollateral({
+      state: await stateOf(sys, args.id, synth, asset),
+      asset: asset.address,
+      quote: venue.sell,
+      venue: venue.address,
+      bufferBps: CLOSE_BUFFER_BPS,
+    });
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
+  printPreview(sys, `close #${args.id} with ${asset.symbol}`, preview, synth, asset);
+  const tx = await send(sys, router, `close #${args.id} with ${asset.symbol}`, preview);
+  return { id: args.id, preview, tx };
+}
