@@ -30,6 +30,8 @@ import {
   RiskOracle__factory,
   type RiskSteward,
   RiskSteward__factory,
+  type PreLiquidation,
+  PreLiquidation__factory,
   type SyntheticToken,
   SyntheticToken__factory,
   type Treasury,
@@ -107,6 +109,8 @@ export interface System {
   treasury: Treasury;
   /** The risk automation (observer, risk oracle, steward), where the deployment has it. */
   risk?: { observer: VolatilityObserver; riskOracle: RiskOracle; steward: RiskSteward };
+  /** The opt-in pre-liquidation, where the deployment has it. */
+  preLiquidation?: PreLiquidation;
   assets: AssetHandle[];
   synthetics: SynthHandle[];
   /** [bps] Gas limit over each estimate (the tasks pass deploy/config/networks.ts `gasMarginOf`). */
@@ -196,6 +200,9 @@ export async function loadSystem(ethers: Connection, network: string, opts: Load
             steward: RiskSteward__factory.connect(address("RiskSteward"), signer),
           },
         }),
+    ...(manifest.contracts.PreLiquidation === undefined
+      ? {}
+      : { preLiquidation: PreLiquidation__factory.connect(address("PreLiquidation"), signer) }),
     assets,
     synthetics,
     gasMarginBps,

@@ -9,6 +9,9 @@
  *   npx hardhat ballast open <synth> --asset WETH --amount 10 --leverage <ltvBps|health>   (through the Router)
  *   npx hardhat ballast deleverage <id> --health 1.6  |  repay <id> <units> --with-collateral WETH  |
  *       close <id> --with-collateral WETH   (one-transaction flows through the Router, tasks/flows.ts)
+ *   npx hardhat ballast manager grant <id> <manager|router|pre-liquidation> --permissions deposit,mint [--sign]
+ *   npx hardhat ballast manager revoke <id> <manager> [--sign]  |  manager submit <signed-grant.json>
+ *   npx hardhat ballast protect on|off <id>   (opt in to or out of pre-liquidation)
  *   npx hardhat ballast health <id>  |  auctions  |  liquidate <id>
  *   npx hardhat ballast take <auction> <units|max> [--max-premium <%> | --max-price <price>]
  *   npx hardhat ballast swap-in <token> <units> [--synth bUSD] [--to]    (reserve in, e.g. USDC; the synthetic out at par)
@@ -274,6 +277,46 @@ export const ballastTasks = [
     .addFlag({ name: "all", description: "List applied, superseded and expired recommendations too" })
     .addOption(FROM)
     .setAction(() => import("./actions/steward.js"))
+    .build(),
+  emptyTask(["ballast", "manager"], "Grant, revoke or submit a manager's rights on a position").build(),
+  task(["ballast", "manager", "grant"], "Give a manager exactly these rights on a position (or sign the grant)")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addPositionalArgument({ name: "manager", description: "Manager address, or router / pre-liquidation" })
+    .addOption({
+      name: "permissions",
+      description: "Rights: deposit, withdraw, mint, close, repayWithCollateral (comma-separated), or all",
+      defaultValue: "",
+    })
+    .addFlag({ name: "sign", description: "Sign the grant (EIP-712) instead of sending it; anyone may submit it" })
+    .addOption({ name: "deadline", description: "With --sign: minutes the signature stays valid", defaultValue: "60" })
+    .addOption({ name: "out", description: "With --sign: the file to write", defaultValue: "" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/manager-grant.js"))
+    .build(),
+  task(["ballast", "manager", "revoke"], "Take every right of a manager on a position away (or sign that)")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addPositionalArgument({ name: "manager", description: "Manager address, or router / pre-liquidation" })
+    .addFlag({ name: "sign", description: "Sign the revocation instead of sending it; anyone may submit it" })
+    .addOption({ name: "deadline", description: "With --sign: minutes the signature stays valid", defaultValue: "60" })
+    .addOption({ name: "out", description: "With --sign: the file to write", defaultValue: "" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/manager-revoke.js"))
+    .build(),
+  task(["ballast", "manager", "submit"], "Submit an owner's signed grant (any account may)")
+    .addPositionalArgument({ name: "file", description: "The file manager grant --sign wrote" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/manager-submit.js"))
+    .build(),
+  emptyTask(["ballast", "protect"], "Opt a position in to or out of pre-liquidation").build(),
+  task(["ballast", "protect", "on"], "Opt in: anyone may pre-liquidate it gently inside the band above health 1")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/protect-on.js"))
+    .build(),
+  task(["ballast", "protect", "off"], "Opt out of pre-liquidation")
+    .addPositionalArgument({ name: "id", description: "Position id" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/protect-off.js"))
     .build(),
   task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
     .addOption(FROM)

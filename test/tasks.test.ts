@@ -295,7 +295,8 @@ describe("ballast tasks (tasks/ops.ts)", function () {
     // another account may not close it, and is told whose it is, not to get more bUSD
     expect(await failure(() => ops.close(bob, { id }))).to.equal(
       `${bob.signer.address} may not close position #${id}: it belongs to ${aliceAddr}, and only the owner or a ` +
-        "manager it appointed may; act as the owner (--from <owner's index or address>)",
+        "manager holding the close right may; act as the owner (--from <owner's index or address>), or have the " +
+        `owner grant it (npx hardhat ballast manager grant ${id} <account> --permissions close)`,
     );
     const r = await ops.close(alice, { id });
     expect(r.repaid >= 1_000n * WAD && r.repaid < 1_001n * WAD).to.equal(true);

@@ -30,4 +30,5 @@ export const DEPLOYED = [
   "RiskSteward",
   "Router",
   "UniswapV3Venue",
+  "PreLiquidation",
 ];
