@@ -35,6 +35,7 @@ import {
   type LiquidationEngine,
   type OracleAdapter,
   type PositionLens,
+  type PreLiquidation,
   type RiskOracle,
   type RiskSteward,
   type Treasury,
@@ -45,6 +46,7 @@ import { type ErrorContext, errorName, explainFailure } from "../sdk/errors.js";
 import { BPS, WAD, mulDivDown } from "../sdk/math.js";
 import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "../sdk/tx.js";
 import { STEWARD_PARAM_NAMES } from "../sdk/steward.js";
+import { PERMISSIONS } from "../sdk/permissions.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // Interfaces
@@ -105,6 +107,12 @@ export interface KeeperOptions {
    * recommendation the steward accepts now. None: no risk job.
    */
   risk?: { observer: VolatilityObserver; riskOracle: RiskOracle; steward: RiskSteward };
+  /**
+   * The pre-liquidation job: each opted-in position whose health is inside the PreLiquidation's band is
+   * pre-liquidated (the most the close factor allows, from the keeper's synthetic, taking the basket asset worth the
+   * most) when the venue pays at least `minProfitBps` over the repay for the collateral. None: no pre-liquidation job.
+   */
+  preLiquidation?: PreLiquidation;
 }
 
 /** The steward's statuses (`IRiskSteward.Status`) after which a recommendation can never apply: superseded, applied, expired. */
@@ -128,6 +136,17 @@ export interface LiquidationDone {
   full: boolean;
   capped: boolean;
   keeperPay: bigint; // [wad]
+  gas: bigint;
+}
+
+/** A pre-liquidation the keeper made. */
+export interface PreLiquidationDone {
+  positionId: bigint;
+  asset: string;
+  health: bigint; // [wad] before
+  repaid: bigint; // [wad]
+  seized: bigint; // [token]
+  proceeds: bigint; // [wad] synthetic the venue paid for the collateral
   gas: bigint;
 }
 
@@ -156,8 +175,8 @@ export interface ResetDone {
 
 /** Something the keeper looked at and did not do, and why. */
 export interface Skip {
-  kind: "liquidate" | "take" | "reset" | "distribute" | "lapse" | "writeOff" | "observe" | "apply";
-  // position id (liquidate, writeOff), auction id, synthetic id (distribute), asset id (lapse, observe) or
+  kind: "liquidate" | "preLiquidate" | "take" | "reset" | "distribute" | "lapse" | "writeOff" | "observe" | "apply";
+  // position id (liquidate, preLiquidate, writeOff), auction id, synthetic id (distribute), asset id (lapse, observe) or
   // recommendation id (apply)
   id: bigint;
   reason: string;
@@ -169,6 +188,9 @@ export interface TickReport {
   checked: number; // positions whose health was read
   unhealthy: bigint[]; // their ids
   liquidations: LiquidationDone[];
+  /** Opted-in positions inside the pre-liquidation band, and the pre-liquidations made. */
+  inBand: bigint[];
+  preLiquidations: PreLiquidationDone[];
   takes: TakeDone[];
   resets: ResetDone[];
   /** Distributions of the Treasury's surplus, and the synthetics whose policy clock the keeper started (pokes). */
@@ -187,7 +209,7 @@ export interface TickReport {
 
 /** What a skip's or a transaction's id numbers. */
 function subject(kind: Skip["kind"]): string {
-  if (kind === "liquidate" || kind === "writeOff") return "position";
+  if (kind === "liquidate" || kind === "preLiquidate" || kind === "writeOff") return "position";
   if (kind === "distribute") return "synthetic";
   if (kind === "lapse" || kind === "observe") return "asset";
   if (kind === "apply") return "recommendation";
@@ -200,7 +222,8 @@ function subject(kind: Skip["kind"]): string {
 
 export class Keeper {
   private readonly engine: LiquidationEngine;
-  private readonly approved = new Set<bigint>(); // synthIds whose token the engine may pull
+  private readonly approved = new Set<string>(); // "spender/synthId" pairs the keeper approved
+  private preHealth: bigint | undefined; // [wad] the PreLiquidation's band top, read once
   private readonly decimals = new Map<string, bigint>(); // asset → decimals
   private readonly log: (line: string) => void;
   private readonly sender: TxSender;
@@ -239,6 +262,8 @@ export class Keeper {
       checked: 0,
       unhealthy: [],
       liquidations: [],
+      inBand: [],
+      preLiquidations: [],
       takes: [],
       resets: [],
       distributions: [],
@@ -418,21 +443,103 @@ export class Keeper {
     }
   }
 
+  /**
+   * Reads every watched position's health (the engine's valuation, in batches), starts the liquidation of each one
+   * below 1, then pre-liquidates each opted-in one inside the pre-liquidation band (the gentler outcome first would be
+   * the wrong order here: a position below 1 is the engine's, and one in the band is not liquidatable).
+   */
   private async liquidateUnhealthy(report: TickReport, stopped: () => boolean): Promise<void> {
     const ids = await this.opts.positions.positionIds();
     const size = this.opts.batchSize ?? 200;
+    const pre = this.opts.preLiquidation;
+    if (pre !== undefined && this.preHealth === undefined) this.preHealth = await pre.preHealth();
+    const band: { id: bigint; health: bigint }[] = [];
     for (let i = 0; i < ids.length; i += size) {
       const chunk = ids.slice(i, i + size);
       const [health, available] = await this.opts.lens.liquidationHealthOf(chunk);
       for (const [j, id] of chunk.entries()) {
         if (available[j] !== true) continue;
         report.checked++;
-        if ((health[j] ?? WAD) >= WAD) continue;
+        const h = health[j] ?? WAD;
+        if (h >= WAD) {
+          if (this.preHealth !== undefined && h < this.preHealth) band.push({ id, health: h });
+          continue;
+        }
         report.unhealthy.push(id);
         if (stopped()) return;
-        await this.liquidate(id, health[j] ?? 0n, report);
+        await this.liquidate(id, h, report);
       }
     }
+    if (pre === undefined) return;
+    const preAddress = await pre.getAddress();
+    for (const { id, health } of band) {
+      if (stopped()) return;
+      if (((await this.opts.lens.permissionsOf(id, preAddress)) & PERMISSIONS.repayWithCollateral) === 0n) continue; // not opted in
+      report.inBand.push(id);
+      await this.preLiquidate(pre.connect(this.opts.signer), id, health, report);
+    }
+  }
+
+  /**
+   * Pre-liquidates position `id`: the basket asset worth the most, the most the close factor allows (or the keeper's
+   * balance), simulated first, sent with a minimum of collateral 0.5% under the quote (prices may move before it
+   * lands), then the collateral is sold on the venue. Skips when the venue pays less than the repay plus
+   * `minProfitBps`.
+   */
+  private async preLiquidate(pre: PreLiquidation, id: bigint, health: bigint, report: TickReport): Promise<void> {
+    let asset: string;
+    let synthId: bigint;
+    let repay: bigint;
+    let seized: bigint;
+    let token: Awaited<ReturnType<Keeper["approve"]>>;
+    try {
+      const st = await this.opts.lens.liquidationState(id);
+      synthId = st.synthId;
+      // `values` is also the name of a method of ethers' Result: read the field by its index
+      const values = [...st[14]];
+      let best = 0;
+      values.forEach((v, k) => {
+        if (v > (values[best] ?? 0n)) best = k;
+      });
+      asset = st.assets[best] ?? "";
+      token = await this.approve(synthId, await pre.getAddress());
+      const balance = await token.balanceOf(await this.opts.signer.getAddress());
+      const q = await pre.quote(id, balance, asset);
+      [repay, seized] = [q.repay, q.seized];
+      if (repay === 0n) {
+        this.skip(report, "preLiquidate", id, "the keeper holds none of the synthetic to repay with");
+        return;
+      }
+      const value = await this.opts.venue.quote(asset, synthId, seized); // [wad]
+      if (value * BPS < repay * (BPS + this.opts.minProfitBps)) {
+        this.skip(
+          report,
+          "preLiquidate",
+          id,
+          `the venue pays ${formatPlain(value)} for collateral that costs ${formatPlain(repay)} to repay`,
+        );
+        return;
+      }
+      await pre.preLiquidate.staticCall(id, repay, asset, (seized * 9_950n) / BPS);
+    } catch (e) {
+      this.skip(report, "preLiquidate", id, `simulation failed: ${await this.reason(e)}`, e);
+      return;
+    }
+    const receipt = await this.send("preLiquidate", id, report, () =>
+      pre.preLiquidate.populateTransaction(id, repay, asset, (seized * 9_950n) / BPS),
+    );
+    if (receipt === undefined) return;
+    const ev = receipt.logs
+      .map((l) => (l.address.toLowerCase() === receipt.to?.toLowerCase() ? pre.interface.parseLog(l) : null))
+      .find((e) => e !== null && e.name === "PreLiquidated");
+    const repaid = (ev?.args[3] as bigint | undefined) ?? repay;
+    const got = (ev?.args[4] as bigint | undefined) ?? seized;
+    const proceeds = await this.opts.venue.sell(asset, synthId, got);
+    report.preLiquidations.push({ positionId: id, asset, health, repaid, seized: got, proceeds, gas: receipt.gasUsed });
+    this.log(
+      `pre-liquidate #${id} (health ${formatPlain(health, 3)}): repaid ${formatPlain(repaid)} for ` +
+        `${formatPlain(got, 4, 10n ** (await this.decimalsOf(asset)))} collateral, sold for ${formatPlain(proceeds)}`,
+    );
   }
 
   private async liquidate(positionId: bigint, health: bigint, report: TickReport): Promise<void> {
@@ -506,7 +613,7 @@ export class Keeper {
     }
     let token: Awaited<ReturnType<Keeper["approve"]>>;
     try {
-      token = await this.approve(a.synthId);
+      token = await this.approve(a.synthId, await this.engine.getAddress());
     } catch (e) {
       this.skip(report, "take", a.id, `approval failed: ${await this.reason(e)}`, e);
       return;
@@ -609,16 +716,20 @@ export class Keeper {
     return d;
   }
 
-  /** The synthetic's token, with the engine approved to pull it (once). */
-  private async approve(synthId: bigint) {
+  /** The synthetic's token, with `spender` (the engine, the PreLiquidation) approved to pull it (once). */
+  private async approve(synthId: bigint, spender: string) {
     const token = ISyntheticToken__factory.connect((await this.opts.lens.synthetic(synthId)).token, this.opts.signer);
-    if (!this.approved.has(synthId)) {
-      const receipt = await this.sender.send(
-        `approve synthetic ${synthId}`,
-        await token.approve.populateTransaction(this.engine, 2n ** 256n - 1n),
-      );
-      if (receipt === null || receipt.status !== 1) throw new Error(`approving synthetic ${synthId} failed`);
-      this.approved.add(synthId);
+    const key = `${spender.toLowerCase()}/${synthId}`;
+    if (!this.approved.has(key)) {
+      const owner = await this.opts.signer.getAddress();
+      if ((await token.allowance(owner, spender)) < 2n ** 255n) {
+        const receipt = await this.sender.send(
+          `approve synthetic ${synthId} to ${spender}`,
+          await token.approve.populateTransaction(spender, 2n ** 256n - 1n),
+        );
+        if (receipt === null || receipt.status !== 1) throw new Error(`approving synthetic ${synthId} failed`);
+      }
+      this.approved.add(key);
     }
     return token;
   }

@@ -151,6 +151,8 @@ export interface ServiceOptions {
   synthIds?: bigint[];
   /** The risk job (observations and the steward's recommendations; see `Keeper`); none: no risk job. */
   risk?: KeeperOptions["risk"];
+  /** The pre-liquidation job (see `Keeper`); none: no pre-liquidation job. */
+  preLiquidation?: KeeperOptions["preLiquidation"];
   /** Receives every log line. Default console.log. */
   log?: (line: string) => void;
   /** Sleeps between ticks; must return early when `signal` fires. Default: a timer of `pollSeconds`. */
@@ -211,6 +213,7 @@ export class KeeperService {
       errors: this.errors,
       ...(opts.treasury === undefined ? {} : { treasury: opts.treasury, synthIds: opts.synthIds ?? [] }),
       ...(opts.risk === undefined ? {} : { risk: opts.risk }),
+      ...(opts.preLiquidation === undefined ? {} : { preLiquidation: opts.preLiquidation }),
     });
     this.log(
       checkpoint === undefined
@@ -233,7 +236,8 @@ export class KeeperService {
     const report = await this.keeper.tick(signal);
     this.log(
       `health checked=${report.checked} unhealthy=${report.unhealthy.length} liquidations=${report.liquidations.length} ` +
-        `takes=${report.takes.length} resets=${report.resets.length} skips=${report.skips.length}` +
+        `preLiquidations=${report.preLiquidations.length} takes=${report.takes.length} resets=${report.resets.length} ` +
+        `skips=${report.skips.length}` +
         `${report.aborted ? " aborted=true" : ""} ms=${Date.now() - t0}`,
     );
     return { scan, report };

@@ -527,6 +527,54 @@ describe("keeper service (keeper/service.ts)", function () {
   });
 });
 
+describe("keeper: the pre-liquidation job", function () {
+  it("pre-liquidates opted-in positions inside the band, leaves the others to the engine", async function () {
+    const a = await setup();
+    const optedIn = await openEth(a.core, a.alice, wad("13000")); // health 0.85 × 10 × price / 13,000
+    const other = await openEth(a.core, a.bob, wad("13000"));
+    await (await a.core.vault.connect(a.alice).setManager(optedIn, a.core.preLiquidation, 16n)).wait();
+    const lines: string[] = [];
+    const keeper = new Keeper({
+      engine: a.core.engine,
+      lens: a.core.lens,
+      signer: a.keeper,
+      positions: staticPositionSource([optedIn, other]),
+      venue: new OracleVenue(a.core.oracle, a.core.vault, a.core.lens, 0n),
+      minProfitBps: 50n,
+      preLiquidation: a.core.preLiquidation,
+      log: (l) => lines.push(l),
+    });
+    await a.core.setPrice("weth", answer8("1620")); // health 1.059: inside the band [1, 1.10)
+    const before = (await a.core.lens.healthOf(optedIn)).health;
+    const otherBefore = [await a.core.vault.collateralOf(other, a.core.weth), await a.core.lens.normDebtOf(other)];
+    const busd0 = await a.core.busd.balanceOf(a.keeper.address);
+    const t1 = await keeper.tick();
+    expect(t1.unhealthy).to.deep.equal([]);
+    expect(t1.inBand).to.deep.equal([optedIn]); // bob did not opt in
+    expect(t1.preLiquidations.map((p) => p.positionId)).to.deep.equal([optedIn]);
+    const done = t1.preLiquidations[0]!;
+    expect(done.repaid).to.be.greaterThan(0n);
+    expect(await a.core.busd.balanceOf(a.keeper.address)).to.equal(busd0 - done.repaid);
+    expect(await a.core.weth.balanceOf(a.keeper.address)).to.equal(done.seized);
+    // the collateral is worth the repay plus the incentive (1% at the band's top to 2.5% at 1)
+    expect(done.proceeds * BPS).to.be.greaterThanOrEqual(done.repaid * (BPS + 100n) - 10n ** 18n);
+    expect((await a.core.lens.healthOf(optedIn)).health).to.be.greaterThan(before);
+    expect([await a.core.vault.collateralOf(other, a.core.weth), await a.core.lens.normDebtOf(other)]).to.deep.equal(
+      otherBefore,
+    );
+    expect(lines.some((l) => /^pre-liquidate #\d+ \(health 1\.05\d\): repaid /.test(l))).to.equal(true);
+    // repaying the close factor lifted it out of the band: the next tick leaves it alone
+    expect((await a.core.lens.healthOf(optedIn)).health).to.be.greaterThanOrEqual(wad("1.1"));
+    const t2 = await keeper.tick();
+    expect([t2.inBand, t2.preLiquidations]).to.deep.equal([[], []]);
+    // below 1, the engine's turn: a liquidation, not a pre-liquidation
+    await a.core.setPrice("weth", answer8("1400"));
+    const t3 = await keeper.tick();
+    expect(t3.preLiquidations).to.deep.equal([]);
+    expect(t3.liquidations.map((l) => l.positionId)).to.include(other);
+  });
+});
+
 describe("keeper: the attested-asset lifecycle (keeper/keeper.ts runLifecycle)", function () {
   it("starts a lapse ramp once the grace has run out; writes off a written-down basket, then liquidates its debt as bad debt", async function () {
     const a = await setup();

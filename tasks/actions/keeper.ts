@@ -72,6 +72,8 @@ export async function runKeeper(conn: NetworkConnection, args: KeeperArgs): Prom
       synthIds: sys.synthetics.map((s) => s.synthId),
       // the risk automation, where deployed: volatility observations, and the recommendations the steward accepts
       ...(sys.risk === undefined ? {} : { risk: sys.risk }),
+      // opt-in pre-liquidation, where deployed: positions inside its band, before the liquidation engine's turn
+      ...(sys.preLiquidation === undefined ? {} : { preLiquidation: sys.preLiquidation }),
     });
   } catch (e) {
     if (e instanceof CheckpointError) throw new TaskError(e.message);
