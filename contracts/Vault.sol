@@ -777,9 +777,13 @@ contract Vault is IVault, VaultStorage {
     /// @dev Reverts unless debt value <= minting limit, the system runs and no asset of the basket is paused. Reads
     ///      no price and checks no pause when the position has no debt (a debt-free withdrawal is never paused).
     function _checkMintLimit(uint256 id) internal view {
-        if (_lane(id, 0) == 0) return;
+        uint256 norm = _lane(id, 0);
+        if (norm == 0) return;
         _checkRunning();
-        (uint256 dv, , uint256 ml, ) = _valuation(id, _positions[id]);
+        Position memory p = _positions[id];
+        Synth storage s = _synthAt(p.synthId);
+        uint256 dv = _debtValue(s, norm.toDebtUp(_indexNow(s)));
+        (, uint256 ml, ) = _limits(id, p.assetMask, true);
         if (dv > ml) revert MintLimitExceeded(id, dv, ml);
     }
 

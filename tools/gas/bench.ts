@@ -27,6 +27,19 @@ import type { IVault, MockV3Aggregator } from "../../typechain-types/index.js";
 import { BUSD, Op, type AssetKey } from "../../sdk/params.js";
 import { type Core, deployCore, fundAndApprove } from "../../deploy/local/core.js";
 import { answer8, units, wad } from "../../sdk/units.js";
+import { ALL_PERMISSIONS, GRANT_TYPES, type Grant, PERMISSIONS, grantDomain } from "../../sdk/permissions.js";
+import { WAD } from "../../sdk/math.js";
+import {
+  type PositionState,
+  type Step,
+  closeWithCollateral,
+  deleverage,
+  figuresOf,
+  leverage,
+  mockVenueQuote,
+  readPositionState,
+  repayWithCollateral,
+} from "../../sdk/router.js";
 
 /** A connection as `network.create()` returns it (only what the benchmark uses). */
 export interface BenchConnection {
@@ -194,6 +207,7 @@ export async function measureGas(
   rows.push(...(await measurePeg(conn, core, user, log)));
   rows.push(...(await measureSources(conn, core, user, log)));
   rows.push(...(await measureRisk(conn, core, user, log)));
+  rows.push(...(await measurePeriphery(conn, core, user, log)));
   return rows;
 }
 
@@ -351,6 +365,190 @@ export async function measureRisk(
   await core.refreshFeeds();
   const id = await core.riskOracle.count();
   record(RISK_ROWS[2], await (await core.steward.connect(user).applyRecommendation(id)).wait());
+  return rows;
+}
+
+/**
+ * The periphery's rows: managers, the repay-with-collateral exchange, each Router flow in one transaction against its
+ * steps sent one by one (a "by hand" row is the sum of its transactions' gas; approvals are set beforehand for both),
+ * and a pre-liquidation. The venue is a `MockSwapVenue` at the oracle's prices (no slippage) that pays bUSD from
+ * inventory.
+ */
+export const PERIPHERY_ROWS = [
+  "grant a manager (setManager)",
+  "signed grant (setManagerWithPermit)",
+  "repayAndWithdraw (1 asset)",
+  "router: open leveraged to 90% LTV (1 tx)",
+  "by hand: openAndMint, swap, deposit (3 txs, one loop)",
+  "router: deleverage to a health (1 tx)",
+  "by hand: withdraw, swap, repay (3 txs)",
+  "router: repay with collateral (1 tx)",
+  "router: close with collateral (1 tx)",
+  "by hand: two withdraw-swap-repay loops, close (7 txs)",
+  "pre-liquidate (1 asset)",
+] as const;
+
+export async function measurePeriphery(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const { ethers } = conn;
+  const rows: GasRow[] = [];
+  const [deployer, , , relayer] = await ethers.getSigners();
+  if (deployer === undefined || relayer === undefined) throw new Error("measurePeriphery: needs four signers");
+  const record = (name: (typeof PERIPHERY_ROWS)[number], receipts: (TransactionReceipt | null)[]) => {
+    let gas = 0n;
+    for (const r of receipts) {
+      if (r === null || r.status !== 1) throw new Error(`gas benchmark: "${name}" failed`);
+      gas += r.gasUsed;
+    }
+    rows.push({ name, gas, hash: receipts[receipts.length - 1]?.hash ?? "" });
+    log(`  ${name}: ${gas}`);
+  };
+  const mined = async (tx: Promise<ContractTransactionResponse>) => (await tx).wait();
+  const weth = await core.weth.getAddress();
+  const busd = await core.busd.getAddress();
+  const router = await core.router.getAddress();
+  // ETH back at 2,000 (the liquidation rows crashed it); the venue, with bUSD inventory from a deployer position;
+  // the user's approvals
+  await core.refreshFeeds();
+  await mined(core.feeds.weth.updateAnswer(answer8("2000")));
+  const venue = await ethers.deployContract("MockSwapVenue", [await core.oracle.getAddress()]);
+  const venueAddress = await venue.getAddress();
+  await mined(venue.getFunction("setInventory")(busd, true));
+  await mined(core.weth.mint(deployer.address, units("weth", "1000")));
+  await mined(core.weth.connect(deployer).approve(core.vault, ethers.MaxUint256));
+  await mined(core.vault.connect(deployer).openAndMint(BUSD, weth, units("weth", "1000"), wad("400000"), venueAddress));
+  await mined(core.weth.mint(user.address, units("weth", "200")));
+  await mined(core.weth.connect(user).approve(router, ethers.MaxUint256));
+  await mined(core.weth.connect(user).approve(venueAddress, ethers.MaxUint256));
+  await mined(core.busd.connect(user).approve(venueAddress, ethers.MaxUint256));
+  const price = await core.oracle.getPrice(weth);
+  const buy = mockVenueQuote(WAD, 18, price, 18, 0n);
+  const sell = mockVenueQuote(price, 18, WAD, 18, 0n);
+  const state = async (id: bigint): Promise<PositionState> => {
+    const t = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0) + 1n;
+    const reader = { vault: core.vault, lens: core.lens, oracle: core.oracle, runner: ethers.provider };
+    return readPositionState(reader, id, BUSD, [weth], t);
+  };
+  const execute = (steps: Step[]) => mined(core.router.connect(user).execute(steps, ethers.MaxUint256));
+
+  // managers: a position of the user's, the router appointed with every right; then a signed grant to another
+  const p = await core.vault.nextPositionId();
+  await mined(core.vault.connect(user).openAndMint(BUSD, weth, units("weth", "10"), OPEN_DEBT, user.address));
+  await timePasses(conn, 3600);
+  record(PERIPHERY_ROWS[0], [await mined(core.vault.connect(user).setManager(p, router, ALL_PERMISSIONS))]);
+  const chainId = (await ethers.provider.getNetwork()).chainId;
+  const grant: Grant = {
+    owner: user.address,
+    id: p,
+    manager: relayer.address,
+    permissions: PERMISSIONS.deposit,
+    nonce: await core.lens.grantNonce(user.address),
+    deadline: BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0) + 86_400n,
+  };
+  const signature = await user.signTypedData(grantDomain(chainId, await core.vault.getAddress()), GRANT_TYPES, grant);
+  await timePasses(conn, 3600);
+  record(PERIPHERY_ROWS[1], [await mined(core.vault.connect(relayer).setManagerWithPermit(grant, signature))]);
+  await timePasses(conn, 3600);
+  record(PERIPHERY_ROWS[2], [
+    await mined(core.vault.connect(user).repayAndWithdraw(p, REPAY_PART, weth, units("weth", "0.5"), user.address)),
+  ]);
+
+  // leverage: one transaction through the Router, against one loop by hand (which reaches less leverage)
+  await timePasses(conn, 3600);
+  const lev = leverage({
+    state: await state(0n),
+    asset: weth,
+    deposit: units("weth", "10"),
+    target: { ltvBps: 9_000n },
+    quote: buy,
+    venue: venueAddress,
+    synthId: BUSD,
+  });
+  const l = await core.vault.nextPositionId();
+  record(PERIPHERY_ROWS[3], [await execute(lev.steps)]);
+  await timePasses(conn, 3600);
+  const h = await core.vault.nextPositionId();
+  const loop = wad("14400"); // 90% of the 10 WETH's minting limit
+  const byHand = [
+    await mined(core.vault.connect(user).openAndMint(BUSD, weth, units("weth", "10"), loop, user.address)),
+  ];
+  const bought = buy(loop);
+  byHand.push(await mined(venue.connect(user).getFunction("swap")(busd, weth, loop, bought, user.address)));
+  byHand.push(await mined(core.vault.connect(user).deposit(h, weth, bought)));
+  record(PERIPHERY_ROWS[4], byHand);
+
+  // deleverage and repay with collateral on the leveraged position (the router holds every right on it)
+  await mined(core.vault.connect(user).setManager(l, router, ALL_PERMISSIONS));
+  await timePasses(conn, 3600);
+  const start = await state(l);
+  const del = deleverage({
+    state: start,
+    asset: weth,
+    quote: sell,
+    venue: venueAddress,
+    health: figuresOf(start).health + WAD / 4n,
+  });
+  record(PERIPHERY_ROWS[5], [await execute(del.steps)]);
+  await timePasses(conn, 3600);
+  const out = units("weth", "0.5");
+  const got = sell(out);
+  record(PERIPHERY_ROWS[6], [
+    await mined(core.vault.connect(user).withdraw(h, weth, out, user.address)),
+    await mined(venue.connect(user).getFunction("swap")(weth, busd, out, got, user.address)),
+    await mined(core.vault.connect(user).repay(h, got)),
+  ]);
+  await timePasses(conn, 3600);
+  const rwc = repayWithCollateral({
+    state: await state(l),
+    asset: weth,
+    quote: sell,
+    venue: venueAddress,
+    debt: REPAY_PART,
+  });
+  record(PERIPHERY_ROWS[7], [await execute(rwc.steps)]);
+
+  // close with collateral: the Router on position p (10 WETH, about 9,000 bUSD), by hand on a twin
+  await timePasses(conn, 3600);
+  const cl = closeWithCollateral({
+    state: await state(p),
+    asset: weth,
+    quote: sell,
+    venue: venueAddress,
+    bufferBps: 10n,
+  });
+  record(PERIPHERY_ROWS[8], [await execute(cl.steps)]);
+  const twin = await core.vault.nextPositionId();
+  await mined(core.vault.connect(user).openAndMint(BUSD, weth, units("weth", "10"), wad("9000"), user.address));
+  await timePasses(conn, 3600);
+  // by hand, the minting limit allows 4.3 WETH out first (about 8,600 bUSD), then 0.25 WETH pays the rest
+  const loops: (TransactionReceipt | null)[] = [];
+  for (const [take, all] of [
+    [units("weth", "4.3"), false],
+    [units("weth", "0.25"), true],
+  ] as const) {
+    const proceeds = sell(take);
+    loops.push(await mined(core.vault.connect(user).withdraw(twin, weth, take, user.address)));
+    loops.push(await mined(venue.connect(user).getFunction("swap")(weth, busd, take, proceeds, user.address)));
+    loops.push(await mined(core.vault.connect(user).repay(twin, all ? ethers.MaxUint256 : proceeds)));
+  }
+  loops.push(await mined(core.vault.connect(user).close(twin, user.address)));
+  record(PERIPHERY_ROWS[9], loops);
+
+  // pre-liquidation: an opted-in position at health 1.05, a keeper with bUSD (the user's)
+  const pre = await core.vault.nextPositionId();
+  await mined(core.vault.connect(user).openAndMint(BUSD, weth, units("weth", "10"), wad("13000"), user.address));
+  await mined(core.vault.connect(user).setManager(pre, core.preLiquidation, PERMISSIONS.repayWithCollateral));
+  await mined(core.busd.connect(user).approve(core.preLiquidation, ethers.MaxUint256));
+  await timePasses(conn, 3600);
+  await mined(core.feeds.weth.updateAnswer(answer8("1606")));
+  await timePasses(conn, 60);
+  record(PERIPHERY_ROWS[10], [
+    await mined(core.preLiquidation.connect(user).preLiquidate(pre, ethers.MaxUint256, weth, 0n)),
+  ]);
   return rows;
 }
 
