@@ -93,6 +93,10 @@ const PUBLIC: Record<string, Record<string, string>> = {
     onFlashLoan:
       "only the flash the router itself started in this call (transient lender and amount, its own initiator)",
   },
+  PreLiquidation: {
+    preLiquidate:
+      "anyone, only on a position whose owner granted it the repay-with-collateral right, only inside the band",
+  },
   RiskOracle: {},
   RiskSteward: {
     applyRecommendation: "applies only the newest unexpired recommendation, within the bounds governance set",
@@ -160,6 +164,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
       BuybackSink: core.buyback,
       Redemptions: core.redemptions,
       Router: core.router,
+      PreLiquidation: core.preLiquidation,
       VolatilityObserver: core.observer,
       RiskOracle: core.riskOracle,
       RiskSteward: core.steward,
