@@ -770,8 +770,9 @@ contract Vault is IVault, VaultStorage {
         if (owner == address(0)) revert PositionNotFound(id);
         if (msg.sender == owner) return p;
         uint256 a = _managers[id][msg.sender];
-        if (a & ~(Permissions.ALL << PERMISSIONS_SHIFT) != _appointment(p) || (a >> PERMISSIONS_SHIFT) & permission == 0)
-            revert NotAuthorized(id, msg.sender, permission);
+        if (
+            a & ~(Permissions.ALL << PERMISSIONS_SHIFT) != _appointment(p) || (a >> PERMISSIONS_SHIFT) & permission == 0
+        ) revert NotAuthorized(id, msg.sender, permission);
     }
 
     /// @dev Reverts unless debt value <= minting limit, the system runs and no asset of the basket is paused. Reads

@@ -36,10 +36,12 @@ contract VaultAdmin is VaultStorage, AdminModule {
     IOracleAdapter internal immutable _oracle;
 
     /// @dev EIP-712: the domain's and the grant's type hashes (`IVault.Grant`).
-    bytes32 internal constant DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
-    bytes32 internal constant GRANT_TYPEHASH =
-        keccak256("Grant(address owner,uint256 id,address manager,uint256 permissions,uint256 nonce,uint256 deadline)");
+    bytes32 internal constant DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
+    bytes32 internal constant GRANT_TYPEHASH = keccak256(
+        "Grant(address owner,uint256 id,address manager,uint256 permissions,uint256 nonce,uint256 deadline)"
+    );
 
     /// @param oracle_ The Vault's oracle.
     constructor(IOracleAdapter oracle_) AccessManaged(address(0)) {

@@ -13,9 +13,11 @@ contract MockERC1271Wallet is IERC1271 {
         signer = signer_;
     }
 
+    // solhint-disable-next-line gas-calldata-parameters
     function isValidSignature(bytes32 hash, bytes memory signature) external view returns (bytes4) {
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecover(hash, signature);
-        return err == ECDSA.RecoverError.NoError && recovered == signer ? IERC1271.isValidSignature.selector : bytes4(0);
+        return
+            err == ECDSA.RecoverError.NoError && recovered == signer ? IERC1271.isValidSignature.selector : bytes4(0);
     }
 
     function call(address target, bytes calldata data) external returns (bytes memory) {

@@ -120,7 +120,10 @@ contract PreLiquidation is IPreLiquidation, ReentrancyGuardTransient {
         q.repay = repay < q.maxRepay ? repay : q.maxRepay;
 
         // [wad] the repaid debt's value plus the incentive, then [token] at the asset's price: both rounded down
-        uint256 value = q.repay.mulDivDown(st.synthPrice * (FixedMath.BPS + q.incentive), FixedMath.WAD * FixedMath.BPS);
+        uint256 value = q.repay.mulDivDown(
+            st.synthPrice * (FixedMath.BPS + q.incentive),
+            FixedMath.WAD * FixedMath.BPS
+        );
         q.seized = value.mulDivDown(10 ** st.decimals[k], st.prices[k]);
         if (q.seized > st.amounts[k]) revert SeizeExceedsCollateral(id, asset, q.seized, st.amounts[k]);
     }

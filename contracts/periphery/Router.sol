@@ -157,7 +157,19 @@ contract Router is IRouter, ReentrancyGuardTransient {
             if (g.owner != caller) revert GrantNotCaller(g.owner, caller);
             // submitted first by someone else: the grant applied all the same, or a later step fails NotAuthorized
             try vault.setManagerWithPermit(g, signature) {} catch {} // solhint-disable-line no-empty-blocks
-        } else if (a == Action.Open) {
+        } else if (a == Action.Swap) {
+            _swap(s);
+        } else if (a == Action.FlashMint) {
+            _flash(s);
+        } else {
+            _positionStep(s, caller);
+        }
+    }
+
+    /// @dev The Vault operations on a position: open, deposit, withdraw, mint, repay, repay with collateral, close.
+    function _positionStep(Step memory s, address caller) internal {
+        Action a = s.action;
+        if (a == Action.Open) {
             uint256 id = vault.open(s.id);
             _push(OPENED, id);
         } else if (a == Action.Deposit) {
@@ -201,10 +213,6 @@ contract Router is IRouter, ReentrancyGuardTransient {
                 }
             }
             vault.close(id, address(this));
-        } else if (a == Action.Swap) {
-            _swap(s);
-        } else {
-            _flash(s);
         }
     }
 

@@ -380,7 +380,11 @@ export const CONTRACT_BOUNDS = {
   },
   rateModel: { MAX_ANNUAL_RATE: 10n ** 18n, MAX_SLOPE: 10n * 10n ** 18n },
   observer: { MIN_INTERVAL_FLOOR: 60n, MAX_INTERVAL: 86_400n, MAX_WINDOW: 7_776_000n },
-  preLiquidation: { MAX_PRE_HEALTH: 1_500_000_000_000_000_000n, MAX_CLOSE_FACTOR_BPS: 5_000n, MAX_INCENTIVE_BPS: 1_000n },
+  preLiquidation: {
+    MAX_PRE_HEALTH: 1_500_000_000_000_000_000n,
+    MAX_CLOSE_FACTOR_BPS: 5_000n,
+    MAX_INCENTIVE_BPS: 1_000n,
+  },
   steward: {
     MAX_CHANGE_BPS: 5_000n,
     MIN_INTERVAL: 3_600n,
