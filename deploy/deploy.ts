@@ -40,6 +40,7 @@ import {
   DynamicRateModel__factory,
   LiquidationEngine__factory,
   MockFeed__factory,
+  MockSwapVenue__factory,
   OracleAdapter__factory,
   type PositionLens,
   PositionLens__factory,
@@ -815,6 +816,16 @@ class Run {
         const asset = tokens[b.asset] ?? PENDING;
         // priced by the oracle: a mock of a market that tracks it (the sink still bounds every buyback by the oracle)
         const venue = await this.contract(`venue:${v.synthetic}/${b.asset}`, "MockSwapVenue", [oracle]);
+        // it mints the asset it sells; the synthetic it pays from what it holds (the Router's flows that sell
+        // collateral: fund it with the synthetic, e.g. `ballast swap-in USDC <units> --to <venue>`)
+        await this.call(
+          `venue:${v.synthetic}/${b.asset}.setInventory(${v.synthetic})`,
+          venue,
+          abiOf(MockSwapVenue__factory),
+          "setInventory",
+          [token, true],
+          async () => connect(MockSwapVenue__factory, venue, this.signer).fromInventory(token),
+        );
         const recipient = b.recipient === "deployer" ? this.signer.address : this.ethers.getAddress(b.recipient);
         sink = await this.contract(`BuybackSink:${v.synthetic}/${b.asset}`, "BuybackSink", [
           asset,

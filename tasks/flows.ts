@@ -15,7 +15,7 @@ import { MaxUint256 } from "ethers";
 import { MockSwapVenue__factory, type Router, Router__factory } from "../typechain-types/index.js";
 import { formatHealth, formatWad } from "../sdk/format.js";
 import { WAD } from "../sdk/math.js";
-import { describePermissions } from "../sdk/permissions.js";
+import { PERMISSIONS, describePermissions } from "../sdk/permissions.js";
 import {
   type FlowPreview,
   type LeverageTarget,
@@ -101,6 +101,25 @@ async function venueOf(
     buy: mockVenueQuote(ps, 18, p, asset.decimals, slip),
     sell: mockVenueQuote(p, asset.decimals, ps, 18, slip),
   };
+}
+
+/**
+ * Refuses when the mock venue cannot pay `needed` [wad] of the synthetic (it pays the synthetic from what it holds),
+ * naming the commands that fund it.
+ */
+async function requireVenuePays(sys: System, venue: string, synth: SynthHandle, needed: bigint): Promise<void> {
+  const held = await synth.token.balanceOf(venue);
+  const mock = MockSwapVenue__factory.connect(venue, sys.signer);
+  const fromInventory = await mock.fromInventory(await synth.token.getAddress());
+  if (fromInventory && held >= needed) return;
+  const short = needed - (fromInventory ? held : 0n); // [wad]
+  const units = ((short + WAD - 1n) / WAD).toString(); // whole units, rounded up
+  throw new TaskError(
+    `the venue ${venue} pays ${synth.symbol} from what it holds (${formatWad(held)} ${synth.symbol}` +
+      `${fromInventory ? "" : ", and it is not set to pay from inventory: deploy again"}), and this flow needs ` +
+      `${formatWad(needed)} ${synth.symbol}: on a test deployment fund it with \`npx hardhat ballast faucet USDC ` +
+      `${units}\` and \`npx hardhat ballast swap-in USDC ${units} --to ${venue}\``,
+  );
 }
 
 /** Refuses when the Router lacks `needed` on position `id`, naming the grant to run. */
@@ -200,7 +219,13 @@ export async function deleveragePosition(
   const asset = assetBySymbol(sys, args.asset === "" ? "WETH" : args.asset);
   const health = amountArg(args.health, 18, "--health");
   const router = routerOf(sys);
-  await requireRouterRight(sys, await router.getAddress(), args.id, 16n, "repay with collateral for");
+  await requireRouterRight(
+    sys,
+    await router.getAddress(),
+    args.id,
+    PERMISSIONS.repayWithCollateral,
+    "repay with collateral for",
+  );
   const venue = await venueOf(sys, synth, asset);
   let preview: FlowPreview;
   try {
@@ -215,6 +240,7 @@ export async function deleveragePosition(
     throw new TaskError((e as Error).message);
   }
   printPreview(sys, `deleverage #${args.id}`, preview, synth, asset);
+  await requireVenuePays(sys, venue.address, synth, preview.amounts.swapOut);
   const tx = await send(sys, router, `deleverage #${args.id}`, preview);
   return { id: args.id, preview, tx };
 }
@@ -228,7 +254,13 @@ export async function repayWithCollateralTask(
   const asset = assetBySymbol(sys, args.asset);
   const debt = amountArg(args.amount, 18, "amount");
   const router = routerOf(sys);
-  await requireRouterRight(sys, await router.getAddress(), args.id, 16n, "repay with collateral for");
+  await requireRouterRight(
+    sys,
+    await router.getAddress(),
+    args.id,
+    PERMISSIONS.repayWithCollateral,
+    "repay with collateral for",
+  );
   const venue = await venueOf(sys, synth, asset);
   let preview: FlowPreview;
   try {
@@ -243,6 +275,7 @@ export async function repayWithCollateralTask(
     throw new TaskError((e as Error).message);
   }
   printPreview(sys, `repay #${args.id} with ${asset.symbol}`, preview, synth, asset);
+  await requireVenuePays(sys, venue.address, synth, preview.amounts.swapOut);
   const tx = await send(sys, router, `repay #${args.id} with ${asset.symbol}`, preview);
   return { id: args.id, preview, tx };
 }
@@ -252,7 +285,7 @@ export async function closeWithCollateralTask(sys: System, args: { id: bigint; a
   const { synth } = await positionOf(sys, args.id);
   const asset = assetBySymbol(sys, args.asset);
   const router = routerOf(sys);
-  await requireRouterRight(sys, await router.getAddress(), args.id, 8n, "close");
+  await requireRouterRight(sys, await router.getAddress(), args.id, PERMISSIONS.close, "close");
   const venue = await venueOf(sys, synth, asset);
   let preview: FlowPreview;
   try {
@@ -267,6 +300,7 @@ export async function closeWithCollateralTask(sys: System, args: { id: bigint; a
     throw new TaskError((e as Error).message);
   }
   printPreview(sys, `close #${args.id} with ${asset.symbol}`, preview, synth, asset);
+  await requireVenuePays(sys, venue.address, synth, preview.amounts.swapOut);
   const tx = await send(sys, router, `close #${args.id} with ${asset.symbol}`, preview);
   return { id: args.id, preview, tx };
 }

@@ -117,7 +117,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
       // 43 deploys (14 of them mocks: six tokens and DAI under sDAI, six feeds, the venue; five price sources; the
       // observer, the risk oracle and the steward; the Router), 81 configuration calls (27 of them the steward's bounds)
-      expect(sent).to.equal(125);
+      expect(sent).to.equal(126);
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -466,7 +466,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(125);
+    expect(r.sent).to.equal(126);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 
@@ -490,12 +490,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     try {
       const opts = { manifestPath: null, log: quiet };
       const first = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect([first.manifestPath, first.sent]).to.deep.equal([null, 125]);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 126]);
       expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       expect(readdirSync(dir)).to.deep.equal([]);
       // nothing was recorded, so a second run deploys afresh instead of reusing the first
       const second = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect(second.sent).to.equal(125);
+      expect(second.sent).to.equal(126);
       expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
@@ -511,7 +511,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
     const path = tmp();
     const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(131); // the 125 of the local config, and a setAnswer per feed
+    expect(r.sent).to.equal(132); // the 126 of the local config, and a setAnswer per feed
     const entry = r.manifest.contracts["feed:WETH"];
     expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
     const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);

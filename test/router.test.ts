@@ -546,17 +546,30 @@ describe("Router tasks (tasks/flows.ts): open --leverage, deleverage, repay/clos
     const lines: string[] = [];
     const alice = await loadSystem(eth, "default", { manifestPath: path, from: "1", log: (l) => lines.push(l) });
     const deployer = await loadSystem(eth, "default", { manifestPath: path, from: "0", log: () => {} });
-    const venue = MockSwapVenue__factory.connect(manifest.contracts["venue:bUSD/WETH"]?.address ?? "", deployer.signer);
-    const busd = manifest.synthetics.bUSD?.token ?? "";
-    // the mock venue pays bUSD from an inventory the deployer mints to it
-    await (await venue.setInventory(busd, true)).wait();
-    await ops.faucet(deployer, { asset: "WETH", amount: "100" });
-    const seed = await ops.openPosition(deployer, { synth: "bUSD", asset: "WETH", amount: "100", mint: "100000" });
-    const token = deployer.synthetics.find((s) => s.symbol === "bUSD")?.token;
-    await (await token!.transfer(venue, 100_000n * E18)).wait();
-    expect(seed.id).to.equal(1n);
+    const venueAddress = manifest.contracts["venue:bUSD/WETH"]?.address ?? "";
+    const venue = MockSwapVenue__factory.connect(venueAddress, deployer.signer);
+    // the deploy set the mock venue to pay bUSD from what it holds (nothing yet)
+    expect(await venue.fromInventory(manifest.synthetics.bUSD?.token ?? "")).to.equal(true);
     await ops.faucet(alice, { asset: "WETH", amount: "10" });
     const router = manifest.contracts.Router?.address ?? "";
+    // a plain position; the venue holds no bUSD yet: a flow selling collateral is refused in one line naming the
+    // commands that fund the venue, as the README runs them; funded, it goes through
+    await ops.faucet(alice, { asset: "WETH", amount: "10" });
+    const plain = (await ops.openPosition(alice, { synth: "bUSD", asset: "WETH", amount: "10", mint: "5000" })).id;
+    await (await alice.vault.setManager(plain, router, PERMISSIONS.repayWithCollateral)).wait();
+    const unfunded = await failure(() =>
+      flows.repayWithCollateralTask(alice, { id: plain, amount: "1000", asset: "WETH" }),
+    );
+    expect(unfunded).to.match(
+      new RegExp(
+        `^the venue ${venueAddress} pays bUSD from what it holds \\(0\\.00 bUSD\\), and this flow needs [\\d,.]+ bUSD: ` +
+          `on a test deployment fund it with \`npx hardhat ballast faucet USDC 1001\` and \`npx hardhat ballast ` +
+          `swap-in USDC 1001 --to ${venueAddress}\`$`,
+      ),
+    );
+    await ops.faucet(deployer, { asset: "USDC", amount: "100000" });
+    await ops.swapIn(deployer, { reserve: "USDC", amount: "100000", to: venueAddress });
+    await flows.repayWithCollateralTask(alice, { id: plain, amount: "1000", asset: "WETH" });
 
     const opened = await flows.openLeveraged(alice, { synth: "bUSD", asset: "WETH", amount: "10", leverage: "8000" });
     const id = opened.id;
