@@ -85,8 +85,9 @@ async function venueOf(
   sys: System,
   synth: SynthHandle,
   asset: AssetHandle,
-): Promise<{ address: string; buy: Quote; sell: Quote }> {
-  const address = sys.manifest.contracts[`venue:${synth.symbol}/${asset.symbol}`]?.address;
+): Promise<{ address: string; name: string; buy: Quote; sell: Quote }> {
+  const name = `venue:${synth.symbol}/${asset.symbol}`;
+  const address = sys.manifest.contracts[name]?.address;
   if (address === undefined) {
     throw new TaskError(
       `this deployment has no venue for ${synth.symbol}/${asset.symbol} (venue:${synth.symbol}/${asset.symbol})`,
@@ -98,6 +99,7 @@ async function venueOf(
   const ps = synth.priceAsset === "USD" ? WAD : await sys.oracle.getPrice(assetBySymbol(sys, synth.priceAsset).address);
   return {
     address,
+    name,
     buy: mockVenueQuote(ps, 18, p, asset.decimals, slip),
     sell: mockVenueQuote(p, asset.decimals, ps, 18, slip),
   };
@@ -107,7 +109,13 @@ async function venueOf(
  * Refuses when the mock venue cannot pay `needed` [wad] of the synthetic (it pays the synthetic from what it holds),
  * naming the commands that fund it.
  */
-async function requireVenuePays(sys: System, venue: string, synth: SynthHandle, needed: bigint): Promise<void> {
+async function requireVenuePays(
+  sys: System,
+  venue: string,
+  name: string,
+  synth: SynthHandle,
+  needed: bigint,
+): Promise<void> {
   const held = await synth.token.balanceOf(venue);
   const mock = MockSwapVenue__factory.connect(venue, sys.signer);
   const fromInventory = await mock.fromInventory(await synth.token.getAddress());
@@ -118,7 +126,7 @@ async function requireVenuePays(sys: System, venue: string, synth: SynthHandle, 
     `the venue ${venue} pays ${synth.symbol} from what it holds (${formatWad(held)} ${synth.symbol}` +
       `${fromInventory ? "" : ", and it is not set to pay from inventory: deploy again"}), and this flow needs ` +
       `${formatWad(needed)} ${synth.symbol}: on a test deployment fund it with \`npx hardhat ballast faucet USDC ` +
-      `${units}\` and \`npx hardhat ballast swap-in USDC ${units} --to ${venue}\``,
+      `${units}\` and \`npx hardhat ballast swap-in USDC ${units} --to ${name}\``,
   );
 }
 
@@ -240,7 +248,7 @@ export async function deleveragePosition(
     throw new TaskError((e as Error).message);
   }
   printPreview(sys, `deleverage #${args.id}`, preview, synth, asset);
-  await requireVenuePays(sys, venue.address, synth, preview.amounts.swapOut);
+  await requireVenuePays(sys, venue.address, venue.name, synth, preview.amounts.swapOut);
   const tx = await send(sys, router, `deleverage #${args.id}`, preview);
   return { id: args.id, preview, tx };
 }
@@ -275,7 +283,7 @@ export async function repayWithCollateralTask(
     throw new TaskError((e as Error).message);
   }
   printPreview(sys, `repay #${args.id} with ${asset.symbol}`, preview, synth, asset);
-  await requireVenuePays(sys, venue.address, synth, preview.amounts.swapOut);
+  await requireVenuePays(sys, venue.address, venue.name, synth, preview.amounts.swapOut);
   const tx = await send(sys, router, `repay #${args.id} with ${asset.symbol}`, preview);
   return { id: args.id, preview, tx };
 }
@@ -300,7 +308,7 @@ export async function closeWithCollateralTask(sys: System, args: { id: bigint; a
     throw new TaskError((e as Error).message);
   }
   printPreview(sys, `close #${args.id} with ${asset.symbol}`, preview, synth, asset);
-  await requireVenuePays(sys, venue.address, synth, preview.amounts.swapOut);
+  await requireVenuePays(sys, venue.address, venue.name, synth, preview.amounts.swapOut);
   const tx = await send(sys, router, `close #${args.id} with ${asset.symbol}`, preview);
   return { id: args.id, preview, tx };
 }

@@ -1421,8 +1421,13 @@ async function checkMint(
   }
 }
 
+/** `--to`: an address, or the name of a contract in the manifest (e.g. `venue:bUSD/WETH`); the signer by default. */
 function recipient(sys: System, to: string | undefined): string {
   if (to === undefined || to === "") return sys.signer.address;
-  if (!sys.ethers.isAddress(to)) throw new TaskError(`--to "${to}" is not an address`);
+  const named = sys.manifest.contracts[to]?.address;
+  if (named !== undefined) return sys.ethers.getAddress(named);
+  if (!sys.ethers.isAddress(to)) {
+    throw new TaskError(`--to "${to}" is neither an address nor a contract of the manifest (${sys.manifestPath})`);
+  }
   return sys.ethers.getAddress(to);
 }

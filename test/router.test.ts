@@ -564,11 +564,11 @@ describe("Router tasks (tasks/flows.ts): open --leverage, deleverage, repay/clos
       new RegExp(
         `^the venue ${venueAddress} pays bUSD from what it holds \\(0\\.00 bUSD\\), and this flow needs [\\d,.]+ bUSD: ` +
           `on a test deployment fund it with \`npx hardhat ballast faucet USDC 1001\` and \`npx hardhat ballast ` +
-          `swap-in USDC 1001 --to ${venueAddress}\`$`,
+          `swap-in USDC 1001 --to venue:bUSD/WETH\`$`,
       ),
     );
     await ops.faucet(deployer, { asset: "USDC", amount: "100000" });
-    await ops.swapIn(deployer, { reserve: "USDC", amount: "100000", to: venueAddress });
+    await ops.swapIn(deployer, { reserve: "USDC", amount: "100000", to: "venue:bUSD/WETH" });
     await flows.repayWithCollateralTask(alice, { id: plain, amount: "1000", asset: "WETH" });
 
     const opened = await flows.openLeveraged(alice, { synth: "bUSD", asset: "WETH", amount: "10", leverage: "8000" });
