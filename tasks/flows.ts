@@ -17,6 +17,7 @@ import { formatHealth, formatWad } from "../sdk/format.js";
 import { WAD } from "../sdk/math.js";
 import { PERMISSIONS, describePermissions } from "../sdk/permissions.js";
 import {
+  type CollateralRepayParams,
   type FlowPreview,
   type LeverageTarget,
   type Quote,
@@ -218,39 +219,54 @@ export async function openLeveraged(
   return { id, preview, tx };
 }
 
+/**
+ * A flow that sells the position's collateral (`deleverage`, `repay --with-collateral`, `close --with-collateral`):
+ * checks the Router's right, previews with `build` over the position's state and the venue's sell quote, prints the
+ * preview, checks the venue can pay, then sends.
+ */
+async function sellingFlow(
+  sys: System,
+  id: bigint,
+  assetSymbol: string,
+  right: { bit: bigint; what: string },
+  label: string,
+  build: (p: CollateralRepayParams) => FlowPreview,
+): Promise<FlowResult> {
+  const { synth } = await positionOf(sys, id);
+  const asset = assetBySymbol(sys, assetSymbol);
+  const router = routerOf(sys);
+  await requireRouterRight(sys, await router.getAddress(), id, right.bit, right.what);
+  const venue = await venueOf(sys, synth, asset);
+  let preview: FlowPreview;
+  try {
+    const state = await stateOf(sys, id, synth, asset);
+    preview = build({ state, asset: asset.address, quote: venue.sell, venue: venue.address });
+  } catch (e) {
+    throw new TaskError((e as Error).message);
+  }
+  const what = label.replace("<asset>", asset.symbol);
+  printPreview(sys, what, preview, synth, asset);
+  await requireVenuePays(sys, venue.address, venue.name, synth, preview.amounts.swapOut);
+  const tx = await send(sys, router, what, preview);
+  return { id, preview, tx };
+}
+
+const REPAY_RIGHT = { bit: PERMISSIONS.repayWithCollateral, what: "repay with collateral for" };
+
 /** `deleverage <id> --health <h>`: repays from collateral until the health is at least `h`. */
 export async function deleveragePosition(
   sys: System,
   args: { id: bigint; health: string; asset: string },
 ): Promise<FlowResult> {
-  const { synth } = await positionOf(sys, args.id);
-  const asset = assetBySymbol(sys, args.asset === "" ? "WETH" : args.asset);
   const health = amountArg(args.health, 18, "--health");
-  const router = routerOf(sys);
-  await requireRouterRight(
+  return sellingFlow(
     sys,
-    await router.getAddress(),
     args.id,
-    PERMISSIONS.repayWithCollateral,
-    "repay with collateral for",
+    args.asset === "" ? "WETH" : args.asset,
+    REPAY_RIGHT,
+    `deleverage #${args.id}`,
+    (p) => deleverage({ ...p, health }),
   );
-  const venue = await venueOf(sys, synth, asset);
-  let preview: FlowPreview;
-  try {
-    preview = deleverage({
-      state: await stateOf(sys, args.id, synth, asset),
-      asset: asset.address,
-      quote: venue.sell,
-      venue: venue.address,
-      health,
-    });
-  } catch (e) {
-    throw new TaskError((e as Error).message);
-  }
-  printPreview(sys, `deleverage #${args.id}`, preview, synth, asset);
-  await requireVenuePays(sys, venue.address, venue.name, synth, preview.amounts.swapOut);
-  const tx = await send(sys, router, `deleverage #${args.id}`, preview);
-  return { id: args.id, preview, tx };
 }
 
 /** `repay <id> <units> --with-collateral <asset>`: repays `units` of debt from the position's collateral. */
@@ -258,57 +274,20 @@ export async function repayWithCollateralTask(
   sys: System,
   args: { id: bigint; amount: string; asset: string },
 ): Promise<FlowResult> {
-  const { synth } = await positionOf(sys, args.id);
-  const asset = assetBySymbol(sys, args.asset);
   const debt = amountArg(args.amount, 18, "amount");
-  const router = routerOf(sys);
-  await requireRouterRight(
-    sys,
-    await router.getAddress(),
-    args.id,
-    PERMISSIONS.repayWithCollateral,
-    "repay with collateral for",
+  return sellingFlow(sys, args.id, args.asset, REPAY_RIGHT, `repay #${args.id} with <asset>`, (p) =>
+    repayWithCollateral({ ...p, debt }),
   );
-  const venue = await venueOf(sys, synth, asset);
-  let preview: FlowPreview;
-  try {
-    preview = repayWithCollateral({
-      state: await stateOf(sys, args.id, synth, asset),
-      asset: asset.address,
-      quote: venue.sell,
-      venue: venue.address,
-      debt,
-    });
-  } catch (e) {
-    throw new TaskError((e as Error).message);
-  }
-  printPreview(sys, `repay #${args.id} with ${asset.symbol}`, preview, synth, asset);
-  await requireVenuePays(sys, venue.address, venue.name, synth, preview.amounts.swapOut);
-  const tx = await send(sys, router, `repay #${args.id} with ${asset.symbol}`, preview);
-  return { id: args.id, preview, tx };
 }
 
 /** `close <id> --with-collateral <asset>`: repays everything from collateral and closes, the rest to the caller. */
 export async function closeWithCollateralTask(sys: System, args: { id: bigint; asset: string }): Promise<FlowResult> {
-  const { synth } = await positionOf(sys, args.id);
-  const asset = assetBySymbol(sys, args.asset);
-  const router = routerOf(sys);
-  await requireRouterRight(sys, await router.getAddress(), args.id, PERMISSIONS.close, "close");
-  const venue = await venueOf(sys, synth, asset);
-  let preview: FlowPreview;
-  try {
-    preview = closeWithCollateral({
-      state: await stateOf(sys, args.id, synth, asset),
-      asset: asset.address,
-      quote: venue.sell,
-      venue: venue.address,
-      bufferBps: CLOSE_BUFFER_BPS,
-    });
-  } catch (e) {
-    throw new TaskError((e as Error).message);
-  }
-  printPreview(sys, `close #${args.id} with ${asset.symbol}`, preview, synth, asset);
-  await requireVenuePays(sys, venue.address, venue.name, synth, preview.amounts.swapOut);
-  const tx = await send(sys, router, `close #${args.id} with ${asset.symbol}`, preview);
-  return { id: args.id, preview, tx };
+  return sellingFlow(
+    sys,
+    args.id,
+    args.asset,
+    { bit: PERMISSIONS.close, what: "close" },
+    `close #${args.id} with <asset>`,
+    (p) => closeWithCollateral({ ...p, bufferBps: CLOSE_BUFFER_BPS }),
+  );
 }
