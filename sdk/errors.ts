@@ -33,6 +33,9 @@ import {
   SyntheticToken__factory,
   Treasury__factory,
   Vault__factory,
+  Router__factory,
+  PreLiquidation__factory,
+  UniswapV3Venue__factory,
 } from "../typechain-types/index.js";
 import { formatAmount, formatBps, formatGas, formatHealth, formatUsd, formatWad } from "./format.js";
 import { TxFailure, revertData } from "./tx.js";
@@ -65,6 +68,9 @@ export const DEPLOYABLE_ABIS: Record<string, InterfaceAbi> = {
   SyntheticToken: SyntheticToken__factory.abi,
   MockERC20: MockERC20__factory.abi,
   MockV3Aggregator: MockV3Aggregator__factory.abi,
+  Router: Router__factory.abi,
+  PreLiquidation: PreLiquidation__factory.abi,
+  UniswapV3Venue: UniswapV3Venue__factory.abi,
 };
 
 /** Every custom error of the deployable contracts in one interface (the same selector is kept once). */
@@ -222,6 +228,59 @@ const s = (a: Args, k: string): string => String(a[k] ?? "");
 // ----------------------------------------------------------------------------------------------------------------
 
 export const ERRORS: Record<string, Entry> = {
+  // --- Router, pre-liquidation, venues -------------------------------------------------------------------------
+  DeadlineExpired: (a) =>
+    `the Router call's deadline (${new Date(Number(n(a, "deadline")) * 1000).toISOString()}) passed before it was mined: ` +
+    `preview and send again`,
+  NoSteps: () => "the Router was given no step: build a flow with sdk/router.ts",
+  NotPositionOwner: (a) =>
+    `position #${n(a, "id")} belongs to ${s(a, "owner")}, not to ${s(a, "caller")}: the Router acts only on the caller's ` +
+    `own positions; send from the owner's account`,
+  NoPositionOpened: () =>
+    "a Router step names position 0 (the one opened in this call) before any Open step: put the Open step first",
+  PermitFailed: async (a, h) =>
+    `the permit of ${await h.symbol(s(a, "token"))} failed and the Router may spend only ` +
+    `${await h.tokens(s(a, "token"), n(a, "allowance"))} of the ${await h.tokens(s(a, "token"), n(a, "amount"))} the step needs: ` +
+    `sign a new permit (its nonce or deadline may be stale) or approve the Router`,
+  Permit2PermitFailed: async (a, h) =>
+    `the Permit2 permit of ${await h.symbol(s(a, "token"))} failed and Permit2 lets the Router spend ` +
+    `${await h.tokens(s(a, "token"), n(a, "allowance"))} (until ${new Date(Number(n(a, "expiration")) * 1000).toISOString()}), ` +
+    `less than ${await h.tokens(s(a, "token"), n(a, "amount"))}: sign a new permit with the current Permit2 nonce`,
+  WrongSpender: (a) => `the Permit2 permit names ${s(a, "spender")} as spender, not the Router: sign it for the Router`,
+  GrantNotCaller: (a) =>
+    `the signed grant is ${s(a, "owner")}'s, but the Router call is ${s(a, "caller")}'s: the owner sends the flow that ` +
+    `carries their own grant`,
+  SwapBelowMinimum: async (a, h) =>
+    `the swap through ${short(s(a, "venue"))} brought ${await h.tokens(s(a, "tokenOut"), n(a, "received"))}, less than ` +
+    `the ${await h.tokens(s(a, "tokenOut"), n(a, "minOut"))} previewed: the venue's price moved; preview again`,
+  MintedTokenMismatch: (a) =>
+    `a Router Mint step names ${s(a, "token")}, which is not the position's synthetic: name the synthetic`,
+  UntrustedFlash: () => "the Router refused a flash-loan callback it did not start: only its own flash mints run steps",
+  FlashNotCovered: (a) =>
+    `the Router's flash mint ends holding ${formatWad(n(a, "balance"))} of the synthetic, less than the ` +
+    `${formatWad(n(a, "owed"))} (amount and fee) it owes: the flow's swap or mint fell short; preview again`,
+  InvalidAmount: (a) =>
+    `the amount ${n(a, "amount")} is not allowed here: give a flash mint a number (not the whole-balance marker), ` +
+    `and a Permit2 pull at most 2^160 - 1`,
+  OutsideBand: (a) =>
+    `position #${n(a, "id")} has health ${formatHealth(n(a, "health"))}, outside the pre-liquidation band ` +
+    `[1.000, ${formatHealth(n(a, "upper"))}): above it nothing applies, below 1 the liquidation engine takes over`,
+  AssetNotInBasket: async (a, h) =>
+    `position #${n(a, "id")} holds no ${await h.symbol(s(a, "asset"))}: take an asset of its basket`,
+  SeizeExceedsCollateral: async (a, h) =>
+    `the pre-liquidation would take ${await h.tokens(s(a, "asset"), n(a, "seized"))} and position #${n(a, "id")} holds ` +
+    `${await h.tokens(s(a, "asset"), n(a, "held"))}: repay less or take another asset of the basket`,
+  SeizedBelowMinimum: (a) =>
+    `the pre-liquidation of #${n(a, "id")} would pay ${n(a, "seized")} units of collateral, under the minimum of ` +
+    `${n(a, "minSeized")} asked: prices moved; quote again`,
+  NothingToRepay: (a) =>
+    `this block's pre-liquidations of #${n(a, "id")} already repaid its close factor: try again in the next block`,
+  InvalidVenueParams: (a) =>
+    `the venue's router ${s(a, "swapRouter")} or fee tier ${n(a, "fee")} is not valid: deploy it with the DEX's ` +
+    `SwapRouter and a fee tier its pools use (100, 500, 3000 or 10000)`,
+  VenueBelowMinimum: async (a, h) =>
+    `the DEX swap brought ${await h.tokens(s(a, "tokenOut"), n(a, "received"))}, under the minimum ` +
+    `${await h.tokens(s(a, "tokenOut"), n(a, "minOut"))}: the pool's price moved; quote again`,
   // --- Vault: positions ---------------------------------------------------------------------------------------
   PositionNotFound: async (a, h) => {
     const next = await h.read((v) => v.nextPositionId());
@@ -480,7 +539,9 @@ export const ERRORS: Record<string, Entry> = {
   RedemptionsOff: async (a, h) =>
     `redemptions of ${await h.synth(n(a, "synthId"))} are off: use the stability module or a market instead`,
   InvalidParams: () =>
-    "invalid redemption parameters: redeemable health 0 or in [1, 3], min fee ≤ max fee ≤ 10%, half-life in [1 hour, 30 days]",
+    "invalid parameters: for redemptions, redeemable health 0 or in [1, 3], min fee ≤ max fee ≤ 10%, half-life in " +
+    "[1 hour, 30 days]; for a pre-liquidation policy, band top in (1, 1.5], close factors 0 < top ≤ bottom ≤ 50%, " +
+    "incentives top ≤ bottom ≤ 10%",
   FeeAboveMax: (a) =>
     `the redemption fee is ${formatBps(n(a, "feeBps"))} now, above your limit of ${formatBps(n(a, "maxFeeBps"))}: ` +
     `redeem less (the fee grows with the amount) or wait for it to decay`,
