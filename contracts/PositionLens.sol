@@ -130,7 +130,10 @@ contract PositionLens is IPositionLens {
             keccak256(abi.encode(manager, VaultReader.slotOf(id, VaultReader.MANAGERS_SLOT)))
         );
         // the rights hold only for the appointment key they were given under (this owner, this change count)
-        return a & ~(Permissions.ALL << PERMISSIONS_SHIFT) == p.word & APPOINTMENT_MASK ? a >> PERMISSIONS_SHIFT : 0;
+        return
+            a & ~(Permissions.ALL << PERMISSIONS_SHIFT) == p.word & APPOINTMENT_MASK
+                ? (a >> PERMISSIONS_SHIFT) & Permissions.ALL
+                : 0;
     }
 
     /// @inheritdoc IPositionLens

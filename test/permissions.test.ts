@@ -141,6 +141,11 @@ describe("scoped managers and signed grants", function () {
           .to.be.revertedWithCustomError(f.core.vault, "NotAuthorized")
           .withArgs(f.id, f.bob.address, PERMISSIONS[op]);
       }
+      // the new owner's own appointment holds exactly what she gave (the change count is not read as rights)
+      await f.core.vault.connect(f.carol).setManager(f.id, f.bob.address, PERMISSIONS.deposit);
+      expect(await f.core.lens.permissionsOf(f.id, f.bob.address)).to.equal(PERMISSIONS.deposit);
+      await OPERATIONS.deposit(f, f.bob);
+      await expect(OPERATIONS.withdraw(f, f.bob)).to.be.revertedWithCustomError(f.core.vault, "NotAuthorized");
       await f.core.vault.connect(f.carol).transferPosition(f.id, f.alice.address); // back to alice
       expect(await f.core.lens.permissionsOf(f.id, f.bob.address)).to.equal(0n);
       await expect(OPERATIONS.deposit(f, f.bob)).to.be.revertedWithCustomError(f.core.vault, "NotAuthorized");
