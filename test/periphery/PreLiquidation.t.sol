@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Fixture} from "./utils/Fixture.sol";
-import {IVault} from "../contracts/interfaces/IVault.sol";
-import {IPreLiquidation} from "../contracts/interfaces/IPreLiquidation.sol";
-import {PreLiquidation} from "../contracts/periphery/PreLiquidation.sol";
-import {Permissions} from "../contracts/libraries/Permissions.sol";
-import {Valuation} from "../contracts/libraries/Valuation.sol";
-import {MockERC20} from "../contracts/mocks/MockERC20.sol";
-import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {Fixture} from "../utils/Fixture.sol";
+import {IVault} from "../../contracts/interfaces/IVault.sol";
+import {IPreLiquidation} from "../../contracts/interfaces/IPreLiquidation.sol";
+import {PreLiquidation} from "../../contracts/periphery/PreLiquidation.sol";
+import {Permissions} from "../../contracts/libraries/Permissions.sol";
+import {Valuation} from "../../contracts/libraries/Valuation.sol";
+import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
+import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 
 /// @notice Pre-liquidation fuzzed over the collateral's decimals (0 to 36), the position's health (inside and outside
 ///         the band) and the amount asked: the close factor and the incentive stay within their bounds and match the
