@@ -17,15 +17,14 @@ const soljson = require.resolve("solc/soljson.js");
 const RELEASE_SETTINGS = { optimizer: { enabled: true, runs: 1_000 }, evmVersion: "cancun", viaIR: true };
 
 /**
- * The release settings for the contracts, and the same settings, in separate copies, for groups of Solidity tests.
- * Every test contract that deploys the system embeds the Vault, the engine (with its admin module) and the lenses; compiled
- * as one job, their output is more than solc-js can serialize ("Error writing output JSON", HHE910). Hardhat merges
- * root files into one job per settings object, so each group of test files gets its own copy: smaller jobs with
- * identical settings, so identical bytecode. Hardhat gives each overridden file a job of its own, run one after another
- * on a two-core machine, and each job compiles the contracts again: so the default profile moves only the largest
- * test files out of the shared job (`SEPARATE_JOBS`, `split = "coarse"`: the invariant suites, the review findings,
- * and eight top-level suites in two jobs of four); instrumented for coverage, every test file is its own job
- * ("fine").
+ * The release settings for the contracts, and the same settings, in separate copies, for some Solidity tests. A
+ * compiler job's output must stay below what solc-js can serialize ("Error writing output JSON", HHE910): the shared
+ * job (the contracts and most test files) failed at about 90 MB. Two things keep it far below. The tests deploy the
+ * protocol's contracts from their build artifacts (test/utils/Artifacts.sol, `vm.getCode`) instead of `new`, so no test
+ * contract embeds the Vault's or the engine's creation code (the shared job's output fell from 96 to 72 MB, most of it
+ * the sources' ASTs). And the largest test files compile outside it (`SEPARATE_JOBS`): Hardhat gives each overridden
+ * file a job of its own, run one after another on a two-core machine, and each job compiles the contracts it imports
+ * again, so the list stays short; instrumented for coverage, every test file is its own job ("fine").
  */
 /** The test files compiled outside the shared job by the default profile (the largest outputs). */
 const SEPARATE_JOBS = [
@@ -33,11 +32,8 @@ const SEPARATE_JOBS = [
   "invariant/LiquidationInvariant.t.sol",
   "invariant/VaultInvariant.t.sol",
   "adversarial/ReviewFindings.t.sol",
-  // the pre-liquidation suite in a job of its own: in the shared job it took solc-js past its memory writing the output
   "periphery/PreLiquidation.t.sol",
-  // the shared job ran solc-js out of memory on a clean build (std::bad_alloc, then "Error writing output JSON") once
-  // the peg and redemption suites joined it: the largest top-level files move out too, in two jobs (the first and
-  // the second half of them in file order)
+  // the largest top-level files (each its own job)
   "LiquidationEngine.t.sol",
   "OracleAdapter.t.sol",
   "RateAccrual.t.sol",
@@ -59,7 +55,8 @@ function releaseProfile(split: "coarse" | "fine" = "coarse") {
     .filter((f) => f.endsWith(".sol"))
     .sort();
   const topLevel = files.filter((f) => !f.includes("/"));
-  // the top-level files moved out share jobs in two halves, in file order (a new one joins a half, not a new job)
+  // overridden files share a settings object per folder (top-level ones per half, in file order); Hardhat 3 still
+  // compiles each overridden file in a job of its own
   const separateTop = SEPARATE_JOBS.filter((f) => !f.includes("/")).sort();
   const half = Math.ceil(separateTop.length / 2);
   for (const file of files) {

@@ -15,6 +15,7 @@ import {OracleAdapter} from "../contracts/OracleAdapter.sol";
 import {Vault} from "../contracts/Vault.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
 import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @dev An oracle whose `tryGetPrice` reverts: with a plain error (`burn == false`) or by burning all its gas.
 contract RevertingOracle {
@@ -62,8 +63,15 @@ contract DynamicRateModelTest is Test {
     function setUp() public {
         vm.warp(1_700_000_000);
         manager = new AccessManager(address(this));
-        oracle = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
-        model = new DynamicRateModel(address(manager), oracle);
+        oracle = OracleAdapter(
+            Artifacts.deploy(
+                "OracleAdapter.sol:OracleAdapter",
+                abi.encode(address(manager), AggregatorV3Interface(address(0)), 0)
+            )
+        );
+        model = DynamicRateModel(
+            Artifacts.deploy("DynamicRateModel.sol:DynamicRateModel", abi.encode(address(manager), oracle))
+        );
         marketFeed = _feed(busdMarket, 8, 1e8);
         ethFeed = _feed(eth, 8, 2_000e8);
         ethMarketFeed = _feed(bethMarket, 8, 2_000e8);
@@ -122,7 +130,12 @@ contract DynamicRateModelTest is Test {
 
     function test_constructor_revertsOnZeroOracle() public {
         vm.expectRevert(IBallastErrors.ZeroAddress.selector);
-        new DynamicRateModel(address(manager), IOracleAdapter(address(0)));
+        DynamicRateModel(
+            Artifacts.deploy(
+                "DynamicRateModel.sol:DynamicRateModel",
+                abi.encode(address(manager), IOracleAdapter(address(0)))
+            )
+        );
     }
 
     function test_constants_maxRateIsTheVaultCap() public view {
@@ -136,7 +149,9 @@ contract DynamicRateModelTest is Test {
     }
 
     function test_constants_matchVault() public {
-        Vault vault = new Vault(address(manager), oracle, makeAddr("treasury"));
+        Vault vault = Vault(
+            Artifacts.deploy("Vault.sol:Vault", abi.encode(address(manager), oracle, makeAddr("treasury")))
+        );
         assertEq(model.MAX_RATE_PER_SECOND(), vault.MAX_RATE_PER_SECOND());
     }
 
@@ -568,7 +583,12 @@ contract DynamicRateModelTest is Test {
 
     function test_peg_zeroWhenOracleRevertsWithGasToSpare() public {
         RevertingOracle bad = new RevertingOracle();
-        DynamicRateModel m = new DynamicRateModel(address(manager), IOracleAdapter(address(bad)));
+        DynamicRateModel m = DynamicRateModel(
+            Artifacts.deploy(
+                "DynamicRateModel.sol:DynamicRateModel",
+                abi.encode(address(manager), IOracleAdapter(address(bad)))
+            )
+        );
         m.setRateParams(busd, IDynamicRateModel.RateParams(0.05e18, 0, 0, 0.5e18, 0, 1e18));
         m.setPegParams(busd, _usdPeg(1e18, 0.05e18));
         assertEq(m.pegAdjustment(busd), 0);
@@ -578,7 +598,12 @@ contract DynamicRateModelTest is Test {
     function test_peg_revertsWhenOracleBurnsAllGas() public {
         RevertingOracle bad = new RevertingOracle();
         bad.setBurn(true);
-        DynamicRateModel m = new DynamicRateModel(address(manager), IOracleAdapter(address(bad)));
+        DynamicRateModel m = DynamicRateModel(
+            Artifacts.deploy(
+                "DynamicRateModel.sol:DynamicRateModel",
+                abi.encode(address(manager), IOracleAdapter(address(bad)))
+            )
+        );
         m.setRateParams(busd, IDynamicRateModel.RateParams(0.05e18, 0, 0, 0.5e18, 0, 1e18));
         m.setPegParams(busd, _usdPeg(1e18, 0.05e18));
         (bool ok, bytes memory ret) = address(m).staticcall{gas: 100_000}(
@@ -813,8 +838,15 @@ contract DynamicRateModelGasTest is Test {
     function setUp() public {
         vm.warp(1_700_000_000);
         manager = new AccessManager(address(this));
-        oracle = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
-        model = new DynamicRateModel(address(manager), oracle);
+        oracle = OracleAdapter(
+            Artifacts.deploy(
+                "OracleAdapter.sol:OracleAdapter",
+                abi.encode(address(manager), AggregatorV3Interface(address(0)), 0)
+            )
+        );
+        model = DynamicRateModel(
+            Artifacts.deploy("DynamicRateModel.sol:DynamicRateModel", abi.encode(address(manager), oracle))
+        );
         _feed(busdMarket, 0.99e8);
         _feed(bethMarket, 1_990e8);
         _feed(eth, 2_000e8);

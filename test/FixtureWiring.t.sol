@@ -5,6 +5,7 @@ import {LiquidationFixture} from "./utils/LiquidationFixture.sol";
 import {Settlement} from "../contracts/Settlement.sol";
 import {ReserveLens} from "../contracts/ReserveLens.sol";
 import {WiringProbe} from "../contracts/mocks/WiringProbe.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice The Solidity test fixture is wired as the TypeScript deploy wires the local configuration: the same
 ///         parameters and links, line for line, as `WiringProbe` reads them. Both sides are compared with the same
@@ -13,7 +14,7 @@ import {WiringProbe} from "../contracts/mocks/WiringProbe.sol";
 contract FixtureWiringTest is LiquidationFixture {
     function test_fixture_isWiredAsTheLocalDeploy() public {
         Settlement settlement = _wireSettlement();
-        ReserveLens reserveLens = new ReserveLens(vault);
+        ReserveLens reserveLens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
         string[] memory lines = new WiringProbe().describe(
             vault,
             settlement,

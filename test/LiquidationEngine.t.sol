@@ -19,10 +19,11 @@ import {MockTakeCallback, MockVenue} from "../contracts/mocks/MockTakeCallback.s
 import {BlocklistToken} from "../contracts/mocks/WeirdTokens.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 contract LiquidationEngineTest is LiquidationFixture {
     function test_treasury_followsTheVaultsTreasury() public {
-        Treasury next = new Treasury(vault, address(manager));
+        Treasury next = Treasury(Artifacts.deploy("Treasury.sol:Treasury", abi.encode(vault, address(manager))));
         vault.setTreasury(address(next));
         assertEq(address(engine.treasury()), address(next));
         // keeper pay on the next liquidation comes from (here: is minted unbacked by) the new treasury

@@ -10,6 +10,7 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {OracleAdapter} from "../contracts/OracleAdapter.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 contract OracleAdapterTest is Test {
     uint32 internal constant MAX_AGE = 1 hours; // [s]
@@ -27,7 +28,12 @@ contract OracleAdapterTest is Test {
     function setUp() public {
         vm.warp(START);
         manager = new AccessManager(address(this));
-        adapter = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
+        adapter = OracleAdapter(
+            Artifacts.deploy(
+                "OracleAdapter.sol:OracleAdapter",
+                abi.encode(address(manager), AggregatorV3Interface(address(0)), 0)
+            )
+        );
         feed8 = new MockFeed(8);
         feed18 = new MockFeed(18);
         seq = new MockFeed(0);
@@ -70,7 +76,9 @@ contract OracleAdapterTest is Test {
     function _setSequencer() internal {
         seq.setRound(1, 0, START - GRACE, START - GRACE); // up for exactly the grace period
         IOracleAdapter.AssetFeeds memory feeds = adapter.feedsOf(asset);
-        adapter = new OracleAdapter(address(manager), seq, GRACE);
+        adapter = OracleAdapter(
+            Artifacts.deploy("OracleAdapter.sol:OracleAdapter", abi.encode(address(manager), seq, GRACE))
+        );
         adapter.setFeeds(asset, feeds.primary, feeds.secondary, feeds.maxDeviationBps);
     }
 
@@ -384,7 +392,12 @@ contract OracleAdapterTest is Test {
     function test_getPrice_ignoresSequencerWhenDisabled() public {
         _setSequencer();
         seq.setAnswer(1);
-        adapter = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
+        adapter = OracleAdapter(
+            Artifacts.deploy(
+                "OracleAdapter.sol:OracleAdapter",
+                abi.encode(address(manager), AggregatorV3Interface(address(0)), 0)
+            )
+        );
         adapter.setFeeds(asset, _feed(feed8), _none(), 0);
         _assertPrice(2000e18);
     }
@@ -521,7 +534,9 @@ contract OracleAdapterTest is Test {
     function test_constructor_setsImmutableSequencerAndEmits() public {
         vm.expectEmit();
         emit IOracleAdapter.SequencerFeedSet(address(seq), GRACE);
-        OracleAdapter withSeq = new OracleAdapter(address(manager), seq, GRACE);
+        OracleAdapter withSeq = OracleAdapter(
+            Artifacts.deploy("OracleAdapter.sol:OracleAdapter", abi.encode(address(manager), seq, GRACE))
+        );
         (AggregatorV3Interface f, uint32 grace) = withSeq.sequencer();
         assertEq(address(f), address(seq));
         assertEq(grace, GRACE);
@@ -617,7 +632,12 @@ contract OracleAdapterFullPathGasTest is Test {
         MockFeed feed8 = new MockFeed(8);
         MockFeed feed18 = new MockFeed(18);
         MockFeed seq = new MockFeed(0);
-        adapter = new OracleAdapter(address(new AccessManager(address(this))), seq, 1 hours);
+        adapter = OracleAdapter(
+            Artifacts.deploy(
+                "OracleAdapter.sol:OracleAdapter",
+                abi.encode(address(new AccessManager(address(this))), seq, 1 hours)
+            )
+        );
         feed8.setAnswer(2000e8);
         feed18.setAnswer(2000e18);
         seq.setRound(1, 0, block.timestamp - 2 hours, block.timestamp - 2 hours);

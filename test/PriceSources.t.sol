@@ -16,6 +16,7 @@ import {MockFeed} from "../contracts/mocks/MockFeed.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockRateToken} from "../contracts/mocks/MockRateToken.sol";
 import {MockVaultShare} from "../contracts/mocks/MockVaultShare.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice The price sources (contracts/sources/) alone and behind the OracleAdapter: the Chainlink source judges as
 ///         the adapter's built-in feeds do (differential), the rate-adjusted source's cap holds however the rate moves
@@ -38,10 +39,17 @@ contract PriceSourcesTest is Test {
     function setUp() public {
         vm.warp(START);
         manager = new AccessManager(address(this));
-        adapter = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
+        adapter = OracleAdapter(
+            Artifacts.deploy(
+                "OracleAdapter.sol:OracleAdapter",
+                abi.encode(address(manager), AggregatorV3Interface(address(0)), 0)
+            )
+        );
         stethFeed = new MockFeed(8);
         stethFeed.setAnswer(2_000e8);
-        stethSource = new ChainlinkSource(_feed(stethFeed), _none(), 0);
+        stethSource = ChainlinkSource(
+            Artifacts.deploy("ChainlinkSource.sol:ChainlinkSource", abi.encode(_feed(stethFeed), _none(), 0))
+        );
         wsteth = new MockRateToken("Wrapped stETH", "wstETH", 18, 1.15e18);
     }
 
@@ -57,20 +65,25 @@ contract PriceSourcesTest is Test {
     ///      `snapshot`, 10% a year cap, floor 50% of the snapshot.
     function _wstethSource(IPriceSource base, address token, uint256 snapshot) internal returns (RateAdjustedSource) {
         return
-            new RateAdjustedSource(
-                RateAdjustedSource.Params({
-                    base: base,
-                    rateProvider: token,
-                    rateSelector: bytes4(keccak256("stEthPerToken()")),
-                    rateHasArgument: false,
-                    rateArgument: 0,
-                    rateMaxAge: 0,
-                    rateDecimals: 18,
-                    snapshotRate: snapshot,
-                    snapshotTime: uint40(block.timestamp),
-                    maxYearlyGrowthBps: 1_000,
-                    minRateBps: 5_000
-                })
+            RateAdjustedSource(
+                Artifacts.deploy(
+                    "RateAdjustedSource.sol:RateAdjustedSource",
+                    abi.encode(
+                        RateAdjustedSource.Params({
+                            base: base,
+                            rateProvider: token,
+                            rateSelector: bytes4(keccak256("stEthPerToken()")),
+                            rateHasArgument: false,
+                            rateArgument: 0,
+                            rateMaxAge: 0,
+                            rateDecimals: 18,
+                            snapshotRate: snapshot,
+                            snapshotTime: uint40(block.timestamp),
+                            maxYearlyGrowthBps: 1_000,
+                            minRateBps: 5_000
+                        })
+                    )
+                )
             );
     }
 
@@ -83,20 +96,25 @@ contract PriceSourcesTest is Test {
         uint8 assetDecimals = MockERC20(share.asset()).decimals();
         uint256 one = 10 ** share.decimals();
         return
-            new RateAdjustedSource(
-                RateAdjustedSource.Params({
-                    base: base,
-                    rateProvider: address(share),
-                    rateSelector: share.convertToAssets.selector,
-                    rateHasArgument: true,
-                    rateArgument: one,
-                    rateMaxAge: 0,
-                    rateDecimals: assetDecimals,
-                    snapshotRate: share.convertToAssets(one),
-                    snapshotTime: uint40(block.timestamp),
-                    maxYearlyGrowthBps: growthBps,
-                    minRateBps: 9_000
-                })
+            RateAdjustedSource(
+                Artifacts.deploy(
+                    "RateAdjustedSource.sol:RateAdjustedSource",
+                    abi.encode(
+                        RateAdjustedSource.Params({
+                            base: base,
+                            rateProvider: address(share),
+                            rateSelector: share.convertToAssets.selector,
+                            rateHasArgument: true,
+                            rateArgument: one,
+                            rateMaxAge: 0,
+                            rateDecimals: assetDecimals,
+                            snapshotRate: share.convertToAssets(one),
+                            snapshotTime: uint40(block.timestamp),
+                            maxYearlyGrowthBps: growthBps,
+                            minRateBps: 9_000
+                        })
+                    )
+                )
             );
     }
 
@@ -137,7 +155,9 @@ contract PriceSourcesTest is Test {
         IOracleAdapter.Feed memory s = withSecond ? IOracleAdapter.Feed(f2, MAX_AGE, 5, 1e29) : _none();
         uint16 dev = withSecond ? deviationBps : 0;
         adapter.setFeeds(asset, p, s, dev);
-        ChainlinkSource source = new ChainlinkSource(p, s, dev);
+        ChainlinkSource source = ChainlinkSource(
+            Artifacts.deploy("ChainlinkSource.sol:ChainlinkSource", abi.encode(p, s, dev))
+        );
         (uint256 builtIn, IOracleAdapter.PriceFailure builtInFailure) = adapter.tryGetPrice(asset);
         _assertSource(source, builtIn, builtInFailure);
         // and through the adapter as a source, the same again
@@ -150,7 +170,13 @@ contract PriceSourcesTest is Test {
         for (uint256 i; i < list.length; ++i) {
             MockFeed f = new MockFeed(list[i]);
             f.setAnswer(int256(12 * 10 ** list[i]));
-            _assertSource(new ChainlinkSource(_feed(f), _none(), 0), 12e18, IOracleAdapter.PriceFailure.None);
+            _assertSource(
+                ChainlinkSource(
+                    Artifacts.deploy("ChainlinkSource.sol:ChainlinkSource", abi.encode(_feed(f), _none(), 0))
+                ),
+                12e18,
+                IOracleAdapter.PriceFailure.None
+            );
         }
     }
 
@@ -161,11 +187,20 @@ contract PriceSourcesTest is Test {
 
     function test_chainlinkSource_rejectsBadConfig() public {
         vm.expectRevert();
-        new ChainlinkSource(IOracleAdapter.Feed(stethFeed, 0, 0, 1), _none(), 0); // maxAge 0
+        ChainlinkSource(
+            Artifacts.deploy(
+                "ChainlinkSource.sol:ChainlinkSource",
+                abi.encode(IOracleAdapter.Feed(stethFeed, 0, 0, 1), _none(), 0)
+            )
+        ); // maxAge 0
         vm.expectRevert();
-        new ChainlinkSource(_feed(stethFeed), _none(), 100); // a deviation bound without a second feed
+        ChainlinkSource(
+            Artifacts.deploy("ChainlinkSource.sol:ChainlinkSource", abi.encode(_feed(stethFeed), _none(), 100))
+        ); // a deviation bound without a second feed
         vm.expectRevert();
-        new ChainlinkSource(_feed(stethFeed), _feed(stethFeed), 0); // a second feed without a bound
+        ChainlinkSource(
+            Artifacts.deploy("ChainlinkSource.sol:ChainlinkSource", abi.encode(_feed(stethFeed), _feed(stethFeed), 0))
+        ); // a second feed without a bound
     }
 
     // ------------------------------------------------------------------ rate-adjusted source
@@ -220,7 +255,13 @@ contract PriceSourcesTest is Test {
         share.deposit(1_000_000 * unit, address(this));
         MockFeed daiFeed = new MockFeed(8);
         daiFeed.setAnswer(1e8);
-        RateAdjustedSource s = _shareSource(new ChainlinkSource(_feed(daiFeed), _none(), 0), share, 500); // 5% a year
+        RateAdjustedSource s = _shareSource(
+            ChainlinkSource(
+                Artifacts.deploy("ChainlinkSource.sol:ChainlinkSource", abi.encode(_feed(daiFeed), _none(), 0))
+            ),
+            share,
+            500
+        ); // 5% a year
         (uint256 before, , ) = s.price();
         assertApproxEqRel(before, 1e18, 1e12, "a fresh share is worth one dollar");
 
@@ -257,7 +298,13 @@ contract PriceSourcesTest is Test {
         share.deposit(1_000e18, address(this));
         MockFeed daiFeed = new MockFeed(8);
         daiFeed.setAnswer(1e8);
-        RateAdjustedSource s = _shareSource(new ChainlinkSource(_feed(daiFeed), _none(), 0), share, 500);
+        RateAdjustedSource s = _shareSource(
+            ChainlinkSource(
+                Artifacts.deploy("ChainlinkSource.sol:ChainlinkSource", abi.encode(_feed(daiFeed), _none(), 0))
+            ),
+            share,
+            500
+        );
         vm.prank(address(share));
         underlying.transfer(stranger, 50e18); // the vault loses 5%
         (uint256 p, , ) = s.price();
@@ -275,20 +322,25 @@ contract PriceSourcesTest is Test {
     function test_rateAdjusted_staleRateFeedFails() public {
         MockFeed rateFeed = new MockFeed(18);
         rateFeed.setAnswer(1.15e18);
-        RateAdjustedSource s = new RateAdjustedSource(
-            RateAdjustedSource.Params({
-                base: stethSource,
-                rateProvider: address(rateFeed),
-                rateSelector: bytes4(0),
-                rateHasArgument: false,
-                rateArgument: 0,
-                rateMaxAge: 1 days,
-                rateDecimals: 18,
-                snapshotRate: 1.15e18,
-                snapshotTime: uint40(block.timestamp),
-                maxYearlyGrowthBps: 1_000,
-                minRateBps: 5_000
-            })
+        RateAdjustedSource s = RateAdjustedSource(
+            Artifacts.deploy(
+                "RateAdjustedSource.sol:RateAdjustedSource",
+                abi.encode(
+                    RateAdjustedSource.Params({
+                        base: stethSource,
+                        rateProvider: address(rateFeed),
+                        rateSelector: bytes4(0),
+                        rateHasArgument: false,
+                        rateArgument: 0,
+                        rateMaxAge: 1 days,
+                        rateDecimals: 18,
+                        snapshotRate: 1.15e18,
+                        snapshotTime: uint40(block.timestamp),
+                        maxYearlyGrowthBps: 1_000,
+                        minRateBps: 5_000
+                    })
+                )
+            )
         );
         vm.warp(block.timestamp + 2 hours);
         stethFeed.setAnswer(2_000e8);
@@ -318,20 +370,25 @@ contract PriceSourcesTest is Test {
         for (uint256 i; i < list.length; ++i) {
             MockFeed rateFeed = new MockFeed(list[i]);
             rateFeed.setAnswer(int256(3 * 10 ** list[i])); // a rate of 3
-            RateAdjustedSource s = new RateAdjustedSource(
-                RateAdjustedSource.Params({
-                    base: stethSource,
-                    rateProvider: address(rateFeed),
-                    rateSelector: bytes4(0),
-                    rateHasArgument: false,
-                    rateArgument: 0,
-                    rateMaxAge: 1 days,
-                    rateDecimals: list[i],
-                    snapshotRate: 3 * 10 ** list[i],
-                    snapshotTime: uint40(block.timestamp),
-                    maxYearlyGrowthBps: 1_000,
-                    minRateBps: 5_000
-                })
+            RateAdjustedSource s = RateAdjustedSource(
+                Artifacts.deploy(
+                    "RateAdjustedSource.sol:RateAdjustedSource",
+                    abi.encode(
+                        RateAdjustedSource.Params({
+                            base: stethSource,
+                            rateProvider: address(rateFeed),
+                            rateSelector: bytes4(0),
+                            rateHasArgument: false,
+                            rateArgument: 0,
+                            rateMaxAge: 1 days,
+                            rateDecimals: list[i],
+                            snapshotRate: 3 * 10 ** list[i],
+                            snapshotTime: uint40(block.timestamp),
+                            maxYearlyGrowthBps: 1_000,
+                            minRateBps: 5_000
+                        })
+                    )
+                )
             );
             _assertSource(s, 6_000e18, IOracleAdapter.PriceFailure.None);
         }
@@ -354,23 +411,23 @@ contract PriceSourcesTest is Test {
         vm.expectRevert(
             abi.encodeWithSelector(RateAdjustedSource.InvalidRateSourceConfig.selector, "maxYearlyGrowthBps")
         );
-        new RateAdjustedSource(p);
+        RateAdjustedSource(Artifacts.deploy("RateAdjustedSource.sol:RateAdjustedSource", abi.encode(p)));
         p.maxYearlyGrowthBps = 1_000;
         p.snapshotTime = uint40(block.timestamp + 1);
         vm.expectRevert(abi.encodeWithSelector(RateAdjustedSource.InvalidRateSourceConfig.selector, "snapshotTime"));
-        new RateAdjustedSource(p);
+        RateAdjustedSource(Artifacts.deploy("RateAdjustedSource.sol:RateAdjustedSource", abi.encode(p)));
         p.snapshotTime = uint40(block.timestamp);
         p.minRateBps = 0;
         vm.expectRevert(abi.encodeWithSelector(RateAdjustedSource.InvalidRateSourceConfig.selector, "minRateBps"));
-        new RateAdjustedSource(p);
+        RateAdjustedSource(Artifacts.deploy("RateAdjustedSource.sol:RateAdjustedSource", abi.encode(p)));
         p.minRateBps = 5_000;
         p.rateDecimals = 37;
         vm.expectRevert(abi.encodeWithSelector(RateAdjustedSource.InvalidRateSourceConfig.selector, "rateDecimals"));
-        new RateAdjustedSource(p);
+        RateAdjustedSource(Artifacts.deploy("RateAdjustedSource.sol:RateAdjustedSource", abi.encode(p)));
         p.rateDecimals = 18;
         p.base = IPriceSource(address(0));
         vm.expectRevert(abi.encodeWithSelector(RateAdjustedSource.InvalidRateSourceConfig.selector, "base"));
-        new RateAdjustedSource(p);
+        RateAdjustedSource(Artifacts.deploy("RateAdjustedSource.sol:RateAdjustedSource", abi.encode(p)));
     }
 
     // ------------------------------------------------------------------ NAV source
@@ -380,7 +437,12 @@ contract PriceSourcesTest is Test {
         for (uint256 i; i < list.length; ++i) {
             MockFeed nav = new MockFeed(list[i]);
             nav.setAnswer(int256(101 * 10 ** list[i]));
-            NavSource s = new NavSource(IOracleAdapter.Feed(nav, 0, 0, type(int128).max), 7 days);
+            NavSource s = NavSource(
+                Artifacts.deploy(
+                    "NavSource.sol:NavSource",
+                    abi.encode(IOracleAdapter.Feed(nav, 0, 0, type(int128).max), 7 days)
+                )
+            );
             (uint256 p, uint256 at, IOracleAdapter.PriceFailure f) = s.price();
             assertEq(uint8(f), 0);
             assertEq(p, 101e18);
@@ -393,7 +455,12 @@ contract PriceSourcesTest is Test {
     function test_nav_lapsesWithoutFailing() public {
         MockFeed nav = new MockFeed(8);
         nav.setAnswer(100e8);
-        NavSource s = new NavSource(IOracleAdapter.Feed(nav, 0, 0, type(int128).max), 7 days);
+        NavSource s = NavSource(
+            Artifacts.deploy(
+                "NavSource.sol:NavSource",
+                abi.encode(IOracleAdapter.Feed(nav, 0, 0, type(int128).max), 7 days)
+            )
+        );
         adapter.setSource(asset, s);
         (uint256 at, uint256 ttl, uint256 lapsedAt) = adapter.attestation(asset);
         assertEq(at, START);
@@ -417,7 +484,9 @@ contract PriceSourcesTest is Test {
 
     function test_nav_badAnswersFail() public {
         MockFeed nav = new MockFeed(8);
-        NavSource s = new NavSource(IOracleAdapter.Feed(nav, 0, 0, 1_000e8), 7 days);
+        NavSource s = NavSource(
+            Artifacts.deploy("NavSource.sol:NavSource", abi.encode(IOracleAdapter.Feed(nav, 0, 0, 1_000e8), 7 days))
+        );
         nav.setAnswer(0);
         _assertSource(s, 0, IOracleAdapter.PriceFailure.NonPositive);
         nav.setAnswer(1_000e8);
@@ -428,7 +497,9 @@ contract PriceSourcesTest is Test {
         _assertSource(s, 0, IOracleAdapter.PriceFailure.FeedReverted);
         address next = vm.computeCreateAddress(address(this), vm.getNonce(address(this)));
         vm.expectRevert(abi.encodeWithSelector(IOracleAdapter.InvalidFeedConfig.selector, next, "nav.ttl"));
-        new NavSource(IOracleAdapter.Feed(nav, 0, 0, 1_000e8), 59 minutes);
+        NavSource(
+            Artifacts.deploy("NavSource.sol:NavSource", abi.encode(IOracleAdapter.Feed(nav, 0, 0, 1_000e8), 59 minutes))
+        );
     }
 
     // ------------------------------------------------------------------ adapter: sources, write-down, isolation
@@ -494,7 +565,15 @@ contract PriceSourcesTest is Test {
         MockFeed nav = new MockFeed(8);
         nav.setAnswer(100e8);
         address rwa = makeAddr("rwa");
-        adapter.setSource(rwa, new NavSource(IOracleAdapter.Feed(nav, 0, 0, type(int128).max), 7 days));
+        adapter.setSource(
+            rwa,
+            NavSource(
+                Artifacts.deploy(
+                    "NavSource.sol:NavSource",
+                    abi.encode(IOracleAdapter.Feed(nav, 0, 0, type(int128).max), 7 days)
+                )
+            )
+        );
         wsteth.setRate(0);
         (, IOracleAdapter.PriceFailure f) = adapter.tryGetPrice(address(wsteth));
         assertEq(uint8(f), uint8(IOracleAdapter.PriceFailure.RateFailed));

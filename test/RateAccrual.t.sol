@@ -13,6 +13,7 @@ import {MockFeed} from "../contracts/mocks/MockFeed.sol";
 import {FixedMath} from "../contracts/libraries/FixedMath.sol";
 import {DebtMath} from "../contracts/libraries/DebtMath.sol";
 import {MockRateModel} from "../contracts/mocks/MockRateModels.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice The Vault's interest accrual driven by DynamicRateModel, against closed-form figures.
 /// @dev Set-up: bUSD is switched to the dynamic model with a 4% base rate and a peg term: its market feed reads
@@ -63,7 +64,9 @@ contract RateAccrualTest is Fixture {
 
     function setUp() public override {
         super.setUp();
-        dynamicModel = new DynamicRateModel(address(manager), oracle);
+        dynamicModel = DynamicRateModel(
+            Artifacts.deploy("DynamicRateModel.sol:DynamicRateModel", abi.encode(address(manager), oracle))
+        );
         // the market feed may go a year without an update (max age 400 days): nothing needs a keeper in the loops
         pegFeed = new MockFeed(8);
         pegFeed.setAnswer(0.99e8);

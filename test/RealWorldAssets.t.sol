@@ -12,6 +12,7 @@ import {NavSource} from "../contracts/sources/NavSource.sol";
 import {Settlement} from "../contracts/Settlement.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice The lifecycle of a tokenized real-world asset priced by an attested NAV (tokens of 0, 2, 6 and 18
 ///         decimals): a lapse refuses new risk while deposit, repay and close keep working and nobody is liquidated by
@@ -42,7 +43,15 @@ contract RealWorldAssetsTest is Fixture {
         token = new MockERC20("T-Bill Fund", "TBILL", decimals);
         feed = new MockFeed(8);
         feed.setAnswer(100e8);
-        oracle.setSource(address(token), new NavSource(IOracleAdapter.Feed(feed, 0, 0, type(int128).max), TTL));
+        oracle.setSource(
+            address(token),
+            NavSource(
+                Artifacts.deploy(
+                    "NavSource.sol:NavSource",
+                    abi.encode(IOracleAdapter.Feed(feed, 0, 0, type(int128).max), TTL)
+                )
+            )
+        );
         vault.listAsset(address(token), IVault.AssetParams(7_000, 8_000, 500, 1_000_000_000, false));
         vault.setLapseParams(address(token), FLOOR, GRACE);
         engine.setAssetCap(address(token), 10_000_000e18);

@@ -13,6 +13,7 @@ import {Settlement} from "../contracts/Settlement.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {ReentrantToken} from "../contracts/mocks/WeirdTokens.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @dev Reads the redemption fee from inside a flash loan of bUSD (the loan must not dilute it).
 contract FeeInsideAFlashLoan is IERC3156FlashBorrower {
@@ -49,7 +50,7 @@ contract RedemptionsTest is Fixture {
     function setUp() public override {
         super.setUp();
         _wireLiquidation();
-        redemptions = new Redemptions(address(manager), vault);
+        redemptions = Redemptions(Artifacts.deploy("Redemptions.sol:Redemptions", abi.encode(address(manager), vault)));
         vault.setRedeemer(address(redemptions));
         redemptions.setParams(BUSD, IRedemptions.Params(REDEEMABLE, MIN_FEE, MAX_FEE, HALF_LIFE));
         _fundBusd(redeemer, 50_000e18);

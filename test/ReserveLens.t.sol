@@ -8,6 +8,7 @@ import {IReserveLens} from "../contracts/interfaces/IReserveLens.sol";
 import {ReserveLens} from "../contracts/ReserveLens.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice Proof of reserves: the lens's figures against the Vault's own ledger and hand-computed values.
 contract ReserveLensTest is LiquidationFixture {
@@ -15,7 +16,7 @@ contract ReserveLensTest is LiquidationFixture {
 
     function setUp() public override {
         super.setUp();
-        lens = new ReserveLens(vault);
+        lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
     }
 
     function _book() internal {

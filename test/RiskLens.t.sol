@@ -6,13 +6,14 @@ import {IVault} from "../contracts/interfaces/IVault.sol";
 import {IRiskLens} from "../contracts/interfaces/IRiskLens.sol";
 import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol";
 import {RiskLens} from "../contracts/RiskLens.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 contract RiskLensTest is LiquidationFixture {
     RiskLens internal lens;
 
     function setUp() public override {
         super.setUp();
-        lens = new RiskLens();
+        lens = RiskLens(Artifacts.deploy("RiskLens.sol:RiskLens", ""));
     }
 
     // ================================================================ helpers

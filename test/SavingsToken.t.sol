@@ -12,6 +12,7 @@ import {SavingsToken} from "../contracts/SavingsToken.sol";
 import {ISavingsToken} from "../contracts/interfaces/ISavingsToken.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {FeeOnTransferToken, ReentrantToken} from "../contracts/mocks/WeirdTokens.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @dev Funding helpers shared by the unit tests and the invariant handler.
 abstract contract SavingsHelpers is Test {
@@ -77,8 +78,12 @@ contract SavingsTokenTest is SavingsHelpers {
         vm.warp(1_700_000_000);
         synth = new MockERC20("Ballast USD", "bUSD", 18);
         usdc = new MockERC20("USD Coin", "USDC", 6);
-        sv = new SavingsToken(synth, "Savings bUSD", "sbUSD", T);
-        sv6 = new SavingsToken(usdc, "Savings USDC", "sUSDC", T);
+        sv = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(synth, "Savings bUSD", "sbUSD", T))
+        );
+        sv6 = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(usdc, "Savings USDC", "sUSDC", T))
+        );
     }
 
     /// @dev [token] What the current stream has vested `k` seconds after it was (re)started with `u` unvested.
@@ -113,24 +118,32 @@ contract SavingsTokenTest is SavingsHelpers {
         vm.expectRevert(
             abi.encodeWithSelector(ISavingsToken.VestingPeriodOutOfBounds.selector, 1 hours - 1, 1 hours, 30 days)
         );
-        new SavingsToken(synth, "x", "x", 1 hours - 1);
+        SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(synth, "x", "x", 1 hours - 1)));
     }
 
     function test_constructor_revertsForPeriodAboveMax() public {
         vm.expectRevert(
             abi.encodeWithSelector(ISavingsToken.VestingPeriodOutOfBounds.selector, 30 days + 1, 1 hours, 30 days)
         );
-        new SavingsToken(synth, "x", "x", 30 days + 1);
+        SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(synth, "x", "x", 30 days + 1)));
     }
 
     function test_constructor_acceptsBothBounds() public {
-        assertEq(new SavingsToken(synth, "x", "x", 1 hours).vestingPeriod(), 1 hours);
-        assertEq(new SavingsToken(synth, "x", "x", 30 days).vestingPeriod(), 30 days);
+        assertEq(
+            SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(synth, "x", "x", 1 hours)))
+                .vestingPeriod(),
+            1 hours
+        );
+        assertEq(
+            SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(synth, "x", "x", 30 days)))
+                .vestingPeriod(),
+            30 days
+        );
     }
 
     function test_constructor_revertsForZeroAsset() public {
         vm.expectRevert(ISavingsToken.ZeroAsset.selector);
-        new SavingsToken(IERC20(address(0)), "x", "x", T);
+        SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(IERC20(address(0)), "x", "x", T)));
     }
 
     function test_decimals_sixDecimalAsset() public view {
@@ -174,7 +187,7 @@ contract SavingsTokenTest is SavingsHelpers {
 
     function test_deposit_revertsForAssetTakingAFee() public {
         FeeOnTransferToken fot = new FeeOnTransferToken(100); // 1%
-        SavingsToken v = new SavingsToken(fot, "x", "x", T);
+        SavingsToken v = SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(fot, "x", "x", T)));
         fot.mint(alice, 100e18);
         vm.startPrank(alice);
         fot.approve(address(v), type(uint256).max);
@@ -187,7 +200,7 @@ contract SavingsTokenTest is SavingsHelpers {
 
     function test_deposit_rejectsReentryFromTheToken() public {
         ReentrantToken ret = new ReentrantToken();
-        SavingsToken v = new SavingsToken(ret, "x", "x", T);
+        SavingsToken v = SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(ret, "x", "x", T)));
         ret.mint(alice, 10e18);
         vm.prank(alice);
         ret.approve(address(v), type(uint256).max);
@@ -208,7 +221,7 @@ contract SavingsTokenTest is SavingsHelpers {
 
     function test_distribute_rejectsReentryFromTheToken() public {
         ReentrantToken ret = new ReentrantToken();
-        SavingsToken v = new SavingsToken(ret, "x", "x", T);
+        SavingsToken v = SavingsToken(Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(ret, "x", "x", T)));
         ret.mint(alice, 10e18);
         vm.prank(alice);
         ret.approve(address(v), type(uint256).max);
@@ -877,7 +890,9 @@ contract SavingsTokenInvariantTest is Test {
 
     function setUp() public {
         synth = new MockERC20("Ballast USD", "bUSD", 18);
-        sv = new SavingsToken(synth, "Savings bUSD", "sbUSD", 7 days);
+        sv = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(synth, "Savings bUSD", "sbUSD", 7 days))
+        );
         handler = new SavingsHandler(sv);
         targetContract(address(handler));
     }

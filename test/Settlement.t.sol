@@ -11,6 +11,7 @@ import {ILiquidationEngine} from "../contracts/interfaces/ILiquidationEngine.sol
 import {ReserveLens} from "../contracts/ReserveLens.sol";
 import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
 import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice Emergency shutdown and global settlement, end to end: shutdown by governance and by the under-backing
 ///         trigger, frozen prices, positions settled (one under water), owners' claims, finalization, redemption
@@ -25,7 +26,7 @@ contract SettlementTest is Fixture {
         super.setUp();
         _wireLiquidation();
         settlement = _wireSettlement();
-        lens = new ReserveLens(vault);
+        lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
         weth.mint(carol, 100e18);
         vm.prank(carol);
         weth.approve(address(vault), type(uint256).max);

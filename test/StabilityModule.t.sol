@@ -19,6 +19,7 @@ import {Backing} from "../contracts/libraries/Backing.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../contracts/mocks/MockFeed.sol";
 import {BlocklistToken, FeeOnTransferToken, ReentrantToken} from "../contracts/mocks/WeirdTokens.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @dev Runs a round trip through the module inside a flash loan of bUSD: swap the loan out for the reserve, swap
 ///      the reserve back in, repay. It must pay both fees and the flash fee out of its own pocket.
@@ -84,7 +85,7 @@ contract StabilityModuleTest is Fixture {
         super.setUp();
         _wireLiquidation();
         settlement = _wireSettlement();
-        lens = new ReserveLens(vault);
+        lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
         dai = new MockERC20("Dai", "DAI", 18);
         _feed(address(dai), 8, 1e8);
         vault.listAsset(address(dai), IVault.AssetParams(9_000, 9_300, 300, 100_000_000, false));
@@ -101,12 +102,17 @@ contract StabilityModuleTest is Fixture {
     }
 
     function _module(MockERC20 reserve) internal returns (StabilityModule m) {
-        m = new StabilityModule(
-            address(manager),
-            vault,
-            BUSD,
-            reserve,
-            IStabilityModule.Config(FEE_IN, FEE_OUT, BAND, false, false)
+        m = StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(
+                    address(manager),
+                    vault,
+                    BUSD,
+                    reserve,
+                    IStabilityModule.Config(FEE_IN, FEE_OUT, BAND, false, false)
+                )
+            )
         );
         vault.addModule(address(m), CEILING);
     }
@@ -115,12 +121,17 @@ contract StabilityModuleTest is Fixture {
     function _listedModule(address token) internal returns (StabilityModule m) {
         _feed(token, 8, 1e8);
         vault.listAsset(token, IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
-        m = new StabilityModule(
-            address(manager),
-            vault,
-            BUSD,
-            IERC20(token),
-            IStabilityModule.Config(0, 0, BAND, false, false)
+        m = StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(
+                    address(manager),
+                    vault,
+                    BUSD,
+                    IERC20(token),
+                    IStabilityModule.Config(0, 0, BAND, false, false)
+                )
+            )
         );
         vault.addModule(address(m), CEILING);
     }
@@ -134,12 +145,17 @@ contract StabilityModuleTest is Fixture {
         reserve = new MockERC20("Reserve", "RSV", decimals);
         _feed(address(reserve), 8, 1e8);
         vault.listAsset(address(reserve), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
-        m = new StabilityModule(
-            address(manager),
-            vault,
-            BUSD,
-            reserve,
-            IStabilityModule.Config(feeIn, feeOut, BAND, false, false)
+        m = StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(
+                    address(manager),
+                    vault,
+                    BUSD,
+                    reserve,
+                    IStabilityModule.Config(feeIn, feeOut, BAND, false, false)
+                )
+            )
         );
         vault.addModule(address(m), type(uint96).max);
         vm.startPrank(swapper);
@@ -431,7 +447,12 @@ contract StabilityModuleTest is Fixture {
         assertEq(c.feeOutBps, 0);
         assertEq(c.bandBps, 1_000);
         vm.expectRevert(abi.encodeWithSelector(IStabilityModule.InvalidBand.selector, 0));
-        new StabilityModule(address(manager), vault, BUSD, usdc, IStabilityModule.Config(0, 0, 0, false, false));
+        StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(address(manager), vault, BUSD, usdc, IStabilityModule.Config(0, 0, 0, false, false))
+            )
+        );
     }
 
     function test_band_aDepeggedReserveCannotBuyUnitsAtPar_butHoldersCanLeave() public {
@@ -505,12 +526,11 @@ contract StabilityModuleTest is Fixture {
 
     function test_pricedSynthetic_theBandIsRelativeToItsPrice() public {
         // a bETH module against WETH: one bETH per WETH, whatever the dollar price
-        StabilityModule m = new StabilityModule(
-            address(manager),
-            vault,
-            BETH,
-            weth,
-            IStabilityModule.Config(0, 0, BAND, false, false)
+        StabilityModule m = StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(address(manager), vault, BETH, weth, IStabilityModule.Config(0, 0, BAND, false, false))
+            )
         );
         vault.addModule(address(m), 1_000e18);
         (uint256 ratio, bool priced) = m.pegRatio();
@@ -595,18 +615,22 @@ contract StabilityModuleTest is Fixture {
         // the constructor refuses a reserve the Vault has not listed
         MockERC20 unlisted = new MockERC20("U", "U", 6);
         vm.expectRevert(abi.encodeWithSelector(IStabilityModule.ReserveNotListed.selector, address(unlisted)));
-        new StabilityModule(address(manager), vault, BUSD, unlisted, IStabilityModule.Config(0, 0, BAND, false, false));
+        StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(address(manager), vault, BUSD, unlisted, IStabilityModule.Config(0, 0, BAND, false, false))
+            )
+        );
 
         // at most MAX_MODULES
         for (uint256 i = 2; i < 16; ++i) _moduleWithDecimals(6, 0, 0); // VaultStorage.MAX_MODULES (internal)
         MockERC20 one = new MockERC20("One", "ONE", 6);
         vault.listAsset(address(one), IVault.AssetParams(9_000, 9_300, 300, 1, false));
-        StabilityModule extra = new StabilityModule(
-            address(manager),
-            vault,
-            BUSD,
-            one,
-            IStabilityModule.Config(0, 0, BAND, false, false)
+        StabilityModule extra = StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(address(manager), vault, BUSD, one, IStabilityModule.Config(0, 0, BAND, false, false))
+            )
         );
         vm.expectRevert(abi.encodeWithSelector(IVault.TooManyModules.selector, 16, 16));
         vault.addModule(address(extra), 1);
@@ -615,12 +639,11 @@ contract StabilityModuleTest is Fixture {
     function test_addModule_emits_andTheLineIsOneWord() public {
         MockERC20 reserve = new MockERC20("Reserve", "RSV", 6);
         vault.listAsset(address(reserve), IVault.AssetParams(9_000, 9_300, 300, 1, false));
-        StabilityModule m = new StabilityModule(
-            address(manager),
-            vault,
-            BUSD,
-            reserve,
-            IStabilityModule.Config(0, 0, BAND, false, false)
+        StabilityModule m = StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(address(manager), vault, BUSD, reserve, IStabilityModule.Config(0, 0, BAND, false, false))
+            )
         );
         vm.expectEmit(address(vault));
         emit IVault.ModuleAdded(address(m), BUSD, address(reserve));

@@ -11,6 +11,7 @@ import {ERC20FlashMint} from "@openzeppelin/contracts/token/ERC20/extensions/ERC
 import {SyntheticToken} from "../contracts/SyntheticToken.sol";
 import {ISyntheticToken} from "../contracts/interfaces/ISyntheticToken.sol";
 import {MockFlashBorrower} from "../contracts/mocks/MockFlashBorrower.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @dev The test contract is the Vault and the AccessManager's admin.
 contract SyntheticTokenTest is Test {
@@ -33,7 +34,12 @@ contract SyntheticTokenTest is Test {
 
     function setUp() public {
         manager = new AccessManager(address(this));
-        token = new SyntheticToken("Ballast USD", "bUSD", address(this), address(manager), CAP, FEE_BPS, treasury);
+        token = SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("Ballast USD", "bUSD", address(this), address(manager), CAP, FEE_BPS, treasury)
+            )
+        );
         borrower = new MockFlashBorrower();
     }
 
@@ -53,19 +59,34 @@ contract SyntheticTokenTest is Test {
 
     function test_constructor_revertsForZeroVault() public {
         vm.expectRevert(ISyntheticToken.ZeroVault.selector);
-        new SyntheticToken("x", "x", address(0), address(manager), CAP, FEE_BPS, treasury);
+        SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("x", "x", address(0), address(manager), CAP, FEE_BPS, treasury)
+            )
+        );
     }
 
     function test_constructor_revertsForFeeAboveMax() public {
         vm.expectRevert(
             abi.encodeWithSelector(ISyntheticToken.InvalidFlashParams.selector, CAP, uint16(101), treasury)
         );
-        new SyntheticToken("x", "x", address(this), address(manager), CAP, 101, treasury);
+        SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("x", "x", address(this), address(manager), CAP, 101, treasury)
+            )
+        );
     }
 
     function test_constructor_revertsForZeroFeeReceiver() public {
         vm.expectRevert(abi.encodeWithSelector(ISyntheticToken.InvalidFlashParams.selector, CAP, FEE_BPS, address(0)));
-        new SyntheticToken("x", "x", address(this), address(manager), CAP, FEE_BPS, address(0));
+        SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("x", "x", address(this), address(manager), CAP, FEE_BPS, address(0))
+            )
+        );
     }
 
     // ---------------------------------------------------------------- mint / burn
@@ -418,7 +439,12 @@ contract SyntheticTokenGasTest is Test {
 
     function setUp() public {
         AccessManager manager = new AccessManager(address(this));
-        token = new SyntheticToken("Ballast USD", "bUSD", address(this), address(manager), 1e24, 9, makeAddr("t"));
+        token = SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("Ballast USD", "bUSD", address(this), address(manager), 1e24, 9, makeAddr("t"))
+            )
+        );
         token.mint(holder, 100e18);
     }
 

@@ -17,6 +17,7 @@ import {MockSwapVenue} from "../contracts/mocks/MockSwapVenue.sol";
 import {MockERC20} from "../contracts/mocks/MockERC20.sol";
 import {ReserveLens} from "../contracts/ReserveLens.sol";
 import {IReserveLens} from "../contracts/interfaces/IReserveLens.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice The Treasury's surplus policy: bounded parameters, the clock that pokes and every surplus-lowering
 ///         operation keep, the waterfall order (nothing while a deficit is open), the amount and split of a
@@ -42,10 +43,14 @@ contract TreasuryPolicyTest is Fixture {
     function setUp() public override {
         super.setUp();
         _wireLiquidation();
-        savings = new SavingsToken(busd, "Ballast Savings USD", "sbUSD", 7 days);
+        savings = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(busd, "Ballast Savings USD", "sbUSD", 7 days))
+        );
         venue = new MockSwapVenue(IOracleAdapter(address(0)));
         venue.setRate(address(busd), address(weth), uint256(1e18) / 2_000); // 1 bUSD = 1/2000 WETH
-        sink = new BuybackSink(weth, buybackRecipient, venue, oracle, 100); // at most 1% below the oracle
+        sink = BuybackSink(
+            Artifacts.deploy("BuybackSink.sol:BuybackSink", abi.encode(weth, buybackRecipient, venue, oracle, 100))
+        ); // at most 1% below the oracle
         treasuryC.setSinks(BUSD, ITreasury.Sinks(savings, sink));
         treasuryC.setPolicy(BUSD, policy_);
         _fundBusd(saver, 1_000e18);
@@ -100,7 +105,9 @@ contract TreasuryPolicyTest is Fixture {
     }
 
     function test_setSinks_refusesASavingsTokenOfAnotherSynthetic() public {
-        SavingsToken other = new SavingsToken(beth, "s", "s", 1 days);
+        SavingsToken other = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(beth, "s", "s", 1 days))
+        );
         vm.expectRevert(abi.encodeWithSelector(ITreasury.InvalidSink.selector, address(other)));
         treasuryC.setSinks(BUSD, ITreasury.Sinks(other, sink));
         vm.expectEmit(address(treasuryC));
@@ -179,7 +186,7 @@ contract TreasuryPolicyTest is Fixture {
     }
 
     function test_reserveLens_reportsTheSavingsTokenFromTheTreasurysSinks() public {
-        ReserveLens lens = new ReserveLens(vault);
+        ReserveLens lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
         IReserveLens.SavingsReserve[] memory list = lens.savingsReserves();
         assertEq(list.length, 1, "bUSD's sink; bETH has none");
         assertEq(list[0].token, address(savings));
@@ -242,7 +249,9 @@ contract TreasuryPolicyTest is Fixture {
     }
 
     function test_distribute_skipsASavingsTokenWithoutSavers() public {
-        SavingsToken empty = new SavingsToken(busd, "e", "e", 1 days);
+        SavingsToken empty = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(busd, "e", "e", 1 days))
+        );
         treasuryC.setSinks(BUSD, ITreasury.Sinks(empty, sink));
         _surplus(16_000e18);
         treasuryC.poke(BUSD);
@@ -259,7 +268,9 @@ contract TreasuryPolicyTest is Fixture {
     ///      in the Treasury (where it can absorb bad debt); from it on the stream flows and the virtual shares keep
     ///      about 1e-18 of it.
     function test_distribute_skipsASavingsTokenHeldOnlyByDust() public {
-        SavingsToken dusty = new SavingsToken(busd, "d", "d", 1 days);
+        SavingsToken dusty = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(busd, "d", "d", 1 days))
+        );
         treasuryC.setSinks(BUSD, ITreasury.Sinks(dusty, sink));
         address tiny = makeAddr("tiny");
         _fundBusd(tiny, 200e18);
@@ -333,7 +344,9 @@ contract TreasuryPolicyTest is Fixture {
         assertEq(busd.balanceOf(address(sink)), 0, "the sink keeps nothing");
         assertEq(busd.allowance(address(sink), address(venue)), 0, "and leaves no approval");
         vm.expectRevert(abi.encodeWithSelector(IBuybackSink.InvalidSlippage.selector, 501));
-        new BuybackSink(weth, buybackRecipient, venue, oracle, 501);
+        BuybackSink(
+            Artifacts.deploy("BuybackSink.sol:BuybackSink", abi.encode(weth, buybackRecipient, venue, oracle, 501))
+        );
     }
 
     /// @dev The savings sandwich: a deposit right before a distribution, withdrawn at once, gains nothing; left for

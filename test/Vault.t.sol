@@ -26,6 +26,7 @@ import {
     BlocklistToken
 } from "../contracts/mocks/WeirdTokens.sol";
 import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 contract VaultTest is Fixture {
     using stdStorage for StdStorage;
@@ -832,14 +833,24 @@ contract VaultTest is Fixture {
     }
 
     function test_addSynthetic_requiresThisVaultAsMinter() public {
-        SyntheticToken foreign = new SyntheticToken("F", "F", address(0xdead), address(manager), 1e18, 0, treasury);
+        SyntheticToken foreign = SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("F", "F", address(0xdead), address(manager), 1e18, 0, treasury)
+            )
+        );
         vm.expectRevert(
             abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.TokenVault)
         );
         vault.addSynthetic(foreign, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
         vm.expectRevert(abi.encodeWithSelector(IVault.SyntheticAlreadyAdded.selector, address(busd)));
         vault.addSynthetic(busd, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
-        SyntheticToken fresh = new SyntheticToken("N", "N", address(vault), address(manager), 1e18, 0, treasury);
+        SyntheticToken fresh = SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("N", "N", address(vault), address(manager), 1e18, 0, treasury)
+            )
+        );
         vm.expectRevert(
             abi.encodeWithSelector(IVault.InvalidSyntheticParams.selector, IVault.SyntheticParamError.MinDebt)
         );
@@ -861,9 +872,9 @@ contract VaultTest is Fixture {
 
     function test_constructor_revertsOnZeroOracleOrTreasury() public {
         vm.expectRevert(IBallastErrors.ZeroAddress.selector);
-        new Vault(address(manager), IOracleAdapter(address(0)), treasury);
+        Vault(Artifacts.deploy("Vault.sol:Vault", abi.encode(address(manager), IOracleAdapter(address(0)), treasury)));
         vm.expectRevert(IBallastErrors.ZeroAddress.selector);
-        new Vault(address(manager), oracle, address(0));
+        Vault(Artifacts.deploy("Vault.sol:Vault", abi.encode(address(manager), oracle, address(0))));
     }
 
     function test_missingPosition_revertsEverywhere() public {
@@ -961,7 +972,12 @@ contract VaultTest is Fixture {
         vault.addSynthetic(ISyntheticToken(address(0)), IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
         // the synthetics array length lives in a storage slot; pretend 256 exist
         stdstore.target(address(vault)).sig("syntheticCount()").checked_write(uint256(256));
-        SyntheticToken fresh = new SyntheticToken("N", "N", address(vault), address(manager), 1e18, 0, treasury);
+        SyntheticToken fresh = SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("N", "N", address(vault), address(manager), 1e18, 0, treasury)
+            )
+        );
         vm.expectRevert(abi.encodeWithSelector(IVault.TooManySynthetics.selector, 256, 256));
         vault.addSynthetic(fresh, IVault.SyntheticParams(address(0), rateModel, 1e18, 0));
     }

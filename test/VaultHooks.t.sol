@@ -9,6 +9,7 @@ import {IOracleAdapter} from "../contracts/interfaces/IOracleAdapter.sol";
 import {ITreasury} from "../contracts/interfaces/ITreasury.sol";
 import {Treasury} from "../contracts/Treasury.sol";
 import {IBallastErrors} from "../contracts/interfaces/IBallastErrors.sol";
+import {Artifacts} from "./utils/Artifacts.sol";
 
 /// @notice The Vault's liquidation and treasury hooks, driven by this test as the liquidation hooksEngine, and the
 ///         Treasury's waterfall on top of them.
@@ -18,7 +19,7 @@ contract VaultHooksTest is Fixture {
 
     function setUp() public override {
         super.setUp();
-        tre = new Treasury(vault, address(manager));
+        tre = Treasury(Artifacts.deploy("Treasury.sol:Treasury", abi.encode(vault, address(manager))));
         vault.setTreasury(address(tre));
         vault.setLiquidationEngine(hooksEngine);
     }

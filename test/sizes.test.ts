@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "chai";
 import hre from "hardhat";
 import { DEPLOYED } from "./lib/deployed.js";
@@ -12,11 +13,9 @@ const HEADROOM_BYTES = 2_048;
 /** The one build profile's optimizer floor: tests, the gas benchmark and the deploy all run this bytecode. */
 const MIN_RUNS = 1_000;
 
-/** @returns runtime bytecode (0x-prefixed hex) without its CBOR metadata trailer (whose length its last two bytes give):
- *  the metadata hashes the compiler job's settings, which an incremental build may give a job of fewer files. */
-function withoutMetadata(hex: string): string {
-  const trailer = (parseInt(hex.slice(-4), 16) + 2) * 2;
-  return trailer < hex.length - 2 ? hex.slice(0, -trailer) : hex;
+/** @returns Solidity source without its comments (so prose that mentions `new Vault(...)` is not code). */
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "");
 }
 
 /** @returns the number of bytes of a 0x-prefixed hex string. */
@@ -78,50 +77,34 @@ describe("contract sizes", function () {
     }
   });
 
-  it("the Solidity tests' compiler jobs compile every deployable contract to the deployed code (metadata aside)", async function () {
-    this.timeout(120_000);
-    // the jobs the current artifacts come from (the contracts' and each group of test files'): a per-file override
-    // only splits the tests into jobs with the same settings, and this checks that they give the same bytecode
-    const jobs = new Set<string>();
-    for (const fqn of await hre.artifacts.getAllFullyQualifiedNames()) {
-      const id = (await hre.artifacts.readArtifact(fqn)).buildInfoId;
-      if (id !== undefined) jobs.add(id);
-    }
-    const deployed = new Map<string, string>();
-    for (const name of DEPLOYED) deployed.set(name, (await hre.artifacts.readArtifact(name)).deployedBytecode);
-    let compared = 0;
-    for (const id of jobs) {
-      const inputPath = await hre.artifacts.getBuildInfoPath(id);
-      const path = await hre.artifacts.getBuildInfoOutputPath(id);
-      if (inputPath === undefined || path === undefined) continue;
-      // a job an incremental build left behind for files that did not change may hold older copies of other
-      // contracts: compare only jobs whose every contract source is the one on disk now
-      const input = JSON.parse(readFileSync(inputPath, "utf8")) as {
-        input: { sources: Record<string, { content?: string }> };
-      };
-      const current = Object.entries(input.input.sources)
-        .filter(([source]) => source.startsWith("project/contracts/"))
-        .every(([source, s]) => s.content === readFileSync(source.slice("project/".length), "utf8"));
-      if (!current) continue;
-      const out = JSON.parse(readFileSync(path, "utf8")) as {
-        output: { contracts?: Record<string, Record<string, { evm?: { deployedBytecode?: { object?: string } } }>> };
-      };
-      for (const [source, contracts] of Object.entries(out.output.contracts ?? {})) {
-        for (const [name, c] of Object.entries(contracts)) {
-          const want = deployed.get(name);
-          if (want === undefined || !source.endsWith(`/${name}.sol`) || source.includes("/mocks/")) continue;
-          const got = `0x${c.evm?.deployedBytecode?.object ?? ""}`;
-          expect(
-            withoutMetadata(got),
-            `${name} compiles differently in job ${id} (run a full \`hardhat build\` first)`,
-          ).to.equal(withoutMetadata(want));
-          compared++;
-        }
+  it("the Solidity tests deploy every deployable contract from its build artifact, never from a copy compiled inside a test", async function () {
+    // test/utils/Artifacts.sol deploys with vm.getCode: the artifact the deploy scripts ship. A test contract that wrote
+    // `new Vault(...)` would deploy the copy compiled in its own compiler job (which another grouping of test files
+    // can lay out differently) and carry that copy's creation code in its own bytecode
+    const files = readdirSync("test", { recursive: true, encoding: "utf8" })
+      .map((f) => f.replaceAll("\\", "/"))
+      .filter((f) => f.endsWith(".sol"));
+    expect(files.length, "no Solidity test files found").to.be.greaterThan(10);
+    const created = new RegExp(`\\bnew\\s+(${DEPLOYED.join("|")})\\s*[({]`, "g");
+    const offenders: string[] = [];
+    const deployedByName = new Set<string>();
+    for (const file of files) {
+      const source = withoutComments(readFileSync(join("test", file), "utf8"));
+      for (const m of source.matchAll(created)) offenders.push(`test/${file}: new ${m[1]}`);
+      for (const m of source.matchAll(/Artifacts\.deploy\(\s*"(\w+)\.sol:(\w+)"/g)) {
+        expect(m[1], `test/${file} names ${m[1]}.sol:${m[2]}: the file and the contract differ`).to.equal(m[2]);
+        deployedByName.add(m[2]!);
       }
     }
-    // the contracts' own job and at least one test job (a clean build has five: the contracts', the shared test job
-    // and the jobs of their own, SEPARATE_JOBS, in hardhat.config.ts)
-    expect(compared, "no test job to compare: run a full `hardhat build` first").to.be.at.least(DEPLOYED.length * 2);
+    expect(offenders, "deploy these with Artifacts.deploy (test/utils/Artifacts.sol)").to.deep.equal([]);
+    // what the tests deploy by name is a deployable contract with an artifact of that one name
+    for (const name of deployedByName) {
+      expect(DEPLOYED, `${name} is deployed by the tests but is not in test/lib/deployed.ts`).to.include(name);
+      expect(byteLength((await hre.artifacts.readArtifact(name)).bytecode)).to.be.greaterThan(0);
+    }
+    for (const core of ["Vault", "LiquidationEngine", "PositionLens", "SyntheticToken", "OracleAdapter", "Treasury"]) {
+      expect([...deployedByName], `the tests no longer deploy ${core} from its artifact`).to.include(core);
+    }
   });
 
   it("every deployable contract under contracts/ (not an interface, library, abstract or mock) is in the list", async function () {

@@ -9,6 +9,7 @@ import {IOracleAdapter} from "../../contracts/interfaces/IOracleAdapter.sol";
 import {ILiquidationEngine} from "../../contracts/interfaces/ILiquidationEngine.sol";
 import {OracleAdapter} from "../../contracts/OracleAdapter.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice Bad prices: stale, zero, negative, pinned at the aggregator's bounds, a one-round 1000x spike, an L2
 ///         sequencer outage and its grace period. Every case: mint, withdraw with debt and liquidate are refused with
@@ -151,7 +152,14 @@ contract OracleAttacksTest is AdversarialBase {
     function test_attack_sequencerOutageAndGracePeriod_refuseRiskAndLiquidation_repayDepositWork() public {
         MockFeed seq = new MockFeed(0);
         seq.setRound(1, 0, block.timestamp - 10 days, block.timestamp - 10 days); // up for long
-        vm.etch(address(oracle), address(new OracleAdapter(address(manager), seq, GRACE)).code);
+        vm.etch(
+            address(oracle),
+            address(
+                OracleAdapter(
+                    Artifacts.deploy("OracleAdapter.sol:OracleAdapter", abi.encode(address(manager), seq, GRACE))
+                )
+            ).code
+        );
         (AggregatorV3Interface feed, uint32 grace) = oracle.sequencer();
         assertEq(address(feed), address(seq));
         assertEq(grace, GRACE);

@@ -22,6 +22,7 @@ import {Backing} from "../../contracts/libraries/Backing.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {ReentrantToken} from "../../contracts/mocks/WeirdTokens.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice Regression tests for the defects an outside review of the liquidation and settlement paths found (issue
 ///         14), one group per finding, each named for it. Every test here ended in the bad outcome on d24699e.
@@ -590,7 +591,7 @@ contract ReviewFindingsTest is AdversarialBase {
     /// @dev During a threshold ramp, RiskLens (no shock) and the engine's own preview agree on which positions are
     ///      liquidatable and on the debt a liquidation takes (RiskLens used the ramp's target on d24699e).
     function test_finding6_riskLensMatchesTheEngineDuringARamp() public {
-        RiskLens riskLens = new RiskLens();
+        RiskLens riskLens = RiskLens(Artifacts.deploy("RiskLens.sol:RiskLens", ""));
         // at ETH 1,750 halfway through an 85% -> 75% ramp (80% in force): the first is liquidatable either way, the
         // second only at the ramp's target, the third at neither
         uint256[] memory ids = new uint256[](3);

@@ -19,6 +19,7 @@ import {
     BlocklistToken
 } from "../../contracts/mocks/WeirdTokens.sol";
 import {RebasingToken} from "../../contracts/mocks/AdversarialTokens.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice Collateral tokens that misbehave: fee on transfer, rebasing up and down, no return value, false return
 ///         value, blocklisting. Each asserts what the Vault and the engine actually do, to the wei.
@@ -97,7 +98,7 @@ contract TokenAttacksTest is AdversarialBase {
         _listToken(address(rbt), 1e8, 5_000, 6_000, 300, 100e18);
         vm.prank(alice);
         uint256 id = vault.openAndMint(BUSD, address(rbt), 100e18, 0, alice);
-        ReserveLens lens = new ReserveLens(vault);
+        ReserveLens lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
 
         rbt.rebase(0.9e18);
         IReserveLens.AssetReserve memory r = lens.assetReserve(address(rbt));

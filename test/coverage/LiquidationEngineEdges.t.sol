@@ -13,6 +13,7 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice Liquidation engine paths the flow tests do not reach: construction and cap bounds, the parameter views,
 ///         unknown auctions, an auction of a synthetic that tracks a price (bETH) priced in that synthetic,
@@ -20,7 +21,7 @@ import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessMana
 contract LiquidationEngineEdgesTest is LiquidationFixture {
     function test_constructor_revertsOnZeroVault() public {
         vm.expectRevert(IBallastErrors.ZeroAddress.selector);
-        new LiquidationEngine(address(manager), IVault(address(0)));
+        LiquidationEngine(Artifacts.deploy("LiquidationEngine.sol:LiquidationEngine", abi.encode(address(manager), IVault(address(0)))));
     }
 
     function test_setAssetCap_revertsAboveMaxCap_andTheViewsReturnWhatWasSet() public {

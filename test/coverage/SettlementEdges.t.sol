@@ -8,6 +8,7 @@ import {IReserveLens} from "../../contracts/interfaces/IReserveLens.sol";
 import {Settlement} from "../../contracts/Settlement.sol";
 import {ReserveLens} from "../../contracts/ReserveLens.sol";
 import {IBallastErrors} from "../../contracts/interfaces/IBallastErrors.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice Settlement's argument checks and edge paths the end-to-end tests do not reach: construction without a
 ///         lens, a fallback price for an asset already frozen or at 0, claims and redemptions to the zero address
@@ -20,7 +21,7 @@ contract SettlementEdgesTest is Fixture {
         super.setUp();
         _wireLiquidation();
         settlement = _wireSettlement();
-        lens = new ReserveLens(vault);
+        lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
     }
 
     /// @dev alice owes 10,000 bUSD on 10 WETH; USDC's feed is down at shutdown, so its price stays unfrozen.
@@ -32,7 +33,7 @@ contract SettlementEdgesTest is Fixture {
 
     function test_constructor_revertsWithoutAVault() public {
         vm.expectRevert(IBallastErrors.ZeroAddress.selector);
-        new Settlement(address(manager), IVault(address(0)));
+        Settlement(Artifacts.deploy("Settlement.sol:Settlement", abi.encode(address(manager), IVault(address(0)))));
     }
 
     function test_setFallbackPrice_refusesAFrozenAsset_andAZeroPrice() public {

@@ -11,6 +11,7 @@ import {IPositionLens} from "../../contracts/interfaces/IPositionLens.sol";
 import {IVault} from "../../contracts/interfaces/IVault.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {PreLiquidation} from "../../contracts/periphery/PreLiquidation.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice The system invariants with liquidations in play: everything `VaultInvariantTest` checks (its debt identity
 ///         already counts auction debt and bad debt), over a handler that also liquidates, takes, resets and
@@ -27,7 +28,12 @@ contract LiquidationInvariantTest is VaultInvariantTest {
                 [alice, bob, carol],
                 address(treasuryC),
                 engine,
-                new PreLiquidation(vault, 1.1e18, [uint256(1_000), 5_000], [uint256(100), 250])
+                PreLiquidation(
+                    Artifacts.deploy(
+                        "PreLiquidation.sol:PreLiquidation",
+                        abi.encode(vault, 1.1e18, [uint256(1_000), 5_000], [uint256(100), 250])
+                    )
+                )
             );
     }
 

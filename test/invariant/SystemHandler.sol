@@ -32,6 +32,7 @@ import {PreLiquidation} from "../../contracts/periphery/PreLiquidation.sol";
 import {IRedemptions} from "../../contracts/interfaces/IRedemptions.sol";
 import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
 import {SavingsToken} from "../../contracts/SavingsToken.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice The whole system for the invariant suite: everything `LiquidationHandler` drives (positions over three
 ///         assets of 18, 8 and 6 decimals and two synthetics, prices that move and fail, time, liquidations, takes,
@@ -129,7 +130,7 @@ contract SystemHandler is LiquidationHandler {
     {
         manager = manager_;
         settlement = settlement_;
-        lens = new ReserveLens(vault_);
+        lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault_)));
         treasuryC = engine_.treasury();
         rateModels = rateModels_;
     }

@@ -25,6 +25,7 @@ import {IRedemptions} from "../../contracts/interfaces/IRedemptions.sol";
 import {IStabilityModule} from "../../contracts/interfaces/IStabilityModule.sol";
 import {SavingsToken} from "../../contracts/SavingsToken.sol";
 import {IBuybackSink} from "../../contracts/interfaces/IBuybackSink.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice The invariants of the whole system (design.md's list, numbered as there, plus the liquidation, treasury
 ///         and settlement ones) over random sequences of everything `SystemHandler` does: positions over WETH (18
@@ -64,12 +65,12 @@ contract SystemInvariantTest is StdInvariant, Fixture {
         vault.setAssetParams(address(wbtc), IVault.AssetParams(7_500, 8_000, 700, type(uint48).max, false));
         vault.setAssetParams(address(usdc), IVault.AssetParams(9_000, 9_300, 300, type(uint48).max, false));
         _wireLiquidation();
-        lens = new ReserveLens(vault);
-        settlement = new Settlement(address(manager), vault);
+        lens = ReserveLens(Artifacts.deploy("ReserveLens.sol:ReserveLens", abi.encode(vault)));
+        settlement = Settlement(Artifacts.deploy("Settlement.sol:Settlement", abi.encode(address(manager), vault)));
         FixedRateModel[3] memory models = [
-            new FixedRateModel(0),
+            FixedRateModel(Artifacts.deploy("FixedRateModel.sol:FixedRateModel", abi.encode(0))),
             rateModel,
-            new FixedRateModel(uint256(40e25) / 365 days)
+            FixedRateModel(Artifacts.deploy("FixedRateModel.sol:FixedRateModel", abi.encode(uint256(40e25) / 365 days)))
         ];
         _listSourced(); // listed (the deploy's wiring); this suite's replays keep to the first three assets
         handler = new SystemHandler(
@@ -83,21 +84,24 @@ contract SystemInvariantTest is StdInvariant, Fixture {
             settlement,
             models
         );
-        module = new StabilityModule(
-            address(manager),
-            vault,
-            BUSD,
-            usdc,
-            IStabilityModule.Config(10, 20, 100, false, false)
+        module = StabilityModule(
+            Artifacts.deploy(
+                "StabilityModule.sol:StabilityModule",
+                abi.encode(address(manager), vault, BUSD, usdc, IStabilityModule.Config(10, 20, 100, false, false))
+            )
         );
         vault.addModule(address(module), 5_000_000e18);
         handler.setModule(module);
-        Redemptions redemptions = new Redemptions(address(manager), vault);
+        Redemptions redemptions = Redemptions(
+            Artifacts.deploy("Redemptions.sol:Redemptions", abi.encode(address(manager), vault))
+        );
         vault.setRedeemer(address(redemptions));
         redemptions.setParams(BUSD, IRedemptions.Params(1.25e18, 50, 500, 12 hours));
         redemptions.setParams(BETH, IRedemptions.Params(1.25e18, 50, 500, 12 hours));
         handler.setRedemptions(redemptions);
-        savings = new SavingsToken(busd, "Ballast Savings USD", "sbUSD", 1 days);
+        savings = SavingsToken(
+            Artifacts.deploy("SavingsToken.sol:SavingsToken", abi.encode(busd, "Ballast Savings USD", "sbUSD", 1 days))
+        );
         treasuryC.setPolicy(BUSD, ITreasury.Policy(10e18, 1_000e18, 1 hours, 1 hours, 5_000, 10_000, 0));
         treasuryC.setSinks(BUSD, ITreasury.Sinks(savings, IBuybackSink(address(0))));
         handler.setSavings(savings);

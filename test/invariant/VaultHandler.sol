@@ -11,6 +11,7 @@ import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockRateToken} from "../../contracts/mocks/MockRateToken.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
 import {PositionLens} from "../../contracts/PositionLens.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice Drives the Vault with bounded random actions for the invariant suite. Every call either succeeds or
 ///         fails for a reason the handler predicted from the state (an "explained" revert); anything else fails the
@@ -48,7 +49,7 @@ contract VaultHandler is Test {
         address treasury_
     ) {
         vault = vault_;
-        positionLens = new PositionLens(vault_);
+        positionLens = PositionLens(Artifacts.deploy("PositionLens.sol:PositionLens", abi.encode(vault_)));
         assets = assets_;
         feeds = feeds_;
         synths = synths_;

@@ -9,6 +9,7 @@ import {Permissions} from "../../contracts/libraries/Permissions.sol";
 import {Valuation} from "../../contracts/libraries/Valuation.sol";
 import {MockERC20} from "../../contracts/mocks/MockERC20.sol";
 import {MockFeed} from "../../contracts/mocks/MockFeed.sol";
+import {Artifacts} from "../utils/Artifacts.sol";
 
 /// @notice Pre-liquidation fuzzed over the collateral's decimals (0 to 36), the position's health (inside and outside
 ///         the band) and the amount asked: the close factor and the incentive stay within their bounds and match the
@@ -21,26 +22,47 @@ contract PreLiquidationTest is Fixture {
     function setUp() public override {
         super.setUp();
         _wireLiquidation();
-        pre = new PreLiquidation(vault, 1.1e18, [uint256(1_000), 5_000], [uint256(100), 250]);
+        pre = PreLiquidation(
+            Artifacts.deploy(
+                "PreLiquidation.sol:PreLiquidation",
+                abi.encode(vault, 1.1e18, [uint256(1_000), 5_000], [uint256(100), 250])
+            )
+        );
     }
 
     function test_constructor_refusesUnboundedPolicies() public {
         uint256[2] memory cf = [uint256(1_000), 5_000];
         uint256[2] memory inc = [uint256(100), 250];
         vm.expectRevert(IPreLiquidation.InvalidParams.selector);
-        new PreLiquidation(vault, 1e18, cf, inc); // an empty band
+        PreLiquidation(Artifacts.deploy("PreLiquidation.sol:PreLiquidation", abi.encode(vault, 1e18, cf, inc))); // an empty band
         vm.expectRevert(IPreLiquidation.InvalidParams.selector);
-        new PreLiquidation(vault, 1.6e18, cf, inc); // above MAX_PRE_HEALTH
+        PreLiquidation(Artifacts.deploy("PreLiquidation.sol:PreLiquidation", abi.encode(vault, 1.6e18, cf, inc))); // above MAX_PRE_HEALTH
         vm.expectRevert(IPreLiquidation.InvalidParams.selector);
-        new PreLiquidation(vault, 1.1e18, [uint256(0), 5_000], inc); // no close factor at the top
+        PreLiquidation(
+            Artifacts.deploy("PreLiquidation.sol:PreLiquidation", abi.encode(vault, 1.1e18, [uint256(0), 5_000], inc))
+        ); // no close factor at the top
         vm.expectRevert(IPreLiquidation.InvalidParams.selector);
-        new PreLiquidation(vault, 1.1e18, [uint256(6_000), 5_000], inc); // firmer at the top than at 1
+        PreLiquidation(
+            Artifacts.deploy(
+                "PreLiquidation.sol:PreLiquidation",
+                abi.encode(vault, 1.1e18, [uint256(6_000), 5_000], inc)
+            )
+        ); // firmer at the top than at 1
         vm.expectRevert(IPreLiquidation.InvalidParams.selector);
-        new PreLiquidation(vault, 1.1e18, [uint256(1_000), 5_001], inc); // above half the debt
+        PreLiquidation(
+            Artifacts.deploy(
+                "PreLiquidation.sol:PreLiquidation",
+                abi.encode(vault, 1.1e18, [uint256(1_000), 5_001], inc)
+            )
+        ); // above half the debt
         vm.expectRevert(IPreLiquidation.InvalidParams.selector);
-        new PreLiquidation(vault, 1.1e18, cf, [uint256(300), 250]); // incentive falling towards 1
+        PreLiquidation(
+            Artifacts.deploy("PreLiquidation.sol:PreLiquidation", abi.encode(vault, 1.1e18, cf, [uint256(300), 250]))
+        ); // incentive falling towards 1
         vm.expectRevert(IPreLiquidation.InvalidParams.selector);
-        new PreLiquidation(vault, 1.1e18, cf, [uint256(100), 1_001]); // above the Vault's bonus cap
+        PreLiquidation(
+            Artifacts.deploy("PreLiquidation.sol:PreLiquidation", abi.encode(vault, 1.1e18, cf, [uint256(100), 1_001]))
+        ); // above the Vault's bonus cap
     }
 
     /// @dev Lists a token of `decimals` (max LTV 80%, threshold 85%), opens a position of $100,000 of it (10 whole

@@ -26,6 +26,7 @@ import {RateAdjustedSource} from "../../contracts/sources/RateAdjustedSource.sol
 import {NavSource} from "../../contracts/sources/NavSource.sol";
 import {MockRateToken} from "../../contracts/mocks/MockRateToken.sol";
 import {MockVaultShare} from "../../contracts/mocks/MockVaultShare.sol";
+import {Artifacts} from "./Artifacts.sol";
 
 /// @notice The whole core wired as a deployer would: an AccessManager whose admin is this test, an oracle with
 ///         8-decimal feeds, three collateral assets (WETH 18, WBTC 8, USDC 6 decimals) and two synthetics (bUSD
@@ -71,10 +72,15 @@ abstract contract Fixture is Test {
     function setUp() public virtual {
         vm.warp(1_700_000_000);
         manager = new AccessManager(address(this));
-        oracle = new OracleAdapter(address(manager), AggregatorV3Interface(address(0)), 0);
-        vault = new Vault(address(manager), oracle, treasury);
-        positionLens = new PositionLens(vault);
-        rateModel = new FixedRateModel(RATE_5PCT);
+        oracle = OracleAdapter(
+            Artifacts.deploy(
+                "OracleAdapter.sol:OracleAdapter",
+                abi.encode(address(manager), AggregatorV3Interface(address(0)), 0)
+            )
+        );
+        vault = Vault(Artifacts.deploy("Vault.sol:Vault", abi.encode(address(manager), oracle, treasury)));
+        positionLens = PositionLens(Artifacts.deploy("PositionLens.sol:PositionLens", abi.encode(vault)));
+        rateModel = FixedRateModel(Artifacts.deploy("FixedRateModel.sol:FixedRateModel", abi.encode(RATE_5PCT)));
 
         weth = new MockERC20("Wrapped Ether", "WETH", 18);
         wbtc = new MockERC20("Wrapped Bitcoin", "WBTC", 8);
@@ -83,8 +89,18 @@ abstract contract Fixture is Test {
         btcFeed = _feed(address(wbtc), 8, 60_000e8);
         usdcFeed = _feed(address(usdc), 8, 1e8);
 
-        busd = new SyntheticToken("Ballast USD", "bUSD", address(vault), address(manager), 1_000_000e18, 9, treasury);
-        beth = new SyntheticToken("Ballast ETH", "bETH", address(vault), address(manager), 1_000e18, 9, treasury);
+        busd = SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("Ballast USD", "bUSD", address(vault), address(manager), 1_000_000e18, 9, treasury)
+            )
+        );
+        beth = SyntheticToken(
+            Artifacts.deploy(
+                "SyntheticToken.sol:SyntheticToken",
+                abi.encode("Ballast ETH", "bETH", address(vault), address(manager), 1_000e18, 9, treasury)
+            )
+        );
         vault.addSynthetic(busd, IVault.SyntheticParams(address(0), rateModel, 100_000_000e18, 100e18));
         vault.addSynthetic(beth, IVault.SyntheticParams(address(weth), rateModel, 100_000e18, 0.05e18));
 
@@ -109,8 +125,10 @@ abstract contract Fixture is Test {
     ///      (tip 2 bUSD + 0.1%, at most 500 bUSD; 0.001 bETH + 0.1%, at most 0.25 bETH) and auction caps of 10M USD
     ///      globally and per asset.
     function _wireLiquidation() internal {
-        treasuryC = new Treasury(vault, address(manager));
-        engine = new LiquidationEngine(address(manager), vault);
+        treasuryC = Treasury(Artifacts.deploy("Treasury.sol:Treasury", abi.encode(vault, address(manager))));
+        engine = LiquidationEngine(
+            Artifacts.deploy("LiquidationEngine.sol:LiquidationEngine", abi.encode(address(manager), vault))
+        );
         vault.setTreasury(address(treasuryC));
         vault.setLiquidationEngine(address(engine));
         treasury = address(treasuryC);
@@ -141,20 +159,30 @@ abstract contract Fixture is Test {
         stethFeed.setAnswer(1_990e8);
         IOracleAdapter.Feed memory none;
         wsteth = new MockRateToken("Wrapped stETH", "wstETH", 18, 1.15e18);
-        wstethSource = new RateAdjustedSource(
-            RateAdjustedSource.Params({
-                base: new ChainlinkSource(IOracleAdapter.Feed(stethFeed, 1 days, 1, 1e30), none, 0),
-                rateProvider: address(wsteth),
-                rateSelector: bytes4(keccak256("stEthPerToken()")),
-                rateHasArgument: false,
-                rateArgument: 0,
-                rateMaxAge: 0,
-                rateDecimals: 18,
-                snapshotRate: 1.15e18,
-                snapshotTime: uint40(block.timestamp),
-                maxYearlyGrowthBps: 1_000,
-                minRateBps: 5_000
-            })
+        wstethSource = RateAdjustedSource(
+            Artifacts.deploy(
+                "RateAdjustedSource.sol:RateAdjustedSource",
+                abi.encode(
+                    RateAdjustedSource.Params({
+                        base: ChainlinkSource(
+                            Artifacts.deploy(
+                                "ChainlinkSource.sol:ChainlinkSource",
+                                abi.encode(IOracleAdapter.Feed(stethFeed, 1 days, 1, 1e30), none, 0)
+                            )
+                        ),
+                        rateProvider: address(wsteth),
+                        rateSelector: bytes4(keccak256("stEthPerToken()")),
+                        rateHasArgument: false,
+                        rateArgument: 0,
+                        rateMaxAge: 0,
+                        rateDecimals: 18,
+                        snapshotRate: 1.15e18,
+                        snapshotTime: uint40(block.timestamp),
+                        maxYearlyGrowthBps: 1_000,
+                        minRateBps: 5_000
+                    })
+                )
+            )
         );
         oracle.setSource(address(wsteth), wstethSource);
 
@@ -164,27 +192,45 @@ abstract contract Fixture is Test {
         sdai = new MockVaultShare(dai, "Savings Dai", "sDAI", 0);
         oracle.setSource(
             address(sdai),
-            new RateAdjustedSource(
-                RateAdjustedSource.Params({
-                    base: new ChainlinkSource(IOracleAdapter.Feed(daiFeed, 1 days, 1, 1e30), none, 0),
-                    rateProvider: address(sdai),
-                    rateSelector: sdai.convertToAssets.selector,
-                    rateHasArgument: true,
-                    rateArgument: 1e18,
-                    rateMaxAge: 0,
-                    rateDecimals: 18,
-                    snapshotRate: sdai.convertToAssets(1e18),
-                    snapshotTime: uint40(block.timestamp),
-                    maxYearlyGrowthBps: 1_000,
-                    minRateBps: 9_000
-                })
+            RateAdjustedSource(
+                Artifacts.deploy(
+                    "RateAdjustedSource.sol:RateAdjustedSource",
+                    abi.encode(
+                        RateAdjustedSource.Params({
+                            base: ChainlinkSource(
+                                Artifacts.deploy(
+                                    "ChainlinkSource.sol:ChainlinkSource",
+                                    abi.encode(IOracleAdapter.Feed(daiFeed, 1 days, 1, 1e30), none, 0)
+                                )
+                            ),
+                            rateProvider: address(sdai),
+                            rateSelector: sdai.convertToAssets.selector,
+                            rateHasArgument: true,
+                            rateArgument: 1e18,
+                            rateMaxAge: 0,
+                            rateDecimals: 18,
+                            snapshotRate: sdai.convertToAssets(1e18),
+                            snapshotTime: uint40(block.timestamp),
+                            maxYearlyGrowthBps: 1_000,
+                            minRateBps: 9_000
+                        })
+                    )
+                )
             )
         );
 
         navFeed = new MockFeed(8);
         navFeed.setAnswer(100e8);
         tbill = new MockERC20("Tokenized T-Bill Fund", "TBILL", 6);
-        oracle.setSource(address(tbill), new NavSource(IOracleAdapter.Feed(navFeed, 0, 1, 1e30), 7 days));
+        oracle.setSource(
+            address(tbill),
+            NavSource(
+                Artifacts.deploy(
+                    "NavSource.sol:NavSource",
+                    abi.encode(IOracleAdapter.Feed(navFeed, 0, 1, 1e30), 7 days)
+                )
+            )
+        );
 
         vault.listAsset(address(wsteth), IVault.AssetParams(7_000, 7_800, 600, 100_000, false));
         vault.listAsset(address(sdai), IVault.AssetParams(8_500, 8_800, 400, 100_000_000, false));
@@ -246,7 +292,7 @@ abstract contract Fixture is Test {
     /// @dev Deploys the Settlement and grants it the Vault's and the engine's shutdown hooks, as
     ///      the deploy script does. Needs `_wireLiquidation` first.
     function _wireSettlement() internal returns (Settlement settlement_) {
-        settlement_ = new Settlement(address(manager), vault);
+        settlement_ = Settlement(Artifacts.deploy("Settlement.sol:Settlement", abi.encode(address(manager), vault)));
         bytes4[] memory hooks = new bytes4[](3);
         (hooks[0], hooks[1], hooks[2]) = (
             IVault.shutdown.selector,
