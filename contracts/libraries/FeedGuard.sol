@@ -55,11 +55,45 @@ library FeedGuard {
                 return (0, 0, IOracleAdapter.PriceFailure.Stale);
             }
         }
-        if (answer <= feed.minAnswer) return (0, 0, IOracleAdapter.PriceFailure.AtMinAnswer);
-        if (answer >= feed.maxAnswer) return (0, 0, IOracleAdapter.PriceFailure.AtMaxAnswer);
+        (price, failure) = judge(feed, answer);
+        if (failure != IOracleAdapter.PriceFailure.None) updatedAt = 0;
+    }
+
+    /// @dev The checks on a feed's answer, wherever it is read (the latest round or a past one): positive, strictly
+    ///      inside (minAnswer, maxAnswer), and at least one wad unit once scaled (a feed with more than 18 decimals can
+    ///      answer less: no usable price, never a price of 0). price [wad], rounded down; 0 with the failure otherwise.
+    function judge(
+        StoredFeed memory feed,
+        int256 answer
+    ) internal pure returns (uint256 price, IOracleAdapter.PriceFailure failure) {
+        if (answer <= 0) return (0, IOracleAdapter.PriceFailure.NonPositive);
+        if (answer <= feed.minAnswer) return (0, IOracleAdapter.PriceFailure.AtMinAnswer);
+        if (answer >= feed.maxAnswer) return (0, IOracleAdapter.PriceFailure.AtMaxAnswer);
         price = toWadDown(uint256(answer), feed.decimals);
-        // a feed with more than 18 decimals can answer less than one wad unit: no usable price, never a price of 0
-        if (price == 0) return (0, 0, IOracleAdapter.PriceFailure.NonPositive);
+        if (price == 0) return (0, IOracleAdapter.PriceFailure.NonPositive);
+    }
+
+    /// @dev Calls `feed.getRoundData(roundId)` with at most `FEED_CALL_GAS`, read raw as `latestRound`. `ok` is false
+    ///      when the call reverts, returns fewer than 160 bytes, or the round has no `updatedAt` (a Chainlink proxy
+    ///      reverts for a round it does not have; some aggregators answer zeros): the feed has no such round. Reverts
+    ///      `OracleCallStarved` as `latestRound`, so a caller cannot make an existing round look missing.
+    function roundData(
+        AggregatorV3Interface feed,
+        uint80 roundId
+    ) internal view returns (bool ok, int256 answer, uint256 updatedAt) {
+        bytes4 selector = AggregatorV3Interface.getRoundData.selector;
+        uint256 gasBefore = gasleft(); // [gas]
+        assembly ("memory-safe") {
+            let buf := mload(0x40)
+            mstore(buf, selector)
+            mstore(add(buf, 4), roundId)
+            ok := staticcall(FEED_CALL_GAS, feed, buf, 36, buf, 160)
+            ok := and(ok, gt(returndatasize(), 159))
+            answer := mload(add(buf, 0x20))
+            updatedAt := mload(add(buf, 0x60))
+        }
+        if (!ok && gasleft() <= gasBefore / 64) revert IOracleAdapter.OracleCallStarved(gasleft());
+        if (updatedAt == 0) ok = false;
     }
 
     /// @dev The second-feed check of a primary price `price` [wad]: `SecondaryFailed` when `second` fails, `Deviation`
