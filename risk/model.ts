@@ -101,6 +101,28 @@ export interface AuctionRules {
   maxDuration: bigint; // [s]
 }
 
+/** The instrument vault's series kinds, in the contract's enum order. */
+export const KINDS = ["call", "put", "binary-up", "binary-down"] as const;
+export type Kind = (typeof KINDS)[number];
+
+/** One series of the instrument vault as the risk run reads it (risk/instruments.ts). */
+export interface SeriesSnap {
+  id: bigint;
+  kind: Kind;
+  /** Index into `Snapshot.assets`, or -1 when the underlying is not a Vault collateral asset. */
+  asset: number;
+  underlying: string;
+  underlyingSymbol: string;
+  collateral: string;
+  collateralDecimals: number;
+  strike: bigint; // [wad] USD per whole underlying
+  expiry: bigint; // [s]
+  units: bigint; // [wad] contracts outstanding
+  locked: bigint; // [collateral units]
+  /** The settlement price [wad], 0 while unsettled. */
+  settledPrice: bigint;
+}
+
 /** Everything the simulation reads from the chain. */
 export interface Snapshot {
   network: string;
@@ -121,6 +143,8 @@ export interface Snapshot {
   auction: AuctionRules;
   globalCap: bigint; // [wad USD]
   globalDirt: bigint; // [wad USD]
+  /** The instrument vault's series; undefined or empty when the deployment has none. */
+  series?: SeriesSnap[];
 }
 
 /** A replayed crash: price multipliers per hour from its start (1 = price when it starts), shaped on a real day. */

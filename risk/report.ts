@@ -6,6 +6,7 @@
 import { formatDollars, formatShare, formatShort, renderTable } from "../sdk/format.js";
 import { MAX_UINT256, pegOpen } from "../sdk/math.js";
 import type { Exposure } from "./exposure.js";
+import type { InstrumentRisk } from "./instruments.js";
 import { type RiskConfig, type Snapshot, basketOf, healthAt } from "./model.js";
 import { type GovernanceCall, MIN_EVIDENCE_PATHS, type Recommendation } from "./recommend.js";
 import { type Estimate, estimate } from "./stats.js";
@@ -301,6 +302,7 @@ export function buildReport(
   exp: Exposure,
   recs: Recommendation[] | undefined,
   calls: GovernanceCall[] | undefined,
+  instruments: InstrumentRisk = { series: [], perAsset: [], issued: [] },
 ): Record<string, unknown> {
   const bd = sim.outcomes.map((o) => o.badDebtUsd).sort((a, b) => a - b);
   const n = bd.length;
@@ -419,6 +421,7 @@ export function buildReport(
     modules: modulesRisk(snap, sim),
     redemptions: redemptionsRisk(snap, sim),
     exposure: exp,
+    instruments,
     recommendations:
       recs?.map((r) => ({
         ...r,
@@ -474,6 +477,7 @@ type TextReport = {
   modules: ModuleRisk[];
   redemptions: RedemptionsRisk | null;
   exposure: Exposure;
+  instruments: InstrumentRisk;
   recommendations:
     | (Omit<Recommendation, "current" | "recommended"> & {
         current: Record<string, string>;
@@ -497,6 +501,7 @@ export function renderText(report: ReturnType<typeof buildReport>, snap: Snapsho
     ...modulesText(r),
     ...redemptionsText(r),
     ...exposureText(r, snap),
+    ...instrumentsText(r),
     ...recommendationsText(r, cfg),
   ].join("\n");
 }
@@ -734,6 +739,54 @@ function exposureText(r: TextReport, snap: Snapshot): string[] {
       Object.entries(c.perSynth)
         .map(([k, v]) => `${k} ${v === null ? "n/a (liability does not move)" : v.toFixed(3)}`)
         .join("; "),
+  );
+  return out;
+}
+
+/**
+ * The instrument vault's series (Black–Scholes at the run's volatility: value, delta and gamma of the open interest,
+ * held by the longs and backed by the writers' collateral) and what the protocol has issued per asset, synthetics and
+ * instruments together. Nothing when the deployment has no series.
+ */
+function instrumentsText(r: TextReport): string[] {
+  const inst = r.instruments;
+  if (inst.series.length === 0) return [];
+  const out: string[] = [];
+  out.push(
+    "\nInstruments (fully backed; Black–Scholes at the run's volatility): the longs' value, delta and gamma per series",
+  );
+  out.push(
+    renderTable(
+      ["series", "kind", "underlying", "strike", "days left", "units", "σ", "value", "delta", "gamma", "per +1%"],
+      inst.series.map((s) => [
+        s.id,
+        s.kind,
+        s.underlying,
+        priceS(s.strike),
+        s.settled ? "settled" : s.expiresInDays.toFixed(1),
+        s.units.toFixed(4),
+        `${(s.vol * 100).toFixed(0)}%`,
+        formatDollars(s.value),
+        s.delta.toFixed(4),
+        s.gamma.toExponential(2),
+        formatDollars(s.move1pct),
+      ]),
+    ),
+  );
+  out.push("Issued exposure per asset (underlying units): synthetic debt priced by it + the instruments' long delta");
+  out.push(
+    renderTable(
+      ["asset", "synthetics", "instruments", "issued", "per +1%"],
+      inst.issued
+        .filter((a) => a.syntheticUnits !== 0 || a.instrumentDelta !== 0)
+        .map((a) => [
+          a.asset,
+          a.syntheticUnits.toFixed(4),
+          a.instrumentDelta.toFixed(4),
+          a.issuedDelta.toFixed(4),
+          formatDollars(a.move1pct),
+        ]),
+    ),
   );
   return out;
 }

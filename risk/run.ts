@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { exposure } from "./exposure.js";
+import { instrumentRisk } from "./instruments.js";
 import type { RiskConfig, Snapshot } from "./model.js";
 import { type GovernanceCall, type Recommendation, governanceCalls, recommend } from "./recommend.js";
 import { buildReport, pictures, renderText, toJson } from "./report.js";
@@ -38,6 +39,7 @@ export function runRisk(snap: Snapshot, cfg: RiskConfig, opts: RunOptions = {}):
   log(`  done in ${(sim.elapsedMs / 1000).toFixed(1)} s`);
   let t = Date.now();
   const exp = exposure(snap, cfg);
+  const instruments = instrumentRisk(snap, snap.series ?? [], cfg);
   const exposureMs = Date.now() - t;
   let recs: Recommendation[] | undefined;
   let calls: GovernanceCall[] | undefined;
@@ -51,7 +53,7 @@ export function runRisk(snap: Snapshot, cfg: RiskConfig, opts: RunOptions = {}):
     calls = governanceCalls(snap, recs);
   }
   const recommendMs = Date.now() - t;
-  const report = buildReport(snap, cfg, sim, exp, recs, calls);
+  const report = buildReport(snap, cfg, sim, exp, recs, calls, instruments);
   const json = toJson(report);
   const text = renderText(report, snap, cfg);
   const files: string[] = [];

@@ -26,6 +26,7 @@ import {
   ITreasury__factory,
   IVault__factory,
 } from "../typechain-types/index.js";
+import { readSeries } from "./instruments.js";
 import type {
   AssetSnap,
   AuctionSnap,
@@ -45,6 +46,8 @@ export interface CoreAddresses {
   /** The deployment's PositionLens (normalized debts). */
   lens: string;
   treasury?: string;
+  /** The InstrumentVault, when the deployment has one: its series join the report. */
+  instruments?: string;
 }
 
 const NAMES: Record<keyof CoreAddresses, string[]> = {
@@ -53,6 +56,7 @@ const NAMES: Record<keyof CoreAddresses, string[]> = {
   engine: ["engine", "LiquidationEngine", "liquidationEngine"],
   lens: ["lens", "PositionLens", "positionLens"],
   treasury: ["treasury", "Treasury"],
+  instruments: ["instruments", "instrumentVault", "InstrumentVault"],
 };
 
 /** Parses a deployment manifest (see the file comment). Throws a message naming the file and the missing key. */
@@ -93,7 +97,12 @@ export function parseManifest(path: string): CoreAddresses {
     out[key] = a;
   }
   const treasury = find("treasury");
-  return treasury === undefined ? (out as CoreAddresses) : { ...(out as CoreAddresses), treasury };
+  const instruments = find("instruments");
+  return {
+    ...(out as CoreAddresses),
+    ...(treasury === undefined ? {} : { treasury }),
+    ...(instruments === undefined ? {} : { instruments }),
+  };
 }
 
 const ERC20_ABI = ["function symbol() view returns (string)"];
@@ -302,7 +311,7 @@ export async function readSnapshot(
 
   const lp = await engine.liquidationParams();
   const ap = await engine.auctionParams();
-  return {
+  const snap: Snapshot = {
     network,
     chainId,
     block: BigInt(block.number),
@@ -328,6 +337,11 @@ export async function readSnapshot(
     globalCap: await engine.globalCap(),
     globalDirt: await engine.globalDirt(),
   };
+  if (addrs.instruments !== undefined) {
+    snap.series = await readSeries(runner, addrs.instruments, snap);
+    log(`read ${snap.series.length} instrument series`);
+  }
+  return snap;
 }
 
 /** [bps] `asset`'s lapse floor when the Vault treats it as attested, else 0 (and 0 from a lens without `lapseOf`). */
