@@ -208,6 +208,7 @@ export async function measureGas(
   rows.push(...(await measureSources(conn, core, user, log)));
   rows.push(...(await measureRisk(conn, core, user, log)));
   rows.push(...(await measurePeriphery(conn, core, user, log)));
+  rows.push(...(await measureInstruments(conn, core, user, log)));
   return rows;
 }
 
@@ -549,6 +550,86 @@ export async function measurePeriphery(
   record(PERIPHERY_ROWS[10], [
     await mined(core.preLiquidation.connect(user).preLiquidate(pre, ethers.MaxUint256, weth, 0n)),
   ]);
+  return rows;
+}
+
+/** The instrument vault's rows, last. */
+export const INSTRUMENT_ROWS = [
+  "instrument: create a series",
+  "instrument: write (first in its series)",
+  "instrument: write (series open)",
+  "instrument: burn a pair",
+  "instrument: settle at the expiry round",
+  "instrument: redeem (first: fixes the pools)",
+  "instrument: redeem",
+] as const;
+
+/**
+ * The instrument rows, on the same deployment after the periphery rows: an InstrumentVault on the deployment's
+ * AccessManager and oracle (WETH enabled as an underlying), a covered call on WETH struck at 2,500 expiring in a
+ * week; the user writes 2 contracts (first write of the series: both sides' balances and supplies are new), the
+ * deployer writes 1, the user burns one pair; at expiry the feed publishes 3,000 and the series settles at that round;
+ * after the dispute window the user redeems the long side (fixing the pools) and the deployer the short side.
+ */
+export async function measureInstruments(
+  conn: BenchConnection,
+  core: Core<"chainlink">,
+  user: HardhatEthersSigner,
+  log: (line: string) => void = () => {},
+): Promise<GasRow[]> {
+  const { ethers } = conn;
+  const rows: GasRow[] = [];
+  const [deployer] = await ethers.getSigners();
+  if (deployer === undefined) throw new Error("measureInstruments: no signer");
+  const record = (name: (typeof INSTRUMENT_ROWS)[number], receipt: TransactionReceipt | null) => {
+    if (receipt === null || receipt.status !== 1) throw new Error(`gas benchmark: "${name}" failed`);
+    rows.push({ name, gas: receipt.gasUsed, hash: receipt.hash });
+    log(`  ${name}: ${receipt.gasUsed}`);
+  };
+  const mined = async (tx: Promise<ContractTransactionResponse>) => (await tx).wait();
+  const weth = await core.weth.getAddress();
+  const dispute = 3_600n;
+  const iv = await ethers.deployContract("InstrumentVault", [
+    await core.manager.getAddress(),
+    await core.oracle.getAddress(),
+    { disputeWindow: dispute, maxCorrectionBps: 200, fallbackDelay: 86_400, voidDelay: 30 * 86_400 },
+  ]);
+  const ivAddress = await iv.getAddress();
+  await mined(iv.getFunction("setUnderlying")(weth, true));
+  await core.refreshFeeds();
+  const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+  const expiry = now + 7n * 86_400n;
+  const strike = wad("2500");
+  const create = () => iv.getFunction("createSeries")(weth, weth, 0, strike, expiry);
+  const id = (await iv.getFunction("createSeries").staticCall(weth, weth, 0, strike, expiry)) as bigint;
+  record(INSTRUMENT_ROWS[0], await mined(create()));
+  for (const who of [user, deployer]) {
+    await mined(core.weth.mint(who.address, units("weth", "10")));
+    await mined(core.weth.connect(who).approve(ivAddress, ethers.MaxUint256));
+  }
+  await timePasses(conn, 3600);
+  const write = (who: HardhatEthersSigner, n: string) =>
+    iv.connect(who).getFunction("write")(id, wad(n), who.address, who.address);
+  record(INSTRUMENT_ROWS[1], await mined(write(user, "2")));
+  await timePasses(conn, 3600);
+  record(INSTRUMENT_ROWS[2], await mined(write(deployer, "1")));
+  await timePasses(conn, 3600);
+  record(INSTRUMENT_ROWS[3], await mined(iv.connect(user).getFunction("burnPair")(id, wad("1"), user.address)));
+  // expiry: the round before it, then the first round at or after it
+  await mined(core.feeds.weth.updateAnswer(answer8("2900")));
+  const previous = (await core.feeds.weth.latestRoundData())[0];
+  await conn.networkHelpers.time.setNextBlockTimestamp(expiry);
+  await mined(core.feeds.weth.updateAnswer(answer8("3000")));
+  const round = (await core.feeds.weth.latestRoundData())[0];
+  await timePasses(conn, 60);
+  record(INSTRUMENT_ROWS[4], await mined(iv.getFunction("settle")(id, round, previous)));
+  await timePasses(conn, Number(dispute));
+  record(INSTRUMENT_ROWS[5], await mined(iv.connect(user).getFunction("redeem")(id, false, wad("1"), user.address)));
+  await timePasses(conn, 60);
+  record(
+    INSTRUMENT_ROWS[6],
+    await mined(iv.connect(deployer).getFunction("redeem")(id, true, wad("1"), deployer.address)),
+  );
   return rows;
 }
 
