@@ -31,4 +31,5 @@ export const DEPLOYED = [
   "Router",
   "UniswapV3Venue",
   "PreLiquidation",
+  "InstrumentVault",
 ];
