@@ -9,7 +9,7 @@
  *   networks) → feeds set in the oracle → synthetics (rate curve, Vault listing, flash-mint parameters) → collateral
  *   listed → LiquidationEngine (it creates its admin module; keeper pay, auction caps, optional liquidation and
  *   auction parameters) → ReserveLens → Settlement → stability modules (added to the Vault with their ceilings) →
- *   function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT
+ *   InstrumentVault (underlyings, quote assets) → function roles → CRITICAL, GOVERNOR, GUARDIAN and SETTLEMENT
  *   (to the Settlement contract) granted → admin handed to the configured admin (the deployer renounces).
  *
  * Idempotent: every contract already in the manifest (`deployments/<network>-<chain id>-<genesis>.json`) with code on
@@ -38,6 +38,7 @@ import {
   AccessManager__factory,
   type AccessManager,
   DynamicRateModel__factory,
+  InstrumentVault__factory,
   LiquidationEngine__factory,
   MockFeed__factory,
   MockSwapVenue__factory,
@@ -92,6 +93,7 @@ export const ARTIFACTS = {
   Redemptions: "contracts/Redemptions.sol:Redemptions",
   PreLiquidation: "contracts/periphery/PreLiquidation.sol:PreLiquidation",
   Router: "contracts/periphery/Router.sol:Router",
+  InstrumentVault: "contracts/InstrumentVault.sol:InstrumentVault",
   MockSwapVenue: "contracts/mocks/MockSwapVenue.sol:MockSwapVenue",
   FixedRateModel: "contracts/FixedRateModel.sol:FixedRateModel",
   DynamicRateModel: "contracts/DynamicRateModel.sol:DynamicRateModel",
@@ -291,8 +293,9 @@ class Run {
     const redemptions = await this.deployRedemptions(core);
     await this.deployPreLiquidation(core);
     await this.deployRouter(core);
+    const instruments = await this.deployInstruments(core, tokens);
     const risk = await this.deployRiskAutomation({ ...core, engine }, tokens);
-    await this.applyGovernance({ ...core, engine, settlement }, models, modules, redemptions, risk);
+    await this.applyGovernance({ ...core, engine, settlement }, models, modules, redemptions, risk, instruments);
   }
 
   /** AccessManager, OracleAdapter, Vault, PositionLens and Treasury, with the Treasury set as the Vault's. */
@@ -935,6 +938,62 @@ class Run {
   }
 
   /**
+   * The InstrumentVault (`config.instruments`): fully backed options and binaries on the shared AccessManager and
+   * OracleAdapter, its settlement parameters (set in the constructor, brought to the config's by its setter on a
+   * rerun), each underlying enabled and each quote asset listed. Returns its address, or undefined without instruments.
+   */
+  private async deployInstruments(
+    { manager, oracle }: CoreAddresses,
+    tokens: Record<string, string>,
+  ): Promise<string | undefined> {
+    const ins = this.config.instruments;
+    if (ins === undefined) return undefined;
+    const p = ins.settlement;
+    const params = {
+      disputeWindow: p.disputeWindow,
+      maxCorrectionBps: p.maxCorrectionBps,
+      fallbackDelay: p.fallbackDelay,
+      voidDelay: p.voidDelay,
+    };
+    // the parameters have a setter: only the manager and the oracle are immutable
+    const vault = await this.contract("InstrumentVault", "InstrumentVault", [manager, oracle, params], 2);
+    const iface = abiOf(InstrumentVault__factory);
+    const V = () => connect(InstrumentVault__factory, vault, this.signer);
+    await this.call("InstrumentVault.setSettlementParams", vault, iface, "setSettlementParams", [params], async () => {
+      const got = await V().settlementParams();
+      return (
+        Number(got.disputeWindow) === p.disputeWindow &&
+        Number(got.maxCorrectionBps) === p.maxCorrectionBps &&
+        Number(got.fallbackDelay) === p.fallbackDelay &&
+        Number(got.voidDelay) === p.voidDelay
+      );
+    });
+    for (const symbol of ins.underlyings) {
+      const token = tokens[symbol] ?? PENDING;
+      await this.call(
+        `InstrumentVault.setUnderlying(${symbol})`,
+        vault,
+        iface,
+        "setUnderlying",
+        [token, true],
+        async () => !pending(token) && (await V().isUnderlying(token)),
+      );
+    }
+    for (const symbol of ins.quotes) {
+      const token = tokens[symbol] ?? this.manifest.synthetics[symbol]?.token ?? PENDING;
+      await this.call(
+        `InstrumentVault.setQuote(${symbol})`,
+        vault,
+        iface,
+        "setQuote",
+        [token, true],
+        async () => !pending(token) && (await V().isQuote(token)),
+      );
+    }
+    return vault;
+  }
+
+  /**
    * Bounded risk automation (`config.risk`): the volatility observer, the risk oracle and the risk steward, and the
    * steward's bounds per parameter. Returns their addresses, or undefined when the config has none.
    */
@@ -1006,6 +1065,7 @@ class Run {
     modules: string[],
     redemptions: string | undefined,
     risk: { riskOracle: string; steward: string } | undefined,
+    instruments: string | undefined,
   ): Promise<void> {
     const { manager, oracle, vault, engine, settlement } = core;
     const c = this.config;
@@ -1030,6 +1090,7 @@ class Run {
             ["RiskOracle", risk.riskOracle] as [ManagedContract, string],
             ["RiskSteward", risk.steward] as [ManagedContract, string],
           ]),
+      ...(instruments === undefined ? [] : [["InstrumentVault", instruments] as [ManagedContract, string]]),
     ];
     for (const [kind, target] of instances) await this.applyRoles(kind, target);
     await this.grantRoles(manager, settlement, risk?.steward);

@@ -11,7 +11,8 @@
  * - CRITICAL (1): what can move value without a position's consent (listing, feeds, treasury, engine, shutdown);
  *   the longest delay (7 days on mainnet).
  * - GOVERNOR (2): risk and economic parameters, each inside its bounds (2 days on mainnet, 1 hour on Sepolia).
- * - GUARDIAN (3): pauses of risk-increasing actions, no delay; never repay, deposit, liquidation or settlement.
+ * - GUARDIAN (3): pauses of risk-increasing actions, no delay; never repay, deposit, liquidation or settlement. Also
+ *   corrects an option series' settlement price inside its dispute window, by at most `maxCorrectionBps` of the round.
  * - SETTLEMENT (4): held by the `Settlement` contract only: the Vault's and the engine's shutdown hooks.
  * - STEWARD (5): the risk setters a bounded steward may move (asset and synthetic parameters, auction caps, keeper
  *   pay, rate curves). Held by the GOVERNOR account with GOVERNOR's delay, and, where the risk automation is
@@ -45,7 +46,8 @@ export type ManagedContract =
   | "Treasury"
   | "Redemptions"
   | "RiskOracle"
-  | "RiskSteward";
+  | "RiskSteward"
+  | "InstrumentVault";
 
 /**
  * Contract kind → function (name, or full signature when overloaded) → role. A kind applies to every deployed
@@ -116,6 +118,12 @@ export const ROLE_TABLE: Record<ManagedContract, Record<string, RoleName>> = {
   RiskSteward: {
     setBounds: "GOVERNOR",
     setPaused: "GUARDIAN",
+  },
+  InstrumentVault: {
+    setUnderlying: "GOVERNOR",
+    setQuote: "GOVERNOR",
+    setSettlementParams: "GOVERNOR",
+    correctPrice: "GUARDIAN",
   },
   StabilityModule: {
     setFees: "GOVERNOR",

@@ -36,6 +36,7 @@ import {
   Router__factory,
   PreLiquidation__factory,
   UniswapV3Venue__factory,
+  InstrumentVault__factory,
 } from "../typechain-types/index.js";
 import { formatAmount, formatBps, formatGas, formatHealth, formatUsd, formatWad } from "./format.js";
 import { TxFailure, revertData } from "./tx.js";
@@ -71,6 +72,7 @@ export const DEPLOYABLE_ABIS: Record<string, InterfaceAbi> = {
   Router: Router__factory.abi,
   PreLiquidation: PreLiquidation__factory.abi,
   UniswapV3Venue: UniswapV3Venue__factory.abi,
+  InstrumentVault: InstrumentVault__factory.abi,
 };
 
 /** Every custom error of the deployable contracts in one interface (the same selector is kept once). */
@@ -218,6 +220,23 @@ const PANICS: Record<number, string> = {
 const BUG = "this is a bug or a misconfiguration of the deployment: report it with the command you ran";
 const GOVERNANCE = "only governance may do this, through the AccessManager (docs/governance.md)";
 
+/** `IInstrumentVault.Kind`, by index, as the sentences name it. */
+const INSTRUMENT_KINDS = ["call", "put", "binary up", "binary down"];
+
+/** `IInstrumentVault.RoundFailure`, by index: why a round cannot settle a series. */
+const ROUND_FAILURES = [
+  "the feed has no such round",
+  "the round is on the wrong side of expiry (at or after it for `settle`, before it for the fallback)",
+  "the previous round given does not sit right before it",
+  "it is not the first round at or after expiry (or, for the fallback, the last one before it)",
+  "it is further from expiry than the feed's maximum age",
+  "its answer is not positive or sits at the feed's minimum or maximum",
+  "the round after it settles the series by the primary rule: use `settle`",
+];
+
+/** "the long side of series #3" for ERC-6909 id `id` of the InstrumentVault (`seriesId << 1 | short`). */
+const seriesSide = (id: bigint): string => `the ${(id & 1n) === 1n ? "short" : "long"} side of series #${id >> 1n}`;
+
 type Args = Record<string, bigint | string | boolean>;
 type Entry = (a: Args, h: Helpers) => string | Promise<string>;
 const n = (a: Args, k: string): bigint => BigInt((a[k] as bigint | undefined) ?? 0n);
@@ -281,6 +300,60 @@ export const ERRORS: Record<string, Entry> = {
   VenueBelowMinimum: async (a, h) =>
     `the DEX swap brought ${await h.tokens(s(a, "tokenOut"), n(a, "received"))}, under the minimum ` +
     `${await h.tokens(s(a, "tokenOut"), n(a, "minOut"))}: the pool's price moved; quote again`,
+  // --- InstrumentVault: options and binaries ---------------------------------------------------------------------
+  UnderlyingNotEnabled: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} is not an underlying of the InstrumentVault (not enabled, or the oracle has no ` +
+    `Chainlink feed for it): write series on an enabled one (\`series list\` shows them), or have governance enable it`,
+  CollateralNotAllowed: async (a, h) =>
+    `${await h.symbol(s(a, "asset"))} cannot back a ${INSTRUMENT_KINDS[Number(n(a, "kind"))] ?? "series"}: a call ` +
+    `locks its underlying, a put or a binary a listed USD quote asset (USDC, bUSD): pick that collateral`,
+  InvalidExpiry: (a) =>
+    `the expiry ${date(n(a, "expiry"))} is not after now (${date(n(a, "nowTimestamp"))}) and within two years of it: ` +
+    `give a later expiry (e.g. --expiry +7d)`,
+  InvalidStrike: (a) => `the strike ${n(a, "strike")} is zero or too large: give a strike in USD above zero`,
+  UnknownSeries: (a) => `series #${n(a, "seriesId")} does not exist: \`series list\` shows the series`,
+  SeriesExpired: (a) =>
+    `series #${n(a, "seriesId")} expired at ${date(n(a, "expiry"))}: it can no longer be written or burned in pairs; ` +
+    `settle it, then redeem`,
+  NotExpired: (a, h) =>
+    `series #${n(a, "seriesId")} expires at ${date(n(a, "expiry"))}: it cannot be settled before; ` +
+    `run ${h.cmd(`series settle ${n(a, "seriesId")}`)} after that`,
+  AlreadySettled: (a, h) =>
+    `series #${n(a, "seriesId")} already has its price: redeem after the dispute window with ` +
+    `${h.cmd(`series redeem ${n(a, "seriesId")}`)}`,
+  NotRedeemable: (a, h) =>
+    n(a, "opensAt") === 0n
+      ? `series #${n(a, "seriesId")} has no settlement price yet: settle it first with ` +
+        `${h.cmd(`series settle ${n(a, "seriesId")}`)}`
+      : `series #${n(a, "seriesId")} is in its dispute window until ${date(n(a, "opensAt"))}: redeem after that`,
+  SeriesFull: (a) => `series #${n(a, "seriesId")} holds the most units a series may (2^128): write fewer units`,
+  BadRound: (a) =>
+    `round ${n(a, "roundId")} cannot settle series #${n(a, "seriesId")}: ` +
+    `${ROUND_FAILURES[Number(n(a, "reason"))] ?? "it is refused"}; let \`series settle\` find the round`,
+  TooEarly: (a) =>
+    `that settlement path of series #${n(a, "seriesId")} opens at ${date(n(a, "opensAt"))}: until then only a round ` +
+    `at or after expiry can settle it; try again after that`,
+  CorrectionClosed: (a) =>
+    `the dispute window of series #${n(a, "seriesId")} closed at ${date(n(a, "closedAt"))} (or the series is void): ` +
+    `its price is final; redeem`,
+  CorrectionTooLarge: (a) =>
+    `a correction of series #${n(a, "seriesId")} to ${formatUsd(n(a, "price"))} moves it more than the allowed ` +
+    `maximum away from the round's ${formatUsd(n(a, "oraclePrice"))}: correct it by less`,
+  InvalidSettlementParams: () =>
+    "settlement parameters out of bounds: a dispute window of 10 minutes to 7 days, a correction of at most 500 bps, " +
+    "and 0 < fallbackDelay < voidDelay <= 365 days",
+  UnsupportedDecimals: (a) =>
+    `the token ${s(a, "token")} has ${n(a, "decimals")} decimals, more than 36: it cannot back a series; pick another`,
+  ERC6909InsufficientBalance: (a) =>
+    `${short(s(a, "sender"))} holds ${formatWad(n(a, "balance"))} units of ${seriesSide(n(a, "id"))}, less than the ` +
+    `${formatWad(n(a, "needed"))} asked for: use at most that`,
+  ERC6909InsufficientAllowance: (a) =>
+    `${short(s(a, "spender"))} may move ${formatWad(n(a, "allowance"))} units of ${seriesSide(n(a, "id"))}, less than ` +
+    `the ${formatWad(n(a, "needed"))} asked for: have the owner approve more or appoint it operator`,
+  ERC6909InvalidApprover: (a) => `${s(a, "approver")} cannot approve: give a non-zero owner`,
+  ERC6909InvalidReceiver: (a) => `${s(a, "receiver")} cannot receive series tokens: give a non-zero recipient`,
+  ERC6909InvalidSender: (a) => `${s(a, "sender")} cannot send series tokens: give a non-zero sender`,
+  ERC6909InvalidSpender: (a) => `${s(a, "spender")} cannot be approved: give a non-zero spender`,
   // --- Vault: positions ---------------------------------------------------------------------------------------
   PositionNotFound: async (a, h) => {
     const next = await h.read((v) => v.nextPositionId());
@@ -398,10 +471,14 @@ export const ERRORS: Record<string, Entry> = {
       ` against it, or deposit collateral first (${h.cmd(`deposit ${id} <token> <units>`)})`
     );
   },
-  TransferAmountMismatch: async (a, h) =>
-    `the Vault or a stability module received ${await h.tokens(s(a, "asset"), n(a, "received"))} instead of ` +
-    `${await h.tokens(s(a, "asset"), n(a, "expected"))}: the token takes a fee on transfer and cannot be collateral ` +
-    `or a reserve`,
+  TransferAmountMismatch: async (a, h) => {
+    const token = s(a, "asset") === "" ? s(a, "token") : s(a, "asset");
+    return (
+      `the Vault, a stability module or the InstrumentVault received ${await h.tokens(token, n(a, "received"))} ` +
+      `instead of ${await h.tokens(token, n(a, "expected"))}: the token takes a fee on transfer and cannot be ` +
+      `collateral or a reserve`
+    );
+  },
   InvalidAssetParams: async (a, h) =>
     `invalid parameters for ${await h.symbol(s(a, "asset"))}: ${ASSET_PARAM_FIELDS[Number(n(a, "field"))] ?? "a bound"}` +
     ` (docs/governance.md lists the bounds): fix the config and retry`,

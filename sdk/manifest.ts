@@ -40,7 +40,7 @@ export interface Manifest {
   /** Block of the first deployment: where event scans (keepers) start. */
   startBlock: number;
   /** Contracts by deploy name: `AccessManager`, `OracleAdapter`, `Vault`, `Treasury`, `LiquidationEngine`,
-   *  `ReserveLens`, `PositionLens`, `Settlement`,
+   *  `ReserveLens`, `PositionLens`, `Settlement`, `InstrumentVault` (options and binaries, where configured),
    *  `rateModel:<key>`, `synthetic:<symbol>`, and on mock networks `token:<symbol>`, `feed:<symbol>`. */
   contracts: Record<string, DeployedContract>;
   /**

@@ -18,6 +18,8 @@ import {
 } from "ethers";
 import { type Manifest, locateManifest, otherChain, readManifest } from "./manifest.js";
 import {
+  type InstrumentVault,
+  InstrumentVault__factory,
   type LiquidationEngine,
   LiquidationEngine__factory,
   type MockERC20,
@@ -111,6 +113,8 @@ export interface System {
   risk?: { observer: VolatilityObserver; riskOracle: RiskOracle; steward: RiskSteward };
   /** The opt-in pre-liquidation, where the deployment has it. */
   preLiquidation?: PreLiquidation;
+  /** Fully backed options and binaries, where the deployment has them. */
+  instruments?: InstrumentVault;
   assets: AssetHandle[];
   synthetics: SynthHandle[];
   /** [bps] Gas limit over each estimate (the tasks pass deploy/config/networks.ts `gasMarginOf`). */
@@ -203,6 +207,9 @@ export async function loadSystem(ethers: Connection, network: string, opts: Load
     ...(manifest.contracts.PreLiquidation === undefined
       ? {}
       : { preLiquidation: PreLiquidation__factory.connect(address("PreLiquidation"), signer) }),
+    ...(manifest.contracts.InstrumentVault === undefined
+      ? {}
+      : { instruments: InstrumentVault__factory.connect(address("InstrumentVault"), signer) }),
     assets,
     synthetics,
     gasMarginBps,

@@ -97,6 +97,20 @@ const PUBLIC: Record<string, Record<string, string>> = {
     preLiquidate:
       "anyone, only on a position whose owner granted it the repay-with-collateral right, only inside the band",
   },
+  InstrumentVault: {
+    createSeries: "anyone may create a series on an enabled underlying with an allowed collateral",
+    write: "locks the caller's own collateral for the series' maximum payoff",
+    burnPair: "burns the caller's own long and short tokens before expiry",
+    settle: "permissionless after expiry: only the first guarded round at or after expiry, proven by the round before",
+    settleFallback: "permissionless after the fallback delay: only the last guarded round before expiry, found rounds",
+    settleVoid: "permissionless after the void delay: settles at the strike (the longs receive nothing)",
+    challenge: "permissionless inside the dispute window: only an earlier round the primary rule accepts",
+    redeem: "the caller's own tokens, after the dispute window",
+    transfer: "ERC-6909",
+    transferFrom: "ERC-6909: the owner's tokens, with an allowance or as its operator",
+    approve: "ERC-6909",
+    setOperator: "ERC-6909",
+  },
   RiskOracle: {},
   RiskSteward: {
     applyRecommendation: "applies only the newest unexpired recommendation, within the bounds governance set",
@@ -165,6 +179,7 @@ describe("access control (every state-changing function, from the ABIs)", functi
       Redemptions: core.redemptions,
       Router: core.router,
       PreLiquidation: core.preLiquidation,
+      InstrumentVault: core.instruments,
       VolatilityObserver: core.observer,
       RiskOracle: core.riskOracle,
       RiskSteward: core.steward,
@@ -223,6 +238,8 @@ describe("access control (every state-changing function, from the ABIs)", functi
       "RiskOracle.publish",
       "RiskSteward.setBounds",
       "RiskSteward.setPaused",
+      "InstrumentVault.setUnderlying",
+      "InstrumentVault.correctPrice",
     ]);
   });
 });

@@ -20,6 +20,7 @@ import { ROLE_IDS, ROLE_TABLE, type ManagedContract } from "../deploy/roles.js";
 import {
   AccessManager__factory,
   DynamicRateModel__factory,
+  InstrumentVault__factory,
   LiquidationEngineAdmin__factory,
   LiquidationEngine__factory,
   MockFeed__factory,
@@ -45,6 +46,7 @@ const clone = (c: NetworkConfig): NetworkConfig => structuredClone(c);
 const LOCAL_CONTRACTS = [
   "AccessManager",
   "BuybackSink:bUSD/WETH",
+  "InstrumentVault",
   "LiquidationEngine",
   "OracleAdapter",
   "PositionLens",
@@ -115,9 +117,10 @@ describe("deploy (deploy/deploy.ts)", function () {
       expect(readManifest(path)).to.deep.equal(manifest);
       expect(manifest.chainId).to.equal(31337);
       expect(manifest.startBlock).to.equal(manifest.contracts.AccessManager?.block);
-      // 43 deploys (14 of them mocks: six tokens and DAI under sDAI, six feeds, the venue; five price sources; the
-      // observer, the risk oracle and the steward; the Router), 81 configuration calls (27 of them the steward's bounds)
-      expect(sent).to.equal(126);
+      // 44 deploys (14 of them mocks: six tokens and DAI under sDAI, six feeds, the venue; five price sources; the
+      // observer, the risk oracle and the steward; the Router; the InstrumentVault), 88 configuration calls (27 of
+      // them the steward's bounds, 6 the InstrumentVault's: two underlyings, two quotes, two role assignments)
+      expect(sent).to.equal(133);
       expect(gasUsed > 0n).to.equal(true);
     });
 
@@ -178,6 +181,7 @@ describe("deploy (deploy/deploy.ts)", function () {
       const observer = VolatilityObserver__factory.connect(c("VolatilityObserver"), deployer);
       const steward = RiskSteward__factory.connect(c("RiskSteward"), deployer);
       const pre = PreLiquidation__factory.connect(c("PreLiquidation"), deployer);
+      const instruments = InstrumentVault__factory.connect(c("InstrumentVault"), deployer);
       const onChain = {
         vault: {
           MAX_LIQ_THRESHOLD_BPS: await vault.MAX_LIQ_THRESHOLD_BPS(),
@@ -223,6 +227,12 @@ describe("deploy (deploy/deploy.ts)", function () {
           MAX_CLOSE_FACTOR_BPS: await pre.MAX_CLOSE_FACTOR_BPS(),
           MAX_INCENTIVE_BPS: await pre.MAX_INCENTIVE_BPS(),
         },
+        instruments: {
+          MIN_DISPUTE_WINDOW: await instruments.MIN_DISPUTE_WINDOW(),
+          MAX_DISPUTE_WINDOW: await instruments.MAX_DISPUTE_WINDOW(),
+          MAX_CORRECTION_BPS: await instruments.MAX_CORRECTION_BPS(),
+          MAX_VOID_DELAY: await instruments.MAX_VOID_DELAY(),
+        },
         steward: {
           MAX_CHANGE_BPS: await steward.MAX_CHANGE_BPS(),
           MIN_INTERVAL: await steward.MIN_INTERVAL(),
@@ -249,6 +259,7 @@ describe("deploy (deploy/deploy.ts)", function () {
         ["Redemptions", manifest.contracts.Redemptions?.address ?? ""],
         ["RiskOracle", manifest.contracts.RiskOracle?.address ?? ""],
         ["RiskSteward", manifest.contracts.RiskSteward?.address ?? ""],
+        ["InstrumentVault", manifest.contracts.InstrumentVault?.address ?? ""],
       ];
       for (const [kind, target] of targets) {
         const iface = (await ethers.getContractFactory(kind)).interface;
@@ -466,7 +477,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     };
     writeFileSync(path, JSON.stringify(stale));
     const r = await deploySystem(ethers, "default", configFor("default"), { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(126);
+    expect(r.sent).to.equal(133);
     expect(readManifest(path)?.contracts.AccessManager?.address).to.not.equal(stale.contracts.AccessManager.address);
   });
 
@@ -490,12 +501,12 @@ describe("deploy (deploy/deploy.ts)", function () {
     try {
       const opts = { manifestPath: null, log: quiet };
       const first = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect([first.manifestPath, first.sent]).to.deep.equal([null, 126]);
+      expect([first.manifestPath, first.sent]).to.deep.equal([null, 133]);
       expect(Object.keys(first.manifest.contracts).sort()).to.deep.equal(LOCAL_CONTRACTS);
       expect(readdirSync(dir)).to.deep.equal([]);
       // nothing was recorded, so a second run deploys afresh instead of reusing the first
       const second = await deploySystem(ethers, "default", configFor("default"), opts);
-      expect(second.sent).to.equal(126);
+      expect(second.sent).to.equal(133);
       expect(second.manifest.contracts.Vault?.address).to.not.equal(first.manifest.contracts.Vault?.address);
       expect(readdirSync(dir)).to.deep.equal([]);
     } finally {
@@ -511,7 +522,7 @@ describe("deploy (deploy/deploy.ts)", function () {
     for (const a of config.assets) if (isMock(a.feed.aggregator)) a.feed.aggregator.mock.kind = "MockFeed";
     const path = tmp();
     const r = await deploySystem(ethers, "default", config, { manifestPath: path, log: quiet });
-    expect(r.sent).to.equal(132); // the 126 of the local config, and a setAnswer per feed
+    expect(r.sent).to.equal(139); // the 133 of the local config, and a setAnswer per feed
     const entry = r.manifest.contracts["feed:WETH"];
     expect(entry?.contract).to.equal(ARTIFACTS.MockFeed);
     const feed = MockFeed__factory.connect(entry?.address ?? "", deployer);

@@ -28,6 +28,7 @@ import {
   type AssetConfig,
   type FeedConfig,
   type NetworkConfig,
+  type InstrumentsConfig,
   type PreLiquidationConfig,
   type RiskAutomationConfig,
   type StewardBoundsConfig,
@@ -127,6 +128,18 @@ const PRE_LIQUIDATION: PreLiquidationConfig = {
   preHealth: 1_100_000_000_000_000_000n,
   closeFactorBps: [1_000, 5_000],
   incentiveBps: [100, 250],
+};
+
+/**
+ * Options and binaries on the live networks: an hour for the guardian to correct a settlement price by at most 2%, the
+ * fallback (the last round before expiry) a day after expiry, and a series with no price at all void (settled at its
+ * strike: the shorts take their collateral back) after 30 days. Series on WETH and WBTC; puts and binaries lock USDC
+ * or bUSD.
+ */
+const INSTRUMENTS: InstrumentsConfig = {
+  settlement: { disputeWindow: HOUR, maxCorrectionBps: 200, fallbackDelay: DAY, voidDelay: 30 * DAY },
+  underlyings: ["WETH", "WBTC"],
+  quotes: ["USDC", "bUSD"],
 };
 
 // ----------------------------------------------------------------------------------------------------------------
@@ -305,6 +318,8 @@ export const local: NetworkConfig = {
   redemptions: [BUSD_REDEMPTIONS],
   preLiquidation: PRE_LIQUIDATION,
   router: { permit2: PERMIT2 },
+  // the live networks' settlement parameters, on the local WETH and WBTC with USDC and bUSD as quotes
+  instruments: INSTRUMENTS,
   governance: {
     admin: "deployer",
     adminDelay: 0,
@@ -557,6 +572,7 @@ function sepolia(): NetworkConfig {
     redemptions: [BUSD_REDEMPTIONS],
     preLiquidation: PRE_LIQUIDATION,
     router: { permit2: PERMIT2 },
+    instruments: INSTRUMENTS,
     governance: {
       admin: envAccount("SEPOLIA_ADMIN_ADDRESS", true),
       adminDelay: 2 * HOUR, // never below criticalDelay: a role grant must not outrun a CRITICAL change
@@ -692,6 +708,7 @@ function mainnet(): NetworkConfig {
     redemptions: [BUSD_REDEMPTIONS],
     preLiquidation: PRE_LIQUIDATION,
     router: { permit2: PERMIT2 },
+    instruments: INSTRUMENTS,
     governance: {
       admin: envAccount("MAINNET_ADMIN_ADDRESS", false),
       adminDelay: 7 * DAY, // never below criticalDelay: a role grant must not outrun a CRITICAL change

@@ -215,6 +215,28 @@ export interface PreLiquidationConfig {
   incentiveBps: [number, number];
 }
 
+/**
+ * Fully backed options and binaries (contracts/InstrumentVault.sol): the settlement parameters
+ * (`IInstrumentVault.SettlementParams`), the assets series may be written on and the USD quote assets puts and binaries
+ * lock. Absent: no InstrumentVault is deployed.
+ */
+export interface InstrumentsConfig {
+  settlement: {
+    /** [s] After a price is set, the guardian's time to correct it; redemptions open after. In [10 min, 7 days]. */
+    disputeWindow: number;
+    /** [bps] The most a correction may move the price from the round's, at most 500. */
+    maxCorrectionBps: number;
+    /** [s] After expiry, when the fallback (the last round before expiry) may settle a series; > 0. */
+    fallbackDelay: number;
+    /** [s] After expiry, when a series with no price settles at its strike: in (fallbackDelay, 365 days]. */
+    voidDelay: number;
+  };
+  /** Collateral symbols series may be written on: each must be priced by its own Chainlink feed (no source). */
+  underlyings: string[];
+  /** Symbols of USD quote assets (worth 1 USD per whole unit): collateral assets or USD synthetics. */
+  quotes: string[];
+}
+
 /** A synthetic's face-value redemptions (contracts/Redemptions.sol, `IRedemptions.Params`). */
 export interface RedemptionConfig {
   /** Symbol of the synthetic. */
@@ -340,6 +362,8 @@ export interface NetworkConfig {
   preLiquidation?: PreLiquidationConfig;
   /** The one-transaction Router (periphery, contracts/periphery/Router.sol; none when absent) and the Permit2 it uses. */
   router?: { permit2: string };
+  /** Fully backed options and binaries (none when absent). */
+  instruments?: InstrumentsConfig;
   governance: GovernanceConfig;
 }
 
@@ -384,6 +408,12 @@ export const CONTRACT_BOUNDS = {
     MAX_PRE_HEALTH: 1_500_000_000_000_000_000n,
     MAX_CLOSE_FACTOR_BPS: 5_000n,
     MAX_INCENTIVE_BPS: 1_000n,
+  },
+  instruments: {
+    MIN_DISPUTE_WINDOW: 600n,
+    MAX_DISPUTE_WINDOW: 604_800n,
+    MAX_CORRECTION_BPS: 500n,
+    MAX_VOID_DELAY: 31_536_000n,
   },
   steward: {
     MAX_CHANGE_BPS: 5_000n,
@@ -614,6 +644,49 @@ export function validateConfig(name: string, config: NetworkConfig): void {
     }
   }
   if (config.router !== undefined) addr("router.permit2", config.router.permit2);
+
+  const ins = config.instruments;
+  if (ins !== undefined) {
+    const I = CONTRACT_BOUNDS.instruments;
+    const { disputeWindow, maxCorrectionBps, fallbackDelay, voidDelay } = ins.settlement;
+    if (
+      !Number.isInteger(disputeWindow) ||
+      disputeWindow < Number(I.MIN_DISPUTE_WINDOW) ||
+      disputeWindow > Number(I.MAX_DISPUTE_WINDOW)
+    ) {
+      p.push(`instruments.settlement.disputeWindow: ${disputeWindow} s is not in [10 minutes, 7 days]`);
+    }
+    bps("instruments.settlement.maxCorrectionBps", maxCorrectionBps, Number(I.MAX_CORRECTION_BPS));
+    seconds("instruments.settlement.fallbackDelay", fallbackDelay, 1);
+    if (!Number.isInteger(voidDelay) || voidDelay <= fallbackDelay || voidDelay > Number(I.MAX_VOID_DELAY)) {
+      p.push(`instruments.settlement.voidDelay: ${voidDelay} s is not in (fallbackDelay ${fallbackDelay} s, 365 days]`);
+    }
+    const seenUnderlyings = new Set<string>();
+    ins.underlyings.forEach((u, i) => {
+      const at = `instruments.underlyings[${i}] (${u})`;
+      const asset = config.assets.find((a) => a.symbol === u);
+      if (asset === undefined) p.push(`${at}: not a configured collateral asset`);
+      else if (asset.source !== undefined) {
+        p.push(`${at}: priced by a source, not by its own Chainlink feed: a series settles on a feed's rounds`);
+      }
+      if (seenUnderlyings.has(u)) p.push(`${at}: listed twice`);
+      seenUnderlyings.add(u);
+    });
+    const seenQuotes = new Set<string>();
+    ins.quotes.forEach((q, i) => {
+      const at = `instruments.quotes[${i}] (${q})`;
+      const synth = config.synthetics.find((x) => x.symbol === q);
+      // (an unknown priceAsset is reported with the synthetic)
+      if (synth !== undefined && config.assets.some((a) => a.symbol === synth.priceAsset)) {
+        p.push(`${at}: a synthetic that tracks ${synth.priceAsset}, not USD`);
+      }
+      if (synth === undefined && !config.assets.some((a) => a.symbol === q)) {
+        p.push(`${at}: neither a configured collateral asset nor a synthetic`);
+      }
+      if (seenQuotes.has(q)) p.push(`${at}: listed twice`);
+      seenQuotes.add(q);
+    });
+  }
 
   const R = CONTRACT_BOUNDS.redemptions;
   (config.redemptions ?? []).forEach((r, i) => {

@@ -25,6 +25,8 @@ import {
   AccessManager__factory,
   type FixedRateModel,
   FixedRateModel__factory,
+  type InstrumentVault,
+  InstrumentVault__factory,
   type LiquidationEngine,
   LiquidationEngine__factory,
   type MockERC20,
@@ -145,6 +147,8 @@ export interface Core<K extends FeedKind = "mock"> {
   steward: RiskSteward;
   /** Opt-in pre-liquidation (band 1.10 to 1, the local config's close factors and incentives). */
   preLiquidation: PreLiquidation;
+  /** Fully backed options and binaries on WETH and WBTC (quotes USDC and bUSD; the live settlement parameters). */
+  instruments: InstrumentVault;
   /** Collateral tokens by key (also `core.weth` etc.). */
   tokens: Record<AssetKey, MockERC20>;
   weth: MockERC20;
@@ -246,6 +250,7 @@ export async function deployCore<K extends FeedKind = "mock">(
   const riskOracle = RiskOracle__factory.connect(at("RiskOracle"), deployer);
   const steward = RiskSteward__factory.connect(at("RiskSteward"), deployer);
   const preLiquidation = PreLiquidation__factory.connect(at("PreLiquidation"), deployer);
+  const instruments = InstrumentVault__factory.connect(at("InstrumentVault"), deployer);
   const tokens = {} as Record<AssetKey, MockERC20>;
   const feeds = {} as Record<AssetKey, FeedOf<K>>;
   for (const key of ASSET_KEYS) {
@@ -275,7 +280,8 @@ export async function deployCore<K extends FeedKind = "mock">(
       `OracleAdapter, Vault, PositionLens, Treasury, FixedRateModel (5%/yr), WETH, WBTC, USDC and their feeds, wstETH, ` +
       `sDAI and TBILL and their price sources, bUSD and ` +
       `bETH, LiquidationEngine, ReserveLens, Settlement, the bUSD/USDC stability module, sbUSD and its buyback sink, ` +
-      `Redemptions, the Router, the volatility observer, the risk oracle and the risk steward with its bounds`,
+      `Redemptions, the Router, the InstrumentVault, the volatility observer, the risk oracle and the risk steward with ` +
+      `its bounds`,
   );
   log(`core: wired as the local config says (keeper pay set, auction caps $10M), role table applied`);
 
@@ -303,6 +309,7 @@ export async function deployCore<K extends FeedKind = "mock">(
     riskOracle,
     steward,
     preLiquidation,
+    instruments,
   };
   for (const [name, c] of Object.entries(named)) addresses[name] = await c.getAddress();
   for (const key of ASSET_KEYS) addresses[`${key}Feed`] = await feeds[key].getAddress();
