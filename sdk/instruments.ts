@@ -1,0 +1,444 @@
+/**
+ * Options and binaries (contracts/InstrumentVault.sol) off chain: the payoff table as exact bigint math that mirrors
+ * the contract to the wei, the series of a deployment read in one place, and the settlement round of an expired
+ * series found on its Chainlink feed.
+ *
+ * Units, as in `IInstrumentVault`: series tokens [wad] units (1e18 = one contract on one whole underlying); prices
+ * and strikes [wad] USD per whole underlying; collateral in the collateral token's own units ([collateral]); feed
+ * answers in the feed's decimals; times [s].
+ *
+ * Rounding, as the contract's (always for the vault): a write locks the maximum payoff rounded up; a pair burn returns
+ * its share of what the series locks rounded down; at settlement the longs' pool is the exact payoff of every unit
+ * outstanding rounded down (and never more than is locked), the shorts' pool the rest; each redemption pays its share
+ * of its side's pool rounded down.
+ */
+import type { IInstrumentVault } from "../typechain-types/index.js";
+
+const WAD = 10n ** 18n;
+const UINT64 = (1n << 64n) - 1n;
+
+/** `IInstrumentVault.Kind`, by index. */
+export const KIND_NAMES = ["call", "put", "binary-up", "binary-down"] as const;
+export type KindName = (typeof KIND_NAMES)[number];
+export const Kind = { Call: 0, Put: 1, BinaryUp: 2, BinaryDown: 3 } as const;
+
+/** `IInstrumentVault.PriceSource`, by index. */
+export const PRICE_SOURCES = ["none", "round", "fallback", "void"] as const;
+export const PriceSource = { None: 0, Round: 1, Fallback: 2, Void: 3 } as const;
+
+/** What the payoff of a series depends on. */
+export interface PayoffTerms {
+  /** `Kind` index: 0 call, 1 put, 2 binary up, 3 binary down. */
+  kind: number;
+  /** [wad] USD per whole underlying. */
+  strike: bigint;
+  underlyingDecimals: number;
+  collateralDecimals: number;
+}
+
+/** The state of a series the payoff of a holder depends on (`SeriesState` and the units outstanding). */
+export interface PoolState {
+  /** [wad] Units outstanding now (the long id's total supply). */
+  outstanding: bigint;
+  /** [collateral] What the series holds. */
+  locked: bigint;
+  /** Whether the pools are fixed (the first redemption fixed them). */
+  finalized: boolean;
+  /** [wad] Units outstanding when the pools were fixed. */
+  settledUnits: bigint;
+  /** [collateral] The longs' and the shorts' pools, once fixed. */
+  longPool: bigint;
+  shortPool: bigint;
+}
+
+/** a * b / d rounded down (d > 0). */
+export function mulDivDown(a: bigint, b: bigint, d: bigint): bigint {
+  return (a * b) / d;
+}
+
+/** a * b / d rounded up (d > 0). */
+export function mulDivUp(a: bigint, b: bigint, d: bigint): bigint {
+  const p = a * b;
+  return p === 0n ? 0n : (p - 1n) / d + 1n;
+}
+
+/**
+ * [collateral] The maximum payoff of `units` [wad]: what a write of them locks (`IInstrumentVault.write` returns it)
+ * with `up` true (the default), rounded up; per contract one whole underlying (call), the strike in quote (put) or one
+ * whole quote unit (binaries).
+ */
+export function maxPayoff(t: PayoffTerms, units: bigint, up = true): bigint {
+  const f = up ? mulDivUp : mulDivDown;
+  if (t.kind === Kind.Call) return f(units, 10n ** BigInt(t.underlyingDecimals), WAD);
+  if (t.kind === Kind.Put) return f(units, t.strike * 10n ** BigInt(t.collateralDecimals), WAD * WAD);
+  return f(units, 10n ** BigInt(t.collateralDecimals), WAD);
+}
+
+/** [collateral] What a write of `units` [wad] locks: the maximum payoff rounded up. */
+export function lockFor(t: PayoffTerms, units: bigint): bigint {
+  return maxPayoff(t, units, true);
+}
+
+/**
+ * [collateral] The exact payoff of `units` [wad] longs at settlement price `price` [wad], rounded down (the contract's
+ * `_longPool`): a call pays (P - K) / P underlying per contract above the strike, a put K - P quote below it, a binary
+ * one quote unit strictly above (up) or below (down) it. The strike itself pays the longs nothing.
+ */
+export function longPayoff(t: PayoffTerms, units: bigint, price: bigint): bigint {
+  const k = t.strike;
+  if (t.kind === Kind.Call) {
+    if (price <= k) return 0n;
+    return mulDivDown(units * 10n ** BigInt(t.underlyingDecimals), price - k, price * WAD);
+  }
+  if (t.kind === Kind.Put) {
+    if (price >= k) return 0n;
+    return mulDivDown(units, (k - price) * 10n ** BigInt(t.collateralDecimals), WAD * WAD);
+  }
+  const pays = t.kind === Kind.BinaryUp ? price > k : price < k;
+  return pays ? mulDivDown(units, 10n ** BigInt(t.collateralDecimals), WAD) : 0n;
+}
+
+/**
+ * [collateral] The two pools a series' first redemption fixes at `price` [wad]: the longs' the exact payoff of every
+ * unit outstanding rounded down, at most what is locked; the shorts' the rest.
+ */
+export function poolsAt(
+  t: PayoffTerms,
+  outstanding: bigint,
+  locked: bigint,
+  price: bigint,
+): { longPool: bigint; shortPool: bigint } {
+  const long = longPayoff(t, outstanding, price);
+  const longPool = long < locked ? long : locked;
+  return { longPool, shortPool: locked - longPool };
+}
+
+/**
+ * [collateral] What `units` [wad] of one side (`short`) receive at `price` [wad], as `IInstrumentVault.payoffAt`
+ * computes it: from the fixed pools once finalized, else from the pools `price` would fix with the units outstanding
+ * now; each holder's share rounded down. Zero when nothing is outstanding or `units` is more than is.
+ */
+export function payoffAt(t: PayoffTerms, s: PoolState, price: bigint, short: boolean, units: bigint): bigint {
+  const outstanding = s.finalized ? s.settledUnits : s.outstanding;
+  if (outstanding === 0n || units > outstanding) return 0n;
+  const pools = s.finalized
+    ? { longPool: s.longPool, shortPool: s.shortPool }
+    : poolsAt(t, outstanding, s.locked, price);
+  return mulDivDown(units, short ? pools.shortPool : pools.longPool, outstanding);
+}
+
+/** [collateral] What a pair burn of `units` [wad] releases: its share of what the series locks, rounded down. */
+export function pairRelease(units: bigint, locked: bigint, outstanding: bigint): bigint {
+  return outstanding === 0n ? 0n : mulDivDown(units, locked, outstanding);
+}
+
+/** ERC-6909 ids of a series' sides: long `seriesId << 1`, short `seriesId << 1 | 1`. */
+export function sideIds(seriesId: bigint): { long: bigint; short: bigint } {
+  return { long: seriesId << 1n, short: (seriesId << 1n) | 1n };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Series listing
+// ----------------------------------------------------------------------------------------------------------------
+
+/** The feed a series settles on, as it was copied at creation. */
+export interface SeriesFeed {
+  aggregator: string;
+  /** [s] How far from expiry a settling round may be. */
+  maxAge: bigint;
+  decimals: number;
+  /** [feed decimals] Answers at or beyond these are refused. */
+  minAnswer: bigint;
+  maxAnswer: bigint;
+}
+
+/** One series: its terms, balances and settlement. */
+export interface SeriesInfo extends PayoffTerms {
+  id: bigint;
+  underlying: string;
+  collateral: string;
+  /** [s] */
+  expiry: bigint;
+  feed: SeriesFeed;
+  /** [wad] Units outstanding (long = short until redemptions start). */
+  units: bigint;
+  /** [collateral] What the series holds. */
+  locked: bigint;
+  /** [collateral] The maximum payoff of the units outstanding (what is locked once finalized). */
+  maxPayoff: bigint;
+  state: {
+    /** [wad] The settlement price (the round's, or the guardian's correction); 0 before settlement. */
+    price: bigint;
+    /** [wad] The round's price. */
+    oraclePrice: bigint;
+    /** [s] When the price was set (0: not settled). */
+    settledAt: bigint;
+    /** `PriceSource` index: 0 none, 1 round, 2 fallback, 3 void. */
+    source: number;
+    finalized: boolean;
+    roundId: bigint;
+    settledUnits: bigint;
+    longPool: bigint;
+    shortPool: bigint;
+  };
+}
+
+/** The views of the InstrumentVault the listing reads (any TypeChain InstrumentVault or IInstrumentVault). */
+export type SeriesReader = Pick<IInstrumentVault, "seriesCount" | "series" | "seriesState" | "exposure">;
+
+/** Series `id` of `vault`, read from `series`, `seriesState` and `exposure`. */
+export async function readSeries(vault: SeriesReader, id: bigint): Promise<SeriesInfo> {
+  const [s, st, ex] = await Promise.all([vault.series(id), vault.seriesState(id), vault.exposure(id)]);
+  return {
+    id,
+    underlying: s.underlying,
+    collateral: s.collateral,
+    kind: Number(s.kind),
+    strike: s.strike,
+    expiry: s.expiry,
+    underlyingDecimals: Number(s.underlyingDecimals),
+    collateralDecimals: Number(s.collateralDecimals),
+    feed: {
+      aggregator: s.feed.aggregator,
+      maxAge: BigInt(s.feed.maxAge),
+      decimals: Number(s.feed.decimals),
+      minAnswer: BigInt(s.feed.minAnswer),
+      maxAnswer: BigInt(s.feed.maxAnswer),
+    },
+    units: ex[0],
+    locked: ex[1],
+    maxPayoff: ex[2],
+    state: {
+      price: st.price,
+      oraclePrice: st.oraclePrice,
+      settledAt: st.settledAt,
+      source: Number(st.source),
+      finalized: st.finalized,
+      roundId: st.roundId,
+      settledUnits: st.settledUnits,
+      longPool: st.longPool,
+      shortPool: st.shortPool,
+    },
+  };
+}
+
+/** Every series of `vault` (ids 1 to `seriesCount`), in id order. */
+export async function listSeries(vault: SeriesReader): Promise<SeriesInfo[]> {
+  const count = await vault.seriesCount();
+  const out: SeriesInfo[] = [];
+  for (let id = 1n; id <= count; id++) out.push(await readSeries(vault, id));
+  return out;
+}
+
+/** A series' `PoolState` as `payoffAt` takes it. */
+export function poolStateOf(s: SeriesInfo): PoolState {
+  return {
+    outstanding: s.units,
+    locked: s.locked,
+    finalized: s.state.finalized,
+    settledUnits: s.state.settledUnits,
+    longPool: s.state.longPool,
+    shortPool: s.state.shortPool,
+  };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Settlement rounds
+// ----------------------------------------------------------------------------------------------------------------
+
+/** One round of a Chainlink feed. */
+export interface Round {
+  roundId: bigint;
+  /** [feed decimals] */
+  answer: bigint;
+  /** [s] */
+  updatedAt: bigint;
+}
+
+/** What a settlement reads of a feed (a Chainlink proxy or aggregator, a `MockV3Aggregator`). */
+export interface RoundFeed {
+  latestRoundData(): Promise<[bigint, bigint, bigint, bigint, bigint] | readonly unknown[]>;
+  getRoundData(roundId: bigint): Promise<[bigint, bigint, bigint, bigint, bigint] | readonly unknown[]>;
+}
+
+/** The rounds around a series' expiry. */
+export interface SettlementRounds {
+  /** The feed's latest round (undefined when the feed has none). */
+  latest?: Round;
+  /** The first round at or after expiry: what `settle` takes (undefined when no round is at or after expiry yet). */
+  round?: Round;
+  /** The round right before `round` (its proof): undefined when `round` has no readable previous round. */
+  previous?: Round;
+  /** The fallback candidate: the last round before expiry (`previous`, or the latest when every round is before it). */
+  fallback?: Round;
+}
+
+/** Round `roundId` of `feed`, or undefined when the feed has no such round (it reverts or reports no timestamp). */
+export async function readRound(feed: RoundFeed, roundId: bigint): Promise<Round | undefined> {
+  try {
+    const r = await feed.getRoundData(roundId);
+    const updatedAt = BigInt(r[3] as bigint);
+    if (updatedAt === 0n) return undefined;
+    return { roundId: BigInt(r[0] as bigint), answer: BigInt(r[1] as bigint), updatedAt };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The id of the round before `roundId` in a Chainlink proxy's numbering (id = phase << 64 | the aggregator's round):
+ * the one before it in its phase, or, when it opens its phase (aggregator round 1), the last round of the phase before
+ * (found by doubling then halving over that phase's rounds, which exist from 1 up to its last). Undefined when there is
+ * none (the first round of phase 0 or 1, or an empty previous phase).
+ */
+export async function previousRoundId(feed: RoundFeed, roundId: bigint): Promise<bigint | undefined> {
+  const phase = roundId >> 64n;
+  const round = roundId & UINT64;
+  if (round > 1n) return roundId - 1n;
+  if (round !== 1n || phase === 0n) return undefined;
+  const base = (phase - 1n) << 64n;
+  const exists = async (r: bigint): Promise<boolean> => (await readRound(feed, base | r)) !== undefined;
+  if (!(await exists(1n))) return undefined;
+  let lo = 1n; // exists
+  let hi = 2n;
+  while (await exists(hi)) {
+    lo = hi;
+    hi *= 2n;
+    if (hi > UINT64) break;
+  }
+  while (hi - lo > 1n) {
+    const mid = (lo + hi) / 2n;
+    if (await exists(mid)) lo = mid;
+    else hi = mid;
+  }
+  return base | lo;
+}
+
+/**
+ * The rounds of `feed` around `expiry` [s] (see `SettlementRounds`): walks back from `latestRoundData`, one round at
+ * a time within a phase (and to the last round of the phase before at a phase's first round), to the first round at
+ * or after expiry, and reads the round before it. At most `maxSteps` rounds are read walking back (default 10,000);
+ * a walk that would go further throws, saying so.
+ */
+export async function findSettlementRound(
+  feed: RoundFeed,
+  expiry: bigint,
+  opts: { maxSteps?: number } = {},
+): Promise<SettlementRounds> {
+  let latest: Round | undefined;
+  try {
+    const r = await feed.latestRoundData();
+    const updatedAt = BigInt(r[3] as bigint);
+    latest =
+      updatedAt === 0n ? undefined : { roundId: BigInt(r[0] as bigint), answer: BigInt(r[1] as bigint), updatedAt };
+  } catch {
+    latest = undefined;
+  }
+  if (latest === undefined) return {};
+  if (latest.updatedAt < expiry) return { latest, fallback: latest };
+  const maxSteps = opts.maxSteps ?? 10_000;
+  let current = latest;
+  for (let step = 0; ; step++) {
+    if (step >= maxSteps) {
+      throw new Error(
+        `findSettlementRound: more than ${maxSteps} rounds of the feed since expiry ${expiry}; raise maxSteps`,
+      );
+    }
+    const prevId = await previousRoundId(feed, current.roundId);
+    const previous = prevId === undefined ? undefined : await readRound(feed, prevId);
+    if (previous === undefined) return { latest, round: current };
+    if (previous.updatedAt < expiry) return { latest, round: current, previous, fallback: previous };
+    current = previous;
+  }
+}
+
+/** Why a feed's answer cannot price a series (the contract's `FeedGuard.judge`), or undefined when it can. */
+export function unguarded(feed: SeriesFeed, answer: bigint): string | undefined {
+  if (answer <= 0n) return "its answer is not positive";
+  if (answer <= feed.minAnswer) return "its answer is at the feed's minimum";
+  if (answer >= feed.maxAnswer) return "its answer is at the feed's maximum";
+  if (toWad(answer, feed.decimals) === 0n) return "its answer is below one wei in 18 decimals";
+  return undefined;
+}
+
+/** [wad] A feed answer of `decimals` decimals in 18 decimals, rounded down. */
+export function toWad(answer: bigint, decimals: number): bigint {
+  return decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
+}
+
+/** How a series can be settled now, and with which rounds, or why it cannot yet. */
+export type SettlementPlan =
+  | { action: "settle"; roundId: bigint; previousRoundId: bigint; price: bigint; updatedAt: bigint; why: string }
+  | { action: "fallback"; roundId: bigint; price: bigint; updatedAt: bigint; why: string }
+  | { action: "void"; why: string }
+  | { action: "wait"; why: string; until?: bigint }
+  | { action: "none"; why: string };
+
+/**
+ * What settles series `s` at time `now` [s], from its feed's `rounds` (`findSettlementRound`) and the settlement
+ * delays [s] (`settlementParams`), by the contract's rules in order: the first guarded round at or after expiry, at
+ * most the feed's maxAge after it, proven by the round before it (`settle`); from `fallbackDelay` after expiry, when
+ * that is impossible, the last guarded round before expiry, at most maxAge before it (`settleFallback`); from
+ * `voidDelay` after expiry, when neither is possible, the strike (`settleVoid`). Otherwise when to try again.
+ * Prices [wad].
+ */
+export function planSettlement(
+  s: Pick<SeriesInfo, "id" | "expiry" | "feed" | "state">,
+  rounds: SettlementRounds,
+  now: bigint,
+  params: { fallbackDelay: bigint; voidDelay: bigint },
+): SettlementPlan {
+  if (s.state.source !== PriceSource.None) {
+    return { action: "none", why: `series #${s.id} is settled already (${PRICE_SOURCES[s.state.source]})` };
+  }
+  if (now < s.expiry) return { action: "wait", why: `series #${s.id} has not expired`, until: s.expiry };
+  const fallbackAt = s.expiry + params.fallbackDelay;
+  const voidAt = s.expiry + params.voidDelay;
+  let primaryProblem: string;
+  const r = rounds.round;
+  if (r === undefined) primaryProblem = "the feed has no round at or after expiry yet";
+  else if (r.updatedAt - s.expiry > s.feed.maxAge) {
+    primaryProblem = `the first round after expiry (${r.roundId}) came ${r.updatedAt - s.expiry} s after it, more than the feed's maximum age of ${s.feed.maxAge} s`;
+  } else if (unguarded(s.feed, r.answer) !== undefined) {
+    primaryProblem = `the first round after expiry (${r.roundId}) cannot price it: ${unguarded(s.feed, r.answer)}`;
+  } else if (rounds.previous === undefined) {
+    primaryProblem = `the first round after expiry (${r.roundId}) has no earlier round to prove it is the first`;
+  } else {
+    return {
+      action: "settle",
+      roundId: r.roundId,
+      previousRoundId: rounds.previous.roundId,
+      price: toWad(r.answer, s.feed.decimals),
+      updatedAt: r.updatedAt,
+      why: `round ${r.roundId} is the first at or after expiry (the round before it, ${rounds.previous.roundId}, is before)`,
+    };
+  }
+  let fallbackProblem: string | undefined;
+  const f = rounds.fallback;
+  if (f === undefined) fallbackProblem = "the feed has no round before expiry";
+  else if (s.expiry - f.updatedAt > s.feed.maxAge) {
+    fallbackProblem = `the last round before expiry (${f.roundId}) is ${s.expiry - f.updatedAt} s older than expiry, more than the feed's maximum age`;
+  } else if (unguarded(s.feed, f.answer) !== undefined) {
+    fallbackProblem = `the last round before expiry (${f.roundId}) cannot price it: ${unguarded(s.feed, f.answer)}`;
+  }
+  if (fallbackProblem === undefined && f !== undefined) {
+    if (now >= fallbackAt) {
+      return {
+        action: "fallback",
+        roundId: f.roundId,
+        price: toWad(f.answer, s.feed.decimals),
+        updatedAt: f.updatedAt,
+        why: `${primaryProblem}; the fallback is open, and round ${f.roundId} is the last before expiry`,
+      };
+    }
+    return { action: "wait", why: `${primaryProblem}; the fallback opens later`, until: fallbackAt };
+  }
+  if (now >= voidAt) {
+    return { action: "void", why: `${primaryProblem}, and ${fallbackProblem ?? "no fallback"}; the void path is open` };
+  }
+  return {
+    action: "wait",
+    why: `${primaryProblem}, and ${fallbackProblem ?? "no fallback"}; only the void path remains`,
+    until: voidAt,
+  };
+}

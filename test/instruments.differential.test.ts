@@ -1,0 +1,210 @@
+/**
+ * Differential test of the TypeScript payoff table (sdk/instruments.ts) against the InstrumentVault on the embedded
+ * network, to the wei: over random kinds, underlying and collateral decimals (0, 2, 6, 8, 18, 36), strikes and
+ * prices (the strike itself and one feed unit either side of it among them), what a write locks (`write`'s return),
+ * what a pair burn releases, `payoffAt` for both sides before settlement, the pools the first redemption fixes, and
+ * what each holder's redemptions pay.
+ *
+ * Deterministic: BALLAST_DIFF_SEED picks the sequence (default 1), BALLAST_INSTRUMENT_RUNS the number of settled
+ * series (default 36). A failure names the seed and the case.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import {
+  AccessManager__factory,
+  InstrumentVault__factory,
+  type InstrumentVault,
+  MockERC20__factory,
+  type MockERC20,
+  MockV3Aggregator__factory,
+  type MockV3Aggregator,
+  OracleAdapter__factory,
+} from "../typechain-types/index.js";
+import {
+  KIND_NAMES,
+  Kind,
+  type PayoffTerms,
+  lockFor,
+  pairRelease,
+  payoffAt,
+  poolStateOf,
+  poolsAt,
+  readSeries,
+} from "../sdk/instruments.js";
+
+const { ethers, networkHelpers } = await network.create();
+const { time } = networkHelpers;
+const SEED = BigInt(process.env.BALLAST_DIFF_SEED ?? "1");
+const RUNS = Number(process.env.BALLAST_INSTRUMENT_RUNS ?? "36");
+const DECIMALS = [0, 2, 6, 8, 18, 36];
+const FEED_DECIMALS = 8;
+const TO_WAD = 10n ** 10n; // feed answers [8 decimals] to [wad]
+const DISPUTE = 600n; // [s] the shortest dispute window
+
+/** xorshift64*: deterministic, so a failing case replays from its seed. */
+class Rng {
+  private s: bigint;
+  constructor(seed: bigint) {
+    this.s = (seed * 0x9e3779b97f4a7c15n + 7n) & (2n ** 64n - 1n);
+  }
+  next(): bigint {
+    let x = this.s;
+    x ^= x >> 12n;
+    x ^= (x << 25n) & (2n ** 64n - 1n);
+    x ^= x >> 27n;
+    this.s = x;
+    return (x * 0x2545f4914f6cdd1dn) & (2n ** 64n - 1n);
+  }
+  /** Uniform-ish in [lo, hi]. */
+  between(lo: bigint, hi: bigint): bigint {
+    const span = hi - lo + 1n;
+    let r = 0n;
+    for (let i = 0; i < 4; i++) r = (r << 64n) | this.next();
+    return lo + (r % span);
+  }
+  /** Log-uniform in [10^lo, 10^hi]: small and large magnitudes alike. */
+  magnitude(lo: number, hi: number): bigint {
+    const e = Number(this.between(BigInt(lo), BigInt(hi)));
+    return this.between(10n ** BigInt(e), 10n ** BigInt(e + 1));
+  }
+  pick<T>(xs: readonly T[]): T {
+    const x = xs[Number(this.between(0n, BigInt(xs.length - 1)))];
+    if (x === undefined) throw new Error("empty list");
+    return x;
+  }
+}
+
+describe("instruments: the TypeScript payoff table against the InstrumentVault (sdk/instruments.ts)", function () {
+  let deployer: HardhatEthersSigner;
+  let writer: HardhatEthersSigner;
+  let other: HardhatEthersSigner;
+  let vault: InstrumentVault;
+  /** Underlyings by decimals, each with its own feed; quote assets by decimals. */
+  const underlyings = new Map<number, { token: MockERC20; feed: MockV3Aggregator }>();
+  const quotes = new Map<number, MockERC20>();
+
+  before(async function () {
+    const [a, b, c] = await ethers.getSigners();
+    if (a === undefined || b === undefined || c === undefined) throw new Error("needs three signers");
+    [deployer, writer, other] = [a, b, c];
+    const manager = await new AccessManager__factory(deployer).deploy(deployer.address);
+    const oracle = await new OracleAdapter__factory(deployer).deploy(manager, ethers.ZeroAddress, 0);
+    vault = await new InstrumentVault__factory(deployer).deploy(manager, oracle, {
+      disputeWindow: DISPUTE,
+      maxCorrectionBps: 200,
+      fallbackDelay: 86_400,
+      voidDelay: 30 * 86_400,
+    });
+    const none = { aggregator: ethers.ZeroAddress, maxAge: 0, minAnswer: 0n, maxAnswer: 0n };
+    for (const d of DECIMALS) {
+      const token = await new MockERC20__factory(deployer).deploy(`U${d}`, `U${d}`, d);
+      const feed = await new MockV3Aggregator__factory(deployer).deploy(FEED_DECIMALS, 2_000n * 10n ** 8n);
+      const primary = { aggregator: await feed.getAddress(), maxAge: 86_400, minAnswer: 1n, maxAnswer: 10n ** 30n };
+      await (await oracle.setFeeds(token, primary, none, 0)).wait();
+      await (await vault.setUnderlying(token, true)).wait();
+      underlyings.set(d, { token, feed });
+      const quote = await new MockERC20__factory(deployer).deploy(`Q${d}`, `Q${d}`, d);
+      await (await vault.setQuote(quote, true)).wait();
+      quotes.set(d, quote);
+    }
+  });
+
+  it("write, burnPair, payoffAt, the pools and redeem agree with the TypeScript to the wei", async function () {
+    const rng = new Rng(SEED);
+    let checked = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const kind = run % 4; // every kind as often
+      const ud = rng.pick(DECIMALS);
+      const cd = kind === Kind.Call ? ud : rng.pick(DECIMALS);
+      const u = underlyings.get(ud);
+      const collateral = kind === Kind.Call ? u?.token : quotes.get(cd);
+      if (u === undefined || collateral === undefined) throw new Error("setup");
+      // the settlement answer [8 decimals]; the strike at it, one feed unit either side, or anywhere
+      const answer = rng.magnitude(2, 13);
+      const shape = run % 3;
+      const strike =
+        shape === 0 ? answer * TO_WAD : shape === 1 ? (answer + rng.pick([-1n, 1n])) * TO_WAD : rng.magnitude(9, 26);
+      const terms: PayoffTerms = { kind, strike, underlyingDecimals: ud, collateralDecimals: cd };
+      const label = `seed ${SEED} run ${run}: ${KIND_NAMES[kind]} U${ud}/C${cd} strike ${strike} answer ${answer}`;
+
+      const now = BigInt(await time.latest());
+      const expiry = now + 1_000n;
+      const id = await vault.createSeries.staticCall(u.token, collateral, kind, strike, expiry);
+      await (await vault.createSeries(u.token, collateral, kind, strike, expiry)).wait();
+
+      // two writes of random size (dust among them), to two holders
+      const sizes = [rng.pick([1n, 7n, 10n ** 9n + 3n, rng.magnitude(12, 24)]), rng.magnitude(0, 23)];
+      for (const [i, units] of sizes.entries()) {
+        const w = i === 0 ? writer : other;
+        const lock = lockFor(terms, units);
+        await (await collateral.mint(w.address, lock)).wait();
+        await (await collateral.connect(w).approve(vault, lock)).wait();
+        const locked = await vault.connect(w).write.staticCall(id, units, w.address, w.address);
+        expect(locked, `${label}: write(${units}) locks`).to.equal(lock);
+        await (await vault.connect(w).write(id, units, w.address, w.address)).wait();
+      }
+      // a pair burn of part of the first write releases its share, rounded down
+      let s = await readSeries(vault, id);
+      const burn = (sizes[0] ?? 0n) / 3n;
+      const release = pairRelease(burn, s.locked, s.units);
+      if (release > 0n) {
+        expect(await vault.connect(writer).burnPair.staticCall(id, burn, writer.address), `${label}: burn`).to.equal(
+          release,
+        );
+        await (await vault.connect(writer).burnPair(id, burn, writer.address)).wait();
+        s = await readSeries(vault, id);
+      }
+      // before settlement: payoffAt at the strike, either side of it and at random prices, both sides
+      const prices = [strike, strike + 1n, strike > 1n ? strike - 1n : 1n, answer * TO_WAD, rng.magnitude(8, 27)];
+      for (const price of prices) {
+        for (const short of [false, true]) {
+          const units = rng.between(1n, s.units);
+          expect(await vault.payoffAt(id, price, short, units), `${label}: payoffAt(${price}, ${short})`).to.equal(
+            payoffAt(terms, poolStateOf(s), price, short, units),
+          );
+          checked++;
+        }
+      }
+
+      // settle at the answer, published after expiry; redeem after the dispute window
+      await time.increaseTo(expiry + 10n);
+      await (await u.feed.updateAnswer(answer)).wait();
+      const round = await u.feed.latestRound();
+      await (await vault.settle(id, round, round - 1n)).wait();
+      await time.increase(DISPUTE);
+      const price = answer * TO_WAD;
+      const pools = poolsAt(terms, s.units, s.locked, price);
+      const holders = [
+        { who: writer, units: await vault.balanceOf(writer, id << 1n) },
+        { who: other, units: await vault.balanceOf(other, id << 1n) },
+      ];
+      for (const short of [false, true]) {
+        for (const h of holders) {
+          // a part, then the rest: each redemption its share of the fixed pool, rounded down
+          const part = h.units / 2n;
+          for (const units of [part, h.units - part]) {
+            if (units === 0n) continue;
+            const expected = (units * (short ? pools.shortPool : pools.longPool)) / s.units;
+            const paid = await vault.connect(h.who).redeem.staticCall(id, short, units, h.who.address);
+            expect(paid, `${label}: redeem ${short ? "short" : "long"} ${units}`).to.equal(expected);
+            await (await vault.connect(h.who).redeem(id, short, units, h.who.address)).wait();
+            checked++;
+          }
+        }
+      }
+      const after = await readSeries(vault, id);
+      expect([after.state.longPool, after.state.shortPool], `${label}: pools`).to.deep.equal([
+        pools.longPool,
+        pools.shortPool,
+      ]);
+      // nothing paid beyond what was locked: the dust that rounding kept stays in the series
+      expect(after.locked >= 0n && after.locked <= s.locked, `${label}: locked after`).to.equal(true);
+      // the finalized payoffAt reads the fixed pools
+      expect(await vault.payoffAt(id, 0n, false, s.units)).to.equal(
+        payoffAt(terms, poolStateOf(after), 0n, false, s.units),
+      );
+    }
+    expect(checked).to.be.greaterThan(RUNS * 10);
+  });
+});
