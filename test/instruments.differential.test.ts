@@ -5,6 +5,10 @@
  * what a pair burn releases, `payoffAt` for both sides before settlement, the pools the first redemption fixes, and
  * what each holder's redemptions pay.
  *
+ * And `findSettlementRound` / `planSettlement` on a feed with phases (a Chainlink proxy's round ids): the rounds they
+ * pick are the ones the contract accepts, by `settle` across a phase boundary and by `settleFallback` when the first
+ * round after expiry came too late.
+ *
  * Deterministic: BALLAST_DIFF_SEED picks the sequence (default 1), BALLAST_INSTRUMENT_RUNS the number of settled
  * series (default 36). A failure names the seed and the case.
  */
@@ -17,6 +21,7 @@ import {
   type InstrumentVault,
   MockERC20__factory,
   type MockERC20,
+  MockRoundFeed__factory,
   MockV3Aggregator__factory,
   type MockV3Aggregator,
   OracleAdapter__factory,
@@ -29,8 +34,10 @@ import {
   pairRelease,
   payoffAt,
   poolStateOf,
+  planSettlement,
   poolsAt,
   readSeries,
+  findSettlementRound,
 } from "../sdk/instruments.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -40,7 +47,8 @@ const RUNS = Number(process.env.BALLAST_INSTRUMENT_RUNS ?? "36");
 const DECIMALS = [0, 2, 6, 8, 18, 36];
 const FEED_DECIMALS = 8;
 const TO_WAD = 10n ** 10n; // feed answers [8 decimals] to [wad]
-const DISPUTE = 600n; // [s] the shortest dispute window
+const DISPUTE = 600n;
+const WAD = 10n ** 18n; // [s] the shortest dispute window
 
 /** xorshift64*: deterministic, so a failing case replays from its seed. */
 class Rng {
@@ -80,6 +88,7 @@ describe("instruments: the TypeScript payoff table against the InstrumentVault (
   let writer: HardhatEthersSigner;
   let other: HardhatEthersSigner;
   let vault: InstrumentVault;
+  let oracleAddress: string;
   /** Underlyings by decimals, each with its own feed; quote assets by decimals. */
   const underlyings = new Map<number, { token: MockERC20; feed: MockV3Aggregator }>();
   const quotes = new Map<number, MockERC20>();
@@ -96,6 +105,7 @@ describe("instruments: the TypeScript payoff table against the InstrumentVault (
       fallbackDelay: 86_400,
       voidDelay: 30 * 86_400,
     });
+    oracleAddress = await oracle.getAddress();
     const none = { aggregator: ethers.ZeroAddress, maxAge: 0, minAnswer: 0n, maxAnswer: 0n };
     for (const d of DECIMALS) {
       const token = await new MockERC20__factory(deployer).deploy(`U${d}`, `U${d}`, d);
@@ -206,5 +216,95 @@ describe("instruments: the TypeScript payoff table against the InstrumentVault (
       );
     }
     expect(checked).to.be.greaterThan(RUNS * 10);
+  });
+  it("findSettlementRound(): walks back across a phase boundary to the round settle() accepts; the fallback when the first is late", async function () {
+    const oracle = OracleAdapter__factory.connect(oracleAddress, deployer);
+    const token = await new MockERC20__factory(deployer).deploy("P", "P", 18);
+    const feed = await new MockRoundFeed__factory(deployer).deploy(FEED_DECIMALS);
+    const MAX_AGE = 3_600n;
+    const t0 = BigInt(await time.latest());
+    await (await feed.push(2_000n * 10n ** 8n, t0)).wait();
+    const primary = { aggregator: await feed.getAddress(), maxAge: MAX_AGE, minAnswer: 1n, maxAnswer: 10n ** 30n };
+    const none = { aggregator: ethers.ZeroAddress, maxAge: 0, minAnswer: 0n, maxAnswer: 0n };
+    await (await oracle.setFeeds(token, primary, none, 0)).wait();
+    await (await vault.setUnderlying(token, true)).wait();
+    const quote = quotes.get(6);
+    if (quote === undefined) throw new Error("setup");
+    const expiry = t0 + 1_000n;
+    const params = { fallbackDelay: 86_400n, voidDelay: 30n * 86_400n };
+    const create = async (strike: bigint): Promise<bigint> => {
+      const id = await vault.createSeries.staticCall(token, quote, Kind.BinaryDown, strike, expiry);
+      await (await vault.createSeries(token, quote, Kind.BinaryDown, strike, expiry)).wait();
+      return id;
+    };
+    const a = await create(1_900n * WAD);
+    const b = await create(1_800n * WAD);
+
+    // phase 1 ends before expiry with rounds 1..5; phase 2 starts after expiry
+    for (let i = 1n; i <= 4n; i++) await (await feed.push((2_000n - i) * 10n ** 8n, t0 + i * 100n)).wait();
+    const lastBefore = await feed.latestRound();
+    await time.increaseTo(expiry + 50n);
+    let now = BigInt(await time.latest());
+    // nothing at or after expiry yet: the last round before it is the fallback candidate, and the plan waits
+    let rounds = await findSettlementRound(feed, expiry);
+    expect([rounds.round, rounds.fallback?.roundId]).to.deep.equal([undefined, lastBefore]);
+    let plan = planSettlement(await readSeries(vault, a), rounds, now, params);
+    expect(plan.action).to.equal("wait");
+    await (await feed.startPhase()).wait();
+    const first = await feed.push.staticCall(1_850n * 10n ** 8n, expiry + 60n);
+    await (await feed.push(1_850n * 10n ** 8n, expiry + 60n)).wait();
+    for (let i = 1n; i <= 3n; i++) await (await feed.push(1_700n * 10n ** 8n, expiry + 60n + i * 10n)).wait();
+    expect(first).to.equal((2n << 64n) | 1n);
+    rounds = await findSettlementRound(feed, expiry);
+    expect([rounds.round?.roundId, rounds.previous?.roundId, rounds.fallback?.roundId]).to.deep.equal([
+      first,
+      lastBefore,
+      lastBefore,
+    ]);
+    now = BigInt(await time.latest());
+    plan = planSettlement(await readSeries(vault, a), rounds, now, params);
+    if (plan.action !== "settle") throw new Error(`planned ${plan.action}: ${plan.why}`);
+    expect([plan.roundId, plan.previousRoundId, plan.price]).to.deep.equal([first, lastBefore, 1_850n * WAD]);
+    await (await vault.settle(a, plan.roundId, plan.previousRoundId)).wait();
+    const settled = await readSeries(vault, a);
+    expect([settled.state.roundId, settled.state.price]).to.deep.equal([first, 1_850n * WAD]);
+    // the walk is bounded: a smaller bound than the rounds since expiry says so
+    await findSettlementRound(feed, expiry, { maxSteps: 2 }).then(
+      () => expect.fail("walked past maxSteps"),
+      (e: Error) => expect(e.message).to.match(/more than 2 rounds of the feed since expiry/),
+    );
+
+    // series b, on a feed whose first round after expiry is late (more than maxAge): the fallback, once open
+    const late = await new MockRoundFeed__factory(deployer).deploy(FEED_DECIMALS);
+    const t1 = BigInt(await time.latest());
+    await (await late.push(1_500n * 10n ** 8n, t1)).wait();
+    const token2 = await new MockERC20__factory(deployer).deploy("L", "L", 18);
+    await (await oracle.setFeeds(token2, { ...primary, aggregator: await late.getAddress() }, none, 0)).wait();
+    await (await vault.setUnderlying(token2, true)).wait();
+    const expiry2 = t1 + 500n;
+    const c = await vault.createSeries.staticCall(token2, quote, Kind.BinaryDown, 1_600n * WAD, expiry2);
+    await (await vault.createSeries(token2, quote, Kind.BinaryDown, 1_600n * WAD, expiry2)).wait();
+    await (await late.push(1_520n * 10n ** 8n, expiry2 - 10n)).wait();
+    await (await late.push(1_400n * 10n ** 8n, expiry2 + MAX_AGE + 1n)).wait();
+    await time.increaseTo(expiry2 + MAX_AGE + 100n);
+    rounds = await findSettlementRound(late, expiry2);
+    plan = planSettlement(await readSeries(vault, c), rounds, BigInt(await time.latest()), params);
+    expect(plan.action).to.equal("wait");
+    expect(plan.why).to.match(/more than the feed's maximum age/);
+    expect(plan.action === "wait" ? plan.until : 0n).to.equal(expiry2 + params.fallbackDelay);
+    await time.increaseTo(expiry2 + params.fallbackDelay);
+    plan = planSettlement(await readSeries(vault, c), rounds, BigInt(await time.latest()), params);
+    if (plan.action !== "fallback") throw new Error(`planned ${plan.action}: ${plan.why}`);
+    expect(plan.price).to.equal(1_520n * WAD);
+    await (await vault.settleFallback(c, plan.roundId)).wait();
+    expect((await readSeries(vault, c)).state.source).to.equal(2);
+    // b, on the first feed, is untouched: it still plans the round a settled on (a primary round stays primary)
+    const planB = planSettlement(
+      await readSeries(vault, b),
+      await findSettlementRound(feed, expiry),
+      BigInt(await time.latest()),
+      params,
+    );
+    expect(planB.action === "settle" ? planB.roundId : planB.why).to.equal(first);
   });
 });
