@@ -379,7 +379,8 @@ export type SettlementPlan =
  * delays [s] (`settlementParams`), by the contract's rules in order: the first guarded round at or after expiry, at
  * most the feed's maxAge after it, proven by the round before it (`settle`); from `fallbackDelay` after expiry, when
  * that is impossible, the last guarded round before expiry, at most maxAge before it (`settleFallback`); from
- * `voidDelay` after expiry, when neither is possible, the strike (`settleVoid`). Otherwise when to try again.
+ * `voidDelay` after expiry, when neither is possible, the strike (`settleVoid`). Otherwise why not, and when to try
+ * again (none when the feed's next round would settle it).
  * Prices [wad].
  */
 export function planSettlement(
@@ -396,6 +397,8 @@ export function planSettlement(
   const voidAt = s.expiry + params.voidDelay;
   let primaryProblem: string;
   const r = rounds.round;
+  // no round at or after expiry yet, and one the feed publishes now would still be within its maximum age
+  const roundMayCome = r === undefined && now - s.expiry <= s.feed.maxAge;
   if (r === undefined) primaryProblem = "the feed has no round at or after expiry yet";
   else if (r.updatedAt - s.expiry > s.feed.maxAge) {
     primaryProblem = `the first round after expiry (${r.roundId}) came ${r.updatedAt - s.expiry} s after it, more than the feed's maximum age of ${s.feed.maxAge} s`;
@@ -431,10 +434,22 @@ export function planSettlement(
         why: `${primaryProblem}; the fallback is open, and round ${f.roundId} is the last before expiry`,
       };
     }
-    return { action: "wait", why: `${primaryProblem}; the fallback opens later`, until: fallbackAt };
+    return {
+      action: "wait",
+      why: roundMayCome
+        ? `${primaryProblem}: its next round settles it, else the fallback opens later`
+        : `${primaryProblem}; the fallback opens later`,
+      until: fallbackAt,
+    };
   }
   if (now >= voidAt) {
     return { action: "void", why: `${primaryProblem}, and ${fallbackProblem ?? "no fallback"}; the void path is open` };
+  }
+  if (roundMayCome) {
+    return {
+      action: "wait",
+      why: `${primaryProblem}: its next round settles it, else (${fallbackProblem ?? "no fallback"}) only the void path remains`,
+    };
   }
   return {
     action: "wait",

@@ -21,6 +21,10 @@
  *   npx hardhat ballast distribute <synth>   (the Treasury's surplus policy, when due)
  *   npx hardhat ballast reserves  |  faucet <token> <units>  |  set-price <token> <usd>   (the last two: mocks only)
  *   npx hardhat ballast oracle <token>   (how its price is composed, leg by leg, and why it fails)
+ *   npx hardhat ballast series create <asset> <call|put|binary-up|binary-down> --strike <usd> --expiry <date|+7d>
+ *       [--collateral USDC]  |  series list  |  series write <series> <units> [--long-to --short-to]  |
+ *       series burn-pair <series> <units|all>  |  series settle <series>  |
+ *       series redeem <series> [units|all] [--side long|short]   (options and binaries, tasks/instruments.ts)
  *   npx hardhat ballast steward [--all]   (the risk steward: open recommendations and why they wait, each parameter's room)
  *   npx hardhat ballast keeper [--poll 12] [--min-profit-bps 100] [--once] ...   (tasks/actions/keeper.ts; Ctrl-C stops it)
  *   npx hardhat ballast watch [--owner 0x..] [--positions 1,2] [--horizon 24] [--json] [--webhook URL] [--once] ...
@@ -317,6 +321,59 @@ export const ballastTasks = [
     .addPositionalArgument({ name: "id", description: "Position id" })
     .addOption(FROM)
     .setAction(() => import("./actions/protect-off.js"))
+    .build(),
+  emptyTask(
+    ["ballast", "series"],
+    "Fully backed options and binaries: create, list, write, burn, settle, redeem",
+  ).build(),
+  task(["ballast", "series", "create"], "Create a series (or find the one with these terms)")
+    .addPositionalArgument({ name: "asset", description: "1st: underlying symbol, e.g. WETH" })
+    .addPositionalArgument({ name: "kind", description: "2nd: call, put, binary-up or binary-down" })
+    .addOption({ name: "strike", description: "Strike in USD per whole underlying, e.g. 2500", defaultValue: "" })
+    .addOption({
+      name: "expiry",
+      description: "ISO date (2027-01-29T08:00:00Z) or from now (+7d, +12h)",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "collateral",
+      description: "Collateral symbol (default: the underlying for a call, else the first quote asset, e.g. USDC)",
+      defaultValue: "",
+    })
+    .addOption(FROM)
+    .setAction(() => import("./actions/series-create.js"))
+    .build(),
+  task(["ballast", "series", "list"], "List every series: terms, units, locked, max payoff, state, payoff now")
+    .addOption(FROM)
+    .setAction(() => import("./actions/series-list.js"))
+    .build(),
+  task(["ballast", "series", "write"], "Write contracts: lock their maximum payoff for long and short tokens")
+    .addPositionalArgument({ name: "series", description: "1st: series id" })
+    .addPositionalArgument({ name: "units", description: "2nd: contracts, e.g. 2.5" })
+    .addOption({ name: "longTo", description: "Recipient of the long tokens (default: you)", defaultValue: "" })
+    .addOption({ name: "shortTo", description: "Recipient of the short tokens (default: you)", defaultValue: "" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/series-write.js"))
+    .build(),
+  task(["ballast", "series", "burn-pair"], "Before expiry: burn long and short together for their collateral")
+    .addPositionalArgument({ name: "series", description: "1st: series id" })
+    .addPositionalArgument({ name: "units", description: '2nd: pairs, or "all"' })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/series-burn-pair.js"))
+    .build(),
+  task(["ballast", "series", "settle"], "Settle an expired series at the first feed round at or after expiry")
+    .addPositionalArgument({ name: "series", description: "Series id" })
+    .addOption(FROM)
+    .setAction(() => import("./actions/series-settle.js"))
+    .build(),
+  task(["ballast", "series", "redeem"], "After the dispute window: redeem long or short tokens for their payoff")
+    .addPositionalArgument({ name: "series", description: "1st: series id" })
+    .addPositionalArgument({ name: "units", description: '2nd: contracts, or "all" (default)', defaultValue: "all" })
+    .addOption({ name: "side", description: "long or short (default: every side you hold)", defaultValue: "" })
+    .addOption(TO)
+    .addOption(FROM)
+    .setAction(() => import("./actions/series-redeem.js"))
     .build(),
   task(["ballast", "reserves"], "Show collateral held and credited, synthetic supply and debt, collateral ratio")
     .addOption(FROM)
