@@ -27,6 +27,7 @@
  */
 import type { Signer, TransactionReceipt, TransactionRequest } from "ethers";
 import {
+  type IInstrumentVault,
   type ILiquidationEngine,
   type IPositionLens,
   ISyntheticToken__factory,
@@ -47,6 +48,7 @@ import { BPS, WAD, mulDivDown } from "../sdk/math.js";
 import { DEFAULT_GAS_MARGIN_BPS, sendTx } from "../sdk/tx.js";
 import { STEWARD_PARAM_NAMES } from "../sdk/steward.js";
 import { PERMISSIONS } from "../sdk/permissions.js";
+import { PriceSource, type SettlementPlan, readSeries, settlementCall, settlementPlan } from "../sdk/instruments.js";
 
 // ----------------------------------------------------------------------------------------------------------------
 // Interfaces
@@ -113,6 +115,12 @@ export interface KeeperOptions {
    * most) when the venue pays at least `minProfitBps` over the repay for the collateral. None: no pre-liquidation job.
    */
   preLiquidation?: PreLiquidation;
+  /**
+   * The settlement job: each expired series of this InstrumentVault without a price is settled by the first round of
+   * its feed at or after expiry (found with sdk/instruments.ts), or by the fallback or the void path once those are
+   * the only way and open. None: no settlement job.
+   */
+  instruments?: IInstrumentVault;
 }
 
 /** The steward's statuses (`IRiskSteward.Status`) after which a recommendation can never apply: superseded, applied, expired. */
@@ -123,6 +131,16 @@ export interface DistributionDone {
   synthId: bigint;
   toSavings: bigint; // [wad]
   toBuyback: bigint; // [wad]
+  gas: bigint;
+}
+
+/** A series the keeper settled. */
+export interface SettlementDone {
+  seriesId: bigint;
+  /** How: the first round at or after expiry, the fallback, or void (at the strike). */
+  source: Exclude<SettlementPlan["action"], "wait" | "none">;
+  roundId: bigint; // 0 for void
+  price: bigint; // [wad] USD per whole underlying
   gas: bigint;
 }
 
@@ -175,9 +193,19 @@ export interface ResetDone {
 
 /** Something the keeper looked at and did not do, and why. */
 export interface Skip {
-  kind: "liquidate" | "preLiquidate" | "take" | "reset" | "distribute" | "lapse" | "writeOff" | "observe" | "apply";
-  // position id (liquidate, preLiquidate, writeOff), auction id, synthetic id (distribute), asset id (lapse, observe) or
-  // recommendation id (apply)
+  kind:
+    | "liquidate"
+    | "preLiquidate"
+    | "take"
+    | "reset"
+    | "distribute"
+    | "lapse"
+    | "writeOff"
+    | "observe"
+    | "apply"
+    | "settle";
+  // position id (liquidate, preLiquidate, writeOff), auction id, synthetic id (distribute), asset id (lapse, observe),
+  // recommendation id (apply) or series id (settle)
   id: bigint;
   reason: string;
   /** The contract's custom error, when a revert was the reason (e.g. "AuctionCapReached"). */
@@ -202,6 +230,8 @@ export interface TickReport {
   /** Assets whose volatility the keeper observed, and the recommendations it applied through the steward. */
   observations: string[];
   applied: bigint[];
+  /** Expired series the keeper settled. */
+  settlements: SettlementDone[];
   skips: Skip[];
   /** The tick stopped early because its abort signal fired (the rest is left for the next run). */
   aborted: boolean;
@@ -213,6 +243,7 @@ function subject(kind: Skip["kind"]): string {
   if (kind === "distribute") return "synthetic";
   if (kind === "lapse" || kind === "observe") return "asset";
   if (kind === "apply") return "recommendation";
+  if (kind === "settle") return "series";
   return "auction";
 }
 
@@ -230,6 +261,8 @@ export class Keeper {
   /** Recommendations below this id are final (applied, superseded or expired): the risk job starts from here. */
   private recommendationCursor = 1n;
   private errorContext: ErrorContext | undefined;
+  /** Series seen with a price: the settlement job never reads them again. */
+  private readonly settledSeries = new Set<bigint>();
 
   constructor(readonly opts: KeeperOptions) {
     this.engine = opts.engine.connect(opts.signer);
@@ -272,6 +305,7 @@ export class Keeper {
       writeOffs: [],
       observations: [],
       applied: [],
+      settlements: [],
       skips: [],
       aborted: false,
     };
@@ -294,7 +328,67 @@ export class Keeper {
       if (stopped()) return report;
       await this.runPolicy(synthId, report);
     }
+    await this.runSettlements(report, stopped);
     return report;
+  }
+
+  /**
+   * The settlement job: every expired series without a price, settled the way `settlementPlan` (sdk/instruments.ts)
+   * finds open (the first round at or after expiry with the round before it, else the fallback or void once open),
+   * simulated first. A series that cannot be settled yet is a skip that says why and until when.
+   */
+  private async runSettlements(report: TickReport, stopped: () => boolean): Promise<void> {
+    const instruments = this.opts.instruments?.connect(this.opts.signer);
+    if (instruments === undefined) return;
+    const count = await instruments.seriesCount();
+    const now = BigInt((await this.opts.signer.provider?.getBlock("latest"))?.timestamp ?? 0);
+    for (let id = 1n; id <= count; id++) {
+      if (stopped()) return;
+      if (this.settledSeries.has(id)) continue;
+      const s = await readSeries(instruments, id);
+      if (s.state.source !== PriceSource.None) {
+        this.settledSeries.add(id);
+        continue;
+      }
+      if (now < s.expiry) continue;
+      let plan: SettlementPlan;
+      try {
+        plan = await settlementPlan(instruments, s, now);
+      } catch (e) {
+        this.skip(report, "settle", id, `cannot read its feed's rounds: ${await this.reason(e)}`, e);
+        continue;
+      }
+      const call = settlementCall(instruments, id, plan);
+      if (call === undefined) {
+        const until =
+          plan.action === "wait" && plan.until !== undefined
+            ? ` (until ${new Date(Number(plan.until) * 1000).toISOString()})`
+            : "";
+        this.skip(report, "settle", id, `${plan.why}${until}`);
+        continue;
+      }
+      try {
+        await this.opts.signer.call(await call());
+      } catch (e) {
+        this.skip(report, "settle", id, `simulation failed: ${await this.reason(e)}`, e);
+        continue;
+      }
+      const receipt = await this.send("settle", id, report, call);
+      if (receipt === undefined) continue;
+      const after = await readSeries(instruments, id);
+      this.settledSeries.add(id);
+      report.settlements.push({
+        seriesId: id,
+        source: plan.action === "fallback" || plan.action === "void" ? plan.action : "settle",
+        roundId: after.state.roundId,
+        price: after.state.price,
+        gas: receipt.gasUsed,
+      });
+      this.log(
+        `settle series #${id} (${plan.action}${plan.action === "void" ? "" : ` round ${after.state.roundId}`}) at ` +
+          `${formatPlain(after.state.price)} USD: ${plan.why}`,
+      );
+    }
   }
 
   /**

@@ -153,6 +153,8 @@ export interface ServiceOptions {
   risk?: KeeperOptions["risk"];
   /** The pre-liquidation job (see `Keeper`); none: no pre-liquidation job. */
   preLiquidation?: KeeperOptions["preLiquidation"];
+  /** The settlement job for expired option and binary series (see `Keeper`); none: no settlement job. */
+  instruments?: KeeperOptions["instruments"];
   /** Receives every log line. Default console.log. */
   log?: (line: string) => void;
   /** Sleeps between ticks; must return early when `signal` fires. Default: a timer of `pollSeconds`. */
@@ -214,6 +216,7 @@ export class KeeperService {
       ...(opts.treasury === undefined ? {} : { treasury: opts.treasury, synthIds: opts.synthIds ?? [] }),
       ...(opts.risk === undefined ? {} : { risk: opts.risk }),
       ...(opts.preLiquidation === undefined ? {} : { preLiquidation: opts.preLiquidation }),
+      ...(opts.instruments === undefined ? {} : { instruments: opts.instruments }),
     });
     this.log(
       checkpoint === undefined

@@ -12,6 +12,7 @@
  * outstanding rounded down (and never more than is locked), the shorts' pool the rest; each redemption pays its share
  * of its side's pool rounded down.
  */
+import { Contract, type ContractTransaction } from "ethers";
 import type { IInstrumentVault } from "../typechain-types/index.js";
 
 const WAD = 10n ** 18n;
@@ -456,4 +457,48 @@ export function planSettlement(
     why: `${primaryProblem}, and ${fallbackProblem ?? "no fallback"}; only the void path remains`,
     until: voidAt,
   };
+}
+
+/** What a settlement reads and sends through (any TypeChain InstrumentVault or IInstrumentVault). */
+export type SettlementVault = Pick<
+  IInstrumentVault,
+  "settlementParams" | "settle" | "settleFallback" | "settleVoid" | "runner"
+>;
+
+const FEED_ABI = [
+  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
+  "function getRoundData(uint80) view returns (uint80, int256, uint256, uint256, uint80)",
+];
+
+/**
+ * How series `s` settles now: the rounds of its feed around expiry (`findSettlementRound`) judged by the contract's
+ * rules (`planSettlement`), with the vault's delays.
+ */
+export async function settlementPlan(vault: SettlementVault, s: SeriesInfo, now: bigint): Promise<SettlementPlan> {
+  if (s.state.source !== PriceSource.None || now < s.expiry) {
+    return planSettlement(s, {}, now, { fallbackDelay: 0n, voidDelay: 0n });
+  }
+  const runner = vault.runner;
+  const feed = new Contract(s.feed.aggregator, FEED_ABI, runner);
+  const rounds = await findSettlementRound(
+    {
+      latestRoundData: () => feed.getFunction("latestRoundData")() as Promise<readonly unknown[]>,
+      getRoundData: (id: bigint) => feed.getFunction("getRoundData")(id) as Promise<readonly unknown[]>,
+    },
+    s.expiry,
+  );
+  const p = await vault.settlementParams();
+  return planSettlement(s, rounds, now, { fallbackDelay: p.fallbackDelay, voidDelay: p.voidDelay });
+}
+
+/** The transaction a plan sends, or undefined for a plan that sends nothing. */
+export function settlementCall(
+  vault: SettlementVault,
+  id: bigint,
+  plan: SettlementPlan,
+): (() => Promise<ContractTransaction>) | undefined {
+  if (plan.action === "settle") return () => vault.settle.populateTransaction(id, plan.roundId, plan.previousRoundId);
+  if (plan.action === "fallback") return () => vault.settleFallback.populateTransaction(id, plan.roundId);
+  if (plan.action === "void") return () => vault.settleVoid.populateTransaction(id);
+  return undefined;
 }

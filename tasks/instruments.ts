@@ -8,7 +8,6 @@
  * Units: series units [wad] (1e18 = one contract on one whole underlying), prices and strikes [wad] USD, collateral in
  * its token's own decimals, times [s].
  */
-import { Contract } from "ethers";
 import type { InstrumentVault, MockERC20, SyntheticToken } from "../typechain-types/index.js";
 import { formatAmount, formatUsd, renderTable } from "../sdk/format.js";
 import {
@@ -19,14 +18,14 @@ import {
   PriceSource,
   type SeriesInfo,
   type SettlementPlan,
-  findSettlementRound,
   listSeries,
   lockFor,
   pairRelease,
   payoffAt,
-  planSettlement,
   poolStateOf,
   readSeries,
+  settlementCall,
+  settlementPlan,
   sideIds,
 } from "../sdk/instruments.js";
 import {
@@ -433,44 +432,6 @@ export async function burnPair(
 // ----------------------------------------------------------------------------------------------------------------
 // series settle
 // ----------------------------------------------------------------------------------------------------------------
-
-const FEED_ABI = [
-  "function latestRoundData() view returns (uint80, int256, uint256, uint256, uint80)",
-  "function getRoundData(uint80) view returns (uint80, int256, uint256, uint256, uint80)",
-];
-
-/**
- * How series `s` settles now: the rounds of its feed around expiry (`findSettlementRound`) judged by the contract's
- * rules (`planSettlement`), with the vault's delays.
- */
-export async function settlementPlan(vault: InstrumentVault, s: SeriesInfo, now: bigint): Promise<SettlementPlan> {
-  if (s.state.source !== PriceSource.None || now < s.expiry) {
-    return planSettlement(s, {}, now, { fallbackDelay: 0n, voidDelay: 0n });
-  }
-  const runner = vault.runner;
-  const feed = new Contract(s.feed.aggregator, FEED_ABI, runner);
-  const rounds = await findSettlementRound(
-    {
-      latestRoundData: () => feed.getFunction("latestRoundData")() as Promise<readonly unknown[]>,
-      getRoundData: (id: bigint) => feed.getFunction("getRoundData")(id) as Promise<readonly unknown[]>,
-    },
-    s.expiry,
-  );
-  const p = await vault.settlementParams();
-  return planSettlement(s, rounds, now, { fallbackDelay: p.fallbackDelay, voidDelay: p.voidDelay });
-}
-
-/** The transaction a plan sends, or undefined for a plan that sends nothing. */
-export function settlementCall(
-  vault: InstrumentVault,
-  id: bigint,
-  plan: SettlementPlan,
-): (() => ReturnType<InstrumentVault["settle"]["populateTransaction"]>) | undefined {
-  if (plan.action === "settle") return () => vault.settle.populateTransaction(id, plan.roundId, plan.previousRoundId);
-  if (plan.action === "fallback") return () => vault.settleFallback.populateTransaction(id, plan.roundId);
-  if (plan.action === "void") return () => vault.settleVoid.populateTransaction(id);
-  return undefined;
-}
 
 /**
  * Settles expired series `series`: at the first round of its feed at or after expiry (found here, with the round

@@ -74,6 +74,8 @@ export async function runKeeper(conn: NetworkConnection, args: KeeperArgs): Prom
       ...(sys.risk === undefined ? {} : { risk: sys.risk }),
       // opt-in pre-liquidation, where deployed: positions inside its band, before the liquidation engine's turn
       ...(sys.preLiquidation === undefined ? {} : { preLiquidation: sys.preLiquidation }),
+      // options and binaries, where deployed: expired series settled at the round their feed proves
+      ...(sys.instruments === undefined ? {} : { instruments: sys.instruments }),
     });
   } catch (e) {
     if (e instanceof CheckpointError) throw new TaskError(e.message);
