@@ -129,11 +129,11 @@ describe("demo picture (tools/demo/chart.ts)", function () {
 });
 
 describe("npm run demo (tools/demo/demo.ts)", function () {
-  it("prints small amounts as they are (0.3453 WETH, not 0 WETH) and draws the five panels", function () {
+  it("prints small amounts as they are (0.3453 WETH, not 0 WETH), settles and redeems the options, and draws the five panels", function () {
     this.timeout(180_000);
     const dir = mkdtempSync(join(tmpdir(), "ballast-demo-"));
     const svgPath = join(dir, "demo.svg");
-    const hre = spawnSync("npx", ["hardhat", "run", "tools/demo/demo.ts"], {
+    const hre = spawnSync("npx", ["hardhat", "run", "--no-compile", "tools/demo/demo.ts"], {
       encoding: "utf8",
       env: { ...process.env, DEMO_SVG: svgPath },
     });
@@ -165,6 +165,31 @@ describe("npm run demo (tools/demo/demo.ts)", function () {
     expect(warned, "the alerts summary").to.not.equal(null);
     expect(Number(warned?.[1])).to.equal(Number(warned?.[2]));
     expect(Number(warned?.[2])).to.be.greaterThan(0);
+    // options and binaries: written before the crash, settled by the keeper at the first WETH round at or after their
+    // expiry, each side's redemption after the dispute window; the crash leaves the $2,200 call worthless to its
+    // buyer and pays the $1,500 binary down in full
+    expect(out).to.match(
+      /a writer sells a covered call on WETH \(series #1: call, strike \$2,200\.00, expiry at t\+200m\): 10 contracts lock 10\.00 WETH/,
+    );
+    expect(out).to.match(
+      /a writer sells a cash-secured binary down on WETH \(series #2: binary-down, strike \$1,500\.00, .*\): 10,000 contracts lock 10,000\.00 USDC/,
+    );
+    const settled = [
+      ...out.matchAll(
+        /keeper: settle series #(\d) \(settle round (\d+)\) at (\d+)\.00 USD: round \d+ is the first at or after expiry/g,
+      ),
+    ];
+    expect(settled.map((m) => m[1])).to.deep.equal(["1", "2"]);
+    const price = Number(settled[0]?.[3]);
+    expect(price).to.be.within(1_300, 1_500); // a crash step's ETH price
+    expect(out).to.contain(
+      `covered call #1 settled at $${price.toLocaleString("en-US")}.00 (round ${settled[0]?.[2]}): the buyer's 10 long ` +
+        "redeem 0.00 WETH, the writer's short 10.00 WETH",
+    );
+    expect(out).to.contain(
+      `cash-secured binary down #2 settled at $${price.toLocaleString("en-US")}.00 (round ${settled[1]?.[2]}): the buyer's ` +
+        "10,000 long redeem 10,000.00 USDC, the writer's short 0.00 USDC",
+    );
     const svg = readFileSync(svgPath, "utf8");
     expect(svg).to.contain(">Liquidations and cap waits per keeper tick</text>");
     expect(svg).to.contain(">Bad debt (USD)</text>");

@@ -23,6 +23,12 @@
  * keeper applies what the steward accepts; and the watch (watch/evaluate.ts) follows every position and alerts before
  * the liquidations it predicts (the report shows each alert's lead time).
  *
+ * Options and binaries: before the crash a writer sells a covered call on WETH (collateral WETH) and a cash-secured
+ * binary down paying 1 USDC per contract below $1,500 (collateral USDC), both expiring near the end of the crash; the
+ * keeper settles them at the first WETH round at or after expiry (the feeds are Chainlink `MockV3Aggregator`s, which
+ * keep their rounds), and after the dispute window the buyer and the writer redeem their sides (the report prints what
+ * each got).
+ *
  * It also writes a picture, reports/demo.svg (`DEMO_SVG` to write elsewhere): the ETH and BTC oracle prices with the
  * auctions' clearing prices, and the system backing ratio, tick by tick (tools/demo/chart.ts).
  */
@@ -73,6 +79,7 @@ import { evaluatePositions, manifestReader } from "../../watch/evaluate.js";
 import { parseWatchConfig } from "../../watch/service.js";
 import { ObservedVolatility } from "../../watch/volatility.js";
 import { STEWARD_PARAMS } from "../../sdk/steward.js";
+import { KIND_NAMES, Kind, PRICE_SOURCES, lockFor, readSeries, sideIds } from "../../sdk/instruments.js";
 
 /** The demo's users and their positions (shared with the risk engine's demo portfolio). */
 const PLANS: Plan[] = DEMO_PLANS;
@@ -116,7 +123,8 @@ const started = Date.now();
 console.log("Ballast demo — embedded Hardhat network\n");
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;
-const core = await deployCore(ethers, { log: step });
+// Chainlink `MockV3Aggregator` feeds: they keep their rounds, which an option series settles on
+const core = await deployCore(ethers, { feeds: "chainlink", log: step });
 step(`Vault at ${core.addresses.vault}, Treasury at ${core.addresses.treasury}, engine at ${core.addresses.engine}`);
 await (await core.engine.setGlobalCap(DEMO_CAPS.global)).wait();
 for (const k of ASSET_KEYS) await (await core.engine.setAssetCap(core.tokens[k], DEMO_CAPS.perAsset)).wait();
@@ -280,6 +288,42 @@ step(`observed every 5 minutes for an hour and a quarter: ${await volatilityLine
 console.log("\n=== Before the crash ===");
 const before = await printReserves(core);
 
+// options and binaries, written before the crash: fully backed, settled by the keeper at the first WETH round at or
+// after expiry, redeemed after the dispute window
+const writer = signers[PLANS.length + 4];
+const buyer = signers[PLANS.length + 5];
+if (writer === undefined || buyer === undefined) throw new Error(`demo: needs ${PLANS.length + 6} signers`);
+console.log("\n=== Options and binaries, before the crash ===");
+const OPTION_EXPIRY_MINUTES = 200; // after the crash starts: between its last two price steps
+const optionExpiry = BigInt(await time.latest()) + BigInt(OPTION_EXPIRY_MINUTES * MINUTE);
+const options: { id: bigint; name: string; units: bigint; decimals: number; symbol: string }[] = [];
+for (const o of [
+  { name: "covered call", kind: Kind.Call, strike: wad("2200"), collateral: core.weth, key: "weth", units: wad("10") },
+  {
+    name: "cash-secured binary down",
+    kind: Kind.BinaryDown,
+    strike: wad("1500"),
+    collateral: core.usdc,
+    key: "usdc",
+    units: wad("10000"),
+  },
+] as const) {
+  const id = await core.instruments.createSeries.staticCall(core.weth, o.collateral, o.kind, o.strike, optionExpiry);
+  await (await core.instruments.createSeries(core.weth, o.collateral, o.kind, o.strike, optionExpiry)).wait();
+  const s = await readSeries(core.instruments, id);
+  const lock = lockFor(s, o.units);
+  await (await o.collateral.mint(writer.address, lock)).wait();
+  await (await o.collateral.connect(writer).approve(core.instruments, lock)).wait();
+  await (await core.instruments.connect(writer).write(id, o.units, buyer.address, writer.address)).wait();
+  const { decimals, symbol } = ASSETS[o.key];
+  options.push({ id, name: o.name, units: o.units, decimals, symbol });
+  step(
+    `a writer sells a ${o.name} on WETH (series #${id}: ${KIND_NAMES[o.kind]}, strike $${formatWad(o.strike)}, ` +
+      `expiry at t+${OPTION_EXPIRY_MINUTES}m): ${formatWad(o.units, 0)} contracts lock ` +
+      `${formatUnitsHuman(lock, decimals, 2)} ${symbol}, the long side to a buyer`,
+  );
+}
+
 const venue = new OracleVenue(core.oracle, core.vault, core.lens, VENUE_SPREAD_BPS);
 let clock = 0; // [s] since the crash started
 const stamp = (): string => `[t+${String(Math.floor(clock / 60)).padStart(3, " ")}m]`;
@@ -295,6 +339,8 @@ const keeper = new Keeper({
   synthIds: [BUSD, BETH],
   // and the risk job: observations every tick, the steward's recommendations as they become applicable
   risk: { observer: core.observer, riskOracle: core.riskOracle, steward: core.steward },
+  // and the settlement job: the option series above, at the first WETH round at or after their expiry
+  instruments: core.instruments,
   log: (line) => {
     if (!line.startsWith("skip take") && !line.startsWith("skip observe")) console.log(`  ${stamp()} keeper: ${line}`);
   },
@@ -398,6 +444,28 @@ await core.refreshFeeds();
 const savedBack = await core.savings.connect(saver).redeem.staticCall(savedShares, saver, saver);
 await (await core.savings.connect(saver).redeem(savedShares, saver, saver)).wait();
 const earned = savedBack - wad("50000");
+
+// the option series, settled by the keeper during the crash; their dispute window has passed: each side redeems
+console.log("\n=== Options and binaries, after the crash ===");
+for (const o of options) {
+  const s = await readSeries(core.instruments, o.id);
+  const paid: bigint[] = [];
+  for (const [who, short] of [
+    [buyer, false],
+    [writer, true],
+  ] as const) {
+    const units = await core.instruments.balanceOf(who, short ? sideIds(o.id).short : sideIds(o.id).long);
+    const got = await core.instruments.connect(who).redeem.staticCall(o.id, short, units, who.address);
+    await (await core.instruments.connect(who).redeem(o.id, short, units, who.address)).wait();
+    paid.push(got);
+  }
+  console.log(
+    `  ${o.name} #${o.id} settled at $${formatWad(s.state.price)} (${PRICE_SOURCES[s.state.source]} ` +
+      `${s.state.roundId}): the buyer's ${formatWad(o.units, 0)} long redeem ` +
+      `${formatUnitsHuman(paid[0] ?? 0n, o.decimals, 2)} ${o.symbol}, the writer's short ` +
+      `${formatUnitsHuman(paid[1] ?? 0n, o.decimals, 2)} ${o.symbol}`,
+  );
+}
 
 console.log("\n=== After the crash ===");
 const after = await printPositions("Positions after the crash and the liquidations", core, opened);
@@ -646,7 +714,7 @@ async function frameNow(r: TickReport): Promise<DemoFrame> {
 }
 
 /** Funds `owner`, opens `plan`'s position (openAndMint for one asset, batch for a basket) and mints at its LTV. */
-async function openPosition(core: Core, owner: HardhatEthersSigner, plan: Plan): Promise<Opened> {
+async function openPosition(core: Core<"chainlink">, owner: HardhatEthersSigner, plan: Plan): Promise<Opened> {
   const amounts = Object.fromEntries(
     Object.entries(plan.basket).map(([k, v]) => [k, units(k as AssetKey, v)]),
   ) as Partial<Record<AssetKey, bigint>>;
@@ -695,7 +763,7 @@ interface PositionRow {
 }
 
 /** Prints every position's figures from `healthOf` and returns them. */
-async function printPositions(title: string, core: Core, list: Opened[]): Promise<PositionRow[]> {
+async function printPositions(title: string, core: Core<"chainlink">, list: Opened[]): Promise<PositionRow[]> {
   const out: PositionRow[] = [];
   const rows: string[][] = [];
   for (const { plan, id } of list) {
@@ -747,7 +815,7 @@ async function printPositions(title: string, core: Core, list: Opened[]): Promis
  * Prints the reserves (unless `print` is false): collateral held and credited per asset, supply and debt per
  * synthetic, backing ratio; returns the figures.
  */
-async function printReserves(core: Core, print = true) {
+async function printReserves(core: Core<"chainlink">, print = true) {
   const vaultAddr = core.addresses.vault ?? "";
   let collateralValue = 0n; // [wad]
   const assetRows: string[][] = [];
