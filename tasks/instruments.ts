@@ -531,11 +531,14 @@ export async function redeemSeries(
   const all = args.units === undefined || args.units.trim() === "" || args.units.trim().toLowerCase() === "all";
   const plan: Array<{ side: "long" | "short"; units: bigint }> = [];
   for (const side of sides) {
+    if (sideText !== "" && held[side] === 0n) {
+      throw new TaskError(`${me} holds no ${side} of series #${s.id}: nothing to redeem on that side`);
+    }
     const units = all ? held[side] : unitsArg(args.units ?? "");
-    if (units > held[side] || (sideText !== "" && units === 0n)) {
+    if (units > held[side]) {
       throw new TaskError(
-        `${me} holds ${formatAmount(held[side], 18)} ${side} of series #${s.id}, not ${formatAmount(units, 18)}: ` +
-          `redeem at most that, or "all"`,
+        `${me} holds ${formatAmount(held[side], 18)} ${side} of series #${s.id}, less than ` +
+          `${formatAmount(units, 18)}: redeem at most that, or "all"`,
       );
     }
     if (units > 0n) plan.push({ side, units });

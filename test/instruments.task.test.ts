@@ -188,6 +188,9 @@ describe("ballast series (tasks/instruments.ts)", function () {
     const b = await redeemSeries(bob, { series: "1" });
     expect(b.redemptions).to.deep.equal([{ side: "long", units: 2n * WAD, paid: long }]);
     expect(await weth.token.balanceOf(bob.signer.address)).to.equal(before + long);
+    expect(await refusal(redeemSeries(alice, { series: "1", side: "short", units: "3" }))).to.equal(
+      `${alice.signer.address} holds 2 short of series #1, less than 3: redeem at most that, or "all"`,
+    );
     const a = await redeemSeries(alice, { series: "1", side: "short", units: "all" });
     expect(a.redemptions).to.deep.equal([{ side: "short", units: 2n * WAD, paid: 2n * WAD - long }]);
     // the binary down at $1,800 and a $3,000 settlement: the longs get nothing, the shorts their 900 bUSD
@@ -196,8 +199,11 @@ describe("ballast series (tasks/instruments.ts)", function () {
       { side: "long", units: 900n * WAD, paid: 0n },
       { side: "short", units: 900n * WAD, paid: 900n * WAD },
     ]);
-    expect(await refusal(redeemSeries(bob, { series: "3", side: "long" }))).to.match(
-      /holds 0 long of series #3, not 0: redeem at most that/,
+    expect(await refusal(redeemSeries(bob, { series: "3", side: "long" }))).to.equal(
+      `${bob.signer.address} holds no long of series #3: nothing to redeem on that side`,
+    );
+    expect(await refusal(redeemSeries(bob, { series: "3" }))).to.equal(
+      `${bob.signer.address} holds no long or short of series #3: nothing to redeem`,
     );
     expect(await refusal(redeemSeries(bob, { series: "1", side: "both" }))).to.equal(
       '--side "both": give long or short (or leave it out for every side you hold)',

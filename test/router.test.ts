@@ -400,7 +400,9 @@ describe("Router (contracts/periphery/Router.sol)", function () {
         const busdBefore = await core.busd.balanceOf(alice.address);
         const r = await run(core, alice, p.steps);
         await expectPreviewed(core, id, p, r.block);
-        expect(figuresOf(state).debt - p.figures.debt).to.equal(3_000n * E18);
+        // the debt is the normalized debt times the index, rounded up: repaying 3,000 bUSD lowers it by 3,000 or, with
+        // the index's rounding, by a wei less (which one depends on the index the deploy's block times give)
+        expect([3_000n * E18 - 1n, 3_000n * E18]).to.include(figuresOf(state).debt - p.figures.debt);
         expect(p.amounts.repaid).to.equal(3_000n * E18);
         expect(await core.busd.balanceOf(alice.address)).to.equal(busdBefore + p.amounts.returnedSynthetic);
         await expectRouterEmpty(core, await venue.getAddress());
