@@ -240,7 +240,7 @@ export class KeeperService {
     this.log(
       `health checked=${report.checked} unhealthy=${report.unhealthy.length} liquidations=${report.liquidations.length} ` +
         `preLiquidations=${report.preLiquidations.length} takes=${report.takes.length} resets=${report.resets.length} ` +
-        `skips=${report.skips.length}` +
+        `settlements=${report.settlements.length} skips=${report.skips.length}` +
         `${report.aborted ? " aborted=true" : ""} ms=${Date.now() - t0}`,
     );
     return { scan, report };

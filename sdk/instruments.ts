@@ -14,6 +14,7 @@
  */
 import { Contract, type ContractTransaction } from "ethers";
 import type { IInstrumentVault } from "../typechain-types/index.js";
+import { mulDivDown, mulDivUp } from "./math.js";
 
 const WAD = 10n ** 18n;
 const UINT64 = (1n << 64n) - 1n;
@@ -50,17 +51,6 @@ export interface PoolState {
   /** [collateral] The longs' and the shorts' pools, once fixed. */
   longPool: bigint;
   shortPool: bigint;
-}
-
-/** a * b / d rounded down (d > 0). */
-export function mulDivDown(a: bigint, b: bigint, d: bigint): bigint {
-  return (a * b) / d;
-}
-
-/** a * b / d rounded up (d > 0). */
-export function mulDivUp(a: bigint, b: bigint, d: bigint): bigint {
-  const p = a * b;
-  return p === 0n ? 0n : (p - 1n) / d + 1n;
 }
 
 /**
