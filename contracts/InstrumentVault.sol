@@ -163,7 +163,7 @@ contract InstrumentVault is IInstrumentVault, ERC6909TokenSupply, AccessManaged,
         paid = Math.mulDiv(units, short ? st.shortPool : st.longPool, st.settledUnits); // settledUnits >= units > 0
         st.locked -= paid; // the pools sum to at most what is locked, and each pays at most its pool
         if (paid != 0) IERC20(s.collateral).safeTransfer(to, paid);
-        emit SeriesRedeemed(seriesId, msg.sender, to, short, units, paid);
+        emit Redeemed(seriesId, msg.sender, to, short, units, paid);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -418,7 +418,7 @@ contract InstrumentVault is IInstrumentVault, ERC6909TokenSupply, AccessManaged,
         st.settledUnits = uint128(units); // < 2^128: writes keep it there
         st.longPool = longPool;
         st.shortPool = locked - longPool;
-        emit SeriesFinalized(seriesId, units, longPool, locked - longPool);
+        emit Finalized(seriesId, units, longPool, locked - longPool);
     }
 
     /// @dev [collateral units] The maximum payoff of `units` [wad]: the collateral one unit locks, times units.

@@ -560,7 +560,7 @@ export async function redeemSeries(
       vault.redeem.populateTransaction(s.id, short, p.units, to),
     );
     txs.push(tx);
-    const ev = eventsOf(tx.receipt, vault, await vault.getAddress(), "SeriesRedeemed")[0];
+    const ev = eventsOf(tx.receipt, vault, await vault.getAddress(), "Redeemed")[0];
     const paid = (ev?.args[5] as bigint | undefined) ?? 0n;
     redemptions.push({ side: p.side, units: p.units, paid });
     sys.log(`redeemed ${formatAmount(p.units, 18)} ${p.side} of series #${s.id}: ${collateralAmount(sys, s, paid)}`);

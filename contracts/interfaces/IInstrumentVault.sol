@@ -166,9 +166,9 @@ interface IInstrumentVault {
     /// @notice Emitted when the guardian corrects a series' price within the dispute window.
     event PriceCorrected(uint256 indexed seriesId, uint256 oraclePrice, uint256 price, bytes32 reason);
     /// @notice Emitted once per series, when the first redemption fixes the pools.
-    event SeriesFinalized(uint256 indexed seriesId, uint256 units, uint256 longPool, uint256 shortPool);
+    event Finalized(uint256 indexed seriesId, uint256 units, uint256 longPool, uint256 shortPool);
     /// @notice Emitted on a redemption of `units` of one side (`short` true for the short side) for `paid`.
-    event SeriesRedeemed(
+    event Redeemed(
         uint256 indexed seriesId,
         address indexed owner,
         address to,
