@@ -27,6 +27,7 @@ import {
   startPricesUp,
 } from "../sdk/math.js";
 import { exposure } from "../risk/exposure.js";
+import { type InstrumentRisk, greeks } from "../risk/instruments.js";
 import {
   CRASH_60,
   type RiskConfig,
@@ -490,6 +491,46 @@ describe("risk engine: snapshot, simulation and report", function () {
     expect(e.correlation.perSynth.bUSD).to.equal(null);
     expect(e.correlation.perSynth.bETH).to.be.a("number");
   });
+
+  it("instruments: readSnapshot reads every series; the report prices each and adds its delta to the issued exposure", async function () {
+    const c5 = await buildPortfolio(ethers, {
+      plans: [{ name: "usd", synth: "bUSD", basket: { weth: "10" }, ltvBps: 5_000n }],
+      interestDays: 0,
+    });
+    const [writer] = await ethers.getSigners();
+    if (writer === undefined) throw new Error("no signer");
+    const iv = c5.instruments.connect(writer);
+    const weth = await c5.weth.getAddress();
+    const now = BigInt((await ethers.provider.getBlock("latest"))?.timestamp ?? 0);
+    const expiry = now + 30n * 86_400n;
+    await (await iv.createSeries(weth, weth, 0, wad("2500"), expiry)).wait();
+    await (await c5.weth.mint(writer.address, units("weth", "3"))).wait();
+    await (await c5.weth.connect(writer).approve(await iv.getAddress(), units("weth", "3"))).wait();
+    await (await iv.write(1n, wad("3"), writer.address, writer.address)).wait();
+    const { vault, oracle, engine, lens } = c5.addresses;
+    if (vault === undefined || oracle === undefined || engine === undefined || lens === undefined) {
+      throw new Error("core addresses");
+    }
+    const s5 = await readSnapshot(writer, { vault, oracle, engine, lens, instruments: await iv.getAddress() }, "test");
+    expect(s5.series).to.have.length(1);
+    const series = s5.series?.[0];
+    expect(series?.kind).to.equal("call");
+    expect(series?.units).to.equal(wad("3"));
+    expect(series?.locked).to.equal(units("weth", "3"));
+    const cfg = testConfig({ paths: 20, hours: 24 });
+    const r = runRisk(s5, cfg);
+    const inst = (r.report as { instruments: InstrumentRisk }).instruments;
+    const spot = Number(s5.assets[0]?.price ?? 0n) / 1e18;
+    const years = Number(expiry - s5.timestamp) / (365 * 86_400);
+    const g = greeks("call", spot, 2_500, years, cfg.vol.WETH ?? 0);
+    expect(Math.abs((inst.series[0]?.delta ?? 0) - 3 * g.delta)).to.be.below(1e-9);
+    expect(Math.abs((inst.series[0]?.value ?? 0) - 3 * g.value)).to.be.below(1e-6);
+    const issued = inst.issued.find((a) => a.asset === "WETH");
+    expect(Math.abs((issued?.instrumentDelta ?? 0) - 3 * g.delta)).to.be.below(1e-9);
+    expect(issued?.syntheticUnits).to.equal(0); // the portfolio's synthetic is bUSD: no WETH-priced debt
+    expect(r.text).to.match(/Instruments \(fully backed; Black–Scholes/);
+    expect(r.text).to.match(/Issued exposure per asset/);
+  });
 });
 
 describe("risk engine: stability modules and redemptions", function () {
@@ -701,6 +742,9 @@ describe("risk engine: manifest and lens size", function () {
         }),
       ),
     ).to.deep.equal({ vault: a, oracle: b, engine: c, lens: d, treasury: a });
+    expect(
+      parseManifest(write("instruments.json", { vault: a, oracle: b, engine: c, lens: d, InstrumentVault: b })),
+    ).to.deep.equal({ vault: a, oracle: b, engine: c, lens: d, instruments: b });
     expect(() => parseManifest(write("missing.json", { addresses: { vault: a, oracle: b } }))).to.throw(
       /no engine address/,
     );
