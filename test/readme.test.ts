@@ -1,6 +1,7 @@
 /**
- * The README's "On a local node, step by step" and "Keeper" sections, run end to end as written, one after the other
- * on the same node (so the Keeper section runs on a node that is not fresh), against anvil mining a block every second
+ * The README's "On a local node, step by step", "Keeper" and "Options and binaries" sections, run end to end as
+ * written, one after the other on the same node (so the later sections run on a node that is not fresh; the options
+ * block last, as it moves the node's clock by a week), against anvil mining a block every second
  * as a live network does: every command is taken from README.md's code blocks and run in a shell with
  * `--network localhost` pointed at the test's node (`LOCALHOST_RPC_URL`); the manifest and the keeper's checkpoint go
  * to a temporary folder. Each command must succeed, print no stack trace, and say what the README says it does; the
@@ -36,7 +37,7 @@ interface Ran {
   out: string;
 }
 
-describe("README: the local-node and keeper sections, end to end on a node mining every second (anvil)", function () {
+describe("README: the local-node, keeper and options sections, end to end on a node mining every second (anvil)", function () {
   this.timeout(900_000);
   let node: LocalNode | undefined;
   let keeper: ChildProcess | undefined;
@@ -53,7 +54,7 @@ describe("README: the local-node and keeper sections, end to end on a node minin
     await node?.stop();
   });
 
-  it("every command of both sections works as written, and the keeper liquidates the position the Keeper section opens", async function () {
+  it("every command of the three sections works as written, the keeper liquidates the position the Keeper section opens, and each option side redeems its payoff", async function () {
     const readme = readFileSync(join(ROOT, "README.md"), "utf8");
     const local = commands(readme, "### On a local node, step by step");
     const keeperSection = commands(readme, "## Keeper", "Against a local node");
@@ -157,5 +158,31 @@ describe("README: the local-node and keeper sections, end to end on a node minin
     expect(stopped.out).to.match(/ stop reason=signal:SIGINT ticks=\d+ lastBlock=\d+ positions=\d+/);
     expect(stopped.out).to.match(/keeper stopped \(signal\) after \d+ tick\(s\), 0 failed/);
     expect(stopped.out).to.not.match(/^\s+at .+:\d+:\d+\)?$/m);
+
+    // --- Options and binaries, on the same node, last (its block moves the node's clock by a week) ---
+    const options = commands(readme, "## Options and binaries");
+    expect(options.length).to.be.greaterThan(10);
+    const optionsFrom = seen.length;
+    for (const command of options) await step(command);
+    const said = (pattern: RegExp): string =>
+      seen
+        .slice(optionsFrom)
+        .filter((r) => pattern.test(r.command))
+        .map((r) => r.out)
+        .join("\n");
+    expect(said(/series create WETH call/)).to.match(/^series #1: WETH call, strike \$2,500\.00/m);
+    expect(said(/series create WETH binary-down/)).to.match(/^series #2: WETH binary-down, strike \$1,500\.00/m);
+    expect(said(/series write 1 2/)).to.match(/wrote 2 contract\(s\) of series #1: locked 2 WETH/);
+    expect(said(/series write 2 100/)).to.match(/wrote 100 contract\(s\) of series #2: locked 100 USDC/);
+    expect(said(/series list/)).to.match(/#\s+terms\s+units\s+locked/);
+    expect(said(/"params":\[608400\]/)).to.match(/"result"/);
+    expect(said(/series settle 1/)).to.match(/settle at round \d+, \$1,400\.00 .*is the first at or after expiry/);
+    expect(said(/series settle 2/)).to.match(/settle at round \d+, \$1,400\.00/);
+    const call = said(/series redeem 1 all/);
+    expect(call).to.match(/redeemed 2 long of series #1: 0 WETH/);
+    expect(call).to.match(/redeemed 2 short of series #1: 2 WETH/);
+    const binary = said(/series redeem 2 all/);
+    expect(binary).to.match(/redeemed 100 long of series #2: 100 USDC/);
+    expect(binary).to.match(/redeemed 100 short of series #2: 0 USDC/);
   });
 });
