@@ -39,6 +39,7 @@ import {
   readSeries,
   findSettlementRound,
 } from "../sdk/instruments.js";
+import { Rng } from "./lib/bigint-rng.js";
 
 const { ethers, networkHelpers } = await network.create();
 const { time } = networkHelpers;
@@ -47,41 +48,8 @@ const RUNS = Number(process.env.BALLAST_INSTRUMENT_RUNS ?? "36");
 const DECIMALS = [0, 2, 6, 8, 18, 36];
 const FEED_DECIMALS = 8;
 const TO_WAD = 10n ** 10n; // feed answers [8 decimals] to [wad]
-const DISPUTE = 600n;
-const WAD = 10n ** 18n; // [s] the shortest dispute window
-
-/** xorshift64*: deterministic, so a failing case replays from its seed. */
-class Rng {
-  private s: bigint;
-  constructor(seed: bigint) {
-    this.s = (seed * 0x9e3779b97f4a7c15n + 7n) & (2n ** 64n - 1n);
-  }
-  next(): bigint {
-    let x = this.s;
-    x ^= x >> 12n;
-    x ^= (x << 25n) & (2n ** 64n - 1n);
-    x ^= x >> 27n;
-    this.s = x;
-    return (x * 0x2545f4914f6cdd1dn) & (2n ** 64n - 1n);
-  }
-  /** Uniform-ish in [lo, hi]. */
-  between(lo: bigint, hi: bigint): bigint {
-    const span = hi - lo + 1n;
-    let r = 0n;
-    for (let i = 0; i < 4; i++) r = (r << 64n) | this.next();
-    return lo + (r % span);
-  }
-  /** Log-uniform in [10^lo, 10^hi]: small and large magnitudes alike. */
-  magnitude(lo: number, hi: number): bigint {
-    const e = Number(this.between(BigInt(lo), BigInt(hi)));
-    return this.between(10n ** BigInt(e), 10n ** BigInt(e + 1));
-  }
-  pick<T>(xs: readonly T[]): T {
-    const x = xs[Number(this.between(0n, BigInt(xs.length - 1)))];
-    if (x === undefined) throw new Error("empty list");
-    return x;
-  }
-}
+const DISPUTE = 600n; // [s] the shortest dispute window
+const WAD = 10n ** 18n;
 
 describe("instruments: the TypeScript payoff table against the InstrumentVault (sdk/instruments.ts)", function () {
   let deployer: HardhatEthersSigner;
@@ -131,10 +99,10 @@ describe("instruments: the TypeScript payoff table against the InstrumentVault (
       const collateral = kind === Kind.Call ? u?.token : quotes.get(cd);
       if (u === undefined || collateral === undefined) throw new Error("setup");
       // the settlement answer [8 decimals]; the strike at it, one feed unit either side, or anywhere
-      const answer = rng.magnitude(2, 13);
+      const answer = rng.logUniform(2, 13);
       const shape = run % 3;
       const strike =
-        shape === 0 ? answer * TO_WAD : shape === 1 ? (answer + rng.pick([-1n, 1n])) * TO_WAD : rng.magnitude(9, 26);
+        shape === 0 ? answer * TO_WAD : shape === 1 ? (answer + rng.pick([-1n, 1n])) * TO_WAD : rng.logUniform(9, 26);
       const terms: PayoffTerms = { kind, strike, underlyingDecimals: ud, collateralDecimals: cd };
       const label = `seed ${SEED} run ${run}: ${KIND_NAMES[kind]} U${ud}/C${cd} strike ${strike} answer ${answer}`;
 
@@ -144,7 +112,7 @@ describe("instruments: the TypeScript payoff table against the InstrumentVault (
       await (await vault.createSeries(u.token, collateral, kind, strike, expiry)).wait();
 
       // two writes of random size (dust among them), to two holders
-      const sizes = [rng.pick([1n, 7n, 10n ** 9n + 3n, rng.magnitude(12, 24)]), rng.magnitude(0, 23)];
+      const sizes = [rng.pick([1n, 7n, 10n ** 9n + 3n, rng.logUniform(12, 24)]), rng.logUniform(0, 23)];
       for (const [i, units] of sizes.entries()) {
         const w = i === 0 ? writer : other;
         const lock = lockFor(terms, units);
@@ -166,7 +134,7 @@ describe("instruments: the TypeScript payoff table against the InstrumentVault (
         s = await readSeries(vault, id);
       }
       // before settlement: payoffAt at the strike, either side of it and at random prices, both sides
-      const prices = [strike, strike + 1n, strike > 1n ? strike - 1n : 1n, answer * TO_WAD, rng.magnitude(8, 27)];
+      const prices = [strike, strike + 1n, strike > 1n ? strike - 1n : 1n, answer * TO_WAD, rng.logUniform(8, 27)];
       for (const price of prices) {
         for (const short of [false, true]) {
           const units = rng.between(1n, s.units);

@@ -31,6 +31,7 @@ import {
   valueDown,
 } from "../sdk/math.js";
 import { ILiquidationEngine__factory, LiquidationMathHarness__factory } from "../typechain-types/index.js";
+import { Rng } from "./lib/bigint-rng.js";
 
 const { ethers, networkHelpers } = await network.create();
 const SEED = BigInt(process.env.BALLAST_DIFF_SEED ?? "1");
@@ -39,37 +40,6 @@ const MAX = 2n ** 256n - 1n;
 /** [ray/s] Vault.MAX_RATE_PER_SECOND. */
 const MAX_RATE = 31_709_791_983_764_586_504n;
 const YEAR = 31_536_000n; // [s]
-
-/** xorshift64*: a small deterministic generator, so a failing case can be replayed from its seed. */
-class Rng {
-  private s: bigint;
-  constructor(seed: bigint) {
-    this.s = (seed * 0x9e3779b97f4a7c15n + 1n) & (2n ** 64n - 1n);
-  }
-  next(): bigint {
-    let x = this.s;
-    x ^= x >> 12n;
-    x ^= (x << 25n) & (2n ** 64n - 1n);
-    x ^= x >> 27n;
-    this.s = x;
-    return (x * 0x2545f4914f6cdd1dn) & (2n ** 64n - 1n);
-  }
-  /** Uniform in [lo, hi]. */
-  between(lo: bigint, hi: bigint): bigint {
-    const span = hi - lo + 1n;
-    let r = 0n;
-    for (let bits = 0n; 1n << bits < span * 2n ** 32n; bits += 64n) r = (r << 64n) | this.next();
-    return lo + (r % span);
-  }
-  /** A magnitude spread over many orders: 10^[0, maxExp] times a random mantissa. */
-  magnitude(maxExp: number): bigint {
-    const e = this.between(0n, BigInt(maxExp));
-    return this.between(1n, 10n ** e);
-  }
-  chance(pct: number): boolean {
-    return this.between(0n, 99n) < BigInt(pct);
-  }
-}
 
 interface Case {
   basket: (PlanAsset & { liqPenaltyBps: bigint })[];
