@@ -263,6 +263,8 @@ export class Keeper {
   private errorContext: ErrorContext | undefined;
   /** Series seen with a price: the settlement job never reads them again. */
   private readonly settledSeries = new Set<bigint>();
+  /** [s] Each series' expiry once read (immutable on chain): unexpired series are skipped without a call. */
+  private readonly seriesExpiry = new Map<bigint, bigint>();
 
   constructor(readonly opts: KeeperOptions) {
     this.engine = opts.engine.connect(opts.signer);
@@ -345,12 +347,19 @@ export class Keeper {
     for (let id = 1n; id <= count; id++) {
       if (stopped()) return;
       if (this.settledSeries.has(id)) continue;
+      // a series' expiry never changes: one not expired yet costs no call until it is (anyone can create series)
+      const knownExpiry = this.seriesExpiry.get(id);
+      if (knownExpiry !== undefined && now < knownExpiry) continue;
       const s = await readSeries(instruments, id);
+      this.seriesExpiry.set(id, s.expiry);
       if (s.state.source !== PriceSource.None) {
         this.settledSeries.add(id);
         continue;
       }
       if (now < s.expiry) continue;
+      // nothing outstanding: nobody has anything to redeem, and a settlement would only spend the keeper's gas
+      // (someone who wants it settled can still call settle)
+      if (s.units === 0n) continue;
       let plan: SettlementPlan;
       try {
         plan = await settlementPlan(instruments, s, now);

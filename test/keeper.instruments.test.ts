@@ -26,6 +26,8 @@ describe("keeper: the settlement job of options and binaries", function () {
     await (await core.weth.mint(alice.address, units("weth", "1"))).wait();
     await (await core.weth.connect(alice).approve(core.instruments, units("weth", "1"))).wait();
     await (await core.instruments.connect(alice).write(1n, WAD, alice.address, alice.address)).wait();
+    // series #2: same expiry, nobody wrote any (anyone can create series: the keeper spends no gas on empty ones)
+    await (await core.instruments.createSeries(core.weth, core.weth, Kind.Call, strike + WAD, expiry)).wait();
 
     const lines: string[] = [];
     const keeper = new Keeper({
@@ -68,6 +70,7 @@ describe("keeper: the settlement job of options and binaries", function () {
     ]);
     const s = await readSeries(core.instruments, 1n);
     expect([s.state.source, s.state.roundId, s.state.price]).to.deep.equal([PriceSource.Round, round, 3_000n * WAD]);
+    expect((await readSeries(core.instruments, 2n)).state.source).to.equal(PriceSource.None); // empty: left alone
     expect(lines.join("\n")).to.match(/settle series #1 \(settle round \d+\) at 3000.00 USD: round \d+ is the first/);
 
     // settled: later ticks leave it alone
