@@ -21,6 +21,7 @@
  * in underlying units.
  */
 import type { ContractRunner } from "ethers";
+import { listSeries } from "../sdk/instruments.js";
 import { IInstrumentVault__factory } from "../typechain-types/index.js";
 import { KINDS, type Kind, type RiskConfig, type SeriesSnap, type Snapshot } from "./model.js";
 
@@ -190,31 +191,26 @@ export function instrumentRisk(snap: Snapshot, series: SeriesSnap[], cfg: RiskCo
   return { series: out, perAsset: [...perAsset.values()], issued };
 }
 
-/** Reads every series of the instrument vault at `address` (terms, units outstanding, locked, settlement price). */
+/** Reads every series of the instrument vault at `address` (sdk/instruments.ts `listSeries`) for the snapshot. */
 export async function readSeries(runner: ContractRunner, address: string, snap: Snapshot): Promise<SeriesSnap[]> {
-  const iv = IInstrumentVault__factory.connect(address, runner);
-  const count = Number(await iv.seriesCount());
   const indexOf = new Map(snap.assets.map((a, i) => [a.address.toLowerCase(), i]));
-  const out: SeriesSnap[] = [];
-  for (let id = 1n; id <= BigInt(count); id++) {
-    const [terms, state, exposure] = await Promise.all([iv.series(id), iv.seriesState(id), iv.exposure(id)]);
-    const asset = indexOf.get(terms.underlying.toLowerCase()) ?? -1;
-    const kind = KINDS[Number(terms.kind)];
-    if (kind === undefined) throw new Error(`series ${id} has kind ${terms.kind}, which this reader does not know`);
-    out.push({
-      id,
+  return (await listSeries(IInstrumentVault__factory.connect(address, runner))).map((s) => {
+    const asset = indexOf.get(s.underlying.toLowerCase()) ?? -1;
+    const kind = KINDS[s.kind];
+    if (kind === undefined) throw new Error(`series ${s.id} has kind ${s.kind}, which this reader does not know`);
+    return {
+      id: s.id,
       kind,
       asset,
-      underlying: terms.underlying,
-      underlyingSymbol: snap.assets[asset]?.symbol ?? terms.underlying.slice(0, 8),
-      collateral: terms.collateral,
-      collateralDecimals: Number(terms.collateralDecimals),
-      strike: terms.strike,
-      expiry: terms.expiry,
-      units: exposure[0],
-      locked: exposure[1],
-      settledPrice: state.price,
-    });
-  }
-  return out;
+      underlying: s.underlying,
+      underlyingSymbol: snap.assets[asset]?.symbol ?? s.underlying.slice(0, 8),
+      collateral: s.collateral,
+      collateralDecimals: s.collateralDecimals,
+      strike: s.strike,
+      expiry: s.expiry,
+      units: s.units,
+      locked: s.locked,
+      settledPrice: s.state.price,
+    };
+  });
 }

@@ -5,6 +5,7 @@
  * whole unit), `[ray]` 1e27, `[bps]` 1e4. Everything read from the chain stays bigint; the market model is float.
  */
 import { type HealthFigures, type KeeperPay, type PlanAsset, WAD, computeHealth } from "../sdk/math.js";
+import { KIND_NAMES, type KindName } from "../sdk/instruments.js";
 
 /** One listed collateral asset with its Vault and engine parameters. */
 export interface AssetSnap {
@@ -101,9 +102,9 @@ export interface AuctionRules {
   maxDuration: bigint; // [s]
 }
 
-/** The instrument vault's series kinds, in the contract's enum order. */
-export const KINDS = ["call", "put", "binary-up", "binary-down"] as const;
-export type Kind = (typeof KINDS)[number];
+/** The instrument vault's series kinds, in the contract's enum order (sdk/instruments.ts). */
+export const KINDS = KIND_NAMES;
+export type Kind = KindName;
 
 /** One series of the instrument vault as the risk run reads it (risk/instruments.ts). */
 export interface SeriesSnap {
