@@ -75,7 +75,7 @@ export default tseslint.config(
   { files: ["tasks/**/*.ts"], rules: layer("tasks/", ["tools", "test", "scripts"]) },
   { files: ["tools/**/*.ts"], rules: layer("tools/", ["tasks", "test", "scripts"]) },
   {
-    files: ["tools/**/*.mjs", "*.js"],
+    files: ["tools/**/*.mjs", "packages/*/scripts/**/*.mjs", "*.js"],
     languageOptions: {
       globals: {
         console: "readonly",
