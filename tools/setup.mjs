@@ -158,3 +158,38 @@ if (due !== undefined || process.env.BALLAST_SETUP_FORCE_BUILD === "1") {
   const code = await build(due ?? "build requested");
   if (code !== 0) process.exit(code);
 }
+
+// ----------------------------------------------------------------------------------------------------------------
+// The workspace packages (packages/sdk, packages/indexer, packages/app): built after the contracts, in dependency
+// order, when a file of theirs (sources, package.json, configs) is newer than their last build. They need nothing
+// from the Hardhat build (the SDK's ABIs are committed), so this takes seconds.
+// ----------------------------------------------------------------------------------------------------------------
+
+/** The workspace packages in build order (each imports only the ones before it). */
+const PACKAGES = ["sdk", "indexer", "app"];
+
+for (const name of PACKAGES) {
+  const dir = join(root, "packages", name);
+  if (!existsSync(join(dir, "package.json"))) continue;
+  const stamp = join(dir, "dist", ".ballast-build");
+  const inputs = Math.max(
+    newest(dir, (f) => !f.includes("/dist/") && !f.includes("/docs/") && !f.endsWith(".md")),
+    ...PACKAGES.slice(0, PACKAGES.indexOf(name)).map((dep) =>
+      newest(join(root, "packages", dep, "dist", ".ballast-build"), () => true),
+    ),
+  );
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= inputs) continue;
+  console.log(`[setup] building packages/${name} (\`npm run build -w @ballast/${name}\`): its sources changed`);
+  try {
+    execSync(`npm run build --silent -w @ballast/${name}`, {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, PATH: `${join(modules, ".bin")}:${process.env.PATH ?? ""}` },
+    });
+  } catch {
+    console.error(`[setup] packages/${name} failed to build: see the messages above`);
+    process.exit(1);
+  }
+  mkdirSync(dirname(stamp), { recursive: true });
+  writeFileSync(stamp, `${new Date().toISOString()}\n`);
+}
