@@ -1,0 +1,47 @@
+/**
+ * `npm run app`: the dashboard (packages/app) against a local node with the demo portfolio, or against a network.
+ *
+ *   npm run app                                              # anvil on a free port, demo deployed, app on :5180
+ *   npm run app -- --rpc http://127.0.0.1:8545               # a running node: its chain's manifest, or the demo
+ *                                                            # deployed there when it has none (dev chains only)
+ *   npm run app -- --rpc <url> --manifest deployments/x.json # any network, the manifest named
+ *   npm run app -- --port 8080 --indexer http://127.0.0.1:4000 --rebuild
+ *
+ * tools/app.mjs turns the options into `BALLAST_APP_*` variables and runs this script with `hardhat run` (Hardhat
+ * passes a script no arguments). Everything is served from this machine: it works offline.
+ */
+import { network } from "hardhat";
+import { appConfig, buildApp, ensureDeployment, serveApp, startNode, type LocalNode } from "./stack.js";
+
+const env = process.env;
+const rpcArg = env.BALLAST_APP_RPC?.trim() || undefined;
+const manifestArg = env.BALLAST_APP_MANIFEST?.trim() || undefined;
+const port = Number(env.BALLAST_APP_PORT ?? "5180");
+const indexerUrl = env.BALLAST_APP_INDEXER?.trim() || null;
+const log = (line: string): void => console.log(`[app] ${line}`);
+
+let node: LocalNode | undefined;
+if (rpcArg === undefined) {
+  node = await startNode();
+  log(`local node (anvil) at ${node.url}, chain 31337`);
+}
+const rpcUrl = rpcArg ?? node?.url ?? "";
+const { ethers } = await network.create({ network: "localhost", override: { url: rpcUrl } });
+const chainId = Number((await ethers.provider.getNetwork()).chainId);
+const deployment = await ensureDeployment(ethers, "localhost", { manifestFile: manifestArg, log });
+buildApp({ force: env.BALLAST_APP_REBUILD === "1", log });
+const dev = chainId === 31337 || chainId === 1337;
+const config = appConfig(deployment.manifest, { rpcUrl, indexerUrl, testAccounts: dev });
+const server = await serveApp({ config, port });
+log(`dashboard: ${server.url}  (RPC ${rpcUrl}, chain ${chainId}, indexer ${indexerUrl ?? "none"})`);
+if (dev) log(`test accounts: ${config.testAccounts.map((a) => `${a.label} ${a.address}`).join(", ")}`);
+log("Ctrl-C stops it");
+
+const stop = async (): Promise<void> => {
+  await server.close();
+  await node?.stop();
+  process.exit(0);
+};
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+await new Promise<never>(() => {});
