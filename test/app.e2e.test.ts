@@ -25,6 +25,7 @@ import {
   ensureDeployment,
   serveApp,
   startNode,
+  writeRiskReport,
 } from "../tools/app/stack.js";
 import type { Core } from "../deploy/local/core.js";
 import { Keeper, OracleVenue, staticPositionSource } from "../keeper/keeper.js";
@@ -98,6 +99,7 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
   let core: Core;
   let profile: string;
   const manifestDir = mkdtempSync(join(tmpdir(), "ballast-app-e2e-"));
+  const reportsDir = join(manifestDir, "reports");
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
@@ -110,8 +112,13 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     delete process.env.BALLAST_MANIFEST_DIR;
     if (deployment.core === undefined) throw new Error("expected a fresh deployment on a fresh node");
     core = deployment.core;
+    await writeRiskReport(ethers, deployment.manifestPath, "localhost", { outDir: reportsDir, paths: 200, hours: 24 });
     buildApp();
-    server = await serveApp({ config: appConfig(deployment.manifest, { rpcUrl: node.url, pollMs: 500 }), port: 0 });
+    server = await serveApp({
+      config: appConfig(deployment.manifest, { rpcUrl: node.url, pollMs: 500 }),
+      port: 0,
+      reportsDir,
+    });
     profile = mkdtempSync(join(tmpdir(), "ballast-chromium-"));
     // a fresh profile each run (playwright passes it as --user-data-dir)
     browser = await chromium.launchPersistentContext(profile, {
@@ -264,7 +271,8 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     await shownFrom(page, "page-positions", `position-row-${id}-health`, afterKeeper);
     await page.screenshot({ path: join(SHOTS, "positions.png"), fullPage: true });
     await page.goto(`${url}/#/risk`);
-    await page.getByTestId("page-risk").waitFor({ timeout: TIMEOUT });
+    await page.getByTestId("risk-source").waitFor({ timeout: TIMEOUT });
+    expect(await page.getByTestId("risk-source").textContent()).to.contain("risk-localhost.json");
     await page.screenshot({ path: join(SHOTS, "risk.png"), fullPage: true });
     expect(errors, "no error in the page").to.deep.equal([]);
   });

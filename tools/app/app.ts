@@ -11,7 +11,15 @@
  * passes a script no arguments). Everything is served from this machine: it works offline.
  */
 import { network } from "hardhat";
-import { appConfig, buildApp, ensureDeployment, serveApp, startNode, type LocalNode } from "./stack.js";
+import {
+  type LocalNode,
+  appConfig,
+  buildApp,
+  ensureDeployment,
+  serveApp,
+  startNode,
+  writeRiskReport,
+} from "./stack.js";
 
 const env = process.env;
 const rpcArg = env.BALLAST_APP_RPC?.trim() || undefined;
@@ -29,12 +37,19 @@ const rpcUrl = rpcArg ?? node?.url ?? "";
 const { ethers } = await network.create({ network: "localhost", override: { url: rpcUrl } });
 const chainId = Number((await ethers.provider.getNetwork()).chainId);
 const deployment = await ensureDeployment(ethers, "localhost", { manifestFile: manifestArg, log });
+if (deployment.deployed) {
+  // a first report for the Risk page (the full one: npm run risk -- --network localhost, with LOCALHOST_RPC_URL)
+  const t = Date.now();
+  const file = await writeRiskReport(ethers, deployment.manifestPath, "localhost");
+  log(`risk report (300 paths × 48 h) written to ${file} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
 buildApp({ force: env.BALLAST_APP_REBUILD === "1", log });
 const dev = chainId === 31337 || chainId === 1337;
 const config = appConfig(deployment.manifest, { rpcUrl, indexerUrl, testAccounts: dev });
 const server = await serveApp({ config, port });
 log(`dashboard: ${server.url}  (RPC ${rpcUrl}, chain ${chainId}, indexer ${indexerUrl ?? "none"})`);
 if (dev) log(`test accounts: ${config.testAccounts.map((a) => `${a.label} ${a.address}`).join(", ")}`);
+log(`the tasks reach this chain with: LOCALHOST_RPC_URL=${rpcUrl} npx hardhat ballast <task> --network localhost`);
 log("Ctrl-C stops it");
 
 const stop = async (): Promise<void> => {

@@ -20,6 +20,9 @@ import { type Core, oraclePrice } from "../../deploy/local/core.js";
 import { ASSET_KEYS, ASSETS } from "../../sdk/params.js";
 import { WAD } from "../../sdk/math.js";
 import { units } from "../../sdk/units.js";
+import { parseManifest, readSnapshot } from "../../risk/snapshot.js";
+import { defaultConfig } from "../../risk/model.js";
+import { runRisk } from "../../risk/run.js";
 
 export const APP_DIR = join(REPO_ROOT, "packages", "app");
 export const APP_DIST = join(APP_DIR, "dist");
@@ -246,6 +249,25 @@ export async function stageScene(core: Core, log: (line: string) => void = () =>
     }
   }
   log(`  scene: test accounts ${TEST_ACCOUNTS.map((a) => a.label).join(", ")} funded with WETH, WBTC and USDC`);
+}
+
+/**
+ * Runs the risk engine (risk/run.ts, as `npm run risk` does, without the recommendation search) on the chain's
+ * snapshot with a light configuration (`paths` price paths over `hours`), so the Risk page has a report to show;
+ * writes `risk-<network>.json` and its pictures under `outDir`. Returns the report's path.
+ */
+export async function writeRiskReport(
+  ethers: HardhatEthers,
+  manifestPath: string,
+  network: string,
+  opts: { outDir?: string; paths?: number; hours?: number } = {},
+): Promise<string> {
+  const [signer] = await ethers.getSigners();
+  const snap = await readSnapshot(signer ?? ethers.provider, parseManifest(manifestPath), network);
+  const cfg = { ...defaultConfig(), paths: opts.paths ?? 300, hours: opts.hours ?? 48 };
+  const outDir = opts.outDir ?? REPORTS_DIR;
+  runRisk(snap, cfg, { recommend: false, outDir });
+  return join(outDir, `risk-${network.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
 }
 
 // ------------------------------------------------------------------------------------------------------------------

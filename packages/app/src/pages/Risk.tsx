@@ -14,10 +14,13 @@ interface RiskReport {
   backing: { p1: number[]; p5: number[]; p50: number[] };
   positionsAtRisk: {
     id: string;
+    synth: string;
+    basket: string;
     debtUsd: number;
     collateralUsd: number;
-    healthNow?: number;
-    probabilityLiquidated?: number;
+    /** null when the position has no debt (infinite health). */
+    healthRatio: number | null;
+    liquidatedShare: number;
   }[];
 }
 
@@ -131,9 +134,12 @@ export function RiskPage() {
         <thead>
           <tr>
             <th>position</th>
+            <th>synthetic</th>
+            <th>basket</th>
             <th>collateral</th>
             <th>debt</th>
-            <th>details</th>
+            <th>health</th>
+            <th>paths liquidated</th>
           </tr>
         </thead>
         <tbody>
@@ -142,14 +148,12 @@ export function RiskPage() {
               <td>
                 <a href={`#/position/${p.id}`}>#{p.id}</a>
               </td>
+              <td>{p.synth}</td>
+              <td>{p.basket}</td>
               <td>{usd(p.collateralUsd)}</td>
               <td>{usd(p.debtUsd)}</td>
-              <td>
-                {Object.entries(p)
-                  .filter(([k]) => !["id", "collateralUsd", "debtUsd"].includes(k))
-                  .map(([k, v]) => `${k}: ${typeof v === "number" ? Number(v.toFixed(4)) : String(v)}`)
-                  .join(" · ")}
-              </td>
+              <td>{p.healthRatio === null ? "∞" : p.healthRatio.toFixed(4)}</td>
+              <td>{pct(p.liquidatedShare)}</td>
             </tr>
           ))}
         </tbody>
