@@ -12,6 +12,7 @@
  */
 import { network } from "hardhat";
 import {
+  type AppServer,
   type LocalNode,
   appConfig,
   buildApp,
@@ -29,34 +30,40 @@ const indexerUrl = env.BALLAST_APP_INDEXER?.trim() || null;
 const log = (line: string): void => console.log(`[app] ${line}`);
 
 let node: LocalNode | undefined;
-if (rpcArg === undefined) {
-  node = await startNode();
-  log(`local node (anvil) at ${node.url}, chain 31337`);
-}
-const rpcUrl = rpcArg ?? node?.url ?? "";
-const { ethers } = await network.create({ network: "localhost", override: { url: rpcUrl } });
-const chainId = Number((await ethers.provider.getNetwork()).chainId);
-const deployment = await ensureDeployment(ethers, "localhost", { manifestFile: manifestArg, log });
-if (deployment.deployed) {
-  // a first report for the Risk page (the full one: npm run risk -- --network localhost, with LOCALHOST_RPC_URL)
-  const t = Date.now();
-  const file = await writeRiskReport(ethers, deployment.manifestPath, "localhost");
-  log(`risk report (300 paths × 48 h) written to ${file} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-}
-buildApp({ force: env.BALLAST_APP_REBUILD === "1", log });
-const dev = chainId === 31337 || chainId === 1337;
-const config = appConfig(deployment.manifest, { rpcUrl, indexerUrl, testAccounts: dev });
-const server = await serveApp({ config, port });
-log(`dashboard: ${server.url}  (RPC ${rpcUrl}, chain ${chainId}, indexer ${indexerUrl ?? "none"})`);
-if (dev) log(`test accounts: ${config.testAccounts.map((a) => `${a.label} ${a.address}`).join(", ")}`);
-log(`the tasks reach this chain with: LOCALHOST_RPC_URL=${rpcUrl} npx hardhat ballast <task> --network localhost`);
-log("Ctrl-C stops it");
-
-const stop = async (): Promise<void> => {
-  await server.close();
+let server: AppServer | undefined;
+const stop = async (code: number): Promise<never> => {
+  await server?.close();
   await node?.stop();
-  process.exit(0);
+  process.exit(code);
 };
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+try {
+  if (rpcArg === undefined) {
+    node = await startNode();
+    log(`local node (anvil) at ${node.url}, chain 31337`);
+  }
+  const rpcUrl = rpcArg ?? node?.url ?? "";
+  const { ethers } = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  const chainId = Number((await ethers.provider.getNetwork()).chainId);
+  const deployment = await ensureDeployment(ethers, "localhost", { manifestFile: manifestArg, log });
+  if (deployment.deployed) {
+    // a first report for the Risk page (the full one: npm run risk -- --network localhost, with LOCALHOST_RPC_URL)
+    const t = Date.now();
+    const file = await writeRiskReport(ethers, deployment.manifestPath, "localhost");
+    log(`risk report (300 paths × 48 h) written to ${file} in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  }
+  buildApp({ force: env.BALLAST_APP_REBUILD === "1", log });
+  const dev = chainId === 31337 || chainId === 1337;
+  const config = appConfig(deployment.manifest, { rpcUrl, indexerUrl, testAccounts: dev });
+  server = await serveApp({ config, port });
+  log(`dashboard: ${server.url}  (RPC ${rpcUrl}, chain ${chainId}, indexer ${indexerUrl ?? "none"})`);
+  if (dev) log(`test accounts: ${config.testAccounts.map((a) => `${a.label} ${a.address}`).join(", ")}`);
+  log(`the tasks reach this chain with: LOCALHOST_RPC_URL=${rpcUrl} npx hardhat ballast <task> --network localhost`);
+  log("Ctrl-C stops it");
+} catch (e) {
+  console.error(`[app] ${e instanceof Error ? e.message : String(e)}`);
+  await stop(1);
+}
 await new Promise<never>(() => {});

@@ -378,12 +378,21 @@ export async function serveApp(opts: {
     if (!existsSync(index)) return send(500, "text/plain", "the app is not built: npm run build -w @ballast/app");
     return send(200, TYPES[".html"] ?? "", readFileSync(index));
   });
-  await new Promise<void>((r) => server.listen(opts.port ?? 0, "127.0.0.1", () => r()));
+  await new Promise<void>((resolveListen, reject) => {
+    server.once("error", (e: NodeJS.ErrnoException) =>
+      reject(e.code === "EADDRINUSE" ? new Error(`port ${opts.port} is taken: pass --port <another>`) : e),
+    );
+    server.listen(opts.port ?? 0, "127.0.0.1", () => resolveListen());
+  });
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections(); // the browser's keep-alive connections would hold the close
+      }),
   };
 }
