@@ -125,28 +125,45 @@ async function rpc(url: string, method: string): Promise<unknown> {
   return ((await res.json()) as { result?: unknown }).result;
 }
 
-/** Starts anvil (chain 31337, the 20 dev accounts, a block per transaction) on `port` or a free one. */
+/**
+ * Starts anvil (chain 31337, the 20 dev accounts, a block per transaction) on `port` or a free one. Ready once anvil
+ * itself says it listens and answers (another process taking the port between `freePort` and the start makes anvil
+ * exit: then it tries another port, up to three times, unless `port` was given).
+ */
 export async function startNode(opts: { port?: number } = {}): Promise<LocalNode> {
   if (!existsSync(ANVIL)) throw new Error(`${ANVIL} is missing: run npm ci (the devDependency @foundry-rs/anvil)`);
-  const port = opts.port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    ANVIL,
-    ["--port", String(port), "--accounts", "20", "--chain-id", "31337", "--silent"],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startAnvilOn(opts.port ?? (await freePort()));
+    } catch (e) {
+      if (opts.port !== undefined || attempt >= 3) throw e;
+    }
+  }
+}
+
+async function startAnvilOn(port: number): Promise<LocalNode> {
+  const child: ChildProcess = spawn(ANVIL, ["--port", String(port), "--accounts", "20", "--chain-id", "31337"], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
-  child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
+  let listening = false;
+  const ready = `Listening on 127.0.0.1:${port}`;
+  child.stdout?.on("data", (d: Buffer) => {
+    if (listening) return; // anvil logs every call after this; nobody reads it
+    out += d.toString();
+    listening = out.includes(ready);
+  });
   child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
   const exited = new Promise<void>((r) => child.once("exit", () => r()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 20_000;
   for (;;) {
-    try {
-      if ((await rpc(url, "eth_chainId")) !== undefined) break;
-    } catch {
-      // not up yet
+    if (listening && child.exitCode === null) {
+      try {
+        if ((await rpc(url, "eth_chainId")) !== undefined) break;
+      } catch {
+        // not answering yet
+      }
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill("SIGKILL");

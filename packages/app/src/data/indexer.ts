@@ -71,4 +71,8 @@ export function indexer(config: AppConfig): Indexer | null {
 }
 
 /** The message a page shows where a figure needs the indexer and none is configured. */
-export const NO_INDEXER = "No indexer configured (indexerUrl in /config.json): history is not available.";
+export const NO_INDEXER =
+  "No indexer configured (indexerUrl in /config.json): the position's history is not available.";
+export const NO_INDEXER_SYSTEM =
+  "No indexer configured (indexerUrl in /config.json): liquidations per asset per day and the Treasury's running " +
+  "totals over time are not available. The figures above are read from the chain now.";

@@ -13,6 +13,7 @@ import {
 } from "recharts";
 import { type Chainish, readBacking, readSystem, symbolOf, decimalsOf } from "../data/chain";
 import { useApp, useAtBlock } from "../state";
+import { IndexerHistory } from "./IndexerHistory";
 import { formatBps, formatUnits, formatUsd, formatWad, toChartNumber } from "../format";
 
 const MAX_BPS = 2n ** 255n;
@@ -278,6 +279,7 @@ export function SystemPage() {
           </BarChart>
         </ResponsiveContainer>
       </div>
+      <IndexerHistory />
     </section>
   );
 }
