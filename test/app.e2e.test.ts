@@ -13,7 +13,6 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { network } from "hardhat";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 import {
   type AppServer,
@@ -22,9 +21,8 @@ import {
   TEST_ACCOUNTS,
   appConfig,
   buildApp,
-  ensureDeployment,
   serveApp,
-  startNode,
+  startDemo,
   writeRiskReport,
 } from "../tools/app/stack.js";
 import type { Core } from "../deploy/local/core.js";
@@ -105,11 +103,9 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     if (!existsSync(CHROMIUM)) {
       throw new Error(`${CHROMIUM} is missing: install Debian's Chromium (apt-get install chromium) to run this test`);
     }
-    node = await startNode();
-    const { ethers } = await network.create({ network: "localhost", override: { url: node.url } });
-    process.env.BALLAST_MANIFEST_DIR = manifestDir;
-    const deployment = await ensureDeployment(ethers, "localhost");
-    delete process.env.BALLAST_MANIFEST_DIR;
+    const demo = await startDemo({ manifestDir });
+    node = demo.node;
+    const { ethers, deployment } = demo;
     if (deployment.core === undefined) throw new Error("expected a fresh deployment on a fresh node");
     core = deployment.core;
     await writeRiskReport(ethers, deployment.manifestPath, "localhost", { outDir: reportsDir, paths: 200, hours: 24 });
@@ -135,6 +131,32 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
         "--disable-sync",
       ],
     });
+    // the browser wallet: a minimal EIP-1193 provider (what an extension injects as window.ethereum) whose account is
+    // the node's unlocked dev account #10; it forwards every request to the node, which signs
+    // (a string: the test's compiled functions carry helpers the page does not have)
+    await browser.addInitScript(`
+      (() => {
+        const rpcUrl = ${JSON.stringify(node.url)};
+        const address = ${JSON.stringify(TEST_ACCOUNTS[0].address)};
+        let n = 0;
+        window.ethereum = {
+          on() {},
+          removeListener() {},
+          async request({ method, params }) {
+            if (method === "eth_requestAccounts" || method === "eth_accounts") return [address];
+            if (method === "wallet_switchEthereumChain") return null;
+            const res = await fetch(rpcUrl, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ jsonrpc: "2.0", id: ++n, method, params: params ?? [] }),
+            });
+            const body = await res.json();
+            if (body.error !== undefined) throw Object.assign(new Error(body.error.message), body.error);
+            return body.result;
+          },
+        };
+      })();
+    `);
     page = browser.pages()[0] ?? (await browser.newPage());
     mkdirSync(SHOTS, { recursive: true });
   });
@@ -182,6 +204,19 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     expect(debt.raw).to.equal((await core.lens.healthOf(id, { blockTag: Number(debt.block) })).debt);
     // no indexer configured: the page says the history needs one
     expect(await page.getByTestId("history-unavailable").textContent()).to.contain("No indexer configured");
+
+    // the browser wallet (window.ethereum through viem) deposits 100 USDC into the position
+    await page.getByTestId("account-select").selectOption("wallet");
+    await page.getByTestId("action-kind").selectOption("deposit");
+    await page.getByTestId("action-asset").selectOption("USDC");
+    await page.getByTestId("action-amount").fill("100");
+    await page.getByTestId("action-submit").click();
+    await page.getByTestId("action-status").filter({ hasText: "deposit: done" }).waitFor({ timeout: TIMEOUT });
+    const deposited = BigInt(await core.ethers.provider.getBlockNumber());
+    const usdc = await shownFrom(page, "page-position", "basket-USDC-amount", deposited, "data-raw");
+    expect(usdc.raw).to.equal(await core.vault.collateralOf(id, core.usdc, { blockTag: Number(usdc.block) }));
+    expect(usdc.raw).to.equal(100_000_000n);
+    expect(usdc.text).to.equal("100.0000");
     await page.screenshot({ path: join(SHOTS, "position.png"), fullPage: true });
 
     // the WETH feed moves (the mock feed, as the tests move prices): the page's health follows the chain

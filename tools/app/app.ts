@@ -11,14 +11,16 @@
  * passes a script no arguments). Everything is served from this machine: it works offline.
  */
 import { network } from "hardhat";
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import {
   type AppServer,
+  type Deployment,
   type LocalNode,
   appConfig,
   buildApp,
   ensureDeployment,
   serveApp,
-  startNode,
+  startDemo,
   writeRiskReport,
 } from "./stack.js";
 
@@ -40,14 +42,16 @@ process.on("SIGINT", () => void stop(0));
 process.on("SIGTERM", () => void stop(0));
 
 try {
+  let ethers: HardhatEthers;
+  let deployment: Deployment;
   if (rpcArg === undefined) {
-    node = await startNode();
-    log(`local node (anvil) at ${node.url}, chain 31337`);
+    ({ node, ethers, deployment } = await startDemo({ log }));
+  } else {
+    ({ ethers } = await network.create({ network: "localhost", override: { url: rpcArg } }));
+    deployment = await ensureDeployment(ethers, "localhost", { manifestFile: manifestArg, log });
   }
   const rpcUrl = rpcArg ?? node?.url ?? "";
-  const { ethers } = await network.create({ network: "localhost", override: { url: rpcUrl } });
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
-  const deployment = await ensureDeployment(ethers, "localhost", { manifestFile: manifestArg, log });
   if (deployment.deployed) {
     // a first report for the Risk page (the full one: npm run risk -- --network localhost, with LOCALHOST_RPC_URL)
     const t = Date.now();

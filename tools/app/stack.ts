@@ -13,6 +13,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { type Server, createServer } from "node:http";
 import { createServer as createNetServer } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
+import { network as hardhatNetwork } from "hardhat";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import { type Manifest, REPO_ROOT, locateManifest, readManifest, writeManifest } from "../../sdk/manifest.js";
 import { buildPortfolio } from "../../deploy/local/portfolio.js";
@@ -207,14 +208,13 @@ export interface Deployment {
 export async function ensureDeployment(
   ethers: HardhatEthers,
   network: string,
-  opts: { manifestFile?: string; log?: (line: string) => void } = {},
+  opts: { manifestFile?: string; manifestDir?: string; log?: (line: string) => void } = {},
 ): Promise<Deployment> {
   const log = opts.log ?? (() => {});
-  const location = await locateManifest(
-    ethers.provider,
-    network,
-    opts.manifestFile !== undefined ? { ...process.env, BALLAST_MANIFEST: opts.manifestFile } : process.env,
-  );
+  const env = { ...process.env };
+  if (opts.manifestFile !== undefined) env.BALLAST_MANIFEST = opts.manifestFile;
+  if (opts.manifestDir !== undefined) env.BALLAST_MANIFEST_DIR = opts.manifestDir;
+  const location = await locateManifest(ethers.provider, network, env);
   const existing = readManifest(location.path);
   const vault = existing?.contracts.Vault?.address;
   if (existing !== undefined && vault !== undefined && (await ethers.provider.getCode(vault)) !== "0x") {
@@ -285,6 +285,30 @@ export async function writeRiskReport(
   const outDir = opts.outDir ?? REPORTS_DIR;
   runRisk(snap, cfg, { recommend: false, outDir });
   return join(outDir, `risk-${network.replace(/[^A-Za-z0-9_-]/g, "_")}.json`);
+}
+
+/**
+ * A fresh local node with the demo deployed (`startNode` and `ensureDeployment`). A deploy that fails on the fresh
+ * node (now and then, on a loaded machine, anvil reports a transaction's nonce as used before its receipt shows, and
+ * the deploy's `waitMined` takes it for replaced) is retried on another fresh node, up to three times.
+ */
+export async function startDemo(
+  opts: { manifestDir?: string; log?: (line: string) => void } = {},
+): Promise<{ node: LocalNode; ethers: HardhatEthers; deployment: Deployment }> {
+  const log = opts.log ?? (() => {});
+  for (let attempt = 1; ; attempt++) {
+    const node = await startNode();
+    log(`local node (anvil) at ${node.url}, chain 31337`);
+    try {
+      const { ethers } = await hardhatNetwork.create({ network: "localhost", override: { url: node.url } });
+      const deployment = await ensureDeployment(ethers, "localhost", { manifestDir: opts.manifestDir, log });
+      return { node, ethers, deployment };
+    } catch (e) {
+      await node.stop();
+      if (attempt >= 3) throw e;
+      log(`the deploy failed on the fresh node (${(e as Error).message.slice(0, 160)}…): again on another one`);
+    }
+  }
 }
 
 // ------------------------------------------------------------------------------------------------------------------
