@@ -22,13 +22,16 @@ import {
   appConfig,
   buildApp,
   serveApp,
+  ensureDeployment,
   startDemo,
   writeRiskReport,
 } from "../tools/app/stack.js";
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { Core } from "../deploy/local/core.js";
 import { Keeper, OracleVenue, staticPositionSource } from "../keeper/keeper.js";
 import { formatHealth, formatUnits, formatWad } from "../packages/app/src/format.js";
 import { BUSD } from "../sdk/params.js";
+import { WAD } from "../sdk/math.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = join(REPORTS_DIR, "e2e");
@@ -95,6 +98,7 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
   let browser: BrowserContext | undefined;
   let page: Page;
   let core: Core;
+  let ethers: HardhatEthers;
   let profile: string;
   const manifestDir = mkdtempSync(join(tmpdir(), "ballast-app-e2e-"));
   const reportsDir = join(manifestDir, "reports");
@@ -105,7 +109,8 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     }
     const demo = await startDemo({ manifestDir });
     node = demo.node;
-    const { ethers, deployment } = demo;
+    const { deployment } = demo;
+    ethers = demo.ethers;
     if (deployment.core === undefined) throw new Error("expected a fresh deployment on a fresh node");
     core = deployment.core;
     await writeRiskReport(ethers, deployment.manifestPath, "localhost", { outDir: reportsDir, paths: 200, hours: 24 });
@@ -232,8 +237,22 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     expect(moved.text).to.equal(formatHealth(chainMoved));
     expect(chainMoved < chainOpened, "a lower WETH price lowers the health").to.equal(true);
 
-    // under the line, the keeper liquidates it (one tick, this position only)
-    await core.setPrice("weth", 1_380n * 10n ** 8n);
+    // the WETH liquidation price the page shows is where the chain puts the health at 1: the feed set there (rounded
+    // down to its 8 decimals) leaves the position just under the line, and the page shows that health too
+    const line = await shownFrom(page, "page-position", "basket-WETH-liqprice", moved.block);
+    await core.setPrice("weth", line.raw / 10n ** 10n);
+    const under = await shownFrom(
+      page,
+      "page-position",
+      "position-health",
+      BigInt(await core.ethers.provider.getBlockNumber()),
+    );
+    const chainUnder = (await core.lens.healthOf(id, { blockTag: Number(under.block) })).health;
+    expect(under.raw).to.equal(chainUnder);
+    expect(chainUnder < WAD, "under the line at the liquidation price").to.equal(true);
+    expect(WAD - chainUnder < 10n ** 12n, "at the line within 1e-6").to.equal(true);
+
+    // the keeper liquidates it (one tick, this position only)
     const [, , , keeperSigner] = await core.ethers.getSigners();
     if (keeperSigner === undefined) throw new Error("no signer for the keeper");
     const keeper = new Keeper({
@@ -312,5 +331,21 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     expect(await page.getByTestId("risk-source").textContent()).to.contain("risk-localhost.json");
     await page.screenshot({ path: join(SHOTS, "risk.png"), fullPage: true });
     expect(errors, "no error in the page").to.deep.equal([]);
+  });
+
+  it("serves the chain's address book and finds the deployment instead of deploying again", async function () {
+    const config = (await (await fetch(`${server?.url ?? ""}/config.json`)).json()) as {
+      chainId: number;
+      rpcUrl: string;
+      contracts: Record<string, string>;
+      indexerUrl: string | null;
+    };
+    expect(config.chainId).to.equal(31337);
+    expect(config.rpcUrl).to.equal(node?.url);
+    expect(config.contracts.Vault).to.equal(await core.vault.getAddress());
+    expect(config.indexerUrl).to.equal(null);
+    const again = await ensureDeployment(ethers, "localhost", { manifestDir });
+    expect(again.deployed).to.equal(false);
+    expect(again.manifest.contracts.Vault?.address).to.equal(await core.vault.getAddress());
   });
 });
