@@ -45,7 +45,18 @@ function layer(name, folders, { hardhat = true } = {}) {
 const ABOVE_SDK = ["deploy", "keeper", "risk", "watch", "tasks", "tools", "test", "scripts"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "typechain-types/", "types/", "dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "coverage/",
+      "typechain-types/",
+      "types/",
+      "dist/",
+      "packages/*/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -74,6 +85,25 @@ export default tseslint.config(
   },
   { files: ["tasks/**/*.ts"], rules: layer("tasks/", ["tools", "test", "scripts"]) },
   { files: ["tools/**/*.ts"], rules: layer("tools/", ["tasks", "test", "scripts"]) },
+  // the dashboard: a browser app that reaches the project only through @ballast/sdk
+  {
+    files: ["packages/app/src/**/*.{ts,tsx}", "packages/app/vite.config.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex:
+                "^(\\.\\./)+(sdk|deploy|keeper|risk|watch|tasks|tools|test|typechain-types|packages)/|^(hardhat|@nomicfoundation/|ethers$|node:)",
+              message:
+                "the app imports the project only through @ballast/sdk (and runs in a browser: no Node, no Hardhat).",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ["tools/**/*.mjs", "packages/*/scripts/**/*.mjs", "*.js"],
     languageOptions: {
