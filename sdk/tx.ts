@@ -138,6 +138,8 @@ export async function waitMined(
   const poll = opts.pollMs ?? 500;
   const started = Date.now();
   const base = { hash: sent.hash, nonce: sent.nonce, gasLimit: sent.gasLimit };
+  // when the account's nonce moved past ours while our receipt was still missing
+  let nonceUsedAt: number | undefined;
   for (;;) {
     const receipt = await provider.getTransactionReceipt(sent.hash);
     if (receipt !== null) {
@@ -146,10 +148,18 @@ export async function waitMined(
         return receipt;
       }
     } else if ((await provider.getTransactionCount(sent.from, "latest")) > sent.nonce) {
-      // the nonce is used: by this transaction (its receipt is about to show) or by another one
-      const again = await provider.getTransactionReceipt(sent.hash);
-      if (again === null) throw new TxFailure("replaced", { ...base, replacement: await replacedBy(provider, sent) });
-      continue;
+      // The nonce is used: by another transaction (replaced), or by this one whose receipt the node has not indexed
+      // yet (a node under load can answer the new nonce before the receipt). Replaced only when the block holding
+      // the nonce names another hash, or when no receipt shows for NONCE_GRACE_POLLS polls.
+      const replacement = await replacedBy(provider, sent);
+      const ours = replacement !== undefined && replacement.toLowerCase() === sent.hash.toLowerCase();
+      nonceUsedAt ??= Date.now();
+      if ((replacement !== undefined && !ours) || Date.now() - nonceUsedAt > NONCE_GRACE_POLLS * poll) {
+        if ((await provider.getTransactionReceipt(sent.hash)) === null) {
+          throw new TxFailure("replaced", { ...base, replacement });
+        }
+        continue;
+      }
     }
     const waited = Date.now() - started;
     if (waited >= timeout) {
@@ -159,6 +169,9 @@ export async function waitMined(
     await sleep(poll);
   }
 }
+
+/** How many polls a used nonce may go without this transaction's receipt before it counts as replaced. */
+const NONCE_GRACE_POLLS = 10;
 
 /** Out of gas when it used all but 1/64 of its limit; else reverted, with the data of a replay at the parent block. */
 async function classify(
