@@ -3,7 +3,7 @@
  * `walletClient.sendTransaction(tx)` or ethers' `signer.sendTransaction(tx)`. Arguments are typed from the ABIs
  * (./abis.ts); amounts are bigint in the contract's units ([token] for collateral, [wad] for synthetics).
  */
-import { encodeAbiParameters, encodeFunctionData } from "viem";
+import { encodeFunctionData } from "viem";
 import {
   erc20Abi,
   instrumentVaultAbi,
@@ -18,6 +18,19 @@ import {
 } from "./abis.js";
 import type { Address, Hex } from "./addresses.js";
 import { MAX_UINT256 } from "./math.js";
+import type { Step } from "./router.js";
+
+/** `IRouter.Step` as the encoder types it (a ./router.ts `Step` with hex-typed addresses and data). */
+type RouterStepArgs = {
+  action: number;
+  id: bigint;
+  token: Address;
+  amount: bigint;
+  tokenOut: Address;
+  limit: bigint;
+  target: Address;
+  data: Hex;
+};
 
 /** A transaction request: send it with viem (`sendTransaction`) or ethers (`signer.sendTransaction`). */
 export interface TxRequest {
@@ -203,75 +216,19 @@ export function savingsCalls(savings: Address) {
   };
 }
 
-/** `IRouter.Step`. */
-export interface RouterStep {
-  action: number;
-  id: bigint;
-  token: Address;
-  amount: bigint;
-  tokenOut: Address;
-  limit: bigint;
-  target: Address;
-  data: Hex;
-}
-
-/** `IRouter.Action` by name, in declaration order. */
-export const RouterAction = {
-  Permit: 0,
-  Permit2Permit: 1,
-  Pull: 2,
-  Permit2Pull: 3,
-  Grant: 4,
-  Open: 5,
-  Deposit: 6,
-  Withdraw: 7,
-  Mint: 8,
-  Repay: 9,
-  RepayAndWithdraw: 10,
-  Close: 11,
-  Swap: 12,
-  FlashMint: 13,
-} as const;
-
-/** A Router step of `action` with the given fields, the others zero. */
-export function routerStep(
-  action: keyof typeof RouterAction,
-  fields: Partial<Omit<RouterStep, "action">> = {},
-): RouterStep {
-  return {
-    action: RouterAction[action],
-    id: 0n,
-    token: ZERO,
-    amount: 0n,
-    tokenOut: ZERO,
-    limit: 0n,
-    target: ZERO,
-    data: "0x",
-    ...fields,
-  };
-}
-
-const STEP_COMPONENTS = [
-  { name: "action", type: "uint8" },
-  { name: "id", type: "uint256" },
-  { name: "token", type: "address" },
-  { name: "amount", type: "uint256" },
-  { name: "tokenOut", type: "address" },
-  { name: "limit", type: "uint256" },
-  { name: "target", type: "address" },
-  { name: "data", type: "bytes" },
-] as const;
-
-/** The ABI encoding of a list of steps: a `FlashMint` step's `data`. */
-export function encodeRouterSteps(steps: readonly RouterStep[]): Hex {
-  return encodeAbiParameters([{ type: "tuple[]", components: STEP_COMPONENTS }], [steps]);
-}
-
 /** The Router (`execute(steps, deadline)` [s]: one transaction of the caller's steps). */
 export function routerCalls(router: Address) {
   return {
-    execute: (steps: readonly RouterStep[], deadline: bigint) =>
-      tx(router, encodeFunctionData({ abi: routerAbi, functionName: "execute", args: [steps, deadline] })),
+    /** Runs `steps` (./router.ts: `step`, the flows' `steps`) before `deadline` [s]. */
+    execute: (steps: readonly Step[], deadline: bigint) =>
+      tx(
+        router,
+        encodeFunctionData({
+          abi: routerAbi,
+          functionName: "execute",
+          args: [steps as readonly RouterStepArgs[], deadline],
+        }),
+      ),
   };
 }
 

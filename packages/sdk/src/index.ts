@@ -15,6 +15,7 @@ export * from "./permissions.js";
 export * from "./instruments.js";
 export * from "./preview.js";
 export * from "./client.js";
+export * from "./router.js";
 export * from "./calldata.js";
 export * from "./decode.js";
 export * from "./sentences.js";
