@@ -21,6 +21,7 @@ import {
   type Address,
   type Ballast,
   MAX_UINT256,
+  type FlowState,
   type Operation,
   type PositionState,
   WAD,
@@ -29,6 +30,7 @@ import {
   decodeError,
   decodeLogs,
   fromEthers,
+  flowFigures,
   fromViem,
   maxMint,
   maxWithdraw,
@@ -38,6 +40,7 @@ import {
   valueDown,
 } from "../packages/sdk/src/index.js";
 import { BETH, BUSD, Op } from "../sdk/params.js";
+import { readPositionState } from "../sdk/router.js";
 import { type Core, deployCore, fundAndApprove } from "../deploy/local/core.js";
 import { answer8, units, wad } from "../sdk/units.js";
 import { Rng } from "./lib/bigint-rng.js";
@@ -267,6 +270,24 @@ describe("SDK previews == chain, to the wei (viem and ethers clients)", function
     const at = BigInt(await time.latest()) + 17n;
     const [sv, se] = await Promise.all([w.viem.positionState(id, { at }), w.eth.positionState(id, { at })]);
     expect(sv).to.deep.equal(se);
+    // the Router's flows preview the same state: the client's read equals the ethers reader's (sdk/router.ts), which
+    // test/router.test.ts checks the flows against
+    const flow = await readPositionState(
+      { vault: w.core.vault, lens: w.core.lens, oracle: w.core.oracle, runner: ethers.provider },
+      id,
+      BUSD,
+      w.assets,
+      at,
+    );
+    const mine: FlowState = sv;
+    expect(flowFigures(mine)).to.deep.equal(flowFigures(flow));
+    expect([sv.index, sv.normDebt, sv.synthPrice, sv.minDebt, sv.flashFeeBps]).to.deep.equal([
+      flow.index,
+      flow.normDebt,
+      flow.synthPrice,
+      flow.minDebt,
+      flow.flashFeeBps,
+    ]);
     const m = maxMint(sv);
     expect(m).to.equal(await w.eth.maxMint(id, { at }));
     expect(m).to.be.greaterThan(wad("1000"));

@@ -8,7 +8,14 @@
  * mined at `at` while prices stay (on a chain that mines one block per transaction, the next block's timestamp).
  */
 import { type Abi, encodeAbiParameters, encodeFunctionData, decodeFunctionResult, keccak256, toHex } from "viem";
-import { liquidationEngineAbi, oracleAdapterAbi, positionLensAbi, preLiquidationAbi, vaultAbi } from "./abis.js";
+import {
+  liquidationEngineAbi,
+  oracleAdapterAbi,
+  positionLensAbi,
+  preLiquidationAbi,
+  syntheticTokenAbi,
+  vaultAbi,
+} from "./abis.js";
 import type { Address, AddressBook, Hex } from "./addresses.js";
 import { type HealthFigures, type PreLiquidationPolicy, WAD } from "./math.js";
 import {
@@ -309,6 +316,7 @@ export function createBallast(opts: BallastOptions) {
       ]);
       const w = BigInt(word);
       const index = rateIndexAt(w & (2n ** 128n - 1n), (w >> 128n) & (2n ** 88n - 1n), w >> 216n, at);
+      const flashFeeBps = await read<bigint>(synth.token, syntheticTokenAbi, "flashFeeBps");
       const basket = await Promise.all(held.map(async (h) => assetState(await assetParameters(h.asset), h.amount, at)));
       return {
         id,
@@ -323,6 +331,7 @@ export function createBallast(opts: BallastOptions) {
         debtCeiling: synth.debtCeiling,
         totalNormDebt: synth.totalNormDebt,
         running: !paused && shutdownAt === 0,
+        flashFeeBps: BigInt(flashFeeBps),
         basket,
       };
     },

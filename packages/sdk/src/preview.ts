@@ -85,6 +85,8 @@ export interface PositionState {
   totalNormDebt: bigint;
   /** False while the Vault is paused or shut down (no mint, no withdrawal with debt). */
   running: boolean;
+  /** [bps] The synthetic's flash-mint fee (the Router's flows preview it: ./router.ts `flashFee`). */
+  flashFeeBps: bigint;
   /** The position's basket, and any other asset a preview may deposit (amount 0). */
   basket: AssetState[];
 }
