@@ -47,7 +47,19 @@ function layer(name, folders, { hardhat = true } = {}) {
 const ABOVE_SDK = ["deploy", "keeper", "risk", "watch", "tasks", "tools", "test", "scripts"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "typechain-types/", "types/", "dist/", "packages/*/dist/", "packages/*/docs/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "coverage/",
+      "typechain-types/",
+      "types/",
+      "dist/",
+      "packages/*/dist/",
+      "packages/*/docs/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

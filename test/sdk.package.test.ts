@@ -5,7 +5,7 @@
  * must equal the chain's figures.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -99,6 +99,22 @@ describe("@ballast/sdk as a package: it builds, and its examples run against a n
     expect(BigInt((read.liquidationPrices as Record<string, string>).WETH ?? "0")).to.be.greaterThan(0n);
     expect((read.mintHalf as { ok: boolean }).ok).to.equal(true);
     expect(read.owner).to.equal(alice.address);
+
+    // the README's quick start, as written
+    const readme = readFileSync(join(ROOT, "packages", "sdk", "README.md"), "utf8");
+    const at = readme.indexOf("```js\n", readme.indexOf("## Quick start (viem)"));
+    const quickstart = join(EXAMPLES, ".readme-quickstart.mjs");
+    writeFileSync(quickstart, readme.slice(at + 6, readme.indexOf("```", at + 6)));
+    try {
+      const { stdout } = await run(process.execPath, [quickstart, String(id)], {
+        cwd: ROOT,
+        env: { ...process.env, ...env },
+        timeout: 60_000,
+      });
+      expect(stdout).to.match(/^health \d+\.\d+, can mint [\d,]+\.\d+\nminting half of it leaves health \d+\.\d+\n$/);
+    } finally {
+      rmSync(quickstart, { force: true });
+    }
 
     // ethers: a preview, the calldata sent with a Wallet, the receipt's events decoded
     const debtBefore = await lens.debtOf(id);
