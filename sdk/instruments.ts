@@ -17,9 +17,9 @@ import type { IInstrumentVault } from "../typechain-types/index.js";
 import {
   PRICE_SOURCES,
   PriceSource,
-  type PayoffTerms,
-  type PoolState,
   toWad,
+  type SeriesFeed,
+  type SeriesInfo,
 } from "../packages/sdk/src/instruments.js";
 
 const UINT64 = (1n << 64n) - 1n;
@@ -41,112 +41,13 @@ export {
   pairRelease,
   sideIds,
   toWad,
+  type SeriesFeed,
+  type SeriesInfo,
+  type SeriesReader,
+  readSeries,
+  listSeries,
+  poolStateOf,
 } from "../packages/sdk/src/instruments.js";
-
-// ----------------------------------------------------------------------------------------------------------------
-// Series listing
-// ----------------------------------------------------------------------------------------------------------------
-
-/** The feed a series settles on, as it was copied at creation. */
-export interface SeriesFeed {
-  aggregator: string;
-  /** [s] How far from expiry a settling round may be. */
-  maxAge: bigint;
-  decimals: number;
-  /** [feed decimals] Answers at or beyond these are refused. */
-  minAnswer: bigint;
-  maxAnswer: bigint;
-}
-
-/** One series: its terms, balances and settlement. */
-export interface SeriesInfo extends PayoffTerms {
-  id: bigint;
-  underlying: string;
-  collateral: string;
-  /** [s] */
-  expiry: bigint;
-  feed: SeriesFeed;
-  /** [wad] Units outstanding (long = short until redemptions start). */
-  units: bigint;
-  /** [collateral] What the series holds. */
-  locked: bigint;
-  /** [collateral] The maximum payoff of the units outstanding (what is locked once finalized). */
-  maxPayoff: bigint;
-  state: {
-    /** [wad] The settlement price (the round's, or the guardian's correction); 0 before settlement. */
-    price: bigint;
-    /** [wad] The round's price. */
-    oraclePrice: bigint;
-    /** [s] When the price was set (0: not settled). */
-    settledAt: bigint;
-    /** `PriceSource` index: 0 none, 1 round, 2 fallback, 3 void. */
-    source: number;
-    finalized: boolean;
-    roundId: bigint;
-    settledUnits: bigint;
-    longPool: bigint;
-    shortPool: bigint;
-  };
-}
-
-/** The views of the InstrumentVault the listing reads (any TypeChain InstrumentVault or IInstrumentVault). */
-export type SeriesReader = Pick<IInstrumentVault, "seriesCount" | "series" | "seriesState" | "exposure">;
-
-/** Series `id` of `vault`, read from `series`, `seriesState` and `exposure`. */
-export async function readSeries(vault: SeriesReader, id: bigint): Promise<SeriesInfo> {
-  const [s, st, ex] = await Promise.all([vault.series(id), vault.seriesState(id), vault.exposure(id)]);
-  return {
-    id,
-    underlying: s.underlying,
-    collateral: s.collateral,
-    kind: Number(s.kind),
-    strike: s.strike,
-    expiry: s.expiry,
-    underlyingDecimals: Number(s.underlyingDecimals),
-    collateralDecimals: Number(s.collateralDecimals),
-    feed: {
-      aggregator: s.feed.aggregator,
-      maxAge: BigInt(s.feed.maxAge),
-      decimals: Number(s.feed.decimals),
-      minAnswer: BigInt(s.feed.minAnswer),
-      maxAnswer: BigInt(s.feed.maxAnswer),
-    },
-    units: ex[0],
-    locked: ex[1],
-    maxPayoff: ex[2],
-    state: {
-      price: st.price,
-      oraclePrice: st.oraclePrice,
-      settledAt: st.settledAt,
-      source: Number(st.source),
-      finalized: st.finalized,
-      roundId: st.roundId,
-      settledUnits: st.settledUnits,
-      longPool: st.longPool,
-      shortPool: st.shortPool,
-    },
-  };
-}
-
-/** Every series of `vault` (ids 1 to `seriesCount`), in id order. */
-export async function listSeries(vault: SeriesReader): Promise<SeriesInfo[]> {
-  const count = await vault.seriesCount();
-  const out: SeriesInfo[] = [];
-  for (let id = 1n; id <= count; id++) out.push(await readSeries(vault, id));
-  return out;
-}
-
-/** A series' `PoolState` as `payoffAt` takes it. */
-export function poolStateOf(s: SeriesInfo): PoolState {
-  return {
-    outstanding: s.units,
-    locked: s.locked,
-    finalized: s.state.finalized,
-    settledUnits: s.state.settledUnits,
-    longPool: s.state.longPool,
-    shortPool: s.state.shortPool,
-  };
-}
 
 // ----------------------------------------------------------------------------------------------------------------
 // Settlement rounds

@@ -20,6 +20,7 @@ import { createPublicClient, custom } from "viem";
 import {
   type Address,
   type Ballast,
+  Kind,
   MAX_UINT256,
   type FlowState,
   type Operation,
@@ -29,6 +30,12 @@ import {
   createBallast,
   decodeError,
   decodeLogs,
+  erc20Calls,
+  instrumentCalls,
+  lockFor,
+  payoffAt,
+  poolStateOf,
+  readSeries,
   fromEthers,
   flowFigures,
   fromViem,
@@ -402,5 +409,47 @@ describe("SDK previews == chain, to the wei (viem and ethers clients)", function
       expect(ended).to.equal(p.ended);
     }
     expect(takes).to.be.greaterThan(0);
+  });
+
+  it("instruments: the client's series read equals the ethers reader's, and payoffAt previews equal the contract's; writes built by the SDK's calldata", async function () {
+    const w = await world();
+    const iv = w.core.instruments;
+    const weth = w.assets[0] as Address;
+    const usdc = w.assets[2] as Address;
+    const calls = instrumentCalls(iv.target as Address);
+    const expiry = BigInt(await time.latest()) + 3_600n;
+    const ids: bigint[] = [];
+    for (const [kind, collateral, strike] of [
+      [Kind.Call, weth, wad("2100")],
+      [Kind.Put, usdc, wad("1900.5")],
+      [Kind.BinaryUp, usdc, wad("2000")],
+    ] as const) {
+      await (await w.alice.sendTransaction(calls.createSeries(weth, collateral, kind, strike, expiry))).wait();
+      const id = await iv.seriesCount();
+      ids.push(id);
+      const terms = await w.viem.series(id);
+      const units = wad("3.3") + BigInt(kind);
+      const token = collateral === weth ? w.core.weth : w.core.usdc;
+      await (await w.alice.sendTransaction(erc20Calls(collateral).approve(iv.target as Address))).wait();
+      const before = await token.balanceOf(w.alice);
+      await (
+        await w.alice.sendTransaction(calls.write(id, units, w.alice.address as Address, w.bob.address as Address))
+      ).wait();
+      expect(before - (await token.balanceOf(w.alice))).to.equal(lockFor(terms, units)); // the lock, rounded up
+    }
+    const all = await w.eth.listSeries();
+    expect(all.map((x) => x.id)).to.deep.equal(ids);
+    for (const id of ids) {
+      const mine = await w.viem.series(id);
+      expect(mine).to.deep.equal(await readSeries(iv, id));
+      for (const price of [wad("1500"), wad("1900.5"), wad("2000"), wad("2000") + 1n, wad("2500")]) {
+        for (const short of [false, true]) {
+          const units = wad("1.25");
+          expect(payoffAt(mine, poolStateOf(mine), price, short, units), `series ${id} at ${price}`).to.equal(
+            await iv.payoffAt(id, price, short, units),
+          );
+        }
+      }
+    }
   });
 });

@@ -9,6 +9,7 @@
  */
 import { type Abi, encodeAbiParameters, encodeFunctionData, decodeFunctionResult, keccak256, toHex } from "viem";
 import {
+  instrumentVaultAbi,
   liquidationEngineAbi,
   oracleAdapterAbi,
   positionLensAbi,
@@ -35,6 +36,7 @@ import {
   rateIndexAt,
 } from "./preview.js";
 import type { Reader } from "./reader.js";
+import { type SeriesInfo, type SeriesReader, listSeries, readSeries } from "./instruments.js";
 
 /** `VaultReader.SYNTHS_SLOT` and `SYNTH_WORDS`: where the Vault stores its synthetics (word 1: index, rate, time). */
 const SYNTHS_SLOT = 11n;
@@ -420,6 +422,31 @@ export function createBallast(opts: BallastOptions) {
         synthPriceOf(synth.priceAsset),
       ]);
       return previewTake(a, rules, at, maxCollateral, { assetPrice, synthPrice }, o.maxPrice);
+    },
+
+    /**
+     * The InstrumentVault's views (`addresses.instrumentVault` by default) in the shape `readSeries` and `listSeries`
+     * take: `readSeries(ballast.instrumentViews(), id)`.
+     */
+    instrumentViews(at: Address | undefined = addresses.instrumentVault): SeriesReader {
+      if (at === undefined) throw new Error("instrumentViews: no InstrumentVault address");
+      const get = <T>(fn: string, ...args: unknown[]) => read<T>(at, instrumentVaultAbi, fn, args);
+      return {
+        seriesCount: () => get<bigint>("seriesCount"),
+        series: (id) => get("series", id),
+        seriesState: (id) => get("seriesState", id),
+        exposure: (id) => get<readonly bigint[]>("exposure", id),
+      };
+    },
+
+    /** Series `id` of the InstrumentVault: terms, balances, settlement (`payoffAt(s, poolStateOf(s), …)` previews). */
+    async series(id: bigint): Promise<SeriesInfo> {
+      return readSeries(this.instrumentViews(), id);
+    },
+
+    /** Every series of the InstrumentVault, in id order. */
+    async listSeries(): Promise<SeriesInfo[]> {
+      return listSeries(this.instrumentViews());
     },
 
     /** A PreLiquidation contract's policy (`addresses.preLiquidation` by default). */

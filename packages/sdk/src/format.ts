@@ -105,6 +105,7 @@ export function formatCompact(x: number): string {
   return x.toPrecision(2);
 }
 
+/** A table column's alignment. */
 export type Align = "left" | "right";
 
 /**

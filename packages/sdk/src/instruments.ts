@@ -132,3 +132,141 @@ export function sideIds(seriesId: bigint): { long: bigint; short: bigint } {
 export function toWad(answer: bigint, decimals: number): bigint {
   return decimals <= 18 ? answer * 10n ** BigInt(18 - decimals) : answer / 10n ** BigInt(decimals - 18);
 }
+
+// ----------------------------------------------------------------------------------------------------------------
+// Series
+// ----------------------------------------------------------------------------------------------------------------
+
+/** The feed a series settles on, as it was copied at creation. */
+export interface SeriesFeed {
+  aggregator: string;
+  /** [s] How far from expiry a settling round may be. */
+  maxAge: bigint;
+  decimals: number;
+  /** [feed decimals] Answers at or beyond these are refused. */
+  minAnswer: bigint;
+  maxAnswer: bigint;
+}
+
+/** One series: its terms, balances and settlement. */
+export interface SeriesInfo extends PayoffTerms {
+  id: bigint;
+  underlying: string;
+  collateral: string;
+  /** [s] */
+  expiry: bigint;
+  feed: SeriesFeed;
+  /** [wad] Units outstanding (long = short until redemptions start). */
+  units: bigint;
+  /** [collateral] What the series holds. */
+  locked: bigint;
+  /** [collateral] The maximum payoff of the units outstanding (what is locked once finalized). */
+  maxPayoff: bigint;
+  state: {
+    /** [wad] The settlement price (the round's, or the guardian's correction); 0 before settlement. */
+    price: bigint;
+    /** [wad] The round's price. */
+    oraclePrice: bigint;
+    /** [s] When the price was set (0: not settled). */
+    settledAt: bigint;
+    /** `PriceSource` index: 0 none, 1 round, 2 fallback, 3 void. */
+    source: number;
+    finalized: boolean;
+    roundId: bigint;
+    settledUnits: bigint;
+    longPool: bigint;
+    shortPool: bigint;
+  };
+}
+
+/**
+ * The views of the InstrumentVault the listing reads: any TypeChain `InstrumentVault`, or the SDK client's
+ * `instrumentViews()` (viem or ethers).
+ */
+export interface SeriesReader {
+  seriesCount(): Promise<bigint>;
+  series(id: bigint): Promise<{
+    underlying: string;
+    collateral: string;
+    kind: bigint | number;
+    strike: bigint;
+    expiry: bigint;
+    underlyingDecimals: bigint | number;
+    collateralDecimals: bigint | number;
+    feed: {
+      aggregator: string;
+      maxAge: bigint | number;
+      decimals: bigint | number;
+      minAnswer: bigint | number;
+      maxAnswer: bigint | number;
+    };
+  }>;
+  seriesState(id: bigint): Promise<{
+    price: bigint;
+    oraclePrice: bigint;
+    settledAt: bigint | number;
+    source: bigint | number;
+    finalized: boolean;
+    roundId: bigint | number;
+    settledUnits: bigint;
+    longPool: bigint;
+    shortPool: bigint;
+  }>;
+  exposure(id: bigint): Promise<readonly bigint[]>;
+}
+
+/** Series `id` of `vault`, read from `series`, `seriesState` and `exposure`. */
+export async function readSeries(vault: SeriesReader, id: bigint): Promise<SeriesInfo> {
+  const [s, st, ex] = await Promise.all([vault.series(id), vault.seriesState(id), vault.exposure(id)]);
+  return {
+    id,
+    underlying: s.underlying,
+    collateral: s.collateral,
+    kind: Number(s.kind),
+    strike: s.strike,
+    expiry: BigInt(s.expiry),
+    underlyingDecimals: Number(s.underlyingDecimals),
+    collateralDecimals: Number(s.collateralDecimals),
+    feed: {
+      aggregator: s.feed.aggregator,
+      maxAge: BigInt(s.feed.maxAge),
+      decimals: Number(s.feed.decimals),
+      minAnswer: BigInt(s.feed.minAnswer),
+      maxAnswer: BigInt(s.feed.maxAnswer),
+    },
+    units: ex[0] ?? 0n,
+    locked: ex[1] ?? 0n,
+    maxPayoff: ex[2] ?? 0n,
+    state: {
+      price: st.price,
+      oraclePrice: st.oraclePrice,
+      settledAt: BigInt(st.settledAt),
+      source: Number(st.source),
+      finalized: st.finalized,
+      roundId: BigInt(st.roundId),
+      settledUnits: st.settledUnits,
+      longPool: st.longPool,
+      shortPool: st.shortPool,
+    },
+  };
+}
+
+/** Every series of `vault` (ids 1 to `seriesCount`), in id order. */
+export async function listSeries(vault: SeriesReader): Promise<SeriesInfo[]> {
+  const count = await vault.seriesCount();
+  const out: SeriesInfo[] = [];
+  for (let id = 1n; id <= count; id++) out.push(await readSeries(vault, id));
+  return out;
+}
+
+/** A series' `PoolState` as `payoffAt` takes it. */
+export function poolStateOf(s: SeriesInfo): PoolState {
+  return {
+    outstanding: s.units,
+    locked: s.locked,
+    finalized: s.state.finalized,
+    settledUnits: s.state.settledUnits,
+    longPool: s.state.longPool,
+    shortPool: s.state.shortPool,
+  };
+}

@@ -6,9 +6,13 @@
  * per-second rates), `[bps]` = 1e4, `[token]` = a token's own decimals.
  */
 
+/** [wad] One, in 18-decimal fixed point (USD values, synthetic amounts, prices, health). */
 export const WAD = 10n ** 18n;
+/** [ray] One, in 27-decimal fixed point (rate index, per-second rates). */
 export const RAY = 10n ** 27n;
+/** [bps] 100%, in basis points. */
 export const BPS = 10_000n;
+/** `type(uint256).max`: as a repay amount, all of the debt; as a take's max price, no limit. */
 export const MAX_UINT256 = 2n ** 256n - 1n;
 
 /** floor(x * y / d) */

@@ -44,6 +44,7 @@ export const Action = {
   Swap: 12,
   FlashMint: 13,
 } as const;
+/** A Router action's name. */
 export type ActionName = keyof typeof Action;
 
 /** `Router.BALANCE`: as a step's amount, the router's whole balance of the step's token at that moment. */
@@ -317,6 +318,7 @@ export interface FlowPreview {
 /** The target of `leverage`: a share [bps] of the minting limit, or a health [wad]. */
 export type LeverageTarget = { ltvBps: bigint } | { health: bigint };
 
+/** What `leverage` needs: the position state, the collateral, the venue and its quote, the target. */
 export interface LeverageParams {
   state: FlowState;
   /** The collateral asset deposited and bought. */
@@ -403,6 +405,7 @@ export function leverage(p: LeverageParams): FlowPreview {
   };
 }
 
+/** What the repay-with-collateral flows need: the position state, the collateral sold, the venue and its quote. */
 export interface CollateralRepayParams {
   state: FlowState;
   /** The collateral asset taken out and sold. */
