@@ -5,7 +5,7 @@
  * must equal the chain's figures.
  */
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -60,6 +60,11 @@ describe("@ballast/sdk as a package: it builds, and its examples run against a n
     };
     for (const entry of Object.values(pkg.exports)) {
       expect(() => readFileSync(join(ROOT, "packages", "sdk", entry.default))).to.not.throw();
+    }
+    // the main entry is browser-safe: only the node entry touches Node's modules
+    const dist = join(ROOT, "packages", "sdk", "dist");
+    for (const file of readdirSync(dist).filter((f) => f.endsWith(".js") && f !== "node.js")) {
+      expect(readFileSync(join(dist, file), "utf8"), file).to.not.match(/from "node:|require\(/);
     }
 
     const { ethers } = await network.create({ network: "localhost", override: { url: node.url } });
