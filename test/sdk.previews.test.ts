@@ -327,6 +327,34 @@ describe("SDK previews == chain, to the wei (viem and ethers clients)", function
       expect(await w.core.vault.collateralOf(id, asset)).to.equal(amountOf(st, asset) - x);
       await snap2.restore();
     }
+
+    // the system's parameters as the client reads them
+    const sp = await w.viem.systemParameters();
+    expect(sp.assets.map((a) => a.asset)).to.deep.equal(await w.core.vault.assets());
+    const wethCfg = await w.core.vault.assetConfig(w.assets[0] as Address);
+    expect([sp.assets[0]?.maxLtvBps, sp.assets[0]?.liqThresholdBps, sp.assets[0]?.decimals]).to.deep.equal([
+      wethCfg.maxLtvBps,
+      wethCfg.liqThresholdBps,
+      Number(wethCfg.decimals),
+    ]);
+    expect(sp.synthetics.map((x) => x.token)).to.deep.equal([w.core.busd.target, w.core.beth.target]);
+    expect(sp.paused).to.equal(false);
+    const rules = await w.core.engine.auctionParams();
+    expect([sp.auctionRules.startBufferBps, sp.auctionRules.maxDuration]).to.deep.equal([
+      rules.startBufferBps,
+      rules.maxDuration,
+    ]);
+
+    // the WETH liquidation price: an answer a millionth under it liquidates, a millionth over it does not (the
+    // seconds of interest between the read and the check move it by about a billionth)
+    const lp = (await w.eth.liquidationPrices(id)).find((x) => x.asset === w.assets[0])?.liquidationPrice;
+    if (lp === undefined) throw new Error("no WETH liquidation price");
+    expect(lp.rising).to.equal(false);
+    const answer = lp.price / 10n ** 10n; // [8 decimals]
+    await w.core.setPrice("weth", answer - answer / 1_000_000n);
+    expect((await w.core.lens.healthOf(id)).health).to.be.lessThan(WAD);
+    await w.core.setPrice("weth", answer + answer / 1_000_000n);
+    expect((await w.core.lens.healthOf(id)).health).to.be.at.least(WAD);
   });
 
   it("a take's preview (price, collateral, payment, cost against the oracle) equals the take; pre-liquidation quote too", async function () {

@@ -7,6 +7,10 @@
  * libraries/Valuation.sol; DebtMath.sol) at the block timestamp the state was read for, so test/sdk.previews.test.ts
  * checks them against the chain to the wei.
  *
+ * What a preview does not see: the caller's rights over the position (previews assume the owner or a manager with the
+ * right), the caller's token balances and allowances, a wrapped or real-world asset's proof-of-reserve check on
+ * deposit, and price changes after the state was read (prices are the oracle's at the block read).
+ *
  * Units: `[token]` a token's own decimals, `[wad]` 1e18 (synthetic amounts, USD values, prices, health), `[ray]` 1e27
  * (rate index), `[bps]` 1e4, `[s]` seconds.
  */
