@@ -216,7 +216,7 @@ export function savingsCalls(savings: Address) {
   };
 }
 
-/** The Router (`execute(steps, deadline)` [s]: one transaction of the caller's steps). */
+/** The Router (`execute(steps, deadline)` [s]), one transaction of the caller's steps. */
 export function routerCalls(router: Address) {
   return {
     /** Runs `steps` (./router.ts: `step`, the flows' `steps`) before `deadline` [s]. */
@@ -260,7 +260,7 @@ export function instrumentCalls(instruments: Address) {
           args: [underlying, collateral, kind, strike, expiry],
         }),
       ),
-    /** Writes `units` [wad]: locks the maximum payoff (`lockFor`), mints longs to `longTo`, shorts to `shortTo`. */
+    /** Writes `units` [wad], which locks the maximum payoff (`lockFor`), mints longs to `longTo`, shorts to `shortTo`. */
     write: (seriesId: bigint, units: bigint, longTo: Address, shortTo: Address) =>
       enc(
         encodeFunctionData({

@@ -54,7 +54,7 @@ export interface PoolState {
 }
 
 /**
- * [collateral] The maximum payoff of `units` [wad]: what a write of them locks (`IInstrumentVault.write` returns it)
+ * [collateral] The maximum payoff of `units` [wad], that is what a write of them locks (`IInstrumentVault.write` returns it)
  * with `up` true (the default), rounded up; per contract one whole underlying (call), the strike in quote (put) or one
  * whole quote unit (binaries).
  */
@@ -90,7 +90,7 @@ export function longPayoff(t: PayoffTerms, units: bigint, price: bigint): bigint
 }
 
 /**
- * [collateral] The two pools a series' first redemption fixes at `price` [wad]: the longs' the exact payoff of every
+ * [collateral] The two pools a series' first redemption fixes at `price` [wad], namely the longs' the exact payoff of every
  * unit outstanding rounded down, at most what is locked; the shorts' the rest.
  */
 export function poolsAt(

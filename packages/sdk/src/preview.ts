@@ -381,7 +381,7 @@ export function previewTake(
 
 /**
  * A pre-liquidation of the position (`PreLiquidation.quote`): the health by the engine's rule (liquidation limit over
- * debt value, rounded down), then `quotePreLiquidation` for `repay` [wad] taken in `asset`. `left` [wad]: what this
+ * debt value, rounded down), then `quotePreLiquidation` for `repay` [wad] taken in `asset`. `left` [wad] is what this
  * block's earlier pre-liquidations left of the close factor (undefined in a fresh block).
  */
 export function previewPreLiquidation(

@@ -485,7 +485,7 @@ export function repayWithCollateral(p: CollateralRepayParams & { debt: bigint })
 }
 
 /**
- * Lowers the debt from the collateral until the position's health is at least `health` [wad]: the least flash amount
+ * Lowers the debt from the collateral until the position's health is at least `health` [wad], with the least flash amount
  * (bisection over the exact rules) whose result reaches it; the swap's surplus is repaid too.
  */
 export function deleverage(p: CollateralRepayParams & { health: bigint }): FlowPreview {
