@@ -5,7 +5,9 @@ import tseslint from "typescript-eslint";
 // ------------------------------------------------------------------------------------------------------------------
 // Layers: imports point one way, tasks and tools → watch → keeper, risk, deploy → sdk → typechain-types.
 //
-//   sdk/      no Hardhat at all (only ethers, typechain-types and node builtins); imports no other folder
+//   packages/sdk/src   the @ballast/sdk package: no Hardhat, nothing from the repository's folders (sdk/, typechain-types/,
+//             …): it builds and ships on its own; the root sdk/ re-exports its math, formats and sentences (one copy)
+//   sdk/      no Hardhat at all (only ethers, typechain-types, node builtins and the package); imports no other folder
 //   deploy/   keeper/   risk/   import sdk/ and typechain-types/, never each other, watch/, tasks/ or tools/
 //   watch/    no Hardhat; imports keeper/ (its event scan), risk/ (its configured volatilities) and sdk/
 //   tasks/    tools/    import anything below them, never each other
@@ -55,6 +57,7 @@ export default tseslint.config(
       "types/",
       "dist/",
       "packages/*/dist/",
+      "packages/*/docs/",
     ],
   },
   js.configs.recommended,
@@ -67,6 +70,17 @@ export default tseslint.config(
     },
   },
   { files: ["sdk/**/*.ts"], rules: layer("sdk/", ABOVE_SDK, { hardhat: false }) },
+  {
+    // the package sits at packages/sdk/src: any climb out of it (../../../sdk/, ../../../typechain-types/) is refused
+    files: ["packages/sdk/src/**/*.ts"],
+    rules: layer(
+      "packages/sdk/src/",
+      ["sdk", "typechain-types", "deploy", "keeper", "risk", "watch", "tasks", "tools", "test", "scripts", "packages"],
+      {
+        hardhat: false,
+      },
+    ),
+  },
   {
     files: ["deploy/**/*.ts"],
     rules: layer("deploy/", ["keeper", "risk", "watch", "tasks", "tools", "test", "scripts"]),
@@ -105,7 +119,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["tools/**/*.mjs", "packages/*/scripts/**/*.mjs", "*.js"],
+    files: ["tools/**/*.mjs", "packages/*/scripts/**/*.mjs", "packages/*/examples/**/*.mjs", "*.js"],
     languageOptions: {
       globals: {
         console: "readonly",

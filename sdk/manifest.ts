@@ -16,55 +16,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** One deployed contract. */
-export interface DeployedContract {
-  address: string;
-  /** Fully qualified artifact name, e.g. `contracts/Vault.sol:Vault` (what explorer verification needs). */
-  contract: string;
-  /** Constructor arguments, bigints as decimal strings. */
-  args: Array<string | number | boolean>;
-  /** Block of the deployment transaction. */
-  block: number;
-  tx: string;
-}
-
-export interface Manifest {
-  network: string;
-  chainId: number;
-  /** Hash of the chain's block 0: tells two chains with the same id apart (absent in manifests before it). */
-  genesisHash?: string;
-  /** The account that deployed (and, until the admin handoff, administered) the system. */
-  deployer: string;
-  /** `git rev-parse HEAD` of the code that last changed this manifest. */
-  commit: string;
-  /** Block of the first deployment: where event scans (keepers) start. */
-  startBlock: number;
-  /** Contracts by deploy name: `AccessManager`, `OracleAdapter`, `Vault`, `Treasury`, `LiquidationEngine`,
-   *  `ReserveLens`, `PositionLens`, `Settlement`, `InstrumentVault` (options and binaries, where configured),
-   *  `rateModel:<key>`, `synthetic:<symbol>`, and on mock networks `token:<symbol>`, `feed:<symbol>`. */
-  contracts: Record<string, DeployedContract>;
-  /**
-   * Collateral assets by symbol. `feed` is the feed the asset's price starts from (the base leg of a rate-adjusted
-   * source, the NAV feed of an attested one); `source` the price source, when the asset has one.
-   */
-  assets: Record<
-    string,
-    { token: string; decimals: number; feed: string; mock: boolean; source?: string; sourceKind?: string }
-  >;
-  /** Synthetics by symbol, with the Vault's synthetic id. */
-  synthetics: Record<string, { token: string; synthId: number; priceAsset: string }>;
-  /** Role holders the deploy granted (addresses). */
-  /** Role holders; `steward` and `publisher` only where the risk automation is deployed. */
-  roles: {
-    admin: string;
-    critical: string;
-    governor: string;
-    guardian: string;
-    settlement: string;
-    steward?: string;
-    publisher?: string;
-  };
-}
+// the manifest's format is the SDK package's (packages/sdk/src/addresses.ts)
+import type { Manifest } from "../packages/sdk/src/addresses.js";
+export type { DeployedContract, Manifest } from "../packages/sdk/src/addresses.js";
 
 /** The repository root (this file is sdk/manifest.ts). */
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
