@@ -6,6 +6,7 @@ import tseslint from "typescript-eslint";
 // Layers: imports point one way, tasks and tools → watch → keeper, risk, deploy → sdk → typechain-types.
 //
 //   sdk/      no Hardhat at all (only ethers, typechain-types and node builtins); imports no other folder
+//   packages/indexer/src/   no Hardhat and no repository folder: only npm packages (@ballast/sdk, viem, pg, PGlite)
 //   deploy/   keeper/   risk/   import sdk/ and typechain-types/, never each other, watch/, tasks/ or tools/
 //   watch/    no Hardhat; imports keeper/ (its event scan), risk/ (its configured volatilities) and sdk/
 //   tasks/    tools/    import anything below them, never each other
@@ -45,7 +46,18 @@ function layer(name, folders, { hardhat = true } = {}) {
 const ABOVE_SDK = ["deploy", "keeper", "risk", "watch", "tasks", "tools", "test", "scripts"];
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "artifacts/", "cache/", "coverage/", "typechain-types/", "types/", "dist/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "artifacts/",
+      "cache/",
+      "coverage/",
+      "typechain-types/",
+      "types/",
+      "dist/",
+      "packages/*/dist/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -56,6 +68,13 @@ export default tseslint.config(
     },
   },
   { files: ["sdk/**/*.ts"], rules: layer("sdk/", ABOVE_SDK, { hardhat: false }) },
+  // the workspace packages are published on their own: no repository folder, no Hardhat (they import other packages)
+  {
+    files: ["packages/indexer/src/**/*.ts"],
+    rules: layer("packages/indexer/", [...ABOVE_SDK, "sdk", "typechain-types", "packages", "contracts", "artifacts"], {
+      hardhat: false,
+    }),
+  },
   {
     files: ["deploy/**/*.ts"],
     rules: layer("deploy/", ["keeper", "risk", "watch", "tasks", "tools", "test", "scripts"]),
