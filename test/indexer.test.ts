@@ -9,8 +9,10 @@
  * them as it runs the tests, so no build of the indexer is needed; the indexer imports the ABIs from `@ballast/sdk`,
  * whose build (packages/sdk/dist) is made here when it is missing.
  */
-import { execFileSync, spawnSync } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -264,10 +266,10 @@ async function expectEqualToChain(core: Core, q: Queries, label: string): Promis
 }
 
 /** How many logs the indexer follows on the chain now: the contracts' own and the synthetics' Treasury transfers. */
-async function followedLogs(core: Core): Promise<number> {
+async function followedLogs(core: Core, provider = ethers.provider): Promise<number> {
   const a = core.addresses;
   const from = core.manifest.startBlock;
-  const own = await ethers.provider.getLogs({
+  const own = await provider.getLogs({
     address: [a.vault!, a.engine!, a.treasury!, ...(a.settlement ? [a.settlement] : [])],
     fromBlock: from,
     toBlock: "latest",
@@ -275,8 +277,8 @@ async function followedLogs(core: Core): Promise<number> {
   const transfer = core.busd.interface.getEvent("Transfer").topicHash;
   const t = ethers.zeroPadValue(a.treasury!, 32);
   const tokens = [await core.busd.getAddress(), await core.beth.getAddress()];
-  const into = await ethers.provider.getLogs({ address: tokens, topics: [transfer, null, t], fromBlock: from });
-  const out = await ethers.provider.getLogs({ address: tokens, topics: [transfer, t], fromBlock: from });
+  const into = await provider.getLogs({ address: tokens, topics: [transfer, null, t], fromBlock: from });
+  const out = await provider.getLogs({ address: tokens, topics: [transfer, t], fromBlock: from });
   return new Set([...own, ...into, ...out].map((l) => `${l.blockHash}:${l.index}`)).size;
 }
 
@@ -627,6 +629,124 @@ describe("indexer (packages/indexer)", function () {
     } finally {
       await db?.close();
       server.stop();
+    }
+  });
+
+  it("CLI (packages/indexer/dist/cli.js) on a node mining every second: follows the head, killed (SIGKILL) and restarted on the same folder", async function () {
+    const { core, others } = run;
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    for (const pkg of ["sdk", "indexer"])
+      execFileSync(process.execPath, [tsc, "-p", `packages/${pkg}/tsconfig.json`], { cwd: ROOT, stdio: "inherit" });
+    // the embedded network over HTTP (a JSON-RPC relay to its provider), mining a block every second from here on
+    const relay = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d: Buffer) => (body += d.toString()));
+      req.on("end", () => {
+        const answer = async (m: { id: unknown; method: string; params?: unknown[] }) => {
+          try {
+            return {
+              jsonrpc: "2.0",
+              id: m.id,
+              result: await connection.provider.request({ method: m.method, params: m.params ?? [] }),
+            };
+          } catch (e) {
+            return { jsonrpc: "2.0", id: m.id, error: { code: -32000, message: (e as Error).message } };
+          }
+        };
+        const msg = JSON.parse(body) as Parameters<typeof answer>[0] | Parameters<typeof answer>[0][];
+        void (Array.isArray(msg) ? Promise.all(msg.map(answer)) : answer(msg)).then((out) =>
+          res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(out)),
+        );
+      });
+    });
+    await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+    const rpcUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    await ethers.provider.send("evm_setAutomine", [false]);
+    await ethers.provider.send("evm_setIntervalMining", [1_000]);
+    const tmp = mkdtempSync(join(tmpdir(), "ballast-indexer-cli-"));
+    let child: ChildProcess | undefined;
+    let output = "";
+    try {
+      const manifest = join(tmp, "manifest.json");
+      writeFileSync(manifest, toJson(core.manifest));
+      const port = await freePort();
+      const base = `http://127.0.0.1:${port}`;
+      const start = (): ChildProcess => {
+        const c = spawn(
+          process.execPath,
+          [
+            join(ROOT, "packages/indexer/dist/cli.js"),
+            ...["--rpc", rpcUrl, "--manifest", manifest, "--db", join(tmp, "db"), "--port", String(port)],
+            ...["--poll-ms", "200", "--max-range", "50"],
+          ],
+          { stdio: ["ignore", "pipe", "pipe"] },
+        );
+        c.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+        c.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+        return c;
+      };
+      const get = async (path: string): Promise<unknown> => (await fetch(base + path)).json();
+      const caughtUp = async (label: string): Promise<void> => {
+        const deadline = Date.now() + 40_000;
+        for (;;) {
+          const head = await ethers.provider.getBlock("latest");
+          type Tip = { block: { number: string; hash: string } | null };
+          const s = (await get("/summary").catch(() => undefined)) as Tip | undefined; // undefined: not listening yet
+          if (s?.block?.number === String(head?.number) && s.block.hash === head?.hash) return;
+          if (Date.now() > deadline)
+            throw new Error(`${label}: the CLI did not reach block ${head?.number}:\n${output}`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      };
+      child = start();
+      await caughtUp("first start");
+      // a transaction mined by the interval, followed live
+      await (await core.vault.connect(others[0]!).repay(1n, wad("100"))).wait();
+      await caughtUp("after a repay");
+      const one = (await get("/positions/1")) as { normDebt: string };
+      expect(BigInt(one.normDebt)).to.equal(await core.lens.normDebtOf(1n));
+      // killed without warning; more happens while it is down; restarted on the same folder
+      child.kill("SIGKILL");
+      await new Promise((r) => child?.once("exit", r));
+      await (await core.vault.connect(others[1]!).withdraw(2n, core.usdc, units("usdc", "50"), others[1]!)).wait();
+      await (await core.vault.connect(others[0]!).repay(1n, wad("100"))).wait();
+      child = start();
+      await caughtUp("after the restart");
+      // the same tables as the in-process indexer's, synced to the same head
+      await ethers.provider.send("evm_setIntervalMining", [0]);
+      await ethers.provider.send("evm_setAutomine", [true]);
+      await caughtUp("with the head still");
+      const mine = await openIndexer({ client, manifest: core.manifest, db: pglite });
+      await mine.syncer.syncToHead();
+      for (const path of [
+        "/summary",
+        "/positions?limit=1000",
+        "/auctions?limit=1000",
+        `/treasury/history?synth=${BUSD}`,
+      ]) {
+        const expected =
+          path === "/summary"
+            ? await q.summary()
+            : path.startsWith("/positions")
+              ? await q.positions({ limit: 1_000 })
+              : path.startsWith("/auctions")
+                ? await q.auctions({ limit: 1_000 })
+                : await q.treasuryHistory(Number(BUSD));
+        expect(await get(path), path).to.deep.equal(JSON.parse(toJson(expected)));
+      }
+      expect(((await get("/summary")) as { events: number }).events, "every followed log once").to.equal(
+        await followedLogs(core),
+      );
+      child.kill("SIGTERM");
+      const code = await new Promise((r) => child?.once("exit", r));
+      expect(code, output).to.equal(0);
+      child = undefined;
+    } finally {
+      child?.kill("SIGKILL");
+      await ethers.provider.send("evm_setIntervalMining", [0]);
+      await ethers.provider.send("evm_setAutomine", [true]);
+      await new Promise((resolve) => relay.close(resolve));
+      rmSync(tmp, { recursive: true, force: true });
     }
   });
 });
