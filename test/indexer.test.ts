@@ -436,9 +436,10 @@ describe("indexer (packages/indexer)", function () {
     expect(s.takes).to.be.greaterThan(0);
     expect(s.positions.closed).to.be.greaterThan(0);
     const busd = s.treasury.find((t) => BigInt(t.synthId) === BUSD)!;
-    expect(busd.badDebt > 0n && busd.absorbed > 0n && busd.keeperPay > 0n, "bad debt, absorbed, keeper pay").to.equal(
-      true,
-    );
+    expect(
+      busd.penalties > 0n && busd.badDebt > 0n && busd.absorbed > 0n && busd.keeperPay > 0n,
+      "penalties, bad debt, absorbed, keeper pay",
+    ).to.equal(true);
     // a position's history replays to its state: collateral and normalized debt from the operations alone
     for (const p of await q.positions({ limit: 1_000 })) {
       const h = await q.positionHistory(p.id);
