@@ -19,14 +19,14 @@ import tseslint from "typescript-eslint";
 const into = (folders) => `^(\\.\\./)+(${folders.join("|")})/`;
 
 /** The rules for a layer that may not import from `folders` (nor, with `hardhat: false`, from Hardhat). */
-function layer(name, folders, { hardhat = true } = {}) {
+function layer(name, folders, { hardhat = true, hardhatMessage = "use ethers and typechain-types only" } = {}) {
   const patterns = [
     { regex: into(folders), message: `${name} may not import from ${folders.map((f) => `${f}/`).join(", ")}` },
   ];
   if (!hardhat) {
     patterns.push({
       regex: "^(hardhat|@nomicfoundation/)",
-      message: `${name} has no Hardhat runtime: use ethers and typechain-types only.`,
+      message: `${name} has no Hardhat runtime: ${hardhatMessage}.`,
     });
   }
   const forbidden = hardhat ? into(folders) : `${into(folders)}|^(hardhat|@nomicfoundation/)`;
@@ -73,6 +73,7 @@ export default tseslint.config(
     files: ["packages/indexer/src/**/*.ts"],
     rules: layer("packages/indexer/", [...ABOVE_SDK, "sdk", "typechain-types", "packages", "contracts", "artifacts"], {
       hardhat: false,
+      hardhatMessage: "it is a package of its own (viem, pg, PGlite, @ballast/sdk)",
     }),
   },
   {

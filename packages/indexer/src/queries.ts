@@ -68,6 +68,7 @@ export interface AuctionRow {
   badDebt: bigint | null;
 }
 
+/** One `Take`: collateral bought, what it cost, and what is left of the auction. */
 export interface TakeRow {
   blockNumber: bigint;
   txHash: string;
@@ -84,6 +85,7 @@ export interface TakeRow {
   lotLeft: bigint;
 }
 
+/** One `LiquidationStarted`: debt and penalty moved into auction, the keeper's pay, the first auction's id. */
 export interface LiquidationRow {
   blockNumber: bigint;
   txHash: string;
@@ -153,6 +155,7 @@ export interface SynthPoint {
   feesMinted: bigint;
 }
 
+/** A shutdown or settlement event, its arguments as stored (bigints as decimal strings). */
 export interface SettlementEvent {
   blockNumber: bigint;
   logIndex: number;
