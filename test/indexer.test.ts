@@ -624,10 +624,18 @@ describe("indexer (packages/indexer)", function () {
         manifest: run.core.manifest,
         db,
         maxRange: 256,
+        confirmations: 5,
         log: (l) => refusals.push(l),
       });
       expect(ix.db.kind).to.equal("postgres");
+      // five confirmations: it stops five blocks behind the head
       await ix.syncer.syncToHead();
+      const head = BigInt(await ethers.provider.getBlockNumber());
+      expect((await ix.syncer.tip())?.number).to.equal(head - 5n);
+      // then, with none, on the same database: the rest
+      const { syncer } = await openIndexer({ client: limited, manifest: run.core.manifest, db, maxRange: 256 });
+      await syncer.syncToHead();
+      expect((await syncer.tip())?.number).to.equal(head);
       expect(refusals.filter((l) => l.includes("range 32 -> 16")).length, refusals.join("\n")).to.be.greaterThan(0);
       await expectEqualToChain(run.core, ix.queries, "PostgreSQL");
       // and the same answers as PGlite's, row for row
