@@ -8,6 +8,7 @@ import tseslint from "typescript-eslint";
 //   packages/sdk/src   the @ballast/sdk package: no Hardhat, nothing from the repository's folders (sdk/, typechain-types/,
 //             …): it builds and ships on its own; the root sdk/ re-exports its math, formats and sentences (one copy)
 //   sdk/      no Hardhat at all (only ethers, typechain-types, node builtins and the package); imports no other folder
+//   packages/indexer/src/   no Hardhat and no repository folder: only npm packages (@ballast/sdk, viem, pg, PGlite)
 //   deploy/   keeper/   risk/   import sdk/ and typechain-types/, never each other, watch/, tasks/ or tools/
 //   watch/    no Hardhat; imports keeper/ (its event scan), risk/ (its configured volatilities) and sdk/
 //   tasks/    tools/    import anything below them, never each other
@@ -20,14 +21,14 @@ import tseslint from "typescript-eslint";
 const into = (folders) => `^(\\.\\./)+(${folders.join("|")})/`;
 
 /** The rules for a layer that may not import from `folders` (nor, with `hardhat: false`, from Hardhat). */
-function layer(name, folders, { hardhat = true } = {}) {
+function layer(name, folders, { hardhat = true, hardhatMessage = "use ethers and typechain-types only" } = {}) {
   const patterns = [
     { regex: into(folders), message: `${name} may not import from ${folders.map((f) => `${f}/`).join(", ")}` },
   ];
   if (!hardhat) {
     patterns.push({
       regex: "^(hardhat|@nomicfoundation/)",
-      message: `${name} has no Hardhat runtime: use ethers and typechain-types only.`,
+      message: `${name} has no Hardhat runtime: ${hardhatMessage}.`,
     });
   }
   const forbidden = hardhat ? into(folders) : `${into(folders)}|^(hardhat|@nomicfoundation/)`;
@@ -70,6 +71,14 @@ export default tseslint.config(
     },
   },
   { files: ["sdk/**/*.ts"], rules: layer("sdk/", ABOVE_SDK, { hardhat: false }) },
+  // the workspace packages are published on their own: no repository folder, no Hardhat (they import other packages)
+  {
+    files: ["packages/indexer/src/**/*.ts"],
+    rules: layer("packages/indexer/", [...ABOVE_SDK, "sdk", "typechain-types", "packages", "contracts", "artifacts"], {
+      hardhat: false,
+      hardhatMessage: "it is a package of its own (viem, pg, PGlite, @ballast/sdk)",
+    }),
+  },
   {
     // the package sits at packages/sdk/src: any climb out of it (../../../sdk/, ../../../typechain-types/) is refused
     files: ["packages/sdk/src/**/*.ts"],
