@@ -109,7 +109,12 @@ describe("@ballast/sdk as a package: it builds, and its examples run against a n
     const readme = readFileSync(join(ROOT, "packages", "sdk", "README.md"), "utf8");
     const at = readme.indexOf("```js\n", readme.indexOf("## Quick start (viem)"));
     const quickstart = join(EXAMPLES, ".readme-quickstart.mjs");
-    writeFileSync(quickstart, readme.slice(at + 6, readme.indexOf("```", at + 6)));
+    const code = readme.slice(at + 6, readme.indexOf("```", at + 6));
+    // the root README shows the same script to integrators
+    const root = readFileSync(join(ROOT, "README.md"), "utf8");
+    const rootAt = root.indexOf("```js\n", root.indexOf("### Use the SDK from a plain Node script"));
+    expect(root.slice(rootAt + 6, root.indexOf("```", rootAt + 6)), "README.md's SDK script").to.equal(code);
+    writeFileSync(quickstart, code);
     try {
       const { stdout } = await run(process.execPath, [quickstart, String(id)], {
         cwd: ROOT,
