@@ -45,6 +45,22 @@ const SERIES = [
   ["badDebt", "bad debt"],
 ] as const;
 
+/**
+ * A step chart's points (x: block, with the block's time for the tooltip), the last one repeated at the last indexed
+ * block: the totals after the last event hold until now.
+ */
+function untilIndexed<T extends { block: bigint; timestamp: bigint }>(
+  points: T[],
+  indexed: bigint | undefined,
+): { point: T; block: number; time: string }[] {
+  const out = points.map((point) => ({ point, block: Number(point.block), time: formatTime(point.timestamp) }));
+  const last = points.at(-1);
+  if (last !== undefined && indexed !== undefined && indexed > last.block) {
+    out.push({ point: last, block: Number(indexed), time: "the last indexed block" });
+  }
+  return out;
+}
+
 interface SynthHistory {
   synthId: number;
   symbol: string;
@@ -110,8 +126,8 @@ export function IndexerHistory() {
       </p>
       {h.error !== undefined && <p className="error">indexer: {h.error}</p>}
       <Daily daily={daily} />
-      <TreasuryHistory synths={perSynth} />
-      <DebtSeries synths={perSynth} />
+      <TreasuryHistory synths={perSynth} indexed={h.block} />
+      <DebtSeries synths={perSynth} indexed={h.block} />
     </div>
   );
 }
@@ -196,7 +212,7 @@ function Daily({ daily }: { daily: LiquidationDay[] }) {
   );
 }
 
-function TreasuryHistory({ synths }: { synths: SynthHistory[] }) {
+function TreasuryHistory({ synths, indexed }: { synths: SynthHistory[]; indexed: bigint | undefined }) {
   const withMoves = synths.filter((s) => s.movements.length > 0);
   return (
     <>
@@ -246,9 +262,9 @@ function TreasuryHistory({ synths }: { synths: SynthHistory[] }) {
           <h3>{s.symbol}</h3>
           <ResponsiveContainer width="100%" height={200}>
             <LineChart
-              data={s.movements.map((m) => ({
-                block: Number(m.block),
-                time: formatTime(m.timestamp),
+              data={untilIndexed(s.movements, indexed).map(({ point: m, block, time }) => ({
+                block,
+                time,
                 ...Object.fromEntries(TOTALS.map(([k]) => [k, toChartNumber(m[k], 18)])),
               }))}
             >
@@ -276,7 +292,7 @@ function TreasuryHistory({ synths }: { synths: SynthHistory[] }) {
   );
 }
 
-function DebtSeries({ synths }: { synths: SynthHistory[] }) {
+function DebtSeries({ synths, indexed }: { synths: SynthHistory[]; indexed: bigint | undefined }) {
   return (
     <>
       <h2>Debt per synthetic over time</h2>
@@ -309,9 +325,9 @@ function DebtSeries({ synths }: { synths: SynthHistory[] }) {
             ) : (
               <ResponsiveContainer width="100%" height={200}>
                 <AreaChart
-                  data={s.series.map((p) => ({
-                    block: Number(p.block),
-                    time: formatTime(p.timestamp),
+                  data={untilIndexed(s.series, indexed).map(({ point: p, block, time }) => ({
+                    block,
+                    time,
                     positions: toChartNumber(p.totalDebt, 18),
                     auctions: toChartNumber(p.auctionDebt, 18),
                     modules: toChartNumber(p.moduleDebt, 18),
