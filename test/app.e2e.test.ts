@@ -15,7 +15,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { expect } from "chai";
 import { type BrowserContext, type Page, chromium } from "playwright-core";
 import {
@@ -28,6 +28,7 @@ import {
   buildApp,
   serveApp,
   ensureDeployment,
+  indexerDbDir,
   startAppIndexer,
   startDemo,
   waitIndexed,
@@ -640,5 +641,11 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     const again = await ensureDeployment(ethers, "localhost", { manifestDir });
     expect(again.deployed).to.equal(false);
     expect(again.manifest.contracts.Vault?.address).to.equal(await core.vault.getAddress());
+    // the launcher's indexer database is keyed like the manifest (chain id, genesis) and by the Vault: a fresh node
+    // (another genesis) never reuses an old one
+    const dbDir = await indexerDbDir(ethers, "localhost", again.manifest, manifestDir);
+    const vault = (await core.vault.getAddress()).slice(2, 10).toLowerCase();
+    expect(dbDir).to.equal(join(manifestDir, `${basename(again.manifestPath, ".json")}-${vault}`));
+    expect(basename(again.manifestPath)).to.match(/^localhost-31337-[0-9a-f]{8}\.json$/);
   });
 });
