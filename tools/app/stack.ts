@@ -3,8 +3,9 @@
  * (test/app.e2e.test.ts): a local node (anvil, from the devDependency `@foundry-rs/anvil`), the system with the demo
  * portfolio deployed to it when the chain has no deployment yet, a scene worth looking at (prices moved so that
  * positions sit near the liquidation line and one was liquidated: a live auction and Treasury figures), the app's
- * build, and a small HTTP server for `dist/`, `/config.json` (what the app reads at start: RPC URL, chain id, address
- * book, indexer URL, test accounts) and the risk reports under `reports/`.
+ * build, the indexer (@ballast/indexer, in this process, PGlite under `.ballast-indexer/`), and a small HTTP server for
+ * `dist/`, `/config.json` (what the app reads at start: RPC URL, chain id, address book, indexer URL, test accounts)
+ * and the risk reports under `reports/`.
  *
  * Nothing here fetches from the network: the app's build holds every script and style it uses (offline).
  */
@@ -15,7 +16,8 @@ import { createServer as createNetServer } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { network as hardhatNetwork } from "hardhat";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
-import { type Manifest, REPO_ROOT, locateManifest, readManifest, writeManifest } from "../../sdk/manifest.js";
+import { type Manifest, REPO_ROOT, chainKey, locateManifest, readManifest, writeManifest } from "../../sdk/manifest.js";
+import type { RunningIndexer } from "../../packages/indexer/src/index.js";
 import { buildPortfolio } from "../../deploy/local/portfolio.js";
 import { type Core, oraclePrice } from "../../deploy/local/core.js";
 import { ASSET_KEYS, ASSETS } from "../../sdk/params.js";
@@ -28,6 +30,8 @@ import { runRisk } from "../../risk/run.js";
 export const APP_DIR = join(REPO_ROOT, "packages", "app");
 export const APP_DIST = join(APP_DIR, "dist");
 export const REPORTS_DIR = join(REPO_ROOT, "reports");
+/** Where `npm run app` keeps its indexer databases (gitignored), one folder per chain and deployment. */
+export const INDEXER_DIR = join(REPO_ROOT, ".ballast-indexer");
 const ANVIL = join(REPO_ROOT, "node_modules", ".bin", "anvil");
 
 /**
@@ -312,6 +316,89 @@ export async function startDemo(
 }
 
 // ------------------------------------------------------------------------------------------------------------------
+// The indexer
+// ------------------------------------------------------------------------------------------------------------------
+
+/**
+ * The indexer's PGlite folder for the chain `ethers` is connected to and the deployment `manifest`:
+ * `<root>/<network>-<chain id>-<first 4 bytes of the genesis hash>-<first 4 bytes of the Vault>`, like the manifests'
+ * names. A fresh node has a new genesis (its block 0 carries its start time), so it never reuses an old database;
+ * the same node with the same deployment picks up where the last run stopped.
+ */
+export async function indexerDbDir(
+  ethers: HardhatEthers,
+  network: string,
+  manifest: Manifest,
+  root: string = INDEXER_DIR,
+): Promise<string> {
+  const key = await chainKey(ethers.provider);
+  const vault = (manifest.contracts.Vault?.address ?? "0x").slice(2, 10).toLowerCase();
+  const name = `${network.replace(/[^A-Za-z0-9_-]/g, "_")}-${key.chainId}-${key.genesisHash.slice(2, 10).toLowerCase()}`;
+  return join(root, `${name}-${vault}`);
+}
+
+export interface AppIndexer {
+  /** The HTTP API's base URL (what /config.json's `indexerUrl` carries). */
+  url: string;
+  dbDir: string;
+  indexer: RunningIndexer;
+  /** Stops the sync loop after the range in flight, closes the HTTP server and the database. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts @ballast/indexer in this process (`startIndexer`, from the package's sources: Hardhat's TypeScript loader
+ * runs them; the SDK's build is made first when missing) against `rpcUrl` for the deployment in `manifestPath`,
+ * PGlite in `dbDir`, its HTTP API on 127.0.0.1:`port` (taken: any free port; 0: any free port).
+ */
+export async function startAppIndexer(opts: {
+  rpcUrl: string;
+  manifestPath: string;
+  dbDir: string;
+  port?: number;
+  pollMs?: number;
+  log?: (line: string) => void;
+}): Promise<AppIndexer> {
+  ensureSdkBuild(opts.log);
+  const { startIndexer } = await import("../../packages/indexer/src/index.js");
+  const start = (port: number): Promise<RunningIndexer> =>
+    startIndexer({
+      rpcUrl: opts.rpcUrl,
+      manifest: opts.manifestPath,
+      dbDir: opts.dbDir,
+      port,
+      host: "127.0.0.1",
+      pollMs: opts.pollMs ?? 500,
+      confirmations: 0,
+      ...(opts.log !== undefined ? { log: opts.log } : {}),
+    });
+  let indexer: RunningIndexer;
+  try {
+    indexer = await start(opts.port ?? 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EADDRINUSE" || !opts.port) throw e;
+    opts.log?.(`port ${opts.port} is taken: the indexer takes a free one`);
+    indexer = await start(0);
+  }
+  return { url: `http://127.0.0.1:${indexer.port}`, dbDir: opts.dbDir, indexer, stop: () => indexer.stop() };
+}
+
+/** Waits until the indexer at `url` has indexed block `block` (its `/health`), or fails after `timeoutMs`. */
+export async function waitIndexed(url: string, block: bigint, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const h = (await (await fetch(`${url}/health`)).json()) as { block: { number: string } | null };
+      if (h.block !== null && BigInt(h.block.number) >= block) return;
+    } catch {
+      // not answering yet
+    }
+    if (Date.now() > deadline) throw new Error(`the indexer at ${url} did not reach block ${block} in ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------------------
 // The app's build and its server
 // ------------------------------------------------------------------------------------------------------------------
 
@@ -340,13 +427,17 @@ export function appBuildStale(): boolean {
 /** Builds the SDK (when not built) and the app (`vite build`) when `dist/` is stale, or always with `force`. */
 export function buildApp(opts: { force?: boolean; log?: (line: string) => void } = {}): void {
   const log = opts.log ?? (() => {});
-  if (!existsSync(join(REPO_ROOT, "packages", "sdk", "dist", "index.js"))) {
-    log("building @ballast/sdk");
-    run("npm", ["run", "build", "-w", "@ballast/sdk"]);
-  }
+  ensureSdkBuild(log);
   if (opts.force !== true && !appBuildStale()) return;
   log("building the app (vite build)");
   run("npm", ["run", "build", "-w", "@ballast/app"]);
+}
+
+/** Builds @ballast/sdk (the ABIs the app and the indexer import) when it has no `dist/`. */
+function ensureSdkBuild(log: (line: string) => void = () => {}): void {
+  if (existsSync(join(REPO_ROOT, "packages", "sdk", "dist", "index.js"))) return;
+  log("building @ballast/sdk");
+  run("npm", ["run", "build", "-w", "@ballast/sdk"]);
 }
 
 function run(cmd: string, args: string[]): void {

@@ -42,3 +42,7 @@ export function parseUnits(text: string, decimals: number): bigint {
 export const toChartNumber = (x: bigint, decimals: number): number => Number(x) / 10 ** decimals;
 
 export const short = (a: string): string => `${a.slice(0, 6)}…${a.slice(-4)}`;
+
+/** A block time [s] as `YYYY-MM-DD HH:MM:SS` (UTC). */
+export const formatTime = (ts: bigint): string =>
+  new Date(Number(ts) * 1000).toISOString().slice(0, 19).replace("T", " ");

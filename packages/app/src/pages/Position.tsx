@@ -1,10 +1,10 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import type { Address } from "viem";
-import { readPosition } from "../data/chain";
+import { decimalsOf, readPosition, symbolOf } from "../data/chain";
 import { close, deposit, explain, mint, repay, withdraw } from "../data/actions";
-import { NO_INDEXER, indexer, type HistoryEntry } from "../data/indexer";
+import { NO_INDEXER, indexer, useIndexed, type HistoryEntry } from "../data/indexer";
 import { useApp, useAtBlock } from "../state";
-import { WAD, formatHealth, formatUnits, formatUsd, formatWad, parseUnits } from "../format";
+import { WAD, formatHealth, formatTime, formatUnits, formatUsd, formatWad, parseUnits, short } from "../format";
 
 export function PositionPage({ id }: { id: bigint }) {
   const { ch } = useApp();
@@ -92,7 +92,7 @@ export function PositionPage({ id }: { id: bigint }) {
         value unchanged.
       </p>
       <Actions id={id} synth={sym} basket={p.basket.map((b) => b.symbol)} />
-      <History id={id} />
+      <History id={id} synth={sym} />
     </section>
   );
 }
@@ -165,52 +165,107 @@ function Actions({ id, synth, basket }: { id: bigint; synth: string; basket: str
   );
 }
 
-function History({ id }: { id: bigint }) {
+/** A history amount in human units: collateral in its token's decimals, synthetic amounts in 18 (wad). */
+function historyAmount(
+  ch: ReturnType<typeof useApp>["ch"],
+  r: HistoryEntry,
+  synth: string,
+): { text: string; unit: string } | null {
+  if (r.amount === null) return null;
+  if (r.asset !== null) {
+    const sym = symbolOf(ch, r.asset);
+    return { text: formatUnits(r.amount, decimalsOf(ch, r.asset), 4), unit: sym };
+  }
+  return { text: formatWad(r.amount, 4), unit: synth };
+}
+
+/** The collateral a seizure, redemption or release took (the basket before it less the basket after it), by symbol. */
+function collateralOut(
+  ch: ReturnType<typeof useApp>["ch"],
+  before: Map<string, bigint> | undefined,
+  after: Map<string, bigint>,
+): [string, bigint][] {
+  if (before === undefined) return [];
+  const out: [string, bigint][] = [];
+  for (const [asset, was] of before) {
+    const now = after.get(asset) ?? 0n;
+    if (now < was) out.push([asset, was - now]);
+  }
+  return out.sort((a, b) => symbolOf(ch, a[0]).localeCompare(symbolOf(ch, b[0])));
+}
+
+/** The position's events from the indexer, oldest first: block and time, kind, amounts in human units. */
+function History({ id, synth }: { id: bigint; synth: string }) {
   const { ch } = useApp();
   const ix = indexer(ch.config);
-  const [rows, setRows] = useState<HistoryEntry[] | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  useEffect(() => {
-    if (ix === null) return;
-    ix.positionHistory(id).then(setRows, (e: unknown) => setError(e instanceof Error ? e.message : String(e)));
-  }, [id, ch]);
-  return (
-    <>
-      <h2>History</h2>
-      {ix === null ? (
+  const h = useIndexed(ch.config, (api) => api.positionHistory(id), `history-${id}`);
+  if (ix === null) {
+    return (
+      <>
+        <h2>History</h2>
         <p className="muted" data-testid="history-unavailable">
           {NO_INDEXER}
         </p>
-      ) : error !== undefined ? (
-        <p className="error">{error}</p>
-      ) : rows === undefined ? (
-        <p>Loading…</p>
+      </>
+    );
+  }
+  const rows = h.data;
+  return (
+    <div data-testid="position-history" data-block={h.block?.toString()}>
+      <h2>History (indexer)</h2>
+      {h.error !== undefined && <p className="error">{h.error}</p>}
+      {rows === undefined ? (
+        <p>Loading from the indexer…</p>
       ) : (
-        <table data-testid="history">
-          <thead>
-            <tr>
-              <th>block</th>
-              <th>time</th>
-              <th>event</th>
-              <th>asset</th>
-              <th>amount</th>
-              <th>tx</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.tx}-${r.kind}-${r.asset ?? ""}`}>
-                <td>{r.block}</td>
-                <td>{new Date(r.timestamp * 1000).toISOString()}</td>
-                <td>{r.kind}</td>
-                <td>{r.asset ?? ""}</td>
-                <td>{r.amount ?? ""}</td>
-                <td>{r.tx.slice(0, 10)}…</td>
+        <>
+          <p className="muted">
+            {rows.length} event{rows.length === 1 ? "" : "s"}, indexed to block {h.block?.toString()} ({ix.url})
+          </p>
+          <table data-testid="history">
+            <thead>
+              <tr>
+                <th>block</th>
+                <th>time (UTC)</th>
+                <th>event</th>
+                <th>amount</th>
+                <th>collateral out</th>
+                <th>account</th>
+                <th>tx</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r, i) => {
+                const amount = historyAmount(ch, r, synth);
+                // a collateral move names its asset and amount; a seizure, redemption or release only the debt
+                const out = r.asset === null ? collateralOut(ch, rows[i - 1]?.collateral, r.collateral) : [];
+                const key = `${r.block}-${r.logIndex}`;
+                return (
+                  <tr
+                    key={key}
+                    data-testid={`history-${key}`}
+                    data-kind={r.kind}
+                    data-block={r.block.toString()}
+                    data-tx={r.tx}
+                    data-asset={r.asset ?? ""}
+                  >
+                    <td>{r.block.toString()}</td>
+                    <td>{formatTime(r.timestamp)}</td>
+                    <td data-testid={`history-${key}-kind`}>{r.kind}</td>
+                    <td data-testid={`history-${key}-amount`} data-raw={r.amount?.toString() ?? ""}>
+                      {amount === null ? "" : `${amount.text} ${amount.unit}`}
+                    </td>
+                    <td data-testid={`history-${key}-out`}>
+                      {out.map(([a, v]) => `${formatUnits(v, decimalsOf(ch, a), 4)} ${symbolOf(ch, a)}`).join(", ")}
+                    </td>
+                    <td>{r.account === null ? "" : short(r.account)}</td>
+                    <td>{short(r.tx)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </>
       )}
-    </>
+    </div>
   );
 }
