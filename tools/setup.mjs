@@ -150,6 +150,40 @@ function build(why) {
   });
 }
 
+// ----------------------------------------------------------------------------------------------------------------
+// `--system-packages` (npm test): the browser test drives Debian's Chromium and the indexer's test starts a
+// PostgreSQL server from Debian's packages. Installed with apt-get when missing and this runs as root (as CI does);
+// otherwise the command to run is printed and those two tests fail with the same advice.
+// ----------------------------------------------------------------------------------------------------------------
+
+const SYSTEM_PACKAGES = [
+  { name: "chromium", path: "/usr/bin/chromium", for: "the dashboard's browser test" },
+  { name: "postgresql", path: "/usr/lib/postgresql/15/bin/postgres", for: "the indexer's PostgreSQL test" },
+];
+
+if (process.argv.includes("--system-packages")) {
+  const missing = SYSTEM_PACKAGES.filter(
+    (p) => !existsSync(p.path) && !(process.env.BALLAST_PG_BIN && p.name === "postgresql"),
+  );
+  if (missing.length > 0) {
+    const names = missing.map((p) => p.name).join(" ");
+    const why = missing.map((p) => `${p.name} for ${p.for}`).join(", ");
+    const root = typeof process.getuid === "function" && process.getuid() === 0;
+    if (root && existsSync("/usr/bin/apt-get")) {
+      console.log(`[setup] installing ${why} (\`apt-get install -y ${names}\`)`);
+      try {
+        execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${names}`, {
+          stdio: "inherit",
+        });
+      } catch {
+        console.error(`[setup] apt-get could not install ${names}: those tests will fail until it is installed`);
+      }
+    } else {
+      console.log(`[setup] missing ${why}: run \`sudo apt-get install ${names}\` (those tests fail without it)`);
+    }
+  }
+}
+
 // `--install-only`: for scripts that compile with another build profile (coverage) or compile nothing (format)
 if (process.argv.includes("--install-only")) process.exit(0);
 
