@@ -9,10 +9,9 @@
  *
  * Nothing here fetches from the network: the app's build holds every script and style it uses (offline).
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { type Server, createServer } from "node:http";
-import { createServer as createNetServer } from "node:net";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { network as hardhatNetwork } from "hardhat";
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
@@ -26,13 +25,13 @@ import { units } from "../../sdk/units.js";
 import { parseManifest, readSnapshot } from "../../risk/snapshot.js";
 import { defaultConfig } from "../../risk/model.js";
 import { runRisk } from "../../risk/run.js";
+import { type LocalNode, startAnvil } from "../lib/anvil.js";
 
 export const APP_DIR = join(REPO_ROOT, "packages", "app");
 export const APP_DIST = join(APP_DIR, "dist");
 export const REPORTS_DIR = join(REPO_ROOT, "reports");
 /** Where `npm run app` keeps its indexer databases (gitignored), one folder per chain and deployment. */
 export const INDEXER_DIR = join(REPO_ROOT, ".ballast-indexer");
-const ANVIL = join(REPO_ROOT, "node_modules", ".bin", "anvil");
 
 /**
  * The node's unlocked development accounts the app offers as local test accounts: accounts 10 to 12 of the
@@ -101,93 +100,11 @@ export function appConfig(
 // The node
 // ------------------------------------------------------------------------------------------------------------------
 
-export interface LocalNode {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
+export { freePort, type LocalNode } from "../lib/anvil.js";
 
-/** A TCP port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createNetServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const address = srv.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
-
-async function rpc(url: string, method: string): Promise<unknown> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params: [] }),
-  });
-  return ((await res.json()) as { result?: unknown }).result;
-}
-
-/**
- * Starts anvil (chain 31337, the 20 dev accounts, a block per transaction) on `port` or a free one. Ready once anvil
- * itself says it listens and answers (another process taking the port between `freePort` and the start makes anvil
- * exit: then it tries another port, up to three times, unless `port` was given).
- */
-export async function startNode(opts: { port?: number } = {}): Promise<LocalNode> {
-  if (!existsSync(ANVIL)) throw new Error(`${ANVIL} is missing: run npm ci (the devDependency @foundry-rs/anvil)`);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startAnvilOn(opts.port ?? (await freePort()));
-    } catch (e) {
-      if (opts.port !== undefined || attempt >= 3) throw e;
-    }
-  }
-}
-
-async function startAnvilOn(port: number): Promise<LocalNode> {
-  const child: ChildProcess = spawn(ANVIL, ["--port", String(port), "--accounts", "20", "--chain-id", "31337"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let listening = false;
-  const ready = `Listening on 127.0.0.1:${port}`;
-  child.stdout?.on("data", (d: Buffer) => {
-    if (listening) return; // anvil logs every call after this; nobody reads it
-    out += d.toString();
-    listening = out.includes(ready);
-  });
-  child.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<void>((r) => child.once("exit", () => r()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (listening && child.exitCode === null) {
-      try {
-        if ((await rpc(url, "eth_chainId")) !== undefined) break;
-      } catch {
-        // not answering yet
-      }
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`anvil did not start on port ${port}: ${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    port,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
-  };
+/** Starts anvil (chain 31337, the 20 dev accounts, a block per transaction) on `port` or a free one. */
+export function startNode(opts: { port?: number } = {}): Promise<LocalNode> {
+  return startAnvil(opts);
 }
 
 // ------------------------------------------------------------------------------------------------------------------
