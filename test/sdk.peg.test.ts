@@ -1,6 +1,6 @@
 /**
  * The SDK's peg previews (packages/sdk/src/peg.ts, read by packages/sdk/src/client.ts) against the chain, to the wei,
- * on the embedded network (deployCore's bUSD/USDC stability module and sbUSD savings token), through both client
+ * on the embedded network (deployCore's bUSD/USDC stability module, sbUSD savings token and bUSD redemptions), through both client
  * adapters:
  *
  * - seeded random swaps in and out (USDC 6 decimals, amounts from 1 wei to millions, random fees, the price moved
@@ -10,6 +10,11 @@
  * - seeded random deposits, mints, withdrawals and redemptions while a distribution vests, each previewed at a
  *   pinned timestamp from `savingsState` read one or more blocks earlier and mined at that timestamp; the shares and
  *   assets moved must equal the previews; redeeming or withdrawing beyond the owner's shares is refused as previewed.
+ *
+ * - seeded random redemptions of bUSD against named positions (WETH, WETH + USDC baskets minted close to their
+ *   limits so that they are redeemable, one healthy enough to be skipped, amounts past what they owe), each previewed
+ *   at a pinned timestamp from `redemptionState` and mined at it: the fee, the units burned, every position's debt and
+ *   collateral after and the collateral sent must equal the preview; a fee above the caller's maximum is refused.
  *
  * Deterministic: BALLAST_SDK_SEED picks the sequence (default 1).
  */
@@ -29,8 +34,11 @@ import {
   previewSavingsMint,
   previewSavingsRedeem,
   previewSavingsWithdraw,
+  maxMint,
+  previewRedeem,
   previewSwapIn,
   previewSwapOut,
+  redemptionFeeBps,
   savingsTotalAssetsAt,
 } from "../packages/sdk/src/index.js";
 import { BUSD, Op } from "../sdk/params.js";
@@ -81,7 +89,7 @@ async function expectRefusal(error: unknown, refusal: PegRefusal | undefined, wh
   expect(norm(Object.values(decoded?.args ?? {})), where).to.deep.equal(norm(refusal?.args ?? []));
 }
 
-describe("SDK peg previews against the chain (stability module, savings token)", function () {
+describe("SDK peg previews against the chain (stability module, savings token, redemptions)", function () {
   this.timeout(120_000);
   let core: Core;
   let alice: Signer;
@@ -314,5 +322,116 @@ describe("SDK peg previews against the chain (stability module, savings token)",
     const bobBusd = await core.busd.balanceOf(bob.address);
     await (await core.savings.connect(bob).redeem(s2.ownerShares ?? 0n, bob.address, bob.address)).wait();
     expect((await core.busd.balanceOf(bob.address)) - bobBusd).to.equal(exact.amount);
+  });
+
+  it("redemptions against named positions: fee, units burned, each position's debt and collateral equal the preview", async function () {
+    const [, , , owner, carol] = (await ethers.getSigners()) as Signer[];
+    if (owner === undefined || carol === undefined) throw new Error("needs signers");
+    await core.refreshFeeds(); // the savings rounds moved the clock by days
+    await fundAndApprove(core, owner, { weth: units("weth", "1000"), usdc: units("usdc", "1000000") });
+    const ids: bigint[] = [];
+    const client = clients[0] as Ballast;
+    for (const [weth, usdc, fraction] of [
+      ["10", "0", 400n], // healthy enough: skipped
+      ["30", "0", 995n],
+      ["20", "20000", 990n],
+      ["25", "5000", 985n],
+    ] as const) {
+      const id = await core.vault.nextPositionId();
+      await (
+        await core.vault
+          .connect(owner)
+          .batch([
+            { op: Op.Open, id: BUSD, asset: ZERO, amount: 0n, to: ZERO },
+            { op: Op.Deposit, id: 0n, asset: core.weth, amount: units("weth", weth), to: ZERO },
+            ...(usdc === "0"
+              ? []
+              : [{ op: Op.Deposit, id: 0n, asset: core.usdc, amount: units("usdc", usdc), to: ZERO }]),
+          ])
+      ).wait();
+      const room = maxMint(await client.positionState(id));
+      await (await core.vault.connect(owner).mint(id, (room * fraction) / 1000n, owner.address)).wait();
+      ids.push(id);
+    }
+    const redemptions = core.redemptions.connect(alice);
+    await (await core.busd.connect(alice).approve(core.redemptions, ethers.MaxUint256)).wait();
+    const tokens = [core.weth, core.usdc];
+    let [took, skipped] = [0, 0];
+    for (let i = 0; i < 4; i++) {
+      const c = clients[i % 2] as Ballast;
+      await core.refreshFeeds();
+      const at = BigInt(await time.latest()) + rng.between(1n, 1800n);
+      const order = i % 2 === 0 ? ids : [...ids].reverse();
+      const st = await c.redemptionState(BUSD, order, { at });
+      const owed = st.positions.reduce((x, p) => x + (p.normDebt * p.index) / 10n ** 27n, 0n);
+      // three partial redemptions, then one past everything the positions owe (the rest goes back)
+      const amount = i === 3 ? owed + rng.between(1n, wad("5000")) : rng.between(wad("1"), owed / 3n);
+      const p = previewRedeem(st, amount, at);
+      const where = `redemption ${i}: ${amount} at ${at}`;
+      expect(p.ok, `${where}: ${p.refusal?.error}`).to.equal(true);
+      if (p.takes.some((t) => t.skip === "HealthyEnough")) skipped++;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      const [busd0, sent0] = await Promise.all([
+        core.busd.balanceOf(alice.address),
+        Promise.all(tokens.map((t) => t.balanceOf(carol.address))),
+      ]);
+      // the feeds stay fresh: the redemption is the only transaction of its block, prices as read
+      const receipt = await (await redemptions.redeem(BUSD, amount, order, p.feeBps, carol.address)).wait();
+      const event = receipt?.logs
+        .map((l) => core.redemptions.interface.parseLog(l))
+        .find((e) => e?.name === "Redemption");
+      expect(event?.args.feeBps, where).to.equal(p.feeBps);
+      expect(event?.args.redeemed, where).to.equal(p.redeemed);
+      expect(busd0 - (await core.busd.balanceOf(alice.address)), where).to.equal(p.redeemed);
+      for (const [k, t] of tokens.entries()) {
+        const asset = (await t.getAddress()).toLowerCase();
+        const sent = p.takes.flatMap((x) => x.lots).filter((l) => l.asset.toLowerCase() === asset);
+        expect((await t.balanceOf(carol.address)) - (sent0[k] ?? 0n), `${where} ${asset}`).to.equal(
+          sent.reduce((x, l) => x + l.amount, 0n),
+        );
+      }
+      for (const before of st.positions) {
+        const taken = p.takes.find((x) => x.id === before.id);
+        const after = await c.positionState(before.id);
+        const debtBefore = (before.normDebt * before.index + 10n ** 27n - 1n) / 10n ** 27n;
+        const debtAfter = (after.normDebt * after.index + 10n ** 27n - 1n) / 10n ** 27n;
+        if (taken === undefined || taken.debt === 0n) {
+          expect(after.normDebt, `${where} #${before.id}`).to.equal(before.normDebt);
+          continue;
+        }
+        took++;
+        // the debt falls by what was burned (to within the normalized debt's rounding: one wei)
+        expect(debtBefore - debtAfter - taken.debt, `${where} #${before.id}`).to.be.within(-1n, 1n);
+        for (const l of taken.lots) {
+          const a0 = before.basket.find((a) => a.asset === l.asset)?.amount ?? 0n;
+          const a1 = after.basket.find((a) => a.asset === l.asset)?.amount ?? 0n;
+          expect(a0 - a1, `${where} #${before.id} ${l.asset}`).to.equal(l.amount);
+        }
+      }
+    }
+    expect(took).to.be.greaterThan(3);
+    expect(skipped).to.be.greaterThan(0);
+    // nothing left to redeem against
+    const now = BigInt(await time.latest()) + 5n;
+    const none = previewRedeem(await clients[1]!.redemptionState(BUSD, ids, { at: now }), wad("10"), now);
+    expect(none.refusal?.error).to.equal("NothingRedeemed");
+    await networkHelpers.time.setNextBlockTimestamp(now);
+    await expectRefusal(
+      await attempt(() => redemptions.redeem(BUSD, wad("10"), ids, 10_000n, carol.address, { gasLimit: GAS })),
+      none.refusal,
+      "nothing to redeem",
+    );
+    // the fee above the caller's maximum: refused with the fee the preview names
+    const at = BigInt(await time.latest()) + 10n;
+    const st = await clients[1]!.redemptionState(BUSD, ids, { at });
+    const fee = redemptionFeeBps(st, wad("100"), at);
+    const refused = previewRedeem(st, wad("100"), at, fee - 1n);
+    expect(refused.refusal).to.deep.equal({ error: "FeeAboveMax", args: [fee, fee - 1n] });
+    await networkHelpers.time.setNextBlockTimestamp(at);
+    await expectRefusal(
+      await attempt(() => redemptions.redeem(BUSD, wad("100"), ids, fee - 1n, carol.address, { gasLimit: GAS })),
+      refused.refusal,
+      "fee above max",
+    );
   });
 });

@@ -14,6 +14,7 @@ import {
   oracleAdapterAbi,
   positionLensAbi,
   preLiquidationAbi,
+  redemptionsAbi,
   savingsTokenAbi,
   stabilityModuleAbi,
   syntheticTokenAbi,
@@ -38,12 +39,15 @@ import {
   rateIndexAt,
 } from "./preview.js";
 import type { Reader } from "./reader.js";
-import type { SavingsState, StabilityModuleState } from "./peg.js";
+import type { RedemptionState, SavingsState, StabilityModuleState } from "./peg.js";
 import { type SeriesInfo, type SeriesReader, listSeries, readSeries } from "./instruments.js";
 
 /** SavingsToken's storage: `_accounted` and the packed `_stream` (unvested 128 bits, lastUpdate 64, end 64). */
 const SAVINGS_ACCOUNTED_SLOT = 8n;
 const SAVINGS_STREAM_SLOT = 9n;
+/** Redemptions' storage: `_state` (base 128 bits, lastUpdate 40) is the mapping at slot 2, after AccessManaged's
+ *  slot and `_params`. */
+const REDEMPTIONS_STATE_SLOT = 2n;
 /** `VaultReader.SYNTHS_SLOT` and `SYNTH_WORDS`: where the Vault stores its synthetics (word 1: index, rate, time). */
 const SYNTHS_SLOT = 11n;
 const SYNTH_WORDS = 6n;
@@ -546,6 +550,48 @@ export function createBallast(opts: BallastOptions) {
         totalSupply,
         minVestingShares,
         ...(o.owner === undefined || ownerShares === undefined ? {} : { owner: o.owner, ownerShares }),
+      };
+    },
+
+    /**
+     * What `previewRedeem` (./peg.ts) needs for a redemption of synthetic `synthId` against positions `ids` mined at
+     * block timestamp `at` [s] (default: the latest block's): the Redemptions parameters, the fee's base as stored
+     * (read from storage through the reader's `storageAt`), the supply without flash-minted units, and each position
+     * at `at` (`positionState`).
+     */
+    async redemptionState(synthId: bigint, ids: readonly bigint[], o: { at?: bigint } = {}): Promise<RedemptionState> {
+      const at = addresses.redemptions;
+      if (at === undefined) throw new Error("redemptionState: the address book has no Redemptions");
+      if (reader.storageAt === undefined) throw new Error("redemptionState: the reader cannot read storage");
+      const { token } = await syntheticParameters(synthId);
+      const slot = BigInt(
+        keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [synthId, REDEMPTIONS_STATE_SLOT])),
+      );
+      const [p, word, total, flash, positions] = await Promise.all([
+        read<{ redeemableHealth: bigint; minFeeBps: number; maxFeeBps: number; halfLife: number }>(
+          at,
+          redemptionsAbi,
+          "params",
+          [synthId],
+        ),
+        reader.storageAt(at, slot),
+        read<bigint>(token, syntheticTokenAbi, "totalSupply"),
+        read<bigint>(token, syntheticTokenAbi, "flashMinted"),
+        Promise.all(ids.map((id) => this.positionState(id, o.at === undefined ? {} : { at: o.at }))),
+      ]);
+      const packed = BigInt(word);
+      return {
+        synthId,
+        params: {
+          redeemableHealth: BigInt(p.redeemableHealth),
+          minFeeBps: BigInt(p.minFeeBps),
+          maxFeeBps: BigInt(p.maxFeeBps),
+          halfLife: BigInt(p.halfLife),
+        },
+        base: packed & ((1n << 128n) - 1n),
+        lastUpdate: (packed >> 128n) & ((1n << 40n) - 1n),
+        supply: total - flash,
+        positions,
       };
     },
   };

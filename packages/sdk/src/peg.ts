@@ -3,13 +3,11 @@
  * `savingsState`): a StabilityModule swap in or out (contracts/StabilityModule.sol) and a SavingsToken deposit, mint,
  * withdrawal or redemption (contracts/SavingsToken.sol: OpenZeppelin's ERC-4626 with 10^9 virtual shares over a
  * linearly vesting stream). Every rounding is the contracts'.
- *
- * Redemptions (contracts/Redemptions.sol) are not previewed here: a redemption walks the Vault's exposed positions
- * in the contract's own order, so a faithful preview needs the Vault's per-position ledger; use
- * `Redemptions.redeem` through a simulated call (`eth_call`) instead.
+ * And a face-value redemption against named positions (contracts/Redemptions.sol `redeem`, the Vault's `_take`).
  */
 import type { Address } from "./addresses.js";
-import { BPS, WAD, mulDivDown, mulDivUp, pegOpen } from "./math.js";
+import { BPS, RAY, WAD, mulDivDown, mulDivUp, pegOpen } from "./math.js";
+import { type PositionState, debtOf, figuresOf } from "./preview.js";
 
 /** Why a contract would refuse: the custom error's name (the contract's, the Vault's or the token's) and arguments. */
 export interface PegRefusal {
@@ -250,4 +248,161 @@ export function previewSavingsRedeem(s: SavingsState, shares: bigint, at: bigint
   if (shares > max)
     return { ok: false, refusal: { error: "ERC4626ExceededMaxRedeem", args: [s.owner ?? "", shares, max] }, amount };
   return { ok: true, amount };
+}
+
+// ----------------------------------------------------------------------------------------------------------------
+// Redemptions
+// ----------------------------------------------------------------------------------------------------------------
+
+/** `IRedemptions.Params` of one synthetic (redeemableHealth 0: redemptions off). */
+export interface RedemptionParams {
+  /** [wad] Positions below this health (and at least 1.0) may be redeemed against. */
+  redeemableHealth: bigint;
+  /** [bps] */
+  minFeeBps: bigint;
+  /** [bps] */
+  maxFeeBps: bigint;
+  /** [s] */
+  halfLife: bigint;
+}
+
+/**
+ * What a redemption reads (`createBallast(...).redemptionState(synthId, ids, { at })`): the parameters, the fee's
+ * volume base as stored, the supply it is measured against, and the named positions brought to `at`.
+ */
+export interface RedemptionState {
+  synthId: bigint;
+  params: RedemptionParams;
+  /** [wad] The volume base as of `lastUpdate` (a fraction of 1e18). */
+  base: bigint;
+  /** [s] */
+  lastUpdate: bigint;
+  /** [wad] The synthetic's supply without flash-minted units. */
+  supply: bigint;
+  /** The named positions, in the order `redeem` is given them, each at the redemption's timestamp. */
+  positions: PositionState[];
+}
+
+/** [wad] `Redemptions._decayed`: the base at `at` [s], halved every half-life, linearly in between (rounded down). */
+export function redemptionBaseAt(st: Pick<RedemptionState, "base" | "lastUpdate" | "params">, at: bigint): bigint {
+  let b = st.base;
+  const dt = at - st.lastUpdate;
+  const h = st.params.halfLife;
+  if (b === 0n || dt <= 0n || h === 0n) return b;
+  const halvings = dt / h;
+  if (halvings >= 128n) return 0n;
+  b >>= halvings;
+  return b - (b * (dt % h)) / (2n * h);
+}
+
+/** [wad] `Redemptions._raise`: the base after redeeming `amount` [wad] of `supply`, + amount / supply / 2 rounded up. */
+function raise(decayed: bigint, amount: bigint, supply: bigint): bigint {
+  const b = decayed + (supply === 0n ? WAD : mulDivUp(amount, WAD, 2n * supply));
+  return b > WAD ? WAD : b;
+}
+
+/**
+ * [bps] The fee of redeeming `amount` [wad] at `at` [s] (`Redemptions.feeFor`): `min(maxFee, minFee + base after it
+ * × 1e4)`, the base's part rounded up.
+ */
+export function redemptionFeeBps(st: RedemptionState, amount: bigint, at: bigint): bigint {
+  const fee = st.params.minFeeBps + mulDivUp(raise(redemptionBaseAt(st, at), amount, st.supply), BPS, WAD);
+  return fee > st.params.maxFeeBps ? st.params.maxFeeBps : fee;
+}
+
+/** `IRedemptions.Skip`: why `redeem` passes over a named position. */
+export type RedemptionSkip =
+  "OtherSynthetic" | "NoDebt" | "Unpriced" | "Liquidatable" | "HealthyEnough" | "MinimumDebt";
+
+/** One named position's part of a redemption. */
+export interface RedemptionTake {
+  id: bigint;
+  /** [wad] The debt burned (0: skipped for `skip`, or not reached). */
+  debt: bigint;
+  /** [token] The collateral sent, per basket asset (only assets the position holds). */
+  lots: { asset: Address; amount: bigint }[];
+  skip?: RedemptionSkip;
+}
+
+/** A redemption's preview: the fee, what it burns and takes per position, or the refusal. */
+export interface RedemptionPreview {
+  ok: boolean;
+  refusal?: PegRefusal;
+  /** [bps] */
+  feeBps: bigint;
+  /** [wad] The units burned; the rest of `amount` goes back to the caller. */
+  redeemed: bigint;
+  takes: RedemptionTake[];
+}
+
+/**
+ * `Redemptions.redeem(synthId, amount [wad], ids, maxFeeBps, to)` mined at `at` [s] (the state's positions read for
+ * `at`): the fee for `amount`, then each named position in turn: skipped unless it owes this synthetic, is priced and
+ * its health (oracle prices, liquidation thresholds, rounded down) is in [1.0, redeemableHealth); it gives
+ * `min(left, debt)` (less, or nothing, rather than leave less than the minimum debt) and, of each basket asset, its
+ * amount × (debt × synthetic price, rounded down, × (1e4 − fee) / 1e4, rounded down) / the basket's value, rounded
+ * down. Refusals: `RedemptionsOff`, `ZeroAmount`, `FeeAboveMax(fee, max)`, the Vault's `DebtBelowMinimum` (the debt
+ * left, rounded up from the normalized debt), `NothingRedeemed`. The caller's balance is not checked. Assets are
+ * valued at `price` as read: an attested asset's attested price is not what `Redemptions` reads.
+ */
+export function previewRedeem(st: RedemptionState, amount: bigint, at: bigint, maxFeeBps = BPS): RedemptionPreview {
+  const takes: RedemptionTake[] = [];
+  const no = (feeBps: bigint, error: string, ...args: bigint[]): RedemptionPreview => ({
+    ok: false,
+    refusal: { error, args },
+    feeBps,
+    redeemed: 0n,
+    takes,
+  });
+  if (st.params.redeemableHealth === 0n) return no(0n, "RedemptionsOff", st.synthId);
+  if (amount === 0n) return no(0n, "ZeroAmount");
+  const feeBps = redemptionFeeBps(st, amount, at);
+  if (feeBps > maxFeeBps) return no(feeBps, "FeeAboveMax", feeBps, maxFeeBps);
+  let left = amount;
+  for (const p of st.positions) {
+    if (left === 0n) break;
+    const skip = (why: RedemptionSkip) => takes.push({ id: p.id, debt: 0n, lots: [], skip: why });
+    if (p.synthId !== st.synthId || p.owner === "0x0000000000000000000000000000000000000000") {
+      skip("OtherSynthetic");
+      continue;
+    }
+    const owed = debtOf(p);
+    const held = p.basket.filter((a) => a.amount !== 0n);
+    if (owed === 0n) {
+      skip("NoDebt");
+      continue;
+    }
+    const { health } = figuresOf(p);
+    if (health < WAD) {
+      skip("Liquidatable");
+      continue;
+    }
+    if (health >= st.params.redeemableHealth) {
+      skip("HealthyEnough");
+      continue;
+    }
+    let debt = left < owed ? left : owed;
+    const rest = owed - debt;
+    if (rest !== 0n && rest < p.minDebt) debt = owed > p.minDebt ? owed - p.minDebt : 0n;
+    if (debt === 0n) {
+      skip("MinimumDebt");
+      continue;
+    }
+    // Vault._take: the normalized debt removed rounded down, the debt left rounded up
+    const removed = debt === owed ? p.normDebt : mulDivDown(debt, RAY, p.index);
+    const leftDebt = mulDivUp(p.normDebt - removed, p.index, RAY);
+    if (leftDebt !== 0n && leftDebt < p.minDebt) return no(feeBps, "DebtBelowMinimum", p.id, leftDebt, p.minDebt);
+    const take = mulDivDown(mulDivDown(debt, p.synthPrice, WAD), BPS - feeBps, BPS);
+    const values = held.map((a) => mulDivDown(a.amount, a.price, 10n ** BigInt(a.decimals)));
+    const basket = values.reduce((x, y) => x + y, 0n);
+    takes.push({
+      id: p.id,
+      debt,
+      lots: held.map((a) => ({ asset: a.asset, amount: mulDivDown(a.amount, take, basket) })),
+    });
+    left -= debt;
+  }
+  const redeemed = amount - left;
+  if (redeemed === 0n) return no(feeBps, "NothingRedeemed");
+  return { ok: true, feeBps, redeemed, takes };
 }
