@@ -1,7 +1,7 @@
 /**
  * The SDK's peg previews (packages/sdk/src/peg.ts, read by packages/sdk/src/client.ts) against the chain, to the wei,
- * on the embedded network (deployCore's bUSD/USDC stability module, sbUSD savings token and bUSD redemptions), through both client
- * adapters:
+ * on the embedded network (deployCore's bUSD/USDC stability module, sbUSD savings token and bUSD redemptions),
+ * through both client adapters:
  *
  * - seeded random swaps in and out (USDC 6 decimals, amounts from 1 wei to millions, random fees, the price moved
  *   within the band): each previewed from `stabilityModuleState`, then executed; the minted units, the fee, the
