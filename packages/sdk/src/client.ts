@@ -14,6 +14,9 @@ import {
   oracleAdapterAbi,
   positionLensAbi,
   preLiquidationAbi,
+  redemptionsAbi,
+  savingsTokenAbi,
+  stabilityModuleAbi,
   syntheticTokenAbi,
   vaultAbi,
 } from "./abis.js";
@@ -36,8 +39,15 @@ import {
   rateIndexAt,
 } from "./preview.js";
 import type { Reader } from "./reader.js";
+import type { RedemptionState, SavingsState, StabilityModuleState } from "./peg.js";
 import { type SeriesInfo, type SeriesReader, listSeries, readSeries } from "./instruments.js";
 
+/** SavingsToken's storage: `_accounted` and the packed `_stream` (unvested 128 bits, lastUpdate 64, end 64). */
+const SAVINGS_ACCOUNTED_SLOT = 8n;
+const SAVINGS_STREAM_SLOT = 9n;
+/** Redemptions' storage: `_state` (base 128 bits, lastUpdate 40) is the mapping at slot 2, after AccessManaged's
+ *  slot and `_params`. */
+const REDEMPTIONS_STATE_SLOT = 2n;
 /** `VaultReader.SYNTHS_SLOT` and `SYNTH_WORDS`: where the Vault stores its synthetics (word 1: index, rate, time). */
 const SYNTHS_SLOT = 11n;
 const SYNTH_WORDS = 6n;
@@ -461,6 +471,128 @@ export function createBallast(opts: BallastOptions) {
         get("incentiveBottom"),
       ]);
       return { preHealth, closeFactorTop, closeFactorBottom, incentiveTop, incentiveBottom };
+    },
+
+    /**
+     * A StabilityModule's state at the latest block, for `previewSwapIn` / `previewSwapOut` (./peg.ts): fees, band,
+     * freezes, both oracle prices (or the failing asset), the Vault's module line, pause and shutdown, the reserves.
+     */
+    async stabilityModuleState(module: Address): Promise<StabilityModuleState> {
+      const psm = <T>(fn: string) => read<T>(module, stabilityModuleAbi, fn);
+      const [reserve, reserveDecimals, synthId, config, reserves, line, paused, shutdownAt] = await Promise.all([
+        psm<Address>("reserve"),
+        psm<number>("reserveDecimals"),
+        psm<bigint>("synthId"),
+        psm<{ feeInBps: number; feeOutBps: number; bandBps: number; frozenIn: boolean; frozenOut: boolean }>("config"),
+        psm<bigint>("reserves"),
+        lens<{ active: boolean; ceiling: bigint; debt: bigint }>("moduleLine", module),
+        vault<boolean>("paused"),
+        vault<number>("shutdownAt"),
+      ]);
+      const { priceAsset } = await syntheticParameters(synthId);
+      // StabilityModule._prices: the reserve first, then the synthetic's price asset (none: 1e18)
+      let prices: StabilityModuleState["prices"];
+      let failedAsset: Address | undefined;
+      let failure: number | undefined;
+      const [rp, rf] = await oracle<[bigint, number]>("tryGetPrice", reserve);
+      if (rf !== 0) [failedAsset, failure] = [reserve, rf];
+      else if (priceAsset === ZERO) prices = { reserve: rp, synthetic: WAD };
+      else {
+        const [sp, sf] = await oracle<[bigint, number]>("tryGetPrice", priceAsset);
+        if (sf !== 0) [failedAsset, failure] = [priceAsset, sf];
+        else prices = { reserve: rp, synthetic: sp };
+      }
+      return {
+        module,
+        reserve,
+        reserveDecimals,
+        feeInBps: BigInt(config.feeInBps),
+        feeOutBps: BigInt(config.feeOutBps),
+        bandBps: BigInt(config.bandBps),
+        frozenIn: config.frozenIn,
+        frozenOut: config.frozenOut,
+        prices,
+        ...(failedAsset === undefined ? {} : { failedAsset, failure }),
+        active: line.active,
+        debt: line.debt,
+        ceiling: line.ceiling,
+        reserves,
+        paused,
+        shutdownAt: BigInt(shutdownAt),
+      };
+    },
+
+    /**
+     * A SavingsToken's books at the latest block, for the savings previews (./peg.ts), with `owner`'s share balance
+     * when given. The stream is read from storage (the reader's `storageAt`), checked against `accountedAssets()`.
+     */
+    async savingsState(savings: Address, o: { owner?: Address } = {}): Promise<SavingsState> {
+      if (reader.storageAt === undefined) throw new Error("savingsState: the reader cannot read storage");
+      const token = <T>(fn: string, ...args: unknown[]) => read<T>(savings, savingsTokenAbi, fn, args);
+      const [accountedWord, streamWord, accounted, totalSupply, minVestingShares, ownerShares] = await Promise.all([
+        reader.storageAt(savings, SAVINGS_ACCOUNTED_SLOT),
+        reader.storageAt(savings, SAVINGS_STREAM_SLOT),
+        token<bigint>("accountedAssets"),
+        token<bigint>("totalSupply"),
+        token<bigint>("minVestingShares"),
+        o.owner === undefined ? undefined : token<bigint>("balanceOf", o.owner),
+      ]);
+      if (BigInt(accountedWord) !== accounted)
+        throw new Error(`savingsState: ${savings} does not have the SavingsToken storage layout`);
+      const stream = BigInt(streamWord);
+      const mask64 = (1n << 64n) - 1n;
+      return {
+        savings,
+        accounted,
+        unvested: stream & ((1n << 128n) - 1n),
+        lastUpdate: (stream >> 128n) & mask64,
+        end: (stream >> 192n) & mask64,
+        totalSupply,
+        minVestingShares,
+        ...(o.owner === undefined || ownerShares === undefined ? {} : { owner: o.owner, ownerShares }),
+      };
+    },
+
+    /**
+     * What `previewRedeem` (./peg.ts) needs for a redemption of synthetic `synthId` against positions `ids` mined at
+     * block timestamp `at` [s] (default: the latest block's): the Redemptions parameters, the fee's base as stored
+     * (read from storage through the reader's `storageAt`), the supply without flash-minted units, and each position
+     * at `at` (`positionState`).
+     */
+    async redemptionState(synthId: bigint, ids: readonly bigint[], o: { at?: bigint } = {}): Promise<RedemptionState> {
+      const at = addresses.redemptions;
+      if (at === undefined) throw new Error("redemptionState: the address book has no Redemptions");
+      if (reader.storageAt === undefined) throw new Error("redemptionState: the reader cannot read storage");
+      const { token } = await syntheticParameters(synthId);
+      const slot = BigInt(
+        keccak256(encodeAbiParameters([{ type: "uint256" }, { type: "uint256" }], [synthId, REDEMPTIONS_STATE_SLOT])),
+      );
+      const [p, word, total, flash, positions] = await Promise.all([
+        read<{ redeemableHealth: bigint; minFeeBps: number; maxFeeBps: number; halfLife: number }>(
+          at,
+          redemptionsAbi,
+          "params",
+          [synthId],
+        ),
+        reader.storageAt(at, slot),
+        read<bigint>(token, syntheticTokenAbi, "totalSupply"),
+        read<bigint>(token, syntheticTokenAbi, "flashMinted"),
+        Promise.all(ids.map((id) => this.positionState(id, o.at === undefined ? {} : { at: o.at }))),
+      ]);
+      const packed = BigInt(word);
+      return {
+        synthId,
+        params: {
+          redeemableHealth: BigInt(p.redeemableHealth),
+          minFeeBps: BigInt(p.minFeeBps),
+          maxFeeBps: BigInt(p.maxFeeBps),
+          halfLife: BigInt(p.halfLife),
+        },
+        base: packed & ((1n << 128n) - 1n),
+        lastUpdate: (packed >> 128n) & ((1n << 40n) - 1n),
+        supply: total - flash,
+        positions,
+      };
     },
   };
 }

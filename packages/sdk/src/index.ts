@@ -14,6 +14,7 @@ export * from "./format.js";
 export * from "./permissions.js";
 export * from "./instruments.js";
 export * from "./preview.js";
+export * from "./peg.js";
 export * from "./client.js";
 export * from "./router.js";
 export * from "./calldata.js";

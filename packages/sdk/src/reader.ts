@@ -13,7 +13,7 @@ export interface BlockInfo {
   timestamp: bigint;
 }
 
-/** What the SDK reads through: `eth_call` at the latest block, the latest block, the chain id. */
+/** What the SDK reads through: `eth_call` at the latest block, the latest block, the chain id (and storage). */
 export interface Reader {
   /** `eth_call` of `data` on `to` at the latest block; resolves to the returned bytes, rejects on a revert. */
   call(tx: { to: Hex; data: Hex }): Promise<Hex>;
@@ -21,6 +21,8 @@ export interface Reader {
   latestBlock(): Promise<BlockInfo>;
   /** The chain id. */
   chainId(): Promise<bigint>;
+  /** `eth_getStorageAt(address, slot)` at the latest block, as a 32-byte word (needed by `savingsState` only). */
+  storageAt?(address: Hex, slot: bigint): Promise<Hex>;
 }
 
 /** The part of a viem `PublicClient` the adapter uses (any client made by `createPublicClient` fits). */
@@ -28,6 +30,7 @@ export interface ViemPublicClientLike {
   call(args: { to: Hex; data: Hex }): Promise<{ data?: Hex | undefined }>;
   getBlock(args?: { blockTag?: "latest" }): Promise<{ number: bigint | null; timestamp: bigint }>;
   getChainId(): Promise<number>;
+  getStorageAt?(args: { address: Hex; slot: Hex }): Promise<Hex | undefined>;
 }
 
 /** The part of an ethers v6 `Provider` the adapter uses (`JsonRpcProvider`, `BrowserProvider`, Hardhat's). */
@@ -35,6 +38,7 @@ export interface EthersProviderLike {
   call(tx: { to: string; data: string }): Promise<string>;
   getBlock(tag: "latest"): Promise<{ number: number; timestamp: number } | null>;
   getNetwork(): Promise<{ chainId: bigint }>;
+  getStorage?(address: string, slot: bigint): Promise<string>;
 }
 
 /** An ethers v6 `Signer` (or a contract runner) with a provider. */
@@ -52,6 +56,10 @@ export function fromViem(client: ViemPublicClientLike): Reader {
       return { number: b.number, timestamp: b.timestamp };
     },
     chainId: async () => BigInt(await client.getChainId()),
+    storageAt: async (address, slot) => {
+      if (client.getStorageAt === undefined) throw new Error("fromViem: the client cannot read storage");
+      return (await client.getStorageAt({ address, slot: `0x${slot.toString(16)}` })) ?? "0x0";
+    },
   };
 }
 
@@ -70,5 +78,9 @@ export function fromEthers(providerOrSigner: EthersProviderLike | EthersSignerLi
       return { number: BigInt(b.number), timestamp: BigInt(b.timestamp) };
     },
     chainId: async () => (await provider.getNetwork()).chainId,
+    storageAt: async (address, slot) => {
+      if (provider.getStorage === undefined) throw new Error("fromEthers: the provider cannot read storage");
+      return (await provider.getStorage(address, slot)) as Hex;
+    },
   };
 }
