@@ -472,12 +472,10 @@ describe("dashboard end to end (headless Chromium against a local node)", functi
     await page.getByTestId(`take-${first.id}-submit`).click();
     // the row shows "taken" until the page's next refresh drops the ended auction from the live list: either is the
     // end of a successful take (a failed one keeps its row with the error); the chain's lot is checked just below
+    const status = `[data-testid="take-${first.id}-status"]`;
     await page.waitForFunction(
-      (id) => {
-        const el = document.querySelector(`[data-testid="take-${id}-status"]`);
-        return el === null || el.textContent === "taken";
-      },
-      String(first.id),
+      `(() => { const el = document.querySelector('${status}'); return el === null || el.textContent === "taken"; })()`,
+      undefined,
       { timeout: TIMEOUT },
     );
     const afterTake = BigInt(await core.ethers.provider.getBlockNumber());
